@@ -1,0 +1,36 @@
+"""valuegrad's scalar autograd engine.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad
+    7.0
+
+The engine imports nothing else of the project: `nn` and `viz` build on it.
+"""
+
+from .backward import topological_order
+from .functional import dot, log_softmax, logsumexp, softmax, sum_of
+from .gradcheck import GradcheckReport, gradcheck
+from .grad_mode import is_grad_enabled, no_grad
+from .ops import OPS, Op
+from .value import Value, apply, constant
+
+__all__ = [
+    "Value",
+    "Op",
+    "OPS",
+    "apply",
+    "constant",
+    "dot",
+    "gradcheck",
+    "GradcheckReport",
+    "is_grad_enabled",
+    "log_softmax",
+    "logsumexp",
+    "no_grad",
+    "softmax",
+    "sum_of",
+    "topological_order",
+]

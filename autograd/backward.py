@@ -1,0 +1,135 @@
+"""The backward pass: reverse-mode accumulation over the recorded graph, with no recursion.
+
+A node may only pass its gradient on once every node that consumes it has
+passed theirs (Kahn's algorithm run from the root): the first sweep counts,
+for each interior node, how many edges of the graph lead into it; the second
+sweep pops a node whose count has reached zero, applies its op's local
+derivative, and decrements its parents. Both sweeps use explicit stacks, so a
+chain a million nodes deep needs no Python recursion.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .value import Value
+
+
+def backpropagate(root: Value, seed: float = 1.0) -> None:
+    """Set every interior node's ``.grad`` to d(root)/d(node); add it to every leaf's.
+
+    Raises FloatingPointError, naming the node, if a gradient stops being finite.
+    """
+    if not root._prev:
+        root.grad += seed
+        return
+    # The pass creates no reference cycles, only short-lived tuples of partials;
+    # left on, the cyclic collector would re-traverse the whole live graph many
+    # times (measured: over a third of backward's time on a 65k-node graph).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _propagate(root, seed)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _propagate(root: Value, seed: float) -> None:
+    consumers = _count_consumers(root)
+    root.grad = seed
+    ready = [root]
+    pop = ready.pop
+    push = ready.append
+    while ready:
+        node = pop()
+        g = node.grad
+        if g - g != 0.0:
+            raise FloatingPointError(
+                f"backward: gradient {g!r} reaching {_describe(node)} is not finite"
+            )
+        parents = node._prev
+        if len(parents) == 2:
+            a, b = parents
+            da, db = node._op.derivative(node.data, a.data, b.data)
+            a.grad += g * da
+            if a._prev:
+                left = consumers[a] - 1
+                consumers[a] = left
+                if not left:
+                    push(a)
+            b.grad += g * db
+            if b._prev:
+                left = consumers[b] - 1
+                consumers[b] = left
+                if not left:
+                    push(b)
+        elif len(parents) == 1:
+            (a,) = parents
+            (da,) = node._op.derivative(node.data, a.data)
+            a.grad += g * da
+            if a._prev:
+                left = consumers[a] - 1
+                consumers[a] = left
+                if not left:
+                    push(a)
+        else:
+            partials = node._op.derivative(node.data, *[p.data for p in parents])
+            for p, d in zip(parents, partials):
+                p.grad += g * d
+                if p._prev:
+                    left = consumers[p] - 1
+                    consumers[p] = left
+                    if not left:
+                        push(p)
+
+
+def _count_consumers(root: Value) -> dict[Value, int]:
+    """For each interior node below ``root``, the number of edges into it; zero their grads."""
+    consumers: dict[Value, int] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for p in node._prev:
+            if p._prev:
+                seen = consumers.get(p)
+                if seen is None:
+                    consumers[p] = 1
+                    p.grad = 0.0
+                    stack.append(p)
+                else:
+                    consumers[p] = seen + 1
+    return consumers
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after all of its parents (leaves first, root last).
+
+    Iterative; each node appears once. This is the order a forward replay
+    evaluates in; reversed, it is the order the backward pass visits.
+    """
+    order: list[Value] = []
+    state: dict[Value, bool] = {}  # False: children being visited; True: emitted
+    stack: list[Value] = [root]
+    while stack:
+        node = stack[-1]
+        mark = state.get(node)
+        if mark is None:
+            state[node] = False
+            for p in node._prev:
+                if p not in state:
+                    stack.append(p)
+        else:
+            stack.pop()
+            if mark is False:
+                state[node] = True
+                order.append(node)
+    return order
+
+
+def _describe(node: Value) -> str:
+    name = node._op.name if node._op is not None else "leaf"
+    label = f" {node.label!r}" if node.label else ""
+    return f"{name} node{label} (data={node.data!r})"

@@ -1,0 +1,42 @@
+"""Switching graph recording off and on: `no_grad()`, as in PyTorch."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class _GradMode:
+    """Process-wide flag read by every op: when off, ops make plain leaves.
+
+    It is deliberately not thread-local: the engine is single-threaded.
+    """
+
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+GRAD_MODE = _GradMode()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Run a block without recording a graph (evaluation, parameter updates).
+
+    Values computed inside are leaves: they have data but no parents, so they
+    cost no memory for the graph and `backward()` through them stops there.
+    Nesting is allowed; the previous mode is restored on exit, even on error.
+    """
+    previous = GRAD_MODE.enabled
+    GRAD_MODE.enabled = False
+    try:
+        yield
+    finally:
+        GRAD_MODE.enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """Return whether ops currently record the graph."""
+    return GRAD_MODE.enabled

@@ -1,0 +1,266 @@
+"""`Value`: a scalar that records the computational graph it was computed by.
+
+The API is micrograd's: ``Value(data, label="")``, ``.data`` and ``.grad`` as
+Python floats, ``backward()``, ``+ - * / **`` and unary ``-`` with plain
+numbers on either side, and ``exp() log() tanh() sigmoid() relu()``; plus
+``sqrt() abs() detach() item()``.
+
+Every op's value and local derivative live in `autograd.ops`; the methods
+here only pick the op. Unlike micrograd, a node holds no closure: it stores
+its parents and its op, so a dropped graph is freed by reference counting
+alone (no reference cycles for the cyclic garbage collector to chase).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from . import ops as _ops
+from .backward import backpropagate
+from .grad_mode import GRAD_MODE
+from .ops import Op
+
+def _as_real(x: Any, what: str = "Value data") -> float:
+    """Convert an int/float-like to a finite float, or raise naming the problem."""
+    if isinstance(x, float):
+        value = x
+    elif isinstance(x, (int, numbers.Real)) and not isinstance(x, bool):
+        try:
+            value = float(x)
+        except OverflowError:
+            raise OverflowError(f"{what}: {x!r} is too large for a float") from None
+    else:
+        kind = type(x).__name__
+        hint = " (complex numbers are not supported)" if isinstance(x, complex) else ""
+        raise TypeError(f"{what} must be a real number, got {kind} {x!r}{hint}")
+    if value - value != 0.0:  # only inf and NaN fail this
+        raise ValueError(f"{what} must be finite, got {value!r}")
+    return value
+
+
+class Value:
+    """A scalar node of a computational graph: its data, its gradient, its parents.
+
+    Gradient semantics (as in PyTorch): leaves (parameters, inputs) accumulate
+    into ``.grad`` across ``backward()`` calls, so call ``zero_grad()`` on a
+    model (or set ``.grad = 0.0``) between steps. Interior nodes start afresh
+    on every ``backward()``: calling it twice gives exactly twice the leaf
+    gradients, and each interior ``.grad`` holds d(root)/d(node) of the last
+    call.
+    """
+
+    __slots__ = ("data", "grad", "_prev", "_op", "label")
+
+    data: float
+    grad: float
+    _prev: tuple[Value, ...]
+    _op: Op | None
+    label: str
+
+    def __init__(self, data: float, label: str = "") -> None:
+        """Make a leaf holding ``data`` (a finite real number)."""
+        self.data = _as_real(data)
+        self.grad = 0.0
+        self._prev = ()
+        self._op = None
+        self.label = str(label)
+
+    # --- graph introspection -------------------------------------------
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs this value was computed from (empty for a leaf)."""
+        return self._prev
+
+    @property
+    def op(self) -> Op | None:
+        """The op that produced this value; ``None`` for a leaf made by the user."""
+        return self._op
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for parameters, inputs and constants: values with no parents."""
+        return not self._prev
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a leaf the engine made from a plain number (the 2 in ``x * 2``)."""
+        return self._op is _ops.CONSTANT
+
+    # --- arithmetic ------------------------------------------------------
+
+    def __add__(self, other: Value | float) -> Value:
+        return _binary(_ops.ADD, self, other)
+
+    def __radd__(self, other: float) -> Value:
+        return _binary(_ops.ADD, constant(other), self)
+
+    def __sub__(self, other: Value | float) -> Value:
+        return _binary(_ops.SUB, self, other)
+
+    def __rsub__(self, other: float) -> Value:
+        return _binary(_ops.SUB, constant(other), self)
+
+    def __mul__(self, other: Value | float) -> Value:
+        return _binary(_ops.MUL, self, other)
+
+    def __rmul__(self, other: float) -> Value:
+        return _binary(_ops.MUL, constant(other), self)
+
+    def __truediv__(self, other: Value | float) -> Value:
+        return _binary(_ops.DIV, self, other)
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _binary(_ops.DIV, constant(other), self)
+
+    def __pow__(self, other: Value | float) -> Value:
+        if isinstance(other, Value):
+            return _binary(_ops.POW_VALUE, self, other)
+        return _binary(_ops.POW, self, other)
+
+    def __rpow__(self, other: float) -> Value:
+        return _binary(_ops.POW_VALUE, constant(other), self)
+
+    def __neg__(self) -> Value:
+        return _unary(_ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _unary(_ops.ABS, self)
+
+    # --- functions -------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e ** self; raises OverflowError past about 709."""
+        return _unary(_ops.EXP, self)
+
+    def log(self) -> Value:
+        """Natural log; raises ValueError for a non-positive value."""
+        return _unary(_ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root; raises ValueError for a negative value."""
+        return _unary(_ops.SQRT, self)
+
+    def abs(self) -> Value:
+        """|self|, with subgradient 0 at 0 (as PyTorch)."""
+        return _unary(_ops.ABS, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; saturates cleanly at +-1000."""
+        return _unary(_ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid 1 / (1 + e^-x), computed without overflow."""
+        return _unary(_ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, self)."""
+        return _unary(_ops.RELU, self)
+
+    # --- gradients -------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every node this value depends on with d(self)/d(node).
+
+        Iterative (no recursion), so graphs millions of nodes deep work.
+        Leaves accumulate; interior nodes are overwritten. ``grad`` seeds
+        d(self)/d(self) (1.0 by default).
+        """
+        backpropagate(self, _as_real(grad, "backward() seed gradient"))
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from the graph."""
+        out = Value.__new__(Value)
+        out.data = self.data
+        out.grad = 0.0
+        out._prev = ()
+        out._op = None
+        out.label = self.label
+        return out
+
+    def item(self) -> float:
+        """The data as a Python float (PyTorch's spelling)."""
+        return self.data
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        parts = [f"data={self.data:.6g}", f"grad={self.grad:.6g}"]
+        if self._op is not None and self._op is not _ops.CONSTANT:
+            parts.append(f"op={self._op.name}")
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        return f"Value({', '.join(parts)})"
+
+
+_new = object.__new__
+
+
+def _node(op: Op, data: float, parents: tuple[Value, ...]) -> Value:
+    """Make the output node of ``op``; refuse an infinite or NaN result."""
+    if data - data != 0.0:
+        operands = ", ".join(repr(p.data) for p in parents)
+        raise OverflowError(f"{op.name}: result {data!r} is not finite for inputs ({operands})")
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if GRAD_MODE.enabled:
+        out._prev = parents
+        out._op = op
+    else:
+        out._prev = ()
+        out._op = None
+    return out
+
+
+def _binary(op: Op, a: Value, b: Value | float) -> Value:
+    # Inlines _node: this is the engine's hottest path.
+    if b.__class__ is not Value:
+        b = b if isinstance(b, Value) else constant(b, op)
+    data = op.forward(a.data, b.data)
+    if data - data != 0.0:
+        return _node(op, data, (a, b))  # raises, naming the operands
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if GRAD_MODE.enabled:
+        out._prev = (a, b)
+        out._op = op
+    else:
+        out._prev = ()
+        out._op = None
+    return out
+
+
+def _unary(op: Op, a: Value) -> Value:
+    return _node(op, op.forward(a.data), (a,))
+
+
+def apply(op: Op, *inputs: Value | float) -> Value:
+    """Apply any op of the table to Values or numbers (used by n-ary helpers and the replayer)."""
+    parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
+    return _node(op, op.forward(*[p.data for p in parents]), parents)
+
+
+def constant(x: Value | float, op: Op | None = None) -> Value:
+    """Wrap a plain number as a constant leaf (a Value passes through unchanged)."""
+    if isinstance(x, Value):
+        return x
+    what = f"operand of {op.name}" if op is not None else "constant"
+    out = _new(Value)
+    out.data = _as_real(x, what)
+    out.grad = 0.0
+    out._prev = ()
+    out._op = _ops.CONSTANT
+    out.label = ""
+    return out
+
+
+__all__ = ["Value", "apply", "constant"]

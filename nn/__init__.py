@@ -1,0 +1,1 @@
+"""valuegrad's nn package (being built; see the README)."""

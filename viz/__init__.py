@@ -1,0 +1,1 @@
+"""valuegrad's viz package (being built; see the README)."""
