@@ -6,6 +6,9 @@ for each interior node, how many edges of the graph lead into it; the second
 sweep pops a node whose count has reached zero, applies its op's local
 derivative, and decrements its parents. Both sweeps use explicit stacks, so a
 chain a million nodes deep needs no Python recursion.
+
+A node keeps its parents in two slots (see `Value`): ``_a`` and ``_b`` for a
+binary op, ``_a`` alone for a unary op, ``_a`` as a tuple for an n-ary op.
 """
 
 from __future__ import annotations
@@ -22,12 +25,11 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
 
     Raises FloatingPointError, naming the node, if a gradient stops being finite.
     """
-    if not root._prev:
+    if root._a is None:
         root.grad += seed
         return
     # The pass creates no reference cycles, only short-lived tuples of partials;
-    # left on, the cyclic collector would re-traverse the whole live graph many
-    # times (measured: over a third of backward's time on a 65k-node graph).
+    # left on, the cyclic collector would re-traverse the whole live graph.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -47,39 +49,36 @@ def _propagate(root: Value, seed: float) -> None:
         node = pop()
         g = node.grad
         if g - g != 0.0:
-            raise FloatingPointError(
-                f"backward: gradient {g!r} reaching {_describe(node)} is not finite"
-            )
-        parents = node._prev
-        if len(parents) == 2:
-            a, b = parents
+            raise FloatingPointError(f"backward: gradient {g!r} reaching {_describe(node)} is not finite")
+        a = node._a
+        b = node._b
+        if b is not None:
             da, db = node._op.derivative(node.data, a.data, b.data)
             a.grad += g * da
-            if a._prev:
+            if a._a is not None:
                 left = consumers[a] - 1
                 consumers[a] = left
                 if not left:
                     push(a)
             b.grad += g * db
-            if b._prev:
+            if b._a is not None:
                 left = consumers[b] - 1
                 consumers[b] = left
                 if not left:
                     push(b)
-        elif len(parents) == 1:
-            (a,) = parents
+        elif a.__class__ is not tuple:
             (da,) = node._op.derivative(node.data, a.data)
             a.grad += g * da
-            if a._prev:
+            if a._a is not None:
                 left = consumers[a] - 1
                 consumers[a] = left
                 if not left:
                     push(a)
         else:
-            partials = node._op.derivative(node.data, *[p.data for p in parents])
-            for p, d in zip(parents, partials):
+            partials = node._op.derivative(node.data, *[p.data for p in a])
+            for p, d in zip(a, partials):
                 p.grad += g * d
-                if p._prev:
+                if p._a is not None:
                     left = consumers[p] - 1
                     consumers[p] = left
                     if not left:
@@ -90,15 +89,20 @@ def _count_consumers(root: Value) -> dict[Value, int]:
     """For each interior node below ``root``, the number of edges into it; zero their grads."""
     consumers: dict[Value, int] = {}
     stack = [root]
+    pop = stack.pop
+    push = stack.append
+    get = consumers.get
     while stack:
-        node = stack.pop()
-        for p in node._prev:
-            if p._prev:
-                seen = consumers.get(p)
+        node = pop()
+        a = node._a
+        b = node._b
+        for p in (a, b) if b is not None else (a,) if a.__class__ is not tuple else a:
+            if p._a is not None:
+                seen = get(p)
                 if seen is None:
                     consumers[p] = 1
                     p.grad = 0.0
-                    stack.append(p)
+                    push(p)
                 else:
                     consumers[p] = seen + 1
     return consumers
@@ -111,14 +115,14 @@ def topological_order(root: Value) -> list[Value]:
     evaluates in; reversed, it is the order the backward pass visits.
     """
     order: list[Value] = []
-    state: dict[Value, bool] = {}  # False: children being visited; True: emitted
+    state: dict[Value, bool] = {}  # False: parents being visited; True: emitted
     stack: list[Value] = [root]
     while stack:
         node = stack[-1]
         mark = state.get(node)
         if mark is None:
             state[node] = False
-            for p in node._prev:
+            for p in node.parents:
                 if p not in state:
                     stack.append(p)
         else:

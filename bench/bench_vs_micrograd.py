@@ -1,0 +1,295 @@
+"""valuegrad against micrograd, side by side in one process: a table of medians and ratios.
+
+    pip install -e ".[bench]"      # PyPI micrograd 0.1.0
+    python bench/bench_vs_micrograd.py [--repeats 5]
+
+The same model code (plain binary ops, written once below) runs on both
+engines' `Value`, interleaved run by run so that machine noise hits both
+alike. PyPI micrograd 0.1.0 has no tanh/exp/log, so this script adds them to
+its `Value` in micrograd's own closure style before measuring.
+
+Workloads:
+  W1  MLP(2, [16, 16, 1]), tanh hidden layers, 100 two-moons points,
+      MSE + 1e-4 L2, one SGD step (forward + backward + update + free).
+  W2  a chain 1,000,000 nodes deep: forward + backward, time per node.
+  W3  vanilla RNN, hidden 32, vocabulary 27, 25 steps, softmax
+      cross-entropy: forward + backward.
+  W4  bytes per op node (tracemalloc), and whether a dropped graph is freed
+      with the cyclic garbage collector switched off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from autograd import Value as OurValue  # noqa: E402
+
+try:
+    from micrograd.engine import Value as MicroValue
+except ImportError:  # pragma: no cover - explained to the user below
+    MicroValue = None
+
+
+def _teach_micrograd_missing_ops() -> None:
+    """tanh, exp and log for micrograd 0.1.0's Value, written the way its own ops are."""
+
+    def tanh(self: Any) -> Any:
+        t = math.tanh(self.data)
+        out = MicroValue(t, (self,), "tanh")
+
+        def _backward() -> None:
+            self.grad += (1 - t * t) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def exp(self: Any) -> Any:
+        e = math.exp(self.data)
+        out = MicroValue(e, (self,), "exp")
+
+        def _backward() -> None:
+            self.grad += e * out.grad
+
+        out._backward = _backward
+        return out
+
+    def log(self: Any) -> Any:
+        out = MicroValue(math.log(self.data), (self,), "log")
+
+        def _backward() -> None:
+            self.grad += out.grad / self.data
+
+        out._backward = _backward
+        return out
+
+    MicroValue.tanh, MicroValue.exp, MicroValue.log = tanh, exp, log
+
+
+# --- the model code, written once for any micrograd-style Value -----------
+
+
+def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """sklearn-style two interleaved half circles with a little noise; labels +-1."""
+    rng = random.Random(seed)
+    xs, ys = [], []
+    for i in range(n):
+        t = math.pi * rng.random()
+        if i % 2 == 0:
+            x = [math.cos(t), math.sin(t)]
+            y = 1.0
+        else:
+            x = [1 - math.cos(t), 0.5 - math.sin(t)]
+            y = -1.0
+        xs.append([x[0] + rng.gauss(0, 0.1), x[1] + rng.gauss(0, 0.1)])
+        ys.append(y)
+    return xs, ys
+
+
+def make_mlp(Val: Callable[[float], Any], sizes: list[int], seed: int = 0) -> list:
+    rng = random.Random(seed)
+    return [
+        [([Val(rng.uniform(-1, 1)) for _ in range(nin)], Val(0.0)) for _ in range(nout)]
+        for nin, nout in zip(sizes, sizes[1:])
+    ]
+
+
+def mlp_forward(layers: list, x: list) -> Any:
+    for depth, layer in enumerate(layers):
+        outs = []
+        for w, b in layer:
+            act = sum((wi * xi for wi, xi in zip(w, x)), b)
+            outs.append(act.tanh() if depth < len(layers) - 1 else act)
+        x = outs
+    return x[0]
+
+
+def mlp_parameters(layers: list) -> list:
+    return [p for layer in layers for w, b in layer for p in [*w, b]]
+
+
+def w1_step(Val: Any, layers: list, xs: list, ys: list) -> float:
+    params = mlp_parameters(layers)
+    data_loss = sum(((mlp_forward(layers, x) - y) ** 2 for x, y in zip(xs, ys)), Val(0.0)) * (1.0 / len(xs))
+    loss = data_loss + 1e-4 * sum((p * p for p in params), Val(0.0))
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= 0.05 * p.grad
+    return loss.data
+
+
+def w2_chain(Val: Any, depth: int) -> float:
+    x = Val(0.0)
+    y = x
+    for _ in range(depth):
+        y = y + 1.0
+    y.backward()
+    return x.grad
+
+
+def make_rnn(Val: Any, vocab: int, hidden: int, seed: int = 0) -> dict:
+    rng = random.Random(seed)
+
+    def matrix(rows: int, cols: int) -> list:
+        return [[Val(rng.gauss(0, 0.1)) for _ in range(cols)] for _ in range(rows)]
+
+    return {
+        "Wxh": matrix(hidden, vocab),
+        "Whh": matrix(hidden, hidden),
+        "Why": matrix(vocab, hidden),
+        "bh": [Val(0.0) for _ in range(hidden)],
+        "by": [Val(0.0) for _ in range(vocab)],
+    }
+
+
+def w3_rnn(Val: Any, rnn: dict, inputs: list[int], targets: list[int]) -> float:
+    hidden = len(rnn["bh"])
+    h = [Val(0.0) for _ in range(hidden)]
+    loss = Val(0.0)
+    for x_index, target in zip(inputs, targets):
+        # Wxh @ one_hot(x) is column x_index of Wxh.
+        h = [
+            (rnn["Wxh"][k][x_index] + sum((w * hj for w, hj in zip(rnn["Whh"][k], h)), rnn["bh"][k])).tanh()
+            for k in range(hidden)
+        ]
+        logits = [sum((w * hj for w, hj in zip(row, h)), b) for row, b in zip(rnn["Why"], rnn["by"])]
+        shift = max(z.data for z in logits)
+        total = sum(((z - shift).exp() for z in logits), Val(0.0))
+        loss = loss - ((logits[target] - shift) - total.log())
+    loss.backward()
+    return loss.data
+
+
+# --- measurement -----------------------------------------------------------
+
+
+def interleaved(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median seconds per run for each engine, alternating engines every repeat.
+
+    Each timed run ends with ``gc.collect()``: an engine whose graphs hold
+    reference cycles is only done freeing them once the cyclic collector has
+    run, and left uncollected, that bill would land on whichever engine runs
+    next.
+    """
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            gc.collect()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def bytes_per_node(Val: Any) -> tuple[float, bool]:
+    """Bytes per op node of an MLP forward graph, and whether dropping it frees it without gc."""
+    layers = make_mlp(Val, [2, 16, 16, 1])
+    xs, ys = two_moons(20)
+    gc.collect()
+    gc.disable()
+    try:
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        loss = sum(((mlp_forward(layers, x) - y) ** 2 for x, y in zip(xs, ys)), Val(0.0))
+        loss.backward()
+        used = tracemalloc.get_traced_memory()[0] - base
+        nodes = _count_nodes(loss)
+        tracemalloc.stop()
+        before = _live(Val)
+        del loss
+        # Freed means: no Value of the dropped graph is still alive, cyclic collector off.
+        freed = _live(Val) <= before - nodes
+    finally:
+        gc.enable()
+    return used / nodes, freed
+
+
+def _live(Val: Any) -> int:
+    return sum(1 for o in gc.get_objects() if type(o) is Val)
+
+
+def _count_nodes(root: Any) -> int:
+    seen = {id(root)}
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        if node._prev:
+            count += 1
+        for p in node._prev:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per engine and workload")
+    args = parser.parse_args()
+    if MicroValue is None:
+        sys.exit('micrograd is not installed: pip install -e ".[bench]"')
+    if args.repeats < 1:
+        sys.exit("--repeats must be at least 1")
+    _teach_micrograd_missing_ops()
+    engines = {"micrograd": MicroValue, "valuegrad": OurValue}
+    rows = []
+
+    xs, ys = two_moons(100)
+    mlps = {name: make_mlp(V, [2, 16, 16, 1]) for name, V in engines.items()}
+    t = interleaved({n: (lambda n=n: w1_step(engines[n], mlps[n], xs, ys)) for n in engines}, args.repeats)
+    rows.append(("W1 MLP training step", f"{t['micrograd'] * 1e3:.0f} ms", f"{t['valuegrad'] * 1e3:.1f} ms",
+                 f"{t['micrograd'] / t['valuegrad']:.1f}x"))
+
+    depth = 1_000_000
+    start = time.perf_counter()
+    assert w2_chain(OurValue, depth) == 1.0
+    ours = (time.perf_counter() - start) / depth
+    try:
+        w2_chain(MicroValue, depth)
+        theirs = "worked"
+    except RecursionError:
+        theirs = "RecursionError"
+    rows.append(("W2 1,000,000-deep chain", theirs, f"{ours * 1e9:.0f} ns/node", "-"))
+
+    text = "hello world, this is a character rnn."
+    vocab = sorted(set(text))
+    index = [vocab.index(c) for c in text]
+    while len(vocab) < 27:
+        vocab.append(f"<{len(vocab)}>")
+    rnns = {name: make_rnn(V, 27, 32) for name, V in engines.items()}
+    t = interleaved(
+        {n: (lambda n=n: w3_rnn(engines[n], rnns[n], index[:25], index[1:26])) for n in engines}, args.repeats
+    )
+    rows.append(("W3 RNN forward+backward", f"{t['micrograd'] * 1e3:.0f} ms", f"{t['valuegrad'] * 1e3:.1f} ms",
+                 f"{t['micrograd'] / t['valuegrad']:.1f}x"))
+
+    mem = {name: bytes_per_node(V) for name, V in engines.items()}
+    rows.append(("W4 bytes per op node", f"{mem['micrograd'][0]:.0f}", f"{mem['valuegrad'][0]:.0f}",
+                 f"{mem['micrograd'][0] / mem['valuegrad'][0]:.1f}x less"))
+    rows.append(("W4 freed with gc off", "yes" if mem["micrograd"][1] else "no",
+                 "yes" if mem["valuegrad"][1] else "no", "-"))
+
+    print(f"Python {sys.version.split()[0]}, medians of {args.repeats} interleaved runs\n")
+    widths = [max(len(r[i]) for r in rows + [HEADER]) for i in range(4)]
+    for row in [HEADER, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+
+
+HEADER = ("workload", "micrograd", "valuegrad", "ratio")
+
+if __name__ == "__main__":
+    main()
