@@ -1,1 +1,42 @@
-"""valuegrad's nn package (being built; see the README)."""
+"""valuegrad's neural-network layer: modules, losses and optimizers built from `autograd.Value` ops.
+
+Follows PyTorch's `nn.Module` conventions (`parameters()`, `named_parameters()`,
+`zero_grad()`, `state_dict()`); every gradient flows through the engine, so
+every graph can be drawn by `viz`.
+"""
+
+from .activations import ACTIVATIONS
+from .char_model import CharModel, sample_index
+from .layer import Layer
+from .linear import Linear
+from .losses import half_sum_squared_error, mean_squared_error, softmax_cross_entropy
+from .lstm import LSTMCell
+from .mlp import MLP
+from .module import Module
+from .neuron import Neuron
+from .optim import SGD, Adagrad, Adam, Optimizer, clip_grad_norm, clip_grad_value
+from .rnn import RNNCell
+from .text import Vocabulary
+
+__all__ = [
+    "ACTIVATIONS",
+    "Adagrad",
+    "Adam",
+    "CharModel",
+    "Layer",
+    "Linear",
+    "LSTMCell",
+    "MLP",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "RNNCell",
+    "SGD",
+    "Vocabulary",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "half_sum_squared_error",
+    "mean_squared_error",
+    "sample_index",
+    "softmax_cross_entropy",
+]

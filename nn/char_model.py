@@ -1,0 +1,117 @@
+"""`CharModel`: a character-level RNN or LSTM with its output projection.
+
+It covers the slides' sequence shapes: many-to-many training (a loss at every
+step, backpropagation through time over the whole sequence), many-to-one
+(`final_logits`), and one-to-many generation (`sample`, with a temperature and
+a seed).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any, Sequence
+
+from autograd import Value, no_grad, sum_of
+
+from .init import make_rng
+from .linear import Linear
+from .losses import softmax_cross_entropy
+from .lstm import LSTMCell
+from .module import Module
+from .rnn import RNNCell
+
+CELLS = {"rnn": RNNCell, "lstm": LSTMCell}
+
+
+class CharModel(Module):
+    """x_t (one-hot index) -> cell -> y_t = Why h_t + by (logits over the vocabulary)."""
+
+    def __init__(
+        self, vocab_size: int, hidden_size: int, cell: str = "rnn", seed: int | random.Random | None = None
+    ) -> None:
+        """A ``cell`` ("rnn" or "lstm") of ``hidden_size`` units over ``vocab_size`` characters."""
+        if cell not in CELLS:
+            raise ValueError(f"unknown cell {cell!r}: choose one of {', '.join(CELLS)}")
+        rng = make_rng(seed)
+        self.kind = cell
+        self.cell = CELLS[cell](vocab_size, hidden_size, rng)
+        self.head = Linear(hidden_size, vocab_size, rng, weight="Why", bias="by")
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of characters in and out."""
+        return self.cell.input_size
+
+    def initial_state(self) -> Any:
+        """The cell's zero state."""
+        return self.cell.initial_state()
+
+    def step(self, x: int, state: Any) -> tuple[list[Value], Any]:
+        """One time step: (logits y_t, new state)."""
+        state = self.cell(x, state)
+        return self.head(self.cell.output(state)), state
+
+    def unroll(self, inputs: Sequence[int], state: Any = None) -> tuple[list[list[Value]], list[Any]]:
+        """Logits and states at every step of ``inputs`` (many-to-many)."""
+        state = self.initial_state() if state is None else state
+        all_logits, states = [], []
+        for x in inputs:
+            logits, state = self.step(x, state)
+            all_logits.append(logits)
+            states.append(state)
+        return all_logits, states
+
+    def sequence_loss(self, inputs: Sequence[int], targets: Sequence[int], state: Any = None) -> tuple[Value, Any]:
+        """Summed softmax cross-entropy over the sequence, and the last state.
+
+        ``loss.backward()`` is backpropagation through time over every step.
+        """
+        if len(inputs) != len(targets) or not inputs:
+            raise ValueError(f"need equally long, non-empty inputs and targets, got {len(inputs)} and {len(targets)}")
+        all_logits, states = self.unroll(inputs, state)
+        loss = sum_of([softmax_cross_entropy(z, t) for z, t in zip(all_logits, targets)])
+        return loss, states[-1]
+
+    def final_logits(self, inputs: Sequence[int]) -> list[Value]:
+        """Logits after reading the whole sequence (many-to-one)."""
+        all_logits, _ = self.unroll(inputs)
+        return all_logits[-1]
+
+    def sample(
+        self,
+        start: int,
+        length: int,
+        temperature: float = 1.0,
+        seed: int | random.Random | None = None,
+        state: Any = None,
+    ) -> list[int]:
+        """Generate ``length`` indices after ``start`` (one-to-many), each fed back in.
+
+        ``temperature`` < 1 sharpens the distribution, > 1 flattens it;
+        ``temperature=0`` picks the most likely character every time.
+        """
+        if not isinstance(length, int) or length < 0:
+            raise ValueError(f"length must be a non-negative integer, got {length!r}")
+        if not isinstance(temperature, (int, float)) or temperature < 0 or not math.isfinite(temperature):
+            raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
+        rng = make_rng(seed)
+        out: list[int] = []
+        x = start
+        with no_grad():
+            state = self.initial_state() if state is None else state
+            for _ in range(length):
+                logits, state = self.step(x, state)
+                x = sample_index([z.data for z in logits], temperature, rng)
+                out.append(x)
+        return out
+
+
+def sample_index(logits: Sequence[float], temperature: float, rng: random.Random) -> int:
+    """Draw an index with probability softmax(logits / temperature); argmax at temperature 0."""
+    if temperature == 0:
+        return max(range(len(logits)), key=logits.__getitem__)
+    scaled = [z / temperature for z in logits]
+    m = max(scaled)
+    weights = [math.exp(z - m) for z in scaled]
+    return rng.choices(range(len(logits)), weights=weights)[0]

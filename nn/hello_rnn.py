@@ -1,0 +1,82 @@
+"""Worked example 2: the slides' character RNN on "hello", with the tutorial's fixed matrices.
+
+Vocabulary h, e, l, o (one-hot in that order), hidden size 3, zero biases,
+h0 = 0, inputs "hell", targets "ello". The tutorial's notebook shows
+h1 = tanh(Wxh x_h) = [0.5370, 0.1974, 0.7163] and y1 = Why h1 =
+[0.8561, 0.4531, 0.5715, 0.4834].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograd import Value, softmax, sum_of
+
+from .char_model import CharModel
+from .losses import softmax_cross_entropy
+from .text import Vocabulary
+
+HELLO_VOCAB = "helo"
+HELLO_INPUTS = "hell"
+HELLO_TARGETS = "ello"
+HELLO_WXH = [[0.6, 0.8, 0.4, 0.8], [0.2, 0.2, 0.8, 0.7], [0.9, 0.8, 0.1, 0.2]]
+HELLO_WHH = [[0.1, 0.5, 0.1], [0.5, 0.9, 0.3], [0.3, 0.2, 0.1]]
+HELLO_WHY = [[0.9, 0.8, 0.3], [0.2, 0.3, 0.4], [0.6, 0.9, 0.1], [0.5, 0.0, 0.3]]
+
+
+@dataclass
+class HelloRNNResult:
+    """Every number of the worked example, as plain floats, plus the live graph."""
+
+    hidden: list[list[float]]  # h_t for t = 1..4
+    logits: list[list[float]]  # y_t = Why h_t + by
+    probabilities: list[list[float]]  # softmax(y_t)
+    loss: float  # sum_t -log p_t[target_t]
+    dWxh: list[list[float]]
+    dWhh: list[list[float]]
+    dWhy: list[list[float]]
+    dbh: list[float]
+    dby: list[float]
+    model: CharModel
+    loss_node: Value
+
+
+def hello_model() -> CharModel:
+    """The tutorial's RNN: hidden size 3, the fixed matrices above, zero biases."""
+    model = CharModel(len(HELLO_VOCAB), 3, cell="rnn", seed=0)
+    model.cell.set_weights(HELLO_WXH, HELLO_WHH, [0.0, 0.0, 0.0])
+    model.head.set_weights(HELLO_WHY, [0.0] * len(HELLO_VOCAB))
+    return model
+
+
+def hello_rnn_example() -> HelloRNNResult:
+    """Run "hell" -> "ello" forward and backward (BPTT) and collect every number."""
+    vocab = Vocabulary(HELLO_VOCAB)
+    model = hello_model()
+    inputs, targets = vocab.encode(HELLO_INPUTS), vocab.encode(HELLO_TARGETS)
+    all_logits, states = model.unroll(inputs)
+    for t, (h, y) in enumerate(zip(states, all_logits), start=1):
+        for k, v in enumerate(h):
+            v.label = f"h{t}[{k}]"
+        for j, v in enumerate(y):
+            v.label = f"y{t}[{j}]"
+    losses = [softmax_cross_entropy(z, target) for z, target in zip(all_logits, targets)]
+    for t, term in enumerate(losses, start=1):
+        term.label = f"L{t}"
+    loss = sum_of(losses)
+    loss.label = "L"
+    loss.backward()
+    cell, head = model.cell, model.head
+    return HelloRNNResult(
+        hidden=[[v.data for v in h] for h in states],
+        logits=[[v.data for v in y] for y in all_logits],
+        probabilities=[[p.data for p in softmax([v.data for v in y])] for y in all_logits],
+        loss=loss.data,
+        dWxh=[[w.grad for w in row] for row in cell.Wxh],
+        dWhh=[[w.grad for w in row] for row in cell.Whh],
+        dWhy=[[w.grad for w in row] for row in head.W],
+        dbh=[b.grad for b in cell.bh],
+        dby=[b.grad for b in head.b],
+        model=model,
+        loss_node=loss,
+    )

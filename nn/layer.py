@@ -1,0 +1,80 @@
+"""`Layer`: nout neurons reading the same inputs, with the slides' weight-table layout."""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from autograd import Value
+
+from .init import make_rng
+from .module import Module
+from .neuron import Inputs, Neuron
+
+
+class Layer(Module):
+    """A fully connected layer of `Neuron`s.
+
+    Parameters are labelled in the slides' notation when ``name`` is given:
+    ``w1[i,k]`` is the weight from input i to neuron k (both from 1), and
+    ``w1[0,k]`` is neuron k's bias, the row that multiplies a constant 1.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "tanh",
+        seed: int | random.Random | None = None,
+        name: str = "w",
+    ) -> None:
+        """Make ``nout`` neurons of ``nin`` inputs each, seeded."""
+        if not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer needs a positive number of outputs, got {nout!r}")
+        rng = make_rng(seed)
+        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+        self.name = name
+        for k, neuron in enumerate(self.neurons, start=1):
+            neuron.b.label = f"{name}[0,{k}]"
+            for i, w in enumerate(neuron.w, start=1):
+                w.label = f"{name}[{i},{k}]"
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs (not counting the constant bias input)."""
+        return len(self.neurons[0].w)
+
+    @property
+    def nout(self) -> int:
+        """Number of neurons."""
+        return len(self.neurons)
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        """Every neuron's output, in order."""
+        return [n(x) for n in self.neurons]
+
+    def weight_table(self) -> list[list[float]]:
+        """The weights as the slides print them: ``table[i][k-1]``, row 0 the biases."""
+        rows = [[n.b.data for n in self.neurons]]
+        rows += [[n.w[i].data for n in self.neurons] for i in range(self.nin)]
+        return rows
+
+    def set_weight_table(self, table: Sequence[Sequence[float]]) -> None:
+        """Set weights from a slide-style table (``nin + 1`` rows of ``nout`` numbers).
+
+        Raises ValueError naming the expected shape; nothing changes on error.
+        """
+        rows = [list(row) for row in table]
+        if len(rows) != self.nin + 1 or any(len(row) != self.nout for row in rows):
+            shape = f"{len(rows)} rows of lengths {sorted({len(r) for r in rows})}"
+            raise ValueError(
+                f"{self.name}: expected {self.nin + 1} rows (bias row first) of {self.nout} numbers, got {shape}"
+            )
+        values = [[Value(x).data for x in row] for row in rows]
+        for k, neuron in enumerate(self.neurons):
+            neuron.b.data = values[0][k]
+            for i, w in enumerate(neuron.w, start=1):
+                w.data = values[i][k]
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation!r})"

@@ -1,0 +1,46 @@
+"""Loss functions: the slides' half sum of squares, true MSE, softmax cross-entropy."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from autograd import Value, logsumexp, sum_of
+
+Operand = Value | float
+
+
+def _pairs(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> tuple[list, list]:
+    preds = list(predictions) if isinstance(predictions, (list, tuple)) else [predictions]
+    targs = list(targets) if isinstance(targets, (list, tuple)) else [targets]
+    if len(preds) != len(targs):
+        raise ValueError(f"{len(preds)} predictions but {len(targs)} targets")
+    if not preds:
+        raise ValueError("a loss needs at least one prediction")
+    return preds, targs
+
+
+def half_sum_squared_error(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> Value:
+    """E = 1/2 sum_j (y_hat_j - y_j)^2: the slides' error (they call it "Mean Squared Error").
+
+    The 1/2 makes dE/dy_hat = y_hat - y, the first factor of the slides' chain rule.
+    """
+    preds, targs = _pairs(predictions, targets)
+    return 0.5 * sum_of([(p - t) ** 2 for p, t in zip(preds, targs)])
+
+
+def mean_squared_error(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> Value:
+    """1/n sum_j (y_hat_j - y_j)^2: the mean, as PyTorch's MSELoss."""
+    preds, targs = _pairs(predictions, targets)
+    return sum_of([(p - t) ** 2 for p, t in zip(preds, targs)]) / len(preds)
+
+
+def softmax_cross_entropy(logits: Sequence[Operand], target: int) -> Value:
+    """-log softmax(logits)[target] = logsumexp(logits) - logits[target].
+
+    Stable for large logits (the log-sum-exp is shifted by the largest logit).
+    ``target`` is the index of the correct class.
+    """
+    logits = list(logits)
+    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(logits):
+        raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
+    return logsumexp(logits) - logits[target]

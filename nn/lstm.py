@@ -1,0 +1,92 @@
+"""`LSTMCell`: input, forget, cell and output gates over [x_t, h_{t-1}].
+
+    i = sigmoid(W_i [x, h] + b_i)     f = sigmoid(W_f [x, h] + b_f)
+    g = tanh(W_g [x, h] + b_g)        o = sigmoid(W_o [x, h] + b_o)
+    c_t = f * c_{t-1} + i * g         h_t = o * tanh(c_t)
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from autograd import Value, dot
+
+from .init import make_rng
+from .linear import set_matrix, set_vector, value_matrix
+from .module import Module
+
+GATES = ("i", "f", "g", "o")
+State = tuple[list[Value], list[Value]]
+Input = int | Sequence[Value | float]
+
+
+class LSTMCell(Module):
+    """One LSTM step. State is ``(h, c)``.
+
+    Weight layout for `set_weights`: for each gate G in i, f, g, o, ``W_G`` has
+    ``hidden_size`` rows of ``input_size + hidden_size`` numbers (the input
+    part first, then the recurrent part) and ``b_G`` has ``hidden_size``. The
+    forget bias starts at 1, a common choice that lets memory flow early in
+    training.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, seed: int | random.Random | None = None) -> None:
+        """Make the four gates' weights (seeded) and biases."""
+        if input_size < 1 or hidden_size < 1:
+            raise ValueError(f"LSTMCell sizes must be positive, got {input_size}, {hidden_size}")
+        rng = make_rng(seed)
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        width = input_size + hidden_size
+        for gate in GATES:
+            setattr(self, f"W_{gate}", value_matrix(rng, hidden_size, width, f"W_{gate}", width))
+            start = 1.0 if gate == "f" else 0.0
+            setattr(self, f"b_{gate}", [Value(start, label=f"b_{gate}[{k}]") for k in range(hidden_size)])
+
+    def initial_state(self) -> State:
+        """h0 = c0 = 0."""
+        zeros = [Value(0.0, label="h0") for _ in range(self.hidden_size)]
+        return zeros, [Value(0.0, label="c0") for _ in range(self.hidden_size)]
+
+    def output(self, state: State) -> list[Value]:
+        """The hidden vector h of a state."""
+        return state[0]
+
+    def _gate(self, gate: str, k: int, x: Input, h: list[Value]) -> Value:
+        W = getattr(self, f"W_{gate}")[k]
+        b = getattr(self, f"b_{gate}")[k]
+        if isinstance(x, int):
+            # One-hot input: column x of the input part, no multiplications by zero.
+            return dot([*W[self.input_size :], b], [*h, 1.0]) + W[x]
+        return dot([*W, b], [*x, *h, 1.0])
+
+    def __call__(self, x: Input, state: State) -> State:
+        """(h_t, c_t) from input x_t (numbers or a one-hot index) and (h_{t-1}, c_{t-1})."""
+        h, c = state
+        if isinstance(x, int):
+            if not 0 <= x < self.input_size:
+                raise ValueError(f"one-hot index {x} is outside 0..{self.input_size - 1}")
+        elif len(x) != self.input_size:
+            raise ValueError(f"LSTMCell expects {self.input_size} inputs, got {len(x)}")
+        new_h, new_c = [], []
+        for k in range(self.hidden_size):
+            i = self._gate("i", k, x, h).sigmoid()
+            f = self._gate("f", k, x, h).sigmoid()
+            g = self._gate("g", k, x, h).tanh()
+            o = self._gate("o", k, x, h).sigmoid()
+            c_k = f * c[k] + i * g
+            new_c.append(c_k)
+            new_h.append(o * c_k.tanh())
+        return new_h, new_c
+
+    def set_weights(self, weights: dict[str, Sequence]) -> None:
+        """Set gates from ``{"W_i": [[...]], "b_i": [...], ...}``; any subset of the eight names."""
+        known = {f"{kind}_{g}" for g in GATES for kind in ("W", "b")}
+        unknown = sorted(set(weights) - known)
+        if unknown:
+            raise ValueError(f"unknown LSTM weight {unknown[0]!r}: expected names among {sorted(known)}")
+        for check_only in (True, False):
+            for name, values in weights.items():
+                setter = set_matrix if name.startswith("W") else set_vector
+                setter(getattr(self, name), values, name, check_only=check_only)

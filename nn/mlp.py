@@ -1,0 +1,62 @@
+"""`MLP`: layers in sequence, with micrograd's constructor shape ``MLP(nin, nouts)``."""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from autograd import Value
+
+from .init import make_rng
+from .layer import Layer
+from .module import Module
+from .neuron import Inputs
+
+
+class MLP(Module):
+    """A multilayer perceptron.
+
+    ``MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid")`` is
+    the slides' network; ``activations=[...]`` sets one activation per layer
+    instead. Layer l's parameters are labelled ``w{l}[i,k]`` as on the slides.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "tanh",
+        output_activation: str = "linear",
+        activations: Sequence[str] | None = None,
+        seed: int | random.Random | None = None,
+    ) -> None:
+        """Make layers of sizes ``nin -> nouts[0] -> ... -> nouts[-1]``, seeded."""
+        nouts = list(nouts)
+        if not nouts:
+            raise ValueError("MLP needs at least one layer size in nouts")
+        if activations is None:
+            activations = [activation] * (len(nouts) - 1) + [output_activation]
+        activations = list(activations)
+        if len(activations) != len(nouts):
+            raise ValueError(f"MLP has {len(nouts)} layers but {len(activations)} activations")
+        rng = make_rng(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activations[i], rng, name=f"w{i + 1}") for i in range(len(nouts))
+        ]
+
+    def forward_all(self, x: Inputs) -> list[list[Value]]:
+        """Every layer's outputs for input ``x`` (the slides' a1, a2, ...)."""
+        outputs = []
+        for layer in self.layers:
+            x = layer(x)
+            outputs.append(x)
+        return outputs
+
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        """The network's output: a single Value when the last layer has one neuron."""
+        out = self.forward_all(x)[-1]
+        return out[0] if len(out) == 1 else out
+
+    def __repr__(self) -> str:
+        return f"MLP([{', '.join(repr(layer) for layer in self.layers)}])"

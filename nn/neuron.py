@@ -1,0 +1,52 @@
+"""`Neuron`: s = sum_{i=0..m} w[i] * a[i] with a[0] = 1, then an activation.
+
+This is the slides' formula: row 0 of a weight table is the bias, multiplying
+the constant a0[0] = 1. The weighted sum is one n-ary `dot` node, so a neuron
+is one gate in the graph rather than a chain of binary adds.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from autograd import Value, dot
+
+from .activations import activation as lookup_activation
+from .init import make_rng, uniform_fan_in
+from .module import Module
+
+Inputs = Sequence[Value | float]
+
+
+class Neuron(Module):
+    """One unit: weights ``w`` (nin), bias ``b``, and an activation by name."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "tanh",
+        seed: int | random.Random | None = None,
+        label: str = "",
+    ) -> None:
+        """Make a neuron with ``nin`` inputs and weights drawn from a seeded U(+-1/sqrt(nin))."""
+        if not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron needs a positive number of inputs, got {nin!r}")
+        rng = make_rng(seed)
+        self.activation = activation
+        self._act = lookup_activation(activation)
+        self.b = Value(0.0, label=f"{label}b")
+        self.w = [Value(uniform_fan_in(rng, nin), label=f"{label}w[{i + 1}]") for i in range(nin)]
+
+    def weighted_sum(self, x: Inputs) -> Value:
+        """s = b * 1 + sum_i w[i] * x[i], one dot node (the slides' s)."""
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        return dot([self.b, *self.w], [1.0, *x])
+
+    def __call__(self, x: Inputs) -> Value:
+        """The neuron's output: activation(weighted_sum(x))."""
+        return self._act(self.weighted_sum(x))
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"

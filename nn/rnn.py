@@ -1,0 +1,68 @@
+"""`RNNCell`: h_t = tanh(Wxh x_t + Whh h_{t-1} + bh), the slides' vanilla recurrence."""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from autograd import Value, dot
+
+from .init import make_rng
+from .linear import set_matrix, set_vector, value_matrix
+from .module import Module
+
+Input = int | Sequence[Value | float]
+
+
+class RNNCell(Module):
+    """One step of a vanilla RNN with the slides' names Wxh, Whh, bh.
+
+    Weights are stored as in the slides and min-char-rnn: ``Wxh`` has
+    ``hidden_size`` rows of ``input_size``; ``Whh`` is square. An input is a
+    list of numbers, or an int: the index of a one-hot input, which picks
+    column x of Wxh without multiplying by zeros.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, seed: int | random.Random | None = None) -> None:
+        """Make Wxh, Whh (seeded U(+-1/sqrt(hidden))) and bh = 0."""
+        if input_size < 1 or hidden_size < 1:
+            raise ValueError(f"RNNCell sizes must be positive, got {input_size}, {hidden_size}")
+        rng = make_rng(seed)
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.Wxh = value_matrix(rng, hidden_size, input_size, "Wxh", hidden_size)
+        self.Whh = value_matrix(rng, hidden_size, hidden_size, "Whh", hidden_size)
+        self.bh = [Value(0.0, label=f"bh[{k}]") for k in range(hidden_size)]
+
+    def initial_state(self) -> list[Value]:
+        """h0 = 0."""
+        return [Value(0.0, label="h0") for _ in range(self.hidden_size)]
+
+    def output(self, state: list[Value]) -> list[Value]:
+        """The hidden vector h of a state (for an RNN the state is h itself)."""
+        return state
+
+    def __call__(self, x: Input, state: list[Value]) -> list[Value]:
+        """h_t from input x_t and state h_{t-1}."""
+        h = state
+        if isinstance(x, int):
+            if not 0 <= x < self.input_size:
+                raise ValueError(f"one-hot index {x} is outside 0..{self.input_size - 1}")
+            return [
+                (dot([*self.Whh[k], self.bh[k]], [*h, 1.0]) + self.Wxh[k][x]).tanh()
+                for k in range(self.hidden_size)
+            ]
+        if len(x) != self.input_size:
+            raise ValueError(f"RNNCell expects {self.input_size} inputs, got {len(x)}")
+        inputs = [*x, *h, 1.0]
+        return [dot([*self.Wxh[k], *self.Whh[k], self.bh[k]], inputs).tanh() for k in range(self.hidden_size)]
+
+    def set_weights(
+        self, Wxh: Sequence[Sequence[float]], Whh: Sequence[Sequence[float]], bh: Sequence[float] | None = None
+    ) -> None:
+        """Set the weights from plain nested lists in the layout described above."""
+        for check_only in (True, False):
+            set_matrix(self.Wxh, Wxh, "Wxh", check_only)
+            set_matrix(self.Whh, Whh, "Whh", check_only)
+            if bh is not None:
+                set_vector(self.bh, bh, "bh", check_only)

@@ -1,0 +1,202 @@
+"""Worked example 1: the slides' 3-2-2 sigmoid MLP, reproduced number for number.
+
+3 inputs plus a bias row (so w1 has 4 rows), 2 sigmoid hidden units plus a
+bias, 2 sigmoid outputs; E = 1/2 sum (y_hat - y)^2; the batch tables c1 and c2
+sum rows r = 1..4; one SGD step with alpha = 0.01.
+
+`worked_example_report()` lists each quantity the slides print, the slide's
+value, ours (computed by the engine), and whether they agree to the slide's
+rounding. Where the slide is wrong, the row says so and why; the engine is
+never bent to match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograd import Value
+
+from .losses import half_sum_squared_error
+from .mlp import MLP
+from .optim import SGD
+
+#: The slides' data table: x1, x2, x3 and targets y1, y2, rows r = 1..6.
+SLIDES_X = [
+    [1.0, 4.0, 5.0],
+    [0.1, -5.0, 3.0],
+    [6.0, -5.542, 4.897],
+    [4.0, 8.0, 9.0],
+    [12.0, -2.0, 0.0063],
+    [6.0, -5.5, 4.897],
+]
+SLIDES_Y = [
+    [0.1, 0.05],
+    [0.1221, 0.0964],
+    [0.1061, 0.0702],
+    [0.0996, 0.0641],
+    [0.1110, 0.0732],
+    [0.1060, 0.0701],
+]
+#: w1[i][k-1]: row i = 0 is the bias (it multiplies a0[0] = 1).
+SLIDES_W1 = [[0.5, 0.5], [0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
+#: w2[k][j-1]: row k = 0 is the bias (it multiplies a1[0] = 1).
+SLIDES_W2 = [[0.5, 0.5], [0.7, 0.8], [0.9, 0.1]]
+LEARNING_RATE = 0.01
+BATCH_ROWS = 4  # the slides' c1, c2 sum rows r = 1..4
+
+# What the slides print, as printed (the number of decimals is the rounding to check to).
+SLIDE_FORWARD = {"s1[1]": "4.3", "a1[1]": ".9866", "a1[2]": ".9950", "s2[1]": "2.0862",
+                 "a2[1]": ".8896", "a2[2]": ".8004", "E": ".5932"}
+SLIDE_CHAIN_RULE = {"dE/dw2[0,1]": ".0775", "dE/da1[1]": ".1502", "dE/dw1[0,1]": ".0020"}
+SLIDE_C1 = [[".0604", ".0332"], [".1134", ".0427"], ["-.2929", "-.1658"], [".2193", ".1129"]]
+SLIDE_C2 = [[".3447", ".4816"], [".2929", ".4176"], [".2930", ".4191"]]
+SLIDE_W1_STAR = [[".4994", ".4997"], [".0989", ".1996"], [".3029", ".4017"], [".4978", ".5989"]]
+SLIDE_W2_STAR = [[".4966", ".0039"], [".4971", ".0038"], [".0021", ".0004"]]
+
+# Remarks on the slides' working where the printed result is right but the text is not,
+# and the one known rounding difference. Whether a row agrees is always computed.
+REMARKS = {
+    "s1[1]": "the slide's working writes w1[0,1] * a0[0] = .05 * 1; w1[0,1] is 0.5 (the sum 4.3 uses 0.5)",
+    "s2[1]": "the slide's working writes w2[0,2], w2[1,2], w2[2,2]; the numbers used (.5, .7, .9) are column 1",
+    "E": "the slide's working writes (.8004 - .5)^2; y2 is .05, which its result .5932 uses",
+    "dE/dw2[0,1]": (
+        "the slide multiplies rounded intermediates, (.8896 - .1) * .8896 * (1 - .8896) * 1 = 0.07755;"
+        " unrounded, y_hat1 = 0.88955 and the product is 0.077574, which rounds to .0776"
+    ),
+}
+
+
+@dataclass
+class RowGraph:
+    """The recorded graph of one data row, with the slides' names on every node."""
+
+    a0: list[float]
+    s1: list[Value]
+    a1: list[Value]
+    s2: list[Value]
+    a2: list[Value]
+    E: Value
+
+
+@dataclass
+class ReportRow:
+    """One quantity: the slide's printed value, ours, and whether they agree."""
+
+    quantity: str
+    slide: str
+    ours: float
+    agrees: bool
+    note: str = ""
+
+    @property
+    def decimals(self) -> int:
+        """Decimals the slide prints (its rounding)."""
+        return len(self.slide.split(".")[1]) if "." in self.slide else 0
+
+
+@dataclass
+class WorkedExampleReport:
+    """Every number of the slides' MLP example: slide value, ours, agrees / differs and why."""
+
+    rows: list[ReportRow] = field(default_factory=list)
+
+    def differing(self) -> list[ReportRow]:
+        """The rows where the slide's number is not the correct one."""
+        return [r for r in self.rows if not r.agrees]
+
+    def __str__(self) -> str:
+        width = max(len(r.quantity) for r in self.rows)
+        lines = [f"{'quantity':<{width}}  {'slide':>8}  {'ours':>10}  verdict", "-" * (width + 40)]
+        for r in self.rows:
+            verdict = "agrees" if r.agrees else "DIFFERS"
+            ours = f"{r.ours:.{max(r.decimals, 4)}f}"
+            line = f"{r.quantity:<{width}}  {r.slide:>8}  {ours:>10}  {verdict}"
+            if r.note:
+                line += f" - {r.note}"
+            lines.append(line)
+        n_diff = len(self.differing())
+        lines.append(f"{len(self.rows) - n_diff} of {len(self.rows)} slide numbers agree; {n_diff} differ (reasons above).")
+        return "\n".join(lines)
+
+
+def slides_network() -> MLP:
+    """The slides' network with w1 and w2 set from their tables."""
+    model = MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    model.layers[0].set_weight_table(SLIDES_W1)
+    model.layers[1].set_weight_table(SLIDES_W2)
+    return model
+
+
+def row_graph(model: MLP, r: int) -> RowGraph:
+    """Forward pass of data row ``r`` (1-based, as on the slides), every node labelled."""
+    if not 1 <= r <= len(SLIDES_X):
+        raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {r!r}")
+    x, y = SLIDES_X[r - 1], SLIDES_Y[r - 1]
+    hidden, output = model.layers
+    s1 = [n.weighted_sum(x) for n in hidden.neurons]
+    a1 = [s.sigmoid() for s in s1]
+    s2 = [n.weighted_sum(a1) for n in output.neurons]
+    a2 = [s.sigmoid() for s in s2]
+    E = half_sum_squared_error(a2, y)
+    for name, values in (("s1", s1), ("a1", a1), ("s2", s2), ("a2", a2)):
+        for k, v in enumerate(values, start=1):
+            v.label = f"{name}[{k}]"
+    E.label = "E"
+    return RowGraph([1.0, *x], s1, a1, s2, a2, E)
+
+
+def _agrees(slide: str, ours: float) -> bool:
+    decimals = len(slide.split(".")[1]) if "." in slide else 0
+    return abs(float(slide) - ours) <= 0.5 * 10.0**-decimals + 1e-12
+
+
+def _row(quantity: str, slide: str, ours: float, note: str = "") -> ReportRow:
+    note = note or REMARKS.get(quantity, "")
+    return ReportRow(quantity, slide, ours, _agrees(slide, ours), note)
+
+
+def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w: float, slide_c: str) -> str:
+    """Explain a wrong w* entry by redoing w - alpha * c with the slide's own numbers."""
+    expected = w - LEARNING_RATE * float(slide_c)
+    if _agrees(slide_star, expected):
+        return ""
+    return (f"the slide's own tables give {name}[{i},{k}] - {LEARNING_RATE} * c = {w} - {LEARNING_RATE} * "
+            f"{slide_c} = {expected:.4f}, not {slide_star}: a slip on the slide")
+
+
+def worked_example_report() -> WorkedExampleReport:
+    """Recompute every number of the slides' MLP example with the engine and compare."""
+    report = WorkedExampleReport()
+    model = slides_network()
+
+    g = row_graph(model, 1)
+    g.E.backward()
+    ours = {"s1[1]": g.s1[0].data, "a1[1]": g.a1[0].data, "a1[2]": g.a1[1].data, "s2[1]": g.s2[0].data,
+            "a2[1]": g.a2[0].data, "a2[2]": g.a2[1].data, "E": g.E.data}
+    report.rows += [_row(q, SLIDE_FORWARD[q], ours[q]) for q in SLIDE_FORWARD]
+    w1 = model.layers[0].neurons
+    w2 = model.layers[1].neurons
+    chain = {"dE/dw2[0,1]": w2[0].b.grad, "dE/da1[1]": g.a1[0].grad, "dE/dw1[0,1]": w1[0].b.grad}
+    report.rows += [_row(q, SLIDE_CHAIN_RULE[q], chain[q]) for q in SLIDE_CHAIN_RULE]
+
+    model.zero_grad()
+    for r in range(1, BATCH_ROWS + 1):
+        row_graph(model, r).E.backward()  # leaves accumulate: c = sum over rows of dE_r/dw
+    c1 = [[n.b.grad for n in w1]] + [[n.w[i].grad for n in w1] for i in range(3)]
+    c2 = [[n.b.grad for n in w2]] + [[n.w[i].grad for n in w2] for i in range(2)]
+    for name, slide_table, table in (("c1", SLIDE_C1, c1), ("c2", SLIDE_C2, c2)):
+        for i, (slide_row, row) in enumerate(zip(slide_table, table)):
+            for k, (slide, value) in enumerate(zip(slide_row, row), start=1):
+                report.rows.append(_row(f"{name}[{i},{k}]", slide, value))
+
+    SGD(model.parameters(), lr=LEARNING_RATE).step()
+    stars = (
+        ("w1", SLIDE_W1_STAR, model.layers[0].weight_table(), SLIDES_W1, SLIDE_C1),
+        ("w2", SLIDE_W2_STAR, model.layers[1].weight_table(), SLIDES_W2, SLIDE_C2),
+    )
+    for name, slide_table, table, w_before, slide_c in stars:
+        for i, (slide_row, row) in enumerate(zip(slide_table, table)):
+            for k, (slide, value) in enumerate(zip(slide_row, row), start=1):
+                note = _sgd_consistency(name, i, k, slide, w_before[i][k - 1], slide_c[i][k - 1])
+                report.rows.append(_row(f"{name}*[{i},{k}]", slide, value, note))
+    return report

@@ -1,0 +1,62 @@
+"""Characters as vectors: a vocabulary and one-hot encoding, as on the "hello" slides."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+
+class Vocabulary:
+    """An ordered set of characters; index i is one-hot position i.
+
+    ``Vocabulary.from_text("hello")`` gives h, e, l, o in order of first
+    appearance, the slides' [1,0,0,0] ... [0,0,0,1].
+    """
+
+    def __init__(self, chars: Iterable[str]) -> None:
+        """Keep each character once, in the order given."""
+        self.chars: list[str] = []
+        self._index: dict[str, int] = {}
+        for ch in chars:
+            if not isinstance(ch, str) or len(ch) != 1:
+                raise TypeError(f"vocabulary entries must be single characters, got {ch!r}")
+            if ch not in self._index:
+                self._index[ch] = len(self.chars)
+                self.chars.append(ch)
+        if not self.chars:
+            raise ValueError("a vocabulary needs at least one character")
+
+    @classmethod
+    def from_text(cls, text: str) -> Vocabulary:
+        """Every distinct character of ``text``, in order of first appearance."""
+        return cls(text)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def __contains__(self, ch: object) -> bool:
+        return ch in self._index
+
+    def index(self, ch: str) -> int:
+        """The position of ``ch``; ValueError naming it when it is not in the vocabulary."""
+        try:
+            return self._index[ch]
+        except KeyError:
+            shown = "".join(self.chars)
+            raise ValueError(f"character {ch!r} is not in the vocabulary {shown!r}") from None
+
+    def encode(self, text: str) -> list[int]:
+        """Indices of each character of ``text``."""
+        return [self.index(ch) for ch in text]
+
+    def decode(self, indices: Sequence[int]) -> str:
+        """The characters at ``indices``."""
+        return "".join(self.chars[i] for i in indices)
+
+    def one_hot(self, ch: str) -> list[float]:
+        """[0, ..., 1, ..., 0] with the 1 at ``ch``'s index."""
+        vec = [0.0] * len(self.chars)
+        vec[self.index(ch)] = 1.0
+        return vec
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({''.join(self.chars)!r})"

@@ -1,0 +1,105 @@
+"""Worked example 1 against an independent plain-Python computation written here.
+
+The reference below is the slides' algebra done by hand with floats (no
+engine): forward pass, E, the chain rule per weight, batch sums over rows
+1..4, and w* = w - alpha * c.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nn.slides_mlp import (
+    SLIDES_W1,
+    SLIDES_W2,
+    SLIDES_X,
+    SLIDES_Y,
+    row_graph,
+    slides_network,
+    worked_example_report,
+)
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def reference() -> dict[str, float]:
+    """Every quantity of the slides by hand."""
+    w1, w2 = SLIDES_W1, SLIDES_W2
+    out: dict[str, float] = {}
+    c1 = [[0.0, 0.0] for _ in range(4)]
+    c2 = [[0.0, 0.0] for _ in range(3)]
+    for r in range(4):
+        a0 = [1.0, *SLIDES_X[r]]
+        y = SLIDES_Y[r]
+        s1 = [sum(w1[i][k] * a0[i] for i in range(4)) for k in range(2)]
+        a1 = [1.0] + [sigmoid(s) for s in s1]
+        s2 = [sum(w2[k][j] * a1[k] for k in range(3)) for j in range(2)]
+        a2 = [sigmoid(s) for s in s2]
+        E = 0.5 * sum((a2[j] - y[j]) ** 2 for j in range(2))
+        delta2 = [(a2[j] - y[j]) * a2[j] * (1 - a2[j]) for j in range(2)]
+        dE_da1 = [sum(delta2[j] * w2[k][j] for j in range(2)) for k in range(3)]
+        delta1 = [dE_da1[k + 1] * a1[k + 1] * (1 - a1[k + 1]) for k in range(2)]
+        if r == 0:
+            out.update({"s1[1]": s1[0], "a1[1]": a1[1], "a1[2]": a1[2], "s2[1]": s2[0], "a2[1]": a2[0],
+                        "a2[2]": a2[1], "E": E, "dE/dw2[0,1]": delta2[0] * a1[0], "dE/da1[1]": dE_da1[1],
+                        "dE/dw1[0,1]": delta1[0] * a0[0]})
+        for k in range(3):
+            for j in range(2):
+                c2[k][j] += delta2[j] * a1[k]
+        for i in range(4):
+            for k in range(2):
+                c1[i][k] += delta1[k] * a0[i]
+    for i in range(4):
+        for k in range(2):
+            out[f"c1[{i},{k + 1}]"] = c1[i][k]
+            out[f"w1*[{i},{k + 1}]"] = w1[i][k] - 0.01 * c1[i][k]
+    for i in range(3):
+        for k in range(2):
+            out[f"c2[{i},{k + 1}]"] = c2[i][k]
+            out[f"w2*[{i},{k + 1}]"] = w2[i][k] - 0.01 * c2[i][k]
+    return out
+
+
+def test_every_reported_number_matches_the_hand_computation() -> None:
+    expected = reference()
+    report = worked_example_report()
+    assert len(report.rows) == 38
+    for row in report.rows:
+        assert row.ours == pytest.approx(expected[row.quantity], abs=5e-5), row.quantity
+        assert round(row.ours, 4) == round(expected[row.quantity], 4), row.quantity
+
+
+def test_slide_values_we_know_by_hand() -> None:
+    rows = {r.quantity: r for r in worked_example_report().rows}
+    assert rows["s1[1]"].ours == pytest.approx(4.3, abs=1e-12)  # .5 + .1*1 + .3*4 + .5*5
+    assert rows["dE/da1[1]"].ours == pytest.approx(0.1502, abs=5e-5)
+    assert rows["dE/dw1[0,1]"].ours == pytest.approx(0.0020, abs=5e-5)
+    assert rows["c2[0,1]"].ours == pytest.approx(0.3447, abs=5e-5)
+    assert rows["w1*[2,1]"].ours == pytest.approx(0.3029, abs=5e-5)
+
+
+def test_exactly_the_slide_slips_are_marked_with_reasons() -> None:
+    report = worked_example_report()
+    differing = {r.quantity for r in report.differing()}
+    # dE/dw2[0,1]: the slide rounds intermediates (.0775 vs .077574).
+    # w2*: the slide's table is not w2 - 0.01 * c2 from its own tables, except [0,1].
+    assert differing == {"dE/dw2[0,1]", "w2*[0,2]", "w2*[1,1]", "w2*[1,2]", "w2*[2,1]", "w2*[2,2]"}
+    for row in report.differing():
+        assert row.note, row.quantity
+    w2_11 = next(r for r in report.rows if r.quantity == "w2*[1,1]")
+    assert "0.6971" in w2_11.note and ".4971" in w2_11.note
+    assert "DIFFERS" in str(report) and "32 of 38" in str(report)
+
+
+def test_row_graph_carries_the_slides_names() -> None:
+    model = slides_network()
+    g = row_graph(model, 1)
+    assert [v.label for v in g.a2] == ["a2[1]", "a2[2]"]
+    assert model.layers[0].neurons[0].b.label == "w1[0,1]"
+    assert model.layers[1].neurons[1].w[1].label == "w2[2,2]"
+    with pytest.raises(ValueError, match="row r must be in 1..6"):
+        row_graph(model, 7)
