@@ -181,7 +181,7 @@ ABS = Op(
     ((0.1, 3.0),),
 )
 SUM = Op("sum", "Σ", None, lambda *xs: sum(xs), _ones, (_WIDE,))
-DOT = Op("dot", "·", None, _dot, _dot_derivative, (_WIDE,))
+DOT = Op("dot", "w·x", None, _dot, _dot_derivative, (_WIDE,))
 
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {

@@ -131,7 +131,8 @@ def row_graph(model: MLP, r: int) -> RowGraph:
     """Forward pass of data row ``r`` (1-based, as on the slides), every node labelled."""
     if not 1 <= r <= len(SLIDES_X):
         raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {r!r}")
-    x, y = SLIDES_X[r - 1], SLIDES_Y[r - 1]
+    x = [Value(v, label=f"a0[{i}]") for i, v in enumerate(SLIDES_X[r - 1], start=1)]
+    y = SLIDES_Y[r - 1]
     hidden, output = model.layers
     s1 = [n.weighted_sum(x) for n in hidden.neurons]
     a1 = [s.sigmoid() for s in s1]
@@ -142,7 +143,7 @@ def row_graph(model: MLP, r: int) -> RowGraph:
         for k, v in enumerate(values, start=1):
             v.label = f"{name}[{k}]"
     E.label = "E"
-    return RowGraph([1.0, *x], s1, a1, s2, a2, E)
+    return RowGraph([1.0, *SLIDES_X[r - 1]], s1, a1, s2, a2, E)
 
 
 def _agrees(slide: str, ours: float) -> bool:

@@ -1,0 +1,76 @@
+"""Charts: a loss curve and the vanishing-gradient picture, drawn with matplotlib.
+
+matplotlib is an optional extra (``pip install "valuegrad[plot]"``); without
+it these functions raise an ImportError that says so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+FORMATS = ("svg", "png", "pdf")
+
+
+def _pyplot():  # noqa: ANN202 - matplotlib.pyplot module
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError('charts need matplotlib: pip install "valuegrad[plot]"') from None
+    matplotlib.use("Agg")  # files only: no window, works on a machine with no screen
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "valuegrad"  # stable ids: same chart, same file
+    plt.rcParams["svg.fonttype"] = "none"
+    return plt
+
+
+def _save(fig: object, path: str | os.PathLike[str]) -> Path:
+    out = Path(path)
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {out.name!r}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, bbox_inches="tight")  # type: ignore[attr-defined]
+    return out
+
+
+def loss_curve(losses: Sequence[float], path: str | os.PathLike[str], title: str = "Training loss",
+               log_scale: bool = True, ylabel: str = "loss") -> Path:
+    """Plot loss against step and save it to ``path`` (.svg, .png or .pdf)."""
+    if not losses:
+        raise ValueError("no losses to plot")
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.plot(range(1, len(losses) + 1), losses, color="#1971c2")
+    if log_scale and min(losses) > 0:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    try:
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
+
+
+def vanishing_gradient_chart(steps: Sequence[int], norms: Mapping[str, Sequence[float]],
+                             path: str | os.PathLike[str]) -> Path:
+    """||dL/dh_t|| against time step t, one line per cell kind, log scale."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    names = {"rnn": "vanilla RNN", "lstm": "LSTM"}
+    for kind, values in norms.items():
+        ax.plot(steps, values, marker="o", markersize=3, label=names.get(kind, kind))
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t (the loss is at the last step)")
+    ax.set_ylabel("gradient norm reaching h_t")
+    ax.set_title("Vanishing gradients: how far back the error signal reaches")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    try:
+        return _save(fig, path)
+    finally:
+        plt.close(fig)

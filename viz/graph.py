@@ -1,0 +1,301 @@
+"""Draw a `Value` graph as the slides draw it: value boxes joined by small op "gates".
+
+Each value box shows its label (the slides' names where the model set them:
+w1[0,1], a1[1], s2[1], E), its forward value and its gradient. Each op is a
+small gate labelled with the symbol from `autograd.ops` (+, ×, σ, tanh, ^2, ...).
+Roles look different (parameters, inputs, constants, intermediates, the root),
+and nodes can be grouped into clusters (layers, neurons, time steps) or
+collapsed into one box per group.
+
+The output is deterministic: node ids follow the graph's topological order,
+so the same graph gives byte-identical DOT every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import graphviz
+
+from autograd import Value, topological_order
+
+from .render import render_source, render_to_file
+
+ROLE_STYLE = {
+    "root": {"fillcolor": "#ffd8a8", "penwidth": "2.5"},
+    "parameter": {"fillcolor": "#d0ebff"},
+    "input": {"fillcolor": "#d3f9d8"},
+    "leaf": {"fillcolor": "#e7f5ff"},
+    "constant": {"fillcolor": "#f1f3f5", "fontcolor": "#495057"},
+    "intermediate": {"fillcolor": "#ffffff"},
+}
+NOT_COMPUTED = "not computed"
+
+
+class GraphTooLarge(ValueError):
+    """The graph has more nodes than the drawing limit; the message suggests what to do."""
+
+
+class ValueGraph(graphviz.Digraph):
+    """A `graphviz.Digraph` that renders without a system Graphviz and shows inline in Jupyter."""
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None, **_: object) -> dict[str, str]:
+        return {"image/svg+xml": render_source(self.source, "svg").decode("utf-8")}
+
+    def save_picture(self, path: str, format: str = "svg") -> str:
+        """Write ``path``.dot and the picture; return the picture's path (see `viz.render`)."""
+        return str(render_to_file(self.source, path, format))
+
+
+@dataclass(frozen=True)
+class _Style:
+    decimals: int
+    edge_derivatives: bool
+    color_by_gradient: bool
+    show_gradients: bool
+
+
+def role_of(v: Value, root: Value, parameters: set[Value], inputs: set[Value]) -> str:
+    """One of root, parameter, input, leaf, constant, intermediate."""
+    if v is root:
+        return "root"
+    if v.is_constant:
+        return "constant"
+    if v.is_leaf:
+        if v in parameters:
+            return "parameter"
+        if v in inputs:
+            return "input"
+        return "input" if parameters else "leaf"
+    return "intermediate"
+
+
+def local_derivatives(v: Value) -> tuple[float, ...]:
+    """d(v)/d(parent) for each parent, from the op table's derivative rule."""
+    if v.op is None or v.is_leaf:
+        return ()
+    return tuple(v.op.derivative(v.data, *[p.data for p in v.parents]))
+
+
+def gate_symbol(v: Value) -> str:
+    """The op's symbol, with constant arguments folded in (x ** 2 draws as a ^2 gate)."""
+    op = v.op
+    assert op is not None
+    if op.constant_args:
+        constants = v.parents[len(v.parents) - op.constant_args :]
+        return op.symbol + ",".join(f"{c.data:g}" for c in constants)
+    return op.symbol
+
+
+def _folded(v: Value) -> int:
+    """How many trailing parents are drawn inside the gate instead of as nodes."""
+    return v.op.constant_args if v.op is not None and not v.is_leaf else 0
+
+
+def count_drawn_nodes(order: list[Value]) -> int:
+    """Value boxes plus gates a full drawing of ``order`` needs."""
+    folded = {id(p) for v in order for p in v.parents[len(v.parents) - _folded(v) :] if _folded(v)}
+    return sum(1 + (0 if v.is_leaf else 1) for v in order if id(v) not in folded)
+
+
+def draw_graph(
+    root: Value,
+    *,
+    decimals: int = 4,
+    parameters: Iterable[Value] = (),
+    inputs: Iterable[Value] = (),
+    edge_derivatives: bool = False,
+    color_by_gradient: bool = False,
+    groups: Mapping[Value, str] | None = None,
+    collapsed: bool = False,
+    max_nodes: int = 400,
+    gradients: Mapping[Value, float | None] | None = None,
+    show_gradients: bool | None = None,
+    highlight: Iterable[Value] = (),
+    title: str = "",
+) -> ValueGraph:
+    """Build the picture of everything ``root`` was computed from.
+
+    Args:
+        root: the output (usually the loss) to draw back from.
+        decimals: digits shown for values and gradients.
+        parameters, inputs: leaves to draw in those roles (other leaves are
+            inputs when parameters are given, plain leaves otherwise).
+        edge_derivatives: label each edge into a gate with the local derivative.
+        color_by_gradient: fill value boxes by gradient sign (red negative,
+            green positive) and size, to show where the gradient flows.
+        groups: node -> cluster path such as "layer 1/neuron 2" (see
+            `viz.clusters`); nested paths give nested clusters.
+        collapsed: draw each top-level group as one box, for big graphs.
+        max_nodes: refuse (GraphTooLarge) to draw more boxes and gates than this.
+        gradients: gradients to show instead of ``.grad`` (None: not computed);
+            used by the step-through page.
+        show_gradients: False draws every gradient as not computed; None
+            decides from the root (a root whose grad is 0 has not been
+            through backward()).
+        highlight: nodes to outline in red (the step-through's newest step).
+        title: a caption drawn above the graph.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
+    if not isinstance(decimals, int) or not 0 <= decimals <= 12:
+        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    order = topological_order(root)
+    groups = dict(groups or {})
+    if collapsed and not groups:
+        raise ValueError("collapsed=True needs groups (see viz.clusters) to know what to collapse")
+    size = _collapsed_size(order, groups) if collapsed else count_drawn_nodes(order)
+    if size > max_nodes:
+        hint = "raise max_nodes" if collapsed else "draw with collapsed=True and groups, or raise max_nodes"
+        raise GraphTooLarge(f"the graph has {size} nodes to draw, over the limit of {max_nodes}: {hint}")
+    if show_gradients is None:
+        show_gradients = gradients is not None or root.grad != 0.0
+    style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)
+    params, ins = set(parameters), set(inputs)
+    ids = {v: f"v{i}" for i, v in enumerate(order)}
+    marked = set(highlight)
+    grad_of = _gradient_lookup(gradients, show_gradients)
+    scale = max((abs(g) for v in order if (g := grad_of(v)) is not None), default=0.0) or 1.0
+
+    g = ValueGraph("valuegrad", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t"},
+                   node_attr={"fontname": "Helvetica", "fontsize": "11"},
+                   edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#868e96"})
+    if title:
+        g.attr(label=dot_text(title))
+
+    folded_ids = {id(p) for v in order for p in v.parents[len(v.parents) - _folded(v):] if _folded(v)}
+    statements: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    collapsed_groups = _top_groups(groups) if collapsed else {}
+    group_ids = {name: f"g{i}" for i, name in enumerate(sorted(set(collapsed_groups.values())))}
+
+    def place(group: str, name: str, attrs: dict[str, str]) -> None:
+        statements.setdefault(group, []).append((name, attrs))
+
+    for v in order:
+        if id(v) in folded_ids:
+            continue
+        vid = ids[v]
+        if collapsed and v in collapsed_groups:
+            continue
+        grad = grad_of(v)
+        attrs = _value_node(v, role_of(v, root, params, ins), grad, scale, style, v in marked)
+        group = groups.get(v, "")
+        place(group, vid, attrs)
+        if not v.is_leaf:
+            place(group, f"{vid}op", {"label": dot_text(gate_symbol(v)), "shape": "circle", "width": "0.3",
+                                      "fixedsize": "false", "style": "filled", "fillcolor": "#fff3bf",
+                                      "margin": "0.02"})
+
+    for group_name in sorted(set(collapsed_groups.values())):
+        members = [v for v, top in collapsed_groups.items() if top == group_name]
+        place("", group_ids[group_name], {
+            "label": dot_text(f"{group_name}\n{len(members)} nodes"), "shape": "box3d",
+            "style": "filled", "fillcolor": "#e5dbff"})
+
+    _emit_clusters(g, statements)
+
+    def endpoint(v: Value) -> str:
+        if collapsed and v in collapsed_groups:
+            return group_ids[collapsed_groups[v]]
+        return ids[v]
+
+    edges: list[tuple[str, str, dict[str, str]]] = []
+    for v in order:
+        if v.is_leaf or id(v) in folded_ids:
+            continue
+        target_gate = f"{endpoint(v)}op" if not (collapsed and v in collapsed_groups) else None
+        shown = v.parents[: len(v.parents) - _folded(v)]
+        partials = local_derivatives(v) if style.edge_derivatives else ()
+        for i, p in enumerate(shown):
+            source = endpoint(p)
+            if target_gate is None:
+                if collapsed_groups.get(p) != collapsed_groups.get(v):
+                    edges.append((source, endpoint(v), {}))
+                continue
+            attrs = {"label": _fmt(partials[i], decimals)} if partials else {}
+            edges.append((source, target_gate, attrs))
+        if target_gate is not None:
+            edges.append((target_gate, endpoint(v), {}))
+    seen: set[tuple[str, str, str]] = set()
+    for a, b, attrs in edges:
+        key = (a, b, attrs.get("label", ""))
+        if a == b or key in seen:
+            continue
+        seen.add(key)
+        g.edge(a, b, **attrs)
+    return g
+
+
+def dot_text(text: str) -> str:
+    """``text`` as a plain Graphviz label, shown exactly as written.
+
+    Backslashes are doubled (DOT would read \\N or \\G as escapes), newlines
+    become DOT's line breaks, quotes are escaped by the graphviz package, and
+    `graphviz.nohtml` stops a label like "<b>" being taken for an HTML label.
+    Plain labels (not HTML ones) also keep the pip-only WebAssembly Graphviz
+    working: it is built without HTML-label support.
+    """
+    return graphviz.nohtml(text.replace("\\", "\\\\").replace("\n", "\\n"))
+
+
+def _fmt(x: float, decimals: int) -> str:
+    return f"{x:.{decimals}f}"
+
+
+def _gradient_lookup(gradients: Mapping[Value, float | None] | None, show: bool):  # noqa: ANN202
+    if not show:
+        return lambda v: None
+    if gradients is not None:
+        return lambda v: gradients.get(v)
+    return lambda v: v.grad
+
+
+def _value_node(v: Value, role: str, grad: float | None, scale: float, style: _Style, marked: bool) -> dict[str, str]:
+    if role == "constant":
+        return {"label": dot_text(f"{v.data:g}"), "shape": "plaintext", "fontcolor": "#495057"}
+    grad_text = NOT_COMPUTED if grad is None else _fmt(grad, style.decimals)
+    lines = [v.label] if v.label else []
+    lines += [f"data {_fmt(v.data, style.decimals)}", f"grad {grad_text}"]
+    attrs = {"label": dot_text("\n".join(lines)), "shape": "box", "style": "rounded,filled"}
+    attrs.update(ROLE_STYLE[role])
+    if style.color_by_gradient and grad is not None and grad != 0.0:
+        strength = min(1.0, abs(grad) / scale)
+        level = int(255 - 155 * strength)
+        attrs["fillcolor"] = f"#{level:02x}ff{level:02x}" if grad > 0 else f"#ff{level:02x}{level:02x}"
+    if marked:
+        attrs["color"] = "#e03131"
+        attrs["penwidth"] = "3"
+    return attrs
+
+
+def _top_groups(groups: Mapping[Value, str]) -> dict[Value, str]:
+    return {v: path.split("/")[0] for v, path in groups.items() if path}
+
+
+def _collapsed_size(order: list[Value], groups: Mapping[Value, str]) -> int:
+    top = _top_groups(groups)
+    free = [v for v in order if v not in top]
+    return len(set(top.values())) + sum(1 + (0 if v.is_leaf else 1) for v in free)
+
+
+def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]]) -> None:
+    """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths."""
+    tree: dict = {}
+    for path in statements:
+        node = tree
+        for part in [p for p in path.split("/") if p]:
+            node = node.setdefault(part, {})
+
+    counter = iter(range(1_000_000))
+
+    def emit(graph: graphviz.Digraph, subtree: dict, prefix: str) -> None:
+        for name, attrs in statements.get(prefix, []):
+            graph.node(name, **attrs)
+        for part in subtree:
+            path = f"{prefix}/{part}" if prefix else part
+            with graph.subgraph(name=f"cluster_{next(counter)}") as sub:
+                sub.attr(label=dot_text(part), style="rounded,dashed", color="#adb5bd", fontsize="10")
+                emit(sub, subtree[part], path)
+
+    emit(g, tree, "")
