@@ -130,6 +130,20 @@ def w1_step(Val: Any, layers: list, xs: list, ys: list) -> float:
     return loss.data
 
 
+def w1_step_nn(model: Any, xs: list, ys: list) -> float:
+    """W1 written with valuegrad's nn: n-ary dot nodes instead of chains of binary adds."""
+    from autograd import sum_of
+
+    params = model.parameters()
+    data_loss = sum_of([(model(x) - y) ** 2 for x, y in zip(xs, ys)]) * (1.0 / len(xs))
+    loss = data_loss + 1e-4 * sum_of([p * p for p in params])
+    model.zero_grad()
+    loss.backward()
+    for p in params:
+        p.data -= 0.05 * p.grad
+    return loss.data
+
+
 def w2_chain(Val: Any, depth: int) -> float:
     x = Val(0.0)
     y = x
@@ -253,6 +267,14 @@ def main() -> None:
     t = interleaved({n: (lambda n=n: w1_step(engines[n], mlps[n], xs, ys)) for n in engines}, args.repeats)
     rows.append(("W1 MLP training step", f"{t['micrograd'] * 1e3:.0f} ms", f"{t['valuegrad'] * 1e3:.1f} ms",
                  f"{t['micrograd'] / t['valuegrad']:.1f}x"))
+
+    # The same step written with valuegrad's own nn (one dot node per neuron): what users of nn get.
+    from nn import MLP
+
+    ours_mlp = MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    t_nn = interleaved({"valuegrad": lambda: w1_step_nn(ours_mlp, xs, ys)}, args.repeats)["valuegrad"]
+    rows.append(("W1 with valuegrad's nn.MLP", f"{t['micrograd'] * 1e3:.0f} ms", f"{t_nn * 1e3:.1f} ms",
+                 f"{t['micrograd'] / t_nn:.1f}x"))
 
     depth = 1_000_000
     start = time.perf_counter()

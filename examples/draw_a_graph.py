@@ -1,0 +1,38 @@
+"""Build a tiny graph, backpropagate, check it, and draw it with every value and gradient.
+
+    python examples/draw_a_graph.py [--out graph]      # writes graph.dot and graph.svg
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from autograd import Value, gradcheck
+from viz import draw_graph
+
+
+def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
+    """micrograd's classic example: tanh(x1*w1 + x2*w2 + b)."""
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+def main() -> None:
+    """Draw the neuron's graph after backward()."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="graph")
+    args = parser.parse_args()
+
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = neuron(x1, x2, w1, w2, b)
+    o.label = "o"
+    o.backward()
+    print(f"o = {o.data:.4f}; do/dw1 = {w1.grad:.4f}, do/dx1 = {x1.grad:.4f}")
+    print(gradcheck(neuron, [2.0, 0.0, -3.0, 1.0, 6.8813735870195432], names=["x1", "x2", "w1", "w2", "b"]))
+    picture = draw_graph(o, parameters=[w1, w2, b], edge_derivatives=True).save_picture(args.out)
+    print(f"wrote {picture}")
+
+
+if __name__ == "__main__":
+    main()

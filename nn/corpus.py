@@ -1,0 +1,62 @@
+"""Texts to train character models on: built in (no download) or read from a file, checked."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import os
+from pathlib import Path
+
+# The passage the slides use for char-rnn's "quote detection cell" (Tolstoy, War and Peace,
+# public domain translation): it gives the default text quotations to track.
+WAR_AND_PEACE_QUOTES = (
+    '"You mean to imply that I have nothing to eat out of.... On the contrary, I can supply you'
+    ' with everything even if you want to give dinner parties," warmly replied Chichagov, who'
+    " tried by every word he spoke to prove his own rectitude and therefore imagined Kutuzov to"
+    " be animated by the same desire.\n\nKutuzov, shrugging his shoulders, replied with his subtle"
+    ' penetrating smile: "I meant merely to say what I said."\n'
+)
+
+
+def zen_of_python() -> str:
+    """The Zen of Python, decoded from the standard library's `this` module (ROT13 there)."""
+    with contextlib.redirect_stdout(io.StringIO()):  # importing `this` prints the poem
+        import this
+    return codecs.decode(this.s, "rot13") + "\n"
+
+
+def default_text() -> str:
+    """The demo's LSTM text: the Zen of Python, then the slides' War and Peace quotations."""
+    return zen_of_python() + "\n" + WAR_AND_PEACE_QUOTES
+
+
+def load_text_file(path: str | os.PathLike[str], max_bytes: int = 5_000_000) -> str:
+    """Read a UTF-8 text file to train on; ValueError naming the problem otherwise.
+
+    Refuses a missing or unreadable file, a folder, an empty file, a binary
+    file (NUL bytes), text that is not UTF-8, and files over ``max_bytes``.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise ValueError(f"text file {str(p)!r} does not exist")
+    if p.is_dir():
+        raise ValueError(f"text file {str(p)!r} is a folder, not a file")
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ValueError(f"text file {str(p)!r} is {size} bytes, over the {max_bytes}-byte limit")
+        data = p.read_bytes()
+    except OSError as err:
+        raise ValueError(f"cannot read text file {str(p)!r}: {err.strerror or err}") from None
+    if not data.strip():
+        raise ValueError(f"text file {str(p)!r} is empty")
+    if b"\x00" in data:
+        raise ValueError(f"text file {str(p)!r} looks binary (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"text file {str(p)!r} is not UTF-8 text (byte {err.start})") from None
+    if len(set(text)) < 2:
+        raise ValueError(f"text file {str(p)!r} needs at least two different characters")
+    return text

