@@ -186,8 +186,10 @@ def part_rnn(tour: Tour) -> None:
     tour.say("  dWhy:\n" + table(r.dWhy, vocab_cols, hid))
     step_outputs = _hello_step_outputs(r)
     tour.picture("rnn", draw_graph(r.loss_node, parameters=r.model.parameters(), decimals=3, max_nodes=800,
-                                   groups=groups_by_time_step(step_outputs),
-                                   title='"hell" -> "ello": the RNN unrolled over 4 time steps'),
+                                   groups=groups_by_time_step(step_outputs), show_parameters=False,
+                                   show_constants=False,
+                                   title='"hell" -> "ello": the RNN unrolled over 4 time steps'
+                                         " (shared weights not drawn; their gradients are the tables)"),
                  "rnn_hello_unrolled", "the hello RNN unrolled, one cluster per time step")
     epochs, lr = int(tour.setting("rnn", "epochs")), tour.setting("rnn", "lr")
     hidden = int(tour.setting("rnn", "hidden"))

@@ -12,8 +12,8 @@ The engine imports nothing else of the project: `nn` and `viz` build on it.
 
 from .backward import topological_order
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
-from .gradcheck import GradcheckReport, gradcheck
 from .grad_mode import is_grad_enabled, no_grad
+from .gradcheck import GradcheckReport, gradcheck
 from .ops import OPS, Op
 from .value import Value, apply, constant
 

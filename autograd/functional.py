@@ -9,7 +9,7 @@ is composed from table ops and shifted by the largest logit, so logits of
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import ops
 from .value import Value, apply, constant

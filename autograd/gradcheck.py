@@ -6,8 +6,8 @@ a new op or a hand-built graph: ``print(gradcheck(f, [1.0, 2.0]))``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .grad_mode import no_grad
 from .value import Value

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 Derivative = Callable[..., Sequence[float]]
 

@@ -21,6 +21,7 @@ from .backward import backpropagate
 from .grad_mode import GRAD_MODE
 from .ops import Op
 
+
 def _as_real(x: Any, what: str = "Value data") -> float:
     """Convert an int/float-like to a finite float, or raise naming the problem."""
     if isinstance(x, float):

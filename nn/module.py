@@ -9,7 +9,8 @@ hierarchical and stable, so ``state_dict()`` and the JSON files written by
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from autograd import Value
 

@@ -8,7 +8,7 @@ is one gate in the graph rather than a chain of binary adds.
 from __future__ import annotations
 
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 from autograd import Value, dot
 

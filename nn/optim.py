@@ -8,7 +8,8 @@ floats, so ``state_dict()`` can be saved beside the model's.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from autograd import Value
 

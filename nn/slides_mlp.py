@@ -115,7 +115,8 @@ class WorkedExampleReport:
                 line += f" - {r.note}"
             lines.append(line)
         n_diff = len(self.differing())
-        lines.append(f"{len(self.rows) - n_diff} of {len(self.rows)} slide numbers agree; {n_diff} differ (reasons above).")
+        agree = len(self.rows) - n_diff
+        lines.append(f"{agree} of {len(self.rows)} slide numbers agree; {n_diff} differ (reasons above).")
         return "\n".join(lines)
 
 

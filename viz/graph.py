@@ -114,6 +114,8 @@ def draw_graph(
     show_gradients: bool | None = None,
     highlight: Iterable[Value] = (),
     title: str = "",
+    show_parameters: bool = True,
+    show_constants: bool = True,
 ) -> ValueGraph:
     """Build the picture of everything ``root`` was computed from.
 
@@ -136,6 +138,9 @@ def draw_graph(
             through backward()).
         highlight: nodes to outline in red (the step-through's newest step).
         title: a caption drawn above the graph.
+        show_parameters, show_constants: False leaves those nodes (and their
+            edges) out, which untangles an unrolled RNN whose shared weights
+            feed every time step.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
@@ -165,6 +170,10 @@ def draw_graph(
         g.attr(label=dot_text(title))
 
     folded_ids = {id(p) for v in order for p in v.parents[len(v.parents) - _folded(v):] if _folded(v)}
+    if not show_parameters:
+        folded_ids |= {id(v) for v in order if v.is_leaf and v in params}
+    if not show_constants:
+        folded_ids |= {id(v) for v in order if v.is_constant}
     statements: dict[str, list[tuple[str, dict[str, str]]]] = {}
     collapsed_groups = _top_groups(groups) if collapsed else {}
     group_ids = {name: f"g{i}" for i, name in enumerate(sorted(set(collapsed_groups.values())))}
@@ -208,6 +217,8 @@ def draw_graph(
         shown = v.parents[: len(v.parents) - _folded(v)]
         partials = local_derivatives(v) if style.edge_derivatives else ()
         for i, p in enumerate(shown):
+            if id(p) in folded_ids:
+                continue
             source = endpoint(p)
             if target_gate is None:
                 if collapsed_groups.get(p) != collapsed_groups.get(v):
