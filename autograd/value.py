@@ -20,6 +20,7 @@ from . import ops as _ops
 from .backward import backpropagate
 from .grad_mode import GRAD_MODE
 from .ops import Op
+from .recording import RECORDER, Guard
 
 
 def _as_real(x: Any, what: str = "Value data") -> float:
@@ -139,6 +140,20 @@ class Value:
 
     def __rpow__(self, other: float) -> Value:
         return _binary(_ops.POW_VALUE, constant(other), self)
+
+    # --- comparisons (by data; logged while a graph is recorded for replay) ---
+
+    def __lt__(self, other: Value | float) -> bool:
+        return _compare(self, "<", other)
+
+    def __le__(self, other: Value | float) -> bool:
+        return _compare(self, "<=", other)
+
+    def __gt__(self, other: Value | float) -> bool:
+        return _compare(self, ">", other)
+
+    def __ge__(self, other: Value | float) -> bool:
+        return _compare(self, ">=", other)
 
     def __neg__(self) -> Value:
         return _unary(_ops.NEG, self)
@@ -265,6 +280,24 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
 
 def _unary(op: Op, a: Value) -> Value:
     return _node(op, op.forward(a.data), a)
+
+
+_COMPARISONS = {
+    "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y,
+    ">": lambda x, y: x > y,
+    ">=": lambda x, y: x >= y,
+}
+
+
+def _compare(a: Value, symbol: str, b: Value | float) -> bool:
+    """Compare by data; ``==`` is left as identity so Values stay usable in sets and dicts."""
+    right = b.data if isinstance(b, Value) else _as_real(b, f"operand of {symbol}")
+    result = _COMPARISONS[symbol](a.data, right)
+    guards = RECORDER.guards
+    if guards is not None:
+        guards.append(Guard(a, symbol, b if isinstance(b, Value) else right, result))
+    return result
 
 
 def apply(op: Op, *inputs: Value | float) -> Value:

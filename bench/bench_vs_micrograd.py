@@ -145,6 +145,51 @@ def w1_step_nn(model: Any, xs: list, ys: list) -> float:
     return loss.data
 
 
+def w1_replay_tape(layers: list) -> Any:
+    """W1's per-sample loss recorded once from the same binary-op model code."""
+    from autograd.replay import record
+
+    return record(lambda x0, x1, y: (mlp_forward(layers, [x0, x1]) - y) ** 2, [0.0, 0.0, 0.0],
+                  mlp_parameters(layers))
+
+
+def w1_step_replay(tape: Any, layers: list, rows: list) -> None:
+    """W1's step by replay: data gradient from the tape, L2 gradient 2e-4 p, SGD update."""
+    params = mlp_parameters(layers)
+    for p in params:
+        p.grad = 2e-4 * p.data
+    tape.run_many(rows, scale=1.0 / len(rows))
+    for p in params:
+        p.data -= 0.05 * p.grad
+
+
+def w1_step_batch(tape: Any, layers: list, columns: list) -> None:
+    """W1's step in batch mode: all 100 samples in one numpy pass."""
+    params = mlp_parameters(layers)
+    _, grads = tape.run_batch(columns)
+    n = len(columns[0])
+    for p, g in zip(params, grads):
+        p.data -= 0.05 * (g / n + 2e-4 * p.data)
+
+
+def w1_step_torch(torch: Any, weights: list, x: Any, y: Any) -> None:
+    """W1 with PyTorch tensors (float64), batched: the reference for the batch mode."""
+    h = x
+    for k, (w, b) in enumerate(weights):
+        h = h @ w + b
+        if k < len(weights) - 1:
+            h = torch.tanh(h)
+    loss = ((h.squeeze(1) - y) ** 2).mean() + 1e-4 * sum((w * w).sum() + (b * b).sum() for w, b in weights)
+    for w, b in weights:
+        w.grad = None
+        b.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for w, b in weights:
+            w -= 0.05 * w.grad
+            b -= 0.05 * b.grad
+
+
 def w2_chain(Val: Any, depth: int) -> float:
     x = Val(0.0)
     y = x
@@ -170,6 +215,12 @@ def make_rnn(Val: Any, vocab: int, hidden: int, seed: int = 0) -> dict:
 
 
 def w3_rnn(Val: Any, rnn: dict, inputs: list[int], targets: list[int]) -> float:
+    loss = w3_loss(Val, rnn, inputs, targets)
+    loss.backward()
+    return loss.data
+
+
+def w3_loss(Val: Any, rnn: dict, inputs: list[int], targets: list[int]) -> Any:
     hidden = len(rnn["bh"])
     h = [Val(0.0) for _ in range(hidden)]
     loss = Val(0.0)
@@ -183,29 +234,41 @@ def w3_rnn(Val: Any, rnn: dict, inputs: list[int], targets: list[int]) -> float:
         shift = max(z.data for z in logits)
         total = sum(((z - shift).exp() for z in logits), Val(0.0))
         loss = loss - ((logits[target] - shift) - total.log())
-    loss.backward()
-    return loss.data
+    return loss
 
 
 # --- measurement -----------------------------------------------------------
 
 
-def interleaved(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+def interleaved(runs: dict[str, Callable[[], Any]], repeats: int, collect: bool = True) -> dict[str, float]:
     """Median seconds per run for each engine, alternating engines every repeat.
 
     Each timed run ends with ``gc.collect()``: an engine whose graphs hold
     reference cycles is only done freeing them once the cyclic collector has
     run, and left uncollected, that bill would land on whichever engine runs
-    next.
+    next. What a ``gc.collect()`` costs on the heap as it was before the runs
+    (modules, models, PyTorch if imported) is measured and subtracted, so
+    each engine pays only for collecting what its own run left behind.
+    (``gc.freeze()`` would hide that heap too, but it also makes CPython run
+    full collections far more often, which would penalise micrograd.)
     """
     times: dict[str, list[float]] = {name: [] for name in runs}
+    gc.collect()
+    idle = []
+    for _ in range(5):
+        start = time.perf_counter()
+        gc.collect()
+        idle.append(time.perf_counter() - start)
+    baseline = statistics.median(idle)
     for _ in range(repeats):
         for name, run in runs.items():
-            gc.collect()
             start = time.perf_counter()
             run()
-            gc.collect()
-            times[name].append(time.perf_counter() - start)
+            if collect:
+                gc.collect()
+                times[name].append(max(0.0, time.perf_counter() - start - baseline))
+            else:
+                times[name].append(time.perf_counter() - start)
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
@@ -230,6 +293,12 @@ def bytes_per_node(Val: Any) -> tuple[float, bool]:
     finally:
         gc.enable()
     return used / nodes, freed
+
+
+def _leaves(root: Any) -> list:
+    from autograd import topological_order
+
+    return [v for v in topological_order(root) if v.is_leaf]
 
 
 def _live(Val: Any) -> int:
@@ -277,6 +346,23 @@ def main() -> None:
     rows.append(("W1 with valuegrad's nn.MLP", f"{t['micrograd'] * 1e3:.0f} ms", f"{t_nn * 1e3:.1f} ms",
                  f"{t['micrograd'] / t_nn:.1f}x"))
 
+    tape = w1_replay_tape(mlps["valuegrad"])
+    rows_xy = [[x[0], x[1], y] for x, y in zip(xs, ys)]
+    t_replay = interleaved({"replay": lambda: w1_step_replay(tape, mlps["valuegrad"], rows_xy)},
+                           args.repeats)["replay"]
+    rows.append(("W1 replay (recorded once)", f"{t['micrograd'] * 1e3:.0f} ms", f"{t_replay * 1e3:.1f} ms",
+                 f"{t['micrograd'] / t_replay:.1f}x"))
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
+    if np is not None:
+        columns = [np.array([x[0] for x in xs]), np.array([x[1] for x in xs]), np.array(ys)]
+        t_batch = interleaved({"batch": lambda: w1_step_batch(tape, mlps["valuegrad"], columns)},
+                              args.repeats)["batch"]
+        rows.append(("W1 replay, batch mode (numpy)", f"{t['micrograd'] * 1e3:.0f} ms",
+                     f"{t_batch * 1e3:.2f} ms", f"{t['micrograd'] / t_batch:.0f}x"))
+
     depth = 1_000_000
     start = time.perf_counter()
     assert w2_chain(OurValue, depth) == 1.0
@@ -299,12 +385,42 @@ def main() -> None:
     )
     rows.append(("W3 RNN forward+backward", f"{t['micrograd'] * 1e3:.0f} ms", f"{t['valuegrad'] * 1e3:.1f} ms",
                  f"{t['micrograd'] / t['valuegrad']:.1f}x"))
+    from autograd.replay import Tape
+
+    rnn_params = [v for key in ("Wxh", "Whh", "Why") for row in rnns["valuegrad"][key] for v in row]
+    rnn_params += rnns["valuegrad"]["bh"] + rnns["valuegrad"]["by"]
+    loss_node = w3_loss(OurValue, rnns["valuegrad"], index[:25], index[1:26])
+    leaves = [v for v in _leaves(loss_node) if not v.is_constant and v not in set(rnn_params)]
+    rnn_tape = Tape(loss_node, [], rnn_params, constants=leaves)
+    t_rnn = interleaved({"replay": lambda: rnn_tape.evaluate()}, args.repeats)["replay"]
+    rows.append(("W3 replay", f"{t['micrograd'] * 1e3:.0f} ms", f"{t_rnn * 1e3:.1f} ms",
+                 f"{t['micrograd'] / t_rnn:.1f}x"))
 
     mem = {name: bytes_per_node(V) for name, V in engines.items()}
     rows.append(("W4 bytes per op node", f"{mem['micrograd'][0]:.0f}", f"{mem['valuegrad'][0]:.0f}",
                  f"{mem['micrograd'][0] / mem['valuegrad'][0]:.1f}x less"))
     rows.append(("W4 freed with gc off", "yes" if mem["micrograd"][1] else "no",
                  "yes" if mem["valuegrad"][1] else "no", "-"))
+
+    # PyTorch last: importing it grows the heap that every later garbage collection walks.
+    if np is not None:
+        try:
+            import torch
+        except ImportError:
+            torch = None
+        if torch is not None:
+            rng = random.Random(0)
+            weights = []
+            for nin, nout in [(2, 16), (16, 16), (16, 1)]:
+                w = torch.tensor([[rng.uniform(-1, 1) for _ in range(nout)] for _ in range(nin)],
+                                 dtype=torch.float64, requires_grad=True)
+                weights.append((w, torch.zeros(nout, dtype=torch.float64, requires_grad=True)))
+            tx = torch.tensor(xs, dtype=torch.float64)
+            ty = torch.tensor(ys, dtype=torch.float64)
+            t_torch = interleaved({"torch": lambda: w1_step_torch(torch, weights, tx, ty)}, args.repeats,
+                                  collect=False)["torch"]
+            rows.insert(4, ("W1 PyTorch 2.13 batched tensors", f"{t_torch * 1e3:.2f} ms", f"{t_batch * 1e3:.2f} ms",
+                            f"batch/torch {t_batch / t_torch:.1f}x"))
 
     print(f"Python {sys.version.split()[0]}, medians of {args.repeats} interleaved runs\n")
     widths = [max(len(r[i]) for r in rows + [HEADER]) for i in range(4)]

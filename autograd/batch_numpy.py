@@ -1,0 +1,145 @@
+"""numpy versions of the op helpers, for replaying a tape over many samples at once.
+
+The replayer pastes the op table's expressions into generated code; run with
+this namespace, every name (``exp``, ``log``, ``div`` ...) works elementwise
+on arrays of samples. Domain checks stay: a bad value in any sample raises,
+naming the op and that value. Imported only by `Tape.run_batch`; numpy is an
+optional extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - exercised only without numpy
+    raise ImportError('batch replay needs numpy: pip install "valuegrad[batch]"') from None
+
+Array = Any  # numpy.ndarray or float
+
+
+def _first_bad(a: Array, bad: Array) -> float:
+    return float(np.asarray(a)[np.asarray(bad)].flat[0]) if np.ndim(bad) else float(a)
+
+
+def div(a: Array, b: Array) -> Array:
+    """Elementwise a / b, refusing any zero divisor."""
+    zero = np.equal(b, 0.0)
+    if np.any(zero):
+        raise ZeroDivisionError("div: division by zero in a sample")
+    return np.divide(a, b)
+
+
+def pow_const(a: Array, n: float) -> Array:
+    """a ** n with a constant exponent, real results only."""
+    if n < 0 and np.any(np.equal(a, 0.0)):
+        raise ZeroDivisionError(f"pow: zero to a negative power ({n!r}) in a sample")
+    if not float(n).is_integer() and np.any(np.less(a, 0.0)):
+        bad = _first_bad(a, np.less(a, 0.0))
+        raise ValueError(f"pow: math domain error in {bad!r} ** {n!r}: a negative base needs an integer exponent")
+    return _finite("pow", np.power(a, n))
+
+
+def pow_const_grad(a: Array, n: float) -> Array:
+    """n a^(n-1); refused where infinite."""
+    if n == 0.0:
+        return 0.0
+    if n < 1.0 and np.any(np.equal(a, 0.0)):
+        raise ZeroDivisionError(f"pow: derivative of 0.0 ** {n!r} is infinite")
+    return n * np.power(a, n - 1.0)
+
+
+def pow_value(a: Array, b: Array) -> Array:
+    """a ** b with a positive base."""
+    if np.any(np.less_equal(a, 0.0)):
+        bad = _first_bad(a, np.less_equal(a, 0.0))
+        raise ValueError(f"pow: math domain error in {bad!r} ** b: Value ** Value needs a positive base")
+    return _finite("pow", np.power(a, b))
+
+
+def exp(a: Array) -> Array:
+    """Elementwise e ** a, refusing overflow."""
+    too_big = np.greater(a, 709.782712893384)
+    if np.any(too_big):
+        raise OverflowError(f"exp: result too large in exp({_first_bad(a, too_big)!r})")
+    return np.exp(a)
+
+
+def log(a: Array) -> Array:
+    """Elementwise natural log of positive numbers."""
+    bad = np.less_equal(a, 0.0)
+    if np.any(bad):
+        raise ValueError(f"log: math domain error in log({_first_bad(a, bad)!r}): needs a positive argument")
+    return np.log(a)
+
+
+def sqrt(a: Array) -> Array:
+    """Elementwise square root of non-negative numbers."""
+    bad = np.less(a, 0.0)
+    if np.any(bad):
+        raise ValueError(f"sqrt: math domain error in sqrt({_first_bad(a, bad)!r}): needs a non-negative argument")
+    return np.sqrt(a)
+
+
+def sqrt_grad(out: Array) -> Array:
+    """1 / (2 sqrt(a)), refused at 0."""
+    if np.any(np.equal(out, 0.0)):
+        raise ZeroDivisionError("sqrt: derivative of sqrt(0.0) is infinite")
+    return 0.5 / out
+
+
+def sigmoid(a: Array) -> Array:
+    """The scalar helper's two branches, elementwise: exp(-|a|) never overflows."""
+    e = np.exp(-np.abs(a))
+    return np.where(np.greater_equal(a, 0.0), 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def relu(a: Array) -> Array:
+    """max(0, a) elementwise."""
+    return np.maximum(a, 0.0)
+
+
+def step(a: Array) -> Array:
+    """1 where a > 0, else 0."""
+    return np.where(np.greater(a, 0.0), 1.0, 0.0)
+
+
+def _finite(name: str, result: Array) -> Array:
+    if not np.all(np.isfinite(result)):
+        raise OverflowError(f"{name}: result too large in a sample")
+    return result
+
+
+NAMESPACE: dict[str, object] = {
+    "div": div, "pow_const": pow_const, "pow_const_grad": pow_const_grad, "pow_value": pow_value,
+    "exp": exp, "log": log, "sqrt": sqrt, "sqrt_grad": sqrt_grad, "tanh": np.tanh,
+    "sigmoid": sigmoid, "relu": relu, "step": step, "sign": np.sign, "abs": np.abs,
+}
+
+
+def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
+    """Each input column as a float64 array; all the same length, finite."""
+    arrays = [np.asarray(c, dtype=np.float64) for c in columns]
+    lengths = {a.shape for a in arrays}
+    if len(lengths) != 1 or arrays[0].ndim != 1:
+        raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
+    for k, a in enumerate(arrays):
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"batch column {k} holds a non-finite number")
+    return arrays, int(arrays[0].shape[0])
+
+
+def finish(loss: Array, grads: Sequence[Array], n: int, reduce: str, names: Sequence[str]) -> tuple[Array, list[Array]]:
+    """Per-sample losses, and each gradient summed over samples or broadcast to one per sample."""
+    losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
+    out = []
+    for g, name in zip(grads, names):
+        per_sample = np.broadcast_to(np.asarray(g, dtype=np.float64), (n,))
+        if not np.all(np.isfinite(per_sample)):
+            raise FloatingPointError(f"batch replay: the gradient of {name} is not finite in some sample")
+        out.append(float(per_sample.sum()) if reduce == "sum" else per_sample.copy())
+    if not np.all(np.isfinite(losses)):
+        raise FloatingPointError("batch replay: the loss is not finite in some sample")
+    return losses, out

@@ -1,0 +1,332 @@
+"""Replay a recorded graph instead of rebuilding it every step.
+
+A training loop builds the same graph every step: thousands of `Value`
+objects made and freed for the same arithmetic. A `Tape` records the graph
+once and compiles it, from the op table's own expressions, into one
+straight-line Python function that runs the forward pass and the backward
+pass on plain floats (or, in batch mode, on numpy arrays holding many samples
+at once). No `Value` is created per step.
+
+    tape = record(lambda x0, x1, y: (model([x0, x1]) - y) ** 2,
+                  example=[0.0, 0.0, 0.0], parameters=model.parameters())
+    loss = tape.run([0.3, -0.2, 1.0])      # adds d loss / d p to every p.grad
+    losses = tape.run_batch([xs0, xs1, ys])  # numpy: many samples in one pass
+
+Limits, checked where they can be:
+- The tape is valid while the model's structure does not change: the same
+  parameter Values (their data may change: updates are read every run).
+  `Tape.check_parameters` raises `StructureChanged` otherwise.
+- Branches in the model's Python code are baked in. Comparisons between
+  Values (``if s > 0``, ``max(logits)``) made while recording are re-checked
+  on every run: inputs that take the other branch raise `BranchChanged`.
+  Decisions made on ``.data`` floats cannot be seen; keep them out of models
+  you replay (the engine's own softmax shift is one such use and is safe: the
+  result does not depend on the shift's value).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .backward import topological_order
+from .ops import SCALAR_NAMESPACE, Op, input_names
+from .recording import RECORDER, Guard
+from .value import Value
+
+
+class ReplayError(ValueError):
+    """A recorded graph cannot be replayed as asked."""
+
+
+class StructureChanged(ReplayError):
+    """The model's parameters are no longer the ones the tape recorded."""
+
+
+class BranchChanged(ReplayError):
+    """New inputs make a recorded comparison come out the other way: the graph would differ."""
+
+
+_NAME = re.compile(r"\b(a|b|out|x\d+)\b")
+
+
+def record(
+    fn: Callable[..., Value],
+    example: Sequence[float],
+    parameters: Sequence[Value],
+    constants: Sequence[Value] = (),
+    input_names_: Sequence[str] | None = None,
+) -> Tape:
+    """Run ``fn`` once on input leaves made from ``example`` and compile what it built.
+
+    ``fn`` takes one Value per input and returns the loss (a Value). Value
+    comparisons it makes are logged and re-checked on every replay. Leaves
+    that are fixed numbers but were made as Values (``Value(0.0)`` as the
+    start of a ``sum``) go in ``constants``; plain numbers need nothing.
+    """
+    labels = list(input_names_) if input_names_ is not None else [f"input{i}" for i in range(len(example))]
+    inputs = [Value(x, label=label) for x, label in zip(example, labels)]
+    if RECORDER.guards is not None:
+        raise ReplayError("record() cannot be nested")
+    RECORDER.guards = []
+    try:
+        root = fn(*inputs)
+        guards = RECORDER.guards
+    finally:
+        RECORDER.guards = None
+    if not isinstance(root, Value):
+        raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
+    return Tape(root, inputs, parameters, constants=constants, guards=guards)
+
+
+class Tape:
+    """A graph compiled to one function: forward and backward on floats, no Values per step."""
+
+    def __init__(
+        self,
+        root: Value,
+        inputs: Sequence[Value],
+        parameters: Sequence[Value],
+        constants: Sequence[Value] = (),
+        guards: Sequence[Guard] = (),
+        outputs: Sequence[Value] = (),
+    ) -> None:
+        """Compile the graph below ``root``.
+
+        Every leaf must be one of ``inputs`` (fed anew each run), one of
+        ``parameters`` (read from ``.data`` each run, gradients returned), a
+        constant the engine made from a number, or one of ``constants``
+        (leaves whose current data is baked in). Anything else is an error
+        naming the leaf, rather than a silently frozen value. ``outputs`` are
+        further nodes whose values each run reports in `last_outputs` (an
+        RNN's final state, to carry into the next chunk).
+        """
+        if not isinstance(root, Value):
+            raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        self.inputs = list(inputs)
+        self.parameters = list(parameters)
+        self.order = topological_order(root)
+        self.outputs = list(outputs)
+        self.last_outputs: list[float] = []
+        self._slot = self._name_slots(constants)
+        for v in self.outputs:
+            if v not in self._slot:
+                raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
+        self._guards = self._check_guards(guards)
+        self.source = self._generate()
+        self._run = self._compile(SCALAR_NAMESPACE)
+        self._run_numpy: Callable | None = None
+
+    # --- building --------------------------------------------------------
+
+    def _name_slots(self, constants: Sequence[Value]) -> dict[Value, str]:
+        slot: dict[Value, str] = {}
+        for k, v in enumerate(self.inputs):
+            slot[v] = f"i{k}"
+        for k, p in enumerate(self.parameters):
+            if p in slot:
+                raise ReplayError(f"{_describe(p)} is given both as an input and as a parameter")
+            slot[p] = f"p{k}"
+        fixed = set(constants)
+        for n, v in enumerate(self.order):
+            if v in slot:
+                continue
+            if not v.is_leaf:
+                slot[v] = f"v{n}"
+            elif v.is_constant or v in fixed:
+                slot[v] = f"({v.data!r})"
+            else:
+                raise ReplayError(
+                    f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
+                    " pass it in inputs=, parameters= or constants="
+                )
+        return slot
+
+    def _check_guards(self, guards: Sequence[Guard]) -> list[tuple[str, str, str, bool]]:
+        checked = []
+        for g in guards:
+            sides = []
+            for side in (g.left, g.right):
+                if isinstance(side, Value):
+                    if side not in self._slot:
+                        raise ReplayError(
+                            f"the model compared {_describe(side)}, which the loss does not depend on:"
+                            " such a branch cannot be checked on replay"
+                        )
+                    sides.append(self._slot[side])
+                else:
+                    sides.append(f"({float(side)!r})")
+            checked.append((sides[0], g.op, sides[1], g.result))
+        return checked
+
+    def _generate(self) -> str:
+        """Python source of ``run(inputs, params) -> (loss, gradients)``."""
+        slot = self._slot
+        root = self.order[-1]
+        lines = ["def run(inputs, params):"]
+        if self.inputs:
+            lines.append(f"    {', '.join(slot[v] for v in self.inputs)}, = inputs")
+        if self.parameters:
+            lines.append(f"    {', '.join(slot[p] for p in self.parameters)}, = params")
+        interior = [v for v in self.order if not v.is_leaf]
+        for v in interior:
+            lines.append(f"    {slot[v]} = {_fill(v.op.forward_code_for(len(v.parents)), v, slot)}")
+        for k, (left, op, right, result) in enumerate(self._guards):
+            test = f"({left} {op} {right})"
+            lines.append(f"    if {'not ' if result else ''}{test}: branch_changed({k})")
+        # Backward: only towards nodes that lead to a parameter.
+        needs = self._needs_gradient()
+        grad_name: dict[Value, str] = {}
+        if root.is_leaf:
+            if root in needs:
+                grad_name[root] = "g_root"
+                lines.append("    g_root = 1.0")
+        else:
+            grad_name[root] = f"g{slot[root]}"
+            lines.append(f"    {grad_name[root]} = 1.0")
+        for v in reversed(interior):
+            if v not in grad_name:
+                continue
+            g = grad_name[v]
+            op: Op = v.op
+            n = len(v.parents)
+            partials = op.derivative_code_for(n)
+            for i, p in enumerate(v.parents[: n - op.constant_args]):
+                if p not in needs:
+                    continue
+                local = _fill(partials[i], v, slot)
+                term = g if local == "1.0" else f"{g} * ({local})"
+                if p in grad_name:
+                    lines.append(f"    {grad_name[p]} += {term}")
+                else:
+                    grad_name[p] = f"g{slot[p]}"
+                    lines.append(f"    {grad_name[p]} = {term}")
+        grads = [grad_name.get(p, "0.0") for p in self.parameters]
+        outs = [slot[v] for v in self.outputs]
+        grads_tuple = "".join(g + ", " for g in grads)
+        outs_tuple = "".join(o + ", " for o in outs)
+        lines.append(f"    return {slot[root]}, ({grads_tuple}), ({outs_tuple})")
+        return "\n".join(lines) + "\n"
+
+    def _needs_gradient(self) -> set[Value]:
+        params = set(self.parameters)
+        needs: set[Value] = set()
+        for v in self.order:
+            if v in params or (not v.is_leaf and any(p in needs for p in v.parents)):
+                needs.add(v)
+        return needs
+
+    def _compile(self, namespace: dict[str, object]) -> Callable:
+        scope = dict(namespace)
+        scope["branch_changed"] = self._branch_changed
+        exec(compile(self.source, "<valuegrad tape>", "exec"), scope)  # noqa: S102 - our own generated code
+        return scope["run"]  # type: ignore[return-value]
+
+    def _branch_changed(self, k: int) -> None:
+        left, op, right, result = self._guards[k]
+        raise BranchChanged(
+            f"the recorded model compared {left} {op} {right} and got {result}; these inputs give {not result},"
+            " so the model would build a different graph: record the tape again (or run eagerly)"
+        )
+
+    # --- running ---------------------------------------------------------
+
+    def check_parameters(self, parameters: Sequence[Value]) -> None:
+        """Raise StructureChanged unless ``parameters`` are exactly the recorded Values, in order."""
+        parameters = list(parameters)
+        if len(parameters) != len(self.parameters):
+            raise StructureChanged(
+                f"the model now has {len(parameters)} parameters; the tape recorded {len(self.parameters)}:"
+                " record it again after changing the model"
+            )
+        for k, (now, then) in enumerate(zip(parameters, self.parameters)):
+            if now is not then:
+                raise StructureChanged(f"parameter {k} ({_describe(now)}) is not the one recorded: record again")
+
+    def _input_values(self, inputs: Sequence[float] | None) -> list[float]:
+        if inputs is None:
+            return [v.data for v in self.inputs]
+        values = list(inputs)
+        if len(values) != len(self.inputs):
+            raise ReplayError(f"the tape takes {len(self.inputs)} inputs, got {len(values)}")
+        return [Value(x).data for x in values]  # the engine's own checks: real, finite
+
+    def evaluate(self, inputs: Sequence[float] | None = None) -> tuple[float, list[float]]:
+        """Forward and backward on ``inputs`` (default: the input leaves' current data).
+
+        Returns the loss and d loss / d parameter for every parameter, without
+        touching any ``.grad``.
+        """
+        loss, grads, outs = self._run(self._input_values(inputs), [p.data for p in self.parameters])
+        _check_finite(loss, grads, self.parameters)
+        self.last_outputs = list(outs)
+        return loss, list(grads)
+
+    def run(self, inputs: Sequence[float] | None = None, scale: float = 1.0) -> float:
+        """Like `evaluate`, then add ``scale`` x each gradient to the parameter's ``.grad``; return the loss."""
+        loss, grads = self.evaluate(inputs)
+        for p, g in zip(self.parameters, grads):
+            p.grad += scale * g
+        return loss
+
+    def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
+        """`run` over many input rows, summing; the parameters' ``.grad`` get scale x the summed gradient."""
+        params = [p.data for p in self.parameters]
+        total = 0.0
+        acc = [0.0] * len(self.parameters)
+        run = self._run
+        for row in rows:
+            loss, grads, _ = run(self._input_values(row), params)
+            total += loss
+            acc = list(map(operator.add, acc, grads))
+        _check_finite(total, acc, self.parameters)
+        for p, g in zip(self.parameters, acc):
+            p.grad += scale * g
+        return total
+
+    def run_batch(self, columns: Sequence[Sequence[float]], reduce: str = "sum") -> tuple[Any, list[Any]]:
+        """Evaluate many samples at once with numpy: ``columns[k]`` holds input k for every sample.
+
+        Returns ``(losses, gradients)``: per-sample losses (an array), and per
+        parameter the gradient summed over samples (``reduce="sum"``) or one
+        per sample (``reduce="none"``, arrays). ``.grad`` is not touched.
+        Needs numpy (``pip install "valuegrad[batch]"``).
+        """
+        from . import batch_numpy
+
+        if reduce not in ("sum", "none"):
+            raise ValueError(f"reduce must be 'sum' or 'none', got {reduce!r}")
+        if len(columns) != len(self.inputs):
+            raise ReplayError(f"the tape takes {len(self.inputs)} input columns, got {len(columns)}")
+        arrays, n = batch_numpy.as_columns(columns)
+        if self._run_numpy is None:
+            self._run_numpy = self._compile(batch_numpy.NAMESPACE)
+        loss, grads, _ = self._run_numpy(arrays, [p.data for p in self.parameters])
+        return batch_numpy.finish(loss, grads, n, reduce, [_describe(p) for p in self.parameters])
+
+    def __repr__(self) -> str:
+        interior = sum(1 for v in self.order if not v.is_leaf)
+        return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
+                f" {len(self._guards)} branch checks)")
+
+
+def _fill(template: str, v: Value, slot: dict[Value, str]) -> str:
+    """An op expression with its input names replaced by the slots holding them."""
+    names = dict(zip(input_names(len(v.parents)), (slot[p] for p in v.parents)))
+    names["out"] = slot[v]
+    return _NAME.sub(lambda m: names[m.group(1)], template)
+
+
+def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Value]) -> None:
+    if not math.isfinite(loss):
+        raise FloatingPointError(f"replay: the loss is {loss!r}: run the model eagerly to find the op")
+    for p, g in zip(parameters, grads):
+        if not math.isfinite(g):
+            raise FloatingPointError(f"replay: the gradient of {_describe(p)} is {g!r}")
+
+
+def _describe(v: Value) -> str:
+    return f"Value {v.label!r}" if v.label else f"Value(data={v.data!r})"

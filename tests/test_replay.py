@@ -1,0 +1,202 @@
+"""Replaying recorded graphs: equal to the eager engine, batch equal to a loop, clear limits."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from autograd import OPS, Value, apply, sum_of
+from autograd.replay import BranchChanged, ReplayError, StructureChanged, Tape, record
+from nn import MLP, CharModel
+from nn.losses import softmax_cross_entropy
+
+np = pytest.importorskip("numpy")
+
+
+def eager(fn, inputs, params):
+    """The engine's own loss and parameter gradients, for reference."""
+    leaves = [Value(x) for x in inputs]
+    for p in params:
+        p.grad = 0.0
+    out = fn(*leaves)
+    out.backward()
+    return out.data, [p.grad for p in params]
+
+
+def random_graph_fn(seed: int, params: list[Value]):
+    """A random expression using every op of the table, over two inputs and the parameters."""
+    rng = random.Random(seed)
+    ops = list(OPS.values())
+    rng.shuffle(ops)
+
+    def fn(x0: Value, x1: Value) -> Value:
+        pool = [x0, x1, *params]
+        for op in ops:
+            if op.arity is None:
+                n = 4
+                args = [rng.choice(pool) for _ in range(n)]
+            else:
+                args = [rng.choice(pool) for _ in range(op.arity - op.constant_args)]
+                args += [2.0] * op.constant_args
+            # Keep every op inside its domain: positive arguments where the op needs them.
+            if op.name in {"log", "sqrt", "pow_value", "relu", "abs"}:
+                args[0] = args[0] * args[0] + 0.5
+            if op.name == "div":
+                args[1] = args[1] * args[1] + 0.5
+            if op.name == "exp":
+                args[0] = args[0].tanh()
+            pool.append(apply(op, *args).tanh() if op.name in {"exp", "pow_value"} else apply(op, *args))
+        return sum_of(pool[-6:])
+
+    return fn
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_replay_equals_eager_on_random_graphs_of_every_op(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    params = [Value(rng.uniform(-1, 1), label=f"p{k}") for k in range(3)]
+    tape = record(random_graph_fn(seed, params), [0.2, 0.3], params)
+    for _ in range(3):
+        inputs = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
+        loss, grads = tape.evaluate(inputs)
+        ref_loss, ref_grads = eager(random_graph_fn(seed, params), inputs, params)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+def test_every_op_appears_in_the_random_graphs() -> None:
+    params = [Value(0.1 * k) for k in range(3)]
+    seen = set()
+    for seed in range(12):
+        tape = record(random_graph_fn(seed, params), [0.2, 0.3], params)
+        seen |= {v.op.name for v in tape.order if not v.is_leaf}
+    assert seen >= set(OPS)
+
+
+def test_mlp_replay_is_identical_to_eager_and_runs_updates() -> None:
+    model = MLP(2, [8, 8, 1], seed=1)
+    params = model.parameters()
+
+    def loss_fn(x0, x1, y):
+        return (model([x0, x1]) - y) ** 2
+
+    tape = record(loss_fn, [0.0, 0.0, 0.0], params)
+    rows = [[0.3, -0.5, 1.0], [0.9, 0.1, -1.0], [-0.2, 0.4, 1.0]]
+    for row in rows:
+        loss, grads = tape.evaluate(row)
+        ref_loss, ref_grads = eager(loss_fn, row, params)
+        assert loss == ref_loss  # same operations in the same order: identical
+        assert grads == pytest.approx(ref_grads, rel=1e-13, abs=1e-15)
+    for p in params:  # parameters change between runs: the tape reads them afresh
+        p.data += 0.01
+    assert tape.evaluate(rows[0])[0] == eager(loss_fn, rows[0], params)[0]
+    model.zero_grad()
+    total = tape.run_many(rows, scale=0.5)
+    expected = [0.5 * sum(col) for col in zip(*(eager(loss_fn, r, params)[1] for r in rows))]
+    assert total == pytest.approx(sum(eager(loss_fn, r, params)[0] for r in rows), rel=1e-13)
+    model.zero_grad()
+    tape.run_many(rows, scale=0.5)
+    assert [p.grad for p in params] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_unrolled_cells_replay_equal_to_eager(cell: str) -> None:
+    model = CharModel(5, 4, cell=cell, seed=2)
+    params = model.parameters()
+    seq, targets = [0, 3, 1, 4], [3, 1, 4, 2]
+
+    def loss_fn(*state_values):
+        h = list(state_values[:4])
+        state = (h, list(state_values[4:])) if cell == "lstm" else h
+        return model.sequence_loss(seq, targets, state)[0]
+
+    n_state = 8 if cell == "lstm" else 4
+    tape = record(loss_fn, [0.0] * n_state, params)
+    state = [0.1 * k - 0.3 for k in range(n_state)]
+    loss, grads = tape.evaluate(state)
+    ref_loss, ref_grads = eager(loss_fn, state, params)
+    assert loss == pytest.approx(ref_loss, rel=1e-12)
+    assert grads == pytest.approx(ref_grads, rel=1e-11, abs=1e-14)
+
+
+def test_batch_equals_a_loop_over_samples() -> None:
+    model = MLP(3, [5, 2], activation="sigmoid", output_activation="tanh", seed=4)
+    params = model.parameters()
+
+    def loss_fn(a, b, c, y0, y1):
+        out = model([a, b, c])
+        return (out[0] - y0) ** 2 + (out[1] - y1).abs() + (a * b).exp() / (c * c + 1)
+
+    tape = record(loss_fn, [0.0] * 5, params)
+    rng = np.random.default_rng(0)
+    columns = [rng.uniform(-1, 1, size=20) for _ in range(5)]
+    losses, summed = tape.run_batch(columns)
+    _, per_sample = tape.run_batch(columns, reduce="none")
+    rows = list(zip(*columns))
+    loop = [tape.evaluate(list(r)) for r in rows]
+    assert losses == pytest.approx([loss for loss, _ in loop], rel=1e-12)
+    for k in range(len(params)):
+        column = [g[k] for _, g in loop]
+        assert per_sample[k] == pytest.approx(column, rel=1e-10, abs=1e-14)
+        assert summed[k] == pytest.approx(sum(column), rel=1e-10, abs=1e-13)
+
+
+def test_structure_change_is_an_error() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    tape = record(lambda x0, x1: model([x0, x1]), [0.1, 0.2], model.parameters())
+    tape.check_parameters(model.parameters())
+    bigger = MLP(2, [4, 1], seed=0)
+    with pytest.raises(StructureChanged, match="now has 17 parameters; the tape recorded 13"):
+        tape.check_parameters(bigger.parameters())
+    rebuilt = MLP(2, [3, 1], seed=0)
+    with pytest.raises(StructureChanged, match="parameter 0"):
+        tape.check_parameters(rebuilt.parameters())
+
+
+def test_a_branch_taken_differently_is_detected() -> None:
+    w = Value(0.5, label="w")
+
+    def piecewise(x: Value) -> Value:
+        s = w * x
+        return s * 2 if s > 0 else s * 3  # a data-dependent branch on a Value comparison
+
+    tape = record(piecewise, [1.0], [w])
+    assert tape.evaluate([2.0]) == (2.0, [4.0])
+    with pytest.raises(BranchChanged, match="would build a different graph"):
+        tape.evaluate([-1.0])
+
+
+def test_undeclared_leaves_and_bad_inputs_are_named() -> None:
+    hidden = Value(0.3, label="h0")
+    w = Value(0.5, label="w")
+    with pytest.raises(ReplayError, match="'h0' is a leaf of the graph but neither an input"):
+        Tape((w * hidden).tanh(), [], [w])
+    tape = Tape((w * hidden).tanh(), [], [w], constants=[hidden])
+    assert tape.evaluate([])[0] == pytest.approx(0.14888503362331795)
+    tape2 = record(lambda x: (w * x).log(), [1.0], [w])
+    with pytest.raises(ReplayError, match="takes 1 inputs, got 2"):
+        tape2.evaluate([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"log: math domain error in log\(-0.5\)"):
+        tape2.evaluate([-1.0])
+    with pytest.raises(ValueError, match="finite"):
+        tape2.evaluate([float("nan")])
+
+
+def test_outputs_report_the_final_state() -> None:
+    model = CharModel(3, 2, cell="rnn", seed=0)
+    h = [Value(0.0), Value(0.0)]
+    loss, final = model.sequence_loss([0, 1], [1, 2], h)
+    tape = Tape(loss, h, model.parameters(), outputs=final)
+    tape.evaluate([0.0, 0.0])
+    assert tape.last_outputs == [v.data for v in final]
+
+
+def test_softmax_cross_entropy_replays_with_new_logits() -> None:
+    w = [Value(0.5), Value(-0.5), Value(2.0)]
+    tape = record(lambda x: softmax_cross_entropy([wi * x for wi in w], 2), [1.0], w)
+    for x in (1.0, 50.0, -300.0):
+        loss, grads = tape.evaluate([x])
+        ref_loss, ref_grads = eager(lambda v: softmax_cross_entropy([wi * v for wi in w], 2), [x], w)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
