@@ -54,6 +54,7 @@ class Tour:
     text_file: Path | None
     format: str
     quiet: bool
+    eager: bool = False
     made: list[tuple[str, str, str]] = field(default_factory=list)  # (part, file, description)
 
     def say(self, text: str = "") -> None:
@@ -160,9 +161,10 @@ def part_worked_example(tour: Tour) -> None:
 def part_mlp(tour: Tour) -> None:
     """Train the slides' MLP on its six rows and plot the loss."""
     epochs, lr = int(tour.setting("mlp", "epochs")), tour.setting("mlp", "lr")
-    tour.say(f"== 2. Training the slides' MLP on its 6 rows ({epochs} epochs, Adam lr={lr}) ==")
+    how = "graph rebuilt every epoch" if tour.eager else "one row's graph recorded once, then replayed"
+    tour.say(f"== 2. Training the slides' MLP on its 6 rows ({epochs} epochs, Adam lr={lr}; {how}) ==")
     with tour.progress(epochs, "MLP") as progress:
-        run = train_slides_mlp(epochs=epochs, lr=lr, progress=progress)
+        run = train_slides_mlp(epochs=epochs, lr=lr, progress=progress, replay=not tour.eager)
     tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} -> {run.losses[-1]:.6f}"
              f" ({run.losses[0] / run.losses[-1]:.0f}x lower)")
     tour.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E"),
@@ -195,7 +197,7 @@ def part_rnn(tour: Tour) -> None:
     hidden = int(tour.setting("rnn", "hidden"))
     with tour.progress(epochs, "RNN on hello") as progress:
         run = train_char_model("hello", cell="rnn", hidden=hidden, steps=epochs, seq_len=4, lr=lr,
-                               seed=tour.seed, progress=progress)
+                               seed=tour.seed, progress=progress, replay=not tour.eager)
     vocab = run.vocab
     assert vocab is not None
     generated = vocab.decode(run.model.sample(vocab.index("h"), 4, temperature=0))
@@ -361,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("svg", "png", "pdf"), default="svg",
                         help="picture format (png/pdf need system Graphviz; default svg)")
     parser.add_argument("--quiet", action="store_true", help="print only where the pictures are")
+    parser.add_argument("--eager", action="store_true",
+                        help="rebuild every training graph instead of replaying a recorded one (slower, same numbers)")
     return parser
 
 
@@ -385,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.text is not None:
             load_text_file(args.text)  # check before any work is done
         prepare_output(args.out)
-        tour = Tour(args.out, args.seed, args.epochs, args.lr, args.hidden, args.text, args.format, args.quiet)
+        tour = Tour(args.out, args.seed, args.epochs, args.lr, args.hidden, args.text, args.format, args.quiet,
+                    args.eager)
         start = time.perf_counter()
         for part in parts:
             RUNNERS[part](tour)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from autograd import Value, sum_of
+from autograd.replay import Tape, record
 
 from .char_model import CharModel
 from .losses import half_sum_squared_error
@@ -33,26 +34,41 @@ def _check_positive(name: str, value: float) -> None:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
 
 
-def train_slides_mlp(epochs: int = 300, lr: float = 0.05, progress: Progress | None = None) -> TrainingRun:
+def train_slides_mlp(
+    epochs: int = 300, lr: float = 0.05, progress: Progress | None = None, replay: bool = True
+) -> TrainingRun:
     """Fit the slides' 3-2-2 sigmoid MLP to all six data rows, full batch.
 
     Starts from the slides' weights; each epoch sums E over the rows, then takes
     one Adam step (plain SGD at the slides' alpha = 0.01 would need tens of
-    thousands of epochs on these saturated sigmoids).
+    thousands of epochs on these saturated sigmoids). With ``replay`` (the
+    default) one row's graph is recorded once and replayed for every row and
+    epoch (`autograd.replay`); ``replay=False`` rebuilds the graph eagerly.
     """
     _check_positive("epochs", epochs)
     _check_positive("lr", lr)
     model: MLP = slides_network()
-    optimizer = Adam(model.parameters(), lr=lr)
+    params = model.parameters()
+    optimizer = Adam(params, lr=lr)
     run = TrainingRun(model)
+    tape = None
+    if replay:
+        tape = record(lambda x1, x2, x3, y1, y2: half_sum_squared_error(model([x1, x2, x3]), [y1, y2]),
+                      [*SLIDES_X[0], *SLIDES_Y[0]], params)
+    rows = [[*x, *y] for x, y in zip(SLIDES_X, SLIDES_Y)]
     for epoch in range(int(epochs)):
-        loss = sum_of([half_sum_squared_error(model(x), y) for x, y in zip(SLIDES_X, SLIDES_Y)])
         optimizer.zero_grad()
-        loss.backward()
+        if tape is not None:
+            tape.check_parameters(params)
+            loss_value = tape.run_many(rows)
+        else:
+            loss = sum_of([half_sum_squared_error(model(x), y) for x, y in zip(SLIDES_X, SLIDES_Y)])
+            loss.backward()
+            loss_value = loss.data
         optimizer.step()
-        run.losses.append(loss.data)
+        run.losses.append(loss_value)
         if progress is not None:
-            progress(epoch, loss.data)
+            progress(epoch, loss_value)
     return run
 
 
@@ -67,12 +83,18 @@ def train_char_model(
     clip: float = 5.0,
     seed: int = 0,
     progress: Progress | None = None,
+    replay: bool = False,
 ) -> TrainingRun:
     """Train a character model on ``text`` by truncated BPTT over chunks of ``seq_len``.
 
     The hidden state is carried from chunk to chunk as data (detached), as in
     min-char-rnn; gradients are clipped to [-clip, clip]. The loss recorded
     is the mean cross-entropy per character of each chunk.
+
+    ``replay=True`` records each distinct chunk's graph once and replays it
+    afterwards. Compiling costs about a second per 60,000 ops, so it pays
+    when few chunks repeat many times (a short text such as "hello"); on a
+    long text the eager default is faster.
     """
     for name, value in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden), ("lr", lr)):
         _check_positive(name, value)
@@ -86,22 +108,55 @@ def train_char_model(
     opt: Optimizer = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     run = TrainingRun(model, vocab=vocab)
     position, state = 0, None
+    tapes: dict[tuple[int, ...], Tape] = {}
     for step in range(int(steps)):
         if position + seq_len + 1 > len(data):
             position, state = 0, None
         chunk = data[position : position + seq_len + 1]
-        loss, state = model.sequence_loss(chunk[:-1], chunk[1:], state)
         opt.zero_grad()
-        loss.backward()
+        if replay:
+            loss_value, state = _replayed_chunk(model, tapes, chunk, state)
+        else:
+            loss, state = model.sequence_loss(chunk[:-1], chunk[1:], state)
+            loss.backward()
+            loss_value = loss.data
+            state = _detached(state)
         clip_grad_value(model.parameters(), clip)
         opt.step()
-        state = _detached(state)
         position += seq_len
-        per_char = loss.data / (len(chunk) - 1)
+        per_char = loss_value / (len(chunk) - 1)
         run.losses.append(per_char)
         if progress is not None:
             progress(step, per_char)
     return run
+
+
+def _replayed_chunk(
+    model: CharModel, tapes: dict[tuple[int, ...], Tape], chunk: list[int], state: object
+) -> tuple[float, object]:
+    """One chunk's loss by replay (recording it the first time); gradients go to ``.grad``."""
+    tape = tapes.get(tuple(chunk))
+    if tape is None:
+        leaves = model.initial_state()
+        loss, final = model.sequence_loss(chunk[:-1], chunk[1:], leaves)
+        tape = tapes[tuple(chunk)] = Tape(loss, _flat(leaves), model.parameters(), outputs=_flat(final))
+    start = [0.0] * len(tape.inputs) if state is None else [v.data for v in _flat(state)]
+    loss_value = tape.run(start)
+    return loss_value, _unflat(model.initial_state(), tape.last_outputs)
+
+
+def _flat(state: object) -> list[Value]:
+    if isinstance(state, tuple):
+        return [v for part in state for v in part]
+    return list(state)  # type: ignore[call-overload]
+
+
+def _unflat(template: object, values: list[float]) -> object:
+    """``values`` as a state shaped like ``template`` (leaves holding the data)."""
+    it = iter(values)
+    if isinstance(template, tuple):
+        return tuple([Value(next(it)) for _ in part] for part in template)
+    return [Value(next(it)) for _ in template]  # type: ignore[attr-defined]
 
 
 def _detached(state: object) -> object:

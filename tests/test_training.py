@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nn.training import train_char_model, train_slides_mlp
 from nn.vanishing import gradient_reach
 
@@ -37,3 +39,19 @@ def test_vanishing_gradients_rnn_decays_faster_than_lstm() -> None:
     assert len(rnn) == len(lstm) == 30
     # Ratio of gradient at the first step to the last: far smaller for the RNN.
     assert rnn[0] / rnn[-1] < lstm[0] / lstm[-1] / 100
+
+
+def test_replayed_training_matches_eager_training() -> None:
+    eager = train_slides_mlp(epochs=200, replay=False).losses
+    replayed = train_slides_mlp(epochs=200, replay=True).losses
+    assert replayed == pytest.approx(eager, rel=1e-9)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_replayed_char_training_carries_state_like_eager(cell: str) -> None:
+    text = "the cat sat on the mat. " * 2
+    kwargs = dict(cell=cell, hidden=6, steps=12, seq_len=8, lr=0.03, seed=1)
+    eager = train_char_model(text, replay=False, **kwargs)
+    replayed = train_char_model(text, replay=True, **kwargs)
+    assert replayed.losses == pytest.approx(eager.losses, rel=1e-9)
+    assert replayed.model.state_dict() == pytest.approx(eager.model.state_dict(), rel=1e-9)
