@@ -9,7 +9,7 @@ optional extra.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 try:
@@ -112,11 +112,31 @@ def _finite(name: str, result: Array) -> Array:
     return result
 
 
+def stack_rows(values: Sequence[Array], like: Array | None = None) -> Array:
+    """Rows of a matrix from arrays and plain numbers (numbers are repeated across samples)."""
+    if like is not None:
+        width = like.shape[1]
+    else:
+        width = max((np.size(v) for v in values), default=1)
+    rows = np.empty((len(values), width))
+    for i, v in enumerate(values):
+        rows[i] = v  # a number fills its row
+    return rows
+
+
 NAMESPACE: dict[str, object] = {
     "div": div, "pow_const": pow_const, "pow_const_grad": pow_const_grad, "pow_value": pow_value,
     "exp": exp, "log": log, "sqrt": sqrt, "sqrt_grad": sqrt_grad, "tanh": np.tanh,
     "sigmoid": sigmoid, "relu": relu, "step": step, "sign": np.sign, "abs": np.abs,
 }
+
+
+def namespace(tables: dict[str, list[list[int]]]) -> dict[str, object]:
+    """The helpers plus the generated code's index tables (as integer arrays) and matrix tools."""
+    scope = dict(NAMESPACE)
+    scope.update({"asarray": np.asarray, "zeros": np.zeros, "stack_rows": stack_rows, "add_at": np.add.at})
+    scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
+    return scope
 
 
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
@@ -131,15 +151,28 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     return arrays, int(arrays[0].shape[0])
 
 
-def finish(loss: Array, grads: Sequence[Array], n: int, reduce: str, names: Sequence[str]) -> tuple[Array, list[Array]]:
-    """Per-sample losses, and each gradient summed over samples or broadcast to one per sample."""
+def finish(
+    loss: Array, grads: Sequence[Array], summed: Array | None, n: int, reduce: str, names: Callable[[int], str]
+) -> tuple[Array, list[Array]]:
+    """Per-sample losses, and each gradient summed over samples or broadcast to one per sample.
+
+    A gradient that came out as a plain number is the same for every sample.
+    ``summed`` holds gradient parts that matrix products already summed over samples.
+    """
     losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
-    out = []
-    for g, name in zip(grads, names):
-        per_sample = np.broadcast_to(np.asarray(g, dtype=np.float64), (n,))
-        if not np.all(np.isfinite(per_sample)):
-            raise FloatingPointError(f"batch replay: the gradient of {name} is not finite in some sample")
-        out.append(float(per_sample.sum()) if reduce == "sum" else per_sample.copy())
     if not np.all(np.isfinite(losses)):
         raise FloatingPointError("batch replay: the loss is not finite in some sample")
+    if reduce == "sum":
+        totals = np.array([g * n if type(g) is float or np.ndim(g) == 0 else g.sum() for g in grads],
+                          dtype=np.float64)
+        if summed is not None:
+            totals += summed
+        bad = np.flatnonzero(~np.isfinite(totals))
+        if bad.size:
+            raise FloatingPointError(f"batch replay: the gradient of {names(int(bad[0]))} is not finite")
+        return losses, totals.tolist()
+    out = [np.broadcast_to(np.asarray(g, dtype=np.float64), (n,)).copy() for g in grads]
+    for k, g in enumerate(out):
+        if not np.all(np.isfinite(g)):
+            raise FloatingPointError(f"batch replay: the gradient of {names(k)} is not finite in some sample")
     return losses, out

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import math
 import operator
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .backward import topological_order
-from .ops import SCALAR_NAMESPACE, Op, input_names
+from .ops import SCALAR_NAMESPACE
 from .recording import RECORDER, Guard
+from .tape_codegen import TapeSource, generate
 from .value import Value
 
 
@@ -48,9 +48,6 @@ class StructureChanged(ReplayError):
 
 class BranchChanged(ReplayError):
     """New inputs make a recorded comparison come out the other way: the graph would differ."""
-
-
-_NAME = re.compile(r"\b(a|b|out|x\d+)\b")
 
 
 def record(
@@ -116,9 +113,9 @@ class Tape:
             if v not in self._slot:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
         self._guards = self._check_guards(guards)
-        self.source = self._generate()
-        self._run = self._compile(SCALAR_NAMESPACE)
-        self._run_numpy: Callable | None = None
+        self.source = self._generate(matmul_groups=False).text
+        self._run = self._compile(self.source, SCALAR_NAMESPACE)
+        self._run_numpy: dict[str, Callable] = {}
 
     # --- building --------------------------------------------------------
 
@@ -162,67 +159,14 @@ class Tape:
             checked.append((sides[0], g.op, sides[1], g.result))
         return checked
 
-    def _generate(self) -> str:
-        """Python source of ``run(inputs, params) -> (loss, gradients)``."""
-        slot = self._slot
-        root = self.order[-1]
-        lines = ["def run(inputs, params):"]
-        if self.inputs:
-            lines.append(f"    {', '.join(slot[v] for v in self.inputs)}, = inputs")
-        if self.parameters:
-            lines.append(f"    {', '.join(slot[p] for p in self.parameters)}, = params")
-        interior = [v for v in self.order if not v.is_leaf]
-        for v in interior:
-            lines.append(f"    {slot[v]} = {_fill(v.op.forward_code_for(len(v.parents)), v, slot)}")
-        for k, (left, op, right, result) in enumerate(self._guards):
-            test = f"({left} {op} {right})"
-            lines.append(f"    if {'not ' if result else ''}{test}: branch_changed({k})")
-        # Backward: only towards nodes that lead to a parameter.
-        needs = self._needs_gradient()
-        grad_name: dict[Value, str] = {}
-        if root.is_leaf:
-            if root in needs:
-                grad_name[root] = "g_root"
-                lines.append("    g_root = 1.0")
-        else:
-            grad_name[root] = f"g{slot[root]}"
-            lines.append(f"    {grad_name[root]} = 1.0")
-        for v in reversed(interior):
-            if v not in grad_name:
-                continue
-            g = grad_name[v]
-            op: Op = v.op
-            n = len(v.parents)
-            partials = op.derivative_code_for(n)
-            for i, p in enumerate(v.parents[: n - op.constant_args]):
-                if p not in needs:
-                    continue
-                local = _fill(partials[i], v, slot)
-                term = g if local == "1.0" else f"{g} * ({local})"
-                if p in grad_name:
-                    lines.append(f"    {grad_name[p]} += {term}")
-                else:
-                    grad_name[p] = f"g{slot[p]}"
-                    lines.append(f"    {grad_name[p]} = {term}")
-        grads = [grad_name.get(p, "0.0") for p in self.parameters]
-        outs = [slot[v] for v in self.outputs]
-        grads_tuple = "".join(g + ", " for g in grads)
-        outs_tuple = "".join(o + ", " for o in outs)
-        lines.append(f"    return {slot[root]}, ({grads_tuple}), ({outs_tuple})")
-        return "\n".join(lines) + "\n"
+    def _generate(self, matmul_groups: bool) -> TapeSource:
+        return generate(self.order, self._slot, self.inputs, self.parameters, self.outputs, self._guards,
+                        matmul_groups)
 
-    def _needs_gradient(self) -> set[Value]:
-        params = set(self.parameters)
-        needs: set[Value] = set()
-        for v in self.order:
-            if v in params or (not v.is_leaf and any(p in needs for p in v.parents)):
-                needs.add(v)
-        return needs
-
-    def _compile(self, namespace: dict[str, object]) -> Callable:
+    def _compile(self, source: str, namespace: dict[str, object]) -> Callable:
         scope = dict(namespace)
         scope["branch_changed"] = self._branch_changed
-        exec(compile(self.source, "<valuegrad tape>", "exec"), scope)  # noqa: S102 - our own generated code
+        exec(compile(source, "<valuegrad tape>", "exec"), scope)  # noqa: S102 - our own generated code
         return scope["run"]  # type: ignore[return-value]
 
     def _branch_changed(self, k: int) -> None:
@@ -302,22 +246,19 @@ class Tape:
         if len(columns) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} input columns, got {len(columns)}")
         arrays, n = batch_numpy.as_columns(columns)
-        if self._run_numpy is None:
-            self._run_numpy = self._compile(batch_numpy.NAMESPACE)
-        loss, grads, _ = self._run_numpy(arrays, [p.data for p in self.parameters])
-        return batch_numpy.finish(loss, grads, n, reduce, [_describe(p) for p in self.parameters])
+        run = self._run_numpy.get(reduce)
+        if run is None:
+            # Summed gradients may use matrix products (a layer's dot nodes at once); per-sample ones may not.
+            source = self._generate(matmul_groups=reduce == "sum")
+            run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
+        loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
+        return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
+                                  lambda k: _describe(self.parameters[k]))
 
     def __repr__(self) -> str:
         interior = sum(1 for v in self.order if not v.is_leaf)
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
-
-
-def _fill(template: str, v: Value, slot: dict[Value, str]) -> str:
-    """An op expression with its input names replaced by the slots holding them."""
-    names = dict(zip(input_names(len(v.parents)), (slot[p] for p in v.parents)))
-    names["out"] = slot[v]
-    return _NAME.sub(lambda m: names[m.group(1)], template)
 
 
 def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Value]) -> None:

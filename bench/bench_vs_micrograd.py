@@ -172,6 +172,15 @@ def w1_step_batch(tape: Any, layers: list, columns: list) -> None:
         p.data -= 0.05 * (g / n + 2e-4 * p.data)
 
 
+def w1_step_batch_nn(tape: Any, model: Any, columns: list) -> None:
+    """W1's step in batch mode from a tape of valuegrad's nn.MLP."""
+    params = model.parameters()
+    _, grads = tape.run_batch(columns)
+    n = len(columns[0])
+    for p, g in zip(params, grads):
+        p.data -= 0.05 * (g / n + 2e-4 * p.data)
+
+
 def w1_step_torch(torch: Any, weights: list, x: Any, y: Any) -> None:
     """W1 with PyTorch tensors (float64), batched: the reference for the batch mode."""
     h = x
@@ -358,9 +367,16 @@ def main() -> None:
         np = None
     if np is not None:
         columns = [np.array([x[0] for x in xs]), np.array([x[1] for x in xs]), np.array(ys)]
-        t_batch = interleaved({"batch": lambda: w1_step_batch(tape, mlps["valuegrad"], columns)},
-                              args.repeats)["batch"]
-        rows.append(("W1 replay, batch mode (numpy)", f"{t['micrograd'] * 1e3:.0f} ms",
+        t_batch_binary = interleaved({"batch": lambda: w1_step_batch(tape, mlps["valuegrad"], columns)},
+                                     args.repeats)["batch"]
+        rows.append(("W1 batch replay (numpy), binary ops", f"{t['micrograd'] * 1e3:.0f} ms",
+                     f"{t_batch_binary * 1e3:.2f} ms", f"{t['micrograd'] / t_batch_binary:.0f}x"))
+        # With nn.MLP each neuron is one dot node, so a layer's neurons become one matrix product.
+        from autograd.replay import record
+
+        nn_tape = record(lambda x0, x1, y: (ours_mlp([x0, x1]) - y) ** 2, [0.0, 0.0, 0.0], ours_mlp.parameters())
+        t_batch = interleaved({"batch": lambda: w1_step_batch_nn(nn_tape, ours_mlp, columns)}, args.repeats)["batch"]
+        rows.append(("W1 batch replay (numpy), nn.MLP", f"{t['micrograd'] * 1e3:.0f} ms",
                      f"{t_batch * 1e3:.2f} ms", f"{t['micrograd'] / t_batch:.0f}x"))
 
     depth = 1_000_000
@@ -419,7 +435,7 @@ def main() -> None:
             ty = torch.tensor(ys, dtype=torch.float64)
             t_torch = interleaved({"torch": lambda: w1_step_torch(torch, weights, tx, ty)}, args.repeats,
                                   collect=False)["torch"]
-            rows.insert(4, ("W1 PyTorch 2.13 batched tensors", f"{t_torch * 1e3:.2f} ms", f"{t_batch * 1e3:.2f} ms",
+            rows.insert(6, ("W1 PyTorch 2.13 batched tensors", f"{t_torch * 1e3:.2f} ms", f"{t_batch * 1e3:.2f} ms",
                             f"batch/torch {t_batch / t_torch:.1f}x"))
 
     print(f"Python {sys.version.split()[0]}, medians of {args.repeats} interleaved runs\n")
