@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import math
 import sys
 import time
@@ -30,6 +31,7 @@ from viz.charts import loss_curve, vanishing_gradient_chart
 from viz.heatmap import inside_quotes, position_in_line, rank_units, text_heatmap_html, text_heatmap_page
 from viz.render import INSTALL_GRAPHVIZ
 
+MANIFEST = ".valuegrad-demo-files.json"  # names of the files earlier tours made in --out
 PARTS = ("worked-example", "mlp", "rnn", "vanishing", "lstm")
 DEFAULTS = {  # per part: training steps and learning rate when --epochs / --lr are not given
     "mlp": {"epochs": 300, "lr": 0.05},
@@ -72,8 +74,22 @@ class Tour:
         self.made.append((part, path.relative_to(self.out).as_posix(), description))
         return path
 
+    def claim(self, *names: str) -> None:
+        """Refuse to overwrite a file in --out that an earlier tour did not make (see MANIFEST)."""
+        manifest = self.out / MANIFEST
+        try:
+            ours = set(json.loads(manifest.read_text(encoding="utf-8"))) if manifest.exists() else set()
+        except (OSError, ValueError):
+            ours = set()
+        for name in names:
+            if (self.out / name).exists() and name not in ours:
+                raise DemoError(f"{self.out / name} already exists and was not made by demo.py:"
+                                " move it or choose another --out")
+        manifest.write_text(json.dumps(sorted(ours | set(names)), indent=0), encoding="utf-8")
+
     def picture(self, part: str, graph: object, name: str, description: str) -> None:
         """Render a graph picture in the chosen format (the .dot is always written too)."""
+        self.claim(f"{name}.dot", f"{name}.{self.format}")
         try:
             path = Path(graph.save_picture(str(self.out / name), self.format))  # type: ignore[attr-defined]
         except RenderError as err:
@@ -82,6 +98,7 @@ class Tour:
 
     def chart(self, part: str, draw: Callable[[Path], Path], name: str, description: str) -> None:
         """Draw a matplotlib chart, or say how to get matplotlib."""
+        self.claim(f"{name}.{self.format}")
         try:
             self.record(part, draw(self.out / f"{name}.{self.format}"), description)
         except ImportError as err:
@@ -89,6 +106,7 @@ class Tour:
 
     def page(self, part: str, name: str, content: str, description: str) -> None:
         """Write an HTML page."""
+        self.claim(name)
         path = self.out / name
         path.write_text(content, encoding="utf-8")
         self.record(part, path, description)
@@ -293,6 +311,7 @@ def write_index(tour: Tour) -> Path:
     page = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>valuegrad tour</title></head>"
             "<body style=\"font-family: system-ui, sans-serif; margin: 1.5em\"><h1>valuegrad: the tour</h1>"
             + "".join(items) + "</body></html>\n")
+    tour.claim("index.html")
     path = tour.out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

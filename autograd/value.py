@@ -240,6 +240,8 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
     if data - data != 0.0:
         parents = a if a.__class__ is tuple else (a,) if b is None else (a, b)
         operands = ", ".join(repr(p.data) for p in parents)
+        if any(p.data != p.data for p in parents):  # only NaN is unequal to itself
+            raise ValueError(f"{op.name}: NaN input in ({operands}); a NaN must not spread through the graph")
         raise OverflowError(f"{op.name}: result {data!r} is not finite for inputs ({operands})")
     out = _new(Value)
     out.data = data

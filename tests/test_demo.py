@@ -97,3 +97,13 @@ def test_help_runs_as_a_script() -> None:
     text = " ".join(done.stdout.split())
     assert "worked-example | mlp | rnn | vanishing | lstm | all" in text
     assert "--text FILE" in text and "--format {svg,png,pdf}" in text
+
+
+def test_a_users_file_with_a_demo_name_is_not_overwritten(capsys, tmp_path) -> None:
+    (tmp_path / "mlp_loss.svg").write_text("the user's own drawing")
+    code, _, err = run(capsys, "mlp", "--out", str(tmp_path), "--epochs", "5")
+    assert code == 2 and "mlp_loss.svg already exists and was not made by demo.py" in err
+    assert (tmp_path / "mlp_loss.svg").read_text() == "the user's own drawing"
+    other = tmp_path / "fresh"
+    assert run(capsys, "mlp", "--out", str(other), "--epochs", "5")[0] == 0
+    assert run(capsys, "mlp", "--out", str(other), "--epochs", "5")[0] == 0  # its own files: rewritten

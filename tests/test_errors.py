@@ -98,3 +98,12 @@ def test_softmax_of_huge_logits() -> None:
 def test_backward_seed_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="seed"):
         Value(1.0).backward("one")
+
+
+def test_nan_smuggled_into_data_is_caught_at_the_next_op() -> None:
+    x = Value(1.0)
+    x.data = float("nan")  # bypassing the constructor's check
+    with pytest.raises(ValueError, match="mul: NaN input"):
+        x * 2
+    with pytest.raises(ValueError, match="tanh: NaN input"):
+        x.tanh()

