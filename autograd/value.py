@@ -313,9 +313,19 @@ def apply(op: Op, *inputs: Value | float) -> Value:
 
 
 def constant(x: Value | float, op: Op | None = None) -> Value:
-    """Wrap a plain number as a constant leaf (a Value passes through unchanged)."""
+    """Wrap a plain number as a constant leaf (a Value passes through unchanged).
+
+    The same number gives the same constant leaf (up to a bounded number of
+    distinct numbers): the ``1.0`` of ``y + 1.0`` in a million-step loop is
+    one object, not a million for the garbage collector to walk, and a
+    picture shows one "1" feeding every gate that uses it. A constant's own
+    gradient is never meaningful, so sharing it is safe.
+    """
     if isinstance(x, Value):
         return x
+    cached = _CONSTANTS.get(x) if x.__class__ is float or x.__class__ is int else None
+    if cached is not None:
+        return cached
     what = f"operand of {op.name}" if op is not None else "constant"
     out = _new(Value)
     out.data = _as_real(x, what)
@@ -324,7 +334,14 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
     out._a = None
     out._b = None
     out.label = ""
+    # Zero is left out: 0.0 and -0.0 are one dict key but not one number.
+    if out.data != 0.0 and len(_CONSTANTS) < _MAX_CONSTANTS and not isinstance(x, bool):
+        _CONSTANTS[x] = out
     return out
+
+
+_CONSTANTS: dict[float, Value] = {}
+_MAX_CONSTANTS = 4096
 
 
 __all__ = ["Value", "apply", "constant"]

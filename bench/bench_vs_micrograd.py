@@ -357,8 +357,11 @@ def main() -> None:
 
     tape = w1_replay_tape(mlps["valuegrad"])
     rows_xy = [[x[0], x[1], y] for x, y in zip(xs, ys)]
+    # Replay and batch runs create no Value objects, hence no garbage to collect: they are timed
+    # without the gc.collect() (whose noise on a sub-millisecond run would swamp it), over more runs.
+    quick = args.repeats * 5
     t_replay = interleaved({"replay": lambda: w1_step_replay(tape, mlps["valuegrad"], rows_xy)},
-                           args.repeats)["replay"]
+                           quick, collect=False)["replay"]
     rows.append(("W1 replay (recorded once)", f"{t['micrograd'] * 1e3:.0f} ms", f"{t_replay * 1e3:.1f} ms",
                  f"{t['micrograd'] / t_replay:.1f}x"))
     try:
@@ -368,14 +371,15 @@ def main() -> None:
     if np is not None:
         columns = [np.array([x[0] for x in xs]), np.array([x[1] for x in xs]), np.array(ys)]
         t_batch_binary = interleaved({"batch": lambda: w1_step_batch(tape, mlps["valuegrad"], columns)},
-                                     args.repeats)["batch"]
+                                     quick, collect=False)["batch"]
         rows.append(("W1 batch replay (numpy), binary ops", f"{t['micrograd'] * 1e3:.0f} ms",
                      f"{t_batch_binary * 1e3:.2f} ms", f"{t['micrograd'] / t_batch_binary:.0f}x"))
         # With nn.MLP each neuron is one dot node, so a layer's neurons become one matrix product.
         from autograd.replay import record
 
         nn_tape = record(lambda x0, x1, y: (ours_mlp([x0, x1]) - y) ** 2, [0.0, 0.0, 0.0], ours_mlp.parameters())
-        t_batch = interleaved({"batch": lambda: w1_step_batch_nn(nn_tape, ours_mlp, columns)}, args.repeats)["batch"]
+        t_batch = interleaved({"batch": lambda: w1_step_batch_nn(nn_tape, ours_mlp, columns)}, quick,
+                              collect=False)["batch"]
         rows.append(("W1 batch replay (numpy), nn.MLP", f"{t['micrograd'] * 1e3:.0f} ms",
                      f"{t_batch * 1e3:.2f} ms", f"{t['micrograd'] / t_batch:.0f}x"))
 
@@ -408,7 +412,7 @@ def main() -> None:
     loss_node = w3_loss(OurValue, rnns["valuegrad"], index[:25], index[1:26])
     leaves = [v for v in _leaves(loss_node) if not v.is_constant and v not in set(rnn_params)]
     rnn_tape = Tape(loss_node, [], rnn_params, constants=leaves)
-    t_rnn = interleaved({"replay": lambda: rnn_tape.evaluate()}, args.repeats)["replay"]
+    t_rnn = interleaved({"replay": lambda: rnn_tape.evaluate()}, args.repeats * 5, collect=False)["replay"]
     rows.append(("W3 replay", f"{t['micrograd'] * 1e3:.0f} ms", f"{t_rnn * 1e3:.1f} ms",
                  f"{t['micrograd'] / t_rnn:.1f}x"))
 
@@ -433,9 +437,9 @@ def main() -> None:
                 weights.append((w, torch.zeros(nout, dtype=torch.float64, requires_grad=True)))
             tx = torch.tensor(xs, dtype=torch.float64)
             ty = torch.tensor(ys, dtype=torch.float64)
-            t_torch = interleaved({"torch": lambda: w1_step_torch(torch, weights, tx, ty)}, args.repeats,
+            t_torch = interleaved({"torch": lambda: w1_step_torch(torch, weights, tx, ty)}, args.repeats * 5,
                                   collect=False)["torch"]
-            rows.insert(6, ("W1 PyTorch 2.13 batched tensors", f"{t_torch * 1e3:.2f} ms", f"{t_batch * 1e3:.2f} ms",
+            rows.insert(5, ("W1 PyTorch 2.13 batched tensors", f"{t_torch * 1e3:.2f} ms", f"{t_batch * 1e3:.2f} ms",
                             f"batch/torch {t_batch / t_torch:.1f}x"))
 
     print(f"Python {sys.version.split()[0]}, medians of {args.repeats} interleaved runs\n")
