@@ -195,3 +195,13 @@ def test_png_and_pdf_with_system_graphviz(tmp_path) -> None:
     pdf = render_to_file(draw_graph(g.E).source, tmp_path / "row1", "pdf")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_shared_constant_folded_into_one_gate_is_still_drawn_for_another() -> None:
+    x = Value(3.0, label="x")
+    y = x**2 + x * 2  # the constant 2 is pow's exponent and mul's operand
+    source = draw_graph(y).source
+    assert 'label="^2"' in source
+    mul_gate = re.search(r'(v\d+op) \[label="×"', source).group(1)
+    two = re.search(r'(v\d+) \[label=2 ', source).group(1)
+    assert f"{two} -> {mul_gate}" in source

@@ -93,9 +93,19 @@ def _folded(v: Value) -> int:
     return v.op.constant_args if v.op is not None and not v.is_leaf else 0
 
 
+def folded_constants(order: list[Value]) -> set[int]:
+    """ids of constants drawn only inside gates (x ** 2's 2), not also as inputs elsewhere."""
+    inside, outside = set(), set()
+    for v in order:
+        keep = len(v.parents) - _folded(v)
+        outside.update(id(p) for p in v.parents[:keep])
+        inside.update(id(p) for p in v.parents[keep:])
+    return inside - outside
+
+
 def count_drawn_nodes(order: list[Value]) -> int:
     """Value boxes plus gates a full drawing of ``order`` needs."""
-    folded = {id(p) for v in order for p in v.parents[len(v.parents) - _folded(v) :] if _folded(v)}
+    folded = folded_constants(order)
     return sum(1 + (0 if v.is_leaf else 1) for v in order if id(v) not in folded)
 
 
@@ -169,7 +179,7 @@ def draw_graph(
     if title:
         g.attr(label=dot_text(title))
 
-    folded_ids = {id(p) for v in order for p in v.parents[len(v.parents) - _folded(v):] if _folded(v)}
+    folded_ids = folded_constants(order)
     if not show_parameters:
         folded_ids |= {id(v) for v in order if v.is_leaf and v in params}
     if not show_constants:
