@@ -98,6 +98,7 @@ def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
 
 
 def make_mlp(Val: Callable[[float], Any], sizes: list[int], seed: int = 0) -> list:
+    """Layers as lists of (weights, bias) of any micrograd-style Value, seeded."""
     rng = random.Random(seed)
     return [
         [([Val(rng.uniform(-1, 1)) for _ in range(nin)], Val(0.0)) for _ in range(nout)]
@@ -106,6 +107,7 @@ def make_mlp(Val: Callable[[float], Any], sizes: list[int], seed: int = 0) -> li
 
 
 def mlp_forward(layers: list, x: list) -> Any:
+    """Forward pass with plain binary ops: sum of w*x products started at the bias, tanh hidden."""
     for depth, layer in enumerate(layers):
         outs = []
         for w, b in layer:
@@ -116,10 +118,12 @@ def mlp_forward(layers: list, x: list) -> Any:
 
 
 def mlp_parameters(layers: list) -> list:
+    """Every weight and bias, in a fixed order."""
     return [p for layer in layers for w, b in layer for p in [*w, b]]
 
 
 def w1_step(Val: Any, layers: list, xs: list, ys: list) -> float:
+    """W1: MSE over the points + 1e-4 L2, backward, SGD update; the graph is dropped on return."""
     params = mlp_parameters(layers)
     data_loss = sum(((mlp_forward(layers, x) - y) ** 2 for x, y in zip(xs, ys)), Val(0.0)) * (1.0 / len(xs))
     loss = data_loss + 1e-4 * sum((p * p for p in params), Val(0.0))
@@ -200,6 +204,7 @@ def w1_step_torch(torch: Any, weights: list, x: Any, y: Any) -> None:
 
 
 def w2_chain(Val: Any, depth: int) -> float:
+    """W2: y = x + 1 + 1 + ... (depth nodes), then backward; returns dy/dx."""
     x = Val(0.0)
     y = x
     for _ in range(depth):
@@ -209,6 +214,7 @@ def w2_chain(Val: Any, depth: int) -> float:
 
 
 def make_rnn(Val: Any, vocab: int, hidden: int, seed: int = 0) -> dict:
+    """A vanilla RNN's matrices (Wxh, Whh, Why) and biases as Values, seeded."""
     rng = random.Random(seed)
 
     def matrix(rows: int, cols: int) -> list:
@@ -224,12 +230,14 @@ def make_rnn(Val: Any, vocab: int, hidden: int, seed: int = 0) -> dict:
 
 
 def w3_rnn(Val: Any, rnn: dict, inputs: list[int], targets: list[int]) -> float:
+    """W3: the sequence loss, then backward."""
     loss = w3_loss(Val, rnn, inputs, targets)
     loss.backward()
     return loss.data
 
 
 def w3_loss(Val: Any, rnn: dict, inputs: list[int], targets: list[int]) -> Any:
+    """Summed softmax cross-entropy over the sequence, with plain binary ops."""
     hidden = len(rnn["bh"])
     h = [Val(0.0) for _ in range(hidden)]
     loss = Val(0.0)
@@ -330,6 +338,7 @@ def _count_nodes(root: Any) -> int:
 
 
 def main() -> None:
+    """Run every workload and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per engine and workload")
     args = parser.parse_args()
