@@ -3,7 +3,8 @@
 The API is micrograd's: ``Value(data, label="")``, ``.data`` and ``.grad`` as
 Python floats, ``backward()``, ``+ - * / **`` and unary ``-`` with plain
 numbers on either side, and ``exp() log() tanh() sigmoid() relu()``; plus
-``sqrt() abs() detach() item()``.
+``sqrt() abs() detach() item()``, and ``< <= > >=`` comparing data (``==``
+stays identity, so Values work as dict keys).
 
 Every op's value and local derivative live in `autograd.ops`; the methods
 here only pick the op. Unlike micrograd, a node holds no closure: it stores
@@ -303,7 +304,7 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
 
 
 def apply(op: Op, *inputs: Value | float) -> Value:
-    """Apply any op of the table to Values or numbers (used by n-ary helpers and the replayer)."""
+    """Apply any op of the table to Values or numbers (the n-ary helpers and the op-table tests use it)."""
     parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
     if op.arity is None:
         return _node(op, op.forward(*[p.data for p in parents]), parents)
