@@ -36,7 +36,7 @@ PARTS = ("worked-example", "mlp", "rnn", "vanishing", "lstm")
 DEFAULTS = {  # per part: training steps and learning rate when --epochs / --lr are not given
     "mlp": {"epochs": 300, "lr": 0.05},
     "rnn": {"epochs": 100, "lr": 0.05, "hidden": 8},
-    "lstm": {"epochs": 500, "lr": 0.02, "hidden": 24},
+    "lstm": {"epochs": 500, "lr": 0.06, "hidden": 24},
 }
 
 
@@ -363,7 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=positive_int, help="training steps for the chosen part(s) "
                         f"(defaults: mlp {DEFAULTS['mlp']['epochs']}, rnn {DEFAULTS['rnn']['epochs']},"
                         f" lstm {DEFAULTS['lstm']['epochs']})")
-    parser.add_argument("--lr", type=positive_float, help="learning rate (defaults: mlp 0.05, rnn 0.05, lstm 0.02)")
+    parser.add_argument("--lr", type=positive_float, help="learning rate (defaults: mlp 0.05, rnn 0.05, lstm 0.06)")
     parser.add_argument("--hidden", type=positive_int, help="hidden size of the trained RNN/LSTM (defaults 8 / 24)")
     parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM part")
     parser.add_argument("--format", choices=("svg", "png", "pdf"), default="svg",

@@ -175,7 +175,8 @@ document.addEventListener("keydown", e => {
   if (e.key === "ArrowRight") show(+slider.value + 1);
   if (e.key === "ArrowLeft") show(+slider.value - 1);
 });
-show(0);
+// A link ending in #7 opens at step 7.
+show(parseInt(location.hash.slice(1), 10) || 0);
 </script>
 </body></html>
 """
