@@ -164,8 +164,3 @@ def _detached(state: object) -> object:
     if isinstance(state, tuple):
         return tuple(_detached(part) for part in state)
     return [v.detach() for v in state]  # type: ignore[attr-defined]
-
-
-def mean_loss(values: list[Value]) -> float:
-    """Mean of Values' data (for reporting)."""
-    return sum(v.data for v in values) / len(values)

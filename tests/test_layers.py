@@ -201,3 +201,14 @@ def test_sampling_is_seeded_and_temperature_zero_is_argmax() -> None:
     assert counts[1] / 4000 == pytest.approx(0.75, abs=0.03)  # softmax([0, log 3]) = [1/4, 3/4]
     with pytest.raises(ValueError, match="temperature"):
         model.sample(0, 3, temperature=-1)
+
+
+def test_sequence_shapes_many_to_one_and_many_to_many() -> None:
+    model = CharModel(4, 3, cell="lstm", seed=0)
+    all_logits, states = model.unroll([0, 1, 2])
+    assert len(all_logits) == len(states) == 3
+    last = model.final_logits([0, 1, 2])
+    assert [v.data for v in last] == [v.data for v in all_logits[-1]]
+    loss, _ = model.sequence_loss([0, 1, 2], [1, 2, 3])
+    expected = sum(softmax_cross_entropy(z, t).data for z, t in zip(all_logits, [1, 2, 3]))
+    assert loss.data == pytest.approx(expected, rel=1e-14)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from autograd import Value, no_grad, topological_order
+from autograd import Value, is_grad_enabled, no_grad, topological_order
 
 
 def test_micrograd_readme_example() -> None:
@@ -129,7 +129,9 @@ def test_dropped_graph_is_freed_without_the_cyclic_collector() -> None:
 def test_no_grad_records_nothing_and_detach_cuts() -> None:
     x = Value(3.0)
     with no_grad():
+        assert not is_grad_enabled()
         y = x * x + 1
+    assert is_grad_enabled()
     assert y.is_leaf and y.data == 10.0
     z = (x * x).detach() * x
     z.backward()
