@@ -63,6 +63,10 @@ class CharModel(Module):
             states.append(state)
         return all_logits, states
 
+    def forward(self, inputs: Sequence[int], state: Any = None) -> tuple[list[list[Value]], list[Any]]:
+        """Calling the model unrolls it: logits and states at every step (see `unroll`)."""
+        return self.unroll(inputs, state)
+
     def sequence_loss(self, inputs: Sequence[int], targets: Sequence[int], state: Any = None) -> tuple[Value, Any]:
         """Summed softmax cross-entropy over the sequence, and the last state.
 

@@ -49,7 +49,7 @@ class Layer(Module):
         """Number of neurons."""
         return len(self.neurons)
 
-    def __call__(self, x: Inputs) -> list[Value]:
+    def forward(self, x: Inputs) -> list[Value]:
         """Every neuron's output, in order."""
         return [n(x) for n in self.neurons]
 

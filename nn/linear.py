@@ -62,7 +62,7 @@ class Linear(Module):
         self.b = [Value(0.0, label=f"{bias}[{r}]") for r in range(nout)]
         self._names = (weight, bias)
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """W x + b: one dot node per output (the bias rides along with a constant 1)."""
         if len(x) != len(self.W[0]):
             raise ValueError(f"Linear expects {len(self.W[0])} inputs, got {len(x)}")

@@ -61,7 +61,7 @@ class LSTMCell(Module):
             return dot([*W[self.input_size :], b], [*h, 1.0]) + W[x]
         return dot([*W, b], [*x, *h, 1.0])
 
-    def __call__(self, x: Input, state: State) -> State:
+    def forward(self, x: Input, state: State) -> State:
         """(h_t, c_t) from input x_t (numbers or a one-hot index) and (h_{t-1}, c_{t-1})."""
         h, c = state
         if isinstance(x, int):

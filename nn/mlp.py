@@ -53,7 +53,7 @@ class MLP(Module):
             outputs.append(x)
         return outputs
 
-    def __call__(self, x: Inputs) -> Value | list[Value]:
+    def forward(self, x: Inputs) -> Value | list[Value]:
         """The network's output: a single Value when the last layer has one neuron."""
         out = self.forward_all(x)[-1]
         return out[0] if len(out) == 1 else out

@@ -19,9 +19,18 @@ class Module:
     """Base class for neurons, layers, cells and models.
 
     Subclasses set their Values and sub-Modules as attributes and define
-    ``__call__``; ``parameters()``, ``named_parameters()``, ``zero_grad()``,
-    ``state_dict()`` and ``load_state_dict()`` then work without more code.
+    ``forward``; calling the module calls it, and ``parameters()``,
+    ``named_parameters()``, ``zero_grad()``, ``state_dict()`` and
+    ``load_state_dict()`` work without more code.
     """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run `forward` (PyTorch's convention: call the module, define forward)."""
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The module's computation; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """Yield ``(name, value)`` for every parameter, depth first, in attribute order."""

@@ -44,7 +44,7 @@ class Neuron(Module):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
         return dot([self.b, *self.w], [1.0, *x])
 
-    def __call__(self, x: Inputs) -> Value:
+    def forward(self, x: Inputs) -> Value:
         """The neuron's output: activation(weighted_sum(x))."""
         return self._act(self.weighted_sum(x))
 

@@ -42,7 +42,7 @@ class RNNCell(Module):
         """The hidden vector h of a state (for an RNN the state is h itself)."""
         return state
 
-    def __call__(self, x: Input, state: list[Value]) -> list[Value]:
+    def forward(self, x: Input, state: list[Value]) -> list[Value]:
         """h_t from input x_t and state h_{t-1}."""
         h = state
         if isinstance(x, int):

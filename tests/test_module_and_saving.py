@@ -103,3 +103,24 @@ def test_optimizer_state_for_another_optimizer_is_refused(tmp_path) -> None:
     save(model, tmp_path / "m.json", SGD(model.parameters(), lr=0.1))
     with pytest.raises(ValueError, match="'SGD', not Adam"):
         load(model, tmp_path / "m.json", Adam(model.parameters()))
+
+
+def test_a_user_module_defines_forward_and_gets_the_rest() -> None:
+    from autograd import Value
+    from nn import Linear, Module
+
+    class Affine(Module):
+        def __init__(self) -> None:
+            self.scale = Value(2.0)
+            self.inner = Linear(2, 1, seed=0)
+
+        def forward(self, x):
+            return self.inner(x)[0] * self.scale
+
+    model = Affine()
+    assert [n for n, _ in model.named_parameters()] == ["scale", "inner.W.0.0", "inner.W.0.1", "inner.b.0"]
+    out = model([1.0, 2.0])
+    w = model.inner.W[0]
+    assert out.data == pytest.approx(2.0 * (w[0].data + 2.0 * w[1].data))
+    with pytest.raises(NotImplementedError, match="Module does not define forward"):
+        Module()()
