@@ -15,7 +15,7 @@ the product itself. Everything else stays elementwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .ops import DOT, input_names
@@ -127,7 +127,7 @@ def generate(
         if v in group_of:
             k = group_of[v]
             if v is groups[k][0]:  # the group's earliest member: every member's gradient is final now
-                _group_backward(k, groups[k], slot, grad_name, needs, param_index, lines, add)
+                _group_backward(k, groups[k], grad_name, needs, lines, add)
             continue
         if v not in grad_name:
             continue
@@ -147,7 +147,14 @@ def generate(
     return TapeSource("\n".join(lines) + "\n", tables)
 
 
-def _group_backward(k, members, slot, grad_name, needs, param_index, lines, add) -> None:  # noqa: ANN001
+def _group_backward(
+    k: int,
+    members: list[Value],
+    grad_name: dict[Value, str],
+    needs: set[Value],
+    lines: list[str],
+    add: Callable[[Value, str], None],
+) -> None:
     """dW = dY X^T (summed over samples by the product); dX = W^T dY."""
     rows = "".join(grad_name.get(m, "0.0") + ", " for m in members)
     lines.append(f"    G{k} = stack_rows(({rows}), like=Y{k})")
