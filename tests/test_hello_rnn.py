@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from nn.hello_rnn import HELLO_WHH, HELLO_WHY, HELLO_WXH, hello_rnn_example
+from lecture.hello_rnn import HELLO_WHH, HELLO_WHY, HELLO_WXH, hello_rnn_example
 
 
 def matvec(m: list[list[float]], v: list[float]) -> list[float]:

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from nn.slides_mlp import (
+from lecture.slides_mlp import (
     SLIDES_W1,
     SLIDES_W2,
     SLIDES_X,

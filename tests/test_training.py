@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nn.training import train_char_model, train_slides_mlp
-from nn.vanishing import gradient_reach
+from lecture.training import train_char_model, train_slides_mlp
+from lecture.vanishing import gradient_reach
 
 
 def test_mlp_fits_the_slides_rows_by_orders_of_magnitude() -> None:

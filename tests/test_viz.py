@@ -10,7 +10,7 @@ import pytest
 from conftest import needs_svg
 
 from autograd import Value
-from nn.slides_mlp import row_graph, slides_network
+from lecture.slides_mlp import row_graph, slides_network
 from viz import (
     GraphTooLarge,
     RenderError,

@@ -15,10 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd import Value
-
-from .losses import half_sum_squared_error
-from .mlp import MLP
-from .optim import SGD
+from nn import MLP, SGD, half_sum_squared_error
 
 #: The slides' data table: x1, x2, x3 and targets y1, y2, rows r = 1..6.
 SLIDES_X = [
@@ -70,7 +67,6 @@ REMARKS = {
 class RowGraph:
     """The recorded graph of one data row, with the slides' names on every node."""
 
-    a0: list[float]
     s1: list[Value]
     a1: list[Value]
     s2: list[Value]
@@ -144,7 +140,42 @@ def row_graph(model: MLP, r: int) -> RowGraph:
         for k, v in enumerate(values, start=1):
             v.label = f"{name}[{k}]"
     E.label = "E"
-    return RowGraph([1.0, *SLIDES_X[r - 1]], s1, a1, s2, a2, E)
+    return RowGraph(s1, a1, s2, a2, E)
+
+
+def batch_loss(model: MLP, rows: int = BATCH_ROWS) -> Value:
+    """E summed over data rows 1..``rows`` (the slides' batch, whose parameter gradients are c1 and c2)."""
+    graphs = [row_graph(model, r) for r in range(1, rows + 1)]
+    total = graphs[0].E
+    for g in graphs[1:]:
+        total = total + g.E
+    total.label = f"E(r=1..{rows})"
+    return total
+
+
+@dataclass
+class WorkedExample:
+    """The report, and the two graphs the tour draws, each on its own copy of the slides' network.
+
+    ``row`` is row 1's graph after ``row.E.backward()``; ``batch`` is `batch_loss` after its backward pass.
+    Separate networks keep each graph's parameter gradients its own.
+    """
+
+    report: WorkedExampleReport
+    row_model: MLP
+    row: RowGraph
+    batch_model: MLP
+    batch: Value
+
+
+def worked_example() -> WorkedExample:
+    """Everything the tour shows of the slides' MLP: the report, row 1's graph and the batch graph, backpropagated."""
+    row_model, batch_model = slides_network(), slides_network()
+    row = row_graph(row_model, 1)
+    row.E.backward()
+    batch = batch_loss(batch_model)
+    batch.backward()
+    return WorkedExample(worked_example_report(), row_model, row, batch_model, batch)
 
 
 def _agrees(slide: str, ours: float) -> bool:

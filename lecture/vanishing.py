@@ -11,8 +11,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from .char_model import CharModel
-from .losses import softmax_cross_entropy
+from nn import CharModel, softmax_cross_entropy
 
 
 @dataclass
@@ -21,6 +20,14 @@ class GradientReach:
 
     steps: list[int]
     norms: dict[str, list[float]]
+
+    def summary(self) -> str:
+        """Each cell's gradient at step 1 relative to the last step, and what that means (two indented lines)."""
+        rnn, lstm = self.norms["rnn"], self.norms["lstm"]
+        return (f"  gradient reaching step 1 of {len(self.steps)}, relative to step {len(self.steps)}:"
+                f" RNN {rnn[0] / rnn[-1]:.1e}, LSTM {lstm[0] / lstm[-1]:.1e}\n"
+                "  The RNN's error signal shrinks by a factor at every step back through tanh and Whh, so early"
+                " inputs barely learn; the LSTM's additive cell path carries it much further.")
 
 
 def gradient_reach(length: int = 40, hidden: int = 8, vocab_size: int = 10, seed: int = 0) -> GradientReach:

@@ -8,13 +8,9 @@ from dataclasses import dataclass, field
 
 from autograd import Value, sum_of
 from autograd.replay import Tape, record
+from nn import MLP, SGD, Adagrad, Adam, CharModel, Optimizer, Vocabulary, clip_grad_value, half_sum_squared_error
 
-from .char_model import CharModel
-from .losses import half_sum_squared_error
-from .mlp import MLP
-from .optim import SGD, Adagrad, Adam, Optimizer, clip_grad_value
 from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
-from .text import Vocabulary
 
 Progress = Callable[[int, float], None]
 OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "adam": Adam}

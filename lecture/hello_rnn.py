@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value, softmax, sum_of
+from nn import CharModel, Vocabulary, softmax_cross_entropy
 
-from .char_model import CharModel
-from .losses import softmax_cross_entropy
-from .text import Vocabulary
+from .training import Progress, TrainingRun, train_char_model
 
 HELLO_VOCAB = "helo"
 HELLO_INPUTS = "hell"
@@ -39,6 +38,28 @@ class HelloRNNResult:
     dby: list[float]
     model: CharModel
     loss_node: Value
+    step_nodes: list[list[Value]]  # per time step: its hidden state h_t and its loss term L_t (for clustering)
+
+    def tables(self) -> str:
+        """The example as text: h_t, p_t, the loss and the weight gradients, four decimals, indented."""
+        steps, vocab, hid = [f"t={t}" for t in range(1, 5)], list(HELLO_VOCAB), ["h[0]", "h[1]", "h[2]"]
+        return "\n".join([
+            f"  inputs {HELLO_INPUTS!r} -> targets {HELLO_TARGETS!r}",
+            "  hidden states h_t:\n" + number_table(self.hidden, steps, hid),
+            "  softmax probabilities p_t:\n" + number_table(self.probabilities, steps, vocab),
+            f"  summed cross-entropy loss: {self.loss:.4f}",
+            "  dWxh:\n" + number_table(self.dWxh, hid, vocab),
+            "  dWhh:\n" + number_table(self.dWhh, hid, hid),
+            "  dWhy:\n" + number_table(self.dWhy, vocab, hid),
+        ])
+
+
+def number_table(rows: list[list[float]], row_names: list[str], col_names: list[str], decimals: int = 4) -> str:
+    """A plain-text matrix with headers, numbers to ``decimals``."""
+    width = max(decimals + 4, *(len(c) for c in col_names))
+    head = " " * 8 + "".join(f"{c:>{width}}" for c in col_names)
+    body = [f"{name:<8}" + "".join(f"{v:>{width}.{decimals}f}" for v in row) for name, row in zip(row_names, rows)]
+    return "\n".join([head, *body])
 
 
 def hello_model() -> CharModel:
@@ -79,4 +100,16 @@ def hello_rnn_example() -> HelloRNNResult:
         dby=[b.grad for b in head.b],
         model=model,
         loss_node=loss,
+        step_nodes=[[*h, term] for h, term in zip(states, losses)],
     )
+
+
+def train_hello(
+    hidden: int, steps: int, lr: float, seed: int = 0, progress: Progress | None = None, replay: bool = True
+) -> tuple[TrainingRun, str]:
+    """Train a fresh RNN on "hello" (chunks of 4 characters); return the run and its greedy 4 characters after "h"."""
+    run = train_char_model("hello", cell="rnn", hidden=hidden, steps=steps, seq_len=4, lr=lr, seed=seed,
+                           progress=progress, replay=replay)
+    vocab, model = run.vocab, run.model
+    assert vocab is not None and isinstance(model, CharModel)
+    return run, vocab.decode(model.sample(vocab.index("h"), 4, temperature=0))

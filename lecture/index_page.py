@@ -1,0 +1,20 @@
+"""The tour's index.html: every file it made, grouped by part, with what each shows."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+
+def index_page(made: Sequence[tuple[str, str, str]], parts: Sequence[str]) -> str:
+    """An HTML page linking each (part, file, description) in ``made``, parts in the order of ``parts``."""
+    items = []
+    for part in parts:
+        files = [(f, d) for p, f, d in made if p == part]
+        if files:
+            links = "".join(f'<li><a href="{html.escape(f)}">{html.escape(f)}</a> - {html.escape(d)}</li>'
+                            for f, d in files)
+            items.append(f"<h2>{html.escape(part)}</h2><ul>{links}</ul>")
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>valuegrad tour</title></head>"
+            "<body style=\"font-family: system-ui, sans-serif; margin: 1.5em\"><h1>valuegrad: the tour</h1>"
+            + "".join(items) + "</body></html>\n")
