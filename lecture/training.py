@@ -55,7 +55,7 @@ def train_slides_mlp(
     for epoch in range(int(epochs)):
         optimizer.zero_grad()
         if tape is not None:
-            tape.check_parameters(params)
+            tape.check_parameters(model.parameters())  # a parameter replaced since recording is refused
             loss_value = tape.run_many(rows)
         else:
             loss = sum_of([half_sum_squared_error(model(x), y) for x, y in zip(SLIDES_X, SLIDES_Y)])

@@ -122,3 +122,27 @@ def test_without_any_graphviz_the_tour_keeps_dot_sources_and_goes_on(capsys, tmp
     assert (tmp_path / "worked_example_row1.dot").exists()
     assert not (tmp_path / "worked_example_row1.svg").exists()
     assert 'href="worked_example_row1.dot"' in (tmp_path / "index.html").read_text()
+
+
+def test_a_bug_inside_the_engine_is_a_traceback_not_a_usage_error(tmp_path) -> None:
+    # A ValueError raised by the library (not about the user's arguments or files) must not be
+    # reported as "demo.py: error: ..." with status 2: Python prints the traceback and exits 1.
+    script = ("import sys, demo\n"
+              "def broken(**kwargs):\n"
+              "    raise ValueError('an engine bug')\n"
+              "demo.gradient_reach = broken\n"
+              f"sys.exit(demo.main(['vanishing', '--out', {str(tmp_path)!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "Traceback (most recent call last)" in done.stderr
+    assert "ValueError: an engine bug" in done.stderr
+    assert "demo.py: error" not in done.stderr
+
+
+def test_a_usage_error_raised_in_a_part_is_one_line_and_status_2(capsys, tmp_path, monkeypatch) -> None:
+    def refuse(**kwargs):
+        raise demo.UsageError("the user's problem")
+
+    monkeypatch.setattr(demo, "gradient_reach", refuse)
+    code, _, err = run(capsys, "vanishing", "--out", str(tmp_path))
+    assert code == 2 and err == "demo.py: error: the user's problem\n"

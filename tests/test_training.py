@@ -55,3 +55,21 @@ def test_replayed_char_training_carries_state_like_eager(cell: str) -> None:
     replayed = train_char_model(text, replay=True, **kwargs)
     assert replayed.losses == pytest.approx(eager.losses, rel=1e-9)
     assert replayed.model.state_dict() == pytest.approx(eager.model.state_dict(), rel=1e-9)
+
+
+def test_replayed_mlp_training_checks_the_models_current_parameters(monkeypatch) -> None:
+    # The tape must be checked against model.parameters() every epoch, not against the list it was
+    # recorded from: a parameter replaced during training would otherwise be silently not trained.
+    from autograd import Value
+    from autograd.replay import StructureChanged
+    from lecture import training
+
+    model = training.slides_network()
+    monkeypatch.setattr(training, "slides_network", lambda: model)
+
+    def replace_a_bias(epoch: int, loss: float) -> None:
+        if epoch == 2:
+            model.layers[0].neurons[0].b = Value(0.5)
+
+    with pytest.raises(StructureChanged, match="is not the one recorded"):
+        training.train_slides_mlp(epochs=5, progress=replace_a_bias)
