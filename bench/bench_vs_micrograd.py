@@ -35,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograd import Value as OurValue  # noqa: E402
+from nn import two_moons  # noqa: E402
 
 try:
     from micrograd.engine import Value as MicroValue
@@ -78,23 +79,6 @@ def _teach_micrograd_missing_ops() -> None:
 
 
 # --- the model code, written once for any micrograd-style Value -----------
-
-
-def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
-    """sklearn-style two interleaved half circles with a little noise; labels +-1."""
-    rng = random.Random(seed)
-    xs, ys = [], []
-    for i in range(n):
-        t = math.pi * rng.random()
-        if i % 2 == 0:
-            x = [math.cos(t), math.sin(t)]
-            y = 1.0
-        else:
-            x = [1 - math.cos(t), 0.5 - math.sin(t)]
-            y = -1.0
-        xs.append([x[0] + rng.gauss(0, 0.1), x[1] + rng.gauss(0, 0.1)])
-        ys.append(y)
-    return xs, ys
 
 
 def make_mlp(Val: Callable[[float], Any], sizes: list[int], seed: int = 0) -> list:

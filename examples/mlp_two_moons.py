@@ -6,24 +6,9 @@
 from __future__ import annotations
 
 import argparse
-import math
-import random
 
 from autograd import no_grad
-from nn import MLP, SGD, mean_squared_error
-
-
-def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
-    """Two noisy half circles, labelled +1 and -1."""
-    rng = random.Random(seed)
-    xs, ys = [], []
-    for i in range(n):
-        t = math.pi * rng.random()
-        upper = i % 2 == 0
-        x = [math.cos(t), math.sin(t)] if upper else [1 - math.cos(t), 0.5 - math.sin(t)]
-        xs.append([x[0] + rng.gauss(0, 0.1), x[1] + rng.gauss(0, 0.1)])
-        ys.append(1.0 if upper else -1.0)
-    return xs, ys
+from nn import MLP, SGD, mean_squared_error, two_moons
 
 
 def main() -> None:

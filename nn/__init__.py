@@ -7,6 +7,7 @@ every graph can be drawn by `viz`.
 
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
+from .datasets import two_moons
 from .layer import Layer
 from .linear import Linear
 from .losses import half_sum_squared_error, mean_squared_error, softmax_cross_entropy
@@ -39,4 +40,5 @@ __all__ = [
     "mean_squared_error",
     "sample_index",
     "softmax_cross_entropy",
+    "two_moons",
 ]

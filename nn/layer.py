@@ -10,6 +10,7 @@ from autograd import Value
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron
+from .weights import set_checked
 
 
 class Layer(Module):
@@ -18,6 +19,10 @@ class Layer(Module):
     Parameters are labelled in the slides' notation when ``name`` is given:
     ``w1[i,k]`` is the weight from input i to neuron k (both from 1), and
     ``w1[0,k]`` is neuron k's bias, the row that multiplies a constant 1.
+
+    Bias first: `weight_table` / `set_weight_table` take ``nin + 1`` rows of
+    ``nout`` numbers, row 0 the biases (the slides' tables, transposed from
+    PyTorch's ``weight[k][i]``). `Linear` is the bias-last, row-per-output layer.
     """
 
     def __init__(
@@ -70,11 +75,8 @@ class Layer(Module):
             raise ValueError(
                 f"{self.name}: expected {self.nin + 1} rows (bias row first) of {self.nout} numbers, got {shape}"
             )
-        values = [[Value(x).data for x in row] for row in rows]
-        for k, neuron in enumerate(self.neurons):
-            neuron.b.data = values[0][k]
-            for i, w in enumerate(neuron.w, start=1):
-                w.data = values[i][k]
+        set_checked((f"{self.name}[{i},{k}]", p, rows[i][k - 1])
+                    for k, neuron in enumerate(self.neurons, start=1) for i, p in enumerate([neuron.b, *neuron.w]))
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.neurons[0].activation!r})"

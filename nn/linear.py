@@ -9,40 +9,7 @@ from autograd import Value, dot
 
 from .init import make_rng, uniform_fan_in
 from .module import Module
-
-
-def set_matrix(
-    matrix: list[list[Value]], rows: Sequence[Sequence[float]], name: str, check_only: bool = False
-) -> None:
-    """Copy plain nested lists into a Value matrix of the same shape; ValueError otherwise.
-
-    With ``check_only`` nothing is copied: callers setting several matrices
-    check them all first, so a bad one leaves the model unchanged.
-    """
-    values = [list(r) for r in rows]
-    want = (len(matrix), len(matrix[0]) if matrix else 0)
-    got = (len(values), len(values[0]) if values else 0)
-    if got != want or any(len(r) != want[1] for r in values):
-        raise ValueError(f"{name}: expected a {want[0]}x{want[1]} matrix, got {got[0]} rows of lengths "
-                         f"{sorted({len(r) for r in values})}")
-    checked = [[Value(x).data for x in r] for r in values]
-    if check_only:
-        return
-    for target, source in zip(matrix, checked):
-        for v, x in zip(target, source):
-            v.data = x
-
-
-def set_vector(vector: list[Value], values: Sequence[float], name: str, check_only: bool = False) -> None:
-    """Copy a plain list into a Value vector of the same length; ValueError otherwise (see set_matrix)."""
-    values = list(values)
-    if len(values) != len(vector):
-        raise ValueError(f"{name}: expected {len(vector)} numbers, got {len(values)}")
-    checked = [Value(x).data for x in values]
-    if check_only:
-        return
-    for v, x in zip(vector, checked):
-        v.data = x
+from .weights import matrix_assignments, set_checked, vector_assignments
 
 
 def value_matrix(rng: random.Random, rows: int, cols: int, name: str, fan_in: int) -> list[list[Value]]:
@@ -51,7 +18,13 @@ def value_matrix(rng: random.Random, rows: int, cols: int, name: str, fan_in: in
 
 
 class Linear(Module):
-    """An affine map from ``nin`` to ``nout`` values (the RNN's y_t = Why h_t + by)."""
+    """An affine map from ``nin`` to ``nout`` values (the RNN's y_t = Why h_t + by).
+
+    Bias last, as in PyTorch's ``nn.Linear``: ``W`` has one row of ``nin``
+    weights per output and the bias ``b`` is a separate vector (set with
+    ``set_weights(W, b)``). `Neuron`/`Layer`/`MLP` follow the slides instead:
+    bias first, as row 0 of a weight table.
+    """
 
     def __init__(
         self, nin: int, nout: int, seed: int | random.Random | None = None, weight: str = "W", bias: str = "b"
@@ -70,8 +43,8 @@ class Linear(Module):
         return [dot([*row, b], inputs) for row, b in zip(self.W, self.b)]
 
     def set_weights(self, W: Sequence[Sequence[float]], b: Sequence[float] | None = None) -> None:
-        """Set W from nested lists (one row per output) and optionally b."""
-        for check_only in (True, False):
-            set_matrix(self.W, W, self._names[0], check_only)
-            if b is not None:
-                set_vector(self.b, b, self._names[1], check_only)
+        """Set W from nested lists (one row per output) and optionally b; nothing changes on error."""
+        assignments = matrix_assignments(self.W, W, self._names[0])
+        if b is not None:
+            assignments += vector_assignments(self.b, b, self._names[1])
+        set_checked(assignments)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autograd import Value, logsumexp, sum_of
-
-Operand = Value | float
+from autograd.functional import Operand
 
 
 def _pairs(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> tuple[list, list]:

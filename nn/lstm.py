@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from autograd import Value, dot
 
 from .init import make_rng
-from .linear import set_matrix, set_vector, value_matrix
+from .linear import value_matrix
 from .module import Module
+from .rnn import Input
+from .weights import matrix_assignments, set_checked, vector_assignments
 
 GATES = ("i", "f", "g", "o")
 State = tuple[list[Value], list[Value]]
-Input = int | Sequence[Value | float]
 
 
 class LSTMCell(Module):
@@ -26,7 +27,8 @@ class LSTMCell(Module):
 
     Weight layout for `set_weights`: for each gate G in i, f, g, o, ``W_G`` has
     ``hidden_size`` rows of ``input_size + hidden_size`` numbers (the input
-    part first, then the recurrent part) and ``b_G`` has ``hidden_size``. The
+    part first, then the recurrent part) and ``b_G`` has ``hidden_size`` (bias
+    separate and last, as in `Linear` and PyTorch). The
     forget bias starts at 1, a common choice that lets memory flow early in
     training.
     """
@@ -86,7 +88,8 @@ class LSTMCell(Module):
         unknown = sorted(set(weights) - known)
         if unknown:
             raise ValueError(f"unknown LSTM weight {unknown[0]!r}: expected names among {sorted(known)}")
-        for check_only in (True, False):
-            for name, values in weights.items():
-                setter = set_matrix if name.startswith("W") else set_vector
-                setter(getattr(self, name), values, name, check_only=check_only)
+        assignments = []
+        for name, values in weights.items():
+            pair = matrix_assignments if name.startswith("W") else vector_assignments
+            assignments += pair(getattr(self, name), values, name)
+        set_checked(assignments)

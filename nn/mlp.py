@@ -19,6 +19,9 @@ class MLP(Module):
     ``MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid")`` is
     the slides' network; ``activations=[...]`` sets one activation per layer
     instead. Layer l's parameters are labelled ``w{l}[i,k]`` as on the slides.
+
+    Bias first, as in `Layer`: ``layers[l].set_weight_table(table)`` takes the
+    slides' table whose row 0 is the biases.
     """
 
     def __init__(

@@ -14,6 +14,8 @@ from typing import Any
 
 from autograd import Value
 
+from .weights import set_checked
+
 
 class Module:
     """Base class for neurons, layers, cells and models.
@@ -70,14 +72,7 @@ class Module:
             raise ValueError(f"state is missing parameter {missing[0]!r} ({len(missing)} missing in all)")
         if extra:
             raise ValueError(f"state has unexpected entry {extra[0]!r} ({len(extra)} unexpected in all)")
-        checked = {}
-        for name in params:
-            try:
-                checked[name] = Value(state[name]).data
-            except (TypeError, ValueError) as err:
-                raise type(err)(f"state entry {name!r}: {err}") from None
-        for name, p in params.items():
-            p.data = checked[name]
+        set_checked((f"state entry {name!r}", p, state[name]) for name, p in params.items())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"

@@ -20,7 +20,12 @@ Inputs = Sequence[Value | float]
 
 
 class Neuron(Module):
-    """One unit: weights ``w`` (nin), bias ``b``, and an activation by name."""
+    """One unit: weights ``w`` (nin), bias ``b``, and an activation by name.
+
+    Bias first, as on the slides: the weighted sum is ``dot([b, *w], [1, *x])``,
+    so in a weight table the bias is row 0 (`Layer.weight_table`). `Linear` and
+    the recurrent cells keep the PyTorch order instead (W x + b, bias last).
+    """
 
     def __init__(
         self,

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from autograd import Value, dot
 
 from .init import make_rng
-from .linear import set_matrix, set_vector, value_matrix
+from .linear import value_matrix
 from .module import Module
+from .weights import matrix_assignments, set_checked, vector_assignments
 
+#: A cell's input at one time step: a list of numbers, or the index of a one-hot input.
 Input = int | Sequence[Value | float]
 
 
@@ -20,7 +22,8 @@ class RNNCell(Module):
     Weights are stored as in the slides and min-char-rnn: ``Wxh`` has
     ``hidden_size`` rows of ``input_size``; ``Whh`` is square. An input is a
     list of numbers, or an int: the index of a one-hot input, which picks
-    column x of Wxh without multiplying by zeros.
+    column x of Wxh without multiplying by zeros. Bias last and separate
+    (``set_weights(Wxh, Whh, bh)``), as in `Linear` and PyTorch.
     """
 
     def __init__(self, input_size: int, hidden_size: int, seed: int | random.Random | None = None) -> None:
@@ -60,9 +63,8 @@ class RNNCell(Module):
     def set_weights(
         self, Wxh: Sequence[Sequence[float]], Whh: Sequence[Sequence[float]], bh: Sequence[float] | None = None
     ) -> None:
-        """Set the weights from plain nested lists in the layout described above."""
-        for check_only in (True, False):
-            set_matrix(self.Wxh, Wxh, "Wxh", check_only)
-            set_matrix(self.Whh, Whh, "Whh", check_only)
-            if bh is not None:
-                set_vector(self.bh, bh, "bh", check_only)
+        """Set the weights from plain nested lists in the layout described above; nothing changes on error."""
+        assignments = matrix_assignments(self.Wxh, Wxh, "Wxh") + matrix_assignments(self.Whh, Whh, "Whh")
+        if bh is not None:
+            assignments += vector_assignments(self.bh, bh, "bh")
+        set_checked(assignments)

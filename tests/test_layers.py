@@ -14,6 +14,7 @@ from nn import (
     Adagrad,
     Adam,
     Layer,
+    Linear,
     LSTMCell,
     Neuron,
     RNNCell,
@@ -212,3 +213,26 @@ def test_sequence_shapes_many_to_one_and_many_to_many() -> None:
     loss, _ = model.sequence_loss([0, 1, 2], [1, 2, 3])
     expected = sum(softmax_cross_entropy(z, t).data for z, t in zip(all_logits, [1, 2, 3]))
     assert loss.data == pytest.approx(expected, rel=1e-14)
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    ("make", "load", "message"),
+    [
+        (lambda: Layer(2, 2, name="w1"), lambda m: m.set_weight_table([[0.0, 1.0], [2.0, 3.0], [4.0, NAN]]),
+         r"w1\[2,2\]"),
+        (lambda: Linear(2, 2, seed=0), lambda m: m.set_weights([[1.0, 2.0], [3.0, 4.0]], [0.5, NAN]), r"b\[1\]"),
+        (lambda: RNNCell(2, 2, seed=0), lambda m: m.set_weights([[1.0, 2.0]] * 2, [[3.0, 4.0], [5.0, NAN]]),
+         r"Whh\[1,1\]"),
+        (lambda: LSTMCell(1, 1, seed=0), lambda m: m.set_weights({"W_i": [[1.0, 2.0]], "b_o": [NAN]}), r"b_o\[0\]"),
+        (lambda: Linear(1, 1, seed=0), lambda m: m.load_state_dict({"W.0.0": 1.0, "b.0": NAN}), "state entry 'b.0'"),
+    ],
+)
+def test_loading_weights_is_all_or_nothing_and_names_the_bad_entry(make, load, message) -> None:
+    model = make()
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        load(model)
+    assert model.state_dict() == before  # the good entries before the NaN were not set either

@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-FORMATS = ("svg", "png", "pdf")
+from .render import FORMATS
 
 
 def _pyplot():  # noqa: ANN202 - matplotlib.pyplot module

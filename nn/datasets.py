@@ -1,0 +1,27 @@
+"""Toy data sets for trying a model: two interleaved half circles ("two moons")."""
+
+from __future__ import annotations
+
+import math
+import random
+
+
+def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[float]], list[float]]:
+    """``n`` points on two noisy interleaved half circles (as scikit-learn's make_moons), labels +1 and -1.
+
+    Even-numbered points lie on the upper moon (label +1), odd ones on the lower (label -1); each
+    coordinate gets Gaussian noise of standard deviation ``noise``. Seeded: same ``seed``, same points.
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"two_moons needs a positive whole number of points, got {n!r}")
+    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise < math.inf:
+        raise ValueError(f"two_moons noise must be a finite number >= 0, got {noise!r}")
+    rng = random.Random(seed)
+    xs, ys = [], []
+    for i in range(n):
+        t = math.pi * rng.random()
+        upper = i % 2 == 0
+        x = [math.cos(t), math.sin(t)] if upper else [1 - math.cos(t), 0.5 - math.sin(t)]
+        xs.append([x[0] + rng.gauss(0, noise), x[1] + rng.gauss(0, noise)])
+        ys.append(1.0 if upper else -1.0)
+    return xs, ys
