@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd import Value, softmax, sum_of
-from nn import CharModel, Vocabulary, softmax_cross_entropy
+from nn import CharModel, RNNCell, Vocabulary, softmax_cross_entropy
 
 from .training import Progress, TrainingRun, train_char_model
 
@@ -65,6 +65,7 @@ def number_table(rows: list[list[float]], row_names: list[str], col_names: list[
 def hello_model() -> CharModel:
     """The tutorial's RNN: hidden size 3, the fixed matrices above, zero biases."""
     model = CharModel(len(HELLO_VOCAB), 3, cell="rnn", seed=0)
+    assert isinstance(model.cell, RNNCell)
     model.cell.set_weights(HELLO_WXH, HELLO_WHH, [0.0, 0.0, 0.0])
     model.head.set_weights(HELLO_WHY, [0.0] * len(HELLO_VOCAB))
     return model
@@ -88,6 +89,7 @@ def hello_rnn_example() -> HelloRNNResult:
     loss.label = "L"
     loss.backward()
     cell, head = model.cell, model.head
+    assert isinstance(cell, RNNCell)
     return HelloRNNResult(
         hidden=[[v.data for v in h] for h in states],
         logits=[[v.data for v in y] for y in all_logits],

@@ -22,7 +22,7 @@ from .lstm import LSTMCell
 from .module import Module
 from .rnn import RNNCell
 
-CELLS = {"rnn": RNNCell, "lstm": LSTMCell}
+CELLS: dict[str, type[RNNCell] | type[LSTMCell]] = {"rnn": RNNCell, "lstm": LSTMCell}
 
 
 class CharModel(Module):
@@ -36,7 +36,7 @@ class CharModel(Module):
             raise ValueError(f"unknown cell {cell!r}: choose one of {', '.join(CELLS)}")
         rng = make_rng(seed)
         self.kind = cell
-        self.cell = CELLS[cell](vocab_size, hidden_size, rng)
+        self.cell: RNNCell | LSTMCell = CELLS[cell](vocab_size, hidden_size, rng)
         self.head = Linear(hidden_size, vocab_size, rng, weight="Why", bias="by")
 
     @property

@@ -50,10 +50,9 @@ class MLP(Module):
 
     def forward_all(self, x: Inputs) -> list[list[Value]]:
         """Every layer's outputs for input ``x`` (the slides' a1, a2, ...)."""
-        outputs = []
+        outputs: list[list[Value]] = []
         for layer in self.layers:
-            x = layer(x)
-            outputs.append(x)
+            outputs.append(layer(outputs[-1] if outputs else x))
         return outputs
 
     def forward(self, x: Inputs) -> Value | list[Value]:
