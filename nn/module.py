@@ -9,12 +9,12 @@ hierarchical and stable, so ``state_dict()`` and the JSON files written by
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterator
 from typing import Any
 
 from autograd import Value
-
-from .weights import set_checked
 
 
 class Module:
@@ -34,15 +34,19 @@ class Module:
         """The module's computation; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
-        """Yield ``(name, value)`` for every parameter, depth first, in attribute order."""
-        for name, attr in vars(self).items():
-            if name.startswith("_"):
-                continue
-            yield from _named_values(attr, f"{prefix}{name}")
+    def named_parameters(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Value]]:
+        """Yield ``(name, value)`` for every parameter, depth first, in attribute order.
+
+        A Value reachable by several paths (tied weights, a shared sub-module)
+        is yielded once, under the first name found, as in PyTorch; pass
+        ``remove_duplicate=False`` to get every name. A module that contains
+        itself is not entered again (no endless recursion).
+        """
+        seen: set[int] | None = set() if remove_duplicate else None
+        yield from _walk(self, prefix, seen, {id(self)})
 
     def parameters(self) -> list[Value]:
-        """Every parameter as a list (micrograd and PyTorch both spell it this way)."""
+        """Every distinct parameter once, as a list (PyTorch de-duplicates tied weights too)."""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
@@ -55,34 +59,119 @@ class Module:
         return sum(1 for _ in self.named_parameters())
 
     def state_dict(self) -> dict[str, float]:
-        """``{name: data}`` for every parameter, in a stable order."""
-        return {name: p.data for name, p in self.named_parameters()}
+        """``{name: data}`` for every parameter name, in a stable order.
+
+        As in PyTorch, a tied weight appears under each of its names (so a file
+        names every path a reader may look for); `load_state_dict` requires
+        those entries to agree.
+        """
+        return {name: p.data for name, p in self.named_parameters(remove_duplicate=False)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Set every parameter from ``state``; all-or-nothing.
 
-        Raises ValueError naming the first missing, unexpected or non-finite
-        entry, and TypeError for a non-number; the module is left unchanged
-        then.
+        Raises ValueError naming the first missing, unexpected, too large or
+        non-finite entry (or two names of one tied weight that disagree), and
+        TypeError for a non-number; the module is left unchanged then.
         """
-        params = dict(self.named_parameters())
-        missing = [name for name in params if name not in state]
-        extra = [name for name in state if name not in params]
+        checked = self._checked_state(state)
+        for p, data in checked:
+            p.data = data
+
+    def _checked_state(self, state: Any, where: str = "state") -> list[tuple[Value, float]]:
+        """Validate ``state`` against this module without changing anything.
+
+        Returns ``(parameter, new data)`` pairs for the caller to assign, so
+        a loader can validate a whole file before touching anything.
+        """
+        if not isinstance(state, dict):
+            raise TypeError(f"{where} must be a dict of name: number, got {type(state).__name__}")
+        names = list(self.named_parameters(remove_duplicate=False))
+        missing = [name for name, _ in names if name not in state]
+        known = {name for name, _ in names}
+        extra = [name for name in state if name not in known]
         if missing:
-            raise ValueError(f"state is missing parameter {missing[0]!r} ({len(missing)} missing in all)")
+            raise ValueError(f"{where} is missing parameter {missing[0]!r} ({len(missing)} missing in all)")
         if extra:
-            raise ValueError(f"state has unexpected entry {extra[0]!r} ({len(extra)} unexpected in all)")
-        set_checked((f"state entry {name!r}", p, state[name]) for name, p in params.items())
+            raise ValueError(f"{where} has unexpected entry {short_repr(extra[0])} ({len(extra)} unexpected in all)")
+        first_name: dict[int, str] = {}
+        chosen: dict[int, tuple[Value, float]] = {}
+        for name, p in names:
+            data = checked_float(state[name], f"{where} entry {name!r}")
+            if id(p) in chosen:
+                if chosen[id(p)][1] != data:
+                    raise ValueError(
+                        f"{where} entries {first_name[id(p)]!r} and {name!r} name one tied weight "
+                        f"but hold different numbers ({chosen[id(p)][1]!r} and {data!r})"
+                    )
+                continue
+            first_name[id(p)] = name
+            chosen[id(p)] = (p, data)
+        return list(chosen.values())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
 
 
-def _named_values(attr: Any, name: str) -> Iterator[tuple[str, Value]]:
+def checked_float(x: Any, what: str) -> float:
+    """``x`` as a finite float, or TypeError/ValueError naming ``what``.
+
+    Unlike ``float(x)`` this never prints a huge integer in full (a
+    401-digit number in a hostile file becomes "an integer of 401 digits")
+    and turns its OverflowError into a ValueError that names the entry.
+    """
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__} {short_repr(x)}")
+    try:
+        value = float(x)
+    except OverflowError:
+        raise ValueError(f"{what}: {short_repr(x)} is too large for a float") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be finite, got {value!r}")
+    return value
+
+
+def short_repr(x: Any, limit: int = 60) -> str:
+    """A repr for error messages that never runs to thousands of characters."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        digits = len(str(abs(x))) if abs(x) < 10**4000 else None
+        if digits is not None and digits <= 20:
+            return repr(x)
+        return f"an integer of {digits} digits" if digits is not None else "an integer of over 4,000 digits"
+    try:
+        text = repr(x)
+    except Exception:  # a hostile __repr__ must not replace the real error
+        return f"a {type(x).__name__}"
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _walk(attr: Any, name: str, seen: set[int] | None, path: set[int]) -> Iterator[tuple[str, Value]]:
+    """Parameters under ``attr`` named from ``name``.
+
+    ``seen`` holds the ids already yielded (None: yield duplicates too);
+    ``path`` holds the containers being walked, so a cycle ends the walk.
+    """
     if isinstance(attr, Value):
+        if seen is not None:
+            if id(attr) in seen:
+                return
+            seen.add(id(attr))
         yield name, attr
-    elif isinstance(attr, Module):
-        yield from attr.named_parameters(prefix=f"{name}.")
+        return
+    if isinstance(attr, Module):
+        children: Iterator[tuple[str, Any]] = (
+            (f"{name}{key}", value) for key, value in vars(attr).items() if not key.startswith("_")
+        )
     elif isinstance(attr, (list, tuple)):
-        for i, item in enumerate(attr):
-            yield from _named_values(item, f"{name}.{i}")
+        children = ((f"{name}{i}", item) for i, item in enumerate(attr))
+    else:
+        return
+    for child_name, child in children:
+        if isinstance(child, (Module, list, tuple)):
+            if id(child) in path:
+                continue
+            path.add(id(child))
+            yield from _walk(child, f"{child_name}.", seen, path)
+            path.discard(id(child))
+        else:
+            yield from _walk(child, child_name, seen, path)

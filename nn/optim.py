@@ -8,25 +8,60 @@ floats, so ``state_dict()`` can be saved beside the model's.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd import Value
+
+from .module import checked_float, short_repr
+
+MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactly
+
+
+def _hyperparameter(name: str, value: Any, *, positive: bool = False, below_one: bool = False) -> float:
+    """A finite, non-negative (or positive) hyperparameter as a float, or ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    number = checked_float(value, name)
+    if number < 0.0 or (positive and number == 0.0) or (below_one and number >= 1.0):
+        kind = "in [0, 1)" if below_one else "positive" if positive else "non-negative"
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    return number
 
 
 class Optimizer:
     """Base class: holds the parameter list and per-parameter state."""
 
+    # Buffers that hold sums of squares: a negative entry in a loaded file
+    # would make the next step take the square root of a negative number.
+    _nonnegative_buffers: frozenset[str] = frozenset()
+
     def __init__(self, params: Iterable[Value], lr: float) -> None:
-        """Optimize ``params`` with learning rate ``lr`` (a positive number)."""
+        """Optimize ``params`` with learning rate ``lr`` (a positive number).
+
+        A Value listed twice is an error (it would be stepped twice; PyTorch
+        warns that this will become an error): pass ``model.parameters()``,
+        which lists a tied weight once.
+        """
         self.params = list(params)
         if not self.params:
             raise ValueError("optimizer got an empty parameter list")
         if not all(isinstance(p, Value) for p in self.params):
             raise TypeError("optimizer parameters must be autograd Values")
-        if not isinstance(lr, (int, float)) or not lr > 0 or not math.isfinite(lr):
-            raise ValueError(f"learning rate must be a positive finite number, got {lr!r}")
-        self.lr = float(lr)
+        first: dict[int, int] = {}
+        for i, p in enumerate(self.params):
+            if id(p) in first:
+                raise ValueError(
+                    f"optimizer parameter {i} is the same Value as parameter {first[id(p)]}: "
+                    "it would be stepped twice (pass each Value once)"
+                )
+            first[id(p)] = i
+        try:
+            self.lr = _hyperparameter("learning rate", lr, positive=True)
+        except TypeError:
+            raise ValueError(f"learning rate must be a positive finite number, got {lr!r}") from None
+        except ValueError as err:
+            raise ValueError(f"learning rate must be a positive finite number, got {lr!r}") from err
         self.steps = 0
 
     def zero_grad(self) -> None:
@@ -35,7 +70,15 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Apply one update from the current gradients."""
+        """Apply one update from the current gradients.
+
+        Raises ValueError naming the first parameter whose gradient is not a
+        finite number; nothing changes then.
+        """
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if not (isinstance(g, (int, float)) and g - g == 0.0):
+                raise ValueError(f"optimizer parameter {i} has gradient {g!r}: not a finite number")
         self.steps += 1
         self._update()
 
@@ -51,39 +94,57 @@ class Optimizer:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore from `state_dict()` output; all-or-nothing, ValueError naming the bad entry."""
+        self._checked_state(state)()
+
+    def _checked_state(self, state: Any, where: str = "optimizer state") -> Callable[[], None]:
+        """Validate ``state`` without changing anything; return the function that applies it.
+
+        A loader validates the model's and the optimizer's entries first and
+        applies both only when all are good.
+        """
         if not isinstance(state, dict) or state.get("type") != type(self).__name__:
             found = state.get("type") if isinstance(state, dict) else type(state).__name__
-            raise ValueError(f"optimizer state is for {found!r}, not {type(self).__name__}")
+            raise ValueError(f"{where} is for {short_repr(found)}, not {type(self).__name__}")
         buffers = state.get("buffers", {})
         mine = self._buffers()
         if not isinstance(buffers, dict) or set(buffers) != set(mine):
-            raise ValueError(f"optimizer state buffers must be {sorted(mine)}")
+            raise ValueError(f"{where} 'buffers' must hold exactly {sorted(mine)}")
+        checked: dict[str, list[float]] = {}
         for name, values in buffers.items():
             if not isinstance(values, list) or len(values) != len(self.params):
-                raise ValueError(f"optimizer buffer {name!r} must hold {len(self.params)} numbers")
-            for v in values:
-                Value(v)  # raises TypeError/ValueError for non-numbers and non-finite numbers
+                raise ValueError(f"{where} buffer {name!r} must be a list of {len(self.params)} numbers")
+            numbers_ = [checked_float(v, f"{where} buffer {name!r} entry {i}") for i, v in enumerate(values)]
+            if name in self._nonnegative_buffers:
+                for i, v in enumerate(numbers_):
+                    if v < 0.0:
+                        raise ValueError(f"{where} buffer {name!r} entry {i} must be >= 0 (a sum of squares)")
+            checked[name] = numbers_
         steps = state.get("steps")
-        if not isinstance(steps, int) or steps < 0:
-            raise ValueError(f"optimizer state 'steps' must be a non-negative integer, got {steps!r}")
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
+            raise ValueError(f"{where} 'steps' must be an integer in [0, 2**53], got {short_repr(steps)}")
         lr = state.get("lr")
-        if not isinstance(lr, (int, float)) or not lr > 0:
-            raise ValueError(f"optimizer state 'lr' must be a positive number, got {lr!r}")
-        self.lr = float(lr)
-        self.steps = steps
-        for name, values in buffers.items():
-            mine[name][:] = [float(v) for v in values]
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+            raise ValueError(f"{where} 'lr' must be a positive finite number, got {short_repr(lr)}")
+        lr_value = checked_float(lr, f"{where} 'lr'")
+        if not lr_value > 0.0:
+            raise ValueError(f"{where} 'lr' must be a positive finite number, got {lr_value!r}")
+
+        def apply() -> None:
+            self.lr = lr_value
+            self.steps = steps
+            for name, values in checked.items():
+                mine[name][:] = values
+
+        return apply
 
 
 class SGD(Optimizer):
-    """w* = w - lr * grad (the slides' rule), with optional momentum."""
+    """w* = w - lr * grad (the slides' rule), with optional momentum as in `torch.optim.SGD`."""
 
     def __init__(self, params: Iterable[Value], lr: float = 0.01, momentum: float = 0.0) -> None:
-        """Stochastic gradient descent; ``momentum`` in [0, 1)."""
+        """Stochastic gradient descent; ``momentum`` in [0, 1) (velocity = momentum * velocity + grad)."""
         super().__init__(params, lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = momentum
+        self.momentum = _hyperparameter("momentum", momentum, below_one=True)
         self.velocity = [0.0] * len(self.params)
 
     def _update(self) -> None:
@@ -97,26 +158,65 @@ class SGD(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """w -= lr * grad / sqrt(sum of squared grads + eps): min-char-rnn's optimizer."""
+    """Adagrad as `torch.optim.Adagrad`, or in min-char-rnn's form on request.
 
-    def __init__(self, params: Iterable[Value], lr: float = 0.1, eps: float = 1e-8) -> None:
-        """Adagrad with per-parameter accumulated squared gradients."""
+    With G the running sum of squared gradients (starting at
+    ``initial_accumulator_value``) and ``clr = lr / (1 + (step - 1) * lr_decay)``:
+
+    - ``form="pytorch"`` (default): w -= clr * g / (sqrt(G) + eps), eps 1e-10;
+    - ``form="min-char-rnn"`` (Karpathy's min-char-rnn, which the lecture
+      follows): w -= clr * g / sqrt(G + eps), eps 1e-8.
+
+    ``eps=None`` picks the form's own default. ``weight_decay`` adds
+    ``weight_decay * w`` to the gradient first, as PyTorch does.
+    """
+
+    PYTORCH = "pytorch"
+    MIN_CHAR_RNN = "min-char-rnn"
+    _default_eps = {PYTORCH: 1e-10, MIN_CHAR_RNN: 1e-8}
+    _nonnegative_buffers = frozenset({"memory"})
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.01,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float | None = None,
+        form: str = PYTORCH,
+    ) -> None:
+        """Adagrad with per-parameter accumulated squared gradients (defaults: PyTorch's)."""
         super().__init__(params, lr)
-        self.eps = eps
-        self.memory = [0.0] * len(self.params)
+        if form not in self._default_eps:
+            raise ValueError(f"Adagrad form must be {self.PYTORCH!r} or {self.MIN_CHAR_RNN!r}, got {short_repr(form)}")
+        self.form = form
+        self.lr_decay = _hyperparameter("lr_decay", lr_decay)
+        self.weight_decay = _hyperparameter("weight_decay", weight_decay)
+        initial = _hyperparameter("initial_accumulator_value", initial_accumulator_value)
+        # eps > 0 (PyTorch allows 0): with eps 0 a zero or underflowing gradient divides 0 by 0.
+        self.eps = _hyperparameter("eps", self._default_eps[form] if eps is None else eps, positive=True)
+        self.memory = [initial] * len(self.params)
 
     def _update(self) -> None:
+        clr = self.lr / (1.0 + (self.steps - 1) * self.lr_decay) if self.lr_decay else self.lr
+        inside_sqrt = self.form == self.MIN_CHAR_RNN
         for i, p in enumerate(self.params):
-            g = p.grad
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
             self.memory[i] += g * g
-            p.data -= self.lr * g / math.sqrt(self.memory[i] + self.eps)
+            if inside_sqrt:
+                p.data -= clr * g / math.sqrt(self.memory[i] + self.eps)
+            else:
+                p.data -= clr * (g / (math.sqrt(self.memory[i]) + self.eps))
 
     def _buffers(self) -> dict[str, list[float]]:
         return {"memory": self.memory}
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba) with bias correction, as PyTorch's default."""
+    """Adam (Kingma & Ba) with bias correction, as `torch.optim.Adam`'s defaults."""
+
+    _nonnegative_buffers = frozenset({"v"})
 
     def __init__(
         self,
@@ -127,10 +227,11 @@ class Adam(Optimizer):
     ) -> None:
         """Adam with first/second moment estimates."""
         super().__init__(params, lr)
-        if not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        self.beta1, self.beta2 = betas
-        self.eps = eps
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair of numbers in [0, 1), got {short_repr(betas)}")
+        self.beta1 = _hyperparameter("betas[0]", betas[0], below_one=True)
+        self.beta2 = _hyperparameter("betas[1]", betas[1], below_one=True)
+        self.eps = _hyperparameter("eps", eps)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

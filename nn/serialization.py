@@ -2,45 +2,121 @@
 
 Python's JSON writes each float with ``repr``, the shortest text that reads
 back as the same float, so a save/load round trip is exact. Files are written
-to a temporary file first and renamed into place, so an interrupted save
-never leaves a half-written file where a good one was.
+to a temporary file beside the target first and renamed into place, so an
+interrupted save never leaves a half-written file where a good one was; a
+temporary file left by a killed save is removed by the next save to the same
+target. Loading validates the whole file before changing anything.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
-from .module import Module
+from .module import Module, checked_float, short_repr
 from .optim import Optimizer
 
 FORMAT = "valuegrad-state"
 VERSION = 1
 
+# Temporary files are named ".<target name>.valuegrad-<pid>-<random hex>.tmp":
+# the pid tells a later save whether the writer is still alive, so only
+# orphans of dead writers are removed, never a concurrent save's file.
+_TEMP_MARK = "valuegrad"
 
-def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | None = None) -> Path:
-    """Write ``model``'s parameters (and ``optimizer``'s state) to ``path`` as JSON; return the path."""
-    path = Path(path)
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{_TEMP_MARK}-{os.getpid()}-{secrets.token_hex(6)}.tmp")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # another thread of this process may be saving right now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # exists but is not ours, or cannot tell: keep the file
+    return True
+
+
+def _remove_orphan_temp_files(target: Path) -> None:
+    """Delete temporary files of earlier saves to ``target`` whose writing process has died."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.{_TEMP_MARK}-(\d{{1,10}})-[0-9a-f]{{12}}\.tmp")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        except OSError:
+            pass  # someone else removed it, or we may not: not worth failing a save for
+
+
+def _checked_numbers(entries: dict[str, Any], where: str) -> dict[str, float]:
+    return {name: checked_float(value, f"{where} {name!r}") for name, value in entries.items()}
+
+
+def _document(model: Module, optimizer: Optimizer | None) -> dict[str, Any]:
+    """The JSON document for a save; ValueError naming any entry that is not a finite number."""
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "model": type(model).__name__,
-        "parameters": model.state_dict(),
+        "parameters": _checked_numbers(model.state_dict(), "cannot save: parameter"),
     }
     if optimizer is not None:
-        document["optimizer"] = optimizer.state_dict()
-    text = json.dumps(document, indent=1, allow_nan=False)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        state = optimizer.state_dict()
+        state["buffers"] = {
+            name: [checked_float(v, f"cannot save: optimizer buffer {name!r} entry {i}") for i, v in enumerate(values)]
+            for name, values in state["buffers"].items()
+        }
+        document["optimizer"] = state
+    return document
+
+
+def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | None = None) -> Path:
+    """Write ``model``'s parameters (and ``optimizer``'s state) to ``path`` as JSON; return the path.
+
+    A symlink is written through, as ``torch.save`` does: the file it points
+    to gets the new contents and the link stays. A new file gets the mode
+    the user's umask allows; an existing file keeps its mode. Raises
+    ValueError naming the entry if a weight or buffer is inf or NaN (nothing
+    is written then).
+    """
+    path = Path(path)
+    text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
+    target = Path(os.path.realpath(path))
+    _remove_orphan_temp_files(target)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = _temp_name(target)
+    # O_EXCL: never write through a file or link someone placed at our name.
+    # Mode 0o666 lets the kernel apply the umask, as open() does for a new file.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(tmp, path)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
@@ -48,33 +124,45 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
 def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | None = None) -> None:
     """Set ``model`` (and ``optimizer``) from a file written by `save`; all-or-nothing.
 
-    Raises FileNotFoundError for a missing file, and ValueError naming the
-    problem for a file that is not valuegrad JSON, is for another kind of
-    model, or has a missing, extra or bad entry. On error nothing changes.
+    Raises FileNotFoundError for a missing file, and ValueError (TypeError for
+    an entry of the wrong type) naming the file and the problem for a file
+    that is not valuegrad JSON, is for another kind of model, or has a
+    missing, extra or bad entry (not a number, inf, NaN, too large for a
+    float). Every entry is validated before anything is assigned, so on
+    error neither the model nor the optimizer changes.
     """
     path = Path(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ValueError(f"{path}: not a regular file")
         document = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a valuegrad state file (not UTF-8 text)") from None
     except json.JSONDecodeError as err:
         raise ValueError(f"{path}: not a valuegrad state file (corrupt JSON: {err})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a valuegrad state file (JSON nested too deeply)") from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        message = str(err) if str(err).startswith(str(path)) else f"{path}: not a valuegrad state file ({err})"
+        raise ValueError(message) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{path}: not a valuegrad state file (no \"format\": \"{FORMAT}\")")
-    if document.get("version") != VERSION:
-        raise ValueError(f"{path}: unsupported version {document.get('version')!r} (this is version {VERSION})")
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
+        raise ValueError(f"{path}: entry \"version\": unsupported version {short_repr(version)} (this is {VERSION})")
     if document.get("model") != type(model).__name__:
-        raise ValueError(f"{path}: holds a {document.get('model')!r}, not a {type(model).__name__}")
+        raise ValueError(f"{path}: holds a {short_repr(document.get('model'))}, not a {type(model).__name__}")
     parameters = document.get("parameters")
     if not isinstance(parameters, dict):
         raise ValueError(f"{path}: \"parameters\" must be an object of name: number")
     if optimizer is not None and "optimizer" not in document:
         raise ValueError(f"{path}: has no optimizer state to load")
-    previous = model.state_dict()
     try:
-        model.load_state_dict(parameters)
-        if optimizer is not None:
-            optimizer.load_state_dict(document["optimizer"])
+        assignments = model._checked_state(parameters, where='"parameters"')
+        apply_optimizer = optimizer._checked_state(document["optimizer"], where='"optimizer"') if optimizer else None
     except (TypeError, ValueError) as err:
-        model.load_state_dict(previous)
         raise type(err)(f"{path}: {err}") from None
+    for p, data in assignments:
+        p.data = data
+    if apply_optimizer is not None:
+        apply_optimizer()
