@@ -73,7 +73,7 @@ class _TiedOurs(Module):
         self.c = Value(-1.0)
 
 
-class _TiedTheirs(torch.nn.Module):
+class _TiedTheirs(torch.nn.Module):  # type: ignore[name-defined]
     def __init__(self) -> None:
         super().__init__()
         self.a = torch.nn.Parameter(torch.tensor(0.5, dtype=torch.float64))

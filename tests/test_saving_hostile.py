@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nn import MLP, Adagrad, Adam
+from nn import MLP, Adagrad, Adam, Optimizer
 from nn.serialization import load, save
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ def _good_file(tmp_path: Path, optimizer_type: type = Adam) -> dict:
     return json.loads((tmp_path / "good.json").read_text())
 
 
-def _load_into_fresh(path: Path, optimizer_type: type = Adam) -> tuple[MLP, object, dict, dict]:
+def _load_into_fresh(path: Path, optimizer_type: type = Adam) -> tuple[MLP, Optimizer, dict, dict]:
     model = MLP(2, [2, 1], seed=2)
     opt = optimizer_type(model.parameters(), lr=0.5)
     return model, opt, model.state_dict(), opt.state_dict()
