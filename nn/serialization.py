@@ -98,6 +98,10 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     path = Path(path)
     text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
     target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: folder {target.parent} does not exist")
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot save to {path}: it is a folder")
     _remove_orphan_temp_files(target)
     try:
         mode: int | None = stat.S_IMODE(os.stat(target).st_mode)

@@ -191,3 +191,13 @@ def test_a_save_killed_by_sigkill_leaves_an_orphan_that_the_next_save_removes(tm
 def test_load_refuses_what_is_not_a_regular_file(tmp_path) -> None:
     with pytest.raises(ValueError, match="not a regular file"):
         load(MLP(2, [1], seed=0), tmp_path)
+
+
+def test_deep_json_and_bad_targets_are_one_clear_error(tmp_path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match=r"deep\.json: not a valuegrad state file \(JSON nested too deeply\)"):
+        load(MLP(2, [1], seed=0), tmp_path / "deep.json")
+    with pytest.raises(FileNotFoundError, match="folder .*nowhere does not exist"):
+        save(MLP(2, [1], seed=0), tmp_path / "nowhere" / "m.json")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        save(MLP(2, [1], seed=0), tmp_path)
