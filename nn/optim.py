@@ -231,7 +231,8 @@ class Adam(Optimizer):
             raise ValueError(f"betas must be a pair of numbers in [0, 1), got {short_repr(betas)}")
         self.beta1 = _hyperparameter("betas[0]", betas[0], below_one=True)
         self.beta2 = _hyperparameter("betas[1]", betas[1], below_one=True)
-        self.eps = _hyperparameter("eps", eps)
+        # eps > 0 (PyTorch allows 0): with eps 0 a zero first gradient divides 0 by 0.
+        self.eps = _hyperparameter("eps", eps, positive=True)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

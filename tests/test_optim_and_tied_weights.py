@@ -170,3 +170,10 @@ def test_a_non_finite_gradient_stops_the_step_before_anything_moves() -> None:
     with pytest.raises(ValueError, match="parameter 1 has gradient nan"):
         opt.step()
     assert (a.data, b.data, opt.steps, opt.m) == (1.0, 2.0, 0, [0.0, 0.0])
+
+
+def test_adam_with_eps_zero_is_refused_rather_than_dividing_zero_by_zero() -> None:
+    with pytest.raises(ValueError, match="eps must be positive"):
+        Adam([Value(1.0)], eps=0.0)
+    with pytest.raises(ValueError, match=r"betas\[1\] must be in \[0, 1\)"):
+        Adam([Value(1.0)], betas=(0.9, 1.0))
