@@ -37,6 +37,8 @@ def _temp_name(target: Path) -> Path:
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True  # another thread of this process may be saving right now
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would terminate the process on Windows: keep the file
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
