@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from autograd import Value, sum_of
 from autograd.replay import Tape, record
@@ -13,7 +14,12 @@ from nn import MLP, SGD, Adagrad, Adam, CharModel, Optimizer, Vocabulary, clip_g
 from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
 
 Progress = Callable[[int, float], None]
-OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "adam": Adam}
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
+    "sgd": SGD,
+    # The lecture follows min-char-rnn: g / sqrt(G + 1e-8), not PyTorch's g / (sqrt(G) + 1e-10).
+    "adagrad": partial(Adagrad, form=Adagrad.MIN_CHAR_RNN),
+    "adam": Adam,
+}
 
 
 @dataclass
