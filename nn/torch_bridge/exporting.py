@@ -1,0 +1,73 @@
+"""`to_torch`: one of our models as the PyTorch module that computes the same function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..module import Module
+from .char_model import TorchCharModel
+from .links import links
+from .shapes import MODULE_OF_ACTIVATION, Layout, Shape, layout_of_module, shape_of_model
+
+
+def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
+    """The PyTorch module for ``model``, holding the same weights.
+
+    - `MLP` -> ``nn.Sequential`` of ``nn.Linear`` layers, each followed by
+      ``nn.Tanh`` / ``nn.Sigmoid`` / ``nn.ReLU`` (nothing for "linear"); the
+      slides' bias row 0 becomes each Linear's ``bias``.
+    - `Linear` -> ``nn.Linear``.
+    - `RNNCell` -> ``nn.RNNCell`` (tanh); `LSTMCell` -> ``nn.LSTMCell`` (same
+      gate order i, f, g, o). Our single bias goes to ``bias_ih``;
+      ``bias_hh`` is zero, so the sum PyTorch adds is our bias exactly.
+    - `CharModel` -> `TorchCharModel` (one-hot input, the cell, a Linear head).
+
+    In float64 (the default) every weight is copied bit for bit and
+    `from_torch` gives the same model back exactly; ``dtype=torch.float32``
+    rounds each weight to the nearest float32. The module is in training
+    mode with ``requires_grad`` parameters, like any new PyTorch module.
+    Raises TypeError for a model the bridge does not map.
+    """
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
+        raise TypeError(f"dtype must be a real floating-point torch.dtype, got {dtype!r}")
+    shape = shape_of_model(model)
+    module = build_module(shape, dtype)
+    copy_into_module(model, module, layout_of_module(module))
+    return module
+
+
+def build_module(shape: Shape, dtype: torch.dtype) -> nn.Module:
+    """A PyTorch module of ``shape`` with PyTorch's own initial weights."""
+    kind, sizes = shape.kind, shape.sizes
+    if kind == "mlp":
+        layers: list[nn.Module] = []
+        for nin, nout, activation in zip(sizes, sizes[1:], shape.activations):
+            layers.append(nn.Linear(nin, nout, dtype=dtype))
+            if activation != "linear":
+                layers.append(MODULE_OF_ACTIVATION[activation]())
+        return nn.Sequential(*layers)
+    if kind == "linear":
+        return nn.Linear(sizes[0], sizes[1], dtype=dtype)
+    if kind == "rnn":
+        return nn.RNNCell(sizes[0], sizes[1], nonlinearity="tanh", dtype=dtype)
+    if kind == "lstm":
+        return nn.LSTMCell(sizes[0], sizes[1], dtype=dtype)
+    return TorchCharModel(sizes[0], sizes[1], shape.cell, dtype=dtype)
+
+
+def copy_into_module(model: Module, module: nn.Module, layout: Layout) -> None:
+    """Set every parameter of ``module`` from ``model`` (the second recurrent bias to zero)."""
+    params = dict(module.named_parameters())
+    # Fill float64 copies and assign each tensor once: writing entry by entry into a tensor is slow.
+    values: dict[str, Any] = {name: torch.zeros(p.shape, dtype=torch.float64) for name, p in params.items()}
+    flat: dict[str, list[float]] = {name: [0.0] * t.numel() for name, t in values.items()}
+    strides = {name: t.stride() for name, t in values.items()}
+    for link in links(model, layout):
+        offset = sum(i * s for i, s in zip(link.index, strides[link.torch_name]))
+        flat[link.torch_name][offset] = link.value.data
+    with torch.no_grad():
+        for name, p in params.items():
+            p.copy_(torch.tensor(flat[name], dtype=torch.float64).reshape(p.shape))

@@ -1,0 +1,247 @@
+"""What a model is, in sizes: the description both sides are read into and checked against.
+
+`shape_of_model` reads one of our models, `layout_of_module` reads a PyTorch
+module (raising `NoCounterpart` at the first layer, parameter or option that
+valuegrad has no counterpart for). The two meet in a `Shape`; a `Layout` adds
+where each of PyTorch's parameters lives in the module (a one-layer
+``nn.LSTM`` calls ``weight_ih`` ``weight_ih_l0``; a Sequential's third Linear
+may sit at index 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard, TypeVar
+
+import torch
+from torch import nn
+
+from ..char_model import CharModel
+from ..linear import Linear
+from ..lstm import LSTMCell
+from ..mlp import MLP
+from ..module import Module
+from ..rnn import RNNCell
+from .char_model import TorchCharModel
+
+#: PyTorch activation modules and valuegrad's names for them (nn.Identity is our "linear").
+ACTIVATION_MODULES: dict[type[nn.Module], str] = {nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.ReLU: "relu"}
+MODULE_OF_ACTIVATION: dict[str, type[nn.Module]] = {name: cls for cls, name in ACTIVATION_MODULES.items()}
+M = TypeVar("M", bound=nn.Module)
+SUPPORTED = "MLP, Linear, RNNCell, LSTMCell and CharModel"
+SUPPORTED_TORCH = (
+    "nn.Sequential of nn.Linear and nn.Tanh/nn.Sigmoid/nn.ReLU/nn.Identity, nn.Linear, nn.RNNCell (tanh),"
+    " nn.LSTMCell, one-layer nn.RNN (tanh) or nn.LSTM, and TorchCharModel"
+)
+
+
+class NoCounterpart(ValueError):
+    """A PyTorch layer, parameter or option that valuegrad has nothing to map to; the message names it."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A model's kind and sizes.
+
+    kind "mlp": sizes (nin, *nouts), one activation per layer; "linear":
+    (nin, nout); "rnn" / "lstm": (input_size, hidden_size); "char":
+    (vocab_size, hidden_size) with ``cell`` "rnn" or "lstm".
+    """
+
+    kind: str
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...] = ()
+    cell: str = ""
+
+    def describe(self) -> str:
+        """A one-line human description, for error messages."""
+        if self.kind == "mlp":
+            return f"MLP {' -> '.join(map(str, self.sizes))} with activations {'/'.join(self.activations)}"
+        if self.kind == "char":
+            return f"CharModel ({self.cell}) vocabulary {self.sizes[0]}, hidden {self.sizes[1]}"
+        names = {"linear": "Linear", "rnn": "RNN cell", "lstm": "LSTM cell"}
+        return f"{names[self.kind]} {self.sizes[0]} -> {self.sizes[1]}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A module's `Shape` and the actual name of each canonical parameter name.
+
+    Canonical names are those of the module `to_torch` builds (``0.weight``
+    for the first Linear of an MLP, ``weight_ih`` for a cell, ``cell.bias_hh``
+    for a char model); ``names`` maps the ones that differ.
+    """
+
+    shape: Shape
+    names: dict[str, str] = field(default_factory=dict)
+    recurrent_layer: bool = False  # an nn.RNN / nn.LSTM (whole sequences) rather than a cell
+
+    def actual(self, canonical: str) -> str:
+        """Where the canonical parameter lives in this module."""
+        return self.names.get(canonical, canonical)
+
+
+def shape_of_model(model: Any) -> Shape:
+    """The `Shape` of one of our models; TypeError for anything else."""
+    if isinstance(model, MLP):
+        activations = []
+        for number, layer in enumerate(model.layers, start=1):
+            kinds = {n.activation for n in layer.neurons}
+            if len(kinds) != 1:
+                raise ValueError(f"MLP layer {number} mixes activations {sorted(kinds)}: nn.Linear layers"
+                                 " share one activation module")
+            activations.append(kinds.pop())
+        return Shape("mlp", (model.layers[0].nin, *(layer.nout for layer in model.layers)), tuple(activations))
+    if isinstance(model, Linear):
+        return Shape("linear", (len(model.W[0]), len(model.W)))
+    if isinstance(model, RNNCell):
+        return Shape("rnn", (model.input_size, model.hidden_size))
+    if isinstance(model, LSTMCell):
+        return Shape("lstm", (model.input_size, model.hidden_size))
+    if isinstance(model, CharModel):
+        cell: Any = model.cell
+        return Shape("char", (model.vocab_size, cell.hidden_size), cell=model.kind)
+    what = type(model).__name__
+    hint = " (a valuegrad Module, but not one the bridge maps)" if isinstance(model, Module) else ""
+    raise TypeError(f"to_torch converts {SUPPORTED}; got {what}{hint}")
+
+
+def layout_of_module(module: Any) -> Layout:
+    """Read a PyTorch module into a `Layout`, or raise `NoCounterpart` naming the first thing without one."""
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"from_torch needs a torch.nn.Module, got {type(module).__name__}")
+    _check_parameters(module)
+    if isinstance(module, TorchCharModel):
+        return _char_layout(module)
+    if _is(module, nn.Sequential):
+        return _sequential_layout(module)
+    if _is(module, nn.Linear):
+        nin, nout = _linear_sizes(module, "nn.Linear")
+        return Layout(Shape("linear", (nin, nout)))
+    if isinstance(module, (nn.RNNCellBase, nn.RNNBase)):
+        return _recurrent_layout(module)
+    raise NoCounterpart(f"{_describe(module)} has no counterpart in valuegrad: from_torch reads {SUPPORTED_TORCH}")
+
+
+def _is(module: nn.Module, cls: type[M]) -> TypeGuard[M]:
+    """``module`` is a ``cls`` that computes what ``cls`` computes (a subclass must not redefine forward)."""
+    return isinstance(module, cls) and type(module).forward is cls.forward
+
+
+def _describe(module: nn.Module) -> str:
+    text = repr(module).splitlines()[0]
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_parameters(module: nn.Module) -> None:
+    """Every parameter is a real, finite tensor with data: else ValueError naming the first bad entry."""
+    for name, p in module.named_parameters():
+        if p.is_complex():
+            raise NoCounterpart(f"parameter {name} is complex ({p.dtype}): valuegrad's numbers are real")
+        if p.is_meta:
+            raise ValueError(f"parameter {name} is on the meta device (no data): materialize the module first")
+        if not p.is_floating_point():
+            raise NoCounterpart(f"parameter {name} has dtype {p.dtype}: expected a floating-point tensor")
+        bad = ~torch.isfinite(p.detach())
+        if bool(bad.any()):
+            where = tuple(int(i) for i in bad.nonzero()[0])
+            value = float(p.detach()[where])
+            raise ValueError(f"parameter {name}{list(where)} is {value!r}: valuegrad needs finite weights")
+        if p.numel() == 0:
+            raise ValueError(f"parameter {name} is empty (shape {tuple(p.shape)}): every size must be at least 1")
+
+
+def _linear_sizes(module: nn.Linear, where: str) -> tuple[int, int]:
+    if module.bias is None:
+        raise NoCounterpart(f"{where} ({_describe(module)}) has no bias: valuegrad's layers always have one"
+                            " (row 0 of the weight table); build it with bias=True")
+    return module.in_features, module.out_features
+
+
+def _sequential_layout(module: nn.Sequential) -> Layout:
+    sizes: list[int] = []
+    activations: list[str] = []
+    names: dict[str, str] = {}
+    last = ""  # "linear" or "activation": what the previous layer was
+    for name, child in module.named_children():
+        where = f"layer {name}"
+        if _is(child, nn.Identity):
+            continue
+        if _is(child, nn.Linear):
+            nin, nout = _linear_sizes(child, where)
+            if sizes and nin != sizes[-1]:
+                raise ValueError(f"{where} ({_describe(child)}) takes {nin} inputs but the layer before it gives"
+                                 f" {sizes[-1]}")
+            if last == "linear":
+                activations.append("linear")
+            index = len(activations)
+            names[f"{index}.weight"] = f"{name}.weight"
+            names[f"{index}.bias"] = f"{name}.bias"
+            sizes.extend([nin, nout] if not sizes else [nout])
+            last = "linear"
+            continue
+        kind = next((act for cls, act in ACTIVATION_MODULES.items() if _is(child, cls)), None)
+        if kind is None:
+            raise NoCounterpart(f"{where} ({_describe(child)}) has no counterpart in valuegrad's MLP: it takes"
+                                " nn.Linear layers, each followed by at most one of nn.Tanh, nn.Sigmoid, nn.ReLU"
+                                " (or nn.Identity)")
+        if last != "linear":
+            before = "another activation" if last else "any nn.Linear"
+            raise NoCounterpart(f"{where} ({_describe(child)}) comes after {before}: valuegrad's MLP applies"
+                                " one activation to each Linear layer")
+        activations.append(kind)
+        last = "activation"
+    if not sizes:
+        raise NoCounterpart(f"{_describe(module)} holds no nn.Linear: an MLP needs at least one layer")
+    if last == "linear":
+        activations.append("linear")
+    return Layout(Shape("mlp", tuple(sizes), tuple(activations)), names)
+
+
+def _recurrent_layout(module: nn.Module) -> Layout:
+    """nn.RNNCell / nn.LSTMCell, or a one-layer, one-direction nn.RNN / nn.LSTM (tanh, with biases)."""
+    what = _describe(module)
+    if isinstance(module, (nn.GRUCell, nn.GRU)):
+        raise NoCounterpart(f"{what} is a GRU: valuegrad has RNNCell and LSTMCell, no GRU")
+    if _is(module, nn.RNNCell) or _is(module, nn.LSTMCell):
+        cell = module
+        kind = "lstm" if isinstance(module, nn.LSTMCell) else "rnn"
+        if kind == "rnn" and cell.nonlinearity != "tanh":
+            raise NoCounterpart(f"{what} uses nonlinearity={cell.nonlinearity!r}: valuegrad's RNNCell is tanh")
+        if not cell.bias:
+            raise NoCounterpart(f"{what} has bias=False: valuegrad's cells always have a bias")
+        return Layout(Shape(kind, (cell.input_size, cell.hidden_size)))
+    if _is(module, nn.RNN) or _is(module, nn.LSTM):
+        rnn: Any = module
+        kind = "lstm" if isinstance(module, nn.LSTM) else "rnn"
+        if kind == "rnn" and rnn.nonlinearity != "tanh":
+            raise NoCounterpart(f"{what} uses nonlinearity={rnn.nonlinearity!r}: valuegrad's RNNCell is tanh")
+        if rnn.proj_size:
+            raise NoCounterpart(f"{what} has proj_size={rnn.proj_size}: parameter weight_hr_l0 (the projection of"
+                                " h) has no counterpart in valuegrad's LSTMCell")
+        if rnn.num_layers != 1:
+            raise NoCounterpart(f"{what} has num_layers={rnn.num_layers}: parameters weight_ih_l1 and up have no"
+                                " counterpart (valuegrad's cells are one layer; import each layer's weights"
+                                " as its own cell)")
+        if rnn.bidirectional:
+            raise NoCounterpart(f"{what} is bidirectional: parameters weight_ih_l0_reverse and up have no"
+                                " counterpart in a one-direction cell")
+        if not rnn.bias:
+            raise NoCounterpart(f"{what} has bias=False: valuegrad's cells always have a bias")
+        names = {base: f"{base}_l0" for base in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+        return Layout(Shape(kind, (rnn.input_size, rnn.hidden_size)), names, recurrent_layer=True)
+    raise NoCounterpart(f"{what} has no counterpart in valuegrad: from_torch reads {SUPPORTED_TORCH}")
+
+
+def _char_layout(module: TorchCharModel) -> Layout:
+    cell = _recurrent_layout(module.cell)
+    if cell.recurrent_layer:
+        raise NoCounterpart("TorchCharModel.cell must be an nn.RNNCell or nn.LSTMCell")
+    if not _is(module.head, nn.Linear):
+        raise NoCounterpart(f"TorchCharModel.head ({_describe(module.head)}) must be an nn.Linear")
+    vocab, hidden = cell.shape.sizes
+    nin, nout = _linear_sizes(module.head, "TorchCharModel.head")
+    if (nin, nout) != (hidden, vocab):
+        raise ValueError(f"TorchCharModel.head maps {nin} -> {nout}, but the cell has {hidden} units over a"
+                         f" vocabulary of {vocab}: it must map {hidden} -> {vocab}")
+    return Layout(Shape("char", (vocab, hidden), cell=cell.shape.kind))
