@@ -8,7 +8,6 @@ time first as in PyTorch's recurrent layers: shape ``(T,)`` or ``(T, batch)``.
 
 from __future__ import annotations
 
-
 import torch
 from torch import nn
 from torch.nn import functional
