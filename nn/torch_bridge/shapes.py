@@ -186,9 +186,9 @@ def _sequential_layout(module: nn.Sequential) -> Layout:
                                 " nn.Linear layers, each followed by at most one of nn.Tanh, nn.Sigmoid, nn.ReLU"
                                 " (or nn.Identity)")
         if last != "linear":
-            before = "another activation" if last else "any nn.Linear"
-            raise NoCounterpart(f"{where} ({_describe(child)}) comes after {before}: valuegrad's MLP applies"
-                                " one activation to each Linear layer")
+            place = "comes after another activation" if last else "comes before any nn.Linear"
+            raise NoCounterpart(f"{where} ({_describe(child)}) {place}: valuegrad's MLP applies one activation"
+                                " after each Linear layer")
         activations.append(kind)
         last = "activation"
     if not sizes:
