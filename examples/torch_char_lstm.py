@@ -134,7 +134,10 @@ def claim(out: Path, *names: str) -> None:
     """Refuse to overwrite a file in ``out`` that an earlier run did not make; record the new ones."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"cannot make --out {out}: {err.strerror or err}") from None
     manifest = out / MANIFEST
     try:
         ours = set(json.loads(manifest.read_text(encoding="utf-8"))) if manifest.exists() else set()

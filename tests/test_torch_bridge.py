@@ -430,6 +430,17 @@ def test_parity_report_cross_entropy_and_leaves_gradients_alone() -> None:
     assert torch.equal(module.head.bias.grad, torch.ones(4, dtype=torch.float64))
 
 
+def test_parity_report_takes_tensors_as_inputs() -> None:
+    model = MLP(3, [2], seed=3)
+    samples = torch.tensor([[0.5, -1.0, 2.0], [0.0, 1.0, 1.0]], dtype=torch.float64)
+    report = parity_report(model, to_torch(model), samples)
+    assert report.ok and [row.ours for row in report.of_kind("output")] == [
+        y.data for x in samples.tolist() for y in model(x)]
+    char = CharModel(4, 2, seed=1)
+    indices = torch.tensor([0, 3, 1])
+    assert parity_report(char, to_torch(char), indices, targets=torch.tensor([3, 1, 2])).ok
+
+
 def test_parity_report_float32_uses_a_float32_tolerance() -> None:
     model = MLP(2, [3, 1], seed=1)
     report = parity_report(model, to_torch(model, dtype=torch.float32), [[0.1, 0.2], [-1.0, 2.0]])
@@ -477,6 +488,11 @@ def nan_linear() -> nn.Linear:
     return layer
 
 
+def tied_layers() -> nn.Sequential:
+    layer = nn.Linear(3, 3)
+    return nn.Sequential(layer, nn.Tanh(), layer)
+
+
 def wrong_head() -> TorchCharModel:
     model = TorchCharModel(5, 3)
     model.head = nn.Linear(3, 4, dtype=torch.float64)
@@ -499,6 +515,7 @@ UNSUPPORTED = [
      r"layer 1 \(Sequential"),
     (lambda: nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.1)), NoCounterpart, r"layer 1 \(Dropout"),
     (lambda: nn.Sequential(), NoCounterpart, "holds no nn.Linear"),
+    (tied_layers, NoCounterpart, "layer 2 .* shares its weights with layer 0"),
     (lambda: nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2)), ValueError, "layer 1 .* takes 5 inputs"),
     (lambda: nn.LSTM(3, 4, proj_size=2), NoCounterpart, "proj_size=2: parameter weight_hr_l0"),
     (lambda: nn.LSTM(3, 4, num_layers=2), NoCounterpart, "num_layers=2: parameters weight_ih_l1"),

@@ -153,6 +153,10 @@ def parity_report(
     side's ``.grad`` is changed. Must run with graph recording on (not
     inside ``no_grad()``).
     """
+    if hasattr(inputs, "tolist") and not isinstance(inputs, Sequence):  # a tensor or numpy array
+        inputs = inputs.tolist()
+    if targets is not None and hasattr(targets, "tolist") and not isinstance(targets, Sequence):
+        targets = targets.tolist()
     ours_shape = shape_of_model(model)
     layout = layout_of_module(torch_module)
     if layout.shape != ours_shape:
@@ -160,7 +164,8 @@ def parity_report(
                          f" {layout.shape.describe()}")
     if not is_grad_enabled():
         raise RuntimeError("parity_report needs graph recording: call it outside no_grad()")
-    dtype = next(torch_module.parameters()).dtype
+    first = next(torch_module.parameters())
+    dtype, device = first.dtype, first.device
     if tolerance is None:
         tolerance = TOLERANCE.get(dtype, LOW_PRECISION_TOLERANCE)
     elif not isinstance(tolerance, (int, float)) or not tolerance >= 0 or not math.isfinite(tolerance):
@@ -170,7 +175,7 @@ def parity_report(
         targets = _checked_targets(ours_shape, targets, len(steps))
 
     our_outputs, our_loss, our_grads = _run_ours(model, ours_shape, steps, targets)
-    their_outputs, their_loss, their_grads = _run_torch(torch_module, layout, steps, targets, dtype)
+    their_outputs, their_loss, their_grads = _run_torch(torch_module, layout, steps, targets, dtype, device)
 
     rows = [ParityRow("output", name, name, a, b) for name, a, b in zip(_output_names(ours_shape, steps),
                                                                           our_outputs, their_outputs)]
@@ -277,14 +282,14 @@ def _run_ours(model: Module, shape: Shape, steps: list[Any],
 
 
 def _run_torch(module: nn.Module, layout: Layout, steps: list[Any], targets: list[int] | None,
-               dtype: torch.dtype) -> tuple[list[float], float, dict[str, list]]:
+               dtype: torch.dtype, device: torch.device) -> tuple[list[float], float, dict[str, list]]:
     shape = layout.shape
     size = shape.sizes[0]
 
     def vector(x: Any) -> torch.Tensor:
         if isinstance(x, int):
-            return functional.one_hot(torch.tensor(x), size).to(dtype)
-        return torch.tensor(x, dtype=torch.float64).to(dtype)
+            return functional.one_hot(torch.tensor(x), size).to(device, dtype)
+        return torch.tensor(x, dtype=torch.float64).to(device, dtype)
 
     params = dict(module.named_parameters())
     with torch.enable_grad():
@@ -299,9 +304,9 @@ def _run_torch(module: nn.Module, layout: Layout, steps: list[Any], targets: lis
                 hs.append(state[0] if isinstance(state, tuple) else state)
             out = torch.stack(hs)
         else:
-            out, _ = module(torch.tensor(steps, dtype=torch.long))
+            out, _ = module(torch.tensor(steps, dtype=torch.long, device=device))
         if targets is not None:
-            loss = functional.cross_entropy(out, torch.tensor(targets), reduction="sum")
+            loss = functional.cross_entropy(out, torch.tensor(targets, device=device), reduction="sum")
         else:
             loss = 0.5 * (out * out).sum()
         grads = torch.autograd.grad(loss, list(params.values()), allow_unused=True)

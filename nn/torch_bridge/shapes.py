@@ -163,12 +163,21 @@ def _sequential_layout(module: nn.Sequential) -> Layout:
     activations: list[str] = []
     names: dict[str, str] = {}
     last = ""  # "linear" or "activation": what the previous layer was
-    for name, child in module.named_children():
+    seen: dict[int, str] = {}  # id of each Linear's weight -> its layer name, to catch tied weights
+    # Not named_children(): it skips a module met before, and Sequential runs such a module again.
+    for name, child in module._modules.items():
         where = f"layer {name}"
+        if child is None:
+            continue
         if _is(child, nn.Identity):
             continue
         if _is(child, nn.Linear):
             nin, nout = _linear_sizes(child, where)
+            for p in child.parameters():
+                if id(p) in seen:
+                    raise NoCounterpart(f"{where} ({_describe(child)}) shares its weights with layer {seen[id(p)]}:"
+                                        " each layer of valuegrad's MLP owns its own")
+                seen[id(p)] = name
             if sizes and nin != sizes[-1]:
                 raise ValueError(f"{where} ({_describe(child)}) takes {nin} inputs but the layer before it gives"
                                  f" {sizes[-1]}")
