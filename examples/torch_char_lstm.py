@@ -260,8 +260,10 @@ def main(argv: list[str] | None = None) -> int:
 
     t = max(range(1, len(indices)), key=lambda i: abs(values[i]))
     root = one_step_graph(ours, indices, t, unit, snippet[t])
-    graph = draw_graph(root, title=f"one LSTM step: cell unit {unit} at character {t} of the snippet",
-                       show_parameters=False, show_constants=False, color_by_gradient=True, max_nodes=100_000)
+    # The weights (4 x (inputs + units + 1) of them) are left out of the drawing: the state and the gates stay.
+    graph = draw_graph(root, title=f"one LSTM step: cell unit {unit} at character {t} of the snippet"
+                       " (weights not drawn)", parameters=ours.parameters(), show_parameters=False,
+                       show_constants=False, color_by_gradient=True, max_nodes=100_000)
     try:
         picture = graph.save_picture(str(args.out / "step_graph"))
     except RenderError as err:
