@@ -6,6 +6,7 @@ Skipped where PyTorch is not installed (an optional extra: pip install "valuegra
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import random
 import re
@@ -439,6 +440,14 @@ def test_parity_report_takes_tensors_as_inputs() -> None:
     char = CharModel(4, 2, seed=1)
     indices = torch.tensor([0, 3, 1])
     assert parity_report(char, to_torch(char), indices, targets=torch.tensor([3, 1, 2])).ok
+
+
+def test_parity_report_fails_when_torch_overflows() -> None:
+    model = MLP(1, [1], activations=["linear"], seed=0)
+    model.layers[0].neurons[0].w[0].data = 60000.0  # 600,000 out: finite in float64, inf in float16
+    report = parity_report(model, to_torch(model, dtype=torch.float16), [[10.0]])
+    assert report.worst("output").theirs == math.inf and report.worst("output").error == math.inf
+    assert not report.ok and report.exit_status() == 1
 
 
 def test_parity_report_float32_uses_a_float32_tolerance() -> None:

@@ -57,7 +57,9 @@ class ParityRow:
 
     @property
     def error(self) -> float:
-        """|ours - theirs| / max(|ours|, |theirs|, scale); 0.0 when all are 0."""
+        """|ours - theirs| / max(|ours|, |theirs|, scale); 0.0 when all are 0, inf when one is NaN or inf."""
+        if not (math.isfinite(self.ours) and math.isfinite(self.theirs)):
+            return 0.0 if self.ours == self.theirs else math.inf
         scale = max(abs(self.ours), abs(self.theirs), self.scale)
         return 0.0 if scale == 0.0 else abs(self.ours - self.theirs) / scale
 
@@ -168,7 +170,8 @@ def parity_report(
     dtype, device = first.dtype, first.device
     if tolerance is None:
         tolerance = TOLERANCE.get(dtype, LOW_PRECISION_TOLERANCE)
-    elif not isinstance(tolerance, (int, float)) or not tolerance >= 0 or not math.isfinite(tolerance):
+    elif (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0
+          or not math.isfinite(tolerance)):
         raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     steps = _checked_inputs(ours_shape, inputs)
     if targets is not None:
@@ -250,6 +253,7 @@ def _output_names(shape: Shape, steps: list[Any]) -> list[str]:
 def _run_ours(model: Module, shape: Shape, steps: list[Any],
               targets: list[int] | None) -> tuple[list[float], float, dict[str, float]]:
     outputs: list[Value] = []
+    all_logits: list[list[Value]] = []
     if shape.kind in ("mlp", "linear"):
         for x in steps:
             y = model(x)
