@@ -236,7 +236,6 @@ def main(argv: list[str] | None = None) -> int:
           f" ({valid_loss / math.log(2):.2f} bits); trained in {time.perf_counter() - trained:.1f} s")
 
     ours = from_torch(model)
-    assert isinstance(ours, CharModel)
     snippet_start = busiest_window(text, signal, split, args.snippet)
     snippet = text[snippet_start: snippet_start + args.snippet]
     indices = vocab.encode(snippet)

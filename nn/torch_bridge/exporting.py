@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import torch
 from torch import nn
 
+from ..char_model import CharModel
+from ..linear import Linear
+from ..lstm import LSTMCell
+from ..mlp import MLP
 from ..module import Module
+from ..rnn import RNNCell
 from .char_model import TorchCharModel
 from .links import links
 from .shapes import MODULE_OF_ACTIVATION, Layout, Shape, layout_of_module, shape_of_model
 
 
+@overload
+def to_torch(model: MLP, dtype: torch.dtype = ...) -> nn.Sequential: ...
+@overload
+def to_torch(model: Linear, dtype: torch.dtype = ...) -> nn.Linear: ...
+@overload
+def to_torch(model: RNNCell, dtype: torch.dtype = ...) -> nn.RNNCell: ...
+@overload
+def to_torch(model: LSTMCell, dtype: torch.dtype = ...) -> nn.LSTMCell: ...
+@overload
+def to_torch(model: CharModel, dtype: torch.dtype = ...) -> TorchCharModel: ...
+@overload
+def to_torch(model: Module, dtype: torch.dtype = ...) -> nn.Module: ...
 def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
     """The PyTorch module for ``model``, holding the same weights.
 

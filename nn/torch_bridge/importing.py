@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import overload
 
 import torch
 from torch import nn
@@ -13,10 +14,23 @@ from ..lstm import LSTMCell
 from ..mlp import MLP
 from ..module import Module
 from ..rnn import RNNCell
+from .char_model import TorchCharModel
 from .links import combined_bias, links
 from .shapes import Layout, Shape, layout_of_module
 
 
+@overload
+def from_torch(module: nn.Sequential) -> MLP: ...
+@overload
+def from_torch(module: nn.Linear) -> Linear: ...
+@overload
+def from_torch(module: nn.RNNCell | nn.RNN) -> RNNCell: ...
+@overload
+def from_torch(module: nn.LSTMCell | nn.LSTM) -> LSTMCell: ...
+@overload
+def from_torch(module: TorchCharModel) -> CharModel: ...
+@overload
+def from_torch(module: nn.Module) -> Module: ...
 def from_torch(module: nn.Module) -> Module:
     """Our model for a PyTorch ``module``, with its weights.
 
