@@ -555,6 +555,24 @@ def test_to_torch_refuses_what_it_does_not_map(thing) -> None:
         to_torch(thing)
 
 
+class DoubledMLP(MLP):
+    def forward(self, x):
+        return [2 * y for y in self.forward_all(x)[-1]]
+
+
+class ScaledCharModel(TorchCharModel):
+    def forward(self, inputs, state=None):
+        logits, state = super().forward(inputs, state)
+        return 2 * logits, state
+
+
+def test_subclasses_with_their_own_forward_are_refused() -> None:
+    with pytest.raises(TypeError, match="DoubledMLP redefines MLP.forward"):
+        to_torch(DoubledMLP(2, [2], seed=0))
+    with pytest.raises(NoCounterpart, match="ScaledCharModel.* has no counterpart"):
+        from_torch(ScaledCharModel(3, 2))
+
+
 def test_from_torch_refuses_a_non_module() -> None:
     with pytest.raises(TypeError, match="needs a torch.nn.Module"):
         from_torch(MLP(2, [1], seed=0))

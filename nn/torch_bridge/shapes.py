@@ -82,7 +82,11 @@ class Layout:
 
 
 def shape_of_model(model: Any) -> Shape:
-    """The `Shape` of one of our models; TypeError for anything else."""
+    """The `Shape` of one of our models; TypeError for anything else (a subclass with its own forward too)."""
+    for cls in (MLP, Linear, RNNCell, LSTMCell, CharModel):
+        if isinstance(model, cls) and type(model).forward is not cls.forward:
+            raise TypeError(f"{type(model).__name__} redefines {cls.__name__}.forward: the bridge maps"
+                            f" {cls.__name__}'s own computation only")
     if isinstance(model, MLP):
         activations = []
         for number, layer in enumerate(model.layers, start=1):
@@ -111,7 +115,7 @@ def layout_of_module(module: Any) -> Layout:
     if not isinstance(module, nn.Module):
         raise TypeError(f"from_torch needs a torch.nn.Module, got {type(module).__name__}")
     _check_parameters(module)
-    if isinstance(module, TorchCharModel):
+    if _is(module, TorchCharModel):
         return _char_layout(module)
     if _is(module, nn.Sequential):
         return _sequential_layout(module)
