@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import overload
 
 import torch
 from torch import nn
@@ -78,13 +78,21 @@ def build_module(shape: Shape, dtype: torch.dtype) -> nn.Module:
 def copy_into_module(model: Module, module: nn.Module, layout: Layout) -> None:
     """Set every parameter of ``module`` from ``model`` (the second recurrent bias to zero)."""
     params = dict(module.named_parameters())
-    # Fill float64 copies and assign each tensor once: writing entry by entry into a tensor is slow.
-    values: dict[str, Any] = {name: torch.zeros(p.shape, dtype=torch.float64) for name, p in params.items()}
-    flat: dict[str, list[float]] = {name: [0.0] * t.numel() for name, t in values.items()}
-    strides = {name: t.stride() for name, t in values.items()}
+    # Fill flat lists of Python floats and assign each tensor once: writing entry by entry into a tensor is slow.
+    flat = {name: [0.0] * p.numel() for name, p in params.items()}
+    strides = {name: _row_major_strides(tuple(p.shape)) for name, p in params.items()}
     for link in links(model, layout):
         offset = sum(i * s for i, s in zip(link.index, strides[link.torch_name]))
         flat[link.torch_name][offset] = link.value.data
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(torch.tensor(flat[name], dtype=torch.float64).reshape(p.shape))
+
+
+def _row_major_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """How far apart consecutive indices of each dimension are in a flat row-major list."""
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= size
+    return tuple(reversed(strides))
