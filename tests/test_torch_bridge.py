@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -214,6 +216,19 @@ def test_ours_to_torch_and_back_is_bit_exact(kind: str, seed: int) -> None:
     first.data = -0.0  # a signed zero must survive too (bias_ih + 0.0 would turn it into +0.0)
     back = from_torch(to_torch(model))
     assert type(back) is type(model)
+    assert same_bits(back.state_dict(), model.state_dict())
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=st.sampled_from(["mlp", "rnn", "lstm", "char"]), seed=st.integers(0, 10_000),
+       weights=st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=50))
+def test_any_finite_float_crosses_bit_exactly(kind: str, seed: int, weights: list[float]) -> None:
+    """Subnormals, -0.0, 1e308: every float64 weight survives ours -> torch -> ours unchanged."""
+    model, _ = random_model(kind, seed)
+    for p, w in zip(model.parameters(), weights):
+        p.data = w
+    module = to_torch(model)
+    back = from_torch(module)
     assert same_bits(back.state_dict(), model.state_dict())
 
 
