@@ -446,6 +446,15 @@ def test_parity_report_cross_entropy_and_leaves_gradients_alone() -> None:
     assert torch.equal(module.head.bias.grad, torch.ones(4, dtype=torch.float64))
 
 
+@pytest.mark.parametrize("kind", ["mlp", "lstm", "char"])
+def test_parity_report_of_a_frozen_module(kind: str) -> None:
+    model, inputs = random_model(kind, 8)
+    module = to_torch(model).requires_grad_(False)
+    report = parity_report(model, module, inputs)
+    assert report.ok and report.worst_error <= 1e-12
+    assert all(p.grad is None and not p.requires_grad for p in module.parameters())
+
+
 def test_parity_report_takes_tensors_as_inputs() -> None:
     model = MLP(3, [2], seed=3)
     samples = torch.tensor([[0.5, -1.0, 2.0], [0.0, 1.0, 1.0]], dtype=torch.float64)

@@ -295,20 +295,26 @@ def _run_torch(module: nn.Module, layout: Layout, steps: list[Any], targets: lis
             return functional.one_hot(torch.tensor(x), size).to(device, dtype)
         return torch.tensor(x, dtype=torch.float64).to(device, dtype)
 
-    params = dict(module.named_parameters())
+    # Differentiate fresh copies of the parameters, run in the module's place: a frozen module
+    # (requires_grad=False) works too, and the module's own parameters and .grad are never touched.
+    params = {name: p.detach().clone().requires_grad_(True) for name, p in module.named_parameters()}
+
+    def run(*args: Any) -> Any:
+        return torch.func.functional_call(module, params, args)
+
     with torch.enable_grad():
         if shape.kind in ("mlp", "linear"):
-            out = module(torch.stack([vector(x) for x in steps]))
+            out = run(torch.stack([vector(x) for x in steps]))
         elif layout.recurrent_layer:
-            out, _ = module(torch.stack([vector(x) for x in steps]))
+            out, _ = run(torch.stack([vector(x) for x in steps]))
         elif shape.kind in ("rnn", "lstm"):
             state, hs = None, []
             for x in steps:
-                state = module(vector(x), state)
+                state = run(vector(x), state)
                 hs.append(state[0] if isinstance(state, tuple) else state)
             out = torch.stack(hs)
         else:
-            out, _ = module(torch.tensor(steps, dtype=torch.long, device=device))
+            out, _ = run(torch.tensor(steps, dtype=torch.long, device=device))
         if targets is not None:
             loss = functional.cross_entropy(out, torch.tensor(targets, device=device), reduction="sum")
         else:
