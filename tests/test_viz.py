@@ -204,5 +204,5 @@ def test_a_shared_constant_folded_into_one_gate_is_still_drawn_for_another() -> 
     source = draw_graph(y).source
     assert 'label="^2"' in source
     mul_gate = re.search(r'(v\d+op) \[label="×"', source).group(1)
-    two = re.search(r'(v\d+) \[label=2 ', source).group(1)
+    two = re.search(r'(v\d+c\d+) \[label=2 ', source).group(1)  # drawn at its use, by the × gate
     assert f"{two} -> {mul_gate}" in source

