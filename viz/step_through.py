@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from autograd import Value, topological_order
 
-from .graph import GraphTooLarge, _folded, count_drawn_nodes, draw_graph, local_derivatives
+from .graph import GraphTooLarge, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
 from .render import render_source
 
 MAX_STEPS = 200
@@ -70,7 +70,7 @@ def backward_steps(root: Value) -> list[BackwardStep]:
 def name_of(v: Value, ids: Mapping[Value, int]) -> str:
     """A node's label, or its op and position when it has none."""
     if v.label:
-        return v.label
+        return visible_text(v.label)
     if v.is_constant:
         return f"{v.data:g}"
     kind = v.op.name if v.op is not None else "leaf"
@@ -109,7 +109,7 @@ def step_through_page(
         )
     steps = backward_steps(root)[:MAX_STEPS]
     ids = {v: i for i, v in enumerate(order)}
-    root_name = root.label or "L"
+    root_name = visible_text(root.label) if root.label else "L"
     params = list(parameters)
     frames = [{"svg": _svg(draw_graph(root, decimals=decimals, parameters=params, groups=groups,
                                       gradients={}, max_nodes=max_nodes)),
@@ -125,9 +125,21 @@ def step_through_page(
                        f"{name_of(step.node, ids)} ({step.node.op.name if step.node.op else 'leaf'}).",
             "lines": chain_rule_lines(step, root_name, ids, decimals),
         })
-    return _PAGE.replace("__TITLE__", html.escape(title)).replace(
-        "__FRAMES__", json.dumps(frames).replace("</", "<\\/")
-    )
+    fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames)}
+    # One pass, so a title holding "__FRAMES__" stays text.
+    return re.sub("__TITLE__|__FRAMES__", lambda m: fill[m.group()], _PAGE)
+
+
+def script_json(data: object) -> str:
+    """``data`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become \\u escapes, so no ``</script>`` or ``<!--``
+    (which makes the HTML parser hold on to the script past its end tag) can
+    appear; ``ensure_ascii`` also escapes U+2028/U+2029 for older JavaScript
+    parsers. A JavaScript string reads the escapes back as the same characters.
+    """
+    text = json.dumps(data, ensure_ascii=True, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _svg(graph: object) -> str:
