@@ -359,3 +359,35 @@ def test_step_through_page_keeps_labels_and_title_inert(label: str) -> None:
     assert f"d({SHOWN.get(label, label)})" in frames[1]["lines"][0]
     texts = [t.text for t in ET.fromstring(frames[1]["svg"]).iter(f"{SVG}text")]
     assert SHOWN.get(label, label) in texts
+
+
+def _chromium() -> str | None:
+    return next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))),
+                None)
+
+
+@needs_svg
+@pytest.mark.skipif(_chromium() is None, reason="optional: a headless chromium runs the step-through page")
+def test_step_through_page_with_every_hostile_label_runs_in_a_browser(tmp_path) -> None:
+    import subprocess
+
+    leaves = [Value(1.0 + k, label=label) for k, label in enumerate(HOSTILE_LABELS)]
+    total = leaves[0]
+    for leaf in leaves[1:]:
+        total = total + leaf
+    title = " ".join(HOSTILE_LABELS)
+    page = tmp_path / "page.html"
+    page.write_text(step_through_page(total, title=title), encoding="utf-8")
+    done = subprocess.run(
+        [str(_chromium()), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )
+    dom = done.stdout.decode("utf-8")
+    shown = [SHOWN.get(label, label) for label in HOSTILE_LABELS]
+    assert html.unescape(re.search(r"<title>(.*?)</title>", dom, flags=re.S).group(1)) == " ".join(shown)
+    # The script ran to its last line: the counter is filled and the first frame's picture is in place.
+    assert re.search(r'id="counter">0 / 5<', dom)
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", dom)]
+    for label in shown:
+        assert label in texts

@@ -3,7 +3,8 @@
 Each value box shows its label (the slides' names where the model set them:
 w1[0,1], a1[1], s2[1], E), its forward value and its gradient. Each op is a
 small gate labelled with the symbol from `autograd.ops` (+, ×, σ, tanh, ^2, ...).
-Roles look different (parameters, inputs, constants, intermediates, the root),
+Roles look different (parameters, inputs, constants, intermediates, the root;
+a constant is drawn as a small node beside each gate that uses it),
 and nodes can be grouped into clusters (layers, neurons, time steps) or
 collapsed into one box per group.
 
@@ -44,9 +45,12 @@ class ValueGraph(graphviz.Digraph):
     def _repr_mimebundle_(self, include: object = None, exclude: object = None, **_: object) -> dict[str, str]:
         return {"image/svg+xml": render_source(self.source, "svg").decode("utf-8")}
 
-    def save_picture(self, path: str, format: str = "svg") -> str:
-        """Write ``path``.dot and the picture; return the picture's path (see `viz.render`)."""
-        return str(render_to_file(self.source, path, format))
+    def save_picture(self, path: str, format: str = "svg", *, timeout: float | None = None) -> str:
+        """Write ``path``.dot and the picture; return the picture's path (see `viz.render`).
+
+        Graphviz is stopped after ``timeout`` seconds (None: `viz.RENDER_TIMEOUT`) with RenderTimeout.
+        """
+        return str(render_to_file(self.source, path, format, timeout=timeout))
 
 
 @dataclass(frozen=True)
