@@ -8,23 +8,33 @@ Pictures go under out/ (--out DIR), with an index.html that links them. This fil
 only: each part is one call into `lecture` (the numbers) and calls into `viz` (the pictures).
 """
 
-from __future__ import annotations
+import _signal  # built in, unlike `signal` (whose enum import alone is a few milliseconds of Ctrl-C traceback)
+import os
+import sys
+
+
+def _interrupted_while_loading(signum: int, frame: object) -> None:
+    """Ctrl-C while the libraries load: one line and status 130, as later on (nothing is written yet)."""
+    sys.stderr.write("demo.py: interrupted\n")
+    os._exit(130)
+
+
+if __name__ == "__main__":  # first, so that Ctrl-C in the first milliseconds is not a traceback
+    _signal.signal(_signal.SIGINT, _interrupted_while_loading)
 
 import argparse
-import math
-import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lecture.corpus import default_text, load_text_file
-from lecture.hello_rnn import hello_rnn_example, train_hello
+from lecture import cli_args as checks
+from lecture.corpus import default_text
+from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
 from lecture.index_page import index_page
 from lecture.lstm_cells import lstm_study
 from lecture.output_folder import OutputFolder, UsageError
-from lecture.progress import progress_bar
 from lecture.slides_mlp import worked_example
+from lecture.tour_files import INDEX, tour_files
 from lecture.training import train_slides_mlp
 from lecture.vanishing import gradient_reach
 from viz import draw_graph, groups_by_time_step, groups_from_parameters, step_through_page, system_dot
@@ -39,6 +49,13 @@ DEFAULTS = {  # per part: training steps and learning rate when --epochs / --lr 
     "rnn": {"epochs": 100, "lr": 0.05, "hidden": 8},
     "lstm": {"epochs": 500, "lr": 0.06, "hidden": 24},
 }
+
+
+def settings(args: argparse.Namespace, part: str) -> tuple[int, float, int]:
+    """A part's (steps, learning rate, hidden size): the user's --epochs/--lr/--hidden, else its defaults."""
+    given = {name: getattr(args, name) for name in ("epochs", "lr", "hidden")}
+    value = {name: DEFAULTS[part].get(name, 0) if v is None else v for name, v in given.items()}
+    return int(value["epochs"]), value["lr"], int(value["hidden"])
 
 
 @dataclass
@@ -58,10 +75,12 @@ class Tour:
             print(text, flush=True)
 
     def settings(self, part: str) -> tuple[int, float, int]:
-        """The part's (steps, learning rate, hidden size): the user's --epochs/--lr/--hidden, else its defaults."""
-        given = {name: getattr(self.args, name) for name in ("epochs", "lr", "hidden")}
-        value = {name: DEFAULTS[part].get(name, 0) if v is None else v for name, v in given.items()}
-        return int(value["epochs"]), value["lr"], int(value["hidden"])
+        """The part's (steps, learning rate, hidden size): see `settings`."""
+        return settings(self.args, part)
+
+    def training(self, steps: int, what: str) -> checks.Training:
+        """A progress bar for a training loop, in which an overflow caused by the user's --lr is a UsageError."""
+        return checks.training(steps, what, self.args.quiet, self.args.lr)
 
 
 def part_worked_example(tour: Tour) -> None:
@@ -90,7 +109,7 @@ def part_mlp(tour: Tour) -> None:
     epochs, lr, _ = tour.settings("mlp")
     how = "graph rebuilt every epoch" if tour.args.eager else "one row's graph recorded once, then replayed"
     tour.say(f"== 2. Training the slides' MLP on its 6 rows ({epochs} epochs, Adam lr={lr}; {how}) ==")
-    with progress_bar(epochs, "MLP", tour.args.quiet) as progress:
+    with tour.training(epochs, "MLP") as progress:
         run = train_slides_mlp(epochs=epochs, lr=lr, progress=progress, replay=not tour.args.eager)
     tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} -> {run.losses[-1]:.6f}"
              f" ({run.losses[0] / run.losses[-1]:.0f}x lower)")
@@ -111,7 +130,7 @@ def part_rnn(tour: Tour) -> None:
                                                 " (shared weights not drawn; their gradients are the tables)"),
                         "rnn_hello_unrolled", "the hello RNN unrolled, one cluster per time step")
     epochs, lr, hidden = tour.settings("rnn")
-    with progress_bar(epochs, "RNN on hello", tour.args.quiet) as progress:
+    with tour.training(epochs, "RNN on hello") as progress:
         run, text = train_hello(hidden, epochs, lr, tour.args.seed, progress, replay=not tour.args.eager)
     tour.say(f"  trained {epochs} steps (hidden {hidden}): loss per char {run.losses[0]:.4f} -> {run.losses[-1]:.4f}")
     tour.say(f'  from "h" it generates "{text}"')
@@ -136,7 +155,7 @@ def part_lstm(tour: Tour) -> None:
     source = str(tour.args.text) if tour.args.text else "the Zen of Python + the slides' War and Peace quotes"
     epochs, lr, hidden = tour.settings("lstm")
     tour.say(f"== 5. An LSTM (hidden {hidden}) trained on {source} ({len(text)} characters, {epochs} steps) ==")
-    with progress_bar(epochs, "LSTM", tour.args.quiet) as progress:
+    with tour.training(epochs, "LSTM") as progress:
         study = lstm_study(text, hidden, epochs, lr, seed=tour.args.seed, progress=progress)
     first, last = study.mean_loss(first=10), study.mean_loss(last=10)
     tour.say(f"  cross-entropy per char: {first:.3f} -> {last:.3f} (uniform guessing: {study.uniform_loss:.3f})")
@@ -162,50 +181,25 @@ RUNNERS = {"worked-example": part_worked_example, "mlp": part_mlp, "rnn": part_r
            "vanishing": part_vanishing, "lstm": part_lstm}
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a bad argument in one line on stderr, exit status 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        """Print ``demo.py: error: message`` and exit 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def number_type(convert: Callable[[str], float], accept: Callable[[float], bool], wanted: str) -> Callable:
-    """An argparse type converting with ``convert`` and refusing values ``accept`` rejects."""
-
-    def parse(text: str) -> float:
-        try:
-            value = convert(text)
-        except ValueError:
-            value = None
-        if value is None or not accept(value):
-            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
-        return value
-
-    return parse
-
-
-positive_int = number_type(int, lambda v: v >= 1, "a positive whole number")
-positive_float = number_type(float, lambda v: v > 0 and math.isfinite(v), "a positive number")
-non_negative_int = number_type(int, lambda v: v >= 0, "a whole number >= 0")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line: one optional part and the tour's options."""
-    parser = OneLineParser(
+    parser = checks.OneLineParser(
         prog="demo.py",
         description="valuegrad's tour of the 'Recurrent Neural Networks' slides: the MLP worked example, "
                     "training, the hello RNN, vanishing gradients and an LSTM, with pictures under --out.",
     )
     parser.add_argument("part", nargs="?", default="all", choices=(*PARTS, "all"), metavar="PART",
                         help=f"which part to run: {' | '.join(PARTS)} | all (default: all)")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for pictures and pages (default: out)")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default: 0)")
-    parser.add_argument("--epochs", type=positive_int, help="training steps for the chosen part(s) "
-                        f"(defaults: mlp {DEFAULTS['mlp']['epochs']}, rnn {DEFAULTS['rnn']['epochs']},"
-                        f" lstm {DEFAULTS['lstm']['epochs']})")
-    parser.add_argument("--lr", type=positive_float, help="learning rate (defaults: mlp 0.05, rnn 0.05, lstm 0.06)")
-    parser.add_argument("--hidden", type=positive_int, help="hidden size of the trained RNN/LSTM (defaults 8 / 24)")
+    parser.add_argument("--out", type=checks.folder_path, default=Path("out"),
+                        help="folder for pictures and pages (default: out); only demo.py's own files are replaced")
+    parser.add_argument("--seed", type=checks.non_negative_int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--epochs", type=checks.step_count, help="training steps for the chosen part(s), at most"
+                        f" {checks.MAX_EPOCHS:,} (defaults: mlp {DEFAULTS['mlp']['epochs']},"
+                        f" rnn {DEFAULTS['rnn']['epochs']}, lstm {DEFAULTS['lstm']['epochs']})")
+    parser.add_argument("--lr", type=checks.positive_float,
+                        help="learning rate (defaults: mlp 0.05, rnn 0.05, lstm 0.06)")
+    parser.add_argument("--hidden", type=checks.hidden_size,
+                        help=f"hidden size of the trained RNN/LSTM, at most {checks.MAX_HIDDEN} (defaults 8 / 24)")
     parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM part")
     parser.add_argument("--format", choices=FORMATS, default="svg",
                         help="picture format (png/pdf need system Graphviz; default svg)")
@@ -216,33 +210,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the chosen parts; return the exit status (2: a problem with the user's arguments or files)."""
-    args = build_parser().parse_args(argv)
-    parts = PARTS if args.part == "all" else (args.part,)
+    """Run the chosen parts; return the exit status (2: a problem with the user's arguments or files; 130: Ctrl-C)."""
     try:
-        if args.format != "svg" and system_dot() is None:
-            raise UsageError(f"--format {args.format} needs Graphviz: {INSTALL_GRAPHVIZ}; or use --format svg")
-        text = None
-        if args.text is not None:
-            try:
-                text = load_text_file(args.text)  # checked before any work is done
-            except ValueError as err:
-                raise UsageError(str(err)) from None
-        tour = Tour(args, text)
-        start = time.perf_counter()
-        for part in parts:
-            RUNNERS[part](tour)
-        index = tour.folder.write_text("index.html", index_page(tour.folder.made, PARTS))
+        return run_tour(build_parser().parse_args(argv))
     except UsageError as err:  # anything else is a bug: it surfaces as a traceback, exit status 1
         print(f"demo.py: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("demo.py: interrupted", file=sys.stderr)
         return 130
+
+
+def run_tour(args: argparse.Namespace) -> int:
+    """Check every argument, file and output name, then run the parts and write the index page."""
+    parts = PARTS if args.part == "all" else (args.part,)
+    if args.format != "svg" and system_dot() is None:
+        raise UsageError(f"--format {args.format} needs Graphviz: {INSTALL_GRAPHVIZ}; or use --format svg")
+    text = checks.text_argument(args.text)  # read and checked before any work is done
+    for part, vocabulary in (("rnn", HELLO_VOCAB), ("lstm", text or default_text())):
+        if part in parts:
+            checks.check_model_size(len(set(vocabulary)), settings(args, part)[2], part)
+    tour = Tour(args, text)
+    tour.folder.reserve(tour_files(parts, args.format))  # a clash stops the tour now, not after training
+    start = time.perf_counter()
+    for part in parts:
+        RUNNERS[part](tour)
+    index = tour.folder.write_text(INDEX, index_page(tour.folder.made, PARTS))
     print(f"Done in {time.perf_counter() - start:.0f} s: {len(tour.folder.made)} files in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0
 
 
 if __name__ == "__main__":
+    _signal.signal(_signal.SIGINT, checks.interrupt_once)
     sys.exit(main())

@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import io
 import os
+import stat
 from pathlib import Path
 
 # The passage the slides use for char-rnn's "quote detection cell" (Tolstoy, War and Peace,
@@ -34,21 +35,14 @@ def default_text() -> str:
 def load_text_file(path: str | os.PathLike[str], max_bytes: int = 5_000_000) -> str:
     """Read a UTF-8 text file to train on; ValueError naming the problem otherwise.
 
-    Refuses a missing or unreadable file, a folder, an empty file, a binary
-    file (NUL bytes), text that is not UTF-8, and files over ``max_bytes``.
+    Refuses a missing or unreadable file, anything but a regular file (a
+    folder, a device such as /dev/zero, a FIFO or socket), an empty file, a
+    binary file (NUL bytes), text that is not UTF-8, and files over
+    ``max_bytes``. At most ``max_bytes + 1`` bytes are ever read, so a file
+    growing while it is read cannot exhaust memory.
     """
     p = Path(path)
-    if not p.exists():
-        raise ValueError(f"text file {str(p)!r} does not exist")
-    if p.is_dir():
-        raise ValueError(f"text file {str(p)!r} is a folder, not a file")
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise ValueError(f"text file {str(p)!r} is {size} bytes, over the {max_bytes}-byte limit")
-        data = p.read_bytes()
-    except OSError as err:
-        raise ValueError(f"cannot read text file {str(p)!r}: {err.strerror or err}") from None
+    data = _read_regular_file(p, max_bytes)
     if not data.strip():
         raise ValueError(f"text file {str(p)!r} is empty")
     if b"\x00" in data:
@@ -60,3 +54,36 @@ def load_text_file(path: str | os.PathLike[str], max_bytes: int = 5_000_000) -> 
     if len(set(text)) < 2:
         raise ValueError(f"text file {str(p)!r} needs at least two different characters")
     return text
+
+
+def _read_regular_file(p: Path, max_bytes: int) -> bytes:
+    """The bytes of regular file ``p`` (at most ``max_bytes``); ValueError for anything else."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait for ever. The type is
+        # checked on the opened descriptor, so the file cannot be swapped after the check.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise ValueError(f"text file {str(p)!r} does not exist") from None
+    except OSError as err:
+        raise ValueError(f"cannot read text file {str(p)!r}: {err.strerror or err}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ValueError(f"text file {str(p)!r} is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"text file {str(p)!r} is not a regular file (a device, FIFO or socket)")
+        chunks, left = [], max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as err:
+        raise ValueError(f"cannot read text file {str(p)!r}: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise ValueError(f"text file {str(p)!r} is over the {max_bytes}-byte limit")
+    return data

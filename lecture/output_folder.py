@@ -1,20 +1,31 @@
-"""The tour's output folder: created and checked up front, and never overwriting a file it did not make.
+"""The tour's output folder: checked up front, and never touching a file the tour did not make.
 
-A manifest in the folder lists the files earlier tours wrote there; a file
-with one of the tour's names that is not in the manifest is the user's, so
-the tour stops with a `UsageError` instead of writing over it.
+A manifest in the folder lists the files earlier tours wrote there. Before
+any training, `OutputFolder.reserve` checks every name the tour will write:
+each must be absent, or a regular file an earlier tour made (listed in the
+manifest). A user's file, a folder, or a symbolic link (even a dangling
+one) with one of those names stops the tour with a `UsageError` before any
+work is done. Files are written through `lecture.safe_files`, so a link
+appearing later is never followed out of the folder.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from viz import RenderError
+from viz import render as _render
+
+from .safe_files import NameTaken, describe_kind, entry_kind, temporary_file, write_file
 
 MANIFEST = ".valuegrad-demo-files.json"  # names of the files earlier tours made in the folder
+MANIFEST_MAX_BYTES = 1_000_000
 
 
 class UsageError(Exception):
@@ -29,31 +40,70 @@ class OutputFolder:
 
         Pictures and charts are written as ``picture_format``; ``say`` tells the user what was skipped.
         """
+        if not str(path):
+            raise UsageError("--out is empty: name a folder for the pictures")
         self.path = path
         self.format = picture_format
         self.say = say
         self.made: list[tuple[str, str, str]] = []
         self.told_no_renderer = False
+        self.reserved: set[str] = set()
         try:
             path.mkdir(parents=True, exist_ok=True)
-            probe = path / ".valuegrad-write-test"
-            probe.write_text("ok", encoding="utf-8")
-            probe.unlink()
+            with temporary_file(path):  # a fresh name of our own: a user's file is never touched
+                pass
         except OSError as err:
             raise UsageError(f"cannot write to output folder {str(path)!r}: {err.strerror or err}") from None
+        self.ours = self._read_manifest()
 
-    def claim(self, *names: str) -> None:
-        """Refuse (UsageError) to overwrite a file here that an earlier tour did not make; else note the names."""
+    def _read_manifest(self) -> set[str]:
+        """Names earlier tours made here; UsageError if the manifest's name holds anything but such a list."""
         manifest = self.path / MANIFEST
+        kind = entry_kind(manifest)
+        if kind is None:
+            return set()
+        problem = f"{manifest} is not demo.py's list of files it made"
+        if kind != "file":
+            raise UsageError(f"{problem} ({describe_kind(kind)}): move it or choose another --out")
         try:
-            ours = set(json.loads(manifest.read_text(encoding="utf-8"))) if manifest.exists() else set()
-        except (OSError, ValueError):
-            ours = set()
-        for name in names:
-            if (self.path / name).exists() and name not in ours:
-                raise UsageError(f"{self.path / name} already exists and was not made by demo.py:"
+            with open(manifest, "rb") as file:
+                raw = file.read(MANIFEST_MAX_BYTES + 1)
+            names = json.loads(raw.decode("utf-8")) if len(raw) <= MANIFEST_MAX_BYTES else None
+        except (OSError, ValueError) as err:
+            raise UsageError(f"{problem} ({err}): move it or choose another --out") from None
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise UsageError(f"{problem} (expected a JSON list of file names): move it or choose another --out")
+        return set(names)
+
+    def reserve(self, names: Iterable[str]) -> None:
+        """Check, before any work, that every name the tour will write is free or ours; UsageError otherwise."""
+        for name in (*names, MANIFEST):
+            path = self.path / name
+            kind = entry_kind(path)
+            if kind not in (None, "file"):
+                raise UsageError(f"{path} is {describe_kind(kind)}: demo.py writes only regular files it made"
+                                 " (never through a link); move it or choose another --out")
+            if kind == "file" and name not in self.ours and name != MANIFEST:
+                raise UsageError(f"{path} already exists and was not made by demo.py:"
                                  " move it or choose another --out")
-        manifest.write_text(json.dumps(sorted(ours | set(names)), indent=0), encoding="utf-8")
+            self.reserved.add(name)
+
+    def _write(self, name: str, write: Callable[[Path], object]) -> Path:
+        """Write a reserved ``name`` with ``write(temporary path)``, then list it in the manifest."""
+        if name not in self.reserved:
+            raise RuntimeError(f"demo.py bug: {name!r} is written but was not reserved before the tour started")
+        try:
+            path = write_file(self.path, name, write, replace_ours=name in self.ours)
+            if name not in self.ours:
+                self.ours.add(name)
+                listing = json.dumps(sorted(self.ours), indent=0).encode("utf-8")
+                write_file(self.path, MANIFEST, lambda p: p.write_bytes(listing),
+                           replace_ours=(self.path / MANIFEST).exists())
+        except NameTaken as err:
+            raise UsageError(f"{err}: demo.py does not write over it; move it or choose another --out") from None
+        except OSError as err:
+            raise UsageError(f"cannot write {self.path / name}: {err.strerror or err}") from None
+        return path
 
     def record(self, part: str, path: Path, description: str) -> Path:
         """Remember a file made for ``part`` (for the index page); returns ``path``."""
@@ -61,27 +111,25 @@ class OutputFolder:
         return path
 
     def write_text(self, name: str, content: str) -> Path:
-        """Claim ``name`` and write ``content`` to it as UTF-8; returns its path."""
-        self.claim(name)
-        path = self.path / name
-        path.write_text(content, encoding="utf-8")
-        return path
+        """Write ``content`` to the reserved ``name`` as UTF-8; returns its path."""
+        data = content.encode("utf-8")
+        return self._write(name, lambda p: p.write_bytes(data))
 
     def picture(self, part: str, graph: Any, name: str, description: str) -> None:
         """Render a `viz` graph picture (its .dot source is always written too).
 
         Without any Graphviz an SVG falls back to the DOT source (said once); PNG/PDF then are a UsageError.
         """
-        self.claim(f"{name}.dot", f"{name}.{self.format}")
+        dot = self.write_text(f"{name}.dot", graph.source)
         try:
-            path = Path(graph.save_picture(str(self.path / name), self.format))
+            picture = _render.render_source(graph.source, self.format)
         except RenderError as err:
             if self.format != "svg":
-                raise UsageError(str(err)) from None
+                raise UsageError(f"{err} (the DOT source is in {dot})") from None
             self.no_renderer(err)
-            path = self.path / f"{name}.dot"
-            description += " (DOT source: no Graphviz to draw it here)"
-        self.record(part, path, description)
+            self.record(part, dot, description + " (DOT source: no Graphviz to draw it here)")
+            return
+        self.record(part, self._write(f"{name}.{self.format}", lambda p: p.write_bytes(picture)), description)
 
     def no_renderer(self, err: Exception) -> None:
         """Tell once that pictures are skipped, and why."""
@@ -90,12 +138,35 @@ class OutputFolder:
             self.told_no_renderer = True
 
     def chart(self, part: str, draw: Callable[[Path], Path], name: str, description: str) -> None:
-        """Draw a matplotlib chart with ``draw(path)``, or say how to get matplotlib."""
-        self.claim(f"{name}.{self.format}")
+        """Draw a matplotlib chart with ``draw(path)``, or say how to get matplotlib.
+
+        matplotlib's warnings (a cache folder it cannot write, a missing glyph) are passed on through ``say``,
+        not printed on stderr.
+        """
         try:
-            self.record(part, draw(self.path / f"{name}.{self.format}"), description)
+            with self.matplotlib_notes():
+                path = self._write(f"{name}.{self.format}", draw)
         except ImportError as err:
             self.say(f"  (chart skipped: {err})")
+            return
+        self.record(part, path, description)
+
+    @contextmanager
+    def matplotlib_notes(self) -> Iterator[None]:
+        """Route matplotlib's log warnings and Python warnings to ``say`` while a chart is drawn."""
+        relay = _SayHandler(self.say)
+        logger = logging.getLogger("matplotlib")
+        logger.addHandler(relay)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                yield
+        finally:
+            logger.removeHandler(relay)
+            logger.propagate = propagate
+        for warning in {str(w.message) for w in caught}:
+            self.say(f"  (matplotlib: {warning})")
 
     def page(self, part: str, name: str, content: str | Callable[[], str], description: str) -> None:
         """Write an HTML page made for ``part``: ``content``, or what ``content()`` makes.
@@ -109,3 +180,16 @@ class OutputFolder:
                 self.no_renderer(err)
                 return
         self.record(part, self.write_text(name, content), description)
+
+
+class _SayHandler(logging.Handler):
+    """A logging handler that passes each record's message to ``say`` as a note."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self.say = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Say the record's message, indented like the tour's other notes."""
+        self.say(f"  (matplotlib: {record.getMessage()})")
+

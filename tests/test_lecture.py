@@ -50,10 +50,16 @@ def test_output_folder_never_overwrites_a_users_file_and_lists_what_it_made(tmp_
     (tmp_path / "a.html").write_text("mine")
     folder = OutputFolder(tmp_path)
     with pytest.raises(UsageError, match="a.html already exists and was not made by demo.py"):
-        folder.write_text("a.html", "ours")
+        folder.reserve(["a.html"])  # every name is checked before the tour does any work
     assert (tmp_path / "a.html").read_text() == "mine"
+    folder.reserve(["b.html"])
     folder.page("mlp", "b.html", "<p>ours</p>", "a page")
-    OutputFolder(tmp_path).write_text("b.html", "again")  # made by an earlier tour: may be rewritten
+    again = OutputFolder(tmp_path)
+    again.reserve(["b.html"])
+    again.write_text("b.html", "again")  # made by an earlier tour: may be rewritten
+    assert (tmp_path / "b.html").read_text() == "again"
+    with pytest.raises(RuntimeError, match="'c.html' is written but was not reserved"):
+        again.write_text("c.html", "a name the tour did not check up front is a bug in demo.py")
     assert folder.made == [("mlp", "b.html", "a page")]
     page = index_page(folder.made + [("rnn", "c <d>.svg", "x & y")], ["rnn", "mlp"])
     assert page.index("<h2>rnn</h2>") < page.index("<h2>mlp</h2>")

@@ -1,0 +1,123 @@
+"""The tour's command-line checks: argument types with stated limits, and errors that are the user's to fix.
+
+The limits keep a typo from running for days or exhausting memory: a step
+count over `MAX_EPOCHS`, a hidden size over `MAX_HIDDEN`, or a character
+model over `MAX_PARAMETERS` weights (hidden size and the text's alphabet
+together; a graph of such a model takes about 1 KB per weight and step) is
+refused in one line before any work starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from .corpus import load_text_file
+from .output_folder import UsageError
+from .progress import progress_bar
+
+MAX_EPOCHS = 100_000
+MAX_HIDDEN = 256
+MAX_PARAMETERS = 500_000
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print ``demo.py: error: message`` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def number_type(
+    convert: Callable[[str], float], accept: Callable[[float], bool], wanted: str, most: float | None = None
+) -> Callable:
+    """An argparse type converting with ``convert``, refusing values ``accept`` rejects and values over ``most``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except (ValueError, OverflowError):
+            value = None
+        if value is None or not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"expected at most {most:,} (the stated limit), got {text!r}")
+        return value
+
+    return parse
+
+
+positive_float = number_type(float, lambda v: v > 0 and math.isfinite(v), "a positive number")
+non_negative_int = number_type(int, lambda v: v >= 0, "a whole number >= 0")
+step_count = number_type(int, lambda v: v >= 1, "a positive whole number", most=MAX_EPOCHS)
+hidden_size = number_type(int, lambda v: v >= 1, "a positive whole number", most=MAX_HIDDEN)
+
+
+def folder_path(text: str) -> Path:
+    """An argparse type for a folder: any non-empty path (``""`` would silently mean the current folder)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a folder, got an empty name")
+    return Path(text)
+
+
+def char_model_parameters(vocab_size: int, hidden: int, cell: str) -> int:
+    """How many weights `nn.CharModel(vocab_size, hidden, cell)` has, without building it."""
+    gates = 4 if cell == "lstm" else 1
+    head = hidden * vocab_size + vocab_size
+    return gates * (hidden * (vocab_size + hidden) + hidden) + head
+
+
+def check_model_size(vocab_size: int, hidden: int, cell: str) -> None:
+    """UsageError when a character model this size would pass `MAX_PARAMETERS`, naming both causes."""
+    count = char_model_parameters(vocab_size, hidden, cell)
+    if count > MAX_PARAMETERS:
+        raise UsageError(f"an {cell.upper()} with hidden size {hidden} on a text of {vocab_size:,} distinct characters"
+                         f" has {count:,} weights, over the limit of {MAX_PARAMETERS:,}:"
+                         " use a smaller --hidden or a text with fewer distinct characters")
+
+
+@contextmanager
+def diverging_lr_is_usage_error(lr: float | None) -> Iterator[None]:
+    """Turn an overflow during training into a UsageError when the user chose the learning rate.
+
+    With the default learning rate (``lr`` None) an overflow is a bug and stays a traceback.
+    """
+    try:
+        yield
+    except ArithmeticError as err:
+        if lr is None:
+            raise
+        raise UsageError(f"training diverged with --lr {lr:g} ({type(err).__name__}: {err});"
+                         " try a smaller --lr") from None
+
+
+Training = AbstractContextManager[Callable[[int, float], None]]
+
+
+@contextmanager
+def training(steps: int, what: str, quiet: bool, lr: float | None) -> Iterator[Callable[[int, float], None]]:
+    """A `progress_bar` callback for a training loop whose overflow is a UsageError when the user set ``lr``."""
+    with progress_bar(steps, what, quiet) as progress, diverging_lr_is_usage_error(lr):
+        yield progress
+
+
+def text_argument(path: str | os.PathLike[str] | None) -> str | None:
+    """The --text file's contents (None when not given); UsageError naming the problem with the file."""
+    if path is None:
+        return None
+    try:
+        return load_text_file(path)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def interrupt_once(signum: int, frame: object) -> None:
+    """SIGINT handler: stop with KeyboardInterrupt (temporary files get removed); a second Ctrl-C ends at once."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    raise KeyboardInterrupt

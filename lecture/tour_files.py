@@ -1,0 +1,29 @@
+"""The files each part of the tour writes, so every name can be checked before any training starts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+INDEX = "index.html"
+PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
+    "worked-example": ("worked_example_row1", "worked_example_batch"),
+    "rnn": ("rnn_hello_unrolled",),
+}
+CHARTS = {  # matplotlib charts: NAME.<format>
+    "mlp": ("mlp_loss",),
+    "rnn": ("rnn_hello_loss",),
+    "vanishing": ("vanishing_gradients",),
+    "lstm": ("lstm_loss",),
+}
+PAGES = {"worked-example": ("worked_example_step_through.html",), "lstm": ("lstm_cells.html",)}
+
+
+def tour_files(parts: Iterable[str], picture_format: str) -> list[str]:
+    """Every file name the given parts may write (and the index page), pictures in ``picture_format``."""
+    names = []
+    for part in parts:
+        for name in PICTURES.get(part, ()):
+            names += [f"{name}.dot", f"{name}.{picture_format}"]
+        names += [f"{name}.{picture_format}" for name in CHARTS.get(part, ())]
+        names += list(PAGES.get(part, ()))
+    return [*names, INDEX]
