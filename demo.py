@@ -8,7 +8,8 @@ Pictures go under out/ (--out DIR), with an index.html that links them. This fil
 only: each part is one call into `lecture` (the numbers) and calls into `viz` (the pictures).
 """
 
-import _signal  # built in, unlike `signal` (whose enum import alone is a few milliseconds of Ctrl-C traceback)
+# `_signal` is built in; `signal` imports enum, a few ms in which Ctrl-C would still be a traceback.
+import _signal  # type: ignore[import-not-found]  # (typeshed has no stub for it)
 import os
 import sys
 
