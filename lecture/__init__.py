@@ -4,5 +4,6 @@
 RNN and its BPTT), `vanishing` (gradient reach, RNN against LSTM),
 `lstm_cells` (what a trained LSTM's units track), `training` (the seeded
 training loops), `corpus` (texts to train on), and the tour's
-`output_folder`, `index_page` and `progress` bar. The library never imports this package.
+`output_folder` (written through `safe_files`, names planned in `tour_files`),
+`index_page`, `progress` bar and command-line checks (`cli_args`). The library never imports this package.
 """
