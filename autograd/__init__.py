@@ -14,14 +14,17 @@ from .backward import topological_order
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
 from .grad_mode import is_grad_enabled, no_grad
 from .gradcheck import GradcheckReport, gradcheck
+from .helpers import helper
 from .ops import OPS, Op
-from .value import Value, apply, constant
+from .value import Value, apply, constant, register_op
 
 __all__ = [
     "Value",
     "Op",
     "OPS",
     "apply",
+    "helper",
+    "register_op",
     "constant",
     "dot",
     "gradcheck",

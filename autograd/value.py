@@ -15,13 +15,13 @@ alone (no reference cycles for the cyclic garbage collector to chase).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 from . import ops as _ops
 from .backward import backpropagate
 from .grad_mode import GRAD_MODE
-from .ops import Op
-from .recording import RECORDER, Guard
+from .ops import OPS, Op
 
 
 def _as_real(x: Any, what: str = "Value data") -> float:
@@ -195,6 +195,10 @@ class Value:
         """max(0, self)."""
         return _unary(_ops.RELU, self)
 
+    def apply(self, op: Op, *others: Value | float) -> Value:
+        """``op`` applied to this value (and ``others``): any op of the table, or one you registered."""
+        return apply(op, self, *others)
+
     # --- gradients -------------------------------------------------------
 
     def backward(self, grad: float = 1.0) -> None:
@@ -285,6 +289,25 @@ def _unary(op: Op, a: Value) -> Value:
     return _node(op, op.forward(a.data), a)
 
 
+ComparisonObserver = Callable[[Value, str, "Value | float", bool], None]
+
+
+class _Observers:
+    """Hooks other layers install to watch the eager engine; the core itself imports none of them.
+
+    ``comparison(left, op, right, result)`` is called after every Value
+    comparison (``<``, ``<=``, ``>``, ``>=``): `autograd.replay` installs one
+    while recording, to re-check those branches on every replay.
+    """
+
+    __slots__ = ("comparison",)
+
+    def __init__(self) -> None:
+        self.comparison: ComparisonObserver | None = None
+
+
+OBSERVERS = _Observers()
+
 _COMPARISONS = {
     "<": lambda x, y: x < y,
     "<=": lambda x, y: x <= y,
@@ -297,9 +320,9 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
     """Compare by data; ``==`` is left as identity so Values stay usable in sets and dicts."""
     right = b.data if isinstance(b, Value) else _as_real(b, f"operand of {symbol}")
     result = _COMPARISONS[symbol](a.data, right)
-    guards = RECORDER.guards
-    if guards is not None:
-        guards.append(Guard(a, symbol, b if isinstance(b, Value) else right, result))
+    observer = OBSERVERS.comparison
+    if observer is not None:
+        observer(a, symbol, b if isinstance(b, Value) else right, result)
     return result
 
 
@@ -345,4 +368,46 @@ _CONSTANTS: dict[float, Value] = {}
 _MAX_CONSTANTS = 4096
 
 
-__all__ = ["Value", "apply", "constant"]
+def register_op(op: Op) -> Op:
+    """Add ``op`` to `OPS` (so the op-table tests check it) and, for a one-input op, make it a `Value` method.
+
+    ``Value(x).<op.name>()`` then applies it; a name `Value` already uses for
+    something else is refused. Returns ``op``, so a row can be written as
+    ``SOFTPLUS = register_op(Op(name="softplus", ...))``.
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"register_op needs an Op, got {type(op).__name__}")
+    known = OPS.get(op.name)
+    if known is not None and known is not op:
+        raise ValueError(f"an op named {op.name!r} is already registered")
+    if op.arity == 1:
+        _install_method(op)
+    OPS[op.name] = op
+    return op
+
+
+def _install_method(op: Op) -> None:
+    """``Value.<op.name>``, unless Value defines that name itself (the typed methods of the built-in ops)."""
+    if not op.name.isidentifier():
+        return  # reachable through apply() only
+    existing = getattr(Value, op.name, None)
+    if existing is not None and getattr(existing, "__op__", None) is not op:
+        if op.name in Value.__dict__ and _ops.OPS.get(op.name) is op:
+            return  # a hand-written, documented method for this very op
+        raise ValueError(f"cannot add op {op.name!r} as a Value method: Value.{op.name} already exists")
+
+    def method(self: Value) -> Value:
+        return _unary(op, self)
+
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = f"The {op.name!r} op of the table: {op.forward_code}."
+    method.__op__ = op  # type: ignore[attr-defined]
+    setattr(Value, op.name, method)
+
+
+for _op in list(OPS.values()):
+    if _op.arity == 1:
+        _install_method(_op)
+
+
+__all__ = ["Value", "OBSERVERS", "apply", "constant", "register_op"]
