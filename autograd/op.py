@@ -4,14 +4,16 @@ An op is two pieces of source: a forward expression (its value, from inputs
 ``a``, ``b`` or ``x0 .. xn``) and one local-derivative expression per input
 (which may also use ``out``, the op's value). Both are compiled into Python
 functions whose file is named after the op (``<op tanh>``) and whose source
-is registered with `linecache`: a traceback, ``pdb`` or an IDE shows
-``return tanh(a)`` rather than a line of nothing.
+is registered with `linecache`: a traceback (the `traceback` module,
+pytest, ``pdb``, an IDE; the bare interpreter's own hook from Python 3.13)
+shows ``return tanh(a)`` rather than a line of nothing.
 """
 
 from __future__ import annotations
 
 import linecache
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .helpers import scalar_namespace
 
@@ -124,9 +126,9 @@ def compile_function(
     except SyntaxError as error:
         raise SyntaxError(f"{filename}: cannot compile {expression!r}: {error.msg}") from None
     register_source(filename, source)
-    scope = scalar_namespace() if namespace is None else dict(namespace)
+    scope: dict[str, Any] = scalar_namespace() if namespace is None else dict(namespace)
     exec(code, scope)  # noqa: S102 - the op table's own expressions
-    return scope[function]  # type: ignore[no-any-return]
+    return scope[function]
 
 
 def as_tuple(expressions: Sequence[str]) -> str:

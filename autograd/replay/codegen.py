@@ -23,6 +23,7 @@ from ..op import input_names
 from ..ops import DOT
 from ..value import Value
 
+
 @dataclass
 class TapeSource:
     """Generated source and the constant index tables it refers to by name."""
