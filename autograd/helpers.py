@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, overload
 
 F = TypeVar("F", bound=Callable[..., float])
 
@@ -25,6 +25,14 @@ HELPERS: dict[str, Callable[..., float]] = {}
 
 # Names expressions use for their inputs and output: a helper named like one would be shadowed by it.
 _RESERVED = re.compile(r"(a|b|out|x\d+)")
+
+
+@overload
+def helper(fn: F, *, name: str | None = None) -> F: ...
+
+
+@overload
+def helper(fn: None = None, *, name: str | None = None) -> Callable[[F], F]: ...
 
 
 def helper(fn: F | None = None, *, name: str | None = None) -> F | Callable[[F], F]:

@@ -7,7 +7,9 @@ numbers on either side, and ``exp() log() tanh() sigmoid() relu()``; plus
 stays identity, so Values work as dict keys).
 
 Every op's value and local derivative live in `autograd.ops`; the methods
-here only pick the op. Unlike micrograd, a node holds no closure: it stores
+here only pick the op (`autograd.extend` adds one for every other one-input
+op of the table). `OBSERVERS` is the one hook for layers above the engine:
+replay installs a comparison observer there while it records. Unlike micrograd, a node holds no closure: it stores
 its parents and its op, so a dropped graph is freed by reference counting
 alone (no reference cycles for the cyclic garbage collector to chase).
 """
@@ -21,7 +23,7 @@ from typing import Any
 from . import ops as _ops
 from .backward import backpropagate
 from .grad_mode import GRAD_MODE
-from .ops import OPS, Op
+from .ops import Op
 
 
 def _as_real(x: Any, what: str = "Value data") -> float:
@@ -368,46 +370,4 @@ _CONSTANTS: dict[float, Value] = {}
 _MAX_CONSTANTS = 4096
 
 
-def register_op(op: Op) -> Op:
-    """Add ``op`` to `OPS` (so the op-table tests check it) and, for a one-input op, make it a `Value` method.
-
-    ``Value(x).<op.name>()`` then applies it; a name `Value` already uses for
-    something else is refused. Returns ``op``, so a row can be written as
-    ``SOFTPLUS = register_op(Op(name="softplus", ...))``.
-    """
-    if not isinstance(op, Op):
-        raise TypeError(f"register_op needs an Op, got {type(op).__name__}")
-    known = OPS.get(op.name)
-    if known is not None and known is not op:
-        raise ValueError(f"an op named {op.name!r} is already registered")
-    if op.arity == 1:
-        _install_method(op)
-    OPS[op.name] = op
-    return op
-
-
-def _install_method(op: Op) -> None:
-    """``Value.<op.name>``, unless Value defines that name itself (the typed methods of the built-in ops)."""
-    if not op.name.isidentifier():
-        return  # reachable through apply() only
-    existing = getattr(Value, op.name, None)
-    if existing is not None and getattr(existing, "__op__", None) is not op:
-        if op.name in Value.__dict__ and _ops.OPS.get(op.name) is op:
-            return  # a hand-written, documented method for this very op
-        raise ValueError(f"cannot add op {op.name!r} as a Value method: Value.{op.name} already exists")
-
-    def method(self: Value) -> Value:
-        return _unary(op, self)
-
-    method.__name__ = method.__qualname__ = op.name
-    method.__doc__ = f"The {op.name!r} op of the table: {op.forward_code}."
-    method.__op__ = op  # type: ignore[attr-defined]
-    setattr(Value, op.name, method)
-
-
-for _op in list(OPS.values()):
-    if _op.arity == 1:
-        _install_method(_op)
-
-
-__all__ = ["Value", "OBSERVERS", "apply", "constant", "register_op"]
+__all__ = ["Value", "OBSERVERS", "apply", "constant"]
