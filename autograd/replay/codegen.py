@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..op import input_names
+from ..op import Op, input_names
 from ..ops import DOT
 from ..value import Value
 
@@ -64,6 +64,14 @@ def _split(expression: str, variables: tuple[str, ...]) -> tuple[tuple[str, ...]
         start = end
     texts.append(source[start:].decode())
     return tuple(texts), tuple(holes)
+
+
+def _op(v: Value) -> Op:
+    """An interior node's op (only leaves have none)."""
+    op = v.op
+    if op is None:
+        raise ValueError(f"interior node {v!r} has no op")
+    return op
 
 
 def needs_gradient(order: Sequence[Value], parameters: Sequence[Value]) -> set[Value]:
@@ -133,7 +141,7 @@ def generate(
                 for j, m in enumerate(members):
                     lines.append(f"    {slot[m]} = Y{k}[{j}]")
             continue
-        lines.append(f"    {slot[v]} = {fill(v.op.forward_code_for(len(v.parents)), v, slot)}")
+        lines.append(f"    {slot[v]} = {fill(_op(v).forward_code_for(len(v.parents)), v, slot)}")
 
     for k, (left, op, right, result) in enumerate(guards):
         lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
@@ -160,8 +168,9 @@ def generate(
             continue
         g = grad_name[v]
         n = len(v.parents)
-        partials = v.op.derivative_code_for(n)
-        for i, p in enumerate(v.parents[: n - v.op.constant_args]):
+        node_op = _op(v)
+        partials = node_op.derivative_code_for(n)
+        for i, p in enumerate(v.parents[: n - node_op.constant_args]):
             if p not in needs:
                 continue
             local = fill(partials[i], v, slot)
