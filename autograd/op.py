@@ -11,11 +11,12 @@ shows ``return tanh(a)`` rather than a line of nothing.
 
 from __future__ import annotations
 
+import ast
 import linecache
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .helpers import scalar_namespace
+from .helpers import HELPERS, scalar_namespace
 
 Derivative = Callable[..., Sequence[float]]
 CodeForN = Callable[[int], str]
@@ -94,6 +95,9 @@ class Op:
             self.derivative_code = tuple(derivatives)
             self.arity = len(self.derivative_code)
             names = input_names(self.arity)
+            _check_names(name, forward, names)
+            for expression in self.derivative_code:
+                _check_names(name, expression, ["out", *names])
             self.forward = compile_function(f"<op {name}>", "forward", names, forward)
             self.derivative = compile_function(f"<op {name} derivative>", "derivative", ["out", *names],
                                                as_tuple(self.derivative_code))
@@ -108,6 +112,20 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+def _check_names(op: str, expression: str, variables: Sequence[str]) -> None:
+    """Refuse an expression naming something that is neither one of ``variables`` nor a registered helper."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError as error:
+        raise SyntaxError(f"op {op}: cannot compile {expression!r}: {error.msg}") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in variables and node.id not in HELPERS:
+            raise NameError(
+                f"op {op}: {expression!r} uses {node.id!r}, which is neither an input ({', '.join(variables)})"
+                " nor a helper: register the function with @helper first"
+            )
 
 
 def register_source(filename: str, source: str) -> None:

@@ -83,3 +83,14 @@ def test_the_core_engine_does_not_import_replay() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=AUTOGRAD.parent)
     assert result.stdout.strip() == "False"
+
+
+def test_an_op_row_with_an_unknown_name_or_bad_syntax_is_refused_naming_the_op() -> None:
+    from autograd import Op
+
+    with pytest.raises(NameError, match=r"op half: 'a \* c' uses 'c', which is neither an input \(a\)"):
+        Op(name="half", symbol="½", forward="a * c", derivatives=("0.5",))
+    with pytest.raises(NameError, match="uses 'cosh', .* register the function with @helper"):
+        Op(name="cosh", symbol="cosh", forward="cosh(a)", derivatives=("sinh(a)",))
+    with pytest.raises(SyntaxError, match="op bad: cannot compile 'a \\+'"):
+        Op(name="bad", symbol="?", forward="a +", derivatives=("1.0",))
