@@ -11,9 +11,11 @@ The engine imports nothing else of the project: `nn` and `viz` build on it.
 """
 
 from .backward import topological_order
+from .extend import register_op
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
 from .grad_mode import is_grad_enabled, no_grad
 from .gradcheck import GradcheckReport, gradcheck
+from .helpers import helper
 from .ops import OPS, Op
 from .value import Value, apply, constant
 
@@ -22,6 +24,8 @@ __all__ = [
     "Op",
     "OPS",
     "apply",
+    "helper",
+    "register_op",
     "constant",
     "dot",
     "gradcheck",

@@ -7,7 +7,9 @@ numbers on either side, and ``exp() log() tanh() sigmoid() relu()``; plus
 stays identity, so Values work as dict keys).
 
 Every op's value and local derivative live in `autograd.ops`; the methods
-here only pick the op. Unlike micrograd, a node holds no closure: it stores
+here only pick the op (`autograd.extend` adds one for every other one-input
+op of the table). `OBSERVERS` is the one hook for layers above the engine:
+replay installs a comparison observer there while it records. Unlike micrograd, a node holds no closure: it stores
 its parents and its op, so a dropped graph is freed by reference counting
 alone (no reference cycles for the cyclic garbage collector to chase).
 """
@@ -15,13 +17,13 @@ alone (no reference cycles for the cyclic garbage collector to chase).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 from . import ops as _ops
 from .backward import backpropagate
 from .grad_mode import GRAD_MODE
 from .ops import Op
-from .recording import RECORDER, Guard
 
 
 def _as_real(x: Any, what: str = "Value data") -> float:
@@ -195,6 +197,10 @@ class Value:
         """max(0, self)."""
         return _unary(_ops.RELU, self)
 
+    def apply(self, op: Op, *others: Value | float) -> Value:
+        """``op`` applied to this value (and ``others``): any op of the table, or one you registered."""
+        return apply(op, self, *others)
+
     # --- gradients -------------------------------------------------------
 
     def backward(self, grad: float = 1.0) -> None:
@@ -285,6 +291,25 @@ def _unary(op: Op, a: Value) -> Value:
     return _node(op, op.forward(a.data), a)
 
 
+ComparisonObserver = Callable[[Value, str, "Value | float", bool], None]
+
+
+class _Observers:
+    """Hooks other layers install to watch the eager engine; the core itself imports none of them.
+
+    ``comparison(left, op, right, result)`` is called after every Value
+    comparison (``<``, ``<=``, ``>``, ``>=``): `autograd.replay` installs one
+    while recording, to re-check those branches on every replay.
+    """
+
+    __slots__ = ("comparison",)
+
+    def __init__(self) -> None:
+        self.comparison: ComparisonObserver | None = None
+
+
+OBSERVERS = _Observers()
+
 _COMPARISONS = {
     "<": lambda x, y: x < y,
     "<=": lambda x, y: x <= y,
@@ -297,9 +322,9 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
     """Compare by data; ``==`` is left as identity so Values stay usable in sets and dicts."""
     right = b.data if isinstance(b, Value) else _as_real(b, f"operand of {symbol}")
     result = _COMPARISONS[symbol](a.data, right)
-    guards = RECORDER.guards
-    if guards is not None:
-        guards.append(Guard(a, symbol, b if isinstance(b, Value) else right, result))
+    observer = OBSERVERS.comparison
+    if observer is not None:
+        observer(a, symbol, b if isinstance(b, Value) else right, result)
     return result
 
 
@@ -345,4 +370,4 @@ _CONSTANTS: dict[float, Value] = {}
 _MAX_CONSTANTS = 4096
 
 
-__all__ = ["Value", "apply", "constant"]
+__all__ = ["Value", "OBSERVERS", "apply", "constant"]

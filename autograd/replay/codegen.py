@@ -14,14 +14,14 @@ the product itself. Everything else stays elementwise.
 
 from __future__ import annotations
 
-import re
+import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .ops import DOT, input_names
-from .value import Value
-
-_NAME = re.compile(r"\b(a|b|out|x\d+)\b")
+from ..op import Op, input_names
+from ..ops import DOT
+from ..value import Value
 
 
 @dataclass
@@ -36,7 +36,42 @@ def fill(template: str, v: Value, slot: dict[Value, str]) -> str:
     """An op expression with its input names replaced by the variables holding them."""
     names = dict(zip(input_names(len(v.parents)), (slot[p] for p in v.parents)))
     names["out"] = slot[v]
-    return _NAME.sub(lambda m: names[m.group(1)], template)
+    texts, holes = _split(template, tuple(names))
+    parts = [texts[0]]
+    for name, text in zip(holes, texts[1:]):
+        parts.append(names[name])
+        parts.append(text)
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _split(expression: str, variables: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The expression cut around each use of one of ``variables``: the text between them, and their names.
+
+    Found by parsing, so only real variable uses count: not an attribute,
+    keyword or string that happens to be spelled ``a`` or ``out``.
+    """
+    source = expression.encode()  # ast column offsets count UTF-8 bytes
+    uses = sorted(
+        (node.col_offset, node.end_col_offset or node.col_offset, node.id)
+        for node in ast.walk(ast.parse(expression, mode="eval"))
+        if isinstance(node, ast.Name) and node.id in variables
+    )
+    texts, holes, start = [], [], 0
+    for begin, end, name in uses:
+        texts.append(source[start:begin].decode())
+        holes.append(name)
+        start = end
+    texts.append(source[start:].decode())
+    return tuple(texts), tuple(holes)
+
+
+def _op(v: Value) -> Op:
+    """An interior node's op (only leaves have none)."""
+    op = v.op
+    if op is None:
+        raise ValueError(f"interior node {v!r} has no op")
+    return op
 
 
 def needs_gradient(order: Sequence[Value], parameters: Sequence[Value]) -> set[Value]:
@@ -106,7 +141,7 @@ def generate(
                 for j, m in enumerate(members):
                     lines.append(f"    {slot[m]} = Y{k}[{j}]")
             continue
-        lines.append(f"    {slot[v]} = {fill(v.op.forward_code_for(len(v.parents)), v, slot)}")
+        lines.append(f"    {slot[v]} = {fill(_op(v).forward_code_for(len(v.parents)), v, slot)}")
 
     for k, (left, op, right, result) in enumerate(guards):
         lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
@@ -133,8 +168,9 @@ def generate(
             continue
         g = grad_name[v]
         n = len(v.parents)
-        partials = v.op.derivative_code_for(n)
-        for i, p in enumerate(v.parents[: n - v.op.constant_args]):
+        node_op = _op(v)
+        partials = node_op.derivative_code_for(n)
+        for i, p in enumerate(v.parents[: n - node_op.constant_args]):
             if p not in needs:
                 continue
             local = fill(partials[i], v, slot)

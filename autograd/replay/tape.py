@@ -26,28 +26,23 @@ Limits, checked where they can be:
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import math
 import operator
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .backward import topological_order
-from .ops import SCALAR_NAMESPACE
-from .recording import RECORDER, Guard
-from .tape_codegen import TapeSource, generate
-from .value import Value
+from ..backward import topological_order
+from ..helpers import scalar_namespace
+from ..op import register_source
+from ..value import Value
+from .codegen import TapeSource, generate
+from .errors import BranchChanged, ReplayError, StructureChanged
+from .recording import Guard, recording_guards
 
-
-class ReplayError(ValueError):
-    """A recorded graph cannot be replayed as asked."""
-
-
-class StructureChanged(ReplayError):
-    """The model's parameters are no longer the ones the tape recorded."""
-
-
-class BranchChanged(ReplayError):
-    """New inputs make a recorded comparison come out the other way: the graph would differ."""
+_tape_count = itertools.count(1)
 
 
 def record(
@@ -66,14 +61,8 @@ def record(
     """
     labels = list(input_names_) if input_names_ is not None else [f"input{i}" for i in range(len(example))]
     inputs = [Value(x, label=label) for x, label in zip(example, labels)]
-    if RECORDER.guards is not None:
-        raise ReplayError("record() cannot be nested")
-    RECORDER.guards = []
-    try:
+    with recording_guards() as guards:
         root = fn(*inputs)
-        guards = RECORDER.guards
-    finally:
-        RECORDER.guards = None
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
     return Tape(root, inputs, parameters, constants=constants, guards=guards)
@@ -114,7 +103,7 @@ class Tape:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
         self._guards = self._check_guards(guards)
         self.source = self._generate(matmul_groups=False).text
-        self._run = self._compile(self.source, SCALAR_NAMESPACE)
+        self._run = self._compile(self.source, scalar_namespace())
         self._run_numpy: dict[str, Callable] = {}
 
     # --- building --------------------------------------------------------
@@ -166,7 +155,11 @@ class Tape:
     def _compile(self, source: str, namespace: dict[str, object]) -> Callable:
         scope = dict(namespace)
         scope["branch_changed"] = self._branch_changed
-        exec(compile(source, "<valuegrad tape>", "exec"), scope)  # noqa: S102 - our own generated code
+        # A file name of its own, with the source registered, so that a traceback shows the failing line.
+        filename = f"<valuegrad tape {next(_tape_count)}>"
+        register_source(filename, source)
+        weakref.finalize(self, linecache.cache.pop, filename, None)
+        exec(compile(source, filename, "exec"), scope)  # noqa: S102 - our own generated code
         return scope["run"]  # type: ignore[return-value]
 
     def _branch_changed(self, k: int) -> None:
@@ -239,7 +232,7 @@ class Tape:
         per sample (``reduce="none"``, arrays). ``.grad`` is not touched.
         Needs numpy (``pip install "valuegrad[batch]"``).
         """
-        from . import batch_numpy
+        from . import batch_numpy  # numpy is an optional extra
 
         if reduce not in ("sum", "none"):
             raise ValueError(f"reduce must be 'sum' or 'none', got {reduce!r}")

@@ -2,15 +2,20 @@
 
 The replayer pastes the op table's expressions into generated code; run with
 this namespace, every name (``exp``, ``log``, ``div`` ...) works elementwise
-on arrays of samples. Domain checks stay: a bad value in any sample raises,
-naming the op and that value. Imported only by `Tape.run_batch`; numpy is an
-optional extra.
+on arrays of samples. The names come from the one helper list,
+`autograd.helpers.HELPERS`: each gets the numpy version written here, or
+else its scalar helper applied sample by sample (a helper you registered for
+your own op works in batch mode unchanged, only slower). Domain checks stay:
+a bad value in any sample raises, naming the op and that value. Imported
+only by `Tape.run_batch`; numpy is an optional extra.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+from ..helpers import HELPERS
 
 try:
     import numpy as np
@@ -18,12 +23,23 @@ except ImportError:  # pragma: no cover - exercised only without numpy
     raise ImportError('batch replay needs numpy: pip install "valuegrad[batch]"') from None
 
 Array = Any  # numpy.ndarray or float
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The numpy version of each helper that has one, by the helper's name.
+_VERSIONS: dict[str, Callable[..., Array]] = {}
+
+
+def numpy_version(fn: F, name: str | None = None) -> F:
+    """Register ``fn`` as the array version of the helper called ``name`` (default: its own name)."""
+    _VERSIONS[name or fn.__name__] = fn
+    return fn
 
 
 def _first_bad(a: Array, bad: Array) -> float:
     return float(np.asarray(a)[np.asarray(bad)].flat[0]) if np.ndim(bad) else float(a)
 
 
+@numpy_version
 def div(a: Array, b: Array) -> Array:
     """Elementwise a / b, refusing any zero divisor."""
     zero = np.equal(b, 0.0)
@@ -32,6 +48,7 @@ def div(a: Array, b: Array) -> Array:
     return np.divide(a, b)
 
 
+@numpy_version
 def pow_const(a: Array, n: float) -> Array:
     """a ** n with a constant exponent, real results only."""
     if n < 0 and np.any(np.equal(a, 0.0)):
@@ -42,6 +59,7 @@ def pow_const(a: Array, n: float) -> Array:
     return _finite("pow", np.power(a, n))
 
 
+@numpy_version
 def pow_const_grad(a: Array, n: float) -> Array:
     """n a^(n-1); refused where infinite."""
     if n == 0.0:
@@ -51,6 +69,7 @@ def pow_const_grad(a: Array, n: float) -> Array:
     return n * np.power(a, n - 1.0)
 
 
+@numpy_version
 def pow_value(a: Array, b: Array) -> Array:
     """a ** b with a positive base."""
     if np.any(np.less_equal(a, 0.0)):
@@ -59,6 +78,7 @@ def pow_value(a: Array, b: Array) -> Array:
     return _finite("pow", np.power(a, b))
 
 
+@numpy_version
 def exp(a: Array) -> Array:
     """Elementwise e ** a, refusing overflow."""
     too_big = np.greater(a, 709.782712893384)
@@ -67,6 +87,7 @@ def exp(a: Array) -> Array:
     return np.exp(a)
 
 
+@numpy_version
 def log(a: Array) -> Array:
     """Elementwise natural log of positive numbers."""
     bad = np.less_equal(a, 0.0)
@@ -75,6 +96,7 @@ def log(a: Array) -> Array:
     return np.log(a)
 
 
+@numpy_version
 def sqrt(a: Array) -> Array:
     """Elementwise square root of non-negative numbers."""
     bad = np.less(a, 0.0)
@@ -83,6 +105,7 @@ def sqrt(a: Array) -> Array:
     return np.sqrt(a)
 
 
+@numpy_version
 def sqrt_grad(out: Array) -> Array:
     """1 / (2 sqrt(a)), refused at 0."""
     if np.any(np.equal(out, 0.0)):
@@ -90,17 +113,20 @@ def sqrt_grad(out: Array) -> Array:
     return 0.5 / out
 
 
+@numpy_version
 def sigmoid(a: Array) -> Array:
     """The scalar helper's two branches, elementwise: exp(-|a|) never overflows."""
     e = np.exp(-np.abs(a))
     return np.where(np.greater_equal(a, 0.0), 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+@numpy_version
 def relu(a: Array) -> Array:
     """max(0, a) elementwise."""
     return np.maximum(a, 0.0)
 
 
+@numpy_version
 def step(a: Array) -> Array:
     """1 where a > 0, else 0."""
     return np.where(np.greater(a, 0.0), 1.0, 0.0)
@@ -124,16 +150,19 @@ def stack_rows(values: Sequence[Array], like: Array | None = None) -> Array:
     return rows
 
 
-NAMESPACE: dict[str, object] = {
-    "div": div, "pow_const": pow_const, "pow_const_grad": pow_const_grad, "pow_value": pow_value,
-    "exp": exp, "log": log, "sqrt": sqrt, "sqrt_grad": sqrt_grad, "tanh": np.tanh,
-    "sigmoid": sigmoid, "relu": relu, "step": step, "sign": np.sign, "abs": np.abs,
-}
+numpy_version(np.tanh, "tanh")
+numpy_version(np.sign, "sign")
+numpy_version(np.abs, "abs")
+
+
+def helpers_namespace() -> dict[str, object]:
+    """Every registered helper by name: its numpy version, or the scalar one applied elementwise."""
+    return {name: _VERSIONS.get(name) or np.vectorize(fn, otypes=[np.float64]) for name, fn in HELPERS.items()}
 
 
 def namespace(tables: dict[str, list[list[int]]]) -> dict[str, object]:
     """The helpers plus the generated code's index tables (as integer arrays) and matrix tools."""
-    scope = dict(NAMESPACE)
+    scope = helpers_namespace()
     scope.update({"asarray": np.asarray, "zeros": np.zeros, "stack_rows": stack_rows, "add_at": np.add.at})
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
     return scope

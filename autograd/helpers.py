@@ -1,0 +1,164 @@
+"""The helper functions op expressions call (``exp``, ``log``, ``div`` ...): one list, every backend.
+
+Expressions in the op table name helpers rather than `math` directly, so that
+batch replay can run the same text on numpy arrays. `HELPERS` is the one
+list: the scalar engine evaluates expressions among exactly these functions,
+and batch replay derives its numpy namespace from the same names (a numpy
+version where one is written, else the scalar helper applied elementwise).
+
+The helpers raise the way Python's `math` does, naming the op and its
+operands, instead of returning a complex number, an infinity or a NaN.
+Register a new one with the `helper` decorator.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import TypeVar, overload
+
+F = TypeVar("F", bound=Callable[..., float])
+
+#: Every helper by the name expressions call it by: the single list each backend's namespace is derived from.
+HELPERS: dict[str, Callable[..., float]] = {}
+
+# Names expressions use for their inputs and output: a helper named like one would be shadowed by it.
+_RESERVED = re.compile(r"(a|b|out|x\d+)")
+
+
+@overload
+def helper(fn: F, *, name: str | None = None) -> F: ...
+
+
+@overload
+def helper(fn: None = None, *, name: str | None = None) -> Callable[[F], F]: ...
+
+
+def helper(fn: F | None = None, *, name: str | None = None) -> F | Callable[[F], F]:
+    """Register ``fn`` as a helper op expressions may call (usable as ``@helper`` or ``helper(fn, name=...)``)."""
+
+    def register(f: F) -> F:
+        key = name or f.__name__
+        if not key.isidentifier() or _RESERVED.fullmatch(key):
+            raise ValueError(f"helper name {key!r} must be an identifier other than a, b, out and x0, x1, ...")
+        if key in HELPERS and HELPERS[key] is not f:
+            raise ValueError(f"a helper named {key!r} is already registered")
+        HELPERS[key] = f
+        return f
+
+    return register(fn) if fn is not None else register
+
+
+def scalar_namespace() -> dict[str, object]:
+    """The globals op expressions are evaluated among on floats: exactly the registered helpers."""
+    return dict(HELPERS)
+
+
+@helper
+def div(a: float, b: float) -> float:
+    """a / b, refusing division by zero with the operands named."""
+    if b == 0.0:
+        raise ZeroDivisionError(f"div: division by zero in {a!r} / {b!r}")
+    return a / b
+
+
+@helper
+def pow_const(a: float, n: float) -> float:
+    """a ** n for a constant exponent: real results only."""
+    if a == 0.0 and n < 0:
+        raise ZeroDivisionError(f"pow: zero to a negative power in {a!r} ** {n!r}")
+    if a < 0.0 and not float(n).is_integer():
+        # Python would silently return a complex number here.
+        raise ValueError(f"pow: math domain error in {a!r} ** {n!r}: a negative base needs an integer exponent")
+    try:
+        return float(a**n)
+    except OverflowError:
+        raise OverflowError(f"pow: result too large in {a!r} ** {n!r}") from None
+
+
+@helper
+def pow_const_grad(a: float, n: float) -> float:
+    """d(a ** n)/da = n a^(n-1); infinite at a = 0 for n < 1, which is refused."""
+    if n == 0.0:
+        return 0.0
+    if a == 0.0 and n < 1.0:
+        raise ZeroDivisionError(f"pow: derivative of {a!r} ** {n!r} is infinite at zero")
+    return n * a ** (n - 1.0)
+
+
+@helper
+def pow_value(a: float, b: float) -> float:
+    """a ** b where both may be variables: the base must be positive."""
+    if a <= 0.0:
+        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: Value ** Value needs a positive base")
+    try:
+        return a**b
+    except OverflowError:
+        raise OverflowError(f"pow: result too large in {a!r} ** {b!r}") from None
+
+
+@helper
+def exp(a: float) -> float:
+    """e ** a, refusing overflow (past about 709.78)."""
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(f"exp: result too large in exp({a!r})") from None
+
+
+@helper
+def log(a: float) -> float:
+    """Natural log of a positive number."""
+    if a <= 0.0:
+        raise ValueError(f"log: math domain error in log({a!r}): needs a positive argument")
+    return math.log(a)
+
+
+@helper
+def sqrt(a: float) -> float:
+    """Square root of a non-negative number."""
+    if a < 0.0:
+        raise ValueError(f"sqrt: math domain error in sqrt({a!r}): needs a non-negative argument")
+    return math.sqrt(a)
+
+
+@helper
+def sqrt_grad(out: float) -> float:
+    """d sqrt(a)/da = 1 / (2 sqrt(a)); infinite at 0, which is refused."""
+    if out == 0.0:
+        raise ZeroDivisionError("sqrt: derivative of sqrt(0.0) is infinite")
+    return 0.5 / out
+
+
+@helper
+def sigmoid(a: float) -> float:
+    """1 / (1 + e^-a) in two branches so that exp never overflows (saturates at +-1000)."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+@helper
+def relu(a: float) -> float:
+    """max(0, a)."""
+    return a if a > 0.0 else 0.0
+
+
+@helper
+def step(a: float) -> float:
+    """1 for a > 0, else 0: ReLU's derivative."""
+    return 1.0 if a > 0.0 else 0.0
+
+
+@helper
+def sign(a: float) -> float:
+    """-1, 0 or 1; the subgradient of |a| at 0 is 0, as in PyTorch."""
+    return 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0
+
+
+helper(math.tanh, name="tanh")
+helper(abs, name="abs")
+
+__all__ = ["HELPERS", "helper", "scalar_namespace"]

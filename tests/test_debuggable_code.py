@@ -1,0 +1,96 @@
+"""Generated code can be read where it fails: tracebacks through an op or a tape show the expression."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+import pytest
+
+from autograd import Value, helper
+from autograd.helpers import HELPERS
+from autograd.replay import record
+from autograd.replay.codegen import fill
+
+AUTOGRAD = Path(__file__).resolve().parent.parent / "autograd"
+
+
+def _traceback_text(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error))
+
+
+def test_traceback_through_an_op_forward_shows_its_expression() -> None:
+    with pytest.raises(ValueError) as caught:
+        Value(-1.0).log()
+    text = _traceback_text(caught.value)
+    assert 'File "<op log>", line 2, in forward' in text
+    assert "    return log(a)\n" in text
+
+
+def test_traceback_through_an_op_derivative_shows_its_expression() -> None:
+    y = Value(0.0).sqrt()
+    with pytest.raises(ZeroDivisionError) as caught:
+        y.backward()
+    text = _traceback_text(caught.value)
+    assert 'File "<op sqrt derivative>"' in text
+    assert "return (sqrt_grad(out),)" in text
+
+
+def test_traceback_through_a_tape_shows_the_generated_line() -> None:
+    w = Value(2.0, label="w")
+    tape = record(lambda x: (x * w).log(), example=[1.0], parameters=[w])
+    with pytest.raises(ValueError, match="log: math domain error") as caught:
+        tape.run([-1.0])
+    text = _traceback_text(caught.value)
+    assert '<valuegrad tape ' in text
+    assert "= log(v" in text  # the generated line itself, e.g. "v3 = log(v2)"
+
+
+def test_renaming_touches_variables_only_not_attributes_keywords_or_strings() -> None:
+    x, y = Value(1.0), Value(2.0)
+    v = x * y
+    slot = {x: "i0", y: "p0", v: "v2"}
+    assert fill("pow_value(a, b) * out", v, slot) == "pow_value(i0, p0) * v2"
+    assert fill("a.real + f(out=b) + 'a b out' + ab", v, slot) == "i0.real + f(out=p0) + 'a b out' + ab"
+
+
+def test_a_helper_cannot_take_an_input_name() -> None:
+    for name in ("a", "b", "out", "x3"):
+        with pytest.raises(ValueError, match="identifier other than a, b, out"):
+            helper(lambda t: t, name=name)
+        assert name not in HELPERS
+
+
+def test_every_builtin_helper_has_a_numpy_version() -> None:
+    pytest.importorskip("numpy")
+    from autograd.replay import batch_numpy
+
+    assert set(HELPERS) <= set(batch_numpy._VERSIONS)
+
+
+def test_the_core_engine_does_not_import_replay() -> None:
+    for path in AUTOGRAD.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert "replay" not in (node.module or ""), f"{path.name} imports {node.module}"
+                assert all("replay" not in alias.name for alias in node.names), path.name
+            elif isinstance(node, ast.Import):
+                assert all("replay" not in alias.name for alias in node.names), path.name
+    code = "import autograd, sys; autograd.Value(1.0).tanh().backward(); print('autograd.replay' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=AUTOGRAD.parent)
+    assert result.stdout.strip() == "False"
+
+
+def test_an_op_row_with_an_unknown_name_or_bad_syntax_is_refused_naming_the_op() -> None:
+    from autograd import Op
+
+    with pytest.raises(NameError, match=r"op half: 'a \* c' uses 'c', which is neither an input \(a\)"):
+        Op(name="half", symbol="½", forward="a * c", derivatives=("0.5",))
+    with pytest.raises(NameError, match="uses 'cosh', .* register the function with @helper"):
+        Op(name="cosh", symbol="cosh", forward="cosh(a)", derivatives=("sinh(a)",))
+    with pytest.raises(SyntaxError, match="op bad: cannot compile 'a \\+'"):
+        Op(name="bad", symbol="?", forward="a +", derivatives=("1.0",))
