@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"hidden size of the trained RNN/LSTM, at most {checks.MAX_HIDDEN} (defaults 8 / 24)")
     parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM part")
     parser.add_argument("--format", choices=FORMATS, default="svg",
-                        help="picture format (png/pdf need system Graphviz; default svg)")
+                        help="picture format (pdf needs system Graphviz; default svg)")
     parser.add_argument("--quiet", action="store_true", help="print only where the pictures are")
     parser.add_argument("--eager", action="store_true",
                         help="rebuild every training graph instead of replaying a recorded one (slower, same numbers)")
@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_tour(args: argparse.Namespace) -> int:
     """Check every argument, file and output name, then run the parts and write the index page."""
     parts = PARTS if args.part == "all" else (args.part,)
-    if args.format != "svg" and system_dot() is None:
-        raise UsageError(f"--format {args.format} needs Graphviz: {INSTALL_GRAPHVIZ}; or use --format svg")
+    if args.format == "pdf" and system_dot() is None:
+        raise UsageError(f"--format pdf needs Graphviz: {INSTALL_GRAPHVIZ}; or use --format svg or png")
     text = checks.text_argument(args.text)  # read and checked before any work is done
     for part, vocabulary in (("rnn", HELLO_VOCAB), ("lstm", text or default_text())):
         if part in parts:

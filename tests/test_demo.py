@@ -86,10 +86,20 @@ def test_unwritable_output_folder(capsys, tmp_path) -> None:
     assert code == 2 and "cannot write to output folder" in err
 
 
-def test_png_without_graphviz_is_one_clear_sentence(capsys, tmp_path, monkeypatch) -> None:
+def test_pdf_without_graphviz_is_one_clear_sentence(capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(demo, "system_dot", lambda: None)
-    code, _, err = run(capsys, "worked-example", "--format", "png", "--out", str(tmp_path))
-    assert code == 2 and "--format png needs Graphviz: install Graphviz's `dot` program" in err
+    code, _, err = run(capsys, "worked-example", "--format", "pdf", "--out", str(tmp_path))
+    assert code == 2 and "--format pdf needs Graphviz: install Graphviz's `dot` program" in err
+
+
+@needs_svg
+def test_png_without_graphviz_is_drawn_from_pip_packages(capsys, tmp_path, monkeypatch) -> None:
+    pytest.importorskip("resvg_py", reason="PNG without Graphviz needs resvg-py")
+    monkeypatch.setattr(demo, "system_dot", lambda: None)
+    monkeypatch.setattr(render_module, "system_dot", lambda: None)
+    code, _, _ = run(capsys, "worked-example", "--format", "png", "--out", str(tmp_path))
+    assert code == 0
+    assert (tmp_path / "worked_example_row1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_help_runs_as_a_script() -> None:

@@ -153,8 +153,8 @@ def test_pip_only_svg_path(monkeypatch, tmp_path) -> None:
     svg = out.read_text()
     assert svg.lstrip().startswith("<?xml") and "0.5932" in svg
     assert (tmp_path / "row1.dot").exists()
-    with pytest.raises(RenderError, match="PNG output needs Graphviz: install") as err:
-        render_to_file(draw_graph(g.E).source, tmp_path / "row1", "png")
+    with pytest.raises(RenderError, match="PDF output needs Graphviz: install") as err:
+        render_to_file(draw_graph(g.E).source, tmp_path / "row1", "pdf")
     assert "row1.dot" in str(err.value)
 
 

