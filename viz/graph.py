@@ -22,6 +22,7 @@ import graphviz
 
 from autograd import Value, topological_order
 
+from .names import GraphNames
 from .picture import ValueGraph
 
 ROLE_STYLE = {
@@ -33,6 +34,7 @@ ROLE_STYLE = {
     "intermediate": {"fillcolor": "#ffffff"},
 }
 NOT_COMPUTED = "not computed"
+GATE_FILL = "#fff3bf"
 
 
 class GraphTooLarge(ValueError):
@@ -129,6 +131,8 @@ def draw_graph(
     title: str = "",
     show_parameters: bool = True,
     show_constants: bool = True,
+    names: GraphNames | Mapping[Value, str] | None = None,
+    legend: Mapping[str, str] | None = None,
 ) -> ValueGraph:
     """Build the picture of everything ``root`` was computed from.
 
@@ -154,6 +158,14 @@ def draw_graph(
         show_parameters, show_constants: False leaves those nodes (and their
             edges) out, which untangles an unrolled RNN whose shared weights
             feed every time step.
+        names: names to draw instead of the nodes' labels (a mapping, or
+            `viz.names.GraphNames`, which also names plain numbers where they
+            are used: the inputs and the bias's 1 of an MLP). Uses of a number
+            that share a name are drawn as one box. `lecture.slide_names`
+            makes the slides' names for an MLP, an RNN and an LSTM.
+        legend: role -> what it means in this picture (keys among root,
+            parameter, input, leaf, constant, intermediate, and "gate"),
+            drawn as a key in the same colours as the nodes.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
@@ -171,6 +183,7 @@ def draw_graph(
         show_gradients = gradients is not None or root.grad != 0.0
     style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)
     params, ins = set(parameters), set(inputs)
+    named = GraphNames.of(names)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
     marked = set(highlight)
     grad_of = _gradient_lookup(gradients, show_gradients)
@@ -194,6 +207,9 @@ def draw_graph(
     collapsed_groups = _top_groups(groups) if collapsed else {}
     group_ids = {name: f"g{i}" for i, name in enumerate(sorted(set(collapsed_groups.values())))}
 
+    use_ids: dict[str, str] = {}
+    use_groups = {name: groups.get(v, "") for (v, _), name in named.uses.items()}
+
     def place(group: str, name: str, attrs: dict[str, str]) -> None:
         statements.setdefault(group, []).append((name, attrs))
 
@@ -204,15 +220,21 @@ def draw_graph(
         if collapsed and v in collapsed_groups:
             continue
         grad = grad_of(v)
-        attrs = _value_node(v, role_of(v, root, params, ins), grad, scale, style, v in marked)
+        attrs = _value_node(v, role_of(v, root, params, ins), grad, scale, style, v in marked, named.name(v))
         group = groups.get(v, "")
         place(group, vid, attrs)
         if not v.is_leaf:
             place(group, f"{vid}op", {"label": dot_text(gate_symbol(v)), "shape": "circle", "width": "0.3",
-                                      "fixedsize": "false", "style": "filled", "fillcolor": "#fff3bf",
+                                      "fixedsize": "false", "style": "filled", "fillcolor": GATE_FILL,
                                       "margin": "0.02"})
             for i, p in enumerate(drawn_inputs(v)):
-                if not drawn_once(p, root) and id(p) not in hidden:
+                if (v, i) in named.uses:
+                    use_name = named.uses[(v, i)]
+                    if use_name not in use_ids:
+                        use_ids[use_name] = f"n{len(use_ids)}"
+                        place(use_groups.get(use_name, group), use_ids[use_name],
+                              _named_number(p, use_name, style))
+                elif not drawn_once(p, root) and id(p) not in hidden:
                     place(group, f"{vid}c{i}", _value_node(p, "constant", None, scale, style, False))
 
     for group_name in sorted(set(collapsed_groups.values())):
@@ -222,6 +244,8 @@ def draw_graph(
             "style": "filled", "fillcolor": "#e5dbff"})
 
     _emit_clusters(g, statements)
+    if legend:
+        _emit_legend(g, legend)
 
     def endpoint(v: Value) -> str:
         if collapsed and v in collapsed_groups:
@@ -235,13 +259,18 @@ def draw_graph(
         target_gate = f"{endpoint(v)}op" if not (collapsed and v in collapsed_groups) else None
         partials = local_derivatives(v) if style.edge_derivatives else ()
         for i, p in enumerate(drawn_inputs(v)):
-            if id(p) in hidden:
+            if id(p) in hidden and (v, i) not in named.uses:
                 continue
             if target_gate is None:  # inside a collapsed box, constants included
                 if drawn_once(p, root) and collapsed_groups.get(p) != collapsed_groups.get(v):
                     edges.append((endpoint(p), endpoint(v), {}))
                 continue
-            source = endpoint(p) if drawn_once(p, root) else f"{ids[v]}c{i}"
+            if (v, i) in named.uses:
+                source = use_ids[named.uses[(v, i)]]
+            elif id(p) in hidden:
+                continue
+            else:
+                source = endpoint(p) if drawn_once(p, root) else f"{ids[v]}c{i}"
             attrs = {"label": _fmt(partials[i], decimals)} if partials else {}
             edges.append((source, target_gate, attrs))
         if target_gate is not None:
@@ -296,11 +325,13 @@ def _gradient_lookup(gradients: Mapping[Value, float | None] | None, show: bool)
     return lambda v: v.grad
 
 
-def _value_node(v: Value, role: str, grad: float | None, scale: float, style: _Style, marked: bool) -> dict[str, str]:
+def _value_node(v: Value, role: str, grad: float | None, scale: float, style: _Style, marked: bool,
+                name: str | None = None) -> dict[str, str]:
     if role == "constant":
         return {"label": dot_text(f"{v.data:g}"), "shape": "plaintext", "fontcolor": "#495057"}
     grad_text = NOT_COMPUTED if grad is None else _fmt(grad, style.decimals)
-    lines = [v.label] if v.label else []
+    name = v.label if name is None else name
+    lines = [name] if name else []
     lines += [f"data {_fmt(v.data, style.decimals)}", f"grad {grad_text}"]
     attrs = {"label": dot_text("\n".join(lines)), "shape": "box", "style": "rounded,filled"}
     attrs.update(ROLE_STYLE[role])
@@ -312,6 +343,40 @@ def _value_node(v: Value, role: str, grad: float | None, scale: float, style: _S
         attrs["color"] = "#e03131"
         attrs["penwidth"] = "3"
     return attrs
+
+
+def _named_number(v: Value, name: str, style: _Style) -> dict[str, str]:
+    """A plain number drawn under the name it has where it is used (an input a0[1], a bias input a0[0])."""
+    attrs = {"label": dot_text(f"{name}\ndata {_fmt(v.data, style.decimals)}"), "shape": "box",
+             "style": "rounded,filled"}
+    attrs.update(ROLE_STYLE["input"])
+    return attrs
+
+
+#: What each colour means, for a legend (draw_graph(legend=...) picks the entries and their wording).
+LEGEND_ROLES = ("root", "parameter", "input", "leaf", "constant", "intermediate", "gate")
+
+
+def _emit_legend(g: graphviz.Digraph, legend: Mapping[str, str]) -> None:
+    """A boxed key: one swatch per role in ``legend``, in the nodes' own colours, with its meaning."""
+    unknown = sorted(set(legend) - set(LEGEND_ROLES))
+    if unknown:
+        raise ValueError(f"unknown legend entry {unknown[0]!r}: choose among {', '.join(LEGEND_ROLES)}")
+    with g.subgraph(name="cluster_legend") as key:
+        key.attr(label="legend", style="rounded", color="#868e96", fontsize="10")
+        previous = None
+        for k, role in enumerate(r for r in LEGEND_ROLES if r in legend):
+            if role == "gate":
+                attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": GATE_FILL}
+            else:
+                attrs = {"shape": "box", "style": "rounded,filled"}
+                attrs.update(ROLE_STYLE[role])
+                if role == "constant":
+                    attrs.pop("fontcolor", None)
+            key.node(f"legend{k}", label=dot_text(legend[role]), **attrs)
+            if previous is not None:  # an invisible chain keeps the key in one column, in this order
+                key.edge(previous, f"legend{k}", style="invis")
+            previous = f"legend{k}"
 
 
 def _top_groups(groups: Mapping[Value, str]) -> dict[Value, str]:

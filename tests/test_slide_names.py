@@ -1,0 +1,112 @@
+"""The slides' names on a user's own graphs: MLP (3-4-2), RNN and LSTM steps, the batch with row indices."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import needs_svg
+
+from autograd import Value
+from lecture.slide_names import draw_named, lstm_names, mlp_names
+from lecture.slides_mlp import SLIDES_W1, SLIDES_W2, SLIDES_X
+from nn import MLP, LSTMCell, half_sum_squared_error
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def node_names(source: str) -> list[str]:
+    """The first line of every boxed node's label in DOT source."""
+    return re.findall(r'label="([^"\\]*)\\n', source)
+
+
+def slides_3_4_2() -> tuple[MLP, Value]:
+    model = MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid")
+    model.layers[0].set_weight_table(SLIDES_W1)
+    model.layers[1].set_weight_table(SLIDES_W2)
+    E = half_sum_squared_error(model(SLIDES_X[0]), [0.1, 0.05])
+    E.backward()
+    return model, E
+
+
+def test_a_users_mlp_graph_gets_every_slide_name_once() -> None:
+    model, E = slides_3_4_2()
+    names = node_names(draw_named(model, E).source)
+    for name in ("a0[0]", "a0[1]", "a0[2]", "a0[3]", "s1[1]", "s1[2]", "a1[0]", "a1[1]", "a1[2]",
+                 "s2[1]", "s2[2]", "a2[1]", "a2[2]", "E"):
+        assert names.count(name) == 1, name
+
+
+def test_mlp_names_carry_the_slides_numbers() -> None:
+    model, E = slides_3_4_2()
+    by_name = {name: v for v, name in mlp_names(model, E).nodes.items()}
+    # The slides: s1[1] = 4.3, a1[1] = .9866, s2[1] = 2.0862, a2[2] = .8004, E = .5932.
+    assert by_name["s1[1]"].data == pytest.approx(4.3)
+    assert round(by_name["a1[1]"].data, 4) == 0.9866
+    assert round(by_name["s2[1]"].data, 4) == 2.0862
+    assert round(by_name["a2[2]"].data, 4) == 0.8004
+    assert round(by_name["E"].data, 4) == 0.5932
+    uses = mlp_names(model, E).uses
+    # Inputs are plain numbers: named where used; the bias's 1 is a0[0] in layer 1, a1[0] in layer 2.
+    assert sorted(set(uses.values())) == ["a0[0]", "a0[1]", "a0[2]", "a0[3]", "a1[0]"]
+    assert {s.parents[pos].data for (s, pos), name in uses.items() if name == "a0[3]"} == {5.0}
+
+
+def test_a_batch_gets_row_indices_in_row_order() -> None:
+    model = MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid")
+    model.layers[0].set_weight_table(SLIDES_W1)
+    model.layers[1].set_weight_table(SLIDES_W2)
+    total = sum((half_sum_squared_error(model(x), [0.1, 0.05]) for x in SLIDES_X[:4]), Value(0.0))
+    by_name = {name: v for v, name in mlp_names(model, total).nodes.items()}
+    for r in range(1, 5):
+        x = SLIDES_X[r - 1]
+        s11 = 0.5 + 0.1 * x[0] + 0.3 * x[1] + 0.5 * x[2]  # w1's column 1, bias first
+        assert by_name[f"s1[1] (r={r})"].data == pytest.approx(s11)
+    assert "s1[1]" not in by_name
+
+
+def test_a_users_lstm_step_gets_gates_and_cell_named() -> None:
+    cell = LSTMCell(2, 2, seed=1)
+    h0 = [Value(0.1, label="h_0[0]"), Value(-0.2, label="h_0[1]")]
+    c0 = [Value(0.3, label="c_0[0]"), Value(0.4, label="c_0[1]")]
+    h, c = cell([0.5, -1.0], (h0, c0))
+    loss = h[0] + h[1]
+    names = lstm_names(cell, loss).nodes
+    by_name = {name: v for v, name in names.items()}
+    for gate in "ifgo":
+        assert f"{gate}_1[0]" in by_name and f"{gate}_1[1]" in by_name
+    assert by_name["c_1[0]"] is c[0] and by_name["h_1[1]"] is h[1]
+    # Independently: c = f * c0 + i * g, h = o * tanh(c).
+    i, f, g, o = (by_name[f"{gate}_1[0]"].data for gate in "ifgo")
+    assert c[0].data == pytest.approx(f * 0.3 + i * g)
+    assert h[0].data == pytest.approx(o * math.tanh(c[0].data))
+    source = draw_named(cell, loss).source
+    for name in ("i_1[0]", "f_1[0]", "g_1[0]", "o_1[0]", "c_1[0]", "h_1[0]", "tanh(c_1[0])"):
+        assert node_names(source).count(name) == 1, name
+
+
+def test_the_3_4_2_script_in_the_readme_is_this_example(tmp_path) -> None:
+    script = (ROOT / "examples" / "draw_3_4_2.py").read_text()
+    code = [line for line in script.splitlines() if line.strip() and not line.startswith('"""')]
+    assert len(code) <= 10
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    shown = [b for b in blocks if "draw_named(model, E)" in b]
+    assert len(shown) == 1
+    assert [line for line in shown[0].splitlines() if line.strip()] == code  # the README shows it as tested
+
+
+@needs_svg
+def test_the_3_4_2_script_draws_the_slides_names(tmp_path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "draw_3_4_2.py"), str(tmp_path / "net")],
+                          cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": ""}, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    svg = (tmp_path / "net.svg").read_text()
+    texts = re.findall(r">([^<]*)</text>", svg)
+    for name in ("a0[0]", "a0[3]", "s1[1]", "a1[2]", "s2[1]", "a2[2]", "E", "data 4.3000", "data 0.5932"):
+        assert name in texts, name
