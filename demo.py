@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lecture import cli_args as checks
 from lecture.corpus import default_text
+from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
 from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
 from lecture.index_page import index_page
 from lecture.lstm_cells import lstm_study
@@ -38,7 +39,7 @@ from lecture.slides_mlp import worked_example
 from lecture.tour_files import INDEX, tour_files
 from lecture.training import train_slides_mlp
 from lecture.vanishing import gradient_reach
-from viz import draw_graph, groups_by_time_step, groups_from_parameters, step_through_page, system_dot
+from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
 from viz.charts import loss_curve, vanishing_gradient_chart
 from viz.heatmap import text_heatmap_html, text_heatmap_page
 from viz.render import FORMATS, INSTALL_GRAPHVIZ
@@ -97,11 +98,8 @@ def part_worked_example(tour: Tour) -> None:
              lambda: step_through_page(ex.row.E, parameters=params, groups=groups,
                                        title="Row 1 of the slides' MLP: backpropagation one node at a time"),
              "step through row 1's backward pass node by node")
-    out.picture("worked-example",
-                draw_graph(ex.batch, parameters=ex.batch_model.parameters(), color_by_gradient=True, max_nodes=600,
-                           groups=groups_from_parameters(ex.batch, ex.batch_model.named_parameters()),
-                           title="The batch step: E summed over rows 1..4; parameter grads are c1, c2"),
-                "worked_example_batch", "the batch graph (rows 1..4) whose parameter gradients are c1 and c2")
+    out.picture("worked-example", batch_picture(ex), "worked_example_batch",
+                "the batch graph: rows r = 1..4 each in a cluster, named with r, whose parameter grads are c1 and c2")
     tour.say()
 
 
@@ -124,12 +122,12 @@ def part_rnn(tour: Tour) -> None:
     tour.say('== 3. The "hello" RNN (vocabulary h, e, l, o; hidden size 3; the tutorial\'s matrices) ==')
     r = hello_rnn_example()
     tour.say(r.tables())
-    tour.folder.picture("rnn", draw_graph(r.loss_node, parameters=r.model.parameters(), decimals=3, max_nodes=800,
-                                          groups=groups_by_time_step(r.step_nodes), show_parameters=False,
-                                          show_constants=False,
-                                          title='"hell" -> "ello": the RNN unrolled over 4 time steps'
-                                                " (shared weights not drawn; their gradients are the tables)"),
-                        "rnn_hello_unrolled", "the hello RNN unrolled, one cluster per time step")
+    tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
+                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right")
+    tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
+                        "the same, each time step collapsed into one box")
+    tour.folder.picture("rnn", lstm_step_picture(), "lstm_step",
+                        "one LSTM step: gates i, f, g, o, cell c and h named")
     epochs, lr, hidden = tour.settings("rnn")
     with tour.training(epochs, "RNN on hello") as progress:
         run, text = train_hello(hidden, epochs, lr, tour.args.seed, progress, replay=not tour.args.eager)

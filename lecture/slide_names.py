@@ -27,7 +27,7 @@ from autograd import Value
 from autograd import ops as _ops
 from nn import MLP, CharModel, Linear, LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph
-from viz.names import GraphNames, consumers
+from viz.names import GraphNames, consumers, reading_order
 
 #: The key drawn beside a picture with the slides' names: the colours of draw_graph's roles.
 LEGEND = {"parameter": "weight (w, W): a parameter", "input": "input (a0[i], x_t; a0[0] = 1 is the bias input)",
@@ -91,8 +91,8 @@ def _name_inputs(names: GraphNames, s: Value, nin: int, layer: int, row: str) ->
         name = f"a{layer}[{i}]{row}"
         if x.is_constant:
             names.uses[(s, position)] = name
-        elif x.is_leaf and x not in names.nodes and not x.label:
-            names.nodes[x] = name
+        elif x.is_leaf and x not in names.nodes and (row or not x.label):
+            names.nodes[x] = name  # in a batch each row's inputs get the row index
 
 
 def rnn_names(cell: RNNCell, root: Value, head: Linear | None = None) -> GraphNames:
@@ -164,32 +164,6 @@ def linear_names(layer: Linear, order: Sequence[Value], name: str) -> GraphNames
         for t, y in enumerate(_sums_reading(order, bias), start=1):
             names.nodes[y] = f"{name}_{t}[{j}]"
     return names
-
-
-def reading_order(root: Value) -> list[Value]:
-    """A topological order (parents first) that visits parents left to right.
-
-    So passes computed one after another and summed in that order (rows r =
-    1, 2, ... of a batch; the loss terms of time steps) come out in the order
-    they were written: with any topological order only their dependencies are
-    certain, and row 4 might come before row 2.
-    """
-    order: list[Value] = []
-    seen: set[int] = set()
-    stack: list[tuple[Value, int]] = [(root, 0)]
-    seen.add(id(root))
-    while stack:
-        v, i = stack.pop()
-        parents = v.parents
-        if i < len(parents):
-            stack.append((v, i + 1))
-            p = parents[i]
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append((p, 0))
-        else:
-            order.append(v)
-    return order
 
 
 def _sums_reading(order: Sequence[Value], parameter: Value) -> list[Value]:

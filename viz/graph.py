@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import graphviz
 
-from autograd import Value, topological_order
+from autograd import Value
 
-from .names import GraphNames
+from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
 ROLE_STYLE = {
@@ -171,7 +171,7 @@ def draw_graph(
         raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
     if not isinstance(decimals, int) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
-    order = topological_order(root)
+    order = reading_order(root)
     groups = dict(groups or {})
     if collapsed and not groups:
         raise ValueError("collapsed=True needs groups (see viz.clusters) to know what to collapse")

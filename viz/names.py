@@ -57,3 +57,29 @@ def consumers(order: list[Value]) -> dict[Value, list[Value]]:
             if p in users and (not users[p] or users[p][-1] is not v):
                 users[p].append(v)
     return users
+
+
+def reading_order(root: Value) -> list[Value]:
+    """A topological order (parents first) that visits parents left to right.
+
+    So passes computed one after another and summed in that order (rows r =
+    1, 2, ... of a batch; the loss terms of time steps) come out in the order
+    they were written: with any topological order only their dependencies are
+    certain, and row 4 might come before row 2.
+    """
+    order: list[Value] = []
+    seen: set[int] = set()
+    stack: list[tuple[Value, int]] = [(root, 0)]
+    seen.add(id(root))
+    while stack:
+        v, i = stack.pop()
+        parents = v.parents
+        if i < len(parents):
+            stack.append((v, i + 1))
+            p = parents[i]
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, 0))
+        else:
+            order.append(v)
+    return order

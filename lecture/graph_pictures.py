@@ -1,0 +1,116 @@
+"""The lecture's graph pictures, drawn with the slides' names: the batch, the unrolled "hello" RNN, one LSTM step.
+
+- `batch_picture`: E summed over rows r = 1..4, one cluster per row in row
+  order, every node named with its row ("s2[1] (r=2)"), the same colours as
+  row 1's graph, and a legend.
+- `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
+  time step t (left to right, one cluster each) the one-hot input x_t, the
+  sums s1_t = Wxh x_t + Whh h_{t-1} + bh, h_t = tanh(s1_t), the logits
+  s2_t = Why h_t + by, y-hat_t = softmax(s2_t) and L_t = -sum_j y_t[j] log
+  y-hat_t[j]; h_0 once, in its own cluster; ``collapsed=True`` draws each
+  time step as one box.
+- `lstm_step_picture`: one LSTM step with its gates i, f, g, o, the cell c
+  and h named.
+"""
+
+from __future__ import annotations
+
+from autograd import Value, sum_of
+from nn import LSTMCell
+from viz import ValueGraph, draw_graph
+
+from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
+from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_order, rnn_names
+from .slides_mlp import BATCH_ROWS, WorkedExample
+
+
+def batch_picture(example: WorkedExample) -> ValueGraph:
+    """The batch graph (rows 1..4 summed): one cluster per row r, in order, named with r, with a legend."""
+    names = mlp_names(example.batch_model, example.batch, rows=True)
+    names.nodes[example.batch] = f"E (r=1..{BATCH_ROWS})"
+    groups = {}
+    for v in reading_order(example.batch):
+        name = names.nodes.get(v, "")
+        if " (r=" in name and v is not example.batch:
+            groups[v] = "r=" + name.rsplit("(r=", 1)[1].rstrip(")")
+    _pull_into_groups(example.batch, groups, names.nodes)
+    return draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
+                      max_nodes=600, legend=LEGEND,
+                      title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1, c2")
+
+
+def _pull_into_groups(root: Value, groups: dict[Value, str], names: dict[Value, str]) -> None:
+    """Put each unnamed computed node (the error terms of a row) in the group of the row it comes from."""
+    for v in reading_order(root):
+        if v in groups or v.is_leaf or v is root:
+            continue
+        found = {groups[p] for p in v.parents if p in groups}
+        if len(found) == 1:
+            groups[v] = found.pop()
+            if v.label:
+                names.setdefault(v, f"{v.label} ({groups[v]})")
+
+
+def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], list[Value]]:
+    """The hello RNN's loss as the slides write it; returns (loss, names, groups by time step, parameters)."""
+    model = hello_model()
+    cell = model.cell
+    vocab = HELLO_VOCAB
+    names: dict[Value, str] = {}
+    groups: dict[Value, str] = {}
+    h = [Value(0.0) for _ in range(cell.hidden_size)]
+    for k, v in enumerate(h):
+        names[v], groups[v] = f"h_0[{k}]", "h_0"
+    terms = []
+    for t, (char, target) in enumerate(zip(HELLO_INPUTS, HELLO_TARGETS), start=1):
+        x = [Value(1.0 if c == char else 0.0) for c in vocab]
+        for c, v in zip(vocab, x):
+            names[v] = f"x_{t}[{c}]" + (f" ('{char}')" if c == char else "")
+            groups[v] = f"t={t}"
+        h = cell(x, h)
+        logits = model.head(h)
+        exps = [z.exp() for z in logits]  # the hello logits are below 1: no shift is needed against overflow
+        total = sum_of(exps)
+        y_hat = [e / total for e in exps]
+        y = [1.0 if c == target else 0.0 for c in vocab]
+        term = -sum_of([yj * p.log() for yj, p in zip(y, y_hat)])
+        for c, p in zip(vocab, y_hat):
+            names[p] = f"ŷ_{t}[{c}]"
+        names[term] = f"L_{t}"
+        terms.append(term)
+    loss = sum_of(terms)
+    names[loss] = "L = L_1 + ... + L_4"
+    loss.backward()
+    slide = rnn_names(cell, loss, model.head).nodes
+    names.update(slide)
+    for v, name in list(names.items()):
+        if "_" in name and v not in groups and name.split("_", 1)[1][:1].isdigit():
+            step = name.split("_", 1)[1].split("[", 1)[0]
+            groups[v] = f"t={step}"
+    _pull_into_groups(loss, groups, {})
+    return loss, names, groups, model.parameters()
+
+
+def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
+    """The unrolled hello RNN: time steps left to right, one cluster each (``collapsed``: one box each)."""
+    loss, names, groups, parameters = hello_unrolled_graph()
+    how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
+    return draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
+                      show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
+                          "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
+                          "gate": "op gate", "root": "the loss L"},
+                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right ({how})')
+
+
+def lstm_step_picture() -> ValueGraph:
+    """One LSTM step (2 inputs, 1 unit) from h_0, c_0, with the gates i, f, g, o, the cell c and h named."""
+    cell = LSTMCell(2, 1, seed=3)
+    x = [Value(0.5, label="x_1[0]"), Value(-1.0, label="x_1[1]")]
+    h0, c0 = [Value(0.2, label="h_0[0]")], [Value(0.4, label="c_0[0]")]
+    h, c = cell(x, (h0, c0))
+    out = h[0] + c[0]  # a stand-in loss that reads both outputs, so every gradient shows
+    out.label = "h_1[0] + c_1[0]"
+    out.backward()
+    assert lstm_names(cell, out).nodes  # found by the parameters each node reads, as for a user's cell
+    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3,
+                      title="One LSTM step: gates i, f, g, o; cell c_1 = f·c_0 + i·g; h_1 = o·tanh(c_1)")
