@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import re
+
 from autograd import Value, sum_of
-from nn import LSTMCell
+from nn import LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
@@ -55,6 +57,7 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
     """The hello RNN's loss as the slides write it; returns (loss, names, groups by time step, parameters)."""
     model = hello_model()
     cell = model.cell
+    assert isinstance(cell, RNNCell)
     vocab = HELLO_VOCAB
     names: dict[Value, str] = {}
     groups: dict[Value, str] = {}
@@ -84,9 +87,9 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
     slide = rnn_names(cell, loss, model.head).nodes
     names.update(slide)
     for v, name in list(names.items()):
-        if "_" in name and v not in groups and name.split("_", 1)[1][:1].isdigit():
-            step = name.split("_", 1)[1].split("[", 1)[0]
-            groups[v] = f"t={step}"
+        step = re.match(r"[^_ ]+_(\d+)(\[|$)", name)  # h_2[0], s2_3[1], L_4: the time step after "_"
+        if step and v not in groups:
+            groups[v] = f"t={step.group(1)}"
     _pull_into_groups(loss, groups, {})
     return loss, names, groups, model.parameters()
 

@@ -1,0 +1,130 @@
+"""The lecture's pictures (issue 10, item 3): the unrolled hello RNN, one LSTM step, the batch, from DOT and SVG."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import needs_svg
+
+from lecture.graph_pictures import batch_picture, hello_unrolled_graph, hello_unrolled_picture, lstm_step_picture
+from lecture.hello_rnn import hello_rnn_example
+from lecture.slides_mlp import worked_example
+from viz import draw_graph
+from viz.graph import ROLE_STYLE
+from viz.render import render_source
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def first_lines(source: str) -> list[str]:
+    """The first line of every boxed node's label in DOT source."""
+    return re.findall(r'label="([^"\\]*)\\n', source)
+
+
+def cluster_boxes(svg: bytes) -> dict[str, tuple[float, float]]:
+    """Each cluster's label -> the (left x, top y) of its frame, in SVG coordinates."""
+    boxes = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "cluster":
+            label = next(t.text for t in g.iter(f"{SVG}text"))
+            numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", g.find(f"{SVG}path").get("d"))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            boxes[label] = (min(xs), min(ys))
+    return boxes
+
+
+def test_unrolled_hello_names_every_slide_quantity_once() -> None:
+    names = first_lines(hello_unrolled_picture().source)
+    assert "h0" not in names  # the three indistinguishable "h0" boxes are gone
+    assert [n for n in names if n.startswith("h_0")] == ["h_0[0]", "h_0[1]", "h_0[2]"] or sorted(
+        n for n in names if n.startswith("h_0")) == ["h_0[0]", "h_0[1]", "h_0[2]"]
+    for t, char in enumerate("hell", start=1):
+        assert names.count(f"x_{t}[{char}] ('{char}')") == 1  # the input character is drawn
+        for k in range(3):
+            assert names.count(f"h_{t}[{k}]") == 1 and names.count(f"s1_{t}[{k}]") == 1
+        for j, c in enumerate("helo"):
+            assert names.count(f"s2_{t}[{j}]") == 1 and names.count(f"ŷ_{t}[{c}]") == 1
+        assert names.count(f"L_{t}") == 1
+    assert not any(re.fullmatch(r"y\d\[\d\]", n) for n in names)  # the logits are s2, as on the slides
+
+
+def test_unrolled_hello_numbers_are_the_worked_example() -> None:
+    loss, names, groups, _ = hello_unrolled_graph()
+    reference = hello_rnn_example()
+    by_name = {name: v for v, name in names.items()}
+    assert loss.data == pytest.approx(reference.loss, rel=1e-12)
+    for t in range(1, 5):
+        for k in range(3):
+            assert by_name[f"h_{t}[{k}]"].data == pytest.approx(reference.hidden[t - 1][k], rel=1e-12)
+        for j, c in enumerate("helo"):
+            assert by_name[f"ŷ_{t}[{c}]"].data == pytest.approx(reference.probabilities[t - 1][j], rel=1e-12)
+            assert groups[by_name[f"ŷ_{t}[{c}]"]] == f"t={t}"
+        assert groups[by_name[f"x_{t}[h]" if t != 1 else "x_1[h] ('h')"]] == f"t={t}"
+
+
+def test_each_time_step_is_one_cluster_declared_in_order() -> None:
+    source = hello_unrolled_picture().source
+    clusters = re.findall(r"subgraph cluster_\d+ \{\n\t+[^\n]*label=\"?([^\" ]+)\"?", source)
+    assert sorted(clusters) == ["h_0", "t=1", "t=2", "t=3", "t=4"]
+    assert [c for c in clusters if c.startswith("t=")] == ["t=1", "t=2", "t=3", "t=4"]
+    assert clusters.count("h_0") == 1
+    collapsed = hello_unrolled_picture(collapsed=True).source
+    assert len(re.findall(r"shape=box3d", collapsed)) == 5  # h_0 and t=1..4; the total L stays a node
+    assert re.search(r'label="t=1\\n\d+ nodes"', collapsed)
+
+
+@needs_svg
+def test_time_steps_read_left_to_right_in_the_svg() -> None:
+    for collapsed in (False, True):
+        svg = render_source(hello_unrolled_picture(collapsed=collapsed).source, "svg")
+        if collapsed:
+            xs = {}
+            for g in ET.fromstring(svg).iter(f"{SVG}g"):
+                if g.get("class") == "node":
+                    text = next(t.text for t in g.iter(f"{SVG}text"))
+                    xs[text] = float(next(g.iter(f"{SVG}text")).get("x"))
+        else:
+            xs = {label: box[0] for label, box in cluster_boxes(svg).items()}
+        steps = [xs[f"t={t}"] for t in range(1, 5)]
+        assert steps == sorted(steps) and len(set(steps)) == 4, (collapsed, steps)
+        assert xs["h_0"] <= steps[0]
+
+
+def test_lstm_step_names_gates_and_cell() -> None:
+    source = lstm_step_picture().source
+    names = first_lines(source)
+    for name in ("i_1[0]", "f_1[0]", "g_1[0]", "o_1[0]", "c_1[0]", "tanh(c_1[0])", "h_1[0]", "c_0[0]", "h_0[0]",
+                 "x_1[0]", "x_1[1]"):
+        assert names.count(name) == 1, name
+    values = {m.group(1): float(m.group(2)) for m in re.finditer(r'label="([^"\\]*)\\ndata (-?[\d.]+)', source)}
+    # c_1 = f c_0 + i g and h_1 = o tanh(c_1), to the 3 decimals drawn.
+    c = values["f_1[0]"] * values["c_0[0]"] + values["i_1[0]"] * values["g_1[0]"]
+    assert values["c_1[0]"] == pytest.approx(c, abs=2e-3)
+    assert values["h_1[0]"] == pytest.approx(values["o_1[0]"] * math.tanh(values["c_1[0]"]), abs=2e-3)
+
+
+def test_batch_rows_are_named_with_r_in_the_colours_of_row_1() -> None:
+    example = worked_example()
+    source = batch_picture(example).source
+    names = first_lines(source)
+    for r in range(1, 5):
+        for name in ("a0[0]", "a0[1]", "a0[3]", "s1[1]", "a1[2]", "s2[1]", "a2[2]", "E"):
+            assert names.count(f"{name} (r={r})") == 1, (name, r)
+    assert "s2[1]" not in names and "E" not in names and "a0[1]" not in names
+    assert names.count("E (r=1..4)") == 1
+    # The same fills as row 1's own graph: parameters blue, computed values white (no gradient colouring).
+    row1 = draw_graph(example.row.E, parameters=example.row_model.parameters()).source
+    fills = set(re.findall(r'fillcolor="(#[0-9a-f]{6})"', source))
+    assert fills <= set(re.findall(r'fillcolor="(#[0-9a-f]{6})"', row1)) | {ROLE_STYLE["constant"]["fillcolor"],
+                                                                          "#fff3bf"}
+    assert "cluster_legend" in source and 'label="the loss"' in source
+
+
+@needs_svg
+def test_batch_rows_are_drawn_in_order_top_to_bottom() -> None:
+    boxes = cluster_boxes(render_source(batch_picture(worked_example()).source, "svg"))
+    tops = [boxes[f"r={r}"][1] for r in range(1, 5)]
+    assert tops == sorted(tops), tops
