@@ -33,7 +33,7 @@ from lecture.corpus import default_text
 from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
 from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
 from lecture.index_page import index_page
-from lecture.lstm_cells import lstm_study
+from lecture.lstm_cells import cells_page, lstm_study
 from lecture.output_folder import OutputFolder, UsageError
 from lecture.slides_mlp import worked_example
 from lecture.tour_files import INDEX, tour_files
@@ -41,7 +41,6 @@ from lecture.training import train_slides_mlp
 from lecture.vanishing import gradient_reach
 from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
 from viz.charts import loss_curve, vanishing_gradient_chart
-from viz.heatmap import text_heatmap_html, text_heatmap_page
 from viz.render import FORMATS, INSTALL_GRAPHVIZ
 
 PER_CHAR = "cross-entropy per char"
@@ -162,17 +161,12 @@ def part_lstm(tour: Tour) -> None:
         tour.say(f"  sample at temperature {temperature}: {sample!r}")
     tour.folder.chart("lstm", lambda p: loss_curve(study.run.losses, p, "LSTM on the text", ylabel=PER_CHAR),
                       "lstm_loss", "the LSTM's loss falling")
-    blocks = []
     for signal_name, u in study.units.items():
-        if u is None:
-            tour.say(f"  (no unit ranked for '{signal_name}': the text never changes it)")
-            continue
-        tour.say(f"  best unit for '{u.signal}': {u.name} (correlation {u.correlation:+.2f})")
-        caption = f"{u.name}: tracks '{u.signal}' (correlation {u.correlation:+.2f})"
-        blocks.append(text_heatmap_html(text, u.values, caption))
-    if blocks:
-        tour.folder.page("lstm", "lstm_cells.html", text_heatmap_page("What the LSTM's cells track", blocks),
-                         "heat maps of the units that best track quotes and line position")
+        unranked = f"  (no unit ranked for '{signal_name}': the text never changes it)"
+        tour.say(unranked if u is None else f"  {u.heading()}")
+    if any(u is not None for u in study.units.values()):
+        tour.folder.page("lstm", "lstm_cells.html", cells_page(study, text),
+                         "each signal's best unit, with its correlation and whether it passes the threshold")
     tour.say()
 
 

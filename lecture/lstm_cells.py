@@ -14,11 +14,19 @@ from dataclasses import dataclass, field
 
 from autograd import no_grad
 from nn import CharModel
-from viz.heatmap import inside_quotes, position_in_line, rank_units
+from viz.heatmap import inside_quotes, position_in_line, rank_units, text_heatmap_html, text_heatmap_page
 
 from .training import Progress, TrainingRun, train_char_model
 
 SIGNALS = {"inside quotes": inside_quotes, "position in line": position_in_line}
+#: What each signal is, for the page: the number it gives each character.
+SIGNAL_MEANING = {
+    "inside quotes": "1 for characters inside a quotation (the opening quote included), 0 outside",
+    "position in line": "the character's column: 0 after a newline, counting up along the line",
+}
+#: A unit "tracks" a signal only when the Pearson correlation of its values with the signal is at least this
+#: large in size; below it the page says that no unit was found (and shows the best one as such).
+TRACKS_THRESHOLD = 0.5
 
 
 @dataclass
@@ -29,6 +37,25 @@ class TrackingUnit:
     name: str
     correlation: float
     values: list[float]
+
+    @property
+    def tracks(self) -> bool:
+        """True when |correlation| reaches `TRACKS_THRESHOLD`."""
+        return abs(self.correlation) >= TRACKS_THRESHOLD
+
+    def heading(self) -> str:
+        """What was measured, and a claim of tracking only above the threshold."""
+        r = f"correlation {self.correlation:+.2f} with '{self.signal}'"
+        if self.tracks:
+            return f"{self.name} tracks '{self.signal}': {r} (|r| >= {TRACKS_THRESHOLD})"
+        return (f"No unit tracks '{self.signal}': the best, {self.name}, has {r}, below the |r| >= {TRACKS_THRESHOLD}"
+                " this page asks for")
+
+    def note(self) -> str:
+        """How the number was measured and how to read the colours."""
+        return (f"Measured: Pearson correlation, over every character of the text, between this unit's value"
+                f" (h, or tanh(c) for a cell unit) and the signal '{self.signal}' = {SIGNAL_MEANING[self.signal]}."
+                " Background: the unit's value, blue -1, white 0, red +1.")
 
 
 @dataclass
@@ -91,3 +118,12 @@ def lstm_study(
         unit, r = rank_units(rows, signal)[0]
         study.units[signal_name] = TrackingUnit(signal_name, names[unit], r, [row[unit] for row in rows])
     return study
+
+
+def cells_page(study: LSTMStudy, text: str) -> str:
+    """The cells page: per signal, its best unit's heat map under a heading that states what was measured."""
+    intro = ("For each signal, every hidden unit h and cell unit tanh(c) was read at every character of the text and"
+             " correlated with the signal; the unit with the largest |correlation| is shown. A unit is said to"
+             f" track the signal only when |correlation| >= {TRACKS_THRESHOLD}.")
+    blocks = [text_heatmap_html(text, u.values, u.heading(), u.note()) for u in study.units.values() if u is not None]
+    return text_heatmap_page("What the LSTM's units track", blocks, intro)

@@ -176,7 +176,8 @@ def test_heatmap_helpers() -> None:
     acts = [[0.1 * t, 1.0 if q else -1.0, 0.0] for t, q in enumerate(inside_quotes(text))]
     assert rank_units(acts, inside_quotes(text))[0] == (1, pytest.approx(1.0))
     block = text_heatmap_html("<&>", [0.0, 1.0, -1.0])
-    assert "&lt;" in block and "&amp;" in block and "rgb(255,0,0)" in block
+    # +1 is red, capped to a tint (MAX_TINT 0.75: 255 * 0.25 = 64) so that the text on it stays legible.
+    assert "&lt;" in block and "&amp;" in block and "rgb(255,64,64)" in block
 
 
 @needs_svg
@@ -391,3 +392,27 @@ def test_step_through_page_with_every_hostile_label_runs_in_a_browser(tmp_path) 
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", dom)]
     for label in shown:
         assert label in texts
+
+
+@pytest.mark.parametrize("value", [k / 20 for k in range(-20, 21)])
+def test_heatmap_text_is_legible_on_every_fill(value: float) -> None:
+    from viz.heatmap import contrast_ratio
+
+    block = text_heatmap_html("x", [value])
+    background, colour = re.search(r"background:(rgb\([\d,]+\));color:(#\w+)", block).groups()
+    # WCAG 2's minimum for body text; black on saturated blue (rgb(0,0,255)) is 2.4.
+    assert contrast_ratio(background, colour) >= 4.5
+    assert contrast_ratio("rgb(0,0,255)", "#000") == pytest.approx(2.44, abs=0.01)
+
+
+def test_cells_page_claims_tracking_only_above_the_threshold() -> None:
+    from lecture.lstm_cells import TRACKS_THRESHOLD, TrackingUnit
+
+    weak = TrackingUnit("inside quotes", "hidden unit 3", 0.20, [0.0])
+    strong = TrackingUnit("position in line", "cell unit 1", -0.71, [0.0])
+    assert TRACKS_THRESHOLD == 0.5
+    assert weak.heading().startswith("No unit tracks 'inside quotes': the best, hidden unit 3, has correlation +0.20")
+    assert "tracks" not in weak.heading().replace("No unit tracks", "")
+    assert strong.heading() == ("cell unit 1 tracks 'position in line': correlation -0.71 with 'position in line'"
+                                " (|r| >= 0.5)")
+    assert "Pearson correlation" in weak.note() and "1 for characters inside a quotation" in weak.note()

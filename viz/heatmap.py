@@ -64,28 +64,69 @@ def rank_units(activations: Sequence[Sequence[float]], signal: Sequence[float]) 
     return sorted(scores, key=lambda item: (-abs(item[1]), item[0]))
 
 
+#: The strongest fill: at |value| = 1 the background is this far from white (0..1), so it stays a tint.
+MAX_TINT = 0.75
+
+
 def _colour(value: float) -> str:
-    """-1 -> blue, 0 -> white, +1 -> red (char-rnn's palette)."""
+    """-1 -> blue, 0 -> white, +1 -> red (char-rnn's palette), capped at `MAX_TINT` so text stays legible."""
     v = max(-1.0, min(1.0, value))
-    level = int(255 * (1 - abs(v)))
+    level = round(255 * (1 - MAX_TINT * abs(v)))
     return f"rgb(255,{level},{level})" if v > 0 else f"rgb({level},{level},255)"
 
 
-def text_heatmap_html(text: str, values: Sequence[float], caption: str = "") -> str:
-    """One block of ``text`` with each character's background set by ``values`` (clamped to [-1, 1])."""
+def _text_colour(value: float) -> str:
+    """Black on light fills, white on the dark ones: whichever has the higher contrast (WCAG) with the fill."""
+    background = relative_luminance(_colour(value))
+    return "#000" if (background + 0.05) / 0.05 >= 1.05 / (background + 0.05) else "#fff"
+
+
+def relative_luminance(rgb: str) -> float:
+    """WCAG 2 relative luminance of a colour written ``rgb(r,g,b)`` or ``#rrggbb`` / ``#rgb``."""
+    if rgb.startswith("#"):
+        digits = rgb[1:]
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        channels = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+    else:
+        channels = [int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")]
+
+    def linear(c: int) -> float:
+        x = c / 255
+        return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; 4.5 is the minimum for body text)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_heatmap_html(text: str, values: Sequence[float], caption: str = "", note: str = "") -> str:
+    """One block of ``text`` with each character's background set by ``values`` (clamped to [-1, 1]).
+
+    ``caption`` is the block's heading, ``note`` a paragraph under it (what was measured, how to read it).
+    """
     if len(values) != len(text):
         raise ValueError(f"text has {len(text)} characters but {len(values)} values")
     spans = []
     for ch, v in zip(text, values):
         shown = "↵\n" if ch == "\n" else html.escape(ch)
-        spans.append(f'<span style="background:{_colour(v)}" title="{v:+.3f}">{shown}</span>')
+        spans.append(f'<span style="background:{_colour(v)};color:{_text_colour(v)}" title="{v:+.3f}">{shown}</span>')
     head = f"<h2>{html.escape(caption)}</h2>\n" if caption else ""
+    if note:
+        head += f"<p>{html.escape(note)}</p>\n"
     return f'{head}<pre class="heat">{"".join(spans)}</pre>'
 
 
-def text_heatmap_page(title: str, blocks: Sequence[str]) -> str:
-    """A self-contained page holding heat-map blocks from `text_heatmap_html`."""
+def text_heatmap_page(title: str, blocks: Sequence[str], intro: str = "") -> str:
+    """A self-contained page holding heat-map blocks from `text_heatmap_html`, after an ``intro`` paragraph."""
     body = "\n".join(blocks)
+    if intro:
+        body = f"<p>{html.escape(intro)}</p>\n{body}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
@@ -94,8 +135,9 @@ pre.heat {{ font-family: ui-monospace, monospace; font-size: 14px; line-height: 
 .legend span {{ padding: 0 .6em; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-<p class="legend">unit value: <span style="background:{_colour(-1)}">-1</span><span
-style="background:{_colour(0)}">0</span><span style="background:{_colour(1)}">+1</span>
+<p class="legend">unit value: <span style="background:{_colour(-1)};color:{_text_colour(-1)}">-1</span><span
+style="background:{_colour(0)};color:{_text_colour(0)}">0</span><span
+style="background:{_colour(1)};color:{_text_colour(1)}">+1</span>
 (hover a character for its value)</p>
 {body}
 </body></html>
