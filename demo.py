@@ -38,9 +38,9 @@ from lecture.output_folder import OutputFolder, UsageError
 from lecture.slides_mlp import worked_example
 from lecture.tour_files import INDEX, tour_files
 from lecture.training import train_slides_mlp
-from lecture.vanishing import gradient_reach
+from lecture.vanishing import connectivity, gradient_reach
 from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
-from viz.charts import loss_curve, vanishing_gradient_chart
+from viz.charts import gradient_reach_figure, loss_curve
 from viz.render import FORMATS, INSTALL_GRAPHVIZ
 
 PER_CHAR = "cross-entropy per char"
@@ -142,8 +142,10 @@ def part_vanishing(tour: Tour) -> None:
     tour.say("== 4. Vanishing gradients: vanilla RNN against LSTM ==")
     reach = gradient_reach(length=40, hidden=8, seed=tour.args.seed)
     tour.say(reach.summary())
-    tour.folder.chart("vanishing", lambda p: vanishing_gradient_chart(reach.steps, reach.norms, p),
-                      "vanishing_gradients", "gradient norm reaching each time step, RNN vs LSTM")
+    links = connectivity(length=20, hidden=8, seed=tour.args.seed)
+    tour.folder.chart("vanishing", lambda p: gradient_reach_figure(reach.steps, reach.norms, links.maps, p),
+                      "vanishing_gradients", "gradient norm reaching each time step, RNN vs LSTM, and beside it the"
+                      " connectivity maps |d loss_t / d input_k| for every t >= k")
     tour.say()
 
 

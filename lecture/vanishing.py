@@ -3,6 +3,10 @@
 A vanilla RNN and an LSTM read the same random sequence; the loss is the
 cross-entropy at the last step only (many-to-one). After one backward pass,
 the norm of dL/dh_t, for each t, is the gradient that reached step t.
+
+`connectivity` widens this to every pair: with a loss L_t at every step t,
+the size of dL_t/dx_k (x_k the one-hot input at step k) for all t >= k,
+the map of how far each loss reaches back into the inputs.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from autograd import Value
 from nn import CharModel, softmax_cross_entropy
 
 
@@ -45,3 +50,47 @@ def gradient_reach(length: int = 40, hidden: int = 8, vocab_size: int = 10, seed
         loss.backward()
         norms[kind] = [math.sqrt(sum(v.grad**2 for v in model.cell.output(s))) for s in states]
     return GradientReach(list(range(1, length + 1)), norms)
+
+
+@dataclass
+class Connectivity:
+    """``maps[kind][t - 1][k - 1]`` = ||dL_t/dx_k|| for k <= t (None for k > t: L_t cannot see later inputs)."""
+
+    length: int
+    maps: dict[str, list[list[float | None]]]
+
+
+def connectivity(length: int = 20, hidden: int = 8, vocab_size: int = 10, seed: int = 0) -> Connectivity:
+    """||dL_t/dx_k|| for every t >= k, for a fresh RNN and LSTM on one random sequence with a loss at every step.
+
+    The inputs are one-hot vectors of Values, so their gradients exist; one backward pass per loss term L_t.
+    """
+    if length < 1 or hidden < 1 or vocab_size < 2:
+        raise ValueError("need length >= 1, hidden >= 1 and vocab_size >= 2")
+    rng = random.Random(seed)
+    inputs = [rng.randrange(vocab_size) for _ in range(length)]
+    targets = [rng.randrange(vocab_size) for _ in range(length)]
+    maps: dict[str, list[list[float | None]]] = {}
+    for kind in ("rnn", "lstm"):
+        model = CharModel(vocab_size, hidden, cell=kind, seed=seed)
+        xs = [[Value(1.0 if j == x else 0.0) for j in range(vocab_size)] for x in inputs]
+        losses = step_losses(model, xs, targets)
+        rows: list[list[float | None]] = []
+        for t, loss in enumerate(losses, start=1):
+            for x in xs:
+                for v in x:
+                    v.grad = 0.0  # leaves accumulate across backward passes: each row is L_t's alone
+            loss.backward()
+            rows.append([math.sqrt(sum(v.grad**2 for v in xs[k])) if k < t else None for k in range(length)])
+        maps[kind] = rows
+    return Connectivity(length, maps)
+
+
+def step_losses(model: CharModel, xs: list[list[Value]], targets: list[int]) -> list[Value]:
+    """The cross-entropy L_t at every step of ``model`` reading the input vectors ``xs``."""
+    state = model.initial_state()
+    losses = []
+    for x, target in zip(xs, targets):
+        state = model.cell(x, state)
+        losses.append(softmax_cross_entropy(model.head(model.cell.output(state)), target))
+    return losses

@@ -74,3 +74,50 @@ def vanishing_gradient_chart(steps: Sequence[int], norms: Mapping[str, Sequence[
         return _save(fig, path)
     finally:
         plt.close(fig)
+
+
+def gradient_reach_figure(steps: Sequence[int], norms: Mapping[str, Sequence[float]],
+                          maps: Mapping[str, Sequence[Sequence[float | None]]], path: str | os.PathLike[str]) -> Path:
+    """The vanishing-gradient chart with, beside it, one connectivity heat map per cell kind.
+
+    ``maps[kind][t - 1][k - 1]`` is the size of d(loss at t)/d(input at k), None where k > t; drawn on one
+    shared log colour scale so the RNN and the LSTM compare directly.
+    """
+    if not maps:
+        raise ValueError("no connectivity maps to draw")
+    plt = _pyplot()
+    from matplotlib.colors import LogNorm
+
+    names = {"rnn": "vanilla RNN", "lstm": "LSTM"}
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(1, 1 + len(maps), figsize=(6.5 + 5 * len(maps), 4.6),
+                             gridspec_kw={"width_ratios": [1.3] + [1.0] * len(maps)})
+    ax = axes[0]
+    for kind, values in norms.items():
+        ax.plot(steps, values, marker="o", markersize=3, label=names.get(kind, kind))
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t (the loss is at the last step)")
+    ax.set_ylabel("gradient norm reaching h_t")
+    ax.set_title("Vanishing gradients: how far back the error reaches")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    values = [v for grid in maps.values() for row in grid for v in row if v is not None and v > 0]
+    if not values:
+        raise ValueError("every connectivity value is zero or missing: nothing to draw on a log scale")
+    norm = LogNorm(vmin=max(min(values), max(values) * 1e-12), vmax=max(values))
+    image = None
+    for ax, (kind, grid) in zip(axes[1:], maps.items()):
+        masked = [[float("nan") if v is None or v <= 0 else v for v in row] for row in grid]
+        image = ax.imshow(masked, origin="lower", cmap="viridis", norm=norm, interpolation="nearest",
+                          extent=(0.5, len(grid[0]) + 0.5, 0.5, len(grid) + 0.5))
+        ax.set_xlabel("input step k")
+        ax.set_ylabel("loss step t")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(f"{names.get(kind, kind)}: |d loss_t / d input_k|")
+    fig.colorbar(image, ax=list(axes[1:]), label="|d loss_t / d input_k|, log scale (blank: k > t)")
+    try:
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
