@@ -125,8 +125,6 @@ def part_rnn(tour: Tour) -> None:
                         "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right")
     tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
                         "the same, each time step collapsed into one box")
-    tour.folder.picture("rnn", lstm_step_picture(), "lstm_step",
-                        "one LSTM step: gates i, f, g, o, cell c and h named")
     epochs, lr, hidden = tour.settings("rnn")
     with tour.training(epochs, "RNN on hello") as progress:
         run, text = train_hello(hidden, epochs, lr, tour.args.seed, progress, replay=not tour.args.eager)
@@ -163,6 +161,8 @@ def part_lstm(tour: Tour) -> None:
         tour.say(f"  sample at temperature {temperature}: {sample!r}")
     tour.folder.chart("lstm", lambda p: loss_curve(study.run.losses, p, "LSTM on the text", ylabel=PER_CHAR),
                       "lstm_loss", "the LSTM's loss falling")
+    tour.folder.picture("lstm", lstm_step_picture(), "lstm_step",
+                        "one LSTM step: gates i, f, g, o, cell c and h named")
     for signal_name, u in study.units.items():
         unranked = f"  (no unit ranked for '{signal_name}': the text never changes it)"
         tour.say(unranked if u is None else f"  {u.heading()}")

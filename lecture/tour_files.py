@@ -7,7 +7,8 @@ from collections.abc import Iterable
 INDEX = "index.html"
 PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
     "worked-example": ("worked_example_row1", "worked_example_batch"),
-    "rnn": ("rnn_hello_unrolled", "rnn_hello_unrolled_collapsed", "lstm_step"),
+    "rnn": ("rnn_hello_unrolled", "rnn_hello_unrolled_collapsed"),
+    "lstm": ("lstm_step",),
 }
 CHARTS = {  # matplotlib charts: NAME.<format>
     "mlp": ("mlp_loss",),

@@ -1,17 +1,20 @@
 """valuegrad's pictures: computational graphs with every value and gradient, and what networks learn.
 
-`draw_graph` returns a `graphviz.Digraph`; `render_to_file` writes DOT and
-SVG (PNG/PDF with a system Graphviz), stopping Graphviz after `RENDER_TIMEOUT`
-seconds with `RenderTimeout`; `step_through_page` steps through a
-backward pass; `viz.heatmap` and `viz.charts` show what trained networks do.
+`draw_graph` returns a `ValueGraph` (a `graphviz.Digraph` whose render, pipe,
+view and Jupyter display need no system Graphviz; `names=` draws given names,
+see `viz.names`); `render_to_file` writes DOT and SVG or PNG (PDF with a system
+Graphviz), stopping Graphviz after `RENDER_TIMEOUT` seconds with `RenderTimeout`;
+`step_through_page` steps through a backward pass; `viz.heatmap` and `viz.charts` show what trained networks do.
 """
 
 from .clusters import groups_by_time_step, groups_from_parameters
 from .graph import GraphTooLarge, ValueGraph, draw_graph, gate_symbol, local_derivatives
+from .names import GraphNames
 from .render import RENDER_TIMEOUT, RenderError, RenderTimeout, render_source, render_to_file, system_dot
 from .step_through import backward_steps, step_through_page
 
 __all__ = [
+    "GraphNames",
     "GraphTooLarge",
     "RENDER_TIMEOUT",
     "RenderError",
