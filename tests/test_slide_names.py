@@ -110,3 +110,51 @@ def test_the_3_4_2_script_draws_the_slides_names(tmp_path) -> None:
     texts = re.findall(r">([^<]*)</text>", svg)
     for name in ("a0[0]", "a0[3]", "s1[1]", "a1[2]", "s2[1]", "a2[2]", "E", "data 4.3000", "data 0.5932"):
         assert name in texts, name
+
+
+def test_one_hot_char_models_get_names_at_every_step() -> None:
+    from lecture.hello_rnn import hello_model, hello_rnn_example
+    from lecture.slide_names import char_model_names
+    from nn import CharModel
+
+    model = hello_model()
+    loss, _ = model.sequence_loss([0, 1, 2, 2], [1, 2, 2, 3])  # "hell" -> "ello", one-hot indices
+    by_name = {name: v for v, name in char_model_names(model, loss).nodes.items()}
+    reference = hello_rnn_example()
+    for t in range(1, 5):
+        for k in range(3):
+            assert by_name[f"h_{t}[{k}]"].data == pytest.approx(reference.hidden[t - 1][k], rel=1e-12)
+            # s1 is the sum before tanh, the one-hot column Wxh[k][x_t] included.
+            assert math.tanh(by_name[f"s1_{t}[{k}]"].data) == pytest.approx(reference.hidden[t - 1][k], rel=1e-12)
+        for j in range(4):
+            assert by_name[f"s2_{t}[{j}]"].data == pytest.approx(reference.logits[t - 1][j], rel=1e-12)
+    lstm = CharModel(4, 2, cell="lstm", seed=0)
+    loss, _ = lstm.sequence_loss([0, 1, 2], [1, 2, 3])
+    names = set(char_model_names(lstm, loss).nodes.values())
+    for t in (1, 2, 3):
+        for k in (0, 1):
+            assert {f"{g}_{t}[{k}]" for g in "ifgo"} | {f"c_{t}[{k}]", f"h_{t}[{k}]"} <= names
+
+
+@pytest.mark.parametrize("hostile", ['a"b', "<script>x</script>", "back\\slash\\N", "&amp;"])
+def test_given_names_are_shown_exactly(hostile: str) -> None:
+    from viz import draw_graph
+    from viz.names import GraphNames
+
+    x = Value(2.0, label="x")
+    y = x * 3.0
+    source = draw_graph(y, names=GraphNames({y: hostile}, {(y, 1): hostile + " 3"})).source
+    escaped = hostile.replace("\\", "\\\\").replace("&", "&amp;").replace('"', '\\"')
+    assert f'label="{escaped}\\ndata' in source and f'label="{escaped} 3\\ndata 3.0000' in source
+
+
+def test_names_and_legend_refuse_what_they_cannot_draw() -> None:
+    from viz import draw_graph
+
+    y = Value(1.0) * 2
+    with pytest.raises(TypeError, match="names must be GraphNames or a mapping"):
+        draw_graph(y, names=["y"])
+    with pytest.raises(ValueError, match="unknown legend entry 'weights'"):
+        draw_graph(y, legend={"weights": "w"})
+    with pytest.raises(TypeError, match="mlp_names needs an nn.MLP"):
+        mlp_names(LSTMCell(1, 1), y)
