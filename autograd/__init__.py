@@ -7,6 +7,10 @@
     >>> x.grad
     7.0
 
+Gradients are graphs too: ``grad(y, [x], create_graph=True)`` (or
+``y.backward(create_graph=True)``) returns Values that can be differentiated
+again; `hessian`, `hvp` and `gradgradcheck` build on it.
+
 The engine imports nothing else of the project: `nn` and `viz` build on it.
 """
 
@@ -14,8 +18,10 @@ from .backward import topological_order
 from .extend import register_op
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
 from .grad_mode import is_grad_enabled, no_grad
-from .gradcheck import GradcheckReport, gradcheck
+from .gradcheck import GradcheckReport, gradcheck, gradgradcheck
 from .helpers import helper
+from .hessian import hessian, hvp
+from .higher_order import grad
 from .ops import OPS, Op
 from .value import Value, apply, constant
 
@@ -28,7 +34,11 @@ __all__ = [
     "register_op",
     "constant",
     "dot",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "GradcheckReport",
     "is_grad_enabled",
     "log_softmax",

@@ -2,6 +2,8 @@
 
 This is what the tests use to check every op, and what a student uses to check
 a new op or a hand-built graph: ``print(gradcheck(f, [1.0, 2.0]))``.
+`gradgradcheck` does the same one order up: second derivatives from the
+gradient graph against central differences of first derivatives.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .grad_mode import no_grad
+from .higher_order import grad
 from .value import Value
 
 
@@ -37,6 +40,7 @@ class GradcheckReport:
     rows: tuple[GradcheckRow, ...]
     rtol: float
     atol: float
+    kind: str = "gradcheck"  # or "gradgradcheck": rows are then pairs of inputs, values second derivatives
 
     @property
     def ok(self) -> bool:
@@ -49,11 +53,12 @@ class GradcheckReport:
     def raise_if_failed(self) -> None:
         """Raise AssertionError with the whole table if any row disagrees."""
         if not self.ok:
-            raise AssertionError(f"gradcheck failed\n{self}")
+            raise AssertionError(f"{self.kind} failed\n{self}")
 
     def __str__(self) -> str:
-        header = f"{'input':<12} {'value':>12} {'engine grad':>14} {'central diff':>14} {'abs err':>10}  ok"
-        lines = [f"gradcheck: f = {self.output:.6g}  (rtol={self.rtol:g}, atol={self.atol:g})", header]
+        engine = "engine grad" if self.kind == "gradcheck" else "engine d2f"
+        header = f"{'input':<12} {'value':>12} {engine:>14} {'central diff':>14} {'abs err':>10}  ok"
+        lines = [f"{self.kind}: f = {self.output:.6g}  (rtol={self.rtol:g}, atol={self.atol:g})", header]
         for r in self.rows:
             mark = "yes" if r.ok else "NO"
             lines.append(
@@ -105,3 +110,44 @@ def gradcheck(
         ok = abs(leaf.grad - numeric) <= atol + rtol * abs(numeric)
         rows.append(GradcheckRow(labels[i], point[i], leaf.grad, numeric, ok))
     return GradcheckReport(out.data, tuple(rows), rtol, atol)
+
+
+def gradgradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[float | Value],
+    *,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-7,
+    names: Sequence[str] | None = None,
+) -> GradcheckReport:
+    """Compare second derivatives from the gradient graph with central differences of first derivatives.
+
+    Row ``xi,xj`` holds d2 f / (dxi dxj) from differentiating the graph of ``grad(f, create_graph=True)``
+    against (g_j(x + eps e_i) - g_j(x - eps e_i)) / (2 eps), where g_j is the engine's own first
+    derivative (already checked by `gradcheck`). Same arguments and report as `gradcheck`.
+    """
+    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    labels = list(names) if names is not None else [f"x{i}" for i in range(len(point))]
+    if len(labels) != len(point):
+        raise ValueError(f"gradgradcheck: {len(labels)} names for {len(point)} inputs")
+    leaves = [Value(x, label=n) for x, n in zip(point, labels)]
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"gradgradcheck: f must return a Value, got {type(out).__name__}")
+    first = grad(out, leaves, create_graph=True, allow_unused=True)
+    second = [grad(g, leaves, allow_unused=True) for g in first]
+
+    def first_derivatives(i: int, delta: float) -> list[float]:
+        shifted = [Value(x + delta if j == i else x) for j, x in enumerate(point)]
+        return [g.data for g in grad(f(*shifted), shifted, allow_unused=True)]
+
+    rows = []
+    for i in range(len(point)):
+        plus, minus = first_derivatives(i, eps), first_derivatives(i, -eps)
+        for j in range(len(point)):
+            numeric = (plus[j] - minus[j]) / (2 * eps)
+            analytic = second[j][i].data
+            ok = abs(analytic - numeric) <= atol + rtol * abs(numeric)
+            rows.append(GradcheckRow(f"{labels[i]},{labels[j]}", point[i], analytic, numeric, ok))
+    return GradcheckReport(out.data, tuple(rows), rtol, atol, kind="gradgradcheck")

@@ -203,14 +203,21 @@ class Value:
 
     # --- gradients -------------------------------------------------------
 
-    def backward(self, grad: float = 1.0) -> None:
+    def backward(self, grad: float | Value = 1.0, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every node this value depends on with d(self)/d(node).
 
         Iterative (no recursion), so graphs millions of nodes deep work.
         Leaves accumulate; interior nodes are overwritten. ``grad`` seeds
-        d(self)/d(self) (1.0 by default).
+        d(self)/d(self) (1.0 by default). With ``create_graph=True`` (as in
+        PyTorch) each ``.grad`` becomes a `Value` whose graph records how it
+        was computed, to be differentiated again (`autograd.higher_order`).
         """
-        backpropagate(self, _as_real(grad, "backward() seed gradient"))
+        if create_graph:
+            from .higher_order import backward_with_graph  # imported here: it builds on this module
+
+            backward_with_graph(self, grad)
+            return
+        backpropagate(self, _as_real(grad.data if isinstance(grad, Value) else grad, "backward() seed gradient"))
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
@@ -231,7 +238,7 @@ class Value:
         return self.data
 
     def __repr__(self) -> str:
-        parts = [f"data={self.data:.6g}", f"grad={self.grad:.6g}"]
+        parts = [f"data={self.data:.6g}", f"grad={float(self.grad):.6g}"]  # a Value after create_graph
         if self._op is not None and self._op is not _ops.CONSTANT:
             parts.append(f"op={self._op.name}")
         if self.label:

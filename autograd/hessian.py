@@ -1,0 +1,58 @@
+"""Second derivatives of a scalar function of a few inputs: `hessian` and `hvp` (Hessian-vector product).
+
+Both differentiate the gradient graph that `grad(..., create_graph=True)`
+builds, as ``torch.autograd.functional.hessian`` / ``hvp`` do. ``f`` takes one
+`Value` per input (positionally) and returns a Value, as in `gradcheck`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .functional import dot
+from .higher_order import grad
+from .value import Value
+
+
+def _leaves(f: Callable[..., Value], inputs: Sequence[float | Value], what: str) -> tuple[list[Value], Value]:
+    point = [x.data if isinstance(x, Value) else x for x in inputs]
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    if not leaves:
+        raise ValueError(f"{what}: needs at least one input")
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"{what}: f must return a Value, got {type(out).__name__}")
+    return leaves, out
+
+
+def hessian(f: Callable[..., Value], inputs: Sequence[float | Value]) -> list[list[float]]:
+    """The matrix H[i][j] = d2 f / (d input_i d input_j) at ``inputs`` (numbers, or Values whose data is used).
+
+    One gradient graph, then one backward pass through it per input: n + 1 passes for n inputs.
+    An input f does not depend on has a zero row and column.
+    """
+    leaves, out = _leaves(f, inputs, "hessian")
+    first = grad(out, leaves, create_graph=True, allow_unused=True)
+    return [[g.data for g in grad(g_i, leaves, allow_unused=True)] for g_i in first]
+
+
+def hvp(
+    f: Callable[..., Value], inputs: Sequence[float | Value], vector: Sequence[float]
+) -> tuple[float, list[float]]:
+    """``(f(inputs), H v)``, the Hessian of f at ``inputs`` times ``vector``, without forming H.
+
+    d/dx (grad f(x) . v) = H v: one gradient graph and one backward pass through it, whatever
+    the number of inputs (as ``torch.autograd.functional.hvp``, which also returns the value).
+    """
+    leaves, out = _leaves(f, inputs, "hvp")
+    v = [float(c) for c in vector]
+    if len(v) != len(leaves):
+        raise ValueError(f"hvp: vector has {len(v)} entries for {len(leaves)} inputs")
+    first = grad(out, leaves, create_graph=True, allow_unused=True)
+    directional = dot(first, v)
+    if not isinstance(directional, Value) or directional.is_leaf:
+        return out.data, [0.0] * len(leaves)  # the gradient does not depend on the inputs: H = 0
+    return out.data, [g.data for g in grad(directional, leaves, allow_unused=True)]
+
+
+__all__ = ["hessian", "hvp"]

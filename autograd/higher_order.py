@@ -1,0 +1,162 @@
+"""Gradients as graphs: `grad` (PyTorch's `torch.autograd.grad`) and ``backward(create_graph=True)``.
+
+With ``create_graph=True`` the backward pass is run on `Value`s: each local
+derivative is the op row's own expression evaluated among the Value helpers
+(`autograd.value_helpers`), so every gradient is a `Value` whose graph records
+how it was computed, and can be differentiated again::
+
+    x = Value(0.5)
+    (dy,) = grad(x.tanh(), [x], create_graph=True)   # 1 - tanh(x)^2, as a graph
+    (d2y,) = grad(dy, [x])                           # -2 tanh(x) (1 - tanh(x)^2)
+
+Without it, `grad` runs the same float arithmetic as ``backward()`` and
+returns the gradients as new leaves; ``Value.backward()`` itself is untouched
+(the eager first-order path does not come here). Both walks are iterative (a
+topological order and a dict of partial sums), so a chain 10,000 deep needs no
+recursion. Under `no_grad` no graph is recorded, whatever ``create_graph``
+says (as in PyTorch): the gradients are then plain leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .backward import topological_order
+from .value import Value
+from .value_helpers import derivative_on_values
+
+Gradient = Any  # a Value, or a plain float while it does not depend on any Value
+
+
+def grad(
+    output: Value,
+    inputs: Sequence[Value],
+    grad_output: Value | float = 1.0,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> list[Value]:
+    """d(output)/d(input) for each of ``inputs``, as new Values; ``.grad`` attributes are not touched.
+
+    Args:
+        output: the Value to differentiate.
+        inputs: Values ``output`` depends on (leaves or interior nodes).
+        grad_output: the seed d(output)/d(output), a number or a Value (1.0 by default).
+        create_graph: record the backward pass as a graph, so the gradients can be
+            differentiated again (second and higher derivatives).
+        allow_unused: an input ``output`` does not depend on is an error unless this is
+            true; it then gets a zero gradient (PyTorch returns None there unless
+            ``materialize_grads=True``; here the list always holds Values).
+
+    Returns:
+        One Value per input. With ``create_graph`` each one's graph leads back to the
+        inputs; without it each is a fresh leaf holding the number.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    inputs = list(inputs)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
+    seed = _seed(grad_output, create_graph)
+    grads = _accumulate(output, seed, set(inputs), create_graph)
+    results: list[Value] = []
+    for i, x in enumerate(inputs):
+        g = grads.get(x)
+        if g is None:
+            if not allow_unused:
+                raise ValueError(
+                    f"grad: inputs[{i}] ({_describe(x)}) was not used to compute the output;"
+                    " pass allow_unused=True for a zero gradient"
+                )
+            g = 0.0
+        results.append(g if isinstance(g, Value) else Value(g))
+    return results
+
+
+def backward_with_graph(root: Value, seed: Value | float = 1.0) -> None:
+    """``root.backward(create_graph=True)``: every ``.grad`` below ``root`` becomes a Value with a graph.
+
+    The same semantics as ``backward()``: leaves (other than the engine's constants, whose
+    gradient means nothing) accumulate (``old + new``, so a float gradient from an earlier call
+    is kept), interior nodes start afresh.
+    """
+    grads = _accumulate(root, _seed(seed, True), None, True)
+    for node, g in grads.items():
+        if node.is_constant:
+            continue
+        old: Gradient = node.grad
+        if node.is_leaf and (isinstance(old, Value) or old != 0.0):
+            node.grad = _as_value(old + g)  # type: ignore[assignment]  # a Value gradient, as in PyTorch
+        else:
+            node.grad = _as_value(g)  # type: ignore[assignment]
+
+
+def _as_value(g: Gradient) -> Value:
+    return g if isinstance(g, Value) else Value(g)
+
+
+def _seed(grad_output: Value | float, create_graph: bool) -> Gradient:
+    if isinstance(grad_output, Value):
+        return grad_output if create_graph else grad_output.data
+    if isinstance(grad_output, bool) or not isinstance(grad_output, (int, float)):
+        raise TypeError(f"grad: grad_output must be a number or a Value, got {type(grad_output).__name__}")
+    seed = float(grad_output)
+    if seed - seed != 0.0:
+        raise ValueError(f"grad: grad_output must be finite, got {seed!r}")
+    return seed
+
+
+def _accumulate(root: Value, seed: Gradient, wanted: set[Value] | None, create_graph: bool) -> dict[Value, Gradient]:
+    """d(root)/d(node) for every node on a path from ``wanted`` to ``root`` (every node, if None).
+
+    Reverse-mode accumulation over a topological order: a node's total is complete before
+    its op passes it on, so each op's local derivative is evaluated once per node.
+    """
+    order = topological_order(root)
+    relevant: set[Value] | None = None
+    if wanted is not None:
+        # Only nodes from which a wanted input can be reached need a gradient (PyTorch prunes alike).
+        relevant = set()
+        for node in order:
+            if node in wanted or any(p in relevant for p in node.parents):
+                relevant.add(node)
+        if root not in relevant:
+            return {}
+    grads: dict[Value, Gradient] = {root: seed}
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None or node._a is None:
+            continue
+        parents = node.parents
+        op = node._op
+        assert op is not None  # an interior node always records its op
+        partials: Sequence[Any]
+        if create_graph:
+            partials = derivative_on_values(op, len(parents))(node, *parents)
+        else:
+            partials = op.derivative(node.data, *[p.data for p in parents])
+        for p, d in zip(parents, partials):
+            if (relevant is not None and p not in relevant) or (wanted is None and p.is_constant):
+                continue
+            if d.__class__ is float or d.__class__ is int:
+                if d == 0.0:
+                    continue  # a derivative that is identically zero (pow's exponent): no edge
+                contribution = g if d == 1.0 else g * d
+            else:
+                contribution = d if (g.__class__ is float and g == 1.0) else g * d
+            old = grads.get(p)
+            total = contribution if old is None else old + contribution
+            if total.__class__ is float and total - total != 0.0:
+                raise FloatingPointError(f"grad: gradient {total!r} reaching {_describe(p)} is not finite")
+            grads[p] = total
+    return grads
+
+
+def _describe(node: Value) -> str:
+    name = node._op.name if node._op is not None else "leaf"
+    label = f" {node.label!r}" if node.label else ""
+    return f"{name} node{label} (data={node.data!r})"
+
+
+__all__ = ["grad", "backward_with_graph"]

@@ -1,0 +1,162 @@
+"""The op helpers evaluated on `Value`s: the namespace that turns a derivative expression into a graph.
+
+The op table writes each local derivative as an expression over helpers
+(``1.0 - out * out``, ``sqrt_grad(out)``, ``step(a)``). Evaluated among the
+scalar helpers it gives a number (the first-order backward pass); evaluated
+among the Value versions built here it gives a `Value` whose graph records how
+the derivative was computed, which can be differentiated again. No op gets a
+second, hand-written derivative: the derivative of a derivative comes from the
+same rows of the table.
+
+The names come from the one helper list, `autograd.helpers.HELPERS` (as the
+numpy namespace of batch replay does). Each helper's Value version is:
+
+- the op of the table whose forward expression is exactly that helper applied
+  to its inputs (``exp`` -> the ``exp`` op, ``div`` -> ``div``,
+  ``pow_const`` -> ``pow``); a helper you register together with an op
+  (``softplus``) is found this way without further work;
+- else a Value version written here with `value_version` (the helpers that
+  exist only inside derivative expressions: ``pow_const_grad``,
+  ``sqrt_grad``, and the piecewise-constant ``step`` and ``sign``, whose own
+  derivative is 0 almost everywhere, as in PyTorch);
+- else a function that raises, naming the helper, when a second derivative
+  needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from . import ops as _ops
+from .helpers import HELPERS
+from .op import Op, as_tuple, compile_function, input_names
+from .value import Value, apply, constant
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Value versions written by hand, by helper name (helpers with no op of their own).
+_VERSIONS: dict[str, Callable[..., Any]] = {}
+
+
+def value_version(fn: F, name: str | None = None) -> F:
+    """Register ``fn`` as the Value version of the helper called ``name`` (default: its own name)."""
+    _VERSIONS[name or fn.__name__] = fn
+    return fn
+
+
+def _op_for_helper(name: str) -> Op | None:
+    """The registered op whose forward is exactly ``name(a)`` / ``name(a, b)``, if there is one."""
+    for op in _ops.OPS.values():
+        if op.arity is None or callable(op.forward_code):
+            continue
+        if op.forward_code.replace(" ", "") == f"{name}({','.join(input_names(op.arity))})":
+            return op
+    return None
+
+
+def _applying(op: Op) -> Callable[..., Value]:
+    def on_values(*xs: Value | float) -> Value:
+        return apply(op, *xs)
+
+    on_values.__name__ = op.name
+    return on_values
+
+
+def _missing(name: str) -> Callable[..., Value]:
+    def refuse(*xs: Any) -> Value:
+        raise NotImplementedError(
+            f"second derivative: helper {name!r} has no Value version; register an op whose forward is"
+            f" {name}(a) (register_op), or a Value version (autograd.value_helpers.value_version)"
+        )
+
+    return refuse
+
+
+def value_namespace() -> dict[str, Callable[..., Any]]:
+    """The globals derivative expressions are evaluated among on Values: one entry per helper."""
+    namespace: dict[str, Callable[..., Any]] = {}
+    for name in HELPERS:
+        op = _op_for_helper(name)
+        if op is not None:
+            namespace[name] = _applying(op)
+        elif name in _VERSIONS:
+            namespace[name] = _VERSIONS[name]
+        else:
+            namespace[name] = _missing(name)
+    return namespace
+
+
+# Compiled derivative functions on Values, per (op, number of inputs); rebuilt when helpers or ops change.
+_CACHE: dict[tuple[Op, int], Callable[..., tuple[Any, ...]]] = {}
+_CACHE_KEY: list[tuple[int, int, int]] = [(-1, -1, -1)]
+_NAMESPACE: list[dict[str, Callable[..., Any]]] = [{}]
+
+
+def derivative_on_values(op: Op, n_inputs: int) -> Callable[..., tuple[Any, ...]]:
+    """``op``'s local derivatives as a function of (out, *inputs) Values, returning Values or plain floats.
+
+    Compiled from the very expressions of the op's row (file ``<op tanh derivative on Values>``), so a
+    traceback through a second derivative shows the row's expression.
+    """
+    key = (len(HELPERS), len(_ops.OPS), len(_VERSIONS))
+    if _CACHE_KEY[0] != key:
+        _CACHE.clear()
+        _NAMESPACE[0] = value_namespace()
+        _CACHE_KEY[0] = key
+    fn = _CACHE.get((op, n_inputs))
+    if fn is None:
+        suffix = f", {n_inputs} inputs" if op.arity is None else ""
+        fn = compile_function(
+            f"<op {op.name} derivative on Values{suffix}>",
+            "derivative",
+            ["out", *input_names(n_inputs)],
+            as_tuple(op.derivative_code_for(n_inputs)),
+            namespace=dict(_NAMESPACE[0]),
+        )
+        _CACHE[(op, n_inputs)] = fn
+    return fn
+
+
+@value_version
+def pow_const_grad(a: Value, n: Value) -> Value | float:
+    """n a^(n-1) as a graph: ``n * a ** (n - 1)`` with the constant exponent folded."""
+    exponent = n.data
+    if exponent == 0.0:
+        return 0.0
+    if a.data == 0.0 and exponent < 1.0:
+        raise ZeroDivisionError(f"pow: derivative of {a.data!r} ** {exponent!r} is infinite at zero")
+    if exponent == 1.0:
+        return 1.0
+    return apply(_ops.POW, a, exponent - 1.0) * exponent
+
+
+@value_version
+def sqrt_grad(out: Value) -> Value:
+    """1 / (2 sqrt(a)) as a graph over ``out`` = sqrt(a); infinite at 0, which is refused."""
+    if out.data == 0.0:
+        raise ZeroDivisionError("sqrt: derivative of sqrt(0.0) is infinite")
+    return 0.5 / out
+
+
+@value_version
+def step(a: Value) -> Value:
+    """ReLU's derivative: a constant 1 or 0 (its own derivative is 0 almost everywhere, as in PyTorch).
+
+    Decided by comparing the Value (``a > 0``), so a replay tape that records a double-backward
+    graph re-checks this branch on every run instead of baking it in silently.
+    """
+    return constant(1.0) if a > 0.0 else constant(0.0)
+
+
+@value_version
+def sign(a: Value) -> Value:
+    """|a|'s derivative: a constant -1, 0 or 1 (derivative 0 almost everywhere); compared as Values, see `step`."""
+    if a > 0.0:
+        return constant(1.0)
+    if a < 0.0:
+        return constant(-1.0)
+    return constant(0.0)
+
+
+__all__ = ["derivative_on_values", "value_namespace", "value_version"]
