@@ -14,7 +14,7 @@ binary op, ``_a`` alone for a unary op, ``_a`` as a tuple for an n-ary op.
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .value import Value
@@ -42,7 +42,9 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
 def _propagate(root: Value, seed: float) -> None:
     consumers = _count_consumers(root)
     root.grad = seed
-    ready = [root]
+    # Any, not Value: a node's slots hold a Value, a tuple or None depending on its arity, which this
+    # hot loop tests by hand (``b is not None``, ``__class__ is tuple``) where mypy cannot follow.
+    ready: list[Any] = [root]
     pop = ready.pop
     push = ready.append
     while ready:
@@ -89,7 +91,7 @@ def _propagate(root: Value, seed: float) -> None:
 def _count_consumers(root: Value) -> dict[Value, int]:
     """For each interior node below ``root``, the number of edges into it; zero their grads."""
     consumers: dict[Value, int] = {}
-    stack = [root]
+    stack: list[Any] = [root]  # Any: see `_propagate`
     pop = stack.pop
     push = stack.append
     get = consumers.get

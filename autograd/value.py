@@ -85,7 +85,7 @@ class Value:
         a = self._a
         if a is None:
             return ()
-        if a.__class__ is tuple:
+        if isinstance(a, tuple):
             return a
         b = self._b
         return (a,) if b is None else (a, b)
@@ -252,7 +252,7 @@ _new = object.__new__
 def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = None) -> Value:
     """Make the output node of ``op`` from its parents; refuse an infinite or NaN result."""
     if data - data != 0.0:
-        parents = a if a.__class__ is tuple else (a,) if b is None else (a, b)
+        parents = a if isinstance(a, tuple) else (a,) if b is None else (a, b)
         operands = ", ".join(repr(p.data) for p in parents)
         if any(p.data != p.data for p in parents):  # only NaN is unequal to itself
             raise ValueError(f"{op.name}: NaN input in ({operands}); a NaN must not spread through the graph")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from .render import FORMATS
 
 
-def _pyplot():  # noqa: ANN202 - matplotlib.pyplot module
+def _pyplot() -> ModuleType:
     try:
         import matplotlib
     except ImportError:

@@ -15,7 +15,7 @@ so the same graph gives byte-identical DOT every run.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import graphviz
@@ -317,7 +317,7 @@ def _fmt(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
-def _gradient_lookup(gradients: Mapping[Value, float | None] | None, show: bool):  # noqa: ANN202
+def _gradient_lookup(gradients: Mapping[Value, float | None] | None, show: bool) -> Callable[[Value], float | None]:
     if not show:
         return lambda v: None
     if gradients is not None:

