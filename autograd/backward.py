@@ -27,6 +27,8 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
     """
     if root._a is None:
         root.grad += seed
+        if root.grad - root.grad != 0.0:
+            raise FloatingPointError(f"backward: gradient {root.grad!r} accumulated in {_describe(root)} is not finite")
         return
     # The pass creates no reference cycles, only short-lived tuples of partials;
     # left on, the cyclic collector would re-traverse the whole live graph.
@@ -40,7 +42,7 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
 
 
 def _propagate(root: Value, seed: float) -> None:
-    consumers = _count_consumers(root)
+    consumers, leaves = _count_consumers(root)
     root.grad = seed
     # Any, not Value: a node's slots hold a Value, a tuple or None depending on its arity, which this
     # hot loop tests by hand (``b is not None``, ``__class__ is tuple``) where mypy cannot follow.
@@ -86,11 +88,21 @@ def _propagate(root: Value, seed: float) -> None:
                     consumers[p] = left
                     if not left:
                         push(p)
+    # A leaf's gradient is a sum over its consumers, so it can overflow even when every node's is finite.
+    for leaf in leaves:
+        g = leaf.grad
+        if g - g != 0.0:
+            raise FloatingPointError(f"backward: gradient {g!r} accumulated in {_describe(leaf)} is not finite")
 
 
-def _count_consumers(root: Value) -> dict[Value, int]:
-    """For each interior node below ``root``, the number of edges into it; zero their grads."""
+def _count_consumers(root: Value) -> tuple[dict[Value, int], list[Value]]:
+    """For each interior node below ``root``, the number of edges into it (zeroing their grads); and the leaves.
+
+    A leaf appears once per edge into it.
+    """
     consumers: dict[Value, int] = {}
+    leaves: list[Value] = []
+    found_leaf = leaves.append
     stack: list[Any] = [root]  # Any: see `_propagate`
     pop = stack.pop
     push = stack.append
@@ -108,7 +120,9 @@ def _count_consumers(root: Value) -> dict[Value, int]:
                     push(p)
                 else:
                     consumers[p] = seen + 1
-    return consumers
+            else:
+                found_leaf(p)
+    return consumers, leaves
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class _GradMode:
-    """Process-wide flag read by every op: when off, ops make plain leaves.
+class _GradMode(threading.local):
+    """The flag every op reads: when off, ops make plain leaves.
 
-    It is deliberately not thread-local: the engine is single-threaded.
+    Thread-local, as in PyTorch: a `no_grad` block in one thread (an evaluator)
+    never switches recording off in another (a trainer), and every new thread
+    starts with recording on (the class attribute is each thread's default).
     """
 
-    __slots__ = ("enabled",)
-
-    def __init__(self) -> None:
-        self.enabled = True
+    enabled: bool = True
 
 
 GRAD_MODE = _GradMode()

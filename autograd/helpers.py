@@ -56,6 +56,25 @@ def scalar_namespace() -> dict[str, object]:
 
 
 @helper
+def add_all(*xs: float) -> float:
+    """x0 + x1 + ... added left to right (a wide sum; works on numpy arrays too)."""
+    total = xs[0]
+    for x in xs[1:]:
+        total = total + x
+    return total
+
+
+@helper
+def dot_all(*xs: float) -> float:
+    """w0 * x0 + w1 * x1 + ... left to right, for inputs given as the weights then their partners."""
+    half = len(xs) // 2
+    total = xs[0] * xs[half]
+    for i in range(1, half):
+        total = total + xs[i] * xs[i + half]
+    return total
+
+
+@helper
 def div(a: float, b: float) -> float:
     """a / b, refusing division by zero with the operands named."""
     if b == 0.0:

@@ -25,9 +25,16 @@ import math
 from .helpers import HELPERS, helper
 from .op import Op, compile_function, input_names
 
+#: Past this many terms a sum or dot is written as one call of a looping helper rather than a chain of
+#: ``+``: a chain is an expression nested as deep as it is long, which Python's compiler refuses near
+#: 3,000 terms (RecursionError). Both forms add left to right, so they give the same bits.
+FLAT_ABOVE = 64
+
 
 def _sum_code(n: int) -> str:
     names = input_names(n)
+    if n > FLAT_ABOVE:
+        return f"add_all({', '.join(names)})"
     return " + ".join(names) if n > 1 else f"{names[0]} + 0.0"
 
 
@@ -35,6 +42,8 @@ def _dot_code(n: int) -> str:
     # Inputs are the weights then the inputs: w_i is x{i}, its partner is x{i + n/2}.
     half = n // 2
     names = input_names(n)
+    if half > FLAT_ABOVE:
+        return f"dot_all({', '.join(names)})"
     return " + ".join(f"{names[i]} * {names[i + half]}" for i in range(half)) or "0.0"
 
 

@@ -17,6 +17,7 @@ alone (no reference cycles for the cyclic garbage collector to chase).
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +29,10 @@ from .ops import Op
 
 def _as_real(x: Any, what: str = "Value data") -> float:
     """Convert an int/float-like to a finite float, or raise naming the problem."""
-    if isinstance(x, float):
+    if x.__class__ is float:
         value = x
+    elif isinstance(x, float):  # a float subclass (numpy.float64 ...): keep only the plain number
+        value = float.__float__(x)
     elif isinstance(x, (int, numbers.Real)) and not isinstance(x, bool):
         try:
             value = float(x)
@@ -237,6 +240,10 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __bool__(self) -> bool:
+        """True when the data is non-zero, as for a one-element PyTorch tensor (``bool(Value(0.0))`` is False)."""
+        return self.data != 0.0
+
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={float(self.grad):.6g}"]  # a Value after create_graph
         if self._op is not None and self._op is not _ops.CONSTANT:
@@ -301,18 +308,17 @@ def _unary(op: Op, a: Value) -> Value:
 ComparisonObserver = Callable[[Value, str, "Value | float", bool], None]
 
 
-class _Observers:
+class _Observers(threading.local):
     """Hooks other layers install to watch the eager engine; the core itself imports none of them.
 
     ``comparison(left, op, right, result)`` is called after every Value
     comparison (``<``, ``<=``, ``>``, ``>=``): `autograd.replay` installs one
-    while recording, to re-check those branches on every replay.
+    while recording, to re-check those branches on every replay. Thread-local,
+    like grad mode: a recording in one thread never sees another thread's
+    comparisons.
     """
 
-    __slots__ = ("comparison",)
-
-    def __init__(self) -> None:
-        self.comparison: ComparisonObserver | None = None
+    comparison: ComparisonObserver | None = None
 
 
 OBSERVERS = _Observers()
@@ -345,6 +351,46 @@ def apply(op: Op, *inputs: Value | float) -> Value:
     return _node(op, op.forward(*[p.data for p in parents]), *parents)
 
 
+_get_data = Value.__dict__["data"].__get__
+_set_data = Value.__dict__["data"].__set__
+
+
+class Constant(Value):
+    """A leaf the engine made from a plain number (the ``2.0`` of ``x * 2.0``): immutable, never a gradient.
+
+    The same number is one shared object across every graph of the process (see
+    `constant`), so it must not change: setting ``.data`` to another number
+    raises (setting the number it already holds is allowed, so a hand-written
+    update over every leaf of a graph, ``p.data -= lr * p.grad``, still runs),
+    and ``.grad`` is always 0.0 (the backward pass's additions are dropped), so
+    nothing accumulates across unrelated graphs.
+    """
+
+    __slots__ = ()
+
+    @property
+    def data(self) -> float:
+        """The number; fixed for the life of the process."""
+        return _get_data(self)
+
+    @data.setter
+    def data(self, value: float) -> None:
+        if value != _get_data(self):
+            raise AttributeError(
+                f"constant {_get_data(self)!r} is shared by every graph that uses this number and cannot be"
+                f" changed (to {value!r}); make a Value(...) leaf for a number you want to update"
+            )
+
+    @property
+    def grad(self) -> float:
+        """Always 0.0: a constant is not differentiated against."""
+        return 0.0
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        pass  # the backward pass adds into every parent; a constant keeps none of it
+
+
 def constant(x: Value | float, op: Op | None = None) -> Value:
     """Wrap a plain number as a constant leaf (a Value passes through unchanged).
 
@@ -360,9 +406,8 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
     if cached is not None:
         return cached
     what = f"operand of {op.name}" if op is not None else "constant"
-    out = _new(Value)
-    out.data = _as_real(x, what)
-    out.grad = 0.0
+    out = _new(Constant)
+    _set_data(out, _as_real(x, what))
     out._op = _ops.CONSTANT
     out._a = None
     out._b = None

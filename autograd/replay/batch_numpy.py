@@ -153,6 +153,9 @@ def stack_rows(values: Sequence[Array], like: Array | None = None) -> Array:
 numpy_version(np.tanh, "tanh")
 numpy_version(np.sign, "sign")
 numpy_version(np.abs, "abs")
+# Wide sums and dots loop over their terms with + and *, which arrays support as they are.
+numpy_version(HELPERS["add_all"])
+numpy_version(HELPERS["dot_all"])
 
 
 def helpers_namespace() -> dict[str, object]:
