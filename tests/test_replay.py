@@ -200,3 +200,37 @@ def test_softmax_cross_entropy_replays_with_new_logits() -> None:
         ref_loss, ref_grads = eager(lambda v: softmax_cross_entropy([wi * v for wi in w], 2), [x], w)
         assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+class _Hostile(float):
+    """A float whose repr is code: pasted into a tape, it would run."""
+
+    def __repr__(self) -> str:
+        return "__import__('os').system('echo pwned') or 2.0"
+
+
+def test_a_hostile_float_repr_never_reaches_the_generated_source() -> None:
+    w = Value(0.5, label="w")
+    c = Value(2.0, label="c")
+    c.data = _Hostile(2.0)  # data set after the engine's checks, as careless code might
+
+    def fn(x: Value) -> Value:
+        if x > _Hostile(-1.0):  # a branch check against a hostile number
+            return x * w * c
+        return x
+
+    tape = record(fn, example=[3.0], parameters=[w], constants=[c])
+    assert "pwned" not in tape.source and "import" not in tape.source
+    assert "(2.0)" in tape.source
+    loss, grads = tape.evaluate([3.0])
+    assert loss == pytest.approx(3.0 * 0.5 * 2.0) and grads == [pytest.approx(6.0)]
+
+
+def test_a_non_finite_constant_is_refused_by_name() -> None:
+    w = Value(0.5, label="w")
+    c = Value(2.0, label="big")
+    x = Value(3.0, label="x")
+    loss = x * w * c
+    c.data = float("inf")  # changed after the graph was built
+    with pytest.raises(ReplayError, match="'big'.*inf"):
+        Tape(loss, [x], [w], constants=[c])

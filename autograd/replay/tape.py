@@ -30,6 +30,7 @@ import itertools
 import linecache
 import math
 import operator
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -123,7 +124,7 @@ class Tape:
             if not v.is_leaf:
                 slot[v] = f"v{n}"
             elif v.is_constant or v in fixed:
-                slot[v] = f"({v.data!r})"
+                slot[v] = literal(v.data, _describe(v))
             else:
                 raise ReplayError(
                     f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
@@ -144,7 +145,7 @@ class Tape:
                         )
                     sides.append(self._slot[side])
                 else:
-                    sides.append(f"({float(side)!r})")
+                    sides.append(literal(side, "a number the model compared with"))
             checked.append((sides[0], g.op, sides[1], g.result))
         return checked
 
@@ -252,6 +253,27 @@ class Tape:
         interior = sum(1 for v in self.order if not v.is_leaf)
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
+
+
+def literal(x: object, what: str) -> str:
+    """Source text for a number baked into generated code: only ever ``repr`` of a plain finite float.
+
+    The text comes from ``float.__repr__`` and is checked to be a number, so a float subclass (or any
+    object) with its own ``__repr__`` cannot get text of its choosing into a tape.
+    """
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise ReplayError(f"{what} is not a real number: {error}") from None
+    text = float.__repr__(f)  # never a subclass's own __repr__
+    if not math.isfinite(f):
+        raise ReplayError(f"{what} is {text}: a tape can only bake in finite numbers")
+    if not _FLOAT_TEXT.fullmatch(text):  # belt and braces: the text can only be a number
+        raise ReplayError(f"{what}: unexpected number text {text!r}")
+    return f"({text})"
+
+
+_FLOAT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?")
 
 
 def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Value]) -> None:
