@@ -234,3 +234,23 @@ def test_a_non_finite_constant_is_refused_by_name() -> None:
     c.data = float("inf")  # changed after the graph was built
     with pytest.raises(ReplayError, match="'big'.*inf"):
         Tape(loss, [x], [w], constants=[c])
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_a_recurrent_model_records_in_one_call(cell: str) -> None:
+    """Leaves made inside the recorded function (zero state, one-hot inputs) are constants (issue 12 goal 3)."""
+    model = CharModel(vocab_size=4, hidden_size=3, cell=cell, seed=3)
+    xs, ts = [0, 2, 1, 3], [2, 1, 3, 0]
+    tape = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=model.parameters())
+    params = model.parameters()
+    want_loss, want_grads = eager(lambda: model.sequence_loss(xs, ts)[0], [], params)
+    loss, grads = tape.evaluate([])
+    assert loss == pytest.approx(want_loss, abs=1e-12)
+    assert grads == pytest.approx(want_grads, abs=1e-12)
+
+
+def test_a_leaf_made_before_recording_is_still_refused() -> None:
+    w = Value(0.5, label="w")
+    forgotten = Value(2.0, label="forgotten")  # a parameter left out of parameters=
+    with pytest.raises(ReplayError, match="forgotten"):
+        record(lambda x: x * w * forgotten, example=[1.0], parameters=[w])

@@ -26,6 +26,7 @@ Limits, checked where they can be:
 
 from __future__ import annotations
 
+import gc
 import itertools
 import linecache
 import math
@@ -56,17 +57,28 @@ def record(
     """Run ``fn`` once on input leaves made from ``example`` and compile what it built.
 
     ``fn`` takes one Value per input and returns the loss (a Value). Value
-    comparisons it makes are logged and re-checked on every replay. Leaves
-    that are fixed numbers but were made as Values (``Value(0.0)`` as the
-    start of a ``sum``) go in ``constants``; plain numbers need nothing.
+    comparisons it makes are logged and re-checked on every replay. A leaf
+    that ``fn`` itself creates (no parents, not a parameter: a recurrent
+    model's zero initial state, a one-hot input) is a constant, baked in with
+    the value it had. Leaves made before the call that are fixed numbers go
+    in ``constants``; plain numbers need nothing. So a recurrent model records
+    in one call: ``record(lambda: model.sequence_loss(xs, ts)[0], example=[],
+    parameters=model.parameters())``.
     """
     labels = list(input_names_) if input_names_ is not None else [f"input{i}" for i in range(len(example))]
     inputs = [Value(x, label=label) for x, label in zip(example, labels)]
+    # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
+    before = [o for o in gc.get_objects() if type(o) is Value]
+    existing = {id(o) for o in before}
     with recording_guards() as guards:
         root = fn(*inputs)
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
-    return Tape(root, inputs, parameters, constants=constants, guards=guards)
+    known = set(inputs) | set(parameters) | set(constants)
+    made_inside = [v for v in topological_order(root)
+                   if v.is_leaf and not v.is_constant and v not in known and id(v) not in existing]
+    del before
+    return Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards)
 
 
 class Tape:
