@@ -254,3 +254,23 @@ def test_a_leaf_made_before_recording_is_still_refused() -> None:
     forgotten = Value(2.0, label="forgotten")  # a parameter left out of parameters=
     with pytest.raises(ReplayError, match="forgotten"):
         record(lambda x: x * w * forgotten, example=[1.0], parameters=[w])
+
+
+@pytest.mark.parametrize("reduce", ["sum", "none"])
+def test_run_batch_checks_branches_on_every_sample(reduce: str) -> None:
+    w = Value(0.5, label="w")
+
+    def piecewise(x: Value) -> Value:
+        s = w * x
+        return s * s * 2 if s > 0 else s * 3
+
+    tape = record(piecewise, [1.0], [w])
+    xs = [1.0, 2.0, 0.5]
+    losses, grads = tape.run_batch([xs], reduce=reduce)
+    # loss = 2 (w x)^2, d/dw = 4 w x^2, by hand per sample
+    assert list(losses) == pytest.approx([2 * (0.5 * x) ** 2 for x in xs], abs=1e-12)
+    per_sample = [4 * 0.5 * x * x for x in xs]
+    want = sum(per_sample) if reduce == "sum" else per_sample
+    assert np.asarray(grads[0]).tolist() == pytest.approx(want, abs=1e-12)
+    with pytest.raises(BranchChanged, match=r"sample 2 \(and 1 more\)"):
+        tape.run_batch([[1.0, 2.0, -1.0, -4.0]], reduce=reduce)

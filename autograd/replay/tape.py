@@ -161,13 +161,14 @@ class Tape:
             checked.append((sides[0], g.op, sides[1], g.result))
         return checked
 
-    def _generate(self, matmul_groups: bool) -> TapeSource:
+    def _generate(self, matmul_groups: bool, batch: bool = False) -> TapeSource:
         return generate(self.order, self._slot, self.inputs, self.parameters, self.outputs, self._guards,
-                        matmul_groups)
+                        matmul_groups, batch)
 
     def _compile(self, source: str, namespace: dict[str, object]) -> Callable:
         scope = dict(namespace)
         scope["branch_changed"] = self._branch_changed
+        scope["batch_branch_check"] = self._batch_branch_check
         # A file name of its own, with the source registered, so that a traceback shows the failing line.
         filename = f"<valuegrad tape {next(_tape_count)}>"
         register_source(filename, source)
@@ -181,6 +182,20 @@ class Tape:
             f"the recorded model compared {left} {op} {right} and got {result}; these inputs give {not result},"
             " so the model would build a different graph: record the tape again (or run eagerly)"
         )
+
+    def _batch_branch_check(self, k: int, outcome: Any, result: bool) -> None:
+        """Batch mode: ``outcome`` holds the comparison for every sample (or one bool for all)."""
+        import numpy as np
+
+        differs = np.asarray(outcome) != result
+        if differs.any():
+            sample = int(np.flatnonzero(differs)[0]) if differs.ndim else 0
+            left, op, right, _ = self._guards[k]
+            raise BranchChanged(
+                f"sample {sample} (and {int(differs.sum()) - 1} more) makes the recorded comparison {left} {op}"
+                f" {right} come out {not result} instead of {result}, so the model would build a different"
+                " graph for it: record the tape again (or run those samples eagerly)"
+            )
 
     # --- running ---------------------------------------------------------
 
@@ -255,7 +270,7 @@ class Tape:
         run = self._run_numpy.get(reduce)
         if run is None:
             # Summed gradients may use matrix products (a layer's dot nodes at once); per-sample ones may not.
-            source = self._generate(matmul_groups=reduce == "sum")
+            source = self._generate(matmul_groups=reduce == "sum", batch=True)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
         loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
         return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
