@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,6 +15,8 @@ from nn import MLP, SGD, Adagrad, Adam, CharModel, Optimizer, Vocabulary, clip_g
 from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
 
 Progress = Callable[[int, float], None]
+TAPE_CACHE_SIZE = 32
+"""How many compiled chunk tapes `train_char_model` keeps by default (least recently used dropped first)."""
 OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
     "sgd": SGD,
     # The lecture follows min-char-rnn: g / sqrt(G + 1e-8), not PyTorch's g / (sqrt(G) + 1e-10).
@@ -86,6 +89,7 @@ def train_char_model(
     seed: int = 0,
     progress: Progress | None = None,
     replay: bool = False,
+    tape_cache: int = TAPE_CACHE_SIZE,
 ) -> TrainingRun:
     """Train a character model on ``text`` by truncated BPTT over chunks of ``seq_len``.
 
@@ -96,10 +100,15 @@ def train_char_model(
     ``replay=True`` records each distinct chunk's graph once and replays it
     afterwards. Compiling costs about a second per 60,000 ops, so it pays
     when few chunks repeat many times (a short text such as "hello"); on a
-    long text the eager default is faster.
+    long text the eager default is faster. At most ``tape_cache`` compiled
+    tapes (default `TAPE_CACHE_SIZE` = 32; a tape holds its chunk's whole
+    graph, megabytes for a long LSTM chunk) are kept: the least recently used
+    one is dropped first, so memory stays bounded however long the text.
     """
     for name, value in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden), ("lr", lr)):
         _check_positive(name, value)
+    if replay:
+        _check_positive("tape_cache", tape_cache)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
     if len(text) < 2:
@@ -110,7 +119,7 @@ def train_char_model(
     opt: Optimizer = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     run = TrainingRun(model, vocab=vocab)
     position, state = 0, None
-    tapes: dict[tuple[int, ...], Tape] = {}
+    tapes = TapeCache(int(tape_cache))
     for step in range(int(steps)):
         if position + seq_len + 1 > len(data):
             position, state = 0, None
@@ -133,8 +142,37 @@ def train_char_model(
     return run
 
 
+class TapeCache:
+    """At most ``max_size`` tapes by chunk, least recently used dropped first (a long text has many chunks)."""
+
+    def __init__(self, max_size: int) -> None:
+        """An empty cache holding at most ``max_size`` (>= 1) tapes."""
+        if max_size < 1:
+            raise ValueError(f"tape_cache must be at least 1, got {max_size}")
+        self.max_size = max_size
+        self._tapes: OrderedDict[tuple[int, ...], Tape] = OrderedDict()
+
+    def get(self, key: tuple[int, ...]) -> Tape | None:
+        """The tape for ``key`` (now the most recently used), or None."""
+        tape = self._tapes.get(key)
+        if tape is not None:
+            self._tapes.move_to_end(key)
+        return tape
+
+    def __setitem__(self, key: tuple[int, ...], tape: Tape) -> None:
+        """Keep ``tape``; drop the least recently used one if the cache is over its size."""
+        self._tapes[key] = tape
+        self._tapes.move_to_end(key)
+        while len(self._tapes) > self.max_size:
+            self._tapes.popitem(last=False)
+
+    def __len__(self) -> int:
+        """How many tapes are kept."""
+        return len(self._tapes)
+
+
 def _replayed_chunk(
-    model: CharModel, tapes: dict[tuple[int, ...], Tape], chunk: list[int], state: object
+    model: CharModel, tapes: TapeCache, chunk: list[int], state: object
 ) -> tuple[float, object]:
     """One chunk's loss by replay (recording it the first time); gradients go to ``.grad``."""
     tape = tapes.get(tuple(chunk))

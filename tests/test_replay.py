@@ -200,3 +200,77 @@ def test_softmax_cross_entropy_replays_with_new_logits() -> None:
         ref_loss, ref_grads = eager(lambda v: softmax_cross_entropy([wi * v for wi in w], 2), [x], w)
         assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+class _Hostile(float):
+    """A float whose repr is code: pasted into a tape, it would run."""
+
+    def __repr__(self) -> str:
+        return "__import__('os').system('echo pwned') or 2.0"
+
+
+def test_a_hostile_float_repr_never_reaches_the_generated_source() -> None:
+    w = Value(0.5, label="w")
+    c = Value(2.0, label="c")
+    c.data = _Hostile(2.0)  # data set after the engine's checks, as careless code might
+
+    def fn(x: Value) -> Value:
+        if x > _Hostile(-1.0):  # a branch check against a hostile number
+            return x * w * c
+        return x
+
+    tape = record(fn, example=[3.0], parameters=[w], constants=[c])
+    assert "pwned" not in tape.source and "import" not in tape.source
+    assert "(2.0)" in tape.source
+    loss, grads = tape.evaluate([3.0])
+    assert loss == pytest.approx(3.0 * 0.5 * 2.0) and grads == [pytest.approx(6.0)]
+
+
+def test_a_non_finite_constant_is_refused_by_name() -> None:
+    w = Value(0.5, label="w")
+    c = Value(2.0, label="big")
+    x = Value(3.0, label="x")
+    loss = x * w * c
+    c.data = float("inf")  # changed after the graph was built
+    with pytest.raises(ReplayError, match="'big'.*inf"):
+        Tape(loss, [x], [w], constants=[c])
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_a_recurrent_model_records_in_one_call(cell: str) -> None:
+    """Leaves made inside the recorded function (zero state, one-hot inputs) are constants (issue 12 goal 3)."""
+    model = CharModel(vocab_size=4, hidden_size=3, cell=cell, seed=3)
+    xs, ts = [0, 2, 1, 3], [2, 1, 3, 0]
+    tape = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=model.parameters())
+    params = model.parameters()
+    want_loss, want_grads = eager(lambda: model.sequence_loss(xs, ts)[0], [], params)
+    loss, grads = tape.evaluate([])
+    assert loss == pytest.approx(want_loss, abs=1e-12)
+    assert grads == pytest.approx(want_grads, abs=1e-12)
+
+
+def test_a_leaf_made_before_recording_is_still_refused() -> None:
+    w = Value(0.5, label="w")
+    forgotten = Value(2.0, label="forgotten")  # a parameter left out of parameters=
+    with pytest.raises(ReplayError, match="forgotten"):
+        record(lambda x: x * w * forgotten, example=[1.0], parameters=[w])
+
+
+@pytest.mark.parametrize("reduce", ["sum", "none"])
+def test_run_batch_checks_branches_on_every_sample(reduce: str) -> None:
+    w = Value(0.5, label="w")
+
+    def piecewise(x: Value) -> Value:
+        s = w * x
+        return s * s * 2 if s > 0 else s * 3
+
+    tape = record(piecewise, [1.0], [w])
+    xs = [1.0, 2.0, 0.5]
+    losses, grads = tape.run_batch([xs], reduce=reduce)
+    # loss = 2 (w x)^2, d/dw = 4 w x^2, by hand per sample
+    assert list(losses) == pytest.approx([2 * (0.5 * x) ** 2 for x in xs], abs=1e-12)
+    per_sample = [4 * 0.5 * x * x for x in xs]
+    want = sum(per_sample) if reduce == "sum" else per_sample
+    assert np.asarray(grads[0]).tolist() == pytest.approx(want, abs=1e-12)
+    with pytest.raises(BranchChanged, match=r"sample 2 \(and 1 more\)"):
+        tape.run_batch([[1.0, 2.0, -1.0, -4.0]], reduce=reduce)

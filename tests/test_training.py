@@ -85,3 +85,38 @@ def test_the_lectures_adagrad_is_min_char_rnns_formula() -> None:
     w.grad = 1e-6
     optimizer.step()
     assert w.data == -0.1 * 1e-6 / math.sqrt(1e-6 * 1e-6 + 1e-8)
+
+
+def test_tape_cache_drops_the_least_recently_used_tape() -> None:
+    from lecture.training import TapeCache
+
+    cache = TapeCache(2)
+    a, b, c = object(), object(), object()
+    cache[(1,)] = a  # type: ignore[assignment]
+    cache[(2,)] = b  # type: ignore[assignment]
+    assert cache.get((1,)) is a  # (1,) is now the most recently used
+    cache[(3,)] = c  # type: ignore[assignment]
+    assert len(cache) == 2
+    assert cache.get((2,)) is None and cache.get((1,)) is a and cache.get((3,)) is c
+    with pytest.raises(ValueError, match="tape_cache"):
+        TapeCache(0)
+
+
+def test_replayed_char_training_keeps_a_bounded_number_of_tapes(monkeypatch) -> None:
+    from lecture import training
+
+    sizes: list[int] = []
+
+    class Watched(training.TapeCache):
+        def __setitem__(self, key, tape) -> None:
+            super().__setitem__(key, tape)
+            sizes.append(len(self))
+
+    monkeypatch.setattr(training, "TapeCache", Watched)
+    text = "abcdefghij klmnopqrst uvwxyz. " * 2  # many distinct chunks, each seen twice
+    kwargs = dict(cell="rnn", hidden=4, steps=20, seq_len=3, lr=0.03, seed=2)
+    replayed = train_char_model(text, replay=True, tape_cache=3, **kwargs)
+    eager = train_char_model(text, replay=False, **kwargs)
+    assert len(sizes) > 3 and max(sizes) == 3  # recorded more chunks than it kept
+    assert replayed.losses == pytest.approx(eager.losses, rel=1e-9)
+    assert training.TAPE_CACHE_SIZE == 32  # the documented default

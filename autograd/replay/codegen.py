@@ -108,6 +108,7 @@ def generate(
     outputs: Sequence[Value],
     guards: Sequence[tuple[str, str, str, bool]],
     matmul_groups: bool = False,
+    batch: bool = False,
 ) -> TapeSource:
     """``run(inputs, params) -> (loss, gradients, outputs)`` (batch mode adds summed weight gradients)."""
     root = order[-1]
@@ -144,7 +145,10 @@ def generate(
         lines.append(f"    {slot[v]} = {fill(_op(v).forward_code_for(len(v.parents)), v, slot)}")
 
     for k, (left, op, right, result) in enumerate(guards):
-        lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
+        if batch:  # arrays of samples: every sample is tested, the first that differs is named
+            lines.append(f"    batch_branch_check({k}, ({left} {op} {right}), {result})")
+        else:
+            lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
 
     grad_name: dict[Value, str] = {}
 

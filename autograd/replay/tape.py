@@ -26,10 +26,12 @@ Limits, checked where they can be:
 
 from __future__ import annotations
 
+import gc
 import itertools
 import linecache
 import math
 import operator
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -55,17 +57,28 @@ def record(
     """Run ``fn`` once on input leaves made from ``example`` and compile what it built.
 
     ``fn`` takes one Value per input and returns the loss (a Value). Value
-    comparisons it makes are logged and re-checked on every replay. Leaves
-    that are fixed numbers but were made as Values (``Value(0.0)`` as the
-    start of a ``sum``) go in ``constants``; plain numbers need nothing.
+    comparisons it makes are logged and re-checked on every replay. A leaf
+    that ``fn`` itself creates (no parents, not a parameter: a recurrent
+    model's zero initial state, a one-hot input) is a constant, baked in with
+    the value it had. Leaves made before the call that are fixed numbers go
+    in ``constants``; plain numbers need nothing. So a recurrent model records
+    in one call: ``record(lambda: model.sequence_loss(xs, ts)[0], example=[],
+    parameters=model.parameters())``.
     """
     labels = list(input_names_) if input_names_ is not None else [f"input{i}" for i in range(len(example))]
     inputs = [Value(x, label=label) for x, label in zip(example, labels)]
+    # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
+    before = [o for o in gc.get_objects() if type(o) is Value]
+    existing = {id(o) for o in before}
     with recording_guards() as guards:
         root = fn(*inputs)
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
-    return Tape(root, inputs, parameters, constants=constants, guards=guards)
+    known = set(inputs) | set(parameters) | set(constants)
+    made_inside = [v for v in topological_order(root)
+                   if v.is_leaf and not v.is_constant and v not in known and id(v) not in existing]
+    del before
+    return Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards)
 
 
 class Tape:
@@ -123,7 +136,7 @@ class Tape:
             if not v.is_leaf:
                 slot[v] = f"v{n}"
             elif v.is_constant or v in fixed:
-                slot[v] = f"({v.data!r})"
+                slot[v] = literal(v.data, _describe(v))
             else:
                 raise ReplayError(
                     f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
@@ -144,17 +157,18 @@ class Tape:
                         )
                     sides.append(self._slot[side])
                 else:
-                    sides.append(f"({float(side)!r})")
+                    sides.append(literal(side, "a number the model compared with"))
             checked.append((sides[0], g.op, sides[1], g.result))
         return checked
 
-    def _generate(self, matmul_groups: bool) -> TapeSource:
+    def _generate(self, matmul_groups: bool, batch: bool = False) -> TapeSource:
         return generate(self.order, self._slot, self.inputs, self.parameters, self.outputs, self._guards,
-                        matmul_groups)
+                        matmul_groups, batch)
 
     def _compile(self, source: str, namespace: dict[str, object]) -> Callable:
         scope = dict(namespace)
         scope["branch_changed"] = self._branch_changed
+        scope["batch_branch_check"] = self._batch_branch_check
         # A file name of its own, with the source registered, so that a traceback shows the failing line.
         filename = f"<valuegrad tape {next(_tape_count)}>"
         register_source(filename, source)
@@ -168,6 +182,20 @@ class Tape:
             f"the recorded model compared {left} {op} {right} and got {result}; these inputs give {not result},"
             " so the model would build a different graph: record the tape again (or run eagerly)"
         )
+
+    def _batch_branch_check(self, k: int, outcome: Any, result: bool) -> None:
+        """Batch mode: ``outcome`` holds the comparison for every sample (or one bool for all)."""
+        import numpy as np
+
+        differs = np.asarray(outcome) != result
+        if differs.any():
+            sample = int(np.flatnonzero(differs)[0]) if differs.ndim else 0
+            left, op, right, _ = self._guards[k]
+            raise BranchChanged(
+                f"sample {sample} (and {int(differs.sum()) - 1} more) makes the recorded comparison {left} {op}"
+                f" {right} come out {not result} instead of {result}, so the model would build a different"
+                " graph for it: record the tape again (or run those samples eagerly)"
+            )
 
     # --- running ---------------------------------------------------------
 
@@ -242,7 +270,7 @@ class Tape:
         run = self._run_numpy.get(reduce)
         if run is None:
             # Summed gradients may use matrix products (a layer's dot nodes at once); per-sample ones may not.
-            source = self._generate(matmul_groups=reduce == "sum")
+            source = self._generate(matmul_groups=reduce == "sum", batch=True)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
         loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
         return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
@@ -252,6 +280,27 @@ class Tape:
         interior = sum(1 for v in self.order if not v.is_leaf)
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
+
+
+def literal(x: object, what: str) -> str:
+    """Source text for a number baked into generated code: only ever ``repr`` of a plain finite float.
+
+    The text comes from ``float.__repr__`` and is checked to be a number, so a float subclass (or any
+    object) with its own ``__repr__`` cannot get text of its choosing into a tape.
+    """
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise ReplayError(f"{what} is not a real number: {error}") from None
+    text = float.__repr__(f)  # never a subclass's own __repr__
+    if not math.isfinite(f):
+        raise ReplayError(f"{what} is {text}: a tape can only bake in finite numbers")
+    if not _FLOAT_TEXT.fullmatch(text):  # belt and braces: the text can only be a number
+        raise ReplayError(f"{what}: unexpected number text {text!r}")
+    return f"({text})"
+
+
+_FLOAT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?")
 
 
 def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Value]) -> None:
