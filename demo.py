@@ -35,6 +35,7 @@ from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
 from lecture.index_page import index_page
 from lecture.lstm_cells import cells_page, lstm_study
 from lecture.output_folder import OutputFolder, UsageError
+from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
 from lecture.tour_files import INDEX, tour_files
 from lecture.training import train_slides_mlp
@@ -95,6 +96,7 @@ def part_worked_example(tour: Tour) -> None:
                 "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")
     out.page("worked-example", "worked_example_step_through.html",
              lambda: step_through_page(ex.row.E, parameters=params, groups=groups,
+                                       names=mlp_names(ex.row_model, ex.row.E),
                                        title="Row 1 of the slides' MLP: backpropagation one node at a time"),
              "step through row 1's backward pass node by node")
     out.picture("worked-example", batch_picture(ex), "worked_example_batch",

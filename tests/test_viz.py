@@ -142,7 +142,10 @@ def test_step_through_replays_the_engine() -> None:
         assert final[p] == pytest.approx(p.grad, rel=1e-12)
     page = step_through_page(g.E, parameters=model.parameters())
     assert page.startswith("<!DOCTYPE html>") and "src=" not in page  # self-contained
-    assert "dE/d(w1[0,1]) += dE/d(s1[1])" in page
+    frames = json.loads(re.search(r"const frames = (.*?);\nconst nodes", page, flags=re.S).group(1))
+    lines = [line for f in frames for line in f["lines"]]
+    assert any(line.startswith("dE/dw1[0,1] = dE/ds1[1] × ds1[1]/dw1[0,1] = ") for line in lines)
+    assert lines[0] == "dE/dE = 1"  # frame 0: the root's own gradient
 
 
 def test_pip_only_svg_path(monkeypatch, tmp_path) -> None:
@@ -348,17 +351,19 @@ def test_step_through_page_keeps_labels_and_title_inert(label: str) -> None:
     parts = _PageParts()
     parts.feed(page)
     parts.close()
-    assert parts.parts["title"] == [f"{SHOWN.get(label, label)} page"]
+    # The first <title> is the page's; the inline SVG's node titles follow it.
+    assert parts.parts["title"][0] == f"{SHOWN.get(label, label)} page"
     assert parts.parts["h1"] == [f"{SHOWN.get(label, label)} page"]
     (script,) = parts.parts["script"]
     # HTML ends a script at the first "</script"; "<!--" followed by "<script" would let it run past it.
     for marker in ("<!--", "<script", "</script"):
         assert marker not in script.lower()
     assert script.rstrip().endswith("show(parseInt(location.hash.slice(1), 10) || 0);")
-    frames = json.loads(re.search(r"const frames = (.*?);\nconst slider", script, flags=re.S).group(1))
+    frames = json.loads(re.search(r"const frames = (.*?);\nconst nodes", script, flags=re.S).group(1))
     assert len(frames) == 2  # before backward, then the × step
-    assert f"d({SHOWN.get(label, label)})" in frames[1]["lines"][0]
-    texts = [t.text for t in ET.fromstring(frames[1]["svg"]).iter(f"{SVG}text")]
+    assert f"d{SHOWN.get(label, label)}" in frames[1]["lines"][0]
+    svg = re.search(r'<div id="graph">(.*?)</div>', page, flags=re.S).group(1)
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert SHOWN.get(label, label) in texts
 
 
@@ -388,7 +393,9 @@ def test_step_through_page_with_every_hostile_label_runs_in_a_browser(tmp_path) 
     shown = [SHOWN.get(label, label) for label in HOSTILE_LABELS]
     assert html.unescape(re.search(r"<title>(.*?)</title>", dom, flags=re.S).group(1)) == " ".join(shown)
     # The script ran to its last line: the counter is filled and the first frame's picture is in place.
-    assert re.search(r'id="counter">0 / 5<', dom)
+    # Frames: d(total)/d(total), then the 4 inner sums and the 6 leaves each receiving their gradient.
+    assert len(HOSTILE_LABELS) == 6
+    assert re.search(r'id="counter">0 / 10<', dom)
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", dom)]
     for label in shown:
         assert label in texts

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from autograd import Value, topological_order
 
-from .graph import GraphTooLarge, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
+from .graph import GraphTooLarge, _fmt, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
+from .names import GraphNames, reading_order
 from .render import render_source
 
 MAX_STEPS = 200
@@ -99,35 +100,65 @@ def step_through_page(
     max_nodes: int = 120,
     parameters: Iterable[Value] = (),
     groups: Mapping[Value, str] | None = None,
+    names: GraphNames | Mapping[Value, str] | None = None,
 ) -> str:
-    """The HTML page (one string, no external files) for ``root``'s backward pass."""
+    """The HTML page (one string, no external files) for ``root``'s backward pass.
+
+    The graph is laid out once, drawn with every final gradient; each frame
+    only changes which gradients are shown, which node is outlined and the
+    caption, so nothing moves between frames. Frame 0 is dE/dE = 1; frame k
+    gives the k-th node (in backward order) its gradient as the chain-rule sum
+    over the nodes that consume it.
+    """
     order = topological_order(root)
     if count_drawn_nodes(order) > max_nodes:
         raise GraphTooLarge(
             f"the graph has {count_drawn_nodes(order)} nodes, over the step-through limit of {max_nodes}:"
             " step through a smaller graph (one data row, a few time steps) or raise max_nodes"
         )
-    steps = backward_steps(root)[:MAX_STEPS]
+    named = GraphNames.of(names)
     ids = {v: i for i, v in enumerate(order)}
-    root_name = visible_text(root.label) if root.label else "L"
-    params = list(parameters)
-    frames = [{"svg": _svg(draw_graph(root, decimals=decimals, parameters=params, groups=groups,
-                                      gradients={}, max_nodes=max_nodes)),
-               "caption": "Before backward(): no gradient is known yet.",
-               "lines": [f"Start: d{root_name}/d{root_name} = 1."]}]
-    for k, step in enumerate(steps, start=1):
-        touched = [c.parent for c in step.contributions] + [step.node]
-        graph = draw_graph(root, decimals=decimals, parameters=params, groups=groups, gradients=step.gradients,
-                           highlight=touched, max_nodes=max_nodes)
-        frames.append({
-            "svg": _svg(graph),
-            "caption": f"Step {k} of {len(steps)}: the gradient passes back through "
-                       f"{name_of(step.node, ids)} ({step.node.op.name if step.node.op else 'leaf'}).",
-            "lines": chain_rule_lines(step, root_name, ids, decimals),
-        })
-    fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames)}
+
+    def called(v: Value) -> str:
+        return visible_text(named.nodes[v]) if v in named.nodes else name_of(v, ids)
+
+    root_name = called(root) if (root.label or root in named.nodes) else "L"
+    consumers: dict[Value, list[tuple[Value, float]]] = {}
+    for node in order:
+        if node.is_leaf:
+            continue
+        shown = len(node.parents) - _folded(node)
+        for parent, local in list(zip(node.parents, local_derivatives(node)))[:shown]:
+            consumers.setdefault(parent, []).append((node, local))
+    svg_ids = {v: f"v{i}" for i, v in enumerate(reading_order(root))}  # draw_graph's node ids
+    grads: dict[Value, float] = {root: 1.0}
+    frames: list[dict[str, object]] = [{
+        "node": svg_ids[root], "caption": f"Frame 0: the start of backward(): d{root_name}/d{root_name} = 1.",
+               "lines": [f"d{root_name}/d{root_name} = 1"]}]
+    known_at = {root: 0}
+    for node in reversed(order):
+        if node is root or node.is_constant:
+            continue
+        terms = consumers.get(node, [])
+        grads[node] = sum(grads.get(c, 0.0) * local for c, local in terms)
+        known_at[node] = len(frames)
+        me = called(node)
+        parts = [f"d{root_name}/d{called(c)} × d{called(c)}/d{me}" for c, _ in terms]
+        numbers = [f"{grads.get(c, 0.0):.{decimals}f} × {local:.{decimals}f}" for c, local in terms]
+        line = f"d{root_name}/d{me} = " + " + ".join(parts) + " = " + " + ".join(numbers) + \
+            f" = {grads[node]:.{decimals}f}"
+        frames.append({"node": svg_ids[node], "caption": f"Step {len(frames)}: {me} receives its gradient from its "
+                       f"{len(terms)} consumer{'s' if len(terms) != 1 else ''} (the chain rule sums over them).",
+                       "lines": [line]})
+        if len(frames) > MAX_STEPS:
+            break
+    nodes = {svg_ids[v]: [k, _fmt(grads[v], decimals)] for v, k in known_at.items()}
+    graph = draw_graph(root, decimals=decimals, parameters=list(parameters), groups=groups, gradients=grads,
+                       max_nodes=max_nodes, names=named)
+    fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames),
+            "__NODES__": script_json(nodes), "__SVG__": _svg(graph)}
     # One pass, so a title holding "__FRAMES__" stays text.
-    return re.sub("__TITLE__|__FRAMES__", lambda m: fill[m.group()], _PAGE)
+    return re.sub("__TITLE__|__FRAMES__|__NODES__|__SVG__", lambda m: fill[m.group()], _PAGE)
 
 
 def script_json(data: object) -> str:
@@ -150,43 +181,99 @@ def _svg(graph: object) -> str:
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
 <style>
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #212529; }
-#controls { display: flex; gap: .6em; align-items: center; margin-bottom: .8em; }
+html, body { height: 100%; margin: 0; }
+body { font-family: system-ui, sans-serif; color: #212529; display: flex; flex-direction: column; }
+header { padding: .5em 1em; flex: none; }
+h1 { font-size: 1.2em; margin: 0 0 .3em; }
+#controls { display: flex; gap: .6em; align-items: center; }
 #slider { width: 24em; }
-#caption { font-weight: 600; margin: .4em 0; }
-#lines { font-family: ui-monospace, monospace; background: #f8f9fa; padding: .6em; white-space: pre-wrap; }
-#graph svg { max-width: 100%; height: auto; }
+#caption { font-weight: 600; margin: .3em 0; }
+#lines { font-family: ui-monospace, monospace; background: #f8f9fa; padding: .4em; white-space: pre-wrap;
+         height: 3.6em; overflow: auto; }
+#graph { flex: 1; min-height: 0; border-top: 1px solid #dee2e6; cursor: grab; overflow: hidden; }
+#graph svg { width: 100%; height: 100%; }
+.unknown { opacity: .35; }
+.current path, .current polygon { stroke: #e03131; stroke-width: 4; }
 </style></head>
 <body>
+<header>
 <h1>__TITLE__</h1>
 <div id="controls">
   <button id="prev">&larr; back</button>
   <input id="slider" type="range" min="0" value="0">
   <button id="next">next &rarr;</button>
   <span id="counter"></span>
+  <button id="fit">zoom to fit</button>
+  <span>(arrow keys step; drag to pan; wheel to zoom)</span>
 </div>
 <div id="caption"></div>
 <div id="lines"></div>
-<div id="graph"></div>
+</header>
+<div id="graph">__SVG__</div>
 <script>
 const frames = __FRAMES__;
+const nodes = __NODES__;
 const slider = document.getElementById("slider");
 slider.max = frames.length - 1;
+const svg = document.querySelector("#graph svg");
+svg.removeAttribute("width"); svg.removeAttribute("height");
+const full = svg.getAttribute("viewBox").split(/[ ,]+/).map(Number);
+let view = full.slice();
+function setView() { svg.setAttribute("viewBox", view.join(" ")); }
+function fit() { view = full.slice(); setView(); }
+const byId = {};
+for (const g of svg.querySelectorAll("g.node")) {
+  const id = g.querySelector("title").textContent;
+  g.setAttribute("data-node", id);
+  byId[id] = g;
+}
+let current = 0;
 function show(i) {
   i = Math.max(0, Math.min(frames.length - 1, i));
+  current = i;
   slider.value = i;
-  document.getElementById("graph").innerHTML = frames[i].svg;
+  for (const id in nodes) {
+    const g = byId[id];
+    if (!g) continue;
+    const known = nodes[id][0] <= i;
+    g.classList.toggle("unknown", !known);
+    for (const t of g.querySelectorAll("text")) {
+      if (t.textContent.startsWith("grad ")) t.textContent = "grad " + (known ? nodes[id][1] : "not computed");
+    }
+  }
+  for (const g of svg.querySelectorAll(".current")) g.classList.remove("current");
+  if (byId[frames[i].node]) byId[frames[i].node].classList.add("current");
   document.getElementById("caption").textContent = frames[i].caption;
   document.getElementById("lines").textContent = frames[i].lines.join("\\n");
   document.getElementById("counter").textContent = i + " / " + (frames.length - 1);
 }
-slider.oninput = () => show(+slider.value);
-document.getElementById("prev").onclick = () => show(+slider.value - 1);
-document.getElementById("next").onclick = () => show(+slider.value + 1);
+slider.addEventListener("input", () => show(+slider.value));
+document.getElementById("prev").onclick = () => show(current - 1);
+document.getElementById("next").onclick = () => show(current + 1);
+document.getElementById("fit").onclick = fit;
+// One handler for the arrow keys: the slider's own key handling is cancelled, so a focused slider
+// does not move a second step.
 document.addEventListener("keydown", e => {
-  if (e.key === "ArrowRight") show(+slider.value + 1);
-  if (e.key === "ArrowLeft") show(+slider.value - 1);
+  if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+    e.preventDefault();
+    show(current + (e.key === "ArrowRight" ? 1 : -1));
+  }
 });
+let drag = null;
+const box = document.getElementById("graph");
+box.addEventListener("mousedown", e => { drag = [e.clientX, e.clientY, view[0], view[1]]; });
+window.addEventListener("mouseup", () => { drag = null; });
+window.addEventListener("mousemove", e => {
+  if (!drag) return;
+  const s = view[2] / box.clientWidth;
+  view[0] = drag[2] - (e.clientX - drag[0]) * s; view[1] = drag[3] - (e.clientY - drag[1]) * s; setView();
+});
+box.addEventListener("wheel", e => {
+  e.preventDefault();
+  const k = e.deltaY > 0 ? 1.15 : 1 / 1.15;
+  view[0] += view[2] * (1 - k) / 2; view[1] += view[3] * (1 - k) / 2; view[2] *= k; view[3] *= k; setView();
+}, {passive: false});
+fit();
 // A link ending in #7 opens at step 7.
 show(parseInt(location.hash.slice(1), 10) || 0);
 </script>
