@@ -146,6 +146,11 @@ def test_step_through_replays_the_engine() -> None:
     lines = [line for f in frames for line in f["lines"]]
     assert any(line.startswith("dE/dw1[0,1] = dE/ds1[1] × ds1[1]/dw1[0,1] = ") for line in lines)
     assert lines[0] == "dE/dE = 1"  # frame 0: the root's own gradient
+    # a1[1] feeds both output sums: the caption is the slides' sum over j of dE/ds2[j] * w2[1,j].
+    (a11,) = [line for line in lines if line.startswith("dE/da1[1] = ")]
+    assert "dE/ds2[1] × ds2[1]/da1[1] + dE/ds2[2] × ds2[2]/da1[1]" in a11
+    total = float(a11.rsplit("= ", 1)[1])
+    assert total == pytest.approx(g.a1[0].grad, abs=5e-5)  # a1[1] is g.a1[0]; .grad from the engine
 
 
 def test_pip_only_svg_path(monkeypatch, tmp_path) -> None:

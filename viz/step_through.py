@@ -130,7 +130,8 @@ def step_through_page(
         shown = len(node.parents) - _folded(node)
         for parent, local in list(zip(node.parents, local_derivatives(node)))[:shown]:
             consumers.setdefault(parent, []).append((node, local))
-    svg_ids = {v: f"v{i}" for i, v in enumerate(reading_order(root))}  # draw_graph's node ids
+    position = {v: i for i, v in enumerate(reading_order(root))}
+    svg_ids = {v: f"v{i}" for v, i in position.items()}  # draw_graph's node ids
     grads: dict[Value, float] = {root: 1.0}
     frames: list[dict[str, object]] = [{
         "node": svg_ids[root], "caption": f"Frame 0: the start of backward(): d{root_name}/d{root_name} = 1.",
@@ -139,7 +140,8 @@ def step_through_page(
     for node in reversed(order):
         if node is root or node.is_constant:
             continue
-        terms = consumers.get(node, [])
+        # Consumers in the picture's reading order, so the sum runs j = 1, 2, ... as on the slides.
+        terms = sorted(consumers.get(node, []), key=lambda term: position[term[0]])
         grads[node] = sum(grads.get(c, 0.0) * local for c, local in terms)
         known_at[node] = len(frames)
         me = called(node)
