@@ -274,3 +274,23 @@ def test_run_batch_checks_branches_on_every_sample(reduce: str) -> None:
     assert np.asarray(grads[0]).tolist() == pytest.approx(want, abs=1e-12)
     with pytest.raises(BranchChanged, match=r"sample 2 \(and 1 more\)"):
         tape.run_batch([[1.0, 2.0, -1.0, -4.0]], reduce=reduce)
+
+
+def test_converting_a_value_to_a_float_while_recording_warns_naming_the_line() -> None:
+    import math
+    import warnings
+
+    from autograd.replay import TracerWarning
+
+    w = Value(0.5, label="w")
+
+    def frozen(x: Value) -> Value:
+        return x * w + math.tanh(w)  # math.tanh(w) calls float(w): a constant to the tape
+
+    line = frozen.__code__.co_firstlineno + 1
+    with pytest.warns(TracerWarning, match="converted to a Python float") as caught:
+        record(frozen, [1.0], [w])
+    assert any(c.lineno == line and c.filename == __file__ for c in caught)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # outside recording: no warning
+        assert float(w) == 0.5

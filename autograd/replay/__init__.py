@@ -9,8 +9,8 @@ One idea per module:
 - `batch_numpy`: the numpy helpers that run a tape over many samples at once (optional extra).
 """
 
-from .errors import BranchChanged, ReplayError, StructureChanged
+from .errors import BranchChanged, ReplayError, StructureChanged, TracerWarning
 from .recording import Guard
 from .tape import Tape, record
 
-__all__ = ["BranchChanged", "Guard", "ReplayError", "StructureChanged", "Tape", "record"]
+__all__ = ["BranchChanged", "Guard", "ReplayError", "StructureChanged", "Tape", "TracerWarning", "record"]

@@ -11,3 +11,7 @@ class StructureChanged(ReplayError):
 
 class BranchChanged(ReplayError):
     """New inputs make a recorded comparison come out the other way: the graph would differ."""
+
+
+class TracerWarning(UserWarning):
+    """A recorded function did something a replay cannot follow (as PyTorch's tracer warns): a Value made a float."""

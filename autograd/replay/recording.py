@@ -12,13 +12,15 @@ comparison observer in `autograd.value.OBSERVERS` for the length of a recording.
 
 from __future__ import annotations
 
+import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from ..value import OBSERVERS, Value
-from .errors import ReplayError
+from .errors import ReplayError, TracerWarning
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,28 @@ def recording_guards() -> Iterator[list[Guard]]:
         guards.append(Guard(left, op, right, result))
 
     OBSERVERS.comparison = observe
+    _RECORDING.active = True
     try:
         yield guards
     finally:
         OBSERVERS.comparison = None
+        _RECORDING.active = False
+
+
+_RECORDING = threading.local()  # this thread is recording a tape: float(v) there is worth a warning
+_eager_float = Value.__float__
+
+
+def _warning_float(self: Value) -> float:
+    """``float(v)`` (also ``math.tanh(v)``, which calls it): while recording, warn that the number is baked in."""
+    if getattr(_RECORDING, "active", False):
+        warnings.warn(
+            "a Value was converted to a Python float while recording a tape (float(v), math.tanh(v), ...):"
+            " the tape treats that number as a constant, so replays will not follow it: use Value ops instead",
+            TracerWarning,
+            stacklevel=2,  # the line of the recorded function that converted it
+        )
+    return _eager_float(self)
+
+
+Value.__float__ = _warning_float  # type: ignore[method-assign]

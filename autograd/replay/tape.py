@@ -19,7 +19,9 @@ Limits, checked where they can be:
 - Branches in the model's Python code are baked in. Comparisons between
   Values (``if s > 0``, ``max(logits)``) made while recording are re-checked
   on every run: inputs that take the other branch raise `BranchChanged`.
-  Decisions made on ``.data`` floats cannot be seen; keep them out of models
+  Converting a Value to a float while recording (``float(v)``,
+  ``math.tanh(v)``) warns (`TracerWarning`, naming the line): that number is
+  baked in. Decisions made on ``.data`` floats cannot be seen; keep them out of models
   you replay (the engine's own softmax shift is one such use and is safe: the
   result does not depend on the shift's value).
 """
