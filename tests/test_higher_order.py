@@ -46,7 +46,8 @@ def tanh_closed_forms(x: float) -> list[float]:
 def sigmoid_closed_forms(x: float) -> list[float]:
     s = 1.0 / (1.0 + math.exp(-x))
     d = s * (1.0 - s)
-    return [d, d * (1.0 - 2.0 * s), d * (1.0 - 6.0 * s + 6.0 * s * s), d * (1.0 - 2.0 * s) * (1.0 - 12.0 * s + 12.0 * s * s)]
+    d4 = d * (1.0 - 2.0 * s) * (1.0 - 12.0 * s + 12.0 * s * s)
+    return [d, d * (1.0 - 2.0 * s), d * (1.0 - 6.0 * s + 6.0 * s * s), d4]
 
 
 @pytest.mark.parametrize("x0", POINTS)
