@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from op_checks import check_op_forward, check_op_gradient, inputs_for
+from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
 
 from autograd import OPS, Value
 from autograd.helpers import HELPERS
@@ -62,8 +62,22 @@ def test_readme_example_prints_softplus_and_its_derivative_in_closed_form(own_op
 def test_readme_op_passes_the_same_derivative_test_as_every_op(own_op, data) -> None:
     scope, _ = own_op
     op = scope["SOFTPLUS"]
-    check_op_gradient(op, data.draw(inputs_for(op, 1)))
+    xs = data.draw(inputs_for(op, 1))
+    check_op_gradient(op, xs)
+    check_op_second_derivative(op, xs)
     check_op_forward(op, 1)
+
+
+def test_readme_op_has_second_derivatives_from_its_row_alone(own_op) -> None:
+    """softplus'' = sigmoid' = s (1 - s): the row's derivative sigmoid(a), evaluated on Values, gives it."""
+    from autograd import grad
+
+    x = Value(0.4)
+    (first,) = grad(x.softplus(), [x], create_graph=True)
+    (second,) = grad(first, [x])
+    s = 1.0 / (1.0 + math.exp(-0.4))
+    assert first.data == pytest.approx(s, rel=1e-15)
+    assert second.data == pytest.approx(s * (1.0 - s), rel=1e-15)
 
 
 def test_readme_op_works_through_apply_replay_and_batch_replay(own_op) -> None:

@@ -1,0 +1,150 @@
+"""Second derivatives against `torch.autograd.grad(..., create_graph=True)` in float64, to 1e-9.
+
+Skipped where PyTorch is not installed (an optional reference, never a dependency).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from autograd import OPS, Value, apply, grad, hessian, hvp  # noqa: E402
+
+N_INPUTS = 3
+
+
+def random_program(seed: int) -> list[tuple[str, list[int], float]]:
+    """Steps (op name, operand slots, constant) using every op of the table once, in a random order."""
+    rng = random.Random(seed)
+    names = [n for n in OPS if n in TORCH]
+    rng.shuffle(names)
+    program = []
+    slots = N_INPUTS
+    for name in names:
+        op = OPS[name]
+        count = 4 if op.arity is None else op.arity - op.constant_args
+        program.append((name, [rng.randrange(slots) for _ in range(count)], rng.choice([2.0, 3.0, 0.5])))
+        slots += 1
+    return program
+
+
+def _positive(x):
+    return x * x + 0.5
+
+
+TORCH = {
+    "add": lambda xs, c: xs[0] + xs[1],
+    "sub": lambda xs, c: xs[0] - xs[1],
+    "mul": lambda xs, c: xs[0] * xs[1],
+    "div": lambda xs, c: xs[0] / _positive(xs[1]),
+    "neg": lambda xs, c: -xs[0],
+    "pow": lambda xs, c: _positive(xs[0]) ** c,
+    "pow_value": lambda xs, c: _positive(xs[0]) ** torch.tanh(xs[1]),
+    "exp": lambda xs, c: torch.exp(torch.tanh(xs[0])),
+    "log": lambda xs, c: torch.log(_positive(xs[0])),
+    "sqrt": lambda xs, c: torch.sqrt(_positive(xs[0])),
+    "tanh": lambda xs, c: torch.tanh(xs[0]),
+    "sigmoid": lambda xs, c: torch.sigmoid(xs[0]),
+    "relu": lambda xs, c: torch.relu(xs[0]) * xs[0],
+    "abs": lambda xs, c: torch.abs(xs[0]) * xs[0],
+    "sum": lambda xs, c: xs[0] + xs[1] + xs[2] + xs[3],
+    "dot": lambda xs, c: xs[0] * xs[2] + xs[1] * xs[3],
+}
+
+OURS = {
+    "div": lambda xs, c: apply(OPS["div"], xs[0], _positive(xs[1])),
+    "pow": lambda xs, c: apply(OPS["pow"], _positive(xs[0]), c),
+    "pow_value": lambda xs, c: apply(OPS["pow_value"], _positive(xs[0]), xs[1].tanh()),
+    "exp": lambda xs, c: xs[0].tanh().exp(),
+    "log": lambda xs, c: _positive(xs[0]).log(),
+    "sqrt": lambda xs, c: _positive(xs[0]).sqrt(),
+    "relu": lambda xs, c: xs[0].relu() * xs[0],
+    "abs": lambda xs, c: xs[0].abs() * xs[0],
+}
+
+
+def run(program, inputs, torch_side: bool):
+    pool = list(inputs)
+    for name, slots, c in program:
+        args = [pool[k] for k in slots]
+        if torch_side:
+            pool.append(TORCH[name](args, c))
+        else:
+            pool.append(OURS[name](args, c) if name in OURS else apply(OPS[name], *args))
+    tail = pool[-5:]
+    total = tail[0] + tail[1] + tail[2] + tail[3] + tail[4]
+    return (torch.tanh(total) if torch_side else total.tanh()) + pool[-1] * pool[-2]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_graphs_of_every_op_match_torch_second_derivatives(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    point = [rng.uniform(-1.0, 1.0) for _ in range(N_INPUTS)]
+    program = random_program(seed)
+    assert {name for name, _, _ in program} == set(OPS)  # every op of the table, built-in or registered
+    ours = hessian(lambda *xs: run(program, xs, False), point)
+
+    xs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    first = torch.autograd.grad(run(program, xs, True), xs, create_graph=True, allow_unused=True,
+                                materialize_grads=True)
+    theirs = [[float(h) for h in torch.autograd.grad(g, xs, retain_graph=True, allow_unused=True,
+                                                       materialize_grads=True)] for g in first]
+    for i in range(N_INPUTS):
+        for j in range(N_INPUTS):
+            assert abs(ours[i][j] - theirs[i][j]) <= 1e-9 * max(1.0, abs(theirs[i][j])), (i, j, ours, theirs)
+
+
+# torch warns that backward(create_graph=True) ties a parameter to its gradient in a cycle; here that is the point.
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+def test_third_derivatives_and_backward_create_graph_match_torch() -> None:
+    def f_ours(x: Value, y: Value) -> Value:
+        return (x * y).tanh() * x.sigmoid() + (x / y).exp() * y.log()
+
+    def f_torch(x, y):
+        return torch.tanh(x * y) * torch.sigmoid(x) + torch.exp(x / y) * torch.log(y)
+
+    x, y = Value(0.4), Value(1.3)
+    gx, gy = grad(f_ours(x, y), [x, y], create_graph=True)
+    (gxx,) = grad(gx, [x], create_graph=True)
+    gxxy, gxxx = grad(gxx, [y, x])
+    tx = torch.tensor(0.4, dtype=torch.float64, requires_grad=True)
+    ty = torch.tensor(1.3, dtype=torch.float64, requires_grad=True)
+    tgx, tgy = torch.autograd.grad(f_torch(tx, ty), [tx, ty], create_graph=True)
+    (tgxx,) = torch.autograd.grad(tgx, [tx], create_graph=True)
+    tgxxy, tgxxx = torch.autograd.grad(tgxx, [ty, tx])
+    for ours, theirs in [(gx, tgx), (gy, tgy), (gxx, tgxx), (gxxy, tgxxy), (gxxx, tgxxx)]:
+        assert ours.data == pytest.approx(float(theirs.detach()), rel=1e-12, abs=1e-12)
+
+    # backward(create_graph=True) twice: leaves accumulate in both engines, and the sum is differentiable.
+    x, y = Value(0.4), Value(1.3)
+    out = f_ours(x, y)
+    out.backward(create_graph=True)
+    out.backward(create_graph=True)
+    tx.grad = None
+    tout = f_torch(tx, ty)
+    tout.backward(create_graph=True)
+    tout.backward(create_graph=True)
+    assert x.grad.data == pytest.approx(float(tx.grad.detach()), rel=1e-13)
+    (d,) = grad(x.grad, [y])
+    (td,) = torch.autograd.grad(tx.grad, [ty])
+    assert d.data == pytest.approx(float(td), rel=1e-12)
+
+
+def test_hvp_matches_torch_functional_hvp() -> None:
+    def f_ours(a: Value, b: Value, c: Value) -> Value:
+        return (a * b + c).tanh() ** 2.0 + (a - c).sigmoid() * b.exp()
+
+    def f_torch(v):
+        a, b, c = v
+        return torch.tanh(a * b + c) ** 2 + torch.sigmoid(a - c) * torch.exp(b)
+
+    point, vector = [0.2, -0.7, 0.5], [1.0, 0.5, -2.0]
+    value, ours = hvp(f_ours, point, vector)
+    t_value, theirs = torch.autograd.functional.hvp(
+        f_torch, torch.tensor(point, dtype=torch.float64), torch.tensor(vector, dtype=torch.float64)
+    )
+    assert value == pytest.approx(float(t_value), rel=1e-14)
+    assert ours == pytest.approx(theirs.tolist(), rel=1e-12, abs=1e-12)
