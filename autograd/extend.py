@@ -45,7 +45,7 @@ def _install_method(op: Op) -> None:
 
     method.__name__ = method.__qualname__ = op.name
     method.__doc__ = f"The {op.name!r} op of the table: {op.forward_code}."
-    method.__op__ = op  # type: ignore[attr-defined]
+    method.__dict__["__op__"] = op  # a function's attributes live in its __dict__; read back above
     setattr(Value, op.name, method)
 
 

@@ -87,8 +87,10 @@ def backward_with_graph(root: Value, seed: Value | float = 1.0) -> None:
             continue
         old: Gradient = node.grad
         if node.is_leaf and (isinstance(old, Value) or old != 0.0):
-            node.grad = _as_value(old + g)  # type: ignore[assignment]  # a Value gradient, as in PyTorch
+            node.grad = _as_value(old + g)  # type: ignore[assignment]  # see below
         else:
+            # Value.grad is declared float, what every other path stores and every reader expects;
+            # only create_graph stores a Value there (as PyTorch does), so the mismatch is stated here.
             node.grad = _as_value(g)  # type: ignore[assignment]
 
 

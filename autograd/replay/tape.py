@@ -36,7 +36,7 @@ import operator
 import re
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, SupportsFloat, cast
 
 from ..backward import topological_order
 from ..helpers import scalar_namespace
@@ -176,7 +176,7 @@ class Tape:
         register_source(filename, source)
         weakref.finalize(self, linecache.cache.pop, filename, None)
         exec(compile(source, filename, "exec"), scope)  # noqa: S102 - our own generated code
-        return scope["run"]  # type: ignore[return-value]
+        return cast(Callable, scope["run"])  # the generated source defines `run`, a function
 
     def _branch_changed(self, k: int) -> None:
         left, op, right, result = self._guards[k]
@@ -291,7 +291,8 @@ def literal(x: object, what: str) -> str:
     object) with its own ``__repr__`` cannot get text of its choosing into a tape.
     """
     try:
-        f = float(x)  # type: ignore[arg-type]
+        # Any object may arrive (whatever the model compared with): float() refuses the rest with TypeError.
+        f = float(cast(SupportsFloat, x))
     except (TypeError, ValueError) as error:
         raise ReplayError(f"{what} is not a real number: {error}") from None
     text = float.__repr__(f)  # never a subclass's own __repr__
