@@ -10,6 +10,10 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
+    from matplotlib.figure import Figure
 
 from .render import FORMATS
 
@@ -27,13 +31,13 @@ def _pyplot() -> ModuleType:
     return plt
 
 
-def _save(fig: object, path: str | os.PathLike[str]) -> Path:
+def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
     out = Path(path)
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {out.name!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, bbox_inches="tight")  # type: ignore[attr-defined]
+    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, bbox_inches="tight")
     return out
 
 

