@@ -54,7 +54,6 @@ def record(
     example: Sequence[float],
     parameters: Sequence[Value],
     constants: Sequence[Value] = (),
-    input_names_: Sequence[str] | None = None,
 ) -> Tape:
     """Run ``fn`` once on input leaves made from ``example`` and compile what it built.
 
@@ -67,8 +66,7 @@ def record(
     in one call: ``record(lambda: model.sequence_loss(xs, ts)[0], example=[],
     parameters=model.parameters())``.
     """
-    labels = list(input_names_) if input_names_ is not None else [f"input{i}" for i in range(len(example))]
-    inputs = [Value(x, label=label) for x, label in zip(example, labels)]
+    inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
     before = [o for o in gc.get_objects() if type(o) is Value]
     existing = {id(o) for o in before}
