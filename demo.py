@@ -233,7 +233,7 @@ def run_tour(args: argparse.Namespace) -> int:
     for part in parts:
         RUNNERS[part](tour)
     index = tour.folder.write_text(INDEX, index_page(tour.folder.made, PARTS))
-    print(f"Done in {time.perf_counter() - start:.0f} s: {len(tour.folder.made)} files in {args.out}/")
+    print(f"Done in {time.perf_counter() - start:.0f} s: {len(tour.folder.made)} pictures and pages in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0
 
