@@ -4,10 +4,13 @@
 view and Jupyter display need no system Graphviz; `names=` draws given names,
 see `viz.names`); `render_to_file` writes DOT and SVG or PNG (PDF with a system
 Graphviz), stopping Graphviz after `RENDER_TIMEOUT` seconds with `RenderTimeout`;
-`step_through_page` steps through a backward pass; `viz.heatmap` and `viz.charts` show what trained networks do.
+`draw_gradient_graph` draws a create_graph=True gradient as a computation beside
+its faded forward graph; `step_through_page` steps through a backward pass;
+`viz.heatmap` and `viz.charts` show what trained networks do.
 """
 
 from .clusters import groups_by_time_step, groups_from_parameters
+from .gradient_graph import draw_gradient_graph
 from .graph import GraphTooLarge, ValueGraph, draw_graph, gate_symbol, local_derivatives
 from .names import GraphNames
 from .render import RENDER_TIMEOUT, RenderError, RenderTimeout, render_source, render_to_file, system_dot
@@ -21,6 +24,7 @@ __all__ = [
     "RenderTimeout",
     "ValueGraph",
     "backward_steps",
+    "draw_gradient_graph",
     "draw_graph",
     "gate_symbol",
     "groups_by_time_step",

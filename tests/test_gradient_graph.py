@@ -1,0 +1,163 @@
+"""`viz.draw_gradient_graph`: a create_graph=True gradient drawn as gates, beside its faded forward graph.
+
+The hand-worked example: w = 0.5, y = tanh(w). The backward pass of tanh is its
+op row's derivative 1 - out*out evaluated on Values, so dy/dw is two gates
+reading the forward output t = tanh(0.5) = 0.4621: t*t = 0.2136, then
+1 - t*t = 0.7864. The forward cluster holds w and y (faded); the backward
+cluster holds exactly t*t, the constant 1 and 1 - t*t (the root).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import needs_svg
+
+from autograd import Value, grad
+from lecture.slides_mlp import row_graph, slides_network
+from viz import GraphTooLarge, draw_gradient_graph
+from viz.gradient_graph import FADED
+from viz.render import render_source
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def tanh_example() -> tuple[Value, Value, Value]:
+    w = Value(0.5, label="w")
+    y = w.tanh()
+    y.label = "y"
+    (dy,) = grad(y, [w], create_graph=True)
+    return w, y, dy
+
+
+def clusters(source: str) -> dict[str, str]:
+    """The body of each ``subgraph cluster_*`` block of a DOT source (these blocks do not nest here)."""
+    return dict(re.findall(r"subgraph (cluster_\w+) \{\n(.*?)\n\t\}", source, re.DOTALL))
+
+
+def node_lines(body: str) -> dict[str, str]:
+    """node id -> its attribute text, for the node statements in a cluster's body."""
+    return dict(re.findall(r"^\t\t(\w+) \[(.*)\]$", body, re.MULTILINE))
+
+
+def label_of(attrs: str) -> str:
+    """The label attribute of a DOT node statement, quotes removed."""
+    match = re.search(r'label=("(?:[^"\\]|\\.)*"|\S+)', attrs)
+    assert match, attrs
+    return match.group(1).strip('"')
+
+
+def test_hand_worked_tanh_gradient_splits_into_forward_and_backward() -> None:
+    t = math.tanh(0.5)
+    assert f"{t:.4f}" == "0.4621" and f"{t * t:.4f}" == "0.2136" and f"{1 - t * t:.4f}" == "0.7864"
+    _, y, dy = tanh_example()
+    source = draw_gradient_graph(dy, y, gradient_name="dy/dw").source
+    parts = clusters(source)
+    assert set(parts) == {"cluster_forward", "cluster_backward"}
+    forward, backward = node_lines(parts["cluster_forward"]), node_lines(parts["cluster_backward"])
+    assert sorted(map(label_of, forward.values())) == sorted([r"w\ndata 0.5000", r"y\ndata 0.4621", "tanh"])
+    assert sorted(map(label_of, backward.values())) == sorted([r"data 0.2136", "×", r"dy/dw\ndata 0.7864", "−", "1"])
+    assert 'label="backward: dy/dw"' in parts["cluster_backward"]
+    assert "label=forward" in parts["cluster_forward"]
+
+
+def test_forward_nodes_are_faded_and_backward_nodes_are_not() -> None:
+    _, y, dy = tanh_example()
+    parts = clusters(draw_gradient_graph(dy, y).source)
+    for attrs in node_lines(parts["cluster_forward"]).values():
+        assert f'fontcolor="{FADED["fontcolor"]}"' in attrs
+    for attrs in node_lines(parts["cluster_backward"]).values():
+        assert FADED["fontcolor"] not in attrs and FADED["fillcolor"] not in attrs
+    # The root (the gradient) has the root's thick outline; the default name is d<output label>/dx.
+    root = [a for a in node_lines(parts["cluster_backward"]).values() if "0.7864" in a]
+    assert len(root) == 1 and "penwidth=2.5" in root[0] and r"dy/dx\ndata" in root[0]
+
+
+def test_backward_gates_read_the_forward_output_over_dashed_edges() -> None:
+    _, y, dy = tanh_example()
+    source = draw_gradient_graph(dy, y).source
+    forward = node_lines(clusters(source)["cluster_forward"])
+    y_id = next(i for i, a in forward.items() if a.startswith(r'label="y\n'))
+    square_gate = next(i for i, a in node_lines(clusters(source)["cluster_backward"]).items() if "×" in a)
+    # t*t reads t twice: two dashed edges from the forward node y into the backward × gate.
+    assert source.count(f"{y_id} -> {square_gate} [style=dashed]") == 2
+    assert f"{y_id}op -> {y_id} [color=\"{FADED['color']}\"]" in source
+
+
+def test_x_times_x_gradient_is_one_add_gate_reading_x_twice() -> None:
+    # d(x*x)/dx = x*1 + 1*x: mul's row gives (b, a) = (x, x) and the seed 1 multiplies nothing, so one + gate.
+    x = Value(3.0, label="x")
+    y = x * x
+    (d,) = grad(y, [x], create_graph=True)
+    parts = clusters(draw_gradient_graph(d, y, gradient_name="dy/dx").source)
+    backward = node_lines(parts["cluster_backward"])
+    assert len(backward) == 2
+    assert any(r'dy/dx\ndata 6.0000' in a for a in backward.values())
+    assert any("label=\"+\"" in a for a in backward.values())
+
+
+def test_slide_weight_gradient_is_the_first_order_gradient() -> None:
+    # Slides: dE/dw1[0,1] = .0020 (row 1). The graph's root holds the same number as backward() gives.
+    model = slides_network()
+    g = row_graph(model, 1)
+    bias = model.layers[0].neurons[0].b
+    (d,) = grad(g.E, [bias], create_graph=True)
+    g.E.backward()
+    assert d.data == pytest.approx(bias.grad, abs=1e-15)
+    parts = clusters(draw_gradient_graph(d, g.E, gradient_name="dE/dw1[0,1]").source)
+    assert r"dE/dw1[0,1]\ndata 0.0020" in parts["cluster_backward"]
+    assert r"a2[1]\ndata 0.8896" in parts["cluster_forward"]
+
+
+@needs_svg
+def test_svg_places_each_node_inside_its_cluster() -> None:
+    _, y, dy = tanh_example()
+    graph = draw_gradient_graph(dy, y)
+    root = ET.fromstring(render_source(graph.source, "svg"))
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    centres: dict[str, tuple[float, float]] = {}
+    for group in root.iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        kind = group.get("class")
+        if title is None or kind not in ("cluster", "node"):
+            continue
+        if kind == "cluster":  # a rounded cluster is drawn as a path: its outline's coordinates bound it
+            outline = group.find(f"{SVG}path")
+            assert outline is not None
+            numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", outline.get("d", ""))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            boxes[title.text or ""] = (min(xs), min(ys), max(xs), max(ys))
+        else:
+            shape = group.find(f"{SVG}text")
+            assert shape is not None
+            centres[title.text or ""] = (float(shape.get("x", "nan")), float(shape.get("y", "nan")))
+    source_clusters = clusters(graph.source)
+    assert set(boxes) == set(source_clusters)
+    for name, body in source_clusters.items():
+        x0, y0, x1, y1 = boxes[name]
+        for node in node_lines(body):
+            x, y_ = centres[node]
+            assert x0 <= x <= x1 and y0 <= y_ <= y1, f"{node} drawn outside {name}"
+    # The faded text colour reaches the SVG: the forward node w's text is grey.
+    w_text = [t for t in root.iter(f"{SVG}text") if t.text == "w"]
+    assert w_text and w_text[0].get("fill") == FADED["fontcolor"]
+
+
+def test_refuses_a_gradient_without_a_graph_and_non_values() -> None:
+    w = Value(0.5)
+    y = w.tanh()
+    (flat,) = grad(y, [w])  # no create_graph: a plain leaf
+    with pytest.raises(ValueError, match="create_graph=True"):
+        draw_gradient_graph(flat, y)
+    with pytest.raises(TypeError, match="gradient must be a Value"):
+        draw_gradient_graph(0.5, y)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="forward_output must be a Value"):
+        draw_gradient_graph(y, "y")  # type: ignore[arg-type]
+    _, y2, dy = tanh_example()
+    with pytest.raises(GraphTooLarge, match="over the limit of 3"):
+        draw_gradient_graph(dy, y2, max_nodes=3)
+    with pytest.raises(ValueError, match="decimals"):
+        draw_gradient_graph(dy, y2, decimals=-1)

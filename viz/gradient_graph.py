@@ -1,0 +1,144 @@
+"""Draw a gradient as a computation: the backward pass's own graph of gates, beside the forward graph it reads.
+
+A gradient computed with ``grad(..., create_graph=True)`` (or
+``backward(create_graph=True)``) is a `Value` whose graph records how the
+backward pass computed it: each gate is a local derivative of the op table
+evaluated on Values (``1 - t*t`` for tanh) or a chain-rule product or sum.
+Those gates read forward values (a tanh's output, a weight), so the picture
+has two clusters: "forward" (everything ``forward_output`` was computed from,
+faded) and "backward: dE/dw" (the nodes only the gradient's graph has, drawn
+in the usual colours), with the gradient itself as the highlighted root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from autograd import Value
+
+from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, gate_symbol
+from .names import reading_order
+from .picture import ValueGraph
+
+#: The faded look of the forward graph: grey text and outlines on a near-white fill.
+FADED = {"color": "#ced4da", "fontcolor": "#adb5bd", "fillcolor": "#f8f9fa"}
+FORWARD_CLUSTER = "cluster_forward"
+BACKWARD_CLUSTER = "cluster_backward"
+
+
+def draw_gradient_graph(
+    gradient: Value,
+    forward_output: Value,
+    *,
+    gradient_name: str = "",
+    decimals: int = 4,
+    names: Mapping[Value, str] | None = None,
+    title: str = "",
+    max_nodes: int = 400,
+) -> ValueGraph:
+    """The graph of ``gradient`` (a create_graph=True gradient of ``forward_output``) with the forward graph faded.
+
+    Args:
+        gradient: the gradient Value, e.g. ``grad(E, [w], create_graph=True)[0]``.
+        forward_output: the Value it is the gradient of (E); its whole graph is
+            drawn faded in the cluster ``forward``.
+        gradient_name: what the gradient is, for the backward cluster's label
+            ("dE/dw1[1,1]"); default ``d<output's label>/dx``.
+        decimals: digits shown for values.
+        names: names to draw instead of nodes' labels.
+        title: a caption above the picture.
+        max_nodes: refuse (`GraphTooLarge`) to draw more boxes and gates than this.
+
+    Each node shows its name (if any) and its value; the nodes the gradient's
+    graph shares with the forward graph (the values the backward pass reads)
+    stay in the forward cluster, and the edges from them into backward gates
+    are dashed. Gradients (``.grad``) are not shown: in this picture every box
+    is a value of the computation. A gradient without a graph (computed
+    without ``create_graph=True``, or one that does not depend on any input)
+    is a ValueError.
+    """
+    for what, v in (("gradient", gradient), ("forward_output", forward_output)):
+        if not isinstance(v, Value):
+            raise TypeError(f"draw_gradient_graph: {what} must be a Value, got {type(v).__name__}")
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
+        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    if gradient.is_leaf:
+        raise ValueError("draw_gradient_graph: the gradient is a leaf with no graph to draw; compute it with"
+                         " grad(..., create_graph=True) or backward(create_graph=True)")
+    forward_order = reading_order(forward_output)
+    forward = set(forward_order)
+    backward_order = [v for v in reading_order(gradient) if v not in forward]
+    order = forward_order + backward_order
+    size = sum(1 if v.is_leaf else 2 for v in order if not v.is_constant) + sum(
+        1 for v in order if not v.is_leaf for p in drawn_inputs(v) if p.is_constant)
+    if size > max_nodes:
+        raise GraphTooLarge(f"the gradient's graph and its forward graph have {size} nodes to draw, over the limit"
+                            f" of {max_nodes}: raise max_nodes")
+    label = forward_output.label or "y"
+    gradient_name = gradient_name or f"d{label}/dx"
+    drawn = dict(names or {})
+    drawn.setdefault(gradient, gradient.label or gradient_name)
+    ids = {v: f"v{i}" for i, v in enumerate(order)}
+
+    g = ValueGraph("valuegrad_gradient", format="svg",
+                   graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t", "nslimit": "2"},
+                   node_attr={"fontname": "Helvetica", "fontsize": "11"},
+                   edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#868e96"})
+    if title:
+        g.attr(label=dot_text(title))
+    clusters = ((FORWARD_CLUSTER, "forward", forward_order, True),
+                (BACKWARD_CLUSTER, f"backward: {gradient_name}", backward_order, False))
+    for cluster, caption, members, faded in clusters:
+        with g.subgraph(name=cluster) as sub:
+            style = {"style": "rounded,filled", "color": "#dee2e6", "fillcolor": "#fcfcfd", "fontcolor": "#adb5bd"}
+            sub.attr(label=dot_text(caption), fontsize="11",
+                     **(style if faded else {"style": "rounded", "color": "#495057"}))
+            for v in members:
+                _emit_node(sub, v, ids, gradient, drawn, decimals, faded and v is not gradient)
+
+    for v in order:
+        if v.is_leaf or v.is_constant:
+            continue
+        gate_faded = v in forward and v is not gradient
+        for i, p in enumerate(drawn_inputs(v)):
+            source = f"{ids[v]}c{i}" if p.is_constant else ids[p]
+            g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward))
+        g.edge(f"{ids[v]}op", ids[v], **_edge_look(gate_faded, gate_faded))
+    return g
+
+
+def _edge_look(into_forward: bool, from_forward: bool) -> dict[str, str]:
+    """Forward edges faded; a forward value read by a backward gate dashed; backward edges as usual."""
+    if into_forward:
+        return {"color": FADED["color"]}
+    if from_forward:
+        return {"style": "dashed"}
+    return {}
+
+
+def _emit_node(graph: ValueGraph, v: Value, ids: Mapping[Value, str], root: Value, names: Mapping[Value, str],
+               decimals: int, faded: bool) -> None:
+    """``v``'s box (and its gate and per-use constants) in ``graph``; faded for the forward cluster."""
+    if v.is_constant and v is not root:
+        return  # drawn beside each gate that uses it, as in draw_graph
+    name = names.get(v, v.label)
+    text = "\n".join(([name] if name else []) + [f"data {v.data:.{decimals}f}"])
+    attrs = {"label": dot_text(text), "shape": "box", "style": "rounded,filled"}
+    role = "root" if v is root else ("leaf" if v.is_leaf else "intermediate")
+    attrs.update(ROLE_STYLE[role])
+    if faded:
+        attrs.update(FADED)
+        attrs.pop("penwidth", None)
+    graph.node(ids[v], **attrs)
+    if v.is_leaf:
+        return
+    gate = {"label": dot_text(gate_symbol(v)), "shape": "circle", "width": "0.3", "style": "filled",
+            "fillcolor": GATE_FILL, "margin": "0.02"}
+    if faded:
+        gate.update(FADED)
+    graph.node(f"{ids[v]}op", **gate)
+    for i, p in enumerate(drawn_inputs(v)):
+        if p.is_constant:
+            constant = {"label": dot_text(f"{p.data:g}"), "shape": "plaintext",
+                        "fontcolor": FADED["fontcolor"] if faded else "#495057"}
+            graph.node(f"{ids[v]}c{i}", **constant)
