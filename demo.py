@@ -1,7 +1,7 @@
 """valuegrad's tour: every slide of "Recurrent Neural Networks", executable and drawn.
 
     python demo.py                      # the whole tour, about a minute
-    python demo.py worked-example       # one part: worked-example | mlp | rnn | lstm | vanishing | all
+    python demo.py worked-example       # one part: worked-example | mlp | rnn | vanishing | lstm | gradients | all
     python demo.py lstm --text book.txt --hidden 32 --epochs 600
 
 Pictures go under out/ (--out DIR), with an index.html that links them. This file is the command line
@@ -34,18 +34,22 @@ from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_s
 from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
 from lecture.index_page import index_page
 from lecture.lstm_cells import cells_page, lstm_study
+from lecture.mlp_hessian import gradient_picture, mlp_hessian
+from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
 from lecture.output_folder import OutputFolder, UsageError
 from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
+from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
 from lecture.tour_files import INDEX, tour_files
 from lecture.training import train_slides_mlp
 from lecture.vanishing import connectivity, gradient_reach
 from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
 from viz.charts import gradient_reach_figure, loss_curve
+from viz.derivative_chart import derivative_curves_chart
 from viz.render import FORMATS, INSTALL_GRAPHVIZ
 
 PER_CHAR = "cross-entropy per char"
-PARTS = ("worked-example", "mlp", "rnn", "vanishing", "lstm")
+PARTS = ("worked-example", "mlp", "rnn", "vanishing", "lstm", "gradients")
 DEFAULTS = {  # per part: training steps and learning rate when --epochs / --lr are not given
     "mlp": {"epochs": 300, "lr": 0.05},
     "rnn": {"epochs": 100, "lr": 0.05, "hidden": 8},
@@ -174,8 +178,26 @@ def part_lstm(tour: Tour) -> None:
     tour.say()
 
 
+def part_gradients(tour: Tour) -> None:
+    """Gradients of gradients: tanh's derivatives 1..6, Newton's method, the MLP's Hessian, a gradient's graph."""
+    tour.say("== 6. Gradients of gradients: the backward pass is a graph too (grad(..., create_graph=True)) ==")
+    curves = tanh_derivative_curves()
+    tour.folder.chart("gradients", lambda p: derivative_curves_chart(
+        curves.xs, curves.curves, p, f"tanh and its derivatives 1..{MAX_ORDER}, each the gradient of the one before"),
+        "gradients_tanh_derivatives", f"tanh and its derivatives 1..{MAX_ORDER} as curves, by repeated grad")
+    steps = newton_minimise()
+    tour.say(f"  Newton's method on f(x) = e^x - 2x from x = {steps[0].x:g} (f' and f'' from the engine;"
+             f" minimum at ln 2 = {EXAMPLE_MINIMUM:.16f}):")
+    tour.say(newton_table(steps))
+    tour.say(mlp_hessian().table())
+    tour.folder.picture("gradients", gradient_picture(1, 1), "gradients_dE_dw1_1_1",
+                        "row 1's dE/dw1[1,1] as a computation: the backward pass's gates beside the faded forward"
+                        " graph")
+    tour.say()
+
+
 RUNNERS = {"worked-example": part_worked_example, "mlp": part_mlp, "rnn": part_rnn,
-           "vanishing": part_vanishing, "lstm": part_lstm}
+           "vanishing": part_vanishing, "lstm": part_lstm, "gradients": part_gradients}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = checks.OneLineParser(
         prog="demo.py",
         description="valuegrad's tour of the 'Recurrent Neural Networks' slides: the MLP worked example, "
-                    "training, the hello RNN, vanishing gradients and an LSTM, with pictures under --out.",
+                    "training, the hello RNN, vanishing gradients, an LSTM and gradients of gradients, with pictures"
+                    " under --out.",
     )
     parser.add_argument("part", nargs="?", default="all", choices=(*PARTS, "all"), metavar="PART",
                         help=f"which part to run: {' | '.join(PARTS)} | all (default: all)")

@@ -56,8 +56,8 @@ class MlpHessian:
         """Both matrices side by side and the largest difference, as indented text."""
         names = [weight_name(i, k) for i, k in self.weights]
         width = max(len(n) for n in names)
-        lines = [f"  d2E/(dwi dwj), E summed over rows 1..{BATCH_ROWS}: engine (grad of grad) | central differences"
-                 f" of dE/dw (h = {STEP:g})"]
+        lines = [f"  Hessian of E (summed over rows 1..{BATCH_ROWS}) for hidden neuron 1's weights from x1 and x2,"
+                 f" d2E/(dwi dwj):", f"  engine (grad of grad) | central differences of dE/dw (h = {STEP:g})"]
         lines.append(f"  {'':<{width}}  " + "".join(f"{n:>16}" for n in names) + "   |"
                      + "".join(f"{n:>16}" for n in names))
         for name, row, check in zip(names, self.engine, self.central):

@@ -37,7 +37,7 @@ class DerivativeCurves:
 
 
 def tanh_derivative_curves(xs: Sequence[float] | None = None, order: int = MAX_ORDER) -> DerivativeCurves:
-    """tanh and its derivatives 1..``order`` on ``xs`` (default: 121 points from -7 to 7, as the picture)."""
-    points = [-7.0 + 14.0 * i / 120 for i in range(121)] if xs is None else [float(x) for x in xs]
+    """tanh and its derivatives 1..``order`` on ``xs`` (default: 201 points from -7 to 7, as the picture)."""
+    points = [-7.0 + 14.0 * i / 200 for i in range(201)] if xs is None else [float(x) for x in xs]
     per_point = [tanh_derivatives_at(x, order) for x in points]
     return DerivativeCurves(points, [[row[n] for row in per_point] for n in range(order + 1)])

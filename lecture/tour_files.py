@@ -9,12 +9,14 @@ PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
     "worked-example": ("worked_example_row1", "worked_example_batch"),
     "rnn": ("rnn_hello_unrolled", "rnn_hello_unrolled_collapsed"),
     "lstm": ("lstm_step",),
+    "gradients": ("gradients_dE_dw1_1_1",),
 }
 CHARTS = {  # matplotlib charts: NAME.<format>
     "mlp": ("mlp_loss",),
     "rnn": ("rnn_hello_loss",),
     "vanishing": ("vanishing_gradients",),
     "lstm": ("lstm_loss",),
+    "gradients": ("gradients_tanh_derivatives",),
 }
 PAGES = {"worked-example": ("worked_example_step_through.html",), "lstm": ("lstm_cells.html",)}
 

@@ -106,7 +106,7 @@ def test_help_runs_as_a_script() -> None:
     done = subprocess.run([sys.executable, "demo.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0
     text = " ".join(done.stdout.split())
-    assert "worked-example | mlp | rnn | vanishing | lstm | all" in text
+    assert "worked-example | mlp | rnn | vanishing | lstm | gradients | all" in text
     assert "--text FILE" in text and "--format {svg,png,pdf}" in text
 
 

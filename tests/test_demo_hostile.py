@@ -23,7 +23,7 @@ from nn import CharModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = str(ROOT / "demo.py")
-ALL_PARTS = ["worked-example", "mlp", "rnn", "vanishing", "lstm"]
+ALL_PARTS = ["worked-example", "mlp", "rnn", "vanishing", "lstm", "gradients"]
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices and SIGINT delivery as on POSIX")
 
 
