@@ -16,6 +16,9 @@ Workloads:
       cross-entropy: forward + backward.
   W4  bytes per op node (tracemalloc), and whether a dropped graph is freed
       with the cyclic garbage collector switched off.
+  W5  a Hessian-vector product on the slides' MLP (its 14 weights, E summed
+      over rows 1..4): forward, gradient graph, one backward pass through it.
+      micrograd has no gradients of gradients.
 """
 
 from __future__ import annotations
@@ -296,6 +299,32 @@ def bytes_per_node(Val: Any) -> tuple[float, bool]:
     return used / nodes, freed
 
 
+def w5_hvp_slides_mlp(repeats: int) -> tuple[str, str, str, str]:
+    """W5's row: median time of `autograd.hvp` on the slides' batch loss, checked once against `hessian` times v."""
+    from autograd import dot, hessian, hvp, sum_of
+    from lecture.slides_mlp import BATCH_ROWS, SLIDES_W1, SLIDES_W2, SLIDES_X, SLIDES_Y
+
+    def loss(*w: Any) -> Any:
+        # w1 then w2, each table row by row (row 0 the bias), as the slides print them.
+        w1 = [w[2 * i : 2 * i + 2] for i in range(4)]
+        w2 = [w[8 + 2 * k : 8 + 2 * k + 2] for k in range(3)]
+        terms = []
+        for x, y in zip(SLIDES_X[:BATCH_ROWS], SLIDES_Y[:BATCH_ROWS]):
+            a1 = [dot([row[k] for row in w1], [1.0, *x]).sigmoid() for k in range(2)]
+            a2 = [dot([row[j] for row in w2], [1.0, *a1]).sigmoid() for j in range(2)]
+            terms += [0.5 * (a - t) ** 2 for a, t in zip(a2, y)]
+        return sum_of(terms)
+
+    point = [c for row in SLIDES_W1 for c in row] + [c for row in SLIDES_W2 for c in row]
+    vector = [math.sin(i + 1.0) for i in range(len(point))]
+    full = hessian(loss, point)
+    expected = [sum(h * v for h, v in zip(row, vector)) for row in full]
+    got = hvp(loss, point, vector)[1]
+    assert max(abs(a - b) for a, b in zip(got, expected)) < 1e-12, "hvp disagrees with hessian @ v"
+    t = interleaved({"hvp": lambda: hvp(loss, point, vector)}, repeats)["hvp"]
+    return ("W5 Hessian-vector product, slides' MLP", "not supported", f"{t * 1e3:.2f} ms", "-")
+
+
 def _leaves(root: Any) -> list:
     from autograd import topological_order
 
@@ -414,6 +443,7 @@ def main() -> None:
                  f"{mem['micrograd'][0] / mem['valuegrad'][0]:.1f}x less"))
     rows.append(("W4 freed with gc off", "yes" if mem["micrograd"][1] else "no",
                  "yes" if mem["valuegrad"][1] else "no", "-"))
+    rows.append(w5_hvp_slides_mlp(args.repeats))
 
     # PyTorch last: importing it grows the heap that every later garbage collection walks.
     if np is not None:
