@@ -27,7 +27,7 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
     """
     if root._a is None:
         root.grad += seed
-        if root.grad - root.grad != 0.0:
+        if root.grad - root.grad != 0.0 and not _finite_value(root.grad):
             raise FloatingPointError(f"backward: gradient {root.grad!r} accumulated in {_describe(root)} is not finite")
         return
     # The pass creates no reference cycles, only short-lived tuples of partials;
@@ -91,8 +91,15 @@ def _propagate(root: Value, seed: float) -> None:
     # A leaf's gradient is a sum over its consumers, so it can overflow even when every node's is finite.
     for leaf in leaves:
         g = leaf.grad
-        if g - g != 0.0:
+        if g - g != 0.0 and not _finite_value(g):
             raise FloatingPointError(f"backward: gradient {g!r} accumulated in {_describe(leaf)} is not finite")
+
+
+def _finite_value(g: Any) -> bool:
+    """True for a finite gradient held as a Value: backward(create_graph=True) left one in ``.grad``, and a
+    plain backward() adds to it (as PyTorch adds to a .grad that has a grad_fn); ``Value - Value`` is a Value."""
+    data = getattr(g, "data", None)
+    return data.__class__ is float and data - data == 0.0
 
 
 def _count_consumers(root: Value) -> tuple[dict[Value, int], list[Value]]:

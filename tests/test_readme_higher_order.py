@@ -31,3 +31,32 @@ def test_the_readme_higher_order_example_prints_the_closed_forms() -> None:
     assert lines[2] == str([[4.0, 2.0], [2.0, math.exp(2.0)]])
     assert lines[3] == "(2.0, [4.0, 2.0])"  # f = a^2 b = 2; H v with v = (1, 0) is the first column (2b, 2a)
     assert lines[4] == "True"
+
+
+def readme_picture_example() -> str:
+    section = README.read_text(encoding="utf-8").split("## Gradients of gradients", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 2, "README: expected the grad example and the picture/semantics example"
+    return blocks[1]
+
+
+def test_the_readme_gradient_picture_and_semantics_example_prints_the_closed_forms() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(readme_picture_example(), "README.md", "exec"), {})
+    lines = out.getvalue().splitlines()
+    t = math.tanh(0.5)
+    first = [float(v) for v in lines[0].split()]
+    assert math.isclose(first[0], 1 - t * t, rel_tol=1e-15) and math.isclose(first[1], 1 - t * t, rel_tol=1e-15)
+    assert lines[1] == "2"
+    assert lines[2] == "27.0 18.0"  # 3x^2 and 6x at x = 3
+    # What the README says of accumulation: without zeroing x.grad first, g.backward() leaves 27 + 18 there
+    # (torch 2.13 gives 45 for the same code).
+    from autograd import Value
+
+    x = Value(3.0)
+    cube = x * x * x
+    cube.backward(create_graph=True)
+    g = x.grad
+    g.backward()  # type: ignore[attr-defined]  # a Value after create_graph=True
+    assert x.grad.data == 45.0  # type: ignore[attr-defined]
