@@ -156,3 +156,21 @@ def test_a_usage_error_raised_in_a_part_is_one_line_and_status_2(capsys, tmp_pat
     monkeypatch.setattr(demo, "gradient_reach", refuse)
     code, _, err = run(capsys, "vanishing", "--out", str(tmp_path))
     assert code == 2 and err == "demo.py: error: the user's problem\n"
+
+
+@needs_svg
+def test_gradients_part_makes_its_chart_picture_and_tables(capsys, tmp_path) -> None:
+    pytest.importorskip("matplotlib")
+    code, out, err = run(capsys, "gradients", "--out", str(tmp_path))
+    assert code == 0, err
+    for name in ("gradients_tanh_derivatives.svg", "gradients_dE_dw1_1_1.svg", "gradients_dE_dw1_1_1.dot"):
+        assert (tmp_path / name).is_file(), name
+    # Newton ends at ln 2 = 0.6931471805599453; the Hessian table names both weights; row 1's dE/dw1[1,1] = .0020.
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["k", "x"])
+    end = next(i for i, line in enumerate(lines) if line.strip().startswith("Hessian of E"))
+    assert lines[end - 1].split()[1] == "0.6931471805599453"
+    assert [int(line.split()[0]) for line in lines[start + 1 : end]] == list(range(end - start - 1))
+    assert "w1[1,1]" in out and "w1[2,1]" in out and "largest difference" in out
+    assert "dE/dw1[1,1]" in (tmp_path / "gradients_dE_dw1_1_1.svg").read_text()
+    assert 'href="gradients_tanh_derivatives.svg"' in (tmp_path / "index.html").read_text()
