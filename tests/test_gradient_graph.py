@@ -161,3 +161,12 @@ def test_refuses_a_gradient_without_a_graph_and_non_values() -> None:
         draw_gradient_graph(dy, y2, max_nodes=3)
     with pytest.raises(ValueError, match="decimals"):
         draw_gradient_graph(dy, y2, decimals=-1)
+    with pytest.raises(TypeError, match="names must be GraphNames or a mapping"):
+        draw_gradient_graph(dy, y2, names=["w"])  # type: ignore[arg-type]
+
+
+def test_given_names_replace_labels_on_both_sides() -> None:
+    w, y, dy = tanh_example()
+    source = draw_gradient_graph(dy, y, names={w: "weight", dy: "1 - tanh(w)^2"}).source
+    assert r'label="weight\ndata 0.5000"' in source
+    assert r'label="1 - tanh(w)^2\ndata 0.7864"' in source

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from autograd import Value
 
 from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, gate_symbol
-from .names import reading_order
+from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
 #: The faded look of the forward graph: grey text and outlines on a near-white fill.
@@ -32,7 +32,7 @@ def draw_gradient_graph(
     *,
     gradient_name: str = "",
     decimals: int = 4,
-    names: Mapping[Value, str] | None = None,
+    names: GraphNames | Mapping[Value, str] | None = None,
     title: str = "",
     max_nodes: int = 400,
 ) -> ValueGraph:
@@ -45,7 +45,8 @@ def draw_gradient_graph(
         gradient_name: what the gradient is, for the backward cluster's label
             ("dE/dw1[1,1]"); default ``d<output's label>/dx``.
         decimals: digits shown for values.
-        names: names to draw instead of nodes' labels.
+        names: names to draw instead of nodes' labels (a mapping, or `viz.names.GraphNames`,
+            whose per-node names are used).
         title: a caption above the picture.
         max_nodes: refuse (`GraphTooLarge`) to draw more boxes and gates than this.
 
@@ -76,7 +77,7 @@ def draw_gradient_graph(
                             f" of {max_nodes}: raise max_nodes")
     label = forward_output.label or "y"
     gradient_name = gradient_name or f"d{label}/dx"
-    drawn = dict(names or {})
+    drawn = dict(GraphNames.of(names).nodes)
     drawn.setdefault(gradient, gradient.label or gradient_name)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
 
