@@ -152,6 +152,12 @@ def test_refuses_a_gradient_without_a_graph_and_non_values() -> None:
     (flat,) = grad(y, [w])  # no create_graph: a plain leaf
     with pytest.raises(ValueError, match="create_graph=True"):
         draw_gradient_graph(flat, y)
+    a, b = Value(2.0), Value(3.0)
+    product = a * b
+    (same,) = grad(product, [a], create_graph=True)
+    assert same is b  # d(a*b)/da is b itself
+    with pytest.raises(ValueError, match="itself a value of the forward graph"):
+        draw_gradient_graph(same, product)
     with pytest.raises(TypeError, match="gradient must be a Value"):
         draw_gradient_graph(0.5, y)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="forward_output must be a Value"):

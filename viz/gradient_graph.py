@@ -56,18 +56,22 @@ def draw_gradient_graph(
     are dashed. Gradients (``.grad``) are not shown: in this picture every box
     is a value of the computation. A gradient without a graph (computed
     without ``create_graph=True``, or one that does not depend on any input)
-    is a ValueError.
+    is a ValueError, and so is a gradient that is a forward value itself
+    (d(a*b)/da is the node b: no backward gates).
     """
     for what, v in (("gradient", gradient), ("forward_output", forward_output)):
         if not isinstance(v, Value):
             raise TypeError(f"draw_gradient_graph: {what} must be a Value, got {type(v).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    forward_order = reading_order(forward_output)
+    forward = set(forward_order)
+    if gradient in forward:
+        raise ValueError("draw_gradient_graph: the gradient is itself a value of the forward graph (as d(a*b)/da"
+                         " is b): the backward pass built no gates to draw")
     if gradient.is_leaf:
         raise ValueError("draw_gradient_graph: the gradient is a leaf with no graph to draw; compute it with"
                          " grad(..., create_graph=True) or backward(create_graph=True)")
-    forward_order = reading_order(forward_output)
-    forward = set(forward_order)
     backward_order = [v for v in reading_order(gradient) if v not in forward]
     order = forward_order + backward_order
     size = sum(1 if v.is_leaf else 2 for v in order if not v.is_constant) + sum(
