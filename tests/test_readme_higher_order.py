@@ -60,3 +60,16 @@ def test_the_readme_gradient_picture_and_semantics_example_prints_the_closed_for
     g = x.grad
     g.backward()  # type: ignore[attr-defined]  # a Value after create_graph=True
     assert x.grad.data == 45.0  # type: ignore[attr-defined]
+
+
+def test_an_optimizer_refuses_a_value_gradient_as_the_readme_says() -> None:
+    import pytest
+
+    from autograd import Value
+    from nn import SGD
+
+    w = Value(1.0)
+    (w * w * w).backward(create_graph=True)
+    with pytest.raises(ValueError, match="parameter 0"):
+        SGD([w], lr=0.1).step()
+    assert w.data == 1.0  # nothing moved
