@@ -17,7 +17,7 @@ The engine imports nothing else of the project: `nn` and `viz` build on it.
 from .backward import topological_order
 from .extend import register_op
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
-from .grad_mode import is_grad_enabled, no_grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck
 from .helpers import helper
 from .hessian import hessian, hvp
@@ -44,6 +44,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "no_grad",
+    "enable_grad",
     "softmax",
     "sum_of",
     "topological_order",

@@ -37,6 +37,21 @@ def no_grad() -> Iterator[None]:
         GRAD_MODE.enabled = previous
 
 
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record the graph inside this block even within a `no_grad` block (PyTorch's ``enable_grad``).
+
+    ``grad(..., create_graph=True)`` runs its backward pass under it, as PyTorch's
+    engine does: asking for a graph of the gradient records one whatever the mode.
+    """
+    previous = GRAD_MODE.enabled
+    GRAD_MODE.enabled = True
+    try:
+        yield
+    finally:
+        GRAD_MODE.enabled = previous
+
+
 def is_grad_enabled() -> bool:
     """Return whether ops currently record the graph."""
     return GRAD_MODE.enabled

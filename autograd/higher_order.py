@@ -13,8 +13,9 @@ Without it, `grad` runs the same float arithmetic as ``backward()`` and
 returns the gradients as new leaves; ``Value.backward()`` itself is untouched
 (the eager first-order path does not come here). Both walks are iterative (a
 topological order and a dict of partial sums), so a chain 10,000 deep needs no
-recursion. Under `no_grad` no graph is recorded, whatever ``create_graph``
-says (as in PyTorch): the gradients are then plain leaves.
+recursion. ``create_graph=True`` records the gradient's graph even inside
+`no_grad` (as PyTorch's engine does: it runs the backward pass with grad mode
+set to ``create_graph``); the forward graph must of course have been recorded.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .backward import topological_order
+from .grad_mode import enable_grad
 from .value import Value
 from .value_helpers import derivative_on_values
 
@@ -125,6 +127,17 @@ def _accumulate(root: Value, seed: Gradient, wanted: set[Value] | None, create_g
                 relevant.add(node)
         if root not in relevant:
             return {}
+    if create_graph:
+        with enable_grad():
+            return _sweep(order, root, seed, relevant, wanted, True)
+    return _sweep(order, root, seed, relevant, wanted, False)
+
+
+def _sweep(
+    order: list[Value], root: Value, seed: Gradient, relevant: set[Value] | None, wanted: set[Value] | None,
+    create_graph: bool,
+) -> dict[Value, Gradient]:
+    """The reverse walk of `_accumulate` over ``order`` (reversed), summing each node's gradient."""
     grads: dict[Value, Gradient] = {root: seed}
     for node in reversed(order):
         g = grads.get(node)

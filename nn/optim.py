@@ -72,17 +72,23 @@ class Optimizer:
     def step(self) -> None:
         """Apply one update from the current gradients.
 
+        A gradient left as a `Value` by ``backward(create_graph=True)`` is used by
+        its number, as PyTorch's optimizers use a gradient that has a ``grad_fn``.
         Raises ValueError naming the first parameter whose gradient is not a
         finite number; nothing changes then.
         """
+        grads: list[float] = []
         for i, p in enumerate(self.params):
-            g = p.grad
+            g: Any = p.grad
+            if isinstance(g, Value):
+                g = g.data
             if not (isinstance(g, (int, float)) and g - g == 0.0):
                 raise ValueError(f"optimizer parameter {i} has gradient {g!r}: not a finite number")
+            grads.append(float(g))
         self.steps += 1
-        self._update()
+        self._update(grads)
 
-    def _update(self) -> None:
+    def _update(self, grads: list[float]) -> None:
         raise NotImplementedError
 
     def _buffers(self) -> dict[str, list[float]]:
@@ -147,9 +153,9 @@ class SGD(Optimizer):
         self.momentum = _hyperparameter("momentum", momentum, below_one=True)
         self.velocity = [0.0] * len(self.params)
 
-    def _update(self) -> None:
+    def _update(self, grads: list[float]) -> None:
         for i, p in enumerate(self.params):
-            v = self.momentum * self.velocity[i] + p.grad
+            v = self.momentum * self.velocity[i] + grads[i]
             self.velocity[i] = v
             p.data -= self.lr * v
 
@@ -198,11 +204,11 @@ class Adagrad(Optimizer):
         self.eps = _hyperparameter("eps", self._default_eps[form] if eps is None else eps, positive=True)
         self.memory = [initial] * len(self.params)
 
-    def _update(self) -> None:
+    def _update(self, grads: list[float]) -> None:
         clr = self.lr / (1.0 + (self.steps - 1) * self.lr_decay) if self.lr_decay else self.lr
         inside_sqrt = self.form == self.MIN_CHAR_RNN
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+            g = grads[i] + self.weight_decay * p.data if self.weight_decay else grads[i]
             self.memory[i] += g * g
             if inside_sqrt:
                 p.data -= clr * g / math.sqrt(self.memory[i] + self.eps)
@@ -236,12 +242,12 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
-    def _update(self) -> None:
+    def _update(self, grads: list[float]) -> None:
         b1, b2 = self.beta1, self.beta2
         correction1 = 1.0 - b1**self.steps
         correction2 = 1.0 - b2**self.steps
         for i, p in enumerate(self.params):
-            g = p.grad
+            g = grads[i]
             self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
             self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
             m_hat = self.m[i] / correction1

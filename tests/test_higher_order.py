@@ -19,6 +19,7 @@ from autograd import (
     helper,
     hessian,
     hvp,
+    is_grad_enabled,
     no_grad,
     sum_of,
 )
@@ -285,17 +286,30 @@ def test_a_helper_without_value_version_is_named_when_a_second_derivative_needs_
     del HELPERS["cube_grad_for_test"]
 
 
-def test_no_grad_records_no_gradient_graph() -> None:
+def test_create_graph_records_the_gradient_graph_even_under_no_grad() -> None:
+    # PyTorch 2.13: torch.autograd.grad(y, [x], create_graph=True) inside no_grad() returns a
+    # tensor with a grad_fn; its engine runs the backward pass with grad mode = create_graph.
     x = Value(0.4)
     y = x.tanh() * x
+    t = math.tanh(0.4)
+    expected_first = t + 0.4 * (1 - t**2)
+    expected_second = 2 * (1 - t**2) - 0.8 * t * (1 - t**2)  # d/dx [t + x (1 - t^2)]
     with no_grad():
         (g,) = grad(y, [x], create_graph=True)
         y.backward(create_graph=True)
-    expected = math.tanh(0.4) + 0.4 * (1 - math.tanh(0.4) ** 2)
-    assert g.is_leaf and g.data == pytest.approx(expected, rel=1e-15)
-    assert x.grad.is_leaf and x.grad.data == pytest.approx(expected, rel=1e-15)
+        assert not is_grad_enabled()  # the mode is restored after the backward pass
+    assert not g.is_leaf and g.data == pytest.approx(expected_first, rel=1e-15)
+    assert not x.grad.is_leaf and x.grad.data == pytest.approx(expected_first, rel=1e-15)
+    (h,) = grad(g, [x])
+    assert h.data == pytest.approx(expected_second, rel=1e-13)
+
+
+def test_no_grad_forward_leaves_nothing_to_differentiate() -> None:
+    x = Value(0.4)
+    with no_grad():
+        y = x.tanh() * x
     with pytest.raises(ValueError, match="not used"):
-        grad(g, [x])
+        grad(y, [x], create_graph=True)
 
 
 def test_hessian_and_hvp_against_closed_forms() -> None:

@@ -98,3 +98,20 @@ def test_tied_weights_are_named_and_stepped_as_in_torch() -> None:
     torch.optim.SGD(theirs.parameters(), lr=0.125).step()
     assert ours.a.data == theirs.a.item() == 0.5 - 0.125 * 5.0  # once (twice: -0.75)
     assert ours.c.data == theirs.c.item()
+
+
+@pytest.mark.filterwarnings("ignore:Using backward.. with create_graph=True:UserWarning")  # torch's cycle note
+@pytest.mark.parametrize("kind", ["sgd", "adagrad", "adam"])
+def test_a_gradient_left_as_a_value_by_create_graph_steps_like_torch(kind: str) -> None:
+    # After backward(create_graph=True) .grad is a Value (in torch a tensor with a grad_fn);
+    # both optimizers step with its number.
+    ours = Value(0.7)
+    (ours**3).backward(create_graph=True)
+    assert isinstance(ours.grad, Value)
+    theirs = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    (theirs**3).backward(create_graph=True)
+    assert theirs.grad is not None and theirs.grad.grad_fn is not None
+    OURS[kind]([ours], lr=0.1).step()
+    THEIRS[kind]([theirs], lr=0.1).step()
+    assert ours.data == pytest.approx(theirs.item(), rel=1e-15)
+    assert ours.data != 0.7
