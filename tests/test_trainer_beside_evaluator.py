@@ -136,3 +136,44 @@ def test_a_neuron_of_5000_inputs_eager_and_replayed() -> None:
     assert grads == pytest.approx([p.grad for p in params], rel=1e-12, abs=1e-15)
     losses, _ = tape.run_batch([np.array([x, 0.0]) for x in xs])
     assert list(losses) == pytest.approx([out.data, math.tanh(neuron.b.data)], rel=1e-12)
+
+
+def test_a_recording_in_one_thread_sees_nothing_of_another_thread() -> None:
+    """The replay recorder is thread-local too: another thread's comparisons and float() calls, made while
+    this one records, are neither baked into this tape as branch checks nor warned about there."""
+    import warnings
+
+    inside = threading.Barrier(2, timeout=10)
+    done = threading.Barrier(2, timeout=10)
+    other: dict[str, object] = {}
+
+    def other_thread() -> None:
+        inside.wait()
+        v = Value(2.0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            other["branch"] = v > 1.0  # a comparison while the first thread records
+            other["number"] = float(v) + v.item()
+            other["sorted"] = sorted([v, Value(1.0)], key=lambda u: u.data)[0].data
+        other["warnings"] = [str(c.message) for c in caught]
+        # and a recording of its own at the same time is not "nested"
+        w2 = Value(3.0)
+        other["tape"] = record(lambda x: x * w2 if x > 0 else x, example=[1.0], parameters=[w2])
+        done.wait()
+
+    w = Value(0.5)
+
+    def recorded(x: Value) -> Value:
+        inside.wait()
+        done.wait()  # the other thread compared, converted and recorded meanwhile
+        return x * w
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    tape = record(recorded, example=[1.0], parameters=[w])
+    t.join(10)
+    assert other["branch"] is True and other["number"] == 4.0 and other["sorted"] == 1.0
+    assert other["warnings"] == []
+    assert "branch_changed" not in tape.source  # none of the other thread's comparisons
+    assert "branch_changed" in other["tape"].source  # its own comparison, in its own tape
+    assert tape.evaluate([3.0]) == (1.5, [3.0])
