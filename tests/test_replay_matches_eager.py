@@ -172,6 +172,19 @@ def test_a_rebuilt_model_read_through_a_helper_function_is_refused() -> None:
 _REBUILT: MLP | None = None
 
 
+def test_a_loop_variable_holding_plain_data_may_be_rebound() -> None:
+    """A tape kept per chunk (as a cache keyed by the chunk's content) still runs when the loop variable it
+    closed over now holds an equal chunk: only variables holding models are watched."""
+    w = Value(0.5, label="w")
+    tapes = {}
+    for chunk in ([1.0, 2.0], [3.0, 4.0], [1.0, 2.0]):
+        key = tuple(chunk)
+        if key not in tapes:
+            tapes[key] = record(lambda x: x * w * chunk[0] + chunk[1], example=[1.0], parameters=[w])  # noqa: B023 - rebinding it is the point
+        loss, (g,) = tapes[key].evaluate([2.0])
+        assert loss == 2.0 * 0.5 * chunk[0] + chunk[1] and g == 2.0 * chunk[0]
+
+
 def test_unchanged_variables_and_updated_data_still_run() -> None:
     model = MLP(2, [3, 1], seed=0)
     tape = record(lambda x0, x1: model([x0, x1]) ** 2, example=[0.0, 0.0], parameters=model.parameters())

@@ -4,10 +4,11 @@ A tape is compiled from the graph one call of the recorded function built,
 so it holds the parameter Values of the model that call used. When the
 function reads its model from a variable (``lambda x: model(x)``) and that
 variable is later given a new model, replaying would silently keep training
-the old parameters while the new model's gradients stay 0. `snapshot` notes
+the old parameters while the new model's gradients stay 0. `Bindings` notes
 what every such variable held when the function was recorded (the function's
 closure cells and the module globals its code names, and the same for the
-plain Python functions it calls by name, a few levels deep); `Bindings.check`
+plain Python functions it calls by name, a few levels deep), when it holds a
+model (a Value, a module, Values in lists or dicts, or a function); `Bindings.check`
 compares them by identity, a handful of dict lookups per run, and raises
 `StructureChanged` naming the variable.
 """
@@ -18,6 +19,7 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..value import Value
 from .errors import StructureChanged
 
 _MISSING = object()
@@ -50,13 +52,14 @@ class Bindings:
                 held = cell.cell_contents
             except ValueError:  # an empty cell (a name assigned later in the enclosing function)
                 continue
-            self._cells.append((cell, name, held, where))
-            self._walk(held, depth - 1, seen)
+            if _worth_watching(held):
+                self._cells.append((cell, name, held, where))
+                self._walk(held, depth - 1, seen)
         scope = fn.__globals__
         for name in _names(fn.__code__):
             held = scope.get(name, _MISSING)
-            if held is _MISSING or isinstance(held, types.ModuleType):
-                continue  # a builtin or an attribute name; modules are not rebuilt
+            if held is _MISSING or not _worth_watching(held):
+                continue  # a builtin or an attribute name, or plain data (see _worth_watching)
             self._globals.append((scope, name, held, where))
             self._walk(held, depth - 1, seen)
 
@@ -75,6 +78,34 @@ class Bindings:
 
     def __len__(self) -> int:
         return len(self._globals) + len(self._cells)
+
+
+def _worth_watching(held: Any) -> bool:
+    """Whether ``held`` is a model a variable could be rebuilt to: a Value, a module, a container of Values,
+    or a function (which may read one).
+
+    Plain data is left out: a loop variable holding this step's chunk of text is rebound every step,
+    and a tape kept for an equal chunk is still valid (numbers the tape baked in are a different matter,
+    the subject of the TracerWarning and the branch checks).
+    """
+    if isinstance(held, (types.FunctionType, Value)) or callable(getattr(type(held), "parameters", None)):
+        return True
+    return _holds_value(held, 3)
+
+
+def _holds_value(held: Any, depth: int) -> bool:
+    """A list, tuple or dict with a Value or module among its first few items, a few levels down."""
+    if isinstance(held, Value) or callable(getattr(type(held), "parameters", None)):
+        return True
+    if depth == 0:
+        return False
+    if isinstance(held, dict):
+        items = list(held.values())[:8]
+    elif isinstance(held, (list, tuple)):
+        items = list(held[:8])
+    else:
+        return False
+    return any(_holds_value(item, depth - 1) for item in items)
 
 
 def _names(code: types.CodeType) -> Iterator[str]:
