@@ -172,6 +172,27 @@ def test_a_rebuilt_model_read_through_a_helper_function_is_refused() -> None:
 _REBUILT: MLP | None = None
 
 
+class _Trainer:
+    def loss(self, x0: Value, x1: Value) -> Value:
+        return (_TRAINER_MODEL([x0, x1]) - 1.0) ** 2
+
+
+_TRAINER_MODEL = MLP(2, [2, 1], seed=3)
+
+
+def test_a_bound_method_is_watched_like_a_function() -> None:
+    global _TRAINER_MODEL
+    tape = record(_Trainer().loss, example=[0.1, 0.2], parameters=_TRAINER_MODEL.parameters())
+    tape.evaluate([0.1, 0.2])
+    keep = _TRAINER_MODEL
+    _TRAINER_MODEL = MLP(2, [2, 1], seed=4)
+    try:
+        with pytest.raises(StructureChanged, match="'_TRAINER_MODEL'"):
+            tape.evaluate([0.1, 0.2])
+    finally:
+        _TRAINER_MODEL = keep
+
+
 def test_a_loop_variable_holding_plain_data_may_be_rebound() -> None:
     """A tape kept per chunk (as a cache keyed by the chunk's content) still runs when the loop variable it
     closed over now holds an equal chunk: only variables holding models are watched."""

@@ -38,6 +38,8 @@ class Bindings:
         self._walk(fn, _DEPTH, seen)
 
     def _walk(self, fn: Any, depth: int, seen: set[int]) -> None:
+        if isinstance(fn, types.MethodType):  # record(trainer.loss, ...): the function behind the method
+            fn = fn.__func__
         if not isinstance(fn, types.FunctionType) or id(fn) in seen or depth == 0:
             return
         seen.add(id(fn))
