@@ -3,8 +3,9 @@
 `sum_of` and `dot` each make one node with many parents, so a neuron's
 weighted sum is one gate rather than a chain of hundreds of binary adds (a
 shorter graph, a faster backward pass, a readable picture). The softmax family
-is composed from table ops and shifted by the largest logit, so logits of
-+-1000 neither overflow nor lose their gradient.
+rests on one table op, ``logsumexp``, shifted inside by the largest logit
+whenever it is evaluated (eagerly or in a replayed tape), so logits of +-1000
+neither overflow nor lose their gradient.
 """
 
 from __future__ import annotations
@@ -46,13 +47,13 @@ def _logits(logits: Sequence[Operand]) -> list[Value]:
 
 
 def logsumexp(logits: Sequence[Operand]) -> Value:
-    """log(sum_j exp(z_j)), computed as m + log(sum_j exp(z_j - m)) with m = max z.
+    """log(sum_j exp(z_j)) as one node, computed as m + log(sum_j exp(z_j - m)) with m = max z.
 
-    The shift m is a constant: the result's gradient, softmax(z), is unchanged by it.
+    The shift m is found from the inputs each time the op is evaluated, so a
+    replayed tape shifts by the logits it meets, not by those it was recorded
+    with. The gradient is softmax(z) (exp(z_i - out) per input).
     """
-    z = _logits(logits)
-    m = max(v.data for v in z)
-    return sum_of([(v - m).exp() for v in z]).log() + m
+    return apply(ops.LOGSUMEXP, *_logits(logits))
 
 
 def log_softmax(logits: Sequence[Operand]) -> list[Value]:
@@ -63,9 +64,5 @@ def log_softmax(logits: Sequence[Operand]) -> list[Value]:
 
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
-    """exp(z_i) / sum_j exp(z_j), shifted by max z so that no exp overflows."""
-    z = _logits(logits)
-    m = max(v.data for v in z)
-    exps = [(v - m).exp() for v in z]
-    total = sum_of(exps)
-    return [e / total for e in exps]
+    """exp(z_i - logsumexp(z)): no exp overflows, and the shift is the logits' own, wherever evaluated."""
+    return [v.exp() for v in log_softmax(logits)]

@@ -75,6 +75,20 @@ def dot_all(*xs: float) -> float:
 
 
 @helper
+def logsumexp_all(*xs: float) -> float:
+    """log(sum_j exp(x_j)), shifted by the largest x_j found now, so no exp overflows or underflows to a 0 sum.
+
+    The shift is taken from the arguments on every call, never fixed in advance: a replayed tape meeting
+    logits near -800 computes with their own maximum, as the eager engine does.
+    """
+    m = max(xs)
+    total = 0.0
+    for x in xs:
+        total += math.exp(x - m)
+    return m + math.log(total)
+
+
+@helper
 def div(a: float, b: float) -> float:
     """a / b, refusing division by zero with the operands named."""
     if b == 0.0:

@@ -54,6 +54,20 @@ def _dot_derivative_code(n: int) -> tuple[str, ...]:
     return tuple(names[half:] + names[:half])
 
 
+def _logsumexp_code(n: int) -> str:
+    # One helper call whatever the width: the shift (the largest input) is computed inside, on every call.
+    return f"logsumexp_all({', '.join(input_names(n))})"
+
+
+def _logsumexp_derivative_code(n: int) -> tuple[str, ...]:
+    # d logsumexp / dx_i = softmax_i = exp(x_i - out); x_i <= out, so it never overflows.
+    return tuple(f"exp({name} - out)" for name in input_names(n))
+
+
+def _logsumexp_by_fsum(*xs: float) -> float:
+    return math.log(math.fsum(math.exp(x) for x in xs))
+
+
 def _tanh_by_exp(a: float) -> float:
     return (math.exp(a) - math.exp(-a)) / (math.exp(a) + math.exp(-a))
 
@@ -99,11 +113,14 @@ SUM = Op(name="sum", symbol="Σ", forward=_sum_code, derivatives=lambda n: ("1.0
          domain=(_WIDE,), reference=lambda *xs: math.fsum(xs))
 DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivative_code,
          domain=(_WIDE,), reference=_dot_by_fsum)
+LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
+               derivatives=_logsumexp_derivative_code, domain=(_WIDE,), reference=_logsumexp_by_fsum)
 
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SUM, DOT)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SUM, DOT,
+               LOGSUMEXP)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

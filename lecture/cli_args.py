@@ -97,6 +97,9 @@ def diverging_lr_is_usage_error(lr: float | None) -> Iterator[None]:
                          " try a smaller --lr") from None
 
 
+#: A loss this many times its first value (or 1.0, if larger) means a user's --lr made training diverge.
+DIVERGED = 1e6
+
 Training = AbstractContextManager[Callable[[int, float], None]]
 
 
@@ -104,7 +107,22 @@ Training = AbstractContextManager[Callable[[int, float], None]]
 def training(steps: int, what: str, quiet: bool, lr: float | None) -> Iterator[Callable[[int, float], None]]:
     """A `progress_bar` callback for a training loop whose overflow is a UsageError when the user set ``lr``."""
     with progress_bar(steps, what, quiet) as progress, diverging_lr_is_usage_error(lr):
-        yield progress
+        if lr is None:
+            yield progress
+            return
+        first: list[float] = []
+
+        def checked(step: int, loss: float) -> None:
+            # A stable loss (logsumexp shifts by the largest logit) stays finite however far the weights run
+            # off, so an overflow no longer signals divergence: a loss grown a million-fold does.
+            if not first:
+                first.append(loss)
+            if loss - loss != 0.0 or loss > DIVERGED * max(1.0, first[0]):
+                # An ArithmeticError, so diverging_lr_is_usage_error words it as every other divergence.
+                raise OverflowError(f"the loss went from {first[0]:.4g} to {loss:.4g} by step {step}")
+            progress(step, loss)
+
+        yield checked
 
 
 def text_argument(path: str | os.PathLike[str] | None) -> str | None:

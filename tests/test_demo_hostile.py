@@ -105,6 +105,25 @@ def test_an_overflow_with_the_default_learning_rate_stays_a_bug() -> None:
         raise FloatingPointError("gradient")
 
 
+def test_a_finite_loss_grown_a_million_fold_is_divergence_when_the_user_set_lr() -> None:
+    """A stable softmax keeps the loss finite at --lr 1e300 (5e300): growth, not overflow, signals divergence."""
+    from lecture.cli_args import training
+
+    with pytest.raises(UsageError, match=r"--lr 1e\+300 \(OverflowError: the loss went from 1.425 to 5e\+300"):
+        with training(3, "RNN", True, 1e300) as progress:
+            progress(0, 1.425)
+            progress(1, 5e300)
+    with pytest.raises(UsageError, match="nan"), training(3, "RNN", True, 0.1) as progress:
+        progress(0, 2.0)
+        progress(1, float("nan"))
+    with training(3, "RNN", True, 0.5) as progress:  # a loss that rises but stays within bounds is training
+        for step, loss in enumerate([2.0, 30.0, 1.5e6]):
+            progress(step, loss)
+    with training(3, "RNN", True, None) as progress:  # the default lr: left to the overflow checks
+        progress(0, 1.0)
+        progress(1, 1e300)
+
+
 @pytest.mark.parametrize(("option", "value", "limit"), [
     ("--hidden", "100000", f"{MAX_HIDDEN:,}"),
     ("--epochs", str(10**12), f"{MAX_EPOCHS:,}"),

@@ -132,6 +132,18 @@ def step(a: Array) -> Array:
     return np.where(np.greater(a, 0.0), 1.0, 0.0)
 
 
+@numpy_version
+def logsumexp_all(*xs: Array) -> Array:
+    """Per sample, the largest input as the shift, then the scalar helper's left-to-right sum."""
+    m = xs[0]
+    for x in xs[1:]:
+        m = np.maximum(m, x)
+    total = 0.0
+    for x in xs:
+        total = total + np.exp(x - m)
+    return m + np.log(total)
+
+
 def _finite(name: str, result: Array) -> Array:
     if not np.all(np.isfinite(result)):
         raise OverflowError(f"{name}: result too large in a sample")

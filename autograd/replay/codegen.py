@@ -15,6 +15,7 @@ the product itself. Everything else stays elementwise.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,11 +33,15 @@ class TapeSource:
     tables: dict[str, list[list[int]]]
 
 
-def fill(template: str, v: Value, slot: dict[Value, str]) -> str:
-    """An op expression with its input names replaced by the variables holding them."""
-    names = dict(zip(input_names(len(v.parents)), (slot[p] for p in v.parents)))
-    names["out"] = slot[v]
-    texts, holes = _split(template, tuple(names))
+def fill(template: str, v: Value, slot: dict[Value, str], names: dict[str, str] | None = None) -> str:
+    """An op expression with its input names replaced by the variables holding them.
+
+    ``names`` (from `variables_of`) may be passed in when filling several expressions of one node: built
+    once, not once per expression, which kept a 5,000-input dot's backward from being quadratic.
+    """
+    if names is None:
+        names = variables_of(v, slot)
+    texts, holes = _split(template)
     parts = [texts[0]]
     for name, text in zip(holes, texts[1:]):
         parts.append(names[name])
@@ -44,18 +49,30 @@ def fill(template: str, v: Value, slot: dict[Value, str]) -> str:
     return "".join(parts)
 
 
+def variables_of(v: Value, slot: dict[Value, str]) -> dict[str, str]:
+    """The variable holding each input name of ``v``'s op expressions (``a``, ``x3``, ``out``)."""
+    names = dict(zip(input_names(len(v.parents)), (slot[p] for p in v.parents)))
+    names["out"] = slot[v]
+    return names
+
+
+#: The names op expressions give their inputs and output; a helper may not be named like one.
+_VARIABLE = re.compile(r"a|b|out|x[0-9]+")
+
+
 @lru_cache(maxsize=4096)
-def _split(expression: str, variables: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The expression cut around each use of one of ``variables``: the text between them, and their names.
+def _split(expression: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The expression cut around each use of an input or output name: the text between them, and the names.
 
     Found by parsing, so only real variable uses count: not an attribute,
-    keyword or string that happens to be spelled ``a`` or ``out``.
+    keyword or string that happens to be spelled ``a`` or ``out``. Cached by
+    the expression alone (one entry per op row and width).
     """
     source = expression.encode()  # ast column offsets count UTF-8 bytes
     uses = sorted(
         (node.col_offset, node.end_col_offset or node.col_offset, node.id)
         for node in ast.walk(ast.parse(expression, mode="eval"))
-        if isinstance(node, ast.Name) and node.id in variables
+        if isinstance(node, ast.Name) and _VARIABLE.fullmatch(node.id)
     )
     texts, holes, start = [], [], 0
     for begin, end, name in uses:
@@ -174,10 +191,11 @@ def generate(
         n = len(v.parents)
         node_op = _op(v)
         partials = node_op.derivative_code_for(n)
+        names = variables_of(v, slot)
         for i, p in enumerate(v.parents[: n - node_op.constant_args]):
             if p not in needs:
                 continue
-            local = fill(partials[i], v, slot)
+            local = fill(partials[i], v, slot, names)
             add(p, g if local == "1.0" else f"{g} * ({local})")
 
     grads = "".join(grad_name.get(p, "0.0") + ", " for p in parameters)

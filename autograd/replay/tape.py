@@ -15,15 +15,18 @@ at once). No `Value` is created per step.
 Limits, checked where they can be:
 - The tape is valid while the model's structure does not change: the same
   parameter Values (their data may change: updates are read every run).
-  `Tape.check_parameters` raises `StructureChanged` otherwise.
+  A tape made by `record` checks on every run that the variables the
+  recorded function read (``model``) still hold the same objects, and raises
+  `StructureChanged` naming the variable after a rebuild;
+  `Tape.check_parameters` compares a parameter list explicitly.
 - Branches in the model's Python code are baked in. Comparisons between
   Values (``if s > 0``, ``max(logits)``) made while recording are re-checked
   on every run: inputs that take the other branch raise `BranchChanged`.
   Converting a Value to a float while recording (``float(v)``,
   ``math.tanh(v)``) warns (`TracerWarning`, naming the line): that number is
   baked in. Decisions made on ``.data`` floats cannot be seen; keep them out of models
-  you replay (the engine's own softmax shift is one such use and is safe: the
-  result does not depend on the shift's value).
+  you replay (the softmax family's shift is not one: the ``logsumexp`` op
+  computes it from its inputs on every run).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from ..backward import topological_order
 from ..helpers import scalar_namespace
 from ..op import register_source
 from ..value import Value
+from .bindings import Bindings
 from .codegen import TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
 from .recording import Guard, recording_guards
@@ -65,7 +69,13 @@ def record(
     in ``constants``; plain numbers need nothing. So a recurrent model records
     in one call: ``record(lambda: model.sequence_loss(xs, ts)[0], example=[],
     parameters=model.parameters())``.
+
+    The variables ``fn`` reads (``model`` above) are noted, and every run
+    checks they still hold the same objects: after ``model = MLP(...)`` the
+    tape raises `StructureChanged` naming ``model`` instead of training the
+    old parameters.
     """
+    bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
     before = [o for o in gc.get_objects() if type(o) is Value]
@@ -78,7 +88,9 @@ def record(
     made_inside = [v for v in topological_order(root)
                    if v.is_leaf and not v.is_constant and v not in known and id(v) not in existing]
     del before
-    return Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards)
+    tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards)
+    tape.bindings = bindings
+    return tape
 
 
 class Tape:
@@ -110,6 +122,8 @@ class Tape:
         self.order = topological_order(root)
         self.outputs = list(outputs)
         self.last_outputs: list[float] = []
+        #: The variables the recorded function read (set by `record`), re-checked on every run.
+        self.bindings: Bindings | None = None
         self._slot = self._name_slots(constants)
         for v in self.outputs:
             if v not in self._slot:
@@ -225,6 +239,8 @@ class Tape:
         Returns the loss and d loss / d parameter for every parameter, without
         touching any ``.grad``.
         """
+        if self.bindings is not None:
+            self.bindings.check()
         loss, grads, outs = self._run(self._input_values(inputs), [p.data for p in self.parameters])
         _check_finite(loss, grads, self.parameters)
         self.last_outputs = list(outs)
@@ -239,6 +255,8 @@ class Tape:
 
     def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
         """`run` over many input rows, summing; the parameters' ``.grad`` get scale x the summed gradient."""
+        if self.bindings is not None:
+            self.bindings.check()
         params = [p.data for p in self.parameters]
         total = 0.0
         acc = [0.0] * len(self.parameters)
@@ -266,6 +284,8 @@ class Tape:
             raise ValueError(f"reduce must be 'sum' or 'none', got {reduce!r}")
         if len(columns) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} input columns, got {len(columns)}")
+        if self.bindings is not None:
+            self.bindings.check()
         arrays, n = batch_numpy.as_columns(columns)
         run = self._run_numpy.get(reduce)
         if run is None:
