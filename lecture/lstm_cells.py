@@ -100,10 +100,14 @@ def lstm_study(
     progress: Progress | None = None,
     temperatures: Sequence[float] = (0.5, 1.0),
     sample_length: int = 160,
+    replay: bool = True,
 ) -> LSTMStudy:
-    """Train an LSTM on ``text`` (Adam, chunks of 24), sample from it, and rank its units against each signal."""
+    """Train an LSTM on ``text`` (Adam, chunks of 24), sample from it, and rank its units against each signal.
+
+    ``replay`` (the default) trains by replaying one recorded chunk graph; ``replay=False`` rebuilds it every step.
+    """
     run = train_char_model(text, cell="lstm", hidden=hidden, steps=steps, seq_len=24, lr=lr, optimizer="adam",
-                           seed=seed, progress=progress)
+                           seed=seed, progress=progress, replay=replay)
     vocab, model = run.vocab, run.model
     assert vocab is not None and isinstance(model, CharModel)
     samples = {t: text[0] + vocab.decode(model.sample(vocab.index(text[0]), sample_length, temperature=t, seed=seed))

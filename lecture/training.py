@@ -7,16 +7,28 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from autograd import Value, sum_of
 from autograd.replay import Tape, record
-from nn import MLP, SGD, Adagrad, Adam, CharModel, Optimizer, Vocabulary, clip_grad_value, half_sum_squared_error
+from nn import (
+    MLP,
+    SGD,
+    Adagrad,
+    Adam,
+    CharModel,
+    Optimizer,
+    ProjectedInput,
+    Vocabulary,
+    clip_grad_value,
+    half_sum_squared_error,
+)
 
 from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
 
 Progress = Callable[[int, float], None]
 TAPE_CACHE_SIZE = 32
-"""How many compiled chunk tapes `train_char_model` keeps by default (least recently used dropped first)."""
+"""How many tapes (one per chunk length) `train_char_model` keeps by default, least recently used dropped first."""
 OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
     "sgd": SGD,
     # The lecture follows min-char-rnn: g / sqrt(G + 1e-8), not PyTorch's g / (sqrt(G) + 1e-10).
@@ -88,7 +100,7 @@ def train_char_model(
     clip: float = 5.0,
     seed: int = 0,
     progress: Progress | None = None,
-    replay: bool = False,
+    replay: bool = True,
     tape_cache: int = TAPE_CACHE_SIZE,
 ) -> TrainingRun:
     """Train a character model on ``text`` by truncated BPTT over chunks of ``seq_len``.
@@ -97,13 +109,13 @@ def train_char_model(
     min-char-rnn; gradients are clipped to [-clip, clip]. The loss recorded
     is the mean cross-entropy per character of each chunk.
 
-    ``replay=True`` records each distinct chunk's graph once and replays it
-    afterwards. Compiling costs about a second per 60,000 ops, so it pays
-    when few chunks repeat many times (a short text such as "hello"); on a
-    long text the eager default is faster. At most ``tape_cache`` compiled
-    tapes (default `TAPE_CACHE_SIZE` = 32; a tape holds its chunk's whole
-    graph, megabytes for a long LSTM chunk) are kept: the least recently used
-    one is dropped first, so memory stays bounded however long the text.
+    With ``replay`` (the default) the graph of a chunk is recorded once per
+    chunk length and replayed for every chunk of that length, its characters
+    fed in as data (`ChunkTape`); ``replay=False`` rebuilds the graph eagerly
+    every step (same losses, to rounding). At most ``tape_cache`` tapes
+    (default `TAPE_CACHE_SIZE`) are kept, the least recently used dropped
+    first; chunks here all have ``seq_len`` + 1 characters (the whole text if
+    it is shorter), so one tape is recorded.
     """
     for name, value in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden), ("lr", lr)):
         _check_positive(name, value)
@@ -116,7 +128,8 @@ def train_char_model(
     vocab = Vocabulary.from_text(text)
     data = vocab.encode(text)
     model = CharModel(len(vocab), hidden, cell=cell, seed=seed)
-    opt: Optimizer = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
+    params = model.parameters()  # fixed for the run (the optimizer holds them too): not re-collected every step
+    opt: Optimizer = OPTIMIZERS[optimizer](params, lr=lr)
     run = TrainingRun(model, vocab=vocab)
     position, state = 0, None
     tapes = TapeCache(int(tape_cache))
@@ -132,7 +145,7 @@ def train_char_model(
             loss.backward()
             loss_value = loss.data
             state = _detached(state)
-        clip_grad_value(model.parameters(), clip)
+        clip_grad_value(params, clip)
         opt.step()
         position += seq_len
         per_char = loss_value / (len(chunk) - 1)
@@ -143,23 +156,23 @@ def train_char_model(
 
 
 class TapeCache:
-    """At most ``max_size`` tapes by chunk, least recently used dropped first (a long text has many chunks)."""
+    """At most ``max_size`` tapes by chunk length, least recently used dropped first."""
 
     def __init__(self, max_size: int) -> None:
         """An empty cache holding at most ``max_size`` (>= 1) tapes."""
         if max_size < 1:
             raise ValueError(f"tape_cache must be at least 1, got {max_size}")
         self.max_size = max_size
-        self._tapes: OrderedDict[tuple[int, ...], Tape] = OrderedDict()
+        self._tapes: OrderedDict[int, ChunkTape] = OrderedDict()
 
-    def get(self, key: tuple[int, ...]) -> Tape | None:
+    def get(self, key: int) -> ChunkTape | None:
         """The tape for ``key`` (now the most recently used), or None."""
         tape = self._tapes.get(key)
         if tape is not None:
             self._tapes.move_to_end(key)
         return tape
 
-    def __setitem__(self, key: tuple[int, ...], tape: Tape) -> None:
+    def __setitem__(self, key: int, tape: ChunkTape) -> None:
         """Keep ``tape``; drop the least recently used one if the cache is over its size."""
         self._tapes[key] = tape
         self._tapes.move_to_end(key)
@@ -171,18 +184,64 @@ class TapeCache:
         return len(self._tapes)
 
 
+class ChunkTape:
+    """One recorded graph for every chunk of one length: the characters are refilled, not baked in.
+
+    A chunk's characters enter its graph in two places: each input character
+    adds its column of the cell's input weights (`CharModel.project`), and
+    each target picks one logit for the loss. The graph is recorded with
+    stand-ins for both: per time step a `ProjectedInput` of leaves (tape
+    parameters, refilled from the column of the character at hand before
+    every run, their gradients added to that column afterwards) and a
+    one-hot target vector (tape inputs, with the same loss as the index:
+    `softmax_cross_entropy`). So one tape serves every chunk of its length.
+    """
+
+    def __init__(self, model: CharModel, length: int) -> None:
+        """Record ``model``'s loss over ``length`` characters (``length`` inputs, ``length`` targets)."""
+        width = len(model.project(0).values)
+        self.leaves = [[Value(0.0, label=f"x{t} column {j}") for j in range(width)] for t in range(length)]
+        self.columns = [ProjectedInput(row) for row in self.leaves]
+        self.vocab_size = model.vocab_size
+        self.parameters = model.parameters()
+        start = model.initial_state()
+        targets = [[Value(0.0, label=f"target {t} is {j}") for j in range(self.vocab_size)] for t in range(length)]
+        loss, final = model.sequence_loss(self.columns, targets, start)
+        leaves = [v for row in self.leaves for v in row]
+        self.tape = Tape(loss, [*_flat(start), *(v for row in targets for v in row)], [*self.parameters, *leaves],
+                         outputs=_flat(final))
+
+    def run(self, model: CharModel, chunk: list[int], state: object) -> tuple[float, object]:
+        """Loss over ``chunk`` from ``state`` (None: zeros); gradients added to ``.grad``; the final state."""
+        # A cell's own columns are its parameter Values (ProjectedInput allows numbers for other uses).
+        columns = [cast(tuple[Value, ...], model.project(x).values) for x in chunk[:-1]]
+        for stand_in, column in zip(self.leaves, columns):
+            for leaf, weight in zip(stand_in, column):
+                leaf.data = weight.data
+        inputs = [0.0] * len(_flat(model.initial_state())) if state is None else [v.data for v in _flat(state)]
+        for target in chunk[1:]:
+            one_hot = [0.0] * self.vocab_size
+            one_hot[target] = 1.0
+            inputs += one_hot
+        loss, grads = self.tape.evaluate(inputs)
+        n = len(self.parameters)
+        for p, g in zip(self.parameters, grads[:n]):
+            p.grad += g
+        rest = iter(grads[n:])
+        for column in columns:
+            for weight, g in zip(column, rest):
+                weight.grad += g
+        return loss, _unflat(model.initial_state(), self.tape.last_outputs)
+
+
 def _replayed_chunk(
     model: CharModel, tapes: TapeCache, chunk: list[int], state: object
 ) -> tuple[float, object]:
-    """One chunk's loss by replay (recording it the first time); gradients go to ``.grad``."""
-    tape = tapes.get(tuple(chunk))
+    """One chunk's loss by replay (recording its length's tape the first time); gradients go to ``.grad``."""
+    tape = tapes.get(len(chunk))
     if tape is None:
-        leaves = model.initial_state()
-        loss, final = model.sequence_loss(chunk[:-1], chunk[1:], leaves)
-        tape = tapes[tuple(chunk)] = Tape(loss, _flat(leaves), model.parameters(), outputs=_flat(final))
-    start = [0.0] * len(tape.inputs) if state is None else [v.data for v in _flat(state)]
-    loss_value = tape.run(start)
-    return loss_value, _unflat(model.initial_state(), tape.last_outputs)
+        tape = tapes[len(chunk)] = ChunkTape(model, len(chunk) - 1)
+    return tape.run(model, chunk, state)
 
 
 def _flat(state: object) -> list[Value]:

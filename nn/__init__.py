@@ -16,6 +16,7 @@ from .mlp import MLP
 from .module import Module
 from .neuron import Neuron
 from .optim import SGD, Adagrad, Adam, Optimizer, clip_grad_norm, clip_grad_value
+from .projected_input import ProjectedInput
 from .rnn import RNNCell
 from .text import Vocabulary
 
@@ -31,6 +32,7 @@ __all__ = [
     "Module",
     "Neuron",
     "Optimizer",
+    "ProjectedInput",
     "RNNCell",
     "SGD",
     "Vocabulary",

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value, no_grad, sum_of
+from autograd.functional import Operand
 
 from .init import make_rng
 from .linear import Linear
 from .losses import softmax_cross_entropy
 from .lstm import LSTMCell
 from .module import Module
-from .rnn import RNNCell
+from .projected_input import ProjectedInput
+from .rnn import Input, RNNCell
 
 CELLS: dict[str, type[RNNCell] | type[LSTMCell]] = {"rnn": RNNCell, "lstm": LSTMCell}
 
@@ -48,13 +50,16 @@ class CharModel(Module):
         """The cell's zero state."""
         return self.cell.initial_state()
 
-    def step(self, x: int, state: Any) -> tuple[list[Value], Any]:
+    def step(self, x: Input, state: Any) -> tuple[list[Value], Any]:
         """One time step: (logits y_t, new state)."""
         state = self.cell(x, state)
         return self.head(self.cell.output(state)), state
 
-    def unroll(self, inputs: Sequence[int], state: Any = None) -> tuple[list[list[Value]], list[Any]]:
-        """Logits and states at every step of ``inputs`` (many-to-many)."""
+    def unroll(self, inputs: Sequence[Input], state: Any = None) -> tuple[list[list[Value]], list[Any]]:
+        """Logits and states at every step of ``inputs`` (many-to-many).
+
+        An input is a one-hot index, a list of numbers, or a `ProjectedInput` (what `project` gives).
+        """
         state = self.initial_state() if state is None else state
         all_logits, states = [], []
         for x in inputs:
@@ -63,14 +68,18 @@ class CharModel(Module):
             states.append(state)
         return all_logits, states
 
-    def forward(self, inputs: Sequence[int], state: Any = None) -> tuple[list[list[Value]], list[Any]]:
+    def forward(self, inputs: Sequence[Input], state: Any = None) -> tuple[list[list[Value]], list[Any]]:
         """Calling the model unrolls it: logits and states at every step (see `unroll`)."""
         return self.unroll(inputs, state)
 
-    def sequence_loss(self, inputs: Sequence[int], targets: Sequence[int], state: Any = None) -> tuple[Value, Any]:
+    def sequence_loss(
+        self, inputs: Sequence[Input], targets: Sequence[int | Sequence[Operand]], state: Any = None
+    ) -> tuple[Value, Any]:
         """Summed softmax cross-entropy over the sequence, and the last state.
 
         ``loss.backward()`` is backpropagation through time over every step.
+        A target is a class index or a probability per class (see
+        `softmax_cross_entropy`).
         """
         if len(inputs) != len(targets) or not inputs:
             raise ValueError(f"need equally long, non-empty inputs and targets, got {len(inputs)} and {len(targets)}")
@@ -78,7 +87,11 @@ class CharModel(Module):
         loss = sum_of([softmax_cross_entropy(z, t) for z, t in zip(all_logits, targets)])
         return loss, states[-1]
 
-    def final_logits(self, inputs: Sequence[int]) -> list[Value]:
+    def project(self, x: int) -> ProjectedInput:
+        """What the one-hot input ``x`` adds to the cell: its column of the input weights (see `ProjectedInput`)."""
+        return self.cell.project(x)
+
+    def final_logits(self, inputs: Sequence[Input]) -> list[Value]:
         """Logits after reading the whole sequence (many-to-one)."""
         all_logits, _ = self.unroll(inputs)
         return all_logits[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd import Value, logsumexp, sum_of
+from autograd import Value, dot, logsumexp, sum_of
 from autograd.functional import Operand
 
 
@@ -33,13 +33,33 @@ def mean_squared_error(predictions: Sequence[Operand] | Operand, targets: Sequen
     return sum_of([(p - t) ** 2 for p, t in zip(preds, targs)]) / len(preds)
 
 
-def softmax_cross_entropy(logits: Sequence[Operand], target: int) -> Value:
+def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Operand]) -> Value:
     """-log softmax(logits)[target] = logsumexp(logits) - logits[target].
 
     Stable for large logits (the log-sum-exp is shifted by the largest logit).
-    ``target`` is the index of the correct class.
+    ``target`` is the index of the correct class, or, as in PyTorch's
+    ``cross_entropy``, a probability for every class (numbers in [0, 1] or
+    Values holding them): then the loss is -sum_j p_j log softmax(logits)_j =
+    logsumexp(logits) * sum_j p_j - sum_j p_j logits_j. A one-hot list gives
+    the same number as its index; as Values it lets a recorded tape take the
+    target as an input (`autograd.replay`).
     """
     logits = list(logits)
+    if isinstance(target, (list, tuple)):
+        return _soft_cross_entropy(logits, list(target))
     if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(logits):
         raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
     return logsumexp(logits) - logits[target]
+
+
+def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> Value:
+    """Cross-entropy against a probability per class (PyTorch's class-probability target)."""
+    if len(probabilities) != len(logits):
+        raise ValueError(f"{len(logits)} logits but {len(probabilities)} target probabilities")
+    for j, p in enumerate(probabilities):
+        if isinstance(p, bool) or not isinstance(p, (Value, int, float)):
+            raise TypeError(f"target probability {j} must be a number or a Value, got {type(p).__name__}")
+        number = p.data if isinstance(p, Value) else p
+        if not 0.0 <= number <= 1.0:  # also refuses NaN
+            raise ValueError(f"target probability {j} is {number!r}: probabilities lie in [0, 1]")
+    return logsumexp(logits) * sum_of(probabilities) - dot(probabilities, logits)

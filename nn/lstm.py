@@ -15,6 +15,7 @@ from autograd import Value, dot
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
+from .projected_input import ProjectedInput, check_one_hot_index
 from .rnn import Input
 from .weights import matrix_assignments, set_checked, vector_assignments
 
@@ -55,20 +56,26 @@ class LSTMCell(Module):
         """The hidden vector h of a state."""
         return state[0]
 
-    def _gate(self, gate: str, k: int, x: Input, h: list[Value]) -> Value:
+    def project(self, x: int) -> ProjectedInput:
+        """W_G x for the one-hot input with index ``x``: column x of each gate's input part, gates i f g o in turn."""
+        check_one_hot_index(x, self.input_size)
+        return ProjectedInput([row[x] for gate in GATES for row in getattr(self, f"W_{gate}")])
+
+    def _gate(self, gate: str, k: int, x: ProjectedInput | Sequence[Value | float], h: list[Value]) -> Value:
         W = getattr(self, f"W_{gate}")[k]
         b = getattr(self, f"b_{gate}")[k]
-        if isinstance(x, int):
-            # One-hot input: column x of the input part, no multiplications by zero.
-            return dot([*W[self.input_size :], b], [*h, 1.0]) + W[x]
+        if isinstance(x, ProjectedInput):
+            # One-hot input: its column of the input part (no multiplications by zero), added as given.
+            return dot([*W[self.input_size :], b], [*h, 1.0]) + x.values[GATES.index(gate) * self.hidden_size + k]
         return dot([*W, b], [*x, *h, 1.0])
 
     def forward(self, x: Input, state: State) -> State:
-        """(h_t, c_t) from input x_t (numbers or a one-hot index) and (h_{t-1}, c_{t-1})."""
+        """(h_t, c_t) from input x_t (numbers, a one-hot index or a `ProjectedInput`) and (h_{t-1}, c_{t-1})."""
         h, c = state
         if isinstance(x, int):
-            if not 0 <= x < self.input_size:
-                raise ValueError(f"one-hot index {x} is outside 0..{self.input_size - 1}")
+            x = self.project(x)
+        if isinstance(x, ProjectedInput):
+            x.checked(4 * self.hidden_size, "LSTMCell")
         elif len(x) != self.input_size:
             raise ValueError(f"LSTMCell expects {self.input_size} inputs, got {len(x)}")
         new_h, new_c = [], []

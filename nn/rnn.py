@@ -10,10 +10,12 @@ from autograd import Value, dot
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
+from .projected_input import ProjectedInput, check_one_hot_index
 from .weights import matrix_assignments, set_checked, vector_assignments
 
-#: A cell's input at one time step: a list of numbers, or the index of a one-hot input.
-Input = int | Sequence[Value | float]
+#: A cell's input at one time step: a list of numbers, the index of a one-hot input, or its column of the
+#: input weights given directly (`ProjectedInput`).
+Input = int | ProjectedInput | Sequence[Value | float]
 
 
 class RNNCell(Module):
@@ -22,7 +24,8 @@ class RNNCell(Module):
     Weights are stored as in the slides and min-char-rnn: ``Wxh`` has
     ``hidden_size`` rows of ``input_size``; ``Whh`` is square. An input is a
     list of numbers, or an int: the index of a one-hot input, which picks
-    column x of Wxh without multiplying by zeros. Bias last and separate
+    column x of Wxh without multiplying by zeros (`project`; that column may
+    also be given directly as a `ProjectedInput`). Bias last and separate
     (``set_weights(Wxh, Whh, bh)``), as in `Linear` and PyTorch.
     """
 
@@ -45,14 +48,20 @@ class RNNCell(Module):
         """The hidden vector h of a state (for an RNN the state is h itself)."""
         return state
 
+    def project(self, x: int) -> ProjectedInput:
+        """Wxh x for the one-hot input with index ``x``: column x of Wxh (the parameters themselves)."""
+        check_one_hot_index(x, self.input_size)
+        return ProjectedInput([row[x] for row in self.Wxh])
+
     def forward(self, x: Input, state: list[Value]) -> list[Value]:
         """h_t from input x_t and state h_{t-1}."""
         h = state
         if isinstance(x, int):
-            if not 0 <= x < self.input_size:
-                raise ValueError(f"one-hot index {x} is outside 0..{self.input_size - 1}")
+            x = self.project(x)
+        if isinstance(x, ProjectedInput):
+            column = x.checked(self.hidden_size, "RNNCell")
             return [
-                (dot([*self.Whh[k], self.bh[k]], [*h, 1.0]) + self.Wxh[k][x]).tanh()
+                (dot([*self.Whh[k], self.bh[k]], [*h, 1.0]) + column[k]).tanh()
                 for k in range(self.hidden_size)
             ]
         if len(x) != self.input_size:
@@ -68,3 +77,4 @@ class RNNCell(Module):
         if bh is not None:
             assignments += vector_assignments(self.bh, bh, "bh")
         set_checked(assignments)
+

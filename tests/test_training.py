@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import pytest
@@ -92,31 +93,40 @@ def test_tape_cache_drops_the_least_recently_used_tape() -> None:
 
     cache = TapeCache(2)
     a, b, c = object(), object(), object()
-    cache[(1,)] = a  # type: ignore[assignment]
-    cache[(2,)] = b  # type: ignore[assignment]
-    assert cache.get((1,)) is a  # (1,) is now the most recently used
-    cache[(3,)] = c  # type: ignore[assignment]
+    cache[1] = a  # type: ignore[assignment]
+    cache[2] = b  # type: ignore[assignment]
+    assert cache.get(1) is a  # 1 is now the most recently used
+    cache[3] = c  # type: ignore[assignment]
     assert len(cache) == 2
-    assert cache.get((2,)) is None and cache.get((1,)) is a and cache.get((3,)) is c
+    assert cache.get(2) is None and cache.get(1) is a and cache.get(3) is c
     with pytest.raises(ValueError, match="tape_cache"):
         TapeCache(0)
 
 
-def test_replayed_char_training_keeps_a_bounded_number_of_tapes(monkeypatch) -> None:
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_replayed_char_training_records_one_tape_per_chunk_length(monkeypatch, cell: str) -> None:
+    """Many distinct chunks, one length: one tape, fed each chunk's characters (issue 12 goal 4)."""
     from lecture import training
 
-    sizes: list[int] = []
+    recorded: list[int] = []
 
     class Watched(training.TapeCache):
         def __setitem__(self, key, tape) -> None:
             super().__setitem__(key, tape)
-            sizes.append(len(self))
+            recorded.append(key)
 
     monkeypatch.setattr(training, "TapeCache", Watched)
-    text = "abcdefghij klmnopqrst uvwxyz. " * 2  # many distinct chunks, each seen twice
-    kwargs = dict(cell="rnn", hidden=4, steps=20, seq_len=3, lr=0.03, seed=2)
+    text = "abcdefghij klmnopqrst uvwxyz. " * 2  # 20 distinct chunks of 3 characters, each seen about twice
+    kwargs = dict(cell=cell, hidden=4, steps=20, seq_len=3, lr=0.03, seed=2)
     replayed = train_char_model(text, replay=True, tape_cache=3, **kwargs)
     eager = train_char_model(text, replay=False, **kwargs)
-    assert len(sizes) > 3 and max(sizes) == 3  # recorded more chunks than it kept
+    assert recorded == [4]  # one tape, for chunks of 3 inputs + 1 target
     assert replayed.losses == pytest.approx(eager.losses, rel=1e-9)
+    assert replayed.model.state_dict() == pytest.approx(eager.model.state_dict(), rel=1e-9)
     assert training.TAPE_CACHE_SIZE == 32  # the documented default
+
+
+def test_replay_is_the_default_for_char_training() -> None:
+    from lecture import training
+
+    assert inspect.signature(training.train_char_model).parameters["replay"].default is True

@@ -1,0 +1,44 @@
+"""`ProjectedInput`: a cell's input already multiplied by the input weights (W_x x_t), given directly.
+
+A one-hot input x_t = e_j contributes W_x e_j, column j of the input weights,
+to each pre-activation: the cells look it up (`RNNCell.project`,
+`LSTMCell.project`) rather than multiply by zeros, as an embedding lookup
+does. Handing a cell that column as a `ProjectedInput` instead of the index
+lets other Values stand in for it: a replayed training loop records one graph
+whose "column" leaves it refills from whichever character comes next, so one
+tape serves every chunk of a given length (`lecture.training`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from autograd import Value
+
+
+@dataclass(frozen=True)
+class ProjectedInput:
+    """The numbers W_x x_t one time step adds: one per hidden unit (per gate and unit for an LSTM)."""
+
+    values: tuple[Value | float, ...]
+
+    def __init__(self, values: Sequence[Value | float]) -> None:
+        """Hold ``values`` (Values, so gradients reach them, or plain numbers) as a tuple."""
+        values = tuple(values)
+        for k, v in enumerate(values):
+            if not isinstance(v, (Value, int, float)) or isinstance(v, bool):
+                raise TypeError(f"ProjectedInput value {k} must be a Value or a number, got {type(v).__name__}")
+        object.__setattr__(self, "values", values)
+
+    def checked(self, size: int, cell: str) -> tuple[Value | float, ...]:
+        """The values, after checking there are ``size`` of them (what ``cell`` expects)."""
+        if len(self.values) != size:
+            raise ValueError(f"{cell} expects a ProjectedInput of {size} values, got {len(self.values)}")
+        return self.values
+
+
+def check_one_hot_index(x: int, size: int) -> None:
+    """Refuse a one-hot index outside 0..size-1, naming it."""
+    if not 0 <= x < size:
+        raise ValueError(f"one-hot index {x} is outside 0..{size - 1}")
