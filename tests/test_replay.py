@@ -256,6 +256,16 @@ def test_a_leaf_made_before_recording_is_still_refused() -> None:
         record(lambda x: x * w * forgotten, example=[1.0], parameters=[w])
 
 
+def test_a_leaf_of_a_value_subclass_made_before_recording_is_still_refused() -> None:
+    class Weight(Value):
+        __slots__ = ()
+
+    w = Value(0.5, label="w")
+    forgotten = Weight(2.0, label="forgotten weight")  # a user's own leaf type, left out of parameters=
+    with pytest.raises(ReplayError, match="forgotten weight"):
+        record(lambda x: x * w * forgotten, example=[1.0], parameters=[w])
+
+
 @pytest.mark.parametrize("reduce", ["sum", "none"])
 def test_run_batch_checks_branches_on_every_sample(reduce: str) -> None:
     w = Value(0.5, label="w")

@@ -78,7 +78,7 @@ def record(
     bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
-    before = [o for o in gc.get_objects() if type(o) is Value]
+    before = [o for o in gc.get_objects() if isinstance(o, Value)]  # subclasses too: a user's own leaf type
     existing = {id(o) for o in before}
     with recording_guards() as guards:
         root = fn(*inputs)
