@@ -158,13 +158,14 @@ def part_lstm(tour: Tour) -> None:
     text = tour.text if tour.text is not None else default_text()
     source = str(tour.args.text) if tour.args.text else "the Zen of Python + the slides' War and Peace quotes"
     epochs, lr, hidden = tour.settings("lstm")
-    how = "graph rebuilt every step" if tour.args.eager else "one chunk's graph recorded once, then replayed"
-    tour.say(f"== 5. An LSTM (hidden {hidden}) trained on {source} ({len(text)} characters, {epochs} steps; {how}) ==")
+    tour.say(f"== 5. An LSTM (hidden {hidden}) trained on {source} ({len(text)} characters, {epochs} steps) ==")
     with tour.training(epochs, "LSTM") as progress:
         study = lstm_study(text, hidden, epochs, lr, seed=tour.args.seed, progress=progress,
                            replay=not tour.args.eager)
     first, last = study.mean_loss(first=10), study.mean_loss(last=10)
     tour.say(f"  cross-entropy per char: {first:.3f} -> {last:.3f} (uniform guessing: {study.uniform_loss:.3f})")
+    how = "one chunk's graph recorded once, then replayed" if study.run.replayed else "the graph rebuilt every step"
+    tour.say(f"  trained with {how}")
     for temperature, sample in study.samples.items():
         tour.say(f"  sample at temperature {temperature}: {sample!r}")
     tour.folder.chart("lstm", lambda p: loss_curve(study.run.losses, p, "LSTM on the text", ylabel=PER_CHAR),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import cast
 
-from autograd import Value, sum_of
+from autograd import Value, sum_of, topological_order
 from autograd.replay import Tape, record
 from nn import (
     MLP,
@@ -28,6 +28,12 @@ from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
 
 Progress = Callable[[int, float], None]
 TAPE_CACHE_SIZE = 32
+REPLAY_MAX_LINKS = 250_000
+"""Largest chunk graph (counted in parent links) `train_char_model` compiles; a larger one trains eagerly.
+
+Today's code generator writes a line per link and compiling it peaks at about 3.5 KB per link (the demo's
+LSTM, hidden 24: 194,000 links, 680 MB; hidden 32: 305,000, 1.1 GB; hidden 64: 995,000, 4 GB and 150 s),
+so a wide model would exhaust memory before its first step. Raise it when the generator gets leaner."""
 """How many tapes (one per chunk length) `train_char_model` keeps by default, least recently used dropped first."""
 OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
     "sgd": SGD,
@@ -44,6 +50,7 @@ class TrainingRun:
     model: object
     losses: list[float] = field(default_factory=list)
     vocab: Vocabulary | None = None
+    replayed: bool = False  # True when the steps were replayed from a recorded tape
 
 
 def _check_positive(name: str, value: float) -> None:
@@ -115,7 +122,9 @@ def train_char_model(
     every step (same losses, to rounding). At most ``tape_cache`` tapes
     (default `TAPE_CACHE_SIZE`) are kept, the least recently used dropped
     first; chunks here all have ``seq_len`` + 1 characters (the whole text if
-    it is shorter), so one tape is recorded.
+    it is shorter), so one tape is recorded. A chunk graph of more than
+    `REPLAY_MAX_LINKS` links is not compiled: the run then trains eagerly
+    (``run.replayed`` says which way it went).
     """
     for name, value in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden), ("lr", lr)):
         _check_positive(name, value)
@@ -133,14 +142,18 @@ def train_char_model(
     run = TrainingRun(model, vocab=vocab)
     position, state = 0, None
     tapes = TapeCache(int(tape_cache))
+    run.replayed = replay
     for step in range(int(steps)):
         if position + seq_len + 1 > len(data):
             position, state = 0, None
         chunk = data[position : position + seq_len + 1]
         opt.zero_grad()
-        if replay:
-            loss_value, state = _replayed_chunk(model, tapes, chunk, state)
-        else:
+        if run.replayed:
+            try:
+                loss_value, state = _replayed_chunk(model, tapes, chunk, state)
+            except GraphTooLarge:
+                run.replayed = False  # this run trains eagerly from here on
+        if not run.replayed:
             loss, state = model.sequence_loss(chunk[:-1], chunk[1:], state)
             loss.backward()
             loss_value = loss.data
@@ -184,6 +197,10 @@ class TapeCache:
         return len(self._tapes)
 
 
+class GraphTooLarge(Exception):
+    """A chunk's graph has more links than `REPLAY_MAX_LINKS`: train it eagerly instead."""
+
+
 class ChunkTape:
     """One recorded graph for every chunk of one length: the characters are refilled, not baked in.
 
@@ -207,6 +224,9 @@ class ChunkTape:
         start = model.initial_state()
         targets = [[Value(0.0, label=f"target {t} is {j}") for j in range(self.vocab_size)] for t in range(length)]
         loss, final = model.sequence_loss(self.columns, targets, start)
+        links = sum(len(v.parents) for v in topological_order(loss))
+        if links > REPLAY_MAX_LINKS:
+            raise GraphTooLarge(f"a chunk graph of {links:,} links is over REPLAY_MAX_LINKS = {REPLAY_MAX_LINKS:,}")
         leaves = [v for row in self.leaves for v in row]
         self.tape = Tape(loss, [*_flat(start), *(v for row in targets for v in row)], [*self.parameters, *leaves],
                          outputs=_flat(final))

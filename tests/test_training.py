@@ -130,3 +130,18 @@ def test_replay_is_the_default_for_char_training() -> None:
     from lecture import training
 
     assert inspect.signature(training.train_char_model).parameters["replay"].default is True
+
+
+def test_a_chunk_graph_over_the_link_budget_trains_eagerly(monkeypatch) -> None:
+    from lecture import training
+
+    text = "the cat sat on the mat. " * 2
+    kwargs = dict(cell="lstm", hidden=3, steps=6, seq_len=5, lr=0.03, seed=4)
+    replayed = train_char_model(text, **kwargs)
+    assert replayed.replayed
+    monkeypatch.setattr(training, "REPLAY_MAX_LINKS", 10)  # far below this chunk's graph
+    fallen_back = train_char_model(text, **kwargs)
+    eager = train_char_model(text, replay=False, **kwargs)
+    assert not fallen_back.replayed and not eager.replayed
+    assert fallen_back.losses == eager.losses  # the same eager steps, bit for bit
+    assert replayed.losses == pytest.approx(eager.losses, rel=1e-9)
