@@ -221,7 +221,9 @@ class ChunkTape:
         self.columns = [ProjectedInput(row) for row in self.leaves]
         self.vocab_size = model.vocab_size
         self.parameters = model.parameters()
+        self._columns: dict[int, tuple[Value, ...]] = {}
         start = model.initial_state()
+        self.state_size = len(_flat(start))
         targets = [[Value(0.0, label=f"target {t} is {j}") for j in range(self.vocab_size)] for t in range(length)]
         loss, final = model.sequence_loss(self.columns, targets, start)
         links = sum(len(v.parents) for v in topological_order(loss))
@@ -233,12 +235,11 @@ class ChunkTape:
 
     def run(self, model: CharModel, chunk: list[int], state: object) -> tuple[float, object]:
         """Loss over ``chunk`` from ``state`` (None: zeros); gradients added to ``.grad``; the final state."""
-        # A cell's own columns are its parameter Values (ProjectedInput allows numbers for other uses).
-        columns = [cast(tuple[Value, ...], model.project(x).values) for x in chunk[:-1]]
+        columns = [self._column(model, x) for x in chunk[:-1]]
         for stand_in, column in zip(self.leaves, columns):
             for leaf, weight in zip(stand_in, column):
                 leaf.data = weight.data
-        inputs = [0.0] * len(_flat(model.initial_state())) if state is None else [v.data for v in _flat(state)]
+        inputs = [0.0] * self.state_size if state is None else [v.data for v in _flat(state)]
         for target in chunk[1:]:
             one_hot = [0.0] * self.vocab_size
             one_hot[target] = 1.0
@@ -252,6 +253,14 @@ class ChunkTape:
             for weight, g in zip(column, rest):
                 weight.grad += g
         return loss, _unflat(model.initial_state(), self.tape.last_outputs)
+
+    def _column(self, model: CharModel, x: int) -> tuple[Value, ...]:
+        """Character ``x``'s column of the input weights (looked up once: the parameters are the recorded ones)."""
+        column = self._columns.get(x)
+        if column is None:
+            # A cell's own columns are its parameter Values (ProjectedInput allows numbers for other uses).
+            column = self._columns[x] = cast(tuple[Value, ...], model.project(x).values)
+        return column
 
 
 def _replayed_chunk(
