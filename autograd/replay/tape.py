@@ -78,7 +78,8 @@ def record(
     bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
-    before = [o for o in gc.get_objects() if isinstance(o, Value)]  # subclasses too: a user's own leaf type
+    # Subclasses too (a user's own leaf type); by type(o), as isinstance would read any object's __class__.
+    before = [o for o in gc.get_objects() if issubclass(type(o), Value)]
     existing = {id(o) for o in before}
     with recording_guards() as guards:
         root = fn(*inputs)
