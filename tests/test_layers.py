@@ -236,3 +236,17 @@ def test_loading_weights_is_all_or_nothing_and_names_the_bad_entry(make, load, m
     with pytest.raises(ValueError, match=message):
         load(model)
     assert model.state_dict() == before  # the good entries before the NaN were not set either
+
+
+def test_clip_grad_value_clamps_both_ways_and_keeps_nan_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    grads = [7.5, -9.0, 5.0, -5.0, 0.25, -0.0, float("nan"), float("inf"), -float("inf")]
+    params = [Value(0.0) for _ in grads]
+    for p, g in zip(params, grads):
+        p.grad = g
+    clip_grad_value(params, 5.0)
+    t = torch.tensor(grads, dtype=torch.float64)
+    t.clamp_(-5.0, 5.0)  # what torch.nn.utils.clip_grad_value_ does to each gradient
+    got, want = [p.grad for p in params], t.tolist()
+    assert [math.isnan(g) for g in got] == [math.isnan(w) for w in want] == [False] * 6 + [True, False, False]
+    assert [g for g in got if not math.isnan(g)] == [w for w in want if not math.isnan(w)]
