@@ -85,7 +85,7 @@ def unit_activations(model: CharModel, indices: Sequence[int]) -> tuple[list[lis
         state = model.initial_state()
         size = len(state[0])  # (h, c): h has one value per hidden unit
         for x in indices:
-            _, state = model.step(x, state)
+            state = model.cell(x, state)  # the cell alone: the logits are not needed here
             h, c = state
             rows.append([v.data for v in h] + [math.tanh(v.data) for v in c])
     return rows, [f"hidden unit {k}" for k in range(size)] + [f"cell unit {k}" for k in range(size)]
