@@ -174,3 +174,16 @@ def test_gradients_part_makes_its_chart_picture_and_tables(capsys, tmp_path) -> 
     assert "w1[1,1]" in out and "w1[2,1]" in out and "largest difference" in out
     assert "dE/dw1[1,1]" in (tmp_path / "gradients_dE_dw1_1_1.svg").read_text()
     assert 'href="gradients_tanh_derivatives.svg"' in (tmp_path / "index.html").read_text()
+
+
+@needs_svg
+def test_the_lstm_part_replays_and_eager_gives_the_same_numbers(capsys, tmp_path) -> None:
+    args = ("lstm", "--epochs", "4", "--hidden", "3", "--seed", "2")
+    code, replayed, err = run(capsys, *args, "--out", str(tmp_path / "r"))
+    assert code == 0, err
+    code, eager, err = run(capsys, *args, "--eager", "--out", str(tmp_path / "e"))
+    assert code == 0, err
+    assert "  trained with one chunk's graph recorded once, then replayed" in replayed.splitlines()
+    assert "  trained with the graph rebuilt every step" in eager.splitlines()
+    numbers = [line for line in replayed.splitlines() if "cross-entropy per char" in line]
+    assert len(numbers) == 1 and numbers[0] in eager.splitlines()  # the same losses to the printed digits
