@@ -59,7 +59,8 @@ def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> 
     for j, p in enumerate(probabilities):
         if isinstance(p, bool) or not isinstance(p, (Value, int, float)):
             raise TypeError(f"target probability {j} must be a number or a Value, got {type(p).__name__}")
-        number = p.data if isinstance(p, Value) else p
-        if not 0.0 <= number <= 1.0:  # also refuses NaN
-            raise ValueError(f"target probability {j} is {number!r}: probabilities lie in [0, 1]")
+        # A Value is compared as a Value (not by its .data): while a tape records, that comparison is re-checked
+        # on every run, as the target changes.
+        if not (p >= 0.0 and p <= 1.0):  # also refuses NaN
+            raise ValueError(f"target probability {j} is {p!r}: probabilities lie in [0, 1]")
     return logsumexp(logits) * sum_of(probabilities) - dot(probabilities, logits)
