@@ -70,7 +70,7 @@ def test_every_op_appears_in_the_random_graphs() -> None:
     seen = set()
     for seed in range(12):
         tape = record(random_graph_fn(seed, params), [0.2, 0.3], params)
-        seen |= {v.op.name for v in tape.order if not v.is_leaf}
+        seen |= set(tape.op_counts())
     assert seen >= set(OPS)
 
 
@@ -81,7 +81,7 @@ def test_mlp_replay_is_identical_to_eager_and_runs_updates() -> None:
     def loss_fn(x0, x1, y):
         return (model([x0, x1]) - y) ** 2
 
-    tape = record(loss_fn, [0.0, 0.0, 0.0], params)
+    tape = record(loss_fn, [0.0, 0.0, 0.0], params, vectorize=False)
     rows = [[0.3, -0.5, 1.0], [0.9, 0.1, -1.0], [-0.2, 0.4, 1.0]]
     for row in rows:
         loss, grads = tape.evaluate(row)
@@ -304,3 +304,158 @@ def test_converting_a_value_to_a_float_while_recording_warns_naming_the_line() -
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # outside recording: no warning
         assert float(w) == 0.5
+
+
+# --- the vectorized path (issue 12 goal 2): a layer's dot nodes as matrix-vector products ------------------
+
+
+@pytest.fixture(params=[1, 32], ids=["every-group", "default-threshold"])
+def group_threshold(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Vectorize every dot group (threshold 1), or only those the default deems worth it."""
+    monkeypatch.setattr(Tape, "min_group_weights", request.param)
+    return int(request.param)
+
+
+def test_vectorized_mlp_equals_eager(group_threshold: int) -> None:
+    model = MLP(3, [16, 16, 2], seed=7)
+    params = model.parameters()
+
+    def loss_fn(a, b, c, y):
+        out = model([a, b, c])
+        return (out[0] - y) ** 2 + (out[1] * out[0]).tanh()
+
+    tape = record(loss_fn, [0.0] * 4, params, vectorize=True)
+    assert tape.vectorized and "@" in tape.source  # the layers became matrix products
+    rng = random.Random(3)
+    for _ in range(4):
+        row = [rng.uniform(-1, 1) for _ in range(4)]
+        loss, grads = tape.evaluate(row)
+        ref_loss, ref_grads = eager(loss_fn, row, params)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_vectorized_recurrent_models_equal_eager(cell: str, group_threshold: int) -> None:
+    model = CharModel(vocab_size=7, hidden_size=6, cell=cell, seed=5)
+    xs, ts = [0, 3, 6, 1, 2, 5], [3, 6, 1, 2, 5, 4]
+    params = model.parameters()
+    tape = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params, vectorize=True)
+    assert "@" in tape.source
+    for _ in range(2):
+        loss, grads = tape.evaluate([])
+        ref_loss, ref_grads = eager(lambda: model.sequence_loss(xs, ts)[0], [], params)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+        for p in params:  # a training step: the tape reads the new weights
+            p.data -= 0.1 * p.grad
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorized_random_graphs_of_every_op_equal_eager(seed: int, group_threshold: int) -> None:
+    rng = random.Random(200 + seed)
+    params = [Value(rng.uniform(-1, 1), label=f"p{k}") for k in range(3)]
+    tape = record(random_graph_fn(seed, params), [0.2, 0.3], params, vectorize=True)
+    for _ in range(3):
+        inputs = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
+        loss, grads = tape.evaluate(inputs)
+        ref_loss, ref_grads = eager(random_graph_fn(seed, params), inputs, params)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+def test_vectorized_tape_still_checks_branches_and_structure(group_threshold: int) -> None:
+    model = MLP(2, [8, 1], seed=2)
+
+    def gated(x0: Value, x1: Value) -> Value:
+        out = model([x0, x1])
+        return out * 2 if out > 0 else out * 3
+
+    tape = record(gated, [0.5, 0.5], model.parameters(), vectorize=True)
+    positive = tape.evaluate([0.5, 0.5])[0]
+    assert positive == pytest.approx(2 * model([0.5, 0.5]).data, rel=1e-12)
+    flipped = next(x for x in (-0.5, -2.0, 2.0, -5.0) if (model([x, x]).data > 0) is False)
+    with pytest.raises(BranchChanged, match="would build a different graph"):
+        tape.evaluate([flipped, flipped])
+    with pytest.raises(BranchChanged, match="sample 1"):
+        tape.run_batch([[0.5, flipped], [0.5, flipped]])
+    with pytest.raises(StructureChanged, match="parameter 0"):
+        tape.check_parameters(MLP(2, [8, 1], seed=2).parameters())
+
+
+def test_a_tape_does_not_keep_the_recorded_graph_alive() -> None:
+    import gc
+
+    model = MLP(2, [6, 1], seed=1)
+    gc.collect()
+    before = sum(type(o) is Value for o in gc.get_objects())
+    tape = record(lambda x0, x1: (model([x0, x1]) - 1.0) ** 2, [0.3, -0.4], model.parameters())
+    gc.collect()
+    alive = sum(type(o) is Value for o in gc.get_objects())
+    # Only the two input leaves the tape feeds stay; the graph's dozens of interior nodes are gone.
+    assert alive - before == 2
+    loss, grads = tape.evaluate([0.3, -0.4])
+    ref_loss, ref_grads = eager(lambda x0, x1: (model([x0, x1]) - 1.0) ** 2, [0.3, -0.4], model.parameters())
+    assert loss == pytest.approx(ref_loss, rel=1e-12) and grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("vectorize", [False, True])
+def test_a_wide_dot_and_sum_of_5000_inputs_replay(vectorize: bool) -> None:
+    from autograd import dot
+
+    rng = random.Random(9)
+    ws = [Value(rng.uniform(-1, 1)) for _ in range(5000)]
+    xs = [rng.uniform(-1, 1) for _ in range(5000)]
+
+    def fn(x: Value) -> Value:
+        return dot(ws, [xi * x for xi in xs]).tanh() + sum_of(ws) * x
+
+    tape = record(fn, [0.7], ws, vectorize=vectorize)
+    loss, grads = tape.evaluate([0.7])
+    ref_loss, ref_grads = eager(fn, [0.7], ws)
+    assert loss == pytest.approx(ref_loss, rel=1e-12)
+    assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-14)
+
+
+def test_generating_a_wide_dot_node_is_linear_in_its_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted in work, not time: the input names of a width are listed once, not once per partial derivative."""
+    from autograd import dot
+    from autograd.replay import codegen
+
+    calls = []
+    real = codegen.input_names
+    monkeypatch.setattr(codegen, "input_names", lambda n: calls.append(n) or real(n))
+    for cache in (codegen.forward_template, codegen.partial_templates, codegen._positions):
+        cache.cache_clear()
+    width = 3001  # an odd width no other test uses
+    ws = [Value(0.1) for _ in range(width)]
+    tape = record(lambda x: dot(ws, [x] * width), [1.0], ws, vectorize=False)
+    assert calls.count(2 * width) == 1
+    # One line per weight's gradient: the source grows in proportion to the width.
+    import re
+
+    assert sum(bool(re.match(r"    gp[0-9]+ \+?= ", line)) for line in tape.source.splitlines()) == width
+    assert tape.evaluate([2.0]) == (pytest.approx(0.1 * width * 2.0), [2.0] * width)
+
+
+@pytest.mark.parametrize("vectorize", [False, True])
+def test_code_cut_into_chunks_still_equals_eager_and_checks_branches(vectorize: bool, monkeypatch) -> None:
+    """Long tapes are cut into functions handing values over through a list: the same numbers, the same checks."""
+    from autograd.replay import chunks
+
+    monkeypatch.setattr(chunks, "CHUNK_LINES", 40)
+    model = CharModel(vocab_size=5, hidden_size=4, cell="lstm", seed=8)
+    xs, ts = [0, 3, 1, 4, 2], [3, 1, 4, 2, 0]
+    params = model.parameters()
+
+    def loss_fn(scale: Value) -> Value:
+        loss = model.sequence_loss(xs, ts)[0] * scale
+        return loss * 2 if loss > 1.0 else loss  # a branch check somewhere in the middle of the code
+
+    tape = record(loss_fn, [1.0], params, vectorize=vectorize)
+    assert tape.source.count("def run_") > 10
+    loss, grads = tape.evaluate([1.5])
+    ref_loss, ref_grads = eager(loss_fn, [1.5], params)
+    assert loss == pytest.approx(ref_loss, rel=1e-12) and grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-14)
+    with pytest.raises(BranchChanged):
+        tape.evaluate([1e-6])

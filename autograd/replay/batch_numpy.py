@@ -183,6 +183,13 @@ def namespace(tables: dict[str, list[list[int]]]) -> dict[str, object]:
     return scope
 
 
+def vector_tools(tables: dict[str, list[list[int]]]) -> dict[str, object]:
+    """What a one-sample vectorized tape calls besides the scalar helpers: its index tables and numpy tools."""
+    scope: dict[str, object] = {"asarray": np.asarray, "add_at": np.add.at}
+    scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
+    return scope
+
+
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     """Each input column as a float64 array; all the same length, finite."""
     arrays = [np.asarray(c, dtype=np.float64) for c in columns]

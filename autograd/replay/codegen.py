@@ -1,28 +1,44 @@
-"""Source code for a recorded graph: forward, branch checks and backward as straight-line Python.
+"""Source code for a recorded graph: forward, branch checks and backward as Python.
 
 Every line pastes an op's own expression from `autograd.ops` with its input
 names replaced by the variables holding them: ``v12 = tanh(v9)``, then in the
 backward part ``gv9 = gv12 * (1.0 - v12 * v12)``. Gradients are only
-computed towards nodes that lead to a parameter.
+computed towards nodes that lead to a parameter. The code is generated from
+the flat tables of `graph.Graph`, never from the recorded Values.
 
-For batch mode (numpy arrays of samples), ``matmul_groups`` adds one
-rewrite: the `dot` nodes that read the same inputs with parameter weights (a
-layer's neurons) are evaluated together as one matrix product, and their
-backward pass as two more, with the weight gradients summed over samples by
-the product itself. Everything else stays elementwise.
+Each op's expressions are cut once (per op and number of inputs) into text
+and holes (`template`); filling a node's line is then one join over its
+parents' names, so generating a wide dot node costs time linear in its width.
+
+``matmul_groups`` adds one rewrite: the `dot` nodes that read the same inputs
+with parameter weights (a layer's neurons, a recurrent cell's gates at one
+time step) are evaluated together as one matrix-vector product, and their
+backward pass as one more, with the weight gradients of every group that
+uses the same weight table summed by a single matrix product at the end. On
+one sample (`Tape` with numpy) the products run on vectors; in batch mode on
+arrays holding every sample. Everything else stays elementwise.
 """
 
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..op import Op, input_names
 from ..ops import DOT
 from ..value import Value
+from .chunks import split_into_chunks
+from .graph import Graph
+
+#: A group of dot nodes becomes matrix products only when it holds at least this many weights: below, the
+#: numpy calls cost more than the scalar lines they replace.
+MIN_GROUP_WEIGHTS = 32
+
+# An expression cut around its variable uses: the texts between them, and per hole the parent's position
+# (-1 for ``out``, the node's own value).
+Template = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 @dataclass
@@ -33,46 +49,52 @@ class TapeSource:
     tables: dict[str, list[list[int]]]
 
 
-def fill(template: str, v: Value, slot: dict[Value, str], names: dict[str, str] | None = None) -> str:
-    """An op expression with its input names replaced by the variables holding them.
+@cache
+def forward_template(op: Op, n: int) -> Template:
+    """``op``'s forward expression for ``n`` inputs, cut into text and holes."""
+    return _template(op.forward_code_for(n), n)
 
-    ``names`` (from `variables_of`) may be passed in when filling several expressions of one node: built
-    once, not once per expression, which kept a 5,000-input dot's backward from being quadratic.
-    """
-    if names is None:
-        names = variables_of(v, slot)
-    texts, holes = _split(template)
-    parts = [texts[0]]
+
+@cache
+def partial_templates(op: Op, n: int) -> tuple[Template, ...]:
+    """``op``'s local derivative expressions for ``n`` inputs, each cut into text and holes."""
+    return tuple(_template(code, n) for code in op.derivative_code_for(n))
+
+
+def _template(expression: str, n: int) -> Template:
+    position = _positions(n)
+    texts, holes = _split(expression)
+    kept_texts, kept_holes = [texts[0]], []
     for name, text in zip(holes, texts[1:]):
-        parts.append(names[name])
-        parts.append(text)
-    return "".join(parts)
+        if name in position:
+            kept_holes.append(position[name])
+            kept_texts.append(text)
+        else:  # a helper's name: part of the text
+            kept_texts[-1] += name + text
+    return tuple(kept_texts), tuple(kept_holes)
 
 
-def variables_of(v: Value, slot: dict[Value, str]) -> dict[str, str]:
-    """The variable holding each input name of ``v``'s op expressions (``a``, ``x3``, ``out``)."""
-    names = dict(zip(input_names(len(v.parents)), (slot[p] for p in v.parents)))
-    names["out"] = slot[v]
-    return names
-
-
-#: The names op expressions give their inputs and output; a helper may not be named like one.
-_VARIABLE = re.compile(r"a|b|out|x[0-9]+")
+@lru_cache(maxsize=64)
+def _positions(n: int) -> dict[str, int]:
+    """Each input name's position for ``n`` inputs, and -1 for ``out`` (built once per width: a wide dot has
+    one partial per input, and rebuilding this per partial made its generation quadratic)."""
+    position = {name: k for k, name in enumerate(input_names(n))}
+    position["out"] = -1
+    return position
 
 
 @lru_cache(maxsize=4096)
 def _split(expression: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The expression cut around each use of an input or output name: the text between them, and the names.
+    """The expression cut around each variable use: the text between them, and the names used.
 
     Found by parsing, so only real variable uses count: not an attribute,
-    keyword or string that happens to be spelled ``a`` or ``out``. Cached by
-    the expression alone (one entry per op row and width).
+    keyword or string that happens to be spelled ``a`` or ``out``.
     """
     source = expression.encode()  # ast column offsets count UTF-8 bytes
     uses = sorted(
         (node.col_offset, node.end_col_offset or node.col_offset, node.id)
         for node in ast.walk(ast.parse(expression, mode="eval"))
-        if isinstance(node, ast.Name) and _VARIABLE.fullmatch(node.id)
+        if isinstance(node, ast.Name)
     )
     texts, holes, start = [], [], 0
     for begin, end, name in uses:
@@ -83,144 +105,234 @@ def _split(expression: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(texts), tuple(holes)
 
 
-def _op(v: Value) -> Op:
-    """An interior node's op (only leaves have none)."""
-    op = v.op
-    if op is None:
-        raise ValueError(f"interior node {v!r} has no op")
-    return op
+def fill_template(template: Template, args: Sequence[str], out: str) -> str:
+    """A template with its holes replaced by the parents' variables (``args``) and the node's own (``out``)."""
+    texts, holes = template
+    if not holes:
+        return texts[0]
+    parts = [texts[0]]
+    for hole, text in zip(holes, texts[1:]):
+        parts.append(out if hole < 0 else args[hole])
+        parts.append(text)
+    return "".join(parts)
 
 
-def needs_gradient(order: Sequence[Value], parameters: Sequence[Value]) -> set[Value]:
-    """Nodes with a path to a parameter: the only ones whose gradient is worth computing."""
-    params = set(parameters)
-    needs: set[Value] = set()
-    for v in order:
-        if v in params or (not v.is_leaf and any(p in needs for p in v.parents)):
-            needs.add(v)
+def fill(expression: str, v: Value, slot: dict[Value, str]) -> str:
+    """An op expression with its input names (and ``out``) replaced by the variables holding ``v``'s parents."""
+    return fill_template(_template(expression, len(v.parents)), [slot[p] for p in v.parents], slot[v])
+
+
+def needs_gradient(graph: Graph) -> bytearray:
+    """Per node, 1 if it has a path to a parameter: the only nodes whose gradient is worth computing."""
+    needs = bytearray(len(graph))
+    for p in graph.params:
+        if p >= 0:
+            needs[p] = 1
+    starts, parents = graph.starts, graph.parents
+    for n, op in enumerate(graph.ops):
+        if op is not None:
+            for k in range(starts[n], starts[n + 1]):
+                if needs[parents[k]]:
+                    needs[n] = 1
+                    break
     return needs
 
 
-def _dot_groups(interior: Sequence[Value], params: set[Value]) -> list[list[Value]]:
+def dot_groups(graph: Graph, names: Sequence[str], min_weights: int) -> list[list[int]]:
     """dot nodes sharing one input list, all weights parameters: one matrix product each."""
-    groups: dict[tuple, list[Value]] = {}
-    for v in interior:
-        if v.op is not DOT:
+    is_param = bytearray(len(graph))
+    for p in graph.params:
+        if p >= 0:
+            is_param[p] = 1
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for n, op in enumerate(graph.ops):
+        if op is not DOT:
             continue
-        half = len(v.parents) // 2
-        weights, xs = v.parents[:half], v.parents[half:]
-        if not all(w in params for w in weights):
-            continue
-        # Constants made from the same number (the bias input 1.0) count as the same input.
-        key = tuple(("constant", x.data) if x.is_constant else x for x in xs)
-        groups.setdefault(key, []).append(v)
-    return [members for members in groups.values() if len(members) > 1]
+        args = graph.args(n)
+        half = len(args) // 2
+        if half and all(is_param[w] for w in args[:half]):
+            # Names, not nodes: constants made from the same number (the bias input 1.0) are the same input.
+            groups.setdefault(tuple(names[x] for x in args[half:]), []).append(n)
+    return [m for key, m in groups.items() if len(m) > 1 and len(m) * len(key) >= min_weights]
 
 
 def generate(
-    order: Sequence[Value],
-    slot: dict[Value, str],
-    inputs: Sequence[Value],
-    parameters: Sequence[Value],
-    outputs: Sequence[Value],
+    graph: Graph,
     guards: Sequence[tuple[str, str, str, bool]],
     matmul_groups: bool = False,
     batch: bool = False,
+    min_weights: int = MIN_GROUP_WEIGHTS,
 ) -> TapeSource:
-    """``run(inputs, params) -> (loss, gradients, outputs)`` (batch mode adds summed weight gradients)."""
-    root = order[-1]
-    interior = [v for v in order if not v.is_leaf]
-    needs = needs_gradient(order, parameters)
-    param_index = {p: k for k, p in enumerate(parameters)}
-    groups = _dot_groups(interior, set(parameters)) if matmul_groups else []
-    group_of = {v: k for k, members in enumerate(groups) for v in members}
-    first_member = {members[0]: k for k, members in enumerate(groups)}
-    tables: dict[str, list[list[int]]] = {}
+    """``run(inputs, params) -> (loss, gradients, outputs)``.
 
-    lines = ["def run(inputs, params):"]
-    if inputs:
-        lines.append(f"    {', '.join(slot[v] for v in inputs)}, = inputs")
-    if parameters:
-        lines.append(f"    {', '.join(slot[p] for p in parameters)}, = params")
-    if groups:
-        lines.append("    P = asarray(params)")
-        lines.append(f"    summed = zeros({len(parameters)})")
+    With ``matmul_groups`` on one sample, the gradients come back as one list
+    already complete; in batch mode a fourth item holds the weight gradients
+    the matrix products summed over samples.
+    """
+    writer = _Writer(graph, guards, matmul_groups, batch, min_weights)
+    return TapeSource(split_into_chunks(writer.write()), writer.tables)
 
-    for v in interior:
-        if v in group_of:
-            if v in first_member:
-                k = first_member[v]
-                members = groups[k]
-                half = len(v.parents) // 2
-                tables[f"W{k}"] = [[param_index[w] for w in m.parents[:half]] for m in members]
-                lines.append(f"    X{k} = stack_rows(({''.join(slot[x] + ', ' for x in v.parents[half:])}))")
-                lines.append(f"    M{k} = P[W{k}]")
-                lines.append(f"    Y{k} = M{k} @ X{k}")
-                for j, m in enumerate(members):
-                    lines.append(f"    {slot[m]} = Y{k}[{j}]")
-            continue
-        lines.append(f"    {slot[v]} = {fill(_op(v).forward_code_for(len(v.parents)), v, slot)}")
 
-    for k, (left, op, right, result) in enumerate(guards):
-        if batch:  # arrays of samples: every sample is tested, the first that differs is named
-            lines.append(f"    batch_branch_check({k}, ({left} {op} {right}), {result})")
-        else:
-            lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
+class _Writer:
+    """Writes one tape's source, line by line (state shared by the forward and backward parts)."""
 
-    grad_name: dict[Value, str] = {}
+    def __init__(
+        self, graph: Graph, guards: Sequence[tuple[str, str, str, bool]], matmul: bool, batch: bool, min_weights: int
+    ) -> None:
+        self.graph = graph
+        self.guards = guards
+        self.batch = batch
+        self.names = graph.names()
+        self.needs = needs_gradient(graph)
+        self.groups = dot_groups(graph, self.names, min_weights) if matmul else []
+        self.lines: list[str] = []
+        self.tables: dict[str, list[list[int]]] = {}
+        self.has_grad = bytearray(len(graph))
+        self.param_index = {p: k for k, p in enumerate(graph.params) if p >= 0}
+        self.table_of: list[str] = []  # per group, the name of its weight table (shared between equal tables)
 
-    def add(p: Value, term: str) -> None:
-        if p in grad_name:
-            lines.append(f"    {grad_name[p]} += {term}")
-        else:
-            grad_name[p] = f"g{slot[p]}"
-            lines.append(f"    {grad_name[p]} = {term}")
-
-    if root in needs:
-        grad_name[root] = f"g{slot[root]}"
-        lines.append(f"    {grad_name[root]} = 1.0")
-    for v in reversed(interior):
-        if v in group_of:
-            k = group_of[v]
-            if v is groups[k][0]:  # the group's earliest member: every member's gradient is final now
-                _group_backward(k, groups[k], grad_name, needs, lines, add)
-            continue
-        if v not in grad_name:
-            continue
-        g = grad_name[v]
-        n = len(v.parents)
-        node_op = _op(v)
-        partials = node_op.derivative_code_for(n)
-        names = variables_of(v, slot)
-        for i, p in enumerate(v.parents[: n - node_op.constant_args]):
-            if p not in needs:
+    def write(self) -> str:
+        graph, lines, names = self.graph, self.lines, self.names
+        lines.append("def run(inputs, params):")
+        if graph.inputs:
+            lines.append(f"    {''.join(f'i{k}, ' for k in range(len(graph.inputs)))}= inputs")
+        if graph.params:
+            lines.append(f"    {''.join(f'p{k}, ' for k in range(len(graph.params)))}= params")
+        first_of = {members[0]: k for k, members in enumerate(self.groups)}
+        grouped = {n for members in self.groups for n in members}
+        if self.groups:
+            self._weight_tables()
+        ops, starts, parents = graph.ops, graph.starts, graph.parents
+        for n, op in enumerate(ops):
+            if op is None:
                 continue
-            local = fill(partials[i], v, slot, names)
-            add(p, g if local == "1.0" else f"{g} * ({local})")
+            if n in grouped:
+                if n in first_of:
+                    self._group_forward(first_of[n])
+                continue
+            args = [names[p] for p in parents[starts[n]: starts[n + 1]]]
+            lines.append(f"    {names[n]} = {fill_template(forward_template(op, len(args)), args, names[n])}")
+        self._guards()
+        self._backward(first_of, grouped)
+        return "\n".join(lines) + "\n"
 
-    grads = "".join(grad_name.get(p, "0.0") + ", " for p in parameters)
-    outs = "".join(slot[v] + ", " for v in outputs)
-    tail = ", summed" if groups else ""
-    lines.append(f"    return {slot[root]}, ({grads}), ({outs}){tail}")
-    return TapeSource("\n".join(lines) + "\n", tables)
+    def _weight_tables(self) -> None:
+        """One gathered weight matrix per distinct table (an RNN reuses one at every time step)."""
+        by_content: dict[tuple[tuple[int, ...], ...], str] = {}
+        for members in self.groups:
+            half = len(self.graph.args(members[0])) // 2
+            table = tuple(tuple(self.param_index[w] for w in self.graph.args(m)[:half]) for m in members)
+            name = by_content.get(table)
+            if name is None:
+                name = by_content[table] = f"W{len(by_content)}"
+                self.tables[name] = [list(row) for row in table]
+            self.table_of.append(name)
+        self.lines.append("    P = asarray(params)")
+        if self.batch:
+            self.lines.append(f"    summed = zeros({len(self.graph.params)})")
+        for name in self.tables:
+            self.lines.append(f"    M{name} = P[{name}]")
+            if not self.batch:
+                self.lines.append(f"    X{name} = []")
+                self.lines.append(f"    G{name} = []")
+
+    def _group_forward(self, k: int) -> None:
+        members, table, names = self.groups[k], self.table_of[k], self.names
+        xs = self.graph.args(members[0])[len(self.graph.args(members[0])) // 2:]
+        row = "".join(names[x] + ", " for x in xs)
+        outs = "".join(names[m] + ", " for m in members)
+        if self.batch:
+            self.lines.append(f"    X{k} = stack_rows(({row}))")
+            self.lines.append(f"    Y{k} = M{table} @ X{k}")
+            self.lines.extend(f"    {names[m]} = Y{k}[{j}]" for j, m in enumerate(members))
+        else:
+            self.lines.append(f"    X{k} = asarray(({row}))")
+            self.lines.append(f"    X{table}.append(X{k})")
+            self.lines.append(f"    {outs}= (M{table} @ X{k}).tolist()")
+
+    def _guards(self) -> None:
+        for k, (left, op, right, result) in enumerate(self.guards):
+            if self.batch:  # arrays of samples: every sample is tested, the first that differs is named
+                self.lines.append(f"    batch_branch_check({k}, ({left} {op} {right}), {result})")
+            else:
+                self.lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
+
+    def _add(self, p: int, term: str) -> None:
+        if self.has_grad[p]:
+            self.lines.append(f"    g{self.names[p]} += {term}")
+        else:
+            self.has_grad[p] = 1
+            self.lines.append(f"    g{self.names[p]} = {term}")
+
+    def _backward(self, first_of: dict[int, int], grouped: set[int]) -> None:
+        graph, names, needs, has_grad, lines = self.graph, self.names, self.needs, self.has_grad, self.lines
+        root = len(graph) - 1
+        if needs[root]:
+            has_grad[root] = 1
+            lines.append(f"    g{names[root]} = 1.0")
+        ops, starts, parents = graph.ops, graph.starts, graph.parents
+        for n in range(root, -1, -1):
+            op = ops[n]
+            if op is None:
+                continue
+            if n in grouped:
+                if n in first_of:  # the group's earliest member: every member's gradient is final now
+                    self._group_backward(first_of[n])
+                continue
+            if not has_grad[n]:
+                continue
+            g = "g" + names[n]
+            args_nodes = parents[starts[n]: starts[n + 1]]
+            count = len(args_nodes)
+            args = [names[p] for p in args_nodes]
+            partials = partial_templates(op, count)
+            for i in range(count - op.constant_args):
+                p = args_nodes[i]
+                if needs[p]:
+                    local = fill_template(partials[i], args, names[n])
+                    self._add(p, g if local == "1.0" else f"{g} * ({local})")
+        self._finish()
+
+    def _group_backward(self, k: int) -> None:
+        """dW = dY x^T (summed over time steps, or samples, by one product at the end); dx = W^T dY."""
+        members, table, names, lines = self.groups[k], self.table_of[k], self.names, self.lines
+        rows = "".join(("g" + names[m] if self.has_grad[m] else "0.0") + ", " for m in members)
+        args = self.graph.args(members[0])
+        xs = args[len(args) // 2:]
+        if self.batch:
+            lines.append(f"    G{k} = stack_rows(({rows}), like=Y{k})")
+            lines.append(f"    add_at(summed, {table}, G{k} @ X{k}.T)")
+        else:
+            lines.append(f"    G{k} = asarray(({rows}))")
+            lines.append(f"    G{table}.append(G{k})")
+        if any(self.needs[x] for x in xs):
+            if self.batch:
+                lines.append(f"    D{k} = M{table}.T @ G{k}")
+            else:
+                lines.append(f"    D{k} = (G{k} @ M{table}).tolist()")
+            for i, x in enumerate(xs):
+                if self.needs[x]:
+                    self._add(x, f"D{k}[{i}]")
+
+    def _finish(self) -> None:
+        graph, names, lines = self.graph, self.names, self.lines
+        grads = "".join(("g" + names[p] if p >= 0 and self.has_grad[p] else "0.0") + ", " for p in graph.params)
+        outs = "".join(names[n] + ", " for n in graph.outputs)
+        root = names[len(graph) - 1]
+        if self.groups and not self.batch:
+            # The time steps' (x, dY) pairs were collected forward and backward: reverse one list to pair them.
+            lines.append(f"    summed = asarray(({grads}))")
+            for table in self.tables:
+                lines.append(f"    G{table}.reverse()")
+                lines.append(f"    add_at(summed, {table}, asarray(G{table}).T @ asarray(X{table}))")
+            lines.append(f"    return {root}, summed.tolist(), ({outs})")
+        elif self.groups:
+            lines.append(f"    return {root}, ({grads}), ({outs}), summed")
+        else:
+            lines.append(f"    return {root}, ({grads}), ({outs})")
 
 
-def _group_backward(
-    k: int,
-    members: list[Value],
-    grad_name: dict[Value, str],
-    needs: set[Value],
-    lines: list[str],
-    add: Callable[[Value, str], None],
-) -> None:
-    """dW = dY X^T (summed over samples by the product); dX = W^T dY."""
-    rows = "".join(grad_name.get(m, "0.0") + ", " for m in members)
-    lines.append(f"    G{k} = stack_rows(({rows}), like=Y{k})")
-    lines.append(f"    add_at(summed, W{k}, G{k} @ X{k}.T)")
-    half = len(members[0].parents) // 2
-    xs = members[0].parents[half:]
-    if any(x in needs for x in xs):
-        lines.append(f"    D{k} = M{k}.T @ G{k}")
-        for i, x in enumerate(xs):
-            if x in needs:
-                add(x, f"D{k}[{i}]")
+def group_summary(graph: Graph, min_weights: int = MIN_GROUP_WEIGHTS) -> list[int]:
+    """The sizes of the dot groups a vectorized tape evaluates as matrix products (for tests and benchmarks)."""
+    return [len(m) for m in dot_groups(graph, graph.names(), min_weights)]
+

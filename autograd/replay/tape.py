@@ -43,12 +43,13 @@ from typing import Any, SupportsFloat, cast
 
 from ..backward import topological_order
 from ..helpers import scalar_namespace
-from ..op import register_source
 from ..value import Value
 from .bindings import Bindings
-from .codegen import TapeSource, generate
+from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
+from .graph import Graph
 from .recording import Guard, recording_guards
+from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
 
@@ -58,6 +59,7 @@ def record(
     example: Sequence[float],
     parameters: Sequence[Value],
     constants: Sequence[Value] = (),
+    vectorize: bool | None = None,
 ) -> Tape:
     """Run ``fn`` once on input leaves made from ``example`` and compile what it built.
 
@@ -68,7 +70,7 @@ def record(
     the value it had. Leaves made before the call that are fixed numbers go
     in ``constants``; plain numbers need nothing. So a recurrent model records
     in one call: ``record(lambda: model.sequence_loss(xs, ts)[0], example=[],
-    parameters=model.parameters())``.
+    parameters=model.parameters())``. ``vectorize``: see `Tape`.
 
     The variables ``fn`` reads (``model`` above) are noted, and every run
     checks they still hold the same objects: after ``model = MLP(...)`` the
@@ -86,16 +88,24 @@ def record(
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
     known = set(inputs) | set(parameters) | set(constants)
-    made_inside = [v for v in topological_order(root)
+    order = topological_order(root)
+    made_inside = [v for v in order
                    if v.is_leaf and not v.is_constant and v not in known and id(v) not in existing]
     del before
-    tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards)
+    tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize,
+                order=order)
+    del order, root
+    # The graph dies here: the tape holds flat tables, and the guards' Values are let go.
+    guards.clear()
     tape.bindings = bindings
     return tape
 
 
 class Tape:
     """A graph compiled to one function: forward and backward on floats, no Values per step."""
+
+    #: Dot groups with fewer weights than this stay scalar lines (see `codegen.MIN_GROUP_WEIGHTS`).
+    min_group_weights = MIN_GROUP_WEIGHTS
 
     def __init__(
         self,
@@ -105,8 +115,10 @@ class Tape:
         constants: Sequence[Value] = (),
         guards: Sequence[Guard] = (),
         outputs: Sequence[Value] = (),
+        vectorize: bool | None = None,
+        order: Sequence[Value] | None = None,
     ) -> None:
-        """Compile the graph below ``root``.
+        """Compile the graph below ``root`` (``order``: its topological order, if the caller has it already).
 
         Every leaf must be one of ``inputs`` (fed anew each run), one of
         ``parameters`` (read from ``.data`` each run, gradients returned), a
@@ -114,80 +126,109 @@ class Tape:
         (leaves whose current data is baked in). Anything else is an error
         naming the leaf, rather than a silently frozen value. ``outputs`` are
         further nodes whose values each run reports in `last_outputs` (an
-        RNN's final state, to carry into the next chunk).
+        RNN's final state, to carry into the next chunk). ``vectorize`` (default:
+        whenever numpy is installed) runs each layer's dot nodes as one numpy
+        matrix-vector product; ``False`` keeps every op a float operation in
+        the eager engine's own order (bit-identical results).
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
         self.inputs = list(inputs)
         self.parameters = list(parameters)
-        self.order = topological_order(root)
-        self.outputs = list(outputs)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
-        self._slot = self._name_slots(constants)
-        for v in self.outputs:
-            if v not in self._slot:
+        # The graph is read into flat tables and then let go: a tape never keeps the recorded Values alive.
+        number: dict[Value, int] = {}
+        order = topological_order(root) if order is None else order
+        self.graph = Graph(order, self._leaf_namer(constants), self.inputs, self.parameters, outputs, number)
+        del order
+        for v, n in zip(outputs, self.graph.outputs):
+            if n < 0:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
-        self._guards = self._check_guards(guards)
-        self.source = self._generate(matmul_groups=False).text
-        self._run = self._compile(self.source, scalar_namespace())
+        self._guards = self._check_guards(guards, number)
+        del number
+        self.vectorized = _wants_vectors(vectorize)
         self._run_numpy: dict[str, Callable] = {}
+        self._run = self._vector_runner() if self.vectorized else self._scalar_runner()
+        self._source = self._lines
 
     # --- building --------------------------------------------------------
 
-    def _name_slots(self, constants: Sequence[Value]) -> dict[Value, str]:
-        slot: dict[Value, str] = {}
+    def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
+        """The name each leaf goes by in generated code; a leaf the tape cannot take is an error naming it."""
+        known: dict[Value, str] = {}
         for k, v in enumerate(self.inputs):
-            slot[v] = f"i{k}"
+            known[v] = f"i{k}"
         for k, p in enumerate(self.parameters):
-            if p in slot:
+            if p in known and known[p].startswith("i"):
                 raise ReplayError(f"{_describe(p)} is given both as an input and as a parameter")
-            slot[p] = f"p{k}"
+            known[p] = f"p{k}"
         fixed = set(constants)
-        for n, v in enumerate(self.order):
-            if v in slot:
-                continue
-            if not v.is_leaf:
-                slot[v] = f"v{n}"
-            elif v.is_constant or v in fixed:
-                slot[v] = literal(v.data, _describe(v))
-            else:
-                raise ReplayError(
-                    f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
-                    " pass it in inputs=, parameters= or constants="
-                )
-        return slot
 
-    def _check_guards(self, guards: Sequence[Guard]) -> list[tuple[str, str, str, bool]]:
+        def name(v: Value) -> str:
+            text = known.get(v)
+            if text is not None:
+                return text
+            if v.is_constant or v in fixed:
+                return literal(v.data, _describe(v))
+            raise ReplayError(
+                f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
+                " pass it in inputs=, parameters= or constants="
+            )
+
+        return name
+
+    def _check_guards(self, guards: Sequence[Guard], number: dict[Value, int]) -> list[tuple[str, str, str, bool]]:
         checked = []
         for g in guards:
             sides = []
             for side in (g.left, g.right):
                 if isinstance(side, Value):
-                    if side not in self._slot:
+                    if side not in number:
                         raise ReplayError(
                             f"the model compared {_describe(side)}, which the loss does not depend on:"
                             " such a branch cannot be checked on replay"
                         )
-                    sides.append(self._slot[side])
+                    n = number[side]
+                    sides.append(self.graph.leaf_names[n] if side.is_leaf else f"v{n}")
                 else:
                     sides.append(literal(side, "a number the model compared with"))
             checked.append((sides[0], g.op, sides[1], g.result))
         return checked
 
     def _generate(self, matmul_groups: bool, batch: bool = False) -> TapeSource:
-        return generate(self.order, self._slot, self.inputs, self.parameters, self.outputs, self._guards,
-                        matmul_groups, batch)
+        return generate(self.graph, self._guards, matmul_groups, batch, self.min_group_weights)
+
+    @property
+    def source(self) -> str:
+        """The generated Python source of the tape's float (one-sample) function."""
+        return self._source.text
+
+    def _scalar_runner(self) -> Callable:
+        """Straight-line code on floats: the same operations in the same order as the eager engine."""
+        return self._compile(self._generate(matmul_groups=False).text, scalar_namespace())
+
+    def _vector_runner(self) -> Callable:
+        """A layer's dot nodes as numpy matrix-vector products, the rest on floats (needs numpy)."""
+        from . import batch_numpy
+
+        source = self._generate(matmul_groups=True)
+        scope = scalar_namespace()
+        scope.update(batch_numpy.vector_tools(source.tables))
+        return self._compile(source.text, scope)
 
     def _compile(self, source: str, namespace: dict[str, object]) -> Callable:
         scope = dict(namespace)
         scope["branch_changed"] = self._branch_changed
         scope["batch_branch_check"] = self._batch_branch_check
+        scope["itemgetter"] = operator.itemgetter  # chunked code hands values over with it (see `chunks`)
         # A file name of its own, with the source registered, so that a traceback shows the failing line.
         filename = f"<valuegrad tape {next(_tape_count)}>"
-        register_source(filename, source)
+        lines = CompressedLines(source)
+        register_compressed(filename, lines)
         weakref.finalize(self, linecache.cache.pop, filename, None)
+        self._lines = lines  # the latest compiled source (the float one: batch sources are compiled later)
         exec(compile(source, filename, "exec"), scope)  # noqa: S102 - our own generated code
         return cast(Callable, scope["run"])  # the generated source defines `run`, a function
 
@@ -297,10 +338,30 @@ class Tape:
         return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
                                   lambda k: _describe(self.parameters[k]))
 
+    def op_counts(self) -> dict[str, int]:
+        """How many nodes of each op the recorded graph has (by op name)."""
+        return self.graph.op_counts()
+
+    @property
+    def node_count(self) -> int:
+        """The number of op nodes (not leaves) in the recorded graph."""
+        return sum(self.op_counts().values())
+
     def __repr__(self) -> str:
-        interior = sum(1 for v in self.order if not v.is_leaf)
+        interior = self.node_count
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
+
+
+def _wants_vectors(vectorize: bool | None) -> bool:
+    """Vectorize when asked, or by default whenever numpy can be imported."""
+    if vectorize is not None:
+        return bool(vectorize)
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # pragma: no cover - numpy is an optional extra
+        return False
+    return True
 
 
 def literal(x: object, what: str) -> str:

@@ -1,0 +1,207 @@
+"""How fast `record` compiles and how fast a tape replays (issue 12 goals 1 and 2).
+
+Prints three tables (medians; one process):
+
+1. record + compile time per node for binary-op graphs and for dot graphs, at sizes 100 .. 400,000;
+2. a tape's resident memory per node (tracemalloc, after the recorded graph is freed);
+3. one training step of W3 (char RNN h32 v27 T25, forward + BPTT) and W5 (LSTM h16 v27 T25):
+   eager engine, replay, PyTorch eager tensors (one thread), JAX jit where installed.
+
+Run: ``python bench/bench_record.py`` (``--quick`` stops the size sweep at 40,000 nodes).
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from autograd import Value, dot  # noqa: E402
+from autograd.replay import record  # noqa: E402
+from nn import CharModel  # noqa: E402
+
+
+def median_time(fn: Callable[[], Any], repeats: int) -> float:
+    """Median wall time of ``fn`` over ``repeats`` calls (collector run before each, not during)."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def binary_graph(n_ops: int, seed: int = 0) -> tuple[Callable[..., Value], list[Value]]:
+    """A loss of about ``n_ops`` binary ops (mul/add/sub/tanh mixed) over 16 parameters and 2 inputs."""
+    rng = random.Random(seed)
+    params = [Value(rng.uniform(-1, 1)) for _ in range(16)]
+
+    def fn(x0: Value, x1: Value) -> Value:
+        pool = [x0, x1, *params]
+        acc = x0 * 0.0
+        made = 0
+        while made < n_ops:
+            a, b = rng.choice(pool[-40:]), rng.choice(params)
+            v = (a * b + x1).tanh() if made % 3 else a - b
+            made += 3 if made % 3 else 1
+            pool.append(v)
+            acc = acc + v
+            made += 1
+        return acc
+
+    return fn, params
+
+
+def dot_graph(n_dots: int, width: int = 32) -> tuple[Callable[..., Value], list[Value]]:
+    """Layers of ``width`` tanh neurons (one dot node each), stacked until about ``n_dots`` dot nodes."""
+    rng = random.Random(1)
+    layers = max(1, n_dots // width)
+    weights = [[[Value(rng.uniform(-0.3, 0.3)) for _ in range(width + 1)] for _ in range(width)]
+               for _ in range(layers)]
+    params = [w for layer in weights for row in layer for w in row]
+
+    def fn(*xs: Value) -> Value:
+        h: list[Value | float] = list(xs)
+        for layer in weights:
+            h = [dot(row, [*h, 1.0]).tanh() for row in layer]
+        return sum(h, Value(0.0)) * 0.5  # type: ignore[arg-type]
+
+    return fn, params
+
+
+def record_row(kind: str, size: int) -> tuple[int, float, float]:
+    """(nodes, record us/node, tape bytes/node) for one graph."""
+    if kind == "binary":
+        fn, params = binary_graph(size)
+        example = [0.3, -0.2]
+    else:
+        fn, params = dot_graph(size)
+        example = [0.1] * 32
+    gc.collect()
+    start = time.perf_counter()
+    tape = record(fn, example, params)
+    seconds = time.perf_counter() - start
+    nodes = tape.node_count if hasattr(tape, "node_count") else sum(1 for v in tape.order if not v.is_leaf)
+    del tape
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tape = record(fn, example, params)
+    gc.collect()
+    size_bytes = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    tape.evaluate(example)
+    counted = dot_nodes(tape) if kind == "dot" else nodes
+    return nodes, seconds / counted * 1e6, size_bytes / nodes
+
+
+def dot_nodes(tape: Any) -> int:
+    """Dot nodes in a tape (the unit goal 1 prices dot graphs in)."""
+    if hasattr(tape, "op_counts"):
+        return tape.op_counts().get("dot", 1)
+    return sum(1 for v in tape.order if v.op is not None and v.op.name == "dot")
+
+
+def torch_step(kind: str, vocab: int, hidden: int, xs: list[int], ts: list[int]) -> Callable[[], None] | None:
+    """PyTorch eager tensors, one thread: the same cell, forward + backward of the summed loss."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    g = torch.Generator().manual_seed(0)
+    gates = 4 if kind == "lstm" else 1
+    Wx = (torch.rand(gates * hidden, vocab, generator=g, dtype=torch.float64) - 0.5).requires_grad_()
+    Wh = (torch.rand(gates * hidden, hidden, generator=g, dtype=torch.float64) - 0.5).requires_grad_()
+    b = torch.zeros(gates * hidden, dtype=torch.float64, requires_grad=True)
+    Wy = (torch.rand(vocab, hidden, generator=g, dtype=torch.float64) - 0.5).requires_grad_()
+    by = torch.zeros(vocab, dtype=torch.float64, requires_grad=True)
+    targets = torch.tensor(ts)
+
+    def step() -> None:
+        h = torch.zeros(hidden, dtype=torch.float64)
+        c = torch.zeros(hidden, dtype=torch.float64)
+        logits = []
+        for x in xs:
+            z = Wh @ h + b + Wx[:, x]
+            if kind == "lstm":
+                i, f, gg, o = z.split(hidden)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(gg)
+                h = torch.sigmoid(o) * torch.tanh(c)
+            else:
+                h = torch.tanh(z)
+            logits.append(Wy @ h + by)
+        loss = torch.nn.functional.cross_entropy(torch.stack(logits), targets, reduction="sum")
+        for p in (Wx, Wh, b, Wy, by):
+            p.grad = None
+        loss.backward()
+
+    return step
+
+
+def sequence_row(name: str, kind: str, hidden: int, repeats: int) -> tuple[str, ...]:
+    """One of W3/W5: record time, eager step, replay step, torch step."""
+    vocab, steps = 27, 25
+    rng = random.Random(5)
+    xs = [rng.randrange(vocab) for _ in range(steps)]
+    ts = [rng.randrange(vocab) for _ in range(steps)]
+    model = CharModel(vocab, hidden, cell=kind, seed=0)
+    params = model.parameters()
+
+    def eager_step() -> None:
+        model.zero_grad()
+        model.sequence_loss(xs, ts)[0].backward()
+
+    start = time.perf_counter()
+    tape = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params)
+    recorded = time.perf_counter() - start
+    t_eager = median_time(eager_step, repeats)
+    t_replay = median_time(lambda: tape.run([]), repeats * 4)
+    step = torch_step(kind, vocab, hidden, xs, ts)
+    t_torch = median_time(step, repeats * 4) if step else float("nan")
+    return (name, f"{recorded * 1e3:.0f} ms", f"{t_eager * 1e3:.2f} ms", f"{t_replay * 1e3:.2f} ms",
+            f"{t_torch * 1e3:.2f} ms", f"{t_torch / t_replay:.2f}x")
+
+
+def sequence_rows(repeats: int) -> list[tuple[str, ...]]:
+    """W3 and W5."""
+    return [sequence_row("W3 char RNN h32 v27 T25", "rnn", 32, repeats),
+            sequence_row("W5 LSTM h16 v27 T25", "lstm", 16, repeats)]
+
+
+def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the three tables."""
+    quick = "--quick" in sys.argv
+    sizes = [100, 1_000, 10_000, 40_000] if quick else [100, 1_000, 10_000, 100_000, 400_000]
+    rows = []
+    for size in sizes:
+        for kind in ("binary", "dot"):
+            if kind == "dot" and size > 100_000:
+                continue  # 200,000 dot nodes of 33 inputs: millions of edges, more memory than a small machine has
+            nodes, us, per = record_row(kind, size if kind == "binary" else max(32, size // 2))
+            rows.append((kind, f"{nodes:,}", f"{us:.2f}", f"{per:.0f}"))
+            print(rows[-1], flush=True)
+    print(table(("graph", "op nodes", "record us/node (dot: per dot node)", "tape bytes/op node"), rows))
+    print()
+    print(table(("workload", "record", "eager step", "replay step", "torch eager (1 thread)", "torch/replay"),
+                sequence_rows(5)))
+
+
+if __name__ == "__main__":
+    main()
