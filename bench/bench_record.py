@@ -90,7 +90,7 @@ def record_row(kind: str, size: int) -> tuple[int, float, float]:
     start = time.perf_counter()
     tape = record(fn, example, params)
     seconds = time.perf_counter() - start
-    nodes = tape.node_count if hasattr(tape, "node_count") else sum(1 for v in tape.order if not v.is_leaf)
+    nodes = tape.node_count
     del tape
     gc.collect()
     tracemalloc.start()
@@ -106,9 +106,7 @@ def record_row(kind: str, size: int) -> tuple[int, float, float]:
 
 def dot_nodes(tape: Any) -> int:
     """Dot nodes in a tape (the unit goal 1 prices dot graphs in)."""
-    if hasattr(tape, "op_counts"):
-        return tape.op_counts().get("dot", 1)
-    return sum(1 for v in tape.order if v.op is not None and v.op.name == "dot")
+    return tape.op_counts().get("dot", 1)
 
 
 def torch_step(kind: str, vocab: int, hidden: int, xs: list[int], ts: list[int]) -> Callable[[], None] | None:
@@ -166,9 +164,12 @@ def sequence_row(name: str, kind: str, hidden: int, repeats: int) -> tuple[str, 
     recorded = time.perf_counter() - start
     t_eager = median_time(eager_step, repeats)
     t_replay = median_time(lambda: tape.run([]), repeats * 4)
+    scalar = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params, vectorize=False)
+    t_scalar = median_time(lambda: scalar.run([]), repeats * 4)
     step = torch_step(kind, vocab, hidden, xs, ts)
     t_torch = median_time(step, repeats * 4) if step else float("nan")
-    return (name, f"{recorded * 1e3:.0f} ms", f"{t_eager * 1e3:.2f} ms", f"{t_replay * 1e3:.2f} ms",
+    return (name, f"{recorded * 1e3:.0f} ms", f"{t_eager * 1e3:.2f} ms", f"{t_scalar * 1e3:.2f} ms",
+            f"{t_replay * 1e3:.2f} ms",
             f"{t_torch * 1e3:.2f} ms", f"{t_torch / t_replay:.2f}x")
 
 
@@ -199,7 +200,8 @@ def main() -> None:
             print(rows[-1], flush=True)
     print(table(("graph", "op nodes", "record us/node (dot: per dot node)", "tape bytes/op node"), rows))
     print()
-    print(table(("workload", "record", "eager step", "replay step", "torch eager (1 thread)", "torch/replay"),
+    print(table(("workload", "record", "eager step", "replay, floats only", "replay, vectorized",
+                 "torch eager (1 thread)", "torch/vectorized"),
                 sequence_rows(5)))
 
 
