@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 
-#: The most lines one chunk function gets (the compiler is linear up to several thousand).
-CHUNK_LINES = 2000
+#: The most lines one chunk function gets. Handing values over costs too (a tape's parameter gradients
+#: cross every cut: W3 replayed on floats took 16 ms in chunks of 2,000 lines, 8-10 ms as one function), so
+#: only functions long enough for the compiler's superlinear cost to dominate are cut.
+CHUNK_LINES = 50_000
 
 # Every variable generated code defines: node values and their gradients, the dot groups' arrays, the
 # gathered parameter matrix and the summed weight gradients. Helpers and literals never match.
