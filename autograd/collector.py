@@ -6,18 +6,19 @@ oldest generation have grown by 25% since the last one, so building a graph of
 N nodes re-traverses the whole live graph about five times over, and a
 traversal costs more per object once the graph outgrows the CPU caches: the
 per-node cost of building climbed from about 1 us at a thousand nodes to over
-4 us at ten million, all of it spent walking nodes that are alive.
+4 us at ten million, most of it spent walking nodes that are alive.
 
 What: one `gc.callbacks` hook, installed when the engine is imported, looks at
-each *full* collection as it ends (young collections are not touched). When a
-full collection took longer than `EXPENSIVE_SECONDS` (the heap is large), it
-raises the oldest generation's threshold in proportion to the heap's size
-(`sys.getallocatedblocks()` / (threshold0 * threshold1)), so that the next full
-collection comes only after about as many new allocations as the heap already
-holds (young collections keep their thresholds, so they stay small): full collections at sizes N, 2N, 4N ... instead of N, 1.25N, 1.56N ...,
-each object traversed about twice instead of five times. When the heap has
-shrunk again (a full collection is cheap again), the thresholds the program
-had before are put back exactly.
+each *full* collection as it ends (young collections are never touched). It
+sets the oldest generation's threshold to the heap's size in allocated blocks
+(`sys.getallocatedblocks()`) divided by threshold0 * threshold1, when that is
+above the program's own threshold2: the next full collection then comes only
+after about as many new allocations as the heap already holds, so full
+collections run at heap sizes N, 2N, 4N ... instead of N, 1.25N, 1.56N ...
+(each live object is traversed about twice instead of five times). Young
+collections keep their thresholds and stay small and cache-friendly. Once a
+full collection finds the heap small again (the graph was dropped), the
+program's own thresholds are put back exactly.
 
 Trade-off (stated in the README's Semantics): while a large heap lives, cyclic
 garbage (the engine makes none; a user's own reference cycles) waits longer to
@@ -25,8 +26,8 @@ be reclaimed, at most about as many allocations as the heap holds, so peak
 memory can be up to about twice what it would be; nothing is leaked, and an
 explicit ``gc.collect()`` still collects everything at once. Thresholds the
 program sets itself are respected: if ``gc.set_threshold`` was called since
-the hook last raised them, the hook adopts the program's values and leaves
-them alone. ``gc.disable()`` is untouched (a disabled collector runs no
+the hook last raised them, the program's values become the ones the hook
+scales from and puts back. ``gc.disable()`` is untouched (a disabled collector runs no
 automatic collections, so the hook is never called by them).
 """
 
@@ -34,11 +35,8 @@ from __future__ import annotations
 
 import gc
 import sys
-import time
 from typing import Any
 
-# A full collection slower than this means a heap of roughly a few hundred thousand tracked objects or more.
-EXPENSIVE_SECONDS = 0.010
 # The oldest generation's threshold never goes beyond this many middle-generation collections
 # (with the default 700 and 10: a full collection at least every 7 billion allocations).
 MAX_THRESHOLD2 = 1_000_000
@@ -48,46 +46,38 @@ class _Policy:
     """The hook's state: the program's own thresholds while raised ones are in force."""
 
     def __init__(self) -> None:
-        self.started = 0.0
-        self.saved: tuple[int, ...] | None = None  # the program's thresholds while ours are in force
-        self.ours: tuple[int, ...] | None = None  # what we last set, to notice the program changing them
+        self.saved: tuple[int, int, int] | None = None  # the program's thresholds while ours are in force
+        self.ours: tuple[int, int, int] | None = None  # what we last set, to notice the program changing them
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
-        """`gc.callbacks` entry: time full collections, then raise or restore the thresholds."""
-        if info.get("generation") != 2:
+        """`gc.callbacks` entry: after each full collection, raise or restore the oldest generation's threshold."""
+        if phase != "stop" or info.get("generation") != 2:
             return
-        if phase == "start":
-            self.started = time.perf_counter()
-            return
-        took = time.perf_counter() - self.started
         current = gc.get_threshold()
         if self.ours is not None and current != self.ours:
             # The program set its own thresholds meanwhile: they win, and become the baseline.
             self.saved = None
             self.ours = None
-        if took >= EXPENSIVE_SECONDS:
-            base = self.saved if self.saved is not None else current
-            if base[0] == 0:
-                return  # a zero threshold disables automatic collection: leave it so
-            # Young collections stay as they were (small, cache-friendly); only the oldest generation's
-            # threshold (counted in young-generation collections) grows with the heap.
-            per_full = max(1, base[0] * base[1])
-            raised = min(MAX_THRESHOLD2, max(base[2], sys.getallocatedblocks() // per_full))
-            if raised > base[2]:
-                wanted = (*base[:2], raised)
-                if self.saved is None:
-                    self.saved = base
-                if wanted != current:
-                    gc.set_threshold(*wanted)
-                self.ours = wanted
-                return
-        if self.saved is not None:
+        base = self.saved if self.saved is not None else current
+        if base[0] == 0:
+            return  # a zero threshold disables automatic collection: leave it so
+        # A full collection comes after threshold0 * threshold1 * threshold2 allocations of tracked objects:
+        # scale threshold2 so that is about the heap's size. Young collections keep their thresholds.
+        wanted = min(MAX_THRESHOLD2, sys.getallocatedblocks() // max(1, base[0] * base[1]))
+        if wanted > base[2]:
+            raised = (base[0], base[1], wanted)
+            if self.saved is None:
+                self.saved = base
+            if raised != current:
+                gc.set_threshold(*raised)
+            self.ours = raised
+        elif self.saved is not None:
             gc.set_threshold(*self.saved)
             self.saved = None
             self.ours = None
 
     def restore(self) -> None:
-        """Put the program's own thresholds back now (tests, and a program that wants them back)."""
+        """Put the program's own thresholds back now (a program that wants them back; the tests)."""
         if self.saved is not None:
             if gc.get_threshold() == self.ours:
                 gc.set_threshold(*self.saved)
@@ -111,4 +101,4 @@ def uninstall() -> None:
         gc.callbacks.remove(POLICY)
 
 
-__all__ = ["POLICY", "install", "uninstall", "EXPENSIVE_SECONDS", "MAX_THRESHOLD2"]
+__all__ = ["POLICY", "install", "uninstall", "MAX_THRESHOLD2"]
