@@ -14,6 +14,7 @@ again; `hessian`, `hvp` and `gradgradcheck` build on it.
 The engine imports nothing else of the project: `nn` and `viz` build on it.
 """
 
+from . import collector
 from .backward import topological_order
 from .extend import register_op
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
@@ -24,6 +25,9 @@ from .hessian import hessian, hvp
 from .higher_order import grad
 from .ops import OPS, Op
 from .value import Value, apply, constant
+
+# Full collections get rarer while a large graph lives (see autograd.collector and the README's Semantics).
+collector.install()
 
 __all__ = [
     "Value",

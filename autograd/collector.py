@@ -1,0 +1,104 @@
+"""Keep Python's cyclic collector from making graph building slower per node as the graph grows.
+
+Why: every node of a graph is an object the cyclic collector tracks. CPython
+(3.8-3.13) runs a full collection whenever the objects that survived into its
+oldest generation have grown by 25% since the last one, so building a graph of
+N nodes re-traverses the whole live graph about five times over, and a
+traversal costs more per object once the graph outgrows the CPU caches: the
+per-node cost of building climbed from about 1 us at a thousand nodes to over
+4 us at ten million, most of it spent walking nodes that are alive.
+
+What: one `gc.callbacks` hook, installed when the engine is imported, looks at
+each *full* collection as it ends (young collections are never touched). It
+sets the oldest generation's threshold to the heap's size in allocated blocks
+(`sys.getallocatedblocks()`) divided by threshold0 * threshold1, when that is
+above the program's own threshold2: the next full collection then comes only
+after about as many new allocations as the heap already holds, so full
+collections run at heap sizes N, 2N, 4N ... instead of N, 1.25N, 1.56N ...
+(each live object is traversed about twice instead of five times). Young
+collections keep their thresholds and stay small and cache-friendly. Once a
+full collection finds the heap small again (the graph was dropped), the
+program's own thresholds are put back exactly.
+
+Trade-off (stated in the README's Semantics): while a large heap lives, cyclic
+garbage (the engine makes none; a user's own reference cycles) waits longer to
+be reclaimed, at most about as many allocations as the heap holds, so peak
+memory can be up to about twice what it would be; nothing is leaked, and an
+explicit ``gc.collect()`` still collects everything at once. Thresholds the
+program sets itself are respected: if ``gc.set_threshold`` was called since
+the hook last raised them, the program's values become the ones the hook
+scales from and puts back. ``gc.disable()`` is untouched (a disabled collector runs no
+automatic collections, so the hook is never called by them).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from typing import Any
+
+# The oldest generation's threshold never goes beyond this many middle-generation collections
+# (with the default 700 and 10: a full collection at least every 7 billion allocations).
+MAX_THRESHOLD2 = 1_000_000
+
+
+class _Policy:
+    """The hook's state: the program's own thresholds while raised ones are in force."""
+
+    def __init__(self) -> None:
+        self.saved: tuple[int, int, int] | None = None  # the program's thresholds while ours are in force
+        self.ours: tuple[int, int, int] | None = None  # what we last set, to notice the program changing them
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        """`gc.callbacks` entry: after each full collection, raise or restore the oldest generation's threshold."""
+        if phase != "stop" or info.get("generation") != 2:
+            return
+        current = gc.get_threshold()
+        if self.ours is not None and current != self.ours:
+            # The program set its own thresholds meanwhile: they win, and become the baseline.
+            self.saved = None
+            self.ours = None
+        base = self.saved if self.saved is not None else current
+        if base[0] == 0:
+            return  # a zero threshold disables automatic collection: leave it so
+        # A full collection comes after threshold0 * threshold1 * threshold2 allocations of tracked objects:
+        # scale threshold2 so that is about the heap's size. Young collections keep their thresholds.
+        wanted = min(MAX_THRESHOLD2, sys.getallocatedblocks() // max(1, base[0] * base[1]))
+        if wanted > base[2]:
+            raised = (base[0], base[1], wanted)
+            if self.saved is None:
+                self.saved = base
+            if raised != current:
+                gc.set_threshold(*raised)
+            self.ours = raised
+        elif self.saved is not None:
+            gc.set_threshold(*self.saved)
+            self.saved = None
+            self.ours = None
+
+    def restore(self) -> None:
+        """Put the program's own thresholds back now (a program that wants them back; the tests)."""
+        if self.saved is not None:
+            if gc.get_threshold() == self.ours:
+                gc.set_threshold(*self.saved)
+            self.saved = None
+            self.ours = None
+
+
+POLICY = _Policy()
+
+
+def install() -> None:
+    """Add the hook to `gc.callbacks` once (idempotent)."""
+    if POLICY not in gc.callbacks:
+        gc.callbacks.append(POLICY)
+
+
+def uninstall() -> None:
+    """Remove the hook and put the program's own thresholds back."""
+    POLICY.restore()
+    while POLICY in gc.callbacks:
+        gc.callbacks.remove(POLICY)
+
+
+__all__ = ["POLICY", "install", "uninstall", "MAX_THRESHOLD2"]
