@@ -42,6 +42,7 @@ from lecture.slides_mlp import worked_example
 from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
 from lecture.tour_files import INDEX, tour_files
 from lecture.training import train_slides_mlp
+from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
 from lecture.vanishing import connectivity, gradient_reach
 from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
 from viz.charts import gradient_reach_figure, loss_curve
@@ -119,6 +120,8 @@ def part_mlp(tour: Tour) -> None:
              f" ({run.losses[0] / run.losses[-1]:.0f}x lower)")
     tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E"),
                       "mlp_loss", "the MLP's loss falling")
+    tour.folder.page("mlp", "mlp_training_film.html", slides_mlp_film_page,
+                     "training film: weights (colour = sign, thickness = size), gradients and E, one frame per epoch")
     tour.say()
 
 
@@ -138,6 +141,8 @@ def part_rnn(tour: Tour) -> None:
     tour.say(f'  from "h" it generates "{text}"')
     tour.folder.chart("rnn", lambda p: loss_curve(run.losses, p, 'RNN learning "hello"', ylabel=PER_CHAR),
                       "rnn_hello_loss", "the hello RNN's loss falling")
+    tour.folder.page("rnn", "rnn_hello_training_film.html", hello_rnn_film_page,
+                     "training film of the hello RNN: Wxh, Whh, Why, their gradients and L, one frame per step")
     tour.say()
 
 

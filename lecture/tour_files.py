@@ -18,7 +18,8 @@ CHARTS = {  # matplotlib charts: NAME.<format>
     "lstm": ("lstm_loss",),
     "gradients": ("gradients_tanh_derivatives",),
 }
-PAGES = {"worked-example": ("worked_example_step_through.html",), "lstm": ("lstm_cells.html",)}
+PAGES = {"worked-example": ("worked_example_step_through.html",), "mlp": ("mlp_training_film.html",),
+         "rnn": ("rnn_hello_training_film.html",), "lstm": ("lstm_cells.html",)}
 
 
 def tour_files(parts: Iterable[str], picture_format: str) -> list[str]:
