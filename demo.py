@@ -100,7 +100,7 @@ def part_worked_example(tour: Tour) -> None:
                                              title="Row 1: forward values and dE/d(node)"),
                 "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")
     out.page("worked-example", "worked_example_step_through.html",
-             lambda: step_through_page(ex.row.E, parameters=params, groups=groups,
+             lambda: step_through_page(ex.row.E, parameters=params,  # no clusters: they put neuron 2 above 1
                                        names=mlp_names(ex.row_model, ex.row.E),
                                        title="Row 1 of the slides' MLP: backpropagation one node at a time"),
              "step through row 1's backward pass node by node")

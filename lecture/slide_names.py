@@ -71,16 +71,44 @@ def mlp_names(model: MLP, root: Value, *, loss: str = "E", rows: bool | None = N
     names = GraphNames()
     passes = max(1, len(_sums_reading(order, model.layers[0].neurons[0].b)))
     with_rows = passes > 1 if rows is None else rows
+    outputs: dict[str, list[tuple[str, Value]]] = {}  # per row suffix: (name, node) of each output
     for layer_number, layer in enumerate(model.layers, start=1):
         for k, neuron in enumerate(layer.neurons, start=1):
             for r, s in enumerate(_sums_reading(order, neuron.b), start=1):
                 row = f" (r={r})" if with_rows else ""
                 names.nodes[s] = f"s{layer_number}[{k}]{row}"
                 names.nodes[_activation_of(s, users)] = f"a{layer_number}[{k}]{row}"
+                if layer_number == len(model.layers):
+                    outputs.setdefault(row, []).append((f"a{layer_number}[{k}]", _activation_of(s, users)))
                 _name_inputs(names, s, len(neuron.w), layer_number - 1, row)
+    for row, named_outputs in outputs.items():
+        _name_squared_errors(names, users, named_outputs, row)
     if root not in names.nodes and not root.label:
         names.nodes[root] = loss
     return names
+
+
+def _name_squared_errors(names: GraphNames, users: dict[Value, list[Value]],
+                         outputs: Sequence[tuple[str, Value]], row: str) -> None:
+    """Name the terms of E = 1/2 sum_j (a[j] - y[j])^2 (the slides' error): a[j] - y[j], its square, the sum.
+
+    Found by shape: the output minus a constant target, that difference to the power 2, and one sum
+    reading only such squares; nodes of any other shape keep no name.
+    """
+    squares = []
+    for name, a in outputs:
+        j = name[name.index("["):]
+        for diff in users.get(a, []):
+            if diff.op is _ops.SUB and diff.parents[0] is a and diff.parents[1].is_constant:
+                names.nodes.setdefault(diff, f"{name} - y{j}{row}")
+                for square in users.get(diff, []):
+                    if square.op is _ops.POW and square.parents[1].is_constant and square.parents[1].data == 2.0:
+                        names.nodes.setdefault(square, f"({name} - y{j})²{row}")
+                        squares.append(square)
+    last = outputs[-1][0].split("[")[0] if outputs else "a"
+    for total in {u for sq in squares for u in users.get(sq, []) if u.op is _ops.SUM}:
+        if all(p in squares for p in total.parents):
+            names.nodes.setdefault(total, f"Σj ({last}[j] - y[j])²{row}")
 
 
 def _name_inputs(names: GraphNames, s: Value, nin: int, layer: int, row: str) -> None:

@@ -11,7 +11,9 @@ import pytest
 
 from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
+from lecture.training_film import slides_mlp_film_page
 from viz import step_through_page
+from viz.step_through import d_of
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -70,7 +72,7 @@ def test_page_loads_without_errors_and_steps_one_frame(browser, page_file) -> No
         body.send_keys(Keys.ARROW_RIGHT)
         assert _frame(browser) == k
         shown = browser.execute_script(name_of_current)
-        assert frames[k]["lines"][0].startswith(f"dE/d{shown} = ") or shown.startswith("data "), (k, shown)
+        assert frames[k]["lines"][0].startswith(f"dE/d{d_of(shown)} = ") or shown.startswith("data "), (k, shown)
     browser.get(path.as_uri() + "#1")
     browser.refresh()
     body = browser.find_element("tag name", "body")
@@ -92,3 +94,105 @@ def test_page_loads_without_errors_and_steps_one_frame(browser, page_file) -> No
     assert browser.execute_script(where) == before
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     browser.save_screenshot(str(path.with_suffix(".png")))
+
+
+def _view_box(driver) -> list[float]:  # type: ignore[no-untyped-def]
+    return [float(x) for x in driver.execute_script(
+        'return document.querySelector("#graph svg").getAttribute("viewBox");').split()]
+
+
+def test_step_through_zooms_pans_and_fits(browser, page_file) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    path, _ = page_file
+    browser.get(path.as_uri())
+    full = _view_box(browser)
+    box = browser.find_element("id", "graph")
+    # The wheel zooms about the centre: up (deltaY < 0) shows a region 1.15 times smaller.
+    ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(box), 0, -100).perform()
+    zoomed = _view_box(browser)
+    assert zoomed[2] == pytest.approx(full[2] / 1.15) and zoomed[3] == pytest.approx(full[3] / 1.15)
+    assert zoomed[0] + zoomed[2] / 2 == pytest.approx(full[0] + full[2] / 2)  # the centre stays
+    # Dragging 100 px right moves the view left by 100 px in picture units.
+    ActionChains(browser).move_to_element(box).click_and_hold().move_by_offset(100, 0).release().perform()
+    panned = _view_box(browser)
+    scale = zoomed[2] / browser.execute_script('return document.getElementById("graph").clientWidth;')
+    assert panned[0] == pytest.approx(zoomed[0] - 100 * scale, rel=1e-6, abs=1e-6)
+    assert panned[1] == pytest.approx(zoomed[1]) and panned[2:] == zoomed[2:]
+    browser.find_element("id", "fit").click()
+    assert _view_box(browser) == full
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+@pytest.fixture(scope="module")
+def film_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, object]]]:
+    page = slides_mlp_film_page(epochs=60)
+    path = tmp_path_factory.mktemp("film") / "film.html"
+    path.write_text(page, encoding="utf-8")
+    frames = json.loads(re.search(r"const frames = (.*?);\nconst names", page, flags=re.S).group(1))
+    return path, frames
+
+
+def _marker_on_curve(driver, k: int) -> bool:  # type: ignore[no-untyped-def]
+    """The red marker sits on the loss curve's k-th point (the curve has one point per frame)."""
+    return bool(driver.execute_script(
+        "const m = document.getElementById('marker');"
+        "const p = document.getElementById('losses').getAttribute('points').split(' ')[arguments[0]].split(',');"
+        "return Math.abs(+m.getAttribute('cx') - +p[0]) < 1e-9 && Math.abs(+m.getAttribute('cy') - +p[1]) < 1e-9;",
+        k))
+
+
+def test_film_plays_pauses_steps_and_scrubs(browser, film_file) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    path, frames = film_file
+    browser.get(path.as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert _frame(browser) == 0 and _marker_on_curve(browser, 0)
+    caption = browser.find_element("id", "caption").text
+    assert caption == frames[0]["caption"] and caption.startswith("Epoch 0: E (summed over the 6 rows) = ")
+    # Edges: colour by sign, thickness by size, frame 0's weights are the slides' w1 and w2.
+    first = browser.execute_script('const e = document.getElementById("e0");'
+                                   ' return [e.getAttribute("stroke"), +e.getAttribute("stroke-width")];')
+    assert frames[0]["w"][0] == 0.5 and first[0] == "#1c7ed6"
+    play = browser.find_element("id", "play")
+    play.click()
+    time.sleep(0.5)  # frames advance every 60 ms while playing
+    played = _frame(browser)
+    assert played > 0 and play.text == "pause"
+    play.click()
+    paused = _frame(browser)
+    time.sleep(0.4)
+    assert _frame(browser) == paused >= played and play.text == "play"
+    assert _marker_on_curve(browser, paused)
+    assert browser.find_element("id", "caption").text == frames[paused]["caption"]
+    browser.find_element("id", "next").click()
+    assert _frame(browser) == paused + 1 and _marker_on_curve(browser, paused + 1)
+    browser.find_element("id", "prev").click()
+    browser.find_element("id", "prev").click()
+    assert _frame(browser) == paused - 1
+    # Scrub: the slider's value goes to the frame, the marker and the table with it.
+    slider = browser.find_element("id", "slider")
+    browser.execute_script('arguments[0].value = 37; arguments[0].dispatchEvent(new Event("input"));', slider)
+    assert _frame(browser) == 37 and _marker_on_curve(browser, 37)
+    cell = browser.execute_script('return document.querySelector("#table tr").children[1].textContent;')
+    assert cell == f"{frames[37]['w'][0]:.4f}"
+    slider.send_keys(Keys.ARROW_RIGHT)
+    assert _frame(browser) == 38
+    # A click on the loss curve jumps to the frame under the pointer: its right end is the last frame.
+    curve = browser.find_element("id", "curve")
+    width = curve.size["width"]
+    last_point = width // 2 - 2 - round(28 * width / 520)  # the curve has 28 units of padding in 520
+    ActionChains(browser).move_to_element_with_offset(curve, last_point, 0).click().perform()
+    assert _frame(browser) == len(frames) - 1 and _marker_on_curve(browser, len(frames) - 1)
+    # Playing from the last frame starts again at 0; space pauses.
+    browser.find_element("tag name", "body").send_keys(Keys.SPACE)
+    time.sleep(0.3)
+    browser.find_element("tag name", "body").send_keys(Keys.SPACE)
+    stopped = _frame(browser)
+    assert 0 < stopped < len(frames) - 1
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import subprocess
@@ -13,8 +14,9 @@ from conftest import needs_svg
 
 from autograd import Value
 from lecture.slide_names import draw_named, lstm_names, mlp_names
-from lecture.slides_mlp import SLIDES_W1, SLIDES_W2, SLIDES_X
+from lecture.slides_mlp import SLIDES_W1, SLIDES_W2, SLIDES_X, SLIDES_Y, worked_example
 from nn import MLP, LSTMCell, half_sum_squared_error
+from viz import step_through_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +171,34 @@ def test_the_readme_picture_is_what_the_script_draws(tmp_path) -> None:
     # The same labels, names and numbers (coordinates may differ between Graphviz builds).
     texts = re.findall(r">([^<]*)</text>", (tmp_path / "net.svg").read_text())
     assert texts and texts == re.findall(r">([^<]*)</text>", (ROOT / "docs" / "3-4-2.svg").read_text())
+
+
+def _frames(page: str) -> list[dict[str, object]]:
+    return json.loads(re.search(r"const frames = (.*?);\nconst nodes", page, flags=re.S).group(1))
+
+
+def test_step_through_captions_use_slide_names_for_the_loss_terms() -> None:
+    ex = worked_example()
+    page = step_through_page(ex.row.E, parameters=ex.row_model.parameters(), names=mlp_names(ex.row_model, ex.row.E))
+    frames = _frames(page)
+    text = [str(f["caption"]) for f in frames]
+    text += [str(line) for f in frames for line in f["lines"]]  # type: ignore[attr-defined]
+    assert not [t for t in text if "#" in t]  # no internal name like sum#33 anywhere
+    lines = {str(f["lines"][0]).split(" = ")[0]: str(f["lines"][0]) for f in frames}  # type: ignore[index]
+    # E = 1/2 sum_j (a2[j] - y[j])^2, so dE/d(a2[1] - y[1]) = a2[1] - y[1] (row 1: y1 = 0.1, a2[1] = .8896).
+    line = lines["dE/d(a2[1] - y[1])"]
+    assert line.startswith("dE/d(a2[1] - y[1]) = dE/d((a2[1] - y[1])²) × d((a2[1] - y[1])²)/d(a2[1] - y[1]) = ")
+    assert float(line.rsplit(" = ", 1)[1]) == pytest.approx(ex.row.a2[0].data - SLIDES_Y[0][0], abs=5e-5)
+    assert lines["dE/d(Σj (a2[j] - y[j])²)"].endswith("= 1.0000 × 0.5000 = 0.5000")  # the 1/2 of E
+    assert "dE/d((a2[2] - y[2])²)" in lines
+
+
+def test_step_through_of_unnamed_graph_names_nodes_by_expression() -> None:
+    a = Value(3.0, label="a")
+    loss = (a - 1.0) ** 2 + a * 2.0
+    frames = _frames(step_through_page(loss))
+    text = " ".join(str(line) for f in frames for line in f["lines"])  # type: ignore[attr-defined]
+    assert "#" not in text
+    assert "dL/d((a − 1)^2) = " in text and "dL/d(a × 2) = " in text
+    # dL/da = 2 (a - 1) + 2 = 6 at a = 3, summed over its two consumers.
+    assert text.rstrip().endswith("= 6.0000")

@@ -29,6 +29,7 @@ from viz import (
 from viz import render as render_module
 from viz.graph import count_drawn_nodes
 from viz.heatmap import correlation, inside_quotes, position_in_line, rank_units, text_heatmap_html
+from viz.step_through import d_of
 
 
 def worked_row1():
@@ -366,7 +367,7 @@ def test_step_through_page_keeps_labels_and_title_inert(label: str) -> None:
     assert script.rstrip().endswith("show(parseInt(location.hash.slice(1), 10) || 0);")
     frames = json.loads(re.search(r"const frames = (.*?);\nconst nodes", script, flags=re.S).group(1))
     assert len(frames) == 2  # before backward, then the × step
-    assert f"d{SHOWN.get(label, label)}" in frames[1]["lines"][0]
+    assert f"d{d_of(SHOWN.get(label, label))}" in frames[1]["lines"][0]
     svg = re.search(r'<div id="graph">(.*?)</div>', page, flags=re.S).group(1)
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert SHOWN.get(label, label) in texts

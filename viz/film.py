@@ -160,7 +160,7 @@ h1 { font-size: 1.2em; margin: 0 0 .3em; }
 #curve { width: 100%; max-width: __CW__px; height: auto; border: 1px solid #dee2e6; cursor: pointer; }
 .unit { fill: #fff3bf; stroke: #495057; stroke-width: 1.5; }
 .bias { fill: #e9ecef; stroke: #495057; stroke-width: 1.5; }
-.node text { font-size: 14px; }
+.node text { font-size: 14px; paint-order: stroke; stroke: #fff; stroke-width: 4px; }  /* readable over lines */
 #tablebox { max-height: 60vh; overflow: auto; display: inline-block; }
 table { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 13px; }
 td, th { padding: 1px .6em; text-align: right; }

@@ -69,14 +69,40 @@ def backward_steps(root: Value) -> list[BackwardStep]:
     return steps
 
 
-def name_of(v: Value, ids: Mapping[Value, int]) -> str:
-    """A node's label, or its op and position when it has none."""
+MAX_EXPRESSION = 40  # longer expressions name a node by its op and position instead
+
+
+def name_of(v: Value, ids: Mapping[Value, int], depth: int = 2) -> str:
+    """A node's label; else the expression that computed it from its parents' names, when short; else its op.
+
+    ``(a2[1] − 0.1)^2`` reads better than an internal number; a node whose
+    expression would be long is "the sum node 33" (its position in the graph).
+    """
     if v.label:
         return visible_text(v.label)
     if v.is_constant:
         return f"{v.data:g}"
     kind = v.op.name if v.op is not None else "leaf"
-    return f"{kind}#{ids[v]}"
+    fallback = f"the {kind} node {ids[v]}"
+    if v.op is None or depth == 0 or not v.parents or len(v.parents) > 3:
+        return fallback
+    parts = [name_of(p, ids, depth - 1) for p in v.parents]
+    if any(part.startswith("the ") for part in parts):
+        return fallback
+    wrapped = [part if re.fullmatch(r"[\w\[\],.']+", part) else f"({part})" for part in parts]
+    symbol = v.op.symbol
+    if len(parts) == 2 and symbol in ("+", "−", "×", "÷", "^"):
+        text = f"{wrapped[0]}{symbol}{wrapped[1]}" if symbol == "^" else f"{wrapped[0]} {symbol} {wrapped[1]}"
+    elif symbol == "Σ":
+        text = " + ".join(wrapped)
+    else:
+        text = f"{symbol}({', '.join(parts)})"
+    return text if len(text) <= MAX_EXPRESSION else fallback
+
+
+def d_of(name: str) -> str:
+    """``name`` as it follows a 'd' in dE/d...: in parentheses unless it is one plain name like a1[2]."""
+    return name if re.fullmatch(r"[\w\[\],.']+", name) else f"({name})"
 
 
 def chain_rule_lines(step: BackwardStep, root_name: str, ids: Mapping[Value, int], decimals: int = 4) -> list[str]:
@@ -120,10 +146,12 @@ def step_through_page(
     named = GraphNames.of(names)
     ids = {v: i for i, v in enumerate(order)}
 
-    def called(v: Value) -> str:
-        return visible_text(named.nodes[v]) if v in named.nodes else name_of(v, ids)
+    root_name = visible_text(named.nodes[root]) if root in named.nodes else (visible_text(root.label) or "L")
 
-    root_name = called(root) if (root.label or root in named.nodes) else "L"
+    def called(v: Value) -> str:
+        if v is root:
+            return root_name
+        return visible_text(named.nodes[v]) if v in named.nodes else name_of(v, ids)
     consumers: dict[Value, list[tuple[Value, float]]] = {}
     for node in order:
         if node.is_leaf:
@@ -146,9 +174,9 @@ def step_through_page(
         grads[node] = sum(grads.get(c, 0.0) * local for c, local in terms)
         known_at[node] = len(frames)
         me = called(node)
-        parts = [f"d{root_name}/d{called(c)} × d{called(c)}/d{me}" for c, _ in terms]
+        parts = [f"d{root_name}/d{d_of(called(c))} × d{d_of(called(c))}/d{d_of(me)}" for c, _ in terms]
         numbers = [f"{grads.get(c, 0.0):.{decimals}f} × {local:.{decimals}f}" for c, local in terms]
-        line = f"d{root_name}/d{me} = " + " + ".join(parts) + " = " + " + ".join(numbers) + \
+        line = f"d{root_name}/d{d_of(me)} = " + " + ".join(parts) + " = " + " + ".join(numbers) + \
             f" = {grads[node]:.{decimals}f}"
         frames.append({"node": svg_ids[node], "caption": f"Step {len(frames)}: {me} receives its gradient from its "
                        f"{len(terms)} consumer{'s' if len(terms) != 1 else ''} (the chain rule sums over them).",
@@ -220,7 +248,9 @@ const slider = document.getElementById("slider");
 slider.max = frames.length - 1;
 const svg = document.querySelector("#graph svg");
 svg.removeAttribute("width"); svg.removeAttribute("height");
-const full = svg.getAttribute("viewBox").split(/[ ,]+/).map(Number);
+const laid = svg.getAttribute("viewBox").split(/[ ,]+/).map(Number);
+// A margin of 3% each side: the browser's font can set a label a little wider than Graphviz measured it.
+const full = [laid[0] - 0.03 * laid[2], laid[1] - 0.03 * laid[3], 1.06 * laid[2], 1.06 * laid[3]];
 let view = full.slice();
 function setView() { svg.setAttribute("viewBox", view.join(" ")); }
 function fit() { view = full.slice(); setView(); }
