@@ -11,7 +11,7 @@ import pytest
 
 from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
-from lecture.training_film import slides_mlp_film_page
+from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
 from viz import step_through_page
 from viz.step_through import d_of
 
@@ -181,6 +181,17 @@ def test_film_plays_pauses_steps_and_scrubs(browser, film_file) -> None:  # type
     assert _frame(browser) == 37 and _marker_on_curve(browser, 37)
     cell = browser.execute_script('return document.querySelector("#table tr").children[1].textContent;')
     assert cell == f"{frames[37]['w'][0]:.4f}"
+    # Lines can show the gradients instead: the largest |dE/dw| of the frame is the thickest line (9.5).
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element("id", "show")).select_by_value("g")
+    g = frames[37]["g"]
+    top = max(range(len(g)), key=lambda k: abs(g[k]))
+    line = browser.execute_script(f'const e = document.getElementById("e{top}");'
+                                  ' return [e.getAttribute("stroke"), +e.getAttribute("stroke-width")];')
+    assert line == ["#1c7ed6" if g[top] >= 0 else "#e03131", 9.5]
+    assert "gradients" in browser.find_element("id", "key").text
+    Select(browser.find_element("id", "show")).select_by_value("w")
     slider.send_keys(Keys.ARROW_RIGHT)
     assert _frame(browser) == 38
     # A click on the loss curve jumps to the frame under the pointer: its right end is the last frame.
@@ -195,4 +206,18 @@ def test_film_plays_pauses_steps_and_scrubs(browser, film_file) -> None:  # type
     browser.find_element("tag name", "body").send_keys(Keys.SPACE)
     stopped = _frame(browser)
     assert 0 < stopped < len(frames) - 1
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_rnn_film_loads_and_steps(browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.keys import Keys
+
+    path = tmp_path / "rnn_film.html"
+    path.write_text(hello_rnn_film_page(steps=20), encoding="utf-8")
+    browser.get(path.as_uri() + "#5")
+    assert _frame(browser) == 5 and _marker_on_curve(browser, 5)
+    browser.find_element("tag name", "body").send_keys(Keys.ARROW_LEFT)
+    assert _frame(browser) == 4
+    assert browser.find_element("id", "caption").text.startswith("Step 4: L = L_1 + ... + L_4 = ")
+    assert browser.execute_script('return document.querySelectorAll("path.edge").length;') == 3 * 4 + 3 * 3 + 4 * 3
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -3,7 +3,8 @@
 The network is drawn once (layers left to right, one line per weight); each
 frame changes only the lines' colour (sign: blue positive, red negative) and
 thickness (size, on one scale for the whole film), the table of weights and
-gradients, and the marker on the loss curve. Play/pause, step, the slider,
+gradients, and the marker on the loss curve. A menu switches the lines to the gradients
+(same colours, thickness scaled to the frame's largest gradient). Play/pause, step, the slider,
 the arrow keys and a click on the loss curve all move to a frame; the page
 needs no files or network. Works for any layered net: `FilmNetwork` names the
 nodes and the weights, `FilmFrame` gives one epoch's numbers.
@@ -82,7 +83,8 @@ def _edge_path(a: tuple[float, float], b: tuple[float, float], same_layer: bool)
         return f"M{x1 + 14:.1f},{y1 - 14:.1f} C{x1 + 70:.1f},{y1 - 60:.1f} {x1 + 70:.1f},{y1 + 20:.1f} " \
                f"{x1 + 20:.1f},{y1 + 6:.1f}"
     if same_layer:  # a recurrent weight: an arc bulging right, further for nodes further apart
-        bulge = 40 + 0.35 * abs(y2 - y1)
+        # k -> m and m -> k bulge by different amounts, so the two arcs do not lie on one another.
+        bulge = 40 + 0.45 * (y2 - y1) if y2 > y1 else 25 + 0.2 * (y1 - y2)
         return f"M{x1 + 18:.1f},{y1:.1f} Q{x1 + bulge:.1f},{(y1 + y2) / 2:.1f} {x2 + 18:.1f},{y2:.1f}"
     return f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
 
@@ -176,6 +178,8 @@ tr.pos td.w { color: #1864ab; } tr.neg td.w { color: #c92a2a; }
   <input id="slider" type="range" min="0" value="0">
   <button id="next">step &rarr;</button>
   <span id="counter"></span>
+  <label>lines show <select id="show"><option value="w">weights</option>
+    <option value="g">gradients</option></select></label>
   <span>(arrow keys step, space plays/pauses, click the loss curve to jump)</span>
 </div>
 <div id="caption"></div>
@@ -189,8 +193,7 @@ __NET__
   <circle id="marker" r="6" fill="#e03131"/>
   <text x="8" y="16" font-size="13" id="curve-title"></text>
 </svg>
-<div id="key">Line colour: <b style="color:#1864ab">blue</b> weight &gt; 0, <b style="color:#c92a2a">red</b>
-weight &lt; 0; thickness: |weight| (one scale for the whole film).</div>
+<div id="key"></div>
 <div id="tablebox"><table><thead><tr><th>weight</th><th>value</th><th>d__LOSS__/d(weight)</th></tr></thead>
 <tbody id="table"></tbody></table></div>
 </div>
@@ -222,14 +225,28 @@ const rows = names.map(n => {
 });
 const edges = names.map((_, k) => document.getElementById("e" + k));
 let current = 0, timer = null;
+const showSelect = document.getElementById("show");
+const keys = {
+  w: "Lines: the weights. Colour <b style='color:#1864ab'>blue</b> &gt; 0, <b style='color:#c92a2a'>red</b> &lt; 0;" +
+     " thickness |weight|, one scale for the whole film.",
+  g: "Lines: the gradients d" + lossName.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "/d(weight). Colour " +
+     "<b style='color:#1864ab'>blue</b> &gt; 0, <b style='color:#c92a2a'>red</b> &lt; 0; thickness |gradient|," +
+     " scaled to this frame's largest (a step of gradient descent moves each weight against its colour)."};
+function setKey() { document.getElementById("key").innerHTML = keys[showSelect.value]; }
+showSelect.addEventListener("change", () => { setKey(); show(current); });
+setKey();
 function show(i) {
   i = Math.max(0, Math.min(frames.length - 1, i));
   current = i;
   slider.value = i;
   const f = frames[i];
+  const grads = showSelect.value === "g";
+  // Gradients shrink as training converges: they are scaled to this frame's largest, weights to the film's.
+  const scale = grads ? (Math.max(...f.g.map(Math.abs)) || 1) : biggest;
   f.w.forEach((w, k) => {
-    edges[k].setAttribute("stroke", w >= 0 ? "#1c7ed6" : "#e03131");
-    edges[k].setAttribute("stroke-width", (0.5 + 9 * Math.abs(w) / biggest).toFixed(2));
+    const x = grads ? f.g[k] : w;
+    edges[k].setAttribute("stroke", x >= 0 ? "#1c7ed6" : "#e03131");
+    edges[k].setAttribute("stroke-width", (0.5 + 9 * Math.abs(x) / scale).toFixed(2));
     rows[k].className = w >= 0 ? "pos" : "neg";
     rows[k].children[1].textContent = w.toFixed(decimals);
     rows[k].children[2].textContent = f.g[k].toFixed(decimals);
