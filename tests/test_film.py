@@ -87,6 +87,9 @@ def test_film_refuses_bad_networks_and_counts() -> None:
         film_page(FilmNetwork([["a"]], []), [])
     with pytest.raises(ValueError, match="node 'c', which is in no layer"):
         film_page(FilmNetwork([["a"], ["b"]], [FilmEdge("a", "c", "w")]), [FilmFrame([1.0], [0.0], 1.0, "")])
+    for decimals in (-1, 13, 2.0, True):
+        with pytest.raises(ValueError, match="decimals must be an integer in 0..12"):
+            film_page(FilmNetwork([["a"]], []), [FilmFrame([], [], 1.0, "")], decimals=decimals)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="appears twice"):
         film_page(FilmNetwork([["a"], ["a"]], []), [FilmFrame([], [], 1.0, "")])
     for bad in (0, -1, 2.5, True, 10**9):

@@ -117,10 +117,12 @@ def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str =
     ``loss_name`` names the loss in the table and on the curve; ``frame_unit``
     is what one frame is ("epoch", "step").
 
-    Raises ValueError for no frames, more than `MAX_FRAMES`, a frame whose
+    Raises ValueError for decimals outside 0..12, no frames, more than `MAX_FRAMES`, a frame whose
     number of weights or gradients is not one per edge, or a number that is
-    not finite (a diverged run is shown up to its last finite epoch by the caller).
+    not finite (a diverged run: the message names the first such frame).
     """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
+        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
     if not frames:
         raise ValueError("a film needs at least one frame")
     if len(frames) > MAX_FRAMES:
