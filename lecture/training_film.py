@@ -67,8 +67,11 @@ def slides_mlp_film(epochs: int = MLP_FILM_EPOCHS, lr: float = MLP_FILM_LR) -> t
     frames = []
     for epoch in range(epochs + 1):
         model.zero_grad()
-        E = sum_of([half_sum_squared_error(model(x), y) for x, y in zip(SLIDES_X, SLIDES_Y)])
-        E.backward()
+        try:
+            E = sum_of([half_sum_squared_error(model(x), y) for x, y in zip(SLIDES_X, SLIDES_Y)])
+            E.backward()
+        except OverflowError as err:
+            raise OverflowError(f"the film's training diverged at epoch {epoch} (lr={lr:g}): {err}") from None
         grads = [w.grad for w in weights]
         top = max(range(len(weights)), key=lambda k: abs(grads[k]))
         caption = (f"Epoch {epoch}: E (summed over the 6 rows) = {E.data:.5f}; largest gradient "
@@ -115,9 +118,12 @@ def hello_rnn_film(steps: int = RNN_FILM_STEPS, lr: float = RNN_FILM_LR) -> tupl
     frames = []
     for step in range(steps + 1):
         model.zero_grad()
-        logits, _ = model.unroll(inputs)
-        L = sum_of([softmax_cross_entropy(z, t) for z, t in zip(logits, targets)])
-        L.backward()
+        try:
+            logits, _ = model.unroll(inputs)
+            L = sum_of([softmax_cross_entropy(z, t) for z, t in zip(logits, targets)])
+            L.backward()
+        except OverflowError as err:
+            raise OverflowError(f"the film's training diverged at step {step} (lr={lr:g}): {err}") from None
         guess = "".join(HELLO_VOCAB[max(range(len(z)), key=lambda j: z[j].data)] for z in logits)
         grads = [w.grad for w in weights]
         frames.append(FilmFrame([w.data for w in weights], grads, L.data,
