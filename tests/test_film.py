@@ -104,5 +104,5 @@ def test_diverging_film_training_names_the_epoch() -> None:
     # Adam's first step moves every weight by lr = 1e308: the next forward pass overflows (epoch 1).
     with pytest.raises(OverflowError, match=r"the film's training diverged at epoch 1 \(lr=1e\+308\)"):
         slides_mlp_film(epochs=3, lr=1e308)
-    with pytest.raises(OverflowError, match=r"the film's training diverged at step \d+ \(lr=1e\+308\)"):
+    with pytest.raises(OverflowError, match=r"the film's training diverged at step 1 \(lr=1e\+308\)"):
         hello_rnn_film(steps=3, lr=1e308)
