@@ -36,6 +36,23 @@ def test_worked_example_part_makes_its_pictures_and_index(capsys, tmp_path) -> N
     assert out.strip().splitlines()[-1] == f"Open {tmp_path / 'index.html'} to see them all."
 
 
+def test_mlp_part_writes_the_training_film_and_links_it(capsys, tmp_path) -> None:
+    import json
+    import re
+
+    from lecture.slides_mlp import SLIDES_W1
+
+    code, _, err = run(capsys, "mlp", "--out", str(tmp_path), "--epochs", "5")
+    assert code == 0, err
+    page = (tmp_path / "mlp_training_film.html").read_text(encoding="utf-8")
+    frames = json.loads(re.search(r"const frames = (.*?);\nconst names", page, flags=re.S).group(1))
+    # The film trains on its own small schedule (300 epochs; --epochs sets the part's main training).
+    assert len(frames) == 301
+    assert frames[0]["w"][:4] == [row[0] for row in SLIDES_W1]  # w1[0..3,1]: the slides' first column
+    assert frames[-1]["loss"] < frames[0]["loss"] / 100
+    assert 'href="mlp_training_film.html"' in (tmp_path / "index.html").read_text()
+
+
 @needs_svg
 def test_same_seed_same_output(capsys, tmp_path) -> None:
     args = ("rnn", "--out", str(tmp_path), "--epochs", "30", "--seed", "3")
