@@ -33,7 +33,7 @@ Gradient = Any  # a Value, or a plain float while it does not depend on any Valu
 
 def grad(
     output: Value,
-    inputs: Sequence[Value],
+    inputs: Sequence[Value] | Value,
     grad_output: Value | float = 1.0,
     create_graph: bool = False,
     allow_unused: bool = False,
@@ -56,17 +56,27 @@ def grad(
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
-    inputs = list(inputs)
+    if isinstance(inputs, Value):
+        inputs = [inputs]  # one input, as torch.autograd.grad accepts a single tensor
+    try:
+        inputs = list(inputs)
+    except TypeError:
+        raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}") from None
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
     seed = _seed(grad_output, create_graph)
     grads = _accumulate(output, seed, set(inputs), create_graph)
     results: list[Value] = []
+    reached: set[Value] | None = None
     for i, x in enumerate(inputs):
         g = grads.get(x)
         if g is None:
-            if not allow_unused:
+            if reached is None:
+                reached = set(topological_order(output))
+            if x in reached:
+                g = 0.0  # used, through derivatives that are 0 here (relu's step): PyTorch gives 0 too
+            elif not allow_unused:
                 raise ValueError(
                     f"grad: inputs[{i}] ({_describe(x)}) was not used to compute the output;"
                     " pass allow_unused=True for a zero gradient"

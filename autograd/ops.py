@@ -109,6 +109,12 @@ RELU = Op(name="relu", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",
           domain=((0.1, 3.0),), reference=lambda a: max(0.0, a))
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
          domain=((0.1, 3.0),), reference=math.fabs)
+# The derivatives of relu and abs, as ops of their own so that a gradient built with create_graph=True
+# still depends on its input (PyTorch's ThresholdBackward): differentiated again it gives 0, not "unused".
+STEP = Op(name="step", symbol="step", forward="step(a)", derivatives=("0.0",),
+          domain=((0.1, 3.0),), reference=lambda a: 1.0 if a > 0 else 0.0)
+SIGN = Op(name="sign", symbol="sign", forward="sign(a)", derivatives=("0.0",),
+          domain=((0.1, 3.0),), reference=lambda a: math.copysign(1.0, a) if a else 0.0)
 SUM = Op(name="sum", symbol="Σ", forward=_sum_code, derivatives=lambda n: ("1.0",) * n,
          domain=(_WIDE,), reference=lambda *xs: math.fsum(xs))
 DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivative_code,
@@ -119,7 +125,7 @@ LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SUM, DOT,
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, STEP, SIGN, SUM, DOT,
                LOGSUMEXP)
 }
 

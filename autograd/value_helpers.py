@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from . import ops as _ops
 from .helpers import HELPERS
 from .op import Op, as_tuple, compile_function, input_names
-from .value import Value, apply, constant
+from .value import Value, apply
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,22 +141,18 @@ def sqrt_grad(out: Value) -> Value:
 
 @value_version
 def step(a: Value) -> Value:
-    """ReLU's derivative: a constant 1 or 0 (its own derivative is 0 almost everywhere, as in PyTorch).
+    """ReLU's derivative as a graph: the `step` op over ``a`` (1 or 0; its own derivative is 0).
 
-    Decided by comparing the Value (``a > 0``), so a replay tape that records a double-backward
-    graph re-checks this branch on every run instead of baking it in silently.
+    A node of its own rather than a constant, so the gradient still depends on ``a``, as
+    PyTorch's is (a ``ThresholdBackward`` node): differentiating it again gives 0, not "unused".
     """
-    return constant(1.0) if a > 0.0 else constant(0.0)
+    return apply(_ops.STEP, a)
 
 
 @value_version
 def sign(a: Value) -> Value:
-    """|a|'s derivative: a constant -1, 0 or 1 (derivative 0 almost everywhere); compared as Values, see `step`."""
-    if a > 0.0:
-        return constant(1.0)
-    if a < 0.0:
-        return constant(-1.0)
-    return constant(0.0)
+    """|a|'s derivative as a graph: the `sign` op over ``a`` (-1, 0 or 1; its own derivative is 0); see `step`."""
+    return apply(_ops.SIGN, a)
 
 
 __all__ = ["derivative_on_values", "value_namespace", "value_version"]

@@ -50,6 +50,8 @@ TORCH = {
     "sigmoid": lambda xs, c: torch.sigmoid(xs[0]),
     "relu": lambda xs, c: torch.relu(xs[0]) * xs[0],
     "abs": lambda xs, c: torch.abs(xs[0]) * xs[0],
+    "step": lambda xs, c: (xs[0] > 0).to(torch.float64) * xs[0],
+    "sign": lambda xs, c: torch.sign(xs[0]) * xs[0],
     "sum": lambda xs, c: xs[0] + xs[1] + xs[2] + xs[3],
     "dot": lambda xs, c: xs[0] * xs[2] + xs[1] * xs[3],
     "logsumexp": lambda xs, c: torch.logsumexp(torch.stack(xs[:4]), 0),
@@ -64,6 +66,8 @@ OURS = {
     "sqrt": lambda xs, c: _positive(xs[0]).sqrt(),
     "relu": lambda xs, c: xs[0].relu() * xs[0],
     "abs": lambda xs, c: xs[0].abs() * xs[0],
+    "step": lambda xs, c: xs[0].step() * xs[0],
+    "sign": lambda xs, c: xs[0].sign() * xs[0],
 }
 
 
@@ -149,3 +153,30 @@ def test_hvp_matches_torch_functional_hvp() -> None:
     )
     assert value == pytest.approx(float(t_value), rel=1e-14)
     assert ours == pytest.approx(theirs.tolist(), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("op_name, x0", [("relu", 0.5), ("relu", -0.5), ("abs", 0.5), ("abs", -0.5)])
+def test_second_derivative_of_a_piecewise_linear_op_is_zero_as_in_torch(op_name: str, x0: float) -> None:
+    # torch: grad(relu(a), a, create_graph=True) has a grad_fn (ThresholdBackward), so differentiating
+    # it again gives 0, not "unused"; a constant gradient (d(2a)/da) has none and is refused by both.
+    ours = Value(x0)
+    (g,) = grad(getattr(ours, op_name)(), [ours], create_graph=True)
+    (h,) = grad(g, [ours])
+    theirs = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    (tg,) = torch.autograd.grad(getattr(theirs, op_name)(), [theirs], create_graph=True)
+    (th,) = torch.autograd.grad(tg, [theirs])
+    assert (g.data, h.data) == (tg.item(), th.item())
+    (constant_gradient,) = grad(ours * 2.0, [ours], create_graph=True)
+    with pytest.raises(ValueError, match="not used"):
+        grad(constant_gradient, [ours])
+    with pytest.raises(RuntimeError):
+        (tc,) = torch.autograd.grad(theirs * 2.0, [theirs], create_graph=True)
+        torch.autograd.grad(tc, [theirs])
+
+
+def test_grad_takes_one_input_as_torch_does() -> None:
+    x = Value(3.0)
+    (g,) = grad(x * x, x)
+    assert g.data == 6.0
+    with pytest.raises(TypeError, match="grad: inputs must be a Value"):
+        grad(x * x, None)  # type: ignore[arg-type]
