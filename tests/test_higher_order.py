@@ -22,6 +22,7 @@ from autograd import (
     is_grad_enabled,
     no_grad,
     sum_of,
+    topological_order,
 )
 
 POINTS = (-1.7, -0.4, 0.0, 0.3, 1.1, 2.5)
@@ -369,3 +370,12 @@ def test_replay_records_a_double_backward_graph() -> None:
     # At x > 0 (x w1 < 0, relu off): y' = w0 w1 sech^2(w0 x).
     t = math.tanh(0.6 * 0.5)
     assert tape.evaluate([0.5])[0] == pytest.approx((0.6 * -0.9 * (1 - t * t)) ** 2, rel=1e-13)
+
+
+def test_the_gradient_of_a_square_is_drawn_as_two_times_a_not_a_to_the_first() -> None:
+    x = Value(1.5)
+    (g,) = grad(x**2, [x], create_graph=True)
+    ops = {node._op.name for node in topological_order(g) if node._op is not None}
+    assert g.data == 3.0 and "pow" not in ops
+    (h,) = grad(g, [x])
+    assert h.data == 2.0
