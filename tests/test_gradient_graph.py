@@ -176,3 +176,42 @@ def test_given_names_replace_labels_on_both_sides() -> None:
     source = draw_gradient_graph(dy, y, names={w: "weight", dy: "1 - tanh(w)^2"}).source
     assert r'label="weight\ndata 0.5000"' in source
     assert r'label="1 - tanh(w)^2\ndata 0.7864"' in source
+
+
+def test_refuses_a_forward_graph_the_gradient_does_not_read() -> None:
+    # The brief's trial: tanh's gradient 1 - t*t reads t = tanh(w), which 3*2 never computed.
+    w = Value(0.3)
+    (g,) = grad(w.tanh(), [w], create_graph=True)
+    with pytest.raises(ValueError, match="reads nothing of forward_output's graph"):
+        draw_gradient_graph(g, Value(3.0) * 2)
+    # A constant the engine shares (the 1 of 1 - t*t is also the 1 of 3 - 1) links nothing either.
+    with pytest.raises(ValueError, match="reads nothing"):
+        draw_gradient_graph(g, Value(3.0) - 1)
+    # The gradient of a linear function is computed from its constants alone: d(3*(2*x))/dx = 3*2 = 6 is drawn.
+    x = Value(1.5, label="x")
+    y = (x * 2) * 3
+    (d,) = grad(y, [x], create_graph=True)
+    assert d.data == 6.0
+    assert r"data 6.0000" in draw_gradient_graph(d, y).source
+
+
+def test_names_and_title_must_be_text() -> None:
+    _, y, dy = tanh_example()
+    with pytest.raises(TypeError, match="gradient_name must be a str, got int"):
+        draw_gradient_graph(dy, y, gradient_name=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="title must be a str, got list"):
+        draw_gradient_graph(dy, y, title=["t"])  # type: ignore[arg-type]
+
+
+def test_constants_the_backward_pass_uses_are_not_dashed_forward_reads() -> None:
+    # d(2*w*w)/dw = 2*w + 2*w... whatever its gates, the constant 2 is also a forward node (the engine shares it);
+    # dashed edges must start only at forward values: w and the forward products, never a constant's node.
+    w = Value(0.5, label="w")
+    y = (w * 2) * w
+    (d,) = grad(y, [w], create_graph=True)
+    assert d.data == pytest.approx(4 * 0.5)
+    source = draw_gradient_graph(d, y).source
+    dashed = re.findall(r"^\t(\w+) -> \w+ \[style=dashed\]$", source, re.MULTILINE)
+    assert dashed, source
+    assert all(re.fullmatch(r"v\d+", s) for s in dashed), dashed  # constants' per-use nodes are v<i>c<j>
+    assert re.search(r"^\tv\d+c\d+ -> v\d+op$", source, re.MULTILINE), source  # the 2 enters a backward gate

@@ -57,11 +57,16 @@ def draw_gradient_graph(
     is a value of the computation. A gradient without a graph (computed
     without ``create_graph=True``, or one that does not depend on any input)
     is a ValueError, and so is a gradient that is a forward value itself
-    (d(a*b)/da is the node b: no backward gates).
+    (d(a*b)/da is the node b: no backward gates), and a gradient whose graph
+    reads no value of ``forward_output``'s graph (the gradient of some other
+    output). A ``gradient_name`` or ``title`` that is not a str is a TypeError.
     """
     for what, v in (("gradient", gradient), ("forward_output", forward_output)):
         if not isinstance(v, Value):
             raise TypeError(f"draw_gradient_graph: {what} must be a Value, got {type(v).__name__}")
+    for what, text in (("gradient_name", gradient_name), ("title", title)):
+        if not isinstance(text, str):
+            raise TypeError(f"draw_gradient_graph: {what} must be a str, got {type(text).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
     forward_order = reading_order(forward_output)
@@ -72,7 +77,9 @@ def draw_gradient_graph(
     if gradient.is_leaf:
         raise ValueError("draw_gradient_graph: the gradient is a leaf with no graph to draw; compute it with"
                          " grad(..., create_graph=True) or backward(create_graph=True)")
-    backward_order = [v for v in reading_order(gradient) if v not in forward]
+    gradient_order = reading_order(gradient)
+    _check_reads_forward(gradient_order, forward)
+    backward_order = [v for v in gradient_order if v not in forward]
     order = forward_order + backward_order
     size = sum(1 if v.is_leaf else 2 for v in order if not v.is_constant) + sum(
         1 for v in order if not v.is_leaf for p in drawn_inputs(v) if p.is_constant)
@@ -107,9 +114,29 @@ def draw_gradient_graph(
         gate_faded = v in forward and v is not gradient
         for i, p in enumerate(drawn_inputs(v)):
             source = f"{ids[v]}c{i}" if p.is_constant else ids[p]
-            g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward))
+            # A constant is drawn beside each gate that uses it: it is never a forward value read.
+            g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward and not p.is_constant))
         g.edge(f"{ids[v]}op", ids[v], **_edge_look(gate_faded, gate_faded))
     return g
+
+
+def _check_reads_forward(gradient_order: list[Value], forward: set[Value]) -> None:
+    """ValueError unless the gradient's graph reads a value of the forward graph (it is not that graph's gradient).
+
+    Constants do not count: the engine shares one Constant per number among all
+    graphs, so a shared 2 links nothing. Only a gradient computed from
+    constants alone (d(3*(2*x))/dx = 3*2) has no forward value to read; it
+    must then use some of the forward graph's own constants.
+    """
+    values = [v for v in gradient_order if not v.is_constant]
+    if any(v in forward for v in values):
+        return
+    constants_only = all(not v.is_leaf for v in values)
+    if constants_only and any(v in forward for v in gradient_order if v.is_constant):
+        return
+    raise ValueError("draw_gradient_graph: the gradient's graph reads nothing of forward_output's graph, so it is"
+                     " not that output's gradient: pass the output it was computed from"
+                     " (grad(output, inputs, create_graph=True))")
 
 
 def _edge_look(into_forward: bool, from_forward: bool) -> dict[str, str]:
