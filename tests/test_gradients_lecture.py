@@ -8,6 +8,7 @@ checked against central differences of first-order gradients and against PyTorch
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -167,3 +168,15 @@ def test_derivative_chart_writes_an_svg_and_refuses_ragged_curves(tmp_path) -> N
         derivative_curves_chart([0.0], [[math.inf]], tmp_path / "f.svg")
     assert not (tmp_path / "e.svg").exists() and not (tmp_path / "f.svg").exists()
 
+
+
+def test_gradient_picture_names_the_slides_chain_rule_gradients() -> None:
+    from lecture.slides_mlp import SLIDE_CHAIN_RULE
+    source = gradient_picture(1, 1).source
+    # The slide's dE/da1[1] = .1502 appears under its name, as does dE/ds2[1] (= the slide's dE/dw2[0,1], a1[0] = 1:
+    # .0775 on the slide, 0.077574 unrounded, see its remark).
+    assert SLIDE_CHAIN_RULE["dE/da1[1]"] == ".1502"
+    assert r"dE/da1[1]\ndata 0.1502" in source
+    assert r"dE/ds2[1]\ndata 0.0776" in source
+    # The constants 2, 0.5 and 1 of the backward gates are drawn per use and never dashed as forward reads.
+    assert not re.search(r"v\d+c\d+ -> \w+ \[[^\]]*dashed", source)

@@ -35,6 +35,7 @@ def draw_gradient_graph(
     names: GraphNames | Mapping[Value, str] | None = None,
     title: str = "",
     max_nodes: int = 400,
+    gradients_of: Mapping[Value, Value] | None = None,
 ) -> ValueGraph:
     """The graph of ``gradient`` (a create_graph=True gradient of ``forward_output``) with the forward graph faded.
 
@@ -49,6 +50,11 @@ def draw_gradient_graph(
             whose per-node names are used).
         title: a caption above the picture.
         max_nodes: refuse (`GraphTooLarge`) to draw more boxes and gates than this.
+        gradients_of: forward node -> its gradient d(output)/d(node) from the same
+            backward pass, e.g. ``dict(zip(nodes, grad(E, [w, *nodes], create_graph=True)[1:]))``
+            (one call: w's gradient graph is then built from exactly those Values). Each
+            one the backward cluster holds is named ``dE/d<node's name>`` ("dE/da1[1]"),
+            so a reader can match the gates to a hand-worked chain rule.
 
     Each node shows its name (if any) and its value; the nodes the gradient's
     graph shares with the forward graph (the values the backward pass reads)
@@ -86,14 +92,20 @@ def draw_gradient_graph(
     if size > max_nodes:
         raise GraphTooLarge(f"the gradient's graph and its forward graph have {size} nodes to draw, over the limit"
                             f" of {max_nodes}: raise max_nodes")
-    label = forward_output.label or "y"
-    gradient_name = gradient_name or f"d{label}/dx"
     drawn = dict(GraphNames.of(names).nodes)
+    label = drawn.get(forward_output, forward_output.label) or "y"
+    gradient_name = gradient_name or f"d{label}/dx"
     drawn.setdefault(gradient, gradient.label or gradient_name)
+    for v, name in _gradient_names(gradients_of, drawn, label, set(backward_order)).items():
+        drawn.setdefault(v, name)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
 
+    # newrank ranks the two clusters together: a backward gate then sits just after the forward values it
+    # reads. Ranked cluster by cluster, the backward cluster started after the whole forward graph and the
+    # dashed reads of early values (a1[1], w2[1,1]) looped under it, leaving a fifth of the picture empty.
     g = ValueGraph("valuegrad_gradient", format="svg",
-                   graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t", "nslimit": "2"},
+                   graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t", "nslimit": "2",
+                               "newrank": "true"},
                    node_attr={"fontname": "Helvetica", "fontsize": "11"},
                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#868e96"})
     if title:
@@ -118,6 +130,29 @@ def draw_gradient_graph(
             g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward and not p.is_constant))
         g.edge(f"{ids[v]}op", ids[v], **_edge_look(gate_faded, gate_faded))
     return g
+
+
+def _gradient_names(gradients_of: Mapping[Value, Value] | None, drawn: Mapping[Value, str], output: str,
+                    backward: set[Value]) -> dict[Value, str]:
+    """Backward node -> "d<output>/d<forward name>" for each named forward node whose gradient it is.
+
+    Two forward nodes can share one gradient Value (a - y passes its gradient
+    to a unchanged): the names are joined with " = ".
+    """
+    if gradients_of is None:
+        return {}
+    if not isinstance(gradients_of, Mapping):
+        raise TypeError("draw_gradient_graph: gradients_of must be a mapping forward node -> its gradient Value,"
+                        f" got {type(gradients_of).__name__}")
+    found: dict[Value, list[str]] = {}
+    for node, g in gradients_of.items():
+        if not isinstance(node, Value) or not isinstance(g, Value):
+            raise TypeError("draw_gradient_graph: gradients_of must map Values to Values, got"
+                            f" {type(node).__name__} -> {type(g).__name__}")
+        name = drawn.get(node, node.label)
+        if name and g in backward:
+            found.setdefault(g, []).append(f"d{output}/d{name}")
+    return {g: " = ".join(names) for g, names in found.items()}
 
 
 def _check_reads_forward(gradient_order: list[Value], forward: set[Value]) -> None:
