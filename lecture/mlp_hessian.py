@@ -104,7 +104,11 @@ def gradient_picture(i: int = 1, k: int = 1) -> ValueGraph:
     model = slides_network()
     g = row_graph(model, 1)
     w = slide_weight(model, i, k)
-    (dw,) = grad(g.E, [w], create_graph=True)
+    # One backward pass for w and the named nodes: dw's gates are then built from the very Values
+    # dE/da1[1], dE/ds2[1], ... returned here, so the picture can name them as the slides do.
+    nodes = [*g.s1, *g.a1, *g.s2, *g.a2]
+    dw, *dnodes = grad(g.E, [w, *nodes], create_graph=True)
     name = f"dE/d{weight_name(i, k)}"
-    return draw_gradient_graph(dw, g.E, gradient_name=name, title=f"Row 1 of the slides' MLP: {name} = {dw.data:.4f}"
+    return draw_gradient_graph(dw, g.E, gradient_name=name, gradients_of=dict(zip(nodes, dnodes)),
+                               title=f"Row 1 of the slides' MLP: {name} = {dw.data:.4f}"
                                " is a computation too (backward pass normal, forward graph faded)")

@@ -176,3 +176,89 @@ def test_given_names_replace_labels_on_both_sides() -> None:
     source = draw_gradient_graph(dy, y, names={w: "weight", dy: "1 - tanh(w)^2"}).source
     assert r'label="weight\ndata 0.5000"' in source
     assert r'label="1 - tanh(w)^2\ndata 0.7864"' in source
+
+
+def test_refuses_a_forward_graph_the_gradient_does_not_read() -> None:
+    # The brief's trial: tanh's gradient 1 - t*t reads t = tanh(w), which 3*2 never computed.
+    w = Value(0.3)
+    (g,) = grad(w.tanh(), [w], create_graph=True)
+    with pytest.raises(ValueError, match="reads nothing of forward_output's graph"):
+        draw_gradient_graph(g, Value(3.0) * 2)
+    # A constant the engine shares (the 1 of 1 - t*t is also the 1 of 3 - 1) links nothing either.
+    with pytest.raises(ValueError, match="reads nothing"):
+        draw_gradient_graph(g, Value(3.0) - 1)
+    # The gradient of a linear function is computed from its constants alone: d(3*(2*x))/dx = 3*2 = 6 is drawn.
+    x = Value(1.5, label="x")
+    y = (x * 2) * 3
+    (d,) = grad(y, [x], create_graph=True)
+    assert d.data == 6.0
+    assert r"data 6.0000" in draw_gradient_graph(d, y).source
+
+
+def test_names_and_title_must_be_text() -> None:
+    _, y, dy = tanh_example()
+    with pytest.raises(TypeError, match="gradient_name must be a str, got int"):
+        draw_gradient_graph(dy, y, gradient_name=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="title must be a str, got list"):
+        draw_gradient_graph(dy, y, title=["t"])  # type: ignore[arg-type]
+
+
+def test_constants_the_backward_pass_uses_are_not_dashed_forward_reads() -> None:
+    # d(2*w*w)/dw = 2*w + 2*w... whatever its gates, the constant 2 is also a forward node (the engine shares it);
+    # dashed edges must start only at forward values: w and the forward products, never a constant's node.
+    w = Value(0.5, label="w")
+    y = (w * 2) * w
+    (d,) = grad(y, [w], create_graph=True)
+    assert d.data == pytest.approx(4 * 0.5)
+    source = draw_gradient_graph(d, y).source
+    dashed = re.findall(r"^\t(\w+) -> \w+ \[style=dashed\]$", source, re.MULTILINE)
+    assert dashed, source
+    assert all(re.fullmatch(r"v\d+", s) for s in dashed), dashed  # constants' per-use nodes are v<i>c<j>
+    assert re.search(r"^\tv\d+c\d+ -> v\d+op$", source, re.MULTILINE), source  # the 2 enters a backward gate
+
+
+def test_backward_nodes_that_are_a_named_nodes_gradient_carry_its_name() -> None:
+    # y = h*h, h = tanh(x), x = 0.5: dy/dh = h + h = 2 tanh(0.5) = 0.9242 (mul's row gives (b, a) = (h, h)),
+    # dy/dx = dy/dh * (1 - h*h) = 2 tanh(0.5) (1 - tanh(0.5)^2) = 0.72686.
+    x = Value(0.5, label="x")
+    h = x.tanh()
+    h.label = "h"
+    y = h * h
+    y.label = "y"
+    dx, dh = grad(y, [x, h], create_graph=True)
+    assert f"{2 * math.tanh(0.5):.4f}" == "0.9242" and dh.data == pytest.approx(2 * math.tanh(0.5))
+    backward = clusters(draw_gradient_graph(dx, y, gradient_name="dy/dx", gradients_of={h: dh}).source)[
+        "cluster_backward"]
+    assert r"dy/dh\ndata 0.9242" in backward
+    assert r"dy/dx\ndata 0.7269" in backward
+    # Without it the node is drawn unnamed; a gradient that is not in the backward cluster is ignored.
+    plain = clusters(draw_gradient_graph(dx, y).source)["cluster_backward"]
+    assert r'label="data 0.9242"' in plain
+    other = Value(1.0)
+    assert "dy/dh" not in draw_gradient_graph(dx, y, gradients_of={h: other}).source
+    with pytest.raises(TypeError, match="gradients_of must be a mapping"):
+        draw_gradient_graph(dx, y, gradients_of=[(h, dh)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="gradients_of must map Values to Values, got Value -> float"):
+        draw_gradient_graph(dx, y, gradients_of={h: 0.9})  # type: ignore[dict-item]
+
+
+@needs_svg
+def test_lecture_gradient_picture_leaves_no_empty_band_under_its_clusters() -> None:
+    # The trial's picture: dashed reads looped under the backward cluster, leaving the bottom 23% of the
+    # drawing (328 of 1437 pt) to edges alone. Ranked together, the clusters leave under 9% (the read of
+    # a0[1] by the last gate still passes below).
+    from lecture.mlp_hessian import gradient_picture
+
+    root = ET.fromstring(render_source(gradient_picture(1, 1).source, "svg"))
+    outline = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph").find(f"{SVG}polygon")
+    assert outline is not None
+    page_ys = [float(y) for y in re.findall(r"-?\d+(?:\.\d+)?,(-?\d+(?:\.\d+)?)", outline.get("points", ""))]
+    cluster_ys: list[float] = []
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "cluster":
+            path = group.find(f"{SVG}path")
+            assert path is not None
+            cluster_ys += [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))][1::2]
+    height = max(page_ys) - min(page_ys)
+    empty_below = max(page_ys) - max(cluster_ys)
+    assert empty_below < 0.12 * height, f"{empty_below:.0f} of {height:.0f} pt empty under the clusters"

@@ -8,6 +8,7 @@ checked against central differences of first-order gradients and against PyTorch
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -167,3 +168,39 @@ def test_derivative_chart_writes_an_svg_and_refuses_ragged_curves(tmp_path) -> N
         derivative_curves_chart([0.0], [[math.inf]], tmp_path / "f.svg")
     assert not (tmp_path / "e.svg").exists() and not (tmp_path / "f.svg").exists()
 
+
+
+def test_gradient_picture_names_the_slides_chain_rule_gradients() -> None:
+    from lecture.slides_mlp import SLIDE_CHAIN_RULE
+    source = gradient_picture(1, 1).source
+    # The slide's dE/da1[1] = .1502 appears under its name, as does dE/ds2[1] (= the slide's dE/dw2[0,1], a1[0] = 1:
+    # .0775 on the slide, 0.077574 unrounded, see its remark).
+    assert SLIDE_CHAIN_RULE["dE/da1[1]"] == ".1502"
+    assert r"dE/da1[1]\ndata 0.1502" in source
+    assert r"dE/ds2[1]\ndata 0.0776" in source
+    # The constants 2, 0.5 and 1 of the backward gates are drawn per use and never dashed as forward reads.
+    assert not re.search(r"v\d+c\d+ -> \w+ \[[^\]]*dashed", source)
+
+
+def test_derivative_chart_gives_each_derivative_its_own_readable_axis() -> None:
+    # On one axis the 6th derivative's +-52 flattened tanh (+-1) and tanh'' (max 4/(3 sqrt 3) = 0.7698) to lines.
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from viz.derivative_chart import derivative_curves_figure
+
+    curves = tanh_derivative_curves()
+    # On the chart's 201 points the peak is sampled within 0.2% (step 0.07 near x = 0.66).
+    assert 0.998 * 4 / (3 * math.sqrt(3)) < max(abs(v) for v in curves.curves[2]) <= 4 / (3 * math.sqrt(3))
+    assert max(abs(v) for v in curves.curves[6]) > 50
+    fig = derivative_curves_figure(curves.xs, curves.curves)
+    try:
+        panels = [ax for ax in fig.axes if ax.get_visible()]
+        assert [ax.get_title() for ax in panels] == ["tanh"] + [f"tanh^({n})" for n in range(1, 7)]
+        for ax, curve in zip(panels, curves.curves):
+            low, high = ax.get_ylim()
+            assert low <= min(curve) and max(curve) <= high
+            # The curve fills most of its own axis (matplotlib's 5% margins leave it ~90%).
+            assert (max(curve) - min(curve)) / (high - low) > 0.8, ax.get_title()
+    finally:
+        plt.close(fig)

@@ -6,6 +6,7 @@ it these functions raise an ImportError that says so.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 from .render import FORMATS
@@ -43,7 +45,26 @@ def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
 
 def loss_curve(losses: Sequence[float], path: str | os.PathLike[str], title: str = "Training loss",
                log_scale: bool = True, ylabel: str = "loss") -> Path:
-    """Plot loss against step and save it to ``path`` (.svg, .png or .pdf)."""
+    """Plot loss against step and save it to ``path`` (.svg, .png or .pdf); see `loss_figure`."""
+    fig = loss_figure(losses, title, log_scale, ylabel)
+    try:
+        return _save(fig, path)
+    finally:
+        _pyplot().close(fig)
+
+
+#: Below this many decades a log axis is labelled with plain numbers (1, 2, 3, 4), not 4×10^0.
+PLAIN_LABEL_DECADES = 2.0
+
+
+def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale: bool = True,
+                ylabel: str = "loss") -> Figure:
+    """The loss-against-step figure `loss_curve` saves; close it (``matplotlib.pyplot.close``) when done.
+
+    A log y-axis (when asked and every loss is positive) spanning less than
+    `PLAIN_LABEL_DECADES` decades gets plain tick labels: a loss from 4.2 to
+    1.1 reads 1, 2, 3, 4 rather than 10^0, 2×10^0, 3×10^0, 4×10^0.
+    """
     if not losses:
         raise ValueError("no losses to plot")
     plt = _pyplot()
@@ -51,14 +72,33 @@ def loss_curve(losses: Sequence[float], path: str | os.PathLike[str], title: str
     ax.plot(range(1, len(losses) + 1), losses, color="#1971c2")
     if log_scale and min(losses) > 0:
         ax.set_yscale("log")
+        if math.log10(max(losses) / min(losses)) < PLAIN_LABEL_DECADES:
+            _plain_log_ticks(ax, min(losses), max(losses))
     ax.set_xlabel("step")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    try:
-        return _save(fig, path)
-    finally:
-        plt.close(fig)
+    return fig
+
+
+def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
+    """Ticks at 1, 2, 5 x 10^k (or every digit, or linear steps for a narrow range), labelled as plain numbers."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
+    def inside(subs: tuple[float, ...]) -> int:
+        return sum(1 for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+                   for s in subs if low <= s * 10.0**k <= high)
+
+    locator: LogLocator | MaxNLocator
+    for subs in ((1.0, 2.0, 5.0), tuple(float(d) for d in range(1, 10))):
+        if inside(subs) >= 3:
+            locator = LogLocator(base=10.0, subs=subs)
+            break
+    else:  # under a factor of ~2.5: evenly spaced round numbers read best
+        locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def vanishing_gradient_chart(steps: Sequence[int], norms: Mapping[str, Sequence[float]],

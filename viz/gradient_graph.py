@@ -35,6 +35,7 @@ def draw_gradient_graph(
     names: GraphNames | Mapping[Value, str] | None = None,
     title: str = "",
     max_nodes: int = 400,
+    gradients_of: Mapping[Value, Value] | None = None,
 ) -> ValueGraph:
     """The graph of ``gradient`` (a create_graph=True gradient of ``forward_output``) with the forward graph faded.
 
@@ -49,6 +50,11 @@ def draw_gradient_graph(
             whose per-node names are used).
         title: a caption above the picture.
         max_nodes: refuse (`GraphTooLarge`) to draw more boxes and gates than this.
+        gradients_of: forward node -> its gradient d(output)/d(node) from the same
+            backward pass, e.g. ``dict(zip(nodes, grad(E, [w, *nodes], create_graph=True)[1:]))``
+            (one call: w's gradient graph is then built from exactly those Values). Each
+            one the backward cluster holds is named ``dE/d<node's name>`` ("dE/da1[1]"),
+            so a reader can match the gates to a hand-worked chain rule.
 
     Each node shows its name (if any) and its value; the nodes the gradient's
     graph shares with the forward graph (the values the backward pass reads)
@@ -57,11 +63,16 @@ def draw_gradient_graph(
     is a value of the computation. A gradient without a graph (computed
     without ``create_graph=True``, or one that does not depend on any input)
     is a ValueError, and so is a gradient that is a forward value itself
-    (d(a*b)/da is the node b: no backward gates).
+    (d(a*b)/da is the node b: no backward gates), and a gradient whose graph
+    reads no value of ``forward_output``'s graph (the gradient of some other
+    output). A ``gradient_name`` or ``title`` that is not a str is a TypeError.
     """
     for what, v in (("gradient", gradient), ("forward_output", forward_output)):
         if not isinstance(v, Value):
             raise TypeError(f"draw_gradient_graph: {what} must be a Value, got {type(v).__name__}")
+    for what, text in (("gradient_name", gradient_name), ("title", title)):
+        if not isinstance(text, str):
+            raise TypeError(f"draw_gradient_graph: {what} must be a str, got {type(text).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
     forward_order = reading_order(forward_output)
@@ -72,21 +83,29 @@ def draw_gradient_graph(
     if gradient.is_leaf:
         raise ValueError("draw_gradient_graph: the gradient is a leaf with no graph to draw; compute it with"
                          " grad(..., create_graph=True) or backward(create_graph=True)")
-    backward_order = [v for v in reading_order(gradient) if v not in forward]
+    gradient_order = reading_order(gradient)
+    _check_reads_forward(gradient_order, forward)
+    backward_order = [v for v in gradient_order if v not in forward]
     order = forward_order + backward_order
     size = sum(1 if v.is_leaf else 2 for v in order if not v.is_constant) + sum(
         1 for v in order if not v.is_leaf for p in drawn_inputs(v) if p.is_constant)
     if size > max_nodes:
         raise GraphTooLarge(f"the gradient's graph and its forward graph have {size} nodes to draw, over the limit"
                             f" of {max_nodes}: raise max_nodes")
-    label = forward_output.label or "y"
-    gradient_name = gradient_name or f"d{label}/dx"
     drawn = dict(GraphNames.of(names).nodes)
+    label = drawn.get(forward_output, forward_output.label) or "y"
+    gradient_name = gradient_name or f"d{label}/dx"
     drawn.setdefault(gradient, gradient.label or gradient_name)
+    for v, name in _gradient_names(gradients_of, drawn, label, set(backward_order)).items():
+        drawn.setdefault(v, name)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
 
+    # newrank ranks the two clusters together: a backward gate then sits just after the forward values it
+    # reads. Ranked cluster by cluster, the backward cluster started after the whole forward graph and the
+    # dashed reads of early values (a1[1], w2[1,1]) looped under it, leaving a fifth of the picture empty.
     g = ValueGraph("valuegrad_gradient", format="svg",
-                   graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t", "nslimit": "2"},
+                   graph_attr={"rankdir": "LR", "fontname": "Helvetica", "labelloc": "t", "nslimit": "2",
+                               "newrank": "true"},
                    node_attr={"fontname": "Helvetica", "fontsize": "11"},
                    edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#868e96"})
     if title:
@@ -107,9 +126,52 @@ def draw_gradient_graph(
         gate_faded = v in forward and v is not gradient
         for i, p in enumerate(drawn_inputs(v)):
             source = f"{ids[v]}c{i}" if p.is_constant else ids[p]
-            g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward))
+            # A constant is drawn beside each gate that uses it: it is never a forward value read.
+            g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward and not p.is_constant))
         g.edge(f"{ids[v]}op", ids[v], **_edge_look(gate_faded, gate_faded))
     return g
+
+
+def _gradient_names(gradients_of: Mapping[Value, Value] | None, drawn: Mapping[Value, str], output: str,
+                    backward: set[Value]) -> dict[Value, str]:
+    """Backward node -> "d<output>/d<forward name>" for each named forward node whose gradient it is.
+
+    Two forward nodes can share one gradient Value (a - y passes its gradient
+    to a unchanged): the names are joined with " = ".
+    """
+    if gradients_of is None:
+        return {}
+    if not isinstance(gradients_of, Mapping):
+        raise TypeError("draw_gradient_graph: gradients_of must be a mapping forward node -> its gradient Value,"
+                        f" got {type(gradients_of).__name__}")
+    found: dict[Value, list[str]] = {}
+    for node, g in gradients_of.items():
+        if not isinstance(node, Value) or not isinstance(g, Value):
+            raise TypeError("draw_gradient_graph: gradients_of must map Values to Values, got"
+                            f" {type(node).__name__} -> {type(g).__name__}")
+        name = drawn.get(node, node.label)
+        if name and g in backward:
+            found.setdefault(g, []).append(f"d{output}/d{name}")
+    return {g: " = ".join(names) for g, names in found.items()}
+
+
+def _check_reads_forward(gradient_order: list[Value], forward: set[Value]) -> None:
+    """ValueError unless the gradient's graph reads a value of the forward graph (it is not that graph's gradient).
+
+    Constants do not count: the engine shares one Constant per number among all
+    graphs, so a shared 2 links nothing. Only a gradient computed from
+    constants alone (d(3*(2*x))/dx = 3*2) has no forward value to read; it
+    must then use some of the forward graph's own constants.
+    """
+    values = [v for v in gradient_order if not v.is_constant]
+    if any(v in forward for v in values):
+        return
+    constants_only = all(not v.is_leaf for v in values)
+    if constants_only and any(v in forward for v in gradient_order if v.is_constant):
+        return
+    raise ValueError("draw_gradient_graph: the gradient's graph reads nothing of forward_output's graph, so it is"
+                     " not that output's gradient: pass the output it was computed from"
+                     " (grad(output, inputs, create_graph=True))")
 
 
 def _edge_look(into_forward: bool, from_forward: bool) -> dict[str, str]:

@@ -93,6 +93,10 @@ def svg_to_png(svg: bytes) -> bytes:
     """Rasterise an SVG with resvg (``resvg-py``) at 96 dpi on white, as Graphviz's own PNG looks.
 
     Text is drawn with the machine's fonts; resvg finds them itself (no system library is needed).
+    Graphviz asks for "Helvetica,sans-Serif": resvg reads family names case-sensitively, so the
+    generic names are lowercased first (as "sans-Serif" it looked for a font of that name, found
+    none and fell back to a serif font), and sans-serif is pointed at a sans font this machine has
+    (`sans_serif_family`).
     """
     try:
         import resvg_py
@@ -103,9 +107,47 @@ def svg_to_png(svg: bytes) -> bytes:
         ) from None
     try:
         # dpi is given: resvg-py's default (0) reads Graphviz's "1456pt" sizes as invalid.
-        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), dpi=96.0, background="white"))
+        return bytes(resvg_py.svg_to_bytes(svg_string=generic_families_lowercased(svg.decode("utf-8")), dpi=96.0,
+                                           background="white", sans_serif_family=sans_serif_family()))
     except ValueError as err:
         raise RenderError(f"resvg could not rasterise the SVG: {err}") from None
+
+
+#: CSS's generic font families, which resvg recognises only in lower case.
+GENERIC_FAMILIES = ("serif", "sans-serif", "monospace", "cursive", "fantasy")
+_FONT_FAMILY = re.compile(r"""(font-family\s*(?:=\s*(["'])|:\s*))(.*?)(?=\2|;|"|$)""", re.IGNORECASE | re.MULTILINE)
+
+
+def generic_families_lowercased(svg: str) -> str:
+    """``svg`` with each generic family of a font-family list (attribute or style) in lower case.
+
+    Only whole list entries change: "sans-Serif" becomes "sans-serif", "DejaVu Serif" (a font's name) stays.
+    """
+    def entry(name: str) -> str:
+        bare = name.strip().strip("'\"")
+        return name.lower() if bare.lower() in GENERIC_FAMILIES else name
+
+    return _FONT_FAMILY.sub(lambda m: m.group(1) + ",".join(entry(n) for n in m.group(3).split(",")), svg)
+
+
+#: Sans fonts to draw "sans-serif" with, best first: Liberation Sans and Arial have Helvetica's widths, which
+#: Graphviz sized the boxes for; then common sans fonts of Linux, macOS and Windows. (family, font file stem)
+SANS_FONTS = (("Liberation Sans", "liberationsans-regular"), ("Arial", "arial"), ("Helvetica", "helvetica"),
+              ("Arimo", "arimo-regular"), ("DejaVu Sans", "dejavusans"), ("Noto Sans", "notosans-regular"),
+              ("FreeSans", "freesans"), ("Verdana", "verdana"))
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+             "/System/Library/Fonts", "/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
+
+
+@cache
+def sans_serif_family() -> str | None:
+    """The first of `SANS_FONTS` with a font file in the usual font folders, or None (resvg's own default)."""
+    stems: set[str] = set()
+    for folder in FONT_DIRS:
+        root = Path(folder).expanduser()
+        if root.is_dir():
+            stems |= {f.stem.lower() for f in root.rglob("*") if f.suffix.lower() in (".ttf", ".otf", ".ttc")}
+    return next((family for family, stem in SANS_FONTS if stem in stems), None)
 
 
 def dot_size(source: str) -> tuple[int, int]:
