@@ -40,7 +40,7 @@ from lecture.output_folder import OutputFolder, UsageError
 from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
 from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
-from lecture.tour_files import INDEX, tour_files
+from lecture.tour_files import INDEX, part_of_file, tour_files
 from lecture.training import train_slides_mlp
 from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
 from lecture.vanishing import connectivity, gradient_reach
@@ -263,7 +263,9 @@ def run_tour(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     for part in parts:
         RUNNERS[part](tour)
-    index = tour.folder.write_text(INDEX, index_page(tour.folder.made, PARTS))
+    # Files earlier runs wrote here (other parts, other formats) stay linked: the index lists all of the tour's.
+    earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
+    index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
     print(f"Done in {time.perf_counter() - start:.0f} s: {len(tour.folder.made)} pictures and pages in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0

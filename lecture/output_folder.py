@@ -88,6 +88,20 @@ class OutputFolder:
                                  " move it or choose another --out")
             self.reserved.add(name)
 
+    def earlier_files(self, part_of: Callable[[str], str | None]) -> list[tuple[str, str, str]]:
+        """(part, name, description) of each file an earlier tour made here that is still a regular file.
+
+        Only names in the manifest count (the tour never links a user's file), with their part from
+        ``part_of`` (names it does not know are left out), and none this tour made (those are in `made`).
+        """
+        made_now = {name for _, name, _ in self.made}
+        found = []
+        for name in sorted(self.ours - made_now):
+            part = part_of(name)
+            if part is not None and entry_kind(self.path / name) == "file":
+                found.append((part, name, "written by an earlier run of demo.py"))
+        return found
+
     def _write(self, name: str, write: Callable[[Path], object]) -> Path:
         """Write a reserved ``name`` with ``write(temporary path)``, then list it in the manifest."""
         if name not in self.reserved:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 INDEX = "index.html"
 PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
@@ -31,3 +31,11 @@ def tour_files(parts: Iterable[str], picture_format: str) -> list[str]:
         names += [f"{name}.{picture_format}" for name in CHARTS.get(part, ())]
         names += list(PAGES.get(part, ()))
     return [*names, INDEX]
+
+
+def part_of_file(name: str, formats: Sequence[str]) -> str | None:
+    """The part that writes the file ``name`` in one of the picture ``formats``; None for any other name."""
+    for part in dict.fromkeys([*PICTURES, *CHARTS, *PAGES]):
+        if any(name in tour_files([part], picture_format)[:-1] for picture_format in formats):
+            return part
+    return None
