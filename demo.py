@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"which part to run: {' | '.join(PARTS)} | all (default: all)")
     parser.add_argument("--out", type=checks.folder_path, default=Path("out"),
                         help="folder for pictures and pages (default: out); only demo.py's own files are replaced")
-    parser.add_argument("--seed", type=checks.non_negative_int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--seed", type=checks.non_negative_int, help="random seed (default: 0)")
     parser.add_argument("--epochs", type=checks.step_count, help="training steps for the chosen part(s), at most"
                         f" {checks.MAX_EPOCHS:,} (defaults: mlp {DEFAULTS['mlp']['epochs']},"
                         f" rnn {DEFAULTS['rnn']['epochs']}, lstm {DEFAULTS['lstm']['epochs']})")
@@ -265,6 +265,11 @@ def run_tour(args: argparse.Namespace) -> int:
     parts = PARTS if args.part == "all" else (args.part,)
     if args.format == "pdf" and system_dot() is None:
         raise UsageError(f"--format pdf needs Graphviz: {INSTALL_GRAPHVIZ}; or use --format svg or png")
+    note = checks.unused_options_note(args, parts)
+    if note:  # said, not refused: a tuning option beside the wrong part is harmless, but should not pass unseen
+        print(note, file=sys.stderr)
+    if args.seed is None:  # None until here so that a --seed the parts do not use can be noticed
+        args.seed = 0
     text = checks.text_argument(args.text)  # read and checked before any work is done
     for part, vocabulary in (("rnn", HELLO_VOCAB), ("lstm", text or default_text())):
         if part in parts:
