@@ -49,6 +49,13 @@ class OutputFolder:
         self.told_no_renderer = False
         self.reserved: set[str] = set()
         try:
+            kind = entry_kind(path)
+        except OSError:  # e.g. a file where a parent folder should be: mkdir below says so
+            kind = None
+        if kind is not None and not path.is_dir():  # a link to a folder is a folder; mkdir would say "File exists"
+            what = "a file" if path.is_file() else describe_kind(kind)
+            raise UsageError(f"--out {str(path)!r} is {what}, not a folder: name a folder for the pictures")
+        try:
             path.mkdir(parents=True, exist_ok=True)
             with temporary_file(path):  # a fresh name of our own: a user's file is never touched
                 pass
