@@ -4,8 +4,9 @@
     python demo.py worked-example       # one part: worked-example | mlp | rnn | vanishing | lstm | gradients | all
     python demo.py lstm --text book.txt --hidden 32 --epochs 600
 
-Pictures go under out/ (--out DIR), with an index.html that links them. This file is the command line
-only: each part is one call into `lecture` (the numbers) and calls into `viz` (the pictures).
+Pictures, pages and each part's printed report go under out/ (--out DIR), with an index.html that
+links them. This file is the command line only: each part is one call into `lecture` (the numbers) and
+calls into `viz` (the pictures).
 """
 
 # `_signal` is built in; `signal` imports enum, a few ms in which Ctrl-C would still be a traceback.
@@ -40,7 +41,7 @@ from lecture.output_folder import OutputFolder, UsageError
 from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
 from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
-from lecture.tour_files import INDEX, tour_files
+from lecture.tour_files import INDEX, REPORTS, part_of_file, tour_files
 from lecture.training import train_slides_mlp
 from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
 from lecture.vanishing import connectivity, gradient_reach
@@ -72,12 +73,14 @@ class Tour:
     args: argparse.Namespace
     text: str | None = None  # the --text file's contents, read and checked before any part runs
     folder: OutputFolder = field(init=False)
+    lines: list[str] = field(default_factory=list)  # what the running part has said, for its report file
 
     def __post_init__(self) -> None:
         self.folder = OutputFolder(self.args.out, self.args.format, self.say)
 
     def say(self, text: str = "") -> None:
-        """Print unless --quiet."""
+        """Print unless --quiet; either way the line goes into the running part's report file."""
+        self.lines.append(text)
         if not self.args.quiet:
             print(text, flush=True)
 
@@ -220,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"which part to run: {' | '.join(PARTS)} | all (default: all)")
     parser.add_argument("--out", type=checks.folder_path, default=Path("out"),
                         help="folder for pictures and pages (default: out); only demo.py's own files are replaced")
-    parser.add_argument("--seed", type=checks.non_negative_int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--seed", type=checks.non_negative_int, help="random seed (default: 0)")
     parser.add_argument("--epochs", type=checks.step_count, help="training steps for the chosen part(s), at most"
                         f" {checks.MAX_EPOCHS:,} (defaults: mlp {DEFAULTS['mlp']['epochs']},"
                         f" rnn {DEFAULTS['rnn']['epochs']}, lstm {DEFAULTS['lstm']['epochs']})")
@@ -249,11 +252,24 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run_part(tour: Tour, part: str) -> None:
+    """Run one part, then write what it printed (its tables and numbers) to its report file."""
+    tour.lines = []
+    RUNNERS[part](tour)
+    report = tour.folder.write_text(REPORTS[part], "\n".join(tour.lines).rstrip("\n") + "\n")
+    tour.folder.record(part, report, "what this part prints: its tables and numbers, as plain text")
+
+
 def run_tour(args: argparse.Namespace) -> int:
     """Check every argument, file and output name, then run the parts and write the index page."""
     parts = PARTS if args.part == "all" else (args.part,)
     if args.format == "pdf" and system_dot() is None:
         raise UsageError(f"--format pdf needs Graphviz: {INSTALL_GRAPHVIZ}; or use --format svg or png")
+    note = checks.unused_options_note(args, parts)
+    if note:  # said, not refused: a tuning option beside the wrong part is harmless, but should not pass unseen
+        print(note, file=sys.stderr)
+    if args.seed is None:  # None until here so that a --seed the parts do not use can be noticed
+        args.seed = 0
     text = checks.text_argument(args.text)  # read and checked before any work is done
     for part, vocabulary in (("rnn", HELLO_VOCAB), ("lstm", text or default_text())):
         if part in parts:
@@ -262,8 +278,10 @@ def run_tour(args: argparse.Namespace) -> int:
     tour.folder.reserve(tour_files(parts, args.format))  # a clash stops the tour now, not after training
     start = time.perf_counter()
     for part in parts:
-        RUNNERS[part](tour)
-    index = tour.folder.write_text(INDEX, index_page(tour.folder.made, PARTS))
+        run_part(tour, part)
+    # Files earlier runs wrote here (other parts, other formats) stay linked: the index lists all of the tour's.
+    earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
+    index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
     print(f"Done in {time.perf_counter() - start:.0f} s: {len(tour.folder.made)} pictures and pages in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0

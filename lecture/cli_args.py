@@ -26,6 +26,33 @@ MAX_HIDDEN = 256
 MAX_PARAMETERS = 500_000
 
 
+#: The parts each tuning option affects (--out, --format and --quiet apply to every part).
+OPTION_PARTS = {
+    "seed": ("rnn", "vanishing", "lstm"),
+    "epochs": ("mlp", "rnn", "lstm"),
+    "lr": ("mlp", "rnn", "lstm"),
+    "hidden": ("rnn", "lstm"),
+    "text": ("lstm",),
+    "eager": ("mlp", "rnn", "lstm"),
+}
+
+
+def unused_options_note(args: argparse.Namespace, parts: tuple[str, ...]) -> str | None:
+    """One line naming the options the user gave that none of ``parts`` uses (None when every one is used).
+
+    An option counts as given when it differs from "not given": None, or False for a flag.
+    """
+    unused = [name for name, users in OPTION_PARTS.items()
+              if getattr(args, name) is not None and getattr(args, name) is not False  # 0 is given: no `in`
+              and not set(users) & set(parts)]
+    if not unused:
+        return None
+    listed = "; ".join(f"--{name} (used by {', '.join(OPTION_PARTS[name])})" for name in unused)
+    chosen = " and ".join(parts)
+    return f"demo.py: note: the {chosen} part{'s' if len(parts) > 1 else ''} ignore{'' if len(parts) > 1 else 's'}" \
+           f" {listed}"
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line on stderr, exit status 2."""
 

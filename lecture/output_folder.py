@@ -49,6 +49,13 @@ class OutputFolder:
         self.told_no_renderer = False
         self.reserved: set[str] = set()
         try:
+            kind = entry_kind(path)
+        except OSError:  # e.g. a file where a parent folder should be: mkdir below says so
+            kind = None
+        if kind is not None and not path.is_dir():  # a link to a folder is a folder; mkdir would say "File exists"
+            what = "a file" if path.is_file() else describe_kind(kind)
+            raise UsageError(f"--out {str(path)!r} is {what}, not a folder: name a folder for the pictures")
+        try:
             path.mkdir(parents=True, exist_ok=True)
             with temporary_file(path):  # a fresh name of our own: a user's file is never touched
                 pass
@@ -87,6 +94,20 @@ class OutputFolder:
                 raise UsageError(f"{path} already exists and was not made by demo.py:"
                                  " move it or choose another --out")
             self.reserved.add(name)
+
+    def earlier_files(self, part_of: Callable[[str], str | None]) -> list[tuple[str, str, str]]:
+        """(part, name, description) of each file an earlier tour made here that is still a regular file.
+
+        Only names in the manifest count (the tour never links a user's file), with their part from
+        ``part_of`` (names it does not know are left out), and none this tour made (those are in `made`).
+        """
+        made_now = {name for _, name, _ in self.made}
+        found = []
+        for name in sorted(self.ours - made_now):
+            part = part_of(name)
+            if part is not None and entry_kind(self.path / name) == "file":
+                found.append((part, name, "written by an earlier run of demo.py"))
+        return found
 
     def _write(self, name: str, write: Callable[[Path], object]) -> Path:
         """Write a reserved ``name`` with ``write(temporary path)``, then list it in the manifest."""

@@ -1,8 +1,9 @@
-"""Worked example 1: the slides' 3-2-2 sigmoid MLP, reproduced number for number.
+"""Worked example 1: the slides' sigmoid MLP, "the 3-4-2 worked example", reproduced number for number.
 
 3 inputs plus a bias row (so w1 has 4 rows), 2 sigmoid hidden units plus a
-bias, 2 sigmoid outputs; E = 1/2 sum (y_hat - y)^2; the batch tables c1 and c2
-sum rows r = 1..4; one SGD step with alpha = 0.01.
+bias, 2 sigmoid outputs: "3-4-2" counts the inputs, w1's 4 rows and the
+outputs (its layer widths, 3-2-2, are how `nn.MLP(3, [2, 2])` builds it);
+E = 1/2 sum (y_hat - y)^2; the batch tables c1 and c2 sum rows r = 1..4; one SGD step with alpha = 0.01.
 
 `worked_example_report()` lists each quantity the slides print, the slide's
 value, ours (computed by the engine), and whether they agree to the slide's

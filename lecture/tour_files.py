@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 INDEX = "index.html"
 PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
@@ -21,6 +21,11 @@ CHARTS = {  # matplotlib charts: NAME.<format>
 PAGES = {"worked-example": ("worked_example_step_through.html",), "mlp": ("mlp_training_film.html",),
          "rnn": ("rnn_hello_training_film.html",), "lstm": ("lstm_cells.html",)}
 
+REPORTS = {  # what each part prints (tables, numbers), also written as text: a --quiet run keeps them too
+    part: f"{part.replace('-', '_')}_report.txt"
+    for part in ("worked-example", "mlp", "rnn", "vanishing", "lstm", "gradients")
+}
+
 
 def tour_files(parts: Iterable[str], picture_format: str) -> list[str]:
     """Every file name the given parts may write (and the index page), pictures in ``picture_format``."""
@@ -30,4 +35,13 @@ def tour_files(parts: Iterable[str], picture_format: str) -> list[str]:
             names += [f"{name}.dot", f"{name}.{picture_format}"]
         names += [f"{name}.{picture_format}" for name in CHARTS.get(part, ())]
         names += list(PAGES.get(part, ()))
+        names += [REPORTS[part]] if part in REPORTS else []
     return [*names, INDEX]
+
+
+def part_of_file(name: str, formats: Sequence[str]) -> str | None:
+    """The part that writes the file ``name`` in one of the picture ``formats``; None for any other name."""
+    for part in dict.fromkeys([*PICTURES, *CHARTS, *PAGES, *REPORTS]):
+        if any(name in tour_files([part], picture_format)[:-1] for picture_format in formats):
+            return part
+    return None

@@ -61,7 +61,7 @@ def _check_positive(name: str, value: float) -> None:
 def train_slides_mlp(
     epochs: int = 300, lr: float = 0.05, progress: Progress | None = None, replay: bool = True
 ) -> TrainingRun:
-    """Fit the slides' 3-2-2 sigmoid MLP to all six data rows, full batch.
+    """Fit the slides' 3-4-2 sigmoid MLP (layer widths 3-2-2) to all six data rows, full batch.
 
     Starts from the slides' weights; each epoch sums E over the rows, then takes
     one Adam step (plain SGD at the slides' alpha = 0.01 would need tens of

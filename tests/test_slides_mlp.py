@@ -103,3 +103,16 @@ def test_row_graph_carries_the_slides_names() -> None:
     assert model.layers[1].neurons[1].w[1].label == "w2[2,2]"
     with pytest.raises(ValueError, match="row r must be in 1..6"):
         row_graph(model, 7)
+
+
+def test_the_docstring_names_the_network_as_the_project_does_and_the_counts_hold() -> None:
+    """ "The 3-4-2 worked example": 3 inputs, 4 rows of w1 (bias row first), 2 outputs; layer widths 3-2-2."""
+    import lecture.slides_mlp as slides_mlp
+
+    doc = slides_mlp.__doc__ or ""
+    assert "3-4-2" in doc.splitlines()[0]
+    model = slides_mlp.worked_example().row_model
+    w1, w2 = (layer.weight_table() for layer in model.layers)
+    assert (len(w1), len(w1[0])) == (4, 2)  # 3 inputs + the bias row; 2 hidden units
+    assert (len(w2), len(w2[0])) == (3, 2)  # 2 hidden + the bias row; 2 outputs
+    assert w1[0] == [0.5, 0.5]  # row 0 is the biases, as in the README's draw_3_4_2 example

@@ -206,7 +206,9 @@ def test_hiding_shared_weights_and_constants_and_jupyter_display() -> None:
 
 def test_png_and_pdf_with_system_graphviz(tmp_path) -> None:
     if shutil.which("dot") is None:
-        pytest.skip("system Graphviz (dot) is not installed: PNG and PDF need it")
+        # PNG is drawn without dot too (the WebAssembly Graphviz: test_picture_object, test_demo); PDF is not.
+        pytest.skip("system Graphviz (dot) is not installed: this test renders PNG and PDF through it"
+                    " (PDF needs it; PNG without it is tested elsewhere)")
     _, g = worked_row1()
     png = render_to_file(draw_graph(g.E).source, tmp_path / "row1", "png")
     pdf = render_to_file(draw_graph(g.E).source, tmp_path / "row1", "pdf")
