@@ -282,7 +282,8 @@ def run_tour(args: argparse.Namespace) -> int:
     # Files earlier runs wrote here (other parts, other formats) stay linked: the index lists all of the tour's.
     earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
     index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
-    print(f"Done in {time.perf_counter() - start:.0f} s: {len(tour.folder.made)} pictures and pages in {args.out}/")
+    made = len(tour.folder.made)
+    print(f"Done in {time.perf_counter() - start:.0f} s: {made} pictures, pages and reports in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0
 
