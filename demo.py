@@ -1,6 +1,6 @@
 """valuegrad's tour: every slide of "Recurrent Neural Networks", executable and drawn.
 
-    python demo.py                      # the whole tour, under half a minute
+    python demo.py                      # the whole tour, about 11 s
     python demo.py worked-example       # one part: worked-example | mlp | rnn | vanishing | lstm | gradients | all
     python demo.py lstm --text book.txt --hidden 32 --epochs 600
 
