@@ -5,17 +5,12 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import re
-from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from readme_blocks import python_blocks
 
 
 def readme_example() -> str:
-    section = README.read_text(encoding="utf-8").split("## Gradients of gradients", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match, "README: no python block under 'Gradients of gradients'"
-    return match.group(1)
+    return python_blocks("Gradients of gradients")[0]
 
 
 def test_the_readme_higher_order_example_prints_the_closed_forms() -> None:
@@ -34,8 +29,7 @@ def test_the_readme_higher_order_example_prints_the_closed_forms() -> None:
 
 
 def readme_picture_example() -> str:
-    section = README.read_text(encoding="utf-8").split("## Gradients of gradients", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    blocks = python_blocks("Gradients of gradients")
     assert len(blocks) == 2, "README: expected the grad example and the picture/semantics example"
     return blocks[1]
 

@@ -5,28 +5,21 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
+from readme_blocks import python_blocks
 
 from autograd import OPS, Value
 from autograd.helpers import HELPERS
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-
 
 def readme_example() -> str:
     """The first python block under the README heading "Adding your own op"."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Adding your own op", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match, "README: no python block under 'Adding your own op'"
-    return match.group(1)
+    return python_blocks("Adding your own op")[0]
 
 
 @pytest.fixture

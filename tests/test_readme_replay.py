@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
-from pathlib import Path
 
 import pytest
+from readme_blocks import python_blocks
 
 from nn import MLP, SGD
-
-README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def readme_example() -> str:
     """The first python block under the README heading "Replay"."""
-    section = README.read_text(encoding="utf-8").split("## Replay", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match, "README: no python block under 'Replay'"
-    return match.group(1)
+    return python_blocks("Replay")[0]
 
 
 def test_the_readme_replay_example_runs_alone_and_equals_the_eager_engine() -> None:
