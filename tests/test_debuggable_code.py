@@ -41,12 +41,23 @@ def test_traceback_through_an_op_derivative_shows_its_expression() -> None:
 
 def test_traceback_through_a_tape_shows_the_generated_line() -> None:
     w = Value(2.0, label="w")
-    tape = record(lambda x: (x * w).log(), example=[1.0], parameters=[w])
+    tape = record(lambda x: (x * w).log(), example=[1.0], parameters=[w], vectorize=False)
     with pytest.raises(ValueError, match="log: math domain error") as caught:
         tape.run([-1.0])
     text = _traceback_text(caught.value)
     assert '<valuegrad tape ' in text
     assert "= log(v" in text  # the generated line itself, e.g. "v3 = log(v2)"
+
+
+def test_traceback_through_the_level_interpreter_shows_the_ops_expression() -> None:
+    w = Value(2.0, label="w")
+    tape = record(lambda x: (x * w).log(), example=[1.0], parameters=[w])
+    assert tape.strategy == "levels"
+    with pytest.raises(ValueError, match=r"log: math domain error in log\(-2.0\)") as caught:
+        tape.run([-1.0])
+    text = _traceback_text(caught.value)
+    assert 'File "<op log, 1 inputs, numpy>"' in text
+    assert "    return log(a)\n" in text
 
 
 def test_renaming_touches_variables_only_not_attributes_keywords_or_strings() -> None:
