@@ -67,9 +67,7 @@ class Graph:
                 # Pushed in `topological_order`'s order (the last parent is numbered first), so replays that
                 # promise the eager engine's bits accumulate gradients in its order.
                 if isinstance(a, tuple):
-                    for p in a:
-                        if p not in number:
-                            push(p)
+                    stack.extend([p for p in a if p not in number])
                 else:
                     if a not in number:
                         push(a)
@@ -83,9 +81,9 @@ class Graph:
                     ops.append(node._op)
                     a = node._a
                     if isinstance(a, tuple):
-                        numbers = [number[p] for p in a]
+                        numbers = list(map(number.__getitem__, a))
                         parents.extend(numbers)
-                        levels.append(max([levels[k] for k in numbers]) + 1)
+                        levels.append(max(map(levels.__getitem__, numbers)) + 1)
                     else:
                         k = number[a]  # type: ignore[index]
                         parents.append(k)

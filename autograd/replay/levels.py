@@ -33,6 +33,11 @@ from .graph import Graph
 Array = Any
 Forward = Callable[[Array], None]
 Backward = Callable[[Array, Array], None]
+#: A group of fewer parent reads than this runs node by node on floats (see `LevelProgram._add_scalar_steps`).
+SMALL_GROUP = 8
+#: One node run on floats: forward function, derivative function, node, parents, (position, parent) needing d.
+ScalarStep = tuple[Callable[..., float], Callable[..., Sequence[float]], int, tuple[int, ...],
+                   tuple[tuple[int, int], ...]]
 #: A recorded comparison: each side a node number (>= 0) or, with the number -1, the constant beside it.
 GuardSpec = tuple[int, float, str, int, float, bool]
 
@@ -92,9 +97,21 @@ class LevelProgram:
         needs[size] = False
         is_leaf = codes < 0
         backward: list[Backward] = []
+        pending: list[ScalarStep] = []  # small groups' nodes, run one by one in one loop
+        parent_list = graph.parents
         for members in np.split(by_group, cuts):
             op = table[codes[members[0]]]
             n = int(fan_in[members[0]])
+            if len(members) * n < SMALL_GROUP:
+                for m in members.tolist():
+                    args = tuple(parent_list[graph.starts[m]: graph.starts[m + 1]])
+                    wanted = [(j, p) for j, p in enumerate(args[: n - op.constant_args]) if needs[p]]
+                    needs[m] = bool(wanted)
+                    pending.append((op.forward, op.derivative, m, args, tuple(wanted)))
+                continue
+            if pending:
+                self._add_scalar_steps(pending, backward)
+                pending = []
             block = parents[starts[members][:, None] + np.arange(n)]
             for rows in _split_by_constants(op, block, self.initial, is_leaf):
                 out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
@@ -103,8 +120,34 @@ class LevelProgram:
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
+        if pending:
+            self._add_scalar_steps(pending, backward)
         backward.reverse()
         self.backward = backward
+
+    def _add_scalar_steps(self, steps: list[ScalarStep], backward: list[Backward]) -> None:
+        """Nodes of small groups, evaluated one at a time by the op's own float functions (as the eager engine
+        does): for a chain, a numpy call per node would cost more than the arithmetic."""
+
+        def forward(vals: Array) -> None:
+            item = vals.item
+            for f, _, out, args, _ in steps:
+                vals[out] = f(*map(item, args))
+
+        self.forward.append(forward)
+        reverse = [step for step in reversed(steps) if step[4]]
+        if not reverse:
+            return
+
+        def back(vals: Array, grads: Array) -> None:
+            item = vals.item
+            for _, derivative, out, args, wanted in reverse:
+                g = grads[out]
+                partials = derivative(item(out), *map(item, args))
+                for j, p in wanted:
+                    grads[p] += g * partials[j]
+
+        backward.append(back)
 
     # --- running ----------------------------------------------------------
 
@@ -158,6 +201,9 @@ def _split_by_constants(op: Op, block: Array, initial: Array, is_leaf: Array) ->
 
 
 def _distinct(indices: Array) -> bool:
+    """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
+    if indices.size < 2048:  # a set beats numpy's sort on the small groups most graphs have
+        return len(set(indices.tolist())) == indices.size
     return bool(np.unique(indices).size == indices.size)
 
 
@@ -258,12 +304,13 @@ def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Fo
         vals[out] = forward_fn(*gather(vals))
 
     partials = []
+    codes = op.derivative_code_for(n)
     for j in range(first_constant):
         wanted = needs[columns[j]]
         if not wanted.any():
             continue
         rows = None if wanted.all() else np.flatnonzero(wanted)
-        code = op.derivative_code_for(n)[j]
+        code = codes[j]
         target = columns[j] if rows is None else columns[j][rows]
         partials.append((numpy_partial(op, n, j), code.strip() == "1.0", rows, target, _distinct(target)))
     if not partials:

@@ -173,9 +173,9 @@ class Tape:
         return "vectorized" if self.vectorized else "scalar"
 
     def compile_seconds(self) -> float:
-        """The estimated time to generate and compile this tape's code (measured on 2 cores, Python 3.11:
-        about 30 us per op node and 6 us per input an op reads)."""
-        return 30e-6 * self.node_count + 6e-6 * len(self.graph.parents)
+        """The estimated time to generate and compile this tape's code (fitted to W3 and W5 and to binary-op
+        graphs on 2 cores, Python 3.11: about 30 us per op node and 0.35 us per input an op reads)."""
+        return 30e-6 * self.node_count + 0.35e-6 * len(self.graph.parents)
 
     def compile(self) -> None:
         """Generate and compile the tape's code now instead of when it has paid for itself."""
