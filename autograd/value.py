@@ -83,6 +83,9 @@ class Value:
         self._a = None
         self._b = None
         self.label = str(label)
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(self)
 
     # --- graph introspection -------------------------------------------
 
@@ -235,6 +238,9 @@ class Value:
         out._a = None
         out._b = None
         out.label = self.label
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(out)
         return out
 
     def item(self) -> float:
@@ -280,6 +286,9 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
         out._op = None
         out._a = None
         out._b = None
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(out)
     return out
 
 
@@ -302,6 +311,9 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
         out._op = None
         out._a = None
         out._b = None
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(out)
     return out
 
 
@@ -319,10 +331,13 @@ class _Observers(threading.local):
     comparison (``<``, ``<=``, ``>``, ``>=``): `autograd.replay` installs one
     while recording, to re-check those branches on every replay. Thread-local,
     like grad mode: a recording in one thread never sees another thread's
-    comparisons.
+    comparisons or leaves.
     """
 
     comparison: ComparisonObserver | None = None
+    #: Called with every leaf made in this thread (by ``Value(...)``, under ``no_grad``, by ``detach``):
+    #: replay installs one while recording, so a leaf the recorded function made itself is a constant.
+    leaf_made: Callable[[Value], None] | None = None
 
 
 OBSERVERS = _Observers()

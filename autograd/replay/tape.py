@@ -31,7 +31,6 @@ Limits, checked where they can be:
 
 from __future__ import annotations
 
-import gc
 import itertools
 import linecache
 import math
@@ -48,10 +47,13 @@ from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
 from .graph import Graph
-from .recording import Guard, recording_guards
+from .recording import Guard, leaves_made, recording_guards
 from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
+#: A tape whose graph has more parent links than this is never compiled by itself (`Tape.compile` still can):
+#: generated code peaks at a few KB per link while compiling, and the level interpreter needs no code.
+AUTO_COMPILE_MAX_LINKS = 250_000
 
 
 def record(
@@ -79,16 +81,12 @@ def record(
     """
     bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
-    # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
-    # Subclasses too (a user's own leaf type); by type(o), as isinstance would read any object's __class__.
-    before = [o for o in gc.get_objects() if issubclass(type(o), Value)]
-    with recording_guards() as guards:
+    with recording_guards() as guards, leaves_made() as made_inside:
         root = fn(*inputs)
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
-    tape = Tape(root, inputs, parameters, constants=constants, guards=guards, vectorize=vectorize,
-                made_before={id(o) for o in before})
-    del root, before
+    tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize)
+    del root, made_inside
     # The graph dies here: the tape holds flat tables, and the guards' Values are let go.
     guards.clear()
     tape.bindings = bindings
@@ -110,7 +108,6 @@ class Tape:
         guards: Sequence[Guard] = (),
         outputs: Sequence[Value] = (),
         vectorize: bool | None = None,
-        made_before: set[int] | None = None,
     ) -> None:
         """Read the graph below ``root`` into tables and make it ready to replay.
 
@@ -118,9 +115,7 @@ class Tape:
         ``parameters`` (read from ``.data`` each run, gradients returned), a
         constant the engine made from a number, or one of ``constants``
         (leaves whose current data is baked in). Anything else is an error
-        naming the leaf, rather than a silently frozen value (``made_before``,
-        from `record`: the ids of the Values that existed before the recorded
-        call; a leaf made during it is a constant). ``outputs`` are further
+        naming the leaf, rather than a silently frozen value. ``outputs`` are further
         nodes whose values each run reports in `last_outputs` (an RNN's final
         state, to carry into the next chunk).
 
@@ -142,7 +137,7 @@ class Tape:
         self.bindings: Bindings | None = None
         # The graph is read into flat tables and then let go: a tape never keeps the recorded Values alive.
         number: dict[Value, int] = {}
-        namer = self._leaf_namer(constants, made_before)
+        namer = self._leaf_namer(constants)
         self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
@@ -195,7 +190,7 @@ class Tape:
         start = time.perf_counter()
         result = program.run(inputs, params)
         self._interpreted_seconds += time.perf_counter() - start
-        if self._interpreted_seconds >= self.compile_seconds():
+        if self._interpreted_seconds >= self.compile_seconds() and len(self.graph.parents) <= AUTO_COMPILE_MAX_LINKS:
             self.compile()
         return cast(tuple[float, list[float], list[float]], result)
 
@@ -219,7 +214,7 @@ class Tape:
 
     # --- building --------------------------------------------------------
 
-    def _leaf_namer(self, constants: Sequence[Value], made_before: set[int] | None) -> Callable[[Value], str]:
+    def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
         """The name each leaf goes by in generated code; a leaf the tape cannot take is an error naming it."""
         known: dict[Value, str] = {}
         for k, v in enumerate(self.inputs):
@@ -234,7 +229,7 @@ class Tape:
             text = known.get(v)
             if text is not None:
                 return text
-            if v.is_constant or v in fixed or (made_before is not None and id(v) not in made_before):
+            if v.is_constant or v in fixed:
                 return literal(v.data, _describe(v))
             raise ReplayError(
                 f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
