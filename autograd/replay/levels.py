@@ -19,8 +19,9 @@ matrix-vector product when every node of the group reads the same inputs
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,9 +36,6 @@ Forward = Callable[[Array], None]
 Backward = Callable[[Array, Array], None]
 #: A group of fewer parent reads than this runs node by node on floats (see `LevelProgram._add_scalar_steps`).
 SMALL_GROUP = 8
-#: One node run on floats: forward function, derivative function, node, parents, (position, parent) needing d.
-ScalarStep = tuple[Callable[..., float], Callable[..., Sequence[float]], int, tuple[int, ...],
-                   tuple[tuple[int, int], ...]]
 #: A recorded comparison: each side a node number (>= 0) or, with the number -1, the constant beside it.
 GuardSpec = tuple[int, float, str, int, float, bool]
 
@@ -97,21 +95,19 @@ class LevelProgram:
         needs[size] = False
         is_leaf = codes < 0
         backward: list[Backward] = []
-        pending: list[ScalarStep] = []  # small groups' nodes, run one by one in one loop
-        parent_list = graph.parents
+        pending = array("q")  # small groups' nodes, run one by one in one loop
         for members in np.split(by_group, cuts):
             op = table[codes[members[0]]]
             n = int(fan_in[members[0]])
             if len(members) * n < SMALL_GROUP:
                 for m in members.tolist():
-                    args = tuple(parent_list[graph.starts[m]: graph.starts[m + 1]])
-                    wanted = [(j, p) for j, p in enumerate(args[: n - op.constant_args]) if needs[p]]
-                    needs[m] = bool(wanted)
-                    pending.append((op.forward, op.derivative, m, args, tuple(wanted)))
+                    wanted = needs[parents[starts[m]: starts[m] + n - op.constant_args]].any()
+                    needs[m] = wanted or needs[m]
+                    pending.append(m)
                 continue
             if pending:
-                self._add_scalar_steps(pending, backward)
-                pending = []
+                self._add_float_steps(graph, pending, needs, backward)
+                pending = array("q")
             block = parents[starts[members][:, None] + np.arange(n)]
             for rows in _split_by_constants(op, block, self.initial, is_leaf):
                 out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
@@ -121,31 +117,41 @@ class LevelProgram:
                 if back is not None:
                     backward.append(back)
         if pending:
-            self._add_scalar_steps(pending, backward)
+            self._add_float_steps(graph, pending, needs, backward)
         backward.reverse()
         self.backward = backward
+        #: Per node, 1 if its gradient is worth computing (it leads to a parameter); bytes index fast by int.
+        self.wanted = bytes(needs.view(np.uint8))
 
-    def _add_scalar_steps(self, steps: list[ScalarStep], backward: list[Backward]) -> None:
+    def _add_float_steps(self, graph: Graph, nodes: array, needs: Array, backward: list[Backward]) -> None:
         """Nodes of small groups, evaluated one at a time by the op's own float functions (as the eager engine
-        does): for a chain, a numpy call per node would cost more than the arithmetic."""
+        does): for a chain, a numpy call per node would cost more than the arithmetic. They are read from the
+        graph's own tables when run, so a tape keeps only their numbers (8 bytes a node)."""
+        ops = cast(list[Op], graph.ops)  # these nodes are all op nodes, never leaves (None)
+        starts, parents = graph.starts, graph.parents
 
         def forward(vals: Array) -> None:
             item = vals.item
-            for f, _, out, args, _ in steps:
-                vals[out] = f(*map(item, args))
+            for n in nodes:
+                vals[n] = ops[n].forward(*map(item, parents[starts[n]: starts[n + 1]]))
 
         self.forward.append(forward)
-        reverse = [step for step in reversed(steps) if step[4]]
+        reverse = array("q", [n for n in reversed(nodes) if needs[n]])
         if not reverse:
             return
 
         def back(vals: Array, grads: Array) -> None:
             item = vals.item
-            for _, derivative, out, args, wanted in reverse:
-                g = grads[out]
-                partials = derivative(item(out), *map(item, args))
-                for j, p in wanted:
-                    grads[p] += g * partials[j]
+            wanted = self.wanted
+            for n in reverse:
+                op = ops[n]
+                args = parents[starts[n]: starts[n + 1]]
+                g = grads[n]
+                partials = op.derivative(item(n), *map(item, args))
+                for j in range(len(args) - op.constant_args):
+                    p = args[j]
+                    if wanted[p]:
+                        grads[p] += g * partials[j]
 
         backward.append(back)
 
