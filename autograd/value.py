@@ -70,6 +70,10 @@ class Value:
     _a: Value | tuple[Value, ...] | None
     _b: Value | None
     label: str
+    #: The ``data`` slot itself, under a second name (set below the class). The engine reads and writes data
+    #: through it: while a tape records, ``data`` is wrapped to warn about reads by the model's own code
+    #: (`autograd.replay.recording`), and the engine's own reads must not pay for that (it halved recording).
+    _data: float
 
     def __init__(self, data: float, label: str = "") -> None:
         """Make a leaf holding ``data`` (a finite real number)."""
@@ -79,6 +83,9 @@ class Value:
         self._a = None
         self._b = None
         self.label = str(label)
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(self)
 
     # --- graph introspection -------------------------------------------
 
@@ -231,6 +238,9 @@ class Value:
         out._a = None
         out._b = None
         out.label = self.label
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(out)
         return out
 
     def item(self) -> float:
@@ -265,7 +275,7 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
             raise ValueError(f"{op.name}: NaN input in ({operands}); a NaN must not spread through the graph")
         raise OverflowError(f"{op.name}: result {data!r} is not finite for inputs ({operands})")
     out = _new(Value)
-    out.data = data
+    out._data = data  # type: ignore[misc]  # the data slot under a second name (Value._data)
     out.grad = 0.0
     out.label = ""
     if GRAD_MODE.enabled:
@@ -276,6 +286,9 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
         out._op = None
         out._a = None
         out._b = None
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(out)
     return out
 
 
@@ -283,11 +296,11 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
     # Inlines _node: this is the engine's hottest path.
     if b.__class__ is not Value:
         b = b if isinstance(b, Value) else constant(b, op)
-    data = op.forward(a.data, b.data)
+    data = op.forward(a._data, b._data)
     if data - data != 0.0:
         return _node(op, data, a, b)  # raises, naming the operands
     out = _new(Value)
-    out.data = data
+    out._data = data  # type: ignore[misc]  # the data slot under a second name (Value._data)
     out.grad = 0.0
     out.label = ""
     if GRAD_MODE.enabled:
@@ -298,11 +311,14 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
         out._op = None
         out._a = None
         out._b = None
+        observer = OBSERVERS.leaf_made
+        if observer is not None:
+            observer(out)
     return out
 
 
 def _unary(op: Op, a: Value) -> Value:
-    return _node(op, op.forward(a.data), a)
+    return _node(op, op.forward(a._data), a)
 
 
 ComparisonObserver = Callable[[Value, str, "Value | float", bool], None]
@@ -315,10 +331,13 @@ class _Observers(threading.local):
     comparison (``<``, ``<=``, ``>``, ``>=``): `autograd.replay` installs one
     while recording, to re-check those branches on every replay. Thread-local,
     like grad mode: a recording in one thread never sees another thread's
-    comparisons.
+    comparisons or leaves.
     """
 
     comparison: ComparisonObserver | None = None
+    #: Called with every leaf made in this thread (by ``Value(...)``, under ``no_grad``, by ``detach``):
+    #: replay installs one while recording, so a leaf the recorded function made itself is a constant.
+    leaf_made: Callable[[Value], None] | None = None
 
 
 OBSERVERS = _Observers()
@@ -333,8 +352,8 @@ _COMPARISONS = {
 
 def _compare(a: Value, symbol: str, b: Value | float) -> bool:
     """Compare by data; ``==`` is left as identity so Values stay usable in sets and dicts."""
-    right = b.data if isinstance(b, Value) else _as_real(b, f"operand of {symbol}")
-    result = _COMPARISONS[symbol](a.data, right)
+    right = b._data if isinstance(b, Value) else _as_real(b, f"operand of {symbol}")
+    result = _COMPARISONS[symbol](a._data, right)
     observer = OBSERVERS.comparison
     if observer is not None:
         observer(a, symbol, b if isinstance(b, Value) else right, result)
@@ -345,12 +364,13 @@ def apply(op: Op, *inputs: Value | float) -> Value:
     """Apply any op of the table to Values or numbers (the n-ary helpers and the op-table tests use it)."""
     parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
     if op.arity is None:
-        return _node(op, op.forward(*[p.data for p in parents]), parents)
+        return _node(op, op.forward(*[p._data for p in parents]), parents)
     if len(parents) != op.arity or op.arity == 0:
         raise TypeError(f"{op.name} takes {op.arity} inputs, got {len(parents)}")
-    return _node(op, op.forward(*[p.data for p in parents]), *parents)
+    return _node(op, op.forward(*[p._data for p in parents]), *parents)
 
 
+Value._data = Value.__dict__["data"]  # the slot under its engine name (see Value._data)
 _get_data = Value.__dict__["data"].__get__
 _set_data = Value.__dict__["data"].__set__
 _set_grad = Value.__dict__["grad"].__set__

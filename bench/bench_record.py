@@ -2,8 +2,10 @@
 
 Prints three tables (medians; one process):
 
-1. record + compile time per node for binary-op graphs and for dot graphs, at sizes 100 .. 400,000;
-2. a tape's resident memory per node (tracemalloc, after the recorded graph is freed);
+1. record time per node for binary-op graphs and for dot graphs, at sizes 100 .. 400,000 (a recorded tape
+   runs at once, level by level: `autograd.replay.levels`), and the time to compile it to code, which a tape
+   does by itself once its runs would have paid for it;
+2. a tape's resident memory per node (tracemalloc, after the recorded graph is freed), interpreted and compiled;
 3. one training step of W3 (char RNN h32 v27 T25, forward + BPTT) and W5 (LSTM h16 v27 T25):
    eager engine, replay, PyTorch eager tensors (one thread), JAX jit where installed.
 
@@ -78,8 +80,8 @@ def dot_graph(n_dots: int, width: int = 32) -> tuple[Callable[..., Value], list[
     return fn, params
 
 
-def record_row(kind: str, size: int) -> tuple[int, float, float]:
-    """(nodes, record us/node, tape bytes/node) for one graph."""
+def record_row(kind: str, size: int) -> tuple[int, float, float, float, float]:
+    """(nodes, record us/node, level-interpreter tape bytes/node, compile us/node, compiled tape bytes/node)."""
     if kind == "binary":
         fn, params = binary_graph(size)
         example = [0.3, -0.2]
@@ -98,10 +100,17 @@ def record_row(kind: str, size: int) -> tuple[int, float, float]:
     tape = record(fn, example, params)
     gc.collect()
     size_bytes = tracemalloc.get_traced_memory()[0] - base
-    tracemalloc.stop()
+    tape.compile_seconds = lambda: float("inf")  # type: ignore[method-assign]  # compiled below, and timed
     tape.evaluate(example)
+    gc.collect()
+    start = time.perf_counter()
+    tape.compile()
+    compiling = time.perf_counter() - start
+    gc.collect()
+    compiled_bytes = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
     counted = dot_nodes(tape) if kind == "dot" else nodes
-    return nodes, seconds / counted * 1e6, size_bytes / nodes
+    return nodes, seconds / counted * 1e6, size_bytes / nodes, compiling / counted * 1e6, compiled_bytes / nodes
 
 
 def dot_nodes(tape: Any) -> int:
@@ -163,13 +172,18 @@ def sequence_row(name: str, kind: str, hidden: int, repeats: int) -> tuple[str, 
     tape = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params)
     recorded = time.perf_counter() - start
     t_eager = median_time(eager_step, repeats)
+    tape.compile_seconds = lambda: float("inf")  # type: ignore[method-assign]  # keep it interpreted for now
+    t_levels = median_time(lambda: tape.run([]), repeats * 4)
+    start = time.perf_counter()
+    tape.compile()
+    compiling = time.perf_counter() - start
     t_replay = median_time(lambda: tape.run([]), repeats * 4)
     scalar = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params, vectorize=False)
     t_scalar = median_time(lambda: scalar.run([]), repeats * 4)
     step = torch_step(kind, vocab, hidden, xs, ts)
     t_torch = median_time(step, repeats * 4) if step else float("nan")
-    return (name, f"{recorded * 1e3:.0f} ms", f"{t_eager * 1e3:.2f} ms", f"{t_scalar * 1e3:.2f} ms",
-            f"{t_replay * 1e3:.2f} ms",
+    return (name, f"{recorded * 1e3:.0f} ms", f"{t_eager * 1e3:.2f} ms", f"{t_levels * 1e3:.2f} ms",
+            f"{compiling * 1e3:.0f} ms", f"{t_scalar * 1e3:.2f} ms", f"{t_replay * 1e3:.2f} ms",
             f"{t_torch * 1e3:.2f} ms", f"{t_torch / t_replay:.2f}x")
 
 
@@ -195,13 +209,15 @@ def main() -> None:
         for kind in ("binary", "dot"):
             if kind == "dot" and size > 100_000:
                 continue  # 200,000 dot nodes of 33 inputs: millions of edges, more memory than a small machine has
-            nodes, us, per = record_row(kind, size if kind == "binary" else max(32, size // 2))
-            rows.append((kind, f"{nodes:,}", f"{us:.2f}", f"{per:.0f}"))
+            count = size if kind == "binary" else max(32, size // 2)
+            nodes, us, per, compile_us, compiled_per = record_row(kind, count)
+            rows.append((kind, f"{nodes:,}", f"{us:.2f}", f"{per:.0f}", f"{compile_us:.1f}", f"{compiled_per:.0f}"))
             print(rows[-1], flush=True)
-    print(table(("graph", "op nodes", "record us/node (dot: per dot node)", "tape bytes/op node"), rows))
+    print(table(("graph", "op nodes", "record us/node (dot: per dot node)", "tape bytes/op node",
+                 "compile us/node (when it pays)", "compiled tape bytes/op node"), rows))
     print()
-    print(table(("workload", "record", "eager step", "replay, floats only", "replay, vectorized",
-                 "torch eager (1 thread)", "torch/vectorized"),
+    print(table(("workload", "record", "eager step", "replay, level interpreter", "compile", "replay, floats only",
+                 "replay, vectorized", "torch eager (1 thread)", "torch/vectorized"),
                 sequence_rows(5)))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value, helper
+from autograd import Value, helper, sum_of
 from autograd.helpers import HELPERS
 from autograd.replay import record
 from autograd.replay.codegen import fill
@@ -41,12 +41,26 @@ def test_traceback_through_an_op_derivative_shows_its_expression() -> None:
 
 def test_traceback_through_a_tape_shows_the_generated_line() -> None:
     w = Value(2.0, label="w")
-    tape = record(lambda x: (x * w).log(), example=[1.0], parameters=[w])
+    tape = record(lambda x: (x * w).log(), example=[1.0], parameters=[w], vectorize=False)
     with pytest.raises(ValueError, match="log: math domain error") as caught:
         tape.run([-1.0])
     text = _traceback_text(caught.value)
     assert '<valuegrad tape ' in text
     assert "= log(v" in text  # the generated line itself, e.g. "v3 = log(v2)"
+
+
+@pytest.mark.parametrize(("width", "file"), [(1, "<op log>"), (40, "<op log, 1 inputs, numpy>")])
+def test_traceback_through_the_level_interpreter_shows_the_ops_expression(width: int, file: str) -> None:
+    # One log node runs on floats by the op's own function; forty at one level run as one numpy call.
+    ws = [Value(2.0, label=f"w{k}") for k in range(width)]
+    tape = record(lambda *xs: sum_of([(x * w).log() for x, w in zip(xs, ws)]), example=[1.0] * width,
+                  parameters=ws)
+    assert tape.strategy == "levels"
+    with pytest.raises(ValueError, match=r"log: math domain error in log\(-2.0\)") as caught:
+        tape.run([-1.0] * width)
+    text = _traceback_text(caught.value)
+    assert f'File "{file}"' in text
+    assert "    return log(a)\n" in text
 
 
 def test_renaming_touches_variables_only_not_attributes_keywords_or_strings() -> None:

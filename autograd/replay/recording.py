@@ -60,6 +60,19 @@ def recording_guards() -> Iterator[list[Guard]]:
         _RECORDING.active = False
 
 
+@contextmanager
+def leaves_made() -> Iterator[set[Value]]:
+    """Collect every leaf this thread makes inside the block (a recorded function's zero state, one-hots)."""
+    if OBSERVERS.leaf_made is not None:
+        raise ReplayError("record() cannot be nested")
+    made: set[Value] = set()
+    OBSERVERS.leaf_made = made.add
+    try:
+        yield made
+    finally:
+        OBSERVERS.leaf_made = None
+
+
 _RECORDING = threading.local()  # this thread is recording a tape: float(v) there is worth a warning
 _MESSAGE = (
     "a Value was converted to a Python {kind} while recording a tape ({how}): the tape treats that number as"

@@ -31,27 +31,29 @@ Limits, checked where they can be:
 
 from __future__ import annotations
 
-import gc
 import itertools
 import linecache
 import math
 import operator
 import re
+import time
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, SupportsFloat, cast
 
-from ..backward import topological_order
 from ..helpers import scalar_namespace
 from ..value import Value
 from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
 from .graph import Graph
-from .recording import Guard, recording_guards
+from .recording import Guard, leaves_made, recording_guards
 from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
+#: A tape whose graph has more parent links than this is never compiled by itself (`Tape.compile` still can):
+#: generated code peaks at a few KB per link while compiling, and the level interpreter needs no code.
+AUTO_COMPILE_MAX_LINKS = 250_000
 
 
 def record(
@@ -79,22 +81,12 @@ def record(
     """
     bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
-    # Every Value alive before the call, kept alive so that no Value made inside can reuse one's id.
-    # Subclasses too (a user's own leaf type); by type(o), as isinstance would read any object's __class__.
-    before = [o for o in gc.get_objects() if issubclass(type(o), Value)]
-    existing = {id(o) for o in before}
-    with recording_guards() as guards:
+    with recording_guards() as guards, leaves_made() as made_inside:
         root = fn(*inputs)
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
-    known = set(inputs) | set(parameters) | set(constants)
-    order = topological_order(root)
-    made_inside = [v for v in order
-                   if v.is_leaf and not v.is_constant and v not in known and id(v) not in existing]
-    del before
-    tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize,
-                order=order)
-    del order, root
+    tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize)
+    del root, made_inside
     # The graph dies here: the tape holds flat tables, and the guards' Values are let go.
     guards.clear()
     tape.bindings = bindings
@@ -116,20 +108,25 @@ class Tape:
         guards: Sequence[Guard] = (),
         outputs: Sequence[Value] = (),
         vectorize: bool | None = None,
-        order: Sequence[Value] | None = None,
     ) -> None:
-        """Compile the graph below ``root`` (``order``: its topological order, if the caller has it already).
+        """Read the graph below ``root`` into tables and make it ready to replay.
 
         Every leaf must be one of ``inputs`` (fed anew each run), one of
         ``parameters`` (read from ``.data`` each run, gradients returned), a
         constant the engine made from a number, or one of ``constants``
         (leaves whose current data is baked in). Anything else is an error
-        naming the leaf, rather than a silently frozen value. ``outputs`` are
-        further nodes whose values each run reports in `last_outputs` (an
-        RNN's final state, to carry into the next chunk). ``vectorize`` (default:
-        whenever numpy is installed) runs each layer's dot nodes as one numpy
-        matrix-vector product; ``False`` keeps every op a float operation in
-        the eager engine's own order (bit-identical results).
+        naming the leaf, rather than a silently frozen value. ``outputs`` are further
+        nodes whose values each run reports in `last_outputs` (an RNN's final
+        state, to carry into the next chunk).
+
+        ``vectorize`` picks how the tape runs. ``None`` (the default, with
+        numpy installed): level by level with numpy (`levels.LevelProgram`),
+        ready at once, and compiled to code with each layer's dot nodes as
+        matrix-vector products once the runs so far have taken as long as
+        compiling is estimated to take (`compile_seconds`), so compiling never
+        costs more than it can have saved. ``True``: that compiled code at
+        once. ``False``: code with every op a float operation in the eager
+        engine's own order (bit-identical results).
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
@@ -140,18 +137,80 @@ class Tape:
         self.bindings: Bindings | None = None
         # The graph is read into flat tables and then let go: a tape never keeps the recorded Values alive.
         number: dict[Value, int] = {}
-        order = topological_order(root) if order is None else order
-        self.graph = Graph(order, self._leaf_namer(constants), self.inputs, self.parameters, outputs, number)
-        del order
+        namer = self._leaf_namer(constants)
+        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
         self._guards = self._check_guards(guards, number)
+        guard_specs = self._guard_specs(guards, number) if vectorize is None else []
         del number
-        self.vectorized = _wants_vectors(vectorize)
         self._run_numpy: dict[str, Callable] = {}
-        self._run = self._vector_runner() if self.vectorized else self._scalar_runner()
-        self._source = self._lines
+        self._compiled: Callable | None = None
+        self._program: Any = None
+        self._interpreted_seconds = 0.0
+        if vectorize is None and _wants_vectors(None):
+            from .levels import LevelProgram
+
+            self.vectorized = True
+            self._program = LevelProgram(self.graph, guard_specs, self._leaf_constants())
+            self._program.on_branch_changed = self._branch_changed
+            self._run = self._interpret
+        else:
+            self.vectorized = _wants_vectors(vectorize)
+            self._run = self._compile_now()
+
+    @property
+    def strategy(self) -> str:
+        """How the tape runs now: ``"levels"`` (numpy, level by level), ``"vectorized"`` or ``"scalar"`` code."""
+        if self._compiled is None:
+            return "levels"
+        return "vectorized" if self.vectorized else "scalar"
+
+    def compile_seconds(self) -> float:
+        """The estimated time to generate and compile this tape's code (fitted to W3 and W5 and to binary-op
+        graphs on 2 cores, Python 3.11: about 30 us per op node and 0.35 us per input an op reads)."""
+        return 30e-6 * self.node_count + 0.35e-6 * len(self.graph.parents)
+
+    def compile(self) -> None:
+        """Generate and compile the tape's code now instead of when it has paid for itself."""
+        if self._compiled is None:
+            self._run = self._compile_now()
+
+    def _compile_now(self) -> Callable:
+        self._compiled = self._vector_runner() if self.vectorized else self._scalar_runner()
+        self._program = None  # the interpreter's index arrays are not needed any more
+        return self._compiled
+
+    def _interpret(self, inputs: Sequence[float], params: Sequence[float]) -> tuple[float, list[float], list[float]]:
+        """One run by the level interpreter; compiles (once) when the time spent so far would have paid for it."""
+        program = self._program
+        if program is None:  # compiled meanwhile (a caller may hold on to this method, as `run_many` does)
+            return cast(Callable, self._compiled)(inputs, params)
+        start = time.perf_counter()
+        result = program.run(inputs, params)
+        self._interpreted_seconds += time.perf_counter() - start
+        if self._interpreted_seconds >= self.compile_seconds() and len(self.graph.parents) <= AUTO_COMPILE_MAX_LINKS:
+            self.compile()
+        return cast(tuple[float, list[float], list[float]], result)
+
+    def _leaf_constants(self) -> list[float]:
+        """Each node's baked-in value where it is a constant leaf (0.0 elsewhere: inputs, parameters, op nodes)."""
+        values = [0.0] * len(self.graph)
+        for n, text in self.graph.leaf_names.items():
+            if text.startswith("("):  # a literal from `literal`: float.__repr__ in parentheses, read back exactly
+                values[n] = float(text[1:-1])
+        return values
+
+    def _guard_specs(self, guards: Sequence[Guard], number: dict[Value, int]) -> list[tuple[int, float, str, int, float,
+                                                                                           bool]]:
+        """The comparisons by node number (-1 with the number itself for a constant side), for the interpreter."""
+        specs = []
+        for g in guards:
+            left = (number[g.left], 0.0) if isinstance(g.left, Value) else (-1, float(g.left))
+            right = (number[g.right], 0.0) if isinstance(g.right, Value) else (-1, float(g.right))
+            specs.append((left[0], left[1], g.op, right[0], right[1], g.result))
+        return specs
 
     # --- building --------------------------------------------------------
 
@@ -202,8 +261,10 @@ class Tape:
 
     @property
     def source(self) -> str:
-        """The generated Python source of the tape's float (one-sample) function."""
-        return self._source.text
+        """The generated Python source of the tape's one-sample function (generated now if not compiled yet)."""
+        if self._compiled is None:
+            return self._generate(matmul_groups=self.vectorized).text
+        return self._lines.text
 
     def _scalar_runner(self) -> Callable:
         """Straight-line code on floats: the same operations in the same order as the eager engine."""

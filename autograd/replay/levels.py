@@ -1,0 +1,380 @@
+"""Replay a recorded graph level by level with numpy: no code is generated, so recording costs little.
+
+Nodes of one level (see `graph.Graph`) never depend on each other, so all
+the nodes of one level that apply the same op to the same number of inputs
+form a group that numpy evaluates at once: gather the parents' values by
+index, apply the op's expression (from the op table, among the numpy
+helpers of `batch_numpy`), scatter the results. The backward pass walks the
+groups in reverse, each local derivative expression applied to a whole
+group and the products added into the parents' gradients.
+
+Building this program is a handful of numpy calls per group, so a tape can
+replay after ``record`` has only walked the graph (issue 12 goal 1), and a
+tape holds integer index arrays rather than code. Two ops are read as what
+they are rather than as their expression: a ``sum`` is a row sum of its
+gathered inputs, and a ``dot`` a row-wise product sum, or one
+matrix-vector product when every node of the group reads the same inputs
+(a layer's neurons, a cell's gates at one time step).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+import numpy as np
+
+from ..helpers import HELPERS
+from ..op import Op, compile_function, input_names
+from ..ops import DOT, SUM
+from . import batch_numpy
+from .graph import Graph
+
+Array = Any
+Forward = Callable[[Array], None]
+Backward = Callable[[Array, Array], None]
+#: A group of fewer parent reads than this runs node by node on floats (`LevelProgram._add_float_steps`): measured
+#: on W3, W5 and binary-op graphs (2 cores), 32 ran fastest and smallest of 8, 16, 32 and 64.
+SMALL_GROUP = 32
+#: A recorded comparison: each side a node number (>= 0) or, with the number -1, the constant beside it.
+GuardSpec = tuple[int, float, str, int, float, bool]
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {"<": np.less, "<=": np.less_equal, ">": np.greater,
+                                                  ">=": np.greater_equal}
+
+
+class LevelProgram:
+    """A recorded graph as groups of same-op nodes per level, run forward and backward with numpy."""
+
+    def __init__(self, graph: Graph, guards: Sequence[GuardSpec], constants: Array) -> None:
+        """Plan the groups of ``graph``; ``constants`` holds each leaf's baked-in value (inputs and parameters
+        are overwritten on every run), ``guards`` the comparisons to re-check after each forward pass."""
+        size = len(graph)
+        self.size = size
+        # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
+        self.initial = np.zeros(size + 1)
+        self.initial[:size] = constants
+        self.inputs = np.array([n if n >= 0 else size for n in graph.inputs], dtype=np.intp)
+        self.params = np.array([n if n >= 0 else size for n in graph.params], dtype=np.intp)
+        self.outputs = np.array(graph.outputs, dtype=np.intp)
+        self.root = size - 1
+        self.forward: list[Forward] = []
+        self.backward: list[Backward] = []
+        self._plan(graph)
+        self._guards = list(guards)
+        self._guard_arrays = _guard_arrays(self._guards, size)
+        self.on_branch_changed: Callable[[int], None] | None = None
+
+    # --- planning ---------------------------------------------------------
+
+    def _plan(self, graph: Graph) -> None:
+        size = self.size
+        starts = np.frombuffer(graph.starts, dtype=np.int64)
+        parents = np.frombuffer(graph.parents, dtype=np.int64).astype(np.intp)
+        levels = np.frombuffer(graph.levels, dtype=np.dtype(f"i{graph.levels.itemsize}"))
+        op_number: dict[Op, int] = {}
+        table: list[Op] = []
+        codes = np.empty(size, dtype=np.intp)
+        for n, op in enumerate(graph.ops):
+            if op is None:
+                codes[n] = -1
+            else:
+                k = op_number.get(op)
+                if k is None:
+                    k = op_number[op] = len(table)
+                    table.append(op)
+                codes[n] = k
+        fan_in = np.diff(starts)
+        nodes = np.flatnonzero(codes >= 0)
+        by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
+        keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
+        cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
+        # Per node, whether its gradient is worth computing: it leads to a parameter.
+        needs = np.zeros(size + 1, dtype=bool)
+        needs[self.params] = True
+        needs[size] = False
+        is_leaf = codes < 0
+        backward: list[Backward] = []
+        pending = array("q")  # small groups' nodes, run one by one in one loop
+        for members in np.split(by_group, cuts):
+            op = table[codes[members[0]]]
+            n = int(fan_in[members[0]])
+            if len(members) * n < SMALL_GROUP:
+                for m in members.tolist():
+                    wanted = needs[parents[starts[m]: starts[m] + n - op.constant_args]].any()
+                    needs[m] = wanted or needs[m]
+                    pending.append(m)
+                continue
+            if pending:
+                self._add_float_steps(graph, pending, needs, backward)
+                pending = array("q")
+            block = parents[starts[members][:, None] + np.arange(n)]
+            for rows in _split_by_constants(op, block, self.initial, is_leaf):
+                out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
+                needs[out] = needs[args].any(axis=1) | needs[out]
+                forward, back = _group(op, out, args, needs)
+                self.forward.append(forward)
+                if back is not None:
+                    backward.append(back)
+        if pending:
+            self._add_float_steps(graph, pending, needs, backward)
+        backward.reverse()
+        self.backward = backward
+        #: Per node, 1 if its gradient is worth computing (it leads to a parameter); bytes index fast by int.
+        self.wanted = bytes(needs.view(np.uint8))
+
+    def _add_float_steps(self, graph: Graph, nodes: array, needs: Array, backward: list[Backward]) -> None:
+        """Nodes of small groups, evaluated one at a time by the op's own float functions (as the eager engine
+        does): for a chain, a numpy call per node would cost more than the arithmetic. They are read from the
+        graph's own tables when run, so a tape keeps only their numbers (8 bytes a node)."""
+        ops = cast(list[Op], graph.ops)  # these nodes are all op nodes, never leaves (None)
+        starts, parents = graph.starts, graph.parents
+
+        def forward(vals: Array) -> None:
+            item = vals.item
+            for n in nodes:
+                vals[n] = ops[n].forward(*map(item, parents[starts[n]: starts[n + 1]]))
+
+        self.forward.append(forward)
+        reverse = array("q", [n for n in reversed(nodes) if needs[n]])
+        if not reverse:
+            return
+
+        def back(vals: Array, grads: Array) -> None:
+            item = vals.item
+            wanted = self.wanted
+            for n in reverse:
+                op = ops[n]
+                args = parents[starts[n]: starts[n + 1]]
+                g = grads[n]
+                partials = op.derivative(item(n), *map(item, args))
+                for j in range(len(args) - op.constant_args):
+                    p = args[j]
+                    if wanted[p]:
+                        grads[p] += g * partials[j]
+
+        backward.append(back)
+
+    # --- running ----------------------------------------------------------
+
+    def run(self, inputs: Sequence[float], params: Sequence[float]) -> tuple[float, list[float], list[float]]:
+        """Forward and backward on one sample: the loss, d loss / d parameter, and the output nodes' values."""
+        vals = self.initial.copy()
+        vals[self.inputs] = inputs
+        vals[self.params] = params
+        with np.errstate(all="ignore"):  # a non-finite result is reported by name by the tape, not as a warning
+            for forward in self.forward:
+                forward(vals)
+            if self._guards:
+                self._check_guards(vals)
+            grads = np.zeros(self.size + 1)
+            grads[self.root] = 1.0
+            for backward in self.backward:
+                backward(vals, grads)
+        gradients = grads[self.params]
+        gradients[self.params == self.size] = 0.0
+        return float(vals[self.root]), gradients.tolist(), vals[self.outputs].tolist()
+
+    def _check_guards(self, vals: Array) -> None:
+        left_nodes, left_values, right_nodes, right_values = self._guard_arrays
+        left = np.where(left_nodes >= 0, vals[left_nodes], left_values)
+        right = np.where(right_nodes >= 0, vals[right_nodes], right_values)
+        for k, (_, _, op, _, _, result) in enumerate(self._guards):
+            if bool(_COMPARE[op](left[k], right[k])) != result:
+                if self.on_branch_changed is not None:
+                    self.on_branch_changed(k)
+                raise AssertionError(f"recorded comparison {k} changed")  # pragma: no cover - the tape raises
+
+
+def _guard_arrays(guards: Sequence[GuardSpec], size: int) -> tuple[Array, ...]:
+    """Both sides of every comparison as arrays; a constant side has node -1, which reads the spare slot."""
+    return (np.array([g[0] for g in guards], dtype=np.intp), np.array([g[1] for g in guards]),
+            np.array([g[3] for g in guards], dtype=np.intp), np.array([g[4] for g in guards]))
+
+
+def _split_by_constants(op: Op, block: Array, initial: Array, is_leaf: Array) -> list[Array | None]:
+    """Rows of a group that share their constant arguments (a power's exponent is passed as one number)."""
+    if not op.constant_args:
+        return [None]
+    fixed = block[:, block.shape[1] - op.constant_args:]
+    if not is_leaf[fixed].all():  # computed constants: one row at a time, each read when run
+        return [np.array([r]) for r in range(len(block))]
+    _, which = np.unique(initial[fixed], axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    if which.max(initial=0) == 0:
+        return [None]
+    return [np.flatnonzero(which == k) for k in range(int(which.max()) + 1)]
+
+
+def _distinct(indices: Array) -> bool:
+    """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
+    if indices.size < 2048:  # a set beats numpy's sort on the small groups most graphs have
+        return len(set(indices.tolist())) == indices.size
+    return bool(np.unique(indices).size == indices.size)
+
+
+def _group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    """The forward step of one group, and its backward step (None when no parent needs a gradient)."""
+    if op is SUM:
+        return _sum_group(out, args, needs)
+    if op is DOT:
+        return _dot_group(out, args, needs)
+    return _expression_group(op, out, args, needs)
+
+
+def _sum_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    def forward(vals: Array) -> None:
+        vals[out] = vals[args].sum(axis=1)
+
+    if not needs[args].any():
+        return forward, None
+    flat = args.reshape(-1)
+    unique = _distinct(flat)
+    width = args.shape[1]
+
+    def backward(vals: Array, grads: Array) -> None:
+        terms = np.repeat(grads[out], width)
+        if unique:
+            grads[flat] += terms
+        else:
+            np.add.at(grads, flat, terms)
+
+    return forward, backward
+
+
+def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    half = args.shape[1] // 2
+    weights, inputs = np.ascontiguousarray(args[:, :half]), np.ascontiguousarray(args[:, half:])
+    shared = bool((inputs == inputs[0]).all())
+    weights_need, inputs_need = bool(needs[weights].any()), bool(needs[inputs].any())
+    weights_flat, inputs_flat = weights.reshape(-1), inputs.reshape(-1)
+    weights_unique = _distinct(weights_flat)
+    if shared:
+        row = inputs[0]
+        row_unique = _distinct(row)
+
+        def forward(vals: Array) -> None:
+            vals[out] = vals[weights] @ vals[row]
+
+        def backward(vals: Array, grads: Array) -> None:
+            g = grads[out]
+            if weights_need:
+                terms = np.multiply.outer(g, vals[row]).reshape(-1)
+                if weights_unique:
+                    grads[weights_flat] += terms
+                else:
+                    np.add.at(grads, weights_flat, terms)
+            if inputs_need:
+                terms = g @ vals[weights]
+                if row_unique:
+                    grads[row] += terms
+                else:
+                    np.add.at(grads, row, terms)
+    else:
+        inputs_unique = _distinct(inputs_flat)
+
+        def forward(vals: Array) -> None:
+            vals[out] = np.einsum("ij,ij->i", vals[weights], vals[inputs])
+
+        def backward(vals: Array, grads: Array) -> None:
+            g = grads[out][:, None]
+            if weights_need:
+                terms = (g * vals[inputs]).reshape(-1)
+                if weights_unique:
+                    grads[weights_flat] += terms
+                else:
+                    np.add.at(grads, weights_flat, terms)
+            if inputs_need:
+                terms = (g * vals[weights]).reshape(-1)
+                if inputs_unique:
+                    grads[inputs_flat] += terms
+                else:
+                    np.add.at(grads, inputs_flat, terms)
+
+    return forward, (backward if weights_need or inputs_need else None)
+
+
+def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    n = args.shape[1]
+    first_constant = n - op.constant_args
+    columns = [np.ascontiguousarray(args[:, j]) for j in range(n)]
+    constant_rows = [c[0] for c in columns[first_constant:]]  # one number per group (see _split_by_constants)
+    forward_fn = numpy_forward(op, n)
+
+    def gather(vals: Array) -> list[Array]:
+        values = [vals[c] for c in columns[:first_constant]]
+        values.extend(float(vals[k]) for k in constant_rows)
+        return values
+
+    def forward(vals: Array) -> None:
+        vals[out] = forward_fn(*gather(vals))
+
+    partials = []
+    codes = op.derivative_code_for(n)
+    for j in range(first_constant):
+        wanted = needs[columns[j]]
+        if not wanted.any():
+            continue
+        rows = None if wanted.all() else np.flatnonzero(wanted)
+        code = codes[j]
+        target = columns[j] if rows is None else columns[j][rows]
+        partials.append((numpy_partial(op, n, j), code.strip() == "1.0", rows, target, _distinct(target)))
+    if not partials:
+        return forward, None
+
+    def backward(vals: Array, grads: Array) -> None:
+        g = grads[out]
+        values = gather(vals)
+        result = vals[out]
+        for partial, is_one, rows, target, unique in partials:
+            if rows is None:
+                terms = g if is_one else g * partial(result, *values)
+            else:
+                picked = [v[rows] if type(v) is not float else v for v in values]
+                terms = g[rows] if is_one else g[rows] * partial(result[rows], *picked)
+            if unique:
+                grads[target] += terms
+            else:
+                np.add.at(grads, target, terms)
+
+    return forward, backward
+
+
+# --- the op table's expressions as numpy functions, compiled once per op and input count --------------------
+
+_FORWARDS: dict[tuple[Op, int], Callable[..., Array]] = {}
+_PARTIALS: dict[tuple[Op, int, int], Callable[..., Array]] = {}
+_NAMESPACE: dict[str, object] = {}
+_NAMESPACE_SIZE = [-1]
+
+
+def _numpy_namespace() -> dict[str, object]:
+    """The numpy helpers, rebuilt when a helper has been registered since."""
+    if _NAMESPACE_SIZE[0] != len(HELPERS):
+        _NAMESPACE.clear()
+        _NAMESPACE.update(batch_numpy.helpers_namespace())
+        _NAMESPACE_SIZE[0] = len(HELPERS)
+        _FORWARDS.clear()
+        _PARTIALS.clear()
+    return _NAMESPACE
+
+
+def numpy_forward(op: Op, n: int) -> Callable[..., Array]:
+    """``op``'s forward expression for ``n`` inputs as a function on arrays."""
+    scope = _numpy_namespace()
+    f = _FORWARDS.get((op, n))
+    if f is None:
+        f = _FORWARDS[op, n] = compile_function(f"<op {op.name}, {n} inputs, numpy>", "forward", input_names(n),
+                                                op.forward_code_for(n), scope)
+    return f
+
+
+def numpy_partial(op: Op, n: int, j: int) -> Callable[..., Array]:
+    """``op``'s local derivative towards input ``j`` (of ``n``) as a function of ``out`` and the inputs."""
+    scope = _numpy_namespace()
+    f = _PARTIALS.get((op, n, j))
+    if f is None:
+        f = _PARTIALS[op, n, j] = compile_function(f"<op {op.name} derivative {j}, {n} inputs, numpy>", "partial",
+                                                   ["out", *input_names(n)], op.derivative_code_for(n)[j], scope)
+    return f
