@@ -3,7 +3,8 @@
 Nodes are numbered in topological order (parents first, the loss last). Per
 node the tables hold its op (``None`` for a leaf), its level (0 for a leaf,
 else one more than its deepest parent: nodes of one level never depend on
-each other, so `levels.LevelProgram` runs them together) and, packed in one
+each other, so `levels.LevelProgram` runs them together), whether it leads to
+a parameter (its gradient is worth computing) and, packed in one
 integer array, its parents' numbers. Leaves keep only the name the generated
 code calls them by (``i0`` an input, ``p3`` a parameter, ``(2.0)`` a baked-in
 constant). Every later program (the level interpreter, generated scalar,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from itertools import repeat
 
 from ..op import Op
 from ..value import Value
@@ -25,7 +27,8 @@ from ..value import Value
 class Graph:
     """Ops, levels, parent numbers and leaf names of a recorded graph, in topological order."""
 
-    __slots__ = ("ops", "levels", "starts", "parents", "leaf_names", "inputs", "params", "outputs")
+    __slots__ = ("ops", "levels", "needs", "starts", "parents", "leaf_names", "walked_leaves", "inputs", "params",
+                 "outputs")
 
     def __init__(
         self,
@@ -39,14 +42,28 @@ class Graph:
         """Number every node ``root`` depends on into ``number``; ``leaf_name`` names each leaf (it raises for a
         leaf the tape cannot take).
 
-        The order is `autograd.backward.topological_order`'s (the same iterative walk). An input, parameter or
+        Leaves among ``inputs`` and ``parameters`` come first (numbered even if the loss does not read them);
+        the op nodes follow in `autograd.backward.topological_order`'s order (the same iterative walk). An
         output that is not in the graph gets the number -1.
         """
         ops: list[Op | None] = []
         levels = array("l")
+        needs = bytearray()  # 1 where a node leads to a parameter: the only gradients worth computing
         starts = array("q", [0])
         parents = array("q")
         leaf_names: dict[int, str] = {}
+        # Inputs and parameters that are leaves are numbered first, without the walk and with C-level bulk
+        # operations: a model's weights are most of a graph's leaves (a dot node reads one per input).
+        for group, prefix in ((inputs, "i"), (parameters, "p")):
+            fresh = {v: k for k, v in enumerate(group) if v._a is None and v not in number}
+            first = len(ops)
+            number.update(zip(fresh, range(first, first + len(fresh))))
+            ops.extend([None] * len(fresh))
+            levels.extend([0] * len(fresh))
+            needs.extend((b"\x01" if prefix == "p" else b"\x00") * len(fresh))
+            leaf_names.update(zip(range(first, first + len(fresh)), [f"{prefix}{k}" for k in fresh.values()]))
+            starts.extend([0] * len(fresh))
+        walked_leaves: list[int] = []  # every other leaf: what ``leaf_name`` allows is a constant
         # ``number`` doubles as the walk's state: absent (not seen), -1 (parents being visited), else emitted.
         stack: list[Value] = [root]
         push, pop = stack.append, stack.pop
@@ -60,7 +77,9 @@ class Graph:
                     n = number[node] = len(ops)
                     ops.append(None)
                     levels.append(0)
+                    needs.append(0)
                     leaf_names[n] = leaf_name(node)
+                    walked_leaves.append(n)
                     starts.append(len(parents))
                     continue
                 number[node] = -1
@@ -84,26 +103,33 @@ class Graph:
                         numbers = list(map(number.__getitem__, a))
                         parents.extend(numbers)
                         levels.append(max(map(levels.__getitem__, numbers)) + 1)
+                        needs.append(any(map(needs.__getitem__, numbers)))
                     else:
                         k = number[a]  # type: ignore[index]
                         parents.append(k)
                         level = levels[k]
+                        need = needs[k]
                         b = node._b
                         if b is not None:
                             k = number[b]
                             parents.append(k)
                             if levels[k] > level:
                                 level = levels[k]
+                            need |= needs[k]
                         levels.append(level + 1)
+                        needs.append(need)
                     starts.append(len(parents))
         self.ops = ops
         self.levels = levels
+        self.needs = needs
         self.starts = starts
         self.parents = parents
         self.leaf_names = leaf_names
-        self.inputs = [number.get(v, -1) for v in inputs]  # -1: an input the loss does not read
-        self.params = [number.get(p, -1) for p in parameters]
-        self.outputs = [number.get(v, -1) for v in outputs]
+        #: The leaves found by the walk rather than given as inputs or parameters: constants, baked in.
+        self.walked_leaves = walked_leaves
+        self.inputs = list(map(number.get, inputs, repeat(-1)))  # -1: an interior node the loss does not read
+        self.params = list(map(number.get, parameters, repeat(-1)))
+        self.outputs = list(map(number.get, outputs, repeat(-1)))
 
     def __len__(self) -> int:
         return len(self.ops)

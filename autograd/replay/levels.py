@@ -91,40 +91,38 @@ class LevelProgram:
         keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
         cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
         # Per node, whether its gradient is worth computing: it leads to a parameter.
-        needs = np.zeros(size + 1, dtype=bool)
-        needs[self.params] = True
-        needs[size] = False
+        needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
+        needs[:size] = np.frombuffer(graph.needs, dtype=np.uint8)
         is_leaf = codes < 0
         backward: list[Backward] = []
         pending = array("q")  # small groups' nodes, run one by one in one loop
-        for members in np.split(by_group, cuts):
-            op = table[codes[members[0]]]
-            n = int(fan_in[members[0]])
-            if len(members) * n < SMALL_GROUP:
-                for m in members.tolist():
-                    wanted = needs[parents[starts[m]: starts[m] + n - op.constant_args]].any()
-                    needs[m] = wanted or needs[m]
-                    pending.append(m)
+        bounds = [0, *cuts.tolist(), len(by_group)]
+        for first, end in zip(bounds, bounds[1:]):
+            members = by_group[first:end]
+            head = int(members[0])
+            op = table[codes[head]]
+            n = int(fan_in[head])
+            if (end - first) * n < SMALL_GROUP:
+                pending.extend(members.tolist())
                 continue
             if pending:
-                self._add_float_steps(graph, pending, needs, backward)
+                self._add_float_steps(graph, pending, backward)
                 pending = array("q")
             block = parents[starts[members][:, None] + np.arange(n)]
             for rows in _split_by_constants(op, block, self.initial, is_leaf):
                 out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
-                needs[out] = needs[args].any(axis=1) | needs[out]
                 forward, back = _group(op, out, args, needs)
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
         if pending:
-            self._add_float_steps(graph, pending, needs, backward)
+            self._add_float_steps(graph, pending, backward)
         backward.reverse()
         self.backward = backward
         #: Per node, 1 if its gradient is worth computing (it leads to a parameter); bytes index fast by int.
-        self.wanted = bytes(needs.view(np.uint8))
+        self.wanted = bytes(graph.needs)
 
-    def _add_float_steps(self, graph: Graph, nodes: array, needs: Array, backward: list[Backward]) -> None:
+    def _add_float_steps(self, graph: Graph, nodes: array, backward: list[Backward]) -> None:
         """Nodes of small groups, evaluated one at a time by the op's own float functions (as the eager engine
         does): for a chain, a numpy call per node would cost more than the arithmetic. They are read from the
         graph's own tables when run, so a tape keeps only their numbers (8 bytes a node)."""
@@ -137,6 +135,7 @@ class LevelProgram:
                 vals[n] = ops[n].forward(*map(item, parents[starts[n]: starts[n + 1]]))
 
         self.forward.append(forward)
+        needs = graph.needs
         reverse = array("q", [n for n in reversed(nodes) if needs[n]])
         if not reverse:
             return

@@ -197,9 +197,9 @@ class Tape:
     def _leaf_constants(self) -> list[float]:
         """Each node's baked-in value where it is a constant leaf (0.0 elsewhere: inputs, parameters, op nodes)."""
         values = [0.0] * len(self.graph)
-        for n, text in self.graph.leaf_names.items():
-            if text.startswith("("):  # a literal from `literal`: float.__repr__ in parentheses, read back exactly
-                values[n] = float(text[1:-1])
+        names = self.graph.leaf_names
+        for n in self.graph.walked_leaves:  # a literal from `literal`: float.__repr__ in parentheses, exact
+            values[n] = float(names[n][1:-1])
         return values
 
     def _guard_specs(self, guards: Sequence[Guard], number: dict[Value, int]) -> list[tuple[int, float, str, int, float,
@@ -215,20 +215,14 @@ class Tape:
     # --- building --------------------------------------------------------
 
     def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
-        """The name each leaf goes by in generated code; a leaf the tape cannot take is an error naming it."""
-        known: dict[Value, str] = {}
-        for k, v in enumerate(self.inputs):
-            known[v] = f"i{k}"
-        for k, p in enumerate(self.parameters):
-            if p in known and known[p].startswith("i"):
-                raise ReplayError(f"{_describe(p)} is given both as an input and as a parameter")
-            known[p] = f"p{k}"
+        """The name of each leaf the graph walk meets (inputs and parameters are numbered before it): a constant's
+        number as a literal; a leaf the tape cannot take is an error naming it."""
+        both = set(self.inputs).intersection(self.parameters)
+        if both:
+            raise ReplayError(f"{_describe(next(iter(both)))} is given both as an input and as a parameter")
         fixed = set(constants)
 
         def name(v: Value) -> str:
-            text = known.get(v)
-            if text is not None:
-                return text
             if v.is_constant or v in fixed:
                 return literal(v.data, _describe(v))
             raise ReplayError(
