@@ -5,9 +5,9 @@ node the tables hold its op (``None`` for a leaf), its level (0 for a leaf,
 else one more than its deepest parent: nodes of one level never depend on
 each other, so `levels.LevelProgram` runs them together), whether it leads to
 a parameter (its gradient is worth computing) and, packed in one
-integer array, its parents' numbers. Leaves keep only the name the generated
-code calls them by (``i0`` an input, ``p3`` a parameter, ``(2.0)`` a baked-in
-constant). Every later program (the level interpreter, generated scalar,
+integer array, its parents' numbers. Inputs and parameters come first, each
+named by its position when generated code asks (``i0``, ``p3``); the other
+leaves, constants, keep their literal (``(2.0)``). Every later program (the level interpreter, generated scalar,
 vectorized and batch code) reads these tables, never the Values.
 
 The tables are built in the same single walk that finds the topological
@@ -27,8 +27,8 @@ from ..value import Value
 class Graph:
     """Ops, levels, parent numbers and leaf names of a recorded graph, in topological order."""
 
-    __slots__ = ("ops", "levels", "needs", "starts", "parents", "leaf_names", "walked_leaves", "inputs", "params",
-                 "outputs")
+    __slots__ = ("ops", "levels", "needs", "starts", "parents", "given", "given_inputs", "leaf_names", "walked_leaves",
+                 "inputs", "params", "outputs")
 
     def __init__(
         self,
@@ -54,6 +54,7 @@ class Graph:
         leaf_names: dict[int, str] = {}
         # Inputs and parameters that are leaves are numbered first, without the walk and with C-level bulk
         # operations: a model's weights are most of a graph's leaves (a dot node reads one per input).
+        given = array("q")  # per leaf numbered here, its position among the inputs (then the parameters)
         for group, prefix in ((inputs, "i"), (parameters, "p")):
             fresh = {v: k for k, v in enumerate(group) if v._a is None and v not in number}
             first = len(ops)
@@ -61,8 +62,11 @@ class Graph:
             ops.extend([None] * len(fresh))
             levels.extend([0] * len(fresh))
             needs.extend((b"\x01" if prefix == "p" else b"\x00") * len(fresh))
-            leaf_names.update(zip(range(first, first + len(fresh)), [f"{prefix}{k}" for k in fresh.values()]))
+            given.extend(fresh.values())
             starts.extend([0] * len(fresh))
+            if prefix == "i":
+                self.given_inputs = len(given)
+        self.given = given
         walked_leaves: list[int] = []  # every other leaf: what ``leaf_name`` allows is a constant
         # ``number`` doubles as the walk's state: absent (not seen), -1 (parents being visited), else emitted.
         stack: list[Value] = [root]
@@ -138,10 +142,18 @@ class Graph:
         """The parents' numbers of node ``n``."""
         return self.parents[self.starts[n]: self.starts[n + 1]]
 
+    def leaf_name(self, n: int) -> str:
+        """The name generated code calls leaf ``n`` by: ``i0`` an input, ``p3`` a parameter, ``(2.0)`` a constant.
+
+        Inputs' and parameters' names are made when asked for, not stored: a model's weights are most of a
+        graph's leaves, and a name apiece would be most of a tape's memory."""
+        if n < len(self.given):
+            return f"{'i' if n < self.given_inputs else 'p'}{self.given[n]}"
+        return self.leaf_names[n]
+
     def names(self) -> list[str]:
         """The variable (or literal) each node is held in by generated code."""
-        leaf = self.leaf_names
-        return [leaf[n] if op is None else f"v{n}" for n, op in enumerate(self.ops)]
+        return [self.leaf_name(n) if op is None else f"v{n}" for n, op in enumerate(self.ops)]
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the graph has."""

@@ -244,7 +244,7 @@ class Tape:
                             " such a branch cannot be checked on replay"
                         )
                     n = number[side]
-                    sides.append(self.graph.leaf_names[n] if side.is_leaf else f"v{n}")
+                    sides.append(self.graph.leaf_name(n) if side.is_leaf else f"v{n}")
                 else:
                     sides.append(literal(side, "a number the model compared with"))
             checked.append((sides[0], g.op, sides[1], g.result))
