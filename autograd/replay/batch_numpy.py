@@ -243,19 +243,21 @@ def finish(
     losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
     if not np.all(np.isfinite(losses)):
         raise FloatingPointError("batch replay: the loss is not finite in some sample")
-    if grads is None:
-        if summed is None:
-            raise ValueError("batch replay: no gradients came back")
-        grads = ()
+    if grads is None and (summed is None or reduce != "sum"):
+        raise ValueError("batch replay: the tape's code returned no per-sample gradients")
     if reduce == "sum":
-        totals = np.array([g * n if type(g) is float or np.ndim(g) == 0 else g.sum() for g in grads],
-                          dtype=np.float64)
-        if summed is not None:
-            totals = totals + summed if totals.size else np.array(summed, dtype=np.float64)
-        bad = np.flatnonzero(~np.isfinite(totals))
-        if bad.size:
+        if grads is None:
+            totals = np.asarray(summed, dtype=np.float64)
+        else:
+            totals = np.array([g * n if type(g) is float or np.ndim(g) == 0 else g.sum() for g in grads],
+                              dtype=np.float64)
+            if summed is not None:
+                totals += summed
+        if not np.isfinite(totals).all():
+            bad = np.flatnonzero(~np.isfinite(totals))
             raise FloatingPointError(f"batch replay: the gradient of {names(int(bad[0]))} is not finite")
         return losses, totals.tolist()
+    assert grads is not None
     out = [np.broadcast_to(np.asarray(g, dtype=np.float64), (n,)).copy() for g in grads]
     for k, g in enumerate(out):
         if not np.all(np.isfinite(g)):

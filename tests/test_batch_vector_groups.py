@@ -1,0 +1,187 @@
+"""Batch replay with vector groups (issue 12 goal 2): a layer's elementwise ops as one array op, equal to eager.
+
+Every reference here is the eager engine run sample by sample (its loss and
+its gradients, summed or kept per sample), to 1e-12.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from autograd import Value, sum_of
+from autograd.replay import BranchChanged, record
+from autograd.replay.blocks import row_selection
+from autograd.replay.codegen import generate
+from nn import MLP, CharModel
+
+np = pytest.importorskip("numpy")
+
+
+def eager_per_sample(fn, columns, params):
+    """Eager losses and per-sample parameter gradients (one list per sample)."""
+    losses, grads = [], []
+    for row in zip(*columns):
+        for p in params:
+            p.grad = 0.0
+        out = fn(*[Value(float(x)) for x in row])
+        out.backward()
+        losses.append(out.data)
+        grads.append([p.grad for p in params])
+    return losses, grads
+
+
+def assert_batch_equals_eager(tape, fn, columns, params) -> None:
+    """run_batch, summed and per sample, equals eager sample by sample to 1e-12."""
+    ref_losses, ref_grads = eager_per_sample(fn, columns, params)
+    losses, summed = tape.run_batch(columns)
+    assert losses.tolist() == pytest.approx(ref_losses, rel=1e-12, abs=1e-12)
+    totals = [sum(g[k] for g in ref_grads) for k in range(len(params))]
+    assert summed == pytest.approx(totals, rel=1e-12, abs=1e-12)
+    _, per_sample = tape.run_batch(columns, reduce="none")
+    for k in range(len(params)):
+        assert per_sample[k].tolist() == pytest.approx([g[k] for g in ref_grads], rel=1e-12, abs=1e-12)
+
+
+def batch_source(tape) -> str:
+    return generate(tape.graph, [], matmul_groups=True, batch=True).text
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("width", [8, 16, 32, 64])
+def test_batch_mlp_equals_eager_sample_by_sample(activation: str, width: int) -> None:
+    model = MLP(2, [width, width, 1], activation=activation, seed=width)
+    params = model.parameters()
+
+    def fn(x0: Value, x1: Value, y: Value) -> Value:
+        return (model([x0, x1]) - y) ** 2
+
+    tape = record(fn, [0.0, 0.0, 0.0], params)
+    source = batch_source(tape)
+    # Each hidden layer's activation is one call on the layer's array, not one per neuron.
+    assert source.count(f"{activation}(Y") == 2
+    assert source.count(f"{activation}(") == 2
+    rng = np.random.default_rng(width)
+    columns = [rng.uniform(-1.5, 1.5, size=12) for _ in range(3)]
+    assert_batch_equals_eager(tape, fn, columns, params)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_batch_recurrent_model_equals_eager(cell: str) -> None:
+    model = CharModel(vocab_size=5, hidden_size=4, cell=cell, seed=3)
+    params = model.parameters()
+    seq, targets = [0, 3, 1, 4], [3, 1, 4, 2]
+    n_state = 8 if cell == "lstm" else 4
+
+    def fn(*state_values: Value) -> Value:
+        h = list(state_values[:4])
+        state = (h, list(state_values[4:])) if cell == "lstm" else h
+        return model.sequence_loss(seq, targets, state)[0]
+
+    tape = record(fn, [0.0] * n_state, params)
+    if cell == "lstm":  # the gates and the cell update run on arrays: f * c + i * g as whole vectors
+        assert "sigmoid(Y" in batch_source(tape)
+    rng = np.random.default_rng(5)
+    columns = [rng.uniform(-0.8, 0.8, size=6) for _ in range(n_state)]
+    assert_batch_equals_eager(tape, fn, columns, params)
+
+
+def test_vector_groups_with_parameter_vectors_shared_parameters_and_shuffled_rows() -> None:
+    model = MLP(2, [8], activation="tanh", seed=11)
+    rng = random.Random(4)
+    bias = [Value(rng.uniform(-1, 1), label=f"c{k}") for k in range(8)]
+    scale = Value(0.7, label="s")
+    params = [*model.parameters(), *bias, scale]
+    perm = list(range(8))
+    rng.shuffle(perm)
+
+    def fn(x0: Value, x1: Value) -> Value:
+        h = model([x0, x1])
+        y = [h[k] * scale + bias[k] for k in range(8)]  # a shared parameter, then one parameter per row
+        z = [y[k] * h[perm[k]] for k in range(8)]  # rows read out of order
+        w = [z[k] * h[0] for k in range(8)]  # one row read by every member
+        return sum_of(w) + sum_of(z)
+
+    tape = record(fn, [0.0, 0.0], params)
+    assert "Y" in batch_source(tape) and "add_at(G" in batch_source(tape)
+    columns = [np.linspace(-1, 1, 7), np.linspace(0.5, -0.9, 7)]
+    assert_batch_equals_eager(tape, fn, columns, params)
+
+
+def test_a_gradient_shared_by_two_parents_is_not_changed_through_the_other() -> None:
+    # s = a + b hands both parents the same gradient array; a later '+=' on one of them used to change the other.
+    w1, w2 = Value(0.3, label="w1"), Value(-0.7, label="w2")
+
+    def fn(x: Value) -> Value:
+        a, b = x * w1, x * w2
+        c, d = a * 2.0, b * 3.0
+        s = a + b
+        return s * s + c * c + d * d
+
+    tape = record(fn, [0.5], [w1, w2])
+    columns = [np.array([0.5, 1.5, -0.2])]
+    assert_batch_equals_eager(tape, fn, columns, [w1, w2])
+    # Closed form: loss = x^2 ((w1 + w2)^2 + 4 w1^2 + 9 w2^2); d/dw2 = x^2 (2 (w1 + w2) + 18 w2).
+    _, summed = tape.run_batch(columns)
+    assert summed[1] == pytest.approx(sum(x * x for x in columns[0]) * (2 * (0.3 - 0.7) + 18 * -0.7), rel=1e-12)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "none"])
+def test_batch_checks_a_branch_on_a_hidden_neuron(reduce: str) -> None:
+    model = MLP(2, [8, 1], seed=6)
+
+    def gated(x0: Value, x1: Value) -> Value:
+        hidden = model.layers[0]([x0, x1])
+        out = model.layers[1](hidden)[0]
+        return out * 2 if hidden[3] > 0 else out * 3
+
+    tape = record(gated, [0.4, 0.4], model.parameters())
+    same = [x for x in np.linspace(-2, 2, 41) if (model.layers[0]([x, x])[3].data > 0)]
+    other = [x for x in np.linspace(-2, 2, 41) if (model.layers[0]([x, x])[3].data <= 0)]
+    assert same and other
+    losses, _ = tape.run_batch([same, same], reduce=reduce)
+    assert losses.tolist() == pytest.approx([gated(Value(x), Value(x)).data for x in same], rel=1e-12)
+    with pytest.raises(BranchChanged, match="sample 1"):
+        tape.run_batch([[same[0], other[0]], [same[0], other[0]]], reduce=reduce)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_row_selection_picks_exactly_the_rows_asked_for(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randint(1, 12)
+    kind = seed % 4
+    if kind == 0:  # a run with a step, either direction
+        step = rng.choice([-3, -2, -1, 1, 2, 3])
+        start = rng.randrange(size)
+        index = list(range(start, -1 if step < 0 else size, step))[: rng.randint(1, size)]
+    elif kind == 1:
+        index = list(range(size))
+    else:
+        index = [rng.randrange(size) for _ in range(rng.randint(1, size))]
+    rows = np.arange(size * 3).reshape(size, 3)
+    selection = row_selection(index, size)
+    if selection is None:  # only when no slice can do it
+        steps = {b - a for a, b in zip(index, index[1:])}
+        assert len(index) > 1 and (len(steps) > 1 or steps == {0})
+    else:
+        picked = eval("rows" + selection, {"rows": rows})  # noqa: S307 - our own slice text
+        assert picked.tolist() == rows[index].tolist()
+        assert np.shares_memory(picked, rows)  # a view: no copy
+    assert row_selection(list(range(size)), size) == ""
+
+
+def test_a_block_gradient_shared_by_two_blocks_is_copied_before_it_is_updated() -> None:
+    # u = h + c hands h and c the very same gradient array; each then adds its own scalar term (h[3] * 7, c[2] * 5)
+    # to one row in place, which must not reach the other's gradient.
+    first, second = (MLP(2, [6], output_activation="tanh", seed=k) for k in (1, 2))
+    params = [*first.parameters(), *second.parameters()]
+
+    def fn(x0: Value, x1: Value) -> Value:
+        c = first([x0, x1])
+        h = second([x1, x0])  # other inputs: two products, two tanh blocks
+        u = [hk + ck for hk, ck in zip(h, c)]
+        return sum_of(u) + c[2] * 5.0 + h[3] * 7.0
+
+    tape = record(fn, [0.0, 0.0], params)
+    assert_batch_equals_eager(tape, fn, [np.linspace(-1, 1, 5), np.linspace(1, -0.5, 5)], params)
