@@ -13,7 +13,7 @@ import pytest
 from autograd import Value, sum_of
 from autograd.replay import BranchChanged, record
 from autograd.replay.blocks import row_selection
-from autograd.replay.codegen import generate
+from autograd.replay.codegen import MIN_GROUP_WEIGHTS, generate
 from nn import MLP, CharModel
 
 np = pytest.importorskip("numpy")
@@ -42,6 +42,12 @@ def assert_batch_equals_eager(tape, fn, columns, params) -> None:
     _, per_sample = tape.run_batch(columns, reduce="none")
     for k in range(len(params)):
         assert per_sample[k].tolist() == pytest.approx([g[k] for g in ref_grads], rel=1e-12, abs=1e-12)
+    # One sample at a time, the vectorized tape (its wide groups on numpy vectors) gives the same.
+    assert tape.vectorized
+    for row, ref_loss, ref in zip(zip(*columns), ref_losses, ref_grads):
+        loss, grads = tape.evaluate([float(x) for x in row])
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref, rel=1e-12, abs=1e-12)
 
 
 def batch_source(tape) -> str:
@@ -62,6 +68,9 @@ def test_batch_mlp_equals_eager_sample_by_sample(activation: str, width: int) ->
     # Each hidden layer's activation is one call on the layer's array, not one per neuron.
     assert source.count(f"{activation}(Y") == 2
     assert source.count(f"{activation}(") == 2
+    # And so on one sample, for the layers whose products are wide enough to be vectorized there at all.
+    wide = sum(width * (fan_in + 1) >= MIN_GROUP_WEIGHTS for fan_in in (2, width))
+    assert tape.source.count(f"vec_{activation}(Y") == wide >= 1
     rng = np.random.default_rng(width)
     columns = [rng.uniform(-1.5, 1.5, size=12) for _ in range(3)]
     assert_batch_equals_eager(tape, fn, columns, params)
@@ -69,19 +78,22 @@ def test_batch_mlp_equals_eager_sample_by_sample(activation: str, width: int) ->
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_batch_recurrent_model_equals_eager(cell: str) -> None:
-    model = CharModel(vocab_size=5, hidden_size=4, cell=cell, seed=3)
+    hidden = 8  # wide enough for vector groups on one sample too (`codegen.VECTOR_MIN_MEMBERS`)
+    model = CharModel(vocab_size=5, hidden_size=hidden, cell=cell, seed=3)
     params = model.parameters()
     seq, targets = [0, 3, 1, 4], [3, 1, 4, 2]
-    n_state = 8 if cell == "lstm" else 4
+    n_state = 2 * hidden if cell == "lstm" else hidden
 
     def fn(*state_values: Value) -> Value:
-        h = list(state_values[:4])
-        state = (h, list(state_values[4:])) if cell == "lstm" else h
+        h = list(state_values[:hidden])
+        state = (h, list(state_values[hidden:])) if cell == "lstm" else h
         return model.sequence_loss(seq, targets, state)[0]
 
     tape = record(fn, [0.0] * n_state, params)
     if cell == "lstm":  # the gates and the cell update run on arrays: f * c + i * g as whole vectors
-        assert "sigmoid(Y" in batch_source(tape)
+        assert "sigmoid(Y" in batch_source(tape) and "vec_sigmoid(Y" in tape.source
+    else:
+        assert "vec_tanh(Y" in tape.source
     rng = np.random.default_rng(5)
     columns = [rng.uniform(-0.8, 0.8, size=6) for _ in range(n_state)]
     assert_batch_equals_eager(tape, fn, columns, params)
@@ -129,7 +141,7 @@ def test_a_gradient_shared_by_two_parents_is_not_changed_through_the_other() -> 
 
 @pytest.mark.parametrize("reduce", ["sum", "none"])
 def test_batch_checks_a_branch_on_a_hidden_neuron(reduce: str) -> None:
-    model = MLP(2, [8, 1], seed=6)
+    model = MLP(2, [16, 1], seed=6)  # wide enough that one sample runs the hidden layer as arrays too
 
     def gated(x0: Value, x1: Value) -> Value:
         hidden = model.layers[0]([x0, x1])
@@ -144,6 +156,10 @@ def test_batch_checks_a_branch_on_a_hidden_neuron(reduce: str) -> None:
     assert losses.tolist() == pytest.approx([gated(Value(x), Value(x)).data for x in same], rel=1e-12)
     with pytest.raises(BranchChanged, match="sample 1"):
         tape.run_batch([[same[0], other[0]], [same[0], other[0]]], reduce=reduce)
+    assert "vec_tanh(Y" in tape.source
+    assert tape.evaluate([same[0], same[0]])[0] == pytest.approx(gated(Value(same[0]), Value(same[0])).data)
+    with pytest.raises(BranchChanged, match="would build a different graph"):
+        tape.evaluate([other[0], other[0]])
 
 
 @pytest.mark.parametrize("seed", range(40))

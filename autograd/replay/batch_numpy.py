@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..helpers import HELPERS
+from .blocks import ARRAY_HELPER_PREFIX
 
 try:
     import numpy as np
@@ -210,11 +211,13 @@ def namespace(tables: dict[str, list[Any]]) -> dict[str, object]:
     return scope
 
 
-def vector_tools(tables: dict[str, list[Any]]) -> dict[str, object]:
-    """What a one-sample vectorized tape calls besides the scalar helpers: its index tables and numpy tools."""
+def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX) -> dict[str, object]:
+    """What a one-sample vectorized tape calls besides the scalar helpers: its index tables, numpy tools, and
+    the numpy version of every helper under ``prefix`` + its name (for a layer's elementwise ops on arrays)."""
     scope: dict[str, object] = {"asarray": np.asarray, "add_at": np.add.at, "zeros": np.zeros,
                                 "stack_pieces": stack_pieces, "floats": floats}
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
+    scope.update({prefix + name: fn for name, fn in helpers_namespace().items()})
     return scope
 
 

@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 
 from .graph import Graph
 
+#: What array expressions on one sample call the numpy version of a helper by (``vec_tanh``): the scalar
+#: lines around them keep the float helpers' own names.
+ARRAY_HELPER_PREFIX = "vec_"
+
 # How one input position of a vector group is fed: ("B", block) rows of an earlier block, ("P", 0) one
 # parameter per member, ("L", name) the same leaf for every member.
 ArgKind = tuple[str, int | str]

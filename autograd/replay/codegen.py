@@ -31,13 +31,17 @@ from typing import Any
 from ..op import Op, input_names
 from ..ops import DOT
 from ..value import Value
-from .blocks import row_selection, vector_groups
+from .blocks import ARRAY_HELPER_PREFIX, row_selection, vector_groups
 from .chunks import split_into_chunks
 from .graph import Graph
 
 #: A group of dot nodes becomes matrix products only when it holds at least this many weights: below, the
 #: numpy calls cost more than the scalar lines they replace.
 MIN_GROUP_WEIGHTS = 32
+
+#: On one sample, a vector group needs at least this many members: below, numpy's per-call cost exceeds the
+#: float lines it replaces. (In batch mode every line is an array op already, so two members are enough.)
+VECTOR_MIN_MEMBERS = 8
 
 # An expression cut around its variable uses: the texts between them, and per hole the parent's position
 # (-1 for ``out``, the node's own value).
@@ -53,18 +57,18 @@ class TapeSource:
 
 
 @cache
-def forward_template(op: Op, n: int) -> Template:
-    """``op``'s forward expression for ``n`` inputs, cut into text and holes."""
-    return _template(op.forward_code_for(n), n)
+def forward_template(op: Op, n: int, helper_prefix: str = "") -> Template:
+    """``op``'s forward expression for ``n`` inputs, cut into text and holes (helpers renamed with the prefix)."""
+    return _template(op.forward_code_for(n), n, helper_prefix)
 
 
 @cache
-def partial_templates(op: Op, n: int) -> tuple[Template, ...]:
+def partial_templates(op: Op, n: int, helper_prefix: str = "") -> tuple[Template, ...]:
     """``op``'s local derivative expressions for ``n`` inputs, each cut into text and holes."""
-    return tuple(_template(code, n) for code in op.derivative_code_for(n))
+    return tuple(_template(code, n, helper_prefix) for code in op.derivative_code_for(n))
 
 
-def _template(expression: str, n: int) -> Template:
+def _template(expression: str, n: int, helper_prefix: str = "") -> Template:
     position = _positions(n)
     texts, holes = _split(expression)
     kept_texts, kept_holes = [texts[0]], []
@@ -73,7 +77,7 @@ def _template(expression: str, n: int) -> Template:
             kept_holes.append(position[name])
             kept_texts.append(text)
         else:  # a helper's name: part of the text
-            kept_texts[-1] += name + text
+            kept_texts[-1] += helper_prefix + name + text
     return tuple(kept_texts), tuple(kept_holes)
 
 
@@ -204,7 +208,11 @@ class _Writer:
                        if matmul else [])
         for members in self.groups:  # rows in parameter order: a layer's weights are then one slice of them
             members.sort(key=lambda m: self.param_index[graph.args(m)[0]])
-        self.vgroups = vector_groups(graph, self.names, self.groups) if matmul and batch else []
+        self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS)
+                        if matmul else [])
+        # On one sample, the scalar lines call the float helpers; array expressions call the numpy versions,
+        # which the vectorized tape's namespace holds under this prefix (batch mode has only numpy ones).
+        self.helper_prefix = "" if batch else ARRAY_HELPER_PREFIX
         self.blocks: list[list[int]] = [*self.groups, *(g.members for g in self.vgroups)]
         self.row_of = {m: (b, r) for b, members in enumerate(self.blocks) for r, m in enumerate(members)}
         self.first_of = {min(members): b for b, members in enumerate(self.blocks)}
@@ -402,7 +410,8 @@ class _Writer:
         self.arg_texts[b] = texts
         op = self.graph.ops[group.members[0]]
         assert op is not None
-        self.lines.append(f"    Y{b} = {fill_template(forward_template(op, len(texts)), texts, f'Y{b}')}")
+        template = forward_template(op, len(texts), self.helper_prefix)
+        self.lines.append(f"    Y{b} = {fill_template(template, texts, f'Y{b}')}")
         self._member_names(b)
 
     def _guards(self) -> None:
@@ -546,7 +555,7 @@ class _Writer:
         op = self.graph.ops[group.members[0]]
         assert op is not None
         texts = self.arg_texts[b]
-        partials = partial_templates(op, len(texts))
+        partials = partial_templates(op, len(texts), self.helper_prefix)
         for i in range(len(texts) - op.constant_args):
             kind, source = group.kinds[i]
             rows = group.rows[i]
