@@ -201,3 +201,43 @@ def test_a_block_gradient_shared_by_two_blocks_is_copied_before_it_is_updated() 
 
     tape = record(fn, [0.0, 0.0], params)
     assert_batch_equals_eager(tape, fn, [np.linspace(-1, 1, 5), np.linspace(1, -0.5, 5)], params)
+
+
+def test_every_op_of_the_table_as_a_vector_group_equals_eager() -> None:
+    from autograd import OPS, apply
+
+    width = 12  # wide enough for groups on one sample as well
+    model = MLP(2, [width], output_activation="tanh", seed=8)
+    rng = random.Random(8)
+    bias = [Value(rng.uniform(-1, 1), label=f"c{k}") for k in range(width)]
+    shared = Value(0.6, label="s")
+    params = [*model.parameters(), *bias, shared]
+    perm = list(range(width))
+    rng.shuffle(perm)
+    positive = {"log", "sqrt", "pow_value", "relu", "abs", "step", "sign"}
+
+    def fn(x0: Value, x1: Value) -> Value:
+        h = model([x0, x1])
+        terms = []
+        for j, op in enumerate(OPS.values()):
+            rows = []
+            for k in range(width):
+                a = h[k] * h[k] + 0.5 if op.name in positive else h[k]
+                # The second input, by turns: another row (out of order), one parameter per row, a shared one.
+                b = [h[perm[k]], bias[k], shared][j % 3]
+                if op.arity is None:
+                    args = [a, b, h[perm[k]], bias[k]]
+                elif op.constant_args:
+                    args = [a, 3.0]
+                elif op.arity == 2:
+                    args = [a, b * b + 0.5 if op.name == "div" else b]
+                else:
+                    args = [a]
+                rows.append(apply(op, *args))
+            terms.append(sum_of(rows).tanh())
+        return sum_of(terms)
+
+    tape = record(fn, [0.0, 0.0], params)
+    source = batch_source(tape)
+    assert "div(Y" in source and "logsumexp_all(Y" in source and "pow_value(Y" in source
+    assert_batch_equals_eager(tape, fn, [np.linspace(-1, 1, 5), np.linspace(0.8, -0.6, 5)], params)
