@@ -42,8 +42,9 @@ def assert_batch_equals_eager(tape, fn, columns, params) -> None:
     _, per_sample = tape.run_batch(columns, reduce="none")
     for k in range(len(params)):
         assert per_sample[k].tolist() == pytest.approx([g[k] for g in ref_grads], rel=1e-12, abs=1e-12)
-    # One sample at a time, the vectorized tape (its wide groups on numpy vectors) gives the same.
-    assert tape.vectorized
+    # One sample at a time, the compiled vectorized tape (its wide groups on numpy vectors) gives the same.
+    tape.compile()
+    assert tape.strategy == "vectorized"
     for row, ref_loss, ref in zip(zip(*columns), ref_losses, ref_grads):
         loss, grads = tape.evaluate([float(x) for x in row])
         assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
@@ -157,6 +158,7 @@ def test_batch_checks_a_branch_on_a_hidden_neuron(reduce: str) -> None:
     with pytest.raises(BranchChanged, match="sample 1"):
         tape.run_batch([[same[0], other[0]], [same[0], other[0]]], reduce=reduce)
     assert "vec_tanh(Y" in tape.source
+    tape.compile()
     assert tape.evaluate([same[0], same[0]])[0] == pytest.approx(gated(Value(same[0]), Value(same[0])).data)
     with pytest.raises(BranchChanged, match="would build a different graph"):
         tape.evaluate([other[0], other[0]])
