@@ -243,3 +243,13 @@ def test_every_op_of_the_table_as_a_vector_group_equals_eager() -> None:
     source = batch_source(tape)
     assert "div(Y" in source and "logsumexp_all(Y" in source and "pow_value(Y" in source
     assert_batch_equals_eager(tape, fn, [np.linspace(-1, 1, 5), np.linspace(0.8, -0.6, 5)], params)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_vector_groups_cut_into_chunks_still_equal_eager(cell: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long code is cut into functions handing values over (`chunks`): the blocks' arrays cross the cuts too."""
+    from autograd.replay import chunks
+
+    monkeypatch.setattr(chunks, "CHUNK_LINES", 6)
+    test_batch_recurrent_model_equals_eager(cell)
+    test_every_op_of_the_table_as_a_vector_group_equals_eager()
