@@ -52,6 +52,8 @@ def vector_groups(
     A candidate that ends up with fewer than ``min_members`` nodes is dropped and its nodes stay scalar
     lines; as later groups were keyed on it, the search is repeated until no group is dropped.
     """
+    if not dot_groups:
+        return []  # every vector group grows out of a product's rows
     is_param = bytearray(len(graph))
     param_index: dict[int, int] = {}
     for k, p in enumerate(graph.params):

@@ -16,7 +16,13 @@ time step) are evaluated together as one matrix-vector product, and their
 backward pass as one more, with the weight gradients of every group that
 uses the same weight table summed by a single matrix product at the end. On
 one sample (`Tape` with numpy) the products run on vectors; in batch mode on
-arrays holding every sample. Everything else stays elementwise.
+arrays holding every sample (where every dot group is a product: a line per
+weight on arrays always costs more). A second rewrite follows from it: the
+nodes applying one op to the rows of such a product (a layer's ``tanh``, an
+LSTM's ``f * c + i * g``) form a vector group (`blocks`), pasted once with
+arrays for its inputs, forward and backward; its rows feed the next product
+as they are. A block's gradient is an array that later blocks add into.
+Everything else stays one line per node.
 """
 
 from __future__ import annotations
