@@ -253,3 +253,20 @@ def test_vector_groups_cut_into_chunks_still_equal_eager(cell: str, monkeypatch:
     monkeypatch.setattr(chunks, "CHUNK_LINES", 6)
     test_batch_recurrent_model_equals_eager(cell)
     test_every_op_of_the_table_as_a_vector_group_equals_eager()
+
+
+def test_a_loss_over_a_layers_outputs_takes_their_gradient_as_one_array() -> None:
+    from nn.losses import softmax_cross_entropy
+
+    model = MLP(2, [16, 10], activation="tanh", seed=12)
+    params = model.parameters()
+
+    def fn(x0: Value, x1: Value) -> Value:
+        logits = model([x0, x1])
+        return softmax_cross_entropy(logits, 3) + sum_of(logits) * 0.1
+
+    tape = record(fn, [0.0, 0.0], params)
+    # logsumexp's partials exp(x_k - out) for all ten logits in one expression, and the sum's ones likewise.
+    assert "exp(Y" in batch_source(tape) and "like_rows(" in batch_source(tape)
+    assert "vec_exp(Y" in tape.source
+    assert_batch_equals_eager(tape, fn, [np.linspace(-2, 2, 6), np.linspace(1, -1, 6)], params)

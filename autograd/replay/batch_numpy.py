@@ -178,6 +178,11 @@ def floats(values: Sequence[float]) -> Array:
     return np.fromiter(values, np.float64, len(values))
 
 
+def like_rows(value: Array, like: Array) -> Array:
+    """A new array shaped like ``like`` holding ``value`` (a number, or one row of samples) in every row."""
+    return np.broadcast_to(value, np.shape(like)).copy()
+
+
 def batch_size(inputs: Sequence[Array]) -> int:
     """The number of samples a batch run's input columns hold (1 for a tape without inputs)."""
     return max((np.size(a) for a in inputs), default=1)
@@ -205,7 +210,7 @@ def namespace(tables: dict[str, list[Any]]) -> dict[str, object]:
     """The helpers plus the generated code's index tables (as integer arrays) and matrix tools."""
     scope = helpers_namespace()
     scope.update({"asarray": np.asarray, "zeros": np.zeros, "stack_rows": stack_rows, "add_at": np.add.at,
-                  "stack_pieces": stack_pieces, "batch_size": batch_size, "floats": floats,
+                  "stack_pieces": stack_pieces, "batch_size": batch_size, "floats": floats, "like_rows": like_rows,
                   "add_sample_sums": add_sample_sums})
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
     return scope
@@ -215,7 +220,7 @@ def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX
     """What a one-sample vectorized tape calls besides the scalar helpers: its index tables, numpy tools, and
     the numpy version of every helper under ``prefix`` + its name (for a layer's elementwise ops on arrays)."""
     scope: dict[str, object] = {"asarray": np.asarray, "add_at": np.add.at, "zeros": np.zeros,
-                                "stack_pieces": stack_pieces, "floats": floats}
+                                "stack_pieces": stack_pieces, "floats": floats, "like_rows": like_rows}
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
     scope.update({prefix + name: fn for name, fn in helpers_namespace().items()})
     return scope

@@ -506,6 +506,8 @@ class _Writer:
                 continue
             g = "g" + names[n]
             args_nodes = parents[starts[n]: starts[n + 1]]
+            if row_of and self._reduction_backward(n, args_nodes):
+                continue
             count = len(args_nodes)
             args = [names[p] for p in args_nodes]
             partials = partial_templates(op, count)
@@ -515,6 +517,39 @@ class _Writer:
                     local = fill_template(partials[i], args, names[n])
                     self._add(p, g if local == "1.0" else f"{g} * ({local})")
         self._finish()
+
+    def _reduction_backward(self, n: int, args_nodes: Sequence[int]) -> bool:
+        """A node reading many rows of one block (a sum, a ``logsumexp`` over a layer's outputs) whose partials
+        are one expression with only the input's own name changing (``exp(x3 - out)``): its gradient to those
+        rows as one array term. False (nothing written) when the node is not of that kind."""
+        op, names = self.graph.ops[n], self.names
+        assert op is not None
+        count = len(args_nodes) - op.constant_args
+        if count < (4 if self.batch else VECTOR_MIN_MEMBERS):
+            return False
+        first = self.row_of.get(args_nodes[0])
+        if first is None:
+            return False
+        rows = []
+        for p in args_nodes[:count]:
+            where = self.row_of.get(p)
+            if where is None or where[0] != first[0] or not self.needs[p]:
+                return False
+            rows.append(where[1])
+        partials = partial_templates(op, len(args_nodes), self.helper_prefix)
+        texts, holes = partials[0]
+        if any(0 < h < count for h in holes):
+            return False  # the partial reads another input than its own
+        for i in range(1, count):
+            if partials[i] != (texts, tuple(i if h == 0 else h for h in holes)):
+                return False
+        b = first[0]
+        selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
+        local = fill_template(partials[0], [selected, *(names[p] for p in args_nodes[1:])], names[n])
+        g = "g" + names[n]
+        term = f"{g} * ({local})" if 0 in holes else f"like_rows({g} * ({local}), {selected})"
+        self._add_rows(b, rows, term, fresh=True)
+        return True
 
     def _group_backward(self, k: int) -> None:
         """dW = dY x^T (summed over time steps, or samples, by one product at the end); dx = W^T dY."""
