@@ -13,7 +13,7 @@ import pytest
 from autograd import Value, sum_of
 from autograd.replay import BranchChanged, record
 from autograd.replay.blocks import row_selection
-from autograd.replay.codegen import MIN_GROUP_WEIGHTS, generate
+from autograd.replay.codegen import MIN_GROUP_WEIGHTS, VECTOR_MIN_MEMBERS, generate
 from nn import MLP, CharModel
 
 np = pytest.importorskip("numpy")
@@ -69,9 +69,10 @@ def test_batch_mlp_equals_eager_sample_by_sample(activation: str, width: int) ->
     # Each hidden layer's activation is one call on the layer's array, not one per neuron.
     assert source.count(f"{activation}(Y") == 2
     assert source.count(f"{activation}(") == 2
-    # And so on one sample, for the layers whose products are wide enough to be vectorized there at all.
-    wide = sum(width * (fan_in + 1) >= MIN_GROUP_WEIGHTS for fan_in in (2, width))
-    assert tape.source.count(f"vec_{activation}(Y") == wide >= 1
+    # And so on one sample, for the layers wide enough to be vectorized there at all.
+    wide = sum(width * (fan_in + 1) >= MIN_GROUP_WEIGHTS and width >= VECTOR_MIN_MEMBERS for fan_in in (2, width))
+    assert tape.source.count(f"vec_{activation}(Y") == wide
+    assert wide == 2 or width < VECTOR_MIN_MEMBERS
     rng = np.random.default_rng(width)
     columns = [rng.uniform(-1.5, 1.5, size=12) for _ in range(3)]
     assert_batch_equals_eager(tape, fn, columns, params)
@@ -79,7 +80,7 @@ def test_batch_mlp_equals_eager_sample_by_sample(activation: str, width: int) ->
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_batch_recurrent_model_equals_eager(cell: str) -> None:
-    hidden = 8  # wide enough for vector groups on one sample too (`codegen.VECTOR_MIN_MEMBERS`)
+    hidden = VECTOR_MIN_MEMBERS  # wide enough for vector groups on one sample too
     model = CharModel(vocab_size=5, hidden_size=hidden, cell=cell, seed=3)
     params = model.parameters()
     seq, targets = [0, 3, 1, 4], [3, 1, 4, 2]
@@ -208,7 +209,7 @@ def test_a_block_gradient_shared_by_two_blocks_is_copied_before_it_is_updated() 
 def test_every_op_of_the_table_as_a_vector_group_equals_eager() -> None:
     from autograd import OPS, apply
 
-    width = 12  # wide enough for groups on one sample as well
+    width = VECTOR_MIN_MEMBERS  # wide enough for groups on one sample as well
     model = MLP(2, [width], output_activation="tanh", seed=8)
     rng = random.Random(8)
     bias = [Value(rng.uniform(-1, 1), label=f"c{k}") for k in range(width)]
@@ -258,7 +259,7 @@ def test_vector_groups_cut_into_chunks_still_equal_eager(cell: str, monkeypatch:
 def test_a_loss_over_a_layers_outputs_takes_their_gradient_as_one_array() -> None:
     from nn.losses import softmax_cross_entropy
 
-    model = MLP(2, [16, 10], activation="tanh", seed=12)
+    model = MLP(2, [16, VECTOR_MIN_MEMBERS], activation="tanh", seed=12)
     params = model.parameters()
 
     def fn(x0: Value, x1: Value) -> Value:
@@ -266,7 +267,7 @@ def test_a_loss_over_a_layers_outputs_takes_their_gradient_as_one_array() -> Non
         return softmax_cross_entropy(logits, 3) + sum_of(logits) * 0.1
 
     tape = record(fn, [0.0, 0.0], params)
-    # logsumexp's partials exp(x_k - out) for all ten logits in one expression, and the sum's ones likewise.
+    # logsumexp's partials exp(x_k - out) for all the logits in one expression, and the sum's ones likewise.
     assert "exp(Y" in batch_source(tape) and "like_rows(" in batch_source(tape)
     assert "vec_exp(Y" in tape.source
     assert_batch_equals_eager(tape, fn, [np.linspace(-2, 2, 6), np.linspace(1, -1, 6)], params)

@@ -45,9 +45,11 @@ from .graph import Graph
 #: numpy calls cost more than the scalar lines they replace.
 MIN_GROUP_WEIGHTS = 32
 
-#: On one sample, a vector group needs at least this many members: below, numpy's per-call cost exceeds the
-#: float lines it replaces. (In batch mode every line is an array op already, so two members are enough.)
-VECTOR_MIN_MEMBERS = 8
+#: On one sample, a vector group (or a sum over a block's rows) needs at least this many members: below,
+#: numpy's per-call cost exceeds the float lines it replaces (CharModel T25 compiled, 2 cores: 8 made the
+#: hidden-8 LSTM 15% slower than 16 did, and changed nothing at hidden 16 and 32). In batch mode every line
+#: is an array op already, so two members are enough.
+VECTOR_MIN_MEMBERS = 16
 
 # An expression cut around its variable uses: the texts between them, and per hole the parent's position
 # (-1 for ``out``, the node's own value).
