@@ -7,6 +7,7 @@ its gradients, summed or kept per sample), to 1e-12.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -271,3 +272,23 @@ def test_a_loss_over_a_layers_outputs_takes_their_gradient_as_one_array() -> Non
     assert "exp(Y" in batch_source(tape) and "like_rows(" in batch_source(tape)
     assert "vec_exp(Y" in tape.source
     assert_batch_equals_eager(tape, fn, [np.linspace(-2, 2, 6), np.linspace(1, -1, 6)], params)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "none"])
+def test_a_gradient_that_overflows_in_a_layer_is_an_error_naming_the_parameter(reduce: str) -> None:
+    model = MLP(2, [VECTOR_MIN_MEMBERS], seed=3)  # biases start at 0: the outputs are about 1e-10 here
+    params = model.parameters()
+
+    def fn(x0: Value, x1: Value) -> Value:
+        h = model([x0, x1])
+        # The loss is about 2e298, but d loss / d output = 2e308 overflows, as the engine itself reports.
+        return sum_of([hk * 1e308 + hk * 1e308 for hk in h])
+
+    tape = record(fn, [0.0, 0.0], params)
+    with pytest.raises(FloatingPointError, match="not finite"):
+        fn(Value(1e-10), Value(1e-10)).backward()
+    first_bias = params[0]
+    assert first_bias.data == 0.0
+    expected = re.escape(f"gradient of Value {first_bias.label!r} is not finite")
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(FloatingPointError, match=expected):
+        tape.run_batch([np.full(3, 1e-10), np.full(3, 1e-10)], reduce=reduce)

@@ -251,8 +251,14 @@ def finish(
     losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
     if not np.all(np.isfinite(losses)):
         raise FloatingPointError("batch replay: the loss is not finite in some sample")
-    if grads is None and (summed is None or reduce != "sum"):
-        raise ValueError("batch replay: the tape's code returned no per-sample gradients")
+    if grads is None:  # every gradient is in ``summed``: a vector of sums, or (per sample) one row per parameter
+        if summed is None or np.ndim(summed) != (1 if reduce == "sum" else 2):
+            raise ValueError(f"batch replay: the tape's code returned no gradients for reduce={reduce!r}")
+        if reduce != "sum":
+            if not np.isfinite(summed).all():
+                row = int(np.flatnonzero(~np.isfinite(summed).all(axis=1))[0])
+                raise FloatingPointError(f"batch replay: the gradient of {names(row)} is not finite in some sample")
+            return losses, list(summed)
     if reduce == "sum":
         if grads is None:
             totals = np.asarray(summed, dtype=np.float64)

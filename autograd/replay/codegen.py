@@ -177,16 +177,18 @@ def generate(
     matmul_groups: bool = False,
     batch: bool = False,
     min_weights: int = MIN_GROUP_WEIGHTS,
+    per_sample: bool = False,
 ) -> TapeSource:
     """``run(inputs, params) -> (loss, gradients, outputs)``.
 
     With ``matmul_groups`` on one sample, the gradients come back as one list
     already complete. In batch mode a fourth item holds the gradients summed
-    over samples, and the second is None: every gradient is in that sum.
+    over samples (``per_sample``: one row per parameter, one column per
+    sample), and the second is None: every gradient is in that array.
     Batch mode groups every dot group (matrix products on arrays of samples
     always beat one line per weight) and adds vector groups (`blocks`).
     """
-    writer = _Writer(graph, guards, matmul_groups, batch, min_weights)
+    writer = _Writer(graph, guards, matmul_groups, batch, min_weights, per_sample)
     return TapeSource(split_into_chunks(writer.write()), writer.tables)
 
 
@@ -204,11 +206,18 @@ class _Writer:
     """
 
     def __init__(
-        self, graph: Graph, guards: Sequence[tuple[str, str, str, bool]], matmul: bool, batch: bool, min_weights: int
+        self,
+        graph: Graph,
+        guards: Sequence[tuple[str, str, str, bool]],
+        matmul: bool,
+        batch: bool,
+        min_weights: int,
+        per_sample: bool = False,
     ) -> None:
         self.graph = graph
         self.guards = guards
         self.batch = batch
+        self.per_sample = batch and per_sample  # gradients kept per sample: ``summed`` is (parameters, N)
         self.names = graph.names()
         self.needs = needs_gradient(graph)
         self.param_index = {p: k for k, p in enumerate(graph.params) if p >= 0}
@@ -322,7 +331,8 @@ class _Writer:
         if span is None:
             return f"add_at(summed, {table}, {gradient})"
         start, rows, columns = span
-        return f"summed[{start}:{start + rows * columns}] += ({gradient}).ravel()"
+        flat = f".reshape({rows * columns}, N)" if self.per_sample else ".ravel()"
+        return f"summed[{start}:{start + rows * columns}] += ({gradient}){flat}"
 
     def _new_array(self) -> str:
         self.fresh += 1
@@ -340,9 +350,10 @@ class _Writer:
                 self.tables[name] = [list(row) for row in table]
             self.table_of.append(name)
         self.lines.append("    P = floats(params)")
-        self.lines.append(f"    summed = zeros({len(self.graph.params)})")
         if self.batch:
             self.lines.append("    N = batch_size(inputs)")
+        shape = f"({len(self.graph.params)}, N)" if self.per_sample else f"{len(self.graph.params)}"
+        self.lines.append(f"    summed = zeros({shape})")
         for name in dict.fromkeys(self.table_of):
             span = _span(self.tables[name])
             if span is not None:
@@ -560,7 +571,9 @@ class _Writer:
             if self.batch:
                 return  # nothing flows back through this product
             lines.append(f"    G{k} = zeros({len(members)})")  # keeps the time steps' (x, dY) pairs in step
-        if self.batch:
+        if self.per_sample:  # dW per sample: the outer product of dY and x in every column
+            lines.append(f"    {self._add_weights(table, f'G{k}[:, None, :] * X{k}[None, :, :]')}")
+        elif self.batch:
             lines.append(f"    {self._add_weights(table, f'G{k} @ X{k}.T')}")
         else:
             lines.append(f"    G{table}.append(G{k})")
@@ -609,7 +622,8 @@ class _Writer:
             if kind == "B":
                 self._add_rows(int(source), rows, term, fresh=local != "1.0")
                 continue
-            summed = f"({term}).sum(axis=1)" if self.batch else term  # a parameter's gradient: summed over samples
+            # A parameter's gradient: summed over samples, unless kept per sample (or there is one sample).
+            summed = f"({term}).sum(axis=1)" if self.batch and not self.per_sample else term
             if len(set(rows)) < len(rows):
                 self.lines.append(f"    add_at(summed, {self._table(rows, 'R')}, {summed})")
             else:
@@ -628,7 +642,9 @@ class _Writer:
         if loose:
             index = self._table(loose, "R")
             values = "".join(f"g{names[graph.params[k]]}, " for k in loose)
-            if self.batch:
+            if self.per_sample:
+                lines.append(f"    summed[{index}] += stack_rows(({values}), N)")
+            elif self.batch:
                 lines.append(f"    add_sample_sums(summed, {index}, ({values}), N)")
             else:
                 lines.append(f"    summed[{index}] += asarray(({values}))")
