@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..helpers import HELPERS
+from .blocks import ARRAY_HELPER_PREFIX
 
 try:
     import numpy as np
@@ -150,16 +151,46 @@ def _finite(name: str, result: Array) -> Array:
     return result
 
 
-def stack_rows(values: Sequence[Array], like: Array | None = None) -> Array:
-    """Rows of a matrix from arrays and plain numbers (numbers are repeated across samples)."""
-    if like is not None:
-        width = like.shape[1]
-    else:
-        width = max((np.size(v) for v in values), default=1)
+def stack_rows(values: Sequence[Array], width: int) -> Array:
+    """Rows of a (len(values), width) matrix from arrays of samples and plain numbers (repeated across samples)."""
     rows = np.empty((len(values), width))
     for i, v in enumerate(values):
         rows[i] = v  # a number fills its row
     return rows
+
+
+def stack_pieces(width: int, pieces: Sequence[tuple[Array, int]]) -> Array:
+    """Rows from pieces ``(value, count)``: a block of ``count`` rows, or one row (an array or a number).
+
+    ``width`` is the number of samples (rows are then arrays of them), or 0 for one sample (a vector).
+    """
+    total = sum(count for _, count in pieces)
+    rows = np.empty((total, width) if width else total)
+    start = 0
+    for value, count in pieces:
+        rows[start: start + count] = value
+        start += count
+    return rows
+
+
+def floats(values: Sequence[float]) -> Array:
+    """A float64 vector of ``values`` (fromiter: faster than asarray on a long list of floats)."""
+    return np.fromiter(values, np.float64, len(values))
+
+
+def like_rows(value: Array, like: Array) -> Array:
+    """A new array shaped like ``like`` holding ``value`` (a number, or one row of samples) in every row."""
+    return np.broadcast_to(value, np.shape(like)).copy()
+
+
+def batch_size(inputs: Sequence[Array]) -> int:
+    """The number of samples a batch run's input columns hold (1 for a tape without inputs)."""
+    return max((np.size(a) for a in inputs), default=1)
+
+
+def add_sample_sums(summed: Array, index: Array, grads: Sequence[Array], n: int) -> None:
+    """Add each gradient's sum over the ``n`` samples to ``summed[index[k]]`` (a number counts for every sample)."""
+    summed[index] += [g * n if np.ndim(g) == 0 else np.sum(g) for g in grads]
 
 
 numpy_version(np.tanh, "tanh")
@@ -175,18 +206,23 @@ def helpers_namespace() -> dict[str, object]:
     return {name: _VERSIONS.get(name) or np.vectorize(fn, otypes=[np.float64]) for name, fn in HELPERS.items()}
 
 
-def namespace(tables: dict[str, list[list[int]]]) -> dict[str, object]:
+def namespace(tables: dict[str, list[Any]]) -> dict[str, object]:
     """The helpers plus the generated code's index tables (as integer arrays) and matrix tools."""
     scope = helpers_namespace()
-    scope.update({"asarray": np.asarray, "zeros": np.zeros, "stack_rows": stack_rows, "add_at": np.add.at})
+    scope.update({"asarray": np.asarray, "zeros": np.zeros, "stack_rows": stack_rows, "add_at": np.add.at,
+                  "stack_pieces": stack_pieces, "batch_size": batch_size, "floats": floats, "like_rows": like_rows,
+                  "add_sample_sums": add_sample_sums})
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
     return scope
 
 
-def vector_tools(tables: dict[str, list[list[int]]]) -> dict[str, object]:
-    """What a one-sample vectorized tape calls besides the scalar helpers: its index tables and numpy tools."""
-    scope: dict[str, object] = {"asarray": np.asarray, "add_at": np.add.at}
+def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX) -> dict[str, object]:
+    """What a one-sample vectorized tape calls besides the scalar helpers: its index tables, numpy tools, and
+    the numpy version of every helper under ``prefix`` + its name (for a layer's elementwise ops on arrays)."""
+    scope: dict[str, object] = {"asarray": np.asarray, "add_at": np.add.at, "zeros": np.zeros,
+                                "stack_pieces": stack_pieces, "floats": floats, "like_rows": like_rows}
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
+    scope.update({prefix + name: fn for name, fn in helpers_namespace().items()})
     return scope
 
 
@@ -203,25 +239,39 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
 
 
 def finish(
-    loss: Array, grads: Sequence[Array], summed: Array | None, n: int, reduce: str, names: Callable[[int], str]
+    loss: Array, grads: Sequence[Array] | None, summed: Array | None, n: int, reduce: str,
+    names: Callable[[int], str],
 ) -> tuple[Array, list[Array]]:
     """Per-sample losses, and each gradient summed over samples or broadcast to one per sample.
 
     A gradient that came out as a plain number is the same for every sample.
-    ``summed`` holds gradient parts that matrix products already summed over samples.
+    ``summed`` holds gradients already summed over samples (by matrix products);
+    ``grads`` is None when it holds all of them.
     """
     losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
     if not np.all(np.isfinite(losses)):
         raise FloatingPointError("batch replay: the loss is not finite in some sample")
+    if grads is None:  # every gradient is in ``summed``: a vector of sums, or (per sample) one row per parameter
+        if summed is None or np.ndim(summed) != (1 if reduce == "sum" else 2):
+            raise ValueError(f"batch replay: the tape's code returned no gradients for reduce={reduce!r}")
+        if reduce != "sum":
+            if not np.isfinite(summed).all():
+                row = int(np.flatnonzero(~np.isfinite(summed).all(axis=1))[0])
+                raise FloatingPointError(f"batch replay: the gradient of {names(row)} is not finite in some sample")
+            return losses, list(summed)
     if reduce == "sum":
-        totals = np.array([g * n if type(g) is float or np.ndim(g) == 0 else g.sum() for g in grads],
-                          dtype=np.float64)
-        if summed is not None:
-            totals += summed
-        bad = np.flatnonzero(~np.isfinite(totals))
-        if bad.size:
+        if grads is None:
+            totals = np.asarray(summed, dtype=np.float64)
+        else:
+            totals = np.array([g * n if type(g) is float or np.ndim(g) == 0 else g.sum() for g in grads],
+                              dtype=np.float64)
+            if summed is not None:
+                totals += summed
+        if not np.isfinite(totals).all():
+            bad = np.flatnonzero(~np.isfinite(totals))
             raise FloatingPointError(f"batch replay: the gradient of {names(int(bad[0]))} is not finite")
         return losses, totals.tolist()
+    assert grads is not None
     out = [np.broadcast_to(np.asarray(g, dtype=np.float64), (n,)).copy() for g in grads]
     for k, g in enumerate(out):
         if not np.all(np.isfinite(g)):

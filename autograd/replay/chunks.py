@@ -19,9 +19,10 @@ import re
 #: only functions long enough for the compiler's superlinear cost to dominate are cut.
 CHUNK_LINES = 50_000
 
-# Every variable generated code defines: node values and their gradients, the dot groups' arrays, the
-# gathered parameter matrix and the summed weight gradients. Helpers and literals never match.
-_VARIABLE = re.compile(r"\b(?:g?[vip][0-9]+|[XGDY][0-9]+|[MXG]W[0-9]+|P|summed)\b")
+# Every variable generated code defines: node values and their gradients, the blocks' arrays, the
+# parameter vector, the summed gradients and the number of samples (``N``, batch mode). Helpers, index
+# tables and literals never match.
+_VARIABLE = re.compile(r"\b(?:g?[vip][0-9]+|[XGDY][0-9]+|[MXG]W[0-9]+|P|N|summed)\b")
 # The names a line assigns: ``v5 = ...``, ``gv5 += ...``, ``v5, v6, = ...``.
 _ASSIGNED = re.compile(r"^    ((?:\w+, )*\w+,?) \+?= ")
 

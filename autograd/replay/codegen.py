@@ -16,25 +16,40 @@ time step) are evaluated together as one matrix-vector product, and their
 backward pass as one more, with the weight gradients of every group that
 uses the same weight table summed by a single matrix product at the end. On
 one sample (`Tape` with numpy) the products run on vectors; in batch mode on
-arrays holding every sample. Everything else stays elementwise.
+arrays holding every sample (where every dot group is a product: a line per
+weight on arrays always costs more). A second rewrite follows from it: the
+nodes applying one op to the rows of such a product (a layer's ``tanh``, an
+LSTM's ``f * c + i * g``) form a vector group (`blocks`), pasted once with
+arrays for its inputs, forward and backward; its rows feed the next product
+as they are. A block's gradient is an array that later blocks add into.
+Everything else stays one line per node.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from ..op import Op, input_names
 from ..ops import DOT
 from ..value import Value
+from .blocks import ARRAY_HELPER_PREFIX, row_selection, vector_groups
 from .chunks import split_into_chunks
 from .graph import Graph
 
 #: A group of dot nodes becomes matrix products only when it holds at least this many weights: below, the
 #: numpy calls cost more than the scalar lines they replace.
 MIN_GROUP_WEIGHTS = 32
+
+#: On one sample, a vector group (or a sum over a block's rows) needs at least this many members: below,
+#: numpy's per-call cost exceeds the float lines it replaces (CharModel T25 compiled, 2 cores: 8 made the
+#: hidden-8 LSTM 15% slower than 16 did, and changed nothing at hidden 16 and 32). In batch mode every line
+#: is an array op already, so two members are enough.
+VECTOR_MIN_MEMBERS = 16
 
 # An expression cut around its variable uses: the texts between them, and per hole the parent's position
 # (-1 for ``out``, the node's own value).
@@ -46,22 +61,22 @@ class TapeSource:
     """Generated source and the constant index tables it refers to by name."""
 
     text: str
-    tables: dict[str, list[list[int]]]
+    tables: dict[str, list[Any]]  # weight tables (rows of parameter numbers) and row index lists
 
 
 @cache
-def forward_template(op: Op, n: int) -> Template:
-    """``op``'s forward expression for ``n`` inputs, cut into text and holes."""
-    return _template(op.forward_code_for(n), n)
+def forward_template(op: Op, n: int, helper_prefix: str = "") -> Template:
+    """``op``'s forward expression for ``n`` inputs, cut into text and holes (helpers renamed with the prefix)."""
+    return _template(op.forward_code_for(n), n, helper_prefix)
 
 
 @cache
-def partial_templates(op: Op, n: int) -> tuple[Template, ...]:
+def partial_templates(op: Op, n: int, helper_prefix: str = "") -> tuple[Template, ...]:
     """``op``'s local derivative expressions for ``n`` inputs, each cut into text and holes."""
-    return tuple(_template(code, n) for code in op.derivative_code_for(n))
+    return tuple(_template(code, n, helper_prefix) for code in op.derivative_code_for(n))
 
 
-def _template(expression: str, n: int) -> Template:
+def _template(expression: str, n: int, helper_prefix: str = "") -> Template:
     position = _positions(n)
     texts, holes = _split(expression)
     kept_texts, kept_holes = [texts[0]], []
@@ -70,7 +85,7 @@ def _template(expression: str, n: int) -> Template:
             kept_holes.append(position[name])
             kept_texts.append(text)
         else:  # a helper's name: part of the text
-            kept_texts[-1] += name + text
+            kept_texts[-1] += helper_prefix + name + text
     return tuple(kept_texts), tuple(kept_holes)
 
 
@@ -138,7 +153,7 @@ def needs_gradient(graph: Graph) -> bytearray:
     return needs
 
 
-def dot_groups(graph: Graph, names: Sequence[str], min_weights: int) -> list[list[int]]:
+def dot_groups(graph: Graph, names: Sequence[str], min_weights: int, min_members: int = 2) -> list[list[int]]:
     """dot nodes sharing one input list, all weights parameters: one matrix product each."""
     is_param = bytearray(len(graph))
     for p in graph.params:
@@ -153,7 +168,7 @@ def dot_groups(graph: Graph, names: Sequence[str], min_weights: int) -> list[lis
         if half and all(is_param[w] for w in args[:half]):
             # Names, not nodes: constants made from the same number (the bias input 1.0) are the same input.
             groups.setdefault(tuple(names[x] for x in args[half:]), []).append(n)
-    return [m for key, m in groups.items() if len(m) > 1 and len(m) * len(key) >= min_weights]
+    return [m for key, m in groups.items() if len(m) >= min_members and len(m) * len(key) >= min_weights]
 
 
 def generate(
@@ -162,34 +177,106 @@ def generate(
     matmul_groups: bool = False,
     batch: bool = False,
     min_weights: int = MIN_GROUP_WEIGHTS,
+    per_sample: bool = False,
 ) -> TapeSource:
     """``run(inputs, params) -> (loss, gradients, outputs)``.
 
     With ``matmul_groups`` on one sample, the gradients come back as one list
-    already complete; in batch mode a fourth item holds the weight gradients
-    the matrix products summed over samples.
+    already complete. In batch mode a fourth item holds the gradients summed
+    over samples (``per_sample``: one row per parameter, one column per
+    sample), and the second is None: every gradient is in that array.
+    Batch mode groups every dot group (matrix products on arrays of samples
+    always beat one line per weight) and adds vector groups (`blocks`).
     """
-    writer = _Writer(graph, guards, matmul_groups, batch, min_weights)
+    writer = _Writer(graph, guards, matmul_groups, batch, min_weights, per_sample)
     return TapeSource(split_into_chunks(writer.write()), writer.tables)
 
 
 class _Writer:
-    """Writes one tape's source, line by line (state shared by the forward and backward parts)."""
+    """Writes one tape's source, line by line (state shared by the forward and backward parts).
+
+    With matmul groups, some nodes are rows of a *block*: a dot group (block
+    ``b`` holds its inputs in ``Xb``, its values in ``Yb``) or a vector group
+    (`blocks.VectorGroup`, values in ``Yb``). A block's gradient is the array
+    ``Gb``: array terms from later blocks are added to it as they come, and
+    gradients that scalar lines gave single members (``gv12``) are added in
+    when the block's own backward runs. ``grad_state`` says whether ``Gb``
+    exists yet, and whether it may share memory with another array (then it
+    is copied before any in-place update).
+    """
 
     def __init__(
-        self, graph: Graph, guards: Sequence[tuple[str, str, str, bool]], matmul: bool, batch: bool, min_weights: int
+        self,
+        graph: Graph,
+        guards: Sequence[tuple[str, str, str, bool]],
+        matmul: bool,
+        batch: bool,
+        min_weights: int,
+        per_sample: bool = False,
     ) -> None:
         self.graph = graph
         self.guards = guards
         self.batch = batch
+        self.per_sample = batch and per_sample  # gradients kept per sample: ``summed`` is (parameters, N)
         self.names = graph.names()
         self.needs = needs_gradient(graph)
-        self.groups = dot_groups(graph, self.names, min_weights) if matmul else []
-        self.lines: list[str] = []
-        self.tables: dict[str, list[list[int]]] = {}
-        self.has_grad = bytearray(len(graph))
         self.param_index = {p: k for k, p in enumerate(graph.params) if p >= 0}
-        self.table_of: list[str] = []  # per group, the name of its weight table (shared between equal tables)
+        self.groups = (dot_groups(graph, self.names, 1 if batch else min_weights, 1 if batch else 2)
+                       if matmul else [])
+        for members in self.groups:  # rows in parameter order: a layer's weights are then one slice of them
+            members.sort(key=lambda m: self.param_index[graph.args(m)[0]])
+        self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS)
+                        if matmul else [])
+        # On one sample, the scalar lines call the float helpers; array expressions call the numpy versions,
+        # which the vectorized tape's namespace holds under this prefix (batch mode has only numpy ones).
+        self.helper_prefix = "" if batch else ARRAY_HELPER_PREFIX
+        self.blocks: list[list[int]] = [*self.groups, *(g.members for g in self.vgroups)]
+        self.row_of = {m: (b, r) for b, members in enumerate(self.blocks) for r, m in enumerate(members)}
+        self.first_of = {min(members): b for b, members in enumerate(self.blocks)}
+        self.grad_state = [_NO_GRADIENT] * len(self.blocks)
+        self.arg_texts: dict[int, list[str]] = {}  # per vector block, the arrays its expression reads
+        self.lines: list[str] = []
+        self.tables: dict[str, list[Any]] = {}
+        self.table_by_content: dict[tuple[int, ...], str] = {}
+        self.fresh = len(self.blocks)  # numbers for further arrays (``X<n>``), after the blocks' own
+        self.has_grad = bytearray(len(graph))
+        self.table_of: list[str] = []  # per dot group, the name of its weight table (shared between equal tables)
+        self.span_of: dict[str, tuple[int, int, int]] = {}  # weight tables that are consecutive parameters
+        self.read_by_name = self._read_by_name()
+
+    def _read_by_name(self) -> set[int]:
+        """Block members some scalar line, branch check, output or the return reads by their own name."""
+        graph, row_of = self.graph, self.row_of
+        read: set[int] = set()
+        if not row_of:
+            return read
+        for n, op in enumerate(graph.ops):
+            if op is not None and n not in row_of:
+                read.update(p for p in graph.args(n) if p in row_of)
+        for left, _, right, _ in self.guards:
+            read.update(int(side[1:]) for side in (left, right) if _NODE_NAME.fullmatch(side))
+        read.update(n for n in graph.outputs if n >= 0)
+        read.add(len(graph) - 1)
+        return read & row_of.keys()
+
+    def _params_read(self) -> list[int]:
+        """The parameters (by position) that generated code reads by name."""
+        graph, row_of = self.graph, self.row_of
+        if not row_of:
+            return list(range(len(graph.params)))
+        read: set[int] = set()
+        for n, op in enumerate(graph.ops):
+            if op is None:
+                continue
+            args = graph.args(n)
+            if n in row_of:
+                if n in self.first_of and self.first_of[n] < len(self.groups):
+                    read.update(args[len(args) // 2:])  # a product's inputs (its weights are read as P)
+            else:
+                read.update(args)
+        for left, _, right, _ in self.guards:
+            read.update(graph.params[int(side[1:])] for side in (left, right) if _PARAM_NAME.fullmatch(side))
+        return [k for k, p in enumerate(graph.params) if p in read]
 
     def write(self) -> str:
         graph, lines, names = self.graph, self.lines, self.names
@@ -197,24 +284,59 @@ class _Writer:
         if graph.inputs:
             lines.append(f"    {''.join(f'i{k}, ' for k in range(len(graph.inputs)))}= inputs")
         if graph.params:
-            lines.append(f"    {''.join(f'p{k}, ' for k in range(len(graph.params)))}= params")
-        first_of = {members[0]: k for k, members in enumerate(self.groups)}
-        grouped = {n for members in self.groups for n in members}
-        if self.groups:
+            used = self._params_read()
+            if len(used) > len(graph.params) // 2:
+                lines.append(f"    {''.join(f'p{k}, ' for k in range(len(graph.params)))}= params")
+            else:  # a vectorized tape reads most parameters as arrays: name only those scalar code reads
+                lines.extend(f"    p{k} = params[{k}]" for k in used)
+        if self.blocks:
             self._weight_tables()
-        ops, starts, parents = graph.ops, graph.starts, graph.parents
+        ops, starts, parents, row_of, first_of = graph.ops, graph.starts, graph.parents, self.row_of, self.first_of
         for n, op in enumerate(ops):
             if op is None:
                 continue
-            if n in grouped:
+            if n in row_of:
                 if n in first_of:
-                    self._group_forward(first_of[n])
+                    b = first_of[n]
+                    if b < len(self.groups):
+                        self._group_forward(b)
+                    else:
+                        self._vector_forward(b)
                 continue
             args = [names[p] for p in parents[starts[n]: starts[n + 1]]]
             lines.append(f"    {names[n]} = {fill_template(forward_template(op, len(args)), args, names[n])}")
         self._guards()
-        self._backward(first_of, grouped)
+        self._backward()
         return "\n".join(lines) + "\n"
+
+    # --- tables and selections ----------------------------------------------------------------------------
+
+    def _table(self, index: Sequence[int], prefix: str) -> str:
+        """The name of a constant index table holding ``index`` (one table per distinct content)."""
+        key = (ord(prefix), *index)
+        name = self.table_by_content.get(key)
+        if name is None:
+            name = self.table_by_content[key] = f"{prefix}{len(self.table_by_content)}"
+            self.tables[name] = list(index)
+        return name
+
+    def _rows(self, array: str, index: Sequence[int], size: int) -> str:
+        """``array``'s rows ``index`` (of ``size``): itself, a slice (a view), or gathered by an index table."""
+        selection = row_selection(index, size)
+        return array + (selection if selection is not None else f"[{self._table(index, 'R')}]")
+
+    def _add_weights(self, table: str, gradient: str) -> str:
+        """The line adding a weight table's gradient matrix into ``summed``."""
+        span = self.span_of.get(table)
+        if span is None:
+            return f"add_at(summed, {table}, {gradient})"
+        start, rows, columns = span
+        flat = f".reshape({rows * columns}, N)" if self.per_sample else ".ravel()"
+        return f"summed[{start}:{start + rows * columns}] += ({gradient}){flat}"
+
+    def _new_array(self) -> str:
+        self.fresh += 1
+        return f"X{self.fresh - 1}"
 
     def _weight_tables(self) -> None:
         """One gathered weight matrix per distinct table (an RNN reuses one at every time step)."""
@@ -227,28 +349,89 @@ class _Writer:
                 name = by_content[table] = f"W{len(by_content)}"
                 self.tables[name] = [list(row) for row in table]
             self.table_of.append(name)
-        self.lines.append("    P = asarray(params)")
+        self.lines.append("    P = floats(params)")
         if self.batch:
-            self.lines.append(f"    summed = zeros({len(self.graph.params)})")
-        for name in self.tables:
-            self.lines.append(f"    M{name} = P[{name}]")
+            self.lines.append("    N = batch_size(inputs)")
+        shape = f"({len(self.graph.params)}, N)" if self.per_sample else f"{len(self.graph.params)}"
+        self.lines.append(f"    summed = zeros({shape})")
+        for name in dict.fromkeys(self.table_of):
+            span = _span(self.tables[name])
+            if span is not None:
+                self.span_of[name] = span
+                start, rows, columns = span
+                self.lines.append(f"    M{name} = P[{start}:{start + rows * columns}].reshape({rows}, {columns})")
+            else:
+                self.lines.append(f"    M{name} = P[{name}]")
             if not self.batch:
                 self.lines.append(f"    X{name} = []")
                 self.lines.append(f"    G{name} = []")
 
-    def _group_forward(self, k: int) -> None:
-        members, table, names = self.groups[k], self.table_of[k], self.names
-        xs = self.graph.args(members[0])[len(self.graph.args(members[0])) // 2:]
-        row = "".join(names[x] + ", " for x in xs)
-        outs = "".join(names[m] + ", " for m in members)
+    # --- forward --------------------------------------------------------------------------------------------
+
+    def _stacked(self, nodes: Sequence[int]) -> str:
+        """An array whose rows are ``nodes``' values: runs of one block's rows are taken as slices of it."""
+        names, row_of, blocks = self.names, self.row_of, self.blocks
+        if not any(x in row_of for x in nodes):
+            if self.batch:
+                return f"stack_rows(({''.join(names[x] + ', ' for x in nodes)}), N)"
+            return f"asarray(({''.join(names[x] + ', ' for x in nodes)}))"
+        pieces: list[tuple[int, list[int]]] = []  # (block or -1, rows or nodes)
+        for x in nodes:
+            b, r = row_of.get(x, (-1, x))
+            if pieces and pieces[-1][0] == b and (b < 0 or _extends(pieces[-1][1], r)):
+                pieces[-1][1].append(r)
+            else:
+                pieces.append((b, [r]))
+        if len(pieces) == 1 and pieces[0][0] >= 0 and row_selection(pieces[0][1], len(blocks[pieces[0][0]])) == "":
+            return f"Y{pieces[0][0]}"  # exactly one block's rows in order: no copy at all
+        parts: list[str] = []
+        for b, rows in pieces:
+            if b < 0:
+                parts.extend(f"({names[x]}, 1), " for x in rows)
+            else:
+                parts.append(f"({self._rows(f'Y{b}', rows, len(blocks[b]))}, {len(rows)}), ")
+        return f"stack_pieces({'N' if self.batch else 0}, ({''.join(parts)}))"
+
+    def _member_names(self, b: int) -> None:
+        """Scalar names for the members of block ``b`` that scalar code reads."""
+        members, names = self.blocks[b], self.names
+        wanted = [r for r, m in enumerate(members) if m in self.read_by_name]
+        if not wanted:
+            return
         if self.batch:
-            self.lines.append(f"    X{k} = stack_rows(({row}))")
-            self.lines.append(f"    Y{k} = M{table} @ X{k}")
-            self.lines.extend(f"    {names[m]} = Y{k}[{j}]" for j, m in enumerate(members))
+            self.lines.extend(f"    {names[members[r]]} = Y{b}[{r}]" for r in wanted)
         else:
-            self.lines.append(f"    X{k} = asarray(({row}))")
+            self.lines.append(f"    {''.join(names[m] + ', ' for m in members)}= Y{b}.tolist()")
+
+    def _group_forward(self, k: int) -> None:
+        members, table = self.groups[k], self.table_of[k]
+        xs = self.graph.args(members[0])[len(self.graph.args(members[0])) // 2:]
+        self.lines.append(f"    X{k} = {self._stacked(xs)}")
+        if not self.batch:
             self.lines.append(f"    X{table}.append(X{k})")
-            self.lines.append(f"    {outs}= (M{table} @ X{k}).tolist()")
+        self.lines.append(f"    Y{k} = M{table} @ X{k}")
+        self._member_names(k)
+
+    def _vector_forward(self, b: int) -> None:
+        group = self.vgroups[b - len(self.groups)]
+        texts = []
+        for (kind, source), rows in zip(group.kinds, group.rows):
+            if kind == "B":
+                assert isinstance(source, int)
+                texts.append(self._rows(f"Y{source}", rows, len(self.blocks[source])))
+            elif kind == "P":
+                name = self._new_array()
+                column = "[:, None]" if self.batch else ""  # one value per row, the same for every sample
+                self.lines.append(f"    {name} = {self._rows('P', rows, len(self.graph.params))}{column}")
+                texts.append(name)
+            else:
+                texts.append(str(source))
+        self.arg_texts[b] = texts
+        op = self.graph.ops[group.members[0]]
+        assert op is not None
+        template = forward_template(op, len(texts), self.helper_prefix)
+        self.lines.append(f"    Y{b} = {fill_template(template, texts, f'Y{b}')}")
+        self._member_names(b)
 
     def _guards(self) -> None:
         for k, (left, op, right, result) in enumerate(self.guards):
@@ -257,32 +440,87 @@ class _Writer:
             else:
                 self.lines.append(f"    if {'not ' if result else ''}({left} {op} {right}): branch_changed({k})")
 
+    # --- backward -------------------------------------------------------------------------------------------
+
     def _add(self, p: int, term: str) -> None:
         if self.has_grad[p]:
-            self.lines.append(f"    g{self.names[p]} += {term}")
+            # Never ``+=`` on arrays: the gradient may be the very array another node's gradient is.
+            self.lines.append(f"    g{self.names[p]} = g{self.names[p]} + {term}" if self.batch
+                              else f"    g{self.names[p]} += {term}")
         else:
             self.has_grad[p] = 1
             self.lines.append(f"    g{self.names[p]} = {term}")
 
-    def _backward(self, first_of: dict[int, int], grouped: set[int]) -> None:
+    def _add_rows(self, b: int, rows: Sequence[int], term: str, fresh: bool) -> None:
+        """Add the array ``term`` to rows ``rows`` of block ``b``'s gradient (``fresh``: term is a new array)."""
+        size, lines, state = len(self.blocks[b]), self.lines, self.grad_state[b]
+        selection = row_selection(rows, size)
+        if selection == "":
+            if state == _NO_GRADIENT:
+                lines.append(f"    G{b} = {term}")
+                self.grad_state[b] = _OWNED if fresh else _SHARED
+            else:
+                lines.append(f"    G{b} = G{b} + {term}")
+                self.grad_state[b] = _OWNED
+            return
+        self._own(b)
+        if len(set(rows)) < len(rows):  # a row added to more than once: only add.at accumulates repeats
+            lines.append(f"    add_at(G{b}, {self._table(rows, 'R')}, {term})")
+        else:
+            lines.append(f"    {self._rows(f'G{b}', rows, size)} += {term}")
+
+    def _own(self, b: int) -> None:
+        """Make ``Gb`` an array of its own (zeros if there is none yet), safe to update in place."""
+        state = self.grad_state[b]
+        if state == _NO_GRADIENT:
+            shape = f"({len(self.blocks[b])}, N)" if self.batch else f"{len(self.blocks[b])}"
+            self.lines.append(f"    G{b} = zeros({shape})")
+        elif state == _SHARED:
+            self.lines.append(f"    G{b} = G{b}.copy()")
+        self.grad_state[b] = _OWNED
+
+    def _block_gradient(self, b: int) -> bool:
+        """Complete ``Gb`` with the members' scalar gradients; False if no gradient reaches block ``b``."""
+        members, names = self.blocks[b], self.names
+        scalars = [r for r, m in enumerate(members) if self.has_grad[m]]
+        if self.grad_state[b] == _NO_GRADIENT:
+            if not scalars:
+                return False
+            rows = "".join(("g" + names[m] if self.has_grad[m] else "0.0") + ", " for m in members)
+            stacked = f"stack_rows(({rows}), N)" if self.batch else f"asarray(({rows}))"
+            self.lines.append(f"    G{b} = {stacked}")
+            self.grad_state[b] = _OWNED
+            return True
+        if scalars:
+            self._own(b)
+            self.lines.extend(f"    G{b}[{r}] += g{names[members[r]]}" for r in scalars)
+        return True
+
+    def _backward(self) -> None:
         graph, names, needs, has_grad, lines = self.graph, self.names, self.needs, self.has_grad, self.lines
         root = len(graph) - 1
         if needs[root]:
             has_grad[root] = 1
             lines.append(f"    g{names[root]} = 1.0")
-        ops, starts, parents = graph.ops, graph.starts, graph.parents
+        ops, starts, parents, row_of, first_of = graph.ops, graph.starts, graph.parents, self.row_of, self.first_of
         for n in range(root, -1, -1):
             op = ops[n]
             if op is None:
                 continue
-            if n in grouped:
-                if n in first_of:  # the group's earliest member: every member's gradient is final now
-                    self._group_backward(first_of[n])
+            if n in row_of:
+                if n in first_of:  # the block's earliest member: every member's gradient is final now
+                    b = first_of[n]
+                    if b < len(self.groups):
+                        self._group_backward(b)
+                    else:
+                        self._vector_backward(b)
                 continue
             if not has_grad[n]:
                 continue
             g = "g" + names[n]
             args_nodes = parents[starts[n]: starts[n + 1]]
+            if row_of and self._reduction_backward(n, args_nodes):
+                continue
             count = len(args_nodes)
             args = [names[p] for p in args_nodes]
             partials = partial_templates(op, count)
@@ -293,43 +531,153 @@ class _Writer:
                     self._add(p, g if local == "1.0" else f"{g} * ({local})")
         self._finish()
 
+    def _reduction_backward(self, n: int, args_nodes: Sequence[int]) -> bool:
+        """A node reading many rows of one block (a sum, a ``logsumexp`` over a layer's outputs) whose partials
+        are one expression with only the input's own name changing (``exp(x3 - out)``): its gradient to those
+        rows as one array term. False (nothing written) when the node is not of that kind."""
+        op, names = self.graph.ops[n], self.names
+        assert op is not None
+        count = len(args_nodes) - op.constant_args
+        if count < (4 if self.batch else VECTOR_MIN_MEMBERS):
+            return False
+        first = self.row_of.get(args_nodes[0])
+        if first is None:
+            return False
+        rows = []
+        for p in args_nodes[:count]:
+            where = self.row_of.get(p)
+            if where is None or where[0] != first[0] or not self.needs[p]:
+                return False
+            rows.append(where[1])
+        partials = partial_templates(op, len(args_nodes), self.helper_prefix)
+        texts, holes = partials[0]
+        if any(0 < h < count for h in holes):
+            return False  # the partial reads another input than its own
+        for i in range(1, count):
+            if partials[i] != (texts, tuple(i if h == 0 else h for h in holes)):
+                return False
+        b = first[0]
+        selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
+        local = fill_template(partials[0], [selected, *(names[p] for p in args_nodes[1:])], names[n])
+        g = "g" + names[n]
+        term = f"{g} * ({local})" if 0 in holes else f"like_rows({g} * ({local}), {selected})"
+        self._add_rows(b, rows, term, fresh=True)
+        return True
+
     def _group_backward(self, k: int) -> None:
         """dW = dY x^T (summed over time steps, or samples, by one product at the end); dx = W^T dY."""
-        members, table, names, lines = self.groups[k], self.table_of[k], self.names, self.lines
-        rows = "".join(("g" + names[m] if self.has_grad[m] else "0.0") + ", " for m in members)
+        members, table, lines = self.groups[k], self.table_of[k], self.lines
+        if not self._block_gradient(k):
+            if self.batch:
+                return  # nothing flows back through this product
+            lines.append(f"    G{k} = zeros({len(members)})")  # keeps the time steps' (x, dY) pairs in step
+        if self.per_sample:  # dW per sample: the outer product of dY and x in every column
+            lines.append(f"    {self._add_weights(table, f'G{k}[:, None, :] * X{k}[None, :, :]')}")
+        elif self.batch:
+            lines.append(f"    {self._add_weights(table, f'G{k} @ X{k}.T')}")
+        else:
+            lines.append(f"    G{table}.append(G{k})")
         args = self.graph.args(members[0])
         xs = args[len(args) // 2:]
-        if self.batch:
-            lines.append(f"    G{k} = stack_rows(({rows}), like=Y{k})")
-            lines.append(f"    add_at(summed, {table}, G{k} @ X{k}.T)")
-        else:
-            lines.append(f"    G{k} = asarray(({rows}))")
-            lines.append(f"    G{table}.append(G{k})")
-        if any(self.needs[x] for x in xs):
-            if self.batch:
-                lines.append(f"    D{k} = M{table}.T @ G{k}")
+        wanted = [i for i, x in enumerate(xs) if self.needs[x]]
+        if not wanted:
+            return
+        lines.append(f"    D{k} = M{table}.T @ G{k}" if self.batch else f"    D{k} = G{k} @ M{table}")
+        by_block: dict[int, tuple[list[int], list[int]]] = {}
+        scalar = []
+        for i in wanted:
+            where = self.row_of.get(xs[i])
+            if where is None:
+                scalar.append(i)
             else:
-                lines.append(f"    D{k} = (G{k} @ M{table}).tolist()")
-            for i, x in enumerate(xs):
-                if self.needs[x]:
-                    self._add(x, f"D{k}[{i}]")
+                positions, rows = by_block.setdefault(where[0], ([], []))
+                positions.append(i)
+                rows.append(where[1])
+        for b, (positions, rows) in by_block.items():
+            self._add_rows(b, rows, self._rows(f"D{k}", positions, len(xs)), fresh=False)
+        if scalar:
+            values = f"D{k}"
+            if not self.batch:  # floats for the scalar lines
+                values = self._new_array()
+                lines.append(f"    {values} = D{k}.tolist()")
+            for i in scalar:
+                self._add(xs[i], f"{values}[{i}]")
+
+    def _vector_backward(self, b: int) -> None:
+        """Each input's gradient as one array: the op's partial, pasted with arrays, times ``Gb``."""
+        if not self._block_gradient(b):
+            return
+        group = self.vgroups[b - len(self.groups)]
+        op = self.graph.ops[group.members[0]]
+        assert op is not None
+        texts = self.arg_texts[b]
+        partials = partial_templates(op, len(texts), self.helper_prefix)
+        for i in range(len(texts) - op.constant_args):
+            kind, source = group.kinds[i]
+            rows = group.rows[i]
+            if kind == "L" or (kind == "B" and not any(self.needs[self.blocks[int(source)][r]] for r in rows)):
+                continue
+            local = fill_template(partials[i], texts, f"Y{b}")
+            term = f"G{b}" if local == "1.0" else f"G{b} * ({local})"
+            if kind == "B":
+                self._add_rows(int(source), rows, term, fresh=local != "1.0")
+                continue
+            # A parameter's gradient: summed over samples, unless kept per sample (or there is one sample).
+            summed = f"({term}).sum(axis=1)" if self.batch and not self.per_sample else term
+            if len(set(rows)) < len(rows):
+                self.lines.append(f"    add_at(summed, {self._table(rows, 'R')}, {summed})")
+            else:
+                self.lines.append(f"    {self._rows('summed', rows, len(self.graph.params))} += {summed}")
 
     def _finish(self) -> None:
         graph, names, lines = self.graph, self.names, self.lines
-        grads = "".join(("g" + names[p] if p >= 0 and self.has_grad[p] else "0.0") + ", " for p in graph.params)
         outs = "".join(names[n] + ", " for n in graph.outputs)
         root = names[len(graph) - 1]
-        if self.groups and not self.batch:
-            # The time steps' (x, dY) pairs were collected forward and backward: reverse one list to pair them.
-            lines.append(f"    summed = asarray(({grads}))")
-            for table in self.tables:
-                lines.append(f"    G{table}.reverse()")
-                lines.append(f"    add_at(summed, {table}, asarray(G{table}).T @ asarray(X{table}))")
-            lines.append(f"    return {root}, summed.tolist(), ({outs})")
-        elif self.groups:
-            lines.append(f"    return {root}, ({grads}), ({outs}), summed")
-        else:
+        if not self.blocks:
+            grads = "".join(("g" + names[p] if p >= 0 and self.has_grad[p] else "0.0") + ", " for p in graph.params)
             lines.append(f"    return {root}, ({grads}), ({outs})")
+            return
+        # Parameters whose gradient scalar lines computed: added into the array of sums through an index table.
+        loose = [k for k, p in enumerate(graph.params) if p >= 0 and self.has_grad[p]]
+        if loose:
+            index = self._table(loose, "R")
+            values = "".join(f"g{names[graph.params[k]]}, " for k in loose)
+            if self.per_sample:
+                lines.append(f"    summed[{index}] += stack_rows(({values}), N)")
+            elif self.batch:
+                lines.append(f"    add_sample_sums(summed, {index}, ({values}), N)")
+            else:
+                lines.append(f"    summed[{index}] += asarray(({values}))")
+        if not self.batch:
+            # The time steps' (x, dY) pairs were collected forward and backward: reverse one list to pair them.
+            for table in dict.fromkeys(self.table_of):
+                lines.append(f"    G{table}.reverse()")
+                lines.append(f"    {self._add_weights(table, f'asarray(G{table}).T @ asarray(X{table})')}")
+            lines.append(f"    return {root}, summed.tolist(), ({outs})")
+        else:
+            lines.append(f"    return {root}, None, ({outs}), summed")
+
+
+_NO_GRADIENT, _SHARED, _OWNED = 0, 1, 2
+_NODE_NAME = re.compile(r"v[0-9]+")
+_PARAM_NAME = re.compile(r"p[0-9]+")
+
+
+def _span(table: list[list[int]]) -> tuple[int, int, int] | None:
+    """(first, rows, columns) when a weight table numbers consecutive parameters row by row, else None."""
+    start, columns = table[0][0], len(table[0])
+    for i, row in enumerate(table):
+        base = start + i * columns
+        if len(row) != columns or any(w != base + j for j, w in enumerate(row)):
+            return None
+    return start, len(table), columns
+
+
+def _extends(rows: list[int], r: int) -> bool:
+    """Whether row ``r`` continues the arithmetic run ``rows`` (so the run stays one slice)."""
+    if len(rows) == 1:
+        return r != rows[0]
+    return r - rows[-1] == rows[1] - rows[0]
 
 
 def group_summary(graph: Graph, min_weights: int = MIN_GROUP_WEIGHTS) -> list[int]:

@@ -386,8 +386,7 @@ class Tape:
         arrays, n = batch_numpy.as_columns(columns)
         run = self._run_numpy.get(reduce)
         if run is None:
-            # Summed gradients may use matrix products (a layer's dot nodes at once); per-sample ones may not.
-            source = self._generate(matmul_groups=reduce == "sum", batch=True)
+            source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
         loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
         return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
