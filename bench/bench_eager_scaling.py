@@ -58,25 +58,119 @@ def build_wide(n: int, width: int = 64) -> tuple[object, int]:
     return out, layers * per_layer + width - 1
 
 
-def one_size(shape: str, n: int, policy: str, rounds: int) -> float:
-    """Median ns per op node of build + backward, in this process."""
+class _Bare:
+    """A bare graph node, no engine: the same slots (so the same size) and references as a `Value`."""
+
+    __slots__ = ("data", "grad", "op", "a", "b", "label")
+
+    def __init__(self, data: float, op: str = "", a: _Bare | None = None, b: _Bare | None = None) -> None:
+        self.data = data
+        self.grad = 0.0
+        self.op = op
+        self.a = a
+        self.b = b
+        self.label = ""
+
+
+def build_bare(n: int, width: int = 64) -> tuple[object, int]:
+    """The wide graph of `build_wide` made of `_Bare` nodes with plain float arithmetic (no engine)."""
+    import math
+    import random
+
+    rng = random.Random(0)
+    h = [_Bare(rng.uniform(-1, 1)) for _ in range(width)]
+    per_layer = width * (2 * width + 1)
+    layers = max(1, n // per_layer)
+    for _ in range(layers):
+        out = []
+        for _ in range(width):
+            s = _Bare(0.0)
+            for hj in h:
+                w = _Bare(rng.uniform(-0.2, 0.2))
+                product = _Bare(w.data * hj.data, "*", w, hj)
+                s = _Bare(s.data + product.data, "+", s, product)
+            out.append(_Bare(math.tanh(s.data), "tanh", s))
+        h = out
+    root = h[0]
+    for t in h[1:]:
+        root = _Bare(root.data + t.data, "+", root, t)
+    return root, layers * per_layer + width - 1
+
+
+class _Zero(float):
+    """0.0 as a fresh object, so that ``is`` tells one mark from another."""
+
+    __slots__ = ()
+
+
+def backward_bare(root: _Bare) -> None:
+    """The engine's backward pass stripped to its core, on `_Bare` nodes: post-order, then accumulate.
+
+    Local derivatives are written out for the three ops; no op table, no checks.
+    """
+    visiting, done = _Zero(), _Zero()  # both equal 0.0: the first += needs no zeroing pass
+    order = []
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if node.grad is done:
+            stack.pop()
+        elif node.grad is visiting:
+            stack.pop()
+            node.grad = done
+            order.append(node)
+        else:
+            node.grad = visiting
+            for p in (node.a, node.b):
+                if p is not None and p.a is not None and p.grad is not done:
+                    stack.append(p)
+    root.grad = 1.0
+    for node in reversed(order):
+        g, op, a, b = node.grad, node.op, node.a, node.b
+        if op == "tanh":
+            a.grad += g * (1.0 - node.data * node.data)
+        elif op == "*":
+            a.grad += g * b.data
+            b.grad += g * a.data
+        else:
+            a.grad += g
+            b.grad += g
+
+
+def one_size(shape: str, n: int, policy: str, rounds: int) -> tuple[float, float]:
+    """Median ns per op node of build + backward in this process, and of that the median in full collections."""
     import autograd.collector as collector
 
     if policy == "off":
         collector.uninstall()
-    build = build_chain if shape == "chain" else build_wide
-    times = []
+    build = {"chain": build_chain, "wide": build_wide, "bare": build_bare}[shape]
+    full = [0.0, 0.0]  # start of the running full collection, CPU seconds in full collections
+
+    def clock_full_collections(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                full[0] = time.process_time()
+            else:
+                full[1] += time.process_time() - full[0]
+
+    gc.callbacks.insert(0, clock_full_collections)
+    times, in_full = [], []
     for _ in range(rounds):
         gc.collect()
         if policy == "gc-off":
             gc.disable()
+        full[1] = 0.0
         start = time.process_time()
         root, nodes = build(n)
-        root.backward()  # type: ignore[attr-defined]
+        if shape == "bare":
+            backward_bare(root)  # type: ignore[arg-type]
+        else:
+            root.backward()  # type: ignore[attr-defined]
         times.append((time.process_time() - start) / nodes)
+        in_full.append(full[1] / nodes)
         gc.enable()
         del root
-    return statistics.median(times) * 1e9
+    return statistics.median(times) * 1e9, statistics.median(in_full) * 1e9
 
 
 def main() -> None:
@@ -91,17 +185,20 @@ def main() -> None:
         print(json.dumps(one_size(shape, int(n), args.policy, int(rounds))))
         return
     sizes = [s for s in SIZES if s <= args.max]
-    print(f"policy {args.policy}: build + backward, ns per op node (median over rounds, one process per size)")
-    for shape in ("chain", "wide"):
-        figures = []
+    print(f"policy {args.policy}: build + backward, ns per op node (median over rounds, one process per size);"
+          " 'full GC': of which in the cyclic collector's full collections")
+    for shape in ("chain", "wide", "bare"):
+        figures, without_full = [], []
         for n in sizes:
             rounds = 201 if n <= 1_000 else 7 if n <= 100_000 else 3 if n <= 1_000_000 else 1
             out = subprocess.run([sys.executable, __file__, "--policy", args.policy, "--child", shape, str(n),
                                   str(rounds)], capture_output=True, text=True, check=True)
-            figures.append(json.loads(out.stdout))
-            print(f"  {shape:5} {n:>11,} nodes: {figures[-1]:7.0f} ns/node", flush=True)
-        print(f"  {shape:5} largest / smallest: {max(figures) / min(figures):.2f}x")
-
+            total, in_full = json.loads(out.stdout)
+            figures.append(total)
+            without_full.append(total - in_full)
+            print(f"  {shape:5} {n:>11,} nodes: {total:7.0f} ns/node (full GC {in_full:4.0f})", flush=True)
+        print(f"  {shape:5} largest / smallest: {max(figures) / min(figures):.2f}x"
+              f" ({max(without_full) / min(without_full):.2f}x leaving out full collections)")
 
 if __name__ == "__main__":
     main()
