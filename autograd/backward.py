@@ -130,11 +130,27 @@ def _interior_postorder(root: Value) -> tuple[list[Value], list[Value]]:
         height = len(stack)
         a = node._a
         b = node._b
-        for p in (a, b) if b is not None else (a,) if a.__class__ is not tuple else a:
-            if p._a is None:
-                found_leaf(p)
-            elif p.grad is not done:  # never `opened`: that would be a cycle
-                push(p)
+        # Unrolled for one and two parents (no tuple per node); a parent is never `opened`: that is a cycle.
+        if b is not None:
+            if a._a is None:
+                found_leaf(a)
+            elif a.grad is not done:
+                push(a)
+            if b._a is None:
+                found_leaf(b)
+            elif b.grad is not done:
+                push(b)
+        elif a.__class__ is not tuple:
+            if a._a is None:
+                found_leaf(a)
+            elif a.grad is not done:
+                push(a)
+        else:
+            for p in a:
+                if p._a is None:
+                    found_leaf(p)
+                elif p.grad is not done:
+                    push(p)
         if len(stack) == height:  # no parent left to visit: emit now rather than meet it again
             pop()
             node.grad = done
