@@ -1,11 +1,17 @@
 """The backward pass: reverse-mode accumulation over the recorded graph, with no recursion.
 
 A node may only pass its gradient on once every node that consumes it has
-passed theirs (Kahn's algorithm run from the root): the first sweep counts,
-for each interior node, how many edges of the graph lead into it; the second
-sweep pops a node whose count has reached zero, applies its op's local
-derivative, and decrements its parents. Both sweeps use explicit stacks, so a
-chain a million nodes deep needs no Python recursion.
+passed theirs. The first sweep, an iterative depth-first search from the
+root, lists the interior nodes in post-order (each after its parents); the
+second walks that list backwards (each node before its parents), applying
+each op's local derivative. Both use explicit stacks or lists, so a chain a
+million nodes deep needs no Python recursion.
+
+The sweep's bookkeeping ("reached", "listed") lives in the interior nodes'
+own ``.grad`` slots, which the pass overwrites anyway, not in a dict keyed by
+node: at millions of nodes such a dict is a hash table read at a random
+place on every step, and the pass's cost per node grew with the graph
+(bench/bench_eager_scaling.py measures it).
 
 A node keeps its parents in two slots (see `Value`): ``_a`` and ``_b`` for a
 binary op, ``_a`` alone for a unary op, ``_a`` as a tuple for an n-ary op.
@@ -41,16 +47,28 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
             gc.enable()
 
 
+class _Mark(float):
+    """A zero that is also a name tag: one fresh pair per backward pass marks the nodes it has reached.
+
+    The pass stores its bookkeeping in the interior nodes' own ``.grad`` slots, which it overwrites anyway,
+    instead of a dict keyed by node: a dict of millions of nodes is a hash table that every step reads at a
+    random place, so its cost per node grew with the graph (see bench/bench_eager_scaling.py). A mark equals
+    0.0, so the first contribution ``node.grad += g * d`` needs no separate zeroing; and it is never equal
+    *by identity* to anything but itself, so a grad left by an earlier pass (or an interrupted one, whose
+    marks are harmless zeros) is never taken for this pass's mark.
+    """
+
+    __slots__ = ()
+
+
 def _propagate(root: Value, seed: float) -> None:
-    consumers, leaves = _count_consumers(root)
+    order, leaves = _interior_postorder(root)
     root.grad = seed
     # Any, not Value: a node's slots hold a Value, a tuple or None depending on its arity, which this
     # hot loop tests by hand (``b is not None``, ``__class__ is tuple``) where mypy cannot follow.
-    ready: list[Any] = [root]
-    pop = ready.pop
-    push = ready.append
-    while ready:
-        node = pop()
+    node: Any
+    # Reversed post-order: every consumer of a node comes before it, so its gradient is complete when read.
+    for node in reversed(order):
         g = node.grad
         if g - g != 0.0:
             raise FloatingPointError(f"backward: gradient {g!r} reaching {_describe(node)} is not finite")
@@ -60,34 +78,14 @@ def _propagate(root: Value, seed: float) -> None:
         if b is not None:
             da, db = node._op.derivative(node.data, a.data, b.data)
             a.grad += g * da
-            if a._a is not None:
-                left = consumers[a] - 1
-                consumers[a] = left
-                if not left:
-                    push(a)
             b.grad += g * db
-            if b._a is not None:
-                left = consumers[b] - 1
-                consumers[b] = left
-                if not left:
-                    push(b)
         elif a.__class__ is not tuple:
             (da,) = node._op.derivative(node.data, a.data)
             a.grad += g * da
-            if a._a is not None:
-                left = consumers[a] - 1
-                consumers[a] = left
-                if not left:
-                    push(a)
         else:
             partials = node._op.derivative(node.data, *[p.data for p in a])
             for p, d in zip(a, partials):
                 p.grad += g * d
-                if p._a is not None:
-                    left = consumers[p] - 1
-                    consumers[p] = left
-                    if not left:
-                        push(p)
     # A leaf's gradient is a sum over its consumers, so it can overflow even when every node's is finite.
     for leaf in leaves:
         g = leaf.grad
@@ -102,34 +100,62 @@ def _finite_value(g: Any) -> bool:
     return data.__class__ is float and data - data == 0.0
 
 
-def _count_consumers(root: Value) -> tuple[dict[Value, int], list[Value]]:
-    """For each interior node below ``root``, the number of edges into it (zeroing their grads); and the leaves.
+def _interior_postorder(root: Value) -> tuple[list[Value], list[Value]]:
+    """The interior nodes below ``root`` (itself included), each after all of its interior parents; and the leaves.
 
-    A leaf appears once per edge into it.
+    Every interior node's ``.grad`` is left at 0.0 (a `_Mark`), ready to accumulate into. A leaf appears once
+    per edge into it. Iterative depth-first search, so a chain a million nodes deep needs no recursion.
     """
-    consumers: dict[Value, int] = {}
+    opened = _Mark()  # parents pushed, not yet emitted
+    done = _Mark()  # emitted
+    order: list[Value] = []
+    emit = order.append
     leaves: list[Value] = []
     found_leaf = leaves.append
     stack: list[Any] = [root]  # Any: see `_propagate`
     pop = stack.pop
     push = stack.append
-    get = consumers.get
     while stack:
-        node = pop()
+        node = stack[-1]
+        mark = node.grad
+        if mark is done:  # a second entry for a node emitted since it was pushed
+            pop()
+            continue
+        if mark is opened:  # every parent pushed above it has been emitted
+            pop()
+            node.grad = done
+            emit(node)
+            continue
+        node.grad = opened
+        height = len(stack)
         a = node._a
         b = node._b
-        for p in (a, b) if b is not None else (a,) if a.__class__ is not tuple else a:
-            if p._a is not None:
-                seen = get(p)
-                if seen is None:
-                    consumers[p] = 1
-                    p.grad = 0.0
+        # Unrolled for one and two parents (no tuple per node); a parent is never `opened`: that is a cycle.
+        if b is not None:
+            if a._a is None:
+                found_leaf(a)
+            elif a.grad is not done:
+                push(a)
+            if b._a is None:
+                found_leaf(b)
+            elif b.grad is not done:
+                push(b)
+        elif a.__class__ is not tuple:
+            if a._a is None:
+                found_leaf(a)
+            elif a.grad is not done:
+                push(a)
+        else:
+            for p in a:
+                if p._a is None:
+                    found_leaf(p)
+                elif p.grad is not done:
                     push(p)
-                else:
-                    consumers[p] = seen + 1
-            else:
-                found_leaf(p)
-    return consumers, leaves
+        if len(stack) == height:  # no parent left to visit: emit now rather than meet it again
+            pop()
+            node.grad = done
+            emit(node)
+    return order, leaves
 
 
 def topological_order(root: Value) -> list[Value]:
