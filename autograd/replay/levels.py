@@ -62,6 +62,8 @@ class LevelProgram:
         self.forward: list[Forward] = []
         self.backward: list[Backward] = []
         self._plan(graph)
+        # Kept to name the op when a value comes out infinite or NaN (the graph's own tables: no copies).
+        self._ops, self._starts, self._parents = graph.ops, graph.starts, graph.parents
         self._guards = list(guards)
         self._guard_arrays = _guard_arrays(self._guards, size)
         self.on_branch_changed: Callable[[int], None] | None = None
@@ -165,6 +167,10 @@ class LevelProgram:
         with np.errstate(all="ignore"):  # a non-finite result is reported by name by the tape, not as a warning
             for forward in self.forward:
                 forward(vals)
+            # The eager engine refuses an infinite or NaN node where it is made; a later op can hide it
+            # (tanh(inf) is 1.0, 1 / inf is 0.0), so every node is checked, not only the loss.
+            if not np.isfinite(vals).all():
+                self._not_finite(vals)
             if self._guards:
                 self._check_guards(vals)
             grads = np.zeros(self.size + 1)
@@ -174,6 +180,16 @@ class LevelProgram:
         gradients = grads[self.params]
         gradients[self.params == self.size] = 0.0
         return float(vals[self.root]), gradients.tolist(), vals[self.outputs].tolist()
+
+    def _not_finite(self, vals: Array) -> None:
+        """Raise as the eager engine does for the first node (in topological order) that is infinite or NaN."""
+        n = int(np.flatnonzero(~np.isfinite(vals))[0])
+        op = self._ops[n]
+        if op is None:  # a leaf: inputs are checked before a run, so a parameter whose data was set to it
+            raise ValueError(f"replay: a parameter's data is {vals.item(n)!r}; a NaN or infinity must not spread"
+                             " through the graph")
+        operands = ", ".join(repr(vals.item(p)) for p in self._parents[self._starts[n]: self._starts[n + 1]])
+        raise OverflowError(f"{op.name}: result {vals.item(n)!r} is not finite for inputs ({operands})")
 
     def _check_guards(self, vals: Array) -> None:
         left_nodes, left_values, right_nodes, right_values = self._guard_arrays

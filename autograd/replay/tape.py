@@ -132,6 +132,7 @@ class Tape:
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
         self.inputs = list(inputs)
         self.parameters = list(parameters)
+        _refuse_repeats(self.parameters)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
@@ -405,6 +406,17 @@ class Tape:
         interior = self.node_count
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
+
+
+def _refuse_repeats(parameters: Sequence[Value]) -> None:
+    """A Value listed twice would get its gradient added twice into its one ``.grad`` by `Tape.run` (the optimizers
+    refuse it for the same reason: pass ``model.parameters()``, which lists a tied weight once)."""
+    first: dict[Value, int] = {}
+    for k, p in enumerate(parameters):
+        j = first.setdefault(p, k)
+        if j != k:
+            raise ReplayError(f"parameter {k} ({_describe(p)}) is the same Value as parameter {j}: its gradient"
+                              " would be added twice (pass each Value once)")
 
 
 def _wants_vectors(vectorize: bool | None) -> bool:

@@ -1,0 +1,104 @@
+"""Hostile cases for the level interpreter (issue 12), found by a second reading: each compares a tape with the
+eager engine, whose behaviour is the reference (its value, its gradient, or the error it raises)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value, no_grad
+from autograd.replay import ReplayError, TracerWarning, record
+
+np = pytest.importorskip("numpy")
+levels = pytest.importorskip("autograd.replay.levels")
+
+
+@pytest.fixture(params=[1, 10**9], ids=["numpy-groups", "float-steps"])
+def small_group(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run every group through numpy, or every node on floats."""
+    monkeypatch.setattr(levels, "SMALL_GROUP", request.param)
+    return int(request.param)
+
+
+@pytest.mark.parametrize("hidden", [lambda v: v.tanh(), lambda v: 1.0 / v, lambda v: (-v).exp()],
+                         ids=["tanh", "reciprocal", "exp"])
+def test_an_overflow_the_loss_hides_raises_naming_the_op(small_group: int, hidden) -> None:
+    # x * 1e308 overflows for x = 800; tanh(inf) = 1 and 1/inf = 0 are finite, so only the node itself shows it.
+    q = Value(1.0, label="q")
+
+    def fn(x: Value) -> Value:
+        return hidden(x * q * 1e308)
+
+    with pytest.raises(OverflowError, match="mul") as eager_error:
+        fn(Value(800.0))
+    tape = record(fn, [1.0], [q])
+    assert tape.strategy == "levels"
+    with pytest.raises(OverflowError, match="mul: result inf is not finite") as replay_error:
+        tape.evaluate([800.0])
+    assert "800" in str(replay_error.value) and "800" in str(eager_error.value)
+    assert tape.evaluate([0.5])[0] == pytest.approx(hidden(Value(0.5) * 1e308).data, rel=1e-12)
+
+
+def test_an_overflowing_loss_names_the_op_too(small_group: int) -> None:
+    q = Value(1.0, label="q")
+    tape = record(lambda x: x * q * 1e308, [1.0], [q])
+    with pytest.raises(OverflowError, match="mul: result inf"):
+        tape.evaluate([800.0])
+
+
+def test_a_nan_parameter_is_named_not_spread(small_group: int) -> None:
+    q = Value(1.0, label="q")
+    tape = record(lambda x: (x * q).tanh() * 0.0 + x, [1.0], [q])
+    q.data = math.nan
+    with pytest.raises(ValueError, match="NaN"):
+        tape.evaluate([1.0])
+
+
+def test_a_parameter_listed_twice_is_refused_as_by_the_optimizers() -> None:
+    # Run would add its gradient twice into the one .grad (eager backward adds it once).
+    p = Value(0.7, label="p")
+    for vectorize in (None, False):
+        with pytest.raises(ReplayError, match="parameter 1 .*same Value as parameter 0"):
+            record(lambda x: (p * x) ** 2, [0.5], [p, p], vectorize=vectorize)
+
+
+def test_detach_of_a_computed_value_warns_that_it_is_baked_in() -> None:
+    q = Value(0.8, label="q")
+
+    def fn(x: Value) -> Value:
+        return (x * q).detach() * q + x * q
+
+    with pytest.warns(TracerWarning, match="detach") as caught:
+        record(fn, [1.0], [q])
+    assert caught[0].filename == __file__  # the line of the recorded function, not the engine's
+
+
+def test_no_grad_arithmetic_on_an_input_warns_that_it_is_baked_in() -> None:
+    q = Value(0.8, label="q")
+
+    def fn(x: Value) -> Value:
+        with no_grad():
+            c = x * 3.0
+        return c * q
+
+    with pytest.warns(TracerWarning, match="no_grad"):
+        record(fn, [1.0], [q])
+
+
+def test_leaves_made_inside_from_numbers_stay_quiet_constants() -> None:
+    # A recurrent model's zero state (also under no_grad, also detached) is a constant: no warning.
+    import warnings
+
+    q = Value(0.8, label="q")
+
+    def fn(x: Value) -> Value:
+        h0 = Value(0.0)
+        with no_grad():
+            h1 = Value(0.5) * 2.0
+        return (x * q + h0 + h1.detach()).tanh()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tape = record(fn, [1.0], [q])
+    assert tape.evaluate([0.3])[0] == pytest.approx(math.tanh(0.3 * 0.8 + 1.0), rel=1e-12)
