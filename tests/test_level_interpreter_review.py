@@ -102,3 +102,12 @@ def test_leaves_made_inside_from_numbers_stay_quiet_constants() -> None:
         warnings.simplefilter("error")
         tape = record(fn, [1.0], [q])
     assert tape.evaluate([0.3])[0] == pytest.approx(math.tanh(0.3 * 0.8 + 1.0), rel=1e-12)
+
+
+@pytest.mark.parametrize("vectorize", [None, False, True], ids=["levels", "scalar", "vectorized"])
+def test_a_loss_that_is_a_parameter_or_an_input_itself(vectorize: bool | None) -> None:
+    # The loss is a leaf numbered among the inputs and parameters, not the last node: d q/d q = 1, d q/d r = 0.
+    q, r = Value(0.8, label="q"), Value(-0.3, label="r")
+    assert record(lambda x: q, [1.0], [q, r], vectorize=vectorize).evaluate([2.0]) == (0.8, [1.0, 0.0])
+    assert record(lambda x: x, [1.0], [q, r], vectorize=vectorize).evaluate([2.0]) == (2.0, [0.0, 0.0])
+    assert record(lambda: r, [], [q, r], vectorize=vectorize).evaluate([]) == (-0.3, [0.0, 1.0])

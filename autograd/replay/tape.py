@@ -130,6 +130,10 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        if root.is_leaf:
+            # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
+            # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
+            root = root * 1.0
         self.inputs = list(inputs)
         self.parameters = list(parameters)
         _refuse_repeats(self.parameters)
