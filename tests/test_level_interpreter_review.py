@@ -111,3 +111,19 @@ def test_a_loss_that_is_a_parameter_or_an_input_itself(vectorize: bool | None) -
     assert record(lambda x: q, [1.0], [q, r], vectorize=vectorize).evaluate([2.0]) == (0.8, [1.0, 0.0])
     assert record(lambda x: x, [1.0], [q, r], vectorize=vectorize).evaluate([2.0]) == (2.0, [0.0, 0.0])
     assert record(lambda: r, [], [q, r], vectorize=vectorize).evaluate([]) == (-0.3, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("vectorize", [None, False], ids=["levels", "scalar"])
+def test_a_parameter_that_is_an_op_node_gets_its_gradient(small_group: int, vectorize: bool | None) -> None:
+    # h = 3x is computed from an input only; as a parameter it still needs d loss/d h (eager's h.grad).
+    from autograd.replay import Tape
+
+    x, c = Value(0.3, label="x"), Value(2.0, label="c")
+    h = x * 3.0
+    loss = (h * c).tanh() * h
+    tape = Tape(loss, [x], [h, c], vectorize=vectorize)
+    got_loss, (got_h, got_c) = tape.evaluate([0.3])
+    loss.backward()
+    assert got_loss == pytest.approx(loss.data, rel=1e-12)
+    assert got_h == pytest.approx(h.grad, rel=1e-12) and h.grad != 0.0
+    assert got_c == pytest.approx(c.grad, rel=1e-12)
