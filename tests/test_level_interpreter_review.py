@@ -127,3 +127,24 @@ def test_a_parameter_that_is_an_op_node_gets_its_gradient(small_group: int, vect
     assert got_loss == pytest.approx(loss.data, rel=1e-12)
     assert got_h == pytest.approx(h.grad, rel=1e-12) and h.grad != 0.0
     assert got_c == pytest.approx(c.grad, rel=1e-12)
+
+
+def test_powers_whose_exponents_are_parameters_or_inputs_each_use_their_own(small_group: int) -> None:
+    # A power's exponent is a constant argument (no gradient), but when it is a parameter or an input it is
+    # a new number every run: a numpy group must not read one row's exponent for all.
+    from autograd import OPS, apply, sum_of
+
+    q, e1, e2 = Value(1.3, label="q"), Value(2.0, label="e1"), Value(3.0, label="e2")
+    pow_op = OPS["pow"]
+
+    def fn(x: Value, y: Value) -> Value:
+        b = x * q
+        return sum_of([apply(pow_op, b, e1), apply(pow_op, b, e2), apply(pow_op, b, x), apply(pow_op, b, y)] * 10)
+
+    tape = record(fn, [1.5, 2.0], [q, e1, e2])
+    for x, y in ((1.5, 2.0), (1.1, 4.0)):
+        loss, grads = tape.evaluate([x, y])
+        b = x * 1.3
+        assert loss == pytest.approx(10 * (b**2 + b**3 + b**x + b**y), rel=1e-12)
+        dq = 10 * x * (2 * b + 3 * b**2 + x * b ** (x - 1) + y * b ** (y - 1))
+        assert grads == pytest.approx([dq, 0.0, 0.0], rel=1e-12)

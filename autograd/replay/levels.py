@@ -95,7 +95,9 @@ class LevelProgram:
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[:size] = np.frombuffer(graph.needs, dtype=np.uint8)
-        is_leaf = codes < 0
+        # Constants baked in when recorded (inputs and parameters are leaves too, but new numbers every run).
+        is_baked = np.zeros(size, dtype=bool)
+        is_baked[np.array(graph.walked_leaves, dtype=np.intp)] = True
         backward: list[Backward] = []
         pending = array("q")  # small groups' nodes, run one by one in one loop
         bounds = [0, *cuts.tolist(), len(by_group)]
@@ -111,7 +113,7 @@ class LevelProgram:
                 self._add_float_steps(graph, pending, backward)
                 pending = array("q")
             block = parents[starts[members][:, None] + np.arange(n)]
-            for rows in _split_by_constants(op, block, self.initial, is_leaf):
+            for rows in _split_by_constants(op, block, self.initial, is_baked):
                 out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
                 forward, back = _group(op, out, args, needs)
                 self.forward.append(forward)
@@ -208,12 +210,12 @@ def _guard_arrays(guards: Sequence[GuardSpec], size: int) -> tuple[Array, ...]:
             np.array([g[3] for g in guards], dtype=np.intp), np.array([g[4] for g in guards]))
 
 
-def _split_by_constants(op: Op, block: Array, initial: Array, is_leaf: Array) -> list[Array | None]:
+def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -> list[Array | None]:
     """Rows of a group that share their constant arguments (a power's exponent is passed as one number)."""
     if not op.constant_args:
         return [None]
     fixed = block[:, block.shape[1] - op.constant_args:]
-    if not is_leaf[fixed].all():  # computed constants: one row at a time, each read when run
+    if not is_baked[fixed].all():  # computed, input or parameter constants: one row at a time, each read when run
         return [np.array([r]) for r in range(len(block))]
     _, which = np.unique(initial[fixed], axis=0, return_inverse=True)
     which = which.reshape(-1)
