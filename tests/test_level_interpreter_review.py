@@ -148,3 +148,10 @@ def test_powers_whose_exponents_are_parameters_or_inputs_each_use_their_own(smal
         assert loss == pytest.approx(10 * (b**2 + b**3 + b**x + b**y), rel=1e-12)
         dq = 10 * x * (2 * b + 3 * b**2 + x * b ** (x - 1) + y * b ** (y - 1))
         assert grads == pytest.approx([dq, 0.0, 0.0], rel=1e-12)
+
+
+def test_recording_under_no_grad_is_refused_by_name() -> None:
+    # No graph is built under no_grad: the tape would be a constant loss with zero gradients.
+    q = Value(1.3, label="q")
+    with no_grad(), pytest.raises(ReplayError, match="no_grad"):
+        record(lambda x: (x * q).tanh(), [0.5], [q])

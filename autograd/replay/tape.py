@@ -41,6 +41,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, SupportsFloat, cast
 
+from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
 from ..value import Value
 from .bindings import Bindings
@@ -79,6 +80,8 @@ def record(
     tape raises `StructureChanged` naming ``model`` instead of training the
     old parameters.
     """
+    if not is_grad_enabled():
+        raise ReplayError("record needs the graph the function builds: call it outside no_grad()")
     bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     with recording_guards() as guards, leaves_made() as made_inside:
