@@ -171,7 +171,7 @@ class LevelProgram:
                 forward(vals)
             # The eager engine refuses an infinite or NaN node where it is made; a later op can hide it
             # (tanh(inf) is 1.0, 1 / inf is 0.0), so every node is checked, not only the loss.
-            if not np.isfinite(vals).all():
+            if not np.isfinite(vals[:self.size]).all():  # the spare slot may hold anything unread
                 self._not_finite(vals)
             if self._guards:
                 self._check_guards(vals)
@@ -185,7 +185,7 @@ class LevelProgram:
 
     def _not_finite(self, vals: Array) -> None:
         """Raise as the eager engine does for the first node (in topological order) that is infinite or NaN."""
-        n = int(np.flatnonzero(~np.isfinite(vals))[0])
+        n = int(np.flatnonzero(~np.isfinite(vals[:self.size]))[0])
         op = self._ops[n]
         if op is None:  # a leaf: inputs are checked before a run, so a parameter whose data was set to it
             raise ValueError(f"replay: a parameter's data is {vals.item(n)!r}; a NaN or infinity must not spread"
