@@ -85,7 +85,7 @@ class Value:
         self.label = str(label)
         observer = OBSERVERS.leaf_made
         if observer is not None:
-            observer(self)
+            observer(self, ())
 
     # --- graph introspection -------------------------------------------
 
@@ -240,7 +240,7 @@ class Value:
         out.label = self.label
         observer = OBSERVERS.leaf_made
         if observer is not None:
-            observer(out)
+            observer(out, (self,))
         return out
 
     def item(self) -> float:
@@ -288,7 +288,7 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
         out._b = None
         observer = OBSERVERS.leaf_made
         if observer is not None:
-            observer(out)
+            observer(out, a if isinstance(a, tuple) else (a,) if b is None else (a, b))
     return out
 
 
@@ -313,7 +313,7 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
         out._b = None
         observer = OBSERVERS.leaf_made
         if observer is not None:
-            observer(out)
+            observer(out, (a, b))
     return out
 
 
@@ -335,9 +335,11 @@ class _Observers(threading.local):
     """
 
     comparison: ComparisonObserver | None = None
-    #: Called with every leaf made in this thread (by ``Value(...)``, under ``no_grad``, by ``detach``):
-    #: replay installs one while recording, so a leaf the recorded function made itself is a constant.
-    leaf_made: Callable[[Value], None] | None = None
+    #: Called with every leaf made in this thread and the Values it was computed from: none for ``Value(...)``,
+    #: the operands of an op under ``no_grad``, the source of ``detach``. Replay installs one while recording,
+    #: so a leaf the recorded function made itself is a constant (and one computed from an input or a
+    #: parameter, baked in as one, is warned about).
+    leaf_made: Callable[[Value, tuple[Value, ...]], None] | None = None
 
 
 OBSERVERS = _Observers()

@@ -123,6 +123,10 @@ class Graph:
                         levels.append(level + 1)
                         needs.append(need)
                     starts.append(len(parents))
+        self.params = list(map(number.get, parameters, repeat(-1)))
+        interior = [n for n in self.params if n >= 0 and ops[n] is not None]
+        if interior:  # rare: parameters that are op nodes were not known to the walk's needs
+            _mark_needs_from(interior, ops, needs, starts, parents)
         self.ops = ops
         self.levels = levels
         self.needs = needs
@@ -132,7 +136,6 @@ class Graph:
         #: The leaves found by the walk rather than given as inputs or parameters: constants, baked in.
         self.walked_leaves = walked_leaves
         self.inputs = list(map(number.get, inputs, repeat(-1)))  # -1: an interior node the loss does not read
-        self.params = list(map(number.get, parameters, repeat(-1)))
         self.outputs = list(map(number.get, outputs, repeat(-1)))
 
     def __len__(self) -> int:
@@ -162,3 +165,14 @@ class Graph:
             if op is not None:
                 counts[op.name] = counts.get(op.name, 0) + 1
         return counts
+
+
+def _mark_needs_from(interior: Sequence[int], ops: Sequence[Op | None], needs: bytearray, starts: array,
+                     parents: array) -> None:
+    """Mark parameters that are op nodes (``interior``), and every node computed from one, as needing a gradient:
+    the walk marked only what leads to a leaf parameter. Parents come before children, so one pass suffices."""
+    for n in interior:
+        needs[n] = 1
+    for n in range(min(interior), len(ops)):
+        if not needs[n] and ops[n] is not None and any(needs[p] for p in parents[starts[n]: starts[n + 1]]):
+            needs[n] = 1

@@ -62,6 +62,8 @@ class LevelProgram:
         self.forward: list[Forward] = []
         self.backward: list[Backward] = []
         self._plan(graph)
+        # Kept to name the op when a value comes out infinite or NaN (the graph's own tables: no copies).
+        self._ops, self._starts, self._parents = graph.ops, graph.starts, graph.parents
         self._guards = list(guards)
         self._guard_arrays = _guard_arrays(self._guards, size)
         self.on_branch_changed: Callable[[int], None] | None = None
@@ -93,7 +95,9 @@ class LevelProgram:
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[:size] = np.frombuffer(graph.needs, dtype=np.uint8)
-        is_leaf = codes < 0
+        # Constants baked in when recorded (inputs and parameters are leaves too, but new numbers every run).
+        is_baked = np.zeros(size, dtype=bool)
+        is_baked[np.array(graph.walked_leaves, dtype=np.intp)] = True
         backward: list[Backward] = []
         pending = array("q")  # small groups' nodes, run one by one in one loop
         bounds = [0, *cuts.tolist(), len(by_group)]
@@ -109,7 +113,7 @@ class LevelProgram:
                 self._add_float_steps(graph, pending, backward)
                 pending = array("q")
             block = parents[starts[members][:, None] + np.arange(n)]
-            for rows in _split_by_constants(op, block, self.initial, is_leaf):
+            for rows in _split_by_constants(op, block, self.initial, is_baked):
                 out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
                 forward, back = _group(op, out, args, needs)
                 self.forward.append(forward)
@@ -165,6 +169,10 @@ class LevelProgram:
         with np.errstate(all="ignore"):  # a non-finite result is reported by name by the tape, not as a warning
             for forward in self.forward:
                 forward(vals)
+            # The eager engine refuses an infinite or NaN node where it is made; a later op can hide it
+            # (tanh(inf) is 1.0, 1 / inf is 0.0), so every node is checked, not only the loss.
+            if not np.isfinite(vals[:self.size]).all():  # the spare slot may hold anything unread
+                self._not_finite(vals)
             if self._guards:
                 self._check_guards(vals)
             grads = np.zeros(self.size + 1)
@@ -174,6 +182,16 @@ class LevelProgram:
         gradients = grads[self.params]
         gradients[self.params == self.size] = 0.0
         return float(vals[self.root]), gradients.tolist(), vals[self.outputs].tolist()
+
+    def _not_finite(self, vals: Array) -> None:
+        """Raise as the eager engine does for the first node (in topological order) that is infinite or NaN."""
+        n = int(np.flatnonzero(~np.isfinite(vals[:self.size]))[0])
+        op = self._ops[n]
+        if op is None:  # a leaf: inputs are checked before a run, so a parameter whose data was set to it
+            raise ValueError(f"replay: a parameter's data is {vals.item(n)!r}; a NaN or infinity must not spread"
+                             " through the graph")
+        operands = ", ".join(repr(vals.item(p)) for p in self._parents[self._starts[n]: self._starts[n + 1]])
+        raise OverflowError(f"{op.name}: result {vals.item(n)!r} is not finite for inputs ({operands})")
 
     def _check_guards(self, vals: Array) -> None:
         left_nodes, left_values, right_nodes, right_values = self._guard_arrays
@@ -192,12 +210,12 @@ def _guard_arrays(guards: Sequence[GuardSpec], size: int) -> tuple[Array, ...]:
             np.array([g[3] for g in guards], dtype=np.intp), np.array([g[4] for g in guards]))
 
 
-def _split_by_constants(op: Op, block: Array, initial: Array, is_leaf: Array) -> list[Array | None]:
+def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -> list[Array | None]:
     """Rows of a group that share their constant arguments (a power's exponent is passed as one number)."""
     if not op.constant_args:
         return [None]
     fixed = block[:, block.shape[1] - op.constant_args:]
-    if not is_leaf[fixed].all():  # computed constants: one row at a time, each read when run
+    if not is_baked[fixed].all():  # computed, input or parameter constants: one row at a time, each read when run
         return [np.array([r]) for r in range(len(block))]
     _, which = np.unique(initial[fixed], axis=0, return_inverse=True)
     which = which.reshape(-1)

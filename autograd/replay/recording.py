@@ -66,7 +66,15 @@ def leaves_made() -> Iterator[set[Value]]:
     if OBSERVERS.leaf_made is not None:
         raise ReplayError("record() cannot be nested")
     made: set[Value] = set()
-    OBSERVERS.leaf_made = made.add
+
+    def observe(leaf: Value, sources: tuple[Value, ...]) -> None:
+        # A leaf computed under no_grad or by detach from an input or a parameter holds a number that replays
+        # will not follow (as float(v) does): warned about where the recorded function made it.
+        if any(not (s.is_constant or s in made) for s in sources):
+            warnings.warn(_BAKED, TracerWarning, stacklevel=_first_frame_outside_engine())
+        made.add(leaf)
+
+    OBSERVERS.leaf_made = observe
     try:
         yield made
     finally:
@@ -78,6 +86,23 @@ _MESSAGE = (
     "a Value was converted to a Python {kind} while recording a tape ({how}): the tape treats that number as"
     " a constant, so replays will not follow it: use Value ops (or Value comparisons, which are re-checked)"
 )
+
+
+_BAKED = (
+    "a Value computed under no_grad or by detach() while recording a tape depends on an input or a parameter:"
+    " the tape treats its number as a constant, so replays will not follow it (compute it with Value ops, or"
+    " pass it in constants= if it is meant to stay fixed)"
+)
+
+
+def _first_frame_outside_engine() -> int:
+    """The ``stacklevel`` (as seen by the caller's ``warnings.warn``) of the nearest frame outside the engine."""
+    frame = sys._getframe(2)
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(_ENGINE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def _warn(how: str, stacklevel: int, kind: str = "float") -> None:

@@ -41,6 +41,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, SupportsFloat, cast
 
+from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
 from ..value import Value
 from .bindings import Bindings
@@ -79,6 +80,8 @@ def record(
     tape raises `StructureChanged` naming ``model`` instead of training the
     old parameters.
     """
+    if not is_grad_enabled():
+        raise ReplayError("record needs the graph the function builds: call it outside no_grad()")
     bindings = Bindings(fn)
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     with recording_guards() as guards, leaves_made() as made_inside:
@@ -130,8 +133,13 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        if root.is_leaf:
+            # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
+            # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
+            root = root * 1.0
         self.inputs = list(inputs)
         self.parameters = list(parameters)
+        _refuse_repeats(self.parameters)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
@@ -405,6 +413,17 @@ class Tape:
         interior = self.node_count
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
+
+
+def _refuse_repeats(parameters: Sequence[Value]) -> None:
+    """A Value listed twice would get its gradient added twice into its one ``.grad`` by `Tape.run` (the optimizers
+    refuse it for the same reason: pass ``model.parameters()``, which lists a tied weight once)."""
+    first: dict[Value, int] = {}
+    for k, p in enumerate(parameters):
+        j = first.setdefault(p, k)
+        if j != k:
+            raise ReplayError(f"parameter {k} ({_describe(p)}) is the same Value as parameter {j}: its gradient"
+                              " would be added twice (pass each Value once)")
 
 
 def _wants_vectors(vectorize: bool | None) -> bool:

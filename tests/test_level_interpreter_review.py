@@ -1,0 +1,157 @@
+"""Hostile cases for the level interpreter (issue 12), found by a second reading: each compares a tape with the
+eager engine, whose behaviour is the reference (its value, its gradient, or the error it raises)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value, no_grad
+from autograd.replay import ReplayError, TracerWarning, record
+
+np = pytest.importorskip("numpy")
+levels = pytest.importorskip("autograd.replay.levels")
+
+
+@pytest.fixture(params=[1, 10**9], ids=["numpy-groups", "float-steps"])
+def small_group(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run every group through numpy, or every node on floats."""
+    monkeypatch.setattr(levels, "SMALL_GROUP", request.param)
+    return int(request.param)
+
+
+@pytest.mark.parametrize("hidden", [lambda v: v.tanh(), lambda v: 1.0 / v, lambda v: (-v).exp()],
+                         ids=["tanh", "reciprocal", "exp"])
+def test_an_overflow_the_loss_hides_raises_naming_the_op(small_group: int, hidden) -> None:
+    # x * 1e308 overflows for x = 800; tanh(inf) = 1 and 1/inf = 0 are finite, so only the node itself shows it.
+    q = Value(1.0, label="q")
+
+    def fn(x: Value) -> Value:
+        return hidden(x * q * 1e308)
+
+    with pytest.raises(OverflowError, match="mul") as eager_error:
+        fn(Value(800.0))
+    tape = record(fn, [1.0], [q])
+    assert tape.strategy == "levels"
+    with pytest.raises(OverflowError, match="mul: result inf is not finite") as replay_error:
+        tape.evaluate([800.0])
+    assert "800" in str(replay_error.value) and "800" in str(eager_error.value)
+    assert tape.evaluate([0.5])[0] == pytest.approx(hidden(Value(0.5) * 1e308).data, rel=1e-12)
+
+
+def test_an_overflowing_loss_names_the_op_too(small_group: int) -> None:
+    q = Value(1.0, label="q")
+    tape = record(lambda x: x * q * 1e308, [1.0], [q])
+    with pytest.raises(OverflowError, match="mul: result inf"):
+        tape.evaluate([800.0])
+
+
+def test_a_nan_parameter_is_named_not_spread(small_group: int) -> None:
+    q = Value(1.0, label="q")
+    tape = record(lambda x: (x * q).tanh() * 0.0 + x, [1.0], [q])
+    q.data = math.nan
+    with pytest.raises(ValueError, match="NaN"):
+        tape.evaluate([1.0])
+
+
+def test_a_parameter_listed_twice_is_refused_as_by_the_optimizers() -> None:
+    # Run would add its gradient twice into the one .grad (eager backward adds it once).
+    p = Value(0.7, label="p")
+    for vectorize in (None, False):
+        with pytest.raises(ReplayError, match="parameter 1 .*same Value as parameter 0"):
+            record(lambda x: (p * x) ** 2, [0.5], [p, p], vectorize=vectorize)
+
+
+def test_detach_of_a_computed_value_warns_that_it_is_baked_in() -> None:
+    q = Value(0.8, label="q")
+
+    def fn(x: Value) -> Value:
+        return (x * q).detach() * q + x * q
+
+    with pytest.warns(TracerWarning, match="detach") as caught:
+        record(fn, [1.0], [q])
+    assert caught[0].filename == __file__  # the line of the recorded function, not the engine's
+
+
+def test_no_grad_arithmetic_on_an_input_warns_that_it_is_baked_in() -> None:
+    q = Value(0.8, label="q")
+
+    def fn(x: Value) -> Value:
+        with no_grad():
+            c = x * 3.0
+        return c * q
+
+    with pytest.warns(TracerWarning, match="no_grad"):
+        record(fn, [1.0], [q])
+
+
+def test_leaves_made_inside_from_numbers_stay_quiet_constants() -> None:
+    # A recurrent model's zero state (also under no_grad, also detached) is a constant: no warning.
+    import warnings
+
+    q = Value(0.8, label="q")
+
+    def fn(x: Value) -> Value:
+        h0 = Value(0.0)
+        with no_grad():
+            h1 = Value(0.5) * 2.0
+        return (x * q + h0 + h1.detach()).tanh()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tape = record(fn, [1.0], [q])
+    assert tape.evaluate([0.3])[0] == pytest.approx(math.tanh(0.3 * 0.8 + 1.0), rel=1e-12)
+
+
+@pytest.mark.parametrize("vectorize", [None, False, True], ids=["levels", "scalar", "vectorized"])
+def test_a_loss_that_is_a_parameter_or_an_input_itself(vectorize: bool | None) -> None:
+    # The loss is a leaf numbered among the inputs and parameters, not the last node: d q/d q = 1, d q/d r = 0.
+    q, r = Value(0.8, label="q"), Value(-0.3, label="r")
+    assert record(lambda x: q, [1.0], [q, r], vectorize=vectorize).evaluate([2.0]) == (0.8, [1.0, 0.0])
+    assert record(lambda x: x, [1.0], [q, r], vectorize=vectorize).evaluate([2.0]) == (2.0, [0.0, 0.0])
+    assert record(lambda: r, [], [q, r], vectorize=vectorize).evaluate([]) == (-0.3, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("vectorize", [None, False], ids=["levels", "scalar"])
+def test_a_parameter_that_is_an_op_node_gets_its_gradient(small_group: int, vectorize: bool | None) -> None:
+    # h = 3x is computed from an input only; as a parameter it still needs d loss/d h (eager's h.grad).
+    from autograd.replay import Tape
+
+    x, c = Value(0.3, label="x"), Value(2.0, label="c")
+    h = x * 3.0
+    loss = (h * c).tanh() * h
+    tape = Tape(loss, [x], [h, c], vectorize=vectorize)
+    got_loss, (got_h, got_c) = tape.evaluate([0.3])
+    loss.backward()
+    assert got_loss == pytest.approx(loss.data, rel=1e-12)
+    assert got_h == pytest.approx(h.grad, rel=1e-12) and h.grad != 0.0
+    assert got_c == pytest.approx(c.grad, rel=1e-12)
+
+
+def test_powers_whose_exponents_are_parameters_or_inputs_each_use_their_own(small_group: int) -> None:
+    # A power's exponent is a constant argument (no gradient), but when it is a parameter or an input it is
+    # a new number every run: a numpy group must not read one row's exponent for all.
+    from autograd import OPS, apply, sum_of
+
+    q, e1, e2 = Value(1.3, label="q"), Value(2.0, label="e1"), Value(3.0, label="e2")
+    pow_op = OPS["pow"]
+
+    def fn(x: Value, y: Value) -> Value:
+        b = x * q
+        return sum_of([apply(pow_op, b, e1), apply(pow_op, b, e2), apply(pow_op, b, x), apply(pow_op, b, y)] * 10)
+
+    tape = record(fn, [1.5, 2.0], [q, e1, e2])
+    for x, y in ((1.5, 2.0), (1.1, 4.0)):
+        loss, grads = tape.evaluate([x, y])
+        b = x * 1.3
+        assert loss == pytest.approx(10 * (b**2 + b**3 + b**x + b**y), rel=1e-12)
+        dq = 10 * x * (2 * b + 3 * b**2 + x * b ** (x - 1) + y * b ** (y - 1))
+        assert grads == pytest.approx([dq, 0.0, 0.0], rel=1e-12)
+
+
+def test_recording_under_no_grad_is_refused_by_name() -> None:
+    # No graph is built under no_grad: the tape would be a constant loss with zero gradients.
+    q = Value(1.3, label="q")
+    with no_grad(), pytest.raises(ReplayError, match="no_grad"):
+        record(lambda x: (x * q).tanh(), [0.5], [q])
