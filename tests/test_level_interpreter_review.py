@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from autograd import Value, no_grad
+from autograd import Value, dot, no_grad, sum_of
 from autograd.replay import ReplayError, TracerWarning, record
 
 np = pytest.importorskip("numpy")
@@ -38,6 +38,44 @@ def test_an_overflow_the_loss_hides_raises_naming_the_op(small_group: int, hidde
         tape.evaluate([800.0])
     assert "800" in str(replay_error.value) and "800" in str(eager_error.value)
     assert tape.evaluate([0.5])[0] == pytest.approx(hidden(Value(0.5) * 1e308).data, rel=1e-12)
+
+
+@pytest.mark.parametrize("vectorize", [False, True])
+@pytest.mark.parametrize("hidden", [lambda v: v.tanh(), lambda v: 1.0 / v, lambda v: (-v).exp(),
+                                    lambda v: v.sigmoid(), lambda v: (-v).relu()],
+                         ids=["tanh", "reciprocal", "exp", "sigmoid", "relu"])
+def test_compiled_code_refuses_an_overflow_the_loss_hides_too(vectorize: bool, hidden) -> None:
+    # Generated code checks the inputs of every op that can turn inf into an ordinary number, one sample or batch.
+    q = Value(1.0, label="q")
+
+    def fn(x: Value) -> Value:
+        return hidden(x * q * 1e308)
+
+    tape = record(fn, [1.0], [q], vectorize=vectorize)
+    with pytest.raises(OverflowError, match="not finite: an op before it overflowed"):
+        tape.evaluate([800.0])
+    with pytest.raises(OverflowError, match="not finite: an op before it overflowed"):
+        tape.run_batch([[0.5, 800.0]])
+    assert tape.evaluate([0.5])[0] == pytest.approx(hidden(Value(0.5) * 1e308).data, rel=1e-12)
+    losses, _ = tape.run_batch([[0.5, 0.25]])
+    assert list(losses) == pytest.approx([hidden(Value(x) * 1e308).data for x in (0.5, 0.25)], rel=1e-12)
+
+
+def test_compiled_vector_groups_refuse_an_overflow_they_would_hide() -> None:
+    # Forty tanh nodes over one layer's outputs run as one array op in compiled code: their input is checked.
+    rows = [[Value(0.01 * (k + 1), label=f"w{k}"), Value(0.0, label=f"b{k}")] for k in range(40)]
+    ws = [w for row in rows for w in row]
+
+    def fn(x: Value) -> Value:
+        layer = [dot(row, [x, 1.0]) for row in rows]  # one matrix product
+        return sum_of([(y * 1e308).tanh() for y in layer])  # two vector groups over its rows
+
+    tape = record(fn, [1.0], ws, vectorize=True)
+    assert "nonfinite(" in tape.source
+    with pytest.raises(OverflowError, match="tanh node is not finite"):
+        tape.evaluate([900.0])
+    with pytest.raises(OverflowError, match="tanh node is not finite"):
+        tape.run_batch([[0.5, 900.0]])
 
 
 def test_an_overflowing_loss_names_the_op_too(small_group: int) -> None:

@@ -41,6 +41,12 @@ from .blocks import ARRAY_HELPER_PREFIX, row_selection, vector_groups
 from .chunks import split_into_chunks
 from .graph import Graph
 
+#: Ops whose output is non-finite whenever an input is (inf + 1, 2 * inf, inf * 0 = NaN, a sum or dot with an
+#: inf): generated code checks nothing for them, the non-finite value reaches a later check or the loss. Any
+#: other op may turn an overflow into an ordinary number (tanh(inf) = 1.0, 1 / inf = 0.0, relu(-inf) = 0.0)
+#: where the eager engine would have refused the overflowing node, so generated code checks its inputs.
+PROPAGATES_NON_FINITE = frozenset({"add", "sub", "mul", "neg", "sum", "dot", "abs"})
+
 #: A group of dot nodes becomes matrix products only when it holds at least this many weights: below, the
 #: numpy calls cost more than the scalar lines they replace.
 MIN_GROUP_WEIGHTS = 32
@@ -305,6 +311,8 @@ class _Writer:
                 continue
             args = [names[p] for p in parents[starts[n]: starts[n + 1]]]
             lines.append(f"    {names[n]} = {fill_template(forward_template(op, len(args)), args, names[n])}")
+            if op.name not in PROPAGATES_NON_FINITE:
+                self._check_finite(op, args, arrays=self.batch)
         self._guards()
         self._backward()
         return "\n".join(lines) + "\n"
@@ -431,7 +439,17 @@ class _Writer:
         assert op is not None
         template = forward_template(op, len(texts), self.helper_prefix)
         self.lines.append(f"    Y{b} = {fill_template(template, texts, f'Y{b}')}")
+        if op.name not in PROPAGATES_NON_FINITE:
+            self._check_finite(op, [t for (kind, _), t in zip(group.kinds, texts) if kind == "B"], arrays=True)
         self._member_names(b)
+
+    def _check_finite(self, op: Op, args: Sequence[str], arrays: bool) -> None:
+        """Lines refusing a non-finite input of ``op`` (one that may hide it: see `PROPAGATES_NON_FINITE`)."""
+        for text in dict.fromkeys(args):
+            if text.startswith("("):  # a baked-in constant: finite by construction (`tape.literal`)
+                continue
+            test = f"nonfinite({text})" if arrays else f"{text} - {text}"  # x - x: 0.0, or NaN (truthy)
+            self.lines.append(f"    if {test}: overflowed({op.name!r})")
 
     def _guards(self) -> None:
         for k, (left, op, right, result) in enumerate(self.guards):

@@ -31,6 +31,7 @@ Limits, checked where they can be:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import linecache
 import math
@@ -284,6 +285,8 @@ class Tape:
     def _compile(self, source: str, namespace: dict[str, object]) -> Callable:
         scope = dict(namespace)
         scope["branch_changed"] = self._branch_changed
+        scope["overflowed"] = _overflowed
+        scope["nonfinite"] = _nonfinite
         scope["batch_branch_check"] = self._batch_branch_check
         scope["itemgetter"] = operator.itemgetter  # chunked code hands values over with it (see `chunks`)
         # A file name of its own, with the source registered, so that a traceback shows the failing line.
@@ -294,6 +297,14 @@ class Tape:
         self._lines = lines  # the latest compiled source (the float one: batch sources are compiled later)
         exec(compile(source, filename, "exec"), scope)  # noqa: S102 - our own generated code
         return cast(Callable, scope["run"])  # the generated source defines `run`, a function
+
+    def _quiet(self, arrays: bool = False) -> contextlib.AbstractContextManager[object]:
+        """numpy's overflow warnings off while array code runs: a non-finite result is refused by name instead."""
+        if not (self.vectorized or arrays):
+            return contextlib.nullcontext()
+        import numpy as np
+
+        return np.errstate(all="ignore")
 
     def _branch_changed(self, k: int) -> None:
         left, op, right, result = self._guards[k]
@@ -346,7 +357,8 @@ class Tape:
         """
         if self.bindings is not None:
             self.bindings.check()
-        loss, grads, outs = self._run(self._input_values(inputs), [p.data for p in self.parameters])
+        with self._quiet():
+            loss, grads, outs = self._run(self._input_values(inputs), [p.data for p in self.parameters])
         _check_finite(loss, grads, self.parameters)
         self.last_outputs = list(outs)
         return loss, list(grads)
@@ -366,10 +378,11 @@ class Tape:
         total = 0.0
         acc = [0.0] * len(self.parameters)
         run = self._run
-        for row in rows:
-            loss, grads, _ = run(self._input_values(row), params)
-            total += loss
-            acc = list(map(operator.add, acc, grads))
+        with self._quiet():
+            for row in rows:
+                loss, grads, _ = run(self._input_values(row), params)
+                total += loss
+                acc = list(map(operator.add, acc, grads))
         _check_finite(total, acc, self.parameters)
         for p, g in zip(self.parameters, acc):
             p.grad += scale * g
@@ -396,7 +409,8 @@ class Tape:
         if run is None:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
-        loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
+        with self._quiet(arrays=True):
+            loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
         return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
                                   lambda k: _describe(self.parameters[k]))
 
@@ -465,6 +479,21 @@ def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Valu
     for p, g in zip(parameters, grads):
         if not math.isfinite(g):
             raise FloatingPointError(f"replay: the gradient of {_describe(p)} is {g!r}")
+
+
+def _overflowed(op: str) -> None:
+    """Raised by generated code where an op that can hide an overflow (tanh, div, ...) meets a non-finite input."""
+    raise OverflowError(
+        f"replay: an input of a {op} node is not finite: an op before it overflowed (the eager engine refuses"
+        " the overflowing op itself: run the model eagerly to see which)"
+    )
+
+
+def _nonfinite(x: Any) -> bool:
+    """True if any number of ``x`` (an array of samples or a vector) is infinite or NaN."""
+    import numpy as np
+
+    return not bool(np.isfinite(x).all())
 
 
 def _describe(v: Value) -> str:
