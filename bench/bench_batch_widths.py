@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         built = workloads.w1(width)(False)
         missing = [f"{name}: {built[name].note}" for name in CONTENDERS if built[name].run is None]
         if missing:
-            print(f"width {width}: cannot compare ({'; '.join(missing)})")
+            print(f"width {width:3d}: cannot compare ({'; '.join(missing)})")
             continue
         medians = interleaved({name: built[name] for name in CONTENDERS}, args.rounds)
         ours, torch = (medians[name] for name in CONTENDERS)

@@ -193,3 +193,28 @@ def test_recording_under_no_grad_is_refused_by_name() -> None:
     q = Value(1.3, label="q")
     with no_grad(), pytest.raises(ReplayError, match="no_grad"):
         record(lambda x: (x * q).tanh(), [0.5], [q])
+
+
+def test_replay_arguments_are_checked_by_name() -> None:
+    # Found by a new-user trial: each gave a silent NaN gradient or an error from deep inside.
+    w = Value(2.0, label="w")
+    tape = record(lambda a: (a * w).tanh(), [1.0], [w])
+    w.grad = 0.0
+    with pytest.raises(ValueError, match="scale must be finite, got nan"):
+        tape.run([2.0], scale=float("nan"))
+    with pytest.raises(ValueError, match="scale must be finite, got inf"):
+        tape.run_many([[2.0]], scale=float("inf"))
+    with pytest.raises(TypeError, match="scale must be a real number, got str"):
+        tape.run([2.0], scale="2")  # type: ignore[arg-type]
+    assert w.grad == 0.0  # nothing was added by the refused calls
+    with pytest.raises(TypeError, match="tape inputs must be a sequence of 1 numbers, got float"):
+        tape.run(1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="parameters must be Values, got float at position 0"):
+        record(lambda a, b: a * b, [0.0, 0.0], [1.0])  # type: ignore[list-item]
+
+
+def test_a_batch_loss_that_overflows_names_the_sample() -> None:
+    w = Value(1.0, label="w")
+    tape = record(lambda a: a * w * 1e300, [1.0], [w], vectorize=True)
+    with pytest.raises(FloatingPointError, match=r"the loss is inf in sample 1 \(and 0 more\)"):
+        tape.run_batch([[1.0, 1e10]])

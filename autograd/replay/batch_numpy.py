@@ -249,8 +249,12 @@ def finish(
     ``grads`` is None when it holds all of them.
     """
     losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
-    if not np.all(np.isfinite(losses)):
-        raise FloatingPointError("batch replay: the loss is not finite in some sample")
+    bad = np.flatnonzero(~np.isfinite(losses))
+    if bad.size:
+        raise FloatingPointError(
+            f"batch replay: the loss is {float(losses[bad[0]])!r} in sample {int(bad[0])} (and {bad.size - 1} more):"
+            " run that sample eagerly to find the op"
+        )
     if grads is None:  # every gradient is in ``summed``: a vector of sums, or (per sample) one row per parameter
         if summed is None or np.ndim(summed) != (1 if reduce == "sum" else 2):
             raise ValueError(f"batch replay: the tape's code returned no gradients for reduce={reduce!r}")

@@ -134,6 +134,11 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
+                            ("outputs", outputs)):
+            for k, v in enumerate(given):
+                if not isinstance(v, Value):
+                    raise TypeError(f"{what} must be Values, got {type(v).__name__} at position {k}")
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
@@ -344,6 +349,9 @@ class Tape:
     def _input_values(self, inputs: Sequence[float] | None) -> list[float]:
         if inputs is None:
             return [v.data for v in self.inputs]
+        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+            raise TypeError(f"tape inputs must be a sequence of {len(self.inputs)} numbers,"
+                            f" got {type(inputs).__name__}")
         values = list(inputs)
         if len(values) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} inputs, got {len(values)}")
@@ -365,6 +373,7 @@ class Tape:
 
     def run(self, inputs: Sequence[float] | None = None, scale: float = 1.0) -> float:
         """Like `evaluate`, then add ``scale`` x each gradient to the parameter's ``.grad``; return the loss."""
+        scale = _as_scale(scale)
         loss, grads = self.evaluate(inputs)
         for p, g in zip(self.parameters, grads):
             p.grad += scale * g
@@ -372,6 +381,7 @@ class Tape:
 
     def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
         """`run` over many input rows, summing; the parameters' ``.grad`` get scale x the summed gradient."""
+        scale = _as_scale(scale)
         if self.bindings is not None:
             self.bindings.check()
         params = [p.data for p in self.parameters]
@@ -479,6 +489,15 @@ def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Valu
     for p, g in zip(parameters, grads):
         if not math.isfinite(g):
             raise FloatingPointError(f"replay: the gradient of {_describe(p)} is {g!r}")
+
+
+def _as_scale(scale: object) -> float:
+    """The factor `Tape.run` applies to gradients: a finite real number, else an error naming it."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
+        raise TypeError(f"scale must be a real number, got {type(scale).__name__}")
+    if not math.isfinite(scale):
+        raise ValueError(f"scale must be finite, got {scale!r}")
+    return float(scale)
 
 
 def _overflowed(op: str) -> None:
