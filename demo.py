@@ -289,5 +289,5 @@ def run_tour(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    _signal.signal(_signal.SIGINT, checks.interrupt_once)
+    checks.install_interrupt_handler()
     sys.exit(main())

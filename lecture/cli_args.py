@@ -9,13 +9,18 @@ refused in one line before any work starts.
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import math
 import os
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from .corpus import load_text_file
 from .output_folder import UsageError
@@ -162,7 +167,29 @@ def text_argument(path: str | os.PathLike[str] | None) -> str | None:
         raise UsageError(str(err)) from None
 
 
-def interrupt_once(signum: int, frame: object) -> None:
+def interrupt_once(signum: int, frame: FrameType | None) -> None:
     """SIGINT handler: stop with KeyboardInterrupt (temporary files get removed); a second Ctrl-C ends at once."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     raise KeyboardInterrupt
+
+
+def install_interrupt_handler() -> None:
+    """Ctrl-C stops the run with `interrupt_once`, and is never lost.
+
+    Python runs a signal handler wherever the main thread is, and some places print and drop any exception
+    raised in them: a `gc.callbacks` entry (the engine installs one, `autograd.collector`), a weakref callback,
+    a ``__del__``. A Ctrl-C handled there would vanish and the run go on to its end. `sys.unraisablehook` sees
+    those exceptions: a dropped KeyboardInterrupt re-arms the handler and asks for the signal again a few
+    milliseconds later (from a timer thread, so it is handled once that place has been left).
+    """
+    signal.signal(signal.SIGINT, interrupt_once)
+    previous = sys.unraisablehook
+
+    def keep_interrupts(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            signal.signal(signal.SIGINT, interrupt_once)
+            threading.Timer(0.005, _thread.interrupt_main).start()
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = keep_interrupts

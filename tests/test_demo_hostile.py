@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -269,6 +270,53 @@ def test_ctrl_c_while_the_libraries_load_is_one_line_and_status_130(tmp_path) ->
     messages = [line for line in [*lines, *rest.splitlines()] if not line.startswith("import time:")]
     assert process.returncode == 130, messages
     assert [m.strip() for m in messages] == ["demo.py: interrupted"]
+
+
+@posix_only
+@pytest.mark.parametrize("place", ["gc callback", "weakref callback"])
+def test_ctrl_c_inside_a_gc_callback_or_a_weakref_callback_is_not_lost(place: str) -> None:
+    # Python prints and drops an exception raised in a gc callback or a weakref callback: a Ctrl-C handled
+    # there used to vanish (the tour then trained to the end with status 0). It is asked for again instead.
+    import gc
+    import weakref
+
+    from lecture.cli_args import install_interrupt_handler
+
+    fired: list[str] = []
+
+    def ctrl_c_here() -> None:
+        fired.append(place)
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(1000):  # the handler runs at one of these steps: inside the callback
+            pass
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start" and not fired:
+            ctrl_c_here()
+
+    class Thing:
+        pass
+
+    thing: Thing | None = Thing()
+    watcher = weakref.ref(thing, lambda _: ctrl_c_here()) if place == "weakref callback" else None
+    previous_handler, previous_hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    install_interrupt_handler()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            if place == "gc callback":
+                gc.callbacks.append(on_collection)
+                gc.collect()
+            else:
+                thing = None  # freed: its weakref callback runs now
+            for _ in range(200):  # the signal is asked for again a few ms later: handled here, outside
+                time.sleep(0.005)
+    finally:
+        if on_collection in gc.callbacks:
+            gc.callbacks.remove(on_collection)
+        signal.signal(signal.SIGINT, previous_handler)
+        sys.unraisablehook = previous_hook
+    assert fired == [place]
+    assert watcher is None or watcher() is None
 
 
 @posix_only
