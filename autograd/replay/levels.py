@@ -14,7 +14,9 @@ tape holds integer index arrays rather than code. Two ops are read as what
 they are rather than as their expression: a ``sum`` is a row sum of its
 gathered inputs, and a ``dot`` a row-wise product sum, or one
 matrix-vector product when every node of the group reads the same inputs
-(a layer's neurons, a cell's gates at one time step).
+(a layer's neurons, a cell's gates at one time step). Groups too small for a
+numpy call to pay (a chain: one node per level) run node by node with the
+op's own float functions, as the eager engine does.
 """
 
 from __future__ import annotations
