@@ -226,6 +226,17 @@ def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -
     return [np.flatnonzero(which == k) for k in range(int(which.max()) + 1)]
 
 
+def _adder(where: Array) -> Callable[[Array, Array], None]:
+    """``add(grads, terms)``: ``grads[where] += terms``, counting every term even where an index repeats."""
+    if _distinct(where):
+        def add(grads: Array, terms: Array) -> None:
+            grads[where] += terms
+    else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
+        def add(grads: Array, terms: Array) -> None:
+            np.add.at(grads, where, terms)
+    return add
+
+
 def _distinct(indices: Array) -> bool:
     """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
     if indices.size < 2048:  # a set beats numpy's sort on the small groups most graphs have
@@ -248,16 +259,11 @@ def _sum_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
 
     if not needs[args].any():
         return forward, None
-    flat = args.reshape(-1)
-    unique = _distinct(flat)
+    add = _adder(args.reshape(-1))
     width = args.shape[1]
 
     def backward(vals: Array, grads: Array) -> None:
-        terms = np.repeat(grads[out], width)
-        if unique:
-            grads[flat] += terms
-        else:
-            np.add.at(grads, flat, terms)
+        add(grads, np.repeat(grads[out], width))
 
     return forward, backward
 
@@ -267,11 +273,10 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
     weights, inputs = np.ascontiguousarray(args[:, :half]), np.ascontiguousarray(args[:, half:])
     shared = bool((inputs == inputs[0]).all())
     weights_need, inputs_need = bool(needs[weights].any()), bool(needs[inputs].any())
-    weights_flat, inputs_flat = weights.reshape(-1), inputs.reshape(-1)
-    weights_unique = _distinct(weights_flat)
+    add_weights = _adder(weights.reshape(-1))
     if shared:
         row = inputs[0]
-        row_unique = _distinct(row)
+        add_row = _adder(row)
 
         def forward(vals: Array) -> None:
             vals[out] = vals[weights] @ vals[row]
@@ -279,19 +284,11 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
         def backward(vals: Array, grads: Array) -> None:
             g = grads[out]
             if weights_need:
-                terms = np.multiply.outer(g, vals[row]).reshape(-1)
-                if weights_unique:
-                    grads[weights_flat] += terms
-                else:
-                    np.add.at(grads, weights_flat, terms)
+                add_weights(grads, np.multiply.outer(g, vals[row]).reshape(-1))
             if inputs_need:
-                terms = g @ vals[weights]
-                if row_unique:
-                    grads[row] += terms
-                else:
-                    np.add.at(grads, row, terms)
+                add_row(grads, g @ vals[weights])
     else:
-        inputs_unique = _distinct(inputs_flat)
+        add_inputs = _adder(inputs.reshape(-1))
 
         def forward(vals: Array) -> None:
             vals[out] = np.einsum("ij,ij->i", vals[weights], vals[inputs])
@@ -299,17 +296,9 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
         def backward(vals: Array, grads: Array) -> None:
             g = grads[out][:, None]
             if weights_need:
-                terms = (g * vals[inputs]).reshape(-1)
-                if weights_unique:
-                    grads[weights_flat] += terms
-                else:
-                    np.add.at(grads, weights_flat, terms)
+                add_weights(grads, (g * vals[inputs]).reshape(-1))
             if inputs_need:
-                terms = (g * vals[weights]).reshape(-1)
-                if inputs_unique:
-                    grads[inputs_flat] += terms
-                else:
-                    np.add.at(grads, inputs_flat, terms)
+                add_inputs(grads, (g * vals[weights]).reshape(-1))
 
     return forward, (backward if weights_need or inputs_need else None)
 
@@ -338,7 +327,7 @@ def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Fo
         rows = None if wanted.all() else np.flatnonzero(wanted)
         code = codes[j]
         target = columns[j] if rows is None else columns[j][rows]
-        partials.append((numpy_partial(op, n, j), code.strip() == "1.0", rows, target, _distinct(target)))
+        partials.append((numpy_partial(op, n, j), code.strip() == "1.0", rows, _adder(target)))
     if not partials:
         return forward, None
 
@@ -346,16 +335,13 @@ def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Fo
         g = grads[out]
         values = gather(vals)
         result = vals[out]
-        for partial, is_one, rows, target, unique in partials:
+        for partial, is_one, rows, add in partials:
             if rows is None:
                 terms = g if is_one else g * partial(result, *values)
             else:
                 picked = [v[rows] if type(v) is not float else v for v in values]
                 terms = g[rows] if is_one else g[rows] * partial(result[rows], *picked)
-            if unique:
-                grads[target] += terms
-            else:
-                np.add.at(grads, target, terms)
+            add(grads, terms)
 
     return forward, backward
 
