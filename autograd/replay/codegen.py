@@ -143,22 +143,6 @@ def fill(expression: str, v: Value, slot: dict[Value, str]) -> str:
     return fill_template(_template(expression, len(v.parents)), [slot[p] for p in v.parents], slot[v])
 
 
-def needs_gradient(graph: Graph) -> bytearray:
-    """Per node, 1 if it has a path to a parameter: the only nodes whose gradient is worth computing."""
-    needs = bytearray(len(graph))
-    for p in graph.params:
-        if p >= 0:
-            needs[p] = 1
-    starts, parents = graph.starts, graph.parents
-    for n, op in enumerate(graph.ops):
-        if op is not None:
-            for k in range(starts[n], starts[n + 1]):
-                if needs[parents[k]]:
-                    needs[n] = 1
-                    break
-    return needs
-
-
 def dot_groups(graph: Graph, names: Sequence[str], min_weights: int, min_members: int = 2) -> list[list[int]]:
     """dot nodes sharing one input list, all weights parameters: one matrix product each."""
     is_param = bytearray(len(graph))
@@ -225,7 +209,7 @@ class _Writer:
         self.batch = batch
         self.per_sample = batch and per_sample  # gradients kept per sample: ``summed`` is (parameters, N)
         self.names = graph.names()
-        self.needs = needs_gradient(graph)
+        self.needs = graph.needs  # 1 where a node leads to a parameter (found by the graph walk)
         self.param_index = {p: k for k, p in enumerate(graph.params) if p >= 0}
         self.groups = (dot_groups(graph, self.names, 1 if batch else min_weights, 1 if batch else 2)
                        if matmul else [])
