@@ -45,6 +45,8 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     target as an input (`autograd.replay`).
     """
     logits = list(logits)
+    if not logits:
+        raise ValueError("softmax_cross_entropy needs at least one logit, got none")
     if isinstance(target, (list, tuple)):
         return _soft_cross_entropy(logits, list(target))
     if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(logits):

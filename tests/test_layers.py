@@ -91,6 +91,9 @@ def test_losses_closed_forms() -> None:
     assert softmax_cross_entropy([Value(1000.0), Value(-1000.0)], 1).data == pytest.approx(2000.0)
     with pytest.raises(ValueError, match="class index"):
         softmax_cross_entropy(z, 3)
+    for target in (0, [1.0]):  # no logits: refused by name, not as "a class index in 0..-1"
+        with pytest.raises(ValueError, match="at least one logit"):
+            softmax_cross_entropy([], target)
     with pytest.raises(ValueError, match="2 predictions but 1 targets"):
         half_sum_squared_error(p, [0.1])
 
