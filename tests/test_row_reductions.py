@@ -12,7 +12,7 @@ import re
 import pytest
 
 from autograd import Value, dot, logsumexp, sum_of
-from autograd.replay import record
+from autograd.replay import codegen, record
 from autograd.replay.codegen import VECTOR_MIN_MEMBERS
 from nn import CharModel
 from nn.losses import softmax_cross_entropy
@@ -38,7 +38,10 @@ def assert_vectorized_equals_eager(tape, fn, params) -> None:
 
 
 @pytest.mark.parametrize(("cell", "hidden", "steps"), [("rnn", 16, 1), ("rnn", 32, 6), ("lstm", 16, 5)])
-def test_a_cross_entropy_per_step_is_one_array_call_and_equals_eager(cell: str, hidden: int, steps: int) -> None:
+def test_a_cross_entropy_per_step_is_one_array_call_and_equals_eager(
+    cell: str, hidden: int, steps: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(codegen, "ROLL_LOOPS", False)  # one copy of the lines per step, to count them
     vocab = 20
     model = CharModel(vocab, hidden, cell=cell, seed=2)
     rng = random.Random(hidden + steps)

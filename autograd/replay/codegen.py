@@ -40,6 +40,7 @@ from ..value import Value
 from .blocks import ARRAY_HELPER_PREFIX, row_selection, vector_groups
 from .chunks import split_into_chunks
 from .graph import Graph
+from .loops import roll_loops
 from .row_reductions import ROW_REDUCTIONS
 
 #: Ops whose output is non-finite whenever an input is (inf + 1, 2 * inf, inf * 0 = NaN, a sum or dot with an
@@ -57,6 +58,10 @@ MIN_GROUP_WEIGHTS = 32
 #: hidden-8 LSTM 15% slower than 16 did, and changed nothing at hidden 16 and 32). In batch mode every line
 #: is an array op already, so two members are enough.
 VECTOR_MIN_MEMBERS = 16
+
+#: Whether a one-sample vectorized tape's repeated lines (a recurrent model's time steps) are rolled into
+#: ``for`` loops (`loops`): bit-identical results, a source a time step long instead of a sequence long.
+ROLL_LOOPS = True
 
 # An expression cut around its variable uses: the texts between them, and per hole the parent's position
 # (-1 for ``out``, the node's own value).
@@ -180,7 +185,10 @@ def generate(
     always beat one line per weight) and adds vector groups (`blocks`).
     """
     writer = _Writer(graph, guards, matmul_groups, batch, min_weights, per_sample)
-    return TapeSource(split_into_chunks(writer.write()), writer.tables)
+    text = split_into_chunks(writer.write())
+    if ROLL_LOOPS and writer.blocks and not batch:
+        text = roll_loops(text)
+    return TapeSource(text, writer.tables)
 
 
 class _Writer:
