@@ -78,10 +78,11 @@ def test_an_overflow_into_the_logsumexp_is_refused_naming_it() -> None:
     with pytest.raises(OverflowError, match="mul"):  # the eager engine refuses the overflowing product itself
         fn(Value(900.0))
     tape = record(fn, [1.0], ws, vectorize=True)
-    assert "rows_logsumexp(" in tape.source and "nonfinite(" in tape.source
+    assert "rows_logsumexp(" in tape.source and tape.source.count("overflowed('logsumexp')") == 1
     tape.compile()
-    with pytest.raises(OverflowError, match="logsumexp node is not finite"):
-        tape.evaluate([900.0])
+    for x in (900.0, -900.0):  # every logit +inf, then every one -inf (which would give a finite logsumexp)
+        with pytest.raises(OverflowError, match="logsumexp node is not finite"):
+            tape.evaluate([x])
     loss, grads = tape.evaluate([1e-306])
     for w in ws:
         w.grad = 0.0
@@ -114,3 +115,21 @@ def test_rows_out_of_order_a_sum_of_rows_and_a_mixed_reduction_equal_eager() -> 
         loss, grads = tape.evaluate([x])
         assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+def test_the_row_logsumexp_is_nan_exactly_when_an_entry_is_not_finite() -> None:
+    import math
+
+    import numpy as np
+
+    from autograd.helpers import logsumexp_all
+    from autograd.replay.row_reductions import rows_logsumexp
+
+    big = np.full(20, 1e308)  # finite entries whose plain sum overflows: still an ordinary logsumexp
+    assert rows_logsumexp(big) == logsumexp_all(*big.tolist()) == pytest.approx(1e308 + math.log(20))
+    for bad in (math.inf, -math.inf, math.nan):
+        x = np.linspace(-2.0, 3.0, 20)
+        x[7] = bad
+        assert math.isnan(rows_logsumexp(x))
+    x = np.linspace(-2.0, 3.0, 20)
+    assert rows_logsumexp(x) == logsumexp_all(*x.tolist())  # the scalar helper's bits

@@ -471,16 +471,16 @@ class _Writer:
         self._member_names(b)
 
     def _reduction_forward(self, n: int, op: Op) -> None:
-        """Node ``n`` reducing rows of one block: one finiteness check of those rows, one call on them."""
+        """Node ``n`` reducing rows of one block: one call on them, one finiteness check of its result."""
         b, rows = self.row_reductions[n]
         selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
         if "[R" in selected:  # gathered by an index table: once, not once per use
             gathered = self._new_array()
             self.lines.append(f"    {gathered} = {selected}")
             selected = gathered
-        if op.name not in PROPAGATES_NON_FINITE:
-            self._check_finite(op, [selected], arrays=True)
         self.lines.append(f"    {self.names[n]} = {ROW_REDUCTIONS[op.name]}({selected})")
+        if op.name not in PROPAGATES_NON_FINITE:  # NaN if a row is not finite (see `row_reductions`)
+            self._check_finite(op, [self.names[n]], arrays=False)
 
     def _check_finite(self, op: Op, args: Sequence[str], arrays: bool) -> None:
         """Lines refusing a non-finite input of ``op`` (one that may hide it: see `PROPAGATES_NON_FINITE`)."""
