@@ -41,7 +41,8 @@ MAX_PERIOD = 2000
 CANDIDATES = 6
 
 # A name with a digit (a variable or table of generated code), a number, or a string literal (skipped).
-_TOKEN = re.compile(r"'[^']*'|(?<![\w.])(?:[A-Za-z_]\w*|\d+(?:\.\d*)?(?:e[-+]?\d+)?)")
+_TOKEN = re.compile(r"'[^']*'|(?<![\w.])(?:([A-Za-z_]+\d\w*)|(\d+(?:\.\d*)?(?:e[-+]?\d+)?))")
+_HAS_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _TARGETS = re.compile(r"^    ((?:[A-Za-z_]\w*, )*[A-Za-z_]\w*,?) (\+?)= ")
 _OTHER_AUGMENTED = re.compile(r"^    [A-Za-z_]\w* [-*/%@&|^<>]+= ")
@@ -92,33 +93,32 @@ class _Function:
         last = 0
         defined: list[tuple[str, int]] = []
         opaque = bool(_OTHER_AUGMENTED.match(text)) or not text.startswith("    ") or text.startswith("     ")
+        if any(not _HAS_DIGIT.search(t) for t in targets):
+            opaque = True  # a name without a digit assigned: not ours to rename
         for m in _TOKEN.finditer(text):
-            token = m.group()
-            if token[0] == "'":
+            name, number_text = m.group(1), m.group(2)
+            if name is None and number_text is None:
+                continue  # a string literal
+            start, end = m.span()
+            shape.append(text[last:start])
+            last = end
+            if number_text is not None:
+                shape.append("#")
+                holes.append((start, end, _NUM, -1))
                 continue
-            if token[0].isdigit():
-                kind = _NUM
-            elif any(c.isdigit() for c in token):
-                kind = _DEF if m.end() <= target_end and token in targets else _READ
-            else:
-                if m.end() <= target_end and token in targets:
-                    opaque = True  # a name without a digit assigned: not ours to rename
-                continue
-            shape.append(text[last:m.start()])
-            shape.append("#" if kind == _NUM else _DIGITS.sub("#", token))
-            last = m.end()
-            ref = -1
-            if kind == _READ:
-                ref = latest.get(token, -1)
-                if ref >= 0:
-                    self.reads_of[ref].append(number)
-            elif kind == _DEF:
+            shape.append(_DIGITS.sub("#", name))
+            if end <= target_end and name in targets:
                 ref = len(self.def_line)
                 self.def_line.append(number)
                 self.def_slot.append((number, len(holes)))
                 self.reads_of.append([])
-                defined.append((token, ref))
-            holes.append((m.start(), m.end(), kind, ref))
+                defined.append((name, ref))
+                holes.append((start, end, _DEF, ref))
+            else:
+                ref = latest.get(name, -1)
+                if ref >= 0:
+                    self.reads_of[ref].append(number)
+                holes.append((start, end, _READ, ref))
         shape.append(text[last:])
         augmented = bool(targets_match and targets_match.group(2))
         if augmented:  # ``g += x`` reads the old g: the def hole also reads the previous def
