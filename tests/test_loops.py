@@ -177,3 +177,53 @@ def test_reads_two_steps_back_and_reads_after_an_update_stay_correct() -> None:
     rolled = roll_loops(text)
     assert "for _t in range(" in rolled
     assert run_text(rolled) == run_text(text)
+
+
+def test_branch_checks_and_outputs_inside_loops_match_the_unrolled_tape(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.replay import BranchChanged
+    from autograd.replay.tape import Tape as TapeClass
+
+    steps, width = 14, 16
+    params, _ = recurrence(steps, None, seed=5)
+    rows = [params[k * (width + 2): (k + 1) * (width + 2)] for k in range(width)]
+    scale = params[-1]
+
+    def build(xs: list[Value]) -> tuple[Value, list[Value]]:
+        h: list[Value | float] = [0.0] * width
+        total: Value | float = 0.0
+        kept = []
+        for x in xs:
+            column = [*h, x * scale, 1.0]
+            h = [dot(row, column).tanh() for row in rows]
+            pick = h[0] if h[0] > h[1] else h[1]  # a comparison per step: a branch check per step
+            total = total + pick * pick + h[0] * h[1]
+            kept.append(h[2])
+        assert isinstance(total, Value)
+        return total, kept
+
+    example = [0.3 * ((-1) ** k) for k in range(steps)]
+    results = []
+    for roll in (False, True):
+        monkeypatch.setattr(codegen, "ROLL_LOOPS", roll)
+        from autograd.replay.recording import recording_guards
+
+        inputs = [Value(x) for x in example]
+        with recording_guards() as guards:
+            loss, kept = build(inputs)
+        tape = TapeClass(loss, inputs, params, guards=guards, outputs=kept[::3], vectorize=True)
+        tape.compile()
+        source = tape.source
+        value = tape.evaluate([x * 0.9 for x in example])
+        outs = list(tape.last_outputs)
+        flipped = list(example)
+        flipped[9] = -3.0 * flipped[9]  # changes which of h[0], h[1] is larger at some step
+        try:
+            tape.evaluate(flipped)
+            message = ""
+        except BranchChanged as error:
+            message = str(error)
+        results.append((value, outs, message, source))
+    (v0, o0, m0, s0), (v1, o1, m1, s1) = results
+    assert "branch_changed(" in s1 and "for _t in range(" in s1
+    assert v1 == v0 and o1 == o0 and len(o1) == len(range(0, steps, 3))
+    assert m0 and m1 == m0

@@ -39,6 +39,8 @@ MIN_SAVED_LINES = 12
 MAX_PERIOD = 2000
 #: How many candidate periods (next occurrences of a line's shape) are tried from one line.
 CANDIDATES = 6
+#: The most lines the search may compare or check, per line of the body, in all.
+WORK_PER_LINE = 40
 
 # A name with a digit (a variable or table of generated code), a number, or a string literal (skipped).
 _TOKEN = re.compile(r"'[^']*'|(?<![\w.])(?:([A-Za-z_]+\d\w*)|(\d+(?:\.\d*)?(?:e[-+]?\d+)?))")
@@ -164,7 +166,12 @@ def _roll_body(body: list[str], counter: list[int]) -> list[str]:
 
 
 def _find_regions(fn: _Function) -> list[_Region]:
-    """Runs of whole repeats, found greedily from the top, each checked (`_Planner`) before it is taken."""
+    """Runs of whole repeats, found greedily from the top, each checked (`_plan`) before it is taken.
+
+    The work is bounded: comparing candidate periods and checking runs may touch at most `WORK_PER_LINE`
+    lines per line of the body in all, after which the rest stays as it is (rolling is an optimisation:
+    code that repeats in ways the analysis refuses must not make compiling quadratic).
+    """
     ids: list[int] = []
     by_shape: dict[str, int] = {}
     for line in fn.lines:
@@ -175,32 +182,36 @@ def _find_regions(fn: _Function) -> list[_Region]:
     for i in range(n - 1, -1, -1):
         following[i] = seen.get(ids[i], -1)
         seen[ids[i]] = i
+    budget = WORK_PER_LINE * n
     regions: list[_Region] = []
     i = 0
-    while i < n:
-        options: list[tuple[int, int]] = []
+    while i < n and budget > 0:
+        options: list[tuple[int, int, int]] = []
         q, tries = following[i], 0
         while q >= 0 and q - i <= MAX_PERIOD and tries < CANDIDATES:
             p = q - i
             count = 1
-            while i + (count + 1) * p <= n and ids[i + count * p: i + (count + 1) * p] == ids[i: i + p]:
+            while i + (count + 1) * p <= n and ids[i + count * p + p // 2] == ids[i + p // 2] \
+                    and ids[i + count * p + p - 1] == ids[i + p - 1]:
+                budget -= p
+                if ids[i + count * p: i + (count + 1) * p] != ids[i: i + p]:
+                    break
                 count += 1
             if count >= 2 and p * (count - 1) >= MIN_SAVED_LINES:
-                options.append((p * count, -p))
+                options.append((p * count, -p, count))
             q, tries = following[q], tries + 1
         taken = None
-        for _, minus_p in sorted(options, reverse=True):  # most lines covered, then the shortest period
+        for _, minus_p, most in sorted(options, reverse=True):  # most lines covered, then the shortest period
             p = -minus_p
-            count = 1
-            while i + (count + 1) * p <= n and ids[i + count * p: i + (count + 1) * p] == ids[i: i + p]:
-                count += 1
-            while count >= 2 and p * (count - 1) >= MIN_SAVED_LINES:
+            for count in dict.fromkeys((most, most - 1, most // 2, 2)):  # a few lengths, not every one
+                if count < 2 or p * (count - 1) < MIN_SAVED_LINES:
+                    continue
+                budget -= p * count
                 region = _Region(i, p, count)
-                if _plan(fn, region, regions):
+                if _plan(fn, region):
                     taken = region
                     break
-                count -= 1
-            if taken:
+            if taken or budget <= 0:
                 break
         if taken:
             regions.append(taken)
@@ -210,7 +221,7 @@ def _find_regions(fn: _Function) -> list[_Region]:
     return regions
 
 
-def _plan(fn: _Function, region: _Region, earlier: list[_Region]) -> bool:
+def _plan(fn: _Function, region: _Region) -> bool:
     """Whether ``region`` can be a loop; if so, fill its def slots' loop variables (numbered later)."""
     start, p, count = region.start, region.period, region.count
     # Def slots: (offset, hole). A ``+=`` def continues the variable of the def it updates in the same step.
