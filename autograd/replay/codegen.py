@@ -22,7 +22,11 @@ nodes applying one op to the rows of such a product (a layer's ``tanh``, an
 LSTM's ``f * c + i * g``) form a vector group (`blocks`), pasted once with
 arrays for its inputs, forward and backward; its rows feed the next product
 as they are. A block's gradient is an array that later blocks add into.
-Everything else stays one line per node.
+A node reducing many rows of one block to a number (a cross-entropy's
+``logsumexp`` of a layer's logits, a sum) is one call on those rows, with
+one finiteness check (`row_reductions`). Everything else stays one line per
+node. Last, on one sample, lines that repeat (a recurrent model's time steps,
+forward and backward) are rolled into ``for`` loops (`loops`, `ROLL_LOOPS`).
 """
 
 from __future__ import annotations
