@@ -153,7 +153,8 @@ def test_chunked_code_rolls_within_each_chunk(monkeypatch: pytest.MonkeyPatch) -
     assert loss1 == loss0 and grads1 == grads0
 
 
-def run_text(text: str) -> dict[str, object]:
+def run_text(text: str) -> object:
+    """What the function ``run`` that ``text`` defines returns."""
     scope: dict[str, object] = {}
     exec(compile(text, "<test>", "exec"), scope)  # noqa: S102 - the test's own code
     run = scope["run"]
@@ -227,3 +228,53 @@ def test_branch_checks_and_outputs_inside_loops_match_the_unrolled_tape(monkeypa
     assert "branch_changed(" in s1 and "for _t in range(" in s1
     assert v1 == v0 and o1 == o0 and len(o1) == len(range(0, steps, 3))
     assert m0 and m1 == m0
+
+
+def random_program(seed: int) -> str:
+    """Straight-line code in the generator's forms: a prologue, ``steps`` repeats of a block whose lines read
+    this step's values, the previous step's, two steps back, values from before, per-step numbers, a float
+    gradient updated with +=, a list appended to; one odd step in the middle; every value returned."""
+    rng = random.Random(seed)
+    lines = ["def run():", "    c0 = 0.5", "    c1 = -1.25", "    acc0 = []", "    gv0 = 0.0"]
+    names: list[list[str]] = []  # per step, the names its lines define
+    width = rng.randint(2, 6)
+    steps = rng.randint(3, 12)
+    odd = rng.randrange(steps) if rng.random() < 0.5 else -1
+    counter = 1
+    plan = [(rng.choice(["same", "prev", "back2", "const", "num"]), rng.choice(["+", "*", "-"])) for _ in range(width)]
+    for t in range(steps):
+        here: list[str] = []
+        for k, (source, op) in enumerate(plan):
+            name = f"v{counter}"
+            counter += 1
+            if source == "same" and here:
+                other = here[-1]
+            elif source == "prev" and t >= 1:
+                other = names[t - 1][k]
+            elif source == "back2" and t >= 2:
+                other = names[t - 2][k]
+            elif source == "num":
+                other = f"{t * 0.25 + k}"
+            else:
+                other = f"c{(t + k) % 2}"
+            first = here[0] if here else f"c{k % 2}"
+            if t == odd and k == 0:
+                op = "/" if op != "/" else "+"
+            lines.append(f"    {name} = ({first} {op} {other}) * 0.5")
+            here.append(name)
+        lines.append(f"    gv0 += {here[-1]} * 0.25")
+        lines.append(f"    acc0.append({here[0]})")
+        names.append(here)
+    everything = [n for here in names for n in here]
+    lines.append(f"    return ({''.join(n + ', ' for n in everything)}gv0, tuple(acc0))")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_repeated_programs_give_the_same_results_rolled(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.replay import loops
+
+    monkeypatch.setattr(loops, "MIN_SAVED_LINES", 2)  # roll even short runs: more cases for the analysis
+    text = random_program(seed)
+    rolled = roll_loops(text)
+    assert run_text(rolled) == run_text(text)
