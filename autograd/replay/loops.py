@@ -45,6 +45,7 @@ WORK_PER_LINE = 40
 # A name with a digit (a variable or table of generated code), a number, or a string literal (skipped).
 _TOKEN = re.compile(r"'[^']*'|(?<![\w.])(?:([A-Za-z_]+\d\w*)|(\d+(?:\.\d*)?(?:e[-+]?\d+)?))")
 _HAS_DIGIT = re.compile(r"\d")
+_DIGIT_CHARS = "0123456789"
 _DIGITS = re.compile(r"\d+")
 _TARGETS = re.compile(r"^    ((?:[A-Za-z_]\w*, )*[A-Za-z_]\w*,?) (\+?)= ")
 _OTHER_AUGMENTED = re.compile(r"^    [A-Za-z_]\w* [-*/%@&|^<>]+= ")
@@ -97,8 +98,9 @@ class _Function:
         opaque = bool(_OTHER_AUGMENTED.match(text)) or not text.startswith("    ") or text.startswith("     ")
         if any(not _HAS_DIGIT.search(t) for t in targets):
             opaque = True  # a name without a digit assigned: not ours to rename
+        def_line, def_slot, reads_of, get = self.def_line, self.def_slot, self.reads_of, latest.get
         for m in _TOKEN.finditer(text):
-            name, number_text = m.group(1), m.group(2)
+            name, number_text = m.groups()
             if name is None and number_text is None:
                 continue  # a string literal
             start, end = m.span()
@@ -108,18 +110,19 @@ class _Function:
                 shape.append("#")
                 holes.append((start, end, _NUM, -1))
                 continue
-            shape.append(_DIGITS.sub("#", name))
+            stem = name.rstrip(_DIGIT_CHARS)  # generated names end in their only digits: v12, gv5, MW1
+            shape.append(stem + "#" if not _HAS_DIGIT.search(stem) else _DIGITS.sub("#", name))
             if end <= target_end and name in targets:
-                ref = len(self.def_line)
-                self.def_line.append(number)
-                self.def_slot.append((number, len(holes)))
-                self.reads_of.append([])
+                ref = len(def_line)
+                def_line.append(number)
+                def_slot.append((number, len(holes)))
+                reads_of.append([])
                 defined.append((name, ref))
                 holes.append((start, end, _DEF, ref))
             else:
-                ref = latest.get(name, -1)
+                ref = get(name, -1)
                 if ref >= 0:
-                    self.reads_of[ref].append(number)
+                    reads_of[ref].append(number)
                 holes.append((start, end, _READ, ref))
         shape.append(text[last:])
         augmented = bool(targets_match and targets_match.group(2))
