@@ -23,6 +23,8 @@ try:
 except ImportError:  # pragma: no cover - exercised only without numpy
     raise ImportError('batch replay needs numpy: pip install "valuegrad[batch]"') from None
 
+from .row_reductions import row_tools  # noqa: E402 - needs numpy, whose absence is reported above
+
 Array = Any  # numpy.ndarray or float
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -223,6 +225,7 @@ def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX
                                 "stack_pieces": stack_pieces, "floats": floats, "like_rows": like_rows}
     scope.update({name: np.asarray(table, dtype=np.intp) for name, table in tables.items()})
     scope.update({prefix + name: fn for name, fn in helpers_namespace().items()})
+    scope.update(row_tools())  # a logsumexp (or sum) over a block's rows as one call
     return scope
 
 

@@ -22,7 +22,11 @@ nodes applying one op to the rows of such a product (a layer's ``tanh``, an
 LSTM's ``f * c + i * g``) form a vector group (`blocks`), pasted once with
 arrays for its inputs, forward and backward; its rows feed the next product
 as they are. A block's gradient is an array that later blocks add into.
-Everything else stays one line per node.
+A node reducing many rows of one block to a number (a cross-entropy's
+``logsumexp`` of a layer's logits, a sum) is one call on those rows, with
+one finiteness check (`row_reductions`). Everything else stays one line per
+node. Last, on one sample, lines that repeat (a recurrent model's time steps,
+forward and backward) are rolled into ``for`` loops (`loops`, `ROLL_LOOPS`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from ..value import Value
 from .blocks import ARRAY_HELPER_PREFIX, row_selection, vector_groups
 from .chunks import split_into_chunks
 from .graph import Graph
+from .loops import roll_loops
+from .row_reductions import ROW_REDUCTIONS
 
 #: Ops whose output is non-finite whenever an input is (inf + 1, 2 * inf, inf * 0 = NaN, a sum or dot with an
 #: inf): generated code checks nothing for them, the non-finite value reaches a later check or the loss. Any
@@ -56,6 +62,10 @@ MIN_GROUP_WEIGHTS = 32
 #: hidden-8 LSTM 15% slower than 16 did, and changed nothing at hidden 16 and 32). In batch mode every line
 #: is an array op already, so two members are enough.
 VECTOR_MIN_MEMBERS = 16
+
+#: Whether a one-sample vectorized tape's repeated lines (a recurrent model's time steps) are rolled into
+#: ``for`` loops (`loops`): bit-identical results, a source a time step long instead of a sequence long.
+ROLL_LOOPS = True
 
 # An expression cut around its variable uses: the texts between them, and per hole the parent's position
 # (-1 for ``out``, the node's own value).
@@ -179,7 +189,10 @@ def generate(
     always beat one line per weight) and adds vector groups (`blocks`).
     """
     writer = _Writer(graph, guards, matmul_groups, batch, min_weights, per_sample)
-    return TapeSource(split_into_chunks(writer.write()), writer.tables)
+    text = split_into_chunks(writer.write())
+    if ROLL_LOOPS and writer.blocks and not batch:
+        text = roll_loops(text)
+    return TapeSource(text, writer.tables)
 
 
 class _Writer:
@@ -232,7 +245,36 @@ class _Writer:
         self.has_grad = bytearray(len(graph))
         self.table_of: list[str] = []  # per dot group, the name of its weight table (shared between equal tables)
         self.span_of: dict[str, tuple[int, int, int]] = {}  # weight tables that are consecutive parameters
+        # On one sample, nodes reducing many rows of one block (a cross-entropy's logsumexp): block and rows.
+        self.row_reductions = {} if batch else self._row_reductions()
         self.read_by_name = self._read_by_name()
+
+    def _row_reductions(self) -> dict[int, tuple[int, list[int]]]:
+        """The scalar nodes written as one call on a block's rows (`row_reductions`): a logsumexp or sum of at
+        least `VECTOR_MIN_MEMBERS` rows of one block, whose gradient, if any, `_reduction_backward` takes as
+        one array term too (every row needs it), so no line reads a row by its own name."""
+        graph, row_of, needs = self.graph, self.row_of, self.needs
+        found: dict[int, tuple[int, list[int]]] = {}
+        if not row_of:
+            return found
+        for n, op in enumerate(graph.ops):
+            if op is None or op.name not in ROW_REDUCTIONS or op.constant_args or n in row_of:
+                continue
+            args = graph.args(n)
+            if len(args) < VECTOR_MIN_MEMBERS:
+                continue
+            first = row_of.get(args[0])
+            if first is None:
+                continue
+            rows = []
+            for p in args:
+                where = row_of.get(p)
+                if where is None or where[0] != first[0] or needs[p] != needs[n]:
+                    break
+                rows.append(where[1])
+            else:
+                found[n] = (first[0], rows)
+        return found
 
     def _read_by_name(self) -> set[int]:
         """Block members some scalar line, branch check, output or the return reads by their own name."""
@@ -241,7 +283,7 @@ class _Writer:
         if not row_of:
             return read
         for n, op in enumerate(graph.ops):
-            if op is not None and n not in row_of:
+            if op is not None and n not in row_of and n not in self.row_reductions:
                 read.update(p for p in graph.args(n) if p in row_of)
         for left, _, right, _ in self.guards:
             read.update(int(side[1:]) for side in (left, right) if _NODE_NAME.fullmatch(side))
@@ -292,6 +334,9 @@ class _Writer:
                         self._group_forward(b)
                     else:
                         self._vector_forward(b)
+                continue
+            if n in self.row_reductions:
+                self._reduction_forward(n, op)
                 continue
             args = [names[p] for p in parents[starts[n]: starts[n + 1]]]
             lines.append(f"    {names[n]} = {fill_template(forward_template(op, len(args)), args, names[n])}")
@@ -392,6 +437,8 @@ class _Writer:
             return
         if self.batch:
             self.lines.extend(f"    {names[members[r]]} = Y{b}[{r}]" for r in wanted)
+        elif 4 * len(wanted) < len(members):  # a few rows (a cross-entropy's target logit): picked one by one
+            self.lines.extend(f"    {names[members[r]]} = Y{b}.item({r})" for r in wanted)
         else:
             self.lines.append(f"    {''.join(names[m] + ', ' for m in members)}= Y{b}.tolist()")
 
@@ -426,6 +473,18 @@ class _Writer:
         if op.name not in PROPAGATES_NON_FINITE:
             self._check_finite(op, [t for (kind, _), t in zip(group.kinds, texts) if kind == "B"], arrays=True)
         self._member_names(b)
+
+    def _reduction_forward(self, n: int, op: Op) -> None:
+        """Node ``n`` reducing rows of one block: one call on them, one finiteness check of its result."""
+        b, rows = self.row_reductions[n]
+        selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
+        if "[R" in selected:  # gathered by an index table: once, not once per use
+            gathered = self._new_array()
+            self.lines.append(f"    {gathered} = {selected}")
+            selected = gathered
+        self.lines.append(f"    {self.names[n]} = {ROW_REDUCTIONS[op.name]}({selected})")
+        if op.name not in PROPAGATES_NON_FINITE:  # NaN if a row is not finite (see `row_reductions`)
+            self._check_finite(op, [self.names[n]], arrays=False)
 
     def _check_finite(self, op: Op, args: Sequence[str], arrays: bool) -> None:
         """Lines refusing a non-finite input of ``op`` (one that may hide it: see `PROPAGATES_NON_FINITE`)."""
