@@ -20,6 +20,7 @@ binary op, ``_a`` alone for a unary op, ``_a`` as a tuple for an n-ary op.
 from __future__ import annotations
 
 import gc
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -64,29 +65,33 @@ class _Mark(float):
 def _propagate(root: Value, seed: float) -> None:
     order, leaves = _interior_postorder(root)
     root.grad = seed
-    # Any, not Value: a node's slots hold a Value, a tuple or None depending on its arity, which this
-    # hot loop tests by hand (``b is not None``, ``__class__ is tuple``) where mypy cannot follow.
+    # Any, not Value: the op's step reads the parents from the node's slots, whatever its arity.
     node: Any
     # Reversed post-order: every consumer of a node comes before it, so its gradient is complete when read.
     for node in reversed(order):
         g = node.grad
         if g - g != 0.0:
             raise FloatingPointError(f"backward: gradient {g!r} reaching {_describe(node)} is not finite")
-        a = node._a
-        b = node._b
-        # Binary and unary nodes are unrolled by hand: this loop is the engine's hot path.
-        if b is not None:
-            da, db = node._op.derivative(node.data, a.data, b.data)
-            a.grad += g * da
-            b.grad += g * db
-        elif a.__class__ is not tuple:
-            (da,) = node._op.derivative(node.data, a.data)
-            a.grad += g * da
-        else:
-            partials = node._op.derivative(node.data, *[p.data for p in a])
-            for p, d in zip(a, partials):
-                p.grad += g * d
-    # A leaf's gradient is a sum over its consumers, so it can overflow even when every node's is finite.
+        node._op.backward(node, g)  # the row's derivatives compiled inline (`Op.backward`)
+    _check_leaves(leaves)
+
+
+_grad_of = attrgetter("grad")
+
+
+def _check_leaves(leaves: list[Value]) -> None:
+    """Raise if a leaf's gradient is not finite: a sum over its consumers can overflow when every node's is finite.
+
+    One C-level sum first (a leaf appears once per edge into it, so there are as many as the graph has
+    edges from leaves): it is finite exactly when every term is finite and their total does not overflow;
+    only when it is not does a loop look for the culprit (a total that merely overflowed finds none).
+    """
+    try:
+        total = sum(map(_grad_of, leaves), 0.0)
+        if total.__class__ is float and total - total == 0.0:
+            return
+    except Exception:  # noqa: BLE001, S110 - a .grad holding a Value (create_graph) may refuse; the loop decides
+        pass
     for leaf in leaves:
         g = leaf.grad
         if g - g != 0.0 and not _finite_value(g):
