@@ -9,7 +9,7 @@ from autograd import Value
 
 from .init import make_rng
 from .module import Module
-from .neuron import Inputs, Neuron
+from .neuron import Inputs, Neuron, bias_and_inputs
 from .weights import set_checked
 
 
@@ -55,8 +55,13 @@ class Layer(Module):
         return len(self.neurons)
 
     def forward(self, x: Inputs) -> list[Value]:
-        """Every neuron's output, in order."""
-        return [n(x) for n in self.neurons]
+        """Every neuron's output, in order.
+
+        The inputs are made Values once for the whole layer (numbers become constants), not once per neuron;
+        a neuron of a `Neuron` subclass, which may define its own forward, is called as a module.
+        """
+        inputs = bias_and_inputs(x)
+        return [n.forward_converted(inputs) if n.__class__ is Neuron else n(x) for n in self.neurons]
 
     def weight_table(self) -> list[list[float]]:
         """The weights as the slides print them: ``table[i][k-1]``, row 0 the biases."""
