@@ -9,10 +9,22 @@ from contextlib import contextmanager
 #: How many threads have recording switched off right now (index 0; a list so that the engine's hot path
 #: reads it with one subscript). While it is 0, which is all of the time in most programs, every op knows
 #: recording is on without reading the thread-local flag (a thread-local read costs about 40 ns, a tenth of
-#: making a node). A thread that ends inside a `no_grad` block leaves its count behind: ops then read the
-#: flag, as they always may; the count only ever makes the check faster, never its answer different.
+#: making a node). It counts the live `_Off` tokens: a thread with recording off holds one in its
+#: thread-local state, so a thread that ends inside a `no_grad` block gives its token back as it goes.
 THREADS_WITHOUT_GRAD = [0]
 _COUNT_LOCK = threading.Lock()
+
+
+class _Off:
+    """Held by a thread while its recording is off; counted in `THREADS_WITHOUT_GRAD` while it lives."""
+
+    def __init__(self) -> None:
+        with _COUNT_LOCK:
+            THREADS_WITHOUT_GRAD[0] += 1
+
+    def __del__(self) -> None:
+        with _COUNT_LOCK:
+            THREADS_WITHOUT_GRAD[0] -= 1
 
 
 class _GradMode(threading.local):
@@ -25,6 +37,7 @@ class _GradMode(threading.local):
     """
 
     _enabled: bool = True
+    _off: _Off | None = None
 
     @property
     def enabled(self) -> bool:
@@ -34,10 +47,11 @@ class _GradMode(threading.local):
     @enabled.setter
     def enabled(self, value: bool) -> None:
         value = bool(value)
-        with _COUNT_LOCK:
-            if value != self._enabled:
-                THREADS_WITHOUT_GRAD[0] += -1 if value else 1
-            self._enabled = value
+        if not value and self._off is None:
+            self._off = _Off()
+        elif value:
+            self._off = None  # the token is dropped (and uncounted) here, outside any lock
+        self._enabled = value
 
 
 GRAD_MODE = _GradMode()

@@ -478,18 +478,30 @@ class Constant(Value):
 
     __slots__ = ()
 
-    # Guarding writes rather than reads: reads of .data and .grad stay plain slot reads, as fast as any
-    # Value's (a read-only property cost the 1,000,000-deep chain of `y + 1` 13%).
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Refuse a different number in ``data``; drop every write to ``grad`` (it stays 0.0)."""
-        if name == "grad":
-            return  # the backward pass adds into every parent; a constant keeps none of it
-        if name == "data" and value != _get_data(self):
-            raise AttributeError(
-                f"constant {_get_data(self)!r} is shared by every graph that uses this number and cannot be"
-                f" changed (to {value!r}); make a Value(...) leaf for a number you want to update"
-            )
-        object.__setattr__(self, name, value)
+
+def _constant_data(self: Value) -> float:
+    return cast(float, _get_data(self))
+
+
+def _set_constant_data(self: Value, value: float) -> None:
+    """Refuse a different number in a constant's ``data``."""
+    if value != _get_data(self):
+        raise AttributeError(
+            f"constant {_get_data(self)!r} is shared by every graph that uses this number and cannot be"
+            f" changed (to {value!r}); make a Value(...) leaf for a number you want to update"
+        )
+    _set_data(self, value)
+
+
+# Guarding writes by descriptors of the two names rather than by __setattr__: every other write (label ...) is
+# a plain slot write, and so is the backward pass's ``c.grad += g`` on a constant parent, which is dropped at
+# C speed: the setter is `slice`, a built-in that takes two objects and has no effect (the result is thrown
+# away), rather than a Python method called once per edge into a constant (one per neuron, for its bias's 1).
+_DROP_WRITE: Any = slice
+type.__setattr__(Constant, "grad", property(Value.__dict__["grad"].__get__, _DROP_WRITE,
+                                   doc="Always 0.0: the backward pass's additions to a constant are dropped."))
+type.__setattr__(Constant, "data", property(_constant_data, _set_constant_data,
+                                   doc="The constant's number; setting a different one raises AttributeError."))
 
 
 def constant(x: Value | float, op: Op | None = None) -> Value:
