@@ -196,6 +196,33 @@ def _names_used(expressions: Sequence[str]) -> set[str]:
     return {node.id for e in expressions for node in ast.walk(ast.parse(e, mode="eval")) if isinstance(node, ast.Name)}
 
 
+def backward_lines(op: Op, n: int) -> list[str]:
+    """The body of a backward step (see `_compile_backward`) for a node ``_node`` of ``n`` parents and gradient ``_g``.
+
+    Also pasted into the backward pass's own loop for the commonest ops (`autograd.backward`).
+    """
+    expressions = op.derivative_code_for(n)
+    names = input_names(n)
+    parents = [f"_p{i}" for i in range(n)]
+    if n == 0:
+        lines = ["pass"]
+    elif op.arity is None or n > 2:
+        lines = [f"{', '.join(parents)}, = _node._a"]
+    else:
+        lines = [f"{parents[0]} = _node._a"] + ([f"{parents[1]} = _node._b"] if n == 2 else [])
+    used = _names_used(expressions)
+    if "out" in used:
+        lines.append("out = _node._data")
+    lines += [f"{name} = {p}._data" for name, p in zip(names, parents) if name in used]
+    # A partial that is a name or a number is used where it stands; any other is computed first, so one
+    # that raises (a derivative infinite at a point) does so before any gradient has changed.
+    simple = [isinstance(ast.parse(e, mode="eval").body, (ast.Name, ast.Constant)) for e in expressions]
+    lines += [f"_d{i} = {e}" for i, e in enumerate(expressions) if not simple[i]]
+    lines += [f"{p}.grad += _g" if e.strip() == "1.0" else f"{p}.grad += _g * {e.strip() if simple[i] else f'_d{i}'}"
+              for i, (p, e) in enumerate(zip(parents, expressions))]
+    return lines
+
+
 def _compile_backward(op: Op, n: int) -> Callable[[Any, float], None]:
     """``backward(_node, _g)`` for a node of ``op`` with ``n`` parents, from the row's derivative expressions.
 
@@ -215,24 +242,7 @@ def _compile_backward(op: Op, n: int) -> Callable[[Any, float], None]:
                 p.grad += g * d
 
         return backward
-    names = input_names(n)
-    parents = [f"_p{i}" for i in range(n)]
-    if n == 0:
-        lines = ["pass"]
-    elif op.arity is None or n > 2:
-        lines = [f"{', '.join(parents)}, = _node._a"]
-    else:
-        lines = [f"{parents[0]} = _node._a"] + ([f"{parents[1]} = _node._b"] if n == 2 else [])
-    used = _names_used(expressions)
-    if "out" in used:
-        lines.append("out = _node._data")
-    lines += [f"{name} = {p}._data" for name, p in zip(names, parents) if name in used]
-    # A partial that is a name or a number is used where it stands; any other is computed first, so one
-    # that raises (a derivative infinite at a point) does so before any gradient has changed.
-    simple = [isinstance(ast.parse(e, mode="eval").body, (ast.Name, ast.Constant)) for e in expressions]
-    lines += [f"_d{i} = {e}" for i, e in enumerate(expressions) if not simple[i]]
-    lines += [f"{p}.grad += _g" if e.strip() == "1.0" else f"{p}.grad += _g * {e.strip() if simple[i] else f'_d{i}'}"
-              for i, (p, e) in enumerate(zip(parents, expressions))]
+    lines = backward_lines(op, n)
     suffix = f", {n} inputs" if op.arity is None else ""
     filename = f"<op {op.name} backward{suffix}>"
     source = "def backward(_node, _g):\n" + "".join(f"    {line}\n" for line in lines)
