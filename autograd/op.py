@@ -47,6 +47,10 @@ class Op:
             helpers), which the tests compare ``forward`` against.
         constant_args: how many trailing inputs are constants the op is not
             differentiated against (the exponent of ``x ** 2``).
+        eager_forward: for an n-ary op, optionally the same value written for
+            the functions the eager engine compiles once per fan-in (`forward_for`):
+            the same operations in the same order (so the same bits), where
+            ``forward`` may call a looping helper to keep a tape's source short.
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -54,7 +58,7 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward_code", "derivative_code", "domain", "reference",
-                 "constant_args", "forward", "derivative", "backward", "_forwards", "_backwards")
+                 "constant_args", "forward", "derivative", "backward", "_forwards", "_backwards", "eager_forward")
 
     name: str
     symbol: str
@@ -71,6 +75,7 @@ class Op:
     #: (no tuple of partials per node). For an n-ary op it picks the version compiled for the node's fan-in.
     backward: Callable[[Any, float], None]
     _forwards: dict[int, Callable[..., float]]
+    eager_forward: CodeForN | None
     _backwards: dict[int, Callable[[Any, float], None]]
 
     def __init__(
@@ -83,6 +88,7 @@ class Op:
         domain: Sequence[Interval] = (),
         reference: Callable[..., float] | None = None,
         constant_args: int = 0,
+        eager_forward: CodeForN | None = None,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         self.name = name
@@ -91,6 +97,7 @@ class Op:
         self.reference = reference
         self.constant_args = constant_args
         self.forward_code = forward
+        self.eager_forward = eager_forward
         self._forwards = {}
         self._backwards = {}
         if callable(derivatives):
@@ -117,8 +124,8 @@ class Op:
         """The forward function compiled for ``n`` inputs (an n-ary op compiles one per fan-in, once)."""
         f = self._forwards.get(n)
         if f is None:
-            f = self._forwards[n] = compile_function(f"<op {self.name}, {n} inputs>", "forward", input_names(n),
-                                                     self.forward_code_for(n))
+            code = self.eager_forward(n) if self.eager_forward is not None else self.forward_code_for(n)
+            f = self._forwards[n] = compile_function(f"<op {self.name}, {n} inputs>", "forward", input_names(n), code)
         return f
 
     def backward_for(self, n: int) -> Callable[[Any, float], None]:

@@ -231,3 +231,18 @@ def test_a_thread_ending_inside_no_grad_is_uncounted_and_others_keep_recording()
 
     gc.collect()
     assert THREADS_WITHOUT_GRAD[0] == 0  # the ended thread's state went with it, and its token
+
+
+@pytest.mark.parametrize("pairs", [3, 64, 65, 130, 512, 513])
+def test_wide_dot_and_sum_give_the_bits_of_the_tables_expression(pairs: int) -> None:
+    from autograd.helpers import HELPERS
+
+    rng = random.Random(pairs)
+    numbers = [rng.uniform(-3, 3) for _ in range(2 * pairs)]
+    ws, xs = [Value(v) for v in numbers[:pairs]], [Value(v) for v in numbers[pairs:]]
+    by_loop = HELPERS["dot_all"](*numbers)  # the looping helper a tape calls past FLAT_ABOVE, left to right
+    assert dot(ws, xs).data == by_loop
+    assert by_loop == pytest.approx(math.fsum(w * x for w, x in zip(numbers[:pairs], numbers[pairs:])), abs=1e-9)
+    assert sum_of(ws + xs).data == HELPERS["add_all"](*numbers)
+    source = OPS["dot"].forward_code_for(2 * pairs)
+    assert source.startswith("dot_all(") == (pairs > 64)  # a tape's source keeps the short form
