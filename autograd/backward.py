@@ -162,58 +162,66 @@ def _interior_postorder(root: Value) -> tuple[list[Value], list[Value], list[tup
     pop = stack.pop
     push = stack.append
     while stack:
-        node = stack[-1]
+        node = pop()
         mark = node.grad
         if mark is opened:  # every parent pushed above it has been emitted
-            pop()
             node.grad = done
             emit(node)
             continue
         if mark is done:  # a second entry for a node emitted since it was pushed
-            pop()
             continue
         a = node._a
         b = node._b
         # Unrolled for one and two parents (no tuple per node); a parent is never `opened`: that is a cycle.
-        # `ready`: no parent left to visit, so the node is emitted now rather than met again.
+        # A parent left to visit goes on the stack above the node, which is met again once they are emitted;
+        # a node with none left is emitted now.
         if b is not None:
             if a._a is None:
                 found_leaf(a)
-                ready = True
+                a = None
             elif a.grad is done:
-                ready = True
-            else:
-                push(a)
-                ready = False
+                a = None
             if b._a is None:
                 found_leaf(b)
-            elif b.grad is not done:
-                push(b)
-                ready = False
+                b = None
+            elif b.grad is done:
+                b = None
+            if a is None and b is None:
+                node.grad = done
+                emit(node)
+            else:
+                node.grad = opened
+                push(node)
+                if a is not None:
+                    push(a)
+                if b is not None:
+                    push(b)
         elif a.__class__ is not tuple:
             if a._a is None:
                 found_leaf(a)
-                ready = True
-            elif a.grad is done:
-                ready = True
-            else:
+            elif a.grad is not done:
+                node.grad = opened
+                push(node)
                 push(a)
-                ready = False
+                continue
+            node.grad = done
+            emit(node)
         else:
             # A wide node (sum, dot) is mostly leaves (a neuron's weights): its tuple is listed once for the
             # check of the leaves' gradients, rather than each leaf one by one.
             found_wide(a)
+            push(node)  # below any parent still to visit; taken back off if there is none
             ready = True
             for p in a:
                 if p._a is not None and p.grad is not done:
                     push(p)
                     ready = False
-        if ready:
-            pop()
-            node.grad = done
-            emit(node)
-        else:
-            node.grad = opened
+            if ready:
+                pop()
+                node.grad = done
+                emit(node)
+            else:
+                node.grad = opened
     return order, leaves, wide
 
 
