@@ -29,6 +29,9 @@ def sum_of(values: Sequence[Operand]) -> Value:
     return apply(ops.SUM, *values)
 
 
+_DOT_FORWARDS = ops.DOT._forwards  # the dot forward compiled per fan-in (`Op.forward_for`)
+
+
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     """One node holding sum_i weights[i] * inputs[i]; the lists must have equal length.
 
@@ -42,26 +45,17 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
         raise ValueError(f"dot: lengths differ ({len(weights)} weights, {len(inputs)} inputs)")
     if not weights:
         return constant(0.0)
-    return _dot_node((*weights, *inputs))
-
-
-_DOT_FORWARDS = ops.DOT._forwards  # the dot forward compiled per fan-in (`Op.forward_for`)
-
-
-def _dot_node(parents: tuple[Operand, ...]) -> Value:
-    """The dot node of ``parents`` (the weights, then as many inputs).
-
-    The hot path of every neuron: when every operand is a Value (a layer's weights and the previous
-    layer's outputs) its data is read with no per-operand type test; only if some operand has no data
-    slot (a plain number, or something that is no number) does `apply` convert or refuse each one.
-    """
+    # The hot path of every neuron: when every operand is a Value (a layer's weights and the previous
+    # layer's outputs) its data is read with no per-operand type test; only if some operand has no data
+    # slot (a plain number, or something that is no number) does `apply` convert or refuse each one.
+    parents = (*weights, *inputs)
     n = len(parents)
     forward = _DOT_FORWARDS.get(n) or ops.DOT.forward_for(n)
     try:
-        data = forward(*[p._data for p in parents])  # type: ignore[union-attr]
+        data = forward(*[p._data for p in parents])
     except AttributeError:
         return apply(ops.DOT, *parents)
-    return _node(ops.DOT, data, parents)  # type: ignore[arg-type]  # every operand is a Value here
+    return _node(ops.DOT, data, parents)  # every operand is a Value here
 
 
 def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:

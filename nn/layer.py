@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from autograd import Value
+from autograd import Value, dot
 
 from .init import make_rng
 from .module import Module
@@ -61,7 +61,14 @@ class Layer(Module):
         a neuron of a `Neuron` subclass, which may define its own forward, is called as a module.
         """
         inputs = bias_and_inputs(x)
-        return [n.forward_converted(inputs) if n.__class__ is Neuron else n(x) for n in self.neurons]
+        nin = len(inputs) - 1
+        outputs = []
+        for n in self.neurons:
+            if n.__class__ is Neuron and len(n.w) == nin:  # `Neuron.forward_converted`, written out
+                outputs.append(n._act(dot((n.b, *n.w), inputs)))
+            else:
+                outputs.append(n.forward_converted(inputs) if n.__class__ is Neuron else n(x))
+        return outputs
 
     def weight_table(self) -> list[list[float]]:
         """The weights as the slides print them: ``table[i][k-1]``, row 0 the biases."""
