@@ -20,7 +20,13 @@ binary op, ``_a`` alone for a unary op, ``_a`` as a tuple for an n-ary op.
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from itertools import chain
+from typing import TYPE_CHECKING, Any, cast
+
+from . import ops
+from .helpers import scalar_namespace
+from .op import backward_lines, register_source
 
 if TYPE_CHECKING:
     from .value import Value
@@ -62,32 +68,69 @@ class _Mark(float):
 
 
 def _propagate(root: Value, seed: float) -> None:
-    order, leaves = _interior_postorder(root)
+    order, leaves, wide = _interior_postorder(root)
     root.grad = seed
-    # Any, not Value: a node's slots hold a Value, a tuple or None depending on its arity, which this
-    # hot loop tests by hand (``b is not None``, ``__class__ is tuple``) where mypy cannot follow.
-    node: Any
     # Reversed post-order: every consumer of a node comes before it, so its gradient is complete when read.
-    for node in reversed(order):
-        g = node.grad
-        if g - g != 0.0:
-            raise FloatingPointError(f"backward: gradient {g!r} reaching {_describe(node)} is not finite")
-        a = node._a
-        b = node._b
-        # Binary and unary nodes are unrolled by hand: this loop is the engine's hot path.
-        if b is not None:
-            da, db = node._op.derivative(node.data, a.data, b.data)
-            a.grad += g * da
-            b.grad += g * db
-        elif a.__class__ is not tuple:
-            (da,) = node._op.derivative(node.data, a.data)
-            a.grad += g * da
-        else:
-            partials = node._op.derivative(node.data, *[p.data for p in a])
-            for p, d in zip(a, partials):
-                p.grad += g * d
-    # A leaf's gradient is a sum over its consumers, so it can overflow even when every node's is finite.
-    for leaf in leaves:
+    _SWEEP(order, _not_finite)
+    _check_leaves(leaves, wide)
+
+
+def _not_finite(node: Value, g: float) -> None:
+    raise FloatingPointError(f"backward: gradient {g!r} reaching {_describe(node)} is not finite")
+
+
+#: The ops whose backward step is pasted into the sweep's loop (the commonest nodes of a graph, tried in this
+#: order); a node of any other op calls its ``op.backward``.
+INLINED_OPS = (ops.ADD, ops.MUL, ops.TANH, ops.SUB)
+
+
+def _compile_sweep() -> Callable[[list[Any], Callable[[Any, float], None]], None]:
+    """The backward pass's loop over the reversed post-order, compiled with the inlined ops' steps.
+
+    Each inlined step is `Op.backward`'s own body (`autograd.op.backward_lines`, from the row's derivative
+    expressions) without the call: one function call less per node. Source under ``<backward sweep>``.
+    """
+    lines = [
+        "def sweep(_order, _not_finite):",
+        "    for _node in _reversed(_order):",
+        "        _g = _node.grad",
+        "        if _g - _g != 0.0:",
+        "            _not_finite(_node, _g)",
+        "        _op = _node._op",
+    ]
+    scope: dict[str, Any] = scalar_namespace()
+    for k, op in enumerate(INLINED_OPS):
+        assert op.arity is not None
+        lines.append(f"        {'if' if k == 0 else 'elif'} _op is _OP{k}:")
+        lines += [f"            {line}" for line in backward_lines(op, op.arity)]
+        scope[f"_OP{k}"] = op
+    lines += ["        else:", "            _op.backward(_node, _g)"]
+    source = "".join(f"{line}\n" for line in lines)
+    scope["_reversed"] = reversed
+    exec(compile(source, "<backward sweep>", "exec"), scope)  # noqa: S102 - the op table's own expressions
+    register_source("<backward sweep>", source)
+    return cast(Callable[[list[Any], Callable[[Any, float], None]], None], scope["sweep"])
+
+
+_SWEEP = _compile_sweep()
+
+
+def _check_leaves(leaves: list[Value], wide: list[tuple[Value, ...]]) -> None:
+    """Raise if a leaf's gradient is not finite: a sum over its consumers can overflow when every node's is finite.
+
+    One sum first (a leaf appears once per edge into it, so there are as many as the graph has
+    edges from leaves): it is finite exactly when every term is finite and their total does not overflow;
+    only when it is not does a loop look for the culprit (a total that merely overflowed finds none).
+    """
+    try:
+        # Faster than map(attrgetter): slot reads specialize. A wide node's interior parents are summed too:
+        # their gradients were checked finite when they were reached.
+        total = sum([leaf.grad for leaf in leaves], 0.0) + sum([p.grad for parents in wide for p in parents], 0.0)
+        if total.__class__ is float and total - total == 0.0:
+            return
+    except Exception:  # noqa: BLE001, S110 - a .grad holding a Value (create_graph) may refuse; the loop decides
+        pass
+    for leaf in chain(leaves, chain.from_iterable(wide)):
         g = leaf.grad
         if g - g != 0.0 and not _finite_value(g):
             raise FloatingPointError(f"backward: gradient {g!r} accumulated in {_describe(leaf)} is not finite")
@@ -100,8 +143,9 @@ def _finite_value(g: Any) -> bool:
     return data.__class__ is float and data - data == 0.0
 
 
-def _interior_postorder(root: Value) -> tuple[list[Value], list[Value]]:
-    """The interior nodes below ``root`` (itself included), each after all of its interior parents; and the leaves.
+def _interior_postorder(root: Value) -> tuple[list[Value], list[Value], list[tuple[Value, ...]]]:
+    """The interior nodes below ``root`` (itself included), each after all of its interior parents; the leaves
+    of one- and two-input nodes; and the parent tuples of wide (n-ary) nodes, which hold the rest of the leaves.
 
     Every interior node's ``.grad`` is left at 0.0 (a `_Mark`), ready to accumulate into. A leaf appears once
     per edge into it. Iterative depth-first search, so a chain a million nodes deep needs no recursion.
@@ -112,50 +156,73 @@ def _interior_postorder(root: Value) -> tuple[list[Value], list[Value]]:
     emit = order.append
     leaves: list[Value] = []
     found_leaf = leaves.append
+    wide: list[tuple[Value, ...]] = []
+    found_wide = wide.append
     stack: list[Any] = [root]  # Any: see `_propagate`
     pop = stack.pop
     push = stack.append
     while stack:
-        node = stack[-1]
+        node = pop()
         mark = node.grad
-        if mark is done:  # a second entry for a node emitted since it was pushed
-            pop()
-            continue
         if mark is opened:  # every parent pushed above it has been emitted
-            pop()
             node.grad = done
             emit(node)
             continue
-        node.grad = opened
-        height = len(stack)
+        if mark is done:  # a second entry for a node emitted since it was pushed
+            continue
         a = node._a
         b = node._b
         # Unrolled for one and two parents (no tuple per node); a parent is never `opened`: that is a cycle.
+        # A parent left to visit goes on the stack above the node, which is met again once they are emitted;
+        # a node with none left is emitted now.
         if b is not None:
             if a._a is None:
                 found_leaf(a)
-            elif a.grad is not done:
-                push(a)
+                a = None
+            elif a.grad is done:
+                a = None
             if b._a is None:
                 found_leaf(b)
-            elif b.grad is not done:
-                push(b)
+                b = None
+            elif b.grad is done:
+                b = None
+            if a is None and b is None:
+                node.grad = done
+                emit(node)
+            else:
+                node.grad = opened
+                push(node)
+                if a is not None:
+                    push(a)
+                if b is not None:
+                    push(b)
         elif a.__class__ is not tuple:
             if a._a is None:
                 found_leaf(a)
             elif a.grad is not done:
+                node.grad = opened
+                push(node)
                 push(a)
-        else:
-            for p in a:
-                if p._a is None:
-                    found_leaf(p)
-                elif p.grad is not done:
-                    push(p)
-        if len(stack) == height:  # no parent left to visit: emit now rather than meet it again
-            pop()
+                continue
             node.grad = done
             emit(node)
-    return order, leaves
+        else:
+            # A wide node (sum, dot) is mostly leaves (a neuron's weights): its tuple is listed once for the
+            # check of the leaves' gradients, rather than each leaf one by one.
+            found_wide(a)
+            push(node)  # below any parent still to visit; taken back off if there is none
+            ready = True
+            for p in a:
+                if p._a is not None and p.grad is not done:
+                    push(p)
+                    ready = False
+            if ready:
+                pop()
+                node.grad = done
+                emit(node)
+            else:
+                node.grad = opened
+    return order, leaves, wide
 
 
 def topological_order(root: Value) -> list[Value]:

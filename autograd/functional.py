@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import ops
-from .value import Value, apply, constant
+from .value import Value, _node, apply, constant
 
 Number = float | int
 Operand = Value | Number
@@ -29,14 +29,41 @@ def sum_of(values: Sequence[Operand]) -> Value:
     return apply(ops.SUM, *values)
 
 
+_DOT_FORWARDS = ops.DOT._forwards  # the dot forward compiled per fan-in (`Op.forward_for`)
+
+
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
-    """One node holding sum_i weights[i] * inputs[i]; the lists must have equal length."""
-    weights, inputs = list(weights), list(inputs)
+    """One node holding sum_i weights[i] * inputs[i]; the lists must have equal length.
+
+    Plain numbers on either side become constants (as in ``x * 2.0``); anything else raises TypeError.
+    """
+    if weights.__class__ is not tuple and weights.__class__ is not list:
+        weights = list(weights)
+    if inputs.__class__ is not tuple and inputs.__class__ is not list:
+        inputs = list(inputs)
     if len(weights) != len(inputs):
         raise ValueError(f"dot: lengths differ ({len(weights)} weights, {len(inputs)} inputs)")
     if not weights:
         return constant(0.0)
-    return apply(ops.DOT, *weights, *inputs)
+    # The hot path of every neuron: when every operand is a Value (a layer's weights and the previous
+    # layer's outputs) its data is read with no per-operand type test; only if some operand has no data
+    # slot (a plain number, or something that is no number) does `apply` convert or refuse each one.
+    parents = (*weights, *inputs)
+    n = len(parents)
+    forward = _DOT_FORWARDS.get(n) or ops.DOT.forward_for(n)
+    try:
+        data = forward(*[p._data for p in parents])
+    except AttributeError:
+        return apply(ops.DOT, *parents)
+    return _node(ops.DOT, data, parents)  # every operand is a Value here
+
+
+def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:
+    """``xs`` as operands of `dot`: Values as they are, plain numbers as constants; TypeError for anything else.
+
+    A layer converts its inputs once with it, rather than every neuron's `dot` converting them again.
+    """
+    return tuple(x if x.__class__ is Value else constant(x, ops.DOT) for x in xs)
 
 
 def _logits(logits: Sequence[Operand]) -> list[Value]:

@@ -47,6 +47,10 @@ class Op:
             helpers), which the tests compare ``forward`` against.
         constant_args: how many trailing inputs are constants the op is not
             differentiated against (the exponent of ``x ** 2``).
+        eager_forward: for an n-ary op, optionally the same value written for
+            the functions the eager engine compiles once per fan-in (`forward_for`):
+            the same operations in the same order (so the same bits), where
+            ``forward`` may call a looping helper to keep a tape's source short.
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -54,7 +58,7 @@ class Op:
     """
 
     __slots__ = ("name", "symbol", "arity", "forward_code", "derivative_code", "domain", "reference",
-                 "constant_args", "forward", "derivative")
+                 "constant_args", "forward", "derivative", "backward", "_forwards", "_backwards", "eager_forward")
 
     name: str
     symbol: str
@@ -66,6 +70,13 @@ class Op:
     constant_args: int
     forward: Callable[..., float]
     derivative: Derivative
+    #: The backward pass's step for a node of this op: ``backward(node, g)`` adds g times each local
+    #: derivative to the ``.grad`` of each parent, with the row's derivative expressions compiled inline
+    #: (no tuple of partials per node). For an n-ary op it picks the version compiled for the node's fan-in.
+    backward: Callable[[Any, float], None]
+    _forwards: dict[int, Callable[..., float]]
+    eager_forward: CodeForN | None
+    _backwards: dict[int, Callable[[Any, float], None]]
 
     def __init__(
         self,
@@ -77,6 +88,7 @@ class Op:
         domain: Sequence[Interval] = (),
         reference: Callable[..., float] | None = None,
         constant_args: int = 0,
+        eager_forward: CodeForN | None = None,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         self.name = name
@@ -85,10 +97,14 @@ class Op:
         self.reference = reference
         self.constant_args = constant_args
         self.forward_code = forward
+        self.eager_forward = eager_forward
+        self._forwards = {}
+        self._backwards = {}
         if callable(derivatives):
             self.arity = None
             self.derivative_code = derivatives
             self.forward, self.derivative = _nary_functions(self)
+            self.backward = self._nary_backward
         else:
             if callable(forward):
                 raise TypeError(f"op {name}: a forward function of n needs derivatives that are one too")
@@ -101,6 +117,30 @@ class Op:
             self.forward = compile_function(f"<op {name}>", "forward", names, forward)
             self.derivative = compile_function(f"<op {name} derivative>", "derivative", ["out", *names],
                                                as_tuple(self.derivative_code))
+            self._forwards[self.arity] = self.forward
+            self.backward = self._backwards[self.arity] = _compile_backward(self, self.arity)
+
+    def forward_for(self, n: int) -> Callable[..., float]:
+        """The forward function compiled for ``n`` inputs (an n-ary op compiles one per fan-in, once)."""
+        f = self._forwards.get(n)
+        if f is None:
+            code = self.eager_forward(n) if self.eager_forward is not None else self.forward_code_for(n)
+            f = self._forwards[n] = compile_function(f"<op {self.name}, {n} inputs>", "forward", input_names(n), code)
+        return f
+
+    def backward_for(self, n: int) -> Callable[[Any, float], None]:
+        """The backward step compiled for a node of ``n`` inputs (see ``backward``)."""
+        step = self._backwards.get(n)
+        if step is None:
+            step = self._backwards[n] = _compile_backward(self, n)
+        return step
+
+    def _nary_backward(self, node: Any, g: float) -> None:
+        parents = node._a
+        step = self._backwards.get(len(parents))
+        if step is None:
+            step = self.backward_for(len(parents))
+        step(node, g)
 
     def forward_code_for(self, n: int) -> str:
         """The forward expression for ``n`` inputs."""
@@ -154,18 +194,78 @@ def as_tuple(expressions: Sequence[str]) -> str:
     return f"({', '.join(expressions)},)" if expressions else "()"
 
 
+#: Past this many inputs a node's backward step is a loop over a tuple of partials rather than one line per
+#: input: straight-line code is the faster (no tuple, no loop), but compiling it grows with the fan-in.
+INLINE_BACKWARD_UP_TO = 256
+
+
+def _names_used(expressions: Sequence[str]) -> set[str]:
+    return {node.id for e in expressions for node in ast.walk(ast.parse(e, mode="eval")) if isinstance(node, ast.Name)}
+
+
+def backward_lines(op: Op, n: int) -> list[str]:
+    """The body of a backward step (see `_compile_backward`) for a node ``_node`` of ``n`` parents and gradient ``_g``.
+
+    Also pasted into the backward pass's own loop for the commonest ops (`autograd.backward`).
+    """
+    expressions = op.derivative_code_for(n)
+    names = input_names(n)
+    parents = [f"_p{i}" for i in range(n)]
+    if n == 0:
+        lines = ["pass"]
+    elif op.arity is None or n > 2:
+        lines = [f"{', '.join(parents)}, = _node._a"]
+    else:
+        lines = [f"{parents[0]} = _node._a"] + ([f"{parents[1]} = _node._b"] if n == 2 else [])
+    used = _names_used(expressions)
+    if "out" in used:
+        lines.append("out = _node._data")
+    lines += [f"{name} = {p}._data" for name, p in zip(names, parents) if name in used]
+    # A partial that is a name or a number is used where it stands; any other is computed first, so one
+    # that raises (a derivative infinite at a point) does so before any gradient has changed.
+    simple = [isinstance(ast.parse(e, mode="eval").body, (ast.Name, ast.Constant)) for e in expressions]
+    lines += [f"_d{i} = {e}" for i, e in enumerate(expressions) if not simple[i]]
+    lines += [f"{p}.grad += _g" if e.strip() == "1.0" else f"{p}.grad += _g * {e.strip() if simple[i] else f'_d{i}'}"
+              for i, (p, e) in enumerate(zip(parents, expressions))]
+    return lines
+
+
+def _compile_backward(op: Op, n: int) -> Callable[[Any, float], None]:
+    """``backward(_node, _g)`` for a node of ``op`` with ``n`` parents, from the row's derivative expressions.
+
+    The expressions are evaluated on the parents' data (bound to the names they use: ``a``, ``b`` or
+    ``x0 ..``, and ``out``) and every partial is computed before any ``.grad`` changes, as a tuple would be.
+    A derivative that is exactly ``1.0`` adds ``_g`` itself (the same number, without a multiplication).
+    """
+    expressions = op.derivative_code_for(n)
+    if len(expressions) != n:
+        raise TypeError(f"{op.name}: {len(expressions)} derivatives for {n} inputs")
+    if n > INLINE_BACKWARD_UP_TO:
+        derivative = op.derivative
+
+        def backward(node: Any, g: float) -> None:
+            parents = node._a
+            for p, d in zip(parents, derivative(node._data, *[p._data for p in parents])):
+                p.grad += g * d
+
+        return backward
+    lines = backward_lines(op, n)
+    suffix = f", {n} inputs" if op.arity is None else ""
+    filename = f"<op {op.name} backward{suffix}>"
+    source = "def backward(_node, _g):\n" + "".join(f"    {line}\n" for line in lines)
+    code = compile(source, filename, "exec")
+    register_source(filename, source)
+    scope: dict[str, Any] = scalar_namespace()
+    exec(code, scope)  # noqa: S102 - the op table's own expressions
+    return scope["backward"]
+
+
 def _nary_functions(op: Op) -> tuple[Callable[..., float], Derivative]:
     """Functions of any number of inputs, each compiled once per input count and cached."""
-    forwards: dict[int, Callable[..., float]] = {}
     derivatives: dict[int, Derivative] = {}
 
     def forward(*xs: float) -> float:
-        n = len(xs)
-        f = forwards.get(n)
-        if f is None:
-            f = forwards[n] = compile_function(f"<op {op.name}, {n} inputs>", "forward", input_names(n),
-                                               op.forward_code_for(n))
-        return f(*xs)
+        return op.forward_for(len(xs))(*xs)
 
     def derivative(out: float, *xs: float) -> Sequence[float]:
         n = len(xs)

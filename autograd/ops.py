@@ -30,19 +30,24 @@ from .op import Op, compile_function, input_names
 #: 3,000 terms (RecursionError). Both forms add left to right, so they give the same bits.
 FLAT_ABOVE = 64
 
+#: The same limit for the functions the eager engine compiles once per fan-in (`Op.forward_for`): there a
+#: longer chain costs nothing per node (a tape pastes the expression per node, so it keeps the short form),
+#: and a neuron of 65 to 512 inputs adds without a helper's loop. Well inside the compiler's limit.
+EAGER_FLAT_ABOVE = 512
 
-def _sum_code(n: int) -> str:
+
+def _sum_code(n: int, flat_above: int = FLAT_ABOVE) -> str:
     names = input_names(n)
-    if n > FLAT_ABOVE:
+    if n > flat_above:
         return f"add_all({', '.join(names)})"
     return " + ".join(names) if n > 1 else f"{names[0]} + 0.0"
 
 
-def _dot_code(n: int) -> str:
+def _dot_code(n: int, flat_above: int = FLAT_ABOVE) -> str:
     # Inputs are the weights then the inputs: w_i is x{i}, its partner is x{i + n/2}.
     half = n // 2
     names = input_names(n)
-    if half > FLAT_ABOVE:
+    if half > flat_above:
         return f"dot_all({', '.join(names)})"
     return " + ".join(f"{names[i]} * {names[i + half]}" for i in range(half)) or "0.0"
 
@@ -116,9 +121,10 @@ STEP = Op(name="step", symbol="step", forward="step(a)", derivatives=("0.0",),
 SIGN = Op(name="sign", symbol="sign", forward="sign(a)", derivatives=("0.0",),
           domain=((0.1, 3.0),), reference=lambda a: math.copysign(1.0, a) if a else 0.0)
 SUM = Op(name="sum", symbol="Σ", forward=_sum_code, derivatives=lambda n: ("1.0",) * n,
-         domain=(_WIDE,), reference=lambda *xs: math.fsum(xs))
+         domain=(_WIDE,), reference=lambda *xs: math.fsum(xs),
+         eager_forward=lambda n: _sum_code(n, EAGER_FLAT_ABOVE))
 DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivative_code,
-         domain=(_WIDE,), reference=_dot_by_fsum)
+         domain=(_WIDE,), reference=_dot_by_fsum, eager_forward=lambda n: _dot_code(n, EAGER_FLAT_ABOVE))
 LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
                derivatives=_logsumexp_derivative_code, domain=(_WIDE,), reference=_logsumexp_by_fsum)
 

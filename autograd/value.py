@@ -19,11 +19,13 @@ from __future__ import annotations
 import numbers
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from . import ops as _ops
 from .backward import backpropagate
-from .grad_mode import GRAD_MODE
+from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
+from .helpers import scalar_namespace
+from .op import register_source
 from .ops import Op
 
 
@@ -278,17 +280,23 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
     out._data = data  # type: ignore[misc]  # the data slot under a second name (Value._data)
     out.grad = 0.0
     out.label = ""
-    if GRAD_MODE.enabled:
+    if not THREADS_WITHOUT_GRAD[0] or GRAD_MODE._enabled:
         out._op = op
         out._a = a
         out._b = b
     else:
-        out._op = None
-        out._a = None
-        out._b = None
-        observer = OBSERVERS.leaf_made
-        if observer is not None:
-            observer(out, a if isinstance(a, tuple) else (a,) if b is None else (a, b))
+        _as_leaf(out, a if isinstance(a, tuple) else (a,) if b is None else (a, b))
+    return out
+
+
+def _as_leaf(out: Value, sources: tuple[Value, ...]) -> Value:
+    """Make a node computed under `no_grad` a leaf, and tell the observer what it was computed from."""
+    out._op = None
+    out._a = None
+    out._b = None
+    observer = OBSERVERS.leaf_made
+    if observer is not None:
+        observer(out, sources)
     return out
 
 
@@ -303,17 +311,12 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
     out._data = data  # type: ignore[misc]  # the data slot under a second name (Value._data)
     out.grad = 0.0
     out.label = ""
-    if GRAD_MODE.enabled:
+    if not THREADS_WITHOUT_GRAD[0] or GRAD_MODE._enabled:
         out._op = op
         out._a = a
         out._b = b
     else:
-        out._op = None
-        out._a = None
-        out._b = None
-        observer = OBSERVERS.leaf_made
-        if observer is not None:
-            observer(out, (a, b))
+        _as_leaf(out, (a, b))
     return out
 
 
@@ -366,10 +369,94 @@ def apply(op: Op, *inputs: Value | float) -> Value:
     """Apply any op of the table to Values or numbers (the n-ary helpers and the op-table tests use it)."""
     parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
     if op.arity is None:
-        return _node(op, op.forward(*[p._data for p in parents]), parents)
+        return _node(op, op.forward_for(len(parents))(*[p._data for p in parents]), parents)
     if len(parents) != op.arity or op.arity == 0:
         raise TypeError(f"{op.name} takes {op.arity} inputs, got {len(parents)}")
     return _node(op, op.forward(*[p._data for p in parents]), *parents)
+
+
+
+
+# --- the operator methods, compiled from the op table -----------------------------------------------------
+#
+# The methods written in the class above say which op each one applies. The versions installed below do the
+# same with the op's forward expression pasted inline (``a + b``, ``tanh(a)``, from its row of the table)
+# and the node made in the same function: one Python call per op instead of three (method, `_binary`,
+# ``op.forward``), which is most of what making a node costs. Their source is registered under
+# ``<op NAME, Value.METHOD>``, so a traceback shows the row's expression.
+
+_METHOD_TEMPLATE = """\
+def _method(self{other}):
+{operands}    _v = {forward}
+    if _v - _v != 0.0:
+        return _node(_OP, _v, {parents})
+    _o = _new(_Value)
+    _o._data = _v
+    _o.grad = 0.0
+    _o.label = ""
+    if not _OFF[0] or _GM._enabled:
+        _o._op = _OP
+        _o._a = {first}
+        _o._b = {second}
+        return _o
+    return _as_leaf(_o, ({parents},))
+"""
+
+_BINARY_OPERANDS = """\
+    if other.__class__ is not _Value:
+        other = other if isinstance(other, _Value) else _constant(other, _OP)
+    a = self._data
+    b = other._data
+"""
+
+# Reflected (``2 * x``): the plain number on the left becomes a constant, as `Value.__rmul__` does.
+_REFLECTED_OPERANDS = """\
+    other = _constant(other)
+    a = other._data
+    b = self._data
+"""
+
+
+def _compile_method(name: str, op: Op, kind: str) -> Callable[..., Value]:
+    """``Value.<name>`` applying ``op`` (kind: "unary", "binary" or "reflected") with its forward inline."""
+    if kind == "unary":
+        fields = dict(other="", operands="    a = self._data\n", parents="self", first="self", second="None")
+    elif kind == "binary":
+        fields = dict(other=", other", operands=_BINARY_OPERANDS, parents="self, other", first="self",
+                      second="other")
+    else:
+        fields = dict(other=", other", operands=_REFLECTED_OPERANDS, parents="other, self", first="other",
+                      second="self")
+    source = _METHOD_TEMPLATE.format(forward=op.forward_code, **fields)
+    filename = f"<op {op.name}, Value.{name}>"
+    scope: dict[str, Any] = scalar_namespace()
+    scope.update(_Value=Value, _OP=op, _OFF=THREADS_WITHOUT_GRAD, _GM=GRAD_MODE, _new=_new, _node=_node,
+                 _constant=constant, _as_leaf=_as_leaf)
+    exec(compile(source, filename, "exec"), scope)  # noqa: S102 - the op table's own expressions
+    register_source(filename, source)
+    method = scope["_method"]
+    written = Value.__dict__[name]
+    # Named after the method in tracebacks (the def itself cannot be: ``tanh`` would hide the helper tanh).
+    method.__code__ = method.__code__.replace(co_name=name, co_qualname=written.__qualname__)
+    method.__name__ = written.__name__
+    method.__qualname__ = written.__qualname__
+    method.__doc__ = written.__doc__
+    return cast(Callable[..., Value], method)
+
+
+def _install_methods() -> None:
+    table = [
+        ("__add__", _ops.ADD, "binary"), ("__radd__", _ops.ADD, "reflected"),
+        ("__sub__", _ops.SUB, "binary"), ("__rsub__", _ops.SUB, "reflected"),
+        ("__mul__", _ops.MUL, "binary"), ("__rmul__", _ops.MUL, "reflected"),
+        ("__truediv__", _ops.DIV, "binary"), ("__rtruediv__", _ops.DIV, "reflected"),
+        ("__neg__", _ops.NEG, "unary"), ("__abs__", _ops.ABS, "unary"),
+        ("exp", _ops.EXP, "unary"), ("log", _ops.LOG, "unary"), ("sqrt", _ops.SQRT, "unary"),
+        ("abs", _ops.ABS, "unary"), ("tanh", _ops.TANH, "unary"), ("sigmoid", _ops.SIGMOID, "unary"),
+        ("relu", _ops.RELU, "unary"),
+    ]
+    for name, op, kind in table:
+        setattr(Value, name, _compile_method(name, op, kind))
 
 
 Value._data = Value.__dict__["data"]  # the slot under its engine name (see Value._data)
@@ -391,18 +478,30 @@ class Constant(Value):
 
     __slots__ = ()
 
-    # Guarding writes rather than reads: reads of .data and .grad stay plain slot reads, as fast as any
-    # Value's (a read-only property cost the 1,000,000-deep chain of `y + 1` 13%).
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Refuse a different number in ``data``; drop every write to ``grad`` (it stays 0.0)."""
-        if name == "grad":
-            return  # the backward pass adds into every parent; a constant keeps none of it
-        if name == "data" and value != _get_data(self):
-            raise AttributeError(
-                f"constant {_get_data(self)!r} is shared by every graph that uses this number and cannot be"
-                f" changed (to {value!r}); make a Value(...) leaf for a number you want to update"
-            )
-        object.__setattr__(self, name, value)
+
+def _constant_data(self: Value) -> float:
+    return cast(float, _get_data(self))
+
+
+def _set_constant_data(self: Value, value: float) -> None:
+    """Refuse a different number in a constant's ``data``."""
+    if value != _get_data(self):
+        raise AttributeError(
+            f"constant {_get_data(self)!r} is shared by every graph that uses this number and cannot be"
+            f" changed (to {value!r}); make a Value(...) leaf for a number you want to update"
+        )
+    _set_data(self, value)
+
+
+# Guarding writes by descriptors of the two names rather than by __setattr__: every other write (label ...) is
+# a plain slot write, and so is the backward pass's ``c.grad += g`` on a constant parent, which is dropped at
+# C speed: the setter is `slice`, a built-in that takes two objects and has no effect (the result is thrown
+# away), rather than a Python method called once per edge into a constant (one per neuron, for its bias's 1).
+_DROP_WRITE: Any = slice
+type.__setattr__(Constant, "grad", property(Value.__dict__["grad"].__get__, _DROP_WRITE,
+                                   doc="Always 0.0: the backward pass's additions to a constant are dropped."))
+type.__setattr__(Constant, "data", property(_constant_data, _set_constant_data,
+                                   doc="The constant's number; setting a different one raises AttributeError."))
 
 
 def constant(x: Value | float, op: Op | None = None) -> Value:
@@ -435,6 +534,8 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
 
 _CONSTANTS: dict[float, Value] = {}
 _MAX_CONSTANTS = 4096
+
+_install_methods()
 
 
 __all__ = ["Value", "OBSERVERS", "apply", "constant"]

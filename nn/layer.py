@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from autograd import Value
+from autograd import Value, dot
 
 from .init import make_rng
 from .module import Module
-from .neuron import Inputs, Neuron
+from .neuron import Inputs, Neuron, bias_and_inputs
 from .weights import set_checked
 
 
@@ -55,8 +55,20 @@ class Layer(Module):
         return len(self.neurons)
 
     def forward(self, x: Inputs) -> list[Value]:
-        """Every neuron's output, in order."""
-        return [n(x) for n in self.neurons]
+        """Every neuron's output, in order.
+
+        The inputs are made Values once for the whole layer (numbers become constants), not once per neuron;
+        a neuron of a `Neuron` subclass, which may define its own forward, is called as a module.
+        """
+        inputs = bias_and_inputs(x)
+        nin = len(inputs) - 1
+        outputs = []
+        for n in self.neurons:
+            if n.__class__ is Neuron and len(n.w) == nin:  # `Neuron.forward_converted`, written out
+                outputs.append(n._act(dot((n.b, *n.w), inputs)))
+            else:
+                outputs.append(n.forward_converted(inputs) if n.__class__ is Neuron else n(x))
+        return outputs
 
     def weight_table(self) -> list[list[float]]:
         """The weights as the slides print them: ``table[i][k-1]``, row 0 the biases."""

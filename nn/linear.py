@@ -6,9 +6,11 @@ import random
 from collections.abc import Sequence
 
 from autograd import Value, dot
+from autograd.functional import dot_inputs
 
 from .init import make_rng, uniform_fan_in
 from .module import Module
+from .neuron import ONE
 from .weights import matrix_assignments, set_checked, vector_assignments
 
 
@@ -39,8 +41,8 @@ class Linear(Module):
         """W x + b: one dot node per output (the bias rides along with a constant 1)."""
         if len(x) != len(self.W[0]):
             raise ValueError(f"Linear expects {len(self.W[0])} inputs, got {len(x)}")
-        inputs = [*x, 1.0]
-        return [dot([*row, b], inputs) for row, b in zip(self.W, self.b)]
+        inputs = (*dot_inputs(x), ONE)  # made Values once for every output, not once per dot
+        return [dot((*row, b), inputs) for row, b in zip(self.W, self.b)]
 
     def set_weights(self, W: Sequence[Sequence[float]], b: Sequence[float] | None = None) -> None:
         """Set W from nested lists (one row per output) and optionally b; nothing changes on error."""

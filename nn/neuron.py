@@ -10,13 +10,22 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from autograd import Value, dot
+from autograd import Value, constant, dot
+from autograd.functional import dot_inputs
 
 from .activations import activation as lookup_activation
 from .init import make_rng, uniform_fan_in
 from .module import Module
 
 Inputs = Sequence[Value | float]
+
+#: The constant 1 that the bias multiplies (a0[0] on the slides): one shared constant leaf.
+ONE = constant(1.0)
+
+
+def bias_and_inputs(x: Inputs) -> tuple[Value, ...]:
+    """``(ONE, *x)`` with every input a Value: what `Neuron.forward_converted` takes."""
+    return (ONE, *dot_inputs(x))
 
 
 class Neuron(Module):
@@ -47,7 +56,16 @@ class Neuron(Module):
         """s = b * 1 + sum_i w[i] * x[i], one dot node (the slides' s)."""
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
-        return dot([self.b, *self.w], [1.0, *x])
+        return dot((self.b, *self.w), (ONE, *x))
+
+    def forward_converted(self, inputs: tuple[Value, ...]) -> Value:
+        """`forward` for inputs already made Values with the constant 1 in front (``(ONE, *dot_inputs(x))``).
+
+        What `Layer` calls: it converts its inputs once for all of its neurons.
+        """
+        if len(inputs) != len(self.w) + 1:
+            raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(inputs) - 1}")
+        return self._act(dot((self.b, *self.w), inputs))
 
     def forward(self, x: Inputs) -> Value:
         """The neuron's output: activation(weighted_sum(x))."""
