@@ -12,7 +12,7 @@ from contextlib import contextmanager
 #: making a node). It counts the live `_Off` tokens: a thread with recording off holds one in its
 #: thread-local state, so a thread that ends inside a `no_grad` block gives its token back as it goes.
 THREADS_WITHOUT_GRAD = [0]
-_COUNT_LOCK = threading.Lock()
+_COUNT_LOCK = threading.RLock()  # re-entrant: a token freed by a collection inside the lock must not deadlock
 
 
 class _Off:
