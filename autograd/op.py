@@ -29,8 +29,14 @@ def input_names(arity: int) -> list[str]:
     return ["a", "b"][:arity] if arity <= 2 else [f"x{i}" for i in range(arity)]
 
 
-class Op:
+class Op(str):
     """One differentiable operation, written once as code (a row of the op table).
+
+    An `Op` is also a string, micrograd's spelling of the op (``"+"``, ``"*"``, ``"tanh"``, ``"ReLU"``; ``""``
+    for the constant leaves' op, as micrograd leaves have): a node's ``_op`` is what code written against
+    micrograd expects (its notebook's ``draw_dot`` concatenates ``uid + n._op``; ``c._op == "+"``). Two ops
+    are equal only if they are the same op (`neg` and `sub` are both ``"-"``); an op equals a plain string
+    of its spelling, and hashes as that string.
 
     Keyword arguments (and attributes):
         name: identifier used in reprs, error messages, `OPS` and, for a
@@ -47,6 +53,7 @@ class Op:
             helpers), which the tests compare ``forward`` against.
         constant_args: how many trailing inputs are constants the op is not
             differentiated against (the exponent of ``x ** 2``).
+        micrograd: the op's string value (default ``name``): micrograd's spelling where micrograd has the op.
         eager_forward: for an n-ary op, optionally the same value written for
             the functions the eager engine compiles once per fan-in (`forward_for`):
             the same operations in the same order (so the same bits), where
@@ -57,8 +64,7 @@ class Op:
     text stays in ``forward_code`` and ``derivative_code``.
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward_code", "derivative_code", "domain", "reference",
-                 "constant_args", "forward", "derivative", "backward", "_forwards", "_backwards", "eager_forward")
+    # No __slots__: a str subclass cannot have them; attributes live in the instance dict.
 
     name: str
     symbol: str
@@ -78,6 +84,13 @@ class Op:
     eager_forward: CodeForN | None
     _backwards: dict[int, Callable[[Any, float], None]]
 
+    def __new__(cls, name: str = "", *args: Any, micrograd: str | None = None, **kwargs: Any) -> Op:
+        """The string part: micrograd's spelling (``name`` unless ``micrograd`` is given).
+
+        ``copy``/``pickle`` of an op give the registered op itself (see ``__reduce__``), so only the table
+        makes ops."""
+        return super().__new__(cls, name if micrograd is None else micrograd)
+
     def __init__(
         self,
         *,
@@ -89,6 +102,7 @@ class Op:
         reference: Callable[..., float] | None = None,
         constant_args: int = 0,
         eager_forward: CodeForN | None = None,
+        micrograd: str | None = None,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         self.name = name
@@ -152,6 +166,26 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Op):
+            return other is self
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__  # equal to a plain string only when spelled alike, so hashing alike is consistent
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Copies and pickles of an op are the registered op (engine code compares ops by identity)."""
+        return (_registered_op, (self.name,))
+
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
 
 
 def _check_names(op: str, expression: str, variables: Sequence[str]) -> None:
@@ -279,3 +313,15 @@ def _nary_functions(op: Op) -> tuple[Callable[..., float], Derivative]:
 
 
 __all__ = ["Op", "input_names", "compile_function", "register_source"]
+
+
+def _registered_op(name: str) -> Op:
+    """The op registered under ``name`` (what an unpickled or copied op becomes)."""
+    from .ops import CONSTANT, OPS
+
+    if name == CONSTANT.name:
+        return CONSTANT
+    try:
+        return OPS[name]
+    except KeyError:
+        raise ValueError(f"no op named {name!r} is registered") from None

@@ -85,19 +85,19 @@ def _dot_by_fsum(*xs: float) -> float:
 _WIDE = (-3.0, 3.0)
 _POSITIVE = (0.1, 4.0)
 
-ADD = Op(name="add", symbol="+", forward="a + b", derivatives=("1.0", "1.0"),
+ADD = Op(name="add", micrograd="+", symbol="+", forward="a + b", derivatives=("1.0", "1.0"),
          domain=(_WIDE, _WIDE), reference=lambda a, b: a + b)
-SUB = Op(name="sub", symbol="−", forward="a - b", derivatives=("1.0", "-1.0"),
+SUB = Op(name="sub", micrograd="-", symbol="−", forward="a - b", derivatives=("1.0", "-1.0"),
          domain=(_WIDE, _WIDE), reference=lambda a, b: a - b)
-MUL = Op(name="mul", symbol="×", forward="a * b", derivatives=("b", "a"),
+MUL = Op(name="mul", micrograd="*", symbol="×", forward="a * b", derivatives=("b", "a"),
          domain=(_WIDE, _WIDE), reference=lambda a, b: a * b)
-DIV = Op(name="div", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
+DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
          domain=(_WIDE, (0.5, 3.0)), reference=lambda a, b: a / b)
-NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
+NEG = Op(name="neg", micrograd="-", symbol="−", forward="-a", derivatives=("-1.0",),
          domain=(_WIDE,), reference=lambda a: -a)
-POW = Op(name="pow", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
+POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
          domain=(_POSITIVE, (-2.0, 3.0)), reference=math.pow, constant_args=1)
-POW_VALUE = Op(name="pow_value", symbol="^", forward="pow_value(a, b)",
+POW_VALUE = Op(name="pow_value", micrograd="**", symbol="^", forward="pow_value(a, b)",
                derivatives=("b * a ** (b - 1.0)", "out * log(a)"),
                domain=(_POSITIVE, (-2.0, 2.0)), reference=math.pow)
 EXP = Op(name="exp", symbol="exp", forward="exp(a)", derivatives=("out",),
@@ -110,7 +110,7 @@ TANH = Op(name="tanh", symbol="tanh", forward="tanh(a)", derivatives=("1.0 - out
           domain=(_WIDE,), reference=_tanh_by_exp)
 SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("out * (1.0 - out)",),
              domain=(_WIDE,), reference=lambda a: 1 / (1 + math.exp(-a)))
-RELU = Op(name="relu", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
+RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: max(0.0, a))
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
          domain=((0.1, 3.0),), reference=math.fabs)
@@ -138,6 +138,6 @@ OPS: dict[str, Op] = {
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),
 #: so the renderer can draw it as a constant rather than as an input. Not in `OPS`:
 #: a constant has no inputs and nothing to differentiate.
-CONSTANT = Op(name="constant", symbol="", forward="0.0", derivatives=())
+CONSTANT = Op(name="constant", micrograd="", symbol="", forward="0.0", derivatives=())
 
 __all__ = ["Op", "OPS", "CONSTANT", "HELPERS", "helper", "compile_function", "input_names"]

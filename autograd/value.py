@@ -39,7 +39,9 @@ def _as_real(x: Any, what: str = "Value data") -> float:
         try:
             value = float(x)
         except OverflowError:
-            raise OverflowError(f"{what}: {x!r} is too large for a float") from None
+            digits = len(str(abs(int(x)))) if isinstance(x, int) else None
+            shown = f"an int of {digits} digits" if digits and digits > 30 else repr(x)
+            raise OverflowError(f"{what}: {shown} is too large for a float") from None
     else:
         kind = type(x).__name__
         hint = " (complex numbers are not supported)" if isinstance(x, complex) else ""
@@ -79,7 +81,7 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         """Make a leaf holding ``data`` (a finite real number)."""
-        self.data = _as_real(data)
+        self._data = _as_real(data)
         self.grad = 0.0
         self._op = None
         self._a = None
@@ -103,9 +105,11 @@ class Value:
         return (a,) if b is None else (a, b)
 
     @property
-    def _prev(self) -> tuple[Value, ...]:
-        """micrograd's name for `parents`, for code written against micrograd."""
-        return self.parents
+    def _prev(self) -> set[Value]:
+        """micrograd's ``_prev``: the set of the parents (``(x + x)._prev`` has one member, as in micrograd).
+
+        `parents` keeps their order and repeats."""
+        return set(self.parents)
 
     @property
     def op(self) -> Op | None:
@@ -465,6 +469,35 @@ _set_data = Value.__dict__["data"].__set__
 _set_grad = Value.__dict__["grad"].__set__
 
 
+def _set_checked_data(self: Value, value: float) -> None:
+    """``v.data = x``: a real number, stored as a plain float (a numpy scalar is converted; a string, an array,
+    a bool or a complex is refused here, naming it, not by the next op that reads it). inf and NaN are let
+    through, as a hand-made NaN parameter has always been (the next op, replay or optimizer step names it)."""
+    if value.__class__ is not float:
+        if isinstance(value, float):
+            value = float.__float__(value)
+        elif isinstance(value, (int, numbers.Real)) and not isinstance(value, bool):
+            try:
+                value = float(value)
+            except OverflowError:
+                raise OverflowError(f"Value.data: an int of {len(str(abs(int(value))))} digits is too large "
+                                    "for a float") from None
+        else:
+            kind = type(value).__name__
+            raise TypeError(f"Value.data must be a real number, got {kind} {_short_repr(value)}")
+    _set_data(self, value)
+
+
+def _short_repr(x: Any) -> str:
+    """``repr(x)``, cut to 60 characters (an array or a long string would fill the message)."""
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# Reads stay a C-level slot read (the property calls the slot's own __get__); writes are checked.
+type.__setattr__(Value, "data", property(_get_data, _set_checked_data, doc="The node's number (a plain float)."))
+
+
 class Constant(Value):
     """A leaf the engine made from a plain number (the ``2.0`` of ``x * 2.0``): immutable, never a gradient.
 
@@ -477,6 +510,16 @@ class Constant(Value):
     """
 
     __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[float]]:
+        """A copied or unpickled constant is the shared constant of its number (constants never change)."""
+        return (constant, (_get_data(self),))
+
+    def __copy__(self) -> Value:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        return self
 
 
 def _constant_data(self: Value) -> float:
