@@ -81,7 +81,7 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         """Make a leaf holding ``data`` (a finite real number)."""
-        self._data = _as_real(data)
+        self._data = _as_real(data)  # type: ignore[misc]  # the data slot under its engine name
         self.grad = 0.0
         self._op = None
         self._a = None
