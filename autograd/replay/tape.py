@@ -40,6 +40,7 @@ import re
 import time
 import weakref
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import Any, SupportsFloat, cast
 
 from ..grad_mode import is_grad_enabled
@@ -136,23 +137,20 @@ class Tape:
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
         for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
                             ("outputs", outputs)):
-            for k, v in enumerate(given):
-                if not isinstance(v, Value):
-                    raise TypeError(f"{what} must be Values, got {type(v).__name__} at position {k}")
+            _refuse_non_values(what, given)
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
             root = root * 1.0
         self.inputs = list(inputs)
         self.parameters = list(parameters)
-        _refuse_repeats(self.parameters)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
         # The graph is read into flat tables and then let go: a tape never keeps the recorded Values alive.
         number: dict[Value, int] = {}
         namer = self._leaf_namer(constants)
-        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number)
+        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number, self._refuse_repeats)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
@@ -208,12 +206,16 @@ class Tape:
             self.compile()
         return cast(tuple[float, list[float], list[float]], result)
 
-    def _leaf_constants(self) -> list[float]:
-        """Each node's baked-in value where it is a constant leaf (0.0 elsewhere: inputs, parameters, op nodes)."""
-        values = [0.0] * len(self.graph)
+    def _leaf_constants(self) -> Any:
+        """Each node's baked-in value where it is a constant leaf (0.0 elsewhere: inputs, parameters, op nodes),
+        as a numpy array (the level interpreter's only user)."""
+        import numpy as np
+
+        values = np.zeros(len(self.graph))
         names = self.graph.leaf_names
-        for n in self.graph.walked_leaves:  # a literal from `literal`: float.__repr__ in parentheses, exact
-            values[n] = float(names[n][1:-1])
+        walked = self.graph.walked_leaves
+        # A literal from `literal`: float.__repr__ in parentheses, exact.
+        values[walked] = [float(names[n][1:-1]) for n in walked]
         return values
 
     def _guard_specs(self, guards: Sequence[Guard], number: dict[Value, int]) -> list[tuple[int, float, str, int, float,
@@ -228,12 +230,17 @@ class Tape:
 
     # --- building --------------------------------------------------------
 
-    def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
-        """The name of each leaf the graph walk meets (inputs and parameters are numbered before it): a constant's
-        number as a literal; a leaf the tape cannot take is an error naming it."""
+    def _refuse_repeats(self) -> None:
+        """Refuse a parameter listed twice, or a Value given both as an input and as a parameter (the graph calls
+        this only when its bulk numbering of the given Values finds a repeat or an op node among them)."""
+        _refuse_repeats(self.parameters)
         both = set(self.inputs).intersection(self.parameters)
         if both:
             raise ReplayError(f"{_describe(next(iter(both)))} is given both as an input and as a parameter")
+
+    def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
+        """The name of each leaf the graph walk meets (inputs and parameters are numbered before it): a constant's
+        number as a literal; a leaf the tape cannot take is an error naming it."""
         fixed = set(constants)
 
         def name(v: Value) -> str:
@@ -448,6 +455,16 @@ def _refuse_repeats(parameters: Sequence[Value]) -> None:
         if j != k:
             raise ReplayError(f"parameter {k} ({_describe(p)}) is the same Value as parameter {j}: its gradient"
                               " would be added twice (pass each Value once)")
+
+
+def _refuse_non_values(what: str, given: Sequence[object]) -> None:
+    """A TypeError naming the first item of ``given`` that is not a Value (checked in bulk: a model's weights are
+    most of what a tape is given)."""
+    if all(map(isinstance, given, repeat(Value))):
+        return
+    for k, v in enumerate(given):
+        if not isinstance(v, Value):
+            raise TypeError(f"{what} must be Values, got {type(v).__name__} at position {k}")
 
 
 def _wants_vectors(vectorize: bool | None) -> bool:
