@@ -167,3 +167,46 @@ def test_level_programs_mixing_numpy_groups_and_float_runs_equal_eager(seed: int
         ref_loss, ref_grads = eager(side_by_side, inputs, params)
         assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("small_group", [1, 4, 40, 10**9])
+def test_the_level_program_counts_its_numpy_groups_and_lone_nodes_as_a_reference_grouping_does(
+        small_group: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `Tape.compile_seconds` reads these two counts: groups are (level, op, fan-in), large when they read at
+    # least SMALL_GROUP parents in all; every other op node runs alone.
+    monkeypatch.setattr(levels_module, "SMALL_GROUP", small_group)
+    model = MLP(3, [6, 5, 1], seed=4)
+    tape = record(lambda a, b, c: (model([a, b, c]) - 0.25) ** 2, [0.1, 0.2, 0.3], model.parameters())
+    graph = tape.graph
+    groups: dict[tuple[int, object, int], int] = {}
+    for n, op in enumerate(graph.ops):
+        if op is not None:
+            key = (graph.levels[n], op, len(graph.args(n)))
+            groups[key] = groups.get(key, 0) + 1
+    large = {key: size for key, size in groups.items() if size * key[2] >= small_group}
+    program = tape._program
+    assert program.large_groups == len(large)
+    assert program.float_nodes == tape.node_count - sum(large.values())
+    assert tape.node_count == sum(op is not None for op in graph.ops)
+
+
+def test_a_tape_with_more_links_than_the_limit_never_compiles_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.replay import tape as tape_module
+
+    model = MLP(2, [4, 1], seed=3)
+    tape = record(lambda a, b: (model([a, b]) - 0.5) ** 2, [0.1, 0.2], model.parameters())
+    monkeypatch.setattr(Tape, "compile_seconds", lambda self: 0.0)
+    monkeypatch.setattr(tape_module, "AUTO_COMPILE_MAX_LINKS", len(tape.graph.parents) - 1)
+    for _ in range(3):
+        tape.evaluate([0.3, -0.6])
+    assert tape.strategy == "levels"
+    monkeypatch.setattr(tape_module, "AUTO_COMPILE_MAX_LINKS", len(tape.graph.parents))
+    tape.evaluate([0.3, -0.6])
+    assert tape.strategy == "vectorized"
+
+
+def test_the_compile_estimate_grows_with_the_graph_and_exceeds_a_run() -> None:
+    # Not a timing: the estimate is a formula of the graph's shape, larger for a larger graph of the same kind.
+    small, large = (MLP(2, [w, w, 1], seed=1) for w in (4, 16))
+    tapes = [record(lambda a, b, m=m: (m([a, b]) - 0.5) ** 2, [0.1, 0.2], m.parameters()) for m in (small, large)]
+    assert 0.0 < tapes[0].compile_seconds() < tapes[1].compile_seconds()

@@ -101,6 +101,10 @@ class LevelProgram:
         bounds = np.concatenate(([0], cuts, [len(by_group)]))
         heads = by_group[bounds[:-1]]
         large = np.flatnonzero(np.diff(bounds) * fan_in[heads] >= SMALL_GROUP)
+        #: How the graph splits: groups run by numpy, and nodes run one by one on floats (what `Tape.compile_seconds`
+        #: reads: generated code costs about a line per group and per lone node).
+        self.large_groups = len(large)
+        self.float_nodes = len(by_group) - int(np.diff(bounds)[large].sum())
         done = 0  # by_group[:done] is planned
         for g in large.tolist():
             first, end = int(bounds[g]), int(bounds[g + 1])

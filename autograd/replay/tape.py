@@ -161,11 +161,14 @@ class Tape:
         self._compiled: Callable | None = None
         self._program: Any = None
         self._interpreted_seconds = 0.0
+        #: Nodes run alone and groups run by numpy (see `compile_seconds`); every node alone until planned.
+        self._shape = (self.node_count, 0)
         if vectorize is None and _wants_vectors(None):
             from .levels import LevelProgram
 
             self.vectorized = True
             self._program = LevelProgram(self.graph, guard_specs, self._leaf_constants())
+            self._shape = (self._program.float_nodes, self._program.large_groups)
             self._program.on_branch_changed = self._branch_changed
             self._run = self._interpret
         else:
@@ -180,9 +183,19 @@ class Tape:
         return "vectorized" if self.vectorized else "scalar"
 
     def compile_seconds(self) -> float:
-        """The estimated time to generate and compile this tape's code (fitted to W3 and W5 and to binary-op
-        graphs on 2 cores, Python 3.11: about 30 us per op node and 0.35 us per input an op reads)."""
-        return 30e-6 * self.node_count + 0.35e-6 * len(self.graph.parents)
+        """The estimated time to generate and compile this tape's code, from the shape the level interpreter found.
+
+        Generated code is about one line per numpy group (a layer's dot nodes, the tanh of their rows) and one
+        per node run alone on floats, plus tables that grow with the links and the parameters. Fitted on 2
+        cores, Python 3.11 (`bench/bench_record.py`'s graphs: binary-op graphs of 1,000-40,000 nodes, dot
+        graphs of 224-4,992 dot nodes, W3 and W5 at h16-h64) as 20 us per lone node (plus 0.4 ns per lone
+        node squared: Python compiles one long function more slowly per line), 250 us per numpy group, 0.18
+        us per link and 0.7 us per parameter: measured compile times are 0.82-1.08x the estimate on all 12
+        tapes (the former 30 us per op node + 0.35 us per link was 0.87-4.0x, 3-4x on W3 and W5).
+        """
+        lone, groups = self._shape
+        return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * len(self.graph.parents) \
+            + 0.7e-6 * len(self.parameters)
 
     def compile(self) -> None:
         """Generate and compile the tape's code now instead of when it has paid for itself."""
@@ -438,7 +451,8 @@ class Tape:
     @property
     def node_count(self) -> int:
         """The number of op nodes (not leaves) in the recorded graph."""
-        return sum(self.op_counts().values())
+        ops = self.graph.ops
+        return len(ops) - ops.count(None)  # leaves hold None: counted in C, not node by node
 
     def __repr__(self) -> str:
         interior = self.node_count
