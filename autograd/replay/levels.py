@@ -249,6 +249,12 @@ def _adder(where: Array) -> Callable[[Array, Array], None]:
 
 def _distinct(indices: Array) -> bool:
     """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
+    if indices.size < 2:
+        return True
+    # Monotone is distinct: a layer's weights (numbered in order), a layer's outputs (the walk numbers the last first).
+    step = indices[1:] > indices[:-1]
+    if step.all() or not (indices[1:] >= indices[:-1]).any():
+        return True
     if indices.size < 2048:  # a set beats numpy's sort on the small groups most graphs have
         return len(set(indices.tolist())) == indices.size
     return bool(np.unique(indices).size == indices.size)
