@@ -59,8 +59,8 @@ class Graph:
         Leaves among ``inputs`` and ``parameters`` come first (numbered even if the loss does not read them);
         the op nodes follow in `autograd.backward.topological_order`'s order (the same iterative walk). An
         output that is not in the graph gets the number -1. ``on_repeats`` is called (it may raise) before
-        anything is numbered when a Value is given twice among ``inputs`` and ``parameters``.
-        """
+        anything is numbered when a Value is given twice among ``inputs`` and ``parameters`` or one of them is
+        an op node (then they are numbered one by one)."""
         ops: list[Op | None] = []
         # Lists while the walk reads them (a list hands out its stored ints; an array makes one per read).
         levels: list[int] = []

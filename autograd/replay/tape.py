@@ -190,8 +190,9 @@ class Tape:
         cores, Python 3.11 (`bench/bench_record.py`'s graphs: binary-op graphs of 1,000-40,000 nodes, dot
         graphs of 224-4,992 dot nodes, W3 and W5 at h16-h64) as 20 us per lone node (plus 0.4 ns per lone
         node squared: Python compiles one long function more slowly per line), 250 us per numpy group, 0.18
-        us per link and 0.7 us per parameter: measured compile times are 0.82-1.08x the estimate on all 12
-        tapes (the former 30 us per op node + 0.35 us per link was 0.87-4.0x, 3-4x on W3 and W5).
+        us per link and 0.7 us per parameter. Over those 12 tapes, in two runs, the estimate came out 0.79-1.14x
+        the measured compile time (the former 30 us per op node + 0.35 us per link: 0.87-4.0x, 3.3-3.9x on W3
+        and W5). `bench/bench_record.py` prints the ratio for its graphs.
         """
         lone, groups = self._shape
         return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * len(self.graph.parents) \
