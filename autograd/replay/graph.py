@@ -11,14 +11,22 @@ leaves, constants, keep their literal (``(2.0)``). Every later program (the leve
 vectorized and batch code) reads these tables, never the Values.
 
 The tables are built in the same single walk that finds the topological
-order: recording time is part of what a tape costs (issue 12 goal 1).
+order: recording time is part of what a tape costs (issue 12 goal 1). A
+model's weights are most of a graph's links (a dot node reads one per input),
+so the work per link is done by C-level calls on whole tuples: one
+`operator.itemgetter` call looks up all of a node's parents' numbers (a
+missing one raises KeyError, and only then are the unvisited parents pushed),
+another all their levels; the tables grow as Python lists and become arrays
+once, after the walk.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
-from itertools import repeat
+from itertools import chain, filterfalse, repeat
+from operator import itemgetter
+from typing import Any
 
 from ..op import Op
 from ..value import Value
@@ -27,8 +35,13 @@ from ..value import Value
 class Graph:
     """Ops, levels, parent numbers and leaf names of a recorded graph, in topological order."""
 
-    __slots__ = ("ops", "levels", "needs", "starts", "parents", "given", "given_inputs", "leaf_names", "walked_leaves",
-                 "inputs", "params", "outputs")
+    #: Per given leaf, its position among the inputs (then the parameters); None when it is the leaf's own number.
+    given: array | None
+    given_inputs: int  # how many given leaves are inputs
+    given_count: int  # how many leaves (inputs, then parameters) were numbered before the walk
+
+    __slots__ = ("ops", "levels", "needs", "starts", "parents", "given", "given_inputs", "given_count", "leaf_names",
+                 "walked_leaves", "inputs", "params", "outputs")
 
     def __init__(
         self,
@@ -38,105 +51,159 @@ class Graph:
         parameters: Sequence[Value],
         outputs: Sequence[Value],
         number: dict[Value, int],
+        on_repeats: Callable[[], None] | None = None,
     ) -> None:
         """Number every node ``root`` depends on into ``number``; ``leaf_name`` names each leaf (it raises for a
         leaf the tape cannot take).
 
         Leaves among ``inputs`` and ``parameters`` come first (numbered even if the loss does not read them);
         the op nodes follow in `autograd.backward.topological_order`'s order (the same iterative walk). An
-        output that is not in the graph gets the number -1.
-        """
+        output that is not in the graph gets the number -1. ``on_repeats`` is called (it may raise) before
+        anything is numbered when a Value is given twice among ``inputs`` and ``parameters`` or one of them is
+        an op node (then they are numbered one by one)."""
         ops: list[Op | None] = []
-        levels = array("l")
-        needs = bytearray()  # 1 where a node leads to a parameter: the only gradients worth computing
-        starts = array("q", [0])
-        parents = array("q")
+        # Lists while the walk reads them (a list hands out its stored ints; an array makes one per read).
+        levels: list[int] = []
+        needs: list[int] = []  # 1 where a node leads to a parameter: the only gradients worth computing
+        starts: list[int] = []  # the end of each walked node's parents in ``flat`` (given leaves: 0)
+        flat: list[int] = []  # the parents' numbers, node after node
         leaf_names: dict[int, str] = {}
-        # Inputs and parameters that are leaves are numbered first, without the walk and with C-level bulk
-        # operations: a model's weights are most of a graph's leaves (a dot node reads one per input).
-        given = array("q")  # per leaf numbered here, its position among the inputs (then the parameters)
-        for group, prefix in ((inputs, "i"), (parameters, "p")):
-            fresh = {v: k for k, v in enumerate(group) if v._a is None and v not in number}
-            first = len(ops)
-            number.update(zip(fresh, range(first, first + len(fresh))))
-            ops.extend([None] * len(fresh))
-            levels.extend([0] * len(fresh))
-            needs.extend((b"\x01" if prefix == "p" else b"\x00") * len(fresh))
-            given.extend(fresh.values())
-            starts.extend([0] * len(fresh))
-            if prefix == "i":
-                self.given_inputs = len(given)
-        self.given = given
+        if not _number_given_leaves(inputs, parameters, number, on_repeats):
+            self._number_given_one_by_one(inputs, parameters, number)
+        else:
+            self.given = None  # leaf n's position is n itself: inputs first, then parameters
+            self.given_inputs = len(inputs)
+            self.given_count = len(number)
+        first = self.given_count
+        ops.extend(repeat(None, first))
+        levels.extend(repeat(0, first))
+        needs.extend(repeat(0, self.given_inputs))
+        needs.extend(repeat(1, first - self.given_inputs))
         walked_leaves: list[int] = []  # every other leaf: what ``leaf_name`` allows is a constant
         # ``number`` doubles as the walk's state: absent (not seen), -1 (parents being visited), else emitted.
+        # A node whose parents are all numbered when it is first met is emitted at once, as the walk of
+        # `topological_order` would emit it right after finding nothing to push.
         stack: list[Value] = [root]
-        push, pop = stack.append, stack.pop
+        push, pop, extend = stack.append, stack.pop, stack.extend
+        get, has = number.get, number.__contains__
+        new_op, add_parents, add_parent = ops.append, flat.extend, flat.append
+        new_level, new_need, new_start = levels.append, needs.append, starts.append
+        read_need = needs.__getitem__
+        # The parents slot and the parents' numbers, typed loosely: which of their forms is present is what the
+        # branches below test (a tuple or a Value; a number once the node is emitted).
+        a: Any
+        b: Any
+        k: Any
+        j: Any
         while stack:
             node = stack[-1]
-            n = number.get(node)
+            n = get(node)
+            a = node._a
             if n is None:
-                a = node._a
                 if a is None:  # a leaf: emitted at once
                     pop()
                     n = number[node] = len(ops)
-                    ops.append(None)
-                    levels.append(0)
-                    needs.append(0)
+                    new_op(None)
+                    new_level(0)
+                    new_need(0)
                     leaf_names[n] = leaf_name(node)
                     walked_leaves.append(n)
-                    starts.append(len(parents))
+                    new_start(len(flat))
                     continue
-                number[node] = -1
                 # Pushed in `topological_order`'s order (the last parent is numbered first), so replays that
                 # promise the eager engine's bits accumulate gradients in its order.
-                if isinstance(a, tuple):
-                    stack.extend([p for p in a if p not in number])
+                if type(a) is tuple:
+                    if len(a) > 1:
+                        try:
+                            ks = itemgetter(*a)(number)
+                        except KeyError:
+                            number[node] = -1
+                            extend(filterfalse(has, a))
+                            continue
+                    else:
+                        k = get(a[0])
+                        if k is None:
+                            number[node] = -1
+                            push(a[0])
+                            continue
+                        ks = (k, k)  # read twice for the level and the need: the parents table gets one
+                    pop()
                 else:
-                    if a not in number:
-                        push(a)
+                    k = get(a)
                     b = node._b
-                    if b is not None and b not in number:
-                        push(b)
+                    j = get(b) if b is not None else 0
+                    if k is None or j is None:
+                        number[node] = -1
+                        if k is None:
+                            push(a)
+                        if j is None:
+                            push(b)
+                        continue
+                    pop()
             else:
                 pop()
-                if n == -1:
-                    n = number[node] = len(ops)
-                    ops.append(node._op)
-                    a = node._a
-                    if isinstance(a, tuple):
-                        numbers = list(map(number.__getitem__, a))
-                        parents.extend(numbers)
-                        levels.append(max(map(levels.__getitem__, numbers)) + 1)
-                        needs.append(any(map(needs.__getitem__, numbers)))
-                    else:
-                        k = number[a]  # type: ignore[index]
-                        parents.append(k)
-                        level = levels[k]
-                        need = needs[k]
-                        b = node._b
-                        if b is not None:
-                            k = number[b]
-                            parents.append(k)
-                            if levels[k] > level:
-                                level = levels[k]
-                            need |= needs[k]
-                        levels.append(level + 1)
-                        needs.append(need)
-                    starts.append(len(parents))
-        self.params = list(map(number.get, parameters, repeat(-1)))
-        interior = [n for n in self.params if n >= 0 and ops[n] is not None]
-        if interior:  # rare: parameters that are op nodes were not known to the walk's needs
-            _mark_needs_from(interior, ops, needs, starts, parents)
+                if n != -1:
+                    continue  # pushed twice and emitted meanwhile
+                if type(a) is tuple:
+                    ks = itemgetter(*a)(number) if len(a) > 1 else (number[a[0]],) * 2
+                else:
+                    k = number[a]
+                    b = node._b
+                    j = number[b] if b is not None else 0
+            # Emit ``node``: its parents are numbered (``ks`` for a tuple of them, else ``k`` and ``j``).
+            number[node] = len(ops)
+            new_op(node._op)
+            if type(a) is tuple:
+                if len(a) > 1:
+                    add_parents(ks)
+                else:
+                    add_parent(ks[0])
+                new_level(max(itemgetter(*ks)(levels)) + 1)
+                new_need(any(map(read_need, ks)))
+            elif b is None:
+                add_parent(k)
+                new_level(levels[k] + 1)
+                new_need(needs[k])
+            else:
+                add_parent(k)
+                add_parent(j)
+                level = levels[k]
+                other = levels[j]
+                new_level((level if level > other else other) + 1)
+                new_need(needs[k] or needs[j])
+            new_start(len(flat))
+        self.params: Sequence[int] = (range(self.given_inputs, first) if self.given is None
+                                      else list(map(number.get, parameters, repeat(-1))))
+        self.inputs: Sequence[int] = (range(self.given_inputs) if self.given is None
+                                      else list(map(number.get, inputs, repeat(-1))))  # -1: not read by the loss
         self.ops = ops
-        self.levels = levels
-        self.needs = needs
-        self.starts = starts
-        self.parents = parents
+        self.levels = _int_array("l", first, levels[first:])
+        self.needs = bytearray(needs)
+        self.starts = _int_array("q", first + 1, starts)
+        self.parents = array("q", flat)
+        interior: list[int] = [] if self.given is None else [n for n in self.params if n >= 0 and ops[n] is not None]
+        if interior:  # rare: parameters that are op nodes were not known to the walk's needs
+            _mark_needs_from(interior, ops, self.needs, self.starts, self.parents)
         self.leaf_names = leaf_names
         #: The leaves found by the walk rather than given as inputs or parameters: constants, baked in.
         self.walked_leaves = walked_leaves
-        self.inputs = list(map(number.get, inputs, repeat(-1)))  # -1: an interior node the loss does not read
         self.outputs = list(map(number.get, outputs, repeat(-1)))
+
+    def _number_given_one_by_one(self, inputs: Sequence[Value], parameters: Sequence[Value],
+                                 number: dict[Value, int]) -> None:
+        """Number the given leaves where some Value repeats or is an op node: each leaf once, in order of first
+        appearance, at the position it was last given at; op nodes are left to the walk."""
+        given = array("q")  # per leaf numbered here, its position among the inputs (then the parameters)
+        self.given_inputs = 0
+        for group, is_input in ((inputs, True), (parameters, False)):
+            fresh = {v: k for k, v in enumerate(group) if v._a is None and v not in number}
+            first = len(given)
+            number.update(zip(fresh, range(first, first + len(fresh))))
+            given.extend(fresh.values())
+            if is_input:
+                self.given_inputs = len(given)
+        self.given = given
+        self.given_count = len(given)
 
     def __len__(self) -> int:
         return len(self.ops)
@@ -150,8 +217,10 @@ class Graph:
 
         Inputs' and parameters' names are made when asked for, not stored: a model's weights are most of a
         graph's leaves, and a name apiece would be most of a tape's memory."""
-        if n < len(self.given):
-            return f"{'i' if n < self.given_inputs else 'p'}{self.given[n]}"
+        if n < self.given_count:
+            if n < self.given_inputs:
+                return f"i{n if self.given is None else self.given[n]}"
+            return f"p{n - self.given_inputs if self.given is None else self.given[n]}"
         return self.leaf_names[n]
 
     def names(self) -> list[str]:
@@ -165,6 +234,29 @@ class Graph:
             if op is not None:
                 counts[op.name] = counts.get(op.name, 0) + 1
         return counts
+
+
+def _number_given_leaves(inputs: Sequence[Value], parameters: Sequence[Value], number: dict[Value, int],
+                         on_repeats: Callable[[], None] | None) -> bool:
+    """Number ``inputs`` then ``parameters`` 0, 1, 2, ... with C-level bulk calls, when they are all leaves and no
+    Value is given twice (the common case); else call ``on_repeats``, leave ``number`` as it was and return False."""
+    total = len(inputs) + len(parameters)
+    # A list of the parent slots counted for None: the fastest of the bulk forms measured (about 12 ns a Value).
+    if not number and [v._a for v in chain(inputs, parameters)].count(None) == total:
+        number.update(zip(chain(inputs, parameters), range(total)))
+        if len(number) == total:
+            return True
+        number.clear()
+    if on_repeats is not None:  # a Value given twice, or an op node given: the careful checks, one by one
+        on_repeats()
+    return False
+
+
+def _int_array(typecode: str, zeros: int, tail: list[int]) -> array:
+    """``zeros`` zeros followed by ``tail`` (the leaves given in bulk need no per-item conversion)."""
+    table = array(typecode, bytes(zeros * array(typecode).itemsize))
+    table.extend(array(typecode, tail))
+    return table
 
 
 def _mark_needs_from(interior: Sequence[int], ops: Sequence[Op | None], needs: bytearray, starts: array,

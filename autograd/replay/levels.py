@@ -57,8 +57,8 @@ class LevelProgram:
         # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
         self.initial = np.zeros(size + 1)
         self.initial[:size] = constants
-        self.inputs = np.array([n if n >= 0 else size for n in graph.inputs], dtype=np.intp)
-        self.params = np.array([n if n >= 0 else size for n in graph.params], dtype=np.intp)
+        self.inputs = _spare_if_absent(graph.inputs, size)
+        self.params = _spare_if_absent(graph.params, size)
         self.outputs = np.array(graph.outputs, dtype=np.intp)
         self.root = size - 1
         self.forward: list[Forward] = []
@@ -77,18 +77,13 @@ class LevelProgram:
         starts = np.frombuffer(graph.starts, dtype=np.int64)
         parents = np.frombuffer(graph.parents, dtype=np.int64).astype(np.intp)
         levels = np.frombuffer(graph.levels, dtype=np.dtype(f"i{graph.levels.itemsize}"))
-        op_number: dict[Op, int] = {}
-        table: list[Op] = []
-        codes = np.empty(size, dtype=np.intp)
-        for n, op in enumerate(graph.ops):
-            if op is None:
-                codes[n] = -1
-            else:
-                k = op_number.get(op)
-                if k is None:
-                    k = op_number[op] = len(table)
-                    table.append(op)
-                codes[n] = k
+        # Each op numbered by first appearance (leaves -1), in bulk: the given leaves that open the table are skipped.
+        first = graph.given_count
+        table: list[Op] = [op for op in dict.fromkeys(graph.ops[first:]) if op is not None]
+        op_number: dict[Op | None, int] = {op: k for k, op in enumerate(table)}
+        op_number[None] = -1
+        codes = np.full(size, -1, dtype=np.intp)
+        codes[first:] = np.fromiter(map(op_number.__getitem__, graph.ops[first:]), dtype=np.intp, count=size - first)
         fan_in = np.diff(starts)
         nodes = np.flatnonzero(codes >= 0)
         by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
@@ -101,19 +96,25 @@ class LevelProgram:
         is_baked = np.zeros(size, dtype=bool)
         is_baked[np.array(graph.walked_leaves, dtype=np.intp)] = True
         backward: list[Backward] = []
-        pending = array("q")  # small groups' nodes, run one by one in one loop
-        bounds = [0, *cuts.tolist(), len(by_group)]
-        for first, end in zip(bounds, bounds[1:]):
+        # Groups too small for numpy are found in one pass; the nodes between two large groups (small groups'
+        # nodes, in group order) run one by one in one loop. Only the large groups are visited in Python.
+        bounds = np.concatenate(([0], cuts, [len(by_group)]))
+        heads = by_group[bounds[:-1]]
+        large = np.flatnonzero(np.diff(bounds) * fan_in[heads] >= SMALL_GROUP)
+        #: How the graph splits: groups run by numpy, and nodes run one by one on floats (what `Tape.compile_seconds`
+        #: reads: generated code costs about a line per group and per lone node).
+        self.large_groups = len(large)
+        self.float_nodes = len(by_group) - int(np.diff(bounds)[large].sum())
+        done = 0  # by_group[:done] is planned
+        for g in large.tolist():
+            first, end = int(bounds[g]), int(bounds[g + 1])
+            if first > done:
+                self._add_float_steps(graph, array("q", by_group[done:first].astype(np.int64).tobytes()), backward)
+            done = end
             members = by_group[first:end]
             head = int(members[0])
             op = table[codes[head]]
             n = int(fan_in[head])
-            if (end - first) * n < SMALL_GROUP:
-                pending.extend(members.tolist())
-                continue
-            if pending:
-                self._add_float_steps(graph, pending, backward)
-                pending = array("q")
             block = parents[starts[members][:, None] + np.arange(n)]
             for rows in _split_by_constants(op, block, self.initial, is_baked):
                 out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
@@ -121,8 +122,8 @@ class LevelProgram:
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
-        if pending:
-            self._add_float_steps(graph, pending, backward)
+        if done < len(by_group):
+            self._add_float_steps(graph, array("q", by_group[done:].astype(np.int64).tobytes()), backward)
         backward.reverse()
         self.backward = backward
         #: Per node, 1 if its gradient is worth computing (it leads to a parameter); bytes index fast by int.
@@ -206,6 +207,15 @@ class LevelProgram:
                 raise AssertionError(f"recorded comparison {k} changed")  # pragma: no cover - the tape raises
 
 
+def _spare_if_absent(numbers: Sequence[int], size: int) -> Array:
+    """Node numbers as an index array, -1 (not in the graph) replaced by ``size``, the spare slot."""
+    if isinstance(numbers, range):  # inputs and parameters numbered in bulk: all present
+        return np.arange(numbers.start, numbers.stop, dtype=np.intp)
+    index = np.array(numbers, dtype=np.intp).reshape(-1)
+    index[index < 0] = size
+    return index
+
+
 def _guard_arrays(guards: Sequence[GuardSpec], size: int) -> tuple[Array, ...]:
     """Both sides of every comparison as arrays; a constant side has node -1, which reads the spare slot."""
     return (np.array([g[0] for g in guards], dtype=np.intp), np.array([g[1] for g in guards]),
@@ -239,6 +249,12 @@ def _adder(where: Array) -> Callable[[Array, Array], None]:
 
 def _distinct(indices: Array) -> bool:
     """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
+    if indices.size < 2:
+        return True
+    # Monotone is distinct: a layer's weights (numbered in order), a layer's outputs (the walk numbers the last first).
+    step = indices[1:] > indices[:-1]
+    if step.all() or not (indices[1:] >= indices[:-1]).any():
+        return True
     if indices.size < 2048:  # a set beats numpy's sort on the small groups most graphs have
         return len(set(indices.tolist())) == indices.size
     return bool(np.unique(indices).size == indices.size)

@@ -40,6 +40,7 @@ import re
 import time
 import weakref
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import Any, SupportsFloat, cast
 
 from ..grad_mode import is_grad_enabled
@@ -136,23 +137,20 @@ class Tape:
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
         for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
                             ("outputs", outputs)):
-            for k, v in enumerate(given):
-                if not isinstance(v, Value):
-                    raise TypeError(f"{what} must be Values, got {type(v).__name__} at position {k}")
+            _refuse_non_values(what, given)
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
             root = root * 1.0
         self.inputs = list(inputs)
         self.parameters = list(parameters)
-        _refuse_repeats(self.parameters)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
         # The graph is read into flat tables and then let go: a tape never keeps the recorded Values alive.
         number: dict[Value, int] = {}
         namer = self._leaf_namer(constants)
-        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number)
+        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number, self._refuse_repeats)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
@@ -163,11 +161,14 @@ class Tape:
         self._compiled: Callable | None = None
         self._program: Any = None
         self._interpreted_seconds = 0.0
+        #: Nodes run alone and groups run by numpy (see `compile_seconds`); every node alone until planned.
+        self._shape = (self.node_count, 0)
         if vectorize is None and _wants_vectors(None):
             from .levels import LevelProgram
 
             self.vectorized = True
             self._program = LevelProgram(self.graph, guard_specs, self._leaf_constants())
+            self._shape = (self._program.float_nodes, self._program.large_groups)
             self._program.on_branch_changed = self._branch_changed
             self._run = self._interpret
         else:
@@ -182,9 +183,20 @@ class Tape:
         return "vectorized" if self.vectorized else "scalar"
 
     def compile_seconds(self) -> float:
-        """The estimated time to generate and compile this tape's code (fitted to W3 and W5 and to binary-op
-        graphs on 2 cores, Python 3.11: about 30 us per op node and 0.35 us per input an op reads)."""
-        return 30e-6 * self.node_count + 0.35e-6 * len(self.graph.parents)
+        """The estimated time to generate and compile this tape's code, from the shape the level interpreter found.
+
+        Generated code is about one line per numpy group (a layer's dot nodes, the tanh of their rows) and one
+        per node run alone on floats, plus tables that grow with the links and the parameters. Fitted on 2
+        cores, Python 3.11 (`bench/bench_record.py`'s graphs: binary-op graphs of 1,000-40,000 nodes, dot
+        graphs of 224-4,992 dot nodes, W3 and W5 at h16-h64) as 20 us per lone node (plus 0.4 ns per lone
+        node squared: Python compiles one long function more slowly per line), 250 us per numpy group, 0.18
+        us per link and 0.7 us per parameter. Over those 12 tapes, in two runs, the estimate came out 0.79-1.14x
+        the measured compile time (the former 30 us per op node + 0.35 us per link: 0.87-4.0x, 3.3-3.9x on W3
+        and W5). `bench/bench_record.py` prints the ratio for its graphs.
+        """
+        lone, groups = self._shape
+        return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * len(self.graph.parents) \
+            + 0.7e-6 * len(self.parameters)
 
     def compile(self) -> None:
         """Generate and compile the tape's code now instead of when it has paid for itself."""
@@ -208,12 +220,16 @@ class Tape:
             self.compile()
         return cast(tuple[float, list[float], list[float]], result)
 
-    def _leaf_constants(self) -> list[float]:
-        """Each node's baked-in value where it is a constant leaf (0.0 elsewhere: inputs, parameters, op nodes)."""
-        values = [0.0] * len(self.graph)
+    def _leaf_constants(self) -> Any:
+        """Each node's baked-in value where it is a constant leaf (0.0 elsewhere: inputs, parameters, op nodes),
+        as a numpy array (the level interpreter's only user)."""
+        import numpy as np
+
+        values = np.zeros(len(self.graph))
         names = self.graph.leaf_names
-        for n in self.graph.walked_leaves:  # a literal from `literal`: float.__repr__ in parentheses, exact
-            values[n] = float(names[n][1:-1])
+        walked = self.graph.walked_leaves
+        # A literal from `literal`: float.__repr__ in parentheses, exact.
+        values[walked] = [float(names[n][1:-1]) for n in walked]
         return values
 
     def _guard_specs(self, guards: Sequence[Guard], number: dict[Value, int]) -> list[tuple[int, float, str, int, float,
@@ -228,12 +244,17 @@ class Tape:
 
     # --- building --------------------------------------------------------
 
-    def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
-        """The name of each leaf the graph walk meets (inputs and parameters are numbered before it): a constant's
-        number as a literal; a leaf the tape cannot take is an error naming it."""
+    def _refuse_repeats(self) -> None:
+        """Refuse a parameter listed twice, or a Value given both as an input and as a parameter (the graph calls
+        this only when its bulk numbering of the given Values finds a repeat or an op node among them)."""
+        _refuse_repeats(self.parameters)
         both = set(self.inputs).intersection(self.parameters)
         if both:
             raise ReplayError(f"{_describe(next(iter(both)))} is given both as an input and as a parameter")
+
+    def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
+        """The name of each leaf the graph walk meets (inputs and parameters are numbered before it): a constant's
+        number as a literal; a leaf the tape cannot take is an error naming it."""
         fixed = set(constants)
 
         def name(v: Value) -> str:
@@ -431,7 +452,8 @@ class Tape:
     @property
     def node_count(self) -> int:
         """The number of op nodes (not leaves) in the recorded graph."""
-        return sum(self.op_counts().values())
+        ops = self.graph.ops
+        return len(ops) - ops.count(None)  # leaves hold None: counted in C, not node by node
 
     def __repr__(self) -> str:
         interior = self.node_count
@@ -448,6 +470,16 @@ def _refuse_repeats(parameters: Sequence[Value]) -> None:
         if j != k:
             raise ReplayError(f"parameter {k} ({_describe(p)}) is the same Value as parameter {j}: its gradient"
                               " would be added twice (pass each Value once)")
+
+
+def _refuse_non_values(what: str, given: Sequence[object]) -> None:
+    """A TypeError naming the first item of ``given`` that is not a Value (checked in bulk: a model's weights are
+    most of what a tape is given)."""
+    if all(map(isinstance, given, repeat(Value))):
+        return
+    for k, v in enumerate(given):
+        if not isinstance(v, Value):
+            raise TypeError(f"{what} must be Values, got {type(v).__name__} at position {k}")
 
 
 def _wants_vectors(vectorize: bool | None) -> bool:

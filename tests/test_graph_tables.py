@@ -1,0 +1,212 @@
+"""The recorded graph's tables (`autograd.replay.graph.Graph`) against a hand-written reference.
+
+The walk looks up a node's parents in bulk and numbers the given leaves in bulk (issue 12 goal 1); these
+tests rebuild every table the slow, obvious way from `autograd.backward.topological_order` (numbers in its
+order after the given leaves, level = 1 + deepest parent, needs = leads to a parameter) and compare, on
+random graphs of every op, dot layers, shared subexpressions, constants, one-input n-ary nodes, repeated
+inputs and parameters that are op nodes. A level program whose groups are partly numpy, partly floats is
+checked against eager.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import pytest
+
+from autograd import Value, dot, sum_of
+from autograd.backward import topological_order
+from autograd.ops import SUM
+from autograd.replay import ReplayError, Tape, record
+from autograd.replay.graph import Graph
+from autograd.value import apply
+from nn import MLP
+
+np = pytest.importorskip("numpy")
+levels_module = pytest.importorskip("autograd.replay.levels")
+
+from test_replay import eager, random_graph_fn  # noqa: E402  (after the numpy skip, like test_replay)
+
+
+def reference(root: Value, inputs: Sequence[Value], params: Sequence[Value]) -> dict[str, object]:
+    """Every table as the docstring of `graph` defines it, computed one node at a time."""
+    number: dict[Value, int] = {}
+    position: dict[Value, int] = {}
+    for group in (inputs, params):
+        for k, v in enumerate(group):
+            if v.is_leaf:
+                number.setdefault(v, len(number))
+                position[v] = k  # the last position a repeated Value was given at
+    for v in topological_order(root):
+        number.setdefault(v, len(number))
+    nodes = sorted(number, key=number.__getitem__)
+    param_set = set(params)
+    level: dict[Value, int] = {}
+    needs: dict[Value, bool] = {}
+    for v in nodes:
+        level[v] = 1 + max(level[p] for p in v.parents) if v.parents else 0
+        needs[v] = v in param_set or any(needs[p] for p in v.parents)
+    given_inputs = len({v for v in inputs if v.is_leaf})
+    return {
+        "ops": [None if v.is_leaf else v.op for v in nodes],
+        "levels": [level[v] for v in nodes],
+        "needs": [int(needs[v]) for v in nodes],
+        "parents": [[number[p] for p in v.parents] for v in nodes],
+        "params": [number.get(p, -1) for p in params],
+        "inputs": [number.get(x, -1) for x in inputs],
+        "names": [(f"i{position[v]}" if number[v] < given_inputs else f"p{position[v]}") if v in position
+                  else (f"({float.__repr__(v.data)})" if v.is_leaf else f"v{number[v]}") for v in nodes],
+    }
+
+
+def tables(root: Value, inputs: Sequence[Value], params: Sequence[Value]) -> dict[str, object]:
+    """The same tables read from a `Graph` (built as `Tape` builds it: constants are the engine's)."""
+    def name(v: Value) -> str:
+        assert v.is_constant, "the test graphs use only the engine's constants"
+        return f"({float.__repr__(v.data)})"
+
+    graph = Graph(root, name, inputs, params, [], {})
+    return {
+        "ops": list(graph.ops),
+        "levels": list(graph.levels),
+        "needs": list(graph.needs),
+        "parents": [list(graph.args(n)) for n in range(len(graph))],
+        "params": list(graph.params),
+        "inputs": list(graph.inputs),
+        "names": graph.names(),
+    }
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_tables_of_random_graphs_of_every_op_match_the_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    params = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+    xs = [Value(0.2), Value(0.3)]
+    root = random_graph_fn(seed, params)(*xs)
+    assert tables(root, xs, params) == reference(root, xs, params)
+
+
+def test_tables_of_dot_layers_with_shared_inputs_and_a_bias_constant_match_the_reference() -> None:
+    # Each layer's dot nodes read the previous layer's outputs, all seen by the first dot of the layer first.
+    model = MLP(3, [5, 4, 1], seed=2)
+    xs = [Value(0.1), Value(-0.4), Value(0.7)]
+    root = (model(xs) - 0.5) ** 2
+    params = model.parameters()
+    assert tables(root, xs, params) == reference(root, xs, params)
+
+
+def test_tables_with_shared_subexpressions_one_input_nary_nodes_and_unread_leaves_match_the_reference() -> None:
+    w = [Value(0.3), Value(-0.2), Value(0.5), Value(1.5)]  # w[3] is never read by the loss
+    x, unused = Value(0.25), Value(9.0)
+    shared = (w[0] * x).tanh()
+    one = apply(SUM, shared)  # an n-ary node with a single parent
+    root = dot([shared, one, w[1]], [w[2], shared, 2.0]) + sum_of([shared, shared * w[1], one]) * 3.0
+    assert tables(root, [x, unused], w) == reference(root, [x, unused], w)
+
+
+def test_tables_when_an_input_repeats_or_a_parameter_is_an_op_node_match_the_reference() -> None:
+    w, v = Value(0.4), Value(-1.3)
+    x = Value(0.6)
+    tied = w * 2.0  # a parameter that is an op node: it and everything computed from it need gradients
+    root = (tied * x + v).tanh() * tied
+    assert tables(root, [x, x], [w, tied, v]) == reference(root, [x, x], [w, tied, v])
+    x2 = Value(0.1)
+    root2 = (x2 * 3.0 + x2.exp()) * v
+    assert tables(root2, [x2], [v]) == reference(root2, [x2], [v])  # v reached only as the last parent
+
+
+@pytest.mark.parametrize("repeat", [0, 1])
+def test_a_repeated_parameter_and_a_value_both_input_and_parameter_are_refused_by_name(repeat: int) -> None:
+    w, v = Value(0.5, label="w"), Value(0.25, label="v")
+    x = Value(1.0, label="x")
+    tied = w * 2.0
+    params = [w, v, tied, w] if repeat else [w, v, tied]  # an op node among them: the one-by-one checks
+    root = x * tied + v
+    if repeat:
+        with pytest.raises(ReplayError, match=r"parameter 3 \(Value 'w'\) is the same Value as parameter 0"):
+            Tape(root, [x], params)
+    with pytest.raises(ReplayError, match="Value 'v' is given both as an input and as a parameter"):
+        Tape(root, [x, v], [w, v])
+    with pytest.raises(ReplayError, match=r"parameter 1 \(Value 'v'\) is the same Value as parameter 0"):
+        Tape(root, [x], [v, v])
+
+
+def test_a_parameter_that_is_an_op_node_replays_its_gradient_as_eager() -> None:
+    w, v = Value(0.4), Value(-1.3)
+
+    def fn(x: Value) -> Value:
+        return (tied * x + v).tanh() * tied
+
+    tied = w * 2.0
+    tape = record(fn, [0.6], [tied, v], constants=[w])  # w itself is held fixed
+    loss, grads = tape.evaluate([0.6])
+    ref_loss, ref_grads = eager(fn, [0.6], [tied, v])
+    assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+    assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("small_group", [2, 3, 5])
+@pytest.mark.parametrize("seed", range(6))
+def test_level_programs_mixing_numpy_groups_and_float_runs_equal_eager(seed: int, small_group: int,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Between "every group numpy" and "every node floats" (test_level_interpreter): runs of small groups
+    # between large ones become float steps, found for all groups at once.
+    monkeypatch.setattr(levels_module, "SMALL_GROUP", small_group)
+    rng = random.Random(40 + seed)
+    params = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+
+    def side_by_side(x0: Value, x1: Value) -> Value:
+        return sum_of([random_graph_fn(seed, params)(x0 * c, x1) for c in (1.0, 0.5, -0.75)])
+
+    tape = record(side_by_side, [0.2, 0.3], params)
+    assert tape.strategy == "levels"
+    for _ in range(2):
+        inputs = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
+        loss, grads = tape.evaluate(inputs)
+        ref_loss, ref_grads = eager(side_by_side, inputs, params)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("small_group", [1, 4, 40, 10**9])
+def test_the_level_program_counts_its_numpy_groups_and_lone_nodes_as_a_reference_grouping_does(
+        small_group: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `Tape.compile_seconds` reads these two counts: groups are (level, op, fan-in), large when they read at
+    # least SMALL_GROUP parents in all; every other op node runs alone.
+    monkeypatch.setattr(levels_module, "SMALL_GROUP", small_group)
+    model = MLP(3, [6, 5, 1], seed=4)
+    tape = record(lambda a, b, c: (model([a, b, c]) - 0.25) ** 2, [0.1, 0.2, 0.3], model.parameters())
+    graph = tape.graph
+    groups: dict[tuple[int, object, int], int] = {}
+    for n, op in enumerate(graph.ops):
+        if op is not None:
+            key = (graph.levels[n], op, len(graph.args(n)))
+            groups[key] = groups.get(key, 0) + 1
+    large = {key: size for key, size in groups.items() if size * key[2] >= small_group}
+    program = tape._program
+    assert program.large_groups == len(large)
+    assert program.float_nodes == tape.node_count - sum(large.values())
+    assert tape.node_count == sum(op is not None for op in graph.ops)
+
+
+def test_a_tape_with_more_links_than_the_limit_never_compiles_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.replay import tape as tape_module
+
+    model = MLP(2, [4, 1], seed=3)
+    tape = record(lambda a, b: (model([a, b]) - 0.5) ** 2, [0.1, 0.2], model.parameters())
+    monkeypatch.setattr(Tape, "compile_seconds", lambda self: 0.0)
+    monkeypatch.setattr(tape_module, "AUTO_COMPILE_MAX_LINKS", len(tape.graph.parents) - 1)
+    for _ in range(3):
+        tape.evaluate([0.3, -0.6])
+    assert tape.strategy == "levels"
+    monkeypatch.setattr(tape_module, "AUTO_COMPILE_MAX_LINKS", len(tape.graph.parents))
+    tape.evaluate([0.3, -0.6])
+    assert tape.strategy == "vectorized"
+
+
+def test_the_compile_estimate_grows_with_the_graph_and_exceeds_a_run() -> None:
+    # Not a timing: the estimate is a formula of the graph's shape, larger for a larger graph of the same kind.
+    small, large = (MLP(2, [w, w, 1], seed=1) for w in (4, 16))
+    tapes = [record(lambda a, b, m=m: (m([a, b]) - 0.5) ** 2, [0.1, 0.2], m.parameters()) for m in (small, large)]
+    assert 0.0 < tapes[0].compile_seconds() < tapes[1].compile_seconds()
