@@ -253,14 +253,18 @@ def _plan(fn: _Function, region: _Region) -> bool:
             first_offset.setdefault(var, offset)
     region.var_of_slot = var_of
     # Every read: the same step's def, the previous step's (a carried variable), or a value from before the loop.
+    starts: dict[int, tuple[int, str]] = {}  # per carried variable, what its first step reads: (def, text)
     for offset in range(p):
         lines = [fn.lines[start + j * p + offset] for j in range(count)]
-        for h, (_, _, kind, _) in enumerate(lines[0].holes):
-            if kind == _READ and not _readable(fn, region, first_offset, [line.holes[h][3] for line in lines], offset):
+        first = lines[0]
+        for h, (s, e, kind, _) in enumerate(first.holes):
+            if kind == _READ and not _readable(fn, region, first_offset, [line.holes[h][3] for line in lines], offset,
+                                               starts, first.text[s:e]):
                 return False
-        if lines[0].augmented:
+        if first.augmented:
             olds = [fn.augmented_old[start + j * p + offset] for j in range(count)]
-            if not _readable(fn, region, first_offset, olds, offset):
+            target = first.holes[next(h for h, hole in enumerate(first.holes) if hole[2] == _DEF)]
+            if not _readable(fn, region, first_offset, olds, offset, starts, first.text[target[0]: target[1]]):
                 return False
     return True
 
@@ -270,9 +274,13 @@ def _step_refs(fn: _Function, region: _Region, offset: int, hole: int) -> list[i
     return [fn.lines[region.start + j * region.period + offset].holes[hole][3] for j in range(region.count)]
 
 
-def _readable(fn: _Function, region: _Region, first_offset: dict[int, int], refs: list[int], offset: int) -> bool:
+def _readable(fn: _Function, region: _Region, first_offset: dict[int, int], refs: list[int], offset: int,
+              starts: dict[int, tuple[int, str]], text: str) -> bool:
     """Whether a loop body's read at ``offset``, reaching def ``refs[j]`` in step j, can be written: a value from
-    before the loop (a constant, or a per-step table), this step's def, or the previous step's (carried)."""
+    before the loop (a constant, or a per-step table), this step's def, or the previous step's (carried).
+
+    A carried variable starts from one value copied in before the loop, so every read of it must have the same
+    first-step value (``starts``: per variable, the first read's def and its text ``text``, noted here)."""
     start, p, count = region.start, region.period, region.count
     kinds = [_where(fn, ref, start, start + p * count, p) for ref in refs]
     if all(w[0] == "before" for w in kinds):
@@ -291,7 +299,11 @@ def _readable(fn: _Function, region: _Region, first_offset: dict[int, int], refs
     if lag == 0:
         return kinds[0][0] == "in" and slot[0] <= offset
     # Carried: read before the variable takes this step's value, its first step's value from before the loop.
-    return lag == 1 and kinds[0][0] == "before" and offset <= first_offset[var]
+    # (Two reads of one variable that start from different values, h_a0 and h_b0 both followed by h_t, cannot
+    # share it: the loop would copy only one of them in.)
+    if lag != 1 or kinds[0][0] != "before" or offset > first_offset[var]:
+        return False
+    return starts.setdefault(var, (refs[0], text)) == (refs[0], text)
 
 
 def _where(fn: _Function, ref: int, start: int, end: int, p: int) -> tuple[str, int, int, int]:

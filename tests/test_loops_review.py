@@ -1,0 +1,82 @@
+"""A hostile second reading of loop rolling (`autograd.replay.loops`): cases found to break it, each checked against
+the same code unrolled (bit for bit) and the eager engine (to 1e-12)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from autograd import Value, dot
+from autograd.replay import codegen, record
+from autograd.replay.loops import roll_loops
+from autograd.replay.tape import Tape
+
+pytest.importorskip("numpy")
+
+
+def run_text(text: str) -> object:
+    """What the function ``run`` that ``text`` defines returns."""
+    scope: dict[str, object] = {}
+    exec(compile(text, "<test>", "exec"), scope)  # noqa: S102 - the test's own code
+    run = scope["run"]
+    assert callable(run)
+    return run()
+
+
+def eager(fn, inputs, params):
+    for p in params:
+        p.grad = 0.0
+    loss = fn(*[Value(x) for x in inputs])
+    loss.backward()
+    return loss.data, [p.grad for p in params]
+
+
+def test_two_reads_of_one_carried_value_that_start_from_different_values_are_not_merged() -> None:
+    # Every step reads the previous step's v twice; the first step reads two different values (v1 and v2). One
+    # loop variable cannot start as both: rolling the first step with the others made it read v2 twice.
+    lines = ["def run():", "    v1 = 1.0", "    v2 = 2.0"]
+    first, second, n = "v1", "v2", 3
+    for _ in range(20):
+        lines += [f"    v{n} = {first} * 1.5", f"    v{n + 1} = {second} * 2.5", f"    v{n + 2} = v{n} + v{n + 1}"]
+        first = second = f"v{n + 2}"
+        n += 3
+    lines.append(f"    return v{n - 1}")
+    text = "\n".join(lines) + "\n"
+    assert run_text(text) == 6.5 * 4.0**19  # 1.5 * 1 + 2.5 * 2, then times 1.5 + 2.5 per step (all exact)
+    rolled = roll_loops(text)
+    assert run_text(rolled) == run_text(text)
+
+
+def test_a_recorded_recurrence_whose_first_step_reads_two_different_states(monkeypatch: pytest.MonkeyPatch) -> None:
+    # h_t = tanh(a * b * w1 + w2) with a = b = h_{t-1}, but a_0 = tanh(x0) and b_0 = tanh(x1): the generated code
+    # reads one carried value twice per step, two different ones in the first step.
+    rng = random.Random(1)
+    rows = [[Value(rng.uniform(-0.6, 0.6), label=f"w{k}_{j}") for j in range(2)] for k in range(3)]
+    w1, w2 = Value(0.7, label="w1"), Value(-0.4, label="w2")
+    params = [w for row in rows for w in row] + [w1, w2]
+
+    def fn(x0: Value, x1: Value) -> Value:
+        a, b = x0.tanh(), x1.tanh()
+        total: Value | float = 0.0
+        for _ in range(20):
+            h = (a * b * w1 + w2).tanh()
+            s = [dot(row, [h, 1.0]) for row in rows]  # a matrix product: the tape is vectorized
+            total = total + s[0] * s[1]
+            a = b = h
+        assert isinstance(total, Value)
+        return total
+
+    monkeypatch.setattr(Tape, "min_group_weights", 1)
+    results = []
+    for roll in (False, True):
+        monkeypatch.setattr(codegen, "ROLL_LOOPS", roll)
+        tape = record(fn, [0.3, -0.8], params, vectorize=True)
+        results.append([tape.evaluate(x) for x in ([0.3, -0.8], [0.5, 0.9])])
+        if roll:
+            assert "for _t in range(" in tape.source
+    assert results[1] == results[0]
+    for x, (loss, grads) in zip(([0.3, -0.8], [0.5, 0.9]), results[1]):
+        ref_loss, ref_grads = eager(fn, x, params)
+        assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
