@@ -80,3 +80,99 @@ def test_a_recorded_recurrence_whose_first_step_reads_two_different_states(monke
         ref_loss, ref_grads = eager(fn, x, params)
         assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+_HELPERS = ["R1 = [1.0, 2.0]", "R2 = [3.0, 4.0]", "R3 = [5.0, 6.0]", "def bad(k):", "    raise ValueError(k)"]
+
+
+def hostile_program(seed: int) -> str:
+    """Straight-line code in the generator's forms, repeated per step from one template: reads of the previous
+    step (once or twice, whose first step may read two different values), two steps back, this step, values
+    from before, per-step numbers and tables, ``g += `` on a float that is sometimes started afresh, a list
+    aliased, copied and updated in place, tuple unpacking, and a check that may raise."""
+    rng = random.Random(seed)
+    before = 6
+    body = ["def run():", "    log = []", *(f"    v{k} = {rng.uniform(-1, 1)!r}" for k in range(before)),
+            "    G0 = [0.5, 0.25]", "    gv0 = 0.0"]
+    counter = [before]
+
+    def fresh(prefix: str = "v") -> str:
+        counter[0] += 1
+        return f"{prefix}{counter[0]}"
+
+    kinds = [rng.choice(["prev", "same", "back2", "before", "num", "twoprev", "table", "acc", "arr", "unpack", "if"])
+             for _ in range(rng.randint(1, 5))]
+    history: list[list[str | None]] = []
+    acc, arr = "gv0", "G0"
+    for t in range(rng.randint(2, 14)):
+        here: list[str | None] = []
+        for k, kind in enumerate(kinds):
+            start = f"v{k % before}"
+            other_start = f"v{(k + 1) % before}" if rng.random() < 0.5 else start
+
+            def back(lag: int, default: str) -> str:
+                name = history[t - lag][k] if t >= lag else None  # noqa: B023 - used at once
+                return name if name is not None else default
+
+            name: str | None = fresh()
+            last = here[-1] if here and here[-1] is not None and here[-1].startswith("v") else start
+            if kind == "prev":
+                body.append(f"    {name} = {back(1, start)} * 0.5 + 1.0")
+            elif kind == "twoprev":
+                body.append(f"    {name} = {back(1, start)} * 0.5 + {back(1, other_start)} * 0.25")
+            elif kind == "same":
+                body.append(f"    {name} = {last} - 0.125")
+            elif kind == "back2":
+                body.append(f"    {name} = {back(2, start)} * 0.75 + {back(1, other_start)}")
+            elif kind == "before":
+                body.append(f"    {name} = v{rng.randrange(before) if seed % 3 == 0 else k % before} * 2.0")
+            elif kind == "num":
+                body.append(f"    {name} = {t * 0.5 + k} * 3.0")
+            elif kind == "table":
+                body.append(f"    {name} = R{1 + t % 3}[{t % 2}] + 1.0")
+            elif kind == "unpack":
+                body.append(f"    {name}, {fresh()}, = {back(1, start)} * 2.0, {back(1, other_start)} + 1.0")
+            else:
+                name = None
+                if kind == "acc":
+                    if t > 0 and rng.random() < 0.3:
+                        acc = fresh("gv")
+                        body.append(f"    {acc} = {last} * 0.5")
+                    else:
+                        body.append(f"    {acc} += {last} * 0.5")
+                elif kind == "arr":
+                    if t % 4 == 3 and rng.random() < 0.5:
+                        arr, old = fresh("G"), arr
+                        body.append(f"    {arr} = {old}")  # an alias: updates in place reach both names
+                    elif t % 5 == 2:
+                        arr, old = fresh("G"), arr
+                        body.append(f"    {arr} = list({old})")
+                    body.append(f"    {arr}[{t % 2}] += {back(1, start)}")
+                else:
+                    value = back(1, start)
+                    body.append(f"    if {value} > 3.0: bad({k})")
+            here.append(name)
+        named = [n for n in here if n]
+        body.append(f"    log.append(({''.join(n + ', ' for n in named)}))")
+        history.append(here)
+    everything = "".join(n + ", " for h in history for n in h if n)
+    body.append(f"    return (({everything}), {acc}, {arr}, G0, log)")
+    return "\n".join(_HELPERS + body) + "\n"
+
+
+def outcome(text: str) -> str:
+    """What ``run`` returns, or the error it raises, as text (bit-exact floats)."""
+    try:
+        return repr(run_text(text))
+    except ValueError as error:
+        return f"raised {error}"
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_hostile_repeated_programs_give_the_same_results_rolled(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.replay import loops
+
+    monkeypatch.setattr(loops, "MIN_SAVED_LINES", 2)  # roll even short runs: more cases for the analysis
+    text = hostile_program(seed)
+    rolled = roll_loops(text)
+    assert outcome(rolled) == outcome(text)
