@@ -176,3 +176,19 @@ def test_hostile_repeated_programs_give_the_same_results_rolled(seed: int, monke
     text = hostile_program(seed)
     rolled = roll_loops(text)
     assert outcome(rolled) == outcome(text)
+
+
+@pytest.mark.xfail(strict=True, reason="tape.py (rec13): Tape.evaluate does not check the parameters' values; a NaN"
+                   " parameter reaches the first checked op, which blames an overflow ('an op before it overflowed')"
+                   " instead of naming the parameter, as the eager engine names its NaN input")
+def test_a_nan_parameter_given_to_a_looped_tape_is_named() -> None:
+    from nn import CharModel
+
+    model = CharModel(5, 16, cell="rnn", seed=1)
+    xs, ts = [1, 2, 3, 0, 4, 1, 2, 3, 0, 4, 1, 2, 3, 0, 4], [2, 3, 0, 4, 1, 2, 3, 0, 4, 1, 2, 3, 0, 4, 1]
+    params = model.parameters()
+    tape = record(lambda: model.sequence_loss(xs, ts)[0], [], params, vectorize=True)
+    assert "for _t in range(" in tape.source
+    params[0].data = float("nan")
+    with pytest.raises((ValueError, ArithmeticError), match=r"Wxh\[0,0\].*nan|nan.*Wxh\[0,0\]"):
+        tape.evaluate([])
