@@ -192,3 +192,16 @@ def test_a_nan_parameter_given_to_a_looped_tape_is_named() -> None:
     params[0].data = float("nan")
     with pytest.raises((ValueError, ArithmeticError), match=r"Wxh\[0,0\].*nan|nan.*Wxh\[0,0\]"):
         tape.evaluate([])
+
+
+def test_lines_that_differ_only_in_a_string_literal_or_an_attribute_are_not_one_loop_body() -> None:
+    # Lines are analysed once per form (digits replaced); a digit outside a hole must still tell lines apart.
+    lines = ["def run():", "    out = []", "    v0 = 0.5"]
+    for k in range(1, 30):
+        label = f"'n{k % 3}'" if k % 2 else "'#'"
+        lines.append(f"    v{k} = v{k - 1} * 1.25 - {k}.0")
+        lines.append(f"    out.append(({label}, v{k}.real, v{k}))")
+    lines.append("    return out")
+    text = "\n".join(lines) + "\n"
+    rolled = roll_loops(text)
+    assert run_text(rolled) == run_text(text)

@@ -81,63 +81,102 @@ class _Function:
         self.augmented_old: dict[int, int] = {}  # per ``name += ...`` line, the def of the name it updates
         self.in_place: set[int] = set()  # defs a ``name += ...`` of a name not a float gradient's updates
         latest: dict[str, int] = {}
+        forms: dict[str, _Form] = {}  # by the line with its digits replaced: what does not depend on the digits
         for number, text in enumerate(body):
-            self.lines.append(self._analyse(number, text, latest))
+            key = _DIGITS.sub("#", text)
+            form = forms.get(key)
+            if form is None:
+                form = _form(text)
+                if form.keyed:
+                    forms[key] = form
+            self.lines.append(self._analyse(number, text, form, latest))
 
-    def _analyse(self, number: int, text: str, latest: dict[str, int]) -> _Line:
-        targets_match = _TARGETS.match(text)
-        targets: set[str] = set()
-        target_end = 0
-        if targets_match:
-            targets = {t for t in targets_match.group(1).replace(",", " ").split()}
-            target_end = targets_match.end(1)
+    def _analyse(self, number: int, text: str, form: _Form, latest: dict[str, int]) -> _Line:
+        """Line ``number``'s holes: its defs numbered, each read resolved to the latest def of its name."""
         holes: list[tuple[int, int, int, int]] = []
-        shape: list[str] = []
-        last = 0
         defined: list[tuple[str, int]] = []
-        opaque = bool(_OTHER_AUGMENTED.match(text)) or not text.startswith("    ") or text.startswith("     ")
-        if any(not _HAS_DIGIT.search(t) for t in targets):
-            opaque = True  # a name without a digit assigned: not ours to rename
         def_line, def_slot, reads_of, get = self.def_line, self.def_slot, self.reads_of, latest.get
-        for m in _TOKEN.finditer(text):
-            name, number_text = m.groups()
-            if name is None and number_text is None:
+        for m, kind in zip(_TOKEN.finditer(text), form.kinds):
+            if kind < 0:
                 continue  # a string literal
             start, end = m.span()
-            shape.append(text[last:start])
-            last = end
-            if number_text is not None:
-                shape.append("#")
+            if kind == _NUM:
                 holes.append((start, end, _NUM, -1))
-                continue
-            stem = name.rstrip(_DIGIT_CHARS)  # generated names end in their only digits: v12, gv5, MW1
-            shape.append(stem + "#" if not _HAS_DIGIT.search(stem) else _DIGITS.sub("#", name))
-            if end <= target_end and name in targets:
+            elif kind == _DEF:
                 ref = len(def_line)
                 def_line.append(number)
                 def_slot.append((number, len(holes)))
                 reads_of.append([])
-                defined.append((name, ref))
+                defined.append((m.group(1), ref))
                 holes.append((start, end, _DEF, ref))
             else:
-                ref = get(name, -1)
+                ref = get(m.group(1), -1)
                 if ref >= 0:
                     reads_of[ref].append(number)
                 holes.append((start, end, _READ, ref))
-        shape.append(text[last:])
-        augmented = bool(targets_match and targets_match.group(2))
-        if augmented:  # ``g += x`` reads the old g: the def hole also reads the previous def
-            old = latest.get(next(iter(targets)), -1)
+        opaque = form.opaque
+        if form.augmented:  # ``g += x`` reads the old g: the def hole also reads the previous def
+            old = get(defined[0][0], -1) if defined else -1  # a name without a digit (``summed``): never rolled
             if old < 0:
                 opaque = True
             else:
-                self.reads_of[old].append(number)
+                reads_of[old].append(number)
                 self.augmented_old[number] = old
-                if not text.startswith("    g"):  # may update an array in place: never ``new = old + ...``
+                if not form.float_gradient:  # may update an array in place: never ``new = old + ...``
                     self.in_place.add(old)
         for token, ref in defined:  # bound after the whole line is read
             latest[token] = ref
-        return _Line(text, "".join(shape), holes, augmented, opaque)
+        return _Line(text, form.shape, holes, form.augmented, opaque)
+
+
+@dataclass
+class _Form:
+    """What a line's analysis does not owe to its digits: shared by the lines equal once digits are replaced
+    (most lines of a tape: one per op and step), so each distinct form is worked out once."""
+
+    shape: str
+    kinds: tuple[int, ...]  # per `_TOKEN` match: _DEF, _READ, _NUM, or -1 for a string literal
+    augmented: bool
+    opaque: bool
+    float_gradient: bool  # a ``g... +=`` line: a float gradient, never an array updated in place
+    keyed: bool  # every digit of the line is in a hole: any line with the same digits replaced has this form
+
+
+def _form(text: str) -> _Form:
+    targets_match = _TARGETS.match(text)
+    targets: set[str] = set()
+    target_end = 0
+    if targets_match:
+        targets = {t for t in targets_match.group(1).replace(",", " ").split()}
+        target_end = targets_match.end(1)
+    opaque = bool(_OTHER_AUGMENTED.match(text)) or not text.startswith("    ") or text.startswith("     ")
+    if any(not _HAS_DIGIT.search(t) for t in targets):
+        opaque = True  # a name without a digit assigned: not ours to rename
+    kinds: list[int] = []
+    shape: list[str] = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        name, number_text = m.groups()
+        if name is None and number_text is None:
+            kinds.append(-1)  # a string literal: part of the text around the holes
+            continue
+        start, end = m.span()
+        shape.append(text[last:start])
+        last = end
+        if number_text is not None:
+            shape.append("#")
+            kinds.append(_NUM)
+            continue
+        stem = name.rstrip(_DIGIT_CHARS)  # generated names end in their only digits: v12, gv5, MW1
+        shape.append(stem + "#" if not _HAS_DIGIT.search(stem) else _DIGITS.sub("#", name))
+        kinds.append(_DEF if end <= target_end and name in targets else _READ)
+    shape.append(text[last:])
+    augmented = bool(targets_match and targets_match.group(2))
+    # A digit outside the holes (in a string literal, an attribute) or a ``#`` of its own: lines differing there
+    # would share the form's shape although their texts differ, so such a line gets a form of its own.
+    text_around = "".join(shape)
+    keyed = not _HAS_DIGIT.search(text_around) and "#" not in text
+    return _Form(text_around, tuple(kinds), augmented, opaque, text.startswith("    g"), keyed)
 
 
 def roll_loops(text: str) -> str:
