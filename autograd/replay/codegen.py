@@ -243,6 +243,11 @@ class _Writer:
         self.table_by_content: dict[tuple[int, ...], str] = {}
         self.fresh = len(self.blocks)  # numbers for further arrays (``X<n>``), after the blocks' own
         self.has_grad = bytearray(len(graph))
+        # One sample, vectorized: the list summing parameters' scalar gradient terms (see `_add`), and per such
+        # parameter its slot; the list's line is written where the backward part starts.
+        self.loose_sums: str | None = None
+        self.loose_slot: dict[int, int] = {}
+        self.loose_line = -1
         self.table_of: list[str] = []  # per dot group, the name of its weight table (shared between equal tables)
         self.span_of: dict[str, tuple[int, int, int]] = {}  # weight tables that are consecutive parameters
         # On one sample, nodes reducing many rows of one block (a cross-entropy's logsumexp): block and rows.
@@ -504,6 +509,15 @@ class _Writer:
     # --- backward -------------------------------------------------------------------------------------------
 
     def _add(self, p: int, term: str) -> None:
+        if self.loose_sums is not None and p in self.param_index:
+            # One sample, vectorized: a parameter's scalar gradient terms go into one list of floats (``X<n>``,
+            # added into ``summed`` at the end), each with ``+=``. Which parameter a time step updates may differ
+            # per step (the weight column its input character picks): list slots, unlike ``gp12 = ...`` then
+            # ``gp12 += ...``, roll into a loop (`loops`). The sums are the same floats (0.0 + t == t).
+            slot = self.loose_slot.setdefault(p, len(self.loose_slot))
+            self.has_grad[p] = 1
+            self.lines.append(f"    {self.loose_sums}[{slot}] += {term}")
+            return
         if self.has_grad[p]:
             # Never ``+=`` on arrays: the gradient may be the very array another node's gradient is.
             self.lines.append(f"    g{self.names[p]} = g{self.names[p]} + {term}" if self.batch
@@ -560,6 +574,10 @@ class _Writer:
     def _backward(self) -> None:
         graph, names, needs, has_grad, lines = self.graph, self.names, self.needs, self.has_grad, self.lines
         root = len(graph) - 1
+        if self.blocks and not self.batch:
+            self.loose_sums = self._new_array()
+            self.loose_line = len(lines)
+            lines.append("")  # the list's line, once its length is known (`_finish`)
         if needs[root]:
             has_grad[root] = 1
             lines.append(f"    g{names[root]} = 1.0")
@@ -699,7 +717,16 @@ class _Writer:
             lines.append(f"    return {root}, ({grads}), ({outs})")
             return
         # Parameters whose gradient scalar lines computed: added into the array of sums through an index table.
-        loose = [k for k, p in enumerate(graph.params) if p >= 0 and self.has_grad[p]]
+        if self.loose_sums is not None:
+            if self.loose_slot:
+                lines[self.loose_line] = f"    {self.loose_sums} = [0.0] * {len(self.loose_slot)}"
+                index = self._table([self.param_index[p] for p in self.loose_slot], "R")
+                lines.append(f"    summed[{index}] += asarray({self.loose_sums})")
+            else:
+                del lines[self.loose_line]
+            loose = []
+        else:
+            loose = [k for k, p in enumerate(graph.params) if p >= 0 and self.has_grad[p]]
         if loose:
             index = self._table(loose, "R")
             values = "".join(f"g{names[graph.params[k]]}, " for k in loose)

@@ -81,63 +81,102 @@ class _Function:
         self.augmented_old: dict[int, int] = {}  # per ``name += ...`` line, the def of the name it updates
         self.in_place: set[int] = set()  # defs a ``name += ...`` of a name not a float gradient's updates
         latest: dict[str, int] = {}
+        forms: dict[str, _Form] = {}  # by the line with its digits replaced: what does not depend on the digits
         for number, text in enumerate(body):
-            self.lines.append(self._analyse(number, text, latest))
+            key = _DIGITS.sub("#", text)
+            form = forms.get(key)
+            if form is None:
+                form = _form(text)
+                if form.keyed:
+                    forms[key] = form
+            self.lines.append(self._analyse(number, text, form, latest))
 
-    def _analyse(self, number: int, text: str, latest: dict[str, int]) -> _Line:
-        targets_match = _TARGETS.match(text)
-        targets: set[str] = set()
-        target_end = 0
-        if targets_match:
-            targets = {t for t in targets_match.group(1).replace(",", " ").split()}
-            target_end = targets_match.end(1)
+    def _analyse(self, number: int, text: str, form: _Form, latest: dict[str, int]) -> _Line:
+        """Line ``number``'s holes: its defs numbered, each read resolved to the latest def of its name."""
         holes: list[tuple[int, int, int, int]] = []
-        shape: list[str] = []
-        last = 0
         defined: list[tuple[str, int]] = []
-        opaque = bool(_OTHER_AUGMENTED.match(text)) or not text.startswith("    ") or text.startswith("     ")
-        if any(not _HAS_DIGIT.search(t) for t in targets):
-            opaque = True  # a name without a digit assigned: not ours to rename
         def_line, def_slot, reads_of, get = self.def_line, self.def_slot, self.reads_of, latest.get
-        for m in _TOKEN.finditer(text):
-            name, number_text = m.groups()
-            if name is None and number_text is None:
+        for m, kind in zip(_TOKEN.finditer(text), form.kinds):
+            if kind < 0:
                 continue  # a string literal
             start, end = m.span()
-            shape.append(text[last:start])
-            last = end
-            if number_text is not None:
-                shape.append("#")
+            if kind == _NUM:
                 holes.append((start, end, _NUM, -1))
-                continue
-            stem = name.rstrip(_DIGIT_CHARS)  # generated names end in their only digits: v12, gv5, MW1
-            shape.append(stem + "#" if not _HAS_DIGIT.search(stem) else _DIGITS.sub("#", name))
-            if end <= target_end and name in targets:
+            elif kind == _DEF:
                 ref = len(def_line)
                 def_line.append(number)
                 def_slot.append((number, len(holes)))
                 reads_of.append([])
-                defined.append((name, ref))
+                defined.append((m.group(1), ref))
                 holes.append((start, end, _DEF, ref))
             else:
-                ref = get(name, -1)
+                ref = get(m.group(1), -1)
                 if ref >= 0:
                     reads_of[ref].append(number)
                 holes.append((start, end, _READ, ref))
-        shape.append(text[last:])
-        augmented = bool(targets_match and targets_match.group(2))
-        if augmented:  # ``g += x`` reads the old g: the def hole also reads the previous def
-            old = latest.get(next(iter(targets)), -1)
+        opaque = form.opaque
+        if form.augmented:  # ``g += x`` reads the old g: the def hole also reads the previous def
+            old = get(defined[0][0], -1) if defined else -1  # a name without a digit (``summed``): never rolled
             if old < 0:
                 opaque = True
             else:
-                self.reads_of[old].append(number)
+                reads_of[old].append(number)
                 self.augmented_old[number] = old
-                if not text.startswith("    g"):  # may update an array in place: never ``new = old + ...``
+                if not form.float_gradient:  # may update an array in place: never ``new = old + ...``
                     self.in_place.add(old)
         for token, ref in defined:  # bound after the whole line is read
             latest[token] = ref
-        return _Line(text, "".join(shape), holes, augmented, opaque)
+        return _Line(text, form.shape, holes, form.augmented, opaque)
+
+
+@dataclass
+class _Form:
+    """What a line's analysis does not owe to its digits: shared by the lines equal once digits are replaced
+    (most lines of a tape: one per op and step), so each distinct form is worked out once."""
+
+    shape: str
+    kinds: tuple[int, ...]  # per `_TOKEN` match: _DEF, _READ, _NUM, or -1 for a string literal
+    augmented: bool
+    opaque: bool
+    float_gradient: bool  # a ``g... +=`` line: a float gradient, never an array updated in place
+    keyed: bool  # every digit of the line is in a hole: any line with the same digits replaced has this form
+
+
+def _form(text: str) -> _Form:
+    targets_match = _TARGETS.match(text)
+    targets: set[str] = set()
+    target_end = 0
+    if targets_match:
+        targets = {t for t in targets_match.group(1).replace(",", " ").split()}
+        target_end = targets_match.end(1)
+    opaque = bool(_OTHER_AUGMENTED.match(text)) or not text.startswith("    ") or text.startswith("     ")
+    if any(not _HAS_DIGIT.search(t) for t in targets):
+        opaque = True  # a name without a digit assigned: not ours to rename
+    kinds: list[int] = []
+    shape: list[str] = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        name, number_text = m.groups()
+        if name is None and number_text is None:
+            kinds.append(-1)  # a string literal: part of the text around the holes
+            continue
+        start, end = m.span()
+        shape.append(text[last:start])
+        last = end
+        if number_text is not None:
+            shape.append("#")
+            kinds.append(_NUM)
+            continue
+        stem = name.rstrip(_DIGIT_CHARS)  # generated names end in their only digits: v12, gv5, MW1
+        shape.append(stem + "#" if not _HAS_DIGIT.search(stem) else _DIGITS.sub("#", name))
+        kinds.append(_DEF if end <= target_end and name in targets else _READ)
+    shape.append(text[last:])
+    augmented = bool(targets_match and targets_match.group(2))
+    # A digit outside the holes (in a string literal, an attribute) or a ``#`` of its own: lines differing there
+    # would share the form's shape although their texts differ, so such a line gets a form of its own.
+    text_around = "".join(shape)
+    keyed = not _HAS_DIGIT.search(text_around) and "#" not in text
+    return _Form(text_around, tuple(kinds), augmented, opaque, text.startswith("    g"), keyed)
 
 
 def roll_loops(text: str) -> str:
@@ -253,14 +292,18 @@ def _plan(fn: _Function, region: _Region) -> bool:
             first_offset.setdefault(var, offset)
     region.var_of_slot = var_of
     # Every read: the same step's def, the previous step's (a carried variable), or a value from before the loop.
+    starts: dict[int, tuple[int, str]] = {}  # per carried variable, what its first step reads: (def, text)
     for offset in range(p):
         lines = [fn.lines[start + j * p + offset] for j in range(count)]
-        for h, (_, _, kind, _) in enumerate(lines[0].holes):
-            if kind == _READ and not _readable(fn, region, first_offset, [line.holes[h][3] for line in lines], offset):
+        first = lines[0]
+        for h, (s, e, kind, _) in enumerate(first.holes):
+            if kind == _READ and not _readable(fn, region, first_offset, [line.holes[h][3] for line in lines], offset,
+                                               starts, first.text[s:e]):
                 return False
-        if lines[0].augmented:
+        if first.augmented:
             olds = [fn.augmented_old[start + j * p + offset] for j in range(count)]
-            if not _readable(fn, region, first_offset, olds, offset):
+            target = first.holes[next(h for h, hole in enumerate(first.holes) if hole[2] == _DEF)]
+            if not _readable(fn, region, first_offset, olds, offset, starts, first.text[target[0]: target[1]]):
                 return False
     return True
 
@@ -270,9 +313,13 @@ def _step_refs(fn: _Function, region: _Region, offset: int, hole: int) -> list[i
     return [fn.lines[region.start + j * region.period + offset].holes[hole][3] for j in range(region.count)]
 
 
-def _readable(fn: _Function, region: _Region, first_offset: dict[int, int], refs: list[int], offset: int) -> bool:
+def _readable(fn: _Function, region: _Region, first_offset: dict[int, int], refs: list[int], offset: int,
+              starts: dict[int, tuple[int, str]], text: str) -> bool:
     """Whether a loop body's read at ``offset``, reaching def ``refs[j]`` in step j, can be written: a value from
-    before the loop (a constant, or a per-step table), this step's def, or the previous step's (carried)."""
+    before the loop (a constant, or a per-step table), this step's def, or the previous step's (carried).
+
+    A carried variable starts from one value copied in before the loop, so every read of it must have the same
+    first-step value (``starts``: per variable, the first read's def and its text ``text``, noted here)."""
     start, p, count = region.start, region.period, region.count
     kinds = [_where(fn, ref, start, start + p * count, p) for ref in refs]
     if all(w[0] == "before" for w in kinds):
@@ -291,7 +338,11 @@ def _readable(fn: _Function, region: _Region, first_offset: dict[int, int], refs
     if lag == 0:
         return kinds[0][0] == "in" and slot[0] <= offset
     # Carried: read before the variable takes this step's value, its first step's value from before the loop.
-    return lag == 1 and kinds[0][0] == "before" and offset <= first_offset[var]
+    # (Two reads of one variable that start from different values, h_a0 and h_b0 both followed by h_t, cannot
+    # share it: the loop would copy only one of them in.)
+    if lag != 1 or kinds[0][0] != "before" or offset > first_offset[var]:
+        return False
+    return starts.setdefault(var, (refs[0], text)) == (refs[0], text)
 
 
 def _where(fn: _Function, ref: int, start: int, end: int, p: int) -> tuple[str, int, int, int]:
