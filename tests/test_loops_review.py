@@ -178,9 +178,6 @@ def test_hostile_repeated_programs_give_the_same_results_rolled(seed: int, monke
     assert outcome(rolled) == outcome(text)
 
 
-@pytest.mark.xfail(strict=True, reason="tape.py (rec13): Tape.evaluate does not check the parameters' values; a NaN"
-                   " parameter reaches the first checked op, which blames an overflow ('an op before it overflowed')"
-                   " instead of naming the parameter, as the eager engine names its NaN input")
 def test_a_nan_parameter_given_to_a_looped_tape_is_named() -> None:
     from nn import CharModel
 

@@ -463,3 +463,47 @@ def test_code_cut_into_chunks_still_equals_eager_and_checks_branches(vectorize: 
     assert loss == pytest.approx(ref_loss, rel=1e-12) and grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-14)
     with pytest.raises(BranchChanged):
         tape.evaluate([1e-6])
+
+
+@pytest.mark.parametrize("vectorize", [None, True, False])
+def test_a_nan_parameter_is_named_by_every_way_of_running_a_tape(vectorize: bool | None) -> None:
+    # A Value refuses NaN when made, not when assigned: the tape names the parameter, in every mode (compiled
+    # code used to blame "an op before it overflowed").
+    from nn import MLP
+
+    model = MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+    tape = record(lambda a, b: (model([a, b]) - 0.5) ** 2, [0.1, 0.2], params, vectorize=vectorize)
+    params[2].data = float("nan")
+    runs = [lambda: tape.run([1.0, 2.0]), lambda: tape.evaluate([1.0, 2.0]),
+            lambda: tape.run_many([[1.0, 2.0], [0.5, 0.5]]), lambda: tape.run_batch([[1.0, 2.0], [2.0, 3.0]])]
+    for run in runs:
+        with pytest.raises(ValueError, match=r"parameter 2 \(.*\) is nan"):
+            run()
+    assert all(p.grad == 0.0 for p in params)  # nothing was accumulated
+
+
+def test_record_takes_parameters_as_a_generator_and_names_a_wrong_example_length() -> None:
+    from nn import MLP
+
+    model = MLP(2, [3, 1], seed=0)
+    tape = record(lambda a, b: model([a, b]) ** 2, [0.1, 0.2], (p for p in model.parameters()))
+    eager = model([0.3, -0.4]) ** 2
+    eager.backward()
+    loss, grads = tape.evaluate([0.3, -0.4])
+    assert loss == eager.data and grads == [p.grad for p in model.parameters()]
+    with pytest.raises(TypeError, match="cannot take the 3 inputs of example"):
+        record(lambda a, b: model([a, b]) ** 2, [0.1, 0.2, 0.3], model.parameters())
+    with pytest.raises(TypeError, match="parameters must be a list of Values, got Value"):
+        record(lambda a, b: model([a, b]) ** 2, [0.1, 0.2], model.parameters()[0])
+
+
+def test_run_batch_names_the_column_that_is_not_numbers() -> None:
+    w = Value(0.5)
+    tape = record(lambda x, y: x * w + y, [1.0, 2.0], [w])
+    with pytest.raises(TypeError, match="batch column 0 must hold real numbers only"):
+        tape.run_batch([["a", "b"], [2.0, 2.0]])
+    with pytest.raises(TypeError, match="batch column 1 must be a sequence of numbers, got str"):
+        tape.run_batch([[1.0, 2.0], "ab"])
+    losses, grads = tape.run_batch([[1.0, 2.0], [3.0, 4.0]])
+    assert losses.tolist() == [3.5, 5.0] and grads == [3.0]

@@ -231,7 +231,14 @@ def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX
 
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     """Each input column as a float64 array; all the same length, finite."""
-    arrays = [np.asarray(c, dtype=np.float64) for c in columns]
+    arrays = []
+    for k, c in enumerate(columns):
+        if isinstance(c, (str, bytes)):
+            raise TypeError(f"batch column {k} must be a sequence of numbers, got {type(c).__name__} {c[:40]!r}")
+        try:
+            arrays.append(np.asarray(c, dtype=np.float64))
+        except (TypeError, ValueError) as error:  # a string, None, a complex or a ragged row among the numbers
+            raise TypeError(f"batch column {k} must hold real numbers only: {error}") from None
     lengths = {a.shape for a in arrays}
     if len(lengths) != 1 or arrays[0].ndim != 1:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")

@@ -32,6 +32,7 @@ Limits, checked where they can be:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import linecache
 import math
@@ -39,7 +40,7 @@ import operator
 import re
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any, SupportsFloat, cast
 
@@ -85,7 +86,11 @@ def record(
     if not is_grad_enabled():
         raise ReplayError("record needs the graph the function builds: call it outside no_grad()")
     bindings = Bindings(fn)
+    if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
+        raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
+    parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
+    _refuse_wrong_arity(fn, len(inputs))
     with recording_guards() as guards, leaves_made() as made_inside:
         root = fn(*inputs)
     if not isinstance(root, Value):
@@ -386,9 +391,10 @@ class Tape:
         """
         if self.bindings is not None:
             self.bindings.check()
-        with self._quiet():
-            loss, grads, outs = self._run(self._input_values(inputs), [p.data for p in self.parameters])
-        _check_finite(loss, grads, self.parameters)
+        params = [p.data for p in self.parameters]
+        with self._quiet(), _blaming_parameters(self.parameters, params):
+            loss, grads, outs = self._run(self._input_values(inputs), params)
+            _check_finite(loss, grads, self.parameters)
         self.last_outputs = list(outs)
         return loss, list(grads)
 
@@ -409,12 +415,12 @@ class Tape:
         total = 0.0
         acc = [0.0] * len(self.parameters)
         run = self._run
-        with self._quiet():
+        with self._quiet(), _blaming_parameters(self.parameters, params):
             for row in rows:
                 loss, grads, _ = run(self._input_values(row), params)
                 total += loss
                 acc = list(map(operator.add, acc, grads))
-        _check_finite(total, acc, self.parameters)
+            _check_finite(total, acc, self.parameters)
         for p, g in zip(self.parameters, acc):
             p.grad += scale * g
         return total
@@ -440,10 +446,11 @@ class Tape:
         if run is None:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
-        with self._quiet(arrays=True):
-            loss, grads, _, *summed = run(arrays, [p.data for p in self.parameters])
-        return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
-                                  lambda k: _describe(self.parameters[k]))
+        params = [p.data for p in self.parameters]
+        with self._quiet(arrays=True), _blaming_parameters(self.parameters, params):
+            loss, grads, _, *summed = run(arrays, params)
+            return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
+                                      lambda k: _describe(self.parameters[k]))
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the recorded graph has (by op name)."""
@@ -459,6 +466,19 @@ class Tape:
         interior = self.node_count
         return (f"Tape({interior} ops, {len(self.inputs)} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
+
+
+def _refuse_wrong_arity(fn: Callable[..., Value], count: int) -> None:
+    """A TypeError naming ``example``'s length when ``fn`` cannot take that many inputs (rather than the call's
+    own message from inside `record`). Functions whose signature Python cannot read are called as they are."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*range(count))
+    except TypeError as error:
+        raise TypeError(f"record: fn{signature} cannot take the {count} inputs of example ({error})") from None
 
 
 def _refuse_repeats(parameters: Sequence[Value]) -> None:
@@ -521,6 +541,22 @@ def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Valu
     for p, g in zip(parameters, grads):
         if not math.isfinite(g):
             raise FloatingPointError(f"replay: the gradient of {_describe(p)} is {g!r}")
+
+
+@contextlib.contextmanager
+def _blaming_parameters(parameters: Sequence[Value], values: Sequence[float]) -> Iterator[None]:
+    """If a run fails on a number that is not finite, and a parameter's data is not finite (set by hand: a Value
+    refuses NaN when made, not when assigned), say so by name: every mode then gives the interpreter's message,
+    not "an op overflowed" from compiled code. Checked only on the error path, so a run pays nothing."""
+    try:
+        yield
+    except (OverflowError, FloatingPointError, ValueError) as error:
+        total = sum(values)
+        if total - total != 0.0:  # inf or NaN somewhere
+            k = next(k for k, v in enumerate(values) if v - v != 0.0)
+            raise ValueError(f"replay: the data of parameter {k} ({_describe(parameters[k])}) is {values[k]!r};"
+                             " a NaN or infinity must not spread through the graph") from error
+        raise
 
 
 def _as_scale(scale: object) -> float:
