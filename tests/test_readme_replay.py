@@ -49,3 +49,16 @@ def test_the_readme_replay_example_runs_alone_and_equals_the_eager_engine() -> N
     model = scope["model"]
     assert [p.data for p in model.parameters()] == pytest.approx([p.data for p in eager.parameters()],
                                                                   rel=1e-12)
+
+
+def test_the_readme_recurrent_replay_block_runs_alone_and_equals_the_eager_engine() -> None:
+    block = next(b for b in python_blocks("Replay") if "sequence_loss" in b)
+    scope: dict[str, object] = {"__name__": "readme_example"}
+    exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    model, xs, ts = scope["model"], scope["xs"], scope["ts"]
+    model.zero_grad()  # type: ignore[attr-defined]
+    eager = model.sequence_loss(xs, ts)[0]  # type: ignore[attr-defined]
+    eager.backward()
+    assert scope["loss"] == pytest.approx(eager.data, rel=1e-12)
+    expected = [p.grad for p in model.parameters()]  # type: ignore[attr-defined]
+    assert scope["grads"] == pytest.approx(expected, rel=1e-12, abs=1e-15)
