@@ -295,8 +295,8 @@ class Tape:
 
     @property
     def source(self) -> str:
-        """The generated Python source of the tape's one-sample function, a string (``print(tape.source)``; generated now
-        if not compiled yet)."""
+        """The generated Python source of the tape's one-sample function, a string (``print(tape.source)``;
+        generated now if not compiled yet)."""
         if self._compiled is None:
             return self._generate(matmul_groups=self.vectorized).text
         return self._lines.text
