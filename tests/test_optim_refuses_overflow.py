@@ -8,13 +8,16 @@ import pytest
 
 from autograd import Value
 from nn import SGD, Adagrad, Adam, AdamW, Optimizer
+from nn.optim import StepOverflowError
 
 
 def _refused(opt: Optimizer, params: list[Value], *words: str) -> None:
     """Step ``opt``; it must raise ValueError containing ``words`` and change no number anywhere."""
     before = ([p.data for p in params], copy.deepcopy(opt.state_dict()))
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(StepOverflowError) as info:
         opt.step()
+    # A ValueError as the non-finite-gradient refusal, an OverflowError for loops that treat that as divergence.
+    assert isinstance(info.value, ValueError) and isinstance(info.value, OverflowError)
     for word in words:
         assert word in str(info.value)
     assert ([p.data for p in params], opt.state_dict()) == before
@@ -39,7 +42,7 @@ def test_the_trial_example_leaves_p_where_it_was(kind: type[Optimizer]) -> None:
     p = Value(-1e308)
     p.grad = 5.0
     opt = kind([p], lr=1e308)  # type: ignore[call-arg]
-    with pytest.raises(ValueError, match="optimizer parameter 0: this step would set it to (-inf|nan)"):
+    with pytest.raises(ValueError, match="optimizer parameter 0: this step would set it to (-?inf|nan)"):
         opt.step()  # Adam's lr / (1 - 0.9) is inf already: inf * m / m is nan
     assert p.data == -1e308 and opt.steps == 0
 
@@ -84,3 +87,12 @@ def test_adamws_decay_that_would_overflow_is_refused() -> None:
     p = Value(2.0)
     p.grad = 0.0
     _refused(AdamW([p], lr=1e300, weight_decay=1e10), [p], "optimizer parameter 0", "inf")
+
+
+@pytest.mark.parametrize("kind", [Adam, AdamW])
+def test_a_huge_learning_rate_whose_step_fits_is_taken(kind: type[Optimizer]) -> None:
+    # Adam's first step is lr * sign(g) (m_hat / sqrt(v_hat) = 1): 1e308 fits, though lr / (1 - 0.9) does not.
+    p = Value(0.0)
+    p.grad = 5.0
+    kind([p], lr=1e308).step()  # type: ignore[call-arg]
+    assert p.data == pytest.approx(-1e308, rel=1e-7)

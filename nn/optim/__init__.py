@@ -10,8 +10,11 @@ all-or-nothing: if any new value or state would not be finite, nothing moves
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
-from .base import MAX_STEPS, Optimizer
+from .base import MAX_STEPS, Optimizer, StepOverflowError
 from .clip import clip_grad_norm, clip_grad_value
 from .sgd import SGD
 
-__all__ = ["MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "clip_grad_norm", "clip_grad_value"]
+__all__ = [
+    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "StepOverflowError",
+    "clip_grad_norm", "clip_grad_value",
+]

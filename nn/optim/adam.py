@@ -15,7 +15,10 @@ class Adam(Optimizer):
     """Adam as `torch.optim.Adam` (its formulas and defaults).
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2`` and
-    ``w -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``.
+    ``w -= lr * (m_hat / (sqrt(v_hat) + eps))`` with ``m_hat = m / (1 - b1^t)``,
+    ``v_hat = v / (1 - b2^t)``: torch's formula, grouped so that a huge ``lr``
+    whose step is representable (the ratio is at most about 1 in size) does
+    not overflow on the way, as torch's ``lr / (1 - b1^t)`` would.
     ``weight_decay`` adds ``weight_decay * w`` to the gradient first (L2
     regularisation, as torch.optim.Adam); `AdamW` decays the weight itself instead.
     """
@@ -45,9 +48,9 @@ class Adam(Optimizer):
 
     def _proposal(self, grads: list[float], step: int) -> Proposal:
         b1, b2 = self.beta1, self.beta2
-        step_size = self.lr / (1.0 - b1**step)
-        root_correction2 = math.sqrt(1.0 - b2**step)
-        eps, decay, sqrt = self.eps, self.weight_decay, math.sqrt  # locals: thousands of parameters
+        correction1 = 1.0 - b1**step
+        correction2 = 1.0 - b2**step
+        lr, eps, decay, sqrt = self.lr, self.eps, self.weight_decay, math.sqrt  # locals: thousands of parameters
         shrink = 1.0 - self.lr * decay  # AdamW's decoupled decay
         decoupled = self._decoupled and decay
         coupled = not self._decoupled and decay
@@ -64,7 +67,7 @@ class Adam(Optimizer):
             v = b2 * v + (1.0 - b2) * g * g
             m_new.append(m)
             v_new.append(v)
-            new_data.append(w - step_size * m / (sqrt(v) / root_correction2 + eps))
+            new_data.append(w - lr * ((m / correction1) / (sqrt(v / correction2) + eps)))
         return new_data, {"m": m_new, "v": v_new}
 
     def _buffers(self) -> dict[str, list[float]]:

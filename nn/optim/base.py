@@ -21,6 +21,15 @@ MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactl
 Proposal = tuple[list[float], dict[str, list[float]]]
 
 
+class StepOverflowError(OverflowError, ValueError):
+    """A step refused because a new parameter value or optimizer state would not be finite.
+
+    An OverflowError (what an overflowing float operation raises, so training
+    loops that treat ArithmeticError as divergence keep doing so) and a
+    ValueError (what `Optimizer.step` raises for a non-finite gradient).
+    """
+
+
 def hyperparameter(
     name: str, value: Any, *, positive: bool = False, below_one: bool = False, at_most_one: bool = False
 ) -> float:
@@ -102,9 +111,10 @@ class Optimizer:
         A gradient left as a `Value` by ``backward(create_graph=True)`` is used by
         its number, as PyTorch's optimizers use a gradient that has a ``grad_fn``.
         Raises ValueError naming the first parameter whose gradient is not a
-        finite number, or whose new value or optimizer state (momentum buffer,
-        moments, sum of squares) would not be finite (an overflow); nothing
-        changes then, not even the step count.
+        finite number, or `StepOverflowError` (a ValueError and an
+        OverflowError) naming the first whose new optimizer state (momentum
+        buffer, moments, sum of squares) or new value would not be finite;
+        nothing changes then, not even the step count.
         """
         grads: list[float] = []
         for i, p in enumerate(self.params):
@@ -118,13 +128,13 @@ class Optimizer:
         for name, values in new_buffers.items():
             for i, v in enumerate(values):
                 if v - v != 0.0:
-                    raise ValueError(
+                    raise StepOverflowError(
                         f"{self.describe(i)}: this step would make {type(self).__name__}'s {name!r} {v!r} "
                         "(not finite; the step is refused and nothing changed)"
                     )
         for i, v in enumerate(new_data):
             if v - v != 0.0:
-                raise ValueError(
+                raise StepOverflowError(
                     f"{self.describe(i)}: this step would set it to {v!r} from {self.params[i].data!r} "
                     "(not finite; the step is refused and nothing changed: lower the learning rate)"
                 )
