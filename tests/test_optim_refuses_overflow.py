@@ -96,3 +96,11 @@ def test_a_huge_learning_rate_whose_step_fits_is_taken(kind: type[Optimizer]) ->
     p.grad = 5.0
     kind([p], lr=1e308).step()  # type: ignore[call-arg]
     assert p.data == pytest.approx(-1e308, rel=1e-7)
+
+
+def test_finite_values_whose_sum_overflows_are_not_refused() -> None:
+    # The check sums the new values first; 1.7e308 + 1.7e308 is inf although both values are finite.
+    a, b = Value(1.7e308), Value(1.7e308)
+    a.grad, b.grad = 1.0, 1.0
+    SGD([a, b], lr=1e300, momentum=0.5).step()
+    assert a.data == b.data == 1.7e308 - 1e300

@@ -126,18 +126,18 @@ class Optimizer:
             grads.append(float(g))
         new_data, new_buffers = self._proposal(grads, self.steps + 1)
         for name, values in new_buffers.items():
-            for i, v in enumerate(values):
-                if v - v != 0.0:
-                    raise StepOverflowError(
-                        f"{self.describe(i)}: this step would make {type(self).__name__}'s {name!r} {v!r} "
-                        "(not finite; the step is refused and nothing changed)"
-                    )
-        for i, v in enumerate(new_data):
-            if v - v != 0.0:
+            bad = _first_not_finite(values)
+            if bad is not None:
                 raise StepOverflowError(
-                    f"{self.describe(i)}: this step would set it to {v!r} from {self.params[i].data!r} "
-                    "(not finite; the step is refused and nothing changed: lower the learning rate)"
+                    f"{self.describe(bad)}: this step would make {type(self).__name__}'s {name!r} {values[bad]!r} "
+                    "(not finite; the step is refused and nothing changed)"
                 )
+        bad = _first_not_finite(new_data)
+        if bad is not None:
+            raise StepOverflowError(
+                f"{self.describe(bad)}: this step would set it to {new_data[bad]!r} from {self.params[bad].data!r} "
+                "(not finite; the step is refused and nothing changed: lower the learning rate)"
+            )
         buffers = self._buffers()
         for name, values in new_buffers.items():
             buffers[name][:] = values
@@ -200,3 +200,18 @@ class Optimizer:
                 mine[name][:] = values
 
         return apply
+
+
+def _first_not_finite(values: list[float]) -> int | None:
+    """The index of the first inf or NaN in ``values``, or None.
+
+    One C-speed ``sum`` first: it is finite when every value is (a sum of
+    finite values can still overflow, so a non-finite sum only starts the scan).
+    """
+    total = sum(values)
+    if total - total == 0.0:
+        return None
+    for i, v in enumerate(values):
+        if v - v != 0.0:
+            return i
+    return None
