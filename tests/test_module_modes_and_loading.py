@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd import Value
-from nn import MLP, SGD, CharModel, Module
+from nn import MLP, SGD, Adam, AdamW, CharModel, Module
 from nn.serialization import load, save
 
 
@@ -102,3 +102,32 @@ def test_save_and_load_need_an_optimizer_or_none(tmp_path) -> None:
     save(model, path, SGD(model.parameters(), lr=0.1))
     with pytest.raises(TypeError, match="optimizer must be an nn optimizer"):
         load(model, path, optimizer="SGD")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "make", [lambda ps: AdamW(ps, lr=0.05), lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True)]
+)
+def test_new_optimizers_save_load_and_continue_exactly(tmp_path, make) -> None:
+    def run(model: MLP, opt, steps: int) -> None:
+        for _ in range(steps):
+            opt.zero_grad()
+            model([0.5, -1.0]).backward()
+            opt.step()
+
+    a = MLP(2, [3, 1], seed=4)
+    opt_a = make(a.parameters())
+    run(a, opt_a, 3)
+    save(a, tmp_path / "m.json", opt_a)
+    b = MLP(2, [3, 1], seed=9)
+    opt_b = make(b.parameters())
+    load(b, tmp_path / "m.json", opt_b)
+    run(a, opt_a, 2)
+    run(b, opt_b, 2)
+    assert a.state_dict() == b.state_dict()  # exactly: same floats, same state, same steps
+    with pytest.raises(ValueError, match="optimizer"):
+        load(b, tmp_path / "m.json", Adam(b.parameters()))  # an Adam is not an AdamW, and not an SGD
+
+
+def test_parameter_groups_are_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="parameter groups"):
+        SGD([{"params": MLP(1, [1]).parameters()}], lr=0.1)  # type: ignore[list-item]

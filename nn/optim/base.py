@@ -78,8 +78,12 @@ class Optimizer:
             self.params.append(item)
         if not self.params:
             raise ValueError("optimizer got an empty parameter list")
-        if not all(isinstance(p, Value) for p in self.params):
-            raise TypeError("optimizer parameters must be autograd Values")
+        for i, p in enumerate(self.params):
+            if isinstance(p, dict):
+                raise TypeError(f"optimizer parameter {i} is a dict: parameter groups (torch's [{{'params': ...}}]) "
+                                "are not supported; pass a list of Values (model.parameters())")
+            if not isinstance(p, Value):
+                raise TypeError(f"optimizer parameters must be autograd Values, got {type(p).__name__} at index {i}")
         first: dict[int, int] = {}
         for i, p in enumerate(self.params):
             if id(p) in first:
