@@ -61,7 +61,8 @@ def test_strict_false_still_refuses_a_bad_number_and_changes_nothing() -> None:
 def test_strict_true_is_all_or_nothing_and_returns_empty_lists() -> None:
     model = MLP(2, [1], seed=0)
     state = {name: 0.5 for name in model.state_dict()}
-    assert model.load_state_dict(state) == ([], [])
+    result = model.load_state_dict(state)
+    assert result == ([], []) and repr(result) == "<All keys matched successfully>"
     with pytest.raises(ValueError, match="unexpected entry 'x'"):
         model.load_state_dict({**state, "x": 1.0})
     del state[next(iter(state))]
@@ -79,6 +80,9 @@ def test_strict_false_matches_torch_on_the_same_names() -> None:
     assert (result.missing_keys, result.unexpected_keys) == (["bias"], ["other"])
     assert (len(ours.missing_keys), ours.unexpected_keys) == (2, ["other"])
     assert ours._fields == result._fields
+    assert repr(ours).startswith("IncompatibleKeys(missing_keys=['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1']")
+    assert repr(torch.nn.Linear(1, 1).load_state_dict(torch.nn.Linear(1, 1).state_dict())) == repr(
+        MLP(1, [1]).load_state_dict(MLP(1, [1]).state_dict()))
 
 
 @pytest.mark.parametrize("model", [[1, 2], {"w": 1.0}, None, "model"])
