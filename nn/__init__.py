@@ -15,7 +15,7 @@ from .lstm import LSTMCell
 from .mlp import MLP
 from .module import Module
 from .neuron import Neuron
-from .optim import SGD, Adagrad, Adam, Optimizer, clip_grad_norm, clip_grad_value
+from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, clip_grad_norm, clip_grad_value
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
 from .text import Vocabulary
@@ -24,6 +24,7 @@ __all__ = [
     "ACTIVATIONS",
     "Adagrad",
     "Adam",
+    "AdamW",
     "CharModel",
     "Layer",
     "Linear",

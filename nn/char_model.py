@@ -9,18 +9,20 @@ a seed).
 from __future__ import annotations
 
 import math
+import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import Any
 
 from autograd import Value, no_grad, sum_of
 from autograd.functional import Operand
 
+from .checks import describe, one_hot_index
 from .init import make_rng
 from .linear import Linear
 from .losses import softmax_cross_entropy
 from .lstm import LSTMCell
-from .module import Module
+from .module import Module, short_repr
 from .projected_input import ProjectedInput
 from .rnn import Input, RNNCell
 
@@ -60,6 +62,7 @@ class CharModel(Module):
 
         An input is a one-hot index, a list of numbers, or a `ProjectedInput` (what `project` gives).
         """
+        inputs = self._checked_inputs(inputs)
         state = self.initial_state() if state is None else state
         all_logits, states = [], []
         for x in inputs:
@@ -81,11 +84,38 @@ class CharModel(Module):
         A target is a class index or a probability per class (see
         `softmax_cross_entropy`).
         """
+        inputs = self._checked_inputs(inputs)
+        targets = _time_steps(targets, "targets", "class indices or lists of class probabilities")
         if len(inputs) != len(targets) or not inputs:
             raise ValueError(f"need equally long, non-empty inputs and targets, got {len(inputs)} and {len(targets)}")
+        size = self.vocab_size
+        for i, t in enumerate(targets):
+            if t.__class__ is not list and t.__class__ is not tuple:
+                one_hot_index(t, size, f"target {i}")  # lists of probabilities: checked by softmax_cross_entropy
         all_logits, states = self.unroll(inputs, state)
         loss = sum_of([softmax_cross_entropy(z, t) for z, t in zip(all_logits, targets)])
         return loss, states[-1]
+
+    def _checked_inputs(self, inputs: Any) -> Sequence[Input]:
+        """``inputs`` as a sequence of time steps, each a class index in range, a list or a `ProjectedInput`.
+
+        Checked up front so a bad step is named by its position before any work is done.
+        """
+        inputs = _time_steps(inputs, "inputs", "class indices, lists of numbers or ProjectedInputs")
+        size = self.vocab_size
+        for i, x in enumerate(inputs):
+            if x.__class__ is int and 0 <= x < size:
+                continue
+            if isinstance(x, ProjectedInput):
+                continue
+            if isinstance(x, (bool, numbers.Number, str, bytes)) or not isinstance(x, Iterable):
+                if not isinstance(x, (bool, numbers.Number, str, bytes)):
+                    raise TypeError(f"input {i} is {describe(x)}: expected a class index (an int in 0..{size - 1}), "
+                                    f"a list of {size} numbers, or a ProjectedInput")
+                one_hot_index(x, size, f"input {i}")
+            elif isinstance(x, Sized) and len(x) != size:
+                raise ValueError(f"input {i} is a list of {len(x)} numbers, expected {size} (one per character)")
+        return inputs
 
     def project(self, x: int) -> ProjectedInput:
         """What the one-hot input ``x`` adds to the cell: its column of the input weights (see `ProjectedInput`)."""
@@ -113,6 +143,7 @@ class CharModel(Module):
             raise ValueError(f"length must be a non-negative integer, got {length!r}")
         if not isinstance(temperature, (int, float)) or temperature < 0 or not math.isfinite(temperature):
             raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
+        start = one_hot_index(start, self.vocab_size, "sample's start")
         rng = make_rng(seed)
         out: list[int] = []
         x = start
@@ -123,6 +154,17 @@ class CharModel(Module):
                 x = sample_index([z.data for z in logits], temperature, rng)
                 out.append(x)
         return out
+
+
+def _time_steps(steps: Any, what: str, kinds: str) -> Sequence[Any]:
+    """``steps`` as a sequence (a list, tuple or other sized sequence); TypeError saying what came otherwise."""
+    if steps.__class__ is list or steps.__class__ is tuple:
+        return steps
+    if isinstance(steps, str):
+        raise TypeError(f"{what} is the text {short_repr(steps)}: encode it with Vocabulary.encode first")
+    if isinstance(steps, (bytes, Mapping, set, frozenset)) or not isinstance(steps, Iterable):
+        raise TypeError(f"{what} must be a sequence of time steps ({kinds}), got {describe(steps)}")
+    return steps if isinstance(steps, Sequence) else list(steps)
 
 
 def sample_index(logits: Sequence[float], temperature: float, rng: random.Random) -> int:

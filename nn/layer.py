@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot
 
+from .checks import input_vector, whole_number
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron, bias_and_inputs
@@ -34,8 +35,8 @@ class Layer(Module):
         name: str = "w",
     ) -> None:
         """Make ``nout`` neurons of ``nin`` inputs each, seeded."""
-        if not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer needs a positive number of outputs, got {nout!r}")
+        nin = whole_number(nin, "Layer's number of inputs nin")
+        nout = whole_number(nout, "Layer's number of outputs nout")
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self.name = name
@@ -60,8 +61,8 @@ class Layer(Module):
         The inputs are made Values once for the whole layer (numbers become constants), not once per neuron;
         a neuron of a `Neuron` subclass, which may define its own forward, is called as a module.
         """
-        inputs = bias_and_inputs(x)
-        nin = len(inputs) - 1
+        nin = len(self.neurons[0].w)
+        inputs = bias_and_inputs(input_vector(x, nin, "Layer"))
         outputs = []
         for n in self.neurons:
             if n.__class__ is Neuron and len(n.w) == nin:  # `Neuron.forward_converted`, written out

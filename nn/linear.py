@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from autograd import Value, dot
 from autograd.functional import dot_inputs
 
+from .checks import input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
 from .neuron import ONE
@@ -32,6 +33,8 @@ class Linear(Module):
         self, nin: int, nout: int, seed: int | random.Random | None = None, weight: str = "W", bias: str = "b"
     ) -> None:
         """Weights ``W`` (nout rows of nin) and bias ``b``, labelled with the given names."""
+        nin = whole_number(nin, "Linear's number of inputs nin")
+        nout = whole_number(nout, "Linear's number of outputs nout")
         rng = make_rng(seed)
         self.W = value_matrix(rng, nout, nin, weight, nin)
         self.b = [Value(0.0, label=f"{bias}[{r}]") for r in range(nout)]
@@ -39,8 +42,7 @@ class Linear(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """W x + b: one dot node per output (the bias rides along with a constant 1)."""
-        if len(x) != len(self.W[0]):
-            raise ValueError(f"Linear expects {len(self.W[0])} inputs, got {len(x)}")
+        x = input_vector(x, len(self.W[0]), "Linear")
         inputs = (*dot_inputs(x), ONE)  # made Values once for every output, not once per dot
         return [dot((*row, b), inputs) for row, b in zip(self.W, self.b)]
 

@@ -7,16 +7,18 @@
 
 from __future__ import annotations
 
+import numbers
 import random
 from collections.abc import Sequence
 
 from autograd import Value, dot
 
+from .checks import input_vector, one_hot_index, whole_number
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
-from .projected_input import ProjectedInput, check_one_hot_index
-from .rnn import Input
+from .projected_input import ProjectedInput
+from .rnn import CELL_INPUT_FORMS, Input
 from .weights import matrix_assignments, set_checked, vector_assignments
 
 GATES = ("i", "f", "g", "o")
@@ -36,8 +38,8 @@ class LSTMCell(Module):
 
     def __init__(self, input_size: int, hidden_size: int, seed: int | random.Random | None = None) -> None:
         """Make the four gates' weights (seeded) and biases."""
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(f"LSTMCell sizes must be positive, got {input_size}, {hidden_size}")
+        input_size = whole_number(input_size, "LSTMCell's input_size")
+        hidden_size = whole_number(hidden_size, "LSTMCell's hidden_size")
         rng = make_rng(seed)
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -56,9 +58,9 @@ class LSTMCell(Module):
         """The hidden vector h of a state."""
         return state[0]
 
-    def project(self, x: int) -> ProjectedInput:
+    def project(self, x: int | numbers.Integral) -> ProjectedInput:
         """W_G x for the one-hot input with index ``x``: column x of each gate's input part, gates i f g o in turn."""
-        check_one_hot_index(x, self.input_size)
+        x = one_hot_index(x, self.input_size)
         return ProjectedInput([row[x] for gate in GATES for row in getattr(self, f"W_{gate}")])
 
     def _gate(self, gate: str, k: int, x: ProjectedInput | Sequence[Value | float], h: list[Value]) -> Value:
@@ -72,12 +74,12 @@ class LSTMCell(Module):
     def forward(self, x: Input, state: State) -> State:
         """(h_t, c_t) from input x_t (numbers, a one-hot index or a `ProjectedInput`) and (h_{t-1}, c_{t-1})."""
         h, c = state
-        if isinstance(x, int):
+        if isinstance(x, numbers.Integral):  # an int, or numpy's: a one-hot index (a bool is refused by project)
             x = self.project(x)
         if isinstance(x, ProjectedInput):
             x.checked(4 * self.hidden_size, "LSTMCell")
-        elif len(x) != self.input_size:
-            raise ValueError(f"LSTMCell expects {self.input_size} inputs, got {len(x)}")
+        else:
+            x = input_vector(x, self.input_size, "LSTMCell", CELL_INPUT_FORMS)
         new_h, new_c = [], []
         for k in range(self.hidden_size):
             i = self._gate("i", k, x, h).sigmoid()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from autograd import Value
 
+from .checks import describe, input_vector, whole_number
 from .init import make_rng
 from .layer import Layer
 from .module import Module
@@ -34,9 +35,14 @@ class MLP(Module):
         seed: int | random.Random | None = None,
     ) -> None:
         """Make layers of sizes ``nin -> nouts[0] -> ... -> nouts[-1]``, seeded."""
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP's nouts must be a list of layer sizes (positive whole numbers), "
+                            f"got {describe(nouts)}")
         nouts = list(nouts)
         if not nouts:
             raise ValueError("MLP needs at least one layer size in nouts")
+        nin = whole_number(nin, "MLP's number of inputs nin")
+        nouts = [whole_number(n, f"MLP's layer size nouts[{i}]") for i, n in enumerate(nouts)]
         if activations is None:
             activations = [activation] * (len(nouts) - 1) + [output_activation]
         activations = list(activations)
@@ -50,6 +56,7 @@ class MLP(Module):
 
     def forward_all(self, x: Inputs) -> list[list[Value]]:
         """Every layer's outputs for input ``x`` (the slides' a1, a2, ...)."""
+        x = input_vector(x, self.layers[0].nin, "MLP")
         outputs: list[list[Value]] = []
         for layer in self.layers:
             outputs.append(layer(outputs[-1] if outputs else x))

@@ -12,9 +12,21 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograd import Value
+
+
+class IncompatibleKeys(NamedTuple):
+    """What `Module.load_state_dict` returns, as torch's: the names it did not find, and those it did not know."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"  # torch's wording
+        return f"IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
 
 
 class Module:
@@ -26,6 +38,9 @@ class Module:
     ``load_state_dict()`` work without more code.
     """
 
+    #: True in training mode (the default), False after `eval()`: see `train`.
+    training: bool = True
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run `forward` (PyTorch's convention: call the module, define forward)."""
         return self.forward(*args, **kwargs)
@@ -33,6 +48,31 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The module's computation; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def train(self, mode: bool = True) -> Module:
+        """Put this module and every module inside it in training mode (``mode=False``: evaluation); return self.
+
+        As in PyTorch, this sets ``.training`` on the module and all its
+        sub-modules, and returns the module so ``model.train()`` can be chained.
+        No valuegrad layer behaves differently in the two modes yet (there is
+        no dropout or batch norm): the flag is there for code written for
+        torch, and for a subclass's ``forward`` to read.
+        """
+        if not isinstance(mode, bool):
+            raise ValueError(f"training mode is expected to be boolean, got {type(mode).__name__}")
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """``train(False)``: evaluation mode for this module and its sub-modules; returns self."""
+        return self.train(False)
+
+    def modules(self) -> Iterator[Module]:
+        """This module, then every module inside it (in attributes, lists, tuples), each once, depth first."""
+        found: list[Module] = [self]
+        _collect_modules(self, {id(self)}, found)
+        return iter(found)
 
     def named_parameters(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Value]]:
         """Yield ``(name, value)`` for every parameter, depth first, in attribute order.
@@ -68,22 +108,32 @@ class Module:
         """
         return {name: p.data for name, p in self.named_parameters(remove_duplicate=False)}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Set every parameter from ``state``; all-or-nothing.
+    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Set parameters from ``state``; all-or-nothing. Returns ``(missing_keys, unexpected_keys)`` as torch.
 
-        Raises ValueError naming the first missing, unexpected, too large or
-        non-finite entry (or two names of one tied weight that disagree), and
-        TypeError for a non-number; the module is left unchanged then.
+        With ``strict=True`` (the default) every parameter name must be in
+        ``state`` and nothing else: ValueError naming the first missing or
+        unexpected entry otherwise. With ``strict=False`` the names present are
+        loaded and the others are listed in the result. Either way an entry
+        that is too large, non-finite, or not a number (TypeError), or two
+        names of one tied weight that disagree, raise; the module is left
+        unchanged then.
         """
-        checked = self._checked_state(state)
+        if not isinstance(strict, bool):
+            raise TypeError(f"strict must be True or False, got {type(strict).__name__}")
+        checked, missing, unexpected = self._checked_state(state, strict=strict)
         for p, data in checked:
             p.data = data
+        return IncompatibleKeys(missing, unexpected)
 
-    def _checked_state(self, state: Any, where: str = "state") -> list[tuple[Value, float]]:
+    def _checked_state(
+        self, state: Any, where: str = "state", strict: bool = True
+    ) -> tuple[list[tuple[Value, float]], list[str], list[str]]:
         """Validate ``state`` against this module without changing anything.
 
         Returns ``(parameter, new data)`` pairs for the caller to assign, so
-        a loader can validate a whole file before touching anything.
+        a loader can validate a whole file before touching anything, and the
+        missing and unexpected names (empty unless ``strict`` is False).
         """
         if not isinstance(state, dict):
             raise TypeError(f"{where} must be a dict of name: number, got {type(state).__name__}")
@@ -91,13 +141,15 @@ class Module:
         missing = [name for name, _ in names if name not in state]
         known = {name for name, _ in names}
         extra = [name for name in state if name not in known]
-        if missing:
+        if strict and missing:
             raise ValueError(f"{where} is missing parameter {missing[0]!r} ({len(missing)} missing in all)")
-        if extra:
+        if strict and extra:
             raise ValueError(f"{where} has unexpected entry {short_repr(extra[0])} ({len(extra)} unexpected in all)")
         first_name: dict[int, str] = {}
         chosen: dict[int, tuple[Value, float]] = {}
         for name, p in names:
+            if name not in state:
+                continue
             data = checked_float(state[name], f"{where} entry {name!r}")
             if id(p) in chosen:
                 if chosen[id(p)][1] != data:
@@ -108,7 +160,7 @@ class Module:
                 continue
             first_name[id(p)] = name
             chosen[id(p)] = (p, data)
-        return list(chosen.values())
+        return list(chosen.values()), missing, extra
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
@@ -171,3 +223,15 @@ def _collect(
             path.add(id(child))
             _collect(child, f"{prefix}{key}.", seen, path, out)
             path.discard(id(child))
+
+
+def _collect_modules(container: Any, path: set[int], out: list[Module]) -> None:
+    """Append the modules under a Module, list or tuple to ``out``, each once (``path``: ids already met)."""
+    items = [v for k, v in vars(container).items() if not k.startswith("_")] if isinstance(container, Module) \
+        else list(container)
+    for child in items:
+        if isinstance(child, (Module, list, tuple)) and id(child) not in path:
+            path.add(id(child))
+            if isinstance(child, Module):
+                out.append(child)
+            _collect_modules(child, path, out)

@@ -14,6 +14,7 @@ from autograd import Value, constant, dot
 from autograd.functional import dot_inputs
 
 from .activations import activation as lookup_activation
+from .checks import input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
 
@@ -44,8 +45,7 @@ class Neuron(Module):
         label: str = "",
     ) -> None:
         """Make a neuron with ``nin`` inputs and weights drawn from a seeded U(+-1/sqrt(nin))."""
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron needs a positive number of inputs, got {nin!r}")
+        nin = whole_number(nin, "Neuron's number of inputs nin")
         rng = make_rng(seed)
         self.activation = activation
         self._act = lookup_activation(activation)
@@ -54,8 +54,7 @@ class Neuron(Module):
 
     def weighted_sum(self, x: Inputs) -> Value:
         """s = b * 1 + sum_i w[i] * x[i], one dot node (the slides' s)."""
-        if len(x) != len(self.w):
-            raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        x = input_vector(x, len(self.w), "Neuron")
         return dot((self.b, *self.w), (ONE, *x))
 
     def forward_converted(self, inputs: tuple[Value, ...]) -> Value:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from autograd import Value
 
+from .checks import one_hot_index
+
 
 @dataclass(frozen=True)
 class ProjectedInput:
@@ -39,6 +41,5 @@ class ProjectedInput:
 
 
 def check_one_hot_index(x: int, size: int) -> None:
-    """Refuse a one-hot index outside 0..size-1, naming it."""
-    if not 0 <= x < size:
-        raise ValueError(f"one-hot index {x} is outside 0..{size - 1}")
+    """Refuse a one-hot index outside 0..size-1 (or a bool, or a non-int), naming it."""
+    one_hot_index(x, size)

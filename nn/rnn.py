@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import numbers
 import random
 from collections.abc import Sequence
 
 from autograd import Value, dot
 
+from .checks import input_vector, one_hot_index, whole_number
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
-from .projected_input import ProjectedInput, check_one_hot_index
+from .projected_input import ProjectedInput
 from .weights import matrix_assignments, set_checked, vector_assignments
 
 #: A cell's input at one time step: a list of numbers, the index of a one-hot input, or its column of the
 #: input weights given directly (`ProjectedInput`).
 Input = int | ProjectedInput | Sequence[Value | float]
+
+#: The other forms of `Input`, for error messages.
+CELL_INPUT_FORMS = ", a one-hot index (an int) or a ProjectedInput"
 
 
 class RNNCell(Module):
@@ -31,8 +36,8 @@ class RNNCell(Module):
 
     def __init__(self, input_size: int, hidden_size: int, seed: int | random.Random | None = None) -> None:
         """Make Wxh, Whh (seeded U(+-1/sqrt(hidden))) and bh = 0."""
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(f"RNNCell sizes must be positive, got {input_size}, {hidden_size}")
+        input_size = whole_number(input_size, "RNNCell's input_size")
+        hidden_size = whole_number(hidden_size, "RNNCell's hidden_size")
         rng = make_rng(seed)
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -48,15 +53,15 @@ class RNNCell(Module):
         """The hidden vector h of a state (for an RNN the state is h itself)."""
         return state
 
-    def project(self, x: int) -> ProjectedInput:
+    def project(self, x: int | numbers.Integral) -> ProjectedInput:
         """Wxh x for the one-hot input with index ``x``: column x of Wxh (the parameters themselves)."""
-        check_one_hot_index(x, self.input_size)
+        x = one_hot_index(x, self.input_size)
         return ProjectedInput([row[x] for row in self.Wxh])
 
     def forward(self, x: Input, state: list[Value]) -> list[Value]:
         """h_t from input x_t and state h_{t-1}."""
         h = state
-        if isinstance(x, int):
+        if isinstance(x, numbers.Integral):  # an int, or numpy's: a one-hot index (a bool is refused by project)
             x = self.project(x)
         if isinstance(x, ProjectedInput):
             column = x.checked(self.hidden_size, "RNNCell")
@@ -64,8 +69,7 @@ class RNNCell(Module):
                 (dot([*self.Whh[k], self.bh[k]], [*h, 1.0]) + column[k]).tanh()
                 for k in range(self.hidden_size)
             ]
-        if len(x) != self.input_size:
-            raise ValueError(f"RNNCell expects {self.input_size} inputs, got {len(x)}")
+        x = input_vector(x, self.input_size, "RNNCell", CELL_INPUT_FORMS)
         inputs = [*x, *h, 1.0]
         return [dot([*self.Wxh[k], *self.Whh[k], self.bh[k]], inputs).tanh() for k in range(self.hidden_size)]
 

@@ -70,6 +70,16 @@ def _checked_numbers(entries: dict[str, Any], where: str) -> dict[str, float]:
     return {name: checked_float(value, f"{where} {name!r}") for name, value in entries.items()}
 
 
+def _check_arguments(action: str, model: Any, optimizer: Any) -> None:
+    """TypeError unless ``model`` is a Module and ``optimizer`` an Optimizer or None (before any file is touched)."""
+    if not isinstance(model, Module):
+        raise TypeError(f"{action} needs an nn.Module as its model (its parameters are what is saved), "
+                        f"got {type(model).__name__} {short_repr(model)}")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{action}: optimizer must be an nn optimizer (SGD, Adam, ...) or None, "
+                        f"got {type(optimizer).__name__} {short_repr(optimizer)}")
+
+
 def _document(model: Module, optimizer: Optimizer | None) -> dict[str, Any]:
     """The JSON document for a save; ValueError naming any entry that is not a finite number."""
     document: dict[str, Any] = {
@@ -95,8 +105,10 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     to gets the new contents and the link stays. A new file gets the mode
     the user's umask allows; an existing file keeps its mode. Raises
     ValueError naming the entry if a weight or buffer is inf or NaN (nothing
-    is written then).
+    is written then), TypeError if ``model`` is not a Module (or
+    ``optimizer`` not an optimizer).
     """
+    _check_arguments("save", model, optimizer)
     path = Path(path)
     text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
     target = Path(os.path.realpath(path))
@@ -135,8 +147,10 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     that is not valuegrad JSON, is for another kind of model, or has a
     missing, extra or bad entry (not a number, inf, NaN, too large for a
     float). Every entry is validated before anything is assigned, so on
-    error neither the model nor the optimizer changes.
+    error neither the model nor the optimizer changes. TypeError if ``model``
+    is not a Module (or ``optimizer`` not an optimizer).
     """
+    _check_arguments("load", model, optimizer)
     path = Path(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -164,7 +178,7 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     if optimizer is not None and "optimizer" not in document:
         raise ValueError(f"{path}: has no optimizer state to load")
     try:
-        assignments = model._checked_state(parameters, where='"parameters"')
+        assignments, _, _ = model._checked_state(parameters, where='"parameters"')
         apply_optimizer = optimizer._checked_state(document["optimizer"], where='"optimizer"') if optimizer else None
     except (TypeError, ValueError) as err:
         raise type(err)(f"{path}: {err}") from None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from .checks import describe, one_hot_index
+
 
 class Vocabulary:
     """An ordered set of characters; index i is one-hot position i.
@@ -13,7 +15,9 @@ class Vocabulary:
     """
 
     def __init__(self, chars: Iterable[str]) -> None:
-        """Keep each character once, in the order given."""
+        """Keep each character once, in the order given (a string, or an iterable of one-character strings)."""
+        if not isinstance(chars, Iterable):
+            raise TypeError(f"a vocabulary is made from text or a list of characters, got {describe(chars)}")
         self.chars: list[str] = []
         self._index: dict[str, int] = {}
         for ch in chars:
@@ -45,12 +49,17 @@ class Vocabulary:
             raise ValueError(f"character {ch!r} is not in the vocabulary {shown!r}") from None
 
     def encode(self, text: str) -> list[int]:
-        """Indices of each character of ``text``."""
+        """Indices of each character of ``text`` (a str)."""
+        if not isinstance(text, str):
+            raise TypeError(f"encode needs text (a str), got {describe(text)}")
         return [self.index(ch) for ch in text]
 
     def decode(self, indices: Sequence[int]) -> str:
-        """The characters at ``indices``."""
-        return "".join(self.chars[i] for i in indices)
+        """The characters at ``indices`` (class indices in 0..len-1: not negative, not bools)."""
+        if isinstance(indices, (str, bytes)) or not isinstance(indices, Iterable):
+            raise TypeError(f"decode needs a sequence of class indices, got {describe(indices)}")
+        size = len(self.chars)
+        return "".join(self.chars[one_hot_index(i, size, f"index {k}")] for k, i in enumerate(indices))
 
     def one_hot(self, ch: str) -> list[float]:
         """[0, ..., 1, ..., 0] with the 1 at ``ch``'s index."""

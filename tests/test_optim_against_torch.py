@@ -13,10 +13,10 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from autograd import Value  # noqa: E402
-from nn import SGD, Adagrad, Adam, Module  # noqa: E402
+from nn import SGD, Adagrad, Adam, AdamW, Module  # noqa: E402
 
-OURS = {"sgd": SGD, "adagrad": Adagrad, "adam": Adam}
-THEIRS = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "adam": torch.optim.Adam}
+OURS = {"sgd": SGD, "adagrad": Adagrad, "adam": Adam, "adamw": AdamW}
+THEIRS = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 
 
 def _compare(kind: str, options: dict, grad_scale: float = 1.0, steps: int = 25) -> None:
@@ -61,15 +61,72 @@ def test_the_min_char_rnn_form_is_a_different_rule_from_torch() -> None:
     assert w_theirs.item() / w_ours.data == pytest.approx(100.0, rel=1e-3)
 
 
-@pytest.mark.parametrize("options", [{"lr": 0.1}, {"lr": 0.05, "momentum": 0.9}, {"lr": 0.3, "momentum": 0.5}])
+@pytest.mark.parametrize(
+    "options",
+    [{"lr": 0.1}, {"lr": 0.05, "momentum": 0.9}, {"lr": 0.3, "momentum": 0.5},
+     {"lr": 0.1, "weight_decay": 0.3}, {"lr": 0.05, "momentum": 0.9, "dampening": 0.4, "weight_decay": 0.01},
+     {"lr": 0.05, "momentum": 0.9, "nesterov": True},
+     {"lr": 0.1, "momentum": 0.7, "nesterov": True, "weight_decay": 0.2},
+     {"lr": 0.1, "dampening": 0.5}],
+)
 def test_sgd_matches_torch(options: dict) -> None:
     _compare("sgd", options)
 
 
 @pytest.mark.parametrize("grad_scale", [1.0, 1e-4])
-@pytest.mark.parametrize("options", [{}, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6}])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6}, {"lr": 0.05, "weight_decay": 0.1},
+     {"lr": 0.02, "betas": (0.5, 0.9), "weight_decay": 2.0}],
+)
 def test_adam_matches_torch(options: dict, grad_scale: float) -> None:
     _compare("adam", options, grad_scale)
+
+
+@pytest.mark.parametrize("grad_scale", [1.0, 1e-4])
+@pytest.mark.parametrize(
+    "options", [{}, {"lr": 0.05}, {"lr": 0.05, "weight_decay": 0.5}, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6,
+                                                                     "weight_decay": 0.0}]
+)
+def test_adamw_matches_torch(options: dict, grad_scale: float) -> None:
+    _compare("adamw", options, grad_scale)
+
+
+def test_adamw_decays_differently_from_adams_l2_term() -> None:
+    # Guards the test above: with the same weight_decay the two rules move a weight by different amounts.
+    a, b = Value(1.0), Value(1.0)
+    a.grad = b.grad = 0.0
+    Adam([a], lr=0.1, weight_decay=0.5).step()  # L2: gradient 0.5, Adam's first step is lr * sign = 0.1
+    AdamW([b], lr=0.1, weight_decay=0.5).step()  # decoupled: w *= 1 - 0.05, then a zero Adam step
+    theirs = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    theirs.grad = torch.zeros(1, dtype=torch.float64)
+    torch.optim.AdamW([theirs], lr=0.1, weight_decay=0.5).step()
+    assert a.data == pytest.approx(0.9, rel=1e-7)
+    assert b.data == theirs.item() == 0.95
+
+
+@pytest.mark.parametrize(
+    "kind, options",
+    [("sgd", {"lr": 0.1, "weight_decay": -0.1}), ("sgd", {"lr": 0.1, "nesterov": True}),
+     ("sgd", {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": True}), ("sgd", {"lr": 0.1, "momentum": -0.5}),
+     ("adam", {"weight_decay": -1e-3}), ("adamw", {"weight_decay": -1e-3}), ("adamw", {"lr": -1.0})],
+)
+def test_bad_options_are_value_errors_as_in_torch(kind: str, options: dict) -> None:
+    with pytest.raises(ValueError):
+        THEIRS[kind]([torch.zeros(1, requires_grad=True)], **options)
+    with pytest.raises(ValueError):
+        OURS[kind]([Value(0.0)], **options)
+
+
+def test_defaults_are_torchs() -> None:
+    import inspect
+
+    for kind in ("sgd", "adam", "adamw"):
+        ours = inspect.signature(OURS[kind]).parameters
+        theirs = inspect.signature(THEIRS[kind]).parameters
+        for name in ours:
+            if name in theirs and name != "params":
+                assert ours[name].default == theirs[name].default, (kind, name)
 
 
 class _TiedOurs(Module):

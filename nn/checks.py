@@ -1,0 +1,84 @@
+"""Checks of what a user hands a layer, with messages that say what was expected and what came.
+
+Sizes are positive whole numbers (not 2.5, not True: `NotAWholeNumberError`); an input vector is a
+sequence of numbers (not a bare number, a string or a dict); a one-hot input is
+a class index (an int, not a bool, in range). Each check costs one type test on
+the common path (a list or tuple of the right length, a plain int).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Mapping, Sequence, Sized
+from typing import Any
+
+from .module import short_repr
+
+
+class NotAWholeNumberError(ValueError, TypeError):
+    """A number where a whole number was needed (2.5 or True as a size or a class index).
+
+    Both a ValueError (the value is wrong, as `softmax_cross_entropy` and
+    earlier versions said) and a TypeError (an int is needed, as torch says
+    for ``nn.Linear(2.5, 1)``), as numpy's AxisError is both a ValueError and
+    an IndexError: either ``except`` catches it.
+    """
+
+
+def describe(x: Any) -> str:
+    """``x`` for an error message: its type and a short repr, e.g. ``float 1.0``."""
+    return f"{type(x).__name__} {short_repr(x)}"
+
+
+def whole_number(value: Any, what: str, minimum: int = 1) -> int:
+    """``value`` as an int >= ``minimum``: ValueError for 2.5, True or 0, TypeError for a non-number."""
+    kind = "positive whole number" if minimum == 1 else f"whole number >= {minimum}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, (bool, numbers.Real)):
+            raise NotAWholeNumberError(f"{what} must be a {kind}, got {describe(value)}")
+        raise TypeError(f"{what} must be a {kind}, got {describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{what} must be a {kind}, got {value!r}")
+    return int(value)
+
+
+def input_vector(x: Any, size: int, who: str, also: str = "") -> Sequence[Any]:
+    """``x`` as a sized sequence of ``size`` inputs (numbers or Values); an error saying what came otherwise.
+
+    A list or tuple passes as it is; another iterable (a numpy array, a
+    generator) is accepted as a sequence; a bare number, a string, a dict or a
+    set is a TypeError, a wrong length a ValueError. The entries themselves are
+    checked by `dot` (a real number or a Value). ``also`` lists other forms
+    ``who`` accepts, for the message.
+    """
+    if x.__class__ is not list and x.__class__ is not tuple:
+        if isinstance(x, (str, bytes, Mapping, set, frozenset)) or not isinstance(x, Iterable):
+            raise TypeError(
+                f"{who} expects a sequence of {size} numbers (a list or tuple of floats or Values){also}, "
+                f"got {describe(x)}"
+            )
+        if not isinstance(x, Sized) or not isinstance(x, Sequence):
+            x = tuple(x)
+    if len(x) != size:
+        raise ValueError(f"{who} expects {size} inputs, got {len(x)}")
+    return x
+
+
+def one_hot_index(x: Any, size: int, what: str = "one-hot index") -> int:
+    """``x`` as a class index in 0..size-1, or an error naming ``what``.
+
+    ValueError for an index out of range; `NotAWholeNumberError` (a ValueError,
+    as `softmax_cross_entropy` raises, and a TypeError) for a bool or a number
+    that is not an int (1.0); TypeError for anything else (a string).
+    """
+    if isinstance(x, bool):
+        raise NotAWholeNumberError(f"{what} must be a class index in 0..{size - 1}, got bool {x!r} (use 1, not True)")
+    if not isinstance(x, numbers.Integral):
+        error = NotAWholeNumberError if isinstance(x, numbers.Real) else TypeError
+        hint = ": encode text with Vocabulary.encode first" if isinstance(x, str) else ""
+        raise error(f"{what} is {describe(x)}, not a class index (an int in 0..{size - 1}){hint}")
+    index = int(x)
+    if not 0 <= index < size:
+        shown = f"{what} {index} is" if what == "one-hot index" else f"{what} is {index},"
+        raise ValueError(f"{shown} outside 0..{size - 1}")
+    return index
