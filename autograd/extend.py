@@ -24,6 +24,9 @@ def register_op(op: Op) -> Op:
     known = OPS.get(op.name)
     if known is not None and known is not op:
         raise ValueError(f"an op named {op.name!r} is already registered")
+    clash = next((o for o in OPS.values() if o == op and o is not op), None)
+    if clash is not None:  # ops compare as their spelling (micrograd's `_op` string): spellings must be unique
+        raise ValueError(f"op {op.name!r} is spelled {str(op)!r}, as op {clash.name!r} is: give it micrograd=...")
     if op.arity == 1:
         _install_method(op)
     OPS[op.name] = op

@@ -34,9 +34,9 @@ class Op(str):
 
     An `Op` is also a string, micrograd's spelling of the op (``"+"``, ``"*"``, ``"tanh"``, ``"ReLU"``; ``""``
     for the constant leaves' op, as micrograd leaves have): a node's ``_op`` is what code written against
-    micrograd expects (its notebook's ``draw_dot`` concatenates ``uid + n._op``; ``c._op == "+"``). Two ops
-    are equal only if they are the same op (`neg` and `sub` are both ``"-"``); an op equals a plain string
-    of its spelling, and hashes as that string.
+    micrograd expects (its notebook's ``draw_dot`` concatenates ``uid + n._op``; ``c._op == "+"``). Spellings
+    are unique (`register_op` refuses a second op spelled alike), so comparing and hashing ops as strings,
+    at C speed, tells ops apart exactly as identity would.
 
     Keyword arguments (and attributes):
         name: identifier used in reprs, error messages, `OPS` and, for a
@@ -166,16 +166,6 @@ class Op(str):
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Op):
-            return other is self
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    __hash__ = str.__hash__  # equal to a plain string only when spelled alike, so hashing alike is consistent
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         """Copies and pickles of an op are the registered op (engine code compares ops by identity)."""

@@ -93,11 +93,11 @@ MUL = Op(name="mul", micrograd="*", symbol="×", forward="a * b", derivatives=("
          domain=(_WIDE, _WIDE), reference=lambda a, b: a * b)
 DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
          domain=(_WIDE, (0.5, 3.0)), reference=lambda a, b: a / b)
-NEG = Op(name="neg", micrograd="-", symbol="−", forward="-a", derivatives=("-1.0",),
+NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
          domain=(_WIDE,), reference=lambda a: -a)
 POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
          domain=(_POSITIVE, (-2.0, 3.0)), reference=math.pow, constant_args=1)
-POW_VALUE = Op(name="pow_value", micrograd="**", symbol="^", forward="pow_value(a, b)",
+POW_VALUE = Op(name="pow_value", symbol="^", forward="pow_value(a, b)",
                derivatives=("b * a ** (b - 1.0)", "out * log(a)"),
                domain=(_POSITIVE, (-2.0, 2.0)), reference=math.pow)
 EXP = Op(name="exp", symbol="exp", forward="exp(a)", derivatives=("out",),

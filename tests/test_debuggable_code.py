@@ -52,8 +52,13 @@ def test_traceback_through_a_tape_shows_the_generated_line() -> None:
 
 
 @pytest.mark.parametrize(("width", "file"), [(1, "<op log>"), (40, "<op log, 1 inputs, numpy>")])
-def test_traceback_through_the_level_interpreter_shows_the_ops_expression(width: int, file: str) -> None:
-    # One log node runs on floats by the op's own function; forty at one level run as one numpy call.
+def test_traceback_through_the_level_interpreter_shows_the_ops_expression(width: int, file: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # One log node runs on floats by the op's own function; forty at one level run as one numpy call (planned
+    # in groups: by default a graph this small runs as float steps).
+    from autograd.replay import levels
+
+    monkeypatch.setattr(levels, "SMALL_GRAPH", 0)
     ws = [Value(2.0, label=f"w{k}") for k in range(width)]
     tape = record(lambda *xs: sum_of([(x * w).log() for x, w in zip(xs, ws)]), example=[1.0] * width,
                   parameters=ws)

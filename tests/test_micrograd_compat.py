@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from autograd import Value
+from autograd.extend import register_op
+from autograd.op import Op
 from autograd.ops import CONSTANT, NEG, OPS, SUB
 from nn import MLP
 
@@ -56,11 +58,14 @@ def test_op_is_micrograds_string_and_leaves_are_falsy() -> None:
     assert len(names) == 8 and sum(name.endswith(("*", "+", "ReLU")) for name in names) == 3
 
 
-def test_ops_sharing_a_spelling_stay_distinct() -> None:
-    assert SUB == "-" and NEG == "-" and SUB != NEG
+def test_every_op_has_its_own_spelling() -> None:
+    # Ops compare and hash as their string: unique spellings keep them as distinct as identity would.
+    assert SUB == "-" and NEG == "neg" and SUB != NEG
     assert len({SUB, NEG}) == 2 and {SUB: 1, NEG: 2}[NEG] == 2
-    assert len(set(OPS.values())) == len(OPS)
+    assert len({str(op) for op in OPS.values()} | {str(CONSTANT)}) == len(OPS) + 1
     assert repr(SUB) == "Op('sub')"
+    with pytest.raises(ValueError, match="spelled '\\+', as op 'add' is"):
+        register_op(Op(name="plus", micrograd="+", symbol="+", forward="a + b", derivatives=("1.0", "1.0")))
 
 
 def test_prev_is_a_set_as_in_micrograd() -> None:

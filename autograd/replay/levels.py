@@ -39,6 +39,9 @@ Backward = Callable[[Array, Array], None]
 #: A group of fewer parent reads than this runs node by node on floats (`LevelProgram._add_float_steps`): measured
 #: on W3, W5 and binary-op graphs (2 cores), 32 ran fastest and smallest of 8, 16, 32 and 64.
 SMALL_GROUP = 32
+#: A graph of at most this many nodes (leaves included) is not split into groups: every op node runs as a float
+#: step (`LevelProgram._plan_as_float_steps`); recording 100-node graphs took 7.6 us a node, mostly planning.
+SMALL_GRAPH = 256
 #: A recorded comparison: each side a node number (>= 0) or, with the number -1, the constant beside it.
 GuardSpec = tuple[int, float, str, int, float, bool]
 
@@ -74,6 +77,9 @@ class LevelProgram:
 
     def _plan(self, graph: Graph) -> None:
         size = self.size
+        if size <= SMALL_GRAPH:
+            self._plan_as_float_steps(graph)
+            return
         starts = np.frombuffer(graph.starts, dtype=np.int64)
         parents = np.frombuffer(graph.parents, dtype=np.int64).astype(np.intp)
         levels = np.frombuffer(graph.levels, dtype=np.dtype(f"i{graph.levels.itemsize}"))
@@ -127,6 +133,19 @@ class LevelProgram:
         backward.reverse()
         self.backward = backward
         #: Per node, 1 if its gradient is worth computing (it leads to a parameter); bytes index fast by int.
+        self.wanted = bytes(graph.needs)
+
+    def _plan_as_float_steps(self, graph: Graph) -> None:
+        """A small graph runs node by node in its topological order: planning groups costs a few dozen numpy
+        calls (about 150 us), more than such a graph takes to run, and its groups would be mostly too small."""
+        ops = graph.ops
+        nodes = array("q", [n for n in range(graph.given_count, self.size) if ops[n] is not None])
+        self.large_groups = 0
+        self.float_nodes = len(nodes)
+        backward: list[Backward] = []
+        if nodes:
+            self._add_float_steps(graph, nodes, backward)
+        self.backward = backward
         self.wanted = bytes(graph.needs)
 
     def _add_float_steps(self, graph: Graph, nodes: array, backward: list[Backward]) -> None:

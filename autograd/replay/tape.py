@@ -90,9 +90,12 @@ def record(
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
-    _refuse_wrong_arity(fn, len(inputs))
     with recording_guards() as guards, leaves_made() as made_inside:
-        root = fn(*inputs)
+        try:
+            root = fn(*inputs)
+        except TypeError:
+            _refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
+            raise
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
     tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize)
