@@ -221,3 +221,39 @@ def test_rnn_film_loads_and_steps(browser, tmp_path) -> None:  # type: ignore[no
     assert browser.find_element("id", "caption").text.startswith("Step 4: L = L_1 + ... + L_4 = ")
     assert browser.execute_script('return document.querySelectorAll("path.edge").length;') == 3 * 4 + 3 * 3 + 4 * 3
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def _hash(driver) -> str:  # type: ignore[no-untyped-def]
+    return str(driver.execute_script("return location.hash;"))
+
+
+def test_step_through_frame_link_follows_the_address(browser, page_file) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.keys import Keys
+
+    path, frames = page_file
+    last = len(frames) - 1
+    browser.get(path.as_uri() + "#19")
+    assert _frame(browser) == 19 and _current_node(browser) == frames[19]["node"]
+    # The address changes after the page has loaded (a link to #7 followed, the user editing it).
+    browser.execute_script("location.hash = '#7';")
+    assert _frame(browser) == 7 and _current_node(browser) == frames[7]["node"]
+    assert browser.find_element("id", "caption").text == frames[7]["caption"]
+    # Stepping writes the frame into the address, so it can be copied as a link to what is on screen.
+    browser.find_element("tag name", "body").send_keys(Keys.ARROW_RIGHT)
+    assert _frame(browser) == 8 and _hash(browser) == "#8"
+    browser.find_element("id", "next").click()
+    assert _frame(browser) == 9 and _hash(browser) == "#9"
+    slider = browser.find_element("id", "slider")
+    browser.execute_script('arguments[0].value = 3; arguments[0].dispatchEvent(new Event("input"));', slider)
+    assert _frame(browser) == 3 and _hash(browser) == "#3"
+    # Steps replace the address instead of adding history: Back undoes the followed link (#7, now #3)
+    # and returns to #19, not to frame 9, 8, ...
+    browser.back()
+    assert _hash(browser) == "#19" and _frame(browser) == 19
+    # A #N that is no frame shows the nearest real one and corrects the address to it.
+    for link, shown in (("#abc", 0), ("#999", last), ("#-1", 0), (f"#{last}", last), ("#12x", 0), ("#", 0)):
+        browser.execute_script("location.hash = arguments[0];", link)
+        assert (_frame(browser), _hash(browser)) == (shown, f"#{shown}"), link
+    browser.get(path.as_uri() + "#999")
+    assert _frame(browser) == last and _current_node(browser) == frames[last]["node"]
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -210,8 +210,11 @@ def draw_graph(
     use_ids: dict[str, str] = {}
     use_groups = {name: groups.get(v, "") for (v, _), name in named.uses.items()}
 
+    group_of: dict[str, str] = {}
+
     def place(group: str, name: str, attrs: dict[str, str]) -> None:
         statements.setdefault(group, []).append((name, attrs))
+        group_of[name] = group
 
     for v in order:
         if id(v) in hidden or not drawn_once(v, root):
@@ -243,7 +246,8 @@ def draw_graph(
             "label": dot_text(f"{group_name}\n{len(members)} nodes"), "shape": "box3d",
             "style": "filled", "fillcolor": "#e5dbff"})
 
-    _emit_clusters(g, statements)
+    columns = _input_columns(order, root, params, hidden, named, use_ids, ids, group_of) if not collapsed else {}
+    _emit_clusters(g, statements, columns)
     if legend:
         _emit_legend(g, legend)
 
@@ -388,8 +392,68 @@ def _collapsed_size(order: list[Value], groups: Mapping[Value, str]) -> int:
     return len(set(top.values())) + sum(_drawn_cost(v, order[-1]) for v in order if v not in top)
 
 
-def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]]) -> None:
-    """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths."""
+Column = tuple[list[str], list[tuple[str, str]]]  # nodes to put in one rank, and (above, below) pairs
+
+
+def _input_columns(order: list[Value], root: Value, params: set[Value], hidden: set[int], named: GraphNames,
+                   use_ids: Mapping[str, str], ids: Mapping[Value, str],
+                   group_of: Mapping[str, str]) -> dict[str, list[Column]]:
+    """Per group, the leaf inputs of each gate (not its parameters) in the order the gate takes them.
+
+    Graphviz's crossing minimisation keeps no order among boxes that all feed
+    the same gates, and drew a neuron's inputs a0[3], a0[0], a0[1], a0[2] from
+    the top; an invisible edge from each input to the next in one rank makes
+    them read a0[0], a0[1], ... downwards (rankdir=LR turns a rank's left to
+    right into top to bottom). Only leaves are lined up, as they are placed in
+    the column just before their gate anyway; a chain that would contradict
+    an earlier gate's order (a cycle) is left out, and so are inputs drawn in
+    clusters (there Graphviz does not keep the invisible edges' order, and
+    the edges would only move the boxes).
+    """
+    after: dict[str, set[str]] = {}
+
+    def reaches(a: str, b: str) -> bool:
+        todo, seen = [a], {a}
+        while todo:
+            x = todo.pop()
+            if x == b:
+                return True
+            for y in after.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    todo.append(y)
+        return False
+
+    columns: dict[str, list[Column]] = {}
+    for v in order:
+        if v.is_leaf or id(v) in hidden or not drawn_once(v, root):
+            continue
+        column: list[str] = []
+        for i, p in enumerate(drawn_inputs(v)):
+            if (v, i) in named.uses:
+                source = use_ids[named.uses[(v, i)]]
+            elif p.is_leaf and p not in params and id(p) not in hidden and drawn_once(p, root):
+                source = ids[p]
+            else:  # a weight, a computed value, or a plain number drawn beside its gate
+                continue
+            if source not in column:
+                column.append(source)
+        pairs = [(a, b) for a, b in zip(column, column[1:]) if b not in after.get(a, ())]
+        if not pairs or any(group_of.get(n) != "" for n in column) or any(reaches(b, a) for a, b in pairs):
+            continue  # one input, already in order, in a cluster, or against an earlier gate's order
+        for a, b in pairs:
+            after.setdefault(a, set()).add(b)
+        columns.setdefault(group_of[column[0]], []).append((column, pairs))
+    return columns
+
+
+def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]],
+                   columns: Mapping[str, list[Column]] | None = None) -> None:
+    """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths.
+
+    ``columns`` (group -> node names and the pairs to order) are drawn in one
+    rank each, each pair's first node above its second, by invisible edges.
+    """
     tree: dict = {}
     for path in statements:
         node = tree
@@ -401,6 +465,13 @@ def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, di
     def emit(graph: graphviz.Digraph, subtree: dict, prefix: str) -> None:
         for name, attrs in statements.get(prefix, []):
             graph.node(name, **attrs)
+        for column, pairs in (columns or {}).get(prefix, []):
+            with graph.subgraph() as row:
+                row.attr(rank="same")
+                for name in column:
+                    row.node(name)
+                for a, b in pairs:
+                    row.edge(a, b, style="invis")
         for part in subtree:
             path = f"{prefix}/{part}" if prefix else part
             with graph.subgraph(name=f"cluster_{next(counter)}") as sub:

@@ -187,9 +187,9 @@ def step_through_page(
     graph = draw_graph(root, decimals=decimals, parameters=list(parameters), groups=groups, gradients=grads,
                        max_nodes=max_nodes, names=named)
     fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames),
-            "__NODES__": script_json(nodes), "__SVG__": _svg(graph)}
+            "__NODES__": script_json(nodes), "__SVG__": _svg(graph), "__FRAME_LINK__": FRAME_LINK_SCRIPT}
     # One pass, so a title holding "__FRAMES__" stays text.
-    return re.sub("__TITLE__|__FRAMES__|__NODES__|__SVG__", lambda m: fill[m.group()], _PAGE)
+    return re.sub("__TITLE__|__FRAMES__|__NODES__|__SVG__|__FRAME_LINK__", lambda m: fill[m.group()], _PAGE)
 
 
 def script_json(data: object) -> str:
@@ -202,6 +202,30 @@ def script_json(data: object) -> str:
     """
     text = json.dumps(data, ensure_ascii=True, allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+#: The script that keeps a frame page's address and frame together: ``page.html#7`` shows frame 7,
+#: on load and whenever the address's #N changes (a link followed, Back, the user editing it), and
+#: every step writes its #N back, so the address can be copied as a link to the frame on screen.
+#: Steps replace the address (history.replaceState) rather than push one: a reader pressing Back
+#: expects to leave the page or undo a followed link, not to walk back through every arrow-key
+#: press. A #N that is not a frame shows the nearest real one (#999: the last, #-1 and #abc: the
+#: first) and the address is corrected to it; a page opened without #N shows frame 0 and says #0.
+#: The page defines ``frames`` and ``show(i)``, and ``show`` calls ``linkTo(i)``.
+FRAME_LINK_SCRIPT = """\
+function frameInHash() {
+  const m = /^#(-?)(\\d+)$/.exec(location.hash);
+  if (!m) return 0;
+  return m[1] ? 0 : Math.min(frames.length - 1, parseInt(m[2], 10));
+}
+function linkTo(i) {
+  if (location.hash === "#" + i) return;
+  // A page shown where it may not change its address (a sandboxed frame) still steps.
+  try { history.replaceState(history.state, "", "#" + i); } catch (err) { return; }
+}
+window.addEventListener("hashchange", () => show(frameInHash()));
+show(frameInHash());
+"""
 
 
 def _svg(graph: ValueGraph) -> str:
@@ -265,6 +289,7 @@ function show(i) {
   i = Math.max(0, Math.min(frames.length - 1, i));
   current = i;
   slider.value = i;
+  linkTo(i);
   for (const id in nodes) {
     const g = byId[id];
     if (!g) continue;
@@ -307,8 +332,7 @@ box.addEventListener("wheel", e => {
   view[0] += view[2] * (1 - k) / 2; view[1] += view[3] * (1 - k) / 2; view[2] *= k; view[3] *= k; setView();
 }, {passive: false});
 fit();
-// A link ending in #7 opens at step 7.
-show(parseInt(location.hash.slice(1), 10) || 0);
+__FRAME_LINK__
 </script>
 </body></html>
 """
