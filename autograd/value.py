@@ -19,6 +19,7 @@ from __future__ import annotations
 import numbers
 import threading
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, cast
 
 from . import ops as _ops
@@ -494,8 +495,10 @@ def _short_repr(x: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# Reads stay a C-level slot read (the property calls the slot's own __get__); writes are checked.
-type.__setattr__(Value, "data", property(_get_data, _set_checked_data, doc="The node's number (a plain float)."))
+# Reads stay C-level (an attrgetter of the slot's engine name); writes are checked. The check costs about 0.15 us a
+# write: a hand-written update loop over W1's 4,417 weights at width 64 pays about 0.6 ms a step for it.
+type.__setattr__(Value, "data", property(attrgetter("_data"), _set_checked_data,
+                                         doc="The node's number (a plain float); writes must be real numbers."))
 
 
 class Constant(Value):
