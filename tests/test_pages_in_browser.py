@@ -257,3 +257,27 @@ def test_step_through_frame_link_follows_the_address(browser, page_file) -> None
     browser.get(path.as_uri() + "#999")
     assert _frame(browser) == last and _current_node(browser) == frames[last]["node"]
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_film_frame_link_follows_the_address_and_pausing_writes_it(browser, film_file) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    path, frames = film_file
+    last = len(frames) - 1
+    browser.get(path.as_uri() + "#5")
+    assert _frame(browser) == 5 and _marker_on_curve(browser, 5)
+    browser.execute_script("location.hash = '#3';")  # the address changes after loading
+    assert _frame(browser) == 3 and browser.find_element("id", "caption").text == frames[3]["caption"]
+    browser.find_element("id", "next").click()
+    assert _frame(browser) == 4 and _hash(browser) == "#4"
+    # While playing the address is left alone (a frame every 60 ms); pausing writes the frame on screen.
+    play = browser.find_element("id", "play")
+    play.click()
+    time.sleep(0.3)
+    assert _hash(browser) == "#4"
+    play.click()
+    paused = _frame(browser)
+    assert paused > 4 and _hash(browser) == f"#{paused}"
+    browser.execute_script("location.hash = '#999';")
+    assert (_frame(browser), _hash(browser)) == (last, f"#{last}")
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

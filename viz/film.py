@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .graph import visible_text
-from .step_through import script_json
+from .step_through import FRAME_LINK_SCRIPT, script_json
 
 MAX_FRAMES = 5000
 WIDTH, HEIGHT = 760, 520  # the network drawing's own coordinates (the page scales it)
@@ -260,9 +260,10 @@ function show(i) {
   now.setAttribute("y1", pad); now.setAttribute("y2", H - pad);
   document.getElementById("caption").textContent = f.caption;
   document.getElementById("counter").textContent = i + " / " + (frames.length - 1);
+  if (timer === null) linkTo(i);  // while playing the address is left alone (a frame every 60 ms); pause writes it
 }
 function pause() {
-  if (timer !== null) { clearInterval(timer); timer = null; }
+  if (timer !== null) { clearInterval(timer); timer = null; linkTo(current); }
   document.getElementById("play").textContent = "play";
 }
 function play() {
@@ -291,7 +292,7 @@ document.addEventListener("keydown", e => {
     timer === null ? play() : pause();
   }
 });
-show(parseInt(location.hash.slice(1), 10) || 0);
-</script>
+__FRAME_LINK_SCRIPT__</script>
 </body></html>
 """
+_PAGE = _PAGE.replace("__FRAME_LINK_SCRIPT__", FRAME_LINK_SCRIPT)  # the #N link, as on the step-through page
