@@ -89,10 +89,14 @@ def record_row(kind: str, size: int) -> tuple[int, float, float, float, float, f
     else:
         fn, params = dot_graph(size)
         example = [0.1] * 32
-    gc.collect()
-    start = time.perf_counter()
-    tape = record(fn, example, params)
-    seconds = time.perf_counter() - start
+    # A median over several recordings where they are quick (a single one at small sizes is mostly noise).
+    times = []
+    for _ in range(7 if size <= 10_000 else 1):
+        gc.collect()
+        start = time.perf_counter()
+        tape = record(fn, example, params)
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
     nodes = tape.node_count
     estimate = tape.compile_seconds()
     tape.compile_seconds = lambda: float("inf")  # type: ignore[method-assign]  # compiled below, and timed
