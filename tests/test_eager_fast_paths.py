@@ -9,7 +9,6 @@ import random
 import threading
 
 import pytest
-import torch
 
 from autograd import OPS, Value, dot, no_grad, sum_of
 from autograd.functional import dot_inputs
@@ -26,6 +25,7 @@ def _central(f, xs: list[float], i: int, h: float = 1e-6) -> float:  # type: ign
 
 
 def test_dot_mixing_values_floats_ints_and_repeated_values_matches_torch() -> None:
+    torch = pytest.importorskip("torch")  # an optional reference: skipped where it is not installed
     rng = random.Random(3)
     numbers = [rng.uniform(-2, 2) for _ in range(5)]
     w = [Value(v) for v in numbers]
@@ -115,6 +115,7 @@ def test_a_neuron_subclass_in_a_layer_runs_its_own_forward() -> None:
 
 
 def test_mlp_and_linear_gradients_match_torch() -> None:
+    torch = pytest.importorskip("torch")
     model = MLP(3, [5, 4, 1], activation="tanh", seed=7)
     x = [0.2, -0.7, 1.1]
     loss = (model(x) - 0.3) ** 2
