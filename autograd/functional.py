@@ -54,7 +54,10 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     try:
         data = forward(*[p._data for p in parents])
     except AttributeError:
-        return apply(ops.DOT, *parents)
+        # Some operand is a plain number (a bias's 1.0) or no number: convert each (constants; a TypeError or
+        # ValueError naming dot for the rest) in one comprehension, without `apply`'s per-operand generator.
+        parents = tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in parents])
+        data = forward(*[p._data for p in parents])
     return _node(ops.DOT, data, parents)  # every operand is a Value here
 
 
