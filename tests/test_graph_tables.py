@@ -28,14 +28,8 @@ levels_module = pytest.importorskip("autograd.replay.levels")
 
 from test_replay import eager, random_graph_fn  # noqa: E402  (after the numpy skip, like test_replay)
 
-
-@pytest.fixture(autouse=True)
-def _small_graphs_planned_in_groups(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests build small graphs to exercise the numpy groups: plan them in groups, as a large graph is
-    (by default a graph of up to `levels.SMALL_GRAPH` nodes runs as float steps; tests/test_small_graphs.py)."""
-    from autograd.replay import levels
-
-    monkeypatch.setattr(levels, "SMALL_GRAPH", 0)
+# Small graphs built to exercise the numpy groups are planned in groups, as a large graph is (conftest.py).
+pytestmark = pytest.mark.usefixtures("small_graphs_planned_in_groups")
 
 
 
