@@ -160,11 +160,14 @@ def w1(width: int, micrograd_rounds: int | None = None) -> Callable[[bool], dict
             nn_tape = record(lambda x0, x1, y: (model([x0, x1]) - y) ** 2, [0.0, 0.0, 0.0], nn_params)
             columns = [np.array([x[0] for x in xs]), np.array([x[1] for x in xs]), np.array(ys)]
 
+            from nn import parameters_to_vector, vector_to_parameters
+
             def batch_step() -> None:
                 _, grads = nn_tape.run_batch(columns)
                 n = len(columns[0])
-                for p, g in zip(nn_params, grads):
-                    p.data -= 0.05 * (g / n + 2e-4 * p.data)
+                # The update in bulk, as torch's contender does it: one checked write of every weight.
+                w = np.array(parameters_to_vector(nn_params))
+                vector_to_parameters(w - 0.05 * (np.array(grads) / n + 2e-4 * w), nn_params)
 
             out["batch replay"] = Contender(run=batch_step, makes_garbage=False, note="batch replay: nn.MLP tape")
         except ImportError as error:

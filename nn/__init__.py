@@ -19,6 +19,7 @@ from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, clip_grad_norm, clip_gr
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
 from .text import Vocabulary
+from .vectors import parameters_to_vector, vector_to_parameters
 
 __all__ = [
     "ACTIVATIONS",
@@ -41,7 +42,9 @@ __all__ = [
     "clip_grad_value",
     "half_sum_squared_error",
     "mean_squared_error",
+    "parameters_to_vector",
     "sample_index",
     "softmax_cross_entropy",
     "two_moons",
+    "vector_to_parameters",
 ]
