@@ -17,6 +17,7 @@ alone (no reference cycles for the cyclic garbage collector to chase).
 from __future__ import annotations
 
 import numbers
+import sys
 import threading
 from collections.abc import Callable
 from operator import attrgetter
@@ -442,7 +443,10 @@ def _compile_method(name: str, op: Op, kind: str) -> Callable[..., Value]:
     method = scope["_method"]
     written = Value.__dict__[name]
     # Named after the method in tracebacks (the def itself cannot be: ``tanh`` would hide the helper tanh).
-    method.__code__ = method.__code__.replace(co_name=name, co_qualname=written.__qualname__)
+    if sys.version_info >= (3, 11):  # code objects carry a qualified name from 3.11 on
+        method.__code__ = method.__code__.replace(co_name=name, co_qualname=written.__qualname__)
+    else:
+        method.__code__ = method.__code__.replace(co_name=name)
     method.__name__ = written.__name__
     method.__qualname__ = written.__qualname__
     method.__doc__ = written.__doc__

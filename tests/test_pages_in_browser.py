@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import needs_svg
 
 from lecture.slide_names import mlp_names
 from lecture.slides_mlp import worked_example
@@ -54,6 +55,7 @@ def _current_node(driver) -> str | None:  # type: ignore[no-untyped-def]
     return driver.execute_script('const g = document.querySelector("g.current"); return g && g.dataset.node;')
 
 
+@needs_svg  # the step-through page embeds the graph's SVG
 def test_page_loads_without_errors_and_steps_one_frame(browser, page_file) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -101,6 +103,7 @@ def _view_box(driver) -> list[float]:  # type: ignore[no-untyped-def]
         'return document.querySelector("#graph svg").getAttribute("viewBox");').split()]
 
 
+@needs_svg  # the step-through page embeds the graph's SVG
 def test_step_through_zooms_pans_and_fits(browser, page_file) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
@@ -227,6 +230,7 @@ def _hash(driver) -> str:  # type: ignore[no-untyped-def]
     return str(driver.execute_script("return location.hash;"))
 
 
+@needs_svg  # the step-through page embeds the graph's SVG
 def test_step_through_frame_link_follows_the_address(browser, page_file) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.keys import Keys
 

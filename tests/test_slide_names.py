@@ -177,6 +177,7 @@ def _frames(page: str) -> list[dict[str, object]]:
     return json.loads(re.search(r"const frames = (.*?);\nconst nodes", page, flags=re.S).group(1))
 
 
+@needs_svg
 def test_step_through_captions_use_slide_names_for_the_loss_terms() -> None:
     ex = worked_example()
     page = step_through_page(ex.row.E, parameters=ex.row_model.parameters(), names=mlp_names(ex.row_model, ex.row.E))
@@ -193,6 +194,7 @@ def test_step_through_captions_use_slide_names_for_the_loss_terms() -> None:
     assert "dE/d((a2[2] - y[2])²)" in lines
 
 
+@needs_svg
 def test_step_through_of_unnamed_graph_names_nodes_by_expression() -> None:
     a = Value(3.0, label="a")
     loss = (a - 1.0) ** 2 + a * 2.0
