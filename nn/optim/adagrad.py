@@ -26,6 +26,9 @@ class Adagrad(Optimizer):
     only ``form`` gets that form's eps). ``weight_decay`` adds
     ``weight_decay * w`` to the gradient first, as PyTorch does;
     ``maximize=True`` flips the gradient's sign before that, as torch.
+    As in torch, every sum starts at the constructor's
+    ``initial_accumulator_value``: a group's own value is kept in its dict but
+    not used.
     """
 
     PYTORCH = "pytorch"
@@ -75,7 +78,8 @@ class Adagrad(Optimizer):
         return checked
 
     def _initial_buffers(self, group: dict[str, Any], count: int) -> dict[str, list[float]]:
-        return {"memory": [group["initial_accumulator_value"]] * count}
+        # torch starts every sum at the constructor's value (its defaults'), whatever a group says: so do we.
+        return {"memory": [self.defaults["initial_accumulator_value"]] * count}
 
     @property
     def eps(self) -> float:
