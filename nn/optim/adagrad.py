@@ -100,10 +100,10 @@ class Adagrad(Optimizer):
         decay, eps, maximize, sqrt = options["weight_decay"], options["eps"], options["maximize"], math.sqrt
         new_data: list[float] = []
         memory: list[float] = []
+        if maximize:
+            grads = [-g for g in grads]
         for p, g, G in zip(self.params[start:stop], grads, self.memory[start:stop]):
             w = p.data
-            if maximize:
-                g = -g
             if decay:
                 g = g + decay * w
             G = G + g * g

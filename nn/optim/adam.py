@@ -84,12 +84,11 @@ class Adam(Optimizer):
         new_data: list[float] = []
         m_new: list[float] = []
         v_new: list[float] = []
-        v_max_new: list[float] = []
-        for p, g, m, v, v_max in zip(self.params[start:stop], grads, self.m[start:stop], self.v[start:stop],
-                                     self.v_max[start:stop]):
+        v_max_new = self.v_max[start:stop]  # unchanged without AMSGrad
+        if maximize:
+            grads = [-g for g in grads]
+        for p, g, m, v in zip(self.params[start:stop], grads, self.m[start:stop], self.v[start:stop]):
             w = p.data
-            if maximize:
-                g = -g
             if decoupled:
                 w = w * shrink
             elif coupled:
@@ -98,12 +97,13 @@ class Adam(Optimizer):
             v = b2 * v + (1.0 - b2) * g * g
             m_new.append(m)
             v_new.append(v)
-            if amsgrad:
-                v_max = v if v > v_max else v_max
-                new_data.append(w - lr * ((m / correction1) / (sqrt(v_max / correction2) + eps)))
-            else:
-                new_data.append(w - lr * ((m / correction1) / (sqrt(v / correction2) + eps)))
-            v_max_new.append(v_max)
+            new_data.append(w)
+        if amsgrad:
+            v_max_new = [v if v > top else top for v, top in zip(v_new, v_max_new)]
+        denominators = v_max_new if amsgrad else v_new
+        # A second pass over plain lists: one loop per option keeps the common case as fast as before AMSGrad.
+        new_data = [w - lr * ((m / correction1) / (sqrt(v / correction2) + eps))
+                    for w, m, v in zip(new_data, m_new, denominators)]
         return new_data, {"m": m_new, "v": v_new, "v_max": v_max_new}
 
     def _buffers(self) -> dict[str, list[float]]:

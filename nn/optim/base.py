@@ -121,7 +121,8 @@ class Optimizer:
         self.names: list[str] = []
         self.steps = 0
         self._group_steps: list[int] = []
-        self._group_ids: list[list[int]] = []
+        # Each group's Values as added: a 'params' list edited by hand is caught (Values compare by identity).
+        self._group_params: list[list[Value]] = []
         if isinstance(params, (Value, dict, str, bytes)):
             raise TypeError("optimizer params must be an iterable of Values or of parameter-group dicts, "
                             f"got {type(params).__name__}")
@@ -179,7 +180,7 @@ class Optimizer:
         self.names.extend(names)
         self.param_groups.append(group)
         self._group_steps.append(0)
-        self._group_ids.append([id(p) for p in values])
+        self._group_params.append(list(values))
 
     def _group_values(self, raw: Any, where: str) -> tuple[list[Value], list[str], bool]:
         """A group's ``'params'`` as Values, their names, and whether they were given names."""
@@ -270,23 +271,23 @@ class Optimizer:
 
     def _checked_groups(self) -> list[tuple[dict[str, Any], int, int]]:
         """Every group's options as they are now (checked), with the slice of ``params`` it owns."""
-        if len(self.param_groups) != len(self._group_ids):
-            raise ValueError(f"optimizer has {len(self.param_groups)} parameter groups but {len(self._group_ids)} "
+        if len(self.param_groups) != len(self._group_params):
+            raise ValueError(f"optimizer has {len(self.param_groups)} parameter groups but {len(self._group_params)} "
                              "were added: add groups with add_param_group, not by editing param_groups")
         plans: list[tuple[dict[str, Any], int, int]] = []
         start = 0
-        for i, (group, ids) in enumerate(zip(self.param_groups, self._group_ids)):
+        for i, (group, added) in enumerate(zip(self.param_groups, self._group_params)):
             where = f"param_groups[{i}]"
             if not isinstance(group, dict) or "params" not in group:
                 raise ValueError(f"{where} is no longer a parameter group dict with 'params'")
             self._check_keys(group, where)
             params = group["params"]
-            if not isinstance(params, list) or [id(p) for p in params] != ids:
+            if not isinstance(params, list) or params != added:
                 raise ValueError(f"{where}['params'] was changed in place: the optimizer keeps each parameter's state "
                                  "by position, so add parameters with add_param_group")
             options = self._checked_options({k: group.get(k, v) for k, v in self.defaults.items()}, where)
-            plans.append((options, start, start + len(ids)))
-            start += len(ids)
+            plans.append((options, start, start + len(added)))
+            start += len(added)
         return plans
 
     def step(self) -> None:
@@ -310,13 +311,17 @@ class Optimizer:
             if not (isinstance(g, (int, float)) and g - g == 0.0):
                 raise ValueError(f"{self.describe(i)} has gradient {g!r}: not a finite number")
             grads.append(float(g))
-        new_data: list[float] = []
-        new_buffers: dict[str, list[float]] = {name: [] for name in self._buffers()}
-        for (options, start, stop), done in zip(plans, self._group_steps):
-            data, buffers = self._proposal(options, start, stop, grads[start:stop], done + 1)
-            new_data += data
-            for name, values in buffers.items():
-                new_buffers[name] += values
+        if len(plans) == 1:  # the usual case: no copying of lists
+            options, start, stop = plans[0]
+            new_data, new_buffers = self._proposal(options, start, stop, grads, self._group_steps[0] + 1)
+        else:
+            new_data = []
+            new_buffers = {name: [] for name in self._buffers()}
+            for (options, start, stop), done in zip(plans, self._group_steps):
+                data, buffers = self._proposal(options, start, stop, grads[start:stop], done + 1)
+                new_data += data
+                for name, values in buffers.items():
+                    new_buffers[name] += values
         for name, values in new_buffers.items():
             bad = _first_not_finite(values)
             if bad is not None:

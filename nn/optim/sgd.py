@@ -60,10 +60,10 @@ class SGD(Optimizer):
         first = step == 1
         new_data: list[float] = []
         velocity: list[float] = []
+        if maximize:
+            grads = [-g for g in grads]
         for p, g, b in zip(self.params[start:stop], grads, self.velocity[start:stop]):
             w = p.data
-            if maximize:
-                g = -g
             d = g + decay * w if decay else g
             b = d if first or not momentum else momentum * b + keep * d
             velocity.append(b)
