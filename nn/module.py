@@ -35,7 +35,10 @@ class Module:
     Subclasses set their Values and sub-Modules as attributes and define
     ``forward``; calling the module calls it, and ``parameters()``,
     ``named_parameters()``, ``zero_grad()``, ``state_dict()`` and
-    ``load_state_dict()`` work without more code.
+    ``load_state_dict()`` work without more code, as do torch's tree walks
+    (``children()``, ``named_modules()``, ``apply(fn)``). There is no
+    ``requires_grad_``: a Value has no such flag (every Value records its
+    graph); to freeze a weight, leave it out of the optimizer.
     """
 
     #: True in training mode (the default), False after `eval()`: see `train`.
