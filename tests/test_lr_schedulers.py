@@ -150,3 +150,24 @@ def test_a_scheduler_needs_an_optimizer_and_refuses_a_bad_state() -> None:
         with pytest.raises((TypeError, ValueError), match=message):
             sched.load_state_dict(state)
     assert sched.last_epoch == 0 and sched.base_lrs == [0.1, 0.3]
+
+
+@pytest.mark.parametrize(("name", "options"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_state_dict_has_torchs_keys_and_a_torch_state_loads(name: str, options: dict) -> None:
+    ours, theirs, _, _ = _pair()
+    mine = getattr(lr_scheduler, name)(ours, **options)
+    their = getattr(torch.optim.lr_scheduler, name)(theirs, **options)
+    for _ in range(4):
+        theirs.step()
+        their.step()
+    assert set(mine.state_dict()) == set(their.state_dict())
+    mine.load_state_dict(their.state_dict())
+    theirs_lrs = [g["lr"] for g in theirs.param_groups]
+    for group, lr in zip(ours.param_groups, theirs_lrs, strict=True):
+        group["lr"] = lr  # the optimizer's rates travel in the optimizer's state, as in torch
+    for _ in range(20):
+        ours.step()
+        theirs.step()
+        mine.step()
+        their.step()
+        assert mine.get_last_lr() == pytest.approx(their.get_last_lr(), rel=1e-12, abs=1e-15)

@@ -21,6 +21,9 @@ from typing import Any
 from ..module import short_repr
 from .base import Optimizer, learning_rate
 
+#: torch's scheduler flags, saved in its state_dict: always False between steps.
+_TORCH_FLAGS = ("_is_initial", "_get_lr_called_within_step")
+
 
 def _whole_number(name: str, value: Any, low: int) -> int:
     """``value`` as an int >= ``low`` (bools and floats refused), or an error naming ``name``."""
@@ -120,21 +123,25 @@ class LRScheduler:
 
     def state_dict(self) -> dict[str, Any]:
         """The state under torch's keys: ``base_lrs``, ``last_epoch``, ``_step_count``, ``_last_lr``, the options."""
-        state: dict[str, Any] = {"base_lrs": list(self.base_lrs), "last_epoch": self.last_epoch,
-                                 "_step_count": self._step_count, "_last_lr": list(self._last_lr)}
-        for name in self._hyperparameters:
-            state[name] = getattr(self, name)
+        state: dict[str, Any] = {name: getattr(self, name) for name in self._hyperparameters}
+        # torch's two flags are always False between steps; kept so the keys are torch's, and a torch state loads.
+        state.update({"base_lrs": list(self.base_lrs), "last_epoch": self.last_epoch, "_step_count": self._step_count,
+                      "_is_initial": False, "_get_lr_called_within_step": False, "_last_lr": list(self._last_lr)})
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore from `state_dict` output; all-or-nothing, ValueError/TypeError naming the bad entry."""
         if not isinstance(state, dict):
             raise TypeError(f"scheduler state must be a dict, got {type(state).__name__}")
-        known = {"base_lrs", "last_epoch", "_step_count", "_last_lr", *self._hyperparameters}
+        known = {"base_lrs", "last_epoch", "_step_count", "_last_lr", *self._hyperparameters, *_TORCH_FLAGS}
         for key in state:
             if key not in known:
                 raise ValueError(f"scheduler state has unknown entry {short_repr(key)} (a {type(self).__name__} "
                                  f"state holds {', '.join(sorted(known))})")
+        for flag_name in _TORCH_FLAGS:
+            if flag_name in state and state[flag_name] is not False:
+                raise ValueError(f"scheduler state {flag_name!r} must be False (True only inside a step), "
+                                 f"got {short_repr(state[flag_name])}")
         groups = len(self.optimizer.param_groups)
         checked: dict[str, Any] = {}
         for name in ("base_lrs", "_last_lr"):
