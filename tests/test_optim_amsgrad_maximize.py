@@ -113,3 +113,26 @@ def test_zero_grad_set_to_none_leaves_zero_because_a_values_grad_is_a_number() -
     assert a.grad == 0.0
     with pytest.raises(TypeError, match="set_to_none must be True or False"):
         opt.zero_grad(set_to_none=None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [("sgd", {"lr": 0.1}), ("sgd", {"lr": 0.1, "momentum": 0.9}), ("adam", {"amsgrad": True}), ("adam", {}),
+     ("adamw", {"lr": 0.05}), ("adagrad", {"lr": 0.1, "initial_accumulator_value": 0.3})],
+)
+def test_state_has_torchs_names_and_numbers_per_parameter(kind: str, options: dict) -> None:
+    ours = [Value(0.5), Value(-0.25)]
+    theirs = [torch.tensor(0.5, dtype=torch.float64, requires_grad=True),
+              torch.tensor(-0.25, dtype=torch.float64, requires_grad=True)]
+    opt_ours, opt_theirs = OURS[kind](ours, **options), THEIRS[kind](theirs, **options)
+    for step in range(4):
+        assert set(opt_ours.state) == set(ours)
+        for p, t in zip(ours, theirs, strict=True):
+            mine = opt_ours.state[p]
+            their = {k: v.item() for k, v in opt_theirs.state[t].items() if v is not None}
+            assert mine == pytest.approx(their, rel=1e-12), (step, kind)
+        for p, t, g in zip(ours, theirs, (0.7, -1.3), strict=True):
+            p.grad = g * (step + 1)
+            t.grad = torch.tensor(g * (step + 1), dtype=torch.float64)
+        opt_ours.step()
+        opt_theirs.step()

@@ -114,5 +114,8 @@ class Adagrad(Optimizer):
                 new_data.append(w - clr * (g / (sqrt(G) + eps)))
         return new_data, {"memory": memory}
 
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        return {"step": float(steps), "sum": self.memory[i]}
+
     def _buffers(self) -> dict[str, list[float]]:
         return {"memory": self.memory}

@@ -106,6 +106,14 @@ class Adam(Optimizer):
                     for w, m, v in zip(new_data, m_new, denominators)]
         return new_data, {"m": m_new, "v": v_new, "v_max": v_max_new}
 
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        if not steps:
+            return {}
+        state = {"step": float(steps), "exp_avg": self.m[i], "exp_avg_sq": self.v[i]}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = self.v_max[i]
+        return state
+
     def _buffers(self) -> dict[str, list[float]]:
         return {"m": self.m, "v": self.v, "v_max": self.v_max}
 

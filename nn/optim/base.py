@@ -253,6 +253,28 @@ class Optimizer:
         for group in self.param_groups:
             group["lr"] = checked
 
+    @property
+    def state(self) -> dict[Value, dict[str, float]]:
+        """torch's ``optimizer.state`` as a snapshot: ``{parameter: {torch's buffer name: number}}``.
+
+        The names and the moments they appear are torch's (``momentum_buffer``
+        for SGD with momentum; ``step``, ``exp_avg``, ``exp_avg_sq`` and, with
+        AMSGrad, ``max_exp_avg_sq`` for Adam after a first step; ``step`` and
+        ``sum`` for Adagrad). A new dict of floats each time: writing into it
+        changes nothing (the live state is in the buffers; see `state_dict`).
+        """
+        snapshot: dict[Value, dict[str, float]] = {}
+        start = 0
+        for group, steps in zip(self.param_groups, self._group_steps):
+            for i, p in enumerate(group["params"], start=start):
+                snapshot[p] = self._torch_state(group, i, steps)
+            start += len(group["params"])
+        return snapshot
+
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        """Parameter ``i``'s entry of `state` under torch's names (its group ``group`` has taken ``steps`` steps)."""
+        return {}
+
     def describe(self, i: int) -> str:
         """Parameter ``i`` for an error message: its index, and its name when it has one."""
         return f"optimizer parameter {i} ({self.names[i]!r})" if self.names[i] else f"optimizer parameter {i}"

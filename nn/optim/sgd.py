@@ -70,6 +70,9 @@ class SGD(Optimizer):
             new_data.append(w - lr * (d + momentum * b if nesterov else b))
         return new_data, {"velocity": velocity}
 
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        return {"momentum_buffer": self.velocity[i]} if group["momentum"] and steps else {}
+
     def _buffers(self) -> dict[str, list[float]]:
         return {"velocity": self.velocity}
 
