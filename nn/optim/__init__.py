@@ -13,9 +13,10 @@ from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
-from .base import MAX_STEPS, Optimizer, StepOverflowError
+from .base import Optimizer, StepOverflowError
 from .clip import NonFiniteNormError, clip_grad_norm, clip_grad_norm_, clip_grad_value, clip_grad_value_
 from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, MultiStepLR, StepLR
+from .saved_state import MAX_STEPS
 from .sgd import SGD
 
 __all__ = [

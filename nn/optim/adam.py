@@ -9,7 +9,8 @@ from typing import Any
 from autograd import Value
 
 from ..module import short_repr
-from .base import Optimizer, Proposal, flag, hyperparameter, option_name
+from .base import Optimizer, Proposal
+from .options import flag, hyperparameter, option_name
 
 
 class Adam(Optimizer):

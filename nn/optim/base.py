@@ -1,9 +1,10 @@
-"""`Optimizer`: the parameter list, the step count, and the all-or-nothing step every optimizer shares.
+"""`Optimizer`: torch's parameter groups, the step counts, and the all-or-nothing step every optimizer shares.
 
-A subclass computes, from the gradients, every parameter's new value and its
-new state buffers (`_proposal`); `step` checks all of them are finite before
-assigning any, so an update that would overflow leaves the model and the
-optimizer exactly as they were and names the parameter.
+A subclass validates its options (`_checked_options`) and computes, from the
+gradients, every parameter's new value and its new state buffers for one
+group (`_proposal`); `step` checks all of them are finite before assigning
+any, so an update that would overflow leaves the model and the optimizer
+exactly as they were and names the parameter.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 
 from autograd import Value
 
-from ..module import checked_float, short_repr
-
-MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactly
+from ..module import short_repr
+from .options import GROUP_KEYS, flag, learning_rate, option_name
+from .saved_state import checked_state
 
 #: What `_proposal` returns: every parameter's new ``.data`` and every buffer's new list.
 Proposal = tuple[list[float], dict[str, list[float]]]
@@ -28,52 +29,6 @@ class StepOverflowError(OverflowError, ValueError):
     loops that treat ArithmeticError as divergence keep doing so) and a
     ValueError (what `Optimizer.step` raises for a non-finite gradient).
     """
-
-
-def hyperparameter(
-    name: str, value: Any, *, positive: bool = False, below_one: bool = False, at_most_one: bool = False
-) -> float:
-    """A finite, non-negative (or positive, or below 1) hyperparameter as a float, or an error naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    number = checked_float(value, name)
-    if (
-        number < 0.0
-        or (positive and number == 0.0)
-        or (below_one and number >= 1.0)
-        or (at_most_one and number > 1.0)
-    ):
-        kind = (
-            "in [0, 1)" if below_one else "in [0, 1]" if at_most_one else "positive" if positive else "non-negative"
-        )
-        raise ValueError(f"{name} must be {kind}, got {value!r}")
-    return number
-
-
-#: Group keys every optimizer accepts besides its hyperparameters: the group's Values, their names (torch's
-#: ``param_names``, present when the Values were given as ``(name, Value)`` pairs), and the learning rate a
-#: scheduler started from (torch's ``initial_lr``, written by `nn.optim.lr_scheduler`).
-GROUP_KEYS = frozenset({"params", "param_names", "initial_lr"})
-
-
-def option_name(where: str, name: str) -> str:
-    """``name`` as an error message calls it: prefixed by the group (``param_groups[1] momentum``) when there is one."""
-    return f"{where} {name}" if where else name
-
-
-def learning_rate(value: Any, name: str = "learning rate") -> float:
-    """``value`` as a learning rate: a finite number >= 0 (as torch; a schedule may end at 0), or ValueError."""
-    try:
-        return hyperparameter(name, value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}") from None
-
-
-def flag(name: str, value: Any) -> bool:
-    """``value`` if it is True or False, else TypeError naming the option (1 or "yes" are mistakes, not flags)."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {short_repr(value)}")
-    return value
 
 
 class Optimizer:
@@ -412,98 +367,12 @@ class Optimizer:
         self._checked_state(state)()
 
     def _checked_state(self, state: Any, where: str = "optimizer state") -> Callable[[], None]:
-        """Validate ``state`` without changing anything; return the function that applies it.
+        """Validate ``state`` without changing anything; return the function that applies it (see `saved_state`).
 
         A loader validates the model's and the optimizer's entries first and
         applies both only when all are good.
         """
-        if not isinstance(state, dict) or state.get("type") != type(self).__name__:
-            found = state.get("type") if isinstance(state, dict) else type(state).__name__
-            raise ValueError(f"{where} is for {short_repr(found)}, not {type(self).__name__}")
-        buffers = state.get("buffers", {})
-        mine = self._buffers()
-        required = set(mine) - self._optional_buffers
-        if not isinstance(buffers, dict) or not required <= set(buffers) <= set(mine):
-            optional = sorted(set(mine) & self._optional_buffers)
-            extra = f" (and may hold {optional})" if optional else ""
-            raise ValueError(f"{where} 'buffers' must hold exactly {sorted(required)}{extra}")
-        checked: dict[str, list[float]] = {name: [0.0] * len(self.params) for name in mine}
-        for name, values in buffers.items():
-            if not isinstance(values, list) or len(values) != len(self.params):
-                raise ValueError(f"{where} buffer {name!r} must be a list of {len(self.params)} numbers")
-            numbers_ = [checked_float(v, f"{where} buffer {name!r} entry {i}") for i, v in enumerate(values)]
-            if name in self._nonnegative_buffers:
-                for i, v in enumerate(numbers_):
-                    if v < 0.0:
-                        raise ValueError(f"{where} buffer {name!r} entry {i} must be >= 0 (a sum of squares)")
-            checked[name] = numbers_
-        steps = state.get("steps")
-        if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
-            raise ValueError(f"{where} 'steps' must be an integer in [0, 2**53], got {short_repr(steps)}")
-        lr = state.get("lr")
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-            raise ValueError(f"{where} 'lr' must be a positive finite number, got {short_repr(lr)}")
-        lr_value = checked_float(lr, f"{where} 'lr'")
-        if not lr_value >= 0.0:
-            raise ValueError(f"{where} 'lr' must be a positive finite number or 0, got {lr_value!r}")
-        groups = self._checked_saved_groups(state, where, lr_value)
-        group_steps = self._checked_group_steps(state.get("group_steps"), steps, where)
-
-        def apply() -> None:
-            self.steps = steps
-            self._group_steps = group_steps
-            for group, saved in zip(self.param_groups, groups):
-                group.update(saved)
-            for name, values in checked.items():
-                mine[name][:] = values
-
-        return apply
-
-    def _checked_saved_groups(self, state: dict[str, Any], where: str, lr: float) -> list[dict[str, Any]]:
-        """The options each group gets from ``state`` (only ``lr`` from a state without ``param_groups``)."""
-        saved = state.get("param_groups")
-        if saved is None:
-            return [{"lr": lr} for _ in self.param_groups]
-        if not isinstance(saved, list) or len(saved) != len(self.param_groups):
-            count = len(saved) if isinstance(saved, list) else short_repr(saved)
-            raise ValueError(f"{where} 'param_groups' has {count} groups, this optimizer {len(self.param_groups)} "
-                             "(a loaded state must have the same number of parameter groups)")
-        result: list[dict[str, Any]] = []
-        for i, (entry, group) in enumerate(zip(saved, self.param_groups)):
-            label = f"{where} param_groups[{i}]"
-            if not isinstance(entry, dict):
-                raise ValueError(f"{label} must be a dict of options, got {type(entry).__name__}")
-            self._check_keys(entry, label)
-            size = len(group["params"])
-            if not isinstance(entry.get("params"), list) or len(entry["params"]) != size:
-                raise ValueError(f"{label} 'params' must list {size} parameters, as this optimizer's group does "
-                                 "(a loaded state's groups must match the optimizer's in size)")
-            options = {k: entry.get(k, group.get(k, v)) for k, v in self.defaults.items()}
-            restored = self._checked_options(options, label)
-            if "initial_lr" in entry:
-                restored["initial_lr"] = learning_rate(entry["initial_lr"], f"{label} initial_lr")
-            if "param_names" in entry:
-                names = entry["param_names"]
-                if not isinstance(names, list) or len(names) != size or not all(isinstance(n, str) for n in names):
-                    raise ValueError(f"{label} 'param_names' must be a list of {size} strings")
-                restored["param_names"] = list(names)
-            result.append(restored)
-        if result[0]["lr"] != lr:
-            raise ValueError(f"{where} 'lr' is {lr!r} but param_groups[0] has lr {result[0]['lr']!r}: "
-                             "the file disagrees with itself")
-        return result
-
-    def _checked_group_steps(self, raw: Any, steps: int, where: str) -> list[int]:
-        """Each group's step count from a state (every group ``steps`` in a state written before groups existed)."""
-        if raw is None:
-            return [steps] * len(self.param_groups)
-        if not isinstance(raw, list) or len(raw) != len(self.param_groups):
-            raise ValueError(f"{where} 'group_steps' must be a list of {len(self.param_groups)} integers")
-        for i, count in enumerate(raw):
-            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= steps:
-                raise ValueError(f"{where} 'group_steps' entry {i} must be an integer in [0, steps={steps}], "
-                                 f"got {short_repr(count)}")
-        return list(raw)
+        return checked_state(self, state, where)
 
 
 def _first_not_finite(values: list[float]) -> int | None:

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..module import short_repr
-from .base import Optimizer, learning_rate
+from .base import Optimizer
+from .options import learning_rate
 
 #: torch's scheduler flags, saved in its state_dict: always False between steps.
 _TORCH_FLAGS = ("_is_initial", "_get_lr_called_within_step")

@@ -7,7 +7,8 @@ from typing import Any
 
 from autograd import Value
 
-from .base import Optimizer, Proposal, flag, hyperparameter, option_name
+from .base import Optimizer, Proposal
+from .options import flag, hyperparameter, option_name
 
 
 class SGD(Optimizer):
