@@ -15,7 +15,17 @@ from .lstm import LSTMCell
 from .mlp import MLP
 from .module import Module
 from .neuron import Neuron
-from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, clip_grad_norm, clip_grad_value
+from .optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    Optimizer,
+    clip_grad_norm,
+    clip_grad_norm_,
+    clip_grad_value,
+    clip_grad_value_,
+)
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
 from .text import Vocabulary
@@ -39,7 +49,9 @@ __all__ = [
     "SGD",
     "Vocabulary",
     "clip_grad_norm",
+    "clip_grad_norm_",
     "clip_grad_value",
+    "clip_grad_value_",
     "half_sum_squared_error",
     "mean_squared_error",
     "parameters_to_vector",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from autograd import Value
@@ -35,7 +35,10 @@ class Module:
     Subclasses set their Values and sub-Modules as attributes and define
     ``forward``; calling the module calls it, and ``parameters()``,
     ``named_parameters()``, ``zero_grad()``, ``state_dict()`` and
-    ``load_state_dict()`` work without more code.
+    ``load_state_dict()`` work without more code, as do torch's tree walks
+    (``children()``, ``named_modules()``, ``apply(fn)``). There is no
+    ``requires_grad_``: a Value has no such flag (every Value records its
+    graph); to freeze a weight, leave it out of the optimizer.
     """
 
     #: True in training mode (the default), False after `eval()`: see `train`.
@@ -74,6 +77,51 @@ class Module:
         _collect_modules(self, {id(self)}, found)
         return iter(found)
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for each module directly inside this one, each once, as torch.
+
+        "Directly" means not inside another Module: a module in an attribute,
+        or in a list or tuple attribute (named ``layers.0``, as its parameters
+        are, since valuegrad has no ModuleList). A module reachable by two
+        names is yielded under the first, as in torch.
+        """
+        found: list[tuple[str, Module]] = []
+        _collect_children(self, "", {id(self)}, set(), found)
+        return iter(found)
+
+    def children(self) -> Iterator[Module]:
+        """The modules directly inside this one (see `named_children`), each once."""
+        return (module for _, module in self.named_children())
+
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for this module (named ``prefix``) and every module inside it, depth first.
+
+        Names join with dots as torch's (``""`` for the root, ``layers.0``,
+        ``layers.0.neurons.1``); a module reachable by several paths is
+        yielded once under the first name unless ``remove_duplicate=False``.
+        ``memo`` (torch's) holds modules already yielded. A module that
+        contains itself is not entered again, whatever ``remove_duplicate``.
+        """
+        if not isinstance(remove_duplicate, bool):
+            raise TypeError(f"remove_duplicate must be True or False, got {type(remove_duplicate).__name__}")
+        found: list[tuple[str, Module]] = []
+        _walk_modules(self, prefix, set() if memo is None else memo, remove_duplicate, set(), found)
+        return iter(found)
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module (children first, as torch) and then on this module; return self.
+
+        Typical use is initialisation: ``model.apply(init_fn)``. A module
+        reachable by two paths is visited along each, as in torch; a module
+        that contains itself is not entered again.
+        """
+        if not callable(fn):
+            raise TypeError(f"apply needs a function of one module, got {type(fn).__name__} {short_repr(fn)}")
+        _apply(self, fn, set())
+        return self
+
     def named_parameters(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Value]]:
         """Yield ``(name, value)`` for every parameter, depth first, in attribute order.
 
@@ -90,8 +138,16 @@ class Module:
         """Every distinct parameter once, as a list (PyTorch de-duplicates tied weights too)."""
         return [p for _, p in self.named_parameters()]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0 (leaves accumulate across backward calls)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's ``.grad`` to 0.0 (leaves accumulate across backward calls).
+
+        ``set_to_none`` is accepted for code written for torch, where it frees
+        the gradient tensors; a `Value`'s gradient is never None (micrograd's
+        convention: ``.grad`` is a number, 0.0 when nothing has flowed, and
+        ``backward`` adds to it), so either way it becomes 0.0.
+        """
+        if not isinstance(set_to_none, bool):
+            raise TypeError(f"set_to_none must be True or False, got {type(set_to_none).__name__}")
         for p in self.parameters():
             p.grad = 0.0
 
@@ -235,3 +291,55 @@ def _collect_modules(container: Any, path: set[int], out: list[Module]) -> None:
             if isinstance(child, Module):
                 out.append(child)
             _collect_modules(child, path, out)
+
+
+def _collect_children(
+    container: Any, prefix: str, path: set[int], seen: set[int] | None, out: list[tuple[str, Module]]
+) -> None:
+    """Append the modules directly under a Module, list or tuple (not inside another Module) to ``out``.
+
+    ``seen`` holds the ids of modules already listed (None: list a module under each of its names).
+    """
+    items: Iterable[tuple[Any, Any]] = [(k, v) for k, v in vars(container).items() if not k.startswith("_")] \
+        if isinstance(container, Module) else enumerate(container)
+    for key, child in items:
+        if isinstance(child, Module):
+            if id(child) in path or (seen is not None and id(child) in seen):
+                continue
+            if seen is not None:
+                seen.add(id(child))
+            out.append((f"{prefix}{key}", child))
+        elif isinstance(child, (list, tuple)) and id(child) not in path:
+            path.add(id(child))
+            _collect_children(child, f"{prefix}{key}.", path, seen, out)
+            path.discard(id(child))
+
+
+def _walk_modules(
+    module: Module, prefix: str, memo: set[Module], remove_duplicate: bool, path: set[int],
+    out: list[tuple[str, Module]],
+) -> None:
+    """Append ``(prefix, module)`` and, depth first, its sub-modules with dotted names (torch's named_modules)."""
+    if module in memo:
+        return
+    if remove_duplicate:
+        memo.add(module)
+    out.append((prefix, module))
+    path.add(id(module))
+    children: list[tuple[str, Module]] = []
+    # Every name of a shared child, as torch walks its _modules; the memo then decides what is yielded.
+    _collect_children(module, "", {id(module)}, None, children)
+    for name, child in children:
+        if id(child) not in path:
+            _walk_modules(child, f"{prefix}.{name}" if prefix else name, memo, remove_duplicate, path, out)
+    path.discard(id(module))
+
+
+def _apply(module: Module, fn: Callable[[Module], Any], path: set[int]) -> None:
+    """Call ``fn`` on ``module``'s children (recursively), then on ``module``; ``path`` stops cycles."""
+    path.add(id(module))
+    for child in module.children():
+        if id(child) not in path:
+            _apply(child, fn, path)
+    path.discard(id(module))
+    fn(module)

@@ -132,6 +132,8 @@ def test_new_optimizers_save_load_and_continue_exactly(tmp_path, make) -> None:
         load(b, tmp_path / "m.json", Adam(b.parameters()))  # an Adam is not an AdamW, and not an SGD
 
 
-def test_parameter_groups_are_refused_by_name() -> None:
+def test_a_group_dict_mixed_into_a_list_of_values_is_refused_by_name() -> None:
+    # Groups are supported now (tests/test_param_groups.py); a dict among Values is still a mistake, named.
+    model = MLP(1, [1])
     with pytest.raises(TypeError, match="parameter groups"):
-        SGD([{"params": MLP(1, [1]).parameters()}], lr=0.1)  # type: ignore[list-item]
+        SGD([model.parameters()[0], {"params": model.parameters()[1:]}], lr=0.1)  # type: ignore[list-item]

@@ -1,20 +1,26 @@
-"""Optimizers (SGD, Adagrad, Adam, AdamW) and gradient clipping, one per file.
+"""Optimizers (SGD, Adagrad, Adam, AdamW), learning-rate schedulers and gradient clipping, one per file.
 
 Each optimizer updates parameter ``.data`` in place from ``.grad`` and keeps
-its state (momentum buffers, squared-gradient sums, step count) as plain
-floats, so ``state_dict()`` can be saved beside the model's. A step is
+its state (momentum buffers, squared-gradient sums, step counts) as plain
+floats, so ``state_dict()`` can be saved beside the model's. Parameters come
+in torch's ``param_groups`` (per-group options, `Optimizer.add_param_group`),
+and `lr_scheduler`'s schedulers write ``group['lr']`` as torch's do. A step is
 all-or-nothing: if any new value or state would not be finite, nothing moves
 (`Optimizer.step`).
 """
 
+from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
-from .base import MAX_STEPS, Optimizer, StepOverflowError
-from .clip import clip_grad_norm, clip_grad_value
+from .base import Optimizer, StepOverflowError
+from .clip import NonFiniteNormError, clip_grad_norm, clip_grad_norm_, clip_grad_value, clip_grad_value_
+from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, MultiStepLR, StepLR
+from .saved_state import MAX_STEPS
 from .sgd import SGD
 
 __all__ = [
-    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "StepOverflowError",
-    "clip_grad_norm", "clip_grad_value",
+    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
+    "MultiStepLR", "NonFiniteNormError", "Optimizer", "StepLR", "StepOverflowError", "clip_grad_norm",
+    "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "lr_scheduler",
 ]

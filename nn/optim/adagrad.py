@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from autograd import Value
 
 from ..module import short_repr
-from .base import Optimizer, Proposal, hyperparameter
+from .base import Optimizer, Proposal
+from .options import flag, hyperparameter, option_name
 
 
 class Adagrad(Optimizer):
@@ -21,8 +23,13 @@ class Adagrad(Optimizer):
     - ``form="min-char-rnn"`` (Karpathy's min-char-rnn, which the lecture
       follows): w -= clr * g / sqrt(G + eps), eps 1e-8.
 
-    ``eps=None`` picks the form's own default. ``weight_decay`` adds
-    ``weight_decay * w`` to the gradient first, as PyTorch does.
+    ``eps=None`` picks the form's own default (per group: a group that sets
+    only ``form`` gets that form's eps). ``weight_decay`` adds
+    ``weight_decay * w`` to the gradient first, as PyTorch does;
+    ``maximize=True`` flips the gradient's sign before that, as torch.
+    As in torch, every sum starts at the constructor's
+    ``initial_accumulator_value``: a group's own value is kept in its dict but
+    not used.
     """
 
     PYTORCH = "pytorch"
@@ -32,33 +39,71 @@ class Adagrad(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Value] | Iterable[tuple[str, Value]],
+        params: Iterable[Value] | Iterable[tuple[str, Value]] | Iterable[dict[str, Any]],
         lr: float = 0.01,
         lr_decay: float = 0.0,
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float | None = None,
         form: str = PYTORCH,
+        *,
+        maximize: bool = False,
     ) -> None:
         """Adagrad with per-parameter accumulated squared gradients (defaults: PyTorch's)."""
-        super().__init__(params, lr)
+        self.memory: list[float] = []
+        self._eps_given = eps is not None
         if form not in self._default_eps:
             raise ValueError(f"Adagrad form must be {self.PYTORCH!r} or {self.MIN_CHAR_RNN!r}, got {short_repr(form)}")
-        self.form = form
-        self.lr_decay = hyperparameter("lr_decay", lr_decay)
-        self.weight_decay = hyperparameter("weight_decay", weight_decay)
-        initial = hyperparameter("initial_accumulator_value", initial_accumulator_value)
-        # eps > 0 (PyTorch allows 0): with eps 0 a zero or underflowing gradient divides 0 by 0.
-        self.eps = hyperparameter("eps", self._default_eps[form] if eps is None else eps, positive=True)
-        self.memory = [initial] * len(self.params)
+        super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
+                                  "initial_accumulator_value": initial_accumulator_value,
+                                  "eps": self._default_eps[form] if eps is None else eps, "form": form,
+                                  "maximize": maximize})
 
-    def _proposal(self, grads: list[float], step: int) -> Proposal:
-        clr = self.lr / (1.0 + (step - 1) * self.lr_decay) if self.lr_decay else self.lr
-        inside_sqrt = self.form == self.MIN_CHAR_RNN
-        decay, eps, sqrt = self.weight_decay, self.eps, math.sqrt
+    def _defaults_for(self, param_group: dict[str, Any]) -> dict[str, Any]:
+        form = param_group.get("form", self.defaults["form"])
+        if self._eps_given or form not in self._default_eps:
+            return self.defaults
+        return {**self.defaults, "eps": self._default_eps[form]}
+
+    def _checked_options(self, options: dict[str, Any], where: str) -> dict[str, Any]:
+        checked = super()._checked_options(options, where)
+        form = options["form"]
+        if form not in self._default_eps:
+            raise ValueError(f"{option_name(where, 'Adagrad form')} must be {self.PYTORCH!r} or "
+                             f"{self.MIN_CHAR_RNN!r}, got {short_repr(form)}")
+        for name in ("lr_decay", "weight_decay", "initial_accumulator_value"):
+            checked[name] = hyperparameter(option_name(where, name), options[name])
+        # eps > 0 (PyTorch allows 0): with eps 0 a zero or underflowing gradient divides 0 by 0.
+        checked["eps"] = hyperparameter(option_name(where, "eps"), options["eps"], positive=True)
+        checked["maximize"] = flag(option_name(where, "maximize"), options["maximize"])
+        return checked
+
+    def _initial_buffers(self, group: dict[str, Any], count: int) -> dict[str, list[float]]:
+        # torch starts every sum at the constructor's value (its defaults'), whatever a group says: so do we.
+        return {"memory": [self.defaults["initial_accumulator_value"]] * count}
+
+    @property
+    def eps(self) -> float:
+        """The first group's eps (see ``param_groups`` for every group's)."""
+        value: float = self.param_groups[0]["eps"]
+        return value
+
+    @property
+    def form(self) -> str:
+        """The first group's form, ``"pytorch"`` or ``"min-char-rnn"``."""
+        value: str = self.param_groups[0]["form"]
+        return value
+
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+        lr, lr_decay = options["lr"], options["lr_decay"]
+        clr = lr / (1.0 + (step - 1) * lr_decay) if lr_decay else lr
+        inside_sqrt = options["form"] == self.MIN_CHAR_RNN
+        decay, eps, maximize, sqrt = options["weight_decay"], options["eps"], options["maximize"], math.sqrt
         new_data: list[float] = []
         memory: list[float] = []
-        for p, g, G in zip(self.params, grads, self.memory):
+        if maximize:
+            grads = [-g for g in grads]
+        for p, g, G in zip(self.params[start:stop], grads, self.memory[start:stop]):
             w = p.data
             if decay:
                 g = g + decay * w
@@ -69,6 +114,9 @@ class Adagrad(Optimizer):
             else:
                 new_data.append(w - clr * (g / (sqrt(G) + eps)))
         return new_data, {"memory": memory}
+
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        return {"step": float(steps), "sum": self.memory[i]}
 
     def _buffers(self) -> dict[str, list[float]]:
         return {"memory": self.memory}

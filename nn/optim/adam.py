@@ -1,18 +1,20 @@
-"""`Adam` (Kingma & Ba) with bias correction and torch.optim.Adam's L2 weight decay."""
+"""`Adam` (Kingma & Ba) with bias correction, torch.optim.Adam's L2 weight decay, AMSGrad and maximize."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from autograd import Value
 
 from ..module import short_repr
-from .base import Optimizer, Proposal, hyperparameter
+from .base import Optimizer, Proposal
+from .options import flag, hyperparameter, option_name
 
 
 class Adam(Optimizer):
-    """Adam as `torch.optim.Adam` (its formulas and defaults).
+    """Adam as `torch.optim.Adam` (its formulas, defaults and ``param_groups``).
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2`` and
     ``w -= lr * (m_hat / (sqrt(v_hat) + eps))`` with ``m_hat = m / (1 - b1^t)``,
@@ -20,44 +22,73 @@ class Adam(Optimizer):
     whose step is representable (the ratio is at most about 1 in size) does
     not overflow on the way, as torch's ``lr / (1 - b1^t)`` would.
     ``weight_decay`` adds ``weight_decay * w`` to the gradient first (L2
-    regularisation, as torch.optim.Adam); `AdamW` decays the weight itself instead.
+    regularisation, as torch.optim.Adam); with ``decoupled_weight_decay=True``
+    (what `AdamW` is) the weight itself is shrunk by ``1 - lr * weight_decay``
+    instead. ``amsgrad=True`` divides by the running maximum of ``v``
+    (buffer ``v_max``, torch's ``max_exp_avg_sq``) in place of ``v``;
+    ``maximize=True`` flips the gradient's sign first, as torch.
     """
 
-    _nonnegative_buffers = frozenset({"v"})
-    _decoupled = False
+    _nonnegative_buffers = frozenset({"v", "v_max"})
+    _optional_buffers = frozenset({"v_max"})
 
     def __init__(
         self,
-        params: Iterable[Value] | Iterable[tuple[str, Value]],
+        params: Iterable[Value] | Iterable[tuple[str, Value]] | Iterable[dict[str, Any]],
         lr: float = 0.001,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
     ) -> None:
         """Adam with first/second moment estimates; betas in [0, 1), eps > 0, weight_decay >= 0."""
-        super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair of numbers in [0, 1), got {short_repr(betas)}")
-        self.beta1 = hyperparameter("betas[0]", betas[0], below_one=True)
-        self.beta2 = hyperparameter("betas[1]", betas[1], below_one=True)
-        # eps > 0 (PyTorch allows 0): with eps 0 a zero first gradient divides 0 by 0.
-        self.eps = hyperparameter("eps", eps, positive=True)
-        self.weight_decay = hyperparameter("weight_decay", weight_decay)
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.m: list[float] = []
+        self.v: list[float] = []
+        self.v_max: list[float] = []
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                                  "amsgrad": amsgrad, "maximize": maximize,
+                                  "decoupled_weight_decay": decoupled_weight_decay})
 
-    def _proposal(self, grads: list[float], step: int) -> Proposal:
-        b1, b2 = self.beta1, self.beta2
+    def _checked_options(self, options: dict[str, Any], where: str) -> dict[str, Any]:
+        checked = super()._checked_options(options, where)
+        betas = options["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"{option_name(where, 'betas')} must be a pair of numbers in [0, 1), "
+                             f"got {short_repr(betas)}")
+        checked["betas"] = (hyperparameter(option_name(where, "betas[0]"), betas[0], below_one=True),
+                            hyperparameter(option_name(where, "betas[1]"), betas[1], below_one=True))
+        # eps > 0 (PyTorch allows 0): with eps 0 a zero first gradient divides 0 by 0.
+        checked["eps"] = hyperparameter(option_name(where, "eps"), options["eps"], positive=True)
+        checked["weight_decay"] = hyperparameter(option_name(where, "weight_decay"), options["weight_decay"])
+        for name in ("amsgrad", "maximize", "decoupled_weight_decay"):
+            checked[name] = flag(option_name(where, name), options[name])
+        return checked
+
+    @property
+    def eps(self) -> float:
+        """The first group's eps (see ``param_groups`` for every group's)."""
+        value: float = self.param_groups[0]["eps"]
+        return value
+
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+        b1, b2 = options["betas"]
         correction1 = 1.0 - b1**step
         correction2 = 1.0 - b2**step
-        lr, eps, decay, sqrt = self.lr, self.eps, self.weight_decay, math.sqrt  # locals: thousands of parameters
-        shrink = 1.0 - self.lr * decay  # AdamW's decoupled decay
-        decoupled = self._decoupled and decay
-        coupled = not self._decoupled and decay
+        lr, eps, decay, sqrt = options["lr"], options["eps"], options["weight_decay"], math.sqrt  # locals: speed
+        amsgrad, maximize = options["amsgrad"], options["maximize"]
+        shrink = 1.0 - lr * decay  # AdamW's decoupled decay
+        decoupled = options["decoupled_weight_decay"] and decay
+        coupled = not options["decoupled_weight_decay"] and decay
         new_data: list[float] = []
         m_new: list[float] = []
         v_new: list[float] = []
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+        v_max_new = self.v_max[start:stop]  # unchanged without AMSGrad
+        if maximize:
+            grads = [-g for g in grads]
+        for p, g, m, v in zip(self.params[start:stop], grads, self.m[start:stop], self.v[start:stop]):
             w = p.data
             if decoupled:
                 w = w * shrink
@@ -67,8 +98,28 @@ class Adam(Optimizer):
             v = b2 * v + (1.0 - b2) * g * g
             m_new.append(m)
             v_new.append(v)
-            new_data.append(w - lr * ((m / correction1) / (sqrt(v / correction2) + eps)))
-        return new_data, {"m": m_new, "v": v_new}
+            new_data.append(w)
+        if amsgrad:
+            v_max_new = [v if v > top else top for v, top in zip(v_new, v_max_new)]
+        denominators = v_max_new if amsgrad else v_new
+        # A second pass over plain lists: one loop per option keeps the common case as fast as before AMSGrad.
+        new_data = [w - lr * ((m / correction1) / (sqrt(v / correction2) + eps))
+                    for w, m, v in zip(new_data, m_new, denominators)]
+        return new_data, {"m": m_new, "v": v_new, "v_max": v_max_new}
+
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        if not steps:
+            return {}
+        state = {"step": float(steps), "exp_avg": self.m[i], "exp_avg_sq": self.v[i]}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = self.v_max[i]
+        return state
 
     def _buffers(self) -> dict[str, list[float]]:
+        return {"m": self.m, "v": self.v, "v_max": self.v_max}
+
+    def _saved_buffers(self) -> dict[str, list[float]]:
+        # v_max only matters with AMSGrad: files without it keep the layout they had before AMSGrad existed.
+        if any(group["amsgrad"] for group in self.param_groups):
+            return self._buffers()
         return {"m": self.m, "v": self.v}

@@ -1,9 +1,10 @@
-"""`Optimizer`: the parameter list, the step count, and the all-or-nothing step every optimizer shares.
+"""`Optimizer`: torch's parameter groups, the step counts, and the all-or-nothing step every optimizer shares.
 
-A subclass computes, from the gradients, every parameter's new value and its
-new state buffers (`_proposal`); `step` checks all of them are finite before
-assigning any, so an update that would overflow leaves the model and the
-optimizer exactly as they were and names the parameter.
+A subclass validates its options (`_checked_options`) and computes, from the
+gradients, every parameter's new value and its new state buffers for one
+group (`_proposal`); `step` checks all of them are finite before assigning
+any, so an update that would overflow leaves the model and the optimizer
+exactly as they were and names the parameter.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 
 from autograd import Value
 
-from ..module import checked_float, short_repr
-
-MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactly
+from ..module import short_repr
+from .options import GROUP_KEYS, flag, learning_rate, option_name
+from .saved_state import checked_state
 
 #: What `_proposal` returns: every parameter's new ``.data`` and every buffer's new list.
 Proposal = tuple[list[float], dict[str, list[float]]]
@@ -30,96 +31,255 @@ class StepOverflowError(OverflowError, ValueError):
     """
 
 
-def hyperparameter(
-    name: str, value: Any, *, positive: bool = False, below_one: bool = False, at_most_one: bool = False
-) -> float:
-    """A finite, non-negative (or positive, or below 1) hyperparameter as a float, or an error naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    number = checked_float(value, name)
-    if (
-        number < 0.0
-        or (positive and number == 0.0)
-        or (below_one and number >= 1.0)
-        or (at_most_one and number > 1.0)
-    ):
-        kind = (
-            "in [0, 1)" if below_one else "in [0, 1]" if at_most_one else "positive" if positive else "non-negative"
-        )
-        raise ValueError(f"{name} must be {kind}, got {value!r}")
-    return number
-
-
 class Optimizer:
-    """Base class: holds the parameter list and per-parameter state."""
+    """Base class: parameter groups as torch's, per-parameter state, and the all-or-nothing step.
+
+    ``param_groups`` is a list of dicts ``{'params': [Value, ...], 'lr': ...,
+    <the optimizer's other hyperparameters>}``; ``defaults`` holds the
+    constructor's hyperparameters, which fill what a group leaves out. As in
+    torch, changing ``opt.param_groups[i]['lr']`` (or any other option) takes
+    effect on the next `step` (the options are checked again there, so a typo
+    or a negative number is an error, not a silent NaN). Parameters are added
+    with `add_param_group`; a group's ``'params'`` list must not be edited in
+    place (the optimizer keeps each parameter's state by position).
+
+    State (momentum buffers, moments, sums of squares) is kept as one flat
+    list of floats per buffer, in the order of the groups' parameters, so
+    ``state_dict()`` is plain JSON-ready data. Each group counts its own steps
+    (torch counts per parameter), so a group added after some training starts
+    its bias corrections and first-step rules afresh, as in torch.
+    """
 
     # Buffers that hold sums of squares: a negative entry in a loaded file
     # would make the next step take the square root of a negative number.
     _nonnegative_buffers: frozenset[str] = frozenset()
+    # Buffers a saved state may leave out (they load as zeros), e.g. AMSGrad's running maximum.
+    _optional_buffers: frozenset[str] = frozenset()
 
-    def __init__(self, params: Iterable[Value] | Iterable[tuple[str, Value]], lr: float) -> None:
-        """Optimize ``params`` with learning rate ``lr`` (a positive number).
+    def __init__(
+        self,
+        params: Iterable[Value] | Iterable[tuple[str, Value]] | Iterable[dict[str, Any]],
+        defaults: dict[str, Any],
+    ) -> None:
+        """Optimize ``params`` with hyperparameters ``defaults`` (checked by `_checked_options`).
 
-        ``params`` is a list of Values or, as torch accepts, of ``(name, Value)``
-        pairs (``model.named_parameters()``); errors name a parameter by that
-        name, else by its label, and always by its index. A Value listed twice
-        is an error (it would be stepped twice; PyTorch warns that this will
-        become an error): pass ``model.parameters()``, which lists a tied weight once.
+        ``params`` is, as in torch, either a list of Values (or of ``(name, Value)``
+        pairs, ``model.named_parameters()``: errors then name a parameter by that
+        name, else by its label, and always by its index), or a list of group
+        dicts ``{'params': [...], 'lr': 0.1, ...}`` whose missing options are
+        taken from ``defaults``. A Value listed twice is an error (it would be
+        stepped twice; in two groups torch raises too).
         """
-        items: list[Any] = list(params)
-        self.names: list[str] = []
+        self.defaults: dict[str, Any] = self._checked_options(dict(defaults), "")
+        self.param_groups: list[dict[str, Any]] = []
         self.params: list[Value] = []
-        for item in items:
-            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-                self.names.append(item[0])
-                item = item[1]
-            else:
-                self.names.append(getattr(item, "label", "") if isinstance(item, Value) else "")
-            self.params.append(item)
-        if not self.params:
-            raise ValueError("optimizer got an empty parameter list")
-        for i, p in enumerate(self.params):
-            if isinstance(p, dict):
-                raise TypeError(f"optimizer parameter {i} is a dict: parameter groups (torch's [{{'params': ...}}]) "
-                                "are not supported; pass a list of Values (model.parameters())")
-            if not isinstance(p, Value):
-                raise TypeError(f"optimizer parameters must be autograd Values, got {type(p).__name__} at index {i}")
-        first: dict[int, int] = {}
-        for i, p in enumerate(self.params):
-            if id(p) in first:
-                raise ValueError(
-                    f"optimizer parameter {i} is the same Value as parameter {first[id(p)]}: "
-                    "it would be stepped twice (pass each Value once)"
-                )
-            first[id(p)] = i
-        try:
-            self.lr = hyperparameter("learning rate", lr, positive=True)
-        except TypeError:
-            raise ValueError(f"learning rate must be a positive finite number, got {lr!r}") from None
-        except ValueError as err:
-            raise ValueError(f"learning rate must be a positive finite number, got {lr!r}") from err
+        self.names: list[str] = []
         self.steps = 0
+        self._group_steps: list[int] = []
+        # Each group's Values as added: a 'params' list edited by hand is caught (Values compare by identity).
+        self._group_params: list[list[Value]] = []
+        if isinstance(params, (Value, dict, str, bytes)):
+            raise TypeError("optimizer params must be an iterable of Values or of parameter-group dicts, "
+                            f"got {type(params).__name__}")
+        try:
+            items: list[Any] = list(params)
+        except TypeError:
+            raise TypeError("optimizer params must be an iterable of Values or of parameter-group dicts, "
+                            f"got {type(params).__name__}") from None
+        if not items:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = items if isinstance(items[0], dict) else [{"params": items}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing ones from ``defaults``), as torch's.
+
+        Useful to start training layers that were frozen. TypeError for a
+        non-dict or a non-Value parameter; ValueError for a missing
+        ``'params'``, an unknown option, a bad option value, or a Value that
+        is already in this optimizer.
+        """
+        where = f"param_groups[{len(self.param_groups)}]"
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__} {short_repr(param_group)}")
+        if "params" not in param_group:
+            raise ValueError(f"{where} has no 'params' entry (a parameter group is {{'params': [...], 'lr': ...}})")
+        self._check_keys(param_group, where)
+        values, names, named = self._group_values(param_group["params"], where)
+        if named and any("param_names" not in g for g in self.param_groups):
+            raise ValueError("all optimizer param groups should be with/without names: "
+                             f"{where} has names and an earlier group does not")
+        if not named and any("param_names" in g for g in self.param_groups):
+            raise ValueError("all optimizer param groups should be with/without names: "
+                             f"{where} has none and an earlier group does")
+        first = {id(p): i for i, p in enumerate(self.params)}
+        for i, p in enumerate(values, start=len(self.params)):
+            if id(p) in first:
+                earlier = first[id(p)]
+                if earlier >= len(self.params):
+                    raise ValueError(f"optimizer parameter {i} is the same Value as parameter {earlier}: "
+                                     "it would be stepped twice (pass each Value once)")
+                raise ValueError(f"some parameters appear in more than one parameter group: {where}'s parameter "
+                                 f"{i - len(self.params)} is optimizer parameter {earlier} already")
+            first[id(p)] = i
+        options = {k: param_group.get(k, v) for k, v in self._defaults_for(param_group).items()}
+        group: dict[str, Any] = {"params": values, **self._checked_options(options, where)}
+        if named:
+            group["param_names"] = names
+        if "initial_lr" in param_group:
+            group["initial_lr"] = learning_rate(param_group["initial_lr"], f"{where} initial_lr")
+        for name, initial in self._initial_buffers(group, len(values)).items():
+            self._buffers()[name].extend(initial)
+        self.params.extend(values)
+        self.names.extend(names)
+        self.param_groups.append(group)
+        self._group_steps.append(0)
+        self._group_params.append(list(values))
+
+    def _group_values(self, raw: Any, where: str) -> tuple[list[Value], list[str], bool]:
+        """A group's ``'params'`` as Values, their names, and whether they were given names."""
+        if isinstance(raw, Value):
+            raw = [raw]
+        elif isinstance(raw, (set, frozenset)):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering "
+                            "of Values in sets changes between runs: use a list")
+        elif isinstance(raw, (dict, str, bytes)):
+            raise TypeError(f"{where}['params'] must be a list of Values, got {type(raw).__name__}")
+        try:
+            items = list(raw)
+        except TypeError:
+            raise TypeError(f"{where}['params'] must be a list of Values, got {type(raw).__name__}") from None
+        values: list[Value] = []
+        names: list[str] = []
+        named = 0
+        for i, item in enumerate(items, start=len(self.params)):
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+                names.append(item[0])
+                item = item[1]
+                named += 1
+            else:
+                names.append(getattr(item, "label", "") if isinstance(item, Value) else "")
+            if isinstance(item, dict):
+                raise TypeError(f"optimizer parameter {i} is a dict: pass a list of Values, or a list of parameter "
+                                "groups ([{'params': [...], 'lr': ...}, ...]), not both in one list")
+            if not isinstance(item, Value):
+                raise TypeError(f"optimizer parameters must be autograd Values, got {type(item).__name__} at index {i}")
+            values.append(item)
+        if 0 < named < len(values):
+            raise ValueError("all optimizer params should be with/without names: some param names are missing "
+                             f"in {where}")
+        return values, names, named > 0
+
+    def _check_keys(self, group: dict[str, Any], where: str) -> None:
+        """ValueError naming the first key of ``group`` that is neither an option of this optimizer nor structural."""
+        for key in group:
+            if key not in self.defaults and key not in GROUP_KEYS:
+                raise ValueError(f"{where} has unknown option {short_repr(key)}: {type(self).__name__} takes "
+                                 f"{', '.join(sorted(self.defaults))} (and 'params')")
+
+    def _defaults_for(self, param_group: dict[str, Any]) -> dict[str, Any]:
+        """The options that fill what ``param_group`` leaves out (a subclass may derive some from the group's)."""
+        return self.defaults
+
+    def _checked_options(self, options: dict[str, Any], where: str) -> dict[str, Any]:
+        """``options`` (every hyperparameter) validated and normalised, or an error naming the bad one.
+
+        Subclasses extend this for their own options; ``where`` names the group
+        (empty for the constructor's arguments).
+        """
+        checked = dict(options)
+        checked["lr"] = learning_rate(options["lr"], option_name(where, "learning rate"))
+        return checked
+
+    def _initial_buffers(self, group: dict[str, Any], count: int) -> dict[str, list[float]]:
+        """Every buffer's starting values for ``count`` new parameters of ``group`` (zeros unless overridden)."""
+        return {name: [0.0] * count for name in self._buffers()}
+
+    @property
+    def lr(self) -> float:
+        """The first group's learning rate; setting it sets every group's (torch users write ``param_groups``)."""
+        value: float = self.param_groups[0]["lr"]
+        return value
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        checked = learning_rate(value)
+        for group in self.param_groups:
+            group["lr"] = checked
+
+    @property
+    def state(self) -> dict[Value, dict[str, float]]:
+        """torch's ``optimizer.state`` as a snapshot: ``{parameter: {torch's buffer name: number}}``.
+
+        The names and the moments they appear are torch's (``momentum_buffer``
+        for SGD with momentum; ``step``, ``exp_avg``, ``exp_avg_sq`` and, with
+        AMSGrad, ``max_exp_avg_sq`` for Adam after a first step; ``step`` and
+        ``sum`` for Adagrad). A new dict of floats each time: writing into it
+        changes nothing (the live state is in the buffers; see `state_dict`).
+        """
+        snapshot: dict[Value, dict[str, float]] = {}
+        start = 0
+        for group, steps in zip(self.param_groups, self._group_steps):
+            for i, p in enumerate(group["params"], start=start):
+                snapshot[p] = self._torch_state(group, i, steps)
+            start += len(group["params"])
+        return snapshot
+
+    def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        """Parameter ``i``'s entry of `state` under torch's names (its group ``group`` has taken ``steps`` steps)."""
+        return {}
 
     def describe(self, i: int) -> str:
         """Parameter ``i`` for an error message: its index, and its name when it has one."""
         return f"optimizer parameter {i} ({self.names[i]!r})" if self.names[i] else f"optimizer parameter {i}"
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0.0."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's gradient to 0.0.
+
+        ``set_to_none`` is accepted for code written for torch, where it frees
+        the gradient tensors; a `Value`'s gradient is never None here
+        (micrograd's convention: ``.grad`` is a number, 0.0 when nothing has
+        flowed, and ``backward`` adds to it), so either way it becomes 0.0.
+        """
+        flag("set_to_none", set_to_none)
         for p in self.params:
             p.grad = 0.0
 
+    def _checked_groups(self) -> list[tuple[dict[str, Any], int, int]]:
+        """Every group's options as they are now (checked), with the slice of ``params`` it owns."""
+        if len(self.param_groups) != len(self._group_params):
+            raise ValueError(f"optimizer has {len(self.param_groups)} parameter groups but {len(self._group_params)} "
+                             "were added: add groups with add_param_group, not by editing param_groups")
+        plans: list[tuple[dict[str, Any], int, int]] = []
+        start = 0
+        for i, (group, added) in enumerate(zip(self.param_groups, self._group_params)):
+            where = f"param_groups[{i}]"
+            if not isinstance(group, dict) or "params" not in group:
+                raise ValueError(f"{where} is no longer a parameter group dict with 'params'")
+            self._check_keys(group, where)
+            params = group["params"]
+            if not isinstance(params, list) or params != added:
+                raise ValueError(f"{where}['params'] was changed in place: the optimizer keeps each parameter's state "
+                                 "by position, so add parameters with add_param_group")
+            options = self._checked_options({k: group.get(k, v) for k, v in self.defaults.items()}, where)
+            plans.append((options, start, start + len(added)))
+            start += len(added)
+        return plans
+
     def step(self) -> None:
-        """Apply one update from the current gradients; all-or-nothing.
+        """Apply one update from the current gradients with each group's current options; all-or-nothing.
 
         A gradient left as a `Value` by ``backward(create_graph=True)`` is used by
         its number, as PyTorch's optimizers use a gradient that has a ``grad_fn``.
         Raises ValueError naming the first parameter whose gradient is not a
-        finite number, or `StepOverflowError` (a ValueError and an
-        OverflowError) naming the first whose new optimizer state (momentum
-        buffer, moments, sum of squares) or new value would not be finite;
-        nothing changes then, not even the step count.
+        finite number (or the group whose options are bad), or
+        `StepOverflowError` (a ValueError and an OverflowError) naming the first
+        parameter whose new optimizer state (momentum buffer, moments, sum of
+        squares) or new value would not be finite; nothing changes then, not
+        even the step count.
         """
+        plans = self._checked_groups()
         grads: list[float] = []
         for i, p in enumerate(self.params):
             g: Any = p.grad
@@ -128,7 +288,17 @@ class Optimizer:
             if not (isinstance(g, (int, float)) and g - g == 0.0):
                 raise ValueError(f"{self.describe(i)} has gradient {g!r}: not a finite number")
             grads.append(float(g))
-        new_data, new_buffers = self._proposal(grads, self.steps + 1)
+        if len(plans) == 1:  # the usual case: no copying of lists
+            options, start, stop = plans[0]
+            new_data, new_buffers = self._proposal(options, start, stop, grads, self._group_steps[0] + 1)
+        else:
+            new_data = []
+            new_buffers = {name: [] for name in self._buffers()}
+            for (options, start, stop), done in zip(plans, self._group_steps):
+                data, buffers = self._proposal(options, start, stop, grads[start:stop], done + 1)
+                new_data += data
+                for name, values in buffers.items():
+                    new_buffers[name] += values
         for name, values in new_buffers.items():
             bad = _first_not_finite(values)
             if bad is not None:
@@ -147,63 +317,62 @@ class Optimizer:
             buffers[name][:] = values
         for p, v in zip(self.params, new_data):
             p.data = v
+        self._group_steps = [done + 1 for done in self._group_steps]
         self.steps += 1
 
-    def _proposal(self, grads: list[float], step: int) -> Proposal:
-        """New parameter values and buffers for step number ``step`` (from 1), changing nothing."""
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+        """New values and buffers for parameters ``start:stop`` (one group, its ``options``), changing nothing.
+
+        ``step`` is the group's step number, from 1; ``grads`` are the slice's gradients.
+        """
         raise NotImplementedError
 
     def _buffers(self) -> dict[str, list[float]]:
+        """Every state buffer by name: one float per parameter, in ``params`` order."""
         return {}
 
+    def _saved_buffers(self) -> dict[str, list[float]]:
+        """The buffers `state_dict` writes (a subclass may leave out ones its options do not use)."""
+        return self._buffers()
+
     def state_dict(self) -> dict[str, Any]:
-        """The optimizer's settings and state as JSON-ready plain data."""
-        return {"type": type(self).__name__, "lr": self.lr, "steps": self.steps, "buffers": self._buffers()}
+        """The optimizer's settings and state as JSON-ready plain data (copies, never the live lists).
+
+        ``param_groups`` holds each group's options with ``'params'`` as
+        indices into the flat parameter order (torch's layout); ``lr`` (the
+        first group's) and ``steps`` are kept as before groups existed.
+        """
+        groups: list[dict[str, Any]] = []
+        start = 0
+        for group in self.param_groups:
+            packed = {k: (list(v) if isinstance(v, list) else v) for k, v in group.items() if k != "params"}
+            packed["params"] = list(range(start, start + len(group["params"])))
+            start += len(group["params"])
+            groups.append(packed)
+        return {
+            "type": type(self).__name__,
+            "lr": self.lr,
+            "steps": self.steps,
+            "buffers": {name: list(values) for name, values in self._saved_buffers().items()},
+            "param_groups": groups,
+            "group_steps": list(self._group_steps),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore from `state_dict()` output; all-or-nothing, ValueError naming the bad entry."""
+        """Restore from `state_dict()` output; all-or-nothing, ValueError naming the bad entry.
+
+        A state written before parameter groups existed (no ``param_groups``)
+        still loads: its ``lr`` is given to every group.
+        """
         self._checked_state(state)()
 
     def _checked_state(self, state: Any, where: str = "optimizer state") -> Callable[[], None]:
-        """Validate ``state`` without changing anything; return the function that applies it.
+        """Validate ``state`` without changing anything; return the function that applies it (see `saved_state`).
 
         A loader validates the model's and the optimizer's entries first and
         applies both only when all are good.
         """
-        if not isinstance(state, dict) or state.get("type") != type(self).__name__:
-            found = state.get("type") if isinstance(state, dict) else type(state).__name__
-            raise ValueError(f"{where} is for {short_repr(found)}, not {type(self).__name__}")
-        buffers = state.get("buffers", {})
-        mine = self._buffers()
-        if not isinstance(buffers, dict) or set(buffers) != set(mine):
-            raise ValueError(f"{where} 'buffers' must hold exactly {sorted(mine)}")
-        checked: dict[str, list[float]] = {}
-        for name, values in buffers.items():
-            if not isinstance(values, list) or len(values) != len(self.params):
-                raise ValueError(f"{where} buffer {name!r} must be a list of {len(self.params)} numbers")
-            numbers_ = [checked_float(v, f"{where} buffer {name!r} entry {i}") for i, v in enumerate(values)]
-            if name in self._nonnegative_buffers:
-                for i, v in enumerate(numbers_):
-                    if v < 0.0:
-                        raise ValueError(f"{where} buffer {name!r} entry {i} must be >= 0 (a sum of squares)")
-            checked[name] = numbers_
-        steps = state.get("steps")
-        if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
-            raise ValueError(f"{where} 'steps' must be an integer in [0, 2**53], got {short_repr(steps)}")
-        lr = state.get("lr")
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-            raise ValueError(f"{where} 'lr' must be a positive finite number, got {short_repr(lr)}")
-        lr_value = checked_float(lr, f"{where} 'lr'")
-        if not lr_value > 0.0:
-            raise ValueError(f"{where} 'lr' must be a positive finite number, got {lr_value!r}")
-
-        def apply() -> None:
-            self.lr = lr_value
-            self.steps = steps
-            for name, values in checked.items():
-                mine[name][:] = values
-
-        return apply
+        return checked_state(self, state, where)
 
 
 def _first_not_finite(values: list[float]) -> int | None:

@@ -1,9 +1,15 @@
-"""Gradient clipping: by value (min-char-rnn clips at 5) and by joint L2 norm (torch's clip_grad_norm_)."""
+"""Gradient clipping: by value (min-char-rnn clips at 5) and by joint L2 norm, and torch.nn.utils' two clippers.
+
+`clip_grad_norm_` and `clip_grad_value_` follow torch's formulas exactly (the
+norm's 1e-6, the scale applied even when it is 1, ``error_if_nonfinite``);
+`clip_grad_norm` and `clip_grad_value` are valuegrad's own variants.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from autograd import Value
 
@@ -37,3 +43,108 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         for p in params:
             p.grad *= scale
     return norm
+
+
+class NonFiniteNormError(RuntimeError, ValueError):
+    """`clip_grad_norm_` with ``error_if_nonfinite=True`` met an inf or NaN norm.
+
+    A RuntimeError (what torch raises there) and a ValueError (what valuegrad
+    raises for a non-finite number elsewhere).
+    """
+
+
+def _as_list(parameters: Iterable[Value] | Value) -> list[Value]:
+    """``parameters`` as a list of Values (one Value is accepted, as torch accepts one tensor)."""
+    items = [parameters] if isinstance(parameters, Value) else list(parameters)
+    for i, p in enumerate(items):
+        if not isinstance(p, Value):
+            raise TypeError(f"parameters must be autograd Values, got {type(p).__name__} at index {i}")
+    return items
+
+
+def _grad_number(p: Value) -> float:
+    """A parameter's gradient as a float (a gradient left as a Value by create_graph counts by its number)."""
+    g: Any = p.grad
+    return float(g.data if isinstance(g, Value) else g)
+
+
+def _total_norm(grads: list[float], norm_type: float) -> float:
+    """The ``norm_type``-norm of all gradients together, as torch's ``vector_norm``."""
+    if not grads:
+        return 0.0
+    if norm_type == math.inf:
+        return max(abs(g) for g in grads)
+    if norm_type == 2.0:
+        return math.hypot(*grads)  # exact to an ulp, and no overflow from squaring a gradient above 1e154
+    if norm_type == 1.0:
+        return math.fsum(abs(g) for g in grads)
+    return math.fsum(abs(g) ** norm_type for g in grads) ** (1.0 / norm_type)
+
+
+def clip_grad_norm_(
+    parameters: Iterable[Value] | Value,
+    max_norm: float,
+    norm_type: float | str = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> float:
+    """`torch.nn.utils.clip_grad_norm_`: scale all gradients by ``min(1, max_norm / (norm + 1e-6))``.
+
+    Returns the total norm before clipping (a float; torch returns a 0-d
+    tensor). As torch, the scale is applied even when it is 1, the 1e-6 keeps
+    a zero norm from dividing by zero, ``norm_type`` may be ``inf`` (or
+    ``"inf"``), and with an inf or NaN norm the gradients are scaled anyway
+    (becoming 0 or NaN) unless ``error_if_nonfinite=True``, which raises
+    `NonFiniteNormError` (a RuntimeError, as torch) and leaves them alone.
+    ``foreach`` is accepted and ignored (torch's choice of kernel). Unlike
+    torch, a negative or non-finite ``max_norm`` is a ValueError (torch would
+    flip or zero every gradient). See `clip_grad_norm` for valuegrad's own
+    variant, which scales only gradients whose norm is above ``max_norm``.
+    """
+    norm_p = _checked_norm_type(norm_type)
+    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not 0.0 <= max_norm < math.inf:
+        raise ValueError(f"max_norm must be a finite number >= 0, got {max_norm!r}")
+    if not isinstance(error_if_nonfinite, bool):
+        raise TypeError(f"error_if_nonfinite must be True or False, got {type(error_if_nonfinite).__name__}")
+    params = _as_list(parameters)
+    grads = [_grad_number(p) for p in params]
+    norm = _total_norm(grads, norm_p)
+    if error_if_nonfinite and not math.isfinite(norm):
+        raise NonFiniteNormError(
+            f"The total norm of order {norm_p} for gradients from `parameters` is non-finite, so it cannot be "
+            "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
+            "`error_if_nonfinite=False`"
+        )
+    scale = min(max_norm / (norm + 1e-6), 1.0) if norm == norm else math.nan
+    for p in params:
+        p.grad = p.grad * scale
+    return norm
+
+
+def _checked_norm_type(norm_type: Any) -> float:
+    """``norm_type`` as a float p > 0 (``inf`` or ``"inf"`` for the largest magnitude), else ValueError."""
+    if isinstance(norm_type, str) and norm_type.lower() == "inf":
+        return math.inf
+    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float)) or not norm_type > 0:
+        raise ValueError(f"norm_type must be a number > 0 or inf, got {norm_type!r}")
+    return float(norm_type)
+
+
+def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, foreach: bool | None = None) -> None:
+    """`torch.nn.utils.clip_grad_value_`: clamp every gradient into ``[-clip_value, clip_value]``; returns None.
+
+    As torch, 0 sets every gradient to 0 and a NaN gradient stays NaN;
+    ``foreach`` is accepted and ignored. A negative, NaN or non-number
+    ``clip_value`` is a ValueError (torch would give nonsense bounds).
+    """
+    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value >= 0.0:
+        raise ValueError(f"clip_value must be a number >= 0, got {clip_value!r}")
+    params = _as_list(parameters)
+    clip = float(clip_value)
+    low = -clip
+    for p in params:
+        g = _grad_number(p)
+        if g > clip:
+            p.grad = clip
+        elif g < low:
+            p.grad = low

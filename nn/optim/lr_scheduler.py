@@ -1,0 +1,367 @@
+"""Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
+LambdaLR.
+
+Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
+constructed (epoch 0) and on every `LRScheduler.step` (call it after
+``optimizer.step()``, once per epoch), with torch's own update rules (the
+recursive ones where torch uses them, so the values agree with torch's to the
+last bit or so). A group's starting rate is kept in ``group['initial_lr']`` as
+torch does, so a scheduler built with ``last_epoch >= 0`` resumes from it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..module import short_repr
+from .base import Optimizer
+from .options import learning_rate
+
+#: torch's scheduler flags, saved in its state_dict: always False between steps.
+_TORCH_FLAGS = ("_is_initial", "_get_lr_called_within_step")
+
+
+def _whole_number(name: str, value: Any, low: int) -> int:
+    """``value`` as an int >= ``low`` (bools and floats refused), or an error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {short_repr(value)}")
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _factor(name: str, value: Any) -> float:
+    """``value`` as a finite float >= 0 (a decay factor or a floor rate), or an error naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {short_repr(value)}")
+    number = float(value)
+    if not (math.isfinite(number) and number >= 0.0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}")
+    return number
+
+
+class LRScheduler:
+    """Base class: ``base_lrs``, ``last_epoch``, `step`, `get_last_lr` and `state_dict`, as torch's.
+
+    A subclass defines `get_lr` (the rates for ``last_epoch``, from the
+    current ones where torch's rule is recursive) and `_get_closed_form_lr`
+    (from ``base_lrs`` alone, used by ``step(epoch)``).
+    """
+
+    #: The attributes `state_dict` saves besides ``base_lrs``, ``last_epoch`` and the step count.
+    _hyperparameters: tuple[str, ...] = ()
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        """Attach to ``optimizer``; ``last_epoch=-1`` starts afresh, ``>= 0`` resumes (needs ``initial_lr``)."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        last_epoch = _whole_number("last_epoch", last_epoch, -1)
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming a "
+                                   "scheduler with last_epoch >= 0 (load the optimizer's state first)")
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._step_count = 0
+        self._is_initial = True  # torch's flag: the constructor's step keeps the current rates
+        self.step()
+        self._is_initial = False
+
+    def get_lr(self) -> list[float]:
+        """The learning rate of each group for ``last_epoch`` (subclasses define it)."""
+        raise NotImplementedError
+
+    def _get_closed_form_lr(self) -> list[float]:
+        """The learning rate of each group at ``last_epoch`` computed from ``base_lrs`` alone."""
+        raise NotImplementedError
+
+    def _current_lrs(self) -> list[float]:
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and write the new rates into the optimizer's groups.
+
+        ``epoch`` (deprecated in torch, kept for its users) jumps to that epoch
+        and uses the closed form. A rate that would not be a finite number
+        >= 0 (say from a lambda) is a ValueError naming the epoch and group,
+        and nothing changes.
+        """
+        if len(self.base_lrs) != len(self.optimizer.param_groups):
+            raise ValueError(f"the optimizer has {len(self.optimizer.param_groups)} parameter groups but this "
+                             f"scheduler was built for {len(self.base_lrs)}: build the scheduler after adding groups")
+        previous = self.last_epoch
+        self._step_count += 1  # before get_lr, as torch: CosineAnnealingLR reads it
+        if epoch is None:
+            self.last_epoch += 1
+            compute = self.get_lr
+        else:
+            self.last_epoch = _whole_number("epoch", epoch, 0)
+            compute = self._get_closed_form_lr
+        try:
+            values = [learning_rate(lr, f"learning rate for param_groups[{i}] at epoch {self.last_epoch}")
+                      for i, lr in enumerate(compute())]
+        except BaseException:
+            self.last_epoch = previous
+            self._step_count -= 1
+            raise
+        for group, lr in zip(self.optimizer.param_groups, values):
+            group["lr"] = lr
+        self._last_lr = list(values)
+
+    def get_last_lr(self) -> list[float]:
+        """The rates this scheduler last wrote, one per group (a new list each call)."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The state under torch's keys: ``base_lrs``, ``last_epoch``, ``_step_count``, ``_last_lr``, the options."""
+        state: dict[str, Any] = {name: getattr(self, name) for name in self._hyperparameters}
+        # torch's two flags are always False between steps; kept so the keys are torch's, and a torch state loads.
+        state.update({"base_lrs": list(self.base_lrs), "last_epoch": self.last_epoch, "_step_count": self._step_count,
+                      "_is_initial": False, "_get_lr_called_within_step": False, "_last_lr": list(self._last_lr)})
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore from `state_dict` output; all-or-nothing, ValueError/TypeError naming the bad entry."""
+        if not isinstance(state, dict):
+            raise TypeError(f"scheduler state must be a dict, got {type(state).__name__}")
+        known = {"base_lrs", "last_epoch", "_step_count", "_last_lr", *self._hyperparameters, *_TORCH_FLAGS}
+        for key in state:
+            if key not in known:
+                raise ValueError(f"scheduler state has unknown entry {short_repr(key)} (a {type(self).__name__} "
+                                 f"state holds {', '.join(sorted(known))})")
+        for flag_name in _TORCH_FLAGS:
+            if flag_name in state and state[flag_name] is not False:
+                raise ValueError(f"scheduler state {flag_name!r} must be False (True only inside a step), "
+                                 f"got {short_repr(state[flag_name])}")
+        groups = len(self.optimizer.param_groups)
+        checked: dict[str, Any] = {}
+        for name in ("base_lrs", "_last_lr"):
+            if name in state:
+                values = state[name]
+                if not isinstance(values, list) or len(values) != groups:
+                    raise ValueError(f"scheduler state {name!r} must be a list of {groups} learning rates")
+                checked[name] = [learning_rate(v, f"scheduler state {name!r} entry {i}") for i, v in enumerate(values)]
+        if "last_epoch" in state:
+            checked["last_epoch"] = _whole_number("scheduler state 'last_epoch'", state["last_epoch"], -1)
+        if "_step_count" in state:
+            checked["_step_count"] = _whole_number("scheduler state '_step_count'", state["_step_count"], 0)
+        checked.update(self._checked_hyperparameters({k: state[k] for k in self._hyperparameters if k in state}))
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A subclass's saved options, validated (none in the base)."""
+        return values
+
+
+class StepLR(LRScheduler):
+    """Every ``step_size`` epochs, multiply the rates by ``gamma``: ``base_lr * gamma ** (epoch // step_size)``."""
+
+    _hyperparameters = ("step_size", "gamma")
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
+        """``step_size`` an integer >= 1, ``gamma`` a finite number >= 0 (torch's defaults)."""
+        self.step_size = _whole_number("step_size", step_size, 1)
+        self.gamma = _factor("gamma", gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """torch's recursive rule: the current rates, times ``gamma`` at each multiple of ``step_size``."""
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return self._current_lrs()
+        return [lr * self.gamma for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
+    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
+        checked = dict(values)
+        if "step_size" in values:
+            checked["step_size"] = _whole_number("scheduler state 'step_size'", values["step_size"], 1)
+        if "gamma" in values:
+            checked["gamma"] = _factor("scheduler state 'gamma'", values["gamma"])
+        return checked
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply each group's rate by ``gamma`` at each milestone epoch (twice if a milestone is listed twice)."""
+
+    _hyperparameters = ("milestones", "gamma")
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
+        """``milestones`` integers >= 0 in any order (torch counts repeats), ``gamma`` a finite number >= 0."""
+        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+            raise TypeError(f"milestones must be a list of integers, got {type(milestones).__name__}")
+        self.milestones: Counter[int] = Counter(_whole_number("milestone", m, 0) for m in milestones)
+        self.gamma = _factor("gamma", gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """torch's recursive rule: the current rates, times ``gamma ** count`` at a milestone."""
+        if self.last_epoch not in self.milestones:
+            return self._current_lrs()
+        return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        milestones = sorted(self.milestones.elements())
+        return [base * self.gamma ** bisect_right(milestones, self.last_epoch) for base in self.base_lrs]
+
+    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
+        checked = dict(values)
+        if "milestones" in values:
+            raw = values["milestones"]
+            if not isinstance(raw, dict):
+                raise ValueError("scheduler state 'milestones' must map epochs to counts")
+            checked["milestones"] = Counter({_whole_number("scheduler state milestone", k, 0):
+                                             _whole_number("scheduler state milestone count", v, 1)
+                                             for k, v in raw.items()})
+        if "gamma" in values:
+            checked["gamma"] = _factor("scheduler state 'gamma'", values["gamma"])
+        return checked
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply each group's rate by ``gamma`` every epoch: ``base_lr * gamma ** epoch``."""
+
+    _hyperparameters = ("gamma",)
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        """``gamma`` a finite number >= 0."""
+        self.gamma = _factor("gamma", gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """torch's recursive rule: the current rates times ``gamma`` (unchanged on the constructor's step)."""
+        if self._is_initial:
+            return self._current_lrs()
+        return [lr * self.gamma for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
+
+    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {"gamma": _factor("scheduler state 'gamma'", values["gamma"])} if "gamma" in values else {}
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing (SGDR without restarts) from each base rate down to ``eta_min`` over ``T_max`` epochs.
+
+    Closed form ``eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``;
+    `step` uses torch's recursive form (which, past ``T_max``, climbs back
+    up as torch's does), so the rates follow torch's bit for bit or nearly.
+    """
+
+    _hyperparameters = ("T_max", "eta_min")
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
+        """``T_max`` an integer >= 1 (torch's name), ``eta_min`` a finite rate >= 0."""
+        self.T_max = _whole_number("T_max", T_max, 1)
+        self.eta_min = _factor("eta_min", eta_min)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """torch's recursive rule, with its special cases for the first step of a resumed run and each restart."""
+        eta_min, t_max, epoch = self.eta_min, self.T_max, self.last_epoch
+        if self._is_initial:
+            return self._current_lrs()
+        if self._step_count == 1 and epoch > 0:
+            return [eta_min + (base - eta_min) * (1 + math.cos(epoch * math.pi / t_max)) / 2 for base in self.base_lrs]
+        if (epoch - 1 - t_max) % (2 * t_max) == 0:
+            return [lr + (base - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
+                    for base, lr in zip(self.base_lrs, self._current_lrs())]
+        return [(1 + math.cos(math.pi * epoch / t_max)) / (1 + math.cos(math.pi * (epoch - 1) / t_max))
+                * (lr - eta_min) + eta_min for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+                for base in self.base_lrs]
+
+    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
+        checked = dict(values)
+        if "T_max" in values:
+            checked["T_max"] = _whole_number("scheduler state 'T_max'", values["T_max"], 1)
+        if "eta_min" in values:
+            checked["eta_min"] = _factor("scheduler state 'eta_min'", values["eta_min"])
+        return checked
+
+
+class LambdaLR(LRScheduler):
+    """Each group's rate is ``base_lr * lr_lambda(epoch)``; one function for all groups or one per group.
+
+    `state_dict` saves, as torch's, ``None`` for a plain function or lambda
+    (code is not data) and the ``__dict__`` of a callable object.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        """``lr_lambda`` a function of the epoch (an int) returning a factor, or a list of one per group."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != len(optimizer.param_groups):
+                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}")
+            functions = list(lr_lambda)
+        else:
+            functions = [lr_lambda] * len(optimizer.param_groups)
+        for i, fn in enumerate(functions):
+            if not callable(fn):
+                raise TypeError(f"lr_lambda must be callable (a function of the epoch), got "
+                                f"{type(fn).__name__} {short_repr(fn)}" + (f" at index {i}" if len(functions) > 1
+                                                                           and isinstance(lr_lambda, (list, tuple))
+                                                                           else ""))
+        self.lr_lambdas: list[Callable[[int], float]] = functions
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """``base_lr * lr_lambda(last_epoch)`` for each group; a factor that is not a real number is a TypeError."""
+        rates: list[float] = []
+        for i, (fn, base) in enumerate(zip(self.lr_lambdas, self.base_lrs)):
+            factor = fn(self.last_epoch)
+            if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+                raise TypeError(f"lr_lambda for param_groups[{i}] returned {type(factor).__name__} "
+                                f"{short_repr(factor)} at epoch {self.last_epoch}: expected a real number")
+            rates.append(base * float(factor))
+        return rates
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return self.get_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the base's, plus ``lr_lambdas``: None for a function, a copy of ``__dict__`` for a callable object."""
+        state = super().state_dict()
+        state["lr_lambdas"] = [None if _is_plain_function(fn) else dict(vars(fn)) for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """As the base's; a callable object's saved ``__dict__`` is restored into it."""
+        if not isinstance(state, dict):
+            raise TypeError(f"scheduler state must be a dict, got {type(state).__name__}")
+        rest = {k: v for k, v in state.items() if k != "lr_lambdas"}
+        saved = state.get("lr_lambdas", [None] * len(self.lr_lambdas))
+        if not isinstance(saved, list) or len(saved) != len(self.lr_lambdas) or \
+                not all(entry is None or isinstance(entry, dict) for entry in saved):
+            raise ValueError(f"scheduler state 'lr_lambdas' must be a list of {len(self.lr_lambdas)} dicts or None")
+        super().load_state_dict(rest)
+        for fn, entry in zip(self.lr_lambdas, saved):
+            if entry is not None:
+                vars(fn).update(entry)
+
+
+def _is_plain_function(fn: Any) -> bool:
+    """True for a def or lambda (torch saves None for those), False for a callable object with a ``__dict__``."""
+    return isinstance(fn, type(_is_plain_function)) or not hasattr(fn, "__dict__")

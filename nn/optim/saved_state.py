@@ -1,0 +1,116 @@
+"""Validating a saved optimizer state (`Optimizer.state_dict` output, or a file's) before anything is assigned.
+
+Everything is checked first (type, buffers, step counts, every group's
+options) and only then applied, by the function `checked_state` returns, so
+a loader can validate the model's entries and the optimizer's together and
+apply both or neither. A state written before parameter groups existed (no
+``param_groups``, no ``group_steps``) still loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..module import checked_float, short_repr
+from .options import learning_rate
+
+if TYPE_CHECKING:
+    from .base import Optimizer
+
+MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactly
+
+
+def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], None]:
+    """Validate ``state`` without changing anything; return the function that applies it.
+
+    A loader validates the model's and the optimizer's entries first and
+    applies both only when all are good.
+    """
+    if not isinstance(state, dict) or state.get("type") != type(optimizer).__name__:
+        found = state.get("type") if isinstance(state, dict) else type(state).__name__
+        raise ValueError(f"{where} is for {short_repr(found)}, not {type(optimizer).__name__}")
+    buffers = state.get("buffers", {})
+    mine = optimizer._buffers()
+    required = set(mine) - optimizer._optional_buffers
+    if not isinstance(buffers, dict) or not required <= set(buffers) <= set(mine):
+        optional = sorted(set(mine) & optimizer._optional_buffers)
+        extra = f" (and may hold {optional})" if optional else ""
+        raise ValueError(f"{where} 'buffers' must hold exactly {sorted(required)}{extra}")
+    checked: dict[str, list[float]] = {name: [0.0] * len(optimizer.params) for name in mine}
+    for name, values in buffers.items():
+        if not isinstance(values, list) or len(values) != len(optimizer.params):
+            raise ValueError(f"{where} buffer {name!r} must be a list of {len(optimizer.params)} numbers")
+        numbers_ = [checked_float(v, f"{where} buffer {name!r} entry {i}") for i, v in enumerate(values)]
+        if name in optimizer._nonnegative_buffers:
+            for i, v in enumerate(numbers_):
+                if v < 0.0:
+                    raise ValueError(f"{where} buffer {name!r} entry {i} must be >= 0 (a sum of squares)")
+        checked[name] = numbers_
+    steps = state.get("steps")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"{where} 'steps' must be an integer in [0, 2**53], got {short_repr(steps)}")
+    lr = state.get("lr")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        raise ValueError(f"{where} 'lr' must be a positive finite number, got {short_repr(lr)}")
+    lr_value = checked_float(lr, f"{where} 'lr'")
+    if not lr_value >= 0.0:
+        raise ValueError(f"{where} 'lr' must be a positive finite number or 0, got {lr_value!r}")
+    groups = _checked_saved_groups(optimizer, state, where, lr_value)
+    group_steps = _checked_group_steps(optimizer, state.get("group_steps"), steps, where)
+
+    def apply() -> None:
+        optimizer.steps = steps
+        optimizer._group_steps = group_steps
+        for group, saved in zip(optimizer.param_groups, groups):
+            group.update(saved)
+        for name, values in checked.items():
+            mine[name][:] = values
+
+    return apply
+
+def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: str, lr: float) -> list[dict[str, Any]]:
+    """The options each group gets from ``state`` (only ``lr`` from a state without ``param_groups``)."""
+    saved = state.get("param_groups")
+    if saved is None:
+        return [{"lr": lr} for _ in optimizer.param_groups]
+    if not isinstance(saved, list) or len(saved) != len(optimizer.param_groups):
+        count = len(saved) if isinstance(saved, list) else short_repr(saved)
+        raise ValueError(f"{where} 'param_groups' has {count} groups, this optimizer {len(optimizer.param_groups)} "
+                         "(a loaded state must have the same number of parameter groups)")
+    result: list[dict[str, Any]] = []
+    for i, (entry, group) in enumerate(zip(saved, optimizer.param_groups)):
+        label = f"{where} param_groups[{i}]"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{label} must be a dict of options, got {type(entry).__name__}")
+        optimizer._check_keys(entry, label)
+        size = len(group["params"])
+        if not isinstance(entry.get("params"), list) or len(entry["params"]) != size:
+            raise ValueError(f"{label} 'params' must list {size} parameters, as this optimizer's group does "
+                             "(a loaded state's groups must match the optimizer's in size)")
+        options = {k: entry.get(k, group.get(k, v)) for k, v in optimizer.defaults.items()}
+        restored = optimizer._checked_options(options, label)
+        if "initial_lr" in entry:
+            restored["initial_lr"] = learning_rate(entry["initial_lr"], f"{label} initial_lr")
+        if "param_names" in entry:
+            names = entry["param_names"]
+            if not isinstance(names, list) or len(names) != size or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"{label} 'param_names' must be a list of {size} strings")
+            restored["param_names"] = list(names)
+        result.append(restored)
+    if result[0]["lr"] != lr:
+        raise ValueError(f"{where} 'lr' is {lr!r} but param_groups[0] has lr {result[0]['lr']!r}: "
+                         "the file disagrees with itself")
+    return result
+
+def _checked_group_steps(optimizer: Optimizer, raw: Any, steps: int, where: str) -> list[int]:
+    """Each group's step count from a state (every group ``steps`` in a state written before groups existed)."""
+    if raw is None:
+        return [steps] * len(optimizer.param_groups)
+    if not isinstance(raw, list) or len(raw) != len(optimizer.param_groups):
+        raise ValueError(f"{where} 'group_steps' must be a list of {len(optimizer.param_groups)} integers")
+    for i, count in enumerate(raw):
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= steps:
+            raise ValueError(f"{where} 'group_steps' entry {i} must be an integer in [0, steps={steps}], "
+                             f"got {short_repr(count)}")
+    return list(raw)
