@@ -279,3 +279,13 @@ def test_learning_rate_zero_is_allowed_and_negative_is_refused_as_in_torch() -> 
     for bad in (-0.1, float("nan"), float("inf"), "0.1", None):
         with pytest.raises(ValueError, match="learning rate must be a finite number >= 0"):
             SGD([Value(0.0)], lr=bad)  # type: ignore[arg-type]
+
+
+def test_every_optimizer_prints_its_class_and_options() -> None:
+    from nn import MLP
+    from nn.optim import SGD, Adagrad, Adam, AdamW
+
+    params = MLP(2, [2, 1], seed=0).parameters()
+    for cls in (SGD, Adam, AdamW, Adagrad):
+        text = repr(cls([{"params": params[:3]}, {"params": params[3:], "lr": 0.25}], lr=0.5))
+        assert text.startswith(f"{cls.__name__}(lr=0.5, ") and text.endswith(", 2 groups)"), text

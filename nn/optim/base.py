@@ -230,6 +230,12 @@ class Optimizer:
         """Parameter ``i``'s entry of `state` under torch's names (its group ``group`` has taken ``steps`` steps)."""
         return {}
 
+    def __repr__(self) -> str:
+        """``Adam(lr=0.001, betas=(0.9, 0.999), ...)``: the first group's options, and how many groups there are."""
+        options = {k: v for k, v in self.param_groups[0].items() if k in self.defaults} if self.param_groups else {}
+        more = f", {len(self.param_groups)} groups" if len(self.param_groups) > 1 else ""
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in options.items())}{more})"
+
     def describe(self, i: int) -> str:
         """Parameter ``i`` for an error message: its index, and its name when it has one."""
         return f"optimizer parameter {i} ({self.names[i]!r})" if self.names[i] else f"optimizer parameter {i}"

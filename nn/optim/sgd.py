@@ -76,8 +76,3 @@ class SGD(Optimizer):
 
     def _buffers(self) -> dict[str, list[float]]:
         return {"velocity": self.velocity}
-
-    def __repr__(self) -> str:
-        options = {k: v for k, v in self.param_groups[0].items() if k in self.defaults}
-        more = f", {len(self.param_groups)} groups" if len(self.param_groups) > 1 else ""
-        return f"SGD({', '.join(f'{k}={v!r}' for k, v in options.items())}{more})"
