@@ -59,6 +59,22 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
         return make(tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in parents]))
 
 
+def dot_joined(operands: tuple[Operand, ...]) -> Value:
+    """The node ``dot(operands[:n], operands[n:])`` makes, for the weights and the inputs already joined in one
+    tuple of even length 2n (a layer builds ``(b, *w, *inputs)`` once per neuron instead of two tuples that
+    `dot` joins again). Plain numbers become constants and anything else raises, as in `dot`."""
+    n = len(operands)
+    if n & 1:
+        raise ValueError(f"dot: {n} operands cannot be split into equal weights and inputs")
+    if not n:
+        return constant(0.0)
+    make = _DOT_MAKERS.get(n) or nary_node_maker(ops.DOT, n)
+    try:
+        return make(operands)  # type: ignore[arg-type]  # a plain number raises AttributeError: see `dot`
+    except AttributeError:
+        return make(tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in operands]))
+
+
 def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:
     """``xs`` as operands of `dot`: Values as they are, plain numbers as constants; TypeError for anything else.
 
