@@ -8,7 +8,12 @@ next. So every timed run of a contender marked ``makes_garbage`` ends with
 rounds (modules, models, PyTorch, JAX) is frozen (``gc.freeze()``) for the
 rounds and unfrozen after, so neither those collections nor the automatic ones
 during a run walk objects nobody's run made: each contender pays for
-collecting what its own run made, and nothing else. Contenders that make no
+collecting what its own run made, and nothing else. Nor do the frozen objects
+change how often automatic full collections come: `autograd.collector`
+spaces them by the heap they walk, which leaves the frozen objects out
+(before, PyTorch's and JAX's frozen heap spaced them ~10x further apart
+than in a process without them, and micrograd's W1 step, whose graph is
+cyclic, skipped the ~2 full collections it pays in a plain process). Contenders that make no
 Python garbage cycles (replay, batch replay, PyTorch, JAX) are timed without
 the trailing collect.
 """
