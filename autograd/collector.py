@@ -15,9 +15,9 @@ sets the oldest generation's threshold to the heap's size in allocated blocks
 above the program's own threshold2: the next full collection then comes only
 after about as many new allocations as the heap already holds, so full
 collections run at heap sizes N, 2N, 4N ... instead of N, 1.25N, 1.56N ...
-(each live object is traversed about twice instead of five times). Objects
-`gc.freeze()` moved out of the collector's sight are never walked, so their
-share of the blocks is left out (`walked_blocks`). Young
+(each live object is traversed about twice instead of five times). A heap frozen
+through `freeze` (`gc.freeze()`, noted) is never walked, so its blocks are
+left out (`walked_blocks`). Young
 collections keep their thresholds and stay small and cache-friendly. Once a
 full collection finds the heap small again (the graph was dropped), the
 program's own thresholds are put back exactly.
@@ -50,6 +50,7 @@ class _Policy:
     def __init__(self) -> None:
         self.saved: tuple[int, int, int] | None = None  # the program's thresholds while ours are in force
         self.ours: tuple[int, int, int] | None = None  # what we last set, to notice the program changing them
+        self.frozen_blocks = 0  # blocks set aside by `freeze`: no collection walks them
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
         """`gc.callbacks` entry: after each full collection, raise or restore the oldest generation's threshold."""
@@ -88,21 +89,29 @@ class _Policy:
 
 
 def walked_blocks() -> int:
-    """The heap a full collection walks, in allocated blocks: all of them, less the share of the objects
-    `gc.freeze()` moved out of the collector's sight.
+    """The heap a full collection walks, in allocated blocks: all of them, less those of a heap frozen
+    through `freeze` (never walked, so it must not space full collections out)."""
+    return max(0, sys.getallocatedblocks() - POLICY.frozen_blocks)
 
-    Frozen objects (a program's imports frozen before it forks; the benchmark freezes torch's and JAX's) are
-    never walked, so counting them would space full collections by a heap no collection pays for: with
-    torch and JAX frozen, about 800,000 blocks, a full collection came only every 800,000 allocations even
-    while the walked heap was a few thousand objects, and a program making cyclic garbage kept it that long.
-    The frozen share of the blocks is estimated as the frozen share of the tracked objects (one list of the
-    oldest generation's objects, made only in a process that has frozen some)."""
-    blocks = sys.getallocatedblocks()
-    frozen = gc.get_freeze_count()
-    if frozen:
-        walked = len(gc.get_objects(generation=2))  # after a full collection every survivor is in it
-        blocks = blocks * walked // (walked + frozen)
-    return blocks
+
+def freeze() -> None:
+    """`gc.freeze()`, with the frozen heap left out of the spacing of full collections until `unfreeze`.
+
+    Frozen objects (a program's imports frozen before it forks; the benchmark's PyTorch and JAX) are never
+    walked by a collection, so counting their blocks would space full collections by a heap no collection
+    pays for: with torch and JAX frozen, about 800,000 blocks, a full collection came only every 800,000
+    allocations even while the walked heap was a few thousand objects (and cyclic garbage waited that long).
+    Plain `gc.freeze()` still works; its heap is then counted as before (CPython can count frozen objects
+    only by walking them all, which would cost every full collection the time of a walk of the frozen heap).
+    """
+    gc.freeze()
+    POLICY.frozen_blocks = sys.getallocatedblocks()
+
+
+def unfreeze() -> None:
+    """`gc.unfreeze()`: the heap `freeze` set aside is walked, and counted, again."""
+    gc.unfreeze()
+    POLICY.frozen_blocks = 0
 
 
 POLICY = _Policy()
@@ -121,4 +130,4 @@ def uninstall() -> None:
         gc.callbacks.remove(POLICY)
 
 
-__all__ = ["POLICY", "install", "uninstall", "walked_blocks", "MAX_THRESHOLD2"]
+__all__ = ["POLICY", "install", "uninstall", "freeze", "unfreeze", "walked_blocks", "MAX_THRESHOLD2"]

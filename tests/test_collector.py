@@ -69,19 +69,20 @@ def test_a_large_heap_raises_only_the_oldest_threshold_and_dropping_it_restores_
     assert gc.get_threshold() == (700, 10, BASE)
 
 
-def test_objects_frozen_out_of_the_collectors_sight_do_not_space_full_collections(policy):
+def test_a_heap_frozen_out_of_the_collectors_sight_does_not_space_full_collections(policy):
     heap = _grown_heap()
     gc.collect()
     assert gc.get_threshold()[2] >= 4 * BASE - 5  # walked by every full collection: spaced out
-    gc.freeze()  # the same heap, now never walked (as a program freezing its imports before a fork)
+    collector.freeze()  # the same heap, now never walked (as a program freezing its imports before a fork)
     try:
-        assert collector.walked_blocks() < sys.getallocatedblocks() // 4
+        assert gc.get_freeze_count() > 0 and collector.walked_blocks() < sys.getallocatedblocks() // 4
         gc.collect()
         assert gc.get_threshold() == (700, 10, BASE)  # what is walked is small again: the program's own
     finally:
-        gc.unfreeze()
+        collector.unfreeze()
+    assert gc.get_freeze_count() == 0
     gc.collect()
-    assert gc.get_threshold()[2] >= 4 * BASE - 5  # walked again
+    assert gc.get_threshold()[2] >= 4 * BASE - 5  # walked, and counted, again
     del heap
     gc.collect()
     assert gc.get_threshold() == (700, 10, BASE)
