@@ -458,8 +458,7 @@ def _compile_method(name: str, op: Op, kind: str) -> Callable[..., Value]:
 # call spreading it into the forward function (a neuron's dot of 34 inputs: about a third of its cost).
 _NARY_TEMPLATE = """\
 def _make(_parents):
-    {unpack} = _parents
-{reads}    _v = {forward}
+{unpack}{reads}    _v = {forward}
     if _v - _v != 0.0:
         return _node(_OP, _v, _parents)
     _o = _new(_Value)
@@ -499,7 +498,7 @@ def nary_node_maker(op: Op, n: int) -> Callable[[tuple[Value, ...]], Value]:
         names = input_names(n)
         code = op.eager_forward(n) if op.eager_forward is not None else op.forward_code_for(n)
         reads = "".join(f"    {name} = _p{i}._data\n" for i, name in enumerate(names))
-        unpack = "".join(f"_p{i}, " for i in range(n))
+        unpack = f"    {''.join(f'_p{i}, ' for i in range(n))}= _parents\n" if n else ""
         source = _NARY_TEMPLATE.format(unpack=unpack, reads=reads, forward=code)
         filename = f"<op {op.name}, {n} inputs, node>"
         scope: dict[str, Any] = scalar_namespace()

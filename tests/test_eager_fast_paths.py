@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from autograd import OPS, Value, dot, no_grad, sum_of
+from autograd import OPS, Value, apply, dot, no_grad, sum_of
 from autograd.functional import dot_inputs, dot_joined
 from autograd.grad_mode import THREADS_WITHOUT_GRAD, is_grad_enabled
 from autograd.value import Constant, constant
@@ -102,6 +102,22 @@ def test_dot_joined_is_dot_of_the_two_halves_with_the_same_checks() -> None:
         dot_joined((w[0], "2"))
     with pytest.raises(OverflowError, match="dot"):
         dot_joined((Value(1e200), Value(1e200)))
+
+
+@pytest.mark.parametrize("pairs", [4, 600])  # 600 pairs: past the fan-in whose node maker is compiled inline
+def test_dot_converts_plain_numbers_at_any_width_and_apply_of_no_inputs_is_zero(pairs: int) -> None:
+    rng = random.Random(pairs)
+    ws = [Value(rng.uniform(-1, 1)) for _ in range(pairs)]
+    xs: list[Value | float] = [rng.uniform(-1, 1) for _ in range(pairs)]
+    out = dot(ws, xs)
+    assert out.data == sum((w.data * x for w, x in zip(ws, xs)), -0.0)  # left to right, the same bits
+    assert all(isinstance(p, Constant) for p in out.parents[pairs:])
+    out.backward()
+    assert [w.grad for w in ws] == xs
+    with pytest.raises(TypeError, match="operand of dot must be a real number, got str"):
+        dot(ws, [*xs[:-1], "x"])
+    nothing = apply(OPS["dot"])  # an n-ary op of no inputs: the empty dot, 0
+    assert nothing.data == 0.0 and nothing.parents == ()
 
 
 def test_dot_inputs_makes_values_and_names_the_bad_operand() -> None:
