@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import ops
-from .value import Value, _node, apply, constant
+from .value import _NARY_MAKERS, Value, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -29,7 +29,7 @@ def sum_of(values: Sequence[Operand]) -> Value:
     return apply(ops.SUM, *values)
 
 
-_DOT_FORWARDS = ops.DOT._forwards  # the dot forward compiled per fan-in (`Op.forward_for`)
+_DOT_MAKERS = _NARY_MAKERS.setdefault(ops.DOT, {})  # dot's node maker per fan-in (`nary_node_maker`)
 
 
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
@@ -46,19 +46,33 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     if not weights:
         return constant(0.0)
     # The hot path of every neuron: when every operand is a Value (a layer's weights and the previous
-    # layer's outputs) its data is read with no per-operand type test; only if some operand has no data
-    # slot (a plain number, or something that is no number) does `apply` convert or refuse each one.
+    # layer's outputs) the node is made from their data with no per-operand type test; only if some operand
+    # has no data slot (a plain number, or something that is no number) is each one converted or refused.
     parents = (*weights, *inputs)
     n = len(parents)
-    forward = _DOT_FORWARDS.get(n) or ops.DOT.forward_for(n)
+    make = _DOT_MAKERS.get(n) or nary_node_maker(ops.DOT, n)
     try:
-        data = forward(*[p._data for p in parents])
+        return make(parents)
     except AttributeError:
         # Some operand is a plain number (a bias's 1.0) or no number: convert each (constants; a TypeError or
         # ValueError naming dot for the rest) in one comprehension, without `apply`'s per-operand generator.
-        parents = tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in parents])
-        data = forward(*[p._data for p in parents])
-    return _node(ops.DOT, data, parents)  # every operand is a Value here
+        return make(tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in parents]))
+
+
+def dot_joined(operands: tuple[Operand, ...]) -> Value:
+    """The node ``dot(operands[:n], operands[n:])`` makes, for the weights and the inputs already joined in one
+    tuple of even length 2n (a layer builds ``(b, *w, *inputs)`` once per neuron instead of two tuples that
+    `dot` joins again). Plain numbers become constants and anything else raises, as in `dot`."""
+    n = len(operands)
+    if n & 1:
+        raise ValueError(f"dot: {n} operands cannot be split into equal weights and inputs")
+    if not n:
+        return constant(0.0)
+    make = _DOT_MAKERS.get(n) or nary_node_maker(ops.DOT, n)
+    try:
+        return make(operands)  # type: ignore[arg-type]  # a plain number raises AttributeError: see `dot`
+    except AttributeError:
+        return make(tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in operands]))
 
 
 def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:

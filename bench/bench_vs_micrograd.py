@@ -1,7 +1,7 @@
 """valuegrad against micrograd, PyTorch and JAX, side by side in one process: a table of medians.
 
     pip install -e ".[bench]"      # micrograd 0.1.0, JAX (CPU); PyTorch from the torch extra
-    python bench/bench_vs_micrograd.py [--rounds 9] [--quick]
+    python bench/bench_vs_micrograd.py [--rounds 9] [--quick] [--only 'W1 MLP' ...]
 
 Rows are `workloads.WORKLOADS` (W1 MLP step at width 16 and 64, W2 deep chain,
 W3 char RNN, W5 LSTM, bytes per node); columns are micrograd, valuegrad eager
@@ -69,13 +69,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--rounds", "--repeats", type=int, default=9, help="interleaved timed rounds (default 9)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round: a smoke run")
+    parser.add_argument("--only", action="append", metavar="TEXT", default=[],
+                        help="run only the rows whose name starts with TEXT (case ignored; may be repeated), "
+                             "e.g. --only 'W1 MLP' for the width-16 W1 row alone")
     args = parser.parse_args()
     if args.rounds < 1:
         sys.exit("--rounds must be at least 1")
     rounds = 1 if args.quick else args.rounds
+    workloads = [w for w in WORKLOADS
+                 if not args.only or any(w.name.lower().startswith(t.lower()) for t in args.only)]
+    if not workloads:
+        names = "; ".join(w.name for w in WORKLOADS)
+        sys.exit(f"--only {' / '.join(args.only)!r} matches no row; the rows are: {names}")
     header = ["workload", *COLUMNS]
     rows, all_notes = [], []
-    for workload in WORKLOADS:
+    for workload in workloads:
         cells, notes = run_row(workload, rounds, args.quick)
         rows.append([workload.name, *cells])
         all_notes += [f"{workload.name}: {n}" for n in notes]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from autograd import Value, dot
+from autograd import Value
+from autograd.functional import dot_joined
 
 from .checks import input_vector, whole_number
 from .init import make_rng
@@ -66,7 +67,7 @@ class Layer(Module):
         outputs = []
         for n in self.neurons:
             if n.__class__ is Neuron and len(n.w) == nin:  # `Neuron.forward_converted`, written out
-                outputs.append(n._act(dot((n.b, *n.w), inputs)))
+                outputs.append(n._act(dot_joined((n.b, *n.w, *inputs))))
             else:
                 outputs.append(n.forward_converted(inputs) if n.__class__ is Neuron else n(x))
         return outputs

@@ -32,3 +32,16 @@ def test_bad_rounds_is_refused_by_name():
                          capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert out.returncode != 0
     assert "--rounds" in out.stderr
+
+
+def test_only_runs_the_rows_named_and_refuses_a_name_that_matches_none():
+    script = str(ROOT / "bench" / "bench_vs_micrograd.py")
+    out = subprocess.run([sys.executable, script, "--quick", "--only", "w2"], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| W")]
+    assert len(rows) == 1 and rows[0].startswith("| W2 deep chain")
+    out = subprocess.run([sys.executable, script, "--only", "W9"], capture_output=True, text=True, timeout=60,
+                         cwd=ROOT)
+    assert out.returncode != 0
+    assert "--only 'W9' matches no row" in out.stderr and "W1 MLP" in out.stderr

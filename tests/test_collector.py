@@ -69,6 +69,25 @@ def test_a_large_heap_raises_only_the_oldest_threshold_and_dropping_it_restores_
     assert gc.get_threshold() == (700, 10, BASE)
 
 
+def test_a_heap_frozen_out_of_the_collectors_sight_does_not_space_full_collections(policy):
+    heap = _grown_heap()
+    gc.collect()
+    assert gc.get_threshold()[2] >= 4 * BASE - 5  # walked by every full collection: spaced out
+    collector.freeze()  # the same heap, now never walked (as a program freezing its imports before a fork)
+    try:
+        assert gc.get_freeze_count() > 0 and collector.walked_blocks() < sys.getallocatedblocks() // 4
+        gc.collect()
+        assert gc.get_threshold() == (700, 10, BASE)  # what is walked is small again: the program's own
+    finally:
+        collector.unfreeze()
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gc.get_threshold()[2] >= 4 * BASE - 5  # walked, and counted, again
+    del heap
+    gc.collect()
+    assert gc.get_threshold() == (700, 10, BASE)
+
+
 def test_a_small_heap_keeps_the_programs_thresholds(policy):
     gc.set_threshold(700, 10, 10_000)  # far above what the heap would ask for
     gc.collect()

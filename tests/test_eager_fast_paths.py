@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from autograd import OPS, Value, dot, no_grad, sum_of
-from autograd.functional import dot_inputs
+from autograd import OPS, Value, apply, dot, no_grad, sum_of
+from autograd.functional import dot_inputs, dot_joined
 from autograd.grad_mode import THREADS_WITHOUT_GRAD, is_grad_enabled
 from autograd.value import Constant, constant
 from nn import MLP, Layer, Linear, Neuron
@@ -79,6 +79,45 @@ def test_dot_refuses_what_is_no_number_and_unequal_lengths() -> None:
         dot([Value(1e200)], [Value(1e200)])
     assert dot((), ()).data == 0.0
     assert dot((w for w in [Value(2.0)]), iter([3])).data == 6.0  # any iterables, as before
+
+
+def test_dot_joined_is_dot_of_the_two_halves_with_the_same_checks() -> None:
+    rng = random.Random(5)
+    w = [Value(rng.uniform(-2, 2)) for _ in range(4)]
+    x = [Value(rng.uniform(-2, 2)) for _ in range(4)]
+    joined = dot_joined((*w, *x))
+    apart = dot(w, x)
+    # The same node: the same op, parents in the same order, the same bits (x0*x4 + x1*x5 + ..., left to right).
+    assert joined.op is OPS["dot"] and joined.parents == (*w, *x) and joined.data == apart.data
+    assert joined.data == ((w[0].data * x[0].data + w[1].data * x[1].data) + w[2].data * x[2].data) + \
+        w[3].data * x[3].data
+    joined.backward()
+    assert [v.grad for v in w] == [v.data for v in x] and [v.grad for v in x] == [v.data for v in w]
+    mixed = dot_joined((w[0], 2, x[0], 0.5))  # numbers become constants, as in dot
+    assert mixed.data == w[0].data * x[0].data + 2 * 0.5 and isinstance(mixed.parents[1], Constant)
+    assert dot_joined(()).data == 0.0
+    with pytest.raises(ValueError, match="3 operands cannot be split"):
+        dot_joined((w[0], w[1], x[0]))
+    with pytest.raises(TypeError, match="operand of dot must be a real number, got str"):
+        dot_joined((w[0], "2"))
+    with pytest.raises(OverflowError, match="dot"):
+        dot_joined((Value(1e200), Value(1e200)))
+
+
+@pytest.mark.parametrize("pairs", [4, 600])  # 600 pairs: past the fan-in whose node maker is compiled inline
+def test_dot_converts_plain_numbers_at_any_width_and_apply_of_no_inputs_is_zero(pairs: int) -> None:
+    rng = random.Random(pairs)
+    ws = [Value(rng.uniform(-1, 1)) for _ in range(pairs)]
+    xs: list[Value | float] = [rng.uniform(-1, 1) for _ in range(pairs)]
+    out = dot(ws, xs)
+    assert out.data == sum((w.data * x for w, x in zip(ws, xs)), -0.0)  # left to right, the same bits
+    assert all(isinstance(p, Constant) for p in out.parents[pairs:])
+    out.backward()
+    assert [w.grad for w in ws] == xs
+    with pytest.raises(TypeError, match="operand of dot must be a real number, got str"):
+        dot(ws, [*xs[:-1], "x"])
+    nothing = apply(OPS["dot"])  # an n-ary op of no inputs: the empty dot, 0
+    assert nothing.data == 0.0 and nothing.parents == ()
 
 
 def test_dot_inputs_makes_values_and_names_the_bad_operand() -> None:
