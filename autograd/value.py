@@ -373,11 +373,22 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
 
 def apply(op: Op, *inputs: Value | float) -> Value:
     """Apply any op of the table to Values or numbers (the n-ary helpers and the op-table tests use it)."""
+    try:
+        arity = op.arity
+    except AttributeError:
+        raise TypeError(f"apply needs an Op (a row of autograd.OPS), got {type(op).__name__} {op!r}") from None
     parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
-    if op.arity is None:
+    if arity is None:
+        if op is _ops.DOT:
+            if len(parents) % 2:
+                # dot's inputs are the weights then their partners: an odd count would pair them wrongly, silently.
+                raise TypeError(f"dot needs an even number of inputs (the weights, then their partners), got"
+                                f" {len(parents)}")
+        elif not parents:  # the empty dot is 0; an empty sum or logsumexp failed inside its compiled code
+            raise TypeError(f"{op.name} needs at least one input, got none")
         return nary_node_maker(op, len(parents))(parents)
-    if len(parents) != op.arity or op.arity == 0:
-        raise TypeError(f"{op.name} takes {op.arity} inputs, got {len(parents)}")
+    if len(parents) != arity or arity == 0:
+        raise TypeError(f"{op.name} takes {arity} inputs, got {len(parents)}")
     return _node(op, op.forward(*[p._data for p in parents]), *parents)
 
 

@@ -1,0 +1,147 @@
+"""Hostile inputs found by an independent probe (round 14): each one failed before its fix.
+
+- a model too large for memory was allocated until the operating system killed the process;
+- a `.grad` set to None (PyTorch's reset) or to a string failed deep inside the backward sweep;
+- `apply` with a string for the op, or an n-ary op with no inputs, failed inside the op's code;
+  an odd number of inputs to dot silently paired a weight with another weight;
+- ``logsumexp([])`` said "softmax";
+- a numpy integer class index was refused as "not in 0..n-1" while being in range;
+- a generator or numpy array of predictions was treated as one prediction;
+- a state file naming a parameter twice loaded whichever came last.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from autograd import OPS, Value, apply, log_softmax, logsumexp, softmax, sum_of
+from autograd.replay import record
+from nn import MLP, Layer, Linear, LSTMCell, Neuron, RNNCell, mean_squared_error, softmax_cross_entropy
+from nn.serialization import load, save
+
+TOO_MANY = 10**12  # parameters: at 170 bytes each, 170 TB, more than any machine this runs on
+
+
+@pytest.mark.parametrize(
+    ("build", "who"),
+    [
+        (lambda: MLP(2, [TOO_MANY]), "MLP"),
+        (lambda: MLP(2, [10**6, 10**6]), "MLP"),  # refused as a whole, before the first layer is built
+        (lambda: Layer(TOO_MANY, 1), "Layer"),
+        (lambda: Linear(1, TOO_MANY), "Linear"),
+        (lambda: Neuron(TOO_MANY), "Neuron"),
+        (lambda: RNNCell(1, 10**6), "RNNCell"),
+        (lambda: LSTMCell(1, 10**6), "LSTMCell"),
+    ],
+)
+def test_a_model_too_large_for_memory_is_refused_before_allocating(build, who: str) -> None:
+    with pytest.raises(MemoryError, match=rf"{who} would have [\d,]+ parameters, .* more than this machine's"):
+        build()
+
+
+def test_the_memory_check_counts_the_parameters_the_model_gets() -> None:
+    from nn import checks
+
+    model = MLP(3, [4, 2])
+    assert model.num_parameters() == (3 + 1) * 4 + (4 + 1) * 2  # the count the MLP check uses
+    memory = checks.physical_memory()
+    assert memory is not None and memory > 0
+
+
+@pytest.mark.parametrize("bad", [None, "0.0", [0.0]])
+def test_a_grad_that_is_no_number_is_named_by_backward(bad: object) -> None:
+    w = Value(2.0, label="w")
+    x = Value(3.0)
+    w.grad = bad
+    with pytest.raises(TypeError, match=r"backward: \.grad of leaf node 'w' \(data=2\.0\) is \w+ .*not a number.*"
+                                        r"p\.grad = 0\.0"):
+        (w * x + x).tanh().backward()
+    with pytest.raises(TypeError, match=r"\.grad of leaf node 'w'"):
+        w.backward()  # a leaf as the root
+    with pytest.raises(TypeError, match=r"\.grad of leaf node 'w'"):
+        sum_of([w, w * x]).backward()  # a wide node's leaves
+
+
+def test_a_grad_reset_to_zero_after_the_error_gives_torchs_gradient() -> None:
+    w = Value(2.0, label="w")
+    w.grad = None
+    with pytest.raises(TypeError):
+        (w * w).backward()
+    w.grad = 0.0
+    (w * w).backward()
+    assert w.grad == 4.0  # d(w^2)/dw at 2, as torch gives after p.grad = None
+
+
+def test_replay_names_a_grad_that_is_no_number() -> None:
+    w = Value(0.5, label="w")
+    tape = record(lambda x: w * x, [1.0], [w])
+    w.grad = None
+    with pytest.raises(TypeError, match=r"replay: \.grad of leaf node 'w' \(data=0\.5\) is NoneType None"):
+        tape.run([2.0])
+    with pytest.raises(TypeError, match=r"replay: \.grad of leaf node 'w'"):
+        tape.run_many([[2.0]])
+    w.grad = 0.0
+    tape.run([2.0])
+    assert w.grad == 2.0
+
+
+def test_apply_refuses_what_is_not_an_op_by_name() -> None:
+    with pytest.raises(TypeError, match="apply needs an Op .*got str 'tanh'"):
+        apply("tanh", Value(1.0))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["sum", "logsumexp"])  # the empty dot is 0 (tests/test_eager_fast_paths.py)
+def test_an_nary_op_with_no_inputs_is_refused_by_name(name: str) -> None:
+    with pytest.raises(TypeError, match=f"{name} needs at least one input, got none"):
+        apply(OPS[name])
+
+
+def test_dot_with_an_odd_number_of_inputs_is_refused_not_mispaired() -> None:
+    with pytest.raises(TypeError, match="dot needs an even number of inputs .*got 3"):
+        apply(OPS["dot"], 1.0, 2.0, 3.0)
+    assert apply(OPS["dot"], 1.0, 2.0, 3.0, 4.0).data == 1.0 * 3.0 + 2.0 * 4.0
+
+
+@pytest.mark.parametrize(("fn", "name"), [(logsumexp, "logsumexp"), (softmax, "softmax"),
+                                          (log_softmax, "log_softmax")])
+def test_an_empty_list_of_logits_names_the_function_called(fn, name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name}: needs at least one logit"):
+        fn([])
+
+
+def test_a_numpy_integer_class_index_is_an_index() -> None:
+    np = pytest.importorskip("numpy")
+    logits = [Value(1.0), Value(2.0), Value(0.5)]
+    expected = softmax_cross_entropy(logits, 1).data
+    labels = np.array([0, 1, 2])
+    assert softmax_cross_entropy(logits, labels[1]).data == expected
+    with pytest.raises(ValueError, match="class index in 0..2"):
+        softmax_cross_entropy(logits, np.int64(3))
+    with pytest.raises(ValueError, match="class index in 0..2"):
+        softmax_cross_entropy(logits, np.bool_(True))
+
+
+def test_predictions_from_a_generator_or_an_array_are_each_a_prediction() -> None:
+    np = pytest.importorskip("numpy")
+    # (1 - 2)^2 + (3 - 1)^2 = 5, mean 2.5 (a generator was one prediction: "unsupported operand type(s)")
+    loss = mean_squared_error((Value(x) for x in [1.0, 3.0]), np.array([2.0, 1.0]))
+    assert loss.data == 2.5
+    with pytest.raises(ValueError, match="2 predictions but 3 targets"):
+        mean_squared_error(iter([Value(1.0), Value(2.0)]), [1.0, 2.0, 3.0])
+    assert mean_squared_error(Value(1.0), 3.0).data == 4.0  # a single prediction still works
+
+
+def test_a_state_file_naming_a_parameter_twice_is_refused_and_changes_nothing(tmp_path) -> None:
+    model = MLP(2, [3, 1], seed=1)
+    path = save(model, tmp_path / "m.json")
+    text = path.read_text()
+    first = next(iter(json.loads(text)["parameters"]))
+    spliced = text.replace('"parameters": {', f'"parameters": {{"{first}": 5.0,', 1)
+    (tmp_path / "twice.json").write_text(spliced)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=rf"twice\.json: .*entry '{first}' appears twice"):
+        load(model, tmp_path / "twice.json")
+    assert model.state_dict() == before
+    load(model, path)  # the file as saved still loads
