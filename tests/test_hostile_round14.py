@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from autograd import OPS, Value, apply, log_softmax, logsumexp, softmax, sum_of
+from autograd import OPS, Value, apply, gradcheck, gradgradcheck, hvp, log_softmax, logsumexp, softmax, sum_of
 from autograd.replay import record
 from nn import MLP, Layer, Linear, LSTMCell, Neuron, RNNCell, mean_squared_error, softmax_cross_entropy
 from nn.serialization import load, save
@@ -145,3 +145,35 @@ def test_a_state_file_naming_a_parameter_twice_is_refused_and_changes_nothing(tm
         load(model, tmp_path / "twice.json")
     assert model.state_dict() == before
     load(model, path)  # the file as saved still loads
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (dict(inputs=["1.5"]), TypeError, "input 0 must be a real number, got str '1.5'"),  # float() took it
+        (dict(inputs=[1.0, True]), TypeError, "input 1 must be a real number, got bool True"),
+        (dict(inputs=[float("nan")]), ValueError, "input 0 must be finite, got nan"),
+        (dict(inputs=[1.0], eps=0.0), ValueError, "eps must be positive, got 0.0"),  # was "float division by zero"
+        (dict(inputs=[1.0], eps=float("nan")), ValueError, "eps must be finite, got nan"),  # every row False
+        (dict(inputs=[1.0], rtol=-1.0), ValueError, "rtol must be at least 0, got -1.0"),
+        (dict(inputs=[1.0], atol="0"), TypeError, "atol must be a real number"),
+    ],
+)
+def test_gradcheck_names_a_bad_point_step_or_tolerance(check, kwargs: dict, error: type, message: str) -> None:
+    with pytest.raises(error, match=f"^{check.__name__}: {message}"):
+        check(lambda *xs: xs[0] * xs[0] * xs[0], **kwargs)
+
+
+def test_gradcheck_still_takes_numbers_and_values() -> None:
+    assert gradcheck(lambda a, b: a * b * b, [Value(2.0), 3]).ok
+    assert gradgradcheck(lambda a, b: a * b * b, [2, 3.0]).ok
+
+
+def test_hvp_names_a_vector_entry_that_is_no_number() -> None:
+    with pytest.raises(TypeError, match="hvp: vector entry 1 must be a real number, got str '1.5'"):
+        hvp(lambda a, b: a * b * b, [1.0, 2.0], [1.0, "1.5"])
+    with pytest.raises(ValueError, match="hvp: vector entry 1 must be finite, got nan"):
+        hvp(lambda a, b: a * b * b, [1.0, 2.0], [1.0, float("nan")])
+    # f = a b^2: H = [[0, 2b], [2b, 2a]] = [[0, 4], [4, 2]] at (1, 2); H (1, 2) = (8, 8)
+    assert hvp(lambda a, b: a * b * b, [1.0, 2.0], [1, 2]) == (4.0, [8.0, 8.0])
