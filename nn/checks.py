@@ -62,11 +62,16 @@ def affordable(count: int, who: str) -> None:
     Without it ``MLP(2, [10**9])`` allocates until the operating system kills the process (torch's allocator
     refuses such a size at once, naming it).
     """
+    fits_in_memory(count, BYTES_PER_PARAMETER, f"{who} would have", "parameters")
+
+
+def fits_in_memory(count: int, bytes_each: int, who: str, things: str) -> None:
+    """MemoryError naming ``who`` when ``count`` ``things`` of ``bytes_each`` bytes exceed the physical memory."""
     memory = physical_memory()
-    if memory is not None and count * BYTES_PER_PARAMETER > memory:
+    if memory is not None and count * bytes_each > memory:
         raise MemoryError(
-            f"{who} would have {count:,} parameters, about {count * BYTES_PER_PARAMETER / 2**30:,.0f} GiB at"
-            f" {BYTES_PER_PARAMETER} bytes each: more than this machine's {memory / 2**30:,.0f} GiB of memory"
+            f"{who} {count:,} {things}, about {count * bytes_each / 2**30:,.0f} GiB at {bytes_each} bytes each:"
+            f" more than this machine's {memory / 2**30:,.0f} GiB of memory"
         )
 
 

@@ -13,12 +13,24 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
 from autograd import OPS, Value, apply, gradcheck, gradgradcheck, hvp, log_softmax, logsumexp, softmax, sum_of
 from autograd.replay import record
-from nn import MLP, Layer, Linear, LSTMCell, Neuron, RNNCell, mean_squared_error, softmax_cross_entropy
+from nn import (
+    MLP,
+    Layer,
+    Linear,
+    LSTMCell,
+    Neuron,
+    RNNCell,
+    mean_squared_error,
+    sample_index,
+    softmax_cross_entropy,
+    two_moons,
+)
 from nn.serialization import load, save
 
 TOO_MANY = 10**12  # parameters: at 170 bytes each, 170 TB, more than any machine this runs on
@@ -177,3 +189,35 @@ def test_hvp_names_a_vector_entry_that_is_no_number() -> None:
         hvp(lambda a, b: a * b * b, [1.0, 2.0], [1.0, float("nan")])
     # f = a b^2: H = [[0, 2b], [2b, 2a]] = [[0, 4], [4, 2]] at (1, 2); H (1, 2) = (8, 8)
     assert hvp(lambda a, b: a * b * b, [1.0, 2.0], [1, 2]) == (4.0, [8.0, 8.0])
+
+
+def test_two_moons_past_memory_is_refused_before_the_loop() -> None:
+    with pytest.raises(MemoryError, match=r"two_moons would make 1,000,000,000,000 points"):
+        two_moons(10**12)
+    assert len(two_moons(5)[0]) == 5
+
+
+@pytest.mark.parametrize(
+    ("logits", "temperature", "message"),
+    [
+        ([1.0, 2.0, 3.0], -1.0, "temperature must be a finite number >= 0, got -1.0"),  # favoured index 0 silently
+        ([1.0, 2.0], float("nan"), "temperature must be a finite number >= 0, got nan"),
+        ([1.0, 2.0], True, "temperature must be a finite number >= 0, got True"),
+        ([], 1.0, "needs at least one logit"),  # was max()'s "arg is an empty sequence"
+        ([float("nan"), 1.0], 1.0, "logit 0 is nan, not a finite number"),  # was random's "Total of weights"
+        ([1.0, float("inf")], 1.0, "logit 1 is inf, not a finite number"),
+    ],
+)
+def test_sample_index_names_a_bad_temperature_or_logit(logits: list, temperature: float, message: str) -> None:
+    with pytest.raises(ValueError, match=f"^sample_index: {message}"):
+        sample_index(logits, temperature, random.Random(0))
+
+
+def test_sample_index_at_a_tiny_temperature_is_the_argmax() -> None:
+    # logits / 1e-320 overflow to inf (inf - inf = nan weights: "Total of weights must be finite");
+    # the limit of softmax(z / T) as T -> 0 puts all the probability on the largest logit.
+    rng = random.Random(0)
+    assert [sample_index([1.0, 2.0, 1.5], 1e-320, rng) for _ in range(20)] == [1] * 20
+    assert sample_index([-1e308, -9e307], 0.1, rng) == 1  # every z / T is -inf
+    with pytest.raises(TypeError, match="rng must be a random.Random, got NoneType None"):
+        sample_index([1.0], 1.0, None)  # type: ignore[arg-type]
