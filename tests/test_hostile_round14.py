@@ -221,3 +221,25 @@ def test_sample_index_at_a_tiny_temperature_is_the_argmax() -> None:
     assert sample_index([-1e308, -9e307], 0.1, rng) == 1  # every z / T is -inf
     with pytest.raises(TypeError, match="rng must be a random.Random, got NoneType None"):
         sample_index([1.0], 1.0, None)  # type: ignore[arg-type]
+
+
+def test_render_to_file_takes_the_graph_draw_graph_returns(tmp_path) -> None:
+    from viz import draw_graph, render_to_file
+
+    x = Value(2.0, label="x")
+    y = (x * x).tanh()
+    graph = draw_graph(y)
+    # Passing the graph itself failed with "'ValueGraph' object has no attribute 'encode'".
+    out = render_to_file(graph, tmp_path / "g", "svg")
+    assert (tmp_path / "g.dot").read_text(encoding="utf-8") == graph.source
+    assert out.read_bytes() == render_to_file(graph.source, tmp_path / "h", "svg").read_bytes()
+    with pytest.raises(TypeError, match="render_to_file needs DOT source text or a graph from draw_graph, got int"):
+        render_to_file(3, tmp_path / "i", "svg")  # type: ignore[arg-type]
+
+
+def test_render_to_file_refuses_an_unknown_format_before_writing_anything(tmp_path) -> None:
+    from viz import draw_graph, render_to_file
+
+    with pytest.raises(ValueError, match="unknown picture format 'jpg'"):
+        render_to_file(draw_graph(Value(1.0) * 2).source, tmp_path / "g", "jpg")
+    assert list(tmp_path.iterdir()) == []  # the .dot file used to be written first
