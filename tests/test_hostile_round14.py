@@ -243,3 +243,14 @@ def test_render_to_file_refuses_an_unknown_format_before_writing_anything(tmp_pa
     with pytest.raises(ValueError, match="unknown picture format 'jpg'"):
         render_to_file(draw_graph(Value(1.0) * 2).source, tmp_path / "g", "jpg")
     assert list(tmp_path.iterdir()) == []  # the .dot file used to be written first
+
+
+def test_run_batch_names_a_none_in_a_column_as_none() -> None:
+    pytest.importorskip("numpy")
+    w = Value(0.5)
+    tape = record(lambda x: w * x, [1.0], [w])
+    # numpy turns None into NaN; the message said only "holds a non-finite number"
+    with pytest.raises(ValueError, match="batch column 0 holds a non-finite number: sample 2 is None, not a number"):
+        tape.run_batch([[1.0, 2.0, None]])
+    with pytest.raises(ValueError, match="sample 1 is inf, not a finite number"):
+        tape.run_batch([(1.0, float("inf"))])

@@ -244,7 +244,13 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
     for k, a in enumerate(arrays):
         if not np.all(np.isfinite(a)):
-            raise ValueError(f"batch column {k} holds a non-finite number")
+            i = int(np.flatnonzero(~np.isfinite(a))[0])
+            try:
+                given = columns[k][i]  # None became NaN in the array: name what was given
+            except (TypeError, IndexError, KeyError):
+                given = a[i]
+            shown = "None, not a number" if given is None else f"{float(a[i])!r}, not a finite number"
+            raise ValueError(f"batch column {k} holds a non-finite number: sample {i} is {shown}")
     return arrays, int(arrays[0].shape[0])
 
 
