@@ -254,3 +254,51 @@ def test_run_batch_names_a_none_in_a_column_as_none() -> None:
         tape.run_batch([[1.0, 2.0, None]])
     with pytest.raises(ValueError, match="sample 1 is inf, not a finite number"):
         tape.run_batch([(1.0, float("inf"))])
+
+
+def test_a_no_grad_generator_function_runs_its_body_without_recording() -> None:
+    # As torch.no_grad: contextlib's decorator covered only the call that makes the generator,
+    # so the body ran with the caller's mode and recorded a graph.
+    from autograd import is_grad_enabled, no_grad
+
+    @no_grad()
+    def steps():
+        request = yield (Value(1.0) * 2).is_leaf
+        try:
+            yield request, is_grad_enabled()
+        except KeyError:
+            yield "caught", is_grad_enabled()
+        return "done"
+
+    it = steps()
+    assert next(it) is True  # made under no_grad: a leaf
+    assert is_grad_enabled() and not (Value(1.0) * 2).is_leaf  # the caller records between steps
+    assert it.send(5) == (5, False)
+    assert it.throw(KeyError()) == ("caught", False)
+    with pytest.raises(StopIteration) as stop:
+        next(it)
+    assert stop.value.value == "done"
+    assert is_grad_enabled()
+
+
+def test_no_grad_and_enable_grad_decorate_with_or_without_parentheses() -> None:
+    from autograd import enable_grad, is_grad_enabled, no_grad
+
+    @no_grad
+    def bare(x: Value) -> bool:
+        return (x * 2).is_leaf
+
+    @no_grad()
+    def depth(n: int) -> bool:
+        return is_grad_enabled() if n == 0 else depth(n - 1)
+
+    @enable_grad
+    def recorded(x: Value) -> bool:
+        return not (x * 2).is_leaf
+
+    assert bare(Value(1.0)) and bare.__name__ == "bare"
+    assert depth(3) is False and is_grad_enabled()  # recursion: each call restores what it found
+    with no_grad():
+        assert recorded(Value(1.0))
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
