@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import pytest
@@ -302,3 +303,54 @@ def test_no_grad_and_enable_grad_decorate_with_or_without_parentheses() -> None:
         assert recorded(Value(1.0))
         assert not is_grad_enabled()
     assert is_grad_enabled()
+
+
+@pytest.mark.parametrize(("base", "exponent"), [(0.0, 0.0), (0.0, 1.0), (0.0, 2.0), (0.0, 3.5), (2.0, 0.0),
+                                                (0.5, 2.5)])
+def test_value_to_a_value_power_at_base_zero_matches_torch(base: float, exponent: float) -> None:
+    """0 ** b for b >= 0 is finite in torch (value, and gradients with the exponent's masked to 0);
+    Value ** Value refused every base <= 0 ("needs a positive base")."""
+    torch = pytest.importorskip("torch")
+    a, b = Value(base), Value(exponent)
+    out = a**b
+    out.backward()
+    ta = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor(exponent, dtype=torch.float64, requires_grad=True)
+    tout = ta**tb
+    tout.backward()
+    assert (out.data, a.grad, b.grad) == (tout.item(), ta.grad.item(), tb.grad.item())
+
+
+def test_zero_to_a_value_power_follows_torch_in_replay_and_batches() -> None:
+    pytest.importorskip("numpy")
+    w = Value(0.0, label="w")
+    for vectorize in (None, True, False):
+        tape = record(lambda x: w**x, [2.0], [w], vectorize=vectorize)
+        # d(w^x)/dw = x w^(x-1): 0 at x = 2, 3; 0 at x = 0 (torch's where); w^x = 0, 1, 0
+        assert tape.evaluate([2.0]) == (0.0, [0.0])
+        assert tape.evaluate([0.0]) == (1.0, [0.0])
+        assert tape.evaluate([1.0]) == (0.0, [1.0])
+        losses, grads = tape.run_batch([[2.0, 0.0, 1.0]])
+        assert list(losses) == [0.0, 1.0, 0.0] and grads == [1.0]
+
+
+@pytest.mark.parametrize(("base", "exponent", "error", "message"), [
+    (0.0, -1.0, ZeroDivisionError, r"zero to a negative power in 0.0 \*\* -1.0"),  # torch: inf
+    (0.0, 0.5, ZeroDivisionError, r"derivative of 0.0 \*\* 0.5 in the base is infinite"),  # torch: inf gradient
+    (-2.0, 2.0, ValueError, "needs a positive base"),  # torch: exponent gradient NaN (log of -2)
+])
+def test_value_to_a_value_power_refuses_what_torch_makes_inf_or_nan(base, exponent, error, message) -> None:
+    with pytest.raises(error, match=message):
+        (Value(base) ** Value(exponent)).backward()
+
+
+def test_second_derivatives_at_base_zero_are_refused_where_torch_gives_nan() -> None:
+    from autograd import grad
+
+    a, b = Value(0.0), Value(2.0)
+    with pytest.raises(ZeroDivisionError, match="second derivatives of Value \\*\\* Value are not defined at base 0"):
+        grad(a**b, [a, b], create_graph=True)
+    a, b = Value(2.0), Value(0.0)  # away from base 0 the Hessian is the closed form: d2/dadb = 1/a, d2/db2 = ln(a)^2
+    ga, gb = grad(a**b, [a, b], create_graph=True)
+    assert [h.data for h in grad(ga, [a, b])] == [0.0, 0.5]
+    assert grad(gb, [b])[0].data == pytest.approx(math.log(2.0) ** 2, rel=1e-15)
