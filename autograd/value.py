@@ -258,6 +258,14 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __int__(self) -> int:
+        """The data truncated to an int, as ``int()`` of a one-element PyTorch tensor."""
+        return int(self.data)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats the data, as for a one-element PyTorch tensor; no spec gives the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
     def __bool__(self) -> bool:
         """True when the data is non-zero, as for a one-element PyTorch tensor (``bool(Value(0.0))`` is False)."""
         return self.data != 0.0

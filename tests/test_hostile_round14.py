@@ -354,3 +354,14 @@ def test_second_derivatives_at_base_zero_are_refused_where_torch_gives_nan() -> 
     ga, gb = grad(a**b, [a, b], create_graph=True)
     assert [h.data for h in grad(ga, [a, b])] == [0.0, 0.5]
     assert grad(gb, [b])[0].data == pytest.approx(math.log(2.0) ** 2, rel=1e-15)
+
+
+def test_a_value_formats_and_converts_as_a_one_element_torch_tensor() -> None:
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(-2.71828, dtype=torch.float64)
+    v = Value(-2.71828)
+    # f"{loss:.4f}" raised "unsupported format string passed to Value.__format__"
+    for spec in (".4f", "e", "+.2g", "10.3f"):
+        assert f"{v:{spec}}" == f"{t:{spec}}"
+    assert int(v) == int(t) == -2
+    assert f"{v}" == repr(v)
