@@ -365,3 +365,42 @@ def test_a_value_formats_and_converts_as_a_one_element_torch_tensor() -> None:
         assert f"{v:{spec}}" == f"{t:{spec}}"
     assert int(v) == int(t) == -2
     assert f"{v}" == repr(v)
+
+
+def test_threads_running_backward_through_one_graph_add_up_as_in_torch() -> None:
+    """Each pass keeps its bookkeeping in the graph's own .grad slots: two at once gave gradients 10^11 too large."""
+    import sys
+    import threading
+
+    def chain() -> tuple[Value, Value]:
+        x = Value(0.5)
+        y = x
+        for _ in range(2000):
+            y = (y * 1.0001).tanh()
+        return x, y
+
+    reference_x, reference_y = chain()
+    reference_y.backward()
+    x, y = chain()
+    errors: list[BaseException] = []
+
+    def passes() -> None:
+        try:
+            for _ in range(10):
+                y.backward()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: inside every pass
+    try:
+        threads = [threading.Thread(target=passes) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors
+    # 30 passes accumulate 30 times the one-pass gradient (as torch's leaves do, whatever the order)
+    assert x.grad == pytest.approx(30 * reference_x.grad, rel=1e-12)
