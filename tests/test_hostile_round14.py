@@ -404,3 +404,22 @@ def test_threads_running_backward_through_one_graph_add_up_as_in_torch() -> None
     assert not errors
     # 30 passes accumulate 30 times the one-pass gradient (as torch's leaves do, whatever the order)
     assert x.grad == pytest.approx(30 * reference_x.grad, rel=1e-12)
+
+
+def test_the_3_4_2_example_never_overwrites_the_file_its_argument_names(tmp_path) -> None:
+    """It passed its argument to render(), which writes the DOT source to exactly that name (as graphviz's
+    render does): ``draw_3_4_2.py notes.txt`` replaced the user's notes with DOT text."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the user's own notes\n")
+    done = subprocess.run([sys.executable, str(root / "examples" / "draw_3_4_2.py"), str(notes)], cwd=tmp_path,
+                          env={"PYTHONPATH": str(root), "PATH": ""}, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert notes.read_text() == "the user's own notes\n"
+    assert (tmp_path / "notes.dot").read_text().startswith("digraph")
+    assert (tmp_path / "notes.svg").exists()
