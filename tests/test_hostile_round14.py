@@ -423,3 +423,24 @@ def test_the_3_4_2_example_never_overwrites_the_file_its_argument_names(tmp_path
     assert notes.read_text() == "the user's own notes\n"
     assert (tmp_path / "notes.dot").read_text().startswith("digraph")
     assert (tmp_path / "notes.svg").exists()
+
+
+@pytest.mark.parametrize(("script", "args", "message"), [
+    ("mlp_two_moons.py", ["--steps", "-1"], "argument --steps: expected a positive whole number, got '-1'"),  # ran 0
+    ("mlp_two_moons.py", ["--steps", "10000000000"], "expected at most 100,000"),  # ran for hours
+    ("char_rnn.py", ["--steps", "0"], "argument --steps: expected a positive whole number"),
+    ("char_rnn.py", ["a"], "argument text: expected a text of at least two characters, got 'a'"),  # a traceback
+    ("draw_a_graph.py", ["--out", ""], "argument --out: expected a file name"),  # a traceback ("empty name")
+])
+def test_the_examples_refuse_bad_arguments_in_one_line(tmp_path, script: str, args: list, message: str) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "examples" / script), *args], cwd=tmp_path,
+                          env={"PYTHONPATH": str(root), "PATH": ""}, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
