@@ -444,3 +444,20 @@ def test_the_examples_refuse_bad_arguments_in_one_line(tmp_path, script: str, ar
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_torch_example_refuses_sizes_past_its_limits(tmp_path) -> None:
+    pytest.importorskip("torch")
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for option, value, message in (("--hidden", "100000000", "--hidden must be at most 1,024, got 100,000,000"),
+                                   ("--steps", "1000000", "--steps must be at most 100,000")):
+        done = subprocess.run([sys.executable, str(root / "examples" / "torch_char_lstm.py"), option, value,
+                               "--out", str(tmp_path / "out")], cwd=tmp_path, env={"PYTHONPATH": str(root)},
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 2, done.stderr  # --hidden 10^8 was a RuntimeError traceback from torch
+        assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
