@@ -21,10 +21,10 @@ import sys
 import threading
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, SupportsIndex, cast
 
 from . import ops as _ops
-from .backward import backpropagate
+from .backward import backpropagate, topological_order
 from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
 from .helpers import scalar_namespace
 from .op import input_names, register_source
@@ -270,6 +270,28 @@ class Value:
         """True when the data is non-zero, as for a one-element PyTorch tensor (``bool(Value(0.0))`` is False)."""
         return self.data != 0.0
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        """Pickle and deepcopy an op node's whole graph as one flat table, without recursion.
+
+        The default walks parent to parent, one Python frame each: a graph 200 nodes deep (a short unrolled
+        RNN) failed with RecursionError. The leaves are pickled as themselves (so a model's parameters copied
+        with its loss stay shared), the op nodes as rows rebuilt in order.
+        """
+        if self._a is None:
+            return super().__reduce_ex__(protocol)
+        order = topological_order(self)
+        leaves = [n for n in order if n._a is None]
+        number = {n: i for i, n in enumerate(leaves)}
+        rows = []
+        for n in order:
+            if n._a is None:
+                continue
+            number[n] = len(number)
+            wide = isinstance(n._a, tuple)
+            parents = n.parents
+            rows.append((type(n), n._data, n.grad, n._op, n.label, wide, tuple(number[p] for p in parents)))
+        return (_rebuild_graph, (leaves, rows))
+
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={float(self.grad):.6g}"]  # a Value after create_graph
         if self._op is not None and self._op is not _ops.CONSTANT:
@@ -280,6 +302,23 @@ class Value:
 
 
 _new = object.__new__
+
+
+def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]]) -> Value:
+    """The op node a pickled graph table (`Value.__reduce_ex__`) describes: its last row."""
+    nodes = list(leaves)
+    for cls, data, grad, op, label, wide, parents in rows:
+        out = _new(cls)
+        out._data = data
+        out.grad = grad
+        out._op = op
+        out.label = label
+        if wide:
+            out._a, out._b = tuple(nodes[i] for i in parents), None
+        else:
+            out._a, out._b = nodes[parents[0]], (nodes[parents[1]] if len(parents) == 2 else None)
+        nodes.append(out)
+    return nodes[-1]
 
 
 def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = None) -> Value:

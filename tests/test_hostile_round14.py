@@ -461,3 +461,58 @@ def test_the_torch_example_refuses_sizes_past_its_limits(tmp_path) -> None:
         assert done.returncode == 2, done.stderr  # --hidden 10^8 was a RuntimeError traceback from torch
         assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("depth", [200, 300, 100_000])
+def test_a_deep_graph_deep_copies_and_pickles_without_recursion(depth: int) -> None:
+    """The default copy walked parent to parent, a frame each: RecursionError from 200 (deepcopy), 300 (pickle)."""
+    import copy
+    import pickle
+
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(depth):
+        y = (y * 1.0001).tanh()
+    y.backward()
+    for copied in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):
+        assert copied.data == y.data and copied._op is y._op
+        leaf = copied
+        while leaf._a is not None:
+            leaf = leaf._a if not isinstance(leaf._a, tuple) else leaf._a[0]
+        assert leaf is not x and leaf.label == "x" and leaf.data == 0.5
+        assert leaf.grad == x.grad  # grads copied as they were
+        leaf.grad = 0.0
+        copied.backward()
+        assert leaf.grad == x.grad  # the copy differentiates to the same number
+
+
+def test_a_copied_loss_keeps_its_leaves_shared_with_the_copied_model() -> None:
+    import copy
+    import pickle
+
+    from autograd import dot, topological_order
+
+    model = MLP(2, [3, 1], seed=0)
+    loss = (model([1.0, -2.0]) - 0.5) ** 2
+    for loss_copy, model_copy in (copy.deepcopy((loss, model)), pickle.loads(pickle.dumps((loss, model)))):
+        params = {id(p) for p in model_copy.parameters()}
+        leaves = [n for n in topological_order(loss_copy) if n.is_leaf and not n.is_constant]
+        assert len(leaves) == 13 and all(id(p) in params for p in leaves)
+        assert model_copy([0.3, 0.7]).data == model([0.3, 0.7]).data
+    a = Value(2.0)
+    z = a * a
+    w = dot([a, z], [z, a])  # a wide node and a node whose two parents are one Value
+    wc = copy.deepcopy(w)
+    wc.backward()
+    w.backward()
+    assert wc.data == w.data == 16.0 and wc._a[0].grad == a.grad == 24.0  # d(2 a^3)/da = 6 a^2
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear"])
+def test_a_model_pickles_whatever_its_activation(activation: str) -> None:
+    import pickle
+
+    model = MLP(2, [3, 1], activation=activation, seed=0)
+    # "linear" was a lambda: "Can't pickle <function <lambda>>: attribute lookup <lambda> on nn.activations failed"
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy([0.3, 0.7]).data == model([0.3, 0.7]).data
