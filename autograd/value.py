@@ -507,6 +507,7 @@ def _compile_method(name: str, op: Op, kind: str) -> Callable[..., Value]:
         method.__code__ = method.__code__.replace(co_name=name)
     method.__name__ = written.__name__
     method.__qualname__ = written.__qualname__
+    method.__module__ = written.__module__  # found by pickle as autograd.value.Value.tanh (an activation is one)
     method.__doc__ = written.__doc__
     return cast(Callable[..., Value], method)
 
