@@ -512,12 +512,25 @@ def test_a_copied_loss_keeps_its_leaves_shared_with_the_copied_model() -> None:
 def test_a_model_pickles_whatever_its_activation(activation: str) -> None:
     import pickle
 
-    try:  # with torch imported, pickle's search for the module of Value.tanh met torch.classes and failed
-        import torch  # noqa: F401
-    except ImportError:
-        pass
 
     model = MLP(2, [3, 1], activation=activation, seed=0)
     # "linear" was a lambda: "Can't pickle <function <lambda>>: attribute lookup <lambda> on nn.activations failed"
     copy = pickle.loads(pickle.dumps(model))
     assert copy([0.3, 0.7]).data == model([0.3, 0.7]).data
+
+
+def test_a_model_pickles_in_a_process_that_imported_torch_first() -> None:
+    """Value.tanh had no module of its own, so pickle searched sys.modules in import order for one holding
+    ``Value``: with torch imported first it met torch.classes, whose lookup raises RuntimeError."""
+    pytest.importorskip("torch")
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = ("import torch, pickle; from nn import MLP; m = MLP(2, [3, 1], seed=0); "
+            "c = pickle.loads(pickle.dumps(m)); print(c([0.3, 0.7]).data == m([0.3, 0.7]).data)")
+    done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(root)}, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "True"
