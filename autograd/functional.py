@@ -83,10 +83,10 @@ def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:
     return tuple(x if x.__class__ is Value else constant(x, ops.DOT) for x in xs)
 
 
-def _logits(logits: Sequence[Operand]) -> list[Value]:
+def _logits(logits: Sequence[Operand], who: str) -> list[Value]:
     values = [x if isinstance(x, Value) else constant(x) for x in logits]
     if not values:
-        raise ValueError("softmax: needs at least one logit")
+        raise ValueError(f"{who}: needs at least one logit")
     return values
 
 
@@ -97,16 +97,20 @@ def logsumexp(logits: Sequence[Operand]) -> Value:
     replayed tape shifts by the logits it meets, not by those it was recorded
     with. The gradient is softmax(z) (exp(z_i - out) per input).
     """
-    return apply(ops.LOGSUMEXP, *_logits(logits))
+    return apply(ops.LOGSUMEXP, *_logits(logits, "logsumexp"))
 
 
 def log_softmax(logits: Sequence[Operand]) -> list[Value]:
     """log(softmax(z))_i = z_i - logsumexp(z), stable for any finite logits."""
-    z = _logits(logits)
+    return _log_softmax(logits, "log_softmax")
+
+
+def _log_softmax(logits: Sequence[Operand], who: str) -> list[Value]:
+    z = _logits(logits, who)
     lse = logsumexp(z)
     return [v - lse for v in z]
 
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
     """exp(z_i - logsumexp(z)): no exp overflows, and the shift is the logits' own, wherever evaluated."""
-    return [v.exp() for v in log_softmax(logits)]
+    return [v.exp() for v in _log_softmax(logits, "softmax")]

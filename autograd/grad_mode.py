@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: How many threads have recording switched off right now (index 0; a list so that the engine's hot path
 #: reads it with one subscript). While it is 0, which is all of the time in most programs, every op knows
@@ -62,35 +66,86 @@ def recording() -> bool:
     return not THREADS_WITHOUT_GRAD[0] or GRAD_MODE._enabled
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+class _GradModeBlock:
+    """A block (``with``) or a decorated function run with recording set to `mode`, then restored, even on error.
+
+    As in PyTorch, a decorated generator function runs every step of its body in the mode (a plain
+    ``contextlib`` decorator would only cover the call that creates the generator, so the body ran with
+    the caller's mode), and the decorator may be written with or without parentheses.
+    """
+
+    mode: bool
+
+    def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
+        """``no_grad()`` is a block; ``no_grad(fn)`` (``@no_grad`` without parentheses) decorates ``fn``."""
+        block = super().__new__(cls)
+        return block if fn is None else block(fn)
+
+    def __enter__(self) -> None:
+        self._previous = GRAD_MODE.enabled
+        GRAD_MODE.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        GRAD_MODE.enabled = self._previous
+
+    def __call__(self, fn: F) -> F:
+        """``fn`` run in this mode; each call uses a block of its own, so a recursive function is fine."""
+        block = type(self)
+        if inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                steps = fn(*args, **kwargs)
+                try:
+                    with block():
+                        response = steps.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with block():
+                                steps.close()
+                            raise
+                        except BaseException as error:
+                            with block():
+                                response = steps.throw(error)
+                        else:
+                            with block():
+                                response = steps.send(request)
+                except StopIteration as stop:
+                    return stop.value
+
+            return cast(F, generator)
+
+        @functools.wraps(fn)
+        def function(*args: Any, **kwargs: Any) -> Any:
+            with block():
+                return fn(*args, **kwargs)
+
+        return cast(F, function)
+
+
+class no_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name, used as ``with no_grad():``
     """Run a block without recording a graph (evaluation, parameter updates).
 
     Values computed inside are leaves: they have data but no parents, so they
     cost no memory for the graph and `backward()` through them stops there.
     Nesting is allowed; the previous mode is restored on exit, even on error.
+    Also a decorator (``@no_grad()`` or ``@no_grad``), generator functions included.
     """
-    previous = GRAD_MODE.enabled
-    GRAD_MODE.enabled = False
-    try:
-        yield
-    finally:
-        GRAD_MODE.enabled = previous
+
+    mode = False
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+class enable_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
     """Record the graph inside this block even within a `no_grad` block (PyTorch's ``enable_grad``).
 
     ``grad(..., create_graph=True)`` runs its backward pass under it, as PyTorch's
     engine does: asking for a graph of the gradient records one whatever the mode.
+    Also a decorator, as `no_grad`.
     """
-    previous = GRAD_MODE.enabled
-    GRAD_MODE.enabled = True
-    try:
-        yield
-    finally:
-        GRAD_MODE.enabled = previous
+
+    mode = True
 
 
 def is_grad_enabled() -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .grad_mode import no_grad
 from .higher_order import grad
-from .value import Value
+from .value import Value, _as_real
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,19 @@ class GradcheckReport:
         return "\n".join(lines)
 
 
+def _checked_point(who: str, inputs: Sequence[float | Value], eps: float, rtol: float, atol: float) -> list[float]:
+    """The inputs as finite floats and the step and tolerances as usable numbers, or an error naming the argument.
+
+    ``float(x)`` alone would read the string "1.5" as a number, and eps=0 would fail as a bare
+    "float division by zero"; a NaN eps or tolerance would make every row silently disagree.
+    """
+    for name, x, low in (("eps", eps, None), ("rtol", rtol, 0.0), ("atol", atol, 0.0)):
+        x = _as_real(x, f"{who}: {name}")
+        if (x <= 0.0) if low is None else (x < low):
+            raise ValueError(f"{who}: {name} must be {'positive' if low is None else 'at least 0'}, got {x!r}")
+    return [_as_real(x.data if isinstance(x, Value) else x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+
+
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
@@ -89,7 +102,7 @@ def gradcheck(
         A `GradcheckReport`; ``print`` it for a table, test ``.ok`` or call
         ``.raise_if_failed()``.
     """
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = _checked_point("gradcheck", inputs, eps, rtol, atol)
     labels = list(names) if names is not None else [f"x{i}" for i in range(len(point))]
     if len(labels) != len(point):
         raise ValueError(f"gradcheck: {len(labels)} names for {len(point)} inputs")
@@ -127,7 +140,7 @@ def gradgradcheck(
     against (g_j(x + eps e_i) - g_j(x - eps e_i)) / (2 eps), where g_j is the engine's own first
     derivative (already checked by `gradcheck`). Same arguments and report as `gradcheck`.
     """
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = _checked_point("gradgradcheck", inputs, eps, rtol, atol)
     labels = list(names) if names is not None else [f"x{i}" for i in range(len(point))]
     if len(labels) != len(point):
         raise ValueError(f"gradgradcheck: {len(labels)} names for {len(point)} inputs")

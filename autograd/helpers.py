@@ -122,13 +122,34 @@ def pow_const_grad(a: float, n: float) -> float:
 
 @helper
 def pow_value(a: float, b: float) -> float:
-    """a ** b where both may be variables: the base must be positive."""
+    """a ** b where both may be variables: a positive base, or 0 with an exponent >= 0 (0 ** 0 = 1, as torch)."""
     if a <= 0.0:
-        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: Value ** Value needs a positive base")
+        if a == 0.0 and b >= 0.0:
+            return 0.0**b
+        if a == 0.0:
+            raise ZeroDivisionError(f"pow: zero to a negative power in {a!r} ** {b!r}")
+        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: Value ** Value needs a positive base"
+                         " (its derivative in the exponent, a ** b log a, is not real)")
     try:
         return a**b
     except OverflowError:
         raise OverflowError(f"pow: result too large in {a!r} ** {b!r}") from None
+
+
+@helper
+def pow_value_base_grad(a: float, b: float) -> float:
+    """d(a ** b)/da = b a^(b-1); 0 where b = 0 (as torch, also at a = 0); infinite at a = 0 for 0 < b < 1: refused."""
+    if b == 0.0:
+        return 0.0
+    if a == 0.0 and b < 1.0:
+        raise ZeroDivisionError(f"pow: derivative of {a!r} ** {b!r} in the base is infinite at zero")
+    return b * a ** (b - 1.0)
+
+
+@helper
+def pow_value_exponent_grad(out: float, a: float) -> float:
+    """d(a ** b)/db = a^b log a; 0 at a = 0 (where the base may be 0 at all, b >= 0), as torch masks it."""
+    return 0.0 if a == 0.0 else out * log(a)
 
 
 @helper

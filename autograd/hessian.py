@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from .functional import dot
 from .higher_order import grad
-from .value import Value
+from .value import Value, _as_real
 
 
 def _leaves(f: Callable[..., Value], inputs: Sequence[float | Value], what: str) -> tuple[list[Value], Value]:
@@ -45,7 +45,7 @@ def hvp(
     the number of inputs (as ``torch.autograd.functional.hvp``, which also returns the value).
     """
     leaves, out = _leaves(f, inputs, "hvp")
-    v = [float(c) for c in vector]
+    v = [_as_real(c, f"hvp: vector entry {i}") for i, c in enumerate(vector)]  # not float(): "1.5" is no number
     if len(v) != len(leaves):
         raise ValueError(f"hvp: vector has {len(v)} entries for {len(leaves)} inputs")
     first = grad(out, leaves, create_graph=True, allow_unused=True)

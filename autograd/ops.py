@@ -98,7 +98,7 @@ NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
 POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
          domain=(_POSITIVE, (-2.0, 3.0)), reference=math.pow, constant_args=1)
 POW_VALUE = Op(name="pow_value", symbol="^", forward="pow_value(a, b)",
-               derivatives=("b * a ** (b - 1.0)", "out * log(a)"),
+               derivatives=("pow_value_base_grad(a, b)", "pow_value_exponent_grad(out, a)"),
                domain=(_POSITIVE, (-2.0, 2.0)), reference=math.pow)
 EXP = Op(name="exp", symbol="exp", forward="exp(a)", derivatives=("out",),
          domain=(_WIDE,), reference=math.exp)

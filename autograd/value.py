@@ -21,10 +21,10 @@ import sys
 import threading
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, SupportsIndex, cast
 
 from . import ops as _ops
-from .backward import backpropagate
+from .backward import backpropagate, topological_order
 from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
 from .helpers import scalar_namespace
 from .op import input_names, register_source
@@ -258,9 +258,39 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __int__(self) -> int:
+        """The data truncated to an int, as ``int()`` of a one-element PyTorch tensor."""
+        return int(self.data)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats the data, as for a one-element PyTorch tensor; no spec gives the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
     def __bool__(self) -> bool:
         """True when the data is non-zero, as for a one-element PyTorch tensor (``bool(Value(0.0))`` is False)."""
         return self.data != 0.0
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        """Pickle and deepcopy an op node's whole graph as one flat table, without recursion.
+
+        The default walks parent to parent, one Python frame each: a graph 200 nodes deep (a short unrolled
+        RNN) failed with RecursionError. The leaves are pickled as themselves (so a model's parameters copied
+        with its loss stay shared), the op nodes as rows rebuilt in order.
+        """
+        if self._a is None:
+            return super().__reduce_ex__(protocol)
+        order = topological_order(self)
+        leaves = [n for n in order if n._a is None]
+        number = {n: i for i, n in enumerate(leaves)}
+        rows = []
+        for n in order:
+            if n._a is None:
+                continue
+            number[n] = len(number)
+            wide = isinstance(n._a, tuple)
+            parents = n.parents
+            rows.append((type(n), n._data, n.grad, n._op, n.label, wide, tuple(number[p] for p in parents)))
+        return (_rebuild_graph, (leaves, rows))
 
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={float(self.grad):.6g}"]  # a Value after create_graph
@@ -272,6 +302,23 @@ class Value:
 
 
 _new = object.__new__
+
+
+def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]]) -> Value:
+    """The op node a pickled graph table (`Value.__reduce_ex__`) describes: its last row."""
+    nodes = list(leaves)
+    for cls, data, grad, op, label, wide, parents in rows:
+        out = _new(cls)
+        out._data = data
+        out.grad = grad
+        out._op = op
+        out.label = label
+        if wide:
+            out._a, out._b = tuple(nodes[i] for i in parents), None
+        else:
+            out._a, out._b = nodes[parents[0]], (nodes[parents[1]] if len(parents) == 2 else None)
+        nodes.append(out)
+    return nodes[-1]
 
 
 def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = None) -> Value:
@@ -373,11 +420,22 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
 
 def apply(op: Op, *inputs: Value | float) -> Value:
     """Apply any op of the table to Values or numbers (the n-ary helpers and the op-table tests use it)."""
+    try:
+        arity = op.arity
+    except AttributeError:
+        raise TypeError(f"apply needs an Op (a row of autograd.OPS), got {type(op).__name__} {op!r}") from None
     parents = tuple(x if isinstance(x, Value) else constant(x, op) for x in inputs)
-    if op.arity is None:
+    if arity is None:
+        if op is _ops.DOT:
+            if len(parents) % 2:
+                # dot's inputs are the weights then their partners: an odd count would pair them wrongly, silently.
+                raise TypeError(f"dot needs an even number of inputs (the weights, then their partners), got"
+                                f" {len(parents)}")
+        elif not parents:  # the empty dot is 0; an empty sum or logsumexp failed inside its compiled code
+            raise TypeError(f"{op.name} needs at least one input, got none")
         return nary_node_maker(op, len(parents))(parents)
-    if len(parents) != op.arity or op.arity == 0:
-        raise TypeError(f"{op.name} takes {op.arity} inputs, got {len(parents)}")
+    if len(parents) != arity or arity == 0:
+        raise TypeError(f"{op.name} takes {arity} inputs, got {len(parents)}")
     return _node(op, op.forward(*[p._data for p in parents]), *parents)
 
 
@@ -449,6 +507,7 @@ def _compile_method(name: str, op: Op, kind: str) -> Callable[..., Value]:
         method.__code__ = method.__code__.replace(co_name=name)
     method.__name__ = written.__name__
     method.__qualname__ = written.__qualname__
+    method.__module__ = written.__module__  # found by pickle as autograd.value.Value.tanh (an activation is one)
     method.__doc__ = written.__doc__
     return cast(Callable[..., Value], method)
 

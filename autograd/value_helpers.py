@@ -134,6 +134,33 @@ def pow_const_grad(a: Value, n: Value) -> Value | float:
 
 
 @value_version
+def pow_value_base_grad(a: Value, b: Value) -> Value | float:
+    """b a^(b-1) as a graph over both (at b = 0 too: its derivative in b there is a^-1, which the op-table test
+    checks against central differences). At a = 0: refused for b < 1, where the first derivative is infinite
+    or (b = 0) torch's second is NaN (0 ** -1)."""
+    if a.data == 0.0 and b.data < 1.0:
+        if b.data == 0.0:
+            raise ZeroDivisionError(_NO_SECOND_AT_ZERO)
+        raise ZeroDivisionError(f"pow: derivative of {a.data!r} ** {b.data!r} in the base is infinite at zero")
+    return b * a ** (b - 1.0)
+
+
+@value_version
+def pow_value_exponent_grad(out: Value, a: Value) -> Value | float:
+    """a^b log a as a graph. At a = 0 the first derivative is 0 (torch's masked_fill) but its derivative is
+    NaN in torch (log 0): refused, as the engine refuses what torch leaves NaN."""
+    if a.data == 0.0:
+        raise ZeroDivisionError(_NO_SECOND_AT_ZERO)
+    return out * apply(_ops.LOG, a)
+
+
+_NO_SECOND_AT_ZERO = (
+    "pow: second derivatives of Value ** Value are not defined at base 0 (PyTorch gives NaN): "
+    "create_graph=True cannot build this gradient; a plain backward() gives the first derivative"
+)
+
+
+@value_version
 def sqrt_grad(out: Value) -> Value:
     """1 / (2 sqrt(a)) as a graph over ``out`` = sqrt(a); infinite at 0, which is refused."""
     if out.data == 0.0:

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import argparse
 
+from lecture.cli_args import step_count
 from nn import SGD, Adam, CharModel, Vocabulary, clip_grad_norm
+
+
+def training_text(text: str) -> str:
+    """The text to learn: each character is trained to predict the next, so it needs two at least."""
+    if len(text) < 2:
+        raise argparse.ArgumentTypeError(f"expected a text of at least two characters, got {text!r}")
+    return text
 
 
 def main() -> None:
     """Truncated BPTT over the whole string, then greedy and sampled generation."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("text", nargs="?", default="hello world. ")
+    parser.add_argument("text", nargs="?", default="hello world. ", type=training_text)
     parser.add_argument("--cell", choices=["rnn", "lstm"], default="rnn")
-    parser.add_argument("--steps", type=int, default=150)
+    parser.add_argument("--steps", type=step_count, default=150, help="training steps, 1 to 100,000")
     args = parser.parse_args()
 
     vocab = Vocabulary.from_text(args.text)

@@ -9,4 +9,4 @@ model.layers[0].set_weight_table([[0.5, 0.5], [0.1, 0.2], [0.3, 0.4], [0.5, 0.6]
 model.layers[1].set_weight_table([[0.5, 0.5], [0.7, 0.8], [0.9, 0.1]])  # w2
 E = half_sum_squared_error(model([1.0, 4.0, 5.0]), [0.1, 0.05])  # row r = 1 of the slides' table
 E.backward()
-print(draw_named(model, E).render(sys.argv[1] if len(sys.argv) > 1 else "3-4-2"))
+print(draw_named(model, E).save_picture(sys.argv[1] if len(sys.argv) > 1 else "3-4-2"))

@@ -6,9 +6,17 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from autograd import Value, gradcheck
 from viz import draw_graph
+
+
+def picture_name(text: str) -> str:
+    """The base name of the pictures: not empty (it would name no file) and not a folder."""
+    if not text or text.endswith(("/", "\\")) or Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"expected a file name (without extension), got {text!r}")
+    return text
 
 
 def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
@@ -19,7 +27,7 @@ def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
 def main() -> None:
     """Draw the neuron's graph after backward()."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="graph")
+    parser.add_argument("--out", default="graph", type=picture_name, help="writes OUT.dot and OUT.svg")
     args = parser.parse_args()
 
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")

@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 
 from autograd import no_grad
+from lecture.cli_args import step_count
 from nn import MLP, SGD, mean_squared_error, two_moons
 
 
 def main() -> None:
     """Fit, then report accuracy."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--steps", type=step_count, default=60, help="training steps, 1 to 100,000")
     args = parser.parse_args()
 
     xs, ys = two_moons(100)

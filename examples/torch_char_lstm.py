@@ -101,13 +101,17 @@ def busiest_window(text: str, signal: list[float], start: int, length: int) -> i
     return best
 
 
+#: The largest value each size option takes (see parse_args).
+LIMITS = {"hidden": 1024, "steps": 100_000, "batch": 4096, "seq_len": 4096, "threads": 256}
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line, checked: every size positive, the learning rate finite and positive."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("torch_char_lstm"), help="folder for the pictures")
     parser.add_argument("--modules", default="textwrap,shlex,string",
                         help="comma-separated standard-library modules whose source is the text")
-    parser.add_argument("--hidden", type=int, default=48, help="LSTM units")
+    parser.add_argument("--hidden", type=int, default=48, help="LSTM units (at most 1,024)")
     parser.add_argument("--steps", type=int, default=300, help="training steps (batches)")
     parser.add_argument("--batch", type=int, default=32, help="sequences per batch")
     parser.add_argument("--seq-len", type=int, default=64, help="characters per sequence (BPTT length)")
@@ -120,6 +124,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name in ("hidden", "steps", "batch", "seq_len", "threads"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+        if getattr(args, name) > LIMITS[name]:
+            # Past these the run takes hours or, imported into valuegrad (--hidden 1024: 4.7 million Values,
+            # about 0.75 GiB), more memory than a laptop has; --hidden 10^8 failed inside torch's allocator.
+            parser.error(f"--{name.replace('_', '-')} must be at most {LIMITS[name]:,}, got {getattr(args, name):,}")
     if args.snippet < 2:
         parser.error(f"--snippet must be at least 2 characters, got {args.snippet}")
     if not (math.isfinite(args.lr) and args.lr > 0):

@@ -8,11 +8,17 @@ from autograd import Value
 
 Activation = Callable[[Value], Value]
 
+
+def linear(v: Value) -> Value:
+    """The identity: a layer with no activation (a named function, not a lambda, so a model pickles)."""
+    return v
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
     "relu": Value.relu,
-    "linear": lambda v: v,
+    "linear": linear,
 }
 
 

@@ -168,10 +168,28 @@ def _time_steps(steps: Any, what: str, kinds: str) -> Sequence[Any]:
 
 
 def sample_index(logits: Sequence[float], temperature: float, rng: random.Random) -> int:
-    """Draw an index with probability softmax(logits / temperature); argmax at temperature 0."""
+    """Draw an index with probability softmax(logits / temperature); argmax at temperature 0.
+
+    ValueError for no logits, a logit that is not finite, or a temperature that is negative or not finite
+    (a negative one would silently favour the least likely index); TypeError if ``rng`` is no `random.Random`.
+    """
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature >= 0.0 \
+            or temperature == math.inf:
+        raise ValueError(f"sample_index: temperature must be a finite number >= 0, got {short_repr(temperature)}")
+    if not logits:
+        raise ValueError("sample_index: needs at least one logit")
+    bad = next((k for k, z in enumerate(logits) if not isinstance(z, numbers.Real) or not math.isfinite(z)), None)
+    if bad is not None:
+        raise ValueError(f"sample_index: logit {bad} is {short_repr(logits[bad])}, not a finite number")
+    if not isinstance(rng, random.Random):
+        raise TypeError(f"sample_index: rng must be a random.Random, got {describe(rng)}")
     if temperature == 0:
         return max(range(len(logits)), key=logits.__getitem__)
     scaled = [z / temperature for z in logits]
     m = max(scaled)
+    if not math.isfinite(m):  # a temperature so small that a logit over it overflows: shift by the largest first
+        top = max(logits)
+        scaled = [(z - top) / temperature for z in logits]
+        m = 0.0
     weights = [math.exp(z - m) for z in scaled]
     return rng.choices(range(len(logits)), weights=weights)[0]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import random
 
+from .checks import fits_in_memory
+
 
 def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[float]], list[float]]:
     """``n`` points on two noisy interleaved half circles (as scikit-learn's make_moons), labels +1 and -1.
@@ -16,6 +18,9 @@ def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[floa
         raise ValueError(f"two_moons needs a positive whole number of points, got {n!r}")
     if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise < math.inf:
         raise ValueError(f"two_moons noise must be a finite number >= 0, got {noise!r}")
+    # Measured: 136 bytes a point (its list of two floats and its label); far past memory the loop would run until
+    # the operating system killed the process.
+    fits_in_memory(n, 136, "two_moons would make", "points")
     rng = random.Random(seed)
     xs, ys = [], []
     for i in range(n):

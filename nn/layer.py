@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from autograd import Value
 from autograd.functional import dot_joined
 
-from .checks import input_vector, whole_number
+from .checks import affordable, input_vector, whole_number
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron, bias_and_inputs
@@ -38,6 +38,7 @@ class Layer(Module):
         """Make ``nout`` neurons of ``nin`` inputs each, seeded."""
         nin = whole_number(nin, "Layer's number of inputs nin")
         nout = whole_number(nout, "Layer's number of outputs nout")
+        affordable((nin + 1) * nout, "Layer")
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self.name = name

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from autograd import Value, dot
 from autograd.functional import dot_inputs
 
-from .checks import input_vector, whole_number
+from .checks import affordable, input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
 from .neuron import ONE
@@ -35,6 +35,7 @@ class Linear(Module):
         """Weights ``W`` (nout rows of nin) and bias ``b``, labelled with the given names."""
         nin = whole_number(nin, "Linear's number of inputs nin")
         nout = whole_number(nout, "Linear's number of outputs nout")
+        affordable((nin + 1) * nout, "Linear")
         rng = make_rng(seed)
         self.W = value_matrix(rng, nout, nin, weight, nin)
         self.b = [Value(0.0, label=f"{bias}[{r}]") for r in range(nout)]

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from autograd import Value, dot, logsumexp, sum_of
 from autograd.functional import Operand
 
 
+def _as_list(x: Any) -> list:
+    """A sequence or other iterable (a generator, a numpy array) as a list; anything else as one item."""
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    if isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Value)):
+        return list(x)
+    return [x]
+
+
 def _pairs(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> tuple[list, list]:
-    preds = list(predictions) if isinstance(predictions, (list, tuple)) else [predictions]
-    targs = list(targets) if isinstance(targets, (list, tuple)) else [targets]
+    preds = _as_list(predictions)
+    targs = _as_list(targets)
     if len(preds) != len(targs):
         raise ValueError(f"{len(preds)} predictions but {len(targs)} targets")
     if not preds:
@@ -49,9 +60,11 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
         raise ValueError("softmax_cross_entropy needs at least one logit, got none")
     if isinstance(target, (list, tuple)):
         return _soft_cross_entropy(logits, list(target))
-    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(logits):
+    # Any whole-number type (a numpy int64 label read from an array) is an index; a bool is not.
+    index = int(target) if isinstance(target, numbers.Integral) and not isinstance(target, bool) else -1
+    if not 0 <= index < len(logits):
         raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
-    return logsumexp(logits) - logits[target]
+    return logsumexp(logits) - logits[index]
 
 
 def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> Value:

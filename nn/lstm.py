@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot
 
-from .checks import input_vector, one_hot_index, whole_number
+from .checks import affordable, input_vector, one_hot_index, whole_number
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
@@ -40,6 +40,7 @@ class LSTMCell(Module):
         """Make the four gates' weights (seeded) and biases."""
         input_size = whole_number(input_size, "LSTMCell's input_size")
         hidden_size = whole_number(hidden_size, "LSTMCell's hidden_size")
+        affordable(4 * (input_size + hidden_size + 1) * hidden_size, "LSTMCell")
         rng = make_rng(seed)
         self.input_size = input_size
         self.hidden_size = hidden_size

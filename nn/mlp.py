@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from autograd import Value
 
-from .checks import describe, input_vector, whole_number
+from .checks import affordable, describe, input_vector, whole_number
 from .init import make_rng
 from .layer import Layer
 from .module import Module
@@ -48,8 +48,9 @@ class MLP(Module):
         activations = list(activations)
         if len(activations) != len(nouts):
             raise ValueError(f"MLP has {len(nouts)} layers but {len(activations)} activations")
-        rng = make_rng(seed)
         sizes = [nin, *nouts]
+        affordable(sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts))), "MLP")
+        rng = make_rng(seed)
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activations[i], rng, name=f"w{i + 1}") for i in range(len(nouts))
         ]

@@ -14,7 +14,7 @@ from autograd import Value, constant, dot
 from autograd.functional import dot_inputs
 
 from .activations import activation as lookup_activation
-from .checks import input_vector, whole_number
+from .checks import affordable, input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
 
@@ -46,6 +46,7 @@ class Neuron(Module):
     ) -> None:
         """Make a neuron with ``nin`` inputs and weights drawn from a seeded U(+-1/sqrt(nin))."""
         nin = whole_number(nin, "Neuron's number of inputs nin")
+        affordable(nin + 1, "Neuron")
         rng = make_rng(seed)
         self.activation = activation
         self._act = lookup_activation(activation)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot
 
-from .checks import input_vector, one_hot_index, whole_number
+from .checks import affordable, input_vector, one_hot_index, whole_number
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
@@ -38,6 +38,7 @@ class RNNCell(Module):
         """Make Wxh, Whh (seeded U(+-1/sqrt(hidden))) and bh = 0."""
         input_size = whole_number(input_size, "RNNCell's input_size")
         hidden_size = whole_number(hidden_size, "RNNCell's hidden_size")
+        affordable((input_size + hidden_size + 1) * hidden_size, "RNNCell")
         rng = make_rng(seed)
         self.input_size = input_size
         self.hidden_size = hidden_size

@@ -66,6 +66,19 @@ def _remove_orphan_temp_files(target: Path) -> None:
             pass  # someone else removed it, or we may not: not worth failing a save for
 
 
+def _refusing_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; ValueError for a key given twice (``json`` would keep the last one silently:
+    a file edited by hand or spliced from two saves must not load half of one and half of the other)."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"entry {short_repr(key)} appears twice")
+            seen.add(key)
+    return document
+
+
 def _checked_numbers(entries: dict[str, Any], where: str) -> dict[str, float]:
     return {name: checked_float(value, f"{where} {name!r}") for name, value in entries.items()}
 
@@ -155,7 +168,7 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise ValueError(f"{path}: not a regular file")
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_refusing_duplicates)
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a valuegrad state file (not UTF-8 text)") from None
     except json.JSONDecodeError as err:

@@ -224,6 +224,15 @@ def render_to_file(
     (after the DOT file is written) when the format cannot be rendered here,
     RenderTimeout when Graphviz passes ``timeout`` seconds (see `render_source`).
     """
+    if not isinstance(source, str):
+        # draw_graph's picture (a graphviz.Digraph) is what one naturally passes: take its DOT text.
+        text = getattr(source, "source", None)
+        if not isinstance(text, str):
+            raise TypeError(f"render_to_file needs DOT source text or a graph from draw_graph, "
+                            f"got {type(source).__name__}")
+        source = text
+    if format not in FORMATS:  # before the DOT file is written: nothing is left behind for a mistyped format
+        raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
     base = Path(path)
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")

@@ -74,11 +74,34 @@ def pow_const_grad(a: Array, n: float) -> Array:
 
 @numpy_version
 def pow_value(a: Array, b: Array) -> Array:
-    """a ** b with a positive base."""
+    """a ** b with a positive base, or 0 with an exponent >= 0 (the scalar helper's rule)."""
     if np.any(np.less_equal(a, 0.0)):
-        bad = _first_bad(a, np.less_equal(a, 0.0))
-        raise ValueError(f"pow: math domain error in {bad!r} ** b: Value ** Value needs a positive base")
+        if np.any(np.less(a, 0.0)):
+            bad = _first_bad(a, np.less(a, 0.0))
+            raise ValueError(f"pow: math domain error in {bad!r} ** b: Value ** Value needs a positive base")
+        if np.any(np.equal(a, 0.0) & np.less(b, 0.0)):
+            raise ZeroDivisionError("pow: zero to a negative power in a sample")
     return _finite("pow", np.power(a, b))
+
+
+@numpy_version
+def pow_value_base_grad(a: Array, b: Array) -> Array:
+    """b a^(b-1) elementwise; 0 where b = 0; refused where a = 0 and 0 < b < 1 (infinite)."""
+    if np.any(np.equal(a, 0.0) & np.less(b, 1.0) & np.not_equal(b, 0.0)):
+        raise ZeroDivisionError("pow: derivative of 0.0 ** b in the base is infinite at zero in a sample")
+    zero = np.equal(b, 0.0)
+    if not np.any(zero):
+        return b * np.power(a, b - 1.0)
+    return np.where(zero, 0.0, b * np.power(a, np.where(zero, 1.0, b) - 1.0))
+
+
+@numpy_version
+def pow_value_exponent_grad(out: Array, a: Array) -> Array:
+    """a^b log a elementwise; 0 where a = 0."""
+    zero = np.equal(a, 0.0)
+    if not np.any(zero):
+        return out * np.log(a)
+    return np.where(zero, 0.0, out * np.log(np.where(zero, 1.0, a)))
 
 
 @numpy_version
@@ -244,7 +267,13 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
     for k, a in enumerate(arrays):
         if not np.all(np.isfinite(a)):
-            raise ValueError(f"batch column {k} holds a non-finite number")
+            i = int(np.flatnonzero(~np.isfinite(a))[0])
+            try:
+                given = columns[k][i]  # None became NaN in the array: name what was given
+            except (TypeError, IndexError, KeyError):
+                given = a[i]
+            shown = "None, not a number" if given is None else f"{float(a[i])!r}, not a finite number"
+            raise ValueError(f"batch column {k} holds a non-finite number: sample {i} is {shown}")
     return arrays, int(arrays[0].shape[0])
 
 

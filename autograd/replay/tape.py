@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any, SupportsFloat, cast
 
+from ..backward import refuse_bad_grads
 from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
 from ..value import Value
@@ -406,8 +407,7 @@ class Tape:
         """Like `evaluate`, then add ``scale`` x each gradient to the parameter's ``.grad``; return the loss."""
         scale = _as_scale(scale)
         loss, grads = self.evaluate(inputs)
-        for p, g in zip(self.parameters, grads):
-            p.grad += scale * g
+        _add_to_grads(self.parameters, grads, scale)
         return loss
 
     def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
@@ -425,8 +425,7 @@ class Tape:
                 total += loss
                 acc = list(map(operator.add, acc, grads))
             _check_finite(total, acc, self.parameters)
-        for p, g in zip(self.parameters, acc):
-            p.grad += scale * g
+        _add_to_grads(self.parameters, acc, scale)
         return total
 
     def run_batch(self, columns: Sequence[Sequence[float]], reduce: str = "sum") -> tuple[Any, list[Any]]:
@@ -475,6 +474,16 @@ class Tape:
 #: Reads a Value's number through the engine's name for the slot: `Value.data` checks what is written and so
 #: is a property; a tape reads every parameter on every run (4,417 of them for W1 at width 64).
 _READ_DATA = operator.attrgetter("_data")
+
+
+def _add_to_grads(parameters: Sequence[Value], grads: Sequence[float], scale: float) -> None:
+    """``p.grad += scale * g`` for each parameter; a .grad set to None or to no number is named (`refuse_bad_grads`)."""
+    try:
+        for p, g in zip(parameters, grads):
+            p.grad += scale * g
+    except TypeError:
+        refuse_bad_grads(parameters, "replay")
+        raise
 
 
 def _refuse_wrong_arity(fn: Callable[..., Value], count: int) -> None:
