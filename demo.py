@@ -283,7 +283,8 @@ def run_tour(args: argparse.Namespace) -> int:
     earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
     index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
     made = len(tour.folder.made)
-    print(f"Done in {time.perf_counter() - start:.0f} s: {made} pictures, pages and reports in {args.out}/")
+    print(f"Done in {time.perf_counter() - start:.0f} s: {made} files (pictures, pages, reports, DOT sources)"
+          f" in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0
 

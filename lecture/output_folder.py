@@ -137,7 +137,7 @@ class OutputFolder:
         return self._write(name, lambda p: p.write_bytes(data))
 
     def picture(self, part: str, graph: Any, name: str, description: str) -> None:
-        """Render a `viz` graph picture (its .dot source is always written too).
+        """Render a `viz` graph picture (its .dot source is always written, and listed, too).
 
         Without any Graphviz an SVG falls back to the DOT source (said once); PNG/PDF then are a UsageError.
         """
@@ -150,7 +150,9 @@ class OutputFolder:
             self.no_renderer(err)
             self.record(part, dot, description + " (DOT source: no Graphviz to draw it here)")
             return
-        self.record(part, self._write(f"{name}.{self.format}", lambda p: p.write_bytes(picture)), description)
+        drawn = self.record(part, self._write(f"{name}.{self.format}", lambda p: p.write_bytes(picture)), description)
+        # Listed as this run's: left unrecorded, the index called it "written by an earlier run".
+        self.record(part, dot, f"the Graphviz (DOT) source of {drawn.name}")
 
     def no_renderer(self, err: Exception) -> None:
         """Tell once that pictures are skipped, and why."""
