@@ -76,13 +76,21 @@ class Tour:
     lines: list[str] = field(default_factory=list)  # what the running part has said, for its report file
 
     def __post_init__(self) -> None:
-        self.folder = OutputFolder(self.args.out, self.args.format, self.say)
+        self.folder = OutputFolder(self.args.out, self.args.format, self.say, self.notice)
 
     def say(self, text: str = "") -> None:
         """Print unless --quiet; either way the line goes into the running part's report file."""
         self.lines.append(text)
         if not self.args.quiet:
             print(text, flush=True)
+
+    def notice(self, message: str) -> None:
+        """Say what was skipped (pictures, a chart): on stderr as a note under --quiet, which hid it."""
+        if self.args.quiet:
+            self.lines.append(f"  ({message})")
+            print(f"demo.py: note: {message}", file=sys.stderr, flush=True)
+        else:
+            self.say(f"  ({message})")
 
     def settings(self, part: str) -> tuple[int, float, int]:
         """The part's (steps, learning rate, hidden size): see `settings`."""
@@ -283,7 +291,8 @@ def run_tour(args: argparse.Namespace) -> int:
     earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
     index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
     made = len(tour.folder.made)
-    print(f"Done in {time.perf_counter() - start:.0f} s: {made} pictures, pages and reports in {args.out}/")
+    print(f"Done in {time.perf_counter() - start:.0f} s: {made} files (pictures, pages, reports, DOT sources)"
+          f" in {args.out}/")
     print(f"Open {index} to see them all.")
     return 0
 

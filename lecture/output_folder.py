@@ -35,16 +35,20 @@ class UsageError(Exception):
 class OutputFolder:
     """A folder the tour writes into, and the files it made there (part, relative name, description)."""
 
-    def __init__(self, path: Path, picture_format: str = "svg", say: Callable[[str], None] = print) -> None:
+    def __init__(self, path: Path, picture_format: str = "svg", say: Callable[[str], None] = print,
+                 notice: Callable[[str], None] | None = None) -> None:
         """Create ``path`` if needed and check it can be written; UsageError otherwise. Existing files stay.
 
-        Pictures and charts are written as ``picture_format``; ``say`` tells the user what was skipped.
+        Pictures and charts are written as ``picture_format``; ``say`` passes on matplotlib's notes and
+        ``notice`` (default: ``say``, in brackets) tells the user what was skipped, a message without layout,
+        so that a quiet command line can still show it.
         """
         if not str(path):
             raise UsageError("--out is empty: name a folder for the pictures")
         self.path = path
         self.format = picture_format
         self.say = say
+        self.notice = notice if notice is not None else (lambda message: say(f"  ({message})"))
         self.made: list[tuple[str, str, str]] = []
         self.told_no_renderer = False
         self.reserved: set[str] = set()
@@ -137,7 +141,7 @@ class OutputFolder:
         return self._write(name, lambda p: p.write_bytes(data))
 
     def picture(self, part: str, graph: Any, name: str, description: str) -> None:
-        """Render a `viz` graph picture (its .dot source is always written too).
+        """Render a `viz` graph picture (its .dot source is always written, and listed, too).
 
         Without any Graphviz an SVG falls back to the DOT source (said once); PNG/PDF then are a UsageError.
         """
@@ -150,12 +154,14 @@ class OutputFolder:
             self.no_renderer(err)
             self.record(part, dot, description + " (DOT source: no Graphviz to draw it here)")
             return
-        self.record(part, self._write(f"{name}.{self.format}", lambda p: p.write_bytes(picture)), description)
+        drawn = self.record(part, self._write(f"{name}.{self.format}", lambda p: p.write_bytes(picture)), description)
+        # Listed as this run's: left unrecorded, the index called it "written by an earlier run".
+        self.record(part, dot, f"the Graphviz (DOT) source of {drawn.name}")
 
     def no_renderer(self, err: Exception) -> None:
         """Tell once that pictures are skipped, and why."""
         if not self.told_no_renderer:
-            self.say(f"  (graph pictures skipped, DOT sources kept: {err})")
+            self.notice(f"graph pictures skipped, DOT sources kept: {err}")
             self.told_no_renderer = True
 
     def chart(self, part: str, draw: Callable[[Path], Path], name: str, description: str) -> None:
@@ -168,7 +174,7 @@ class OutputFolder:
             with self.matplotlib_notes():
                 path = self._write(f"{name}.{self.format}", draw)
         except ImportError as err:
-            self.say(f"  (chart skipped: {err})")
+            self.notice(f"chart skipped: {err}")
             return
         self.record(part, path, description)
 

@@ -58,7 +58,9 @@ REMARKS = {
     "s2[1]": "the slide's working writes w2[0,2], w2[1,2], w2[2,2]; the numbers used (.5, .7, .9) are column 1",
     "E": "the slide's working writes (.8004 - .5)^2; y2 is .05, which its result .5932 uses",
     "dE/dw2[0,1]": (
-        "the slide multiplies rounded intermediates, (.8896 - .1) * .8896 * (1 - .8896) * 1 = 0.07755;"
+        # Six decimals: at five (0.07755) the slide's product would seem to round to .0776 as well.
+        "the slide multiplies rounded intermediates, (.8896 - .1) * .8896 * (1 - .8896) * 1"
+        f" = {(0.8896 - 0.1) * 0.8896 * (1 - 0.8896) * 1:.6f}, which rounds to .0775;"
         " unrounded, y_hat1 = 0.88955 and the product is 0.077574, which rounds to .0776"
     ),
 }

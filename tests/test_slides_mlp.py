@@ -116,3 +116,17 @@ def test_the_docstring_names_the_network_as_the_project_does_and_the_counts_hold
     assert (len(w1), len(w1[0])) == (4, 2)  # 3 inputs + the bias row; 2 hidden units
     assert (len(w2), len(w2[0])) == (3, 2)  # 2 hidden + the bias row; 2 outputs
     assert w1[0] == [0.5, 0.5]  # row 0 is the biases, as in the README's draw_3_4_2 example
+
+
+def test_the_rounding_remark_shows_the_slides_product_to_enough_decimals() -> None:
+    import re
+
+    from lecture.slides_mlp import REMARKS, worked_example
+
+    remark = REMARKS["dE/dw2[0,1]"]
+    shown = [float(x) for x in re.findall(r"= (0\.\d+)", remark)]
+    by_hand = (0.8896 - 0.1) * 0.8896 * (1 - 0.8896)  # the slide's rounded intermediates
+    assert shown and abs(shown[0] - by_hand) < 5e-7
+    assert f"{shown[0]:.4f}" == "0.0775"  # the figure shown rounds to the slide's .0775 (0.07755 did not)
+    unrounded = worked_example().row_model.layers[1].neurons[0].b.grad
+    assert f"{unrounded:.6f}" in remark and f"{unrounded:.4f}" == "0.0776"

