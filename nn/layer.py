@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from autograd import Value
 from autograd.functional import dot_joined
 
+from .activations import activation_name
 from .checks import affordable, input_vector, whole_number
 from .init import make_rng
 from .module import Module
@@ -31,11 +32,15 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "tanh",
+        activation: str | None = None,
         seed: int | random.Random | None = None,
         name: str = "w",
+        *,
+        nonlin: bool | None = None,
     ) -> None:
-        """Make ``nout`` neurons of ``nin`` inputs each, seeded."""
+        """Make ``nout`` neurons of ``nin`` inputs each, seeded (tanh unless ``activation`` or micrograd's
+        ``nonlin=True`` (ReLU) / ``False`` (linear) says otherwise)."""
+        activation = activation_name(activation, nonlin, "Layer")
         nin = whole_number(nin, "Layer's number of inputs nin")
         nout = whole_number(nout, "Layer's number of outputs nout")
         affordable((nin + 1) * nout, "Layer")

@@ -14,6 +14,7 @@ from autograd import Value, constant, dot
 from autograd.functional import dot_inputs
 
 from .activations import activation as lookup_activation
+from .activations import activation_name
 from .checks import affordable, input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
@@ -40,11 +41,17 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str = "tanh",
+        activation: str | None = None,
         seed: int | random.Random | None = None,
         label: str = "",
+        *,
+        nonlin: bool | None = None,
     ) -> None:
-        """Make a neuron with ``nin`` inputs and weights drawn from a seeded U(+-1/sqrt(nin))."""
+        """Make a neuron with ``nin`` inputs and weights drawn from a seeded U(+-1/sqrt(nin)).
+
+        ``activation`` defaults to tanh; micrograd's ``nonlin=True`` (ReLU) / ``False`` (linear) is accepted.
+        """
+        activation = activation_name(activation, nonlin, "Neuron")
         nin = whole_number(nin, "Neuron's number of inputs nin")
         affordable(nin + 1, "Neuron")
         rng = make_rng(seed)
