@@ -258,7 +258,15 @@ class Graph:
 
     def names(self) -> list[str]:
         """The variable (or literal) each node is held in by generated code."""
-        return [self.leaf_name(n) if op is None else f"v{n}" for n, op in enumerate(self.ops)]
+        first = self.given_count
+        if self.given is None:  # numbered in bulk: a model's weights are most of the names, made without a call each
+            names = [f"i{k}" for k in range(self.given_inputs)]
+            names += [f"p{k}" for k in range(first - self.given_inputs)]
+        else:
+            names = [self.leaf_name(n) for n in range(first)]
+        leaf_names = self.leaf_names
+        names += [leaf_names[n] if op is None else f"v{n}" for n, op in enumerate(self.ops[first:], first)]
+        return names
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the graph has."""
