@@ -4,8 +4,9 @@ A neuron's weighted sum is one ``dot`` node whose parents are its weights and
 then its inputs: ``dot((b, *w), (1, *x))``. Its weights are parameters listed
 one after another (so numbered consecutively before the walk), and every
 neuron of a layer reads the same input tuple. Looking up 66 parents one by
-one in the walk's Value-to-number dict, and reading their levels back, cost
-12-20 us per such node (each lookup touches memory the previous did not).
+one in the walk's Value-to-number dict, and reading their levels back, made
+the walk cost 9-13.5 us of CPU per such node (2 cores; each lookup touches
+memory the previous did not); this way, 5.4-8.4 us (bench_record's dot graphs).
 Here a dot node costs one lookup for its first weight, one comparison of its
 weights with the parameters from there on (pointer equality, in C), one
 comparison of its inputs with the previous dot node's (the same tuple for a
