@@ -100,6 +100,34 @@ def test_tables_of_dot_layers_with_shared_inputs_and_a_bias_constant_match_the_r
     assert tables(root, xs, params) == reference(root, xs, params)
 
 
+def test_tables_of_dot_nodes_whose_weights_are_runs_of_parameters_or_not_match_the_reference() -> None:
+    # A layer's dot nodes are numbered as rows (`replay.dot_rows`) when their weights are consecutive parameters
+    # (a Neuron's (b, *w)), or all but the last (Linear's (*row, b)); anything else takes the general path.
+    rng = random.Random(4)
+    params = [Value(rng.uniform(-1, 1)) for _ in range(40)]
+    xs = [Value(0.3), Value(-0.6), Value(0.9)]
+    h = [x.tanh() for x in xs]
+    bias = params[30:33]
+    rows = [
+        dot(params[0:3], h),  # a run: reads h, as the next two do (the input vector is looked up once)
+        dot(params[3:6], h),
+        dot([*params[6:8], bias[0]], h),  # a run but for the last weight (a bias kept elsewhere)
+        dot([params[12], params[10], params[11]], h),  # not a run: the general path
+        dot(params[13:16], [h[0], xs[1], 2.0]),  # a run reading other inputs (a constant among them)
+        dot([params[16], params[17], xs[0]], h),  # an input among the weights: the general path
+        dot([params[38], params[39], xs[2]], h),  # the run ends at the last parameter, then an input
+        dot(params[37:38], h[:1]),  # one weight
+        dot([h[1], h[2]], params[20:22]),  # operands the other way round: weights that are op nodes
+        dot([*params[22:24], bias[1]], [h[0], h[0], h[0]]),  # one input repeated
+    ]
+    second = [dot(params[24:28][k::2] + [bias[2]], [r.tanh() for r in rows[:2]] + [1.0]) for k in range(2)]
+    root = sum_of([*rows, *second]) * 0.5
+    assert tables(root, xs, params) == reference(root, xs, params)
+    # The same graph with the parameters given in another order: no dot node's weights are a run any more.
+    shuffled = params[::-1]
+    assert tables(root, xs, shuffled) == reference(root, xs, shuffled)
+
+
 def test_tables_with_shared_subexpressions_one_input_nary_nodes_and_unread_leaves_match_the_reference() -> None:
     w = [Value(0.3), Value(-0.2), Value(0.5), Value(1.5)]  # w[3] is never read by the loss
     x, unused = Value(0.25), Value(9.0)
@@ -214,3 +242,18 @@ def test_the_compile_estimate_grows_with_the_graph_and_exceeds_a_run() -> None:
     small, large = (MLP(2, [w, w, 1], seed=1) for w in (4, 16))
     tapes = [record(lambda a, b, m=m: (m([a, b]) - 0.5) ** 2, [0.1, 0.2], m.parameters()) for m in (small, large)]
     assert 0.0 < tapes[0].compile_seconds() < tapes[1].compile_seconds()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_distinct_index_test_of_a_block_of_rows_agrees_with_a_set(seed: int) -> None:
+    # A group's gradient is added with a fancy-index += only where no index repeats (else np.add.at): a layer's
+    # weight block is shown distinct by its rows' ranges; overlapping or repeating rows must not pass as distinct.
+    rng = np.random.default_rng(seed)
+    blocks = [np.arange(12).reshape(3, 4)[::-1], np.array([[0, 1, 2, 30], [3, 4, 5, 31]]),
+              np.array([[0, 1, 2], [2, 3, 4]]), np.array([[0, 5], [1, 6], [2, 7]]), np.array([[4, 3], [1, 0]])]
+    blocks += [np.sort(rng.integers(0, 30, size=(4, 3)), axis=1) for _ in range(20)]
+    for block in blocks:
+        distinct = len(set(block.reshape(-1).tolist())) == block.size
+        assert (levels_module._distinct_rows(block) or levels_module._distinct(block.reshape(-1))) == distinct
+        if levels_module._distinct_rows(block):
+            assert distinct

@@ -54,12 +54,10 @@ def vector_groups(
     """
     if not dot_groups:
         return []  # every vector group grows out of a product's rows
-    is_param = bytearray(len(graph))
-    param_index: dict[int, int] = {}
-    for k, p in enumerate(graph.params):
-        if p >= 0:
-            is_param[p] = 1
-            param_index[p] = k
+    from .codegen import param_flags, param_positions  # codegen imports this module
+
+    is_param = param_flags(graph)
+    param_index = param_positions(graph)
     in_dot: dict[int, tuple[int, int]] = {}
     for b, members in enumerate(dot_groups):
         for r, m in enumerate(members):
@@ -69,7 +67,8 @@ def vector_groups(
         row_of = dict(in_dot)
         found: dict[tuple[object, ...], VectorGroup] = {}
         order: list[VectorGroup] = []
-        for n, op in enumerate(graph.ops):
+        first = graph.given_count  # inputs and parameters numbered before the walk: leaves, never members
+        for n, op in enumerate(graph.ops[first:], first):
             if op is None or n in in_dot or n in excluded:
                 continue
             args = graph.args(n)

@@ -155,20 +155,39 @@ def fill(expression: str, v: Value, slot: dict[Value, str]) -> str:
 
 def dot_groups(graph: Graph, names: Sequence[str], min_weights: int, min_members: int = 2) -> list[list[int]]:
     """dot nodes sharing one input list, all weights parameters: one matrix product each."""
-    is_param = bytearray(len(graph))
-    for p in graph.params:
-        if p >= 0:
-            is_param[p] = 1
+    is_param = param_flags(graph)
     groups: dict[tuple[str, ...], list[int]] = {}
+    name = names.__getitem__
     for n, op in enumerate(graph.ops):
         if op is not DOT:
             continue
         args = graph.args(n)
         half = len(args) // 2
-        if half and all(is_param[w] for w in args[:half]):
+        if half and all(map(is_param.__getitem__, args[:half])):
             # Names, not nodes: constants made from the same number (the bias input 1.0) are the same input.
-            groups.setdefault(tuple(names[x] for x in args[half:]), []).append(n)
+            groups.setdefault(tuple(map(name, args[half:])), []).append(n)
     return [m for key, m in groups.items() if len(m) >= min_members and len(m) * len(key) >= min_weights]
+
+
+def param_flags(graph: Graph) -> bytearray:
+    """Per node, 1 if it is a parameter (set by slices when the parameters were numbered in bulk)."""
+    flags = bytearray(len(graph))
+    params = graph.params
+    if isinstance(params, range):
+        flags[params.start: params.stop] = b"\x01" * len(params)
+    else:
+        for p in params:
+            if p >= 0:
+                flags[p] = 1
+    return flags
+
+
+def param_positions(graph: Graph) -> dict[int, int]:
+    """Per parameter node, its position among the parameters (one C-level pass when numbered in bulk)."""
+    params = graph.params
+    if isinstance(params, range):
+        return dict(zip(params, range(len(params))))
+    return {p: k for k, p in enumerate(params) if p >= 0}
 
 
 def generate(
@@ -223,7 +242,7 @@ class _Writer:
         self.per_sample = batch and per_sample  # gradients kept per sample: ``summed`` is (parameters, N)
         self.names = graph.names()
         self.needs = graph.needs  # 1 where a node leads to a parameter (found by the graph walk)
-        self.param_index = {p: k for k, p in enumerate(graph.params) if p >= 0}
+        self.param_index = param_positions(graph)
         self.groups = (dot_groups(graph, self.names, 1 if batch else min_weights, 1 if batch else 2)
                        if matmul else [])
         for members in self.groups:  # rows in parameter order: a layer's weights are then one slice of them
@@ -313,7 +332,10 @@ class _Writer:
                 read.update(args)
         for left, _, right, _ in self.guards:
             read.update(graph.params[int(side[1:])] for side in (left, right) if _PARAM_NAME.fullmatch(side))
-        return [k for k, p in enumerate(graph.params) if p in read]
+        params = graph.params
+        if isinstance(params, range):  # numbered in bulk: positions by arithmetic, not a pass over every weight
+            return sorted(p - params.start for p in read if params.start <= p < params.stop)
+        return [k for k, p in enumerate(params) if p in read]
 
     def write(self) -> str:
         graph, lines, names = self.graph, self.lines, self.names
@@ -385,7 +407,8 @@ class _Writer:
         by_content: dict[tuple[tuple[int, ...], ...], str] = {}
         for members in self.groups:
             half = len(self.graph.args(members[0])) // 2
-            table = tuple(tuple(self.param_index[w] for w in self.graph.args(m)[:half]) for m in members)
+            position = self.param_index.__getitem__
+            table = tuple(tuple(map(position, self.graph.args(m)[:half])) for m in members)
             name = by_content.get(table)
             if name is None:
                 name = by_content[table] = f"W{len(by_content)}"

@@ -17,7 +17,9 @@ so the work per link is done by C-level calls on whole tuples: one
 `operator.itemgetter` call looks up all of a node's parents' numbers (a
 missing one raises KeyError, and only then are the unvisited parents pushed),
 another all their levels; the tables grow as Python lists and become arrays
-once, after the walk.
+once, after the walk (the parents' numbers, never read during the walk, are
+an array from the start). A layer's dot nodes, whose weights are runs of
+parameters and whose inputs are shared, skip even that: see `dot_rows`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from operator import itemgetter
 from typing import Any
 
 from ..op import Op
+from ..ops import DOT
 from ..value import Value
+from .dot_rows import DotRows
 
 
 class Graph:
@@ -66,7 +70,7 @@ class Graph:
         levels: list[int] = []
         needs: list[int] = []  # 1 where a node leads to a parameter: the only gradients worth computing
         starts: list[int] = []  # the end of each walked node's parents in ``flat`` (given leaves: 0)
-        flat: list[int] = []  # the parents' numbers, node after node
+        flat = array("q")  # the parents' numbers, node after node (never read during the walk)
         leaf_names: dict[int, str] = {}
         if not _number_given_leaves(inputs, parameters, number, on_repeats):
             self._number_given_one_by_one(inputs, parameters, number)
@@ -80,6 +84,11 @@ class Graph:
         needs.extend(repeat(0, self.given_inputs))
         needs.extend(repeat(1, first - self.given_inputs))
         walked_leaves: list[int] = []  # every other leaf: what ``leaf_name`` allows is a constant
+        # A layer's dot nodes are numbered as rows (`dot_rows`): given leaves numbered in bulk are the runs it finds.
+        rows = None
+        if self.given is None:
+            listed = parameters if type(parameters) is list else list(parameters)
+            rows = DotRows(listed, self.given_inputs, number, levels, flat)
         # ``number`` doubles as the walk's state: absent (not seen), -1 (parents being visited), else emitted.
         # A node whose parents are all numbered when it is first met is emitted at once, as the walk of
         # `topological_order` would emit it right after finding nothing to push.
@@ -114,6 +123,21 @@ class Graph:
                 # promise the eager engine's bits accumulate gradients in its order.
                 if type(a) is tuple:
                     if len(a) > 1:
+                        if rows is not None and node._op is DOT:
+                            try:
+                                level = rows.add(a)
+                            except KeyError:
+                                number[node] = -1
+                                extend(filterfalse(has, a))
+                                continue
+                            if level:  # its parents are in ``flat``; a run of parameters: its gradient is wanted
+                                pop()
+                                number[node] = len(ops)
+                                new_op(DOT)
+                                new_level(level)
+                                new_need(1)
+                                new_start(len(flat))
+                                continue
                         try:
                             ks = itemgetter(*a)(number)
                         except KeyError:
@@ -144,6 +168,15 @@ class Graph:
                 pop()
                 if n != -1:
                     continue  # pushed twice and emitted meanwhile
+                if rows is not None and node._op is DOT:
+                    level = rows.add(a)
+                    if level:
+                        number[node] = len(ops)
+                        new_op(DOT)
+                        new_level(level)
+                        new_need(1)
+                        new_start(len(flat))
+                        continue
                 if type(a) is tuple:
                     ks = itemgetter(*a)(number) if len(a) > 1 else (number[a[0]],) * 2
                 else:
@@ -180,7 +213,7 @@ class Graph:
         self.levels = _int_array("l", first, levels[first:])
         self.needs = bytearray(needs)
         self.starts = _int_array("q", first + 1, starts)
-        self.parents = array("q", flat)
+        self.parents = flat
         interior: list[int] = [] if self.given is None else [n for n in self.params if n >= 0 and ops[n] is not None]
         if interior:  # rare: parameters that are op nodes were not known to the walk's needs
             _mark_needs_from(interior, ops, self.needs, self.starts, self.parents)
@@ -225,7 +258,15 @@ class Graph:
 
     def names(self) -> list[str]:
         """The variable (or literal) each node is held in by generated code."""
-        return [self.leaf_name(n) if op is None else f"v{n}" for n, op in enumerate(self.ops)]
+        first = self.given_count
+        if self.given is None:  # numbered in bulk: a model's weights are most of the names, made without a call each
+            names = [f"i{k}" for k in range(self.given_inputs)]
+            names += [f"p{k}" for k in range(first - self.given_inputs)]
+        else:
+            names = [self.leaf_name(n) for n in range(first)]
+        leaf_names = self.leaf_names
+        names += [leaf_names[n] if op is None else f"v{n}" for n, op in enumerate(self.ops[first:], first)]
+        return names
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the graph has."""

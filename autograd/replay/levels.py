@@ -256,14 +256,28 @@ def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -
 
 
 def _adder(where: Array) -> Callable[[Array, Array], None]:
-    """``add(grads, terms)``: ``grads[where] += terms``, counting every term even where an index repeats."""
-    if _distinct(where):
+    """``add(grads, terms)``: ``grads[where] += terms`` (``where`` flattened), counting every term even where an
+    index repeats."""
+    distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
+    where = where.reshape(-1)
+    if distinct:
         def add(grads: Array, terms: Array) -> None:
             grads[where] += terms
     else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
         def add(grads: Array, terms: Array) -> None:
             np.add.at(grads, where, terms)
     return add
+
+
+def _distinct_rows(indices: Array) -> bool:
+    """True if a 2-D block's rows each increase and their ranges do not overlap: a layer's weights (each neuron's
+    a run of parameters), shown distinct without sorting or hashing every index (False: not shown so)."""
+    if indices.ndim != 2 or indices.shape[0] < 2 or indices.shape[1] < 2:
+        return False
+    if not (indices[:, 1:] > indices[:, :-1]).all():
+        return False
+    order = np.argsort(indices[:, 0])
+    return bool((indices[order[:-1], -1] < indices[order[1:], 0]).all())
 
 
 def _distinct(indices: Array) -> bool:
@@ -308,7 +322,7 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
     weights, inputs = np.ascontiguousarray(args[:, :half]), np.ascontiguousarray(args[:, half:])
     shared = bool((inputs == inputs[0]).all())
     weights_need, inputs_need = bool(needs[weights].any()), bool(needs[inputs].any())
-    add_weights = _adder(weights.reshape(-1))
+    add_weights = _adder(weights)
     if shared:
         row = inputs[0]
         add_row = _adder(row)
