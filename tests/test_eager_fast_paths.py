@@ -286,3 +286,15 @@ def test_wide_dot_and_sum_give_the_bits_of_the_tables_expression(pairs: int) -> 
     assert sum_of(ws + xs).data == HELPERS["add_all"](*numbers)
     source = OPS["dot"].forward_code_for(2 * pairs)
     assert source.startswith("dot_all(") == (pairs > 64)  # a tape's source keeps the short form
+
+
+def test_dot_with_a_plain_number_last_converts_it_and_refuses_a_non_number() -> None:
+    from autograd import Value, dot
+
+    w1, w2, x = Value(0.75), Value(-1.5), Value(2.0)
+    out = dot([w1, w2], [x, 1.0])  # the bias idiom: [*h, 1.0]
+    out.backward()
+    assert out.data == 0.75 * 2.0 - 1.5
+    assert (w1.grad, w2.grad, x.grad) == (2.0, 1.0, 0.75)
+    with pytest.raises(TypeError, match="dot"):
+        dot([w1, w2], [x, "1.0"])
