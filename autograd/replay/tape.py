@@ -201,7 +201,9 @@ class Tape:
         node squared: Python compiles one long function more slowly per line), 250 us per numpy group, 0.18
         us per link and 0.7 us per parameter. Over those 12 tapes, in two runs, the estimate came out 0.79-1.14x
         the measured compile time (the former 30 us per op node + 0.35 us per link: 0.87-4.0x, 3.3-3.9x on W3
-        and W5). `bench/bench_record.py` prints the ratio for its graphs.
+        and W5). Since a layer's dot nodes compile in bulk (dotrec14) it reads 0.9-1.4x (0.58 at 97 dot nodes,
+        where fixed costs dominate; W3 and W5 1.2x): a tape compiles a little later than it could, never much
+        earlier. `bench/bench_record.py` prints the ratio for its graphs.
         """
         lone, groups = self._shape
         return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * len(self.graph.parents) \
