@@ -234,9 +234,12 @@ class MultiStepLR(LRScheduler):
             raw = values["milestones"]
             if not isinstance(raw, dict):
                 raise ValueError("scheduler state 'milestones' must map epochs to counts")
-            checked["milestones"] = Counter({_whole_number("scheduler state milestone", k, 0):
-                                             _whole_number("scheduler state milestone count", v, 1)
-                                             for k, v in raw.items()})
+            # JSON writes a dict's int keys as strings ({"30": 1}): a state saved beside the optimizer's
+            # (JSON-ready) one must load back, so a key of decimal digits is read as its epoch.
+            checked["milestones"] = Counter({
+                _whole_number("scheduler state milestone", int(k) if isinstance(k, str) and k.isdecimal() and
+                              k.isascii() else k, 0): _whole_number("scheduler state milestone count", v, 1)
+                for k, v in raw.items()})
         if "gamma" in values:
             checked["gamma"] = _factor("scheduler state 'gamma'", values["gamma"])
         return checked
