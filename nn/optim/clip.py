@@ -69,16 +69,26 @@ def _grad_number(p: Value) -> float:
 
 
 def _total_norm(grads: list[float], norm_type: float) -> float:
-    """The ``norm_type``-norm of all gradients together, as torch's ``vector_norm``."""
+    """The ``norm_type``-norm of all gradients together, as torch's ``vector_norm``.
+
+    Where torch's float64 sum of powers overflows but the norm itself is a float (gradients near 1e200 with
+    p = 3; any p = 2 above 1e154) this gives the norm, not inf; a norm past the largest float is inf, as torch's.
+    """
     if not grads:
         return 0.0
     if norm_type == math.inf:
         return max(abs(g) for g in grads)
     if norm_type == 2.0:
         return math.hypot(*grads)  # exact to an ulp, and no overflow from squaring a gradient above 1e154
-    if norm_type == 1.0:
-        return math.fsum(abs(g) for g in grads)
-    return math.fsum(abs(g) ** norm_type for g in grads) ** (1.0 / norm_type)
+    try:
+        if norm_type == 1.0:
+            return math.fsum(abs(g) for g in grads)
+        return math.fsum(abs(g) ** norm_type for g in grads) ** (1.0 / norm_type)
+    except OverflowError:  # a power or the sum passed the largest float: measure in units of the largest |g|
+        pass
+    largest = max(abs(g) for g in grads)
+    # Each ratio is at most 1, so nothing overflows until the last product, which is inf only if the norm is.
+    return largest * math.fsum((abs(g) / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
 
 
 def clip_grad_norm_(
