@@ -208,3 +208,23 @@ def test_clip_grad_norm_of_huge_gradients_whose_norm_is_finite() -> None:
     assert norm == pytest.approx(1e200 * 3 ** (1 / 3), rel=1e-15)
     assert [p.grad for p in ours] == pytest.approx([2.0 / 3 ** (1 / 3), -2.0 / 3 ** (1 / 3), 2.0 / 3 ** (1 / 3)],
                                                    rel=1e-14)
+
+
+def test_clip_skips_a_gradient_set_to_none_as_torch_and_names_one_that_is_no_number() -> None:
+    # Before: float(None) raised "float() argument must be ..." naming no parameter, and a string gradient "3"
+    # was measured as 3.0 and then failed half-way through the scaling.
+    ours, theirs = _grads_pair([3.0, 4.0])
+    extra = Value(1.0)
+    extra.grad = None  # type: ignore[assignment]
+    untouched = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    assert clip_grad_norm_([*ours, extra], 1.0) == 5.0 == torch.nn.utils.clip_grad_norm_([theirs, untouched], 1.0)
+    assert [p.grad for p in ours] == pytest.approx(theirs.grad.tolist(), rel=1e-15) and extra.grad is None
+    clip_grad_value_([*ours, extra], 0.1)
+    assert [p.grad for p in ours] == [0.1, 0.1] and extra.grad is None
+    bad = Value(1.0)
+    bad.grad = "3"  # type: ignore[assignment]
+    for clip in (lambda ps: clip_grad_norm_(ps, 1.0), lambda ps: clip_grad_value_(ps, 1.0)):
+        ours, _ = _grads_pair([3.0, 4.0])
+        with pytest.raises(TypeError, match="parameter 2 has gradient '3': not a number"):
+            clip([*ours, bad])
+        assert [p.grad for p in ours] == [3.0, 4.0]

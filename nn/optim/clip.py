@@ -13,6 +13,8 @@ from typing import Any
 
 from autograd import Value
 
+from ..module import short_repr
+
 
 def clip_grad_value(params: Iterable[Value], clip: float) -> None:
     """Clamp every gradient into [-clip, clip] (min-char-rnn clips at 5).
@@ -54,12 +56,19 @@ class NonFiniteNormError(RuntimeError, ValueError):
 
 
 def _as_list(parameters: Iterable[Value] | Value) -> list[Value]:
-    """``parameters`` as a list of Values (one Value is accepted, as torch accepts one tensor)."""
+    """The Values of ``parameters`` that have a gradient (one Value is accepted, as torch accepts one tensor).
+
+    A gradient set to None by hand is skipped, as torch skips a tensor whose ``.grad`` is None; a gradient
+    that is no number (a string, a bool) is a TypeError naming the parameter's index, before anything changes.
+    """
     items = [parameters] if isinstance(parameters, Value) else list(parameters)
     for i, p in enumerate(items):
         if not isinstance(p, Value):
             raise TypeError(f"parameters must be autograd Values, got {type(p).__name__} at index {i}")
-    return items
+        g: Any = p.grad
+        if g is not None and not isinstance(g, Value) and (isinstance(g, bool) or not isinstance(g, (int, float))):
+            raise TypeError(f"parameter {i} has gradient {short_repr(g)}: not a number")
+    return [p for p in items if p.grad is not None]
 
 
 def _grad_number(p: Value) -> float:
