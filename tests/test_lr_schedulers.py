@@ -5,6 +5,7 @@ Skipped where PyTorch is not installed (an optional reference, never a dependenc
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -62,7 +63,8 @@ def test_step_with_an_epoch_uses_the_closed_form_as_torch(name: str, options: di
     mine = getattr(lr_scheduler, name)(ours, **options)
     their = getattr(torch.optim.lr_scheduler, name)(theirs, **options)
     for epoch in (5, 17, 3, 40):
-        mine.step(epoch)
+        with pytest.warns(UserWarning, match="deprecated"):  # torch's deprecation warning, ours too
+            mine.step(epoch)
         with pytest.warns(UserWarning):
             their.step(epoch)
         assert mine.get_last_lr() == pytest.approx(their.get_last_lr(), rel=1e-12, abs=1e-15)
@@ -171,3 +173,38 @@ def test_state_dict_has_torchs_keys_and_a_torch_state_loads(name: str, options: 
         mine.step()
         their.step()
         assert mine.get_last_lr() == pytest.approx(their.get_last_lr(), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("epoch", [-3, 2.5, "4", True])
+def test_a_refused_epoch_changes_nothing(epoch: Any) -> None:
+    # Before: the step count went up before the epoch was checked, so the saved state no longer matched torch's
+    # (whose step count the same schedule, without the bad call, leaves at 2).
+    ours, theirs, _, _ = _pair()
+    mine = lr_scheduler.CosineAnnealingLR(ours, T_max=10, eta_min=0.01)
+    their = torch.optim.lr_scheduler.CosineAnnealingLR(theirs, T_max=10, eta_min=0.01)
+    before = mine.state_dict()
+    with pytest.raises((TypeError, ValueError), match="epoch"):
+        mine.step(epoch)
+    assert mine.state_dict() == before
+    ours.step()
+    theirs.step()
+    mine.step()
+    their.step()
+    assert mine.state_dict()["_step_count"] == their.state_dict()["_step_count"] == 2
+    assert mine.get_last_lr() == pytest.approx(their.get_last_lr(), rel=1e-12, abs=1e-15)
+
+
+def test_a_multistep_state_saved_as_json_loads_back() -> None:
+    # JSON turns the milestones' int keys into strings; before, loading that back was a TypeError.
+    ours, theirs, _, _ = _pair()
+    mine = lr_scheduler.MultiStepLR(ours, milestones=[3, 3, 5], gamma=0.5)
+    their = torch.optim.lr_scheduler.MultiStepLR(theirs, milestones=[3, 3, 5], gamma=0.5)
+    saved = json.loads(json.dumps(mine.state_dict()))
+    resumed = lr_scheduler.MultiStepLR(SGD([Value(0.5)], lr=0.1), milestones=[1], gamma=0.9)
+    with pytest.raises(ValueError, match="learning rates"):  # two groups saved, one here: refused, as before
+        resumed.load_state_dict(saved)
+    resumed = lr_scheduler.MultiStepLR(_pair()[0], milestones=[1], gamma=0.9)
+    resumed.load_state_dict(saved)
+    assert resumed.milestones == their.milestones and resumed.gamma == 0.5
+    with pytest.raises(TypeError, match="milestone"):
+        resumed.load_state_dict({**saved, "milestones": {"3.5": 1}})

@@ -186,3 +186,45 @@ def test_clip_refuses_bad_arguments_and_changes_nothing(call, message: str) -> N
     with pytest.raises((ValueError, TypeError), match=message):
         call(ours)
     assert [p.grad for p in ours] == [3.0, -4.0]
+
+
+@pytest.mark.parametrize("norm_type", [1.0, 0.5])  # norms past the largest float
+def test_clip_grad_norm_of_gradients_whose_norm_overflows_is_inf_as_torch(norm_type: float) -> None:
+    # Before: sum(|g| ** p) raised a bare OverflowError out of fsum or ** instead of giving the norm.
+    ours, theirs = _grads_pair([1e308, -1e308, 2.0])
+    norm = clip_grad_norm_(ours, 1.0, norm_type=norm_type)
+    assert norm == math.inf == torch.nn.utils.clip_grad_norm_([theirs], 1.0, norm_type=norm_type).item()
+    assert [p.grad for p in ours] == theirs.grad.tolist() == [0.0, -0.0, 0.0]  # scaled by 1 / inf, as torch
+    ours, _ = _grads_pair([1e308, -1e308, 2.0])
+    with pytest.raises(NonFiniteNormError, match="non-finite"):
+        clip_grad_norm_(ours, 1.0, norm_type=norm_type, error_if_nonfinite=True)
+
+
+def test_clip_grad_norm_of_huge_gradients_whose_norm_is_finite() -> None:
+    # |g| ** 3 overflows for g = 1e200 but the 3-norm, 1e200 * 3 ** (1/3), is a float: valuegrad gives it (as
+    # it does for the 2-norm), where torch's float64 sum of cubes overflows to inf and zeroes the gradients.
+    ours, _ = _grads_pair([1e200, -1e200, 1e200])
+    norm = clip_grad_norm_(ours, 2.0, norm_type=3.0)
+    assert norm == pytest.approx(1e200 * 3 ** (1 / 3), rel=1e-15)
+    assert [p.grad for p in ours] == pytest.approx([2.0 / 3 ** (1 / 3), -2.0 / 3 ** (1 / 3), 2.0 / 3 ** (1 / 3)],
+                                                   rel=1e-14)
+
+
+def test_clip_skips_a_gradient_set_to_none_as_torch_and_names_one_that_is_no_number() -> None:
+    # Before: float(None) raised "float() argument must be ..." naming no parameter, and a string gradient "3"
+    # was measured as 3.0 and then failed half-way through the scaling.
+    ours, theirs = _grads_pair([3.0, 4.0])
+    extra = Value(1.0)
+    extra.grad = None  # type: ignore[assignment]
+    untouched = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    assert clip_grad_norm_([*ours, extra], 1.0) == 5.0 == torch.nn.utils.clip_grad_norm_([theirs, untouched], 1.0)
+    assert [p.grad for p in ours] == pytest.approx(theirs.grad.tolist(), rel=1e-15) and extra.grad is None
+    clip_grad_value_([*ours, extra], 0.1)
+    assert [p.grad for p in ours] == [0.1, 0.1] and extra.grad is None
+    bad = Value(1.0)
+    bad.grad = "3"  # type: ignore[assignment]
+    for clip in (lambda ps: clip_grad_norm_(ps, 1.0), lambda ps: clip_grad_value_(ps, 1.0)):
+        ours, _ = _grads_pair([3.0, 4.0])
+        with pytest.raises(TypeError, match="parameter 2 has gradient '3': not a number"):
+            clip([*ours, bad])
+        assert [p.grad for p in ours] == [3.0, 4.0]

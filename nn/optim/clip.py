@@ -13,6 +13,8 @@ from typing import Any
 
 from autograd import Value
 
+from ..module import short_repr
+
 
 def clip_grad_value(params: Iterable[Value], clip: float) -> None:
     """Clamp every gradient into [-clip, clip] (min-char-rnn clips at 5).
@@ -54,12 +56,19 @@ class NonFiniteNormError(RuntimeError, ValueError):
 
 
 def _as_list(parameters: Iterable[Value] | Value) -> list[Value]:
-    """``parameters`` as a list of Values (one Value is accepted, as torch accepts one tensor)."""
+    """The Values of ``parameters`` that have a gradient (one Value is accepted, as torch accepts one tensor).
+
+    A gradient set to None by hand is skipped, as torch skips a tensor whose ``.grad`` is None; a gradient
+    that is no number (a string, a bool) is a TypeError naming the parameter's index, before anything changes.
+    """
     items = [parameters] if isinstance(parameters, Value) else list(parameters)
     for i, p in enumerate(items):
         if not isinstance(p, Value):
             raise TypeError(f"parameters must be autograd Values, got {type(p).__name__} at index {i}")
-    return items
+        g: Any = p.grad
+        if g is not None and not isinstance(g, Value) and (isinstance(g, bool) or not isinstance(g, (int, float))):
+            raise TypeError(f"parameter {i} has gradient {short_repr(g)}: not a number")
+    return [p for p in items if p.grad is not None]
 
 
 def _grad_number(p: Value) -> float:
@@ -69,16 +78,26 @@ def _grad_number(p: Value) -> float:
 
 
 def _total_norm(grads: list[float], norm_type: float) -> float:
-    """The ``norm_type``-norm of all gradients together, as torch's ``vector_norm``."""
+    """The ``norm_type``-norm of all gradients together, as torch's ``vector_norm``.
+
+    Where torch's float64 sum of powers overflows but the norm itself is a float (gradients near 1e200 with
+    p = 3; any p = 2 above 1e154) this gives the norm, not inf; a norm past the largest float is inf, as torch's.
+    """
     if not grads:
         return 0.0
     if norm_type == math.inf:
         return max(abs(g) for g in grads)
     if norm_type == 2.0:
         return math.hypot(*grads)  # exact to an ulp, and no overflow from squaring a gradient above 1e154
-    if norm_type == 1.0:
-        return math.fsum(abs(g) for g in grads)
-    return math.fsum(abs(g) ** norm_type for g in grads) ** (1.0 / norm_type)
+    try:
+        if norm_type == 1.0:
+            return math.fsum(abs(g) for g in grads)
+        return math.fsum(abs(g) ** norm_type for g in grads) ** (1.0 / norm_type)
+    except OverflowError:  # a power or the sum passed the largest float: measure in units of the largest |g|
+        pass
+    largest = max(abs(g) for g in grads)
+    # Each ratio is at most 1, so nothing overflows until the last product, which is inf only if the norm is.
+    return largest * math.fsum((abs(g) / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
 
 
 def clip_grad_norm_(

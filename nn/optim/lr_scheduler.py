@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -21,6 +22,13 @@ from typing import Any
 from ..module import short_repr
 from .base import Optimizer
 from .options import learning_rate
+
+#: What torch warns when `LRScheduler.step` is given an epoch (the deprecated path), in its words.
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
+    "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
+    "None, the closed form is used instead of the new chainable form, where available."
+)
 
 #: torch's scheduler flags, saved in its state_dict: always False between steps.
 _TORCH_FLAGS = ("_is_initial", "_get_lr_called_within_step")
@@ -92,20 +100,23 @@ class LRScheduler:
         """Advance one epoch and write the new rates into the optimizer's groups.
 
         ``epoch`` (deprecated in torch, kept for its users) jumps to that epoch
-        and uses the closed form. A rate that would not be a finite number
-        >= 0 (say from a lambda) is a ValueError naming the epoch and group,
-        and nothing changes.
+        and uses the closed form, with torch's deprecation UserWarning. An
+        ``epoch`` that is not an integer >= 0, or a rate that would not be a
+        finite number >= 0 (say from a lambda), is an error naming it, and
+        nothing changes.
         """
         if len(self.base_lrs) != len(self.optimizer.param_groups):
             raise ValueError(f"the optimizer has {len(self.optimizer.param_groups)} parameter groups but this "
                              f"scheduler was built for {len(self.base_lrs)}: build the scheduler after adding groups")
         previous = self.last_epoch
+        jump = None if epoch is None else _whole_number("epoch", epoch, 0)  # before anything changes
         self._step_count += 1  # before get_lr, as torch: CosineAnnealingLR reads it
-        if epoch is None:
+        if jump is None:
             self.last_epoch += 1
             compute = self.get_lr
         else:
-            self.last_epoch = _whole_number("epoch", epoch, 0)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            self.last_epoch = jump
             compute = self._get_closed_form_lr
         try:
             values = [learning_rate(lr, f"learning rate for param_groups[{i}] at epoch {self.last_epoch}")
@@ -223,9 +234,12 @@ class MultiStepLR(LRScheduler):
             raw = values["milestones"]
             if not isinstance(raw, dict):
                 raise ValueError("scheduler state 'milestones' must map epochs to counts")
-            checked["milestones"] = Counter({_whole_number("scheduler state milestone", k, 0):
-                                             _whole_number("scheduler state milestone count", v, 1)
-                                             for k, v in raw.items()})
+            # JSON writes a dict's int keys as strings ({"30": 1}): a state saved beside the optimizer's
+            # (JSON-ready) one must load back, so a key of decimal digits is read as its epoch.
+            checked["milestones"] = Counter({
+                _whole_number("scheduler state milestone", int(k) if isinstance(k, str) and k.isdecimal() and
+                              k.isascii() else k, 0): _whole_number("scheduler state milestone count", v, 1)
+                for k, v in raw.items()})
         if "gamma" in values:
             checked["gamma"] = _factor("scheduler state 'gamma'", values["gamma"])
         return checked
