@@ -18,7 +18,7 @@ import pytest
 from autograd import Value
 from nn import MLP, two_moons
 
-micrograd_engine = pytest.importorskip("micrograd.engine", reason="the reference is micrograd 0.1.0 (the bench extra)")
+micrograd_engine = pytest.importorskip("micrograd.engine", reason="micrograd 0.1.0 (in the test extra)")
 micrograd_nn = pytest.importorskip("micrograd.nn")
 
 
