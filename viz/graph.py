@@ -22,6 +22,7 @@ import graphviz
 
 from autograd import Value
 
+from .arguments import check_decimals, check_max_nodes, check_root, check_title
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
@@ -167,10 +168,10 @@ def draw_graph(
             parameter, input, leaf, constant, intermediate, and "gate"),
             drawn as a key in the same colours as the nodes.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
-    if not isinstance(decimals, int) or not 0 <= decimals <= 12:
-        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    check_root("draw_graph", root)
+    check_decimals(decimals)
+    check_max_nodes(max_nodes)
+    check_title(title)
     order = reading_order(root)
     groups = dict(groups or {})
     if collapsed and not groups:
