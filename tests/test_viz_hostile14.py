@@ -70,3 +70,18 @@ def test_an_infinite_timeout_renders_without_a_deadline_and_without_a_failing_th
     svg = viz.render_source(viz.draw_graph(c).source, "svg", timeout=math.inf)
     assert b"<svg" in svg and "data &#45;6.0000" in svg.decode()  # a*b = 2*(-3) is drawn (Graphviz writes - as &#45;)
     assert failures == []
+
+
+@pytest.mark.parametrize(("option", "bad", "message"), [
+    ("parameters", None, "parameters must be an iterable of Values, got NoneType"),
+    ("inputs", Value(1.0), "inputs must be an iterable of Values, got Value"),
+    ("highlight", 1.0, "highlight must be an iterable of Values, got float"),
+    ("parameters", [1.0], "parameters must be an iterable of Values, got an item of type float"),
+    ("groups", [1], "groups must be a mapping, got list"),
+    ("legend", 5, "legend must be a mapping, got int"),
+    ("gradients", [0.5], "gradients must be a mapping, got list"),
+])
+def test_draw_graph_names_an_option_of_the_wrong_type(option: str, bad: object, message: str) -> None:
+    _, _, c = _product()
+    with pytest.raises(TypeError, match=message):
+        viz.draw_graph(c, **{option: bad})  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from autograd import Value
 
 
@@ -27,3 +29,24 @@ def check_title(title: object) -> None:
     """TypeError unless ``title`` is a str."""
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {type(title).__name__}")
+
+
+def value_set(what: str, values: object) -> set[Value]:
+    """``values`` (parameters=, inputs=, highlight=) as a set, or a TypeError naming ``what``.
+
+    A single Value or a float is refused rather than iterated, and None is refused
+    as torch refuses ``optim.SGD(None)``: the default is an empty tuple.
+    """
+    if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be an iterable of Values, got {type(values).__name__}")
+    found = set(values)
+    for v in found:
+        if not isinstance(v, Value):
+            raise TypeError(f"{what} must be an iterable of Values, got an item of type {type(v).__name__}")
+    return found
+
+
+def check_mapping(what: str, mapping: object) -> None:
+    """TypeError unless ``mapping`` is None or a Mapping (groups=, legend=, gradients=)."""
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise TypeError(f"{what} must be a mapping, got {type(mapping).__name__}")

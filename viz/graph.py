@@ -22,7 +22,7 @@ import graphviz
 
 from autograd import Value
 
-from .arguments import check_decimals, check_max_nodes, check_root, check_title
+from .arguments import check_decimals, check_mapping, check_max_nodes, check_root, check_title, value_set
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
@@ -172,6 +172,10 @@ def draw_graph(
     check_decimals(decimals)
     check_max_nodes(max_nodes)
     check_title(title)
+    for what, mapping in (("groups", groups), ("legend", legend), ("gradients", gradients)):
+        check_mapping(what, mapping)
+    params, ins, marked = (value_set(what, vs) for what, vs in
+                           (("parameters", parameters), ("inputs", inputs), ("highlight", highlight)))
     order = reading_order(root)
     groups = dict(groups or {})
     if collapsed and not groups:
@@ -183,10 +187,8 @@ def draw_graph(
     if show_gradients is None:
         show_gradients = gradients is not None or root.grad != 0.0
     style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)
-    params, ins = set(parameters), set(inputs)
     named = GraphNames.of(names)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
-    marked = set(highlight)
     grad_of = _gradient_lookup(gradients, show_gradients)
     scale = max((abs(g) for v in order if (g := grad_of(v)) is not None), default=0.0) or 1.0
 
