@@ -41,6 +41,8 @@ def draw_named(model: MLP | CharModel | RNNCell | LSTMCell, root: Value, **draw_
     ``draw_options`` go to `viz.draw_graph` (decimals, edge_derivatives, groups, ...); names given there
     are added to the slides' ones.
     """
+    if not isinstance(root, Value):  # before the namers walk it: a float has no .parents to read
+        raise TypeError(f"draw_named needs root to be a Value, got {type(root).__name__}")
     if isinstance(model, MLP):
         names = mlp_names(model, root)
     elif isinstance(model, CharModel):

@@ -343,3 +343,13 @@ def test_matplotlib_warnings_do_not_reach_stderr(tmp_path) -> None:
     assert done.returncode == 0
     assert done.stderr == ""
     assert "(matplotlib: Matplotlib created a temporary cache directory" in done.stdout
+
+
+def test_a_learning_rate_whose_step_leaves_finite_parameters_summing_past_the_largest_float_is_one_line(
+        tmp_path) -> None:
+    # Before: RuntimeError "generator raised StopIteration": the replay summed the parameters (finite, near 1e308)
+    # to inf while looking for a non-finite one to blame, and found none.
+    done = demo("mlp", "--lr", "1e308", "--epochs", "2", "--out", str(tmp_path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [done.stderr.strip()]
+    assert "training diverged with --lr 1e+308 (OverflowError:" in done.stderr

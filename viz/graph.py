@@ -22,6 +22,7 @@ import graphviz
 
 from autograd import Value
 
+from .arguments import check_decimals, check_mapping, check_max_nodes, check_root, check_title, value_set
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
@@ -167,10 +168,14 @@ def draw_graph(
             parameter, input, leaf, constant, intermediate, and "gate"),
             drawn as a key in the same colours as the nodes.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_graph needs a Value, got {type(root).__name__}")
-    if not isinstance(decimals, int) or not 0 <= decimals <= 12:
-        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    check_root("draw_graph", root)
+    check_decimals(decimals)
+    check_max_nodes(max_nodes)
+    check_title(title)
+    for what, mapping in (("groups", groups), ("legend", legend), ("gradients", gradients)):
+        check_mapping(what, mapping)
+    params, ins, marked = (value_set(what, vs) for what, vs in
+                           (("parameters", parameters), ("inputs", inputs), ("highlight", highlight)))
     order = reading_order(root)
     groups = dict(groups or {})
     if collapsed and not groups:
@@ -182,10 +187,8 @@ def draw_graph(
     if show_gradients is None:
         show_gradients = gradients is not None or root.grad != 0.0
     style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)
-    params, ins = set(parameters), set(inputs)
     named = GraphNames.of(names)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
-    marked = set(highlight)
     grad_of = _gradient_lookup(gradients, show_gradients)
     scale = max((abs(g) for v in order if (g := grad_of(v)) is not None), default=0.0) or 1.0
 

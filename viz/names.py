@@ -46,6 +46,10 @@ class GraphNames:
             return names
         if not isinstance(names, Mapping):
             raise TypeError(f"names must be GraphNames or a mapping Value -> str, got {type(names).__name__}")
+        for node, name in names.items():
+            # Caught here, not as a join's 'expected str instance' deep in the drawing.
+            if not isinstance(node, Value) or not isinstance(name, str):
+                raise TypeError(f"names must map Values to str, got {type(node).__name__} -> {type(name).__name__}")
         return cls(dict(names))
 
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +56,8 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
 
     Graphviz is stopped after ``timeout`` seconds (None: `RENDER_TIMEOUT`)
     with RenderTimeout naming the graph's size and the limit: the system
-    ``dot`` is killed, the WebAssembly one interrupted.
+    ``dot`` is killed, the WebAssembly one interrupted. A timeout of
+    ``math.inf`` (or past ``threading.TIMEOUT_MAX``) sets no deadline.
     """
     if format not in FORMATS:
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
@@ -68,7 +70,7 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     if dot is not None:
         try:
             done = subprocess.run([dot, f"-T{format}"], input=data, capture_output=True, check=False,
-                                  timeout=max(timeout, 0.0))
+                                  timeout=max(timeout, 0.0) if timeout < threading.TIMEOUT_MAX else None)
         except subprocess.TimeoutExpired:  # subprocess.run has killed dot
             raise _timeout_error(source, timeout) from None
         if done.returncode != 0:

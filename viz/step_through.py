@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from autograd import Value, topological_order
 
+from .arguments import check_decimals, check_max_nodes, check_root, check_title
 from .graph import GraphTooLarge, _fmt, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
@@ -137,6 +138,10 @@ def step_through_page(
     gives the k-th node (in backward order) its gradient as the chain-rule sum
     over the nodes that consume it.
     """
+    check_root("step_through_page", root)
+    check_decimals(decimals)
+    check_max_nodes(max_nodes)
+    check_title(title)
     order = topological_order(root)
     if count_drawn_nodes(order) > max_nodes:
         raise GraphTooLarge(

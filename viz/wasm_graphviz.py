@@ -65,7 +65,7 @@ class WasmGraphviz:
             timer = threading.Timer(timeout, self._engine.increment_epoch)
             if timeout <= 0:
                 self._engine.increment_epoch()
-            else:
+            elif timeout < threading.TIMEOUT_MAX:  # past it (inf) there is no deadline; Timer would fail in its thread
                 timer.start()
             try:
                 output = self._call(instance, source, format)

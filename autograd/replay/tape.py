@@ -571,9 +571,10 @@ def _blaming_parameters(parameters: Sequence[Value], values: Sequence[float]) ->
     try:
         yield
     except (OverflowError, FloatingPointError, ValueError) as error:
-        total = sum(values)
-        if total - total != 0.0:  # inf or NaN somewhere
-            k = next(k for k, v in enumerate(values) if v - v != 0.0)
+        # Not sum(values): finite parameters near 1e308 (a huge learning rate's step) sum to inf, and no
+        # parameter would then be found to blame (next() raised StopIteration out of this generator).
+        k = next((k for k, v in enumerate(values) if v - v != 0.0), None)  # v - v is NaN for inf and NaN
+        if k is not None:
             raise ValueError(f"replay: the data of parameter {k} ({_describe(parameters[k])}) is {values[k]!r};"
                              " a NaN or infinity must not spread through the graph") from error
         raise
