@@ -58,6 +58,12 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     logits = list(logits)
     if not logits:
         raise ValueError("softmax_cross_entropy needs at least one logit, got none")
+    for position, logit in enumerate(logits):
+        # torch's cross_entropy takes a batch of rows; without this check a row fails deep in the engine.
+        if isinstance(logit, (list, tuple)):
+            raise TypeError(
+                f"softmax_cross_entropy takes one sample's logits (Values or numbers), but position {position} "
+                f"is a {type(logit).__name__}: for a batch, call it once per sample and average the losses")
     if isinstance(target, (list, tuple)):
         return _soft_cross_entropy(logits, list(target))
     # Any whole-number type (a numpy int64 label read from an array) is an index; a bool is not.

@@ -40,7 +40,10 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
     checked: dict[str, list[float]] = {name: [0.0] * len(optimizer.params) for name in mine}
     for name, values in buffers.items():
         if not isinstance(values, list) or len(values) != len(optimizer.params):
-            raise ValueError(f"{where} buffer {name!r} must be a list of {len(optimizer.params)} numbers")
+            # A list of the wrong length almost always means a state saved from another model's optimizer.
+            saved_for = (f": it holds {len(values)}, so the state was saved for {len(values)} parameters and this "
+                         f"optimizer has {len(optimizer.params)}") if isinstance(values, list) else ""
+            raise ValueError(f"{where} buffer {name!r} must be a list of {len(optimizer.params)} numbers{saved_for}")
         numbers_ = [checked_float(v, f"{where} buffer {name!r} entry {i}") for i, v in enumerate(values)]
         if name in optimizer._nonnegative_buffers:
             for i, v in enumerate(numbers_):
