@@ -17,6 +17,7 @@ import math
 import random
 
 import pytest
+from conftest import needs_svg
 
 from autograd import OPS, Value, apply, gradcheck, gradgradcheck, hvp, log_softmax, logsumexp, softmax, sum_of
 from autograd.replay import record
@@ -224,6 +225,7 @@ def test_sample_index_at_a_tiny_temperature_is_the_argmax() -> None:
         sample_index([1.0], 1.0, None)  # type: ignore[arg-type]
 
 
+@needs_svg
 def test_render_to_file_takes_the_graph_draw_graph_returns(tmp_path) -> None:
     from viz import draw_graph, render_to_file
 
@@ -406,6 +408,7 @@ def test_threads_running_backward_through_one_graph_add_up_as_in_torch() -> None
     assert x.grad == pytest.approx(30 * reference_x.grad, rel=1e-12)
 
 
+@needs_svg
 def test_the_3_4_2_example_never_overwrites_the_file_its_argument_names(tmp_path) -> None:
     """It passed its argument to render(), which writes the DOT source to exactly that name (as graphviz's
     render does): ``draw_3_4_2.py notes.txt`` replaced the user's notes with DOT text."""

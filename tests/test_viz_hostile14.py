@@ -6,6 +6,7 @@ import math
 import threading
 
 import pytest
+from conftest import needs_svg
 
 import viz
 from autograd import Value
@@ -63,6 +64,7 @@ def test_names_that_are_no_value_to_str_mapping_are_named(names: object) -> None
         viz.draw_graph(c, names={a: 3})  # type: ignore[dict-item]
 
 
+@needs_svg
 def test_an_infinite_timeout_renders_without_a_deadline_and_without_a_failing_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _, _, c = _product()
     failures: list[BaseException | None] = []
