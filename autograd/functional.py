@@ -53,8 +53,9 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     make = _DOT_MAKERS.get(n) or nary_node_maker(ops.DOT, n)
     if parents[-1].__class__ is not Value:
         # A bias input written as a plain 1.0 at the end (``[*h, 1.0]``) would make the fast path fail at its
-        # last operand, after doing nearly all of its work: convert first instead.
-        return make(tuple([p if p.__class__ is Value else constant(p, ops.DOT) for p in parents]))
+        # last operand, after doing nearly all of its work: that one operand is converted first (its cached
+        # constant), rather than testing every operand's class; any other plain number still fails below.
+        parents = (*parents[:-1], constant(parents[-1], ops.DOT))
     try:
         return make(parents)
     except AttributeError:

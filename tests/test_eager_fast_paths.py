@@ -298,3 +298,15 @@ def test_dot_with_a_plain_number_last_converts_it_and_refuses_a_non_number() -> 
     assert (w1.grad, w2.grad, x.grad) == (2.0, 1.0, 0.75)
     with pytest.raises(TypeError, match="dot"):
         dot([w1, w2], [x, "1.0"])
+
+
+def test_dot_with_plain_numbers_last_and_in_the_middle_converts_both() -> None:
+    from autograd import Value, dot
+
+    w1, w2, w3, x = Value(0.75), Value(-1.5), Value(0.5), Value(2.0)
+    out = dot([w1, w2, w3], [3.0, x, 1.0])  # the last is converted first; the 3.0 then fails the fast path
+    out.backward()
+    assert out.data == 0.75 * 3.0 - 1.5 * 2.0 + 0.5
+    assert (w1.grad, w2.grad, w3.grad, x.grad) == (3.0, 2.0, 1.0, -1.5)
+    with pytest.raises(TypeError, match="dot"):
+        dot([w1, w2, w3], [None, x, 1.0])
