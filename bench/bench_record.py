@@ -9,6 +9,10 @@ Prints three tables (medians; one process):
 3. one training step of W3 (char RNN h32 v27 T25, forward + BPTT) and W5 (LSTM h16 v27 T25):
    eager engine, replay, PyTorch eager tensors (one thread), JAX jit where installed.
 
+Times are CPU time of this process (`time.process_time`, as `bench_eager_scaling.py` measures), so other
+processes on a shared machine do not count (they still share the caches); PyTorch runs with one thread, so its
+CPU time is its wall time.
+
 Run: ``python bench/bench_record.py`` (``--quick`` stops the size sweep at 40,000 nodes).
 """
 
@@ -30,15 +34,17 @@ from autograd import Value, dot  # noqa: E402
 from autograd.replay import record  # noqa: E402
 from nn import CharModel  # noqa: E402
 
+clock = time.process_time  # CPU time: see the module docstring
+
 
 def median_time(fn: Callable[[], Any], repeats: int) -> float:
     """Median wall time of ``fn`` over ``repeats`` calls (collector run before each, not during)."""
     times = []
     for _ in range(repeats):
         gc.collect()
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -89,22 +95,22 @@ def record_row(kind: str, size: int) -> tuple[int, float, float, float, float, f
     else:
         fn, params = dot_graph(size)
         example = [0.1] * 32
-    # A median over several recordings where they are quick (a single one at small sizes is mostly noise).
+    # A median over several recordings (seven where they are quick: a single one at small sizes is mostly noise).
     times = []
-    for _ in range(7 if size <= 10_000 else 1):
+    for _ in range(7 if size <= 10_000 else 3):
         gc.collect()
-        start = time.perf_counter()
+        start = clock()
         tape = record(fn, example, params)
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     seconds = statistics.median(times)
     nodes = tape.node_count
     estimate = tape.compile_seconds()
     tape.compile_seconds = lambda: float("inf")  # type: ignore[method-assign]  # compiled below, and timed
     tape.evaluate(example)
     gc.collect()
-    start = time.perf_counter()
+    start = clock()
     tape.compile()
-    compiling = time.perf_counter() - start
+    compiling = clock() - start
     del tape
     gc.collect()
     # Sizes under tracemalloc, which slows allocation several fold: nothing here is timed.
@@ -180,16 +186,16 @@ def sequence_row(name: str, kind: str, hidden: int, repeats: int) -> tuple[str, 
         model.zero_grad()
         model.sequence_loss(xs, ts)[0].backward()
 
-    start = time.perf_counter()
+    start = clock()
     tape = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params)
-    recorded = time.perf_counter() - start
+    recorded = clock() - start
     estimate = tape.compile_seconds()
     t_eager = median_time(eager_step, repeats)
     tape.compile_seconds = lambda: float("inf")  # type: ignore[method-assign]  # keep it interpreted for now
     t_levels = median_time(lambda: tape.run([]), repeats * 4)
-    start = time.perf_counter()
+    start = clock()
     tape.compile()
-    compiling = time.perf_counter() - start
+    compiling = clock() - start
     t_replay = median_time(lambda: tape.run([]), repeats * 4)
     scalar = record(lambda: model.sequence_loss(xs, ts)[0], example=[], parameters=params, vectorize=False)
     t_scalar = median_time(lambda: scalar.run([]), repeats * 4)
