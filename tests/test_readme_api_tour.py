@@ -30,6 +30,7 @@ def test_the_first_graph_prints_the_closed_form_gradients_and_a_passing_gradchec
     assert dw == pytest.approx((1 - o * o) * 2.0, rel=1e-12)   # do/dw = (1 - tanh^2) x
     assert dx == pytest.approx((1 - o * o) * -3.0, rel=1e-12)  # do/dx = (1 - tanh^2) w
     assert lines[1].startswith("gradcheck: f = 0.706419")
+    assert [line.split()[0] for line in lines[3:]] == ["x", "w", "b"]  # the rows carry the lambda's own names
     assert [line.split()[-1] for line in lines[3:]] == ["yes", "yes", "yes"]
 
 
