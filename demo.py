@@ -218,25 +218,19 @@ def part_gradients(tour: Tour) -> None:
 
 #: What each part shows, for --help (the README's tour section says the same at length).
 PART_HELP = {
-    "worked-example": "the slides' sigmoid MLP (3 inputs + bias -> 2 -> 2): forward\n"
-                      "pass, E, the chain-rule results, the batch tables c1 and c2,\n"
-                      "w1* and w2* after one SGD step, each beside the slide's number\n"
-                      "(a slip on a slide is said plainly); row 1's graph, a page\n"
-                      "stepping through its backward pass, the graph of rows 1..4",
-    "mlp": "that MLP trained on the slides' 6 rows (Adam): loss curve and a\n"
-           "training film",
-    "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states,\n"
-           "softmax probabilities, cross-entropy, the BPTT gradients dWxh,\n"
-           "dWhh, dWhy; the unrolled graph; training, generation and a\n"
-           "training film",
-    "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM;\n"
-                 "connectivity maps",
-    "lstm": "one LSTM step drawn (gates i, f, g, o, cell c); an LSTM trained\n"
-            "on --text (default: the Zen of Python + the slides' War and\n"
-            "Peace quotes), samples, and which units track 'inside quotes'\n"
-            "and 'position in line'",
-    "gradients": "gradients of gradients: tanh's derivatives 1..6, Newton's\n"
-                 "method, the MLP's Hessian, dE/dw1[1,1] drawn as a computation",
+    "worked-example": "the slides' sigmoid MLP (3 inputs + bias -> 2 -> 2): forward pass, E, the chain-rule "
+                      "results, the batch tables c1 and c2, w1* and w2* after one SGD step, each beside the "
+                      "slide's number (a slip on a slide is said plainly); row 1's graph, a page stepping through "
+                      "its backward pass, the graph of rows 1..4",
+    "mlp": "that MLP trained on the slides' 6 rows (Adam): loss curve and a training film",
+    "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
+           "the BPTT gradients dWxh, dWhh, dWhy; the unrolled graph; training, generation and a training film",
+    "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM; connectivity maps",
+    "lstm": "one LSTM step drawn (gates i, f, g, o, cell c); an LSTM trained on --text (default: the Zen of "
+            "Python + the slides' War and Peace quotes), samples, and which units track 'inside quotes' and "
+            "'position in line'",
+    "gradients": "gradients of gradients: tanh's derivatives 1..6, Newton's method, the MLP's Hessian, "
+                 "dE/dw1[1,1] drawn as a computation",
 }
 
 
@@ -245,7 +239,7 @@ def parts_epilog() -> str:
     lines = ["parts (each writes its pictures, pages and <part>_report.txt into --out,",
              "whose index.html links every file):"]
     for part in PARTS:
-        first, *rest = PART_HELP[part].split("\n")
+        first, *rest = textwrap.wrap(PART_HELP[part], width=60)
         lines.append(f"  {part:<16}{first}")
         lines.extend(f"  {'':<16}{line}" for line in rest)
     lines.append(f"  {'all':<16}every part in this order (the default; about 11 s)")
