@@ -25,6 +25,7 @@ if __name__ == "__main__":  # first, so that Ctrl-C in the first milliseconds is
     _signal.signal(_signal.SIGINT, _interrupted_while_loading)
 
 import argparse
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,6 +216,43 @@ def part_gradients(tour: Tour) -> None:
     tour.say()
 
 
+#: What each part shows, for --help (the README's tour section says the same at length).
+PART_HELP = {
+    "worked-example": "the slides' sigmoid MLP (3 inputs + bias -> 2 -> 2): forward pass, E, the chain-rule "
+                      "results, the batch tables c1 and c2, w1* and w2* after one SGD step, each beside the "
+                      "slide's number (a slip on a slide is said plainly); row 1's graph, a page stepping through "
+                      "its backward pass, the graph of rows 1..4",
+    "mlp": "that MLP trained on the slides' 6 rows (Adam): loss curve and a training film",
+    "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
+           "the BPTT gradients dWxh, dWhh, dWhy; the unrolled graph; training, generation and a training film",
+    "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM; connectivity maps",
+    "lstm": "one LSTM step drawn (gates i, f, g, o, cell c); an LSTM trained on --text (default: the Zen of "
+            "Python + the slides' War and Peace quotes), samples, and which units track 'inside quotes' and "
+            "'position in line'",
+    "gradients": "gradients of gradients: tanh's derivatives 1..6, Newton's method, the MLP's Hessian, "
+                 "dE/dw1[1,1] drawn as a computation",
+}
+
+
+def parts_epilog() -> str:
+    """--help's closing text: one entry per part, what it writes, and two example command lines."""
+    lines = ["parts (each writes its pictures, pages and <part>_report.txt into --out,",
+             "whose index.html links every file):"]
+    for part in PARTS:
+        first, *rest = textwrap.wrap(PART_HELP[part], width=60)
+        lines.append(f"  {part:<16}{first}")
+        lines.extend(f"  {'':<16}{line}" for line in rest)
+    lines.append(f"  {'all':<16}every part in this order (the default; about 11 s)")
+    lines += ["", "examples:", "  python demo.py worked-example --out lecture",
+              "  python demo.py lstm --text book.txt --hidden 32 --epochs 600"]
+    return "\n".join(lines)
+
+
+def used_by(option: str) -> str:
+    """"used by rnn, vanishing, lstm": the parts an option tunes, from `lecture.cli_args.OPTION_PARTS`."""
+    return f"used by {', '.join(checks.OPTION_PARTS[option])}"
+
+
 RUNNERS = {"worked-example": part_worked_example, "mlp": part_mlp, "rnn": part_rnn,
            "vanishing": part_vanishing, "lstm": part_lstm, "gradients": part_gradients}
 
@@ -223,28 +261,34 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line: one optional part and the tour's options."""
     parser = checks.OneLineParser(
         prog="demo.py",
-        description="valuegrad's tour of the 'Recurrent Neural Networks' slides: the MLP worked example, "
-                    "training, the hello RNN, vanishing gradients, an LSTM and gradients of gradients, with pictures"
-                    " under --out.",
+        description=textwrap.fill("valuegrad's tour of the 'Recurrent Neural Networks' slides: the MLP worked"
+                                  " example, training, the hello RNN, vanishing gradients, an LSTM and gradients"
+                                  " of gradients, with pictures under --out.", width=78),
+        epilog=parts_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("part", nargs="?", default="all", choices=(*PARTS, "all"), metavar="PART",
-                        help=f"which part to run: {' | '.join(PARTS)} | all (default: all)")
+                        help=f"which part to run: {' | '.join(PARTS)} | all (default: all; each is described below)")
     parser.add_argument("--out", type=checks.folder_path, default=Path("out"),
                         help="folder for pictures and pages (default: out); only demo.py's own files are replaced")
-    parser.add_argument("--seed", type=checks.non_negative_int, help="random seed (default: 0)")
-    parser.add_argument("--epochs", type=checks.step_count, help="training steps for the chosen part(s), at most"
+    parser.add_argument("--seed", type=checks.non_negative_int, help=f"random seed, {used_by('seed')} (default: 0)")
+    parser.add_argument("--epochs", type=checks.step_count, help=f"training steps, {used_by('epochs')}; at most"
                         f" {checks.MAX_EPOCHS:,} (defaults: mlp {DEFAULTS['mlp']['epochs']},"
                         f" rnn {DEFAULTS['rnn']['epochs']}, lstm {DEFAULTS['lstm']['epochs']})")
     parser.add_argument("--lr", type=checks.positive_float,
-                        help="learning rate (defaults: mlp 0.05, rnn 0.05, lstm 0.06)")
+                        help=f"learning rate, {used_by('lr')} (defaults: mlp {DEFAULTS['mlp']['lr']},"
+                             f" rnn {DEFAULTS['rnn']['lr']}, lstm {DEFAULTS['lstm']['lr']})")
     parser.add_argument("--hidden", type=checks.hidden_size,
-                        help=f"hidden size of the trained RNN/LSTM, at most {checks.MAX_HIDDEN} (defaults 8 / 24)")
-    parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM part")
+                        help=f"hidden size of the trained RNN/LSTM, {used_by('hidden')}; at most {checks.MAX_HIDDEN}"
+                             f" (defaults: rnn {DEFAULTS['rnn']['hidden']}, lstm {DEFAULTS['lstm']['hidden']})")
+    parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM to learn, used by lstm"
+                             " (default: the Zen of Python and the slides' War and Peace quotes)")
     parser.add_argument("--format", choices=FORMATS, default="svg",
                         help="picture format (pdf needs system Graphviz; default svg)")
     parser.add_argument("--quiet", action="store_true", help="print only where the pictures are")
     parser.add_argument("--eager", action="store_true",
-                        help="rebuild every training graph instead of replaying a recorded one (slower, same numbers)")
+                        help="rebuild every training graph instead of replaying a recorded one (slower, same"
+                             f" numbers), {used_by('eager')}")
     return parser
 
 

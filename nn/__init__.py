@@ -5,6 +5,8 @@ Follows PyTorch's `nn.Module` conventions (`parameters()`, `named_parameters()`,
 every graph can be drawn by `viz`.
 """
 
+# `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
+from . import serialization
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
 from .datasets import two_moons
@@ -56,6 +58,7 @@ __all__ = [
     "mean_squared_error",
     "parameters_to_vector",
     "sample_index",
+    "serialization",
     "softmax_cross_entropy",
     "two_moons",
     "vector_to_parameters",

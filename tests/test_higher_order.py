@@ -379,3 +379,20 @@ def test_the_gradient_of_a_square_is_drawn_as_two_times_a_not_a_to_the_first() -
     assert g.data == 3.0 and "pow" not in ops
     (h,) = grad(g, [x])
     assert h.data == 2.0
+
+
+def test_gradcheck_rows_are_named_as_the_checked_function_names_its_inputs() -> None:
+    from autograd import gradcheck, gradgradcheck
+
+    report = gradcheck(lambda x, w, b: (x * w + b).tanh(), [2.0, -3.0, 6.88])
+    assert [row.name for row in report.rows] == ["x", "w", "b"]
+    o = math.tanh(2.0 * -3.0 + 6.88)
+    assert report.rows[1].analytic == pytest.approx((1 - o * o) * 2.0, rel=1e-12)  # do/dw = (1 - o^2) x
+    assert [row.name for row in gradgradcheck(lambda a, b: a * a * b, [1.0, 2.0]).rows] == ["a,a", "a,b", "b,a", "b,b"]
+    # No one name per input (a *args function, a method's self, a default): x0, x1, ... as before.
+    assert [row.name for row in gradcheck(lambda *a: a[0] * a[1], [1.0, 2.0]).rows] == ["x0", "x1"]
+    assert [row.name for row in gradcheck(Value.tanh, [0.3]).rows] == ["x0"]
+    assert [row.name for row in gradcheck(lambda a, b=1.0: a * b, [1.0]).rows] == ["x0"]
+    assert [row.name for row in gradcheck(lambda a, b: a * b, [1.0, 2.0], names=["p", "q"]).rows] == ["p", "q"]
+    with pytest.raises(ValueError, match="gradcheck: 1 names for 2 inputs"):
+        gradcheck(lambda a, b: a * b, [1.0, 2.0], names=["p"])

@@ -124,3 +124,22 @@ def test_a_user_module_defines_forward_and_gets_the_rest() -> None:
     assert out.data == pytest.approx(2.0 * (w[0].data + 2.0 * w[1].data))
     with pytest.raises(NotImplementedError, match="Module does not define forward"):
         Module()()
+
+
+def test_saving_is_reachable_as_the_readme_writes_it(tmp_path) -> None:
+    # The README's step 5 says `nn.serialization.save(model, "model.json", optimizer)`; after a bare `import nn`
+    # (no `import nn.serialization`) that was an AttributeError. A fresh interpreter, so no other test's import helps.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = ("import nn\n"
+              "m = nn.MLP(2, [3, 1], seed=1); o = nn.Adam(m.parameters(), lr=0.1)\n"
+              "nn.serialization.save(m, 'model.json', o)\n"
+              "n = nn.MLP(2, [3, 1], seed=2); nn.serialization.load(n, 'model.json', nn.Adam(n.parameters(), lr=0.1))\n"
+              "print([p.data for p in n.parameters()] == [p.data for p in m.parameters()])\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env={"PYTHONPATH": str(root)},
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True\n"

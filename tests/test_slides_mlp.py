@@ -130,3 +130,28 @@ def test_the_rounding_remark_shows_the_slides_product_to_enough_decimals() -> No
     assert f"{shown[0]:.4f}" == "0.0775"  # the figure shown rounds to the slide's .0775 (0.07755 did not)
     unrounded = worked_example().row_model.layers[1].neurons[0].b.grad
     assert f"{unrounded:.6f}" in remark and f"{unrounded:.4f}" == "0.0776"
+
+
+def test_the_functional_dependencies_slides_partial_products_agree() -> None:
+    # "s_2 = sum a_1[k] * w_2[0,1] + .6906 + .8955": w2[1,1] * a1[1] and w2[2,1] * a1[2] of row 1, which the
+    # report's 38 rows do not list (they are not results); the README says they agree.
+    from lecture.slides_mlp import row_graph, slides_network
+
+    model = slides_network()
+    g = row_graph(model, 1)
+    w2_1, w2_2 = model.layers[1].neurons[0].w  # column 1 of w2: rows k = 1, 2 (row 0 is the bias)
+    assert (w2_1.data, w2_2.data) == (0.7, 0.9)
+    assert f"{w2_1.data * g.a1[0].data:.4f}" == "0.6906"
+    assert f"{w2_2.data * g.a1[1].data:.4f}" == "0.8955"
+
+
+def test_the_one_w2_star_slip_with_a_plain_cause_names_it() -> None:
+    # .4971 = 0.5 - 0.01 * .2929 (to 4 places: 0.497071): the update applied to w2[0,1] = 0.5 instead of
+    # w2[1,1] = 0.7. The other four wrong entries (.0039, .0038, .0021, .0004) match no entry of w2 minus 0.01 c.
+    from lecture.slides_mlp import worked_example_report
+
+    assert f"{0.5 - 0.01 * 0.2929:.4f}" == "0.4971"
+    notes = {row.quantity: row.note for row in worked_example_report().rows}
+    assert notes["w2*[1,1]"].endswith("(.4971 is 0.5 - 0.01 * .2929: w2[0,1]'s value taken for w2[1,1]'s)")
+    for quantity in ("w2*[0,2]", "w2*[1,2]", "w2*[2,1]", "w2*[2,2]"):
+        assert notes[quantity].endswith("a slip on the slide"), quantity
