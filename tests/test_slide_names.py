@@ -94,12 +94,21 @@ def test_a_users_lstm_step_gets_gates_and_cell_named() -> None:
 def test_the_3_4_2_script_in_the_readme_is_this_example(tmp_path) -> None:
     script = (ROOT / "examples" / "draw_3_4_2.py").read_text()
     code = [line for line in script.splitlines() if line.strip() and not line.startswith('"""')]
-    assert len(code) <= 10
+    assert len(code) <= 12  # short enough to show whole: the model, the slides' row 1, the picture, --help
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     shown = [b for b in blocks if "draw_named(model, E)" in b]
     assert len(shown) == 1
     assert [line for line in shown[0].splitlines() if line.strip()] == code  # the README shows it as tested
+
+
+def test_the_3_4_2_script_answers_help_with_its_usage_and_writes_nothing(tmp_path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "draw_3_4_2.py"), "--help"], cwd=tmp_path,
+                          env={"PYTHONPATH": str(ROOT), "PATH": ""}, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1
+    assert "Usage: python examples/draw_3_4_2.py [NAME]" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # was: --help.dot and --help.svg
 
 
 @needs_svg
