@@ -18,6 +18,7 @@ Run: ``python bench/bench_record.py`` (``--quick`` stops the size sweep at 40,00
 
 from __future__ import annotations
 
+import argparse
 import gc
 import random
 import statistics
@@ -234,7 +235,9 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 def main() -> None:
     """Print the three tables."""
-    quick = "--quick" in sys.argv
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="stop the size sweep at 40,000 nodes")
+    quick = parser.parse_args().quick
     sizes = [100, 1_000, 10_000, 40_000] if quick else [100, 1_000, 10_000, 100_000, 400_000]
     rows = []
     record_row("binary", 100)  # once before timing: the numpy forms of the ops are compiled on first use
@@ -246,7 +249,8 @@ def main() -> None:
             nodes, us, per, compile_us, compiled_per, ratio = record_row(kind, count)
             rows.append((kind, f"{nodes:,}", f"{us:.2f}", f"{per:.0f}", f"{compile_us:.1f}", f"{compiled_per:.0f}",
                          f"{ratio:.2f}"))
-            print(rows[-1], flush=True)
+            print(f"  {kind} graph, {nodes:,} op nodes: recorded at {us:.2f} us/node (dot: per dot node)",
+                  file=sys.stderr, flush=True)  # progress while the sweep runs; the table follows on stdout
     print(table(("graph", "op nodes", "record us/node (dot: per dot node)", "tape bytes/op node",
                  "compile us/node (when it pays)", "compiled tape bytes/op node", "compile estimate / measured"),
                 rows))
