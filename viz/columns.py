@@ -11,8 +11,8 @@ written: inside a cluster Graphviz reads them the other way round).
 
 A chain only joins boxes of one group (cluster), as an edge between two
 clusters would pull boxes out of their clusters. It only joins boxes that
-Graphviz puts in one column anyway: leaves, named numbers and constants (they
-sit just before their gate) and computed values of one depth (the longest
+Graphviz puts in one column anyway: leaves and named numbers (they sit just
+before their gate) and computed values of one depth (the longest
 path from the leaves: values of one depth cannot be joined by a path, so one
 column can hold them all). Columns that share a box are one column: a chain
 that would put values of two depths in one column is left out, and so is a
@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-#: A gate's drawn input: its node name, and its depth (None for a leaf, a named number or a constant).
+import graphviz
+
+#: A gate's drawn input: its node name, and its depth (None for a leaf or a named number).
 Source = tuple[str, "int | None"]
 
 
@@ -129,3 +131,20 @@ def reading_columns(gates: Sequence[tuple[int, Sequence[Source]]], group_of: Map
         if column is not None:
             columns.append(column)
     return columns
+
+
+def emit_column(graph: graphviz.Digraph, column: Column, in_cluster: bool) -> None:
+    """Write ``column`` into ``graph`` (its group's cluster, or the top level) as one rank in order.
+
+    Graphviz (rankdir=LR) turns a rank's order into top to bottom at the top
+    level but keeps it bottom to top inside a cluster, so there the invisible
+    edges point upwards. The drawing also needs ``remincross=false`` when a
+    column is in a cluster: Graphviz's last crossing-reduction pass ignores a
+    cluster's invisible edges and would undo them.
+    """
+    with graph.subgraph() as row:
+        row.attr(rank="same")
+        for name in column.nodes:
+            row.node(name)
+        for above, below in column.pairs:
+            row.edge(*((below, above) if in_cluster else (above, below)), style="invis")

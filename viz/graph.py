@@ -23,7 +23,7 @@ import graphviz
 from autograd import Value
 
 from .arguments import check_decimals, check_mapping, check_max_nodes, check_root, check_title, value_set
-from .columns import Column, Source, reading_columns
+from .columns import Column, Source, emit_column, reading_columns
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
@@ -401,9 +401,10 @@ def _gate_inputs(order: list[Value], root: Value, hidden: set[int], named: Graph
     """Per drawn gate, the nodes drawn as its inputs in the order it takes them, each with its depth.
 
     The depth of a computed value is the longest path to it from the leaves (a
-    leaf, a named number or a constant drawn beside its gate has None: it sits
-    just before its gate wherever that is); `viz.columns` lines up inputs of
-    one depth.
+    leaf or a named number has None: it sits just before its gate wherever
+    that is); `viz.columns` lines up inputs of one depth. A plain number drawn
+    beside its gate is left out: Graphviz keeps it next to its gate, where a
+    column shared with other gates could pull it away.
     """
     depth: dict[Value, int] = {}
     gates: list[tuple[int, list[Source]]] = []
@@ -417,7 +418,7 @@ def _gate_inputs(order: list[Value], root: Value, hidden: set[int], named: Graph
             elif id(p) in hidden:
                 continue
             elif not drawn_once(p, root):
-                sources.append((f"{ids[v]}c{i}", None))
+                continue  # a small number beside its gate: Graphviz puts it next to the gate
             else:
                 sources.append((ids[p], depth.get(p)))
         depth[v] = 1 + max((d for _, d in sources if d is not None), default=0)
@@ -430,14 +431,12 @@ def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, di
     """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths.
 
     Each of ``columns`` is drawn in one rank, each pair's first node above its
-    second, by invisible edges. Graphviz (rankdir=LR) turns a rank's order
-    into top to bottom at the top level but not inside a cluster, where it
-    keeps the order as written bottom to top. So inside a cluster the
-    invisible edges point upwards and the nodes and sub-clusters are written
-    in reverse (Graphviz's first guess at an order, which it keeps where
-    nothing else decides: neuron 1 above neuron 2); and ``remincross=false``
-    keeps the last crossing-reduction pass, which ignores a cluster's
-    invisible edges, from undoing them.
+    second (`viz.columns.emit_column`). Graphviz (rankdir=LR) turns a rank's
+    order into top to bottom at the top level but not inside a cluster, where
+    it keeps the order as written bottom to top; so inside a cluster the
+    nodes and sub-clusters are written in reverse too (Graphviz's first guess
+    at an order, which it keeps where nothing else decides: neuron 1 above
+    neuron 2).
     """
     tree: dict = {}
     for path in statements:
@@ -458,12 +457,7 @@ def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, di
         for name, attrs in (nodes[::-1] if inside else nodes):
             graph.node(name, **attrs)
         for column in by_group.get(prefix, []):
-            with graph.subgraph() as row:
-                row.attr(rank="same")
-                for name in column.nodes:
-                    row.node(name)
-                for above, below in column.pairs:
-                    row.edge(*((below, above) if inside else (above, below)), style="invis")
+            emit_column(graph, column, inside)
         parts = list(subtree)
         for part in (parts[::-1] if inside else parts):
             path = f"{prefix}/{part}" if prefix else part
