@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from conftest import needs_svg
@@ -41,6 +42,11 @@ def test_inputs_taken_in_contradicting_orders_keep_the_first_gates_order_and_sti
     # x above y, y above z; then z above x would close a cycle Graphviz cannot honour, so it is left out.
     loss = x * y + y * z + z * x
     source = draw_graph(loss).source
-    assert source.count("style=invis") == 2
+    # Nodes are numbered in reading order: v0 x, v1 y, v2 x·y, v3 z, v4 y·z. Besides x above y above z, the
+    # first sum's two products (one depth) are lined up as it takes them: x·y above y·z.
+    invisible = set(re.findall(r"(v\d+) -> (v\d+) \[style=invis\]", source))
+    assert invisible == {("v0", "v1"), ("v1", "v3"), ("v2", "v4")}, invisible
+    assert source.count("style=invis") == 3
     where = tops(render_source(source, "svg"))
     assert where["x"] < where["y"] < where["z"]
+    assert where["data 6.0000"] < where["data 15.0000"]

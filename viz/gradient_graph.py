@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from autograd import Value
 
+from .columns import Source, emit_column, reading_columns
 from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, gate_symbol
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
@@ -112,13 +113,21 @@ def draw_gradient_graph(
         g.attr(label=dot_text(title))
     clusters = ((FORWARD_CLUSTER, "forward", forward_order, True),
                 (BACKWARD_CLUSTER, f"backward: {gradient_name}", backward_order, False))
+    group_of = {ids[v]: cluster for cluster, _, members, _ in clusters for v in members}
+    columns = reading_columns(_gate_inputs(order, ids), group_of)
+    if columns:
+        g.attr(remincross="false")  # see viz.columns.emit_column
     for cluster, caption, members, faded in clusters:
         with g.subgraph(name=cluster) as sub:
             style = {"style": "rounded,filled", "color": "#dee2e6", "fillcolor": "#fcfcfd", "fontcolor": "#adb5bd"}
             sub.attr(label=dot_text(caption), fontsize="11",
                      **(style if faded else {"style": "rounded", "color": "#495057"}))
-            for v in members:
+            # Written in reverse, as draw_graph writes a cluster: Graphviz keeps a cluster's order bottom to top.
+            for v in reversed(members):
                 _emit_node(sub, v, ids, gradient, drawn, decimals, faded and v is not gradient)
+            for column in columns:
+                if column.group == cluster:
+                    emit_column(sub, column, in_cluster=True)
 
     for v in order:
         if v.is_leaf or v.is_constant:
@@ -130,6 +139,19 @@ def draw_gradient_graph(
             g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward and not p.is_constant))
         g.edge(f"{ids[v]}op", ids[v], **_edge_look(gate_faded, gate_faded))
     return g
+
+
+def _gate_inputs(order: list[Value], ids: Mapping[Value, str]) -> list[tuple[int, list[Source]]]:
+    """Per gate, its depth and the boxes drawn as its inputs in order (see `viz.columns`; constants left out)."""
+    depth: dict[Value, int] = {}
+    gates: list[tuple[int, list[Source]]] = []
+    for v in order:
+        if v.is_leaf or v.is_constant:
+            continue
+        sources = [(ids[p], depth.get(p)) for p in drawn_inputs(v) if not p.is_constant]
+        depth[v] = 1 + max((d for _, d in sources if d is not None), default=0)
+        gates.append((depth[v], sources))
+    return gates
 
 
 def _gradient_names(gradients_of: Mapping[Value, Value] | None, drawn: Mapping[Value, str], output: str,

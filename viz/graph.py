@@ -15,7 +15,7 @@ so the same graph gives byte-identical DOT every run.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import graphviz
@@ -23,6 +23,7 @@ import graphviz
 from autograd import Value
 
 from .arguments import check_decimals, check_mapping, check_max_nodes, check_root, check_title, value_set
+from .columns import Column, Source, emit_column, reading_columns
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
 
@@ -249,7 +250,7 @@ def draw_graph(
             "label": dot_text(f"{group_name}\n{len(members)} nodes"), "shape": "box3d",
             "style": "filled", "fillcolor": "#e5dbff"})
 
-    columns = _input_columns(order, root, params, hidden, named, use_ids, ids, group_of) if not collapsed else {}
+    columns = [] if collapsed else reading_columns(_gate_inputs(order, root, hidden, named, use_ids, ids), group_of)
     _emit_clusters(g, statements, columns)
     if legend:
         _emit_legend(g, legend)
@@ -395,87 +396,70 @@ def _collapsed_size(order: list[Value], groups: Mapping[Value, str]) -> int:
     return len(set(top.values())) + sum(_drawn_cost(v, order[-1]) for v in order if v not in top)
 
 
-Column = tuple[list[str], list[tuple[str, str]]]  # nodes to put in one rank, and (above, below) pairs
+def _gate_inputs(order: list[Value], root: Value, hidden: set[int], named: GraphNames,
+                 use_ids: Mapping[str, str], ids: Mapping[Value, str]) -> list[tuple[int, list[Source]]]:
+    """Per drawn gate, the nodes drawn as its inputs in the order it takes them, each with its depth.
 
-
-def _input_columns(order: list[Value], root: Value, params: set[Value], hidden: set[int], named: GraphNames,
-                   use_ids: Mapping[str, str], ids: Mapping[Value, str],
-                   group_of: Mapping[str, str]) -> dict[str, list[Column]]:
-    """Per group, the leaf inputs of each gate (not its parameters) in the order the gate takes them.
-
-    Graphviz's crossing minimisation keeps no order among boxes that all feed
-    the same gates, and drew a neuron's inputs a0[3], a0[0], a0[1], a0[2] from
-    the top; an invisible edge from each input to the next in one rank makes
-    them read a0[0], a0[1], ... downwards (rankdir=LR turns a rank's left to
-    right into top to bottom). Only leaves are lined up, as they are placed in
-    the column just before their gate anyway; a chain that would contradict
-    an earlier gate's order (a cycle) is left out, and so are inputs drawn in
-    clusters (there Graphviz does not keep the invisible edges' order, and
-    the edges would only move the boxes).
+    The depth of a computed value is the longest path to it from the leaves (a
+    leaf or a named number has None: it sits just before its gate wherever
+    that is); `viz.columns` lines up inputs of one depth. A plain number drawn
+    beside its gate is left out: Graphviz keeps it next to its gate, where a
+    column shared with other gates could pull it away.
     """
-    after: dict[str, set[str]] = {}
-
-    def reaches(a: str, b: str) -> bool:
-        todo, seen = [a], {a}
-        while todo:
-            x = todo.pop()
-            if x == b:
-                return True
-            for y in after.get(x, ()):
-                if y not in seen:
-                    seen.add(y)
-                    todo.append(y)
-        return False
-
-    columns: dict[str, list[Column]] = {}
+    depth: dict[Value, int] = {}
+    gates: list[tuple[int, list[Source]]] = []
     for v in order:
         if v.is_leaf or id(v) in hidden or not drawn_once(v, root):
             continue
-        column: list[str] = []
+        sources: list[Source] = []
         for i, p in enumerate(drawn_inputs(v)):
             if (v, i) in named.uses:
-                source = use_ids[named.uses[(v, i)]]
-            elif p.is_leaf and p not in params and id(p) not in hidden and drawn_once(p, root):
-                source = ids[p]
-            else:  # a weight, a computed value, or a plain number drawn beside its gate
+                sources.append((use_ids[named.uses[(v, i)]], None))
+            elif id(p) in hidden:
                 continue
-            if source not in column:
-                column.append(source)
-        pairs = [(a, b) for a, b in zip(column, column[1:]) if b not in after.get(a, ())]
-        if not pairs or any(group_of.get(n) != "" for n in column) or any(reaches(b, a) for a, b in pairs):
-            continue  # one input, already in order, in a cluster, or against an earlier gate's order
-        for a, b in pairs:
-            after.setdefault(a, set()).add(b)
-        columns.setdefault(group_of[column[0]], []).append((column, pairs))
-    return columns
+            elif not drawn_once(p, root):
+                continue  # a small number beside its gate: Graphviz puts it next to the gate
+            else:
+                sources.append((ids[p], depth.get(p)))
+        depth[v] = 1 + max((d for _, d in sources if d is not None), default=0)
+        gates.append((depth[v], sources))
+    return gates
 
 
 def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]],
-                   columns: Mapping[str, list[Column]] | None = None) -> None:
+                   columns: Sequence[Column] = ()) -> None:
     """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths.
 
-    ``columns`` (group -> node names and the pairs to order) are drawn in one
-    rank each, each pair's first node above its second, by invisible edges.
+    Each of ``columns`` is drawn in one rank, each pair's first node above its
+    second (`viz.columns.emit_column`). Graphviz (rankdir=LR) turns a rank's
+    order into top to bottom at the top level but not inside a cluster, where
+    it keeps the order as written bottom to top; so inside a cluster the
+    nodes and sub-clusters are written in reverse too (Graphviz's first guess
+    at an order, which it keeps where nothing else decides: neuron 1 above
+    neuron 2).
     """
     tree: dict = {}
     for path in statements:
         node = tree
         for part in [p for p in path.split("/") if p]:
             node = node.setdefault(part, {})
+    by_group: dict[str, list[Column]] = {}
+    for column in columns:
+        by_group.setdefault(column.group, []).append(column)
+    if any(column.group for column in columns):
+        g.attr(remincross="false")
 
     counter = iter(range(1_000_000))
 
     def emit(graph: graphviz.Digraph, subtree: dict, prefix: str) -> None:
-        for name, attrs in statements.get(prefix, []):
+        inside = bool(prefix)
+        nodes = statements.get(prefix, [])
+        for name, attrs in (nodes[::-1] if inside else nodes):
             graph.node(name, **attrs)
-        for column, pairs in (columns or {}).get(prefix, []):
-            with graph.subgraph() as row:
-                row.attr(rank="same")
-                for name in column:
-                    row.node(name)
-                for a, b in pairs:
-                    row.edge(a, b, style="invis")
-        for part in subtree:
+        for column in by_group.get(prefix, []):
+            emit_column(graph, column, inside)
+        parts = list(subtree)
+        for part in (parts[::-1] if inside else parts):
             path = f"{prefix}/{part}" if prefix else part
             with graph.subgraph(name=f"cluster_{next(counter)}") as sub:
                 sub.attr(label=dot_text(part), style="rounded,dashed", color="#adb5bd", fontsize="10")
