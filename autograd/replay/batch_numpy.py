@@ -148,8 +148,8 @@ def sigmoid(a: Array) -> Array:
 
 @numpy_version
 def relu(a: Array) -> Array:
-    """max(0, a) elementwise."""
-    return np.maximum(a, 0.0)
+    """max(0, a) elementwise; -0.0 stays -0.0 as in the scalar helper (``np.maximum`` returned +0.0 there)."""
+    return np.where(np.less(a, 0.0), 0.0, a)
 
 
 @numpy_version
