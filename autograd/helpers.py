@@ -196,8 +196,8 @@ def sigmoid(a: float) -> float:
 
 @helper
 def relu(a: float) -> float:
-    """max(0, a)."""
-    return a if a > 0.0 else 0.0
+    """max(0, a); -0.0 stays -0.0, as in PyTorch (only a negative number is replaced by 0)."""
+    return 0.0 if a < 0.0 else a
 
 
 @helper

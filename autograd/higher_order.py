@@ -25,7 +25,7 @@ from typing import Any
 
 from .backward import topological_order
 from .grad_mode import enable_grad
-from .value import Value
+from .value import Value, refuse_no_grad_root
 from .value_helpers import derivative_on_values
 
 Gradient = Any  # a Value, or a plain float while it does not depend on any Value
@@ -65,6 +65,7 @@ def grad(
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
+    refuse_no_grad_root(output, "grad")
     seed = _seed(grad_output, create_graph)
     grads = _accumulate(output, seed, set(inputs), create_graph)
     results: list[Value] = []

@@ -111,7 +111,7 @@ TANH = Op(name="tanh", symbol="tanh", forward="tanh(a)", derivatives=("1.0 - out
 SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("out * (1.0 - out)",),
              domain=(_WIDE,), reference=lambda a: 1 / (1 + math.exp(-a)))
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
-          domain=((0.1, 3.0),), reference=lambda a: max(0.0, a))
+          domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
          domain=((0.1, 3.0),), reference=math.fabs)
 # The derivatives of relu and abs, as ops of their own so that a gradient built with create_graph=True

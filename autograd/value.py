@@ -115,8 +115,20 @@ class Value:
 
     @property
     def op(self) -> Op | None:
-        """The op that produced this value; ``None`` for a leaf made by the user."""
+        """The op that produced this value; ``None`` for a leaf made by the user.
+
+        A value computed under `no_grad` keeps the op that computed it but no parents (it is a leaf): that is
+        how ``backward()`` knows to refuse it, as PyTorch refuses a result that does not require grad.
+        """
         return self._op
+
+    @property
+    def requires_grad(self) -> bool:
+        """PyTorch's flag, read-only: False for a value computed under `no_grad` and for the engine's constants.
+
+        Every other Value records gradients (micrograd's leaves included); ``detach()`` gives a plain leaf.
+        """
+        return self._a is not None or self._op is None
 
     @property
     def is_leaf(self) -> bool:
@@ -230,6 +242,8 @@ class Value:
         PyTorch) each ``.grad`` becomes a `Value` whose graph records how it
         was computed, to be differentiated again (`autograd.higher_order`).
         """
+        if self._a is None and self._op is not None:
+            refuse_no_grad_root(self, "backward()")
         if create_graph:
             from .higher_order import backward_with_graph  # imported here: it builds on this module
 
@@ -294,8 +308,8 @@ class Value:
 
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={float(self.grad):.6g}"]  # a Value after create_graph
-        if self._op is not None and self._op is not _ops.CONSTANT:
-            parts.append(f"op={self._op.name}")
+        if self._a is not None:  # a leaf computed under no_grad keeps its op, but is shown as the leaf it is
+            parts.append(f"op={self._op.name}")  # type: ignore[union-attr]  # an op node always has its op
         if self.label:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
@@ -338,13 +352,18 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
         out._a = a
         out._b = b
     else:
-        _as_leaf(out, a if isinstance(a, tuple) else (a,) if b is None else (a, b))
+        _as_leaf(out, op, a if isinstance(a, tuple) else (a,) if b is None else (a, b))
     return out
 
 
-def _as_leaf(out: Value, sources: tuple[Value, ...]) -> Value:
-    """Make a node computed under `no_grad` a leaf, and tell the observer what it was computed from."""
-    out._op = None
+def _as_leaf(out: Value, op: Op, sources: tuple[Value, ...]) -> Value:
+    """Make a node computed under `no_grad` a leaf, and tell the observer what it was computed from.
+
+    The leaf keeps ``op`` (with no parents): a leaf the user made has none, so ``backward()`` can tell a loss
+    computed under `no_grad` (refused, as PyTorch does) from micrograd's ``Value(3.0).backward()`` (allowed).
+    No slot is added for it: a node's size is what an eager graph's memory is made of.
+    """
+    out._op = op
     out._a = None
     out._b = None
     observer = OBSERVERS.leaf_made
@@ -369,7 +388,7 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
         out._a = a
         out._b = b
     else:
-        _as_leaf(out, (a, b))
+        _as_leaf(out, op, (a, b))
     return out
 
 
@@ -418,6 +437,21 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
     return result
 
 
+def refuse_no_grad_root(root: Value, who: str) -> None:
+    """RuntimeError if ``root`` was computed under `no_grad` (a leaf that keeps its op): no gradient reaches
+    anything from it. PyTorch raises too ("element 0 of tensors does not require grad and does not have a
+    grad_fn"); here it used to leave every gradient at 0 without a word. The engine's constants pass (their
+    gradient is never meaningful), and so does a leaf the user made (micrograd's ``Value(3.0).backward()``)."""
+    op = root._op
+    if op is None or op is _ops.CONSTANT or root._a is not None:
+        return
+    raise RuntimeError(
+        f"{who}: this Value (data={root._data!r}) was computed by {op.name} under no_grad(), so it has no graph"
+        " and no gradient would reach any parameter; compute the loss outside no_grad() (PyTorch: element 0 of"
+        " tensors does not require grad and does not have a grad_fn)"
+    )
+
+
 def apply(op: Op, *inputs: Value | float) -> Value:
     """Apply any op of the table to Values or numbers (the n-ary helpers and the op-table tests use it)."""
     try:
@@ -463,7 +497,7 @@ def _method(self{other}):
         _o._a = {first}
         _o._b = {second}
         return _o
-    return _as_leaf(_o, ({parents},))
+    return _as_leaf(_o, _OP, ({parents},))
 """
 
 _BINARY_OPERANDS = """\
@@ -529,7 +563,7 @@ def _make(_parents):
         _o._a = _parents
         _o._b = None
         return _o
-    return _as_leaf(_o, _parents)
+    return _as_leaf(_o, _OP, _parents)
 """
 
 #: Past this many inputs an n-ary node is made by the op's forward function on a list of the data (one
@@ -705,4 +739,4 @@ _MAX_CONSTANTS = 4096
 _install_methods()
 
 
-__all__ = ["Value", "OBSERVERS", "apply", "constant"]
+__all__ = ["Value", "OBSERVERS", "apply", "constant", "refuse_no_grad_root"]

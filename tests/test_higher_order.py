@@ -309,8 +309,12 @@ def test_no_grad_forward_leaves_nothing_to_differentiate() -> None:
     x = Value(0.4)
     with no_grad():
         y = x.tanh() * x
-    with pytest.raises(ValueError, match="not used"):
+    # PyTorch raises RuntimeError here ("element 0 of tensors does not require grad"); so does ours, naming
+    # no_grad (it was ValueError "was not used", true but no hint at the cause).
+    with pytest.raises(RuntimeError, match=r"computed by mul under no_grad\(\)"):
         grad(y, [x], create_graph=True)
+    with pytest.raises(RuntimeError, match="under no_grad"):
+        grad(y, [x])
 
 
 def test_hessian_and_hvp_against_closed_forms() -> None:

@@ -148,8 +148,8 @@ def sigmoid(a: Array) -> Array:
 
 @numpy_version
 def relu(a: Array) -> Array:
-    """max(0, a) elementwise."""
-    return np.maximum(a, 0.0)
+    """max(0, a) elementwise; -0.0 stays -0.0 as in the scalar helper (``np.maximum`` returned +0.0 there)."""
+    return np.where(np.less(a, 0.0), 0.0, a)
 
 
 @numpy_version
@@ -252,12 +252,33 @@ def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX
     return scope
 
 
+def _refuse_bools(k: int, column: Sequence[float]) -> None:
+    """TypeError for a bool in a column, worded as the eager engine's ``Value(True)``: numpy reads True as 1.0.
+
+    The types are collected at C speed (a set over ``map(type, ...)``), so a long list of floats costs
+    little; only a column holding a bool is walked to name the sample.
+    """
+    if isinstance(column, np.ndarray):
+        if column.dtype == np.bool_:
+            raise TypeError(f"batch column {k}: Value data must be a real number, got bool array of dtype bool")
+        if column.dtype != object:
+            return
+    try:
+        kinds = set(map(type, column))
+    except TypeError:
+        return  # not iterable: np.asarray's own error names it
+    if bool in kinds or np.bool_ in kinds:
+        i, x = next((i, x) for i, x in enumerate(column) if isinstance(x, (bool, np.bool_)))
+        raise TypeError(f"batch column {k}, sample {i}: Value data must be a real number, got bool {x!r}")
+
+
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     """Each input column as a float64 array; all the same length, finite."""
     arrays = []
     for k, c in enumerate(columns):
         if isinstance(c, (str, bytes)):
             raise TypeError(f"batch column {k} must be a sequence of numbers, got {type(c).__name__} {c[:40]!r}")
+        _refuse_bools(k, c)
         try:
             arrays.append(np.asarray(c, dtype=np.float64))
         except (TypeError, ValueError) as error:  # a string, None, a complex or a ragged row among the numbers
