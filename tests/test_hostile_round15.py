@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 import pickle
 
+import pytest
+
 from autograd import Value
+from nn import MLP
 
 
 def _nodes_through_parents_and_grads(root: Value) -> set[int]:
@@ -41,3 +44,18 @@ def test_a_graph_after_backward_with_create_graph_copies_each_node_once() -> Non
             assert isinstance(node.grad, Value) and node.grad.data == source.grad.data
             node, source = node._a, source._a  # type: ignore[assignment]
         assert node is not x and node.label == "x" and node.grad.data == x.grad.data
+
+
+@pytest.mark.parametrize("kwargs", [dict(activation="sigmoide"), dict(activation=3),
+                                    dict(activations=["tanh"], activation="tnah"),
+                                    dict(activations=["tanh"], output_activation="lineer")])
+def test_a_misspelt_activation_is_refused_even_where_no_layer_uses_it(kwargs: dict) -> None:
+    """``MLP(2, [1], activation="sigmoide")`` built a model silently: a one-layer MLP has no hidden layer, so
+    the typo was never looked up (``MLP(2, [4, 1], activation="sigmoide")`` was refused)."""
+    with pytest.raises(ValueError, match="unknown activation"):
+        MLP(2, [1], **kwargs)
+
+
+def test_activations_that_exist_still_build_a_one_layer_mlp() -> None:
+    model = MLP(2, [1], activation="relu", output_activation="sigmoid")
+    assert repr(model) == "MLP([Layer(2, 1, activation='sigmoid')])"
