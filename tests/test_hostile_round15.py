@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from autograd import Value
-from nn import MLP
+from nn import MLP, SGD, Adam
 
 
 def _nodes_through_parents_and_grads(root: Value) -> set[int]:
@@ -59,3 +59,65 @@ def test_a_misspelt_activation_is_refused_even_where_no_layer_uses_it(kwargs: di
 def test_activations_that_exist_still_build_a_one_layer_mlp() -> None:
     model = MLP(2, [1], activation="relu", output_activation="sigmoid")
     assert repr(model) == "MLP([Layer(2, 1, activation='sigmoid')])"
+
+
+def test_an_optimizer_refuses_a_value_that_is_not_a_leaf_as_torch_does() -> None:
+    """An interior node was accepted and stepped (its number moved, the weights it came from did not); torch
+    says "can't optimize a non-leaf Tensor"."""
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(1.0, requires_grad=True)
+    with pytest.raises(ValueError, match="non-leaf"):
+        torch.optim.SGD([t * 3], lr=0.1)
+    x = Value(1.0)
+    for make in (lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps), lambda ps: SGD([{"params": ps}], lr=0.1)):
+        with pytest.raises(ValueError, match=r"parameter 1 .*not a leaf"):
+            make([Value(2.0), x * 3])
+
+
+def test_an_optimizer_refuses_an_engine_constant_before_stepping_anything() -> None:
+    """The engine's shared constant (the 2.0 of ``x * 2.0``) was accepted; its step then raised AttributeError
+    halfway, after the parameters listed before it had moved (0.99 here)."""
+    p = Value(1.0)
+    two = (p * 2.0).parents[1]
+    with pytest.raises(ValueError, match=r"parameter 1 is the engine's constant 2.0"):
+        SGD([p, two], lr=0.1, weight_decay=0.1)
+    optimizer = SGD([p], lr=0.1, weight_decay=0.1)
+    with pytest.raises(ValueError, match="constant"):
+        optimizer.add_param_group({"params": [two]})
+    assert p.data == 1.0 and len(optimizer.params) == 1
+
+
+@pytest.mark.parametrize("rows", [0, -2])
+def test_the_slides_batch_loss_needs_at_least_one_row(rows: int) -> None:
+    """``batch_loss(model, 0)`` (or -2) was a loss of 0.0 labelled 'E(r=1..0)' with no graph behind it, and
+    ``engine_hessian(rows=0)`` then failed with grad's 'w1[1,1] was not used to compute the output'."""
+    from lecture.mlp_hessian import engine_hessian
+    from lecture.slides_mlp import batch_loss, slides_network
+
+    with pytest.raises(ValueError, match=r"rows must be a whole number in 1\.\.6"):
+        batch_loss(slides_network(), rows)
+    with pytest.raises(ValueError, match=r"rows must be a whole number in 1\.\.6"):
+        engine_hessian(rows=rows)
+
+
+def test_the_slides_batch_loss_of_one_row_is_that_rows_e() -> None:
+    from lecture.slides_mlp import batch_loss, row_graph, slides_network
+
+    assert batch_loss(slides_network(), 1).data == row_graph(slides_network(), 1).E.data
+
+
+@pytest.mark.parametrize("max_steps", [-1, 2.5, True])
+def test_newton_names_a_step_count_that_is_no_count(max_steps: object) -> None:
+    """``newton_minimise(max_steps=-1)`` ended in IndexError (list index out of range)."""
+    from lecture.newton import newton_minimise
+
+    with pytest.raises(ValueError, match="max_steps"):
+        newton_minimise(max_steps=max_steps)  # type: ignore[arg-type]
+
+
+def test_newton_with_no_steps_allowed_still_reports_the_start() -> None:
+    from lecture.newton import newton_minimise
+
+    with pytest.raises(ValueError, match=r"after 0 steps"):
+        newton_minimise(max_steps=0)
+    assert len(newton_minimise(f=lambda x: x * x, x0=0.0, max_steps=0)) == 1  # f'(0) = 0: done at the start
