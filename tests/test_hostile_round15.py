@@ -121,3 +121,13 @@ def test_newton_with_no_steps_allowed_still_reports_the_start() -> None:
     with pytest.raises(ValueError, match=r"after 0 steps"):
         newton_minimise(max_steps=0)
     assert len(newton_minimise(f=lambda x: x * x, x0=0.0, max_steps=0)) == 1  # f'(0) = 0: done at the start
+
+
+def test_two_moons_refuses_a_noise_that_overflows_a_coordinate() -> None:
+    """``two_moons(50, noise=1e308)`` returned 8 infinite coordinates among its 100, silently."""
+    from nn import two_moons
+
+    with pytest.raises(OverflowError, match=r"noise 1e\+308"):
+        two_moons(50, noise=1e308)
+    xs, _ = two_moons(50, noise=1e200)  # huge but finite: the points are what was asked for
+    assert all(abs(v) < float("inf") for x in xs for v in x)
