@@ -131,3 +131,30 @@ def test_two_moons_refuses_a_noise_that_overflows_a_coordinate() -> None:
         two_moons(50, noise=1e308)
     xs, _ = two_moons(50, noise=1e200)  # huge but finite: the points are what was asked for
     assert all(abs(v) < float("inf") for x in xs for v in x)
+
+
+def test_save_refuses_a_fifo_instead_of_replacing_it_with_a_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``save(model, fifo)`` renamed its temporary file over the FIFO: the user's FIFO was gone, a regular
+    file in its place (as root, ``save(model, "/dev/null")`` would have replaced the device the same way)."""
+    import os
+    import stat
+
+    from nn.serialization import save
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        save(MLP(2, [1]), fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file left behind
+
+
+def test_save_under_a_file_says_it_is_a_file_not_a_missing_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``save(model, "notes.txt/model.json")`` said 'folder notes.txt does not exist' of an existing file."""
+    from nn.serialization import save
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("precious")
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+        save(MLP(2, [1]), notes / "model.json")
+    assert notes.read_text() == "precious"
