@@ -158,3 +158,22 @@ def test_save_under_a_file_says_it_is_a_file_not_a_missing_folder(tmp_path) -> N
     with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
         save(MLP(2, [1]), notes / "model.json")
     assert notes.read_text() == "precious"
+
+
+@pytest.mark.parametrize("taken", ["picture.dot", "picture.svg"])
+def test_save_picture_refuses_a_fifo_at_either_name_before_writing(tmp_path, taken: str) -> None:  # type: ignore[no-untyped-def]
+    """A FIFO named like the picture or its DOT file was opened and written: with no reader the save hung
+    forever. (Here a reader is held open, so the old code fails instead of hanging.)"""
+    import os
+
+    from viz import draw_graph
+
+    fifo = tmp_path / taken
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with pytest.raises(ValueError, match=r"not a regular file"):
+            draw_graph(Value(1.0) * 2.0).save_picture(str(tmp_path / "picture"))
+    finally:
+        os.close(reader)
+    assert [p.name for p in tmp_path.iterdir()] == [taken]  # nothing written beside it either

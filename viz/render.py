@@ -239,14 +239,18 @@ def render_to_file(
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")
     data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
-    base.parent.mkdir(parents=True, exist_ok=True)
     dot_path = base.with_suffix(".dot")
+    out = base.with_suffix(f".{format}")
+    for name in (dot_path, out):
+        if name.exists() and not name.is_file() and not name.is_dir():  # a folder fails on its own, naming itself
+            # writing into a FIFO waits for a reader: with none, the save hung forever
+            raise ValueError(f"cannot write {name}: it is not a regular file (a device, FIFO or socket)")
+    base.parent.mkdir(parents=True, exist_ok=True)
     dot_path.write_bytes(data)
     try:
         # Only pass what was given, so a stand-in render_source(source, format) keeps working.
         picture = render_source(source, format) if timeout is None else render_source(source, format, timeout=timeout)
     except RenderError as err:
         raise RenderError(f"{err} (the DOT source is in {dot_path})") from None
-    out = base.with_suffix(f".{format}")
     out.write_bytes(picture)
     return out
