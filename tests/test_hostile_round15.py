@@ -177,3 +177,44 @@ def test_save_picture_refuses_a_fifo_at_either_name_before_writing(tmp_path, tak
     finally:
         os.close(reader)
     assert [p.name for p in tmp_path.iterdir()] == [taken]  # nothing written beside it either
+
+
+def _two_input_tape():  # type: ignore[no-untyped-def]
+    from autograd.replay import record
+
+    model = MLP(2, [3, 1], seed=0)
+    return record(lambda a, b: model([a, b]), example=[0.1, 0.2], parameters=model.parameters())
+
+
+def test_run_batch_refuses_complex_columns_instead_of_dropping_the_imaginary_part() -> None:
+    """A complex numpy column ran with a ComplexWarning and the imaginary parts thrown away (1j became 0.0);
+    the eager engine refuses a complex number with a TypeError."""
+    import numpy as np
+
+    with pytest.raises(TypeError, match=r"batch column 0 .*complex"):
+        _two_input_tape().run_batch([np.array([1j, 0.5]), [0.1, 0.2]])
+
+
+@pytest.mark.parametrize("column", [[True, False], "numpy"])
+def test_run_batch_refuses_booleans_as_the_eager_engine_does(column: object) -> None:
+    """True and False ran as 1.0 and 0.0, where ``Value(True)`` and ``x + True`` are TypeErrors."""
+    import numpy as np
+
+    given = np.array([True, False]) if column == "numpy" else column
+    with pytest.raises(TypeError, match=r"batch column 1 .*bool"):
+        _two_input_tape().run_batch([[0.1, 0.2], given])
+
+
+def test_run_batch_of_no_samples_says_so() -> None:
+    """Empty columns failed inside numpy: 'could not broadcast input array from shape (3,0) into shape (3,)'."""
+    with pytest.raises(ValueError, match="at least one sample"):
+        _two_input_tape().run_batch([[], []])
+
+
+def test_run_batch_still_takes_numbers_integers_and_float32_columns() -> None:
+    import numpy as np
+
+    tape = _two_input_tape()
+    reference, _ = tape.run_batch([[1.0, 0.5], [2.0, 0.25]])
+    losses, _ = tape.run_batch([np.array([1, 0.5], dtype=np.float32), [2, 0.25]])
+    assert list(losses) == list(reference)

@@ -252,12 +252,35 @@ def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX
     return scope
 
 
+def _refuse_bool_or_complex(column: Any, k: int) -> None:
+    """TypeError for a column of complex numbers or holding a bool, as the eager engine refuses them.
+
+    Converted to float64, a complex array lost its imaginary parts (only a ComplexWarning said so) and True
+    became 1.0, where ``Value(1j)`` and ``Value(True)`` are TypeErrors.
+    """
+    kind = column.dtype.kind if isinstance(column, np.ndarray) else None
+    if kind == "c":
+        raise TypeError(f"batch column {k} must hold real numbers only, got a complex array")
+    if kind == "b":
+        raise TypeError(f"batch column {k} must hold real numbers only, got a bool array")
+    if kind is None or kind == "O":
+        try:
+            items = iter(column)
+        except TypeError:
+            return  # not a sequence: the conversion below names it
+        for i, v in enumerate(items):
+            if isinstance(v, (bool, np.bool_, complex, np.complexfloating)):
+                raise TypeError(f"batch column {k} must hold real numbers only: sample {i} is "
+                                f"{type(v).__name__} {v!r}")
+
+
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     """Each input column as a float64 array; all the same length, finite."""
     arrays = []
     for k, c in enumerate(columns):
         if isinstance(c, (str, bytes)):
             raise TypeError(f"batch column {k} must be a sequence of numbers, got {type(c).__name__} {c[:40]!r}")
+        _refuse_bool_or_complex(c, k)
         try:
             arrays.append(np.asarray(c, dtype=np.float64))
         except (TypeError, ValueError) as error:  # a string, None, a complex or a ragged row among the numbers
@@ -265,6 +288,8 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     lengths = {a.shape for a in arrays}
     if len(lengths) != 1 or arrays[0].ndim != 1:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
+    if arrays and not arrays[0].size:  # numpy's own error was about broadcasting shapes (3,0) into (3,)
+        raise ValueError("batch columns are empty: run_batch needs at least one sample")
     for k, a in enumerate(arrays):
         if not np.all(np.isfinite(a)):
             i = int(np.flatnonzero(~np.isfinite(a))[0])
