@@ -218,3 +218,16 @@ def test_run_batch_still_takes_numbers_integers_and_float32_columns() -> None:
     reference, _ = tape.run_batch([[1.0, 0.5], [2.0, 0.25]])
     losses, _ = tape.run_batch([np.array([1, 0.5], dtype=np.float32), [2, 0.25]])
     assert list(losses) == list(reference)
+
+
+@pytest.mark.parametrize("bad", [True, 10**400])
+def test_step_names_a_gradient_that_is_a_bool_or_an_int_past_the_floats(bad: object) -> None:
+    """``p.grad = True`` stepped as 1.0 (torch refuses a non-tensor grad); ``p.grad = 10**400`` ended in a bare
+    'int too large to convert to float' naming no parameter."""
+    first, second = Value(1.0), Value(2.0)
+    optimizer = SGD([first, second], lr=0.1)
+    first.grad = 1.0
+    second.grad = bad  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="optimizer parameter 1 has gradient"):
+        optimizer.step()
+    assert (first.data, second.data) == (1.0, 2.0)  # nothing moved

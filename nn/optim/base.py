@@ -298,9 +298,12 @@ class Optimizer:
             g: Any = p.grad
             if isinstance(g, Value):
                 g = g.data
-            if not (isinstance(g, (int, float)) and g - g == 0.0):
-                raise ValueError(f"{self.describe(i)} has gradient {g!r}: not a finite number")
-            grads.append(float(g))
+            if isinstance(g, bool) or not (isinstance(g, (int, float)) and g - g == 0.0):
+                raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number")
+            try:
+                grads.append(float(g))
+            except OverflowError:  # an int past the largest float (its g - g is 0)
+                raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number") from None
         if len(plans) == 1:  # the usual case: no copying of lists
             options, start, stop = plans[0]
             new_data, new_buffers = self._proposal(options, start, stop, grads, self._group_steps[0] + 1)
