@@ -231,3 +231,16 @@ def test_step_names_a_gradient_that_is_a_bool_or_an_int_past_the_floats(bad: obj
     with pytest.raises(ValueError, match="optimizer parameter 1 has gradient"):
         optimizer.step()
     assert (first.data, second.data) == (1.0, 2.0)  # nothing moved
+
+
+@pytest.mark.parametrize("check", ["gradcheck", "gradgradcheck"])
+def test_gradcheck_of_no_inputs_is_an_error_as_in_torch(check: str) -> None:
+    """``gradcheck(f, [])`` returned a passing report that checked nothing; torch raises ValueError ("gradcheck
+    expects at least one input tensor to require gradient")."""
+    import autograd
+
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="at least one input"):
+        torch.autograd.gradcheck(lambda: torch.tensor(1.0, dtype=torch.float64), ())
+    with pytest.raises(ValueError, match="at least one input"):
+        getattr(autograd, check)(lambda: Value(1.0), [])
