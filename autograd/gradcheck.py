@@ -78,7 +78,10 @@ def _checked_point(who: str, inputs: Sequence[float | Value], eps: float, rtol: 
         x = _as_real(x, f"{who}: {name}")
         if (x <= 0.0) if low is None else (x < low):
             raise ValueError(f"{who}: {name} must be {'positive' if low is None else 'at least 0'}, got {x!r}")
-    return [_as_real(x.data if isinstance(x, Value) else x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+    point = [_as_real(x.data if isinstance(x, Value) else x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+    if not point:  # a report of no rows would pass having checked nothing (torch raises ValueError too)
+        raise ValueError(f"{who}: needs at least one input to check, got none")
+    return point
 
 
 def _row_labels(who: str, f: Callable[..., Value], count: int, names: Sequence[str] | None) -> list[str]:

@@ -24,7 +24,7 @@ from operator import attrgetter
 from typing import Any, SupportsIndex, cast
 
 from . import ops as _ops
-from .backward import backpropagate, topological_order
+from .backward import backpropagate
 from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
 from .helpers import scalar_namespace
 from .op import input_names, register_source
@@ -289,11 +289,14 @@ class Value:
 
         The default walks parent to parent, one Python frame each: a graph 200 nodes deep (a short unrolled
         RNN) failed with RecursionError. The leaves are pickled as themselves (so a model's parameters copied
-        with its loss stay shared), the op nodes as rows rebuilt in order.
+        with its loss stay shared), the op nodes as rows rebuilt in order. Gradients that are Values (after
+        ``backward(create_graph=True)``) are rows of the same table, set once every node exists: pickled one
+        table each, the backward graph they share was copied once per gradient (quadratic: a 20,000-deep
+        chain filled 23 GB).
         """
         if self._a is None:
             return super().__reduce_ex__(protocol)
-        order = topological_order(self)
+        order = _graph_and_gradients(self)
         leaves = [n for n in order if n._a is None]
         number = {n: i for i, n in enumerate(leaves)}
         rows = []
@@ -303,8 +306,11 @@ class Value:
             number[n] = len(number)
             wide = isinstance(n._a, tuple)
             parents = n.parents
-            rows.append((type(n), n._data, n.grad, n._op, n.label, wide, tuple(number[p] for p in parents)))
-        return (_rebuild_graph, (leaves, rows))
+            g = n.grad
+            rows.append((type(n), n._data, 0.0 if isinstance(g, Value) else g, n._op, n.label, wide,
+                         tuple(number[p] for p in parents)))
+        grads = tuple((number[n], number[cast(Value, n.grad)]) for n in order if isinstance(n.grad, Value))
+        return (_rebuild_graph, (leaves, rows, grads, number[self]))
 
     def __repr__(self) -> str:
         parts = [f"data={self.data:.6g}", f"grad={float(self.grad):.6g}"]  # a Value after create_graph
@@ -318,8 +324,10 @@ class Value:
 _new = object.__new__
 
 
-def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]]) -> Value:
-    """The op node a pickled graph table (`Value.__reduce_ex__`) describes: its last row."""
+def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]], grads: tuple[tuple[int, int], ...] = (),
+                   root: int = -1) -> Value:
+    """The op node a pickled graph table (`Value.__reduce_ex__`) describes: row ``root`` (by default the last),
+    with each ``(node, gradient)`` pair of ``grads`` (indices into leaves then rows) set as that node's grad."""
     nodes = list(leaves)
     for cls, data, grad, op, label, wide, parents in rows:
         out = _new(cls)
@@ -332,7 +340,36 @@ def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]]) -> Value:
         else:
             out._a, out._b = nodes[parents[0]], (nodes[parents[1]] if len(parents) == 2 else None)
         nodes.append(out)
-    return nodes[-1]
+    for node, gradient in grads:
+        nodes[node].grad = nodes[gradient]  # type: ignore[assignment]  # a gradient with a graph
+    return nodes[root]
+
+
+def _graph_and_gradients(root: Value) -> list[Value]:
+    """Every node ``root`` depends on and every node the Value gradients among them depend on, each after its
+    parents: one walk with one set of visited nodes (a gradient's graph mostly shares the nodes already met)."""
+    order: list[Value] = []
+    state: dict[Value, bool] = {}  # False: parents being visited; True: emitted
+    starts = [root]
+    while starts:
+        stack = [starts.pop()]
+        while stack:
+            node = stack[-1]
+            mark = state.get(node)
+            if mark is None:
+                state[node] = False
+                for p in node.parents:
+                    if p not in state:
+                        stack.append(p)
+            else:
+                stack.pop()
+                if mark is False:
+                    state[node] = True
+                    order.append(node)
+                    g = node.grad
+                    if isinstance(g, Value) and g not in state:
+                        starts.append(g)
+    return order
 
 
 def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = None) -> Value:

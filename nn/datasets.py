@@ -27,6 +27,10 @@ def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[floa
         t = math.pi * rng.random()
         upper = i % 2 == 0
         x = [math.cos(t), math.sin(t)] if upper else [1 - math.cos(t), 0.5 - math.sin(t)]
-        xs.append([x[0] + rng.gauss(0, noise), x[1] + rng.gauss(0, noise)])
+        point = [x[0] + rng.gauss(0, noise), x[1] + rng.gauss(0, noise)]
+        if not (math.isfinite(point[0]) and math.isfinite(point[1])):  # noise near the largest float
+            raise OverflowError(f"two_moons: noise {noise!r} makes point {i}'s coordinates {point} overflow; "
+                                "use a smaller noise")
+        xs.append(point)
         ys.append(1.0 if upper else -1.0)
     return xs, ys

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from autograd import Value
 
+from .activations import activation as activation_named
 from .checks import affordable, describe, input_vector, whole_number
 from .init import make_rng
 from .layer import Layer
@@ -43,6 +44,9 @@ class MLP(Module):
             raise ValueError("MLP needs at least one layer size in nouts")
         nin = whole_number(nin, "MLP's number of inputs nin")
         nouts = [whole_number(n, f"MLP's layer size nouts[{i}]") for i, n in enumerate(nouts)]
+        for name in (activation, output_activation):
+            if name is not None:  # looked up even where no layer uses it (a one-layer MLP): a typo is a typo
+                activation_named(name)
         if activations is None:
             activations = [activation] * (len(nouts) - 1) + [output_activation]
         activations = list(activations)

@@ -118,7 +118,8 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     to gets the new contents and the link stays. A new file gets the mode
     the user's umask allows; an existing file keeps its mode. Raises
     ValueError naming the entry if a weight or buffer is inf or NaN (nothing
-    is written then), TypeError if ``model`` is not a Module (or
+    is written then) or if ``path`` is a FIFO, device or socket (renaming over
+    it would replace it), TypeError if ``model`` is not a Module (or
     ``optimizer`` not an optimizer).
     """
     _check_arguments("save", model, optimizer)
@@ -126,9 +127,13 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
+        if target.parent.exists():
+            raise NotADirectoryError(f"cannot save to {path}: {target.parent} is a file, not a folder")
         raise FileNotFoundError(f"cannot save to {path}: folder {target.parent} does not exist")
     if target.is_dir():
         raise IsADirectoryError(f"cannot save to {path}: it is a folder")
+    if target.exists() and not target.is_file():  # renaming over it would replace the user's FIFO or device
+        raise ValueError(f"cannot save to {path}: it is not a regular file (a device, FIFO or socket)")
     _remove_orphan_temp_files(target)
     try:
         mode: int | None = stat.S_IMODE(os.stat(target).st_mode)

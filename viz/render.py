@@ -59,6 +59,7 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     ``dot`` is killed, the WebAssembly one interrupted. A timeout of
     ``math.inf`` (or past ``threading.TIMEOUT_MAX``) sets no deadline.
     """
+    source = _dot_text(source, "render_source")
     if format not in FORMATS:
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
     if timeout is None:
@@ -169,6 +170,16 @@ def _timeout_error(source: str, timeout: float) -> RenderTimeout:
     )
 
 
+def _dot_text(source: object, who: str) -> str:
+    """DOT source text, from the text itself or the graph draw_graph returns (what one naturally passes)."""
+    if isinstance(source, str):
+        return source
+    text = getattr(source, "source", None)  # a graphviz.Digraph (draw_graph's ValueGraph) holds its DOT text here
+    if not isinstance(text, str):
+        raise TypeError(f"{who} needs DOT source text or a graph from draw_graph, got {type(source).__name__}")
+    return text
+
+
 def _utf8(source: str) -> bytes:
     try:
         return source.encode("utf-8")
@@ -226,27 +237,25 @@ def render_to_file(
     (after the DOT file is written) when the format cannot be rendered here,
     RenderTimeout when Graphviz passes ``timeout`` seconds (see `render_source`).
     """
-    if not isinstance(source, str):
-        # draw_graph's picture (a graphviz.Digraph) is what one naturally passes: take its DOT text.
-        text = getattr(source, "source", None)
-        if not isinstance(text, str):
-            raise TypeError(f"render_to_file needs DOT source text or a graph from draw_graph, "
-                            f"got {type(source).__name__}")
-        source = text
+    source = _dot_text(source, "render_to_file")
     if format not in FORMATS:  # before the DOT file is written: nothing is left behind for a mistyped format
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
     base = Path(path)
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")
     data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
-    base.parent.mkdir(parents=True, exist_ok=True)
     dot_path = base.with_suffix(".dot")
+    out = base.with_suffix(f".{format}")
+    for name in (dot_path, out):
+        if name.exists() and not name.is_file() and not name.is_dir():  # a folder fails on its own, naming itself
+            # writing into a FIFO waits for a reader: with none, the save hung forever
+            raise ValueError(f"cannot write {name}: it is not a regular file (a device, FIFO or socket)")
+    base.parent.mkdir(parents=True, exist_ok=True)
     dot_path.write_bytes(data)
     try:
         # Only pass what was given, so a stand-in render_source(source, format) keeps working.
         picture = render_source(source, format) if timeout is None else render_source(source, format, timeout=timeout)
     except RenderError as err:
         raise RenderError(f"{err} (the DOT source is in {dot_path})") from None
-    out = base.with_suffix(f".{format}")
     out.write_bytes(picture)
     return out

@@ -252,24 +252,31 @@ def vector_tools(tables: dict[str, list[Any]], prefix: str = ARRAY_HELPER_PREFIX
     return scope
 
 
-def _refuse_bools(k: int, column: Sequence[float]) -> None:
-    """TypeError for a bool in a column, worded as the eager engine's ``Value(True)``: numpy reads True as 1.0.
+def _refuse_bools_and_complex(k: int, column: Sequence[float]) -> None:
+    """TypeError for a bool or a complex number in a column, worded as the eager engine's ``Value(True)``:
+    converted to float64, True became 1.0 and a complex array lost its imaginary parts (only a ComplexWarning
+    said so), where ``Value(True)`` and ``Value(1j)`` are TypeErrors.
 
     The types are collected at C speed (a set over ``map(type, ...)``), so a long list of floats costs
-    little; only a column holding a bool is walked to name the sample.
+    little; only a column holding a bool or a complex is walked to name the sample.
     """
     if isinstance(column, np.ndarray):
         if column.dtype == np.bool_:
             raise TypeError(f"batch column {k}: Value data must be a real number, got bool array of dtype bool")
+        if column.dtype.kind == "c":
+            raise TypeError(f"batch column {k}: Value data must be a real number, got complex array of dtype"
+                            f" {column.dtype}")
         if column.dtype != object:
             return
     try:
         kinds = set(map(type, column))
     except TypeError:
         return  # not iterable: np.asarray's own error names it
-    if bool in kinds or np.bool_ in kinds:
-        i, x = next((i, x) for i, x in enumerate(column) if isinstance(x, (bool, np.bool_)))
-        raise TypeError(f"batch column {k}, sample {i}: Value data must be a real number, got bool {x!r}")
+    refused = (bool, np.bool_, complex, np.complexfloating)
+    if any(issubclass(t, refused) for t in kinds):
+        i, x = next((i, x) for i, x in enumerate(column) if isinstance(x, refused))
+        what = "bool" if isinstance(x, (bool, np.bool_)) else "complex"
+        raise TypeError(f"batch column {k}, sample {i}: Value data must be a real number, got {what} {x!r}")
 
 
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
@@ -278,7 +285,7 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     for k, c in enumerate(columns):
         if isinstance(c, (str, bytes)):
             raise TypeError(f"batch column {k} must be a sequence of numbers, got {type(c).__name__} {c[:40]!r}")
-        _refuse_bools(k, c)
+        _refuse_bools_and_complex(k, c)
         try:
             arrays.append(np.asarray(c, dtype=np.float64))
         except (TypeError, ValueError) as error:  # a string, None, a complex or a ragged row among the numbers
@@ -286,6 +293,8 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
     lengths = {a.shape for a in arrays}
     if len(lengths) != 1 or arrays[0].ndim != 1:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
+    if arrays and not arrays[0].size:  # numpy's own error was about broadcasting shapes (3,0) into (3,)
+        raise ValueError("batch columns are empty: run_batch needs at least one sample")
     for k, a in enumerate(arrays):
         if not np.all(np.isfinite(a)):
             i = int(np.flatnonzero(~np.isfinite(a))[0])

@@ -165,6 +165,13 @@ class Optimizer:
                                 "groups ([{'params': [...], 'lr': ...}, ...]), not both in one list")
             if not isinstance(item, Value):
                 raise TypeError(f"optimizer parameters must be autograd Values, got {type(item).__name__} at index {i}")
+            if item.is_constant:  # shared by every graph using the number: its step raised halfway through step()
+                raise ValueError(f"optimizer parameter {i} is the engine's constant {item.data!r} (shared by every "
+                                 "graph that uses this number): make a Value(...) leaf to train it")
+            if not item.is_leaf:  # stepping it moves a computed number, not the weights it came from (torch refuses)
+                raise ValueError(f"can't optimize a non-leaf Value: optimizer parameter {i} is not a leaf (the "
+                                 f"{item.op.name if item.op else ''} node {short_repr(item)}); pass the weights it was "
+                                 "computed from")
             values.append(item)
         if 0 < named < len(values):
             raise ValueError("all optimizer params should be with/without names: some param names are missing "
@@ -291,9 +298,12 @@ class Optimizer:
             g: Any = p.grad
             if isinstance(g, Value):
                 g = g.data
-            if not (isinstance(g, (int, float)) and g - g == 0.0):
-                raise ValueError(f"{self.describe(i)} has gradient {g!r}: not a finite number")
-            grads.append(float(g))
+            if isinstance(g, bool) or not (isinstance(g, (int, float)) and g - g == 0.0):
+                raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number")
+            try:
+                grads.append(float(g))
+            except OverflowError:  # an int past the largest float (its g - g is 0)
+                raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number") from None
         if len(plans) == 1:  # the usual case: no copying of lists
             options, start, stop = plans[0]
             new_data, new_buffers = self._proposal(options, start, stop, grads, self._group_steps[0] + 1)
