@@ -255,3 +255,30 @@ def test_render_source_takes_the_graph_draw_graph_returns_and_names_anything_els
     assert render_source(picture, "svg") == render_source(picture.source, "svg")
     with pytest.raises(TypeError, match=r"render_source needs DOT source text or a graph from draw_graph, got int"):
         render_source(3, "svg")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad, error", [(float("nan"), ValueError), (float("inf"), ValueError), ("a", TypeError),
+                                        (True, TypeError)])
+def test_pictures_of_numbers_name_an_entry_that_is_no_finite_number(tmp_path, bad: object, error: type) -> None:  # type: ignore[no-untyped-def]
+    """A NaN loss drew a chart with a gap, a NaN in a heat map was drawn as the strongest red (titled '+nan'),
+    and a string failed inside a comparison ("'>' not supported between instances of 'str' and 'int'")."""
+    pytest.importorskip("matplotlib")
+    from viz.charts import loss_curve
+    from viz.heatmap import correlation, text_heatmap_html
+
+    with pytest.raises(error, match=r"loss 1 "):
+        loss_curve([1.0, bad, 0.5], tmp_path / "loss.svg")  # type: ignore[list-item]
+    assert not (tmp_path / "loss.svg").exists()
+    with pytest.raises(error, match=r"value 1 "):
+        text_heatmap_html("ab", [0.5, bad])  # type: ignore[list-item]
+    with pytest.raises(error, match=r"xs\[1\] "):
+        correlation([0.5, bad, 1.0], [1.0, 2.0, 3.0])  # type: ignore[list-item]
+
+
+def test_correlation_of_numbers_near_the_largest_float_is_computed() -> None:
+    """Squaring deviations of 1e308 overflowed: OverflowError (34, 'Numerical result out of range')."""
+    from viz.heatmap import correlation
+
+    assert correlation([1e308, -1e308, 0.0], [1.0, -1.0, 0.0]) == pytest.approx(1.0)
+    assert correlation([3.0, 1.0, 2.0], [6.0, 2.0, 4.0]) == pytest.approx(1.0)
+    assert correlation([1.0, 2.0, 3.0], [3.0, 1.0, 2.0]) == pytest.approx(-0.5)

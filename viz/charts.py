@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+from .finite import finite_numbers
 from .render import FORMATS
 
 
@@ -67,6 +68,7 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
     """
     if not losses:
         raise ValueError("no losses to plot")
+    losses = finite_numbers(losses, "loss {}")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.plot(range(1, len(losses) + 1), losses, color="#1971c2")

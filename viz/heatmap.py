@@ -14,6 +14,8 @@ import html
 import math
 from collections.abc import Sequence
 
+from .finite import finite_numbers
+
 
 def inside_quotes(text: str, quote: str = '"') -> list[float]:
     """1.0 for characters inside a quotation (the opening quote included), else 0.0."""
@@ -36,11 +38,19 @@ def position_in_line(text: str) -> list[float]:
     return signal
 
 
+def _unit_scaled(xs: list[float]) -> list[float]:
+    """``xs`` divided by its largest magnitude (unchanged when all are 0)."""
+    largest = max(map(abs, xs))
+    return [x / largest for x in xs] if largest else xs
+
+
 def correlation(xs: Sequence[float], ys: Sequence[float]) -> float:
     """Pearson correlation of two equally long sequences; 0.0 when either is constant."""
     if len(xs) != len(ys) or len(xs) < 2:
         raise ValueError(f"correlation needs two sequences of equal length >= 2, got {len(xs)} and {len(ys)}")
     n = len(xs)
+    # Scaled to at most 1 in size first (r does not change): squared deviations of 1e308 overflowed.
+    xs, ys = _unit_scaled(finite_numbers(xs, "xs[{}]")), _unit_scaled(finite_numbers(ys, "ys[{}]"))
     mx, my = sum(xs) / n, sum(ys) / n
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
     sxx = sum((x - mx) ** 2 for x in xs)
@@ -112,6 +122,7 @@ def text_heatmap_html(text: str, values: Sequence[float], caption: str = "", not
     """
     if len(values) != len(text):
         raise ValueError(f"text has {len(text)} characters but {len(values)} values")
+    values = finite_numbers(values, "value {}")
     spans = []
     for ch, v in zip(text, values):
         shown = "↵\n" if ch == "\n" else html.escape(ch)

@@ -1,0 +1,26 @@
+"""The one check the pictures make of the numbers they draw: each is a finite real number."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+
+def finite_numbers(values: Iterable[object], what: str) -> list[float]:
+    """``values`` as floats, or an error naming the first entry (``what.format(i)``: "loss {}" gives "loss 3")
+    that is no finite real number.
+
+    A NaN or an infinity would be drawn as a gap in a curve or as the strongest colour of a heat map, and a
+    string would fail inside a comparison deep in the drawing code: TypeError for a non-number (a bool
+    included), ValueError for NaN and infinities.
+    """
+    out: list[float] = []
+    for i, v in enumerate(values):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"{what.format(i)} must be a real number, got {type(v).__name__} {v!r:.40}")
+        x = float(v)
+        if not math.isfinite(x):
+            raise ValueError(f"{what.format(i)} is {x!r}, not a finite number")
+        out.append(x)
+    return out
