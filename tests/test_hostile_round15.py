@@ -6,6 +6,7 @@ import copy
 import pickle
 
 import pytest
+from conftest import needs_svg
 
 from autograd import Value
 from nn import MLP, SGD, Adam
@@ -246,13 +247,20 @@ def test_gradcheck_of_no_inputs_is_an_error_as_in_torch(check: str) -> None:
         getattr(autograd, check)(lambda: Value(1.0), [])
 
 
-def test_render_source_takes_the_graph_draw_graph_returns_and_names_anything_else() -> None:
-    """``render_source(draw_graph(y))`` (and ``render_source(3)``) failed with AttributeError ('... has no
-    attribute encode'); render_to_file already took the graph."""
+@needs_svg
+def test_render_source_takes_the_graph_draw_graph_returns() -> None:
+    """``render_source(draw_graph(y))`` failed with AttributeError ('... has no attribute encode');
+    render_to_file already took the graph."""
     from viz import draw_graph, render_source
 
     picture = draw_graph(Value(1.0) * 2.0)
     assert render_source(picture, "svg") == render_source(picture.source, "svg")
+
+
+def test_render_source_names_what_is_neither_source_nor_a_graph() -> None:
+    """``render_source(3)`` failed with AttributeError ('int' object has no attribute 'encode')."""
+    from viz import render_source
+
     with pytest.raises(TypeError, match=r"render_source needs DOT source text or a graph from draw_graph, got int"):
         render_source(3, "svg")  # type: ignore[arg-type]
 
