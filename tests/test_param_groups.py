@@ -130,7 +130,8 @@ def test_a_plain_list_is_one_group_holding_every_parameter_and_the_options() -> 
     assert group["params"] == [a, b] and group["params"][0] is a
     assert {k: v for k, v in group.items() if k != "params"} == opt.defaults
     assert opt.defaults == {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": True,
-                            "maximize": False, "decoupled_weight_decay": False}
+                            "maximize": False, "decoupled_weight_decay": False, "foreach": None, "capturable": False,
+                            "differentiable": False, "fused": None}  # torch's implementation switches, kept as torch
 
 
 def test_a_parameter_in_two_groups_is_a_value_error_as_in_torch() -> None:

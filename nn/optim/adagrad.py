@@ -10,7 +10,7 @@ from autograd import Value
 
 from ..module import short_repr
 from .base import Optimizer, Proposal
-from .options import flag, hyperparameter, option_name
+from .options import flag, hyperparameter, implementation_flags, option_name
 
 
 class Adagrad(Optimizer):
@@ -47,17 +47,28 @@ class Adagrad(Optimizer):
         eps: float | None = None,
         form: str = PYTORCH,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        """Adagrad with per-parameter accumulated squared gradients (defaults: PyTorch's)."""
+        """Adagrad with per-parameter accumulated squared gradients (defaults: PyTorch's).
+
+        ``foreach``, ``differentiable`` and ``fused``: see `nn.optim.options.implementation_flags` (torch also
+        takes ``foreach`` by position after ``eps``, where ``form`` is here).
+        """
         self.memory: list[float] = []
         self._eps_given = eps is not None
         if form not in self._default_eps:
             raise ValueError(f"Adagrad form must be {self.PYTORCH!r} or {self.MIN_CHAR_RNN!r}, got {short_repr(form)}")
-        super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
-                                  "initial_accumulator_value": initial_accumulator_value,
-                                  "eps": self._default_eps[form] if eps is None else eps, "form": form,
-                                  "maximize": maximize})
+        super().__init__(params, {"lr": lr, "lr_decay": lr_decay,  # torch's order (its repr and ours list them so)
+                                  "eps": self._default_eps[form] if eps is None else eps,
+                                  "weight_decay": weight_decay, "initial_accumulator_value": initial_accumulator_value,
+                                  "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
+                                  "fused": fused, "form": form})
+        # torch makes the state of the constructor's parameters at once (step 0, the initial sum), and that of a
+        # group added later on its first step: `state` shows the same.
+        self._groups_at_construction = len(self.param_groups)
 
     def _defaults_for(self, param_group: dict[str, Any]) -> dict[str, Any]:
         form = param_group.get("form", self.defaults["form"])
@@ -76,6 +87,7 @@ class Adagrad(Optimizer):
         # eps > 0 (PyTorch allows 0): with eps 0 a zero or underflowing gradient divides 0 by 0.
         checked["eps"] = hyperparameter(option_name(where, "eps"), options["eps"], positive=True)
         checked["maximize"] = flag(option_name(where, "maximize"), options["maximize"])
+        checked.update(implementation_flags(options, where))
         return checked
 
     def _initial_buffers(self, group: dict[str, Any], count: int) -> dict[str, list[float]]:
@@ -116,6 +128,8 @@ class Adagrad(Optimizer):
         return new_data, {"memory": memory}
 
     def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
+        if not steps and next(k for k, g in enumerate(self.param_groups) if g is group) >= self._groups_at_construction:
+            return {}
         return {"step": float(steps), "sum": self.memory[i]}
 
     def _buffers(self) -> dict[str, list[float]]:

@@ -10,7 +10,7 @@ from autograd import Value
 
 from ..module import short_repr
 from .base import Optimizer, Proposal
-from .options import flag, hyperparameter, option_name
+from .options import flag, hyperparameter, implementation_flags, option_name
 
 
 class Adam(Optimizer):
@@ -41,15 +41,23 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        """Adam with first/second moment estimates; betas in [0, 1), eps > 0, weight_decay >= 0."""
+        """Adam with first/second moment estimates; betas in [0, 1), eps > 0, weight_decay >= 0.
+
+        ``foreach``, ``capturable``, ``differentiable`` and ``fused``: see `nn.optim.options.implementation_flags`.
+        """
         self.m: list[float] = []
         self.v: list[float] = []
         self.v_max: list[float] = []
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                                  "amsgrad": amsgrad, "maximize": maximize,
+                                  "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+                                  "capturable": capturable, "differentiable": differentiable, "fused": fused,
                                   "decoupled_weight_decay": decoupled_weight_decay})
 
     def _checked_options(self, options: dict[str, Any], where: str) -> dict[str, Any]:
@@ -65,6 +73,7 @@ class Adam(Optimizer):
         checked["weight_decay"] = hyperparameter(option_name(where, "weight_decay"), options["weight_decay"])
         for name in ("amsgrad", "maximize", "decoupled_weight_decay"):
             checked[name] = flag(option_name(where, name), options[name])
+        checked.update(implementation_flags(options, where))
         return checked
 
     @property

@@ -29,7 +29,12 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
-        """AdamW; betas in [0, 1), eps > 0, weight_decay >= 0 (default 0.01, as torch)."""
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+        """AdamW; betas in [0, 1), eps > 0, weight_decay >= 0 (default 0.01, as torch); torch's switches as `Adam`."""
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, foreach=foreach,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)

@@ -51,3 +51,47 @@ def flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {short_repr(value)}")
     return value
+
+
+#: torch's implementation switches, with torch's defaults: how its kernels run, never what a step computes.
+#: Every optimizer takes ``foreach``, ``differentiable`` and ``fused``; Adam and AdamW take ``capturable`` too.
+IMPLEMENTATION_DEFAULTS: dict[str, bool | None] = {"foreach": None, "capturable": False, "differentiable": False,
+                                                   "fused": None}
+
+
+def implementation_flags(options: dict[str, Any], where: str) -> dict[str, bool | None]:
+    """torch's ``foreach`` / ``fused`` / ``differentiable`` (/ ``capturable``) in ``options``, checked as torch does.
+
+    They choose how torch's kernels run (one loop per tensor, one kernel for all, CUDA graphs), not what a step
+    computes, so here they are accepted and kept (in ``defaults``, ``param_groups`` and ``state_dict``, as torch
+    keeps them) wherever torch runs them on the CPU, and refused, with torch's words, where it does not:
+    ``fused`` and ``foreach`` both True, ``fused`` with ``differentiable``, ``capturable=True`` without
+    ``fused`` (CUDA devices only). ``differentiable=True`` is refused too: a step here updates ``.data`` and is
+    not recorded in the graph (torch's needs non-leaf parameters, and fails on a model's own). torch takes any
+    object for ``foreach`` and ``fused`` and uses its truth; here they must be None, True or False.
+    """
+    checked: dict[str, bool | None] = {}
+    for name in IMPLEMENTATION_DEFAULTS:
+        if name not in options:
+            continue
+        value = options[name]
+        if name == "differentiable":
+            if not isinstance(value, bool):  # torch: "set_grad_enabled(): argument 'enabled' must be bool"
+                raise TypeError(f"{option_name(where, 'differentiable')} must be bool, not {type(value).__name__}")
+        elif value is not None and not isinstance(value, bool):
+            raise TypeError(f"{option_name(where, name)} must be None, True or False, got {type(value).__name__} "
+                            f"{short_repr(value)}")
+        checked[name] = value
+    fused = checked.get("fused")
+    if fused and checked.get("foreach"):
+        raise RuntimeError(f"{option_name(where, '`fused` and `foreach`')} cannot be `True` together.")
+    if fused and checked.get("differentiable"):
+        raise RuntimeError(f"{option_name(where, '`fused`')} does not support `differentiable`")
+    if checked.get("differentiable"):
+        raise RuntimeError(f"{option_name(where, 'differentiable=True')} is not supported: a step updates .data and "
+                           "is not recorded in the graph (torch's needs parameters that are not leaves)")
+    if checked.get("capturable") and not fused:
+        raise ValueError(f"{option_name(where, 'capturable=True')}: if capturable=True, params and state_steps must "
+                         "be on supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone'] (torch's words); "
+                         "valuegrad runs on the CPU")
+    return checked

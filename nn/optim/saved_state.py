@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..module import checked_float, short_repr
-from .options import learning_rate
+from .options import IMPLEMENTATION_DEFAULTS, learning_rate
 
 if TYPE_CHECKING:
     from .base import Optimizer
@@ -91,7 +91,10 @@ def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: st
         if not isinstance(entry.get("params"), list) or len(entry["params"]) != size:
             raise ValueError(f"{label} 'params' must list {size} parameters, as this optimizer's group does "
                              "(a loaded state's groups must match the optimizer's in size)")
-        options = {k: entry.get(k, group.get(k, v)) for k, v in optimizer.defaults.items()}
+        # A switch of torch's missing from the entry (a state saved before they were kept) gets torch's default,
+        # as torch's own load gives one; any other missing option keeps the group's.
+        options = {k: entry.get(k, IMPLEMENTATION_DEFAULTS[k] if k in IMPLEMENTATION_DEFAULTS else group.get(k, v))
+                   for k, v in optimizer.defaults.items()}
         restored = optimizer._checked_options(options, label)
         if "initial_lr" in entry:
             restored["initial_lr"] = learning_rate(entry["initial_lr"], f"{label} initial_lr")

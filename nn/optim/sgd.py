@@ -9,7 +9,7 @@ from autograd import Value
 
 from ..module import short_repr
 from .base import Optimizer, Proposal
-from .options import flag, hyperparameter, option_name
+from .options import flag, hyperparameter, implementation_flags, option_name
 
 
 class SGD(Optimizer):
@@ -37,19 +37,26 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         """Defaults are torch's (lr 0.001). ``momentum`` in [0, 1), ``dampening`` in [0, 1].
 
         ``weight_decay`` >= 0 is an L2 term added to the gradient; ``maximize``
         ascends the objective (the gradient's sign is flipped first, as torch).
 
-        Nesterov momentum needs a positive momentum and zero dampening (ValueError otherwise, as torch).
+        Nesterov momentum needs a positive momentum and zero dampening (ValueError otherwise, as torch). As in
+        torch that is checked for the constructor's options only: a group given or later set to momentum 0 with
+        ``nesterov=True`` takes plain steps. ``foreach``, ``differentiable`` and ``fused``: see
+        `nn.optim.options.implementation_flags`.
         """
         self.velocity: list[float] = []
         # Per group: has a step with nonzero momentum made its buffer (torch's momentum_buffer is not None)?
         self._buffer_started: list[bool] = []
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
-                                  "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize})
+                                  "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                                  "foreach": foreach, "differentiable": differentiable, "fused": fused})
 
     def _checked_options(self, options: dict[str, Any], where: str) -> dict[str, Any]:
         checked = super()._checked_options(options, where)
@@ -58,7 +65,9 @@ class SGD(Optimizer):
         checked["weight_decay"] = hyperparameter(option_name(where, "weight_decay"), options["weight_decay"])
         checked["nesterov"] = flag(option_name(where, "nesterov"), options["nesterov"])
         checked["maximize"] = flag(option_name(where, "maximize"), options["maximize"])
-        if checked["nesterov"] and (checked["momentum"] <= 0.0 or checked["dampening"] != 0.0):
+        checked.update(implementation_flags(options, where))
+        # torch checks this in its constructor only: a group's momentum of 0 (given, or set mid-run) is a plain step.
+        if not where and checked["nesterov"] and (checked["momentum"] <= 0.0 or checked["dampening"] != 0.0):
             raise ValueError(f"{option_name(where, 'Nesterov')} momentum requires a momentum and zero dampening")
         return checked
 
