@@ -290,28 +290,39 @@ def _interior_postorder(root: Value) -> tuple[list[Value], list[Value], list[tup
         node = pop()
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, further_root: Callable[[Value], Value | None] | None = None) -> list[Value]:
     """Every node ``root`` depends on, each after all of its parents (leaves first, root last).
 
     Iterative; each node appears once. This is the order a forward replay
     evaluates in; reversed, it is the order the backward pass visits.
+
+    ``further_root``, if given, is asked about each node as it is listed; a Value it names that the walk has
+    not met is walked too, after the current one, with the same set of visited nodes, so the order also holds
+    that Value's graph (pickling follows gradients that are Values this way: their graphs mostly share the
+    nodes already met).
     """
     order: list[Value] = []
     state: dict[Value, bool] = {}  # False: parents being visited; True: emitted
-    stack: list[Value] = [root]
-    while stack:
-        node = stack[-1]
-        mark = state.get(node)
-        if mark is None:
-            state[node] = False
-            for p in node.parents:
-                if p not in state:
-                    stack.append(p)
-        else:
-            stack.pop()
-            if mark is False:
-                state[node] = True
-                order.append(node)
+    starts: list[Value] = [root]
+    while starts:
+        stack = [starts.pop()]
+        while stack:
+            node = stack[-1]
+            mark = state.get(node)
+            if mark is None:
+                state[node] = False
+                for p in node.parents:
+                    if p not in state:
+                        stack.append(p)
+            else:
+                stack.pop()
+                if mark is False:
+                    state[node] = True
+                    order.append(node)
+                    if further_root is not None:
+                        extra = further_root(node)
+                        if extra is not None and extra not in state:
+                            starts.append(extra)
     return order
 
 

@@ -24,7 +24,7 @@ from operator import attrgetter
 from typing import Any, SupportsIndex, cast
 
 from . import ops as _ops
-from .backward import backpropagate
+from .backward import backpropagate, topological_order
 from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
 from .helpers import scalar_namespace
 from .op import input_names, register_source
@@ -348,28 +348,13 @@ def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]], grads: tupl
 def _graph_and_gradients(root: Value) -> list[Value]:
     """Every node ``root`` depends on and every node the Value gradients among them depend on, each after its
     parents: one walk with one set of visited nodes (a gradient's graph mostly shares the nodes already met)."""
-    order: list[Value] = []
-    state: dict[Value, bool] = {}  # False: parents being visited; True: emitted
-    starts = [root]
-    while starts:
-        stack = [starts.pop()]
-        while stack:
-            node = stack[-1]
-            mark = state.get(node)
-            if mark is None:
-                state[node] = False
-                for p in node.parents:
-                    if p not in state:
-                        stack.append(p)
-            else:
-                stack.pop()
-                if mark is False:
-                    state[node] = True
-                    order.append(node)
-                    g = node.grad
-                    if isinstance(g, Value) and g not in state:
-                        starts.append(g)
-    return order
+    return topological_order(root, further_root=_value_gradient)
+
+
+def _value_gradient(node: Value) -> Value | None:
+    """``node``'s gradient if it is a Value (after ``backward(create_graph=True)``), else None."""
+    g = node.grad
+    return g if isinstance(g, Value) else None
 
 
 def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = None) -> Value:
