@@ -47,6 +47,8 @@ def _as_real(x: Any, what: str = "Value data") -> float:
     else:
         kind = type(x).__name__
         hint = " (complex numbers are not supported)" if isinstance(x, complex) else ""
+        if kind == "ndarray":  # no numpy import for a check on the failure path only
+            hint = " (a Value is one number: pick an element, or loop over the array)"
         raise TypeError(f"{what} must be a real number, got {kind} {x!r}{hint}")
     if value - value != 0.0:  # only inf and NaN fail this
         raise ValueError(f"{what} must be finite, got {value!r}")
@@ -63,6 +65,11 @@ class Value:
     gradients, and each interior ``.grad`` holds d(root)/d(node) of the last
     call.
     """
+
+    # numpy must not turn ``array + value`` into an object array of Values (silently, one per element):
+    # with this, numpy's operators give way to Value's reflected ones, which refuse an array by name, as
+    # ``value + array`` does. numpy scalars still combine (``np.float64(2.0) * value`` is a Value).
+    __array_ufunc__ = None
 
     # Parents live in two slots rather than a tuple: a node is then a single
     # object for the cyclic garbage collector to track, which halved the

@@ -17,7 +17,7 @@ from typing import Any
 from autograd import Value, no_grad, sum_of
 from autograd.functional import Operand
 
-from .checks import describe, one_hot_index
+from .checks import describe, fits_in_memory, one_hot_index
 from .init import make_rng
 from .linear import Linear
 from .losses import softmax_cross_entropy
@@ -38,7 +38,7 @@ class CharModel(Module):
         """A ``cell`` ("rnn" or "lstm") of ``hidden_size`` units over ``vocab_size`` characters."""
         if cell not in CELLS:
             raise ValueError(f"unknown cell {cell!r}: choose one of {', '.join(CELLS)}")
-        rng = make_rng(seed)
+        rng = make_rng(seed, "CharModel")
         self.kind = cell
         self.cell: RNNCell | LSTMCell = CELLS[cell](vocab_size, hidden_size, rng)
         self.head = Linear(hidden_size, vocab_size, rng, weight="Why", bias="by")
@@ -139,12 +139,14 @@ class CharModel(Module):
         ``temperature`` < 1 sharpens the distribution, > 1 flattens it;
         ``temperature=0`` picks the most likely character every time.
         """
-        if not isinstance(length, int) or length < 0:
+        if not isinstance(length, int) or isinstance(length, bool) or length < 0:
             raise ValueError(f"length must be a non-negative integer, got {length!r}")
+        # 8 bytes an index in the returned list: a length past memory would run for days before failing
+        fits_in_memory(length, 8, "CharModel.sample would make", "indices")
         if not isinstance(temperature, (int, float)) or temperature < 0 or not math.isfinite(temperature):
             raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
         start = one_hot_index(start, self.vocab_size, "sample's start")
-        rng = make_rng(seed)
+        rng = make_rng(seed, "CharModel.sample")
         out: list[int] = []
         x = start
         with no_grad():

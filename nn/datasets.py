@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import random
 
 from .checks import fits_in_memory
+from .init import make_rng
 
 
 def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[float]], list[float]]:
@@ -21,7 +21,7 @@ def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[floa
     # Measured: 136 bytes a point (its list of two floats and its label); far past memory the loop would run until
     # the operating system killed the process.
     fits_in_memory(n, 136, "two_moons would make", "points")
-    rng = random.Random(seed)
+    rng = make_rng(seed, "two_moons")
     xs, ys = [], []
     for i in range(n):
         t = math.pi * rng.random()

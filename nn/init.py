@@ -6,17 +6,22 @@ import math
 import random
 
 
-def make_rng(seed: int | random.Random | None) -> random.Random:
+def make_rng(seed: int | random.Random | None, who: str = "seed") -> random.Random:
     """A private random generator: from a seed, or the given one; without either, seeded from ``random``.
 
     ``seed=None`` draws the private generator's seed from the global generator, so ``random.seed(1337)``
     before building a model makes it reproducible, as in micrograd (whose weights come from
     ``random.uniform``) and PyTorch (``torch.manual_seed``). The global generator moves on by one draw.
+    Any other seed than an int (not a bool) is refused with TypeError, naming ``who`` (the caller).
     """
     if isinstance(seed, random.Random):
         return seed
     if seed is None:
         return random.Random(random.getrandbits(64))
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        # random.Random would take a str, a float or bytes without a word (hashing "a" to some network), and a
+        # bool is most likely a misplaced flag
+        raise TypeError(f"{who}: seed must be an int, a random.Random or None, got {type(seed).__name__} {seed!r:.60}")
     return random.Random(seed)
 
 

@@ -44,7 +44,7 @@ class Layer(Module):
         nin = whole_number(nin, "Layer's number of inputs nin")
         nout = whole_number(nout, "Layer's number of outputs nout")
         affordable((nin + 1) * nout, "Layer")
-        rng = make_rng(seed)
+        rng = make_rng(seed, type(self).__name__)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self.name = name
         for k, neuron in enumerate(self.neurons, start=1):

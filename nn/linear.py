@@ -36,7 +36,7 @@ class Linear(Module):
         nin = whole_number(nin, "Linear's number of inputs nin")
         nout = whole_number(nout, "Linear's number of outputs nout")
         affordable((nin + 1) * nout, "Linear")
-        rng = make_rng(seed)
+        rng = make_rng(seed, type(self).__name__)
         self.W = value_matrix(rng, nout, nin, weight, nin)
         self.b = [Value(0.0, label=f"{bias}[{r}]") for r in range(nout)]
         self._names = (weight, bias)

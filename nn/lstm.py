@@ -41,7 +41,7 @@ class LSTMCell(Module):
         input_size = whole_number(input_size, "LSTMCell's input_size")
         hidden_size = whole_number(hidden_size, "LSTMCell's hidden_size")
         affordable(4 * (input_size + hidden_size + 1) * hidden_size, "LSTMCell")
-        rng = make_rng(seed)
+        rng = make_rng(seed, type(self).__name__)
         self.input_size = input_size
         self.hidden_size = hidden_size
         width = input_size + hidden_size

@@ -54,7 +54,7 @@ class MLP(Module):
             raise ValueError(f"MLP has {len(nouts)} layers but {len(activations)} activations")
         sizes = [nin, *nouts]
         affordable(sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts))), "MLP")
-        rng = make_rng(seed)
+        rng = make_rng(seed, type(self).__name__)
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activations[i], rng, name=f"w{i + 1}") for i in range(len(nouts))
         ]

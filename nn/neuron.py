@@ -54,7 +54,7 @@ class Neuron(Module):
         activation = activation_name(activation, nonlin, "Neuron")
         nin = whole_number(nin, "Neuron's number of inputs nin")
         affordable(nin + 1, "Neuron")
-        rng = make_rng(seed)
+        rng = make_rng(seed, type(self).__name__)
         self.activation = activation
         self._act = lookup_activation(activation)
         self.b = Value(0.0, label=f"{label}b")

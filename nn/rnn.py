@@ -39,7 +39,7 @@ class RNNCell(Module):
         input_size = whole_number(input_size, "RNNCell's input_size")
         hidden_size = whole_number(hidden_size, "RNNCell's hidden_size")
         affordable((input_size + hidden_size + 1) * hidden_size, "RNNCell")
-        rng = make_rng(seed)
+        rng = make_rng(seed, type(self).__name__)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.Wxh = value_matrix(rng, hidden_size, input_size, "Wxh", hidden_size)

@@ -91,6 +91,16 @@ def _check_arguments(action: str, model: Any, optimizer: Any) -> None:
     if optimizer is not None and not isinstance(optimizer, Optimizer):
         raise TypeError(f"{action}: optimizer must be an nn optimizer (SGD, Adam, ...) or None, "
                         f"got {type(optimizer).__name__} {short_repr(optimizer)}")
+    if optimizer is not None:
+        # The file pairs the optimizer's buffers with the model's weights: an optimizer of another model
+        # would be saved (or loaded) as if it belonged to this one.
+        own = {id(p) for p in model.parameters()}
+        for g, group in enumerate(optimizer.param_groups):
+            for i, p in enumerate(group["params"]):
+                if id(p) not in own:
+                    raise ValueError(f"{action}: the optimizer's param_groups[{g}]['params'][{i}] is not a "
+                                     f"parameter of this {type(model).__name__} (was the optimizer built for "
+                                     f"another model?); nothing was {'written' if action == 'save' else 'changed'}")
 
 
 def _document(model: Module, optimizer: Optimizer | None) -> dict[str, Any]:

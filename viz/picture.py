@@ -16,7 +16,15 @@ from pathlib import Path
 
 import graphviz
 
-from .render import FORMATS, INSTALL_GRAPHVIZ, RenderError, render_source, render_to_file, system_dot
+from .render import (
+    FORMATS,
+    INSTALL_GRAPHVIZ,
+    RenderError,
+    refuse_special_files,
+    render_source,
+    render_to_file,
+    system_dot,
+)
 
 
 class ValueGraph(graphviz.Digraph):
@@ -75,8 +83,11 @@ class ValueGraph(graphviz.Digraph):
             filename = Path(outfile).with_suffix(".gv")  # graphviz's choice: the source beside the picture
         out = Path(outfile) if outfile is not None else None
         picture = render_source(self.source, fmt)  # before any file is written: a failed render leaves none
-        source_path = self.save(filename, directory=directory)
+        source_path = Path(directory if directory is not None else self.directory,
+                           filename if filename is not None else self.filename)  # where graphviz's save writes
         out = out if out is not None else Path(f"{source_path}.{fmt}")
+        refuse_special_files(source_path, out)
+        source_path = Path(self.save(filename, directory=directory))
         if raise_if_result_exists and out.exists():
             raise FileExistsError(f"output file exists: {out}")
         out.write_bytes(picture)

@@ -228,6 +228,17 @@ def _compiled_wasm_renderer() -> WasmGraphviz:
     return renderer
 
 
+def refuse_special_files(*paths: str | os.PathLike[str]) -> None:
+    """ValueError naming the first of ``paths`` that exists and is a device, FIFO or socket.
+
+    Writing into a FIFO waits for a reader: with none, a save hung forever. A folder is left to fail on its
+    own (IsADirectoryError names it).
+    """
+    for name in map(Path, paths):
+        if name.exists() and not name.is_file() and not name.is_dir():
+            raise ValueError(f"cannot write {name}: it is not a regular file (a device, FIFO or socket)")
+
+
 def render_to_file(
     source: str, path: str | os.PathLike[str], format: str = "svg", *, timeout: float | None = None
 ) -> Path:
@@ -246,10 +257,7 @@ def render_to_file(
     data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
     dot_path = base.with_suffix(".dot")
     out = base.with_suffix(f".{format}")
-    for name in (dot_path, out):
-        if name.exists() and not name.is_file() and not name.is_dir():  # a folder fails on its own, naming itself
-            # writing into a FIFO waits for a reader: with none, the save hung forever
-            raise ValueError(f"cannot write {name}: it is not a regular file (a device, FIFO or socket)")
+    refuse_special_files(dot_path, out)
     base.parent.mkdir(parents=True, exist_ok=True)
     dot_path.write_bytes(data)
     try:

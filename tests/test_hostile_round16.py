@@ -1,0 +1,149 @@
+"""Hostile input, round 16: leftovers of round 15 (each failed or hung before its fix)."""
+
+from __future__ import annotations
+
+import os
+import random
+import stat
+import sys
+
+import numpy as np
+import pytest
+from conftest import needs_svg
+
+import nn
+from autograd import Value
+from nn import MLP, CharModel, two_moons
+from nn.serialization import load, save
+from viz import draw_graph
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="needs os.mkfifo")
+
+
+# --- a picture's render() onto a FIFO: hung forever waiting for a reader ---------------------------------------
+
+@needs_fifo
+@needs_svg
+def test_render_refuses_a_fifo_as_its_source_file(tmp_path):
+    os.mkfifo(tmp_path / "graph")
+    picture = draw_graph(Value(2.0) * Value(3.0))
+    with pytest.raises(ValueError, match="not a regular file"):
+        picture.render("graph", directory=tmp_path)
+    assert stat.S_ISFIFO(os.stat(tmp_path / "graph").st_mode)  # the user's FIFO is still there
+    assert not (tmp_path / "graph.svg").exists()
+
+
+@needs_fifo
+@needs_svg
+def test_render_refuses_a_fifo_as_its_picture_file(tmp_path):
+    os.mkfifo(tmp_path / "out.svg")
+    picture = draw_graph(Value(2.0) * Value(3.0))
+    with pytest.raises(ValueError, match="out.svg: it is not a regular file"):
+        picture.render(outfile=tmp_path / "out.svg")
+    assert stat.S_ISFIFO(os.stat(tmp_path / "out.svg").st_mode)
+    assert not (tmp_path / "out.gv").exists()  # refused before the source was written
+
+
+@needs_svg
+def test_render_still_writes_source_and_picture(tmp_path):
+    picture = draw_graph(Value(2.0) * Value(3.0))
+    out = picture.render("graph", directory=tmp_path)
+    assert out == str(tmp_path / "graph.svg")
+    assert (tmp_path / "graph").read_text().startswith("digraph")
+    assert "<svg" in (tmp_path / "graph.svg").read_text()
+
+
+# --- numpy arrays: ``array + value`` made a silent object array of Values --------------------------------------
+
+@pytest.mark.parametrize("combine", [
+    lambda a, x: a + x, lambda a, x: x + a, lambda a, x: a * x, lambda a, x: a - x,
+    lambda a, x: a / x, lambda a, x: a ** x, lambda a, x: a < x,
+])
+def test_a_numpy_array_with_a_value_is_refused_on_either_side(combine):
+    with pytest.raises(TypeError, match="ndarray.*a Value is one number"):
+        combine(np.array([1.0, 2.0]), Value(2.0))
+
+
+def test_numpy_scalars_still_combine_with_values():
+    x = Value(2.0)
+    for result, expected in [(np.float64(3.0) * x, 6.0), (x * np.float32(0.5), 1.0), (np.int64(3) + x, 5.0),
+                             (np.float64(1.0) - x, -1.0), (np.float64(8.0) / x, 4.0)]:
+        assert isinstance(result, Value)
+        assert result.data == expected
+    y = np.float64(3.0) * x
+    y.backward()
+    assert x.grad == 3.0
+
+
+def test_object_arrays_of_values_still_work_elementwise():
+    xs = np.array([Value(1.0), Value(2.0)], dtype=object)
+    total = (np.array([3.0, 4.0]) @ xs)
+    assert isinstance(total, Value) and total.data == 11.0
+    total.backward()
+    assert [x.grad for x in xs] == [3.0, 4.0]
+
+
+# --- save()/load() with an optimizer built for another model ---------------------------------------------------
+
+@pytest.mark.parametrize("action", [save, load])
+def test_an_optimizer_of_another_model_is_refused_and_nothing_is_written(tmp_path, action):
+    model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
+    path = tmp_path / "model.json"
+    if action is load:
+        save(model, path)
+    before = path.read_bytes() if path.exists() else None
+    weights = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"param_groups\[0\]\['params'\]\[0\] is not a parameter of this MLP"):
+        action(model, path, nn.optim.SGD(other.parameters(), lr=0.1))
+    assert (path.read_bytes() if path.exists() else None) == before
+    assert [p.data for p in model.parameters()] == weights
+
+
+def test_an_optimizer_over_part_of_the_model_still_saves_and_loads(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    first_layer = model.layers[0].parameters()
+    optimizer = nn.optim.Adam(first_layer, lr=0.1)
+    for p in first_layer:
+        p.grad = 0.5
+    optimizer.step()
+    save(model, tmp_path / "m.json", optimizer)
+    copy, copy_optimizer = MLP(2, [3, 1], seed=5), None
+    copy_optimizer = nn.optim.Adam(copy.layers[0].parameters(), lr=0.1)
+    load(copy, tmp_path / "m.json", copy_optimizer)
+    assert [p.data for p in copy.parameters()] == [p.data for p in model.parameters()]
+    assert copy_optimizer.state_dict()["buffers"] == optimizer.state_dict()["buffers"]
+
+
+# --- seeds: a str or float seed was hashed into some network without a word ------------------------------------
+
+@pytest.mark.parametrize("seed", ["a", 1.5, 2.0, True, b"x", [1]])
+@pytest.mark.parametrize("build", [
+    lambda s: MLP(2, [3, 1], seed=s), lambda s: nn.Layer(2, 3, seed=s), lambda s: nn.Neuron(2, seed=s),
+    lambda s: nn.Linear(2, 3, seed=s), lambda s: CharModel(4, 3, seed=s), lambda s: two_moons(5, seed=s),
+    lambda s: CharModel(4, 3, seed=0).sample(0, 3, seed=s),
+])
+def test_a_seed_that_is_not_an_int_is_refused(build, seed):
+    with pytest.raises(TypeError, match=r"seed must be an int, a random\.Random or None, got"):
+        build(seed)
+
+
+def test_int_random_and_none_seeds_still_work():
+    assert [p.data for p in MLP(2, [3], seed=7).parameters()] == [p.data for p in MLP(2, [3], seed=7).parameters()]
+    rng = random.Random(3)
+    assert two_moons(4, seed=rng) != two_moons(4, seed=random.Random(4))
+    random.seed(11)
+    first = [p.data for p in MLP(2, [3]).parameters()]
+    random.seed(11)
+    assert [p.data for p in MLP(2, [3]).parameters()] == first
+
+
+# --- CharModel.sample of a length past memory ran for days --------------------------------------------------------
+
+def test_sampling_more_indices_than_memory_holds_is_refused_at_once():
+    with pytest.raises(MemoryError, match="CharModel.sample would make 1,000,000,000,000 indices"):
+        CharModel(4, 3, seed=0).sample(0, 10**12)
+
+
+def test_sampling_length_true_is_refused():
+    with pytest.raises(ValueError, match="length must be a non-negative integer, got True"):
+        CharModel(4, 3, seed=0).sample(0, True)
