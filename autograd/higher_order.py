@@ -65,6 +65,11 @@ def grad(
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
+        if not x.requires_grad:
+            what = "a constant the engine made from a number" if x.is_constant else "computed under no_grad()"
+            raise RuntimeError(f"grad: inputs[{i}] ({_describe(x)}) does not require grad: it is {what}, so no"
+                               " gradient reaches it (PyTorch: One of the differentiated Tensors does not"
+                               " require grad)")
     refuse_no_grad_root(output, "grad")
     seed = _seed(grad_output, create_graph)
     grads = _accumulate(output, seed, set(inputs), create_graph)

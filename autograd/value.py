@@ -395,6 +395,7 @@ def _as_leaf(out: Value, op: Op, sources: tuple[Value, ...]) -> Value:
     out._op = op
     out._a = None
     out._b = None
+    out.__class__ = Untracked
     observer = OBSERVERS.leaf_made
     if observer is not None:
         observer(out, sources)
@@ -709,6 +710,34 @@ class Constant(Value):
         return self
 
 
+class Untracked(Value):
+    """A value computed under `no_grad`: a leaf that keeps its op, with ``requires_grad`` False.
+
+    As PyTorch leaves such a tensor's ``.grad`` alone, a backward pass through a graph that uses it adds
+    nothing to its ``.grad`` (always 0.0, as a constant's): it is a number to the graph, not a parameter.
+    Its ``.data`` can change, as any leaf's.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[float, Op | None, str]]:
+        """Copied or unpickled as a fresh value of its number, op and label (its ``.grad`` is always 0.0: the
+        default copy of the slots would set it through the setter that drops writes, leaving it unset)."""
+        return (_untracked, (_get_data(self), self._op, self.label))
+
+
+def _untracked(data: float, op: Op | None, label: str) -> Untracked:
+    """A value computed under `no_grad`, as `Untracked.__reduce__` describes it."""
+    out = _new(Untracked)
+    _set_data(out, data)
+    _set_grad(out, 0.0)
+    out._op = op
+    out._a = None
+    out._b = None
+    out.label = label
+    return out
+
+
 def _constant_data(self: Value) -> float:
     return cast(float, _get_data(self))
 
@@ -730,6 +759,8 @@ def _set_constant_data(self: Value, value: float) -> None:
 _DROP_WRITE: Any = slice
 type.__setattr__(Constant, "grad", property(Value.__dict__["grad"].__get__, _DROP_WRITE,
                                    doc="Always 0.0: the backward pass's additions to a constant are dropped."))
+type.__setattr__(Untracked, "grad", property(Value.__dict__["grad"].__get__, _DROP_WRITE,
+                                    doc="Always 0.0: a value computed under no_grad receives no gradient."))
 type.__setattr__(Constant, "data", property(_constant_data, _set_constant_data,
                                    doc="The constant's number; setting a different one raises AttributeError."))
 

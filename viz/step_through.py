@@ -84,6 +84,8 @@ def name_of(v: Value, ids: Mapping[Value, int], depth: int = 2) -> str:
     if v.is_constant:
         return f"{v.data:g}"
     kind = v.op.name if v.op is not None else "leaf"
+    if v.is_leaf and v.op is not None:  # computed under no_grad: a number to this graph, not one of its nodes
+        return f"the no_grad {kind} value {ids[v]}"
     fallback = f"the {kind} node {ids[v]}"
     if v.op is None or depth == 0 or not v.parents or len(v.parents) > 3:
         return fallback
@@ -172,7 +174,7 @@ def step_through_page(
                "lines": [f"d{root_name}/d{root_name} = 1"]}]
     known_at = {root: 0}
     for node in reversed(order):
-        if node is root or node.is_constant:
+        if node is root or not node.requires_grad:  # a constant or a no_grad value receives no gradient
             continue
         # Consumers in the picture's reading order, so the sum runs j = 1, 2, ... as on the slides.
         terms = sorted(consumers.get(node, []), key=lambda term: position[term[0]])
