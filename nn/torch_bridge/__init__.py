@@ -6,6 +6,8 @@
                                          # LSTMCell -> nn.LSTMCell, CharModel -> TorchCharModel
     model = from_torch(module)           # and back (also nn.Linear, one-layer nn.RNN / nn.LSTM)
     report = parity_report(model, module, inputs)
+    torch_opt.load_state_dict(optimizer_state_to_torch(optimizer, model, module))   # optimizer state
+    optimizer.load_state_dict(optimizer_state_from_torch(torch_opt.state_dict(), optimizer, model, module))
     print(report); raise SystemExit(report.exit_status())
 
 Weights cross over bit for bit in float64 (the default). The one exception is
@@ -30,6 +32,7 @@ except ImportError:  # pragma: no cover - exercised only where torch is absent
 from .char_model import TorchCharModel
 from .exporting import to_torch
 from .importing import from_torch
+from .optimizer_state import optimizer_state_from_torch, optimizer_state_to_torch
 from .parity import ParityReport, ParityRow, parity_report
 from .shapes import NoCounterpart
 
@@ -39,6 +42,8 @@ __all__ = [
     "ParityRow",
     "TorchCharModel",
     "from_torch",
+    "optimizer_state_from_torch",
+    "optimizer_state_to_torch",
     "parity_report",
     "to_torch",
 ]
