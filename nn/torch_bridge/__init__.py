@@ -1,4 +1,4 @@
-"""The road to PyTorch and back: `to_torch`, `from_torch` and `parity_report`.
+"""The road to PyTorch and back: `to_torch`, `from_torch`, `parity_report`, optimizer state.
 
     from nn.torch_bridge import to_torch, from_torch, parity_report
 
@@ -6,9 +6,11 @@
                                          # LSTMCell -> nn.LSTMCell, CharModel -> TorchCharModel
     model = from_torch(module)           # and back (also nn.Linear, one-layer nn.RNN / nn.LSTM)
     report = parity_report(model, module, inputs)
-    torch_opt.load_state_dict(optimizer_state_to_torch(optimizer, model, module))   # optimizer state
-    optimizer.load_state_dict(optimizer_state_from_torch(torch_opt.state_dict(), optimizer, model, module))
     print(report); raise SystemExit(report.exit_status())
+
+    # optimizer state, both ways (a torch optimizer over module.parameters()):
+    torch_opt.load_state_dict(optimizer_state_to_torch(optimizer, model, module))
+    optimizer.load_state_dict(optimizer_state_from_torch(torch_opt.state_dict(), optimizer, model, module))
 
 Weights cross over bit for bit in float64 (the default). The one exception is
 importing a recurrent cell whose two PyTorch biases are both non-zero: valuegrad
