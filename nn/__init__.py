@@ -6,12 +6,22 @@ every graph can be drawn by `viz`.
 """
 
 # `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
-from . import serialization
+from . import functional, serialization
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
 from .datasets import two_moons
 from .layer import Layer
 from .linear import Linear
+from .loss_modules import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .losses import half_sum_squared_error, mean_squared_error, softmax_cross_entropy
 from .lstm import LSTMCell
 from .mlp import MLP
@@ -38,22 +48,31 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "CharModel",
+    "CrossEntropyLoss",
+    "HuberLoss",
+    "L1Loss",
     "Layer",
     "Linear",
     "LSTMCell",
     "MLP",
+    "MSELoss",
+    "NLLLoss",
     "Module",
     "Neuron",
     "Optimizer",
     "ProjectedInput",
     "RNNCell",
     "SGD",
+    "SmoothL1Loss",
     "Vocabulary",
     "clip_grad_norm",
     "clip_grad_norm_",
     "clip_grad_value",
     "clip_grad_value_",
+    "functional",
     "half_sum_squared_error",
     "mean_squared_error",
     "parameters_to_vector",

@@ -9,6 +9,8 @@ from typing import Any
 from autograd import Value, dot, logsumexp, sum_of
 from autograd.functional import Operand
 
+from .reduction import checked_reduction
+
 
 def _as_list(x: Any) -> list:
     """A sequence or other iterable (a generator, a numpy array) as a list; anything else as one item."""
@@ -38,10 +40,20 @@ def half_sum_squared_error(predictions: Sequence[Operand] | Operand, targets: Se
     return 0.5 * sum_of([(p - t) ** 2 for p, t in zip(preds, targs)])
 
 
-def mean_squared_error(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> Value:
-    """1/n sum_j (y_hat_j - y_j)^2: the mean, as PyTorch's MSELoss."""
+def mean_squared_error(
+    predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float, reduction: str = "mean"
+) -> Any:
+    """1/n sum_j (y_hat_j - y_j)^2: the mean, as PyTorch's MSELoss.
+
+    ``reduction`` as torch's: 'sum' gives the sum, 'none' the list of squares
+    (see `nn.functional.mse_loss` for nested lists).
+    """
+    reduction = checked_reduction(reduction)
     preds, targs = _pairs(predictions, targets)
-    return sum_of([(p - t) ** 2 for p, t in zip(preds, targs)]) / len(preds)
+    squares = [(p - t) ** 2 for p, t in zip(preds, targs)]
+    if reduction == "none":
+        return [s if isinstance(s, Value) else Value(s) for s in squares]
+    return sum_of(squares) if reduction == "sum" else sum_of(squares) / len(preds)
 
 
 def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Operand]) -> Value:

@@ -36,9 +36,11 @@ class Module:
     ``forward``; calling the module calls it, and ``parameters()``,
     ``named_parameters()``, ``zero_grad()``, ``state_dict()`` and
     ``load_state_dict()`` work without more code, as do torch's tree walks
-    (``children()``, ``named_modules()``, ``apply(fn)``). There is no
-    ``requires_grad_``: a Value has no such flag (every Value records its
-    graph); to freeze a weight, leave it out of the optimizer.
+    (``children()``, ``named_modules()``, ``apply(fn)``), and buffers
+    (`register_buffer`: numbers saved in ``state_dict()`` that are not
+    parameters). ``requires_grad_(False)`` is refused: a Value has no such
+    switch (every Value records its graph); to freeze a weight, leave it out
+    of the optimizer.
     """
 
     #: True in training mode (the default), False after `eval()`: see `train`.
@@ -122,21 +124,111 @@ class Module:
         _apply(self, fn, set())
         return self
 
-    def named_parameters(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[tuple[str, Value]]:
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """torch's switch for every parameter; here only ``True`` (what every Value does already): returns self.
+
+        A `Value` always records the graph it takes part in and has no flag to
+        turn that off, so ``requires_grad_(False)`` raises NotImplementedError
+        rather than leaving weights that still train: to freeze weights, give
+        the optimizer only the others (or build the frozen part's numbers under
+        `autograd.no_grad`).
+        """
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad must be True or False, got {type(requires_grad).__name__}")
+        if not requires_grad:
+            raise NotImplementedError(
+                f"{type(self).__name__}.requires_grad_(False): valuegrad's Values have no requires_grad switch "
+                "(every Value records its graph); to freeze these weights, leave them out of the optimizer")
+        return self
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Value]]:
         """Yield ``(name, value)`` for every parameter, depth first, in attribute order.
 
         A Value reachable by several paths (tied weights, a shared sub-module)
         is yielded once, under the first name found, as in PyTorch; pass
-        ``remove_duplicate=False`` to get every name. A module that contains
-        itself is not entered again (no endless recursion).
+        ``remove_duplicate=False`` to get every name. ``prefix`` is joined to
+        every name with a dot and ``recurse=False`` keeps to this module's own
+        parameters (not those inside sub-modules), as torch's. A module that
+        contains itself is not entered again (no endless recursion).
         """
+        _check_flag("recurse", recurse)
+        _check_flag("remove_duplicate", remove_duplicate)
+        if not isinstance(prefix, str):
+            raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
         found: list[tuple[str, Value]] = []
-        _collect(self, prefix, set() if remove_duplicate else None, {id(self)}, found)
+        _collect(self, f"{prefix}." if prefix else "", set() if remove_duplicate else None, {id(self)}, found,
+                 recurse)
         return iter(found)
 
-    def parameters(self) -> list[Value]:
-        """Every distinct parameter once, as a list (PyTorch de-duplicates tied weights too)."""
-        return [p for _, p in self.named_parameters()]
+    def parameters(self, recurse: bool = True) -> list[Value]:
+        """Every distinct parameter once, as a list (PyTorch de-duplicates tied weights too).
+
+        A list, as micrograd's (torch's is an iterator: ``list(...)`` and
+        ``for`` loops work with both). ``recurse=False``: this module's own only.
+        """
+        return [p for _, p in self.named_parameters(recurse=recurse)]
+
+    def register_parameter(self, name: str, param: Value | None) -> None:
+        """Add parameter ``param`` as attribute ``name`` (torch's method, with its checks on the name).
+
+        The same as ``self.name = param``; ``None`` sets the attribute to None
+        (no parameter). KeyError for a bad or taken name, TypeError for a
+        ``param`` that is not a Value.
+        """
+        _check_new_name(self, name, "parameter")
+        if param is not None and not isinstance(param, Value):
+            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                            "(autograd.Value or None required)")
+        setattr(self, name, param)
+
+    def register_buffer(self, name: str, value: float | None, persistent: bool = True) -> None:
+        """Add a buffer: a number kept with the module, saved in ``state_dict()`` but not a parameter.
+
+        As torch's (a running mean, a step count): read and set it as
+        ``self.name``; it is in ``state_dict()`` unless ``persistent=False``,
+        loaded by `load_state_dict`, listed by `named_buffers`, and never given
+        to an optimizer. ``value`` is a finite real number or None.
+        """
+        _check_new_name(self, name, "buffer")
+        _check_flag("persistent", persistent)
+        number = None if value is None else checked_float(value, f"buffer {name!r}")
+        buffers = self.__dict__.setdefault("_buffers", {})
+        buffers[name] = number
+        if not persistent:
+            self.__dict__.setdefault("_non_persistent", set()).add(name)
+
+    def __getattr__(self, name: str) -> Any:
+        """A buffer by its name (only reached when ``name`` is no ordinary attribute)."""
+        buffers = self.__dict__.get("_buffers")
+        if buffers is not None and name in buffers:
+            return buffers[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assigning to a buffer's name sets the buffer (a finite number or None), as in torch."""
+        buffers = self.__dict__.get("_buffers")
+        if buffers is not None and name in buffers:
+            buffers[name] = None if value is None else checked_float(value, f"buffer {name!r}")
+        else:
+            object.__setattr__(self, name, value)
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, float]]:
+        """Yield ``(name, number)`` for every buffer that is not None: this module's, then its sub-modules'."""
+        _check_flag("recurse", recurse)
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse \
+            else iter([(prefix, self)])
+        for module_prefix, module in modules:
+            for name, number in module.__dict__.get("_buffers", {}).items():
+                if number is not None:
+                    yield (f"{module_prefix}.{name}" if module_prefix else name), number
+
+    def buffers(self, recurse: bool = True) -> Iterator[float]:
+        """The buffers' numbers (see `named_buffers`)."""
+        return (number for _, number in self.named_buffers(recurse=recurse))
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Set every parameter's ``.grad`` to 0.0 (leaves accumulate across backward calls).
@@ -144,7 +236,12 @@ class Module:
         ``set_to_none`` is accepted for code written for torch, where it frees
         the gradient tensors; a `Value`'s gradient is never None (micrograd's
         convention: ``.grad`` is a number, 0.0 when nothing has flowed, and
-        ``backward`` adds to it), so either way it becomes 0.0.
+        ``backward`` adds to it), so either way it becomes 0.0: torch's
+        ``set_to_none=False``. The one difference from torch's default: torch's
+        optimizers skip a parameter whose gradient is None, ours step it with
+        gradient 0 (no change for plain SGD; with momentum, weight decay or
+        Adam's moments the parameter still moves, as in torch after
+        ``zero_grad(set_to_none=False)``).
         """
         if not isinstance(set_to_none, bool):
             raise TypeError(f"set_to_none must be True or False, got {type(set_to_none).__name__}")
@@ -155,45 +252,96 @@ class Module:
         """How many scalar parameters the module has."""
         return sum(1 for _ in self.named_parameters())
 
-    def state_dict(self) -> dict[str, float]:
-        """``{name: data}`` for every parameter name, in a stable order.
+    def state_dict(
+        self, *, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
+    ) -> dict[str, Any]:
+        """``{name: data}`` for every parameter name, then the persistent buffers, in a stable order.
 
         As in PyTorch, a tied weight appears under each of its names (so a file
         names every path a reader may look for); `load_state_dict` requires
-        those entries to agree.
+        those entries to agree. torch's keywords: ``prefix`` is put before
+        every name as given (``prefix="model."``), ``keep_vars=True`` gives the
+        parameter Values themselves instead of their numbers, and
+        ``destination`` is a dict to fill and return.
         """
-        return {name: p.data for name, p in self.named_parameters(remove_duplicate=False)}
+        _check_flag("keep_vars", keep_vars)
+        if not isinstance(prefix, str):
+            raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
+        if destination is not None and not isinstance(destination, dict):
+            raise TypeError(f"destination must be a dict, got {type(destination).__name__}")
+        state: dict[str, Any] = {} if destination is None else destination
+        for name, entry in self._state_entries():
+            state[prefix + name] = entry if keep_vars and isinstance(entry, Value) else entry.data
+        return state
+
+    def _state_entries(self) -> list[tuple[str, Value | BufferSlot]]:
+        """Every `state_dict` name with its parameter or buffer, in torch's order.
+
+        torch's order: for this module and then each sub-module (depth first,
+        under every name of a shared one), its own parameters, then its own
+        persistent buffers that are not None.
+        """
+        entries: list[tuple[str, Value | BufferSlot]] = []
+        for module_prefix, module in self.named_modules(remove_duplicate=False):
+            dotted = f"{module_prefix}." if module_prefix else ""
+            own = module.named_parameters(recurse=False, remove_duplicate=False)
+            entries += [(dotted + name, p) for name, p in own]
+            skipped = module.__dict__.get("_non_persistent", ())
+            for name, number in module.__dict__.get("_buffers", {}).items():
+                if number is not None and name not in skipped:
+                    entries.append((dotted + name, BufferSlot(module, name)))
+        return entries
 
     def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Set parameters from ``state``; all-or-nothing. Returns ``(missing_keys, unexpected_keys)`` as torch.
+        """Set parameters and buffers from ``state``, all-or-nothing; return ``(missing_keys, unexpected_keys)``.
 
-        With ``strict=True`` (the default) every parameter name must be in
-        ``state`` and nothing else: ValueError naming the first missing or
-        unexpected entry otherwise. With ``strict=False`` the names present are
-        loaded and the others are listed in the result. Either way an entry
-        that is too large, non-finite, or not a number (TypeError), or two
-        names of one tied weight that disagree, raise; the module is left
-        unchanged then.
+        With ``strict=True`` (the default) every name must be in ``state`` and
+        nothing else: `StateDictError` (a RuntimeError, as torch's, and a
+        ValueError) listing them in torch's words otherwise. With
+        ``strict=False`` the names present are loaded and the others are listed
+        in the result. Either way an entry that is too large, non-finite, or
+        not a number (TypeError), an array or tensor with more than one number
+        (StateDictError: torch's "size mismatch"), or two names of one tied
+        weight that disagree, raise; the module is left unchanged then. A
+        one-number tensor or array of shape ``()`` is read as its number.
         """
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {type(strict).__name__}")
-        checked, missing, unexpected = self._checked_state(state, strict=strict)
+        if not isinstance(state, dict):
+            raise TypeError(f"state must be a dict of name: number, got {type(state).__name__}")
+        try:
+            checked, missing, unexpected = self._checked_state(state, strict=False)
+        except StateDictError as err:
+            raise StateDictError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t{err}") from None
+        if strict and (missing or unexpected):
+            raise StateDictError(_strict_message(type(self).__name__, missing, unexpected))
         for p, data in checked:
             p.data = data
         return IncompatibleKeys(missing, unexpected)
 
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module named ``target`` (``"layers.0"``, ``""`` for self), as torch's; AttributeError if none."""
+        if not isinstance(target, str):
+            raise TypeError(f"target must be a str, got {type(target).__name__}")
+        if target == "":
+            return self
+        for name, module in self.named_modules(remove_duplicate=False):
+            if name == target:
+                return module
+        raise AttributeError(f"{type(self).__name__} has no sub-module {target!r}")
+
     def _checked_state(
         self, state: Any, where: str = "state", strict: bool = True
-    ) -> tuple[list[tuple[Value, float]], list[str], list[str]]:
+    ) -> tuple[list[tuple[Value | BufferSlot, float]], list[str], list[str]]:
         """Validate ``state`` against this module without changing anything.
 
-        Returns ``(parameter, new data)`` pairs for the caller to assign, so
+        Returns ``(parameter or buffer, new data)`` pairs for the caller to assign, so
         a loader can validate a whole file before touching anything, and the
         missing and unexpected names (empty unless ``strict`` is False).
         """
         if not isinstance(state, dict):
             raise TypeError(f"{where} must be a dict of name: number, got {type(state).__name__}")
-        names = list(self.named_parameters(remove_duplicate=False))
+        names = self._state_entries()
         missing = [name for name, _ in names if name not in state]
         known = {name for name, _ in names}
         extra = [name for name in state if name not in known]
@@ -202,11 +350,11 @@ class Module:
         if strict and extra:
             raise ValueError(f"{where} has unexpected entry {short_repr(extra[0])} ({len(extra)} unexpected in all)")
         first_name: dict[int, str] = {}
-        chosen: dict[int, tuple[Value, float]] = {}
+        chosen: dict[int, tuple[Value | BufferSlot, float]] = {}
         for name, p in names:
             if name not in state:
                 continue
-            data = checked_float(state[name], f"{where} entry {name!r}")
+            data = entry_number(state[name], f"{where} entry {name!r}", name)
             if id(p) in chosen:
                 if chosen[id(p)][1] != data:
                     raise ValueError(
@@ -220,6 +368,81 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
+
+
+class BufferSlot:
+    """A buffer as a place to assign, as a parameter is: ``slot.data = x`` sets buffer ``buffer`` of ``owner``."""
+
+    def __init__(self, owner: Module, buffer: str) -> None:
+        """Buffer ``buffer`` of module ``owner``."""
+        self.owner = owner
+        self.buffer = buffer
+
+    @property
+    def data(self) -> float | None:
+        """The buffer's number."""
+        number: float | None = self.owner.__dict__["_buffers"][self.buffer]
+        return number
+
+    @data.setter
+    def data(self, value: float) -> None:
+        self.owner.__dict__["_buffers"][self.buffer] = value
+
+
+class StateDictError(RuntimeError, ValueError):
+    """`Module.load_state_dict` refused ``state``: a RuntimeError as torch's (its words too), and a ValueError."""
+
+
+def _strict_message(owner: str, missing: list[str], unexpected: list[str]) -> str:
+    """torch's message for names missing from or unknown to a strict load."""
+    errors = []
+    if missing:
+        errors.append(f"Missing key(s) in state_dict: {', '.join(repr_key(k) for k in missing)}. ")
+    if unexpected:
+        errors.append(f"Unexpected key(s) in state_dict: {', '.join(repr_key(k) for k in unexpected)}. ")
+    return f"Error(s) in loading state_dict for {owner}:\n\t" + "\n\t".join(errors)
+
+
+def repr_key(key: Any) -> str:
+    """A state_dict key in double quotes, as torch prints it (shortened when huge)."""
+    return f'"{key}"' if isinstance(key, str) and len(key) <= 200 else short_repr(key)
+
+
+def entry_number(x: Any, what: str, name: str) -> float:
+    """A state_dict entry as a finite float: a number, or a one-number array/tensor of shape ``()``.
+
+    An array or tensor of any other shape is torch's "size mismatch"
+    (`StateDictError`): every parameter here is one number.
+    """
+    shape = getattr(x, "shape", None)
+    if shape is not None and not isinstance(x, numbers.Real) and callable(getattr(x, "item", None)):
+        if tuple(shape) != ():
+            raise StateDictError(f"size mismatch for {name}: copying a param with shape {tuple(shape)} from "
+                                 "checkpoint, the shape in current model is () (one number)")
+        x = x.item()
+    return checked_float(x, what)
+
+
+def _check_flag(name: str, value: Any) -> None:
+    """TypeError unless ``value`` is True or False."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+
+
+def _check_new_name(module: Module, name: Any, kind: str) -> None:
+    """torch's checks on a parameter's or buffer's name: a str, not empty, no dot, not already an attribute."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain "."')
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if name.startswith("_"):
+        raise KeyError(f"{kind} name {name!r} starts with '_': such attributes are not {kind}s here")
+    taken = name in module.__dict__.get("_buffers", {}) or (hasattr(module, name) and not (
+        kind == "parameter" and (getattr(module, name, None) is None or isinstance(getattr(module, name), Value))))
+    if taken:
+        raise KeyError(f"attribute '{name}' already exists")
 
 
 def checked_float(x: Any, what: str) -> float:
@@ -255,14 +478,36 @@ def short_repr(x: Any, limit: int = 60) -> str:
 
 
 def _collect(
-    container: Any, prefix: str, seen: set[Value] | None, path: set[int], out: list[tuple[str, Value]]
+    module: Module, prefix: str, seen: set[Value] | None, path: set[int], out: list[tuple[str, Value]],
+    recurse: bool = True,
 ) -> None:
-    """Append the parameters under a Module, list or tuple to ``out``, named from ``prefix``.
+    """Append the parameters of ``module`` to ``out``, named from ``prefix``, in torch's order.
 
-    ``seen`` holds the Values already listed (None: list duplicates too);
-    ``path`` holds the containers being walked, so a cycle ends the walk.
-    One recursive call per container (not per Value) keeps this about as
-    fast as the plain walk it replaced: training loops call it every step.
+    torch's order: the module's own parameters (in attributes, lists and
+    tuples) first, then each sub-module's, depth first, whatever the order of
+    the attributes. ``seen`` holds the Values already listed (None: list
+    duplicates too); ``path`` holds the containers being walked, so a cycle
+    ends the walk. ``recurse=False`` lists the own parameters only.
+    """
+    children: list[tuple[str, Module]] = []
+    _collect_own(module, prefix, seen, path, out, children)
+    if recurse:
+        for name, child in children:
+            if id(child) not in path:
+                path.add(id(child))
+                _collect(child, f"{name}.", seen, path, out)
+                path.discard(id(child))
+
+
+def _collect_own(
+    container: Any, prefix: str, seen: set[Value] | None, path: set[int], out: list[tuple[str, Value]],
+    children: list[tuple[str, Module]],
+) -> None:
+    """Append the Values under a Module, list or tuple, not inside another Module, to ``out``.
+
+    The sub-Modules met on the way go to ``children`` with their names. One
+    call per container (not per Value) keeps this fast: training loops call
+    `Module.parameters` every step.
     """
     if isinstance(container, Module):
         items: Iterable[tuple[Any, Any]] = [(k, v) for k, v in vars(container).items() if not k.startswith("_")]
@@ -275,9 +520,11 @@ def _collect(
                     continue
                 seen.add(child)
             out.append((f"{prefix}{key}", child))
-        elif isinstance(child, (Module, list, tuple)) and id(child) not in path:
+        elif isinstance(child, Module):
+            children.append((f"{prefix}{key}", child))
+        elif isinstance(child, (list, tuple)) and id(child) not in path:
             path.add(id(child))
-            _collect(child, f"{prefix}{key}.", seen, path, out)
+            _collect_own(child, f"{prefix}{key}.", seen, path, out, children)
             path.discard(id(child))
 
 

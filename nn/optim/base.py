@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd import Value
+from autograd import Value, enable_grad
 
 from ..module import short_repr
 from .options import GROUP_KEYS, flag, learning_rate, option_name
@@ -280,8 +280,15 @@ class Optimizer:
             start += len(added)
         return plans
 
-    def step(self) -> None:
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update from the current gradients with each group's current options; all-or-nothing.
+
+        As torch's: ``closure`` (optional) re-evaluates the model and returns
+        the loss; it is called first, with graph recording on (`enable_grad`,
+        even inside a `no_grad` block), and its return value is what `step`
+        returns (None without a closure). The closure usually zeroes the
+        gradients and calls ``loss.backward()``, so the step uses the gradients
+        it leaves.
 
         A gradient left as a `Value` by ``backward(create_graph=True)`` is used by
         its number, as PyTorch's optimizers use a gradient that has a ``grad_fn``.
@@ -292,6 +299,18 @@ class Optimizer:
         squares) or new value would not be finite; nothing changes then, not
         even the step count.
         """
+        if closure is not None and not callable(closure):
+            raise TypeError(f"closure must be a function returning the loss, got {type(closure).__name__} "
+                            f"{short_repr(closure)}")
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        self._take_step()
+        return loss
+
+    def _take_step(self) -> None:
+        """The update itself (see `step`): check the gradients and options, propose, check, assign."""
         plans = self._checked_groups()
         grads: list[float] = []
         for i, p in enumerate(self.params):

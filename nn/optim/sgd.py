@@ -76,9 +76,9 @@ class SGD(Optimizer):
         super().add_param_group(param_group)
         self._buffer_started.append(False)
 
-    def step(self) -> None:
-        """As `Optimizer.step`; afterwards every group stepped with a nonzero momentum has its buffer."""
-        super().step()
+    def _take_step(self) -> None:
+        """As `Optimizer._take_step`; afterwards every group stepped with a nonzero momentum has its buffer."""
+        super()._take_step()
         for i, group in enumerate(self.param_groups):
             if group["momentum"]:  # checked by the step just taken
                 self._buffer_started[i] = True

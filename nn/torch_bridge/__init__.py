@@ -1,4 +1,4 @@
-"""The road to PyTorch and back: `to_torch`, `from_torch` and `parity_report`.
+"""The road to PyTorch and back: `to_torch`, `from_torch`, `parity_report`, optimizer state.
 
     from nn.torch_bridge import to_torch, from_torch, parity_report
 
@@ -7,6 +7,10 @@
     model = from_torch(module)           # and back (also nn.Linear, one-layer nn.RNN / nn.LSTM)
     report = parity_report(model, module, inputs)
     print(report); raise SystemExit(report.exit_status())
+
+    # optimizer state, both ways (a torch optimizer over module.parameters()):
+    torch_opt.load_state_dict(optimizer_state_to_torch(optimizer, model, module))
+    optimizer.load_state_dict(optimizer_state_from_torch(torch_opt.state_dict(), optimizer, model, module))
 
 Weights cross over bit for bit in float64 (the default). The one exception is
 importing a recurrent cell whose two PyTorch biases are both non-zero: valuegrad
@@ -30,6 +34,7 @@ except ImportError:  # pragma: no cover - exercised only where torch is absent
 from .char_model import TorchCharModel
 from .exporting import to_torch
 from .importing import from_torch
+from .optimizer_state import optimizer_state_from_torch, optimizer_state_to_torch
 from .parity import ParityReport, ParityRow, parity_report
 from .shapes import NoCounterpart
 
@@ -39,6 +44,8 @@ __all__ = [
     "ParityRow",
     "TorchCharModel",
     "from_torch",
+    "optimizer_state_from_torch",
+    "optimizer_state_to_torch",
     "parity_report",
     "to_torch",
 ]

@@ -1,0 +1,195 @@
+"""torch's classification losses over logits or log-probabilities: ``cross_entropy`` and ``nll_loss``.
+
+``input`` is one sample's scores (a list of C numbers or Values, torch's
+shape ``(C,)``) or a batch of them (a list of N such lists, ``(N, C)``).
+``target`` is, per sample, a class index (an int) or, for
+``cross_entropy``, C class probabilities. ``weight`` (C numbers),
+``ignore_index``, ``label_smoothing`` and ``reduction`` are torch's, with
+torch's rules for the weighted mean (divided by the weights of the targets).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value, log_softmax, sum_of
+
+from .module import checked_float, short_repr
+from .reduction import checked_reduction, reduced
+
+
+class TargetOutOfBounds(IndexError, ValueError):
+    """A class index outside ``0..C-1`` (and not ``ignore_index``): torch's IndexError, and a ValueError."""
+
+
+def _is_row(x: Any) -> bool:
+    return isinstance(x, (list, tuple))
+
+
+def _rows(input: Any, target: Any, who: str) -> tuple[list[list[Value | float]], list[Any], bool]:
+    """The input as rows of C scores and the target as one entry per row, and whether it was a batch."""
+    if not _is_row(input) or not input:
+        raise TypeError(f"{who} needs a list of C scores or a list of N such lists, got {short_repr(input)}")
+    batched = _is_row(input[0])
+    rows = [list(row) for row in input] if batched else [list(input)]
+    if batched and not all(_is_row(row) for row in input):
+        raise TypeError(f"{who}: input mixes rows (lists) and single scores; pass N lists of C scores")
+    classes = len(rows[0])
+    if classes == 0 or any(len(row) != classes for row in rows):
+        raise ValueError(f"{who}: every row of input needs the same number of classes (at least one), got "
+                         f"{sorted({len(row) for row in rows})}")
+    if batched:
+        if not _is_row(target) or len(target) != len(rows):
+            raise ValueError(f"{who}: a batch of {len(rows)} rows needs {len(rows)} targets, got {short_repr(target)}")
+        targets = list(target)
+    else:
+        targets = [target]
+    for row in rows:
+        for score in row:
+            if not isinstance(score, Value):
+                checked_float(score, f"{who} input score")
+    return rows, targets, batched
+
+
+def _class_index(target: Any, classes: int, ignore_index: int) -> int | None:
+    """``target`` as a class index, None when it is ``ignore_index``; torch's IndexError when out of bounds."""
+    if isinstance(target, bool) or not isinstance(target, numbers.Integral):
+        raise TypeError(f"a class target must be an integer index, got {type(target).__name__} {short_repr(target)}")
+    index = int(target)
+    if index == ignore_index:
+        return None
+    if not 0 <= index < classes:
+        raise TargetOutOfBounds(f"Target {index} is out of bounds.")
+    return index
+
+
+def _weights(weight: Sequence[Any] | None, classes: int) -> list[Value | float] | None:
+    if weight is None:
+        return None
+    if not _is_row(weight) or len(weight) != classes:
+        raise ValueError(f"weight should be defined either for all {classes} classes or no classes but got "
+                         f"{short_repr(weight)}")
+    return [w if isinstance(w, Value) else checked_float(w, f"weight[{j}]") for j, w in enumerate(weight)]
+
+
+def _options(ignore_index: Any, label_smoothing: Any = 0.0) -> tuple[int, float]:
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"ignore_index must be an integer, got {type(ignore_index).__name__}")
+    smoothing = checked_float(label_smoothing, "label_smoothing")
+    if not 0.0 <= smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {smoothing!r}")
+    return int(ignore_index), smoothing
+
+
+def _refuse_all_ignored(kept: list[Value], reduction: str) -> None:
+    """ValueError for the mean over no samples (every target ``ignore_index``), where torch returns nan."""
+    if reduction == "mean" and not kept:
+        raise ValueError("every target is ignore_index: their mean is undefined (torch returns nan)")
+
+
+def _result(losses: list[Value], batched: bool, reduction: str, denominator: Value | float | None) -> Any:
+    if reduction == "none":
+        return losses if batched else losses[0]
+    return reduced(losses, reduction, denominator)
+
+
+def nll_loss(
+    input: Any, target: Any, weight: Sequence[Any] | None = None, ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Any:
+    """torch's ``F.nll_loss``: -weight[y] * input[y] per sample, ``input`` holding log-probabilities.
+
+    'mean' divides by the sum of the targets' weights (their count without
+    ``weight``); an ignored sample's 'none' loss is 0 and it counts for nothing.
+    """
+    reduction = checked_reduction(reduction)
+    ignore, _ = _options(ignore_index)
+    rows, targets, batched = _rows(input, target, "nll_loss")
+    weights = _weights(weight, len(rows[0]))
+    losses, kept, weight_sum = _picked(rows, targets, weights, ignore)
+    _refuse_all_ignored(kept, reduction)
+    if reduction == "sum" and not kept:
+        return Value(0.0)  # torch's sum over no samples
+    return _result(losses if reduction == "none" else kept, batched, reduction, weight_sum)
+
+
+def _picked(
+    rows: list[list[Any]], targets: list[Any], weights: list[Value | float] | None, ignore: int
+) -> tuple[list[Value], list[Value], Value | float]:
+    """Each row's -weight * row[target] (0 when ignored), those not ignored, and the sum of their weights."""
+    losses: list[Value] = []
+    kept: list[Value] = []
+    chosen: list[Value | float] = []
+    for row, t in zip(rows, targets):
+        index = _class_index(t, len(row), ignore)
+        if index is None:
+            losses.append(Value(0.0))
+            continue
+        w = 1.0 if weights is None else weights[index]
+        loss = -row[index] if weights is None else -(w * row[index])
+        losses.append(loss)
+        kept.append(loss)
+        chosen.append(w)
+    total: Value | float = float(len(chosen)) if weights is None else (
+        sum_of(chosen) if any(isinstance(w, Value) for w in chosen) else sum(chosen))
+    return losses, kept, total
+
+
+def cross_entropy(
+    input: Any, target: Any, weight: Sequence[Any] | None = None, ignore_index: int = -100,
+    reduction: str = "mean", label_smoothing: float = 0.0,
+) -> Any:
+    """torch's ``F.cross_entropy``: log-softmax of each row, then `nll_loss`, or against class probabilities.
+
+    With class indices, ``label_smoothing`` mixes in (with weight
+    ``label_smoothing / C``) the loss against the uniform distribution, as
+    torch's; with probability targets it smooths the targets, and 'mean'
+    divides by the number of samples.
+    """
+    reduction = checked_reduction(reduction)
+    ignore, smoothing = _options(ignore_index, label_smoothing)
+    rows, targets, batched = _rows(input, target, "cross_entropy")
+    classes = len(rows[0])
+    weights = _weights(weight, classes)
+    log_probs = [log_softmax(row) for row in rows]
+    if _is_row(targets[0]):
+        return _soft_targets(log_probs, targets, weights, smoothing, batched, reduction)
+    losses, kept, weight_sum = _picked(log_probs, targets, weights, ignore)
+    _refuse_all_ignored(kept, reduction)
+    if reduction == "sum" and not kept:
+        return Value(0.0)  # torch's sum over no samples
+    nll = _result(losses if reduction == "none" else kept, batched, reduction, weight_sum)
+    if smoothing == 0.0:
+        return nll
+    smooth: list[Value] = []
+    for row, t in zip(log_probs, targets):
+        if int(t) == ignore:
+            smooth.append(Value(0.0))
+        else:
+            smooth.append(-sum_of(row if weights is None else [w * lp for w, lp in zip(weights, row)]))
+    if reduction == "none":
+        mixed = [(1.0 - smoothing) * a + (smoothing / classes) * b for a, b in zip(losses, smooth)]
+        return mixed if batched else mixed[0]
+    kept_smooth = [s for s, t in zip(smooth, targets) if int(t) != ignore]
+    return (1.0 - smoothing) * nll + (smoothing / classes) * reduced(kept_smooth, reduction, weight_sum)
+
+
+def _soft_targets(
+    log_probs: list[list[Value]], targets: list[Any], weights: list[Value | float] | None, smoothing: float,
+    batched: bool, reduction: str,
+) -> Any:
+    """-sum_j weight_j y_j log p_j per row against probability targets (smoothed), 'mean' over the rows."""
+    classes = len(log_probs[0])
+    losses: list[Value] = []
+    for n, (row, probabilities) in enumerate(zip(log_probs, targets)):
+        if not _is_row(probabilities) or len(probabilities) != classes:
+            raise ValueError(f"cross_entropy: target row {n} must hold {classes} class probabilities, got "
+                             f"{short_repr(probabilities)}")
+        ys = [y if isinstance(y, Value) else checked_float(y, f"target[{n}] probability") for y in probabilities]
+        if smoothing:
+            ys = [y * (1.0 - smoothing) + smoothing / classes for y in ys]
+        terms = [y * lp if weights is None else weights[j] * y * lp for j, (y, lp) in enumerate(zip(ys, row))]
+        losses.append(-sum_of(terms))
+    return _result(losses, batched, reduction, None)

@@ -1,0 +1,179 @@
+"""torch's element-by-element losses: MSE, L1, smooth L1, Huber, binary cross-entropy (on probabilities and
+on logits), each with ``reduction=``.
+
+``input`` and ``target`` are a number or Value, or equally shaped (nested)
+lists of them, as torch's tensors of one shape. ``reduction='none'`` gives
+the losses in the input's shape (a Value for a single number, else nested
+lists of Values); 'mean' (the default) and 'sum' give one Value. Values and
+gradients follow torch's formulas (float64: equal to about 1e-15).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from autograd import Value, logsumexp
+
+from .module import checked_float, short_repr
+from .reduction import checked_reduction, reduced
+
+#: A number, a Value, or (nested) lists of them: one loss argument, shaped as a tensor.
+Nested = float | Value | list[Any] | tuple[Any, ...]
+
+#: torch clamps binary cross-entropy's logarithms at -100, so a probability of exactly 0 or 1 gives a finite loss.
+LOG_FLOOR = -100.0
+_SMALLEST_LOGGED = math.exp(LOG_FLOOR)
+
+
+def _is_sequence(x: Any) -> bool:
+    return isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Value))
+
+
+def _as_value(x: Any, what: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    return Value(checked_float(x, what))
+
+
+def _elementwise(
+    input: Nested, target: Nested, loss: Callable[[Value, Value], Value], where: str = "input"
+) -> tuple[Any, list[Value]]:
+    """``loss`` of every (input, target) pair, in the input's nesting, and the same losses as one flat list."""
+    flat: list[Value] = []
+
+    def walk(x: Any, y: Any, at: str) -> Any:
+        if _is_sequence(x) != _is_sequence(y):
+            raise ValueError(f"{at}: input and target differ in shape (one is a list, the other "
+                             f"{short_repr(y if _is_sequence(x) else x)}); torch needs equal shapes here too")
+        if not _is_sequence(x):
+            out = loss(_as_value(x, f"{at} of input"), _as_value(y, f"{at} of target"))
+            flat.append(out)
+            return out
+        xs, ys = list(x), list(y)
+        if len(xs) != len(ys):
+            raise ValueError(f"{at}: input has {len(xs)} entries but target {len(ys)}: their shapes must be equal")
+        return [walk(a, b, f"{at}[{i}]") for i, (a, b) in enumerate(zip(xs, ys))]
+
+    shaped = walk(input, target, where)
+    return shaped, flat
+
+
+def _loss(input: Nested, target: Nested, reduction: str, loss: Callable[[Value, Value], Value]) -> Any:
+    reduction = checked_reduction(reduction)
+    shaped, flat = _elementwise(input, target, loss)
+    return shaped if reduction == "none" else reduced(flat, reduction)
+
+
+def mse_loss(input: Nested, target: Nested, reduction: str = "mean") -> Any:
+    """torch's ``F.mse_loss``: (input - target)^2, averaged ('mean'), summed, or per element ('none')."""
+    return _loss(input, target, reduction, lambda x, y: (x - y) ** 2)
+
+
+def l1_loss(input: Nested, target: Nested, reduction: str = "mean") -> Any:
+    """torch's ``F.l1_loss``: |input - target| (gradient 0 where they are equal, as torch's sign)."""
+    return _loss(input, target, reduction, lambda x, y: (x - y).abs())
+
+
+def huber_loss(input: Nested, target: Nested, reduction: str = "mean", delta: float = 1.0) -> Any:
+    """torch's ``F.huber_loss``: d^2 / 2 where |d| < delta, else delta * (|d| - delta / 2), d = input - target."""
+    delta = checked_float(delta, "huber_loss delta")
+    if delta <= 0.0:
+        raise ValueError(f"huber_loss does not support non-positive values for delta, got {delta!r}")
+
+    def loss(x: Value, y: Value) -> Value:
+        d = x - y
+        size = d.abs()
+        # A Value comparison, not .data: a recorded tape (autograd.replay) re-checks it on every run.
+        return 0.5 * d * d if size < delta else delta * (size - 0.5 * delta)
+
+    return _loss(input, target, reduction, loss)
+
+
+def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta: float = 1.0) -> Any:
+    """torch's ``F.smooth_l1_loss``: d^2 / (2 beta) where |d| < beta, else |d| - beta / 2; beta = 0 is L1."""
+    beta = checked_float(beta, "smooth_l1_loss beta")
+    if beta < 0.0:
+        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {beta!r}")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction)
+
+    def loss(x: Value, y: Value) -> Value:
+        d = x - y
+        size = d.abs()
+        return 0.5 * d * d / beta if size < beta else size - 0.5 * beta
+
+    return _loss(input, target, reduction, loss)
+
+
+def _clamped_log(p: Value) -> Value:
+    """log(p) floored at -100 as torch's binary cross-entropy (a Value of -100 with no gradient below it)."""
+    if p < _SMALLEST_LOGGED:
+        return Value(LOG_FLOOR)
+    return p.log()
+
+
+def binary_cross_entropy(
+    input: Nested, target: Nested, weight: Nested | None = None, reduction: str = "mean"
+) -> Any:
+    """torch's ``F.binary_cross_entropy``: -w (y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1].
+
+    Each logarithm is floored at -100 as torch's, so p = 0 or 1 gives a
+    finite loss. The one difference: there torch's gradient is a huge number
+    (it divides by max(p (1 - p), 1e-12)), ours is the floored term's, 0.
+    A p outside [0, 1] is a ValueError (torch: RuntimeError, same words).
+    ``weight`` (a rescaling per element, shaped as ``input``) is optional.
+    """
+    def loss(p: Value, y: Value) -> Value:
+        if not (p >= 0.0 and p <= 1.0):
+            raise ValueError(f"all elements of input should be between 0 and 1, got {p!r}")
+        return -(y * _clamped_log(p) + (1.0 - y) * _clamped_log(1.0 - p))
+
+    return _weighted(input, target, weight, reduction, loss)
+
+
+def binary_cross_entropy_with_logits(
+    input: Nested, target: Nested, weight: Nested | None = None, reduction: str = "mean",
+    pos_weight: float | None = None,
+) -> Any:
+    """torch's ``F.binary_cross_entropy_with_logits``: sigmoid and binary cross-entropy in one stable formula.
+
+    (1 - y) x + (1 + (pos_weight - 1) y) log(1 + exp(-x)), the last term as
+    a log-sum-exp so no logit overflows; ``pos_weight`` (one number here, as
+    for a single class) weighs the positive term, ``weight`` each element.
+    """
+    positive = 1.0 if pos_weight is None else checked_float(pos_weight, "pos_weight")
+
+    def loss(x: Value, y: Value) -> Value:
+        softplus = logsumexp([0.0, -x])  # log(1 + exp(-x)), stable for any x
+        if pos_weight is None:
+            return (1.0 - y) * x + softplus
+        return (1.0 - y) * x + (1.0 + (positive - 1.0) * y) * softplus
+
+    return _weighted(input, target, weight, reduction, loss)
+
+
+def _weighted(
+    input: Nested, target: Nested, weight: Nested | None, reduction: str, loss: Callable[[Value, Value], Value]
+) -> Any:
+    """``loss`` per element, times ``weight`` per element when given, then reduced (a weighted mean is over count)."""
+    reduction = checked_reduction(reduction)
+    shaped, flat = _elementwise(input, target, loss)
+    if weight is not None:
+        weights, _ = _elementwise(weight, input, lambda w, _: w, where="weight")
+        shaped = _times(shaped, weights)
+        flat = _flatten(shaped)
+    return shaped if reduction == "none" else reduced(flat, reduction)
+
+
+def _times(losses: Any, weights: Any) -> Any:
+    if isinstance(losses, Value):
+        return losses * weights
+    return [_times(a, b) for a, b in zip(losses, weights)]
+
+
+def _flatten(shaped: Any) -> list[Value]:
+    if isinstance(shaped, Value):
+        return [shaped]
+    return [v for item in shaped for v in _flatten(item)]

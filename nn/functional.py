@@ -1,0 +1,29 @@
+"""torch.nn.functional's losses under torch's names: ``import nn.functional as F; F.mse_loss(x, y)``.
+
+Each takes torch's ``reduction=`` ('mean', 'sum', 'none') and its other
+options; see `nn.elementwise_losses` and `nn.class_losses`.
+"""
+
+from __future__ import annotations
+
+from .class_losses import TargetOutOfBounds, cross_entropy, nll_loss
+from .elementwise_losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    smooth_l1_loss,
+)
+
+__all__ = [
+    "TargetOutOfBounds",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "huber_loss",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+    "smooth_l1_loss",
+]

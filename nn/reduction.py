@@ -1,0 +1,40 @@
+"""torch's ``reduction=`` argument of every loss: 'mean', 'sum' or 'none', checked in torch's words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Value, sum_of
+
+#: The reductions torch's losses take, in its order.
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def checked_reduction(reduction: Any) -> str:
+    """``reduction`` if it is one of torch's three, else torch's ValueError ("x is not a valid value for reduction")."""
+    if not isinstance(reduction, str):
+        raise ValueError(f"{reduction!r} is not a valid value for reduction (use 'none', 'mean' or 'sum')")
+    if reduction not in REDUCTIONS:
+        # torch's words, then the choices (torch names none of them).
+        raise ValueError(f"{reduction} is not a valid value for reduction (use 'none', 'mean' or 'sum')")
+    return reduction
+
+
+def reduced(losses: list[Value], reduction: str, denominator: Value | float | None = None) -> Value:
+    """The sum of ``losses``, or for 'mean' that sum divided by ``denominator`` (default: how many there are).
+
+    A weighted loss passes the sum of its weights as ``denominator``, as torch's
+    ``nll_loss`` does. An empty list or a zero denominator is a ValueError:
+    torch returns nan there, and a silent nan is what this project refuses.
+    """
+    if not losses:
+        raise ValueError("a loss over no elements has no mean or sum to return (torch gives nan): pass some")
+    total = sum_of(losses)
+    if reduction == "sum":
+        return total
+    divisor = len(losses) if denominator is None else denominator
+    divisor_number = divisor.data if isinstance(divisor, Value) else divisor
+    if divisor_number == 0:
+        raise ValueError("the mean's weights add up to 0 (every target ignored, or zero weights): "
+                         "it is undefined (torch gives nan)")
+    return total / divisor

@@ -1,0 +1,190 @@
+"""Optimizer state across the bridge: our optimizer's state as a torch ``optimizer.state_dict()`` and back.
+
+    torch_opt.load_state_dict(optimizer_state_to_torch(optimizer, model, module))
+    optimizer.load_state_dict(optimizer_state_from_torch(torch_opt.state_dict(), optimizer, model, module))
+
+``module`` is the PyTorch counterpart of ``model`` (`to_torch` / `from_torch`)
+and the torch optimizer holds ``module.parameters()`` split into groups as
+ours are (within a group, in ``module.parameters()`` order). Each of our scalar parameters is one entry of a
+torch tensor (`links`), so every state buffer (``momentum_buffer``,
+``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq``, ``sum``) crosses entry by
+entry, bit for bit in float64; the step count is per group here, per tensor
+in torch. A recurrent cell's one bias is torch's two (``bias_ih`` and
+``bias_hh``): both get its state, and coming back the two must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..module import Module, short_repr
+from ..optim import SGD, Adagrad, Adam, Optimizer
+from .links import links
+from .shapes import layout_of_module
+
+#: torch's name of each state buffer -> ours, per optimizer (AdamW is an Adam).
+_BUFFERS: dict[type, dict[str, str]] = {
+    SGD: {"momentum_buffer": "velocity"},
+    Adam: {"exp_avg": "m", "exp_avg_sq": "v", "max_exp_avg_sq": "v_max"},
+    Adagrad: {"sum": "memory"},
+}
+
+
+def _buffer_names(optimizer: Optimizer) -> dict[str, str]:
+    for kind, names in _BUFFERS.items():
+        if isinstance(optimizer, kind):
+            return names
+    raise TypeError(f"no torch counterpart known for the state of {type(optimizer).__name__}")
+
+
+#: Per optimizer parameter, its places in torch: (index in ``module.parameters()``, entry index).
+Places = list[list[tuple[int, tuple[int, ...]]]]
+
+
+def _placement(optimizer: Optimizer, model: Module, module: nn.Module) -> tuple[Places, list[str], list[list[int]]]:
+    """Where each optimizer parameter lives in torch, the torch parameter names, and each group's torch indices.
+
+    Returns, per optimizer parameter, its ``(torch parameter number, entry index)`` places (two for a
+    recurrent bias), numbered as torch's state_dict numbers them (group by group, each group's tensors in
+    ``module.parameters()`` order); torch's parameter names by that number; and per group, its numbers.
+    ValueError when a torch tensor is split across groups or not wholly in the optimizer.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be one of our optimizers, got {type(optimizer).__name__}")
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be one of our models, got {type(model).__name__}")
+    torch_names = [name for name, _ in module.named_parameters()]
+    position = {name: k for k, name in enumerate(torch_names)}
+    by_value: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+    for link in links(model, layout_of_module(module)):
+        places = [(position[link.torch_name], link.index)]
+        if link.partner is not None:
+            places.append((position[link.partner], link.index))
+        by_value[id(link.value)] = places
+    placement: Places = []
+    group_of_tensor: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    start = 0
+    for g, group in enumerate(optimizer.param_groups):
+        for i, p in enumerate(group["params"], start=start):
+            if id(p) not in by_value:
+                raise ValueError(f"{optimizer.describe(i)} is not a parameter of the model")
+            placement.append(by_value[id(p)])
+            for k, _ in by_value[id(p)]:
+                if group_of_tensor.setdefault(k, g) != g:
+                    raise ValueError(f"torch's {torch_names[k]} would be split between param_groups"
+                                     f"[{group_of_tensor[k]}] and param_groups[{g}]: a torch tensor has one group")
+                counted[k] = counted.get(k, 0) + 1
+        start += len(group["params"])
+    for k, (name, tensor) in enumerate(module.named_parameters()):
+        if counted.get(k, 0) != tensor.numel():
+            raise ValueError(f"torch's {name} is only partly in the optimizer ({counted.get(k, 0)} of "
+                             f"{tensor.numel()} entries): a torch optimizer steps whole tensors")
+    # torch numbers the parameters of its state_dict in order of appearance: group by group.
+    by_group = [sorted(k for k, g in group_of_tensor.items() if g == index)
+                for index in range(len(optimizer.param_groups))]
+    order = [k for ks in by_group for k in ks]
+    number = {k: n for n, k in enumerate(order)}
+    placement = [[(number[k], index) for k, index in places] for places in placement]
+    groups = [[number[k] for k in ks] for ks in by_group]
+    return placement, [torch_names[k] for k in order], groups
+
+
+def optimizer_state_to_torch(optimizer: Optimizer, model: Module, module: nn.Module) -> dict[str, Any]:
+    """Our ``optimizer``'s state (its parameters are ``model``'s) as the ``state_dict()`` of a torch optimizer
+    of the same kind over ``module.parameters()``, ready for its ``load_state_dict``."""
+    names = _buffer_names(optimizer)
+    placement, torch_names, groups = _placement(optimizer, model, module)
+    tensors = dict(module.named_parameters())  # by name: torch_names is in torch's state_dict numbering
+    snapshot = optimizer.state  # torch's names, per parameter
+    state: dict[int, dict[str, Any]] = {}
+    for i, p in enumerate(optimizer.params):
+        for k, index in placement[i]:
+            entry = state.setdefault(k, {})
+            for key, number in snapshot[p].items():
+                if key == "step":
+                    entry["step"] = torch.tensor(number, dtype=_step_dtype())
+                    continue
+                if key not in names:
+                    continue
+                if key not in entry:
+                    param = tensors[torch_names[k]]
+                    entry[key] = torch.zeros_like(param, dtype=torch.float64, memory_format=torch.contiguous_format)
+                entry[key][index] = number
+    param_groups = []
+    for group, indices in zip(optimizer.param_groups, groups):
+        packed = {k: v for k, v in group.items() if k not in ("params", "param_names")}
+        packed["params"] = indices
+        param_groups.append(packed)
+    return {"state": {k: state[k] for k in sorted(state) if state[k]}, "param_groups": param_groups}
+
+
+def optimizer_state_from_torch(
+    torch_state: dict[str, Any], optimizer: Optimizer, model: Module, module: nn.Module
+) -> dict[str, Any]:
+    """A torch optimizer's ``state_dict()`` (over ``module.parameters()``) as our ``optimizer``'s state_dict.
+
+    Pass the result to ``optimizer.load_state_dict``, which checks every
+    number. ValueError when the groups do not correspond, when the two torch
+    biases of one of our recurrent biases hold different state, or when the
+    tensors of one group have taken different numbers of steps (ours counts per group).
+    """
+    names = _buffer_names(optimizer)
+    placement, torch_names, groups = _placement(optimizer, model, module)
+    if not isinstance(torch_state, dict) or not {"state", "param_groups"} <= set(torch_state):
+        raise ValueError(f"torch_state must be a torch optimizer's state_dict(), got {short_repr(torch_state)}")
+    their_groups = torch_state["param_groups"]
+    if len(their_groups) != len(groups) or any(list(t.get("params", [])) != mine
+                                               for t, mine in zip(their_groups, groups)):
+        raise ValueError("the torch optimizer's param_groups do not hold module.parameters() split as this "
+                         f"optimizer's groups are (expected params {groups})")
+    ours = optimizer.state_dict()
+    buffers = {name: list(values) for name, values in ours["buffers"].items()}
+    saved = torch_state["state"]
+    group_steps: list[int] = []
+    started: list[bool] = []
+    start = 0
+    for g, group in enumerate(optimizer.param_groups):
+        steps: set[int] = set()
+        momentum = False
+        for i in range(start, start + len(group["params"])):
+            found: dict[str, float] = {}
+            for k, index in placement[i]:
+                entry = saved.get(k, {})
+                if "step" in entry:
+                    steps.add(int(float(entry["step"])))
+                for key, ours_name in names.items():
+                    if key in entry and entry[key] is not None:
+                        number = float(entry[key][index])
+                        if found.setdefault(ours_name, number) != number:
+                            raise ValueError(f"torch's {torch_names[k]} and its partner bias hold different "
+                                             f"{key} at {index}: our cell has one bias, with one state")
+                        momentum = momentum or key == "momentum_buffer"
+            for name, number in found.items():
+                if name not in buffers:
+                    buffers[name] = [0.0] * len(optimizer.params)
+                buffers[name][i] = number
+        if len(steps) > 1:
+            raise ValueError(f"param_groups[{g}]'s tensors have taken different numbers of steps {sorted(steps)}: "
+                             "ours counts steps per group")
+        group_steps.append(steps.pop() if steps else (ours["group_steps"][g] if isinstance(optimizer, SGD) else 0))
+        started.append(momentum)
+        start += len(group["params"])
+    new_groups = []
+    for mine, theirs in zip(ours["param_groups"], their_groups):
+        merged = {k: theirs.get(k, v) for k, v in mine.items() if k != "params"}
+        merged["params"] = mine["params"]
+        new_groups.append(merged)
+    result = dict(ours, buffers=buffers, param_groups=new_groups, group_steps=group_steps,
+                  steps=max([ours["steps"], *group_steps]), lr=new_groups[0]["lr"])
+    if isinstance(optimizer, SGD):
+        result["buffer_started"] = started
+    return result
+
+
+def _step_dtype() -> torch.dtype:
+    """The dtype torch's optimizers keep ``step`` in (float32 unless the default dtype is float64)."""
+    return torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
