@@ -22,7 +22,8 @@ from .init import make_rng
 from .linear import Linear
 from .losses import softmax_cross_entropy
 from .lstm import LSTMCell
-from .module import Module, short_repr
+from .module import Module
+from .numbers_in_messages import short_repr
 from .projected_input import ProjectedInput
 from .rnn import Input, RNNCell
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import Any
 
-from .module import short_repr
+from .numbers_in_messages import short_repr
 
 
 class NotAWholeNumberError(ValueError, TypeError):

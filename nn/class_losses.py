@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value, log_softmax, sum_of
 
-from .module import checked_float, short_repr
+from .numbers_in_messages import checked_float, short_repr
 from .reduction import checked_reduction, reduced
 
 

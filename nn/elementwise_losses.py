@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value, logsumexp
 
-from .module import checked_float, short_repr
+from .numbers_in_messages import checked_float, short_repr
 from .reduction import checked_reduction, reduced
 
 #: A number, a Value, or (nested) lists of them: one loss argument, shaped as a tensor.

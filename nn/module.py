@@ -9,12 +9,13 @@ hierarchical and stable, so ``state_dict()`` and the JSON files written by
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from autograd import Value
+
+from .numbers_in_messages import checked_float, short_repr
 
 
 class IncompatibleKeys(NamedTuple):
@@ -443,38 +444,6 @@ def _check_new_name(module: Module, name: Any, kind: str) -> None:
         kind == "parameter" and (getattr(module, name, None) is None or isinstance(getattr(module, name), Value))))
     if taken:
         raise KeyError(f"attribute '{name}' already exists")
-
-
-def checked_float(x: Any, what: str) -> float:
-    """``x`` as a finite float, or TypeError/ValueError naming ``what``.
-
-    Unlike ``float(x)`` this never prints a huge integer in full (a
-    401-digit number in a hostile file becomes "an integer of 401 digits")
-    and turns its OverflowError into a ValueError that names the entry.
-    """
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a real number, got {type(x).__name__} {short_repr(x)}")
-    try:
-        value = float(x)
-    except OverflowError:
-        raise ValueError(f"{what}: {short_repr(x)} is too large for a float") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return value
-
-
-def short_repr(x: Any, limit: int = 60) -> str:
-    """A repr for error messages that never runs to thousands of characters."""
-    if isinstance(x, int) and not isinstance(x, bool):
-        digits = len(str(abs(x))) if abs(x) < 10**4000 else None
-        if digits is not None and digits <= 20:
-            return repr(x)
-        return f"an integer of {digits} digits" if digits is not None else "an integer of over 4,000 digits"
-    try:
-        text = repr(x)
-    except Exception:  # a hostile __repr__ must not replace the real error
-        return f"a {type(x).__name__}"
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _collect(

@@ -18,7 +18,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .module import Module, checked_float, short_repr
+from .module import Module
+from .numbers_in_messages import checked_float, short_repr
 from .optim import Optimizer
 
 FORMAT = "valuegrad-state"

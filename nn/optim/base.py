@@ -14,7 +14,7 @@ from typing import Any
 
 from autograd import Value, enable_grad
 
-from ..module import short_repr
+from ..numbers_in_messages import short_repr
 from .options import GROUP_KEYS, flag, learning_rate, option_name
 from .saved_state import checked_state
 

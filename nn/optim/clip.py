@@ -13,7 +13,7 @@ from typing import Any
 
 from autograd import Value
 
-from ..module import short_repr
+from ..numbers_in_messages import short_repr
 
 
 def clip_grad_value(params: Iterable[Value], clip: float) -> None:

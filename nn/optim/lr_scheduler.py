@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..module import short_repr
+from ..numbers_in_messages import short_repr
 from .base import Optimizer
 from .options import learning_rate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..module import checked_float, short_repr
+from ..numbers_in_messages import checked_float, short_repr
 
 
 def hyperparameter(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..module import checked_float, short_repr
+from ..numbers_in_messages import checked_float, short_repr
 from .options import IMPLEMENTATION_DEFAULTS, learning_rate
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import Any
 
 from autograd import Value
 
-from ..module import short_repr
+from ..numbers_in_messages import short_repr
 from .base import Optimizer, Proposal
 from .options import flag, hyperparameter, implementation_flags, option_name
 

@@ -20,7 +20,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..module import Module, short_repr
+from ..module import Module
+from ..numbers_in_messages import short_repr
 from ..optim import SGD, Adagrad, Adam, Optimizer
 from .links import links
 from .shapes import layout_of_module
