@@ -20,7 +20,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("a0", "b0", "want", "want_da", "want_db"), CASES)
-def test_zero_to_a_value_power_and_its_gradients_are_the_closed_form(a0, b0, want, want_da, want_db) -> None:
+def test_zero_to_a_value_power_and_its_gradients_are_the_closed_form(
+    a0: float, b0: float, want: float, want_da: float, want_db: float,
+) -> None:
     a, b = Value(a0), Value(b0)
     y = a**b
     y.backward()
