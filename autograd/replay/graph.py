@@ -85,10 +85,9 @@ class Graph:
         needs.extend(repeat(1, first - self.given_inputs))
         walked_leaves: list[int] = []  # every other leaf: what ``leaf_name`` allows is a constant
         # A layer's dot nodes are numbered as rows (`dot_rows`): given leaves numbered in bulk are the runs it finds.
-        rows = None
-        if self.given is None:
-            listed = parameters if type(parameters) is list else list(parameters)
-            rows = DotRows(listed, self.given_inputs, number, levels, flat)
+        # Made at the first dot node: a graph without one (binary ops) does not pay for setting it up.
+        rows: DotRows | None = None
+        row_path = self.given is None
         # ``number`` doubles as the walk's state: absent (not seen), -1 (parents being visited), else emitted.
         # A node whose parents are all numbered when it is first met is emitted at once, as the walk of
         # `topological_order` would emit it right after finding nothing to push.
@@ -123,7 +122,9 @@ class Graph:
                 # promise the eager engine's bits accumulate gradients in its order.
                 if type(a) is tuple:
                     if len(a) > 1:
-                        if rows is not None and node._op is DOT:
+                        if row_path and node._op is DOT:
+                            if rows is None:
+                                rows = _dot_rows(parameters, self.given_inputs, number, levels, flat)
                             try:
                                 level = rows.add(a)
                             except KeyError:
@@ -168,7 +169,9 @@ class Graph:
                 pop()
                 if n != -1:
                     continue  # pushed twice and emitted meanwhile
-                if rows is not None and node._op is DOT:
+                if row_path and node._op is DOT:
+                    if rows is None:
+                        rows = _dot_rows(parameters, self.given_inputs, number, levels, flat)
                     level = rows.add(a)
                     if level:
                         number[node] = len(ops)
@@ -291,6 +294,12 @@ def _number_given_leaves(inputs: Sequence[Value], parameters: Sequence[Value], n
     if on_repeats is not None:  # a Value given twice, or an op node given: the careful checks, one by one
         on_repeats()
     return False
+
+
+def _dot_rows(parameters: Sequence[Value], first_param: int, number: dict[Value, int], levels: list[int],
+              flat: array) -> DotRows:
+    """The walk's `DotRows`, over ``parameters`` as a list (numbered from ``first_param`` on)."""
+    return DotRows(parameters if type(parameters) is list else list(parameters), first_param, number, levels, flat)
 
 
 def _int_array(typecode: str, zeros: int, tail: list[int]) -> array:

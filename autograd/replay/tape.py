@@ -134,7 +134,8 @@ class Tape:
         state, to carry into the next chunk).
 
         ``vectorize`` picks how the tape runs. ``None`` (the default, with
-        numpy installed): level by level with numpy (`levels.LevelProgram`),
+        numpy installed): level by level with numpy (`levels.LevelProgram`;
+        a graph of at most `levels.SMALL_GRAPH` nodes node by node on floats, `float_steps.FloatSteps`),
         ready at once, and compiled to code with each layer's dot nodes as
         matrix-vector products once the runs so far have taken as long as
         compiling is estimated to take (`compile_seconds`), so compiling never
@@ -173,10 +174,15 @@ class Tape:
         #: Nodes run alone and groups run by numpy (see `compile_seconds`); every node alone until planned.
         self._shape = (self.node_count, 0)
         if vectorize is None and _wants_vectors(None):
-            from .levels import LevelProgram
+            from . import levels
 
             self.vectorized = True
-            self._program = LevelProgram(self.graph, guard_specs, self._leaf_constants())
+            if len(self.graph) <= levels.SMALL_GRAPH:  # run unplanned anyway: lists, no numpy set-up (`float_steps`)
+                from .float_steps import FloatSteps
+
+                self._program = FloatSteps(self.graph, guard_specs, self._constant_values())
+            else:
+                self._program = levels.LevelProgram(self.graph, guard_specs, self._leaf_constants())
             self._shape = (self._program.float_nodes, self._program.large_groups)
             self._program.on_branch_changed = self._branch_changed
             self._run = self._interpret
@@ -237,11 +243,15 @@ class Tape:
         import numpy as np
 
         values = np.zeros(len(self.graph))
-        names = self.graph.leaf_names
         walked = self.graph.walked_leaves
-        # A literal from `literal`: float.__repr__ in parentheses, exact.
-        values[walked] = [float(names[n][1:-1]) for n in walked]
+        values[walked] = [value for _, value in self._constant_values()]
         return values
+
+    def _constant_values(self) -> list[tuple[int, float]]:
+        """(node, baked-in value) for every constant leaf, in the order of ``graph.walked_leaves``."""
+        names = self.graph.leaf_names
+        # A literal from `literal`: float.__repr__ in parentheses, exact.
+        return [(n, float(names[n][1:-1])) for n in self.graph.walked_leaves]
 
     def _guard_specs(self, guards: Sequence[Guard], number: dict[Value, int]) -> list[tuple[int, float, str, int, float,
                                                                                            bool]]:
