@@ -143,7 +143,8 @@ def part_rnn(tour: Tour) -> None:
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
-                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right")
+                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
+                        "top to bottom")
     tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
                         "the same, each time step collapsed into one box")
     epochs, lr, hidden = tour.settings("rnn")

@@ -4,11 +4,12 @@
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
   row 1's graph, and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
-  time step t (left to right, one cluster each) the one-hot input x_t, the
-  sums s1_t = Wxh x_t + Whh h_{t-1} + bh, h_t = tanh(s1_t), the logits
-  s2_t = Why h_t + by, y-hat_t = softmax(s2_t) and L_t = -sum_j y_t[j] log
-  y-hat_t[j]; h_0 once, in its own cluster; ``collapsed=True`` draws each
-  time step as one box.
+  time step t (left to right and top to bottom, one cluster each) the
+  one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
+  h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
+  and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
+  beside L (L_1 at the top); h_0 once, in its own cluster;
+  ``collapsed=True`` draws each time step as one box.
 - `lstm_step_picture`: one LSTM step with its gates i, f, g, o, the cell c
   and h named.
 """
@@ -87,22 +88,27 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
     slide = rnn_names(cell, loss, model.head).nodes
     names.update(slide)
     for v, name in list(names.items()):
-        step = re.match(r"[^_ ]+_(\d+)(\[|$)", name)  # h_2[0], s2_3[1], L_4: the time step after "_"
+        step = re.match(r"[^_ ]+_(\d+)(\[|$)", name)  # h_2[0], s2_3[1]: the time step after "_"
         if step and v not in groups:
             groups[v] = f"t={step.group(1)}"
     _pull_into_groups(loss, groups, {})
+    # L_1 .. L_4 stay outside the steps, beside L: drawn there in the order they are summed (see
+    # viz.graph._gate_inputs), they pull step 1 to the top and each later step below it.
+    for term in terms:
+        groups.pop(term, None)
     return loss, names, groups, model.parameters()
 
 
 def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
-    """The unrolled hello RNN: time steps left to right, one cluster each (``collapsed``: one box each)."""
+    """The unrolled hello RNN: steps left to right and top to bottom, one cluster each (``collapsed``: one box each)."""
     loss, names, groups, parameters = hello_unrolled_graph()
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
     return draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
                       show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
                           "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
                           "gate": "op gate", "root": "the loss L"},
-                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right ({how})')
+                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right, '
+                            f'top to bottom ({how})')
 
 
 def lstm_step_picture() -> ValueGraph:

@@ -422,8 +422,30 @@ def _gate_inputs(order: list[Value], root: Value, hidden: set[int], named: Graph
             else:
                 sources.append((ids[p], depth.get(p)))
         depth[v] = 1 + max((d for _, d in sources if d is not None), default=0)
+        if v is root and _unrelated([p for p in drawn_inputs(v) if ids.get(p) in {n for n, _ in sources}]):
+            # The root's terms (a loss per time step or per row) depend on no other term, so one
+            # column can hold them whatever their depths: drawn in the order they are summed, they
+            # pull the steps or rows they come from into that order, first at the top.
+            sources = [(name, None) for name, _ in sources]
         gates.append((depth[v], sources))
     return gates
+
+
+def _unrelated(values: list[Value]) -> bool:
+    """Whether none of ``values`` (two or more, distinct) is computed from another of them."""
+    if len(values) < 2 or len(set(values)) < len(values):
+        return False
+    others = set(values)
+    for v in values:
+        todo, seen = list(v.parents), set()
+        while todo:
+            u = todo.pop()
+            if u in others:
+                return False
+            if u not in seen:
+                seen.add(u)
+                todo.extend(u.parents)
+    return True
 
 
 def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]],
