@@ -26,6 +26,11 @@ from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
 from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_order, rnn_names
 from .slides_mlp import BATCH_ROWS, WorkedExample
 
+#: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
+MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
+LSTM_LEGEND = {**LEGEND, "input": "input x_1, state h_0, c_0", "constant": "plain number (1: the bias input)",
+               "gate": "op gate (w·x, σ, tanh, ×, +)", "root": "a stand-in loss: h_1[0] + c_1[0]"}
+
 
 def batch_picture(example: WorkedExample) -> ValueGraph:
     """The batch graph (rows 1..4 summed): one cluster per row r, in order, named with r, with a legend."""
@@ -38,7 +43,7 @@ def batch_picture(example: WorkedExample) -> ValueGraph:
             groups[v] = "r=" + name.rsplit("(r=", 1)[1].rstrip(")")
     _pull_into_groups(example.batch, groups, names.nodes)
     return draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
-                      max_nodes=600, legend=LEGEND,
+                      max_nodes=600, legend=MLP_LEGEND,
                       title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1, c2")
 
 
@@ -121,5 +126,5 @@ def lstm_step_picture() -> ValueGraph:
     out.label = "h_1[0] + c_1[0]"
     out.backward()
     assert lstm_names(cell, out).nodes  # found by the parameters each node reads, as for a user's cell
-    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3,
+    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND,
                       title="One LSTM step: gates i, f, g, o; cell c_1 = f·c_0 + i·g; h_1 = o·tanh(c_1)")
