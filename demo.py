@@ -52,6 +52,7 @@ from viz.derivative_chart import derivative_curves_chart
 from viz.render import FORMATS, INSTALL_GRAPHVIZ
 
 PER_CHAR = "cross-entropy per char"
+MEAN_STEPS = 10  # the LSTM's report and chart give the loss as a mean over this many steps (one chunk each)
 PARTS = ("worked-example", "mlp", "rnn", "vanishing", "lstm", "gradients")
 DEFAULTS = {  # per part: training steps and learning rate when --epochs / --lr are not given
     "mlp": {"epochs": 300, "lr": 0.05},
@@ -143,7 +144,8 @@ def part_rnn(tour: Tour) -> None:
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
-                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right")
+                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
+                        "top to bottom")
     tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
                         "the same, each time step collapsed into one box")
     epochs, lr, hidden = tour.settings("rnn")
@@ -179,13 +181,14 @@ def part_lstm(tour: Tour) -> None:
     with tour.training(epochs, "LSTM") as progress:
         study = lstm_study(text, hidden, epochs, lr, seed=tour.args.seed, progress=progress,
                            replay=not tour.args.eager)
-    first, last = study.mean_loss(first=10), study.mean_loss(last=10)
+    first, last = study.mean_loss(first=MEAN_STEPS), study.mean_loss(last=MEAN_STEPS)
     tour.say(f"  cross-entropy per char: {first:.3f} -> {last:.3f} (uniform guessing: {study.uniform_loss:.3f})")
     how = "one chunk's graph recorded once, then replayed" if study.run.replayed else "the graph rebuilt every step"
     tour.say(f"  trained with {how}")
     for temperature, sample in study.samples.items():
         tour.say(f"  sample at temperature {temperature}: {sample!r}")
-    tour.folder.chart("lstm", lambda p: loss_curve(study.run.losses, p, "LSTM on the text", ylabel=PER_CHAR),
+    tour.folder.chart("lstm", lambda p: loss_curve(study.run.losses, p, "LSTM on the text (one chunk per step)",
+                                                   ylabel=PER_CHAR, mean_over=MEAN_STEPS),
                       "lstm_loss", "the LSTM's loss falling")
     tour.folder.picture("lstm", lstm_step_picture(), "lstm_step",
                         "one LSTM step: gates i, f, g, o, cell c and h named")

@@ -4,11 +4,12 @@
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
   row 1's graph, and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
-  time step t (left to right, one cluster each) the one-hot input x_t, the
-  sums s1_t = Wxh x_t + Whh h_{t-1} + bh, h_t = tanh(s1_t), the logits
-  s2_t = Why h_t + by, y-hat_t = softmax(s2_t) and L_t = -sum_j y_t[j] log
-  y-hat_t[j]; h_0 once, in its own cluster; ``collapsed=True`` draws each
-  time step as one box.
+  time step t (left to right and top to bottom, one cluster each) the
+  one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
+  h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
+  and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
+  beside L (L_1 at the top); h_0 once, in its own cluster;
+  ``collapsed=True`` draws each time step as one box.
 - `lstm_step_picture`: one LSTM step with its gates i, f, g, o, the cell c
   and h named.
 """
@@ -25,6 +26,11 @@ from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
 from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_order, rnn_names
 from .slides_mlp import BATCH_ROWS, WorkedExample
 
+#: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
+MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
+LSTM_LEGEND = {**LEGEND, "input": "input x_1, state h_0, c_0", "constant": "plain number (1: the bias input)",
+               "gate": "op gate (w·x, σ, tanh, ×, +)", "root": "a stand-in loss: h_1[0] + c_1[0]"}
+
 
 def batch_picture(example: WorkedExample) -> ValueGraph:
     """The batch graph (rows 1..4 summed): one cluster per row r, in order, named with r, with a legend."""
@@ -37,7 +43,7 @@ def batch_picture(example: WorkedExample) -> ValueGraph:
             groups[v] = "r=" + name.rsplit("(r=", 1)[1].rstrip(")")
     _pull_into_groups(example.batch, groups, names.nodes)
     return draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
-                      max_nodes=600, legend=LEGEND,
+                      max_nodes=600, legend=MLP_LEGEND,
                       title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1, c2")
 
 
@@ -87,22 +93,27 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
     slide = rnn_names(cell, loss, model.head).nodes
     names.update(slide)
     for v, name in list(names.items()):
-        step = re.match(r"[^_ ]+_(\d+)(\[|$)", name)  # h_2[0], s2_3[1], L_4: the time step after "_"
+        step = re.match(r"[^_ ]+_(\d+)(\[|$)", name)  # h_2[0], s2_3[1]: the time step after "_"
         if step and v not in groups:
             groups[v] = f"t={step.group(1)}"
     _pull_into_groups(loss, groups, {})
+    # L_1 .. L_4 stay outside the steps, beside L: drawn there in the order they are summed (see
+    # viz.graph._gate_inputs), they pull step 1 to the top and each later step below it.
+    for term in terms:
+        groups.pop(term, None)
     return loss, names, groups, model.parameters()
 
 
 def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
-    """The unrolled hello RNN: time steps left to right, one cluster each (``collapsed``: one box each)."""
+    """The unrolled hello RNN: steps left to right and top to bottom, one cluster each (``collapsed``: one box each)."""
     loss, names, groups, parameters = hello_unrolled_graph()
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
     return draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
                       show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
                           "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
                           "gate": "op gate", "root": "the loss L"},
-                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right ({how})')
+                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right, '
+                            f'top to bottom ({how})')
 
 
 def lstm_step_picture() -> ValueGraph:
@@ -115,5 +126,5 @@ def lstm_step_picture() -> ValueGraph:
     out.label = "h_1[0] + c_1[0]"
     out.backward()
     assert lstm_names(cell, out).nodes  # found by the parameters each node reads, as for a user's cell
-    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3,
+    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND,
                       title="One LSTM step: gates i, f, g, o; cell c_1 = f·c_0 + i·g; h_1 = o·tanh(c_1)")

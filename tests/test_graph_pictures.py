@@ -128,3 +128,20 @@ def test_batch_rows_are_drawn_in_order_top_to_bottom() -> None:
     boxes = cluster_boxes(render_source(batch_picture(worked_example()).source, "svg"))
     tops = [boxes[f"r={r}"][1] for r in range(1, 5)]
     assert tops == sorted(tops), tops
+
+
+def _legend_text(source: str) -> str:
+    start = source.index("subgraph cluster_legend")
+    return source[start:source.index("\n\t}", start)]
+
+
+def test_each_legend_names_only_inputs_its_picture_draws() -> None:
+    # The shared legend said "input (a0[i], x_t; a0[0] = 1 is the bias input)" in the batch picture (no x_t)
+    # and in the LSTM step (no a0, and its loss is a stand-in, h_1[0] + c_1[0]).
+    batch = _legend_text(batch_picture(worked_example()).source)
+    assert "x_t" not in batch and "a0[i]" in batch and 'label="the loss"' in batch
+    lstm_source = lstm_step_picture().source
+    lstm = _legend_text(lstm_source)
+    assert "a0" not in lstm and "x_1, state h_0, c_0" in lstm and "h_1[0] + c_1[0]" in lstm
+    for name in ("x_1[0]", "h_0[0]", "c_0[0]", "h_1[0] + c_1[0]"):
+        assert f'label="{name}\\n' in lstm_source, name

@@ -52,3 +52,20 @@ def test_loss_curve_writes_the_chart(tmp_path) -> None:
     assert "LSTM on the text" in text and "×" not in text  # the old labels drew 2×10^0 as text
     with pytest.raises(ValueError, match="no losses"):
         loss_curve([], tmp_path / "empty.svg")
+
+
+def test_mean_over_draws_the_mean_of_the_last_n_steps_whose_ends_are_the_reports_means() -> None:
+    # The LSTM's report says "3.411 -> 1.596": the means of its first and last 10 steps; the chart drew
+    # only the noisy per-chunk loss, which starts near 3.9 and ends near 1.4, so the two disagreed.
+    losses = [4.0, 2.0, 3.0, 1.0, 2.0, 0.5]
+    fig = loss_figure(losses, mean_over=3)
+    try:
+        raw, mean = fig.axes[0].get_lines()
+        assert list(raw.get_ydata()) == losses
+        assert list(mean.get_xdata()) == [3, 4, 5, 6]
+        assert list(mean.get_ydata()) == pytest.approx([3.0, 2.0, 2.0, 3.5 / 3])  # (4+2+3)/3 ... (1+2+0.5)/3
+    finally:
+        plt.close(fig)
+    for bad in (1, -2, 2.5, True):
+        with pytest.raises(ValueError, match="mean_over must be"):
+            loss_figure(losses, mean_over=bad)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ The positions are read from the rendered SVG (each node's first text line and
 its y; y grows downwards), so these tests check what a reader sees: neuron 1
 above neuron 2, w1[0,j] at the top of neuron j's weights, the batch's rows
 r = 1..4 downwards, the hello RNN's letters h, e, l, o downwards in each time
-step. The indices are the slides' (3-4-2 worked example: hidden units 1, 2;
+step, and the time steps t = 1..4 downwards. The indices are the slides' (3-4-2 worked example: hidden units 1, 2;
 weight rows 0..3, row 0 the bias) and the hello tutorial's (vocabulary h, e,
 l, o; hidden units 0..2).
 """
@@ -115,6 +115,19 @@ def test_the_unrolled_hello_rnn_reads_h_e_l_o_downwards_and_time_left_to_right()
 
 
 @needs_svg
+def test_the_unrolled_hello_rnn_reads_its_time_steps_top_to_bottom() -> None:
+    # Step 1 above step 2 above ... step 4 (it climbed bottom-left to top-right: read upwards),
+    # and the loss terms L_1 .. L_4 downwards in the order L sums them.
+    where = places(render_source(hello_unrolled_picture().source, "svg"))
+    steps = range(1, len(HELLO) + 1)
+    for k in range(3):
+        assert_downwards(where, [f"h_{t}[{k}]" for t in steps])
+    assert_downwards(where, [f"x_{t}[h]" + (" ('h')" if t == 1 else "") for t in steps])
+    assert_downwards(where, [f"ŷ_{t}[o]" for t in steps])
+    assert_downwards(where, [f"L_{t}" for t in steps])
+
+
+@needs_svg
 def test_the_gradient_picture_draws_its_forward_and_backward_clusters_in_index_order() -> None:
     where = places(render_source(gradient_picture(1, 1).source, "svg"))
     assert_downwards(where, weights(1, 1, 4) + weights(1, 2, 4))
@@ -152,3 +165,26 @@ def test_a_column_only_joins_boxes_of_one_cluster() -> None:
     group_of = {"w0": "neuron 1", "w1": "neuron 1", "x0": "", "x1": ""}
     columns = reading_columns(gates, group_of)
     assert sorted((c.group, c.pairs) for c in columns) == [("", (("x0", "x1"),)), ("neuron 1", (("w0", "w1"),))]
+
+
+@needs_svg
+def test_a_loss_summed_over_steps_draws_its_terms_and_their_steps_downwards_in_the_order_it_sums_them() -> None:
+    # h_t = tanh(w·h_{t-1} + x_t), one cluster per step; the terms L_t = h_t·h_t outside them, summed in order.
+    # Graphviz puts either end of such a staircase at the top; the order of the terms decides it.
+    w, h = Value(0.9, label="w"), Value(0.5, label="h_0")
+    groups, terms = {}, []
+    for t in range(1, 6):
+        x = Value(0.1 * t, label=f"x_{t}")
+        wh = w * h
+        s = wh + x
+        h = s.tanh()
+        s.label, h.label = f"s_{t}", f"h_{t}"
+        term = h * h
+        term.label = f"L_{t}"
+        groups.update(dict.fromkeys((x, wh, s, h), f"t={t}"))
+        terms.append(term)
+    loss = sum_of(terms)
+    graph = draw_graph(loss, parameters=[w], show_parameters=False, groups=groups)  # as the hello RNN's picture
+    where = places(render_source(graph.source, "svg"))
+    assert_downwards(where, [f"L_{t}" for t in range(1, 6)])
+    assert_downwards(where, [f"h_{t}" for t in range(1, 6)])

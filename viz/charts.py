@@ -45,9 +45,9 @@ def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
 
 
 def loss_curve(losses: Sequence[float], path: str | os.PathLike[str], title: str = "Training loss",
-               log_scale: bool = True, ylabel: str = "loss") -> Path:
+               log_scale: bool = True, ylabel: str = "loss", mean_over: int = 0) -> Path:
     """Plot loss against step and save it to ``path`` (.svg, .png or .pdf); see `loss_figure`."""
-    fig = loss_figure(losses, title, log_scale, ylabel)
+    fig = loss_figure(losses, title, log_scale, ylabel, mean_over)
     try:
         return _save(fig, path)
     finally:
@@ -59,19 +59,31 @@ PLAIN_LABEL_DECADES = 2.0
 
 
 def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale: bool = True,
-                ylabel: str = "loss") -> Figure:
+                ylabel: str = "loss", mean_over: int = 0) -> Figure:
     """The loss-against-step figure `loss_curve` saves; close it (``matplotlib.pyplot.close``) when done.
 
     A log y-axis (when asked and every loss is positive) spanning less than
     `PLAIN_LABEL_DECADES` decades gets plain tick labels: a loss from 4.2 to
     1.1 reads 1, 2, 3, 4 rather than 10^0, 2×10^0, 3×10^0, 4×10^0.
+    ``mean_over`` (2 or more) draws over a noisy loss its mean over the last
+    that many steps, from the step where that many exist: its ends are the
+    means of the first and of the last ``mean_over`` steps.
     """
     if not losses:
         raise ValueError("no losses to plot")
+    if isinstance(mean_over, bool) or not isinstance(mean_over, int) or mean_over < 0 or mean_over == 1:
+        raise ValueError(f"mean_over must be 0 (no mean) or a whole number of steps from 2, got {mean_over!r}")
     losses = finite_numbers(losses, "loss {}")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.plot(range(1, len(losses) + 1), losses, color="#1971c2")
+    if mean_over and len(losses) >= mean_over:
+        ax.plot(range(1, len(losses) + 1), losses, color="#a5d8ff", linewidth=0.8, label="each step")
+        means = [sum(losses[k - mean_over:k]) / mean_over for k in range(mean_over, len(losses) + 1)]
+        ax.plot(range(mean_over, len(losses) + 1), means, color="#1971c2", linewidth=2.0,
+                label=f"mean of the last {mean_over} steps")
+        ax.legend(loc="upper right", fontsize=8)
+    else:
+        ax.plot(range(1, len(losses) + 1), losses, color="#1971c2")
     if log_scale and min(losses) > 0:
         ax.set_yscale("log")
         if math.log10(max(losses) / min(losses)) < PLAIN_LABEL_DECADES:

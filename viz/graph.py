@@ -250,7 +250,8 @@ def draw_graph(
             "label": dot_text(f"{group_name}\n{len(members)} nodes"), "shape": "box3d",
             "style": "filled", "fillcolor": "#e5dbff"})
 
-    columns = [] if collapsed else reading_columns(_gate_inputs(order, root, hidden, named, use_ids, ids), group_of)
+    gates = [] if collapsed else _gate_inputs(order, root, hidden, named, use_ids, ids, groups)
+    columns = reading_columns(gates, group_of)
     _emit_clusters(g, statements, columns)
     if legend:
         _emit_legend(g, legend)
@@ -397,14 +398,17 @@ def _collapsed_size(order: list[Value], groups: Mapping[Value, str]) -> int:
 
 
 def _gate_inputs(order: list[Value], root: Value, hidden: set[int], named: GraphNames,
-                 use_ids: Mapping[str, str], ids: Mapping[Value, str]) -> list[tuple[int, list[Source]]]:
+                 use_ids: Mapping[str, str], ids: Mapping[Value, str],
+                 groups: Mapping[Value, str]) -> list[tuple[int, list[Source]]]:
     """Per drawn gate, the nodes drawn as its inputs in the order it takes them, each with its depth.
 
     The depth of a computed value is the longest path to it from the leaves (a
     leaf or a named number has None: it sits just before its gate wherever
     that is); `viz.columns` lines up inputs of one depth. A plain number drawn
     beside its gate is left out: Graphviz keeps it next to its gate, where a
-    column shared with other gates could pull it away.
+    column shared with other gates could pull it away. In a picture with
+    ``groups``, the root's terms drawn outside the clusters are lined up
+    whatever their depths when none is computed from another (see below).
     """
     depth: dict[Value, int] = {}
     gates: list[tuple[int, list[Source]]] = []
@@ -422,8 +426,33 @@ def _gate_inputs(order: list[Value], root: Value, hidden: set[int], named: Graph
             else:
                 sources.append((ids[p], depth.get(p)))
         depth[v] = 1 + max((d for _, d in sources if d is not None), default=0)
+        if v is root and any(groups.values()):
+            drawn = {name for name, _ in sources}
+            terms = [p for p in drawn_inputs(v) if ids.get(p) in drawn]
+            if not any(groups.get(p) for p in terms) and _unrelated(terms):
+                # The root's terms outside the clusters (a loss per time step or per row) depend on
+                # no other term, so one column can hold them whatever their depths: drawn in the order
+                # they are summed, they pull the clusters they come from into that order, first on top.
+                sources = [(name, None) for name, _ in sources]
         gates.append((depth[v], sources))
     return gates
+
+
+def _unrelated(values: list[Value]) -> bool:
+    """Whether none of ``values`` (two or more, distinct) is computed from another of them."""
+    if len(values) < 2 or len(set(values)) < len(values):
+        return False
+    others = set(values)
+    for v in values:
+        todo, seen = list(v.parents), set()
+        while todo:
+            u = todo.pop()
+            if u in others:
+                return False
+            if u not in seen:
+                seen.add(u)
+                todo.extend(u.parents)
+    return True
 
 
 def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]],
