@@ -253,3 +253,16 @@ def test_clip_grad_value_clamps_both_ways_and_keeps_nan_as_pytorch() -> None:
     got, want = [p.grad for p in params], t.tolist()
     assert [math.isnan(g) for g in got] == [math.isnan(w) for w in want] == [False] * 6 + [True, False, False]
     assert [g for g in got if not math.isnan(g)] == [w for w in want if not math.isnan(w)]
+
+
+def test_neuron_forward_converted_is_its_forward_with_the_activation() -> None:
+    """`Neuron.forward_converted` (inputs already Values, the constant 1 first) equals ``tanh(b + w . x)``."""
+    from nn.neuron import Neuron, bias_and_inputs
+
+    n = Neuron(3, activation="tanh")
+    for p, v in zip([n.b, *n.w], [0.1, -0.4, 0.7, 0.25]):
+        p.data = v
+    x = [0.5, -1.0, 2.0]
+    want = math.tanh(0.1 + (-0.4 * 0.5) + (0.7 * -1.0) + (0.25 * 2.0))
+    assert n.forward_converted(bias_and_inputs(x)).data == pytest.approx(want, rel=1e-15)
+    assert n(x).data == pytest.approx(want, rel=1e-15)
