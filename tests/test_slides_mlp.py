@@ -156,30 +156,3 @@ def test_the_one_w2_star_slip_with_a_plain_cause_names_it() -> None:
     for quantity in ("w2*[0,2]", "w2*[1,2]", "w2*[2,1]", "w2*[2,2]"):
         assert notes[quantity].endswith("a slip on the slide"), quantity
 
-
-# The slides' three tables as the deck prints them (slides.txt, "Multilayer Perceptrons", tab-separated),
-# parsed here rather than retyped: the data rows 5 and 6 are used by no worked number, so nothing else would
-# notice a slip in them.
-SLIDES_DATA_TABLE = """\
-1.0000	4.0000	5.0000	0.1000	0.0500
-0.1000	-5.0000	3.0000	0.1221	0.0964
-6.0000	-5.5420	4.8970	0.1061	0.0702
-4.0000	8.0000	9.0000	0.0996	0.0641
-12.0000	-2.0000	0.0063	0.1110	0.0732
-6.0000	-5.5000	4.8970	0.1060	0.0701"""
-SLIDES_W1_TABLE = "0	0.5	0.5\n1	0.1	0.2\n2	0.3	0.4\n3	0.5	0.6"
-SLIDES_W2_TABLE = "0	0.5	0.5\n1	0.7	0.8\n2	0.9	0.1"
-
-
-def _table(text: str) -> list[list[float]]:
-    return [[float(cell) for cell in line.split("\t")] for line in text.splitlines()]
-
-
-def test_the_data_and_weight_tables_are_the_slides_tables() -> None:
-    from lecture.slides_mlp import SLIDES_W1, SLIDES_W2, SLIDES_X, SLIDES_Y
-
-    rows = _table(SLIDES_DATA_TABLE)
-    assert SLIDES_X == [row[:3] for row in rows]
-    assert SLIDES_Y == [row[3:] for row in rows]
-    assert SLIDES_W1 == [row[1:] for row in _table(SLIDES_W1_TABLE)]
-    assert SLIDES_W2 == [row[1:] for row in _table(SLIDES_W2_TABLE)]
