@@ -186,10 +186,13 @@ def interrupt_once(signum: int, frame: FrameType | None) -> None:
 def _ask_again_until_raised() -> None:
     """Ask for SIGINT every 5 ms until `interrupt_once` has raised where the exception survives.
 
-    A request made while the handler is not armed (SIG_DFL) does nothing, so an extra one is harmless;
-    a request handled in another dropping place is dropped again and re-asked by the hook.
+    A request handled in another dropping place is dropped again and re-asked by the hook. Stops as soon as
+    SIGINT's handler is no longer `interrupt_once` (it raised and reset it, or the program put its own back),
+    so it never interrupts anyone else, and after 10 s whatever happens.
     """
-    while not _interrupt_raised.wait(0.005):
+    for _ in range(2000):
+        if _interrupt_raised.wait(0.005) or signal.getsignal(signal.SIGINT) is not interrupt_once:
+            return
         _thread.interrupt_main()
 
 
