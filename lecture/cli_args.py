@@ -167,10 +167,33 @@ def text_argument(path: str | os.PathLike[str] | None) -> str | None:
         raise UsageError(str(err)) from None
 
 
+#: Set while `install_interrupt_handler`'s hook runs: an exception raised inside a sys.unraisablehook is
+#: itself dropped, so a Ctrl-C arriving there waits for the hook's thread to ask for it again.
+_in_unraisable_hook = threading.Event()
+#: Set once `interrupt_once` has raised outside that hook; the asking-again thread stops then.
+_interrupt_raised = threading.Event()
+
+
 def interrupt_once(signum: int, frame: FrameType | None) -> None:
     """SIGINT handler: stop with KeyboardInterrupt (temporary files get removed); a second Ctrl-C ends at once."""
+    if _in_unraisable_hook.is_set():
+        return  # raising here would be dropped with nothing left to ask again: the hook's thread will
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _interrupt_raised.set()
     raise KeyboardInterrupt
+
+
+def _ask_again_until_raised() -> None:
+    """Ask for SIGINT every 5 ms until `interrupt_once` has raised where the exception survives.
+
+    A request handled in another dropping place is dropped again and re-asked by the hook. Stops as soon as
+    SIGINT's handler is no longer `interrupt_once` (it raised and reset it, or the program put its own back),
+    so it never interrupts anyone else, and after 10 s whatever happens.
+    """
+    for _ in range(2000):
+        if _interrupt_raised.wait(0.005) or signal.getsignal(signal.SIGINT) is not interrupt_once:
+            return
+        _thread.interrupt_main()
 
 
 def install_interrupt_handler() -> None:
@@ -180,15 +203,23 @@ def install_interrupt_handler() -> None:
     raised in them: a `gc.callbacks` entry (the engine installs one, `autograd.collector`), a weakref callback,
     a ``__del__``. A Ctrl-C handled there would vanish and the run go on to its end. `sys.unraisablehook` sees
     those exceptions: a dropped KeyboardInterrupt re-arms the handler and asks for the signal again a few
-    milliseconds later (from a timer thread, so it is handled once that place has been left).
+    milliseconds later, and again every few milliseconds until it is raised where it survives (from a thread,
+    so it is handled once that place has been left). While the hook itself runs the handler stays quiet: an
+    exception raised inside the hook would be dropped too (seen under load: the timer thread was slow to
+    start, and the signal it asked for landed in the hook).
     """
     signal.signal(signal.SIGINT, interrupt_once)
     previous = sys.unraisablehook
 
     def keep_interrupts(unraisable: Any) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
-            signal.signal(signal.SIGINT, interrupt_once)
-            threading.Timer(0.005, _thread.interrupt_main).start()
+            _in_unraisable_hook.set()
+            try:
+                _interrupt_raised.clear()
+                signal.signal(signal.SIGINT, interrupt_once)
+                threading.Thread(target=_ask_again_until_raised, name="ask-for-ctrl-c-again", daemon=True).start()
+            finally:
+                _in_unraisable_hook.clear()
             return
         previous(unraisable)
 

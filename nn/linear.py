@@ -41,6 +41,10 @@ class Linear(Module):
         self.b = [Value(0.0, label=f"{bias}[{r}]") for r in range(nout)]
         self._names = (weight, bias)
 
+    def extra_repr(self) -> str:
+        """torch's wording: ``in_features=3, out_features=2, bias=True`` (a Linear here always has a bias)."""
+        return f"in_features={len(self.W[0])}, out_features={len(self.W)}, bias=True"
+
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """W x + b: one dot node per output (the bias rides along with a constant 1)."""
         x = input_vector(x, len(self.W[0]), "Linear")

@@ -72,6 +72,10 @@ class LSTMCell(Module):
             return dot([*W[self.input_size :], b], [*h, 1.0]) + x.values[GATES.index(gate) * self.hidden_size + k]
         return dot([*W, b], [*x, *h, 1.0])
 
+    def extra_repr(self) -> str:
+        """torch's wording: the input and hidden sizes, ``(3, 8)``."""
+        return f"{self.input_size}, {self.hidden_size}"
+
     def forward(self, x: Input, state: State) -> State:
         """(h_t, c_t) from input x_t (numbers, a one-hot index or a `ProjectedInput`) and (h_{t-1}, c_{t-1})."""
         h, c = state

@@ -367,8 +367,25 @@ class Module:
             chosen[id(p)] = (p, data)
         return list(chosen.values()), missing, extra
 
+    def extra_repr(self) -> str:
+        """torch's hook: this module's own settings, printed inside its parentheses by ``repr`` (none here)."""
+        return ""
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.num_parameters()} parameters)"
+        """torch's layout: ``Net(`` then one indented ``(name): child`` line per sub-module, then ``)``.
+
+        A module with no sub-modules prints on one line, ``Linear(in_features=2,
+        out_features=3, bias=True)``, from `extra_repr`.
+        """
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self.named_children()]
+        lines = extra_lines + child_lines
+        if len(extra_lines) == 1 and not child_lines:
+            return f"{type(self).__name__}({extra})"
+        if not lines:
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class BufferSlot:

@@ -59,6 +59,10 @@ class RNNCell(Module):
         x = one_hot_index(x, self.input_size)
         return ProjectedInput([row[x] for row in self.Wxh])
 
+    def extra_repr(self) -> str:
+        """torch's wording: the input and hidden sizes, ``(3, 8)``."""
+        return f"{self.input_size}, {self.hidden_size}"
+
     def forward(self, x: Input, state: list[Value]) -> list[Value]:
         """h_t from input x_t and state h_{t-1}."""
         h = state

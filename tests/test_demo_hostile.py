@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -353,3 +354,46 @@ def test_a_learning_rate_whose_step_leaves_finite_parameters_summing_past_the_la
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [done.stderr.strip()]
     assert "training diverged with --lr 1e+308 (OverflowError:" in done.stderr
+
+
+@posix_only
+def test_ctrl_c_asked_again_while_the_unraisable_hook_still_runs_is_not_lost(monkeypatch) -> None:
+    # Seen in a fresh-clone run at load 4: the re-asking thread was slow to start, the signal it asked for was
+    # handled while the hook still waited for it, and a KeyboardInterrupt raised inside the hook is dropped too.
+    import gc
+
+    from lecture.cli_args import install_interrupt_handler
+
+    real_start = threading.Thread.start
+
+    def start_with_a_ctrl_c_inside(self: threading.Thread) -> None:
+        signal.raise_signal(signal.SIGINT)  # handled at one of the steps below: inside the hook
+        for _ in range(1000):
+            pass
+        real_start(self)
+
+    fired: list[bool] = []
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start" and not fired:
+            fired.append(True)
+            signal.raise_signal(signal.SIGINT)
+            for _ in range(1000):
+                pass
+
+    previous_handler, previous_hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    install_interrupt_handler()
+    monkeypatch.setattr(threading.Thread, "start", start_with_a_ctrl_c_inside)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            gc.callbacks.append(on_collection)
+            gc.collect()
+            for _ in range(200):
+                time.sleep(0.005)
+    finally:
+        if on_collection in gc.callbacks:
+            gc.callbacks.remove(on_collection)
+        monkeypatch.undo()
+        signal.signal(signal.SIGINT, previous_handler)
+        sys.unraisablehook = previous_hook
+    assert fired == [True]
