@@ -147,3 +147,25 @@ def test_sampling_more_indices_than_memory_holds_is_refused_at_once():
 def test_sampling_length_true_is_refused():
     with pytest.raises(ValueError, match="length must be a non-negative integer, got True"):
         CharModel(4, 3, seed=0).sample(0, True)
+
+
+@needs_fifo
+def test_save_of_a_picture_refuses_a_fifo(tmp_path):
+    os.mkfifo(tmp_path / "graph.gv")
+    picture = draw_graph(Value(2.0) * Value(3.0))
+    with pytest.raises(ValueError, match="graph.gv: it is not a regular file"):
+        picture.save("graph.gv", directory=tmp_path)
+    assert stat.S_ISFIFO(os.stat(tmp_path / "graph.gv").st_mode)
+    saved = picture.save("ok.gv", directory=tmp_path)
+    assert (tmp_path / "ok.gv").read_text().startswith("digraph") and saved.endswith("ok.gv")
+
+
+@needs_fifo
+def test_a_chart_refuses_a_fifo(tmp_path):
+    pytest.importorskip("matplotlib")
+    from viz.charts import loss_curve
+
+    os.mkfifo(tmp_path / "loss.svg")
+    with pytest.raises(ValueError, match="loss.svg: it is not a regular file"):
+        loss_curve([3.0, 2.0, 1.0], tmp_path / "loss.svg")
+    assert stat.S_ISFIFO(os.stat(tmp_path / "loss.svg").st_mode)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.figure import Figure
 
 from .finite import finite_numbers
-from .render import FORMATS
+from .render import FORMATS, refuse_special_files
 
 
 def _pyplot() -> ModuleType:
@@ -39,6 +39,7 @@ def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {out.name!r}")
+    refuse_special_files(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, bbox_inches="tight")
     return out

@@ -54,6 +54,14 @@ class ValueGraph(graphviz.Digraph):
         """
         return str(render_to_file(self.source, path, format, timeout=timeout))
 
+    def save(self, filename: str | os.PathLike[str] | None = None, directory: str | os.PathLike[str] | None = None,
+             *, skip_existing: bool | None = False) -> str:
+        """Write the DOT source, as `graphviz.Digraph.save`; ValueError for a FIFO, device or socket there
+        (opening one for writing waits for a reader: with none, the save hung for ever)."""
+        refuse_special_files(Path(directory if directory is not None else self.directory,
+                                  filename if filename is not None else self.filename))
+        return str(super().save(filename, directory=directory, skip_existing=skip_existing))
+
     def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
              neato_no_op: bool | int | None = None, quiet: bool = False, *, engine: str | None = None,
              encoding: str | None = None) -> bytes | str:
