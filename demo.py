@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lecture import cli_args as checks
+from lecture.bptt_slides import bptt_slides_report
 from lecture.corpus import default_text
 from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
 from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
@@ -143,6 +144,7 @@ def part_rnn(tour: Tour) -> None:
     tour.say('== 3. The "hello" RNN (vocabulary h, e, l, o; hidden size 3; the tutorial\'s matrices) ==')
     r = hello_rnn_example()
     tour.say(r.tables())
+    tour.say(bptt_slides_report().text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
                         "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
                         "top to bottom")
