@@ -10,6 +10,7 @@ import re
 import pytest
 
 from autograd import Value, grad, no_grad
+from conftest import needs_svg
 from viz.step_through import name_of, step_through_page
 
 
@@ -71,6 +72,7 @@ def test_matches_pytorch():
         t.autograd.grad(tloss, [tfrozen])
 
 
+@needs_svg
 def test_step_through_page_neither_calls_a_no_grad_value_a_node_nor_gives_it_a_step():
     x, w, frozen, loss = _frozen_square_times_weight()
     page = step_through_page(loss)
