@@ -8,9 +8,9 @@ import pickle
 import re
 
 import pytest
+from conftest import needs_svg
 
 from autograd import Value, grad, no_grad
-from conftest import needs_svg
 from viz.step_through import name_of, step_through_page
 
 
