@@ -131,3 +131,25 @@ def test_two_groups_with_their_own_rates_cross_over() -> None:
     for name, values in opt.state_dict()["buffers"].items():
         assert back["buffers"][name] == pytest.approx(values, rel=1e-12)
     assert back["group_steps"] == [4, 4]
+
+
+def test_a_module_that_is_not_the_models_counterpart_is_refused_by_name() -> None:
+    from nn import CharModel
+
+    model = MLP(2, [3, 1], seed=0)
+    optimizer = Adam(model.parameters(), lr=0.1)
+    other = to_torch(CharModel(4, 3, seed=0))
+    with pytest.raises(ValueError, match=r"not the PyTorch counterpart of model \(MLP\): it has no parameter"):
+        optimizer_state_to_torch(optimizer, model, other)
+    with pytest.raises(ValueError, match="not the PyTorch counterpart"):
+        optimizer_state_from_torch({"state": {}, "param_groups": []}, optimizer, model, other)
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [(Adam, torch.optim.SGD), (SGD, torch.optim.Adam),
+                                              (Adagrad, torch.optim.Adam), (Adam, torch.optim.Adagrad)])
+def test_another_kind_of_torch_optimizers_state_is_refused(ours, theirs) -> None:
+    model = MLP(2, [3, 1], seed=0)
+    module = to_torch(model)
+    optimizer = ours(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=f"is not a torch {ours.__name__}'s state"):
+        optimizer_state_from_torch(theirs(module.parameters(), lr=0.1).state_dict(), optimizer, model, module)

@@ -34,6 +34,25 @@ _BUFFERS: dict[type, dict[str, str]] = {
 }
 
 
+#: Options only a torch optimizer of that kind keeps in each group: a state without them is another kind's.
+_KIND_OPTIONS: dict[type, tuple[str, ...]] = {
+    SGD: ("momentum", "dampening", "nesterov"),
+    Adam: ("betas", "amsgrad"),
+    Adagrad: ("lr_decay", "initial_accumulator_value"),
+}
+
+
+def _refuse_another_kind(their_groups: list[dict[str, Any]], optimizer: Optimizer) -> None:
+    """ValueError when a torch group lacks an option every torch optimizer of ``optimizer``'s kind keeps."""
+    for kind, options in _KIND_OPTIONS.items():
+        if isinstance(optimizer, kind):
+            for g, group in enumerate(their_groups):
+                missing = [o for o in options if o not in group]
+                if missing:
+                    raise ValueError(f"torch_state is not a torch {kind.__name__}'s state: its param_groups[{g}] "
+                                     f"has no {', '.join(repr(o) for o in missing)} (another optimizer's state?)")
+
+
 def _buffer_names(optimizer: Optimizer) -> dict[str, str]:
     for kind, names in _BUFFERS.items():
         if isinstance(optimizer, kind):
@@ -60,11 +79,15 @@ def _placement(optimizer: Optimizer, model: Module, module: nn.Module) -> tuple[
     torch_names = [name for name, _ in module.named_parameters()]
     position = {name: k for k, name in enumerate(torch_names)}
     by_value: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
-    for link in links(model, layout_of_module(module)):
-        places = [(position[link.torch_name], link.index)]
-        if link.partner is not None:
-            places.append((position[link.partner], link.index))
-        by_value[id(link.value)] = places
+    try:
+        for link in links(model, layout_of_module(module)):
+            places = [(position[link.torch_name], link.index)]
+            if link.partner is not None:
+                places.append((position[link.partner], link.index))
+            by_value[id(link.value)] = places
+    except KeyError as missing:  # a parameter name the module does not have
+        raise ValueError(f"module ({type(module).__name__}) is not the PyTorch counterpart of model "
+                         f"({type(model).__name__}): it has no parameter {missing}") from None
     placement: Places = []
     group_of_tensor: dict[int, int] = {}
     counted: dict[int, int] = {}
@@ -138,6 +161,7 @@ def optimizer_state_from_torch(
     if not isinstance(torch_state, dict) or not {"state", "param_groups"} <= set(torch_state):
         raise ValueError(f"torch_state must be a torch optimizer's state_dict(), got {short_repr(torch_state)}")
     their_groups = torch_state["param_groups"]
+    _refuse_another_kind(their_groups, optimizer)
     if len(their_groups) != len(groups) or any(list(t.get("params", [])) != mine
                                                for t, mine in zip(their_groups, groups)):
         raise ValueError("the torch optimizer's param_groups do not hold module.parameters() split as this "
