@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import random
 
 
@@ -18,11 +19,11 @@ def make_rng(seed: int | random.Random | None, who: str = "seed") -> random.Rand
         return seed
     if seed is None:
         return random.Random(random.getrandbits(64))
-    if not isinstance(seed, int) or isinstance(seed, bool):
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
         # random.Random would take a str, a float or bytes without a word (hashing "a" to some network), and a
         # bool is most likely a misplaced flag
         raise TypeError(f"{who}: seed must be an int, a random.Random or None, got {type(seed).__name__} {seed!r:.60}")
-    return random.Random(seed)
+    return random.Random(int(seed))  # a numpy integer seeds as the same int
 
 
 def uniform_fan_in(rng: random.Random, fan_in: int) -> float:

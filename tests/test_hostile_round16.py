@@ -169,3 +169,9 @@ def test_a_chart_refuses_a_fifo(tmp_path):
     with pytest.raises(ValueError, match="loss.svg: it is not a regular file"):
         loss_curve([3.0, 2.0, 1.0], tmp_path / "loss.svg")
     assert stat.S_ISFIFO(os.stat(tmp_path / "loss.svg").st_mode)
+
+
+def test_a_numpy_integer_seeds_as_the_same_int():
+    assert [p.data for p in MLP(2, [3], seed=np.int64(5)).parameters()] == \
+        [p.data for p in MLP(2, [3], seed=5).parameters()]
+    assert two_moons(4, seed=np.int32(2)) == two_moons(4, seed=2)
