@@ -42,6 +42,7 @@ class WasmGraphviz:
     """One compiled ``graphviz.wasm``; `render` is serialised by a lock (one instance, one heap)."""
 
     def __init__(self, wasm_path: Path) -> None:
+        """Compile the Graphviz module at ``wasm_path`` once (epoch interruption on, so a render can time out)."""
         config = wasmtime.Config()
         config.epoch_interruption = True
         self._engine = wasmtime.Engine(config)
