@@ -1,13 +1,12 @@
 """The slides' 3-4-2 network drawn with their names. Usage: python examples/draw_3_4_2.py [NAME] (writes NAME.svg)"""
-import sys
+import argparse
 
 from lecture.slide_names import draw_named
 from nn import MLP, half_sum_squared_error
 
-name = sys.argv[1] if len(sys.argv) > 1 else "3-4-2"
-if name.startswith("-"):  # --help, or an option this script does not take: say what it does, write nothing
-    sys.exit(__doc__)
-
+parser = argparse.ArgumentParser(description="The slides' 3-4-2 network drawn with their names.")
+parser.add_argument("name", nargs="?", default="3-4-2", help="writes NAME.dot and NAME.svg (default: 3-4-2)")
+name = parser.parse_args().name
 model = MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid")
 model.layers[0].set_weight_table([[0.5, 0.5], [0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])  # w1: bias row first
 model.layers[1].set_weight_table([[0.5, 0.5], [0.7, 0.8], [0.9, 0.1]])  # w2

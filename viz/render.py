@@ -252,6 +252,9 @@ def render_to_file(
     if format not in FORMATS:  # before the DOT file is written: nothing is left behind for a mistyped format
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
     base = Path(path)
+    if base.name in ("", ".", ".."):  # pathlib would fail deep inside ("has an empty name") or write "...dot"
+        raise ValueError(f"render_to_file: {str(path)!r} names no file: give a file name such as 'graph'"
+                         " (it writes graph.dot and graph.svg)")
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")
     data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
