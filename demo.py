@@ -30,27 +30,36 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lecture import cli_args as checks
-from lecture.bptt_slides import bptt_slides_report
-from lecture.corpus import default_text
-from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
-from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
-from lecture.index_page import index_page
-from lecture.lstm_cells import cells_page, lstm_study
-from lecture.mlp_hessian import gradient_picture, mlp_hessian
-from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
-from lecture.output_folder import OutputFolder, UsageError
-from lecture.slide_names import mlp_names
-from lecture.slides_mlp import worked_example
-from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
-from lecture.tour_files import INDEX, REPORTS, part_of_file, tour_files
-from lecture.training import train_slides_mlp
-from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
-from lecture.vanishing import connectivity, gradient_reach
-from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
-from viz.charts import gradient_reach_figure, loss_curve
-from viz.derivative_chart import derivative_curves_chart
-from viz.render import FORMATS, INSTALL_GRAPHVIZ
+OURS = {"autograd", "nn", "viz", "lecture"}
+SETUP = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[demo]" && python demo.py'
+
+try:
+    from lecture import cli_args as checks
+    from lecture.bptt_slides import bptt_slides_report
+    from lecture.corpus import default_text
+    from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
+    from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
+    from lecture.index_page import index_page
+    from lecture.lstm_cells import cells_page, lstm_study
+    from lecture.mlp_hessian import gradient_picture, mlp_hessian
+    from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
+    from lecture.output_folder import OutputFolder, UsageError
+    from lecture.slide_names import mlp_names
+    from lecture.slides_mlp import worked_example
+    from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
+    from lecture.tour_files import INDEX, REPORTS, part_of_file, tour_files
+    from lecture.training import train_slides_mlp
+    from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
+    from lecture.vanishing import connectivity, gradient_reach
+    from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
+    from viz.charts import gradient_reach_figure, loss_curve
+    from viz.derivative_chart import derivative_curves_chart
+    from viz.render import FORMATS, INSTALL_GRAPHVIZ
+except ModuleNotFoundError as missing:  # run before setting up: one sentence with the command, not a traceback
+    if missing.name is None or missing.name.split(".")[0] in OURS:
+        raise
+    sys.exit(f"demo.py: the package {missing.name.split('.')[0]!r} is not installed in this Python"
+             f" ({sys.executable}): set up first, as the README's first command does:\n  {SETUP}")
 
 PER_CHAR = "cross-entropy per char"
 MEAN_STEPS = 10  # the LSTM's report and chart give the loss as a mean over this many steps (one chunk each)
