@@ -44,6 +44,7 @@ try:
     from lecture.mlp_hessian import gradient_picture, mlp_hessian
     from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
     from lecture.output_folder import OutputFolder, UsageError
+    from lecture.sequence_shapes import sequence_shapes
     from lecture.slide_names import mlp_names
     from lecture.slides_mlp import worked_example
     from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
@@ -154,6 +155,7 @@ def part_rnn(tour: Tour) -> None:
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.say(bptt_slides_report().text())
+    tour.say(sequence_shapes().text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
                         "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
                         "top to bottom")

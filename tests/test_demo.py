@@ -61,6 +61,7 @@ def test_same_seed_same_output(capsys, tmp_path) -> None:
     strip = [line for line in first.splitlines() if not line.startswith("Done in")]
     assert strip == [line for line in second.splitlines() if not line.startswith("Done in")]
     assert "0.5370  0.1974  0.7163" in first  # the tutorial's h1
+    assert "many-to-many  'hell'  4, against 'ello'         5.9663" in first  # the sequence shapes table
 
 
 @pytest.mark.parametrize(
