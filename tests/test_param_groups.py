@@ -282,6 +282,18 @@ def test_learning_rate_zero_is_allowed_and_negative_is_refused_as_in_torch() -> 
             SGD([Value(0.0)], lr=bad)  # type: ignore[arg-type]
 
 
+def test_a_learning_rate_that_is_not_a_number_is_a_type_error_as_in_torch() -> None:
+    for bad in ("0.1", None, [0.1], True):
+        if not isinstance(bad, bool):
+            with pytest.raises(TypeError):
+                torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=bad)
+        with pytest.raises(TypeError, match=f"learning rate must be a finite number >= 0, got {type(bad).__name__}"):
+            SGD([Value(0.0)], lr=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError) as negative:
+        SGD([Value(0.0)], lr=-0.1)
+    assert not isinstance(negative.value, TypeError)  # a number out of range stays a plain ValueError
+
+
 def test_every_optimizer_prints_its_class_and_options() -> None:
     from nn import MLP
     from nn.optim import SGD, Adagrad, Adam, AdamW

@@ -7,6 +7,14 @@ from typing import Any
 from ..numbers_in_messages import checked_float, short_repr
 
 
+class NotANumberError(ValueError, TypeError):
+    """Something that is not a number (``"0.1"``, None) where a learning rate was needed.
+
+    A TypeError, as torch raises for ``SGD(params, lr="0.1")``, and a ValueError, as this library said before
+    (every other bad learning rate is one): either ``except`` catches it.
+    """
+
+
 def hyperparameter(
     name: str, value: Any, *, positive: bool = False, below_one: bool = False, at_most_one: bool = False
 ) -> float:
@@ -39,10 +47,14 @@ def option_name(where: str, name: str) -> str:
 
 
 def learning_rate(value: Any, name: str = "learning rate") -> float:
-    """``value`` as a learning rate: a finite number >= 0 (as torch; a schedule may end at 0), or ValueError."""
+    """``value`` as a learning rate: a finite number >= 0 (as torch; a schedule may end at 0), or ValueError
+    (`NotANumberError`, also a TypeError, for something that is not a number)."""
     try:
         return hyperparameter(name, value)
-    except (TypeError, ValueError):
+    except TypeError:
+        raise NotANumberError(f"{name} must be a finite number >= 0, got {type(value).__name__} {short_repr(value)}"
+                              ) from None
+    except ValueError:
         raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}") from None
 
 
