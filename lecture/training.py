@@ -23,6 +23,7 @@ from nn import (
     clip_grad_value,
     half_sum_squared_error,
 )
+from nn.checks import whole_number
 
 from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
 
@@ -55,8 +56,16 @@ class TrainingRun:
 
 
 def _check_positive(name: str, value: float) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0 or not math.isfinite(value):
+    """A rate: a finite number > 0, else ValueError (TypeError for something that is not a number) naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
+    if not value > 0 or not math.isfinite(value):
         raise ValueError(f"{name} must be a positive number, got {value!r}")
+
+
+def _check_count(name: str, value: int) -> None:
+    """A count (steps, a length, a size): a whole number >= 1; 2.5 steps was run as 2 without a word."""
+    whole_number(value, name)
 
 
 def train_slides_mlp(
@@ -70,7 +79,7 @@ def train_slides_mlp(
     default) one row's graph is recorded once and replayed for every row and
     epoch (`autograd.replay`); ``replay=False`` rebuilds the graph eagerly.
     """
-    _check_positive("epochs", epochs)
+    _check_count("epochs", epochs)
     _check_positive("lr", lr)
     model: MLP = slides_network()
     params = model.parameters()
@@ -127,10 +136,13 @@ def train_char_model(
     `REPLAY_MAX_LINKS` links is not recorded: the run then trains eagerly
     (``run.replayed`` says which way it went).
     """
-    for name, value in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden), ("lr", lr)):
-        _check_positive(name, value)
+    if not isinstance(text, str):
+        raise TypeError(f"training text must be a str, got {type(text).__name__}")
+    for name, count in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden)):
+        _check_count(name, count)
+    _check_positive("lr", lr)
     if replay:
-        _check_positive("tape_cache", tape_cache)
+        _check_count("tape_cache", tape_cache)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
     if len(text) < 2:

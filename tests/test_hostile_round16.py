@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import stat
 import sys
 
@@ -175,3 +176,33 @@ def test_a_numpy_integer_seeds_as_the_same_int():
     assert [p.data for p in MLP(2, [3], seed=np.int64(5)).parameters()] == \
         [p.data for p in MLP(2, [3], seed=5).parameters()]
     assert two_moons(4, seed=np.int32(2)) == two_moons(4, seed=2)
+
+
+@pytest.mark.parametrize(("option", "value", "error"), [
+    ("steps", 2.5, "steps must be a positive whole number, got float 2.5"),
+    ("seq_len", 4.0, "seq_len must be a positive whole number, got float 4.0"),
+    ("hidden", True, "hidden must be a positive whole number, got bool True"),
+    ("steps", "3", "steps must be a positive whole number, got str '3'"),
+    ("steps", 0, "steps must be a positive whole number, got 0"),
+])
+def test_train_char_model_counts_are_whole_numbers(option, value, error) -> None:
+    from lecture.training import train_char_model
+
+    with pytest.raises((TypeError, ValueError), match=re.escape(error)):
+        train_char_model("hello", **{option: value})  # 2.5 steps ran as 2 without a word
+
+
+def test_train_char_model_names_a_text_that_is_not_a_str() -> None:
+    from lecture.training import train_char_model
+
+    with pytest.raises(TypeError, match="training text must be a str, got int"):  # was: "object of type 'int' has
+        train_char_model(5, steps=1)  # type: ignore[arg-type]                      # no len()"
+    with pytest.raises(TypeError, match="lr must be a positive number, got str"):
+        train_char_model("hello", steps=1, lr="0.1")  # type: ignore[arg-type]
+
+
+def test_train_slides_mlp_epochs_are_whole_numbers() -> None:
+    from lecture.training import train_slides_mlp
+
+    with pytest.raises(ValueError, match="epochs must be a positive whole number, got float 2.5"):
+        train_slides_mlp(epochs=2.5)  # type: ignore[arg-type]
