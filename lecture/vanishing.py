@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from autograd import Value
 from nn import CharModel, softmax_cross_entropy
+from nn.checks import fits_in_memory, whole_number
 
 
 @dataclass
@@ -35,10 +36,23 @@ class GradientReach:
                 " inputs barely learn; the LSTM's additive cell path carries it much further.")
 
 
+#: Bytes of graph per multiply-add of an LSTM step, to refuse a length no machine could unroll before trying.
+_BYTES_PER_LINK = 150
+
+
+def _check_sizes(who: str, length: int, hidden: int, vocab_size: int, shortest: int) -> None:
+    """Whole numbers, at least (``shortest``, 1, 2), and an unrolled graph that fits in memory; else an error
+    naming the argument (length 2.5 failed deep inside range(); a length of 10**9 ran until memory ran out)."""
+    whole_number(length, f"{who}'s length", minimum=shortest)
+    whole_number(hidden, f"{who}'s hidden")
+    whole_number(vocab_size, f"{who}'s vocab_size", minimum=2)
+    links = length * 4 * hidden * (hidden + vocab_size + 1)  # the LSTM's four gates at every step
+    fits_in_memory(links, _BYTES_PER_LINK, f"{who} would unroll", "multiply-adds")
+
+
 def gradient_reach(length: int = 40, hidden: int = 8, vocab_size: int = 10, seed: int = 0) -> GradientReach:
     """Run both cells, freshly initialised with the same seed, on one random sequence."""
-    if length < 2 or hidden < 1 or vocab_size < 2:
-        raise ValueError("need length >= 2, hidden >= 1 and vocab_size >= 2")
+    _check_sizes("gradient_reach", length, hidden, vocab_size, shortest=2)
     rng = random.Random(seed)
     inputs = [rng.randrange(vocab_size) for _ in range(length)]
     target = rng.randrange(vocab_size)
@@ -65,8 +79,7 @@ def connectivity(length: int = 20, hidden: int = 8, vocab_size: int = 10, seed: 
 
     The inputs are one-hot vectors of Values, so their gradients exist; one backward pass per loss term L_t.
     """
-    if length < 1 or hidden < 1 or vocab_size < 2:
-        raise ValueError("need length >= 1, hidden >= 1 and vocab_size >= 2")
+    _check_sizes("connectivity", length, hidden, vocab_size, shortest=1)
     rng = random.Random(seed)
     inputs = [rng.randrange(vocab_size) for _ in range(length)]
     targets = [rng.randrange(vocab_size) for _ in range(length)]

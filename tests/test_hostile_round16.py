@@ -206,3 +206,25 @@ def test_train_slides_mlp_epochs_are_whole_numbers() -> None:
 
     with pytest.raises(ValueError, match="epochs must be a positive whole number, got float 2.5"):
         train_slides_mlp(epochs=2.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("function", "size", "error"), [
+    ("gradient_reach", {"length": 2.5}, "gradient_reach's length must be a whole number >= 2, got float 2.5"),
+    ("gradient_reach", {"length": "3"}, "gradient_reach's length must be a whole number >= 2, got str '3'"),
+    ("gradient_reach", {"length": 1}, "gradient_reach's length must be a whole number >= 2, got 1"),
+    ("connectivity", {"length": 2.5}, "connectivity's length must be a positive whole number, got float 2.5"),
+    ("connectivity", {"hidden": True}, "connectivity's hidden must be a positive whole number, got bool True"),
+    ("gradient_reach", {"vocab_size": 1}, "gradient_reach's vocab_size must be a whole number >= 2, got 1"),
+])
+def test_gradient_reach_and_connectivity_name_a_bad_size(function, size, error) -> None:
+    from lecture import vanishing
+
+    with pytest.raises((TypeError, ValueError), match=re.escape(error)):  # 2.5 failed inside range(), '3' at '<'
+        getattr(vanishing, function)(**size)
+
+
+def test_gradient_reach_refuses_a_length_no_memory_holds_before_building_anything() -> None:
+    from lecture.vanishing import gradient_reach
+
+    with pytest.raises(MemoryError, match="gradient_reach would unroll .* multiply-adds"):
+        gradient_reach(length=10**12)  # ran until memory ran out
