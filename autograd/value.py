@@ -276,6 +276,10 @@ class Value:
         """The data as a Python float (PyTorch's spelling)."""
         return self.data
 
+    def numel(self) -> int:
+        """1: a Value is one number (so torch's ``sum(p.numel() for p in model.parameters())`` counts weights)."""
+        return 1
+
     def __float__(self) -> float:
         return self.data
 

@@ -41,6 +41,26 @@ class Linear(Module):
         self.b = [Value(0.0, label=f"{bias}[{r}]") for r in range(nout)]
         self._names = (weight, bias)
 
+    @property
+    def weight(self) -> list[list[Value]]:
+        """``W`` by torch's name: ``out_features`` rows of ``in_features`` Values."""
+        return self.W
+
+    @property
+    def bias(self) -> list[Value]:
+        """``b`` by torch's name: one Value per output."""
+        return self.b
+
+    @property
+    def in_features(self) -> int:
+        """Number of inputs (torch's name)."""
+        return len(self.W[0])
+
+    @property
+    def out_features(self) -> int:
+        """Number of outputs (torch's name)."""
+        return len(self.W)
+
     def extra_repr(self) -> str:
         """torch's wording: ``in_features=3, out_features=2, bias=True`` (a Linear here always has a bias)."""
         return f"in_features={len(self.W[0])}, out_features={len(self.W)}, bias=True"

@@ -163,13 +163,29 @@ class Module:
                  recurse)
         return iter(found)
 
-    def parameters(self, recurse: bool = True) -> list[Value]:
-        """Every distinct parameter once, as a list (PyTorch de-duplicates tied weights too).
+    def parameters(self, recurse: bool = True) -> Parameters:
+        """Every distinct parameter once (PyTorch de-duplicates tied weights too), as `Parameters`.
 
-        A list, as micrograd's (torch's is an iterator: ``list(...)`` and
-        ``for`` loops work with both). ``recurse=False``: this module's own only.
+        A list, as micrograd's (``len(model.parameters())``), that is also an
+        iterator as torch's generator is (``next(model.parameters())``).
+        ``recurse=False``: this module's own only.
         """
-        return [p for _, p in self.named_parameters(recurse=recurse)]
+        return Parameters(p for _, p in self.named_parameters(recurse=recurse))
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add ``module`` as the sub-module (attribute) ``name``, as torch's; the same as ``self.name = module``.
+
+        TypeError for something that is not a Module (or None) or a name that is not a str; KeyError for an
+        empty or dotted name, or one an attribute that is not a module already has (a module is replaced).
+        """
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__module__}.{type(module).__qualname__} is not a Module subclass")
+        _check_new_name(self, name, "module")
+        setattr(self, name, module)
+
+    def register_module(self, name: str, module: Module | None) -> None:
+        """Alias of `add_module` (torch has both)."""
+        self.add_module(name, module)
 
     def register_parameter(self, name: str, param: Value | None) -> None:
         """Add parameter ``param`` as attribute ``name`` (torch's method, with its checks on the name).
@@ -447,6 +463,23 @@ def _check_flag(name: str, value: Any) -> None:
         raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
 
 
+class Parameters(list[Value]):
+    """A module's parameters: a list (micrograd's ``parameters()``) that ``next()`` also walks, as torch's generator.
+
+    ``next(model.parameters())`` gives the first parameter, the next call on the same object the second, and
+    so on; ``for``, ``len``, indexing and ``list(...)`` behave as for any list (a ``for`` loop always starts
+    from the first).
+    """
+
+    def __next__(self) -> Value:
+        """The parameter after the one the previous ``next()`` on this object gave (StopIteration past the end)."""
+        position = self.__dict__.get("_position", 0)
+        if position >= len(self):
+            raise StopIteration
+        self.__dict__["_position"] = position + 1
+        return self[position]
+
+
 def _check_new_name(module: Module, name: Any, kind: str) -> None:
     """torch's checks on a parameter's or buffer's name: a str, not empty, no dot, not already an attribute."""
     if not isinstance(name, str):
@@ -457,8 +490,10 @@ def _check_new_name(module: Module, name: Any, kind: str) -> None:
         raise KeyError(f'{kind} name can\'t be empty string ""')
     if name.startswith("_"):
         raise KeyError(f"{kind} name {name!r} starts with '_': such attributes are not {kind}s here")
+    replaceable = {"parameter": Value, "module": Module}.get(kind)  # torch replaces a parameter/module of the name
     taken = name in module.__dict__.get("_buffers", {}) or (hasattr(module, name) and not (
-        kind == "parameter" and (getattr(module, name, None) is None or isinstance(getattr(module, name), Value))))
+        replaceable is not None and (getattr(module, name, None) is None
+                                     or isinstance(getattr(module, name), replaceable))))
     if taken:
         raise KeyError(f"attribute '{name}' already exists")
 
