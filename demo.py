@@ -204,7 +204,7 @@ def part_lstm(tour: Tour) -> None:
                                                    ylabel=PER_CHAR, mean_over=MEAN_STEPS),
                       "lstm_loss", "the LSTM's loss falling")
     tour.folder.picture("lstm", lstm_step_picture(), "lstm_step",
-                        "one LSTM step: gates i, f, g, o, cell c and h named")
+                        "one LSTM step: gates f, i, g, o (the slides' order), cell c and h named")
     for signal_name, u in study.units.items():
         unranked = f"  (no unit ranked for '{signal_name}': the text never changes it)"
         tour.say(unranked if u is None else f"  {u.heading()}")
@@ -242,7 +242,7 @@ PART_HELP = {
     "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
            "the BPTT gradients dWxh, dWhh, dWhy; the unrolled graph; training, generation and a training film",
     "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM; connectivity maps",
-    "lstm": "one LSTM step drawn (gates i, f, g, o, cell c); an LSTM trained on --text (default: the Zen of "
+    "lstm": "one LSTM step drawn (gates f, i, g, o, cell c); an LSTM trained on --text (default: the Zen of "
             "Python + the slides' War and Peace quotes), samples, and which units track 'inside quotes' and "
             "'position in line'",
     "gradients": "gradients of gradients: tanh's derivatives 1..6, Newton's method, the MLP's Hessian, "

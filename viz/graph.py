@@ -135,6 +135,7 @@ def draw_graph(
     show_constants: bool = True,
     names: GraphNames | Mapping[Value, str] | None = None,
     legend: Mapping[str, str] | None = None,
+    first_column: Sequence[Value | str] = (),
 ) -> ValueGraph:
     """Build the picture of everything ``root`` was computed from.
 
@@ -168,6 +169,13 @@ def draw_graph(
         legend: role -> what it means in this picture (keys among root,
             parameter, input, leaf, constant, intermediate, and "gate"),
             drawn as a key in the same colours as the nodes.
+        first_column: leaves, and named numbers (given by their name in
+            ``names``), to draw in one column at the far left where the flow
+            starts, top to bottom in this order, outside any cluster (an LSTM
+            step's c_0, x_1, h_0 and bias input, which every gate reads: left
+            to Graphviz they sat under the last gate's weights, with long
+            edges up to the others). Their edges skip the column of the
+            weights beside each gate.
     """
     check_root("draw_graph", root)
     check_decimals(decimals)
@@ -189,6 +197,8 @@ def draw_graph(
         show_gradients = gradients is not None or root.grad != 0.0
     style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)
     named = GraphNames.of(names)
+    lead = _first_column(first_column, order, root, named)
+    lead_keys = {_identity(x) for x in lead}
     ids = {v: f"v{i}" for i, v in enumerate(order)}
     grad_of = _gradient_lookup(gradients, show_gradients)
     scale = max((abs(g) for v in order if (g := grad_of(v)) is not None), default=0.0) or 1.0
@@ -228,7 +238,7 @@ def draw_graph(
             continue
         grad = grad_of(v)
         attrs = _value_node(v, role_of(v, root, params, ins), grad, scale, style, v in marked, named.name(v))
-        group = groups.get(v, "")
+        group = "" if id(v) in lead_keys else groups.get(v, "")
         place(group, vid, attrs)
         if not v.is_leaf:
             place(group, f"{vid}op", {"label": dot_text(gate_symbol(v)), "shape": "circle", "width": "0.3",
@@ -239,7 +249,7 @@ def draw_graph(
                     use_name = named.uses[(v, i)]
                     if use_name not in use_ids:
                         use_ids[use_name] = f"n{len(use_ids)}"
-                        place(use_groups.get(use_name, group), use_ids[use_name],
+                        place("" if use_name in lead_keys else use_groups.get(use_name, group), use_ids[use_name],
                               _named_number(p, use_name, style))
                 elif not drawn_once(p, root) and id(p) not in hidden:
                     place(group, f"{vid}c{i}", _value_node(p, "constant", None, scale, style, False))
@@ -251,8 +261,13 @@ def draw_graph(
             "style": "filled", "fillcolor": "#e5dbff"})
 
     gates = [] if collapsed else _gate_inputs(order, root, hidden, named, use_ids, ids, groups)
+    lead_ids = [use_ids[x] if isinstance(x, str) else ids[x] for x in lead if not isinstance(x, str) or x in use_ids]
+    # The first column is lined up on its own: left in a gate's column it would be pulled beside the weights.
+    gates = [(depth, [s for s in sources if s[0] not in lead_ids]) for depth, sources in gates]
     columns = reading_columns(gates, group_of)
-    _emit_clusters(g, statements, columns)
+    _emit_clusters(g, statements, columns, order=list(groups.values()))
+    if lead_ids:
+        _emit_first_column(g, lead_ids)
     if legend:
         _emit_legend(g, legend)
 
@@ -281,6 +296,8 @@ def draw_graph(
             else:
                 source = endpoint(p) if drawn_once(p, root) else f"{ids[v]}c{i}"
             attrs = {"label": _fmt(partials[i], decimals)} if partials else {}
+            if source in lead_ids:
+                attrs["minlen"] = "2"  # one column further left than the weights beside the gate
             edges.append((source, target_gate, attrs))
         if target_gate is not None:
             edges.append((target_gate, endpoint(v), {}))
@@ -292,6 +309,47 @@ def draw_graph(
         seen.add(key)
         g.edge(a, b, **attrs)
     return g
+
+
+def _first_column(first: object, order: list[Value], root: Value, named: GraphNames) -> list[Value | str]:
+    """``first_column`` checked: drawn leaves of the graph and names of named numbers, each once."""
+    if isinstance(first, (Value, str, bytes)) or not isinstance(first, Iterable):
+        raise TypeError(f"first_column must be a sequence of Values and names, got {type(first).__name__}")
+    items = list(first)
+    leaves = {v for v in order if v.is_leaf and drawn_once(v, root) and v is not root}
+    use_names = set(named.uses.values())
+    for x in items:
+        if isinstance(x, str):
+            if x not in use_names:
+                raise ValueError(f"first_column names {x!r}, which is no named number in names= (names.uses)")
+        elif isinstance(x, Value):
+            if x not in leaves:
+                raise ValueError(f"first_column holds {x!r}, which is no drawn leaf of the graph")
+        else:
+            raise TypeError(f"first_column must hold Values and names (str), got an item of type {type(x).__name__}")
+    if len(set(map(_identity, items))) < len(items):
+        raise ValueError("first_column names the same node twice")
+    return items
+
+
+def _identity(x: Value | str) -> int | str:
+    return x if isinstance(x, str) else id(x)
+
+
+def _emit_first_column(g: graphviz.Digraph, names: Sequence[str]) -> None:
+    """``names`` in one rank, top to bottom in this order (an invisible chain, as `viz.columns`).
+
+    Their edges' ``minlen=2`` puts that rank left of the weights. Not
+    ``rank=min``: Graphviz then put the weights in that rank too (edges of
+    length 2 to their gates), and not ``rank=source``, which would push the
+    legend's first key out of the first rank.
+    """
+    with g.subgraph(name="first_column") as row:
+        row.attr(rank="same")
+        for name in names:
+            row.node(name)
+        for above, below in zip(names, names[1:]):
+            row.edge(above, below, style="invis")
 
 
 def dot_text(text: str) -> str:
@@ -456,7 +514,7 @@ def _unrelated(values: list[Value]) -> bool:
 
 
 def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]],
-                   columns: Sequence[Column] = ()) -> None:
+                   columns: Sequence[Column] = (), order: Sequence[str] = ()) -> None:
     """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths.
 
     Each of ``columns`` is drawn in one rank, each pair's first node above its
@@ -465,10 +523,12 @@ def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, di
     it keeps the order as written bottom to top; so inside a cluster the
     nodes and sub-clusters are written in reverse too (Graphviz's first guess
     at an order, which it keeps where nothing else decides: neuron 1 above
-    neuron 2).
+    neuron 2). Clusters are written in the ``order`` their groups are first
+    named in (the ``groups`` mapping: an LSTM step's gates f, i, g, o), then
+    in the order their first node was drawn.
     """
     tree: dict = {}
-    for path in statements:
+    for path in [*(p for p in dict.fromkeys(order) if p in statements), *statements]:
         node = tree
         for part in [p for p in path.split("/") if p]:
             node = node.setdefault(part, {})

@@ -1,0 +1,108 @@
+"""draw_graph(first_column=...): shared inputs in one column at the far left, and clusters in the groups' order."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import needs_svg
+
+from autograd import Value, dot
+from lecture.slides_mlp import row_graph, slides_network
+from viz import draw_graph, groups_from_parameters
+from viz.names import GraphNames
+from viz.render import render_source
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def two_units() -> tuple[Value, list[Value], list[Value], Value]:
+    """Two sums w_k . [x0, x1] + b_k reading the same inputs, tanh'd and added: (loss, inputs, weights, x0's use)."""
+    x = [Value(0.5, label="x0"), Value(-2.0, label="x1")]
+    w = [Value(0.1 * (k + 1), label=f"w{k}") for k in range(4)]
+    b = [Value(0.3, label="b0"), Value(-0.2, label="b1")]
+    z0 = dot([w[0], w[1], b[0]], [*x, 1.0])
+    z1 = dot([w[2], w[3], b[1]], [*x, 1.0])
+    loss = z0.tanh() + z1.tanh()
+    loss.backward()
+    return loss, x, w, z0
+
+
+def first_column_nodes(source: str) -> list[str]:
+    block = re.search(r"subgraph first_column \{\n\t\trank=same\n((?:\t\t\w+\n)+)", source)
+    return block.group(1).split() if block else []
+
+
+def ids_by_name(source: str) -> dict[str, str]:
+    return {m.group(2): m.group(1) for m in re.finditer(r'^\t+(\w+) \[label="?([^"\\ ]+)', source, re.M)}
+
+
+def test_the_first_column_is_the_leftmost_rank_in_the_order_given() -> None:
+    loss, x, w, _ = two_units()
+    source = draw_graph(loss, parameters=w, first_column=[x[1], x[0]]).source
+    ids = ids_by_name(source)
+    assert first_column_nodes(source) == [ids["x1"], ids["x0"]]
+    assert f"\t\t{ids['x1']} -> {ids['x0']} [style=invis]" in source  # x1 above x0
+    # Each input's edges skip the weights' column; the weights' edges do not.
+    assert len(re.findall(rf"\t{ids['x0']} -> \w+op \[minlen=2\]", source)) == 2
+    assert not re.search(rf"\t{ids['w0']} -> \w+ \[minlen", source)
+    # Left out of the rank=same columns of each gate's inputs, where it would sit beside the weights.
+    for block in re.findall(r"(?<!first_column )\{\n\t+rank=same\n((?:\t+[^\n]+\n)+?)\t+\}", source):
+        assert ids["x0"] not in block.split() and ids["x1"] not in block.split()
+    assert first_column_nodes(draw_graph(loss, parameters=w).source) == []  # nothing changes without it
+
+
+def test_a_named_number_can_lead_the_column_as_one_box() -> None:
+    loss, x, w, z0 = two_units()
+    z1 = loss.parents[1].parents[0]  # loss = tanh(z0) + tanh(z1)
+    names = GraphNames(uses={(z0, len(z0.parents) - 1): "one", (z1, len(z1.parents) - 1): "one"})
+    source = draw_graph(loss, parameters=w, names=names, first_column=[*x, "one"]).source
+    assert "shape=plaintext" not in source  # the 1 is drawn once, under its name
+    column = first_column_nodes(source)
+    assert len(column) == 3 and re.search(rf'\t{column[2]} \[label="one\\ndata 1.0000"', source)
+    assert len(re.findall(rf"\t{column[2]} -> \w+op \[minlen=2\]", source)) == 2
+
+
+def test_bad_first_columns_are_refused_by_name() -> None:
+    loss, x, w, z0 = two_units()
+    with pytest.raises(ValueError, match="no drawn leaf"):
+        draw_graph(loss, first_column=[z0])
+    with pytest.raises(ValueError, match="no drawn leaf"):
+        draw_graph(loss, first_column=[Value(1.0)])
+    with pytest.raises(ValueError, match="'bias'.*no named number"):
+        draw_graph(loss, first_column=["bias"])
+    with pytest.raises(ValueError, match="twice"):
+        draw_graph(loss, first_column=[x[0], x[0]])
+    with pytest.raises(TypeError, match="first_column must be a sequence"):
+        draw_graph(loss, first_column=x[0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got an item of type float"):
+        draw_graph(loss, first_column=[0.5])  # type: ignore[list-item]
+
+
+def test_top_level_clusters_are_written_in_the_order_of_groups() -> None:
+    # Row 1's graph: layer 1 was written after layer 2 (the order the loss reaches them from the root).
+    model = slides_network()
+    g = row_graph(model, 1)
+    g.E.backward()
+    groups = groups_from_parameters(g.E, model.named_parameters())
+    for first in ("layer 1", "layer 2"):
+        ordered = dict(sorted(groups.items(), key=lambda item: not item[1].startswith(first)))
+        source = draw_graph(g.E, groups=ordered).source
+        top = re.findall(r"\n\tsubgraph cluster_\d+ \{\n\t\t[^\n]*label=\"([^\"]+)\"", source)
+        assert top == ([first, "layer 2" if first == "layer 1" else "layer 1"]), (first, top)
+
+
+@needs_svg
+def test_the_first_column_is_drawn_left_of_everything_else() -> None:
+    loss, x, w, _ = two_units()
+    source = draw_graph(loss, parameters=w, first_column=x).source
+    ids = ids_by_name(source)
+    xs, ys = {}, {}
+    for g in ET.fromstring(render_source(source, "svg")).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(g.iter(f"{SVG}text"))
+            xs[g.find(f"{SVG}title").text] = float(text.get("x"))
+            ys[g.find(f"{SVG}title").text] = float(text.get("y"))
+    assert xs[ids["x0"]] == xs[ids["x1"]] < min(xs[ids[f"w{k}"]] for k in range(4))
+    assert ys[ids["x0"]] < ys[ids["x1"]]
