@@ -121,7 +121,8 @@ def part_worked_example(tour: Tour) -> None:
     tour.say(str(ex.report))
     params, groups = ex.row_model.parameters(), groups_from_parameters(ex.row.E, ex.row_model.named_parameters())
     out.picture("worked-example", draw_graph(ex.row.E, parameters=params, groups=groups, edge_derivatives=True,
-                                             title="Row 1: forward values and dE/d(node)"),
+                                             title="Row 1 of the slides' MLP: each node's data and dE/d(node);"
+                                                   " each edge, its local derivative"),
                 "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")
     out.page("worked-example", "worked_example_step_through.html",
              lambda: step_through_page(ex.row.E, parameters=params,  # no clusters: they put neuron 2 above 1

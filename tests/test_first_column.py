@@ -106,3 +106,15 @@ def test_the_first_column_is_drawn_left_of_everything_else() -> None:
             ys[g.find(f"{SVG}title").text] = float(text.get("y"))
     assert xs[ids["x0"]] == xs[ids["x1"]] < min(xs[ids[f"w{k}"]] for k in range(4))
     assert ys[ids["x0"]] < ys[ids["x1"]]
+
+
+def test_a_leaf_left_out_of_the_drawing_is_left_out_of_the_column() -> None:
+    # A hidden parameter, or a leaf inside a collapsed box, named in the column would be drawn as a bare ellipse.
+    loss, x, w, _ = two_units()
+    source = draw_graph(loss, parameters=w, show_parameters=False, first_column=[w[0], *x]).source
+    ids = ids_by_name(draw_graph(loss, parameters=w).source)
+    assert first_column_nodes(source) == [ids["x0"], ids["x1"]]
+    assert not re.search(rf"^\t+{ids['w0']}\b", source, re.M)
+    collapsed = draw_graph(loss, parameters=w, groups={x[0]: "inputs", x[1]: "inputs"}, collapsed=True,
+                           first_column=x).source
+    assert "first_column" not in collapsed and not re.search(rf"^\t+{ids['x0']}\b", collapsed, re.M)

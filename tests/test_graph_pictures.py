@@ -251,3 +251,11 @@ def test_lstm_step_reads_left_to_right_and_gates_top_to_bottom_in_the_svg() -> N
     weights = [at[labels[f"W_{gate}[0,{j}]"]][0] for gate in "figo" for j in range(3)]
     assert column[0][0] < min(weights)  # left of every weight
     assert min(boxes[label][0] for label in GATE_CLUSTERS) > column[0][0]  # and of every gate's frame
+
+
+def test_zero_terms_of_the_cross_entropy_draw_without_a_minus_sign() -> None:
+    # y[j] log(y-hat[j]) for the 3 characters that are not the target is 0 * (a negative log) = -0.0 in IEEE
+    # arithmetic; drawn as "data -0.000" on 12 boxes. Each step has one target among 4 characters.
+    source = hello_unrolled_picture().source
+    assert "-0.000\\n" not in source and "data -0.000" not in source
+    assert source.count('label="data 0.000\\ngrad -1.000"') == 4 * 3

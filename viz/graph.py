@@ -261,8 +261,10 @@ def draw_graph(
             "style": "filled", "fillcolor": "#e5dbff"})
 
     gates = [] if collapsed else _gate_inputs(order, root, hidden, named, use_ids, ids, groups)
-    lead_ids = [use_ids[x] if isinstance(x, str) else ids[x] for x in lead if not isinstance(x, str) or x in use_ids]
-    # The first column is lined up on its own: left in a gate's column it would be pulled beside the weights.
+    # Only what is drawn (a hidden parameter or a node in a collapsed box is not): naming any other node in
+    # the column would make Graphviz draw it as a bare ellipse. Lined up on its own: left in a gate's
+    # column it would be pulled beside the weights.
+    lead_ids = [n for x in lead if (n := use_ids.get(x, "") if isinstance(x, str) else ids[x]) in group_of]
     gates = [(depth, [s for s in sources if s[0] not in lead_ids]) for depth, sources in gates]
     columns = reading_columns(gates, group_of)
     _emit_clusters(g, statements, columns, order=list(groups.values()))
@@ -381,7 +383,12 @@ def visible_text(text: str) -> str:
 
 
 def _fmt(x: float, decimals: int) -> str:
-    return f"{x:.{decimals}f}"
+    """``x`` with ``decimals`` digits; an exact zero without a sign.
+
+    0 * log(p) for a target y[j] = 0 is -0.0 in IEEE arithmetic, which drew as
+    "data -0.000" on every zero term of the hello RNN's cross-entropy.
+    """
+    return f"{x + 0.0 if x == 0 else x:.{decimals}f}"
 
 
 def _gradient_lookup(gradients: Mapping[Value, float | None] | None, show: bool) -> Callable[[Value], float | None]:
