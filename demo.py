@@ -120,7 +120,9 @@ def part_worked_example(tour: Tour) -> None:
     ex, out = worked_example(), tour.folder
     tour.say(str(ex.report))
     params, groups = ex.row_model.parameters(), groups_from_parameters(ex.row.E, ex.row_model.named_parameters())
+    # The slides' names, as on the step-through page: a0[0] and a1[0] for the biases' 1, a2[1] - y[1], ...
     out.picture("worked-example", draw_graph(ex.row.E, parameters=params, groups=groups, edge_derivatives=True,
+                                             names=mlp_names(ex.row_model, ex.row.E),
                                              title="Row 1 of the slides' MLP: each node's data and dE/d(node);"
                                                    " each edge, its local derivative"),
                 "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")

@@ -9,6 +9,7 @@ import pytest
 from conftest import needs_svg
 
 from autograd import Value, dot
+from lecture.slide_names import mlp_names
 from lecture.slides_mlp import row_graph, slides_network
 from viz import draw_graph, groups_from_parameters
 from viz.names import GraphNames
@@ -118,3 +119,34 @@ def test_a_leaf_left_out_of_the_drawing_is_left_out_of_the_column() -> None:
     collapsed = draw_graph(loss, parameters=w, groups={x[0]: "inputs", x[1]: "inputs"}, collapsed=True,
                            first_column=x).source
     assert "first_column" not in collapsed and not re.search(rf"^\t+{ids['x0']}\b", collapsed, re.M)
+
+
+def enclosing_cluster(source: str, node_label_start: str) -> str:
+    """The label of the innermost cluster whose block declares the node whose label starts so ("" if none)."""
+    lines = source.splitlines()
+    index = next(i for i, line in enumerate(lines) if f'[label="{node_label_start}' in line)
+    depth = 0
+    for line in reversed(lines[:index]):
+        if line.strip() == "}":
+            depth += 1
+        elif line.rstrip().endswith("{"):
+            if depth == 0:
+                if "subgraph cluster_" in line:
+                    label = re.search(r'label="?([^"\n]+?)"? style', lines[lines.index(line) + 1])
+                    return label.group(1) if label else ""
+                continue  # a rank=same block: look further out
+            depth -= 1
+    return ""
+
+
+def test_a_named_number_read_by_two_neurons_sits_in_their_layer() -> None:
+    # a0[0] (the bias's 1) feeds both neurons of layer 1: it was drawn inside neuron 2's frame (the last user
+    # named), with an edge out of that frame into neuron 1.
+    model = slides_network()
+    g = row_graph(model, 1)
+    g.E.backward()
+    source = draw_graph(g.E, groups=groups_from_parameters(g.E, model.named_parameters()),
+                        names=mlp_names(model, g.E)).source
+    assert enclosing_cluster(source, "a0[0]") == "layer 1"
+    assert enclosing_cluster(source, "a1[0]") == "layer 2"
+    assert enclosing_cluster(source, "w1[0,2]") == "neuron 2"

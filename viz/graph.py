@@ -222,7 +222,7 @@ def draw_graph(
     group_ids = {name: f"g{i}" for i, name in enumerate(sorted(set(collapsed_groups.values())))}
 
     use_ids: dict[str, str] = {}
-    use_groups = {name: groups.get(v, "") for (v, _), name in named.uses.items()}
+    use_groups = _shared_groups(named.uses, groups)
 
     group_of: dict[str, str] = {}
 
@@ -311,6 +311,23 @@ def draw_graph(
         seen.add(key)
         g.edge(a, b, **attrs)
     return g
+
+
+def _shared_groups(uses: Mapping[tuple[Value, int], str], groups: Mapping[Value, str]) -> dict[str, str]:
+    """Each named number's group: the innermost group holding every node that uses it.
+
+    The bias input a0[0] read by both neurons of layer 1 belongs to "layer 1", not to whichever neuron
+    happened to be named last (it sat inside neuron 2's frame with an edge out to neuron 1).
+    """
+    paths: dict[str, list[str]] = {}
+    for (user, _), name in uses.items():
+        path = [part for part in groups.get(user, "").split("/") if part]
+        shared = paths.setdefault(name, path)
+        k = 0
+        while k < min(len(shared), len(path)) and shared[k] == path[k]:
+            k += 1
+        del shared[k:]
+    return {name: "/".join(path) for name, path in paths.items()}
 
 
 def _first_column(first: object, order: list[Value], root: Value, named: GraphNames) -> list[Value | str]:
