@@ -129,7 +129,9 @@ def draw_gradient_graph(
     for cluster, caption, members, faded in clusters:
         with g.subgraph(name=cluster) as sub:
             style = {"style": "rounded,filled", "color": "#dee2e6", "fillcolor": "#fcfcfd", "fontcolor": "#adb5bd"}
-            sub.attr(label=dot_text(caption), fontsize="11",
+            # Captions at the left: the dashed reads leave the forward cluster's top edge near its middle,
+            # where a centred "forward" was drawn over by them.
+            sub.attr(label=dot_text(caption), fontsize="11", labeljust="l",
                      **(style if faded else {"style": "rounded", "color": "#495057"}))
             # Written in reverse, as draw_graph writes a cluster: Graphviz keeps a cluster's order bottom to top.
             for v in reversed(members):
