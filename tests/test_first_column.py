@@ -73,6 +73,9 @@ def test_bad_first_columns_are_refused_by_name() -> None:
         draw_graph(loss, first_column=[Value(1.0)])
     with pytest.raises(ValueError, match="'bias'.*no named number"):
         draw_graph(loss, first_column=["bias"])
+    one = next(p for p in z0.parents if p.is_constant)  # the bias's 1, a constant shared by both sums
+    with pytest.raises(ValueError, match="plain number 1, drawn beside each gate.*names.uses"):
+        draw_graph(loss, first_column=[one])
     with pytest.raises(ValueError, match="twice"):
         draw_graph(loss, first_column=[x[0], x[0]])
     with pytest.raises(TypeError, match="first_column must be a sequence"):

@@ -335,13 +335,17 @@ def _first_column(first: object, order: list[Value], root: Value, named: GraphNa
     if isinstance(first, (Value, str, bytes)) or not isinstance(first, Iterable):
         raise TypeError(f"first_column must be a sequence of Values and names, got {type(first).__name__}")
     items = list(first)
-    leaves = {v for v in order if v.is_leaf and drawn_once(v, root) and v is not root}
+    in_graph = set(order)
+    leaves = {v for v in in_graph if v.is_leaf and drawn_once(v, root) and v is not root}
     use_names = set(named.uses.values())
     for x in items:
         if isinstance(x, str):
             if x not in use_names:
                 raise ValueError(f"first_column names {x!r}, which is no named number in names= (names.uses)")
         elif isinstance(x, Value):
+            if x.is_constant and x in in_graph:
+                raise ValueError(f"first_column holds the plain number {x.data:g}, drawn beside each gate that uses"
+                                 " it: name its uses (names.uses) and give that name instead")
             if x not in leaves:
                 raise ValueError(f"first_column holds {x!r}, which is no drawn leaf of the graph")
         else:
