@@ -85,9 +85,18 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
         total = sum_of(exps)
         y_hat = [e / total for e in exps]
         y = [1.0 if c == target else 0.0 for c in vocab]
-        term = -sum_of([yj * p.log() for yj, p in zip(y, y_hat)])
-        for c, p in zip(vocab, y_hat):
+        logs = [p.log() for p in y_hat]
+        products = [yj * log for yj, log in zip(y, logs)]
+        cross_entropy = sum_of(products)
+        term = -cross_entropy
+        # Each step of the slides' L_t = -Σ_j y_t[j] log ŷ_t[j] named, so no box shows a bare number.
+        names[total] = f"Σ exp(s2_{t})"
+        names[cross_entropy] = f"Σ y_{t} log ŷ_{t}"
+        for j, (c, p) in enumerate(zip(vocab, y_hat)):
             names[p] = f"ŷ_{t}[{c}]"
+            names[exps[j]] = f"exp(s2_{t}[{j}])"
+            names[logs[j]] = f"log ŷ_{t}[{c}]"
+            names[products[j]] = f"y_{t}[{c}] log ŷ_{t}[{c}]"
         names[term] = f"L_{t}"
         terms.append(term)
     loss = sum_of(terms)

@@ -258,4 +258,23 @@ def test_zero_terms_of_the_cross_entropy_draw_without_a_minus_sign() -> None:
     # arithmetic; drawn as "data -0.000" on 12 boxes. Each step has one target among 4 characters.
     source = hello_unrolled_picture().source
     assert "-0.000\\n" not in source and "data -0.000" not in source
-    assert source.count('label="data 0.000\\ngrad -1.000"') == 4 * 3
+    assert len(re.findall(r'label="y_\d\[\w\] log ŷ_\d\[\w\]\\ndata 0.000\\ngrad -1.000"', source)) == 4 * 3
+
+
+def test_every_step_of_the_cross_entropy_is_named_with_its_number() -> None:
+    # L_t = -Σ_j y_t[j] log ŷ_t[j], ŷ_t = softmax(s2_t): each box named, its value from the worked example.
+    loss, names, _, _ = hello_unrolled_graph()
+    reference = hello_rnn_example()
+    by_name = {name: v for v, name in names.items()}
+    for t, target in enumerate("ello", start=1):
+        logits = [by_name[f"s2_{t}[{j}]"].data for j in range(4)]
+        assert by_name[f"Σ exp(s2_{t})"].data == pytest.approx(sum(math.exp(z) for z in logits), rel=1e-12)
+        for j, c in enumerate("helo"):
+            assert by_name[f"exp(s2_{t}[{j}])"].data == pytest.approx(math.exp(logits[j]), rel=1e-12)
+            p = reference.probabilities[t - 1][j]
+            assert by_name[f"log ŷ_{t}[{c}]"].data == pytest.approx(math.log(p), rel=1e-12)
+            assert by_name[f"y_{t}[{c}] log ŷ_{t}[{c}]"].data == pytest.approx(math.log(p) if c == target else 0.0)
+        p_target = reference.probabilities[t - 1]["helo".index(target)]
+        assert by_name[f"Σ y_{t} log ŷ_{t}"].data == pytest.approx(math.log(p_target), rel=1e-12)
+        assert by_name[f"L_{t}"].data == pytest.approx(-math.log(p_target), rel=1e-12)
+    assert "label=\"data " not in hello_unrolled_picture().source  # no box shows a bare number
