@@ -120,8 +120,11 @@ def part_worked_example(tour: Tour) -> None:
     ex, out = worked_example(), tour.folder
     tour.say(str(ex.report))
     params, groups = ex.row_model.parameters(), groups_from_parameters(ex.row.E, ex.row_model.named_parameters())
+    # The slides' names, as on the step-through page: a0[0] and a1[0] for the biases' 1, a2[1] - y[1], ...
     out.picture("worked-example", draw_graph(ex.row.E, parameters=params, groups=groups, edge_derivatives=True,
-                                             title="Row 1: forward values and dE/d(node)"),
+                                             names=mlp_names(ex.row_model, ex.row.E),
+                                             title="Row 1 of the slides' MLP: each node's data and dE/d(node);"
+                                                   " each edge, its local derivative"),
                 "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")
     out.page("worked-example", "worked_example_step_through.html",
              lambda: step_through_page(ex.row.E, parameters=params,  # no clusters: they put neuron 2 above 1
@@ -204,7 +207,7 @@ def part_lstm(tour: Tour) -> None:
                                                    ylabel=PER_CHAR, mean_over=MEAN_STEPS),
                       "lstm_loss", "the LSTM's loss falling")
     tour.folder.picture("lstm", lstm_step_picture(), "lstm_step",
-                        "one LSTM step: gates i, f, g, o, cell c and h named")
+                        "one LSTM step: gates f, i, g, o (the slides' order), cell c and h named")
     for signal_name, u in study.units.items():
         unranked = f"  (no unit ranked for '{signal_name}': the text never changes it)"
         tour.say(unranked if u is None else f"  {u.heading()}")
@@ -242,7 +245,7 @@ PART_HELP = {
     "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
            "the BPTT gradients dWxh, dWhh, dWhy; the unrolled graph; training, generation and a training film",
     "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM; connectivity maps",
-    "lstm": "one LSTM step drawn (gates i, f, g, o, cell c); an LSTM trained on --text (default: the Zen of "
+    "lstm": "one LSTM step drawn (gates f, i, g, o, cell c); an LSTM trained on --text (default: the Zen of "
             "Python + the slides' War and Peace quotes), samples, and which units track 'inside quotes' and "
             "'position in line'",
     "gradients": "gradients of gradients: tanh's derivatives 1..6, Newton's method, the MLP's Hessian, "

@@ -10,8 +10,9 @@
   and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
   beside L (L_1 at the top); h_0 once, in its own cluster;
   ``collapsed=True`` draws each time step as one box.
-- `lstm_step_picture`: one LSTM step with its gates i, f, g, o, the cell c
-  and h named.
+- `lstm_step_picture`: one LSTM step: its inputs c_0, x_1, h_0 and the bias
+  input at the left, one cluster per gate, f, i, g, o top to bottom (the
+  slides' order), the cell c_1 and h_1 named.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from .slides_mlp import BATCH_ROWS, WorkedExample
 
 #: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
 MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
-LSTM_LEGEND = {**LEGEND, "input": "input x_1, state h_0, c_0", "constant": "plain number (1: the bias input)",
-               "gate": "op gate (w·x, σ, tanh, ×, +)", "root": "a stand-in loss: h_1[0] + c_1[0]"}
+#: The LSTM step draws no plain number (the bias's 1 is the "bias input" box), so its legend has no such key.
+LSTM_LEGEND = {**{k: v for k, v in LEGEND.items() if k != "constant"},
+               "input": "input x_1, state h_0, c_0; the bias input 1", "gate": "op gate (w·x, σ, tanh, ×, +)",
+               "root": "a stand-in loss: h_1[0] + c_1[0]"}
 
 
 def batch_picture(example: WorkedExample) -> ValueGraph:
@@ -82,9 +85,18 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
         total = sum_of(exps)
         y_hat = [e / total for e in exps]
         y = [1.0 if c == target else 0.0 for c in vocab]
-        term = -sum_of([yj * p.log() for yj, p in zip(y, y_hat)])
-        for c, p in zip(vocab, y_hat):
+        logs = [p.log() for p in y_hat]
+        products = [yj * log for yj, log in zip(y, logs)]
+        cross_entropy = sum_of(products)
+        term = -cross_entropy
+        # Each step of the slides' L_t = -Σ_j y_t[j] log ŷ_t[j] named, so no box shows a bare number.
+        names[total] = f"Σ exp(s2_{t})"
+        names[cross_entropy] = f"Σ y_{t} log ŷ_{t}"
+        for j, (c, p) in enumerate(zip(vocab, y_hat)):
             names[p] = f"ŷ_{t}[{c}]"
+            names[exps[j]] = f"exp(s2_{t}[{j}])"
+            names[logs[j]] = f"log ŷ_{t}[{c}]"
+            names[products[j]] = f"y_{t}[{c}] log ŷ_{t}[{c}]"
         names[term] = f"L_{t}"
         terms.append(term)
     loss = sum_of(terms)
@@ -116,8 +128,15 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
                             f'top to bottom ({how})')
 
 
+#: The gates top to bottom, in the order the slides' LSTM pages take them (Michael Phi's illustrated guide,
+#: which the slides cite: forget gate, input gate, cell candidate, output gate). The title says the same.
+LSTM_GATES = (("f", "forget gate f"), ("i", "input gate i"), ("g", "candidate g"), ("o", "output gate o"))
+BIAS_INPUT = "bias input"
+
+
 def lstm_step_picture() -> ValueGraph:
-    """One LSTM step (2 inputs, 1 unit) from h_0, c_0, with the gates i, f, g, o, the cell c and h named."""
+    """One LSTM step (2 inputs, 1 unit): the inputs c_0, x_1, h_0 and the bias input at the left, then one
+    cluster per gate (f, i, g, o top to bottom: its weights, sum and value), the cell c_1 and h_1 named."""
     cell = LSTMCell(2, 1, seed=3)
     x = [Value(0.5, label="x_1[0]"), Value(-1.0, label="x_1[1]")]
     h0, c0 = [Value(0.2, label="h_0[0]")], [Value(0.4, label="c_0[0]")]
@@ -125,6 +144,21 @@ def lstm_step_picture() -> ValueGraph:
     out = h[0] + c[0]  # a stand-in loss that reads both outputs, so every gradient shows
     out.label = "h_1[0] + c_1[0]"
     out.backward()
-    assert lstm_names(cell, out).nodes  # found by the parameters each node reads, as for a user's cell
-    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND,
-                      title="One LSTM step: gates i, f, g, o; cell c_1 = f·c_0 + i·g; h_1 = o·tanh(c_1)")
+    names = lstm_names(cell, out)
+    by_name = {name: v for v, name in names.nodes.items()}
+    groups: dict[Value, str] = {}
+    for gate, cluster in LSTM_GATES:
+        z, value = by_name[f"z{gate}_1[0]"], by_name[f"{gate}_1[0]"]
+        for v in (*getattr(cell, f"W_{gate}")[0], getattr(cell, f"b_{gate}")[0], z, value):
+            groups[v] = cluster
+        # The 1 each gate's sum multiplies its bias by (the last input of W_G [x, h, 1]): one box, beside x and h.
+        names.uses[(z, len(z.parents) - 1)] = BIAS_INPUT
+    f, i, g, c1 = by_name["f_1[0]"], by_name["i_1[0]"], by_name["g_1[0]"], by_name["c_1[0]"]
+    for product in c1.parents:  # c_1 = f·c_0 + i·g: name both products
+        names.nodes[product] = "f_1[0]·c_0[0]" if f in product.parents else "i_1[0]·g_1[0]"
+    assert {i, g} <= {p for product in c1.parents for p in product.parents}
+    gates = ", ".join(gate for gate, _ in LSTM_GATES)
+    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND, names=names, groups=groups,
+                      first_column=[*c0, *x, *h0, BIAS_INPUT],
+                      title=f"One LSTM step: gates {gates} (top to bottom); cell c_1 = f·c_0 + i·g;"
+                            " h_1 = o·tanh(c_1)")

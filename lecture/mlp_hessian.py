@@ -15,6 +15,7 @@ from autograd import Value, grad
 from nn import MLP
 from viz import ValueGraph, draw_gradient_graph
 
+from .slide_names import mlp_names
 from .slides_mlp import BATCH_ROWS, batch_loss, row_graph, slides_network
 
 #: w1[i,k] as the slides index it: row i (0 is the bias), hidden unit k. Neuron 1's weights from x1 and x2.
@@ -109,6 +110,8 @@ def gradient_picture(i: int = 1, k: int = 1) -> ValueGraph:
     nodes = [*g.s1, *g.a1, *g.s2, *g.a2]
     dw, *dnodes = grad(g.E, [w, *nodes], create_graph=True)
     name = f"dE/d{weight_name(i, k)}"
+    # The slides' names for the forward nodes (a2[1] - y[1], ...) also name the backward boxes built from them.
     return draw_gradient_graph(dw, g.E, gradient_name=name, gradients_of=dict(zip(nodes, dnodes)),
+                               names=mlp_names(model, g.E), expression_names=True,
                                title=f"Row 1 of the slides' MLP: {name} = {dw.data:.4f}"
                                " is a computation too (backward pass normal, forward graph faded)")

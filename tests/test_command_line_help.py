@@ -29,7 +29,7 @@ def test_demo_help_says_what_every_part_shows_and_which_parts_each_option_tunes(
         assert part in entries, part
     flat = " ".join(text.split())
     for shown in ("c1 and c2", "w1* and w2* after one SGD step", "BPTT gradients dWxh, dWhh, dWhy", "cross-entropy",
-                  "gates i, f, g, o", "Hessian"):
+                  "gates f, i, g, o", "Hessian"):
         assert shown in flat, shown
     # Each tuning option names the parts that use it, from the same table the "ignores --epochs" note reads.
     for option, parts in OPTION_PARTS.items():

@@ -262,3 +262,51 @@ def test_lecture_gradient_picture_leaves_no_empty_band_under_its_clusters() -> N
     height = max(page_ys) - min(page_ys)
     empty_below = max(page_ys) - max(cluster_ys)
     assert empty_below < 0.12 * height, f"{empty_below:.0f} of {height:.0f} pt empty under the clusters"
+
+
+def sigmoid_example() -> tuple[Value, Value, Value]:
+    w = Value(0.5, label="w")
+    a = w.sigmoid()
+    a.label = "a"
+    (da,) = grad(a, [w], create_graph=True)
+    return w, a, da
+
+
+def test_expression_names_say_which_local_derivative_each_box_is() -> None:
+    # sigmoid's backward pass builds out * (1 - out): with a = sigmoid(0.5) = 0.6225, 1 - a = 0.3775 and
+    # a (1 - a) = 0.2350, which is the gradient itself (named dy/dx), so only 1 - a gets an expression name.
+    a = 1 / (1 + math.exp(-0.5))
+    _, y, da = sigmoid_example()
+    backward = node_lines(clusters(draw_gradient_graph(da, y, expression_names=True).source)["cluster_backward"])
+    labels = sorted(map(label_of, backward.values()))
+    assert rf"1 - a\ndata {1 - a:.4f}" in labels
+    assert rf"da/dx\ndata {a * (1 - a):.4f}" in labels
+    plain = node_lines(clusters(draw_gradient_graph(da, y).source)["cluster_backward"])
+    assert rf"data {1 - a:.4f}" in map(label_of, plain.values())  # off by default: a bare value, as before
+
+
+def test_expression_names_in_the_mlp_gradient_picture() -> None:
+    from lecture.mlp_hessian import gradient_picture
+
+    source = gradient_picture().source
+    backward = clusters(source)["cluster_backward"]
+    values = {m.group(1): float(m.group(2)) for m in re.finditer(r'label="([^"\\]*)\\ndata (-?[\d.]+)"', source)}
+    for j, y in ((1, 0.1), (2, 0.05)):  # the slides' targets y[1] = 0.1, y[2] = 0.05
+        a2 = values[f"a2[{j}]"]
+        for name, expected in ((f"1 - a2[{j}]", 1 - a2), (f"a2[{j}]·(1 - a2[{j}])", a2 * (1 - a2)),
+                               (f"2·(a2[{j}] - y[{j}])", 2 * (a2 - y))):
+            assert f'label="{name}\\ndata' in backward, name
+            assert values[name] == pytest.approx(expected, abs=2e-4), name
+    assert values["a1[1]·(1 - a1[1])"] == pytest.approx(values["a1[1]"] * (1 - values["a1[1]"]), abs=2e-4)
+    assert values["dE/ds2[1]·w2[1,1]"] == pytest.approx(values["dE/ds2[1]"] * 0.7, abs=2e-4)  # w2[1,1] = 0.7
+
+
+def test_long_expressions_stay_unnamed_and_the_switch_is_a_bool() -> None:
+    w = Value(0.3, label="a_rather_long_weight_name")
+    y = w.sigmoid()
+    y.label = "a_rather_long_output_name"
+    (dy,) = grad(y, [w], create_graph=True)
+    source = draw_gradient_graph(dy, y, expression_names=True).source
+    assert "·(1 - a_rather" not in source and "1 - a_rather_long_output_name" not in source  # 30 characters
+    with pytest.raises(TypeError, match="expression_names must be True or False"):
+        draw_gradient_graph(dy, y, expression_names="yes")  # type: ignore[arg-type]

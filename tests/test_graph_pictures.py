@@ -145,3 +145,136 @@ def test_each_legend_names_only_inputs_its_picture_draws() -> None:
     assert "a0" not in lstm and "x_1, state h_0, c_0" in lstm and "h_1[0] + c_1[0]" in lstm
     for name in ("x_1[0]", "h_0[0]", "c_0[0]", "h_1[0] + c_1[0]"):
         assert f'label="{name}\\n' in lstm_source, name
+
+
+# The LSTM step as a slide: the gates in the slides' order (forget, input, candidate, output, as in the
+# illustrated guide the slides cite), each in its own cluster, and the inputs where the flow starts.
+GATE_CLUSTERS = ["forget gate f", "input gate i", "candidate g", "output gate o"]
+FIRST_COLUMN = ["c_0[0]", "x_1[0]", "x_1[1]", "h_0[0]", "bias input"]
+
+
+def node_labels(source: str) -> dict[str, str]:
+    """DOT node id -> the first line of its label."""
+    found = re.finditer(r'^\s*(\w+) \[label=(?:"([^"\\]*)|(\S+))', source, re.M)
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in found}
+
+
+def cluster_blocks(source: str) -> dict[str, str]:
+    """Each cluster's label -> its DOT text (top-level clusters only)."""
+    blocks = {}
+    for m in re.finditer(r"\n\tsubgraph cluster_\w+ \{\n\t\t[^\n]*label=\"?([^\"\n]+?)\"? style", source):
+        end = source.index("\n\t}", m.start() + 1)
+        blocks[m.group(1)] = source[m.start():end]
+    return blocks
+
+
+def test_lstm_step_draws_its_gates_in_the_order_its_title_names_them() -> None:
+    source = lstm_step_picture().source
+    title = re.search(r'^\tlabel="([^"]*)"', source, re.M).group(1)
+    assert "gates f, i, g, o" in title
+    blocks = cluster_blocks(source)
+    assert [label for label in blocks if label != "legend"] == GATE_CLUSTERS  # written in that order
+    for gate, label in zip("figo", GATE_CLUSTERS):
+        names = first_lines(blocks[label])
+        assert names == [f"{gate}_1[0]", f"z{gate}_1[0]", f"b_{gate}[0]", *(f"W_{gate}[0,{j}]" for j in (2, 1, 0))]
+
+
+def test_lstm_step_inputs_are_one_column_at_the_left_and_the_bias_input_is_one_box() -> None:
+    source = lstm_step_picture().source
+    labels = node_labels(source)
+    column = re.search(r"subgraph first_column \{\n\t\trank=same\n((?:\t\t\w+\n)+)", source).group(1).split()
+    assert [labels[n] for n in column] == FIRST_COLUMN
+    chain = re.findall(r"\t\t(\w+) -> (\w+) \[style=invis\]", source[source.index("subgraph first_column"):])[:4]
+    assert chain == list(zip(column, column[1:]))  # top to bottom in that order
+    assert "shape=plaintext" not in source  # no loose "1" between the weights any more
+    assert "plain number" not in _legend_text(source)  # so the legend has no key for one
+    bias = column[-1]
+    gates_read = re.findall(rf"\t{bias} -> (\w+) \[minlen=2\]", source)
+    sums = {labels[g[:-2]] for g in gates_read}
+    assert sums == {f"z{gate}_1[0]" for gate in "figo"}  # the bias input feeds all four sums
+    for name in ("x_1[0]", "x_1[1]", "h_0[0]"):  # each input feeds each gate's sum, one column further left
+        node = next(n for n in column if labels[n] == name)
+        assert len(re.findall(rf"\t{node} -> \w+op \[minlen=2\]", source)) == 4, name
+
+
+def test_lstm_step_numbers_are_the_gate_equations() -> None:
+    source = lstm_step_picture().source
+    found = re.finditer(r'label="([^"\\]*)\\ndata (-?[\d.]+)(?:\\ngrad (-?[\d.]+))?', source)
+    data = {m.group(1): float(m.group(2)) for m in found}
+    grads = {m.group(1): float(m.group(3)) for m in re.finditer(
+        r'label="([^"\\]*)\\ndata (-?[\d.]+)\\ngrad (-?[\d.]+)', source)}
+    x = [data["x_1[0]"], data["x_1[1]"], data["h_0[0]"], data["bias input"]]
+    assert x == [0.5, -1.0, 0.2, 1.0]
+    act = {"f": lambda z: 1 / (1 + math.exp(-z)), "i": lambda z: 1 / (1 + math.exp(-z)), "g": math.tanh,
+           "o": lambda z: 1 / (1 + math.exp(-z))}
+    value = {}
+    for gate in "figo":  # from the drawn weights (3 decimals), by hand
+        w = [data[f"W_{gate}[0,{j}]"] for j in range(3)] + [data[f"b_{gate}[0]"]]
+        z = sum(a * b for a, b in zip(w, x))
+        assert data[f"z{gate}_1[0]"] == pytest.approx(z, abs=3e-3), gate
+        value[gate] = act[gate](data[f"z{gate}_1[0]"])
+        assert data[f"{gate}_1[0]"] == pytest.approx(value[gate], abs=2e-3), gate
+    assert data["f_1[0]·c_0[0]"] == pytest.approx(value["f"] * 0.4, abs=2e-3)
+    assert data["i_1[0]·g_1[0]"] == pytest.approx(value["i"] * value["g"], abs=2e-3)
+    c = data["c_1[0]"]
+    # d(h_1 + c_1)/dc_1 = 1 + o (1 - tanh(c_1)^2); back through c_1 = f c_0 + i g to c_0 and the gates.
+    dc = 1 + value["o"] * (1 - math.tanh(c) ** 2)
+    assert grads["c_1[0]"] == pytest.approx(dc, abs=3e-3)
+    assert grads["c_0[0]"] == pytest.approx(value["f"] * dc, abs=3e-3)
+    assert grads["f_1[0]"] == pytest.approx(0.4 * dc, abs=3e-3)
+    assert grads["g_1[0]"] == pytest.approx(value["i"] * dc, abs=3e-3)
+    assert grads["o_1[0]"] == pytest.approx(math.tanh(c), abs=2e-3)
+
+
+def svg_node_centres(svg: bytes) -> dict[str, tuple[float, float]]:
+    """Each node's DOT id -> the (x, y) of its first text line in the SVG."""
+    centres = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(g.iter(f"{SVG}text"))
+            centres[g.find(f"{SVG}title").text] = (float(text.get("x")), float(text.get("y")))
+    return centres
+
+
+@needs_svg
+def test_lstm_step_reads_left_to_right_and_gates_top_to_bottom_in_the_svg() -> None:
+    source = lstm_step_picture().source
+    svg = render_source(source, "svg")
+    boxes = cluster_boxes(svg)
+    tops = [boxes[label][1] for label in GATE_CLUSTERS]
+    assert tops == sorted(tops), tops
+    labels = {name: node for node, name in node_labels(source).items()}
+    at = svg_node_centres(svg)
+    column = [at[labels[name]] for name in FIRST_COLUMN]
+    assert [y for _, y in column] == sorted(y for _, y in column)
+    assert len({x for x, _ in column}) == 1  # one column
+    weights = [at[labels[f"W_{gate}[0,{j}]"]][0] for gate in "figo" for j in range(3)]
+    assert column[0][0] < min(weights)  # left of every weight
+    assert min(boxes[label][0] for label in GATE_CLUSTERS) > column[0][0]  # and of every gate's frame
+
+
+def test_zero_terms_of_the_cross_entropy_draw_without_a_minus_sign() -> None:
+    # y[j] log(y-hat[j]) for the 3 characters that are not the target is 0 * (a negative log) = -0.0 in IEEE
+    # arithmetic; drawn as "data -0.000" on 12 boxes. Each step has one target among 4 characters.
+    source = hello_unrolled_picture().source
+    assert "-0.000\\n" not in source and "data -0.000" not in source
+    assert len(re.findall(r'label="y_\d\[\w\] log ŷ_\d\[\w\]\\ndata 0.000\\ngrad -1.000"', source)) == 4 * 3
+
+
+def test_every_step_of_the_cross_entropy_is_named_with_its_number() -> None:
+    # L_t = -Σ_j y_t[j] log ŷ_t[j], ŷ_t = softmax(s2_t): each box named, its value from the worked example.
+    loss, names, _, _ = hello_unrolled_graph()
+    reference = hello_rnn_example()
+    by_name = {name: v for v, name in names.items()}
+    for t, target in enumerate("ello", start=1):
+        logits = [by_name[f"s2_{t}[{j}]"].data for j in range(4)]
+        assert by_name[f"Σ exp(s2_{t})"].data == pytest.approx(sum(math.exp(z) for z in logits), rel=1e-12)
+        for j, c in enumerate("helo"):
+            assert by_name[f"exp(s2_{t}[{j}])"].data == pytest.approx(math.exp(logits[j]), rel=1e-12)
+            p = reference.probabilities[t - 1][j]
+            assert by_name[f"log ŷ_{t}[{c}]"].data == pytest.approx(math.log(p), rel=1e-12)
+            assert by_name[f"y_{t}[{c}] log ŷ_{t}[{c}]"].data == pytest.approx(math.log(p) if c == target else 0.0)
+        p_target = reference.probabilities[t - 1]["helo".index(target)]
+        assert by_name[f"Σ y_{t} log ŷ_{t}"].data == pytest.approx(math.log(p_target), rel=1e-12)
+        assert by_name[f"L_{t}"].data == pytest.approx(-math.log(p_target), rel=1e-12)
+    assert "label=\"data " not in hello_unrolled_picture().source  # no box shows a bare number

@@ -285,3 +285,31 @@ def test_film_frame_link_follows_the_address_and_pausing_writes_it(browser, film
     browser.execute_script("location.hash = '#999';")
     assert (_frame(browser), _hash(browser)) == (last, f"#{last}")
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_film_table_writes_tiny_numbers_with_an_exponent(browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # After 150 steps some of the hello RNN's gradients are below 0.00005: toFixed(4) drew them "-0.0000". They
+    # now read as 3.1e-6; an exact zero (the weights of 'o', never an input) still reads 0.0000.
+    page = hello_rnn_film_page(steps=150)
+    frames = json.loads(re.search(r"const frames = (.*?);\nconst names", page, flags=re.S).group(1))
+    path = tmp_path / "rnn_film.html"
+    path.write_text(page, encoding="utf-8")
+    last = len(frames) - 1
+    browser.get(path.as_uri() + f"#{last}")
+    assert _frame(browser) == last
+    cells = browser.execute_script(
+        'return [...document.querySelectorAll("tbody tr")].map(r => [r.children[1].textContent,'
+        " r.children[2].textContent]);")
+    grads = frames[last]["g"]
+    assert len(cells) == len(grads)
+    tiny = 0
+    for (_, shown), g in zip(cells, grads):
+        assert shown != "-0.0000", g
+        if g == 0:
+            assert shown == "0.0000"
+        elif abs(g) < 0.00005:
+            tiny += 1
+            assert re.fullmatch(r"-?\d\.\de-\d+", shown) and float(shown) == pytest.approx(g, rel=0.06), (shown, g)
+        else:
+            assert float(shown) == pytest.approx(g, abs=5.1e-5), (shown, g)
+    assert tiny > 0 and any(g == 0 for g in grads)  # both cases are in this frame

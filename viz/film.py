@@ -237,6 +237,12 @@ const keys = {
 function setKey() { document.getElementById("key").innerHTML = keys[showSelect.value]; }
 showSelect.addEventListener("change", () => { setKey(); show(current); });
 setKey();
+// A value too small for the table's digits is written as 3.1e-6, not as "-0.0000" (a tiny negative
+// gradient) or "0.0000" (which reads as exactly zero, as an input that is never seen gives).
+function number(x) {
+  const text = x.toFixed(decimals);
+  return x !== 0 && Number(text) === 0 ? x.toExponential(1) : text;
+}
 function show(i) {
   i = Math.max(0, Math.min(frames.length - 1, i));
   current = i;
@@ -250,8 +256,8 @@ function show(i) {
     edges[k].setAttribute("stroke", x >= 0 ? "#1c7ed6" : "#e03131");
     edges[k].setAttribute("stroke-width", (0.5 + 9 * Math.abs(x) / scale).toFixed(2));
     rows[k].className = w >= 0 ? "pos" : "neg";
-    rows[k].children[1].textContent = w.toFixed(decimals);
-    rows[k].children[2].textContent = f.g[k].toFixed(decimals);
+    rows[k].children[1].textContent = number(w);
+    rows[k].children[2].textContent = number(f.g[k]);
   });
   const m = document.getElementById("marker");
   m.setAttribute("cx", px(i)); m.setAttribute("cy", py(i));

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from autograd import Value
+from autograd import ops as _ops
 
 from .columns import Source, emit_column, reading_columns
 from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, gate_symbol
@@ -37,6 +38,7 @@ def draw_gradient_graph(
     title: str = "",
     max_nodes: int = 400,
     gradients_of: Mapping[Value, Value] | None = None,
+    expression_names: bool = False,
 ) -> ValueGraph:
     """The graph of ``gradient`` (a create_graph=True gradient of ``forward_output``) with the forward graph faded.
 
@@ -56,6 +58,9 @@ def draw_gradient_graph(
             (one call: w's gradient graph is then built from exactly those Values). Each
             one the backward cluster holds is named ``dE/d<node's name>`` ("dE/da1[1]"),
             so a reader can match the gates to a hand-worked chain rule.
+        expression_names: name each other backward box by what it computes from
+            named inputs ("1 - a2[1]", "a2[1]·(1 - a2[1])", "2·(a2[1] - y[1])"),
+            where that is short; see `EXPRESSION_NAME_LIMIT`.
 
     Each node shows its name (if any) and its value; the nodes the gradient's
     graph shares with the forward graph (the values the backward pass reads)
@@ -76,6 +81,8 @@ def draw_gradient_graph(
             raise TypeError(f"draw_gradient_graph: {what} must be a str, got {type(text).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    if not isinstance(expression_names, bool):
+        raise TypeError(f"draw_gradient_graph: expression_names must be True or False, got {expression_names!r}")
     forward_order = reading_order(forward_output)
     forward = set(forward_order)
     if gradient in forward:
@@ -99,6 +106,8 @@ def draw_gradient_graph(
     drawn.setdefault(gradient, gradient.label or gradient_name)
     for v, name in _gradient_names(gradients_of, drawn, label, set(backward_order)).items():
         drawn.setdefault(v, name)
+    if expression_names:
+        _name_by_expression(backward_order, drawn)
     ids = {v: f"v{i}" for i, v in enumerate(order)}
 
     # newrank ranks the two clusters together: a backward gate then sits just after the forward values it
@@ -120,7 +129,9 @@ def draw_gradient_graph(
     for cluster, caption, members, faded in clusters:
         with g.subgraph(name=cluster) as sub:
             style = {"style": "rounded,filled", "color": "#dee2e6", "fillcolor": "#fcfcfd", "fontcolor": "#adb5bd"}
-            sub.attr(label=dot_text(caption), fontsize="11",
+            # Captions at the left: the dashed reads leave the forward cluster's top edge near its middle,
+            # where a centred "forward" was drawn over by them.
+            sub.attr(label=dot_text(caption), fontsize="11", labeljust="l",
                      **(style if faded else {"style": "rounded", "color": "#495057"}))
             # Written in reverse, as draw_graph writes a cluster: Graphviz keeps a cluster's order bottom to top.
             for v in reversed(members):
@@ -175,6 +186,48 @@ def _gradient_names(gradients_of: Mapping[Value, Value] | None, drawn: Mapping[V
         if name and g in backward:
             found.setdefault(g, []).append(f"d{output}/d{name}")
     return {g: " = ".join(names) for g, names in found.items()}
+
+
+#: A backward box is named by its expression only while the name stays this short: a slide reads
+#: "a2[1]·(1 - a2[1])", not a line of nested brackets.
+EXPRESSION_NAME_LIMIT = 24
+#: ASCII minus, as the slides' names write a2[1] - y[1] (`lecture.slide_names`), beside which these are drawn.
+_INFIX = {_ops.ADD: " + ", _ops.SUB: " - ", _ops.MUL: "·"}
+
+
+def _name_by_expression(backward_order: list[Value], drawn: dict[Value, str]) -> None:
+    """Name each unnamed backward box (a local derivative, a chain-rule product) by what it computes.
+
+    The backward pass of sigmoid builds out·(1 - out): drawn as bare "data 0.0983"
+    and "data 0.1104", a reader cannot tell which derivative each box is. Named
+    from its inputs' names it reads "a2[1]·(1 - a2[1])" and "1 - a2[1]"; a number
+    is written first in a product, as on a slide: "2·(a2[1] - y[1])". Only +, -,
+    × and negation of named inputs (or numbers) are written, and only up to
+    `EXPRESSION_NAME_LIMIT` characters; other boxes keep showing only data.
+    """
+    def operand(p: Value) -> str | None:
+        if p.is_constant:
+            return f"{p.data:g}"
+        name = drawn.get(p) or p.label
+        if not name:
+            return None
+        return f"({name})" if " " in name else name  # "1 - a2[1]" and "a2[1] - y[1]" are bracketed as operands
+
+    for v in backward_order:
+        if v.is_leaf or v in drawn or v.label or v.op is None:
+            continue
+        parents = sorted(v.parents, key=lambda p: not p.is_constant) if v.op is _ops.MUL else list(v.parents)
+        parts = [part for p in parents if (part := operand(p)) is not None]
+        if len(parts) < len(parents):
+            continue
+        if v.op in _INFIX and len(parts) == 2:
+            name = _INFIX[v.op].join(parts)
+        elif v.op is _ops.NEG:
+            name = f"-{parts[0]}"
+        else:
+            continue
+        if len(name) <= EXPRESSION_NAME_LIMIT:
+            drawn[v] = name
 
 
 def _check_reads_forward(gradient_order: list[Value], forward: set[Value]) -> None:

@@ -135,6 +135,7 @@ def draw_graph(
     show_constants: bool = True,
     names: GraphNames | Mapping[Value, str] | None = None,
     legend: Mapping[str, str] | None = None,
+    first_column: Sequence[Value | str] = (),
 ) -> ValueGraph:
     """Build the picture of everything ``root`` was computed from.
 
@@ -168,6 +169,13 @@ def draw_graph(
         legend: role -> what it means in this picture (keys among root,
             parameter, input, leaf, constant, intermediate, and "gate"),
             drawn as a key in the same colours as the nodes.
+        first_column: leaves, and named numbers (given by their name in
+            ``names``), to draw in one column at the far left where the flow
+            starts, top to bottom in this order, outside any cluster (an LSTM
+            step's c_0, x_1, h_0 and bias input, which every gate reads: left
+            to Graphviz they sat under the last gate's weights, with long
+            edges up to the others). Their edges skip the column of the
+            weights beside each gate.
     """
     check_root("draw_graph", root)
     check_decimals(decimals)
@@ -189,6 +197,8 @@ def draw_graph(
         show_gradients = gradients is not None or root.grad != 0.0
     style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)
     named = GraphNames.of(names)
+    lead = _first_column(first_column, order, root, named)
+    lead_keys = {_identity(x) for x in lead}
     ids = {v: f"v{i}" for i, v in enumerate(order)}
     grad_of = _gradient_lookup(gradients, show_gradients)
     scale = max((abs(g) for v in order if (g := grad_of(v)) is not None), default=0.0) or 1.0
@@ -212,7 +222,7 @@ def draw_graph(
     group_ids = {name: f"g{i}" for i, name in enumerate(sorted(set(collapsed_groups.values())))}
 
     use_ids: dict[str, str] = {}
-    use_groups = {name: groups.get(v, "") for (v, _), name in named.uses.items()}
+    use_groups = _shared_groups(named.uses, groups)
 
     group_of: dict[str, str] = {}
 
@@ -228,7 +238,7 @@ def draw_graph(
             continue
         grad = grad_of(v)
         attrs = _value_node(v, role_of(v, root, params, ins), grad, scale, style, v in marked, named.name(v))
-        group = groups.get(v, "")
+        group = "" if id(v) in lead_keys else groups.get(v, "")
         place(group, vid, attrs)
         if not v.is_leaf:
             place(group, f"{vid}op", {"label": dot_text(gate_symbol(v)), "shape": "circle", "width": "0.3",
@@ -239,7 +249,7 @@ def draw_graph(
                     use_name = named.uses[(v, i)]
                     if use_name not in use_ids:
                         use_ids[use_name] = f"n{len(use_ids)}"
-                        place(use_groups.get(use_name, group), use_ids[use_name],
+                        place("" if use_name in lead_keys else use_groups.get(use_name, group), use_ids[use_name],
                               _named_number(p, use_name, style))
                 elif not drawn_once(p, root) and id(p) not in hidden:
                     place(group, f"{vid}c{i}", _value_node(p, "constant", None, scale, style, False))
@@ -251,8 +261,15 @@ def draw_graph(
             "style": "filled", "fillcolor": "#e5dbff"})
 
     gates = [] if collapsed else _gate_inputs(order, root, hidden, named, use_ids, ids, groups)
+    # Only what is drawn (a hidden parameter or a node in a collapsed box is not): naming any other node in
+    # the column would make Graphviz draw it as a bare ellipse. Lined up on its own: left in a gate's
+    # column it would be pulled beside the weights.
+    lead_ids = [n for x in lead if (n := use_ids.get(x, "") if isinstance(x, str) else ids[x]) in group_of]
+    gates = [(depth, [s for s in sources if s[0] not in lead_ids]) for depth, sources in gates]
     columns = reading_columns(gates, group_of)
-    _emit_clusters(g, statements, columns)
+    _emit_clusters(g, statements, columns, order=list(groups.values()))
+    if lead_ids:
+        _emit_first_column(g, lead_ids)
     if legend:
         _emit_legend(g, legend)
 
@@ -281,6 +298,8 @@ def draw_graph(
             else:
                 source = endpoint(p) if drawn_once(p, root) else f"{ids[v]}c{i}"
             attrs = {"label": _fmt(partials[i], decimals)} if partials else {}
+            if source in lead_ids:
+                attrs["minlen"] = "2"  # one column further left than the weights beside the gate
             edges.append((source, target_gate, attrs))
         if target_gate is not None:
             edges.append((target_gate, endpoint(v), {}))
@@ -292,6 +311,68 @@ def draw_graph(
         seen.add(key)
         g.edge(a, b, **attrs)
     return g
+
+
+def _shared_groups(uses: Mapping[tuple[Value, int], str], groups: Mapping[Value, str]) -> dict[str, str]:
+    """Each named number's group: the innermost group holding every node that uses it.
+
+    The bias input a0[0] read by both neurons of layer 1 belongs to "layer 1", not to whichever neuron
+    happened to be named last (it sat inside neuron 2's frame with an edge out to neuron 1).
+    """
+    paths: dict[str, list[str]] = {}
+    for (user, _), name in uses.items():
+        path = [part for part in groups.get(user, "").split("/") if part]
+        shared = paths.setdefault(name, path)
+        k = 0
+        while k < min(len(shared), len(path)) and shared[k] == path[k]:
+            k += 1
+        del shared[k:]
+    return {name: "/".join(path) for name, path in paths.items()}
+
+
+def _first_column(first: object, order: list[Value], root: Value, named: GraphNames) -> list[Value | str]:
+    """``first_column`` checked: drawn leaves of the graph and names of named numbers, each once."""
+    if isinstance(first, (Value, str, bytes)) or not isinstance(first, Iterable):
+        raise TypeError(f"first_column must be a sequence of Values and names, got {type(first).__name__}")
+    items = list(first)
+    in_graph = set(order)
+    leaves = {v for v in in_graph if v.is_leaf and drawn_once(v, root) and v is not root}
+    use_names = set(named.uses.values())
+    for x in items:
+        if isinstance(x, str):
+            if x not in use_names:
+                raise ValueError(f"first_column names {x!r}, which is no named number in names= (names.uses)")
+        elif isinstance(x, Value):
+            if x.is_constant and x in in_graph:
+                raise ValueError(f"first_column holds the plain number {x.data:g}, drawn beside each gate that uses"
+                                 " it: name its uses (names.uses) and give that name instead")
+            if x not in leaves:
+                raise ValueError(f"first_column holds {x!r}, which is no drawn leaf of the graph")
+        else:
+            raise TypeError(f"first_column must hold Values and names (str), got an item of type {type(x).__name__}")
+    if len(set(map(_identity, items))) < len(items):
+        raise ValueError("first_column names the same node twice")
+    return items
+
+
+def _identity(x: Value | str) -> int | str:
+    return x if isinstance(x, str) else id(x)
+
+
+def _emit_first_column(g: graphviz.Digraph, names: Sequence[str]) -> None:
+    """``names`` in one rank, top to bottom in this order (an invisible chain, as `viz.columns`).
+
+    Their edges' ``minlen=2`` puts that rank left of the weights. Not
+    ``rank=min``: Graphviz then put the weights in that rank too (edges of
+    length 2 to their gates), and not ``rank=source``, which would push the
+    legend's first key out of the first rank.
+    """
+    with g.subgraph(name="first_column") as row:
+        row.attr(rank="same")
+        for name in names:
+            row.node(name)
+        for above, below in zip(names, names[1:]):
+            row.edge(above, below, style="invis")
 
 
 def dot_text(text: str) -> str:
@@ -323,7 +404,12 @@ def visible_text(text: str) -> str:
 
 
 def _fmt(x: float, decimals: int) -> str:
-    return f"{x:.{decimals}f}"
+    """``x`` with ``decimals`` digits; an exact zero without a sign.
+
+    0 * log(p) for a target y[j] = 0 is -0.0 in IEEE arithmetic, which drew as
+    "data -0.000" on every zero term of the hello RNN's cross-entropy.
+    """
+    return f"{x + 0.0 if x == 0 else x:.{decimals}f}"
 
 
 def _gradient_lookup(gradients: Mapping[Value, float | None] | None, show: bool) -> Callable[[Value], float | None]:
@@ -456,7 +542,7 @@ def _unrelated(values: list[Value]) -> bool:
 
 
 def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, dict[str, str]]]],
-                   columns: Sequence[Column] = ()) -> None:
+                   columns: Sequence[Column] = (), order: Sequence[str] = ()) -> None:
     """Declare nodes inside nested ``subgraph cluster_...`` blocks following their group paths.
 
     Each of ``columns`` is drawn in one rank, each pair's first node above its
@@ -465,10 +551,12 @@ def _emit_clusters(g: graphviz.Digraph, statements: dict[str, list[tuple[str, di
     it keeps the order as written bottom to top; so inside a cluster the
     nodes and sub-clusters are written in reverse too (Graphviz's first guess
     at an order, which it keeps where nothing else decides: neuron 1 above
-    neuron 2).
+    neuron 2). Clusters are written in the ``order`` their groups are first
+    named in (the ``groups`` mapping: an LSTM step's gates f, i, g, o), then
+    in the order their first node was drawn.
     """
     tree: dict = {}
-    for path in statements:
+    for path in [*(p for p in dict.fromkeys(order) if p in statements), *statements]:
         node = tree
         for part in [p for p in path.split("/") if p]:
             node = node.setdefault(part, {})
