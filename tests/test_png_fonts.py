@@ -36,3 +36,14 @@ def test_graphviz_text_rasterises_in_the_machines_sans_font() -> None:
     if family != "Helvetica":  # a machine with Helvetica draws it first, as the SVG asks
         assert ours == direct(family)
     assert ours != direct("serif")
+
+
+def test_svg_to_png_takes_the_svg_as_text_or_bytes_and_names_anything_else() -> None:
+    pytest.importorskip("resvg_py")
+    svg = TEXT_SVG.format(family="Helvetica,sans-Serif")
+    png = svg_to_png(svg)  # a str failed deep inside: "'str' object has no attribute 'decode'"
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png == svg_to_png(svg.encode())
+    with pytest.raises(TypeError, match="svg_to_png needs the SVG as bytes or str, got int"):
+        svg_to_png(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="the SVG is not UTF-8 text"):
+        svg_to_png(b"<svg \xff>")

@@ -92,8 +92,9 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
         raise RenderError(f"Graphviz (WebAssembly) failed: {err}") from None
 
 
-def svg_to_png(svg: bytes) -> bytes:
-    """Rasterise an SVG with resvg (``resvg-py``) at 96 dpi on white, as Graphviz's own PNG looks.
+def svg_to_png(svg: bytes | str) -> bytes:
+    """Rasterise an SVG (its bytes, or its text) with resvg (``resvg-py``) at 96 dpi on white, as Graphviz's own
+    PNG looks.
 
     Text is drawn with the machine's fonts; resvg finds them itself (no system library is needed).
     Graphviz asks for "Helvetica,sans-Serif": resvg reads family names case-sensitively, so the
@@ -101,6 +102,15 @@ def svg_to_png(svg: bytes) -> bytes:
     none and fell back to a serif font), and sans-serif is pointed at a sans font this machine has
     (`sans_serif_family`).
     """
+    if isinstance(svg, (bytes, bytearray)):
+        try:
+            text = bytes(svg).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ValueError(f"svg_to_png: the SVG is not UTF-8 text ({err.reason} at byte {err.start})") from None
+    elif isinstance(svg, str):
+        text = svg
+    else:
+        raise TypeError(f"svg_to_png needs the SVG as bytes or str, got {type(svg).__name__}")
     try:
         import resvg_py
     except ImportError:
@@ -110,7 +120,7 @@ def svg_to_png(svg: bytes) -> bytes:
         ) from None
     try:
         # dpi is given: resvg-py's default (0) reads Graphviz's "1456pt" sizes as invalid.
-        return bytes(resvg_py.svg_to_bytes(svg_string=generic_families_lowercased(svg.decode("utf-8")), dpi=96.0,
+        return bytes(resvg_py.svg_to_bytes(svg_string=generic_families_lowercased(text), dpi=96.0,
                                            background="white", sans_serif_family=sans_serif_family()))
     except ValueError as err:
         raise RenderError(f"resvg could not rasterise the SVG: {err}") from None
