@@ -208,3 +208,26 @@ def test_a_multistep_state_saved_as_json_loads_back() -> None:
     assert resumed.milestones == their.milestones and resumed.gamma == 0.5
     with pytest.raises(TypeError, match="milestone"):
         resumed.load_state_dict({**saved, "milestones": {"3.5": 1}})
+
+
+@pytest.mark.filterwarnings("ignore:Detected call of .lr_scheduler.step:UserWarning")  # no optimizer steps here
+@pytest.mark.filterwarnings("ignore:To get the last learning rate:UserWarning")  # torch's, for get_lr() asked directly
+def test_cosine_annealing_built_with_last_epoch_follows_torch_including_its_closed_form_branch() -> None:
+    # Resuming by last_epoch= alone (no load_state_dict). torch's construction is its first step (the rates are
+    # kept); get_lr() asked directly before any other step (step count 1, epoch > 0) is the closed form at that
+    # epoch, whatever rate the optimizer holds; step() then follows the recursive rule from the held rates.
+    ours = SGD([{"params": [Value(0.0)], "initial_lr": 0.3}, {"params": [Value(0.0)], "initial_lr": 0.2}], lr=0.05)
+    t_params = [torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)]
+    theirs = torch.optim.SGD([{"params": [t_params[0]], "initial_lr": 0.3},
+                              {"params": [t_params[1]], "initial_lr": 0.2}], lr=0.05)
+    mine = lr_scheduler.CosineAnnealingLR(ours, T_max=7, eta_min=0.01, last_epoch=4)
+    their = torch.optim.lr_scheduler.CosineAnnealingLR(theirs, T_max=7, eta_min=0.01, last_epoch=4)
+    assert mine.get_last_lr() == their.get_last_lr() == [0.05, 0.05]
+    assert mine.last_epoch == their.last_epoch == 5
+    closed = [0.01 + (base - 0.01) * (1 + math.cos(math.pi * 5 / 7)) / 2 for base in (0.3, 0.2)]
+    assert their.get_lr() == pytest.approx(closed, rel=1e-14)
+    assert mine.get_lr() == pytest.approx(closed, rel=1e-14)
+    for _ in range(12):  # on through T_max and the climb back up
+        mine.step()
+        their.step()
+        assert mine.get_last_lr() == pytest.approx(their.get_last_lr(), rel=1e-12, abs=1e-15)
