@@ -23,3 +23,14 @@ def test_a_gradient_independent_of_the_inputs_is_summed_over_every_sample(n: int
     for x in xs:
         (eager * 3.0 + x).backward()
     assert grads == [eager.grad]
+
+
+def test_finish_refuses_gradients_returned_both_per_parameter_and_summed() -> None:
+    from autograd.replay.batch_numpy import finish
+
+    np = pytest.importorskip("numpy")
+    # Generated code returns one form or the other; a mix used to be added up by a branch no code reached.
+    with pytest.raises(ValueError, match="both per parameter and summed"):
+        finish(np.zeros(3), [1.0], np.zeros(1), 3, "sum", str)
+    losses, totals = finish(np.zeros(3), [1.0, np.array([1.0, 2.0, 3.0])], None, 3, "sum", str)
+    assert totals == [3.0, 6.0]  # a plain number is every sample's gradient: n times it

@@ -314,9 +314,13 @@ def finish(
     """Per-sample losses, and each gradient summed over samples or broadcast to one per sample.
 
     A gradient that came out as a plain number is the same for every sample.
-    ``summed`` holds gradients already summed over samples (by matrix products);
-    ``grads`` is None when it holds all of them.
+    The tape's code returns its gradients one of two ways, never both: ``grads`` (one per parameter: a
+    number, or an array over samples) when it has no matrix products, else ``summed`` alone (every
+    gradient, summed over samples by matrix products, or one row per parameter per sample) with ``grads``
+    None.
     """
+    if grads is not None and summed is not None:  # a mix would need its two halves added: no code makes one
+        raise ValueError("batch replay: the tape's code returned gradients both per parameter and summed")
     losses = np.broadcast_to(np.asarray(loss, dtype=np.float64), (n,)).copy()
     bad = np.flatnonzero(~np.isfinite(losses))
     if bad.size:
@@ -338,8 +342,6 @@ def finish(
         else:
             totals = np.array([g * n if type(g) is float or np.ndim(g) == 0 else g.sum() for g in grads],
                               dtype=np.float64)
-            if summed is not None:
-                totals += summed
         if not np.isfinite(totals).all():
             bad = np.flatnonzero(~np.isfinite(totals))
             raise FloatingPointError(f"batch replay: the gradient of {names(int(bad[0]))} is not finite")
