@@ -201,3 +201,21 @@ def test_deep_json_and_bad_targets_are_one_clear_error(tmp_path) -> None:
         save(MLP(2, [1], seed=0), tmp_path / "nowhere" / "m.json")
     with pytest.raises(IsADirectoryError, match="it is a folder"):
         save(MLP(2, [1], seed=0), tmp_path)
+
+
+@pytest.mark.parametrize("version", [2, 0, -1, "1", 1.0, True, None])
+def test_a_file_of_another_format_version_is_refused_and_changes_nothing(tmp_path, version: object) -> None:
+    model = MLP(2, [2, 1], seed=0)
+    path = tmp_path / "m.json"
+    save(model, path)
+    document = json.loads(path.read_text())
+    assert document["version"] == 1
+    document["version"] = version
+    path.write_text(json.dumps(document))
+    before = [p.data for p in model.parameters()]
+    for p in model.parameters():
+        p.data += 1.0  # so a load that went ahead would show
+    changed = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match='entry "version": unsupported version'):
+        load(model, path)
+    assert [p.data for p in model.parameters()] == changed != before
