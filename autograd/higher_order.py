@@ -112,6 +112,27 @@ def backward_with_graph(root: Value, seed: Value | float = 1.0) -> None:
             node.grad = _as_value(g)  # type: ignore[assignment]
 
 
+def accumulate_into(root: Value, inputs: Sequence[Value] | Value, seed: Value | float, create_graph: bool) -> None:
+    """``root.backward(inputs=...)``: add d(root)/d(input) to each input's ``.grad`` and touch nothing else, as
+    torch's ``inputs=`` (an input ``root`` does not depend on is left as it was)."""
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    try:
+        chosen = list(inputs)
+    except TypeError:
+        raise TypeError(f"backward(): inputs must be a Value or a sequence of Values, got {type(inputs).__name__}"
+                        ) from None
+    if not chosen:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")  # torch's words
+    gradients = grad(root, chosen, seed, create_graph=create_graph, allow_unused=True)
+    for node, g in zip(chosen, gradients):
+        old: Gradient = node.grad
+        if create_graph:
+            node.grad = _as_value(old + g if isinstance(old, Value) or old != 0.0 else g)  # type: ignore[assignment]
+        else:
+            node.grad = old + g.data  # a Value from an earlier create_graph stays one
+
+
 def _as_value(g: Gradient) -> Value:
     return g if isinstance(g, Value) else Value(g)
 

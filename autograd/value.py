@@ -19,7 +19,7 @@ from __future__ import annotations
 import numbers
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any, SupportsIndex, cast
 
@@ -240,23 +240,47 @@ class Value:
 
     # --- gradients -------------------------------------------------------
 
-    def backward(self, grad: float | Value = 1.0, create_graph: bool = False) -> None:
+    def backward(
+        self,
+        gradient: float | Value | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Sequence[Value] | Value | None = None,
+        *,
+        grad: float | Value | None = None,
+    ) -> None:
         """Fill ``.grad`` of every node this value depends on with d(self)/d(node).
 
         Iterative (no recursion), so graphs millions of nodes deep work.
-        Leaves accumulate; interior nodes are overwritten. ``grad`` seeds
-        d(self)/d(self) (1.0 by default). With ``create_graph=True`` (as in
-        PyTorch) each ``.grad`` becomes a `Value` whose graph records how it
-        was computed, to be differentiated again (`autograd.higher_order`).
+        Leaves accumulate; interior nodes are overwritten. PyTorch's arguments:
+        ``gradient`` seeds d(self)/d(self) (1.0 by default; ``grad=`` is the
+        older name). ``retain_graph`` is accepted for torch's code and changes
+        nothing: the graph is always kept (a second ``backward()`` works, as in
+        micrograd). With ``create_graph=True`` each ``.grad`` becomes a `Value`
+        whose graph records how it was computed, to be differentiated again
+        (`autograd.higher_order`). ``inputs``: accumulate into these Values'
+        ``.grad`` only, leaving every other node's untouched, as torch does.
         """
+        if grad is not None:
+            if gradient is not None:
+                raise TypeError("backward() takes the seed once: gradient= or grad=, not both")
+            gradient = grad
+        seed = 1.0 if gradient is None else gradient
+        if retain_graph is not None and not isinstance(retain_graph, bool):
+            raise TypeError(f"backward(): retain_graph must be True, False or None, got {type(retain_graph).__name__}")
         if self._a is None and self._op is not None:
             refuse_no_grad_root(self, "backward()")
+        if inputs is not None:
+            from .higher_order import accumulate_into  # imported here: it builds on this module
+
+            accumulate_into(self, inputs, seed, create_graph)
+            return
         if create_graph:
             from .higher_order import backward_with_graph  # imported here: it builds on this module
 
-            backward_with_graph(self, grad)
+            backward_with_graph(self, seed)
             return
-        backpropagate(self, _as_real(grad.data if isinstance(grad, Value) else grad, "backward() seed gradient"))
+        backpropagate(self, _as_real(seed.data if isinstance(seed, Value) else seed, "backward() seed gradient"))
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
