@@ -507,3 +507,9 @@ def test_run_batch_names_the_column_that_is_not_numbers() -> None:
         tape.run_batch([[1.0, 2.0], "ab"])
     losses, grads = tape.run_batch([[1.0, 2.0], [3.0, 4.0]])
     assert losses.tolist() == [3.5, 5.0] and grads == [3.0]
+
+
+def test_record_names_a_function_that_is_not_callable() -> None:
+    w = Value(1.0)
+    with pytest.raises(TypeError, match="record: fn must be a function returning the loss, got Value"):
+        record(w, [], [w])  # type: ignore[arg-type]  # was "'Value' object is not callable" from deep inside

@@ -86,6 +86,8 @@ def record(
     """
     if not is_grad_enabled():
         raise ReplayError("record needs the graph the function builds: call it outside no_grad()")
+    if not callable(fn):
+        raise TypeError(f"record: fn must be a function returning the loss, got {type(fn).__name__}")
     bindings = Bindings(fn)
     if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
