@@ -7,6 +7,7 @@ every graph can be drawn by `viz`.
 
 # `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
 from . import functional, serialization
+from .activation_modules import Identity, ReLU, Sigmoid, Tanh
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
 from .datasets import two_moons
@@ -40,11 +41,17 @@ from .optim import (
 )
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
+from .sequential import Sequential
 from .text import Vocabulary
 from .vectors import parameters_to_vector, vector_to_parameters
 
 __all__ = [
     "ACTIVATIONS",
+    "Identity",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
     "Adagrad",
     "Adam",
     "AdamW",

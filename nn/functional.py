@@ -1,11 +1,13 @@
-"""torch.nn.functional's losses under torch's names: ``import nn.functional as F; F.mse_loss(x, y)``.
+"""torch.nn.functional under torch's names: ``import nn.functional as F; F.mse_loss(x, y)``, ``F.relu(h)``.
 
-Each takes torch's ``reduction=`` ('mean', 'sum', 'none') and its other
-options; see `nn.elementwise_losses` and `nn.class_losses`.
+Each loss takes torch's ``reduction=`` ('mean', 'sum', 'none') and its other
+options; see `nn.elementwise_losses` and `nn.class_losses`. The activations
+(relu, tanh, sigmoid, softmax, log_softmax) are in `nn.activation_functions`.
 """
 
 from __future__ import annotations
 
+from .activation_functions import log_softmax, relu, sigmoid, softmax, tanh
 from .class_losses import TargetOutOfBounds, cross_entropy, nll_loss
 from .elementwise_losses import (
     binary_cross_entropy,
@@ -23,7 +25,12 @@ __all__ = [
     "cross_entropy",
     "huber_loss",
     "l1_loss",
+    "log_softmax",
     "mse_loss",
     "nll_loss",
+    "relu",
+    "sigmoid",
     "smooth_l1_loss",
+    "softmax",
+    "tanh",
 ]
