@@ -39,3 +39,11 @@ def test_draw_a_graph_writes_dot_and_svg(tmp_path) -> None:
     out = run_example("draw_a_graph.py", "--out", str(tmp_path / "g"), cwd=tmp_path)
     assert "o = 0.7071; do/dw1 = 1.0000, do/dx1 = -1.5000" in out
     assert (tmp_path / "g.dot").exists() and (tmp_path / "g.svg").exists()
+
+
+def test_torch_style_training_learns_and_its_checkpoint_reloads(tmp_path) -> None:
+    out = run_example("torch_style_training.py", "--out", str(tmp_path / "c.json"), cwd=tmp_path)
+    correct = int(re.search(r"classifies (\d+)/100 points", out).group(1))
+    assert correct >= 85, out
+    assert "lr 0.0125" in out  # StepLR halved the rate at epochs 20 and 40: 0.05 -> 0.025 -> 0.0125
+    assert (tmp_path / "c.json").exists()
