@@ -44,7 +44,7 @@ try:
     from lecture.mlp_hessian import gradient_picture, mlp_hessian
     from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
     from lecture.output_folder import OutputFolder, UsageError
-    from lecture.sequence_shapes import sequence_shapes
+    from lecture.sequence_shapes import sequence_shapes, sequence_shapes_picture
     from lecture.slide_names import mlp_names
     from lecture.slides_mlp import worked_example
     from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
@@ -158,12 +158,16 @@ def part_rnn(tour: Tour) -> None:
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.say(bptt_slides_report().text())
-    tour.say(sequence_shapes().text())
+    shapes = sequence_shapes()
+    tour.say(shapes.text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
                         "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
                         "top to bottom")
     tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
                         "the same, each time step collapsed into one box")
+    tour.folder.picture("rnn", sequence_shapes_picture(shapes), "rnn_sequence_shapes",
+                        "the slides' sequence shapes: one-to-one, one-to-many, many-to-one, many-to-many, each"
+                        " unrolled with its loss and |dL/dx_t| at every input")
     epochs, lr, hidden = tour.settings("rnn")
     with tour.training(epochs, "RNN on hello") as progress:
         run, text = train_hello(hidden, epochs, lr, tour.args.seed, progress, replay=not tour.args.eager)

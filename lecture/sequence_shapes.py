@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from autograd import Value, sum_of
 from nn import CharModel, Vocabulary, softmax_cross_entropy
+from viz import ValueGraph
+from viz.sequence_shapes import ShapeDrawing, draw_sequence_shapes
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
 
@@ -41,6 +43,7 @@ class ShapeRow:
     emits: str  # how many outputs, and the targets its loss is taken against or the characters it generated
     loss: float | None  # None: generation has no loss
     input_gradient_norms: list[float]  # |dL/dx_t| for t = 1..len(reads); empty without a loss
+    outputs: list[str | None]  # per time step, the target its output is scored against, or the character emitted
 
 
 @dataclass
@@ -73,7 +76,8 @@ def sequence_shapes() -> SequenceShapes:
         _with_loss("many-to-many", HELLO_INPUTS, HELLO_TARGETS, every_step=True, vocab=vocab),
     ]
     generated = vocab.decode(hello_model().sample(vocab.index(first), GENERATED, temperature=0))
-    rows.insert(1, ShapeRow("one-to-many", first, f"{GENERATED}, fed back: {generated!r}", None, []))
+    rows.insert(1, ShapeRow("one-to-many", first, f"{GENERATED}, fed back: {generated!r}", None, [],
+                            list(generated)))
     return SequenceShapes(rows)
 
 
@@ -87,4 +91,27 @@ def _with_loss(shape: str, reads: str, targets: str, every_step: bool, vocab: Vo
     loss = sum_of([softmax_cross_entropy(z, vocab.index(t)) for z, t in zip(scored, targets)])
     loss.backward()
     norms = [math.sqrt(sum(x.grad ** 2 for x in step)) for step in inputs]
-    return ShapeRow(shape, reads, f"{len(scored)}, against {targets!r}", loss.data, norms)
+    outputs: list[str | None] = list(targets) if every_step else [None] * (len(reads) - 1) + [targets]
+    return ShapeRow(shape, reads, f"{len(scored)}, against {targets!r}", loss.data, norms, outputs)
+
+
+def sequence_shapes_picture(shapes: SequenceShapes) -> ValueGraph:
+    """The four shapes drawn unrolled, each input with |dL/dx_t|, each scored output with its target."""
+    drawings = []
+    for row in shapes.rows:
+        steps = len(row.outputs)
+        inputs: list[str | None] = [
+            (f"x_{t + 1} = {row.reads[t]!r}" + (f"\n|dL/dx| {row.input_gradient_norms[t]:.4f}"
+                                                 if row.input_gradient_norms else ""))
+            if t < len(row.reads) else None
+            for t in range(steps)]
+        outputs: list[str | None]
+        if row.loss is None:
+            outputs = [f"y_{t + 1} -> {ch!r}" for t, ch in enumerate(row.outputs)]
+            title = f"{row.shape}: generates {''.join(c for c in row.outputs if c)!r}"
+        else:
+            outputs = [None if ch is None else f"y_{t + 1} vs {ch!r}" for t, ch in enumerate(row.outputs)]
+            title = f"{row.shape}: L = {row.loss:.4f}"
+        drawings.append(ShapeDrawing(title, inputs, outputs, fed_back=row.loss is None))
+    return draw_sequence_shapes(drawings, "The slides' sequence shapes on the hello RNN (one cell, the tutorial's"
+                                          " matrices): inputs at the bottom, states h_t, outputs on top")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 INDEX = "index.html"
 PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
     "worked-example": ("worked_example_row1", "worked_example_batch"),
-    "rnn": ("rnn_hello_unrolled", "rnn_hello_unrolled_collapsed"),
+    "rnn": ("rnn_hello_unrolled", "rnn_hello_unrolled_collapsed", "rnn_sequence_shapes"),
     "lstm": ("lstm_step",),
     "gradients": ("gradients_dE_dw1_1_1",),
 }

@@ -1,9 +1,12 @@
 """The sequence shapes table against a forward pass written by hand in plain floats (the tutorial's matrices),
 its input gradients against central differences of that forward pass, and its generation against a greedy loop."""
 
+import html
 import math
+import re
 
 import pytest
+from conftest import needs_svg
 
 from lecture.hello_rnn import HELLO_WHH, HELLO_WHY, HELLO_WXH
 from lecture.sequence_shapes import sequence_shapes
@@ -97,3 +100,40 @@ def test_the_table_lists_the_four_shapes_in_the_slides_order() -> None:
     order = [text.index(name) for name in ("one-to-one", "one-to-many", "many-to-one", "many-to-many")]
     assert order == sorted(order)
     assert "|dL/dx_4|" in text
+
+
+def test_the_picture_draws_the_four_shapes_in_order_with_the_tables_numbers() -> None:
+    from lecture.sequence_shapes import sequence_shapes_picture
+
+    shapes = sequence_shapes()
+    source = sequence_shapes_picture(shapes).source
+    titles = re.findall(r'label="((?:one|many)-to-(?:one|many)[^"]*)"', source)
+    assert titles == ["one-to-one: L = 1.5374", "one-to-many: generates 'hhhh'", "many-to-one: L = 2.0050",
+                      "many-to-many: L = 5.9663"]
+    rows = {r.shape: r for r in shapes.rows}
+    for t, norm in enumerate(rows["many-to-one"].input_gradient_norms, start=1):
+        assert f"|dL/dx| {norm:.4f}" in source and f"x_{t} = " in source
+    assert source.count("fed back") == 3  # one-to-many only: 4 outputs, the first 3 fed into the next step
+    assert source.count("y_4 vs 'o'") == 2  # many-to-one's one output and many-to-many's last
+
+
+def test_draw_sequence_shapes_refuses_what_it_cannot_draw() -> None:
+    from viz.sequence_shapes import ShapeDrawing, draw_sequence_shapes
+
+    with pytest.raises(ValueError, match="at least one shape"):
+        draw_sequence_shapes([])
+    with pytest.raises(ValueError, match="one input and one output label"):
+        draw_sequence_shapes([ShapeDrawing("bad", ["x"], ["y", "z"])])
+    with pytest.raises(TypeError, match="takes ShapeDrawing entries, got str"):
+        draw_sequence_shapes(["one-to-one"])  # type: ignore[list-item]
+
+
+@needs_svg
+def test_the_picture_renders_with_inputs_below_states_below_outputs(tmp_path) -> None:
+    from lecture.sequence_shapes import sequence_shapes_picture
+    from viz import render_to_file
+
+    svg = render_to_file(sequence_shapes_picture(sequence_shapes()).source, tmp_path / "shapes", "svg").read_text()
+    # In SVG y grows downwards: each x_1 box's text sits below h_1's, which sits below y_1's.
+    ys = {html.unescape(text): float(y) for y, text in re.findall(r'<text[^>]*y="([-0-9.]+)"[^>]*>([^<]*)</text>', svg)}
+    assert ys["x_1 = 'h'"] > ys["h_1"] > ys["y_1 vs 'e'"]
