@@ -188,3 +188,19 @@ def test_a_loss_summed_over_steps_draws_its_terms_and_their_steps_downwards_in_t
     where = places(render_source(graph.source, "svg"))
     assert_downwards(where, [f"L_{t}" for t in range(1, 6)])
     assert_downwards(where, [f"h_{t}" for t in range(1, 6)])
+
+
+@needs_svg
+def test_the_row_1_picture_draws_layer_2_to_the_right_of_layer_1() -> None:
+    # Layer 2's weights are leaves: left alone Graphviz ranks them in the first column, so layer 2's frame
+    # stretched back over layer 1 and sat below it (a diagonal, taller than wide). Ranked after layer 1's outputs,
+    # the layers stand side by side as the slides draw the network.
+    from pathlib import Path
+
+    svg = (Path(__file__).resolve().parent.parent / "docs" / "worked_example_row1.svg").read_text()
+    where = places(svg)
+    layer_1_right = max(x for name in ("a1[1]", "a1[2]", "s1[1]", "s1[2]") for x, _ in where[name])
+    for name in weights(2, 1, 3) + weights(2, 2, 3):
+        assert min(x for x, _ in where[name]) > layer_1_right, name
+    width, height = (float(v) for v in re.search(r'viewBox="0(?:\.00)? 0(?:\.00)? ([0-9.]+) ([0-9.]+)"', svg).groups())
+    assert width > height

@@ -284,6 +284,8 @@ def draw_graph(
             continue
         target_gate = f"{endpoint(v)}op" if not (collapsed and v in collapsed_groups) else None
         partials = local_derivatives(v) if style.edge_derivatives else ()
+        computed_source: str | None = None  # a parent computed by an earlier gate (the layer before's output)
+        weight_sources: list[str] = []  # parameters read by this gate
         for i, p in enumerate(drawn_inputs(v)):
             if id(p) in hidden and (v, i) not in named.uses:
                 continue
@@ -301,8 +303,20 @@ def draw_graph(
             if source in lead_ids:
                 attrs["minlen"] = "2"  # one column further left than the weights beside the gate
             edges.append((source, target_gate, attrs))
+            if (v, i) not in named.uses and drawn_once(p, root):
+                if not p.is_leaf and computed_source is None:
+                    computed_source = source
+                elif p.is_leaf and p in params and groups.get(v, "") and groups.get(p, "") == groups.get(v, ""):
+                    weight_sources.append(source)
         if target_gate is not None:
             edges.append((target_gate, endpoint(v), {}))
+        if computed_source is not None:
+            # A gate that reads the layer before's outputs and its own weights, in the gate's frame: the weights,
+            # leaves, would be ranked in the first column with the inputs, stretching the frame back over the
+            # layer before (the 3-4-2 example's layer 2 sat below-right of layer 1). An invisible edge from that
+            # output to each weight ranks the weights after it, so framed layers stand side by side. (Without
+            # frames the weights already sit beside their gate.)
+            edges += [(computed_source, w, {"style": "invis"}) for w in weight_sources]
     seen: set[tuple[str, str, str]] = set()
     for a, b, attrs in edges:
         key = (a, b, attrs.get("label", ""))
