@@ -309,7 +309,7 @@ class Module:
                     entries.append((dotted + name, BufferSlot(module, name)))
         return entries
 
-    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(self, state: dict[str, Any], strict: bool = True, assign: bool = False) -> IncompatibleKeys:
         """Set parameters and buffers from ``state``, all-or-nothing; return ``(missing_keys, unexpected_keys)``.
 
         With ``strict=True`` (the default) every name must be in ``state`` and
@@ -320,10 +320,21 @@ class Module:
         not a number (TypeError), an array or tensor with more than one number
         (StateDictError: torch's "size mismatch"), or two names of one tied
         weight that disagree, raise; the module is left unchanged then. A
-        one-number tensor or array of shape ``()`` is read as its number.
+        one-number tensor or array of shape ``()`` is read as its number, a
+        Value (``state_dict(keep_vars=True)``) as its data.
+
+        ``assign=True`` is torch's: a `Value` entry *becomes* the module's
+        parameter (every place the old one was held, so tied weights stay
+        tied), instead of its number being copied in; an optimizer made before
+        then still holds the old parameters, as in torch. A number entry is
+        copied into the existing parameter either way: it has no object to
+        hand over, and a fresh Value would only cut the optimizer's link
+        (torch wraps a plain tensor in a new Parameter because a tensor carries
+        dtype and device to keep; a number carries nothing).
         """
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {type(strict).__name__}")
+        _check_flag("assign", assign)
         if not isinstance(state, dict):
             raise TypeError(f"state must be a dict of name: number, got {type(state).__name__}")
         try:
@@ -332,8 +343,18 @@ class Module:
             raise StateDictError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t{err}") from None
         if strict and (missing or unexpected):
             raise StateDictError(_strict_message(type(self).__name__, missing, unexpected))
+        replacements: dict[Value, Value] = {}
+        if assign:
+            for name, old in self._state_entries():
+                entry = state.get(name)
+                if isinstance(entry, Value) and isinstance(old, Value) and old is not entry:
+                    replacements.setdefault(old, entry)  # a tied weight takes its first name's entry
         for p, data in checked:
-            p.data = data
+            if not (isinstance(p, Value) and p in replacements):
+                p.data = data
+        if replacements:
+            for _, module in self.named_modules():
+                _swap_parameters(module, replacements, {id(module)})
         return IncompatibleKeys(missing, unexpected)
 
     def get_submodule(self, target: str) -> Module:
@@ -443,11 +464,15 @@ def repr_key(key: Any) -> str:
 
 
 def entry_number(x: Any, what: str, name: str) -> float:
-    """A state_dict entry as a finite float: a number, or a one-number array/tensor of shape ``()``.
+    """A state_dict entry as a finite float: a number, a Value, or a one-number array/tensor of shape ``()``.
 
-    An array or tensor of any other shape is torch's "size mismatch"
-    (`StateDictError`): every parameter here is one number.
+    A Value is read by its data: ``state_dict(keep_vars=True)`` holds the
+    parameters themselves, and torch loads such a dict too. An array or tensor
+    of any other shape is torch's "size mismatch" (`StateDictError`): every
+    parameter here is one number.
     """
+    if isinstance(x, Value):
+        x = x.data
     shape = getattr(x, "shape", None)
     if shape is not None and not isinstance(x, numbers.Real) and callable(getattr(x, "item", None)):
         if tuple(shape) != ():
@@ -581,6 +606,45 @@ def _collect_children(
             path.add(id(child))
             _collect_children(child, f"{prefix}{key}.", path, seen, out)
             path.discard(id(child))
+
+
+def _swap_parameters(container: Any, new: dict[Value, Value], path: set[int]) -> Any:
+    """Put ``new[p]`` wherever a Value ``p`` in ``new`` is held by ``container`` (not inside a sub-Module).
+
+    Lists change in place; a tuple holding one is rebuilt, so the result is
+    what the caller must keep (the same object unless it is a changed tuple).
+    ``path`` holds the containers being walked, so a cycle ends the walk.
+    """
+    if isinstance(container, Module):
+        for key, child in [(k, v) for k, v in vars(container).items() if not k.startswith("_")]:
+            swapped = _swapped(child, new, path)
+            if swapped is not child:
+                object.__setattr__(container, key, swapped)
+        return container
+    if isinstance(container, list):
+        for i, child in enumerate(container):
+            swapped = _swapped(child, new, path)
+            if swapped is not child:
+                container[i] = swapped
+        return container
+    items = [_swapped(child, new, path) for child in container]
+    if all(a is b for a, b in zip(items, container)):
+        return container
+    # A named tuple is rebuilt by its fields, a plain tuple from the items.
+    return type(container)(*items) if hasattr(container, "_fields") else type(container)(items)
+
+
+def _swapped(child: Any, new: dict[Value, Value], path: set[int]) -> Any:
+    """``child`` with the Values in ``new`` replaced: a Value, or a list/tuple walked by `_swap_parameters`."""
+    if isinstance(child, Value):
+        return new.get(child, child)
+    if isinstance(child, (list, tuple)) and not isinstance(child, Module) and id(child) not in path:
+        path.add(id(child))
+        try:
+            return _swap_parameters(child, new, path)
+        finally:
+            path.discard(id(child))
+    return child
 
 
 def _walk_modules(
