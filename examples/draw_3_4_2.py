@@ -1,4 +1,4 @@
-"""The slides' 3-4-2 network drawn with their names. Usage: python examples/draw_3_4_2.py [NAME] (writes NAME.svg)"""
+"""The slides' 3-4-2 network drawn with their names. Usage: python examples/draw_3_4_2.py [NAME] (NAME.dot, .svg)"""
 import argparse
 
 from lecture.slide_names import draw_named
