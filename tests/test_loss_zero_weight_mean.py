@@ -5,6 +5,9 @@ The 'sum' of the same losses is still defined: 0 * (-log p) for every sample, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 import nn.functional as F
@@ -16,7 +19,7 @@ def _rows() -> list[list[Value]]:
 
 
 @pytest.mark.parametrize("loss", [F.nll_loss, F.cross_entropy])
-def test_a_mean_over_zero_total_weight_is_refused_naming_it(loss) -> None:
+def test_a_mean_over_zero_total_weight_is_refused_naming_it(loss: Callable[..., Any]) -> None:
     with pytest.raises(ValueError, match="weights add up to 0"):
         loss(_rows(), [0, 0], weight=[0.0, 1.0])
     assert loss(_rows(), [0, 0], weight=[0.0, 1.0], reduction="sum").data == 0.0
