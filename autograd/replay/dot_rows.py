@@ -39,12 +39,12 @@ class DotRows:
         self.parameters = parameters
         self.first_param = first_param
         self.count = len(parameters)
-        self.numbers = _numbers(first_param, first_param + self.count)
+        self.numbers = _numbers(first_param, first_param + self.count, flat.typecode)
         self.number = number
         self.levels = levels
         self.flat = flat
         self.last_inputs: tuple[Value, ...] = ()
-        self.last_numbers = array("q")
+        self.last_numbers = array(flat.typecode)
         self.last_level = 0
 
     def add(self, a: tuple[Value, ...]) -> int:
@@ -71,7 +71,7 @@ class DotRows:
         if inputs != self.last_inputs:
             found = itemgetter(*inputs)(number) if h > 1 else (number[inputs[0]],)
             read = itemgetter(*found)(self.levels) if h > 1 else (self.levels[found[0]],)
-            self.last_numbers = array("q", found)
+            self.last_numbers = array(self.flat.typecode, found)
             self.last_level = max(read)
             self.last_inputs = inputs
         level = self.last_level
@@ -84,12 +84,13 @@ class DotRows:
         return level + 1
 
 
-def _numbers(first: int, end: int) -> array:
-    """``array("q", range(first, end))``, made by numpy where it is installed (C-level, not an int object apiece)."""
+def _numbers(first: int, end: int, typecode: str) -> array:
+    """``array(typecode, range(first, end))``, made by numpy where it is installed (C-level, not an int object
+    apiece)."""
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is an optional extra
-        return array("q", range(first, end))
-    out = array("q")
-    out.frombytes(np.arange(first, end, dtype=np.int64).tobytes())
+        return array(typecode, range(first, end))
+    out = array(typecode)
+    out.frombytes(np.arange(first, end, dtype=np.dtype(f"i{out.itemsize}")).tobytes())
     return out

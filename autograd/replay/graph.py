@@ -35,6 +35,9 @@ from ..ops import DOT
 from ..value import Value
 from .dot_rows import DotRows
 
+#: The parents table's array typecode: a C int (4 bytes on every platform numpy supports).
+PARENT_TYPECODE = "i"
+
 
 class Graph:
     """Ops, levels, parent numbers and leaf names of a recorded graph, in topological order."""
@@ -70,7 +73,9 @@ class Graph:
         levels: list[int] = []
         needs: list[int] = []  # 1 where a node leads to a parameter: the only gradients worth computing
         starts: list[int] = []  # the end of each walked node's parents in ``flat`` (given leaves: 0)
-        flat = array("q")  # the parents' numbers, node after node (never read during the walk)
+        # The parents' numbers, node after node (never read during the walk): 4-byte ints, as a graph never has 2**31
+        # nodes; a model's weights are most of a graph's links, so this halves the largest table.
+        flat = array(PARENT_TYPECODE)
         leaf_names: dict[int, str] = {}
         if not _number_given_leaves(inputs, parameters, number, on_repeats):
             self._number_given_one_by_one(inputs, parameters, number)
@@ -213,7 +218,7 @@ class Graph:
         self.inputs: Sequence[int] = (range(self.given_inputs) if self.given is None
                                       else list(map(number.get, inputs, repeat(-1))))  # -1: not read by the loss
         self.ops = ops
-        self.levels = _int_array("l", first, levels[first:])
+        self.levels = _int_array("i", first, levels[first:])  # 4 bytes: no graph is 2**31 levels deep
         self.needs = bytearray(needs)
         self.starts = _int_array("q", first + 1, starts)
         self.parents = flat
