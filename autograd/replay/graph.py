@@ -33,7 +33,11 @@ from typing import Any
 from ..op import Op
 from ..ops import DOT
 from ..value import Value
-from .dot_rows import DotRows
+from .dot_rows import DotRows, InputsPending
+from .given_index import GivenIndex, index_given
+
+#: The parents table's array typecode: a C int (4 bytes on every platform numpy supports).
+PARENT_TYPECODE = "i"
 
 
 class Graph:
@@ -56,6 +60,7 @@ class Graph:
         outputs: Sequence[Value],
         number: dict[Value, int],
         on_repeats: Callable[[], None] | None = None,
+        also: Sequence[Value] = (),
     ) -> None:
         """Number every node ``root`` depends on into ``number``; ``leaf_name`` names each leaf (it raises for a
         leaf the tape cannot take).
@@ -64,15 +69,25 @@ class Graph:
         the op nodes follow in `autograd.backward.topological_order`'s order (the same iterative walk). An
         output that is not in the graph gets the number -1. ``on_repeats`` is called (it may raise) before
         anything is numbered when a Value is given twice among ``inputs`` and ``parameters`` or one of them is
-        an op node (then they are numbered one by one)."""
+        an op node (then they are numbered one by one). Many parameters are entered in ``number`` only when the
+        walk meets them off a layer's rows (`given_index`); those among ``outputs`` and ``also`` (Values a caller
+        will look up afterwards) are entered at the end."""
         ops: list[Op | None] = []
         # Lists while the walk reads them (a list hands out its stored ints; an array makes one per read).
         levels: list[int] = []
         needs: list[int] = []  # 1 where a node leads to a parameter: the only gradients worth computing
         starts: list[int] = []  # the end of each walked node's parents in ``flat`` (given leaves: 0)
-        flat = array("q")  # the parents' numbers, node after node (never read during the walk)
+        # The parents' numbers, node after node (never read during the walk): 4-byte ints, as a graph never has 2**31
+        # nodes; a model's weights are most of a graph's links, so this halves the largest table.
+        flat = array(PARENT_TYPECODE)
         leaf_names: dict[int, str] = {}
-        if not _number_given_leaves(inputs, parameters, number, on_repeats):
+        params_list = parameters if type(parameters) is list else list(parameters)
+        lazy: GivenIndex | None = index_given(inputs, params_list, number)
+        if lazy is not None:
+            self.given = None
+            self.given_inputs = len(inputs)
+            self.given_count = len(inputs) + len(params_list)
+        elif not _number_given_leaves(inputs, parameters, number, on_repeats):
             self._number_given_one_by_one(inputs, parameters, number)
         else:
             self.given = None  # leaf n's position is n itself: inputs first, then parameters
@@ -110,6 +125,8 @@ class Graph:
             if n is None:
                 if a is None:  # a leaf: emitted at once
                     pop()
+                    if lazy is not None and lazy.find(node) is not None:
+                        continue  # a parameter not numbered in the dict until now
                     n = number[node] = len(ops)
                     new_op(None)
                     new_level(0)
@@ -124,9 +141,13 @@ class Graph:
                     if len(a) > 1:
                         if row_path and node._op is DOT:
                             if rows is None:
-                                rows = _dot_rows(parameters, self.given_inputs, number, levels, flat)
+                                rows = _dot_rows(params_list, self.given_inputs, number, levels, flat, lazy)
                             try:
                                 level = rows.add(a)
+                            except InputsPending:  # the weights are numbered by position: visit the inputs
+                                number[node] = -1
+                                extend(filterfalse(has, a[len(a) >> 1:]))
+                                continue
                             except KeyError:
                                 number[node] = -1
                                 extend(filterfalse(has, a))
@@ -171,7 +192,7 @@ class Graph:
                     continue  # pushed twice and emitted meanwhile
                 if row_path and node._op is DOT:
                     if rows is None:
-                        rows = _dot_rows(parameters, self.given_inputs, number, levels, flat)
+                        rows = _dot_rows(params_list, self.given_inputs, number, levels, flat, lazy)
                     level = rows.add(a)
                     if level:
                         number[node] = len(ops)
@@ -208,12 +229,16 @@ class Graph:
                 new_level((level if level > other else other) + 1)
                 new_need(needs[k] or needs[j])
             new_start(len(flat))
+        if lazy is not None:
+            for v in chain(outputs, also):
+                if isinstance(v, Value) and v not in number:
+                    lazy.find(v)
         self.params: Sequence[int] = (range(self.given_inputs, first) if self.given is None
                                       else list(map(number.get, parameters, repeat(-1))))
         self.inputs: Sequence[int] = (range(self.given_inputs) if self.given is None
                                       else list(map(number.get, inputs, repeat(-1))))  # -1: not read by the loss
         self.ops = ops
-        self.levels = _int_array("l", first, levels[first:])
+        self.levels = _int_array("i", first, levels[first:])  # 4 bytes: no graph is 2**31 levels deep
         self.needs = bytearray(needs)
         self.starts = _int_array("q", first + 1, starts)
         self.parents = flat
@@ -296,10 +321,10 @@ def _number_given_leaves(inputs: Sequence[Value], parameters: Sequence[Value], n
     return False
 
 
-def _dot_rows(parameters: Sequence[Value], first_param: int, number: dict[Value, int], levels: list[int],
-              flat: array) -> DotRows:
-    """The walk's `DotRows`, over ``parameters`` as a list (numbered from ``first_param`` on)."""
-    return DotRows(parameters if type(parameters) is list else list(parameters), first_param, number, levels, flat)
+def _dot_rows(parameters: list[Value], first_param: int, number: dict[Value, int], levels: list[int],
+              flat: array, lazy: GivenIndex | None) -> DotRows:
+    """The walk's `DotRows`, over ``parameters`` (numbered from ``first_param`` on)."""
+    return DotRows(parameters, first_param, number, levels, flat, lazy)
 
 
 def _int_array(typecode: str, zeros: int, tail: list[int]) -> array:

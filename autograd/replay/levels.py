@@ -81,7 +81,7 @@ class LevelProgram:
             self._plan_as_float_steps(graph)
             return
         starts = np.frombuffer(graph.starts, dtype=np.int64)
-        parents = np.frombuffer(graph.parents, dtype=np.int64).astype(np.intp)
+        parents = np.frombuffer(graph.parents, dtype=np.dtype(f"i{graph.parents.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.levels, dtype=np.dtype(f"i{graph.levels.itemsize}"))
         # Each op numbered by first appearance (leaves -1), in bulk: the given leaves that open the table are skipped.
         first = graph.given_count
@@ -202,7 +202,8 @@ class LevelProgram:
             for backward in self.backward:
                 backward(vals, grads)
         gradients = grads[self.params]
-        gradients[self.params == self.size] = 0.0
+        if not isinstance(self.params, slice):  # a slice (numbered in bulk) never reads the spare slot
+            gradients[self.params == self.size] = 0.0
         return float(vals[self.root]), gradients.tolist(), vals[self.outputs].tolist()
 
     def _not_finite(self, vals: Array) -> None:
@@ -226,10 +227,11 @@ class LevelProgram:
                 raise AssertionError(f"recorded comparison {k} changed")  # pragma: no cover - the tape raises
 
 
-def _spare_if_absent(numbers: Sequence[int], size: int) -> Array:
-    """Node numbers as an index array, -1 (not in the graph) replaced by ``size``, the spare slot."""
+def _spare_if_absent(numbers: Sequence[int], size: int) -> Array | slice:
+    """Node numbers as an index array, -1 (not in the graph) replaced by ``size``, the spare slot; a slice when they
+    were numbered in bulk (a model's parameters: an index apiece would be 8 bytes per parameter kept by the tape)."""
     if isinstance(numbers, range):  # inputs and parameters numbered in bulk: all present
-        return np.arange(numbers.start, numbers.stop, dtype=np.intp)
+        return slice(numbers.start, numbers.stop)
     index = np.array(numbers, dtype=np.intp).reshape(-1)
     index[index < 0] = size
     return index
@@ -321,10 +323,15 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
     half = args.shape[1] // 2
     weights, inputs = np.ascontiguousarray(args[:, :half]), np.ascontiguousarray(args[:, half:])
     shared = bool((inputs == inputs[0]).all())
+    if shared:
+        block = _weight_block(weights)
+        if block is not None:
+            # The row copied: a view would keep the whole group's inputs block alive with the tape.
+            return _layer_group(out[block[2]], block[0], block[1], inputs[0].copy(), needs)
     weights_need, inputs_need = bool(needs[weights].any()), bool(needs[inputs].any())
     add_weights = _adder(weights)
     if shared:
-        row = inputs[0]
+        row = inputs[0].copy()  # not a view: it would keep the whole inputs block alive
         add_row = _adder(row)
 
         def forward(vals: Array) -> None:
@@ -348,6 +355,49 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
                 add_weights(grads, (g * vals[inputs]).reshape(-1))
             if inputs_need:
                 add_inputs(grads, (g * vals[weights]).reshape(-1))
+
+    return forward, (backward if weights_need or inputs_need else None)
+
+
+def _weight_block(weights: Array) -> tuple[int, int, Array] | None:
+    """``(start, end, order)`` when a dot group's weights (one row per node) are, in some row order, the rows of one
+    contiguous run of nodes ``start:end`` (a layer whose neurons' weights are consecutive parameters, as `nn.Layer`
+    lists them): ``weights[order]`` is then ``arange(start, end).reshape(-1, width)``. None otherwise."""
+    rows, width = weights.shape
+    heads = weights[:, 0]
+    start = int(heads.min())
+    if not (weights == heads[:, None] + np.arange(width)).all():
+        return None
+    place = heads - start
+    if (place % width).any():
+        return None
+    place //= width
+    if int(place.max()) != rows - 1:
+        return None
+    order = np.full(rows, -1, dtype=np.intp)
+    order[place] = np.arange(rows)
+    if (order < 0).any():  # two rows at one place: a repeated weight row, not a block
+        return None
+    return start, start + rows * width, order
+
+
+def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    """A dot group sharing its inputs ``row`` whose weights are the nodes ``start:end`` row after row (``out`` in
+    that row order): a matrix-vector product over a view of the values, so the tape keeps two numbers for the
+    weights rather than an index per weight, and no gather copies them on each run."""
+    width = len(row)
+    weights_need, inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
+    add_row = _adder(row)
+
+    def forward(vals: Array) -> None:
+        vals[out] = vals[start:end].reshape(-1, width) @ vals[row]
+
+    def backward(vals: Array, grads: Array) -> None:
+        g = grads[out]
+        if weights_need:
+            grads[start:end] += np.multiply.outer(g, vals[row]).reshape(-1)
+        if inputs_need:
+            add_row(grads, g @ vals[start:end].reshape(-1, width))
 
     return forward, (backward if weights_need or inputs_need else None)
 

@@ -162,7 +162,9 @@ class Tape:
         # The graph is read into flat tables and then let go: a tape never keeps the recorded Values alive.
         number: dict[Value, int] = {}
         namer = self._leaf_namer(constants)
-        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number, self._refuse_repeats)
+        compared = [side for g in guards for side in (g.left, g.right) if isinstance(side, Value)]
+        self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number, self._refuse_repeats,
+                           also=compared)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")

@@ -1,0 +1,96 @@
+"""Parameters found by identity without a dict entry apiece, while a graph with many of them is recorded.
+
+A model's parameters are numbered before the graph walk (inputs first, then
+parameters, by position), and the walk's Value-to-number dict used to get an
+entry per parameter at once: for a layered model (33 weights per neuron) that
+dict took 3.4-5 us of CPU per dot node to build, about half the walk (2
+cores). Yet a layer's dot nodes never look their weights up one by one
+(`dot_rows` compares a row with a slice of the parameter list), so most
+parameters need no entry at all. Here their identities are sorted once in
+numpy (C-level, about 0.5 us per dot node), which also shows whether a Value
+is given twice; the rare parameter the walk meets on its general path is found
+by binary search and then entered in the dict. Past a budget of such lookups
+every parameter is entered at once, as before, so a graph that reads its
+parameters one by one (binary ops) costs at most a few searches more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..value import Value
+
+#: At least this many parameters: numbered lazily (fewer: a dict entry apiece at once costs little).
+LAZY_PARAMETERS = 2048
+#: Lookups by binary search (a numpy call each, about a microsecond, as long as 10-20 dict entries take to make)
+#: allowed per this many parameters, before every parameter is entered at once: at most about half again the dict's
+#: cost when a graph reads its parameters one by one. A layered model needs about one per layer.
+LOOKUPS_PER = 32
+
+
+class GivenIndex:
+    """Finds the node number of a parameter (``first + its position``), entering it in ``number`` when found."""
+
+    __slots__ = ("parameters", "first", "number", "ids", "order", "lookups", "budget")
+
+    def __init__(self, parameters: list[Value], first: int, number: dict[Value, int], ids: Any, order: Any) -> None:
+        """``ids``: the parameters' ids sorted; ``order``: each sorted id's position in ``parameters``."""
+        self.parameters = parameters
+        self.first = first
+        self.number = number
+        self.ids: Any = ids  # the parameters' ids, sorted; None once every parameter is in ``number``
+        self.order = order  # per sorted id, the parameter's position
+        self.lookups = 0
+        self.budget = max(64, len(parameters) // LOOKUPS_PER)
+
+    def find(self, v: Value) -> int | None:
+        """The node number of ``v`` if it is a parameter (now also in ``number``), else None."""
+        ids = self.ids
+        if ids is None:
+            return self.number.get(v)
+        self.lookups += 1
+        if self.lookups > self.budget:
+            self.enter_all()
+            return self.number.get(v)
+        key = ids.dtype.type(id(v))  # a numpy scalar: a Python int would make numpy convert the whole array
+        i = int(ids.searchsorted(key))
+        if i < len(ids) and ids[i] == key:
+            n = self.number[v] = self.first + int(self.order[i])
+            return n
+        return None
+
+    def enter_all(self) -> None:
+        """Number every parameter in ``number`` (the walk then needs no more searches)."""
+        if self.ids is not None:
+            self.number.update(zip(self.parameters, range(self.first, self.first + len(self.parameters))))
+            self.ids = self.order = None
+
+
+def index_given(inputs: Sequence[Value], parameters: list[Value], number: dict[Value, int]) -> GivenIndex | None:
+    """Number ``inputs`` in ``number`` (0, 1, ...) and index ``parameters`` (numbered after them) for lazy lookup,
+    when there are many parameters, numpy is installed, and every given Value is a leaf given once; else None and
+    ``number`` untouched."""
+    if len(parameters) < LAZY_PARAMETERS or number:
+        return None
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is an optional extra
+        return None
+    if [v._a for v in inputs].count(None) != len(inputs) or [v._a for v in parameters].count(None) != len(parameters):
+        return None
+    ids = np.fromiter(map(id, parameters), dtype=np.uint64, count=len(parameters))
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    if len(ids) > 1 and bool((ids[1:] == ids[:-1]).any()):
+        return None
+    input_ids = np.fromiter(map(id, inputs), dtype=np.uint64, count=len(inputs))
+    if len(input_ids):  # an input also given as a parameter (binary search: isin would hash every parameter)
+        at = ids.searchsorted(input_ids).clip(0, len(ids) - 1)
+        if bool((ids[at] == input_ids).any()):
+            return None
+    number.update(zip(inputs, range(len(inputs))))
+    if len(number) != len(inputs):
+        number.clear()
+        return None
+    return GivenIndex(parameters, len(inputs), number, ids, order)
