@@ -6,7 +6,6 @@ import pytest
 
 from autograd import Value
 
-
 # --- a derivative of pow that overflows: OverflowError "(34, 'Numerical result out of range')" from helpers ---
 
 def test_pow_const_derivative_overflow_names_the_op():
