@@ -117,7 +117,10 @@ def pow_const_grad(a: float, n: float) -> float:
         return 0.0
     if a == 0.0 and n < 1.0:
         raise ZeroDivisionError(f"pow: derivative of {a!r} ** {n!r} is infinite at zero")
-    return n * a ** (n - 1.0)
+    try:
+        return n * a ** (n - 1.0)
+    except OverflowError:  # Python's bare "(34, 'Numerical result out of range')" names neither op nor operands
+        raise OverflowError(f"pow: derivative of {a!r} ** {n!r} is too large for a float") from None
 
 
 @helper
@@ -143,7 +146,10 @@ def pow_value_base_grad(a: float, b: float) -> float:
         return 0.0
     if a == 0.0 and b < 1.0:
         raise ZeroDivisionError(f"pow: derivative of {a!r} ** {b!r} in the base is infinite at zero")
-    return b * a ** (b - 1.0)
+    try:
+        return b * a ** (b - 1.0)
+    except OverflowError:  # as in pow_const_grad: name the op and its operands
+        raise OverflowError(f"pow: derivative of {a!r} ** {b!r} in the base is too large for a float") from None
 
 
 @helper
