@@ -161,8 +161,7 @@ def part_rnn(tour: Tour) -> None:
     shapes = sequence_shapes()
     tour.say(shapes.text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
-                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
-                        "top to bottom")
+                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps top to bottom")
     tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
                         "the same, each time step collapsed into one box")
     tour.folder.picture("rnn", sequence_shapes_picture(shapes), "rnn_sequence_shapes",

@@ -4,7 +4,7 @@
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
   row 1's graph, and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
-  time step t (left to right and top to bottom, one cluster each) the
+  time step t (top to bottom, one cluster each, all starting at the left) the
   one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
   h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
   and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
@@ -117,15 +117,40 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
 
 
 def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
-    """The unrolled hello RNN: steps left to right and top to bottom, one cluster each (``collapsed``: one box each)."""
+    """The unrolled hello RNN: steps top to bottom, one cluster each, each starting at the left edge so the
+    picture fits a slide (``collapsed``: one box each, left to right and top to bottom)."""
     loss, names, groups, parameters = hello_unrolled_graph()
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
-    return draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
-                      show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
-                          "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
-                          "gate": "op gate", "root": "the loss L"},
-                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right, '
-                            f'top to bottom ({how})')
+    picture = draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
+                         show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
+                             "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
+                             "gate": "op gate", "root": "the loss L"},
+                         title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 '
+                               f'{"left to right, top to bottom" if collapsed else "top to bottom"} ({how})')
+    if not collapsed:
+        _stack_time_steps(picture)
+    return picture
+
+
+def _stack_time_steps(picture: ValueGraph) -> None:
+    """Stack the time steps under each other instead of on a diagonal, and pack the ranks closer.
+
+    Each edge h_t -> (the gates of s1_{t+1}) otherwise makes step t+1 start right of h_t: four steps of
+    some 22 columns each drew a staircase 4575 px wide whose text was tiny on a slide. Those edges no
+    longer set the columns (constraint=false), so every step starts at the left; the L_t beside L still
+    order the steps top to bottom (see `hello_unrolled_graph`).
+    """
+    first_line = {m.group(1): m.group(2) for line in picture.body
+                  if (m := re.match(r'\t+(v\d+) \[label="([^"\\]*)', line))}
+    for k, line in enumerate(picture.body):
+        edge = re.fullmatch(r"(\t+)(v\d+) -> (v\d+)op", line.rstrip("\n"))
+        if edge is None:
+            continue
+        state = re.fullmatch(r"h_(\d+)\[\d+\]", first_line.get(edge.group(2), ""))
+        step = re.fullmatch(r"s1_(\d+)\[\d+\]", first_line.get(edge.group(3), ""))
+        if state and step and int(step.group(1)) == int(state.group(1)) + 1:
+            picture.body[k] = f"{edge.group(1)}{edge.group(2)} -> {edge.group(3)}op [constraint=false]\n"
+    picture.graph_attr.update(ranksep="0.25", nodesep="0.12")
 
 
 #: The gates top to bottom, in the order the slides' LSTM pages take them (Michael Phi's illustrated guide,

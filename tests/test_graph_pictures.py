@@ -77,20 +77,31 @@ def test_each_time_step_is_one_cluster_declared_in_order() -> None:
 
 
 @needs_svg
-def test_time_steps_read_left_to_right_in_the_svg() -> None:
-    for collapsed in (False, True):
-        svg = render_source(hello_unrolled_picture(collapsed=collapsed).source, "svg")
-        if collapsed:
-            xs = {}
-            for g in ET.fromstring(svg).iter(f"{SVG}g"):
-                if g.get("class") == "node":
-                    text = next(t.text for t in g.iter(f"{SVG}text"))
-                    xs[text] = float(next(g.iter(f"{SVG}text")).get("x"))
-        else:
-            xs = {label: box[0] for label, box in cluster_boxes(svg).items()}
-        steps = [xs[f"t={t}"] for t in range(1, 5)]
-        assert steps == sorted(steps) and len(set(steps)) == 4, (collapsed, steps)
-        assert xs["h_0"] <= steps[0]
+def test_collapsed_time_steps_read_left_to_right_in_the_svg() -> None:
+    svg = render_source(hello_unrolled_picture(collapsed=True).source, "svg")
+    xs = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(t.text for t in g.iter(f"{SVG}text"))
+            xs[text] = float(next(g.iter(f"{SVG}text")).get("x"))
+    steps = [xs[f"t={t}"] for t in range(1, 5)]
+    assert steps == sorted(steps) and len(set(steps)) == 4, steps
+    assert xs["h_0"] <= steps[0]
+
+
+@needs_svg
+def test_time_steps_are_stacked_top_to_bottom_at_the_left_in_the_svg() -> None:
+    # The steps once stood on a diagonal (each right of the one before: 4575 px wide, tiny text on a slide);
+    # now each frame starts at the left edge, under the one before, h_0 at the left too.
+    svg = render_source(hello_unrolled_picture().source, "svg")
+    boxes = cluster_boxes(svg)
+    tops = [boxes[f"t={t}"][1] for t in range(1, 5)]
+    assert tops == sorted(tops) and len(set(tops)) == 4, tops
+    lefts = [boxes[f"t={t}"][0] for t in range(1, 5)]
+    assert max(lefts) - min(lefts) < 20, lefts
+    assert boxes["h_0"][0] <= min(lefts) + 20
+    width, height = (float(re.match(r"[\d.]+", ET.fromstring(svg).get(side)).group()) for side in ("width", "height"))
+    assert width < 2 * height, (width, height)  # a slide's shape, not a strip
 
 
 def test_lstm_step_names_gates_and_cell() -> None:
