@@ -37,7 +37,7 @@ try:
     from lecture import cli_args as checks
     from lecture.bptt_slides import bptt_slides_report
     from lecture.corpus import default_text
-    from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
+    from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture, row_picture
     from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
     from lecture.index_page import index_page
     from lecture.lstm_cells import cells_page, lstm_study
@@ -52,7 +52,7 @@ try:
     from lecture.training import train_slides_mlp
     from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
     from lecture.vanishing import connectivity, gradient_reach
-    from viz import draw_graph, groups_from_parameters, step_through_page, system_dot
+    from viz import step_through_page, system_dot
     from viz.charts import gradient_reach_figure, loss_curve
     from viz.derivative_chart import derivative_curves_chart
     from viz.render import FORMATS, INSTALL_GRAPHVIZ
@@ -119,13 +119,9 @@ def part_worked_example(tour: Tour) -> None:
     tour.say("== 1. The slides' MLP worked example (3 inputs + bias -> 2 sigmoid -> 2 sigmoid) ==")
     ex, out = worked_example(), tour.folder
     tour.say(str(ex.report))
-    params, groups = ex.row_model.parameters(), groups_from_parameters(ex.row.E, ex.row_model.named_parameters())
-    # The slides' names, as on the step-through page: a0[0] and a1[0] for the biases' 1, a2[1] - y[1], ...
-    out.picture("worked-example", draw_graph(ex.row.E, parameters=params, groups=groups, edge_derivatives=True,
-                                             names=mlp_names(ex.row_model, ex.row.E),
-                                             title="Row 1 of the slides' MLP: each node's data and dE/d(node);"
-                                                   " each edge, its local derivative"),
-                "worked_example_row1", "row 1's graph: every value and gradient, local derivatives on the edges")
+    out.picture("worked-example", row_picture(ex), "worked_example_row1",
+                "row 1's graph: every value and gradient, local derivatives on the edges")
+    params = ex.row_model.parameters()
     out.page("worked-example", "worked_example_step_through.html",
              lambda: step_through_page(ex.row.E, parameters=params,  # no clusters: they put neuron 2 above 1
                                        names=mlp_names(ex.row_model, ex.row.E),
@@ -161,8 +157,7 @@ def part_rnn(tour: Tour) -> None:
     shapes = sequence_shapes()
     tour.say(shapes.text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
-                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps left to right, "
-                        "top to bottom")
+                        "the hello RNN unrolled: x_t, h_t, logits s2_t, y-hat_t, L_t; time steps top to bottom")
     tour.folder.picture("rnn", hello_unrolled_picture(collapsed=True), "rnn_hello_unrolled_collapsed",
                         "the same, each time step collapsed into one box")
     tour.folder.picture("rnn", sequence_shapes_picture(shapes), "rnn_sequence_shapes",

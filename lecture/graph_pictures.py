@@ -1,10 +1,13 @@
 """The lecture's graph pictures, drawn with the slides' names: the batch, the unrolled "hello" RNN, one LSTM step.
 
+- `row_picture`: row 1's graph left to right as the slides draw the
+  3-4-2 network: the inputs a0[0..3] in a column at the left, then layer 1's
+  neurons, then layer 2's, then the error.
 - `batch_picture`: E summed over rows r = 1..4, one cluster per row in row
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
   row 1's graph, and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
-  time step t (left to right and top to bottom, one cluster each) the
+  time step t (top to bottom, one cluster each, all starting at the left) the
   one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
   h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
   and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
@@ -18,10 +21,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from autograd import Value, sum_of
 from nn import LSTMCell, RNNCell
-from viz import ValueGraph, draw_graph
+from viz import ValueGraph, draw_graph, groups_from_parameters
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
 from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_order, rnn_names
@@ -33,6 +37,38 @@ MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
 LSTM_LEGEND = {**{k: v for k, v in LEGEND.items() if k != "constant"},
                "input": "input x_1, state h_0, c_0; the bias input 1", "gate": "op gate (w·x, σ, tanh, ×, +)",
                "root": "a stand-in loss: h_1[0] + c_1[0]"}
+
+
+def row_picture(example: WorkedExample) -> ValueGraph:
+    """Row 1's graph, each edge with its local derivative: inputs a0[0..3] in a column at the left, then one
+    frame per neuron, layer 1's left of layer 2's (neuron 1 above neuron 2), then E."""
+    model, root = example.row_model, example.row.E
+    names = mlp_names(model, root)
+    # One frame per neuron, "layer 1, neuron 1": nested layer frames (layer 1/neuron 1) kept layer 2 below
+    # layer 1 on a diagonal, and with the inputs' column they drew neuron 2 above neuron 1.
+    groups = {v: path.replace("/", ", ")
+              for v, path in groups_from_parameters(root, model.named_parameters()).items()}
+    inputs = {names.name(v): v for v in reading_order(root) if v.is_leaf}
+    picture = draw_graph(root, parameters=model.parameters(), groups=groups, edge_derivatives=True, names=names,
+                         first_column=["a0[0]", *(inputs[f"a0[{i}]"] for i in range(1, 4))],
+                         title="Row 1 of the slides' MLP: each node's data and dE/d(node); each edge, its local"
+                               " derivative")
+    # a1[k] -> layer 2's gates two columns on, so layer 2's weights sit right of a1, not in its column:
+    # layer 2 is then drawn right of layer 1 (it was below it, the picture a diagonal).
+    _edit_edges(picture, lambda a, b: bool(re.fullmatch(r"a1\[[1-9]\d*\]", a)) and b.startswith("s2["),
+                "minlen=2")
+    return picture
+
+
+def _edit_edges(picture: ValueGraph, chosen: Callable[[str, str], bool], attrs: str) -> None:
+    """Add ``attrs`` to each edge into a gate whose source's and gate's value's first lines satisfy ``chosen``."""
+    first_line = {m.group(1): m.group(2) for line in picture.body
+                  if (m := re.match(r'\t+(\w+) \[label="([^"\\]*)', line))}
+    for k, line in enumerate(picture.body):
+        edge = re.fullmatch(r"(\t+)(\w+) -> (v\d+)op(?: \[(.*)\])?", line.rstrip("\n"))
+        if edge and chosen(first_line.get(edge.group(2), ""), first_line.get(edge.group(3), "")):
+            old = f" {edge.group(4)}" if edge.group(4) else ""
+            picture.body[k] = f"{edge.group(1)}{edge.group(2)} -> {edge.group(3)}op [{attrs}{old}]\n"
 
 
 def batch_picture(example: WorkedExample) -> ValueGraph:
@@ -117,15 +153,35 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
 
 
 def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
-    """The unrolled hello RNN: steps left to right and top to bottom, one cluster each (``collapsed``: one box each)."""
+    """The unrolled hello RNN: steps top to bottom, one cluster each, each starting at the left edge so the
+    picture fits a slide (``collapsed``: one box each, left to right and top to bottom)."""
     loss, names, groups, parameters = hello_unrolled_graph()
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
-    return draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
-                      show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
-                          "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
-                          "gate": "op gate", "root": "the loss L"},
-                      title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 left to right, '
-                            f'top to bottom ({how})')
+    picture = draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
+                         show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
+                             "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
+                             "gate": "op gate", "root": "the loss L"},
+                         title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 '
+                               f'{"left to right, top to bottom" if collapsed else "top to bottom"} ({how})')
+    if not collapsed:
+        _stack_time_steps(picture)
+    return picture
+
+
+def _stack_time_steps(picture: ValueGraph) -> None:
+    """Stack the time steps under each other instead of on a diagonal, and pack the ranks closer.
+
+    Each edge h_t -> (the gates of s1_{t+1}) otherwise makes step t+1 start right of h_t: four steps of
+    some 22 columns each drew a staircase 4575 px wide whose text was tiny on a slide. Those edges no
+    longer set the columns (constraint=false), so every step starts at the left; the L_t beside L still
+    order the steps top to bottom (see `hello_unrolled_graph`).
+    """
+    def recurrence(source: str, gate: str) -> bool:
+        state, step = re.fullmatch(r"h_(\d+)\[\d+\]", source), re.fullmatch(r"s1_(\d+)\[\d+\]", gate)
+        return bool(state and step and int(step.group(1)) == int(state.group(1)) + 1)
+
+    _edit_edges(picture, recurrence, "constraint=false")
+    picture.graph_attr.update(ranksep="0.25", nodesep="0.12")
 
 
 #: The gates top to bottom, in the order the slides' LSTM pages take them (Michael Phi's illustrated guide,

@@ -92,7 +92,7 @@ def mlp_names(model: MLP, root: Value, *, loss: str = "E", rows: bool | None = N
 
 def _name_squared_errors(names: GraphNames, users: dict[Value, list[Value]],
                          outputs: Sequence[tuple[str, Value]], row: str) -> None:
-    """Name the terms of E = 1/2 sum_j (a[j] - y[j])^2 (the slides' error): a[j] - y[j], its square, the sum.
+    """Name the terms of E = 1/2 sum_j (a[j] - y[j])^2 (the slides' error): y[j], a[j] - y[j], its square, the sum.
 
     Found by shape: the output minus a constant target, that difference to the power 2, and one sum
     reading only such squares; nodes of any other shape keep no name.
@@ -103,6 +103,8 @@ def _name_squared_errors(names: GraphNames, users: dict[Value, list[Value]],
         for diff in users.get(a, []):
             if diff.op is _ops.SUB and diff.parents[0] is a and diff.parents[1].is_constant:
                 names.nodes.setdefault(diff, f"{name} - y{j}{row}")
+                # The target is a plain number (0.1, 0.05): named y[j] as on the slides, not left bare.
+                names.uses.setdefault((diff, 1), f"y{j}{row}")
                 for square in users.get(diff, []):
                     if square.op is _ops.POW and square.parents[1].is_constant and square.parents[1].data == 2.0:
                         names.nodes.setdefault(square, f"({name} - y{j})²{row}")

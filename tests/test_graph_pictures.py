@@ -9,7 +9,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import needs_svg
 
-from lecture.graph_pictures import batch_picture, hello_unrolled_graph, hello_unrolled_picture, lstm_step_picture
+from lecture.graph_pictures import (
+    batch_picture,
+    hello_unrolled_graph,
+    hello_unrolled_picture,
+    lstm_step_picture,
+    row_picture,
+)
 from lecture.hello_rnn import hello_rnn_example
 from lecture.slides_mlp import worked_example
 from viz import draw_graph
@@ -77,20 +83,31 @@ def test_each_time_step_is_one_cluster_declared_in_order() -> None:
 
 
 @needs_svg
-def test_time_steps_read_left_to_right_in_the_svg() -> None:
-    for collapsed in (False, True):
-        svg = render_source(hello_unrolled_picture(collapsed=collapsed).source, "svg")
-        if collapsed:
-            xs = {}
-            for g in ET.fromstring(svg).iter(f"{SVG}g"):
-                if g.get("class") == "node":
-                    text = next(t.text for t in g.iter(f"{SVG}text"))
-                    xs[text] = float(next(g.iter(f"{SVG}text")).get("x"))
-        else:
-            xs = {label: box[0] for label, box in cluster_boxes(svg).items()}
-        steps = [xs[f"t={t}"] for t in range(1, 5)]
-        assert steps == sorted(steps) and len(set(steps)) == 4, (collapsed, steps)
-        assert xs["h_0"] <= steps[0]
+def test_collapsed_time_steps_read_left_to_right_in_the_svg() -> None:
+    svg = render_source(hello_unrolled_picture(collapsed=True).source, "svg")
+    xs = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(t.text for t in g.iter(f"{SVG}text"))
+            xs[text] = float(next(g.iter(f"{SVG}text")).get("x"))
+    steps = [xs[f"t={t}"] for t in range(1, 5)]
+    assert steps == sorted(steps) and len(set(steps)) == 4, steps
+    assert xs["h_0"] <= steps[0]
+
+
+@needs_svg
+def test_time_steps_are_stacked_top_to_bottom_at_the_left_in_the_svg() -> None:
+    # The steps once stood on a diagonal (each right of the one before: 4575 px wide, tiny text on a slide);
+    # now each frame starts at the left edge, under the one before, h_0 at the left too.
+    svg = render_source(hello_unrolled_picture().source, "svg")
+    boxes = cluster_boxes(svg)
+    tops = [boxes[f"t={t}"][1] for t in range(1, 5)]
+    assert tops == sorted(tops) and len(set(tops)) == 4, tops
+    lefts = [boxes[f"t={t}"][0] for t in range(1, 5)]
+    assert max(lefts) - min(lefts) < 20, lefts
+    assert boxes["h_0"][0] <= min(lefts) + 20
+    width, height = (float(re.match(r"[\d.]+", ET.fromstring(svg).get(side)).group()) for side in ("width", "height"))
+    assert width < 2 * height, (width, height)  # a slide's shape, not a strip
 
 
 def test_lstm_step_names_gates_and_cell() -> None:
@@ -278,3 +295,26 @@ def test_every_step_of_the_cross_entropy_is_named_with_its_number() -> None:
         assert by_name[f"Σ y_{t} log ŷ_{t}"].data == pytest.approx(math.log(p_target), rel=1e-12)
         assert by_name[f"L_{t}"].data == pytest.approx(-math.log(p_target), rel=1e-12)
     assert "label=\"data " not in hello_unrolled_picture().source  # no box shows a bare number
+
+
+@needs_svg
+def test_row_1_reads_left_to_right_inputs_then_layer_1_then_layer_2() -> None:
+    # The slides draw the 3-4-2 network left to right: the inputs in a column at the left, then the hidden
+    # layer, then the outputs. Layer 2 had sat below-right of layer 1 (a diagonal), a0[1..3] above layer 1.
+    svg = render_source(row_picture(worked_example()).source, "svg")
+    boxes = cluster_boxes(svg)
+    where = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(g.iter(f"{SVG}text"))
+            where[text.text] = (float(text.get("x")), float(text.get("y")))
+    inputs = [where[f"a0[{i}]"] for i in range(4)]
+    assert max(x for x, _ in inputs) - min(x for x, _ in inputs) < 1  # one column
+    assert [y for _, y in inputs] == sorted(y for _, y in inputs)  # a0[0] .. a0[3] downwards
+    weights = [where[f"w1[{i},{j}]"] for i in range(4) for j in (1, 2)]
+    assert inputs[0][0] < min(x for x, _ in weights)  # left of every weight
+    for layer in (1, 2):
+        assert boxes[f"layer {layer}, neuron 1"][1] < boxes[f"layer {layer}, neuron 2"][1]  # neuron 1 above 2
+    # Layer 2's frames start right of where layer 1's weights are: side by side, not one below the other.
+    assert min(boxes[f"layer 2, neuron {j}"][0] for j in (1, 2)) > max(where[f"a1[{j}]"][0] for j in (1, 2))
+    assert boxes["layer 2, neuron 1"][1] < where["a1[2]"][1]  # layer 2 starts above layer 1's bottom neuron

@@ -101,7 +101,7 @@ def test_the_batch_picture_draws_rows_r_1_to_4_downwards_each_in_the_slides_orde
 
 
 @needs_svg
-def test_the_unrolled_hello_rnn_reads_h_e_l_o_downwards_and_time_left_to_right() -> None:
+def test_the_unrolled_hello_rnn_reads_h_e_l_o_downwards_and_its_steps_start_in_one_column() -> None:
     where = places(render_source(hello_unrolled_picture().source, "svg"))
     for t, char in enumerate(HELLO, start=1):
         assert_downwards(where, [f"x_{t}[{c}]" + (f" ('{c}')" if c == char else "") for c in "helo"])
@@ -110,8 +110,9 @@ def test_the_unrolled_hello_rnn_reads_h_e_l_o_downwards_and_time_left_to_right()
         for name in ("s1", "h"):
             assert_downwards(where, [f"{name}_{t}[{k}]" for k in range(3)])
     assert_downwards(where, [f"h_0[{k}]" for k in range(3)])
+    # Each step starts at the left edge (they once stood on a diagonal, left to right): h_t in one column.
     xs = [where[f"h_{t}[0]"][0][0] for t in range(1, len(HELLO) + 1)]
-    assert xs == sorted(xs) and len(set(xs)) == len(xs), xs
+    assert max(xs) - min(xs) < 1, xs
 
 
 @needs_svg

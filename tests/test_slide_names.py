@@ -54,7 +54,8 @@ def test_mlp_names_carry_the_slides_numbers() -> None:
     assert round(by_name["E"].data, 4) == 0.5932
     uses = mlp_names(model, E).uses
     # Inputs are plain numbers: named where used; the bias's 1 is a0[0] in layer 1, a1[0] in layer 2.
-    assert sorted(set(uses.values())) == ["a0[0]", "a0[1]", "a0[2]", "a0[3]", "a1[0]"]
+    # The inputs and bias 1s, and (since the targets 0.1, 0.05 stopped being bare numbers) the targets y[j].
+    assert sorted(set(uses.values())) == ["a0[0]", "a0[1]", "a0[2]", "a0[3]", "a1[0]", "y[1]", "y[2]"]
     assert {s.parents[pos].data for (s, pos), name in uses.items() if name == "a0[3]"} == {5.0}
 
 
