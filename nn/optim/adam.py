@@ -63,7 +63,10 @@ class Adam(Optimizer):
     def _checked_options(self, options: dict[str, Any], where: str) -> dict[str, Any]:
         checked = super()._checked_options(options, where)
         betas = options["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        if not isinstance(betas, (tuple, list)):  # torch: TypeError (it indexes betas[0])
+            raise TypeError(f"{option_name(where, 'betas')} must be a pair of numbers in [0, 1), "
+                            f"got {type(betas).__name__} {short_repr(betas)}")
+        if len(betas) != 2:
             raise ValueError(f"{option_name(where, 'betas')} must be a pair of numbers in [0, 1), "
                              f"got {short_repr(betas)}")
         checked["betas"] = (hyperparameter(option_name(where, "betas[0]"), betas[0], below_one=True),

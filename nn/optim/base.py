@@ -397,8 +397,11 @@ class Optimizer:
         """Restore from `state_dict()` output; all-or-nothing, ValueError naming the bad entry.
 
         A state written before parameter groups existed (no ``param_groups``)
-        still loads: its ``lr`` is given to every group.
+        still loads: its ``lr`` is given to every group. Something that is not a dict is a TypeError naming
+        it (torch fails inside with an AttributeError).
         """
+        if not isinstance(state, dict):
+            raise TypeError(f"optimizer state must be a dict (from state_dict()), got {type(state).__name__}")
         self._checked_state(state)()
 
     def _checked_state(self, state: Any, where: str = "optimizer state") -> Callable[[], None]:
