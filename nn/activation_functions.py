@@ -7,7 +7,7 @@ logits (one dimension: ``dim`` may be 0 or -1, as for a 1-D tensor).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value
@@ -15,7 +15,16 @@ from autograd import log_softmax as _log_softmax
 from autograd import softmax as _softmax
 from autograd.functional import Operand
 
-from .activation_modules import _elementwise
+
+def _elementwise(fn: Callable[[Value], Value], x: Any, who: str) -> Any:
+    """``fn`` of a Value (or number), or of each entry of a list or tuple; TypeError naming ``who`` otherwise."""
+    if isinstance(x, Value):
+        return fn(x)
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return fn(Value(x))
+    if isinstance(x, (list, tuple)):
+        return [_elementwise(fn, v, who) for v in x]
+    raise TypeError(f"{who} expects a Value, a number or a list of them, got {type(x).__name__}")
 
 
 def relu(x: Operand | Sequence[Operand]) -> Any:
