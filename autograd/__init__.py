@@ -26,7 +26,7 @@ from .higher_order import grad
 from .ops import OPS, Op
 from .value import Value, apply, constant
 
-# Full collections get rarer while a large graph lives (see autograd.collector and the README's Semantics).
+# Full collections get rarer while a large graph lives (see autograd.collector and docs/semantics.md).
 collector.install()
 
 __all__ = [

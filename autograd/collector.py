@@ -22,7 +22,7 @@ collections keep their thresholds and stay small and cache-friendly. Once a
 full collection finds the heap small again (the graph was dropped), the
 program's own thresholds are put back exactly.
 
-Trade-off (stated in the README's Semantics): while a large heap lives, cyclic
+Trade-off (stated in docs/semantics.md): while a large heap lives, cyclic
 garbage (the engine makes none; a user's own reference cycles) waits longer to
 be reclaimed, at most about as many allocations as the heap holds, so peak
 memory can be up to about twice what it would be; nothing is leaked, and an

@@ -15,7 +15,7 @@ check it, and an independent formula for the value. From that single text:
 Expressions call the helpers of `autograd.helpers` (``exp``, ``log``,
 ``div`` ...) rather than `math`, so batch mode can swap in numpy versions.
 To add an op, add a row here (and a helper if it needs one), or call
-`autograd.register_op` from your own code: see the README.
+`autograd.register_op` from your own code: see docs/adding_an_op.md.
 """
 
 from __future__ import annotations

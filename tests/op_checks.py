@@ -1,6 +1,6 @@
 """The checks every op gets: gradient against central differences, value against an independent formula.
 
-Shared by the op-table tests and the README's own-op example, so that a user's op is held to exactly
+Shared by the op-table tests and the own-op example of docs/adding_an_op.md, so that a user's op is held to exactly
 the same standard as a built-in one.
 """
 

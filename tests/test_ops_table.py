@@ -7,7 +7,7 @@ expression is compared with the independent formula the row gives as
 ``reference``. Its second derivatives (the derivative expressions evaluated on
 Values and differentiated again) are checked against central differences of
 the first derivatives the same way. The checks themselves (tests/op_checks.py) are shared with the
-README's own-op example (tests/test_readme_own_op.py).
+own-op example of docs/adding_an_op.md (tests/test_doc_adding_an_op.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The README's "API tour" and "Moving to PyTorch" examples, run exactly as written (new-user trial 15 found
+"""The README's "API tour" examples and docs/pytorch.md's, run exactly as written (new-user trial 15 found
 them the only python blocks no test ran), each checked against values known independently."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import math
 
 import pytest
 from conftest import needs_svg
-from readme_blocks import python_blocks
+from readme_blocks import doc_blocks, python_blocks
 
 
 def run_blocks(blocks: list[str]) -> tuple[dict[str, object], str]:
@@ -70,13 +70,13 @@ def test_drawing_the_loss_writes_what_the_comments_say(tmp_path, monkeypatch) ->
 
 def test_moving_to_pytorch_runs_as_written_and_reports_parity() -> None:
     torch = pytest.importorskip("torch")
-    blocks = python_blocks("Moving to PyTorch")
+    blocks = doc_blocks("pytorch.md")
     assert len(blocks) == 2
     scope, _ = run_blocks(blocks[:1])
     # The first block's comment: indices (T, batch) -> logits (T, batch, 27), in float64.
     assert tuple(scope["logits"].shape) == (2, 2, 27) and scope["logits"].dtype == torch.float64
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as ended:
-        exec(compile(blocks[1], "README.md", "exec"), scope)  # noqa: S102 - our own README
+        exec(compile(blocks[1], "docs/pytorch.md", "exec"), scope)  # noqa: S102 - our own docs
     assert ended.value.code == 0  # raise SystemExit(report.exit_status()): 0 when parity is within tolerance
     assert scope["report"].ok and out.getvalue().startswith("parity: CharModel (lstm) vocabulary 27, hidden 16")

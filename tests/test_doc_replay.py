@@ -1,4 +1,4 @@
-"""The README's first "Replay" example, run exactly as written, checked against the eager engine."""
+"""docs/replay.md's examples, run exactly as written, checked against the eager engine."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import contextlib
 import io
 
 import pytest
-from readme_blocks import python_blocks
+from readme_blocks import doc_blocks
 
 from nn import MLP, SGD
 
 
 def readme_example() -> str:
-    """The first python block under the README heading "Replay"."""
-    return python_blocks("Replay")[0]
+    """The first python block of docs/replay.md."""
+    return doc_blocks("replay.md")[0]
 
 
 def test_the_readme_replay_example_runs_alone_and_equals_the_eager_engine() -> None:
@@ -21,7 +21,7 @@ def test_the_readme_replay_example_runs_alone_and_equals_the_eager_engine() -> N
     scope: dict[str, object] = {"__name__": "readme_example"}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(readme_example(), "README.md", "exec"), scope)  # noqa: S102 - our own README
+        exec(compile(readme_example(), "docs/replay.md", "exec"), scope)  # noqa: S102 - our own docs
     printed_loss, printed_batch = (float(word) for word in out.getvalue().split())
 
     # The same steps with the eager engine, on a model built the same way.
@@ -45,16 +45,16 @@ def test_the_readme_replay_example_runs_alone_and_equals_the_eager_engine() -> N
     assert list(batch_losses) == pytest.approx([loss.data for loss in after], rel=1e-12)
     assert [float(g) for g in batch_grads] == pytest.approx([p.grad for p in eager.parameters()], rel=1e-9,
                                                              abs=1e-14)
-    # The README's model really was stepped: its weights are eager's after one SGD step.
+    # The docs' model really was stepped: its weights are eager's after one SGD step.
     model = scope["model"]
     assert [p.data for p in model.parameters()] == pytest.approx([p.data for p in eager.parameters()],
                                                                   rel=1e-12)
 
 
 def test_the_readme_recurrent_replay_block_runs_alone_and_equals_the_eager_engine() -> None:
-    block = next(b for b in python_blocks("Replay") if "sequence_loss" in b)
+    block = next(b for b in doc_blocks("replay.md") if "sequence_loss" in b)
     scope: dict[str, object] = {"__name__": "readme_example"}
-    exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    exec(compile(block, "docs/replay.md", "exec"), scope)  # noqa: S102 - our own docs
     model, xs, ts = scope["model"], scope["xs"], scope["ts"]
     model.zero_grad()  # type: ignore[attr-defined]
     eager = model.sequence_loss(xs, ts)[0]  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The README's "Adding your own op" example, run exactly as written, and its op held to every op's checks."""
+"""docs/adding_an_op.md's example, run exactly as written, and its op held to every op's checks."""
 
 from __future__ import annotations
 
@@ -11,26 +11,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
-from readme_blocks import python_blocks
+from readme_blocks import doc_blocks
 
 from autograd import OPS, Value
 from autograd.helpers import HELPERS
 
 
 def readme_example() -> str:
-    """The first python block under the README heading "Adding your own op"."""
-    return python_blocks("Adding your own op")[0]
+    """The first python block of docs/adding_an_op.md."""
+    return doc_blocks("adding_an_op.md")[0]
 
 
 @pytest.fixture
 def own_op() -> Iterator[tuple[dict[str, object], str]]:
-    """Run the README block; afterwards remove what it registered, so other tests see the built-in table."""
+    """Run the docs block; afterwards remove what it registered, so other tests see the built-in table."""
     ops, helpers = dict(OPS), dict(HELPERS)
     scope: dict[str, object] = {"__name__": "readme_example"}
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
-            exec(compile(readme_example(), "README.md", "exec"), scope)  # noqa: S102 - our own README
+            exec(compile(readme_example(), "docs/adding_an_op.md", "exec"), scope)  # noqa: S102 - our own docs
         yield scope, printed.getvalue()
     finally:
         OPS.clear()

@@ -1,4 +1,4 @@
-"""The README's "Gradients of gradients" example, run exactly as written, checked against closed forms."""
+"""docs/gradients_of_gradients.md's examples, run exactly as written, checked against closed forms."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ import contextlib
 import io
 import math
 
-from readme_blocks import python_blocks
+from readme_blocks import doc_blocks
 
 
 def readme_example() -> str:
-    return python_blocks("Gradients of gradients")[0]
+    return doc_blocks("gradients_of_gradients.md")[0]
 
 
 def test_the_readme_higher_order_example_prints_the_closed_forms() -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(readme_example(), "README.md", "exec"), {})
+        exec(compile(readme_example(), "docs/gradients_of_gradients.md", "exec"), {})
     lines = out.getvalue().splitlines()
     t = math.tanh(0.3)
     first = [float(v) for v in lines[0].split()]
@@ -29,22 +29,22 @@ def test_the_readme_higher_order_example_prints_the_closed_forms() -> None:
 
 
 def readme_picture_example() -> str:
-    blocks = python_blocks("Gradients of gradients")
-    assert len(blocks) == 2, "README: expected the grad example and the picture/semantics example"
+    blocks = doc_blocks("gradients_of_gradients.md")
+    assert len(blocks) == 2, "expected the grad example and the picture example"
     return blocks[1]
 
 
 def test_the_readme_gradient_picture_and_semantics_example_prints_the_closed_forms() -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(readme_picture_example(), "README.md", "exec"), {})
+        exec(compile(readme_picture_example(), "docs/gradients_of_gradients.md", "exec"), {})
     lines = out.getvalue().splitlines()
     t = math.tanh(0.5)
     first = [float(v) for v in lines[0].split()]
     assert math.isclose(first[0], 1 - t * t, rel_tol=1e-15) and math.isclose(first[1], 1 - t * t, rel_tol=1e-15)
     assert lines[1] == "2"
     assert lines[2] == "27.0 18.0"  # 3x^2 and 6x at x = 3
-    # What the README says of accumulation: without zeroing x.grad first, g.backward() leaves 27 + 18 there
+    # What the docs say of accumulation: without zeroing x.grad first, g.backward() leaves 27 + 18 there
     # (torch 2.13 gives 45 for the same code).
     from autograd import Value
 
