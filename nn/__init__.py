@@ -6,7 +6,7 @@ every graph can be drawn by `viz`.
 """
 
 # `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
-from . import functional, serialization
+from . import functional, init, serialization
 from .activation_modules import Identity, ReLU, Sigmoid, Tanh
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
@@ -80,6 +80,7 @@ __all__ = [
     "clip_grad_value",
     "clip_grad_value_",
     "functional",
+    "init",
     "half_sum_squared_error",
     "mean_squared_error",
     "parameters_to_vector",
