@@ -38,6 +38,8 @@ from .optim import (
     clip_grad_norm_,
     clip_grad_value,
     clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
 )
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
@@ -79,7 +81,9 @@ __all__ = [
     "clip_grad_norm_",
     "clip_grad_value",
     "clip_grad_value_",
+    "clip_grads_with_norm_",
     "functional",
+    "get_total_norm",
     "init",
     "half_sum_squared_error",
     "mean_squared_error",
