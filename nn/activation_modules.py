@@ -19,6 +19,16 @@ from .module import Module
 class ReLU(Module):
     """max(0, x) on a Value or on every Value of a list (torch's ``nn.ReLU``)."""
 
+    def __init__(self, inplace: bool = False) -> None:
+        """``inplace`` as torch's, kept and printed: a Value is never overwritten here, so it changes nothing."""
+        if not isinstance(inplace, bool):
+            raise TypeError(f"ReLU's inplace must be True or False, got {type(inplace).__name__}")
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        """torch's: ``inplace=True`` when set, nothing otherwise."""
+        return "inplace=True" if self.inplace else ""
+
     def forward(self, x: Operand | Sequence[Operand]) -> Any:
         """ReLU of ``x``, keeping its shape (a Value, or a list)."""
         return relu(x)
@@ -42,6 +52,9 @@ class Sigmoid(Module):
 
 class Identity(Module):
     """Returns its input unchanged (torch's ``nn.Identity``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Any arguments are accepted and ignored, as torch's (so it can stand in for a layer's constructor)."""
 
     def forward(self, x: Any) -> Any:
         """``x`` itself."""

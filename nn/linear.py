@@ -12,6 +12,7 @@ from .checks import affordable, input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
 from .neuron import ONE
+from .numbers_in_messages import short_repr
 from .weights import matrix_assignments, set_checked, vector_assignments
 
 
@@ -30,9 +31,25 @@ class Linear(Module):
     """
 
     def __init__(
-        self, nin: int, nout: int, seed: int | random.Random | None = None, weight: str = "W", bias: str = "b"
+        self, nin: int, nout: int, seed: int | random.Random | None = None, weight: str = "W", bias: str | bool = "b"
     ) -> None:
-        """Weights ``W`` (nout rows of nin) and bias ``b``, labelled with the given names."""
+        """Weights ``W`` (nout rows of nin) and bias ``b``, labelled with the given names.
+
+        ``bias=True`` (torch's keyword) is the default name; ``bias=False`` is refused (a Linear here always
+        has a bias, and a silent one labelled "False" would be one): set it to zero and leave it out of the
+        optimizer instead. A bool third argument (torch's ``Linear(2, 3, True)``) is named as torch's bias.
+        """
+        if isinstance(seed, bool):
+            raise TypeError(f"Linear's third argument is the seed here, got {seed!r} (torch's is bias: write "
+                            "bias=True)")
+        if bias is True:
+            bias = "b"
+        elif bias is False:
+            raise ValueError("Linear(bias=False) is not supported: a Linear here always has a bias (set its "
+                             "values to 0 and leave them out of the optimizer to do without one)")
+        elif not isinstance(bias, str) or not isinstance(weight, str):
+            raise TypeError(f"Linear's weight and bias names must be str, got {short_repr(weight)} and "
+                            f"{short_repr(bias)}")
         nin = whole_number(nin, "Linear's number of inputs nin")
         nout = whole_number(nout, "Linear's number of outputs nout")
         affordable((nin + 1) * nout, "Linear")

@@ -118,3 +118,24 @@ def test_torch_names_get_parameter_and_get_buffer_so() -> None:
     assert model.get_buffer("0.count").item() == 3.0
     with pytest.raises(AttributeError):
         model.get_parameter("0.W")
+
+
+def test_torchs_constructor_arguments_are_taken_or_refused_by_name() -> None:
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"
+    assert nn.ReLU(True)(Value(-2.0)).data == 0.0
+    assert repr(nn.Identity(3, unused=1)) == "Identity()"
+    assert nn.Linear(2, 3, bias=True).state_dict().keys() == nn.Linear(2, 3).state_dict().keys()
+    with pytest.raises(ValueError, match="bias=False"):
+        nn.Linear(2, 3, bias=False)
+    with pytest.raises(TypeError, match="torch's is bias"):
+        nn.Linear(2, 3, True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be True or False"):
+        nn.ReLU(inplace=1)  # type: ignore[arg-type]
+
+
+def test_torch_prints_the_same_constructor_arguments() -> None:
+    torch = pytest.importorskip("torch")
+    assert repr(torch.nn.ReLU(inplace=True)) == repr(nn.ReLU(inplace=True))
+    assert repr(torch.nn.ReLU()) == repr(nn.ReLU())
+    assert repr(torch.nn.Identity(3, unused=1)) == repr(nn.Identity(3, unused=1))
+    assert repr(torch.nn.Linear(2, 3, bias=True)) == repr(nn.Linear(2, 3, bias=True))
