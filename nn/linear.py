@@ -40,8 +40,8 @@ class Linear(Module):
         optimizer instead. A bool third argument (torch's ``Linear(2, 3, True)``) is named as torch's bias.
         """
         if isinstance(seed, bool):
-            raise TypeError(f"Linear's third argument is the seed here, got {seed!r} (torch's is bias: write "
-                            "bias=True)")
+            raise TypeError(f"Linear: seed must be an int, a random.Random or None, got bool {seed!r} (the third "
+                            "argument is the seed here; torch's is bias: write bias=True)")
         if bias is True:
             bias = "b"
         elif bias is False:
