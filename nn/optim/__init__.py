@@ -23,12 +23,25 @@ from .clip import (
     clip_grads_with_norm_,
     get_total_norm,
 )
-from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, MultiStepLR, StepLR
+from .lr_scheduler import (
+    ConstantLR,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    LRScheduler,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    StepLR,
+)
 from .saved_state import MAX_STEPS
 from .sgd import SGD
 
 __all__ = [
-    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
-    "MultiStepLR", "NonFiniteNormError", "Optimizer", "StepLR", "StepOverflowError", "clip_grad_norm",
-    "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm", "lr_scheduler",
+    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "ConstantLR", "CosineAnnealingLR", "ExponentialLR",
+    "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "NonFiniteNormError", "OneCycleLR",
+    "Optimizer", "PolynomialLR", "StepLR", "StepOverflowError", "clip_grad_norm", "clip_grad_norm_",
+    "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm", "lr_scheduler",
 ]

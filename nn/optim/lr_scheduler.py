@@ -1,5 +1,6 @@
 """Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
-LambdaLR.
+LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`) and
+OneCycleLR (`nn.optim.one_cycle`) importable from here too, as from torch's module.
 
 Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
 constructed (epoch 0) and on every `LRScheduler.step` (call it after
@@ -379,3 +380,14 @@ class LambdaLR(LRScheduler):
 def _is_plain_function(fn: Any) -> bool:
     """True for a def or lambda (torch saves None for those), False for a callable object with a ``__dict__``."""
     return isinstance(fn, type(_is_plain_function)) or not hasattr(fn, "__dict__")
+
+
+# The schedulers kept in files of their own build on LRScheduler above: imported last, so that
+# ``from nn.optim.lr_scheduler import OneCycleLR`` works as torch's ``torch.optim.lr_scheduler`` does.
+from .factor_schedulers import ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402
+from .one_cycle import OneCycleLR  # noqa: E402
+
+__all__ = [
+    "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR",
+    "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "StepLR",
+]
