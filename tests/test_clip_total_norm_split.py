@@ -74,3 +74,4 @@ def test_torch_gives_the_same_norms_and_gradients(norm_type: float) -> None:
     nn.clip_grads_with_norm_(ours, 1.5, total)
     assert total == pytest.approx(their_total.item(), rel=1e-15)
     assert [p.grad for p in ours] == pytest.approx([t.grad.item() for t in theirs], rel=1e-15)
+

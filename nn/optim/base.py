@@ -329,6 +329,10 @@ class Optimizer:
             g: Any = p.grad
             if isinstance(g, Value):
                 g = g.data
+            if g is None:  # torch's habit (p.grad = None): torch skips such a parameter; here state is per group
+                raise ValueError(f"{self.describe(i)} has gradient None: a Value's gradient is a number here "
+                                 "(torch skips a parameter whose grad is None; set it to 0.0, or leave the "
+                                 "parameter out of this optimizer)")
             if isinstance(g, bool) or not (isinstance(g, (int, float)) and g - g == 0.0):
                 raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number")
             try:
