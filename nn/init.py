@@ -92,10 +92,27 @@ def _shape_and_values(tensor: Tensor, who: str) -> tuple[tuple[int, ...], list[V
 
 
 def _fill(tensor: Tensor, who: str, draw: Callable[[], float]) -> Tensor:
-    """Every Value of ``tensor`` set to a new ``draw()``, in row-major order (torch's); returns ``tensor``."""
-    for v in _shape_and_values(tensor, who)[1]:
-        v.data = draw()
+    """Every Value of ``tensor`` set to a new ``draw()``, in row-major order (torch's); returns ``tensor``.
+
+    All or nothing: a draw that is not finite (a spread so wide that it overflows, say ``normal_`` with
+    std 1e308) is a ValueError naming ``who``, and no Value has changed.
+    """
+    values = _shape_and_values(tensor, who)[1]
+    drawn = [draw() for _ in values]
+    bad = next((x for x in drawn if not math.isfinite(x)), None)
+    if bad is not None:
+        raise ValueError(f"{who}: a drawn value is {bad!r} (the bounds or spread are too large for a float); "
+                         "nothing was changed")
+    for v, x in zip(values, drawn):
+        v.data = x
     return tensor
+
+
+def _uniform(rng: random.Random, low: float, high: float) -> float:
+    """U(low, high) without overflowing when ``high - low`` is past the largest float (+-1e308 bounds)."""
+    r = rng.random()
+    width = high - low
+    return low + width * r if math.isfinite(width) else low * (1.0 - r) + high * r
 
 
 def _fans(shape: tuple[int, ...], who: str) -> tuple[int, int]:
@@ -116,7 +133,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: int | ra
     if low > high:
         raise ValueError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     rng = make_rng(generator, "nn.init.uniform_")
-    return _fill(tensor, "nn.init.uniform_", lambda: rng.uniform(low, high))
+    return _fill(tensor, "nn.init.uniform_", lambda: _uniform(rng, low, high))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,

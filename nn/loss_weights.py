@@ -34,12 +34,18 @@ def _depth(x: Any) -> int:
     return depth
 
 
+def _as_lists(x: Any) -> Any:
+    """Nested iterables (generators, tuples, ...) as nested lists; anything else as it is."""
+    return [_as_lists(item) for item in x] if _is_sequence(x) else x
+
+
 def broadcast_to_input(weight: Any, like: Any, name: str) -> Any:
     """``weight`` repeated into ``like``'s nesting (a number per element of ``like``), or ValueError naming ``name``.
 
     ``like`` is the input (nested lists of numbers or Values); the entries of
     ``weight`` are returned as they are (numbers or Values), unchecked.
     """
+    weight = _as_lists(weight)  # a generator would be used up by measuring its depth
     weight_depth, like_depth = _depth(weight), _depth(like)
     if weight_depth > like_depth:
         raise ValueError(f"{name} has {weight_depth} dimensions but the input only {like_depth}: torch's "

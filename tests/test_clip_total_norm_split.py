@@ -75,3 +75,11 @@ def test_torch_gives_the_same_norms_and_gradients(norm_type: float) -> None:
     assert total == pytest.approx(their_total.item(), rel=1e-15)
     assert [p.grad for p in ours] == pytest.approx([t.grad.item() for t in theirs], rel=1e-15)
 
+
+
+def test_integers_past_the_largest_float_are_named_or_count_as_inf() -> None:
+    with pytest.raises(ValueError, match="too large for a float"):
+        nn.get_total_norm([1.0, 10**400])
+    params = _params([2.0, -3.0])
+    nn.clip_grads_with_norm_(params, 1.0, 10**400)  # a norm of inf: torch's scale 0
+    assert [p.grad for p in params] == [0.0, -0.0]

@@ -173,3 +173,16 @@ def test_torch_has_the_same_gains_bounds_and_errors() -> None:
         torch.nn.init.calculate_gain("gelu")
     eye = torch.nn.init.eye_(torch.empty(2, 3, dtype=torch.float64)).reshape(-1).tolist()
     assert eye == _numbers(nn.init.eye_(_matrix(2, 3)))
+
+
+def test_bounds_at_the_float_limits_fill_finite_values_or_change_nothing() -> None:
+    xs = _numbers(nn.init.uniform_(_matrix(10, 10), -1e308, 1e308, generator=1))
+    assert all(-1e308 <= x <= 1e308 for x in xs) and max(xs) > 1e307 and min(xs) < -1e307
+    w = _matrix(30, 30)
+    with pytest.raises(ValueError, match="nn.init.normal_: a drawn value is inf"):
+        nn.init.normal_(w, 0.0, 1e308, generator=2)  # 900 draws: some |z| > 1.8 overflow
+    assert set(_numbers(w)) == {0.5}
+    single = _matrix(1, 1)
+    with pytest.raises(ValueError, match="xavier_uniform_: a drawn value"):
+        nn.init.xavier_uniform_(single, gain=1.5e308, generator=3)  # bound sqrt(3) * 1.5e308 is inf
+    assert _numbers(single) == [0.5]

@@ -128,3 +128,8 @@ def test_torch_agrees_on_empty_batches_and_refuses_the_same_target() -> None:
     with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
         functional.binary_cross_entropy(torch.tensor(P, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64),
                                         weight=torch.ones(1, 1, 3, dtype=torch.float64))
+
+
+def test_a_weight_given_as_a_generator_is_read_once_and_spread() -> None:
+    expected = F.binary_cross_entropy(P, Y, weight=[1.0, 2.0, 3.0]).data
+    assert F.binary_cross_entropy(P, Y, weight=(w for w in [1.0, 2.0, 3.0])).data == expected

@@ -166,7 +166,10 @@ def get_total_norm(
         if isinstance(g, bool) or not isinstance(g, (int, float)):
             raise TypeError(f"get_total_norm needs numbers (gradients), got {type(g).__name__} "
                             f"{short_repr(g)} at index {i}")
-        numbers.append(float(g))
+        try:
+            numbers.append(float(g))
+        except OverflowError:  # an int past the largest float
+            raise ValueError(f"get_total_norm: entry {i}, {short_repr(g)}, is too large for a float") from None
     norm = _total_norm(numbers, norm_p)
     if error_if_nonfinite and not math.isfinite(norm):
         raise NonFiniteNormError(
@@ -191,7 +194,9 @@ def clip_grads_with_norm_(
         total_norm = total_norm.data
     if isinstance(total_norm, bool) or not isinstance(total_norm, (int, float)) or total_norm < 0.0:
         raise ValueError(f"total_norm must be a number >= 0 (from get_total_norm), got {short_repr(total_norm)}")
-    _scale_grads(_as_list(parameters), max_norm, float(total_norm))
+    # An int past the largest float is a norm of inf (its float() would raise): every gradient becomes 0, as torch.
+    norm = float(total_norm) if isinstance(total_norm, float) or total_norm < 2**1023 else math.inf
+    _scale_grads(_as_list(parameters), max_norm, norm)
 
 
 def _checked_norm_type(norm_type: Any) -> float:
