@@ -7,7 +7,7 @@ every graph can be drawn by `viz`.
 
 # `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
 from . import functional, init, serialization
-from .activation_modules import Identity, ReLU, Sigmoid, Tanh
+from .activation_modules import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
 from .datasets import two_moons
@@ -51,9 +51,11 @@ from .vectors import parameters_to_vector, vector_to_parameters
 __all__ = [
     "ACTIVATIONS",
     "Identity",
+    "LogSoftmax",
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "Softmax",
     "Tanh",
     "Adagrad",
     "Adam",
