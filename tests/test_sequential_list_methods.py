@@ -139,3 +139,4 @@ def test_torch_prints_the_same_constructor_arguments() -> None:
     assert repr(torch.nn.ReLU()) == repr(nn.ReLU())
     assert repr(torch.nn.Identity(3, unused=1)) == repr(nn.Identity(3, unused=1))
     assert repr(torch.nn.Linear(2, 3, bias=True)) == repr(nn.Linear(2, 3, bias=True))
+

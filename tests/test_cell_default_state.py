@@ -1,0 +1,30 @@
+"""A recurrent cell called without a state starts from zeros, as torch's cells do with ``hx=None``."""
+
+from __future__ import annotations
+
+import pytest
+
+import nn
+
+
+def test_a_cell_called_without_a_state_starts_from_zeros() -> None:
+    rnn, lstm = nn.RNNCell(2, 3, seed=0), nn.LSTMCell(2, 3, seed=0)
+    x = [0.5, -1.0]
+    assert [v.data for v in rnn(x)] == [v.data for v in rnn(x, rnn.initial_state())]
+    h, c = lstm(x)
+    h0, c0 = lstm(x, lstm.initial_state())
+    assert ([v.data for v in h], [v.data for v in c]) == ([v.data for v in h0], [v.data for v in c0])
+    assert any(v.data != 0.0 for v in h)
+
+
+def test_torchs_cells_give_the_same_from_hx_none() -> None:
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import to_torch
+
+    x = [0.5, -1.0]
+    for cell in (nn.RNNCell(2, 3, seed=1), nn.LSTMCell(2, 3, seed=2)):
+        theirs = to_torch(cell)(torch.tensor([x], dtype=torch.float64))
+        h = theirs[0] if isinstance(theirs, tuple) else theirs
+        ours = cell(x)
+        ours_h = ours[0] if isinstance(ours, tuple) else ours
+        assert [v.data for v in ours_h] == pytest.approx(h[0].tolist(), rel=1e-14)
