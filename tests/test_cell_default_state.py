@@ -1,4 +1,5 @@
-"""A recurrent cell called without a state starts from zeros, as torch's cells do with ``hx=None``."""
+"""Torch's calling conventions for cells and Linear: a cell without a state starts from zeros (torch's hx=None),
+Linear takes in_features and out_features."""
 
 from __future__ import annotations
 
@@ -28,3 +29,13 @@ def test_torchs_cells_give_the_same_from_hx_none() -> None:
         ours = cell(x)
         ours_h = ours[0] if isinstance(ours, tuple) else ours
         assert [v.data for v in ours_h] == pytest.approx(h[0].tolist(), rel=1e-14)
+
+
+def test_linear_takes_torchs_feature_keywords() -> None:
+    by_keyword = nn.Linear(in_features=3, out_features=2, seed=4)
+    assert repr(by_keyword) == "Linear(in_features=3, out_features=2, bias=True)"
+    assert [p.data for p in by_keyword.parameters()] == [p.data for p in nn.Linear(3, 2, seed=4).parameters()]
+    with pytest.raises(TypeError, match="both nin and torch's name"):
+        nn.Linear(3, 2, in_features=3)
+    with pytest.raises(TypeError, match="needs its number of inputs and outputs"):
+        nn.Linear(in_features=3)
