@@ -27,6 +27,7 @@ from .losses import half_sum_squared_error, mean_squared_error, softmax_cross_en
 from .lstm import LSTMCell
 from .mlp import MLP
 from .module import Module
+from .module_dict import ModuleDict
 from .module_list import ModuleList
 from .neuron import Neuron
 from .optim import (
@@ -73,6 +74,7 @@ __all__ = [
     "MSELoss",
     "NLLLoss",
     "Module",
+    "ModuleDict",
     "ModuleList",
     "Neuron",
     "Optimizer",
