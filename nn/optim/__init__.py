@@ -34,6 +34,7 @@ from .lr_scheduler import (
     MultiStepLR,
     OneCycleLR,
     PolynomialLR,
+    ReduceLROnPlateau,
     StepLR,
 )
 from .saved_state import MAX_STEPS
@@ -42,6 +43,7 @@ from .sgd import SGD
 __all__ = [
     "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "ConstantLR", "CosineAnnealingLR", "ExponentialLR",
     "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "NonFiniteNormError", "OneCycleLR",
-    "Optimizer", "PolynomialLR", "StepLR", "StepOverflowError", "clip_grad_norm", "clip_grad_norm_",
-    "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm", "lr_scheduler",
+    "Optimizer", "PolynomialLR", "ReduceLROnPlateau", "StepLR", "StepOverflowError", "clip_grad_norm",
+    "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
+    "lr_scheduler",
 ]

@@ -1,6 +1,7 @@
 """Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
-LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`) and
-OneCycleLR (`nn.optim.one_cycle`) importable from here too, as from torch's module.
+LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`),
+OneCycleLR (`nn.optim.one_cycle`) and ReduceLROnPlateau (`nn.optim.plateau`) importable from here too, as from
+torch's module.
 
 Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
 constructed (epoch 0) and on every `LRScheduler.step` (call it after
@@ -386,8 +387,9 @@ def _is_plain_function(fn: Any) -> bool:
 # ``from nn.optim.lr_scheduler import OneCycleLR`` works as torch's ``torch.optim.lr_scheduler`` does.
 from .factor_schedulers import ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402
 from .one_cycle import OneCycleLR  # noqa: E402
+from .plateau import ReduceLROnPlateau  # noqa: E402
 
 __all__ = [
     "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR",
-    "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "StepLR",
+    "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "StepLR",
 ]
