@@ -24,6 +24,7 @@ from .clip import (
     get_total_norm,
 )
 from .lr_scheduler import (
+    ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
     ExponentialLR,
@@ -35,15 +36,16 @@ from .lr_scheduler import (
     OneCycleLR,
     PolynomialLR,
     ReduceLROnPlateau,
+    SequentialLR,
     StepLR,
 )
 from .saved_state import MAX_STEPS
 from .sgd import SGD
 
 __all__ = [
-    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "ConstantLR", "CosineAnnealingLR", "ExponentialLR",
-    "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "NonFiniteNormError", "OneCycleLR",
-    "Optimizer", "PolynomialLR", "ReduceLROnPlateau", "StepLR", "StepOverflowError", "clip_grad_norm",
-    "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
-    "lr_scheduler",
+    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
+    "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "NonFiniteNormError",
+    "OneCycleLR", "Optimizer", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR", "StepOverflowError",
+    "clip_grad_norm", "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_",
+    "get_total_norm", "lr_scheduler",
 ]
