@@ -18,7 +18,14 @@ from . import collector
 from .backward import topological_order
 from .extend import register_op
 from .functional import dot, log_softmax, logsumexp, softmax, sum_of
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck
 from .helpers import helper
 from .hessian import hessian, hvp
@@ -45,6 +52,9 @@ __all__ = [
     "hvp",
     "GradcheckReport",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "inference_mode",
+    "set_grad_enabled",
     "log_softmax",
     "logsumexp",
     "no_grad",

@@ -1,4 +1,4 @@
-"""Switching graph recording off and on: `no_grad()`, as in PyTorch."""
+"""Switching graph recording off and on, as PyTorch: `no_grad`, `enable_grad`, `set_grad_enabled`, `inference_mode`."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ class _GradMode(threading.local):
 
     _enabled: bool = True
     _off: _Off | None = None
+    #: Inside an `inference_mode` block (torch's ``is_inference_mode_enabled``); recording is then off too.
+    inference: bool = False
 
     @property
     def enabled(self) -> bool:
@@ -88,9 +90,13 @@ class _GradModeBlock:
     def __exit__(self, *exc: object) -> None:
         GRAD_MODE.enabled = self._previous
 
+    def _fresh(self) -> _GradModeBlock:
+        """A new block with this one's settings: each call of a decorated function enters one of its own."""
+        return type(self)()
+
     def __call__(self, fn: F) -> F:
         """``fn`` run in this mode; each call uses a block of its own, so a recursive function is fine."""
-        block = type(self)
+        block = self._fresh
         if inspect.isgeneratorfunction(fn):
 
             @functools.wraps(fn)
@@ -151,3 +157,87 @@ class enable_grad(_GradModeBlock):  # noqa: N801 - PyTorch's name
 def is_grad_enabled() -> bool:
     """Return whether ops currently record the graph."""
     return GRAD_MODE.enabled
+
+
+def _checked_mode(mode: object, who: str) -> bool:
+    """``mode`` if it is True or False, else torch's TypeError (1 or None are mistakes, not modes)."""
+    if not isinstance(mode, bool):
+        raise TypeError(f"{who}(): argument 'mode' must be bool, not {type(mode).__name__}")
+    return mode
+
+
+class set_grad_enabled(_GradModeBlock):  # noqa: N801 - PyTorch's name
+    """Switch recording on or off (PyTorch's ``set_grad_enabled(mode)``): at once, or for a block, or a function.
+
+    As torch's, the call itself sets the mode (``set_grad_enabled(False)`` on a
+    line of its own switches recording off until switched back); used as
+    ``with set_grad_enabled(mode):`` the previous mode comes back at the end of
+    the block; as a decorator, ``@set_grad_enabled(mode)``, the mode at the
+    decoration is left as it was and each call of the function runs in
+    ``mode``. ``mode`` must be True or False (TypeError otherwise, as torch).
+    """
+
+    def __new__(cls, mode: bool) -> set_grad_enabled:
+        """A block (see the class); ``mode`` is checked and set by ``__init__``."""
+        return object.__new__(cls)
+
+    def __init__(self, mode: bool) -> None:
+        """Set recording to ``mode`` now, keeping the previous mode to restore on leaving a block."""
+        self.mode = _checked_mode(mode, "set_grad_enabled")
+        self._previous = GRAD_MODE.enabled
+        GRAD_MODE.enabled = self.mode
+
+    def __enter__(self) -> None:
+        """Nothing more: the constructor has set the mode (as torch's)."""
+
+    def _fresh(self) -> _GradModeBlock:
+        return set_grad_enabled(self.mode)
+
+    def __call__(self, fn: F) -> F:
+        """``fn`` run with recording ``mode``; the decoration itself changes nothing (as torch's)."""
+        GRAD_MODE.enabled = self._previous
+        return super().__call__(fn)
+
+
+class inference_mode(_GradModeBlock):  # noqa: N801 - PyTorch's name
+    """PyTorch's ``inference_mode(mode=True)``: for a block or a function, recording off (``mode=False``: on).
+
+    Values made inside are leaves, as under `no_grad` (torch's inference
+    tensors also refuse to join a graph later; here they are numbers to it,
+    as `no_grad`'s). `is_inference_mode_enabled` says whether a block is
+    active. As torch's, ``inference_mode(False)`` switches recording on, even
+    inside `no_grad`. A block, a decorator with or without parentheses,
+    generator functions included; ``mode`` must be True or False.
+    """
+
+    def __new__(cls, mode: bool | Callable[..., Any] = True) -> Any:
+        """``inference_mode(mode)`` is a block; ``inference_mode(fn)`` (``@inference_mode``) decorates ``fn``."""
+        block = object.__new__(cls)
+        if callable(mode):
+            block.inference, block.mode = True, False
+            return block(mode)
+        return block
+
+    def __init__(self, mode: bool | Callable[..., Any] = True) -> None:
+        """A block that runs with recording ``not mode`` and the inference flag ``mode``."""
+        if callable(mode):  # ``@inference_mode`` without parentheses: __new__ has decorated it
+            return
+        self.inference = _checked_mode(mode, "inference_mode")
+        self.mode = not self.inference
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._previous_inference = GRAD_MODE.inference
+        GRAD_MODE.inference = self.inference
+
+    def __exit__(self, *exc: object) -> None:
+        GRAD_MODE.inference = self._previous_inference
+        super().__exit__(*exc)
+
+    def _fresh(self) -> _GradModeBlock:
+        return inference_mode(self.inference)
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether this thread is inside an `inference_mode` block (PyTorch's ``is_inference_mode_enabled``)."""
+    return GRAD_MODE.inference

@@ -6,8 +6,8 @@ every graph can be drawn by `viz`.
 """
 
 # `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
-from . import functional, serialization
-from .activation_modules import Identity, ReLU, Sigmoid, Tanh
+from . import functional, init, serialization
+from .activation_modules import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
 from .datasets import two_moons
@@ -27,6 +27,8 @@ from .losses import half_sum_squared_error, mean_squared_error, softmax_cross_en
 from .lstm import LSTMCell
 from .mlp import MLP
 from .module import Module
+from .module_dict import ModuleDict
+from .module_list import ModuleList
 from .neuron import Neuron
 from .optim import (
     SGD,
@@ -38,6 +40,8 @@ from .optim import (
     clip_grad_norm_,
     clip_grad_value,
     clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
 )
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
@@ -48,9 +52,11 @@ from .vectors import parameters_to_vector, vector_to_parameters
 __all__ = [
     "ACTIVATIONS",
     "Identity",
+    "LogSoftmax",
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "Softmax",
     "Tanh",
     "Adagrad",
     "Adam",
@@ -68,6 +74,8 @@ __all__ = [
     "MSELoss",
     "NLLLoss",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "Neuron",
     "Optimizer",
     "ProjectedInput",
@@ -79,7 +87,10 @@ __all__ = [
     "clip_grad_norm_",
     "clip_grad_value",
     "clip_grad_value_",
+    "clip_grads_with_norm_",
     "functional",
+    "get_total_norm",
+    "init",
     "half_sum_squared_error",
     "mean_squared_error",
     "parameters_to_vector",

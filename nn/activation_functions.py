@@ -2,7 +2,9 @@
 
 ``F.relu(x)``, ``F.tanh(x)``, ``F.sigmoid(x)`` keep their input's shape;
 ``F.softmax(z, dim=-1)`` and ``F.log_softmax(z, dim=-1)`` take a list of
-logits (one dimension: ``dim`` may be 0 or -1, as for a 1-D tensor).
+logits (one dimension: ``dim`` may be 0 or -1, as for a 1-D tensor) or a
+batch of them, N lists of C (``dim`` 1 or -1: each row, torch's choice when
+``dim`` is None; 0 or -2: each column).
 """
 
 from __future__ import annotations
@@ -42,23 +44,37 @@ def sigmoid(x: Operand | Sequence[Operand]) -> Any:
     return _elementwise(Value.sigmoid, x, "sigmoid")
 
 
-def softmax(x: Sequence[Operand], dim: int | None = None) -> list[Value]:
-    """softmax over a list of logits (``dim`` None, 0 or -1: a list has one dimension)."""
-    _check_dim(dim, "softmax")
-    return _softmax(x)
+def softmax(x: Sequence[Operand] | Sequence[Sequence[Operand]], dim: int | None = None) -> Any:
+    """softmax over a list of logits, or over each row (``dim`` 1, -1 or None) or column (0, -2) of N lists."""
+    return _over_dim(_softmax, x, dim, "softmax")
 
 
-def log_softmax(x: Sequence[Operand], dim: int | None = None) -> list[Value]:
-    """log softmax over a list of logits (``dim`` None, 0 or -1: a list has one dimension)."""
-    _check_dim(dim, "log_softmax")
-    return _log_softmax(x)
+def log_softmax(x: Sequence[Operand] | Sequence[Sequence[Operand]], dim: int | None = None) -> Any:
+    """log softmax over a list of logits, or over each row or column of N lists (``dim`` as `softmax`)."""
+    return _over_dim(_log_softmax, x, dim, "log_softmax")
 
 
-def _check_dim(dim: Any, who: str) -> None:
+def _over_dim(fn: Callable[[Sequence[Operand]], list[Value]], x: Any, dim: Any, who: str) -> Any:
+    """``fn`` over a 1-D list, or along ``dim`` of a matrix (a list of equally long lists), as torch's."""
+    matrix = isinstance(x, (list, tuple)) and len(x) > 0 and isinstance(x[0], (list, tuple))
+    _check_dim(dim, who, 2 if matrix else 1)
+    if not matrix:
+        return fn(x)
+    rows = [list(row) for row in x]
+    if not all(isinstance(row, (list, tuple)) for row in x) or len({len(row) for row in rows}) != 1:
+        raise ValueError(f"{who}: a batch must be N lists of the same length, got lengths "
+                         f"{sorted({len(row) if isinstance(row, (list, tuple)) else 0 for row in x})}")
+    if dim is None or dim in (1, -1):  # torch's implicit dim for 2-D input is 1 (each row)
+        return [fn(row) for row in rows]
+    columns = [fn(list(column)) for column in zip(*rows)]
+    return [list(row) for row in zip(*columns)]
+
+
+def _check_dim(dim: Any, who: str, dims: int = 1) -> None:
     if dim is None:
         return
     if isinstance(dim, bool) or not isinstance(dim, int):
         raise TypeError(f"{who}: dim must be an int, got {type(dim).__name__}")
-    if dim not in (0, -1):
-        # torch's words for a 1-D tensor
-        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
+    if not -dims <= dim < dims:
+        # torch's words for a tensor of ``dims`` dimensions
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-dims}, {dims - 1}], but got {dim})")

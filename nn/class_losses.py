@@ -89,6 +89,11 @@ def _refuse_all_ignored(kept: list[Value], reduction: str) -> None:
         raise ValueError("every target is ignore_index: their mean is undefined (torch returns nan)")
 
 
+def _is_empty_batch(input: Any, target: Any) -> bool:
+    """Whether ``input`` and ``target`` are a batch of no samples (torch's ``(0, C)`` input and ``(0,)`` target)."""
+    return _is_row(input) and not input and _is_row(target) and not target
+
+
 def _result(losses: list[Value], batched: bool, reduction: str, denominator: Value | float | None) -> Any:
     if reduction == "none":
         return losses if batched else losses[0]
@@ -103,9 +108,13 @@ def nll_loss(
 
     'mean' divides by the sum of the targets' weights (their count without
     ``weight``); an ignored sample's 'none' loss is 0 and it counts for nothing.
+    A batch of no samples (``[]`` and ``[]``) gives torch's ``[]`` ('none')
+    and 0 ('sum'); its mean, torch's nan, is a ValueError.
     """
     reduction = checked_reduction(reduction)
     ignore, _ = _options(ignore_index)
+    if _is_empty_batch(input, target):
+        return _result([], True, reduction, None)
     rows, targets, batched = _rows(input, target, "nll_loss")
     weights = _weights(weight, len(rows[0]))
     losses, kept, weight_sum = _picked(rows, targets, weights, ignore)
@@ -146,10 +155,12 @@ def cross_entropy(
     With class indices, ``label_smoothing`` mixes in (with weight
     ``label_smoothing / C``) the loss against the uniform distribution, as
     torch's; with probability targets it smooths the targets, and 'mean'
-    divides by the number of samples.
+    divides by the number of samples. A batch of no samples as `nll_loss`.
     """
     reduction = checked_reduction(reduction)
     ignore, smoothing = _options(ignore_index, label_smoothing)
+    if _is_empty_batch(input, target):
+        return _result([], True, reduction, None)
     rows, targets, batched = _rows(input, target, "cross_entropy")
     classes = len(rows[0])
     weights = _weights(weight, classes)

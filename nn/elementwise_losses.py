@@ -16,6 +16,7 @@ from typing import Any
 
 from autograd import Value, logsumexp
 
+from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr
 from .reduction import checked_reduction, reduced
 
@@ -122,12 +123,15 @@ def binary_cross_entropy(
     Each logarithm is floored at -100 as torch's, so p = 0 or 1 gives a
     finite loss. The one difference: there torch's gradient is a huge number
     (it divides by max(p (1 - p), 1e-12)), ours is the floored term's, 0.
-    A p outside [0, 1] is a ValueError (torch: RuntimeError, same words).
-    ``weight`` (a rescaling per element, shaped as ``input``) is optional.
+    A p or a target y outside [0, 1] is a ValueError (torch: RuntimeError, same words).
+    ``weight`` (a rescaling per element: a number, or lists that torch's
+    broadcasting spreads over ``input``'s shape) is optional.
     """
     def loss(p: Value, y: Value) -> Value:
         if not (p >= 0.0 and p <= 1.0):
             raise ValueError(f"all elements of input should be between 0 and 1, got {p!r}")
+        if not (y >= 0.0 and y <= 1.0):
+            raise ValueError(f"all elements of target should be between 0 and 1, got {y!r}")
         return -(y * _clamped_log(p) + (1.0 - y) * _clamped_log(1.0 - p))
 
     return _weighted(input, target, weight, reduction, loss)
@@ -135,21 +139,29 @@ def binary_cross_entropy(
 
 def binary_cross_entropy_with_logits(
     input: Nested, target: Nested, weight: Nested | None = None, reduction: str = "mean",
-    pos_weight: float | None = None,
+    pos_weight: Nested | None = None,
 ) -> Any:
     """torch's ``F.binary_cross_entropy_with_logits``: sigmoid and binary cross-entropy in one stable formula.
 
     (1 - y) x + (1 + (pos_weight - 1) y) log(1 + exp(-x)), the last term as
-    a log-sum-exp so no logit overflows; ``pos_weight`` (one number here, as
-    for a single class) weighs the positive term, ``weight`` each element.
+    a log-sum-exp so no logit overflows; ``pos_weight`` weighs the positive
+    term (one number, or one per class: lists spread over ``input``'s shape
+    by torch's broadcasting, so C numbers weigh the C columns of N rows),
+    ``weight`` each element (likewise broadcast).
     """
-    positive = 1.0 if pos_weight is None else checked_float(pos_weight, "pos_weight")
+    if pos_weight is None or not _is_sequence(pos_weight):
+        positives: Any = None
+        positive: Value | float = 1.0 if pos_weight is None else _weight_entry(pos_weight, "pos_weight")
+    else:
+        # One weight per element, read in the order `_elementwise` walks the input (depth first, as _flatten).
+        positives = iter(_flatten_entries(broadcast_to_input(pos_weight, input, "pos_weight"), "pos_weight"))
 
     def loss(x: Value, y: Value) -> Value:
         softplus = logsumexp([0.0, -x])  # log(1 + exp(-x)), stable for any x
         if pos_weight is None:
             return (1.0 - y) * x + softplus
-        return (1.0 - y) * x + (1.0 + (positive - 1.0) * y) * softplus
+        w = positive if positives is None else next(positives)
+        return (1.0 - y) * x + (1.0 + (w - 1.0) * y) * softplus
 
     return _weighted(input, target, weight, reduction, loss)
 
@@ -157,11 +169,13 @@ def binary_cross_entropy_with_logits(
 def _weighted(
     input: Nested, target: Nested, weight: Nested | None, reduction: str, loss: Callable[[Value, Value], Value]
 ) -> Any:
-    """``loss`` per element, times ``weight`` per element when given, then reduced (a weighted mean is over count)."""
+    """``loss`` per element, times ``weight`` (broadcast as torch's) when given, then reduced (a weighted mean
+    is over the count)."""
     reduction = checked_reduction(reduction)
     shaped, flat = _elementwise(input, target, loss)
     if weight is not None:
-        weights, _ = _elementwise(weight, input, lambda w, _: w, where="weight")
+        spread = broadcast_to_input(weight, input, "weight")
+        weights, _ = _elementwise(spread, input, lambda w, _: w, where="weight")
         shaped = _times(shaped, weights)
         flat = _flatten(shaped)
     return shaped if reduction == "none" else reduced(flat, reduction)
@@ -177,3 +191,15 @@ def _flatten(shaped: Any) -> list[Value]:
     if isinstance(shaped, Value):
         return [shaped]
     return [v for item in shaped for v in _flatten(item)]
+
+
+def _weight_entry(w: Any, name: str) -> Value | float:
+    """One weight: a Value as it is (its gradient then flows), else a finite number, or an error naming ``name``."""
+    return w if isinstance(w, Value) else checked_float(w, name)
+
+
+def _flatten_entries(shaped: Any, name: str) -> list[Value | float]:
+    """The entries of nested lists, depth first, each checked by `_weight_entry`."""
+    if not _is_sequence(shaped):
+        return [_weight_entry(shaped, name)]
+    return [w for item in shaped for w in _flatten_entries(item, name)]

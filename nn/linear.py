@@ -12,6 +12,7 @@ from .checks import affordable, input_vector, whole_number
 from .init import make_rng, uniform_fan_in
 from .module import Module
 from .neuron import ONE
+from .numbers_in_messages import short_repr
 from .weights import matrix_assignments, set_checked, vector_assignments
 
 
@@ -30,9 +31,35 @@ class Linear(Module):
     """
 
     def __init__(
-        self, nin: int, nout: int, seed: int | random.Random | None = None, weight: str = "W", bias: str = "b"
+        self, nin: int | None = None, nout: int | None = None, seed: int | random.Random | None = None,
+        weight: str = "W", bias: str | bool = "b", *, in_features: int | None = None, out_features: int | None = None,
     ) -> None:
-        """Weights ``W`` (nout rows of nin) and bias ``b``, labelled with the given names."""
+        """Weights ``W`` (nout rows of nin) and bias ``b``, labelled with the given names.
+
+        ``in_features`` / ``out_features`` are torch's keywords for ``nin`` / ``nout``. ``bias=True`` (torch's
+        keyword) is the default name; ``bias=False`` is refused (a Linear here always has a bias, and a silent
+        one labelled "False" would be one): set it to zero and leave it out of the optimizer instead. A bool
+        third argument (torch's ``Linear(2, 3, True)``) is named as torch's bias.
+        """
+        for ours, torchs, name in ((nin, in_features, "nin"), (nout, out_features, "nout")):
+            if ours is not None and torchs is not None:
+                raise TypeError(f"Linear got both {name} and torch's name for it: give one")
+        nin = in_features if nin is None else nin
+        nout = out_features if nout is None else nout
+        if nin is None or nout is None:
+            raise TypeError("Linear needs its number of inputs and outputs: Linear(nin, nout), or torch's "
+                            "Linear(in_features=..., out_features=...)")
+        if isinstance(seed, bool):
+            raise TypeError(f"Linear: seed must be an int, a random.Random or None, got bool {seed!r} (the third "
+                            "argument is the seed here; torch's is bias: write bias=True)")
+        if bias is True:
+            bias = "b"
+        elif bias is False:
+            raise ValueError("Linear(bias=False) is not supported: a Linear here always has a bias (set its "
+                             "values to 0 and leave them out of the optimizer to do without one)")
+        elif not isinstance(bias, str) or not isinstance(weight, str):
+            raise TypeError(f"Linear's weight and bias names must be str, got {short_repr(weight)} and "
+                            f"{short_repr(bias)}")
         nin = whole_number(nin, "Linear's number of inputs nin")
         nout = whole_number(nout, "Linear's number of outputs nout")
         affordable((nin + 1) * nout, "Linear")

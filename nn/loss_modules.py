@@ -101,7 +101,7 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     """torch's ``nn.BCEWithLogitsLoss(weight, reduction=..., pos_weight=...)``."""
 
-    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: float | None = None) -> None:
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
         """``weight`` per element, ``pos_weight`` for the positive term (see the function)."""
         super().__init__(reduction)
         self.weight = weight

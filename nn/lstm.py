@@ -76,9 +76,10 @@ class LSTMCell(Module):
         """torch's wording: the input and hidden sizes, ``(3, 8)``."""
         return f"{self.input_size}, {self.hidden_size}"
 
-    def forward(self, x: Input, state: State) -> State:
-        """(h_t, c_t) from input x_t (numbers, a one-hot index or a `ProjectedInput`) and (h_{t-1}, c_{t-1})."""
-        h, c = state
+    def forward(self, x: Input, state: State | None = None) -> State:
+        """(h_t, c_t) from input x_t (numbers, a one-hot index or a `ProjectedInput`) and (h_{t-1}, c_{t-1})
+        (None: zeros, as torch's ``hx=None``)."""
+        h, c = self.initial_state() if state is None else state
         if isinstance(x, numbers.Integral):  # an int, or numpy's: a one-hot index (a bool is refused by project)
             x = self.project(x)
         if isinstance(x, ProjectedInput):

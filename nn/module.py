@@ -368,6 +368,27 @@ class Module:
                 return module
         raise AttributeError(f"{type(self).__name__} has no sub-module {target!r}")
 
+    def get_parameter(self, target: str) -> Value:
+        """The parameter named ``target`` in `named_parameters` (``"0.W.1.2"``), as torch's; AttributeError if none."""
+        if not isinstance(target, str):
+            raise TypeError(f"target must be a str, got {type(target).__name__}")
+        for name, p in self.named_parameters(remove_duplicate=False):
+            if name == target:
+                return p
+        raise AttributeError(f"{type(self).__name__} has no parameter {target!r}")
+
+    def get_buffer(self, target: str) -> float:
+        """The buffer named ``target`` as in `named_buffers`, as torch's; AttributeError if none."""
+        if not isinstance(target, str):
+            raise TypeError(f"target must be a str, got {type(target).__name__}")
+        module_name, _, buffer = target.rpartition(".")
+        module = self.get_submodule(module_name)
+        buffers = module.__dict__.get("_buffers", {})
+        if buffer not in buffers:
+            raise AttributeError(f"{type(module).__name__} has no buffer {buffer!r}")
+        number: float = buffers[buffer]
+        return number
+
     def _checked_state(
         self, state: Any, where: str = "state", strict: bool = True
     ) -> tuple[list[tuple[Value | BufferSlot, float]], list[str], list[str]]:

@@ -24,11 +24,15 @@ def reduced(losses: list[Value], reduction: str, denominator: Value | float | No
     """The sum of ``losses``, or for 'mean' that sum divided by ``denominator`` (default: how many there are).
 
     A weighted loss passes the sum of its weights as ``denominator``, as torch's
-    ``nll_loss`` does. An empty list or a zero denominator is a ValueError:
-    torch returns nan there, and a silent nan is what this project refuses.
+    ``nll_loss`` does. The sum of no losses is 0, as torch's; their mean, or a
+    mean over a zero denominator, is a ValueError: torch returns nan there,
+    and a silent nan is what this project refuses.
     """
     if not losses:
-        raise ValueError("a loss over no elements has no mean or sum to return (torch gives nan): pass some")
+        if reduction == "sum":
+            return Value(0.0)
+        raise ValueError("a loss over no elements has no mean (torch gives nan): pass some, or use "
+                         "reduction='sum' (0) or 'none' (no losses)")
     total = sum_of(losses)
     if reduction == "sum":
         return total

@@ -63,9 +63,9 @@ class RNNCell(Module):
         """torch's wording: the input and hidden sizes, ``(3, 8)``."""
         return f"{self.input_size}, {self.hidden_size}"
 
-    def forward(self, x: Input, state: list[Value]) -> list[Value]:
-        """h_t from input x_t and state h_{t-1}."""
-        h = state
+    def forward(self, x: Input, state: list[Value] | None = None) -> list[Value]:
+        """h_t from input x_t and state h_{t-1} (None: zeros, as torch's ``hx=None``)."""
+        h = self.initial_state() if state is None else state
         if isinstance(x, numbers.Integral):  # an int, or numpy's: a one-hot index (a bool is refused by project)
             x = self.project(x)
         if isinstance(x, ProjectedInput):

@@ -14,13 +14,38 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
 from .base import Optimizer, StepOverflowError
-from .clip import NonFiniteNormError, clip_grad_norm, clip_grad_norm_, clip_grad_value, clip_grad_value_
-from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, MultiStepLR, StepLR
+from .clip import (
+    NonFiniteNormError,
+    clip_grad_norm,
+    clip_grad_norm_,
+    clip_grad_value,
+    clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
+)
+from .lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    LRScheduler,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    ReduceLROnPlateau,
+    SequentialLR,
+    StepLR,
+)
 from .saved_state import MAX_STEPS
 from .sgd import SGD
 
 __all__ = [
-    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
-    "MultiStepLR", "NonFiniteNormError", "Optimizer", "StepLR", "StepOverflowError", "clip_grad_norm",
-    "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "lr_scheduler",
+    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
+    "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "NonFiniteNormError",
+    "OneCycleLR", "Optimizer", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR", "StepOverflowError",
+    "clip_grad_norm", "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_",
+    "get_total_norm", "lr_scheduler",
 ]

@@ -15,7 +15,15 @@ from typing import Any
 from autograd import Value, enable_grad
 
 from ..numbers_in_messages import short_repr
-from .options import GROUP_KEYS, flag, learning_rate, option_name
+from .options import (
+    GROUP_KEYS,
+    SCHEDULER_MOMENTUM_KEYS,
+    SCHEDULER_RATE_KEYS,
+    flag,
+    hyperparameter,
+    learning_rate,
+    option_name,
+)
 from .saved_state import checked_state
 
 #: What `_proposal` returns: every parameter's new ``.data`` and every buffer's new list.
@@ -127,8 +135,12 @@ class Optimizer:
         group: dict[str, Any] = {"params": values, **self._checked_options(options, where)}
         if named:
             group["param_names"] = names
-        if "initial_lr" in param_group:
-            group["initial_lr"] = learning_rate(param_group["initial_lr"], f"{where} initial_lr")
+        for key in SCHEDULER_RATE_KEYS:
+            if key in param_group:
+                group[key] = learning_rate(param_group[key], f"{where} {key}")
+        for key in SCHEDULER_MOMENTUM_KEYS:
+            if key in param_group:
+                group[key] = hyperparameter(f"{where} {key}", param_group[key], below_one=True)
         for name, initial in self._initial_buffers(group, len(values)).items():
             self._buffers()[name].extend(initial)
         self.params.extend(values)
@@ -317,6 +329,10 @@ class Optimizer:
             g: Any = p.grad
             if isinstance(g, Value):
                 g = g.data
+            if g is None:  # torch's habit (p.grad = None): torch skips such a parameter; here state is per group
+                raise ValueError(f"{self.describe(i)} has gradient None: a Value's gradient is a number here "
+                                 "(torch skips a parameter whose grad is None; set it to 0.0, or leave the "
+                                 "parameter out of this optimizer)")
             if isinstance(g, bool) or not (isinstance(g, (int, float)) and g - g == 0.0):
                 raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number")
             try:

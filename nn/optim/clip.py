@@ -120,24 +120,83 @@ def clip_grad_norm_(
     flip or zero every gradient). See `clip_grad_norm` for valuegrad's own
     variant, which scales only gradients whose norm is above ``max_norm``.
     """
-    norm_p = _checked_norm_type(norm_type)
+    _checked_max_norm(max_norm)
+    params = _as_list(parameters)
+    norm = get_total_norm([_grad_number(p) for p in params], norm_type, error_if_nonfinite)
+    _scale_grads(params, max_norm, norm)
+    return norm
+
+
+def _checked_max_norm(max_norm: Any) -> None:
+    """ValueError unless ``max_norm`` is a finite number >= 0."""
     if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not 0.0 <= max_norm < math.inf:
         raise ValueError(f"max_norm must be a finite number >= 0, got {max_norm!r}")
+
+
+def _scale_grads(params: list[Value], max_norm: float, norm: float) -> None:
+    """Multiply every gradient by torch's ``min(max_norm / (norm + 1e-6), 1)`` (NaN for a NaN norm)."""
+    scale = min(max_norm / (norm + 1e-6), 1.0) if norm == norm else math.nan
+    for p in params:
+        p.grad = p.grad * scale
+
+
+def get_total_norm(
+    tensors: Iterable[float | Value] | float | Value,
+    norm_type: float | str = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> float:
+    """`torch.nn.utils.get_total_norm`: the ``norm_type``-norm of all the numbers in ``tensors`` together.
+
+    ``tensors`` are gradients (``[p.grad for p in model.parameters()]``): numbers, or Values (a gradient
+    left as a Value by ``create_graph=True``) counted by their number; None entries are skipped. Returns a
+    float (torch: a 0-d tensor), 0 for none. ``norm_type`` and ``error_if_nonfinite`` as `clip_grad_norm_`;
+    ``foreach`` is accepted and ignored.
+    """
+    norm_p = _checked_norm_type(norm_type)
     if not isinstance(error_if_nonfinite, bool):
         raise TypeError(f"error_if_nonfinite must be True or False, got {type(error_if_nonfinite).__name__}")
-    params = _as_list(parameters)
-    grads = [_grad_number(p) for p in params]
-    norm = _total_norm(grads, norm_p)
+    items = [tensors] if isinstance(tensors, (Value, int, float)) else list(tensors)
+    numbers: list[float] = []
+    for i, g in enumerate(items):
+        if g is None:
+            continue
+        if isinstance(g, Value):
+            g = g.data
+        if isinstance(g, bool) or not isinstance(g, (int, float)):
+            raise TypeError(f"get_total_norm needs numbers (gradients), got {type(g).__name__} "
+                            f"{short_repr(g)} at index {i}")
+        try:
+            numbers.append(float(g))
+        except OverflowError:  # an int past the largest float
+            raise ValueError(f"get_total_norm: entry {i}, {short_repr(g)}, is too large for a float") from None
+    norm = _total_norm(numbers, norm_p)
     if error_if_nonfinite and not math.isfinite(norm):
         raise NonFiniteNormError(
             f"The total norm of order {norm_p} for gradients from `parameters` is non-finite, so it cannot be "
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
             "`error_if_nonfinite=False`"
         )
-    scale = min(max_norm / (norm + 1e-6), 1.0) if norm == norm else math.nan
-    for p in params:
-        p.grad = p.grad * scale
     return norm
+
+
+def clip_grads_with_norm_(
+    parameters: Iterable[Value] | Value, max_norm: float, total_norm: float, foreach: bool | None = None
+) -> None:
+    """`torch.nn.utils.clip_grads_with_norm_`: scale the gradients by ``min(1, max_norm / (total_norm + 1e-6))``.
+
+    The second half of `clip_grad_norm_`, for a ``total_norm`` measured by `get_total_norm` (over gradients
+    gathered from several places, say). ``total_norm`` a number >= 0, inf or NaN (the gradients then become
+    0 or NaN, as torch's); returns None.
+    """
+    _checked_max_norm(max_norm)
+    if isinstance(total_norm, Value):
+        total_norm = total_norm.data
+    if isinstance(total_norm, bool) or not isinstance(total_norm, (int, float)) or total_norm < 0.0:
+        raise ValueError(f"total_norm must be a number >= 0 (from get_total_norm), got {short_repr(total_norm)}")
+    # An int past the largest float is a norm of inf (its float() would raise): every gradient becomes 0, as torch.
+    norm = float(total_norm) if isinstance(total_norm, float) or total_norm < 2**1023 else math.inf
+    _scale_grads(_as_list(parameters), max_norm, norm)
 
 
 def _checked_norm_type(norm_type: Any) -> float:

@@ -1,5 +1,7 @@
 """Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
-LambdaLR.
+LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`),
+OneCycleLR (`nn.optim.one_cycle`), ReduceLROnPlateau (`nn.optim.plateau`), SequentialLR and ChainedScheduler
+(`nn.optim.scheduler_chains`) importable from here too, as from torch's module.
 
 Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
 constructed (epoch 0) and on every `LRScheduler.step` (call it after
@@ -81,9 +83,17 @@ class LRScheduler:
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
-        self._is_initial = True  # torch's flag: the constructor's step keeps the current rates
-        self.step()
-        self._is_initial = False
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """torch's first step: the step count back to 0, then one step with ``_is_initial`` set (the rates kept,
+        for the rules that say so); `SequentialLR` gives it again to the scheduler whose turn starts."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:
         """The learning rate of each group for ``last_epoch`` (subclasses define it)."""
@@ -108,22 +118,31 @@ class LRScheduler:
         if len(self.base_lrs) != len(self.optimizer.param_groups):
             raise ValueError(f"the optimizer has {len(self.optimizer.param_groups)} parameter groups but this "
                              f"scheduler was built for {len(self.base_lrs)}: build the scheduler after adding groups")
-        previous = self.last_epoch
         jump = None if epoch is None else _whole_number("epoch", epoch, 0)  # before anything changes
         self._step_count += 1  # before get_lr, as torch: CosineAnnealingLR reads it
-        if jump is None:
+        if jump is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        try:
+            self._update_lr(jump)
+        except BaseException:
+            self._step_count -= 1
+            raise
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """torch's ``_update_lr``: the next epoch's rates, or (``epoch`` given) that epoch's by the closed form,
+        written into the groups; `SequentialLR` uses it to restart a scheduler at 0. All or nothing."""
+        previous = self.last_epoch
+        if epoch is None:
             self.last_epoch += 1
             compute = self.get_lr
         else:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-            self.last_epoch = jump
+            self.last_epoch = epoch
             compute = self._get_closed_form_lr
         try:
             values = [learning_rate(lr, f"learning rate for param_groups[{i}] at epoch {self.last_epoch}")
                       for i, lr in enumerate(compute())]
         except BaseException:
             self.last_epoch = previous
-            self._step_count -= 1
             raise
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
@@ -379,3 +398,16 @@ class LambdaLR(LRScheduler):
 def _is_plain_function(fn: Any) -> bool:
     """True for a def or lambda (torch saves None for those), False for a callable object with a ``__dict__``."""
     return isinstance(fn, type(_is_plain_function)) or not hasattr(fn, "__dict__")
+
+
+# The schedulers kept in files of their own build on LRScheduler above: imported last, so that
+# ``from nn.optim.lr_scheduler import OneCycleLR`` works as torch's ``torch.optim.lr_scheduler`` does.
+from .factor_schedulers import ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402
+from .one_cycle import OneCycleLR  # noqa: E402
+from .plateau import ReduceLROnPlateau  # noqa: E402
+from .scheduler_chains import ChainedScheduler, SequentialLR  # noqa: E402
+
+__all__ = [
+    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
+    "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR",
+]

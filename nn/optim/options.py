@@ -35,10 +35,17 @@ def hyperparameter(
     return number
 
 
+#: The learning rates schedulers keep in a group (torch's names): where one started (``initial_lr``, every
+#: scheduler) and `OneCycleLR`'s peak and floor.
+SCHEDULER_RATE_KEYS = ("initial_lr", "max_lr", "min_lr")
+
+#: The momenta `OneCycleLR` keeps in a group (torch's names), each in [0, 1).
+SCHEDULER_MOMENTUM_KEYS = ("max_momentum", "base_momentum")
+
 #: Group keys every optimizer accepts besides its hyperparameters: the group's Values, their names (torch's
-#: ``param_names``, present when the Values were given as ``(name, Value)`` pairs), and the learning rate a
-#: scheduler started from (torch's ``initial_lr``, written by `nn.optim.lr_scheduler`).
-GROUP_KEYS = frozenset({"params", "param_names", "initial_lr"})
+#: ``param_names``, present when the Values were given as ``(name, Value)`` pairs), and what schedulers write
+#: (above).
+GROUP_KEYS = frozenset({"params", "param_names", *SCHEDULER_RATE_KEYS, *SCHEDULER_MOMENTUM_KEYS})
 
 
 def option_name(where: str, name: str) -> str:

@@ -13,7 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..numbers_in_messages import checked_float, short_repr
-from .options import IMPLEMENTATION_DEFAULTS, learning_rate
+from .options import (
+    IMPLEMENTATION_DEFAULTS,
+    SCHEDULER_MOMENTUM_KEYS,
+    SCHEDULER_RATE_KEYS,
+    hyperparameter,
+    learning_rate,
+)
 
 if TYPE_CHECKING:
     from .base import Optimizer
@@ -99,8 +105,12 @@ def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: st
         options = {k: entry.get(k, IMPLEMENTATION_DEFAULTS[k] if k in IMPLEMENTATION_DEFAULTS else group.get(k, v))
                    for k, v in optimizer.defaults.items()}
         restored = optimizer._checked_options(options, label)
-        if "initial_lr" in entry:
-            restored["initial_lr"] = learning_rate(entry["initial_lr"], f"{label} initial_lr")
+        for key in SCHEDULER_RATE_KEYS:
+            if key in entry:
+                restored[key] = learning_rate(entry[key], f"{label} {key}")
+        for key in SCHEDULER_MOMENTUM_KEYS:
+            if key in entry:
+                restored[key] = hyperparameter(f"{label} {key}", entry[key], below_one=True)
         if "param_names" in entry:
             names = entry["param_names"]
             if not isinstance(names, list) or len(names) != size or not all(isinstance(n, str) for n in names):
