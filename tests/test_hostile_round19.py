@@ -1,0 +1,112 @@
+"""Hostile input, round 19: examples, lecture functions, viz files, the torch bridge, engine arguments.
+
+Each test failed (a damaged file, a deep traceback, a silent wrong answer, a hang) before its fix.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter with the project importable."""
+    env = {"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", "PATH": ""}  # no .pyc cut short by a limit
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+# --- a picture, DOT or chart write that fails part-way must leave the old file as it was ---------------------
+
+#: The write runs under a 1,000-byte file-size limit (as a full disk would stop it): every new file is larger.
+FAILING_WRITE = """
+    import resource, signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG instead of killing us
+    from autograd import Value
+    from viz import draw_graph
+    from viz.charts import loss_curve
+    x = Value(2.0, label="x")
+    y = (x * x + 3 * x).tanh()
+    y.backward()
+    graph = draw_graph(y)
+    graph.pipe()  # Graphviz itself loaded before the limit: only the file writes run under it
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
+    try:
+        {call}
+    except OSError as err:
+        print("refused:", err)
+    else:
+        print("written")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+@pytest.mark.parametrize(("call", "files"), [
+    ("graph.save_picture('picture')", ["picture.dot", "picture.svg"]),
+    ("graph.render('picture.gv')", ["picture.gv", "picture.gv.svg"]),
+    ("graph.save('picture.gv')", ["picture.gv"]),
+    ("loss_curve([3.0, 2.0, 1.5, 1.0] * 50, 'curve.svg')", ["curve.svg"]),
+])
+def test_a_failing_write_leaves_the_old_files_intact(tmp_path: Path, call: str, files: list[str]) -> None:
+    for name in files:
+        (tmp_path / name).write_text(f"the user's old {name}\n")
+    done = run_python(FAILING_WRITE.format(call=call), tmp_path)
+    assert "refused:" in done.stdout, done.stdout + done.stderr
+    for name in files:
+        assert (tmp_path / name).read_text() == f"the user's old {name}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files)  # no temporary file left behind
+
+
+def test_an_interrupted_picture_write_leaves_the_old_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import viz.render
+    from viz import draw_graph
+
+    (tmp_path / "picture.svg").write_text("old picture\n")
+    (tmp_path / "picture.dot").write_text("old source\n")
+    x = Value(1.0)
+    graph = draw_graph(x * 2)
+
+    def interrupted(_source: str, _format: str) -> bytes:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(viz.render, "render_source", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        graph.save_picture(str(tmp_path / "picture"))
+    assert (tmp_path / "picture.svg").read_text() == "old picture\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["picture.dot", "picture.svg"]
+
+
+def test_pictures_still_write_new_files_and_keep_an_old_files_mode(tmp_path: Path) -> None:
+    from viz import draw_graph
+
+    old = tmp_path / "picture.svg"
+    old.write_text("old\n")
+    old.chmod(0o640)
+    x = Value(1.0)
+    written = Path(draw_graph(x * 2).save_picture(str(tmp_path / "picture")))
+    assert written == old and old.read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert (tmp_path / "picture.dot").read_text().startswith("digraph")
+    assert old.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["picture.dot", "picture.svg"]
+
+
+def test_a_picture_under_a_file_names_the_file_in_the_way(tmp_path: Path) -> None:
+    from viz import draw_graph
+    from viz.charts import loss_curve
+
+    (tmp_path / "notes").write_text("mine\n")
+    graph = draw_graph(Value(1.0) * 2)
+    # was FileExistsError: [Errno 17] File exists: 'notes', from pathlib's mkdir
+    with pytest.raises(NotADirectoryError, match="notes is a file, not a folder"):
+        graph.save_picture(str(tmp_path / "notes" / "picture"))
+    with pytest.raises(NotADirectoryError, match="notes is a file, not a folder"):
+        loss_curve([2.0, 1.0], tmp_path / "notes" / "deeper" / "curve.svg")
+    assert (tmp_path / "notes").read_text() == "mine\n"
