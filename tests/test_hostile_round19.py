@@ -110,3 +110,42 @@ def test_a_picture_under_a_file_names_the_file_in_the_way(tmp_path: Path) -> Non
     with pytest.raises(NotADirectoryError, match="notes is a file, not a folder"):
         loss_curve([2.0, 1.0], tmp_path / "notes" / "deeper" / "curve.svg")
     assert (tmp_path / "notes").read_text() == "mine\n"
+
+
+# --- the examples' output names: a folder, a file in the way or a FIFO is one line, not a traceback -----------
+
+def run_example(script: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``examples/script`` with ``args`` in ``cwd``."""
+    return subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], cwd=cwd,
+                          env={"PYTHONPATH": str(ROOT), "PATH": ""}, capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+@pytest.mark.parametrize(("script", "args", "message"), [
+    ("torch_style_training.py", ["--epochs", "1", "--out", "folder"], "argument --out: folder is a folder"),
+    ("torch_style_training.py", ["--epochs", "1", "--out", "notes/x.json"], "argument --out: notes is a file"),
+    ("torch_style_training.py", ["--epochs", "1", "--out", "missing/x.json"],
+     "argument --out: folder missing does not exist"),
+    ("draw_a_graph.py", ["--out", "notes/x"], "notes is a file, not a folder"),
+])
+def test_the_examples_name_an_output_they_cannot_write_in_one_line(tmp_path: Path, script: str, args: list[str],
+                                                                   message: str) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "notes").write_text("mine\n")
+    done = run_example(script, args, tmp_path)
+    assert done.returncode in (1, 2), done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()[-1]) < 300
+    assert (tmp_path / "notes").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "notes"]
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_draw_a_graph_refuses_a_fifo_in_one_line(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "graph.svg")
+    done = run_example("draw_a_graph.py", ["--out", "graph"], tmp_path)
+    assert done.returncode == 1
+    assert "graph.svg: it is not a regular file" in done.stderr and "Traceback" not in done.stderr, done.stderr
