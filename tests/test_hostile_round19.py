@@ -149,3 +149,123 @@ def test_draw_a_graph_refuses_a_fifo_in_one_line(tmp_path: Path) -> None:
     done = run_example("draw_a_graph.py", ["--out", "graph"], tmp_path)
     assert done.returncode == 1
     assert "graph.svg: it is not a regular file" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+# --- the torch bridge: bad tensors in a state or a module are named, never indexed blindly -----------------
+
+def _torch_sgd_state() -> tuple:
+    """An MLP, its torch twin, our SGD with momentum and a torch SGD that has taken one step."""
+    torch = pytest.importorskip("torch")
+    import nn
+    from nn.torch_bridge import to_torch
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    module = to_torch(model)
+    theirs = torch.optim.SGD(module.parameters(), lr=0.1, momentum=0.9)
+    module(torch.ones(1, 2, dtype=torch.float64)).sum().backward()
+    theirs.step()
+    return model, module, nn.SGD(model.parameters(), lr=0.1, momentum=0.9), theirs
+
+
+def _edited(theirs, edit):  # type: ignore[no-untyped-def]
+    import copy
+
+    state = copy.deepcopy(theirs.state_dict())
+    edit(state)
+    return state
+
+
+@pytest.mark.parametrize(("edit", "error", "message"), [
+    (lambda s: s["state"][0].update(momentum_buffer=__import__("torch").zeros(7, dtype=__import__("torch").float64)),
+     ValueError, r"momentum_buffer of torch's 0\.weight has shape \(7,\), not the parameter's \(3, 2\)"),
+    (lambda s: s["state"][0].update(momentum_buffer=__import__("torch").zeros(9, 9)),  # was read silently
+     ValueError, r"momentum_buffer of torch's 0\.weight has shape \(9, 9\), not the parameter's \(3, 2\)"),
+    (lambda s: s["state"][0].update(momentum_buffer="x"), TypeError,
+     r"momentum_buffer of torch's 0\.weight must be a tensor, got str"),
+    (lambda s: s["state"][0].update(momentum_buffer=[[0.0, 0.0]] * 3), TypeError,
+     r"momentum_buffer of torch's 0\.weight must be a tensor, got list"),
+    (lambda s: s["state"][0]["momentum_buffer"].fill_(float("nan")), ValueError,
+     r"momentum_buffer of torch's 0\.weight\[0, 0\] is nan, not a finite number"),  # was "hold different"
+    (lambda s: s["state"].update({0: "x"}), TypeError, r"state\[0\] must be a dict of tensors, got str"),
+    (lambda s: s.update(state=[]), TypeError, r"torch_state\['state'\] must be a dict, got list"),
+])
+def test_a_torch_optimizer_state_with_a_bad_buffer_is_named(edit, error: type, message: str) -> None:  # type: ignore[no-untyped-def]
+    from nn.torch_bridge import optimizer_state_from_torch
+
+    model, module, ours, theirs = _torch_sgd_state()
+    with pytest.raises(error, match=message):
+        optimizer_state_from_torch(_edited(theirs, edit), ours, model, module)
+
+
+@pytest.mark.parametrize(("step", "error", "message"), [
+    ("x", TypeError, r"step of torch's 0\.weight must be a number or a one-element tensor, got str"),
+    (float("nan"), ValueError, r"step of torch's 0\.weight must be a whole number >= 0, got nan"),
+    (1.5, ValueError, r"step of torch's 0\.weight must be a whole number >= 0, got 1\.5"),  # was truncated to 1
+    (-1.0, ValueError, r"step of torch's 0\.weight must be a whole number >= 0, got -1\.0"),
+])
+def test_a_torch_adam_step_that_is_no_count_is_named(step: object, error: type, message: str) -> None:
+    torch = pytest.importorskip("torch")
+    import nn
+    from nn.torch_bridge import optimizer_state_from_torch, to_torch
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    module = to_torch(model)
+    theirs = torch.optim.Adam(module.parameters(), lr=0.1)
+    module(torch.ones(1, 2, dtype=torch.float64)).sum().backward()
+    theirs.step()
+    state = _edited(theirs, lambda s: s["state"][0].update(step=torch.tensor(step) if isinstance(step, float)
+                                                           else step))
+    with pytest.raises(error, match=message):
+        optimizer_state_from_torch(state, nn.Adam(model.parameters(), lr=0.1), model, module)
+
+
+def test_the_torch_state_of_a_good_step_still_crosses_exactly() -> None:
+    from nn.torch_bridge import optimizer_state_from_torch
+
+    model, module, ours, theirs = _torch_sgd_state()
+    ours.load_state_dict(optimizer_state_from_torch(theirs.state_dict(), ours, model, module))
+    buffer = theirs.state_dict()["state"][0]["momentum_buffer"]
+    velocity = ours.state_dict()["buffers"]["velocity"]
+    assert float(buffer[0, 0]) in velocity and float(buffer[2, 1]) in velocity
+
+
+@pytest.mark.parametrize("module", [None, "mlp", 3])
+def test_the_optimizer_state_functions_name_a_module_that_is_not_one(module: object) -> None:
+    pytest.importorskip("torch")
+    import nn
+    from nn.torch_bridge import optimizer_state_from_torch, optimizer_state_to_torch
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="torch.nn.Module"):  # was AttributeError: no 'named_parameters'
+        optimizer_state_to_torch(optimizer, model, module)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="torch.nn.Module"):
+        optimizer_state_from_torch({"state": {}, "param_groups": []}, optimizer, model, module)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dtype_name", ["float32", "float16", "bfloat16"])
+def test_to_torch_refuses_a_weight_its_dtype_cannot_hold(dtype_name: str) -> None:
+    torch = pytest.importorskip("torch")
+    import nn
+    from nn.torch_bridge import to_torch
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    model.parameters()[4].data = 1e300  # finite in float64; inf in each smaller dtype (was copied as inf)
+    with pytest.raises(OverflowError, match=rf"1e\+300 .* does not fit in torch.{dtype_name}"):
+        to_torch(model, getattr(torch, dtype_name))
+    model.parameters()[4].data = 1.0e4
+    assert float(to_torch(model, torch.float16).state_dict()["0.weight"].max()) == 1.0e4  # what fits still goes
+
+
+def test_from_torch_names_a_parameter_of_the_wrong_shape() -> None:
+    torch = pytest.importorskip("torch")
+    from nn.torch_bridge import from_torch
+
+    layer = torch.nn.Linear(2, 3)
+    layer.weight = torch.nn.Parameter(torch.zeros(3, 2, 2))  # was TypeError: float() argument ... 'list'
+    with pytest.raises(ValueError, match=r"parameter weight has shape \(3, 2, 2\); the Linear 2 -> 3 needs \(3, 2\)"):
+        from_torch(layer)
+    sequential = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    sequential[2].bias = torch.nn.Parameter(torch.zeros(4))  # was silently cut to its first entry
+    with pytest.raises(ValueError, match=r"parameter 2\.bias has shape \(4,\); the MLP .* needs \(1,\)"):
+        from_torch(sequential)
