@@ -70,8 +70,28 @@ class BPTTSlidesReport:
 
 
 def largest_difference(a: Matrix, b: Matrix) -> float:
-    """The largest |a[i][j] - b[i][j]| over two matrices of one shape."""
-    return max(abs(x - y) for row_a, row_b in zip(a, b) for x, y in zip(row_a, row_b))
+    """The largest |a[i][j] - b[i][j]| over two matrices of one shape.
+
+    ValueError when the shapes differ (``zip`` would compare the common part only, and a missing row or
+    column would "agree"), when there are no entries, or for an entry that is not a finite number.
+    """
+    if len(a) != len(b) or any(len(row_a) != len(row_b) for row_a, row_b in zip(a, b)):
+        raise ValueError(f"largest_difference: shapes differ: {_shape(a)} and {_shape(b)}")
+    differences = [abs(x - y) for row_a, row_b in zip(a, b) for x, y in zip(row_a, row_b)]
+    if not differences:
+        raise ValueError("largest_difference: the matrices have no entries")
+    for name, m in (("a", a), ("b", b)):
+        for i, row in enumerate(m):
+            for j, x in enumerate(row):
+                if not math.isfinite(x):
+                    raise ValueError(f"largest_difference: {name}'s entry [{i}][{j}] is {x!r}, not a finite number")
+    return max(differences)
+
+
+def _shape(m: Matrix) -> str:
+    """``2x3``; a ragged matrix lists its row lengths."""
+    lengths = {len(row) for row in m}
+    return f"{len(m)}x{lengths.pop()}" if len(lengths) == 1 else f"{len(m)} rows of {[len(row) for row in m]}"
 
 
 def _matvec(m: Matrix, v: list[float]) -> list[float]:

@@ -269,3 +269,126 @@ def test_from_torch_names_a_parameter_of_the_wrong_shape() -> None:
     sequential[2].bias = torch.nn.Parameter(torch.zeros(4))  # was silently cut to its first entry
     with pytest.raises(ValueError, match=r"parameter 2\.bias has shape \(4,\); the MLP .* needs \(1,\)"):
         from_torch(sequential)
+
+
+# --- flags of backward() and grad() that are no flags: torch's TypeError, not a silent truthiness ------------
+
+@pytest.mark.parametrize("bad", ["yes", None, 0.0, [True]])
+def test_create_graph_that_is_no_flag_is_refused_as_torch_does(bad: object) -> None:
+    from autograd import grad
+
+    x = Value(2.0)
+    y = x * x
+    with pytest.raises(TypeError, match=rf"backward\(\): create_graph must be True or False, got {type(bad).__name__}"):
+        y.backward(create_graph=bad)  # type: ignore[arg-type]
+    assert x.grad == 0.0  # refused before anything accumulated
+    with pytest.raises(TypeError, match=rf"grad: create_graph must be True or False, got {type(bad).__name__}"):
+        grad(y, [x], create_graph=bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=rf"grad: allow_unused must be True or False, got {type(bad).__name__}"):
+        grad(y, [x], allow_unused=bad)  # type: ignore[arg-type]
+
+
+def test_grad_takes_torchs_retain_graph_and_integer_flags() -> None:
+    from autograd import grad
+
+    x = Value(3.0)
+    y = x * x * x
+    (first,) = grad(y, [x], retain_graph=True, create_graph=1)  # torch.autograd.grad takes both
+    assert first.data == 27.0 and not first.is_leaf  # 3 x^2, recorded as a graph
+    y.backward(create_graph=0)
+    assert x.grad == 27.0
+    with pytest.raises(TypeError, match="grad: retain_graph must be True, False or None, got str"):
+        grad(y, [x], retain_graph="yes")  # type: ignore[arg-type]
+
+
+# --- lecture functions: wrong types, shapes and sizes are named, never a silent answer or a hang ------------
+
+def test_largest_difference_refuses_matrices_of_different_shapes() -> None:
+    from lecture.bptt_slides import largest_difference
+
+    assert largest_difference([[1.0, 2.0]], [[1.5, 1.0]]) == 1.0
+    with pytest.raises(ValueError, match=r"shapes differ: 1x1 and 1x2"):  # was 0.0: "the formulas agree"
+        largest_difference([[1.0]], [[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"shapes differ: 2x1 and 1x1"):
+        largest_difference([[1.0], [5.0]], [[1.0]])
+    with pytest.raises(ValueError, match="no entries"):  # was max() arg is an empty sequence
+        largest_difference([], [])
+    with pytest.raises(ValueError, match=r"entry \[0\]\[0\] is nan"):  # was nan
+        largest_difference([[float("nan")]], [[1.0]])
+
+
+@pytest.mark.parametrize(("args", "error", "message"), [
+    (([[1.0, 2.0]], ["a", "b"], ["x"]), ValueError, r"2 row names for 1 rows"),
+    (([[1.0, 2.0]], ["a"], ["x"]), ValueError, r"row 0 has 2 numbers for 1 column names"),  # was cut silently
+    (([[float("nan")]], ["a"], ["x"]), ValueError, r"row 0, column 0 is nan"),
+    (([[1.0]], ["a"], ["x"], -1), ValueError, r"decimals must be a whole number in 0\.\.17, got -1"),
+    (([[1.0]], ["a"], ["x"], 10**9), ValueError, r"decimals must be a whole number in 0\.\.17"),  # 21 s, 1 GB
+    (([[1.0]], ["a"], ["x"], 2.5), ValueError, r"decimals must be a whole number in 0\.\.17, got 2\.5"),
+    (([[1.0]], ["a"], ["x"], True), ValueError, r"decimals must be a whole number in 0\.\.17, got True"),
+    (([["a"]], ["a"], ["x"]), TypeError, r"row 0, column 0 must be a real number, got str"),
+])
+def test_number_table_names_a_table_it_cannot_print(args: tuple, error: type, message: str) -> None:
+    from lecture.hello_rnn import number_table
+
+    with pytest.raises(error, match=message):
+        number_table(*args)
+
+
+def test_number_table_still_prints_a_table() -> None:
+    from lecture.hello_rnn import number_table
+
+    # 8 characters of row names, then columns of decimals + 4 characters
+    assert number_table([[1.0, -0.5]], ["h"], ["a", "b"], decimals=2).splitlines() == [
+        " " * 13 + "a     b", "h         1.00 -0.50"]
+    assert number_table([], [], ["a"]) == " " * 15 + "a"
+
+
+@pytest.mark.parametrize(("x", "error", "message"), [
+    ("a", TypeError, "x must be a real number, got str"),  # was float()'s ValueError
+    (None, TypeError, "x must be a real number, got NoneType"),
+    (True, TypeError, "x must be a real number, got bool"),  # was tanh(1.0)
+    (10**400, OverflowError, "an int of 401 digits is too large for a float"),  # was "int too large to convert"
+])
+def test_tanh_derivatives_name_a_point_that_is_no_number(x: object, error: type, message: str) -> None:
+    from lecture.tanh_derivatives import tanh_derivative_curves, tanh_derivatives_at
+
+    with pytest.raises(error, match=message):
+        tanh_derivatives_at(x)  # type: ignore[arg-type]
+    with pytest.raises(error, match=message):
+        tanh_derivative_curves([0.0, x])  # type: ignore[list-item]
+
+
+def test_tanh_derivative_curves_refuse_more_points_than_the_limit_before_reading_them() -> None:
+    from lecture.tanh_derivatives import MAX_POINTS, tanh_derivative_curves
+
+    with pytest.raises(ValueError, match=rf"at most {MAX_POINTS:,} points, got 1,000,000,000"):
+        tanh_derivative_curves(range(10**9))  # was a list of 10^9 floats: the process was killed for memory
+    with pytest.raises(ValueError, match=rf"at most {MAX_POINTS:,} points"):
+        tanh_derivative_curves(float(i) for i in range(10**12))  # no len(): counted up to the limit only
+    assert len(tanh_derivative_curves(iter([0.0, 1.0]), order=1).curves[1]) == 2
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda m: __import__("lecture.slides_mlp").slides_mlp.row_graph(m, 1.0), TypeError,
+     r"row r must be a whole number, got float 1\.0"),  # was list indices must be integers
+    (lambda m: __import__("lecture.slides_mlp").slides_mlp.row_graph(m, True), TypeError,
+     r"row r must be a whole number, got bool True"),  # was row 1
+    (lambda m: __import__("lecture.mlp_hessian").mlp_hessian.slide_weight(m, True, 1), TypeError,
+     r"w1\[i,k\]: i and k must be whole numbers, got bool True and int 1"),  # was w1[1,1]
+    (lambda m: __import__("lecture.mlp_hessian").mlp_hessian.slide_weight(m, 1, 1.0), TypeError,
+     r"w1\[i,k\]: i and k must be whole numbers, got int 1 and float 1\.0"),
+])
+def test_the_slides_indices_must_be_whole_numbers(call, error: type, message: str) -> None:  # type: ignore[no-untyped-def]
+    from lecture.slides_mlp import slides_network
+
+    with pytest.raises(error, match=message):
+        call(slides_network())
+
+
+@pytest.mark.parametrize("step", [0.0, -1e-3, float("nan"), "0.1"])
+def test_central_difference_hessian_names_a_step_that_is_no_step(step: object) -> None:
+    from lecture.mlp_hessian import central_difference_hessian
+
+    error = TypeError if isinstance(step, str) else ValueError
+    with pytest.raises(error, match="step must be a positive finite number"):  # 0.0 was ZeroDivisionError
+        central_difference_hessian(step=step)  # type: ignore[arg-type]
