@@ -392,3 +392,21 @@ def test_central_difference_hessian_names_a_step_that_is_no_step(step: object) -
     error = TypeError if isinstance(step, str) else ValueError
     with pytest.raises(error, match="step must be a positive finite number"):  # 0.0 was ZeroDivisionError
         central_difference_hessian(step=step)  # type: ignore[arg-type]
+
+
+# --- bench scripts: sizes outside what they can run are usage errors ------------------------------------------
+
+@pytest.mark.parametrize(("script", "args", "message"), [
+    ("bench_eager_scaling.py", ["--max", "0"], "--max must be at least 1,000 (the smallest size), got 0"),  # max() []
+    ("bench_eager_scaling.py", ["--max", "-5"], "--max must be at least 1,000 (the smallest size), got -5"),
+    ("bench_batch_widths.py", ["--widths", "99999999999"], "--widths must be at most 256, got 99999999999"),  # hung
+    ("bench_batch_widths.py", ["--rounds", "10000000000"], "--rounds must be at most 10,000"),
+    ("bench_vs_micrograd.py", ["--rounds", "10000000000"], "--rounds must be at most 10,000"),
+])
+def test_bench_scripts_refuse_sizes_they_cannot_run(tmp_path: Path, script: str, args: list[str],
+                                                    message: str) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=tmp_path,
+                          env={"PYTHONPATH": str(ROOT), "PATH": ""}, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode in (1, 2)
+    assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
