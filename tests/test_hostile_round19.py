@@ -410,3 +410,35 @@ def test_bench_scripts_refuse_sizes_they_cannot_run(tmp_path: Path, script: str,
                           check=False)
     assert done.returncode in (1, 2)
     assert message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+# --- a file the user made read-only is not replaced by a save (open() for writing would refuse it) ----------
+
+def _make_read_only_and_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, save_to) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    target = tmp_path / "kept.json"
+    target.write_text("the user's protected file\n")
+    target.chmod(0o444)
+    if os.geteuid() == 0:  # root may write anything: answer as the file's permission bits would for its owner
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+            not (mode & os.W_OK and Path(path).exists() and not Path(path).stat().st_mode & 0o200)
+            and real_access(path, mode, **kw)))
+    with pytest.raises(PermissionError, match="kept.json.*read-only"):
+        save_to(target)
+    assert target.read_text() == "the user's protected file\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.json"]
+
+
+def test_save_refuses_to_replace_a_read_only_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn
+    from nn.serialization import save
+
+    _make_read_only_and_save(tmp_path, monkeypatch, lambda target: save(nn.MLP(2, [1], seed=0), target))
+
+
+def test_a_picture_refuses_to_replace_a_read_only_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from viz.file_writing import write_bytes_atomically
+
+    _make_read_only_and_save(tmp_path, monkeypatch, lambda target: write_bytes_atomically(target, b"new"))

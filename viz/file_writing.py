@@ -34,7 +34,8 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
 
     On any error (or Ctrl-C) inside ``write`` the temporary file is removed and ``path`` is left as it was.
     A symbolic link at ``path`` is written through (the file it points to gets the contents, as ``open``
-    would do); an existing file keeps its permission bits, a new one gets the user's umask.
+    would do); an existing file keeps its permission bits, a new one gets the user's umask; a file the user
+    may not write is a PermissionError, as ``open`` would raise.
     """
     target = Path(os.path.realpath(path))
     make_parent_folder(target)
@@ -42,6 +43,8 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
         mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         mode = None
+    if mode is not None and not os.access(target, os.W_OK):  # open() for writing would refuse it too
+        raise PermissionError(f"cannot write {path}: the file is read-only (renaming over it would replace it)")
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     # O_EXCL never opens a file or link someone placed at the name; 0o666 lets the umask set a new file's mode.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
