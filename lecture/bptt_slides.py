@@ -41,7 +41,11 @@ class BPTTFormulaRow:
     def line(self) -> str:
         """One line: the formula, the largest difference and the verdict with its reason."""
         verdict = "agrees" if self.agrees else "DIFFERS"
-        text = f"  {self.formula:<44} largest difference {largest_difference(self.terms, self.engine):.1e}  {verdict}"
+        if _shape(self.terms) == _shape(self.engine):
+            measure = f"largest difference {largest_difference(self.terms, self.engine):.1e}"
+        else:  # the common part's difference would be a figure about nothing
+            measure = f"shapes differ: {_shape(self.terms)} against {_shape(self.engine)}"
+        text = f"  {self.formula:<44} {measure}  {verdict}"
         return text + (f" - {self.note}" if self.note else "")
 
 
@@ -176,7 +180,8 @@ def bptt_slides_report() -> BPTTSlidesReport:
     third_terms = _slide_terms(forward, "xh")
 
     def row(formula: str, terms: Matrix, engine: Matrix, note_if_agrees: str, note_if_differs: str) -> BPTTFormulaRow:
-        agrees = largest_difference(terms, engine) <= AGREE_TOLERANCE
+        # The third slide's terms are a Wxh-shaped matrix set against dWhh: of another shape, they cannot agree.
+        agrees = _shape(terms) == _shape(engine) and largest_difference(terms, engine) <= AGREE_TOLERANCE
         return BPTTFormulaRow(formula, terms, engine, agrees, note_if_agrees if agrees else note_if_differs)
 
     third_is_wxh = largest_difference(third_terms, engine_wxh) <= AGREE_TOLERANCE

@@ -317,6 +317,15 @@ def test_largest_difference_refuses_matrices_of_different_shapes() -> None:
         largest_difference([[float("nan")]], [[1.0]])
 
 
+def test_the_third_bptt_slide_is_reported_as_of_another_shape_not_by_a_partial_difference() -> None:
+    from lecture.bptt_slides import bptt_slides_report
+
+    # Its terms sum to dL3/dWxh (3 units x 4 letters); it is set against dL3/dWhh (3 x 3). The old line gave the
+    # "largest difference" of the common 3x3 part, 8.8e-02: a figure about nothing.
+    third = bptt_slides_report().text().splitlines()[3]
+    assert third.startswith("  3rd BPTT slide") and "shapes differ: 3x4 against 3x3  DIFFERS" in third
+
+
 @pytest.mark.parametrize(("args", "error", "message"), [
     (([[1.0, 2.0]], ["a", "b"], ["x"]), ValueError, r"2 row names for 1 rows"),
     (([[1.0, 2.0]], ["a"], ["x"]), ValueError, r"row 0 has 2 numbers for 1 column names"),  # was cut silently
