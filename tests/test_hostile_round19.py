@@ -451,3 +451,18 @@ def test_a_picture_refuses_to_replace_a_read_only_file(tmp_path: Path, monkeypat
     from viz.file_writing import write_bytes_atomically
 
     _make_read_only_and_save(tmp_path, monkeypatch, lambda target: write_bytes_atomically(target, b"new"))
+
+
+# --- schedulers: an int too large for a float is named (was "int too large to convert to float") -----------
+
+def test_a_scheduler_names_an_int_factor_too_large_for_a_float() -> None:
+    import nn
+    from nn.optim.lr_scheduler import LambdaLR, StepLR
+
+    model = nn.MLP(2, [1], seed=0)
+    with pytest.raises(OverflowError, match=r"gamma: a number of 401 digits is too large for a float"):
+        StepLR(nn.SGD(model.parameters(), lr=0.1), step_size=1, gamma=10**400)
+    with pytest.raises(OverflowError, match=r"lr_lambda for param_groups\[0\] returned a number of 401 digits at "
+                                            r"epoch 0: too large for a float"):
+        LambdaLR(nn.SGD(model.parameters(), lr=0.1), lambda epoch: 10**400)
+    assert LambdaLR(nn.SGD(model.parameters(), lr=0.1), lambda epoch: 3).get_last_lr() == [0.1 * 3]
