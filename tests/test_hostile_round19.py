@@ -466,3 +466,25 @@ def test_a_scheduler_names_an_int_factor_too_large_for_a_float() -> None:
                                             r"epoch 0: too large for a float"):
         LambdaLR(nn.SGD(model.parameters(), lr=0.1), lambda epoch: 10**400)
     assert LambdaLR(nn.SGD(model.parameters(), lr=0.1), lambda epoch: 3).get_last_lr() == [0.1 * 3]
+
+
+# --- record(): its arguments are named at the entry point ----------------------------------------------------
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"example": None}, TypeError, r"record: example must be a sequence of numbers \(one per input\), got NoneType"),
+    ({"example": "ab"}, TypeError, r"record: example must be a sequence of numbers \(one per input\), got str"),
+    ({"constants": None}, TypeError, r"record: constants must be a list of Values, got NoneType"),  # "Value after *"
+    ({"constants": Value(1.0)}, TypeError, r"record: constants must be a list of Values, got Value"),
+    ({"vectorize": "yes"}, TypeError, r"record: vectorize must be True, False or None, got str"),  # was accepted
+])
+def test_record_names_a_bad_argument(kwargs: dict, error: type, message: str) -> None:
+    import nn
+    from autograd.replay import record
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    arguments = {"example": [1.0, 2.0], "parameters": model.parameters(), **kwargs}
+    with pytest.raises(error, match=message):
+        record(lambda a, b: model([a, b]), **arguments)
+    tape = record(lambda a, b: model([a, b]), example=(x for x in [1.0, 2.0]), parameters=model.parameters(),
+                  constants=(), vectorize=None)
+    assert tape.run([1.0, 2.0]) == model([1.0, 2.0]).data  # the same network, replayed
