@@ -488,3 +488,23 @@ def test_record_names_a_bad_argument(kwargs: dict, error: type, message: str) ->
     tape = record(lambda a, b: model([a, b]), example=(x for x in [1.0, 2.0]), parameters=model.parameters(),
                   constants=(), vectorize=None)
     assert tape.run([1.0, 2.0]) == model([1.0, 2.0]).data  # the same network, replayed
+
+
+# --- backward_steps: one snapshot of every gradient per step is quadratic; a large graph is refused first ----
+
+def test_backward_steps_refuses_a_graph_past_its_limit_before_copying_anything() -> None:
+    from viz import GraphTooLarge, backward_steps
+
+    x = Value(1.0)
+    y = x
+    for _ in range(20_000):  # 40,000 steps: 800 million snapshot entries, killed for memory
+        y = y * 1.0 + 0.0
+    with pytest.raises(GraphTooLarge, match=r"40,000 steps, over the limit of 1,000: .* raise max_steps"):
+        backward_steps(y)
+    with pytest.raises(TypeError, match="max_steps must be an integer, got str"):
+        backward_steps(x * 2, max_steps="9")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="backward_steps needs a Value, got float"):
+        backward_steps(2.0)  # type: ignore[arg-type]
+    z = x * 3.0 + x
+    steps = backward_steps(z, max_steps=2)  # exactly at the limit: add, then mul
+    assert steps[-1].gradients[x] == 4.0  # dz/dx = 3 + 1
