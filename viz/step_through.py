@@ -57,8 +57,8 @@ def backward_steps(root: Value, *, max_steps: int = 1_000) -> list[BackwardStep]
     """Replay ``root``'s backward pass as a list of steps, without touching ``.grad``.
 
     Each step keeps a snapshot of every gradient known so far, so memory grows with the square of the
-    steps (1,000 steps: some 40 MB; 40,000 ran out of memory): a graph of more than ``max_steps`` op nodes raises `GraphTooLarge`
-    before any step is taken.
+    steps (1,000 steps: some 40 MB; 40,000 ran out of memory): a graph of more than ``max_steps`` op
+    nodes raises `GraphTooLarge` before any step is taken.
     """
     check_root("backward_steps", root)
     if not isinstance(max_steps, int) or isinstance(max_steps, bool):
