@@ -37,6 +37,8 @@ def grad(
     grad_output: Value | float = 1.0,
     create_graph: bool = False,
     allow_unused: bool = False,
+    *,
+    retain_graph: bool | None = None,
 ) -> list[Value]:
     """d(output)/d(input) for each of ``inputs``, as new Values; ``.grad`` attributes are not touched.
 
@@ -49,6 +51,7 @@ def grad(
         allow_unused: an input ``output`` does not depend on is an error unless this is
             true; it then gets a zero gradient (PyTorch returns None there unless
             ``materialize_grads=True``; here the list always holds Values).
+        retain_graph: accepted for torch's code; changes nothing (the graph is always kept).
 
     Returns:
         One Value per input. With ``create_graph`` each one's graph leads back to the
@@ -56,6 +59,11 @@ def grad(
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
+    for flag, value in (("create_graph", create_graph), ("allow_unused", allow_unused)):
+        if not isinstance(value, int):  # bool is an int; torch takes any int here, and nothing else
+            raise TypeError(f"grad: {flag} must be True or False, got {type(value).__name__}")
+    if retain_graph is not None and not isinstance(retain_graph, int):
+        raise TypeError(f"grad: retain_graph must be True, False or None, got {type(retain_graph).__name__}")
     if isinstance(inputs, Value):
         inputs = [inputs]  # one input, as torch.autograd.grad accepts a single tensor
     try:

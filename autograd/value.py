@@ -268,6 +268,8 @@ class Value:
         seed = 1.0 if gradient is None else gradient
         if retain_graph is not None and not isinstance(retain_graph, bool):
             raise TypeError(f"backward(): retain_graph must be True, False or None, got {type(retain_graph).__name__}")
+        if not isinstance(create_graph, int):  # bool is an int; torch takes any int here, and nothing else
+            raise TypeError(f"backward(): create_graph must be True or False, got {type(create_graph).__name__}")
         if self._a is None and self._op is not None:
             refuse_no_grad_root(self, "backward()")
         if inputs is not None:

@@ -22,6 +22,9 @@ import workloads  # noqa: E402
 from measure import interleaved  # noqa: E402
 
 CONTENDERS = ("batch replay", "torch tensors")
+#: Past these a run does not finish in a sitting (width 99999999999 built weights until stopped).
+MAX_WIDTH = 256
+MAX_ROUNDS = 10_000
 
 
 def _load() -> str:
@@ -39,8 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    if args.rounds > MAX_ROUNDS:
+        parser.error(f"--rounds must be at most {MAX_ROUNDS:,}, got {args.rounds}")
     if any(w < 1 for w in args.widths):
         parser.error(f"--widths must be positive, got {args.widths}")
+    if max(args.widths) > MAX_WIDTH:
+        parser.error(f"--widths must be at most {MAX_WIDTH}, got {max(args.widths)}")
     print(_load())
     for width in args.widths:
         built = workloads.w1(width)(False)

@@ -222,6 +222,8 @@ def main() -> None:
         shape, n, rounds = args.child
         print(json.dumps(one_size(shape, int(n), args.policy, int(rounds))))
         return
+    if args.max < SIZES[0]:
+        parser.error(f"--max must be at least {SIZES[0]:,} (the smallest size), got {args.max}")
     sizes = [s for s in SIZES if s <= args.max]
     print(f"policy {args.policy}: build + backward, ns per op node (median over rounds, one process per size);"
           " 'full GC': of which in the cyclic collector's full collections")

@@ -75,6 +75,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.rounds < 1:
         sys.exit("--rounds must be at least 1")
+    if args.rounds > 10_000:  # each round runs every row: more does not finish in a sitting
+        sys.exit(f"--rounds must be at most 10,000, got {args.rounds}")
     rounds = 1 if args.quick else args.rounds
     workloads = [w for w in WORKLOADS
                  if not args.only or any(w.name.lower().startswith(t.lower()) for t in args.only)]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from autograd import Value, gradcheck
@@ -38,7 +39,10 @@ def main() -> None:
     o.backward()
     print(f"o = {o.data:.4f}; do/dw1 = {w1.grad:.4f}, do/dx1 = {x1.grad:.4f}")
     print(gradcheck(neuron, [2.0, 0.0, -3.0, 1.0, 6.8813735870195432], names=["x1", "x2", "w1", "w2", "b"]))
-    picture = draw_graph(o, parameters=[w1, w2, b], edge_derivatives=True).save_picture(args.out)
+    try:
+        picture = draw_graph(o, parameters=[w1, w2, b], edge_derivatives=True).save_picture(args.out)
+    except (OSError, ValueError) as err:  # a file where a folder should be, a FIFO, no permission
+        sys.exit(f"{parser.prog}: {err}")
     print(f"wrote {picture}")
 
 

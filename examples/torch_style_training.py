@@ -8,6 +8,8 @@ loaded again. Only the imports differ from torch (and every weight is a scalar V
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from autograd import Value, no_grad
 from lecture.cli_args import step_count
@@ -15,6 +17,19 @@ from nn import BCEWithLogitsLoss, Linear, Module, ReLU, Sequential, two_moons
 from nn.optim import Adam
 from nn.optim.lr_scheduler import StepLR
 from nn.serialization import load, save
+
+
+def checkpoint_path(text: str) -> str:
+    """The checkpoint's name, checked before training: a file name in a folder that exists."""
+    path = Path(text)
+    if not text or path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text or repr(text)} is a folder: give a file name such as classifier.json")
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{folder} is a file, not a folder")
+    if not folder.exists():
+        raise argparse.ArgumentTypeError(f"folder {folder} does not exist")
+    return text
 
 
 class Classifier(Module):
@@ -34,7 +49,8 @@ def main() -> None:
     """Train, checkpoint, reload and evaluate."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=step_count, default=40, help="full-batch epochs, 1 to 100,000 (default 40)")
-    parser.add_argument("--out", default="classifier.json", help="the checkpoint file (default classifier.json)")
+    parser.add_argument("--out", default="classifier.json", type=checkpoint_path,
+                        help="the checkpoint file (default classifier.json)")
     args = parser.parse_args()
 
     xs, labels = two_moons(100)
@@ -53,7 +69,10 @@ def main() -> None:
         if epoch % 10 == 0 or epoch == args.epochs - 1:
             print(f"epoch {epoch:3d}  loss {loss.item():.4f}  lr {scheduler.get_last_lr()[0]:.4f}")
 
-    save(model, args.out, optimizer)  # JSON, written atomically
+    try:
+        save(model, args.out, optimizer)  # JSON, written atomically
+    except (OSError, ValueError) as err:  # a FIFO there, no permission, a full disk: the old file is kept
+        sys.exit(f"{parser.prog}: cannot save the checkpoint: {err}")
     restored = Classifier()
     restored_optimizer = Adam(restored.parameters(), lr=0.05)
     load(restored, args.out, restored_optimizer)

@@ -41,7 +41,11 @@ class BPTTFormulaRow:
     def line(self) -> str:
         """One line: the formula, the largest difference and the verdict with its reason."""
         verdict = "agrees" if self.agrees else "DIFFERS"
-        text = f"  {self.formula:<44} largest difference {largest_difference(self.terms, self.engine):.1e}  {verdict}"
+        if _shape(self.terms) == _shape(self.engine):
+            measure = f"largest difference {largest_difference(self.terms, self.engine):.1e}"
+        else:  # the common part's difference would be a figure about nothing
+            measure = f"shapes differ: {_shape(self.terms)} against {_shape(self.engine)}"
+        text = f"  {self.formula:<44} {measure}  {verdict}"
         return text + (f" - {self.note}" if self.note else "")
 
 
@@ -70,8 +74,28 @@ class BPTTSlidesReport:
 
 
 def largest_difference(a: Matrix, b: Matrix) -> float:
-    """The largest |a[i][j] - b[i][j]| over two matrices of one shape."""
-    return max(abs(x - y) for row_a, row_b in zip(a, b) for x, y in zip(row_a, row_b))
+    """The largest |a[i][j] - b[i][j]| over two matrices of one shape.
+
+    ValueError when the shapes differ (``zip`` would compare the common part only, and a missing row or
+    column would "agree"), when there are no entries, or for an entry that is not a finite number.
+    """
+    if len(a) != len(b) or any(len(row_a) != len(row_b) for row_a, row_b in zip(a, b)):
+        raise ValueError(f"largest_difference: shapes differ: {_shape(a)} and {_shape(b)}")
+    differences = [abs(x - y) for row_a, row_b in zip(a, b) for x, y in zip(row_a, row_b)]
+    if not differences:
+        raise ValueError("largest_difference: the matrices have no entries")
+    for name, m in (("a", a), ("b", b)):
+        for i, row in enumerate(m):
+            for j, x in enumerate(row):
+                if not math.isfinite(x):
+                    raise ValueError(f"largest_difference: {name}'s entry [{i}][{j}] is {x!r}, not a finite number")
+    return max(differences)
+
+
+def _shape(m: Matrix) -> str:
+    """``2x3``; a ragged matrix lists its row lengths."""
+    lengths = {len(row) for row in m}
+    return f"{len(m)}x{lengths.pop()}" if len(lengths) == 1 else f"{len(m)} rows of {[len(row) for row in m]}"
 
 
 def _matvec(m: Matrix, v: list[float]) -> list[float]:
@@ -156,7 +180,8 @@ def bptt_slides_report() -> BPTTSlidesReport:
     third_terms = _slide_terms(forward, "xh")
 
     def row(formula: str, terms: Matrix, engine: Matrix, note_if_agrees: str, note_if_differs: str) -> BPTTFormulaRow:
-        agrees = largest_difference(terms, engine) <= AGREE_TOLERANCE
+        # The third slide's terms are a Wxh-shaped matrix set against dWhh: of another shape, they cannot agree.
+        agrees = _shape(terms) == _shape(engine) and largest_difference(terms, engine) <= AGREE_TOLERANCE
         return BPTTFormulaRow(formula, terms, engine, agrees, note_if_agrees if agrees else note_if_differs)
 
     third_is_wxh = largest_difference(third_terms, engine_wxh) <= AGREE_TOLERANCE

@@ -8,6 +8,8 @@ h1 = tanh(Wxh x_h) = [0.5370, 0.1974, 0.7163] and y1 = Why h1 =
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 from autograd import Value, softmax, sum_of
@@ -55,7 +57,23 @@ class HelloRNNResult:
 
 
 def number_table(rows: list[list[float]], row_names: list[str], col_names: list[str], decimals: int = 4) -> str:
-    """A plain-text matrix with headers, numbers to ``decimals``."""
+    """A plain-text matrix with headers, numbers to ``decimals`` (0 to 17: a float holds no more digits).
+
+    ValueError when the names do not match the rows and columns (``zip`` would drop the extra silently) or
+    for a number that is not finite; TypeError for an entry that is not a real number.
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 17:
+        raise ValueError(f"number_table: decimals must be a whole number in 0..17, got {decimals!r}")
+    if len(row_names) != len(rows):
+        raise ValueError(f"number_table: {len(row_names)} row names for {len(rows)} rows")
+    for r, row in enumerate(rows):
+        if len(row) != len(col_names):
+            raise ValueError(f"number_table: row {r} has {len(row)} numbers for {len(col_names)} column names")
+        for c, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise TypeError(f"number_table: row {r}, column {c} must be a real number, got {type(v).__name__}")
+            if not math.isfinite(v):
+                raise ValueError(f"number_table: row {r}, column {c} is {v!r}, not a finite number")
     width = max(decimals + 4, *(len(c) for c in col_names))
     head = " " * 8 + "".join(f"{c:>{width}}" for c in col_names)
     body = [f"{name:<8}" + "".join(f"{v:>{width}.{decimals}f}" for v in row) for name, row in zip(row_names, rows)]

@@ -129,6 +129,8 @@ def slides_network() -> MLP:
 
 def row_graph(model: MLP, r: int) -> RowGraph:
     """Forward pass of data row ``r`` (1-based, as on the slides), every node labelled."""
+    if isinstance(r, bool) or not isinstance(r, int):
+        raise TypeError(f"row r must be a whole number, got {type(r).__name__} {r!r:.40}")
     if not 1 <= r <= len(SLIDES_X):
         raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {r!r}")
     x = [Value(v, label=f"a0[{i}]") for i, v in enumerate(SLIDES_X[r - 1], start=1)]

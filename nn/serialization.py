@@ -130,7 +130,7 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     the user's umask allows; an existing file keeps its mode. Raises
     ValueError naming the entry if a weight or buffer is inf or NaN (nothing
     is written then) or if ``path`` is a FIFO, device or socket (renaming over
-    it would replace it), TypeError if ``model`` is not a Module (or
+    it would replace it), PermissionError for a file the user may not write, TypeError if ``model`` is not a Module (or
     ``optimizer`` not an optimizer).
     """
     _check_arguments("save", model, optimizer)
@@ -145,6 +145,8 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
         raise IsADirectoryError(f"cannot save to {path}: it is a folder")
     if target.exists() and not target.is_file():  # renaming over it would replace the user's FIFO or device
         raise ValueError(f"cannot save to {path}: it is not a regular file (a device, FIFO or socket)")
+    if target.exists() and not os.access(target, os.W_OK):  # torch.save's open() would refuse it too
+        raise PermissionError(f"cannot save to {path}: the file is read-only (renaming over it would replace it)")
     _remove_orphan_temp_files(target)
     try:
         mode: int | None = stat.S_IMODE(os.stat(target).st_mode)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+from .file_writing import write_atomically
 from .finite import finite_numbers
 from .render import FORMATS, refuse_special_files
 
@@ -40,8 +41,8 @@ def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {out.name!r}")
     refuse_special_files(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, bbox_inches="tight")
+    write_atomically(out, lambda temporary: fig.savefig(temporary, format=fmt, bbox_inches="tight",
+                                                        metadata={"Date": None} if fmt == "svg" else None))
     return out
 
 

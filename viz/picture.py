@@ -16,6 +16,7 @@ from pathlib import Path
 
 import graphviz
 
+from .file_writing import write_bytes_atomically
 from .render import (
     FORMATS,
     INSTALL_GRAPHVIZ,
@@ -56,11 +57,22 @@ class ValueGraph(graphviz.Digraph):
 
     def save(self, filename: str | os.PathLike[str] | None = None, directory: str | os.PathLike[str] | None = None,
              *, skip_existing: bool | None = False) -> str:
-        """Write the DOT source, as `graphviz.Digraph.save`; ValueError for a FIFO, device or socket there
-        (opening one for writing waits for a reader: with none, the save hung for ever)."""
-        refuse_special_files(Path(directory if directory is not None else self.directory,
-                                  filename if filename is not None else self.filename))
-        return str(super().save(filename, directory=directory, skip_existing=skip_existing))
+        """Write the DOT source, as `graphviz.Digraph.save`; return its path.
+
+        Unlike graphviz's, the write is all or nothing (`viz.file_writing`): a failing or interrupted save
+        leaves the old file as it was. ValueError for a FIFO, device or socket there (opening one for writing
+        waits for a reader: with none, the save hung for ever).
+        """
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        path = self.filepath
+        refuse_special_files(path)
+        if skip_existing and os.path.exists(path):
+            return path
+        write_bytes_atomically(path, self.source.encode(self.encoding))
+        return path
 
     def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
              neato_no_op: bool | int | None = None, quiet: bool = False, *, engine: str | None = None,
@@ -98,7 +110,7 @@ class ValueGraph(graphviz.Digraph):
         source_path = Path(self.save(filename, directory=directory))
         if raise_if_result_exists and out.exists():
             raise FileExistsError(f"output file exists: {out}")
-        out.write_bytes(picture)
+        write_bytes_atomically(out, picture)
         if cleanup:
             os.remove(source_path)
         if view:

@@ -22,6 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .file_writing import write_bytes_atomically
+
 if TYPE_CHECKING:  # the driver imports wasmtime, which only rendering needs
     from .wasm_graphviz import WasmGraphviz
 
@@ -271,12 +273,11 @@ def render_to_file(
     dot_path = base.with_suffix(".dot")
     out = base.with_suffix(f".{format}")
     refuse_special_files(dot_path, out)
-    base.parent.mkdir(parents=True, exist_ok=True)
-    dot_path.write_bytes(data)
+    write_bytes_atomically(dot_path, data)
     try:
         # Only pass what was given, so a stand-in render_source(source, format) keeps working.
         picture = render_source(source, format) if timeout is None else render_source(source, format, timeout=timeout)
     except RenderError as err:
         raise RenderError(f"{err} (the DOT source is in {dot_path})") from None
-    out.write_bytes(picture)
+    write_bytes_atomically(out, picture)
     return out

@@ -53,13 +53,24 @@ class BackwardStep:
     gradients: Mapping[Value, float]  # everything known after this step
 
 
-def backward_steps(root: Value) -> list[BackwardStep]:
-    """Replay ``root``'s backward pass as a list of steps, without touching ``.grad``."""
+def backward_steps(root: Value, *, max_steps: int = 1_000) -> list[BackwardStep]:
+    """Replay ``root``'s backward pass as a list of steps, without touching ``.grad``.
+
+    Each step keeps a snapshot of every gradient known so far, so memory grows with the square of the
+    steps (1,000 steps: some 40 MB; 40,000 ran out of memory): a graph of more than ``max_steps`` op
+    nodes raises `GraphTooLarge` before any step is taken.
+    """
+    check_root("backward_steps", root)
+    if not isinstance(max_steps, int) or isinstance(max_steps, bool):
+        raise TypeError(f"max_steps must be an integer, got {type(max_steps).__name__}")
+    nodes = [node for node in reversed(topological_order(root)) if not node.is_leaf]
+    if len(nodes) > max_steps:
+        raise GraphTooLarge(f"backward_steps: the graph has {len(nodes):,} steps, over the limit of {max_steps:,}:"
+                            " each keeps every gradient known so far; step through a smaller graph or raise"
+                            " max_steps")
     grads: dict[Value, float] = {root: 1.0}
     steps = []
-    for node in reversed(topological_order(root)):
-        if node.is_leaf:
-            continue
+    for node in nodes:
         upstream = grads.get(node, 0.0)
         shown = len(node.parents) - _folded(node)
         contributions = []

@@ -92,6 +92,12 @@ def record(
     if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
+    if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
+        raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
+    if isinstance(constants, Value) or not isinstance(constants, Iterable):
+        raise TypeError(f"record: constants must be a list of Values, got {type(constants).__name__}")
+    if vectorize is not None and not isinstance(vectorize, bool):
+        raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
     with recording_guards() as guards, leaves_made() as made_inside:
         try:

@@ -49,7 +49,11 @@ def _factor(name: str, value: Any) -> float:
     """``value`` as a finite float >= 0 (a decay factor or a floor rate), or an error naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {short_repr(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        digits = len(str(abs(math.trunc(value))))
+        raise OverflowError(f"{name}: a number of {digits} digits is too large for a float") from None
     if not (math.isfinite(number) and number >= 0.0):
         raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}")
     return number
@@ -368,7 +372,12 @@ class LambdaLR(LRScheduler):
             if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
                 raise TypeError(f"lr_lambda for param_groups[{i}] returned {type(factor).__name__} "
                                 f"{short_repr(factor)} at epoch {self.last_epoch}: expected a real number")
-            rates.append(base * float(factor))
+            try:
+                rates.append(base * float(factor))
+            except OverflowError:
+                digits = len(str(abs(math.trunc(factor))))
+                raise OverflowError(f"lr_lambda for param_groups[{i}] returned a number of {digits} digits at epoch "
+                                    f"{self.last_epoch}: too large for a float") from None
         return rates
 
     def _get_closed_form_lr(self) -> list[float]:

@@ -14,7 +14,7 @@ from ..mlp import MLP
 from ..module import Module
 from ..rnn import RNNCell
 from .char_model import TorchCharModel
-from .links import links
+from .links import Link, links
 from .shapes import MODULE_OF_ACTIVATION, Layout, Shape, layout_of_module, shape_of_model
 
 
@@ -46,7 +46,8 @@ def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
     `from_torch` gives the same model back exactly; ``dtype=torch.float32``
     rounds each weight to the nearest float32. The module is in training
     mode with ``requires_grad`` parameters, like any new PyTorch module.
-    Raises TypeError for a model the bridge does not map.
+    Raises TypeError for a model the bridge does not map, OverflowError
+    naming a weight too large for ``dtype`` (torch would hold it as inf).
     """
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
         raise TypeError(f"dtype must be a real floating-point torch.dtype, got {dtype!r}")
@@ -81,12 +82,20 @@ def copy_into_module(model: Module, module: nn.Module, layout: Layout) -> None:
     # Fill flat lists of Python floats and assign each tensor once: writing entry by entry into a tensor is slow.
     flat = {name: [0.0] * p.numel() for name, p in params.items()}
     strides = {name: _row_major_strides(tuple(p.shape)) for name, p in params.items()}
+    placed: dict[tuple[str, int], Link] = {}
     for link in links(model, layout):
         offset = sum(i * s for i, s in zip(link.index, strides[link.torch_name]))
         flat[link.torch_name][offset] = link.value.data
+        placed[link.torch_name, offset] = link
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(torch.tensor(flat[name], dtype=torch.float64).reshape(p.shape))
+            overflowed = (~torch.isfinite(p)).flatten().nonzero()
+            if len(overflowed):  # a finite float64 past the dtype's largest number: torch rounds it to inf
+                link = placed[name, int(overflowed[0])]
+                raise OverflowError(f"{link.name} = {link.value.data!r} (torch's {link.torch_label()}) does not fit"
+                                    f" in {p.dtype} (largest {torch.finfo(p.dtype).max:.6g}): export in "
+                                    "torch.float64, or scale the weights down")
 
 
 def _row_major_strides(shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -52,7 +52,8 @@ def from_torch(module: nn.Module) -> Module:
     Raises `NoCounterpart` (a ValueError) naming the first layer, parameter
     or option with no counterpart here (a GRU, a bias-free Linear, a GELU, an
     LSTM with ``proj_size`` or two layers, ...), ValueError for non-finite
-    weights or sizes that do not chain, TypeError for a non-module.
+    weights, sizes that do not chain or a parameter of the wrong shape,
+    TypeError for a non-module.
     """
     layout = layout_of_module(module)
     model = build_model(layout.shape)

@@ -15,6 +15,7 @@ in torch. A recurrent cell's one bias is torch's two (``bias_ih`` and
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -76,11 +77,12 @@ def _placement(optimizer: Optimizer, model: Module, module: nn.Module) -> tuple[
         raise TypeError(f"optimizer must be one of our optimizers, got {type(optimizer).__name__}")
     if not isinstance(model, Module):
         raise TypeError(f"model must be one of our models, got {type(model).__name__}")
+    layout = layout_of_module(module)  # first: TypeError naming a module that is not one
     torch_names = [name for name, _ in module.named_parameters()]
     position = {name: k for k, name in enumerate(torch_names)}
     by_value: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
     try:
-        for link in links(model, layout_of_module(module)):
+        for link in links(model, layout):
             places = [(position[link.torch_name], link.index)]
             if link.partner is not None:
                 places.append((position[link.partner], link.index))
@@ -169,6 +171,12 @@ def optimizer_state_from_torch(
     ours = optimizer.state_dict()
     buffers = {name: list(values) for name, values in ours["buffers"].items()}
     saved = torch_state["state"]
+    if not isinstance(saved, dict):
+        raise TypeError(f"torch_state['state'] must be a dict, got {type(saved).__name__}")
+    shapes = {name: tuple(p.shape) for name, p in module.named_parameters()}
+    for k, entry in saved.items():
+        if isinstance(k, int) and 0 <= k < len(torch_names):
+            _check_entry(entry, k, torch_names[k], shapes[torch_names[k]], names)
     group_steps: list[int] = []
     started: list[bool] = []
     start = 0
@@ -180,7 +188,7 @@ def optimizer_state_from_torch(
             for k, index in placement[i]:
                 entry = saved.get(k, {})
                 if "step" in entry:
-                    steps.add(int(float(entry["step"])))
+                    steps.add(_step_count(entry["step"], torch_names[k]))
                 for key, ours_name in names.items():
                     if key in entry and entry[key] is not None:
                         number = float(entry[key][index])
@@ -208,6 +216,41 @@ def optimizer_state_from_torch(
     if isinstance(optimizer, SGD):
         result["buffer_started"] = started
     return result
+
+
+def _check_entry(entry: object, k: int, name: str, shape: tuple[int, ...], buffers: dict[str, str]) -> None:
+    """TypeError or ValueError naming a state entry that is not a dict, or a buffer that is not a finite tensor
+    of its parameter's shape (its entries would be read at the wrong places, past its end, or as NaN)."""
+    if not isinstance(entry, dict):
+        raise TypeError(f"torch_state: state[{k}] must be a dict of tensors, got {type(entry).__name__}")
+    for key in buffers:
+        tensor = entry.get(key)
+        if tensor is None:  # torch's SGD keeps momentum_buffer None while momentum is 0
+            continue
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{key} of torch's {name} must be a tensor, got {type(tensor).__name__}")
+        if tuple(tensor.shape) != shape:
+            raise ValueError(f"{key} of torch's {name} has shape {tuple(tensor.shape)}, not the parameter's {shape}")
+        if tensor.is_complex() or not tensor.is_floating_point():
+            raise TypeError(f"{key} of torch's {name} must be a real floating-point tensor, got {tensor.dtype}")
+        bad = ~torch.isfinite(tensor)
+        if bool(bad.any()):
+            where = [int(i) for i in bad.nonzero()[0]]
+            raise ValueError(f"{key} of torch's {name}{where} is {float(tensor[tuple(where)])!r}, "
+                             "not a finite number")
+
+
+def _step_count(step: object, name: str) -> int:
+    """torch's per-tensor ``step`` (a tensor or a number) as a count; TypeError or ValueError naming it."""
+    if isinstance(step, torch.Tensor) and step.numel() == 1 and not step.is_complex():
+        number = float(step.item())
+    elif isinstance(step, (int, float)) and not isinstance(step, bool):
+        number = float(step)
+    else:
+        raise TypeError(f"step of torch's {name} must be a number or a one-element tensor, got {type(step).__name__}")
+    if not (math.isfinite(number) and number >= 0 and number == int(number)):
+        raise ValueError(f"step of torch's {name} must be a whole number >= 0, got {number!r}")
+    return int(number)
 
 
 def _step_dtype() -> torch.dtype:

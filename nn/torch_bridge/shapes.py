@@ -115,6 +115,12 @@ def layout_of_module(module: Any) -> Layout:
     if not isinstance(module, nn.Module):
         raise TypeError(f"from_torch needs a torch.nn.Module, got {type(module).__name__}")
     _check_parameters(module)
+    layout = _layout(module)
+    _check_shapes(module, layout)
+    return layout
+
+
+def _layout(module: nn.Module) -> Layout:
     if _is(module, TorchCharModel):
         return _char_layout(module)
     if _is(module, nn.Sequential):
@@ -125,6 +131,38 @@ def layout_of_module(module: Any) -> Layout:
     if isinstance(module, (nn.RNNCellBase, nn.RNNBase)):
         return _recurrent_layout(module)
     raise NoCounterpart(f"{_describe(module)} has no counterpart in valuegrad: from_torch reads {SUPPORTED_TORCH}")
+
+
+def _check_shapes(module: nn.Module, layout: Layout) -> None:
+    """ValueError naming a parameter whose shape is not the one its sizes give (a weight replaced by hand):
+    its entries would be read at the wrong places, or past its end."""
+    actual = dict(module.named_parameters())
+    for canonical, expected in _parameter_shapes(layout.shape).items():
+        name = layout.actual(canonical)
+        if name in actual and tuple(actual[name].shape) != expected:
+            raise ValueError(f"parameter {name} has shape {tuple(actual[name].shape)}; the "
+                             f"{layout.shape.describe()} needs {expected}")
+
+
+def _parameter_shapes(shape: Shape) -> dict[str, tuple[int, ...]]:
+    """Each canonical parameter name of a module of ``shape`` (see `Layout`) and its tensor shape."""
+    def linear(prefix: str, nin: int, nout: int) -> dict[str, tuple[int, ...]]:
+        return {f"{prefix}weight": (nout, nin), f"{prefix}bias": (nout,)}
+
+    def cell(prefix: str, kind: str, nin: int, hidden: int) -> dict[str, tuple[int, ...]]:
+        rows = (4 if kind == "lstm" else 1) * hidden
+        return {f"{prefix}weight_ih": (rows, nin), f"{prefix}weight_hh": (rows, hidden),
+                f"{prefix}bias_ih": (rows,), f"{prefix}bias_hh": (rows,)}
+
+    sizes = shape.sizes
+    if shape.kind == "mlp":
+        layers = [linear(f"{i}.", nin, nout) for i, (nin, nout) in enumerate(zip(sizes, sizes[1:]))]
+        return {name: size for layer in layers for name, size in layer.items()}
+    if shape.kind == "linear":
+        return linear("", sizes[0], sizes[1])
+    if shape.kind in ("rnn", "lstm"):
+        return cell("", shape.kind, sizes[0], sizes[1])
+    return {**cell("cell.", shape.cell, sizes[0], sizes[1]), **linear("head.", sizes[1], sizes[0])}
 
 
 def _is(module: nn.Module, cls: type[M]) -> TypeGuard[M]:
