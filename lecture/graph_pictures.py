@@ -26,6 +26,8 @@ from collections.abc import Callable
 from autograd import Value, sum_of
 from nn import LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph, groups_from_parameters
+from viz.bundles import bundle_edges
+from viz.graph import ROLE_STYLE
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
 from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_order, rnn_names
@@ -33,9 +35,13 @@ from .slides_mlp import BATCH_ROWS, WorkedExample
 
 #: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
 MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
+#: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
+WEIGHT_EDGE = "#74c0fc"
+BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w_l[i,k] (blue lines: neuron k's weights, shared by every row)"}
 #: The LSTM step draws no plain number (the bias's 1 is the "bias input" box), so its legend has no such key.
 LSTM_LEGEND = {**{k: v for k, v in LEGEND.items() if k != "constant"},
-               "input": "input x_1, state h_0, c_0; the bias input 1", "gate": "op gate (w·x, σ, tanh, ×, +)",
+               "input": "input x_1, state h_0, c_0; the bias input 1 (joined: [x_1, h_0, 1])",
+               "gate": "op gate (w·x, σ, tanh, ×, +)",
                "root": "a stand-in loss: h_1[0] + c_1[0]"}
 
 
@@ -81,9 +87,19 @@ def batch_picture(example: WorkedExample) -> ValueGraph:
         if " (r=" in name and v is not example.batch:
             groups[v] = "r=" + name.rsplit("(r=", 1)[1].rstrip(")")
     _pull_into_groups(example.batch, groups, names.nodes)
-    return draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
-                      max_nodes=600, legend=MLP_LEGEND,
-                      title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1, c2")
+    picture = draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
+                         max_nodes=600, legend=BATCH_LEGEND,
+                         title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1,"
+                               " c2")
+    # Each weight feeds its neuron's sum in every row: 14 weights x 4 rows = 56 edges across the picture.
+    # Each neuron's column of weights w_l[i,k] (the slides' tables) joins in one box with one blue edge per row.
+    for layer_number, layer in enumerate(example.batch_model.layers, start=1):
+        for k, neuron in enumerate(layer.neurons, start=1):
+            members = [f"w{layer_number}[{i},{k}]" for i in range(len(neuron.w) + 1)]  # w[0,k] is the bias
+            bundle_edges(picture, members, node=f"w{layer_number}_{k}", label=f"w{layer_number}[i,{k}]",
+                         fill=ROLE_STYLE["parameter"]["fillcolor"], color=WEIGHT_EDGE,
+                         gate_order=[f"s{layer_number}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)])
+    return picture
 
 
 def _pull_into_groups(root: Value, groups: dict[Value, str], names: dict[Value, str]) -> None:
@@ -188,6 +204,8 @@ def _stack_time_steps(picture: ValueGraph) -> None:
 #: which the slides cite: forget gate, input gate, cell candidate, output gate). The title says the same.
 LSTM_GATES = (("f", "forget gate f"), ("i", "input gate i"), ("g", "candidate g"), ("o", "output gate o"))
 BIAS_INPUT = "bias input"
+#: The vector each gate's sum reads, as the slides' LSTM guide joins the state and the input: [x_t, h_{t-1}, 1].
+LSTM_VECTOR = "[x_1, h_0, 1]"
 
 
 def lstm_step_picture() -> ValueGraph:
@@ -214,7 +232,14 @@ def lstm_step_picture() -> ValueGraph:
         names.nodes[product] = "f_1[0]·c_0[0]" if f in product.parents else "i_1[0]·g_1[0]"
     assert {i, g} <= {p for product in c1.parents for p in product.parents}
     gates = ", ".join(gate for gate, _ in LSTM_GATES)
-    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND, names=names, groups=groups,
-                      first_column=[*c0, *x, *h0, BIAS_INPUT],
-                      title=f"One LSTM step: gates {gates} (top to bottom); cell c_1 = f·c_0 + i·g;"
-                            " h_1 = o·tanh(c_1)")
+    picture = draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND, names=names,
+                         groups=groups, first_column=[*c0, *x, *h0, BIAS_INPUT],
+                         title=f"One LSTM step: gates {gates} (top to bottom); cell c_1 = f·c_0 + i·g;"
+                               " h_1 = o·tanh(c_1)")
+    # x_1[0], x_1[1], h_0[0] and the 1 each feed all four sums: 16 edges that had to cross. Joined into the
+    # vector every gate reads, [x_1, h_0, 1], they are 4 short edges in and one edge out to each gate; the
+    # box a column before the weights, so the edges out pass below them.
+    bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
+                 fill=ROLE_STYLE["input"]["fillcolor"], gate_order=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
+                 before="\tsubgraph first_column", minlen=2)
+    return picture
