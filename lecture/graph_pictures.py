@@ -5,17 +5,20 @@
   neurons, then layer 2's, then the error.
 - `batch_picture`: E summed over rows r = 1..4, one cluster per row in row
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
-  row 1's graph, and a legend.
+  row 1's graph, each neuron's shared weights joined in one box w_l[i,k]
+  with one blue edge to each row, and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
   time step t (top to bottom, one cluster each, all starting at the left) the
   one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
   h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
   and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
-  beside L (L_1 at the top); h_0 once, in its own cluster;
+  beside L (L_1 at the top); h_0 once, in its own cluster; each h_t carried
+  back to the start of step t+1's row by one arrow to a box "h_t";
   ``collapsed=True`` draws each time step as one box.
 - `lstm_step_picture`: one LSTM step: its inputs c_0, x_1, h_0 and the bias
-  input at the left, one cluster per gate, f, i, g, o top to bottom (the
-  slides' order), the cell c_1 and h_1 named.
+  input at the left, x_1, h_0 and 1 joined in the vector [x_1, h_0, 1] every
+  gate reads, one cluster per gate, f, i, g, o top to bottom (the slides'
+  order), the cell c_1 and h_1 named.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Callable
 from autograd import Value, sum_of
 from nn import LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph, groups_from_parameters
-from viz.bundles import bundle_edges
+from viz.bundles import bundle_edges, first_lines
 from viz.graph import ROLE_STYLE
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
@@ -98,7 +101,7 @@ def batch_picture(example: WorkedExample) -> ValueGraph:
             members = [f"w{layer_number}[{i},{k}]" for i in range(len(neuron.w) + 1)]  # w[0,k] is the bias
             bundle_edges(picture, members, node=f"w{layer_number}_{k}", label=f"w{layer_number}[i,{k}]",
                          fill=ROLE_STYLE["parameter"]["fillcolor"], color=WEIGHT_EDGE,
-                         gate_order=[f"s{layer_number}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)])
+                         into=[f"s{layer_number}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)])
     return picture
 
 
@@ -187,16 +190,19 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
 def _stack_time_steps(picture: ValueGraph) -> None:
     """Stack the time steps under each other instead of on a diagonal, and pack the ranks closer.
 
-    Each edge h_t -> (the gates of s1_{t+1}) otherwise makes step t+1 start right of h_t: four steps of
-    some 22 columns each drew a staircase 4575 px wide whose text was tiny on a slide. Those edges no
-    longer set the columns (constraint=false), so every step starts at the left; the L_t beside L still
-    order the steps top to bottom (see `hello_unrolled_graph`).
+    Each h_t is computed at the end of step t's recurrence and read by the gates of s1_{t+1} at the start
+    of the next row, to its left. As plain edges they made step t+1 start right of h_t: four steps of
+    some 22 columns each drew a staircase 4575 px wide whose text was tiny on a slide. As edges that set
+    no columns (constraint=false) they ran right to left, around the frames in their way. Now h_t's three
+    values join at a point beside them, one arrow carries h_t back along the gap to a box "h_t" at the
+    left, and that box feeds step t+1's gates (`viz.bundles.bundle_edges`, ``carried``); the L_t beside L
+    still order the steps top to bottom (see `hello_unrolled_graph`). h_0 is drawn at the left already.
     """
-    def recurrence(source: str, gate: str) -> bool:
-        state, step = re.fullmatch(r"h_(\d+)\[\d+\]", source), re.fullmatch(r"s1_(\d+)\[\d+\]", gate)
-        return bool(state and step and int(step.group(1)) == int(state.group(1)) + 1)
-
-    _edit_edges(picture, recurrence, "constraint=false")
+    names = set(first_lines(picture).values())
+    for t in range(1, len(HELLO_INPUTS)):
+        state = sorted(n for n in names if re.fullmatch(rf"h_{t}\[\d+\]", n))
+        bundle_edges(picture, state, node=f"carry_h_{t}", label=f"h_{t}", fill=ROLE_STYLE["intermediate"]["fillcolor"],
+                     into=[f"s1_{t + 1}[{k}]" for k in range(len(state))], carried=True)
     picture.graph_attr.update(ranksep="0.25", nodesep="0.12")
 
 
@@ -240,6 +246,6 @@ def lstm_step_picture() -> ValueGraph:
     # vector every gate reads, [x_1, h_0, 1], they are 4 short edges in and one edge out to each gate; the
     # box a column before the weights, so the edges out pass below them.
     bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
-                 fill=ROLE_STYLE["input"]["fillcolor"], gate_order=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
+                 fill=ROLE_STYLE["input"]["fillcolor"], into=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
                  before="\tsubgraph first_column", minlen=2)
     return picture

@@ -14,7 +14,7 @@ import pytest
 from conftest import needs_svg
 
 from autograd import Value
-from lecture.graph_pictures import batch_picture, lstm_step_picture
+from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
 from lecture.slides_mlp import BATCH_ROWS, batch_loss, slides_network, worked_example
 from viz import draw_graph
 from viz.bundles import bundle_edges, first_lines
@@ -118,3 +118,71 @@ def test_bundle_edges_refuses_a_member_that_is_not_drawn_and_members_that_feed_n
     assert [(x, y) for x, y, _ in edges(picture.source) if y == "j"] == [(n, "j") for n in ("v0", "v1")]
     with pytest.raises(ValueError, match="feed no gate"):
         bundle_edges(picture, ["a", "b"], node="k", label="again", fill="#ffffff")
+
+
+def test_each_state_h_t_is_carried_to_the_next_step_s_sums_through_one_box() -> None:
+    picture = hello_unrolled_picture()
+    names = first_lines(picture)
+    ids = {name: n for n, name in names.items()}
+    source = picture.source
+    drawn = edges(source)
+    assert "constraint=false" not in source  # no edge is left to Graphviz's routing of backward edges
+    for t in (1, 2, 3):
+        box, joint = ids[f"h_{t}"], f"carry_h_{t}_joint"
+        state = [ids[f"h_{t}[{k}]"] for k in range(3)]
+        gates = [ids[f"s1_{t + 1}[{k}]"] + "op" for k in range(3)]
+        # h_t's 3 values join at a point beside them
+        assert [a for a, b, _ in drawn if b == joint and a != box] == state
+        assert [(b, attrs) for a, b, attrs in drawn if a == box] == [
+            (joint, "dir=back penwidth=2"), *((gate, "penwidth=2") for gate in gates)]
+        for k, value in enumerate(state):  # each value: the point, and the output layer's 4 sums of its own step
+            read = [names[b[:-2]] if b.endswith("op") else b for a, b, _ in drawn if a == value]
+            assert read == [*(f"s2_{t}[{j}]" for j in range(4)), joint], (t, k)
+    # the step's gates read that box and the 4 inputs x_t, nothing else
+    for t in (2, 3, 4):
+        for k in range(3):
+            readers = sorted(names[a] for a, b, _ in drawn if b == ids[f"s1_{t}[{k}]"] + "op")
+            assert readers == sorted([f"h_{t - 1}", *(f"x_{t}[{c}]" + (f" ('{c}')" if c == "hell"[t - 1] else "")
+                                                       for c in "helo")])
+
+
+@needs_svg
+def test_no_edge_of_the_unrolled_hello_rnn_runs_right_to_left_in_the_svg() -> None:
+    # h_t -> the sums of step t+1 ran from h_t's column back to the start of the next row, around the
+    # frames in between (the return arrow h_t is drawn from its box with dir=back: it points left only).
+    root = ET.fromstring(render_source(hello_unrolled_picture().source, "svg"))
+    backward = []
+    count = 0
+    for group in root.iter(f"{SVG}g"):
+        path = group.find(f"{SVG}path")
+        if group.get("class") != "edge" or path is None:
+            continue
+        count += 1
+        xs = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))][0::2]
+        if xs[-1] < xs[0]:
+            backward.append(group.find(f"{SVG}title").text)
+    assert count > 300 and backward == [], backward
+
+
+@needs_svg
+def test_each_carried_state_sits_in_the_gap_above_the_step_it_feeds() -> None:
+    picture = hello_unrolled_picture()
+    names = first_lines(picture)
+    root = ET.fromstring(render_source(picture.source, "svg"))
+    at = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(g.iter(f"{SVG}text"), None)
+            if text is not None:
+                at[names.get(g.find(f"{SVG}title").text, "")] = (float(text.get("x")), float(text.get("y")))
+    tops, bottoms = {}, {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "cluster":
+            label = next(g.iter(f"{SVG}text")).text
+            ys = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", g.find(f"{SVG}path").get("d"))][1::2]
+            tops[label], bottoms[label] = min(ys), max(ys)
+    for t in (1, 2, 3):
+        x, y = at[f"h_{t}"]
+        assert bottoms[f"t={t}"] <= y <= tops[f"t={t + 1}"], t
+        assert x < min(at[f"x_{t + 1}[{c}]" + (f" ('{c}')" if c == "hell"[t] else "")][0] for c in "helo") + 1
+        assert x < min(at[f"s1_{t + 1}[{k}]"][0] for k in range(3))
