@@ -57,9 +57,8 @@ def row_picture(example: WorkedExample) -> ValueGraph:
     # layer 1 on a diagonal, and with the inputs' column they drew neuron 2 above neuron 1.
     groups = {v: path.replace("/", ", ")
               for v, path in groups_from_parameters(root, model.named_parameters()).items()}
-    inputs = {names.name(v): v for v in reading_order(root) if v.is_leaf}
     picture = draw_graph(root, parameters=model.parameters(), groups=groups, edge_derivatives=True, names=names,
-                         first_column=["a0[0]", *(inputs[f"a0[{i}]"] for i in range(1, 4))],
+                         first_column=row_inputs(example),
                          title="Row 1 of the slides' MLP: each node's data and dE/d(node); each edge, its local"
                                " derivative")
     # a1[k] -> layer 2's gates two columns on, so layer 2's weights sit right of a1, not in its column:
@@ -67,6 +66,14 @@ def row_picture(example: WorkedExample) -> ValueGraph:
     _edit_edges(picture, lambda a, b: bool(re.fullmatch(r"a1\[[1-9]\d*\]", a)) and b.startswith("s2["),
                 "minlen=2")
     return picture
+
+
+def row_inputs(example: WorkedExample) -> list[Value | str]:
+    """Row 1's inputs a0[0] (the bias input, by its name) .. a0[3], for ``first_column``: the slides draw them
+    in a column at the left. The row picture and the step-through page both draw them so."""
+    names = mlp_names(example.row_model, example.row.E)
+    inputs = {names.name(v): v for v in reading_order(example.row.E) if v.is_leaf}
+    return ["a0[0]", *(inputs[f"a0[{i}]"] for i in range(1, 4))]
 
 
 def _edit_edges(picture: ValueGraph, chosen: Callable[[str, str], bool], attrs: str) -> None:
