@@ -40,10 +40,10 @@ from .slides_mlp import BATCH_ROWS, WorkedExample
 MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
 #: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
 WEIGHT_EDGE = "#74c0fc"
-BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w_l[i,k] (blue lines: neuron k's weights, shared by every row)"}
+BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w1, w2 (blue: to every row)"}
 #: The LSTM step draws no plain number (the bias's 1 is the "bias input" box), so its legend has no such key.
 LSTM_LEGEND = {**{k: v for k, v in LEGEND.items() if k != "constant"},
-               "input": "input x_1, state h_0, c_0; the bias input 1 (joined: [x_1, h_0, 1])",
+               "input": "input x_1, state h_0, c_0; the bias input 1",
                "gate": "op gate (w·x, σ, tanh, ×, +)",
                "root": "a stand-in loss: h_1[0] + c_1[0]"}
 
