@@ -65,6 +65,11 @@ def row_picture(example: WorkedExample) -> ValueGraph:
     # layer 2 is then drawn right of layer 1 (it was below it, the picture a diagonal).
     _edit_edges(picture, lambda a, b: bool(re.fullmatch(r"a1\[[1-9]\d*\]", a)) and b.startswith("s2["),
                 "minlen=2")
+    # Those edges and the inputs' skip a column, and their local derivatives sat halfway along, far from
+    # both ends and nearer other edges than their own (which 0.5000 is a0[0]'s into neuron 2?): each label
+    # is now joined to its edge by a line (Graphviz's decorate).
+    picture.body[:] = [line.replace("minlen=2", "minlen=2 decorate=true") if " -> " in line and "label=" in line
+                       else line for line in picture.body]
     return picture
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import needs_svg
 
 from autograd import Value
-from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture
+from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture, row_picture
 from lecture.slides_mlp import BATCH_ROWS, batch_loss, slides_network, worked_example
 from viz import draw_graph
 from viz.bundles import bundle_edges, first_lines
@@ -186,3 +186,22 @@ def test_each_carried_state_sits_in_the_gap_above_the_step_it_feeds() -> None:
         assert bottoms[f"t={t}"] <= y <= tops[f"t={t + 1}"], t
         assert x < min(at[f"x_{t + 1}[{c}]" + (f" ('{c}')" if c == "hell"[t] else "")][0] for c in "helo") + 1
         assert x < min(at[f"s1_{t + 1}[{k}]"][0] for k in range(3))
+
+
+def test_row_1_s_long_edges_carry_their_weight_as_a_label_joined_to_the_edge() -> None:
+    # d s_l[k] / d a_{l-1}[i] = w_l[i,k]: each input's edge into a neuron's sum is labelled with that weight,
+    # and the 12 edges that skip a column (a0[0..3] and a1[1..2] into the sums) draw a line to their label.
+    example = worked_example()
+    picture = row_picture(example)
+    names = first_lines(picture)
+    long_edges = [(a, b, attrs) for a, b, attrs in edges(picture.source) if "minlen=2" in attrs]
+    assert len(long_edges) == 4 * 2 + 2 * 2
+    weights = {}
+    for layer_number, layer in enumerate(example.row_model.layers, start=1):
+        for k, neuron in enumerate(layer.neurons, start=1):
+            for i, w in enumerate([neuron.b, *neuron.w]):
+                weights[(f"a{layer_number - 1}[{i}]", f"s{layer_number}[{k}]")] = w.data
+    for a, b, attrs in long_edges:
+        assert "decorate=true" in attrs
+        label = float(re.search(r"label=\"?(-?[\d.]+)", attrs).group(1))
+        assert label == pytest.approx(weights[(names[a], names[b[:-2]])], abs=5e-5), (names[a], names[b[:-2]])
