@@ -332,6 +332,11 @@ def test_copy_leaf_reads_draws_a_read_forward_leaf_beside_its_backward_gate() ->
     assert re.search(rf"^\t{copy} -> (\w+)op \[style=dashed\]$", source, re.M)
     y_id = next(i for i, a in node_lines(clusters(source)["cluster_forward"]).items() if a.startswith(r'label="y\n'))
     assert source.count(f"\t{y_id} -> ") == 2  # the computed y is still read over dashed edges (y*y)
+    # An unnamed leaf's copy is not given a made-up name.
+    u = Value(3.0)
+    z = (w * u).tanh()
+    (dz,) = grad(z, [w], create_graph=True)
+    assert r'label="(forward)\ndata 3.0000"' in draw_gradient_graph(dz, z, copy_leaf_reads=True).source
     with pytest.raises(TypeError, match="copy_leaf_reads must be True or False"):
         draw_gradient_graph(dy, y, copy_leaf_reads=1)  # type: ignore[arg-type]
 

@@ -118,6 +118,10 @@ def test_bundle_edges_refuses_a_member_that_is_not_drawn_and_members_that_feed_n
     assert [(x, y) for x, y, _ in edges(picture.source) if y == "j"] == [(n, "j") for n in ("v0", "v1")]
     with pytest.raises(ValueError, match="feed no gate"):
         bundle_edges(picture, ["a", "b"], node="k", label="again", fill="#ffffff")
+    with pytest.raises(TypeError, match="members must be a sequence of node names"):
+        bundle_edges(picture, "ab", node="k", label="ab", fill="#ffffff")
+    with pytest.raises(ValueError, match="no members"):
+        bundle_edges(picture, [], node="k", label="none", fill="#ffffff")
 
 
 def test_each_state_h_t_is_carried_to_the_next_step_s_sums_through_one_box() -> None:

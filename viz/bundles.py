@@ -53,7 +53,8 @@ def bundle_edges(picture: ValueGraph, members: Sequence[str], *, node: str, labe
     and its edges before, so that guess sees them early; else they go last.
     ``minlen``: the box's columns before its gates (2 leaves a column free
     for the weights beside each gate). ValueError when a member is not drawn
-    or feeds no gate.
+    or feeds no gate, or there is none; TypeError when ``members`` is not a
+    sequence of names (one str would be taken letter by letter).
 
     ``carried``: the members are drawn right of the gates they feed (an
     unrolled RNN's h_t at the end of step t's row, read by the gates at the
@@ -63,6 +64,10 @@ def bundle_edges(picture: ValueGraph, members: Sequence[str], *, node: str, labe
     gates' left (in the gap above their row), and the box feeds the gates
     forwards, like a typewriter's carriage return.
     """
+    if isinstance(members, str) or not all(isinstance(m, str) for m in members):
+        raise TypeError(f"bundle_edges: members must be a sequence of node names (str), got {members!r}")
+    if not members:
+        raise ValueError("bundle_edges: no members to join")
     names = first_lines(picture)
     ids = {name: n for n, name in names.items()}
     missing = [m for m in members if m not in ids]

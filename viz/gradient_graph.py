@@ -283,8 +283,9 @@ def _emit_leaf_copies(graph: ValueGraph, v: Value, ids: Mapping[Value, str], for
         return
     for i, p in enumerate(drawn_inputs(v)):
         if _copied(p, forward):
-            name = names.get(p, p.label) or "x"
-            graph.node(f"{ids[v]}r{i}", label=dot_text(f"{name} (forward)\ndata {p.data:.{decimals}f}"), shape="box",
+            name = names.get(p, p.label)
+            text = f"{name} (forward)" if name else "(forward)"  # an unnamed leaf is not given a made-up name
+            graph.node(f"{ids[v]}r{i}", label=dot_text(f"{text}\ndata {p.data:.{decimals}f}"), shape="box",
                        style="rounded,dashed", color="#868e96", fontcolor="#495057")
 
 
