@@ -5,17 +5,20 @@
   neurons, then layer 2's, then the error.
 - `batch_picture`: E summed over rows r = 1..4, one cluster per row in row
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
-  row 1's graph, and a legend.
+  row 1's graph, each neuron's shared weights joined in one box w_l[i,k]
+  with one blue edge to each row, and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
   time step t (top to bottom, one cluster each, all starting at the left) the
   one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
   h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
   and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
-  beside L (L_1 at the top); h_0 once, in its own cluster;
+  beside L (L_1 at the top); h_0 once, in its own cluster; each h_t carried
+  back to the start of step t+1's row by one arrow to a box "h_t";
   ``collapsed=True`` draws each time step as one box.
 - `lstm_step_picture`: one LSTM step: its inputs c_0, x_1, h_0 and the bias
-  input at the left, one cluster per gate, f, i, g, o top to bottom (the
-  slides' order), the cell c_1 and h_1 named.
+  input at the left, x_1, h_0 and 1 joined in the vector [x_1, h_0, 1] every
+  gate reads, one cluster per gate, f, i, g, o top to bottom (the slides'
+  order), the cell c_1 and h_1 named.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from collections.abc import Callable
 from autograd import Value, sum_of
 from nn import LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph, groups_from_parameters
+from viz.bundles import bundle_edges, first_lines
+from viz.graph import ROLE_STYLE
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
 from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_order, rnn_names
@@ -33,9 +38,13 @@ from .slides_mlp import BATCH_ROWS, WorkedExample
 
 #: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
 MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
+#: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
+WEIGHT_EDGE = "#74c0fc"
+BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w1, w2 (blue: to every row)"}
 #: The LSTM step draws no plain number (the bias's 1 is the "bias input" box), so its legend has no such key.
 LSTM_LEGEND = {**{k: v for k, v in LEGEND.items() if k != "constant"},
-               "input": "input x_1, state h_0, c_0; the bias input 1", "gate": "op gate (w·x, σ, tanh, ×, +)",
+               "input": "input x_1, state h_0, c_0; the bias input 1",
+               "gate": "op gate (w·x, σ, tanh, ×, +)",
                "root": "a stand-in loss: h_1[0] + c_1[0]"}
 
 
@@ -48,16 +57,28 @@ def row_picture(example: WorkedExample) -> ValueGraph:
     # layer 1 on a diagonal, and with the inputs' column they drew neuron 2 above neuron 1.
     groups = {v: path.replace("/", ", ")
               for v, path in groups_from_parameters(root, model.named_parameters()).items()}
-    inputs = {names.name(v): v for v in reading_order(root) if v.is_leaf}
     picture = draw_graph(root, parameters=model.parameters(), groups=groups, edge_derivatives=True, names=names,
-                         first_column=["a0[0]", *(inputs[f"a0[{i}]"] for i in range(1, 4))],
+                         first_column=row_inputs(example),
                          title="Row 1 of the slides' MLP: each node's data and dE/d(node); each edge, its local"
                                " derivative")
     # a1[k] -> layer 2's gates two columns on, so layer 2's weights sit right of a1, not in its column:
     # layer 2 is then drawn right of layer 1 (it was below it, the picture a diagonal).
     _edit_edges(picture, lambda a, b: bool(re.fullmatch(r"a1\[[1-9]\d*\]", a)) and b.startswith("s2["),
                 "minlen=2")
+    # Those edges and the inputs' skip a column, and their local derivatives sat halfway along, far from
+    # both ends and nearer other edges than their own (which 0.5000 is a0[0]'s into neuron 2?): each label
+    # is now joined to its edge by a line (Graphviz's decorate).
+    picture.body[:] = [line.replace("minlen=2", "minlen=2 decorate=true") if " -> " in line and "label=" in line
+                       else line for line in picture.body]
     return picture
+
+
+def row_inputs(example: WorkedExample) -> list[Value | str]:
+    """Row 1's inputs a0[0] (the bias input, by its name) .. a0[3], for ``first_column``: the slides draw them
+    in a column at the left. The row picture and the step-through page both draw them so."""
+    names = mlp_names(example.row_model, example.row.E)
+    inputs = {names.name(v): v for v in reading_order(example.row.E) if v.is_leaf}
+    return ["a0[0]", *(inputs[f"a0[{i}]"] for i in range(1, 4))]
 
 
 def _edit_edges(picture: ValueGraph, chosen: Callable[[str, str], bool], attrs: str) -> None:
@@ -81,9 +102,19 @@ def batch_picture(example: WorkedExample) -> ValueGraph:
         if " (r=" in name and v is not example.batch:
             groups[v] = "r=" + name.rsplit("(r=", 1)[1].rstrip(")")
     _pull_into_groups(example.batch, groups, names.nodes)
-    return draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
-                      max_nodes=600, legend=MLP_LEGEND,
-                      title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1, c2")
+    picture = draw_graph(example.batch, parameters=example.batch_model.parameters(), names=names, groups=groups,
+                         max_nodes=600, legend=BATCH_LEGEND,
+                         title=f"The batch step: E summed over rows r = 1..{BATCH_ROWS}; parameter grads are c1,"
+                               " c2")
+    # Each weight feeds its neuron's sum in every row: 14 weights x 4 rows = 56 edges across the picture.
+    # Each neuron's column of weights w_l[i,k] (the slides' tables) joins in one box with one blue edge per row.
+    for layer_number, layer in enumerate(example.batch_model.layers, start=1):
+        for k, neuron in enumerate(layer.neurons, start=1):
+            members = [f"w{layer_number}[{i},{k}]" for i in range(len(neuron.w) + 1)]  # w[0,k] is the bias
+            bundle_edges(picture, members, node=f"w{layer_number}_{k}", label=f"w{layer_number}[i,{k}]",
+                         fill=ROLE_STYLE["parameter"]["fillcolor"], color=WEIGHT_EDGE,
+                         into=[f"s{layer_number}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)])
+    return picture
 
 
 def _pull_into_groups(root: Value, groups: dict[Value, str], names: dict[Value, str]) -> None:
@@ -171,16 +202,19 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
 def _stack_time_steps(picture: ValueGraph) -> None:
     """Stack the time steps under each other instead of on a diagonal, and pack the ranks closer.
 
-    Each edge h_t -> (the gates of s1_{t+1}) otherwise makes step t+1 start right of h_t: four steps of
-    some 22 columns each drew a staircase 4575 px wide whose text was tiny on a slide. Those edges no
-    longer set the columns (constraint=false), so every step starts at the left; the L_t beside L still
-    order the steps top to bottom (see `hello_unrolled_graph`).
+    Each h_t is computed at the end of step t's recurrence and read by the gates of s1_{t+1} at the start
+    of the next row, to its left. As plain edges they made step t+1 start right of h_t: four steps of
+    some 22 columns each drew a staircase 4575 px wide whose text was tiny on a slide. As edges that set
+    no columns (constraint=false) they ran right to left, around the frames in their way. Now h_t's three
+    values join at a point beside them, one arrow carries h_t back along the gap to a box "h_t" at the
+    left, and that box feeds step t+1's gates (`viz.bundles.bundle_edges`, ``carried``); the L_t beside L
+    still order the steps top to bottom (see `hello_unrolled_graph`). h_0 is drawn at the left already.
     """
-    def recurrence(source: str, gate: str) -> bool:
-        state, step = re.fullmatch(r"h_(\d+)\[\d+\]", source), re.fullmatch(r"s1_(\d+)\[\d+\]", gate)
-        return bool(state and step and int(step.group(1)) == int(state.group(1)) + 1)
-
-    _edit_edges(picture, recurrence, "constraint=false")
+    names = set(first_lines(picture).values())
+    for t in range(1, len(HELLO_INPUTS)):
+        state = sorted(n for n in names if re.fullmatch(rf"h_{t}\[\d+\]", n))
+        bundle_edges(picture, state, node=f"carry_h_{t}", label=f"h_{t}", fill=ROLE_STYLE["intermediate"]["fillcolor"],
+                     into=[f"s1_{t + 1}[{k}]" for k in range(len(state))], carried=True)
     picture.graph_attr.update(ranksep="0.25", nodesep="0.12")
 
 
@@ -188,6 +222,8 @@ def _stack_time_steps(picture: ValueGraph) -> None:
 #: which the slides cite: forget gate, input gate, cell candidate, output gate). The title says the same.
 LSTM_GATES = (("f", "forget gate f"), ("i", "input gate i"), ("g", "candidate g"), ("o", "output gate o"))
 BIAS_INPUT = "bias input"
+#: The vector each gate's sum reads, as the slides' LSTM guide joins the state and the input: [x_t, h_{t-1}, 1].
+LSTM_VECTOR = "[x_1, h_0, 1]"
 
 
 def lstm_step_picture() -> ValueGraph:
@@ -214,7 +250,14 @@ def lstm_step_picture() -> ValueGraph:
         names.nodes[product] = "f_1[0]·c_0[0]" if f in product.parents else "i_1[0]·g_1[0]"
     assert {i, g} <= {p for product in c1.parents for p in product.parents}
     gates = ", ".join(gate for gate, _ in LSTM_GATES)
-    return draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND, names=names, groups=groups,
-                      first_column=[*c0, *x, *h0, BIAS_INPUT],
-                      title=f"One LSTM step: gates {gates} (top to bottom); cell c_1 = f·c_0 + i·g;"
-                            " h_1 = o·tanh(c_1)")
+    picture = draw_named(cell, out, inputs=[*x, *h0, *c0], decimals=3, legend=LSTM_LEGEND, names=names,
+                         groups=groups, first_column=[*c0, *x, *h0, BIAS_INPUT],
+                         title=f"One LSTM step: gates {gates} (top to bottom); cell c_1 = f·c_0 + i·g;"
+                               " h_1 = o·tanh(c_1)")
+    # x_1[0], x_1[1], h_0[0] and the 1 each feed all four sums: 16 edges that had to cross. Joined into the
+    # vector every gate reads, [x_1, h_0, 1], they are 4 short edges in and one edge out to each gate; the
+    # box a column before the weights, so the edges out pass below them.
+    bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
+                 fill=ROLE_STYLE["input"]["fillcolor"], into=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
+                 before="\tsubgraph first_column", minlen=2)
+    return picture

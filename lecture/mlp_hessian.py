@@ -120,6 +120,6 @@ def gradient_picture(i: int = 1, k: int = 1) -> ValueGraph:
     name = f"dE/d{weight_name(i, k)}"
     # The slides' names for the forward nodes (a2[1] - y[1], ...) also name the backward boxes built from them.
     return draw_gradient_graph(dw, g.E, gradient_name=name, gradients_of=dict(zip(nodes, dnodes)),
-                               names=mlp_names(model, g.E), expression_names=True,
+                               names=mlp_names(model, g.E), expression_names=True, copy_leaf_reads=True,
                                title=f"Row 1 of the slides' MLP: {name} = {dw.data:.4f}"
                                " is a computation too (backward pass normal, forward graph faded)")

@@ -310,3 +310,70 @@ def test_long_expressions_stay_unnamed_and_the_switch_is_a_bool() -> None:
     assert "·(1 - a_rather" not in source and "1 - a_rather_long_output_name" not in source  # 30 characters
     with pytest.raises(TypeError, match="expression_names must be True or False"):
         draw_gradient_graph(dy, y, expression_names="yes")  # type: ignore[arg-type]
+
+
+def test_copy_leaf_reads_draws_a_read_forward_leaf_beside_its_backward_gate() -> None:
+    # y = tanh(w * x): dy/dw = (1 - y*y) * x reads the forward leaf x (= 3) at its last gate.
+    w, x = Value(0.5, label="w"), Value(3.0, label="x")
+    y = (w * x).tanh()
+    y.label = "y"
+    (dy,) = grad(y, [w], create_graph=True)
+    assert dy.data == pytest.approx((1 - math.tanh(1.5) ** 2) * 3.0)
+    plain = draw_gradient_graph(dy, y).source
+    x_id = next(i for i, a in node_lines(clusters(plain)["cluster_forward"]).items() if a.startswith(r'label="x\n'))
+    assert re.search(rf"^\t{x_id} -> \w+ \[style=dashed\]$", plain, re.M)  # by default: an edge from x
+    source = draw_gradient_graph(dy, y, copy_leaf_reads=True).source
+    backward = node_lines(clusters(source)["cluster_backward"])
+    copies = {i: a for i, a in backward.items() if "(forward)" in a}
+    assert list(copies.values()) == [r'label="x (forward)\ndata 3.0000" color="#868e96" fontcolor="#495057" shape=box'
+                                     ' style="rounded,dashed"']
+    (copy,) = copies
+    assert not re.search(rf"^\t{x_id} -> \w+ \[style=dashed\]$", source, re.M)  # x keeps only its forward edge
+    assert re.search(rf"^\t{copy} -> (\w+)op \[style=dashed\]$", source, re.M)
+    y_id = next(i for i, a in node_lines(clusters(source)["cluster_forward"]).items() if a.startswith(r'label="y\n'))
+    assert source.count(f"\t{y_id} -> ") == 2  # the computed y is still read over dashed edges (y*y)
+    # An unnamed leaf's copy is not given a made-up name.
+    u = Value(3.0)
+    z = (w * u).tanh()
+    (dz,) = grad(z, [w], create_graph=True)
+    assert r'label="(forward)\ndata 3.0000"' in draw_gradient_graph(dz, z, copy_leaf_reads=True).source
+    with pytest.raises(TypeError, match="copy_leaf_reads must be True or False"):
+        draw_gradient_graph(dy, y, copy_leaf_reads=1)  # type: ignore[arg-type]
+
+
+def test_lecture_gradient_picture_reads_its_weights_and_input_beside_the_gates() -> None:
+    # dE/dw1[1,1] = dE/ds1[1] * a0[1] reads the input a0[1] (1.0) at its last gate, and dE/da1[1] reads
+    # w2[1,1] (0.7) and w2[1,2] (0.8): drawn beside those gates, not as edges from the forward graph's
+    # left edge (a0[1]'s crossed the whole picture under it).
+    from lecture.mlp_hessian import gradient_picture
+
+    source = gradient_picture(1, 1).source
+    backward = clusters(source)["cluster_backward"]
+    copies = dict(re.findall(r'label="(\S+) \(forward\)\\ndata ([\d.]+)"', backward))
+    assert copies == {"a0[1]": "1.0000", "w2[1,1]": "0.7000", "w2[1,2]": "0.8000"}
+    forward_ids = set(node_lines(clusters(source)["cluster_forward"]))
+    dashed_from = re.findall(r"^\t(\w+) -> \w+ \[style=dashed\]$", source, re.M)
+    forward_lines = node_lines(clusters(source)["cluster_forward"])
+    for tail in dashed_from:  # every other dashed read starts at a computed forward value
+        if tail in forward_ids:
+            assert forward_lines[tail].split("\\n")[0].removeprefix('label="') in {"a1[1]", "a2[1]", "a2[2]",
+                                                                             "a2[1] - y[1]", "a2[2] - y[2]"}
+    assert len(dashed_from) == 3 + 8  # the 3 copies; a1[1], a2[1], a2[2], a2[k] - y[k] each read twice
+
+
+@needs_svg
+def test_no_dashed_read_crosses_the_lecture_gradient_picture() -> None:
+    # a0[1]'s dashed edge ran from the forward graph's left edge under it to the last gate at the far
+    # right: 2,047 of 2,311 pt. Every dashed read now spans at most a third of the picture's width.
+    from lecture.mlp_hessian import gradient_picture
+
+    root = ET.fromstring(render_source(gradient_picture(1, 1).source, "svg"))
+    width = float(re.match(r"[\d.]+", root.get("width", "")).group())  # type: ignore[union-attr]
+    spans = []
+    for group in root.iter(f"{SVG}g"):
+        path = group.find(f"{SVG}path")
+        if group.get("class") == "edge" and path is not None and path.get("stroke-dasharray"):
+            xs = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))][0::2]
+            spans.append(max(xs) - min(xs))
+    assert len(spans) == 11
+    assert max(spans) < width / 3, (max(spans), width)

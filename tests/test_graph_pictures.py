@@ -205,13 +205,15 @@ def test_lstm_step_inputs_are_one_column_at_the_left_and_the_bias_input_is_one_b
     assert chain == list(zip(column, column[1:]))  # top to bottom in that order
     assert "shape=plaintext" not in source  # no loose "1" between the weights any more
     assert "plain number" not in _legend_text(source)  # so the legend has no key for one
-    bias = column[-1]
-    gates_read = re.findall(rf"\t{bias} -> (\w+) \[minlen=2\]", source)
-    sums = {labels[g[:-2]] for g in gates_read}
-    assert sums == {f"z{gate}_1[0]" for gate in "figo"}  # the bias input feeds all four sums
-    for name in ("x_1[0]", "x_1[1]", "h_0[0]"):  # each input feeds each gate's sum, one column further left
-        node = next(n for n in column if labels[n] == name)
-        assert len(re.findall(rf"\t{node} -> \w+op \[minlen=2\]", source)) == 4, name
+    # x_1[0], x_1[1], h_0[0] and the bias input each feed all four gates' sums, through the one vector
+    # [x_1, h_0, 1] every sum reads (16 direct edges crossed each other), one column further left.
+    vector = next(n for n, label in labels.items() if label == "[x_1, h_0, 1]")
+    joined = re.findall(rf"\t(\w+) -> {vector} \[arrowhead=none\]", source)
+    assert [labels[n] for n in joined] == FIRST_COLUMN[1:]
+    gates_read = re.findall(rf"\t{vector} -> (\w+) \[penwidth=2 minlen=2\]", source)
+    assert [labels[g[:-2]] for g in gates_read] == [f"z{gate}_1[0]" for gate in "figo"]
+    for node in column[1:]:  # and no input has an edge of its own into a gate any more
+        assert not re.findall(rf"\t{node} -> \w+op\b", source), labels[node]
 
 
 def test_lstm_step_numbers_are_the_gate_equations() -> None:

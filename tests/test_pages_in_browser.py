@@ -313,3 +313,21 @@ def test_film_table_writes_tiny_numbers_with_an_exponent(browser, tmp_path) -> N
         else:
             assert float(shown) == pytest.approx(g, abs=5.1e-5), (shown, g)
     assert tiny > 0 and any(g == 0 for g in grads)  # both cases are in this frame
+
+
+@needs_svg  # the step-through page embeds the graph's SVG
+def test_every_step_through_label_fits_its_box_in_every_frame(browser, page_file) -> None:  # type: ignore[no-untyped-def]
+    # The graph was laid out with the final gradients ("grad 0.0020"); the page then wrote "grad not
+    # computed" into boxes sized for the number, and the text ran past both sides of the box.
+    path, frames = page_file
+    overflow = ('return [...document.querySelectorAll("g.node")].flatMap(g => {'
+                ' const s = g.querySelector("path, polygon"); if (!s) return [];'
+                ' const box = s.getBBox();'
+                ' return [...g.querySelectorAll("text")].filter(t => { const b = t.getBBox();'
+                '   return b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5; })'
+                '  .map(t => g.querySelector("title").textContent + ": " + t.textContent); });')
+    for k in (0, len(frames) // 2, len(frames) - 1):
+        browser.get(path.as_uri() + f"#{k}")
+        assert _frame(browser) == k
+        assert "grad not computed" in browser.find_element("id", "graph").text or k == len(frames) - 1
+        assert browser.execute_script(overflow) == [], k

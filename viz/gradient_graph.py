@@ -39,6 +39,7 @@ def draw_gradient_graph(
     max_nodes: int = 400,
     gradients_of: Mapping[Value, Value] | None = None,
     expression_names: bool = False,
+    copy_leaf_reads: bool = False,
 ) -> ValueGraph:
     """The graph of ``gradient`` (a create_graph=True gradient of ``forward_output``) with the forward graph faded.
 
@@ -61,6 +62,13 @@ def draw_gradient_graph(
         expression_names: name each other backward box by what it computes from
             named inputs ("1 - a2[1]", "a2[1]·(1 - a2[1])", "2·(a2[1] - y[1])"),
             where that is short; see `EXPRESSION_NAME_LIMIT`.
+        copy_leaf_reads: draw each forward leaf a backward gate reads (a weight,
+            an input) as a dashed copy, "w2[1,1] (forward)", beside that gate in
+            the backward cluster, instead of a dashed edge from the forward
+            cluster: the leaves sit at the forward graph's left edge, and the
+            last gate of dE/dw1[1,1] reads a0[1], so that edge crossed the whole
+            picture under the forward graph. Computed forward values keep their
+            dashed edges.
 
     Each node shows its name (if any) and its value; the nodes the gradient's
     graph shares with the forward graph (the values the backward pass reads)
@@ -81,8 +89,9 @@ def draw_gradient_graph(
             raise TypeError(f"draw_gradient_graph: {what} must be a str, got {type(text).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
-    if not isinstance(expression_names, bool):
-        raise TypeError(f"draw_gradient_graph: expression_names must be True or False, got {expression_names!r}")
+    for what, flag in (("expression_names", expression_names), ("copy_leaf_reads", copy_leaf_reads)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"draw_gradient_graph: {what} must be True or False, got {flag!r}")
     forward_order = reading_order(forward_output)
     forward = set(forward_order)
     if gradient in forward:
@@ -136,6 +145,8 @@ def draw_gradient_graph(
             # Written in reverse, as draw_graph writes a cluster: Graphviz keeps a cluster's order bottom to top.
             for v in reversed(members):
                 _emit_node(sub, v, ids, gradient, drawn, decimals, faded and v is not gradient)
+                if not faded and copy_leaf_reads:
+                    _emit_leaf_copies(sub, v, ids, forward, drawn, decimals)
             for column in columns:
                 if column.group == cluster:
                     emit_column(sub, column, in_cluster=True)
@@ -146,6 +157,8 @@ def draw_gradient_graph(
         gate_faded = v in forward and v is not gradient
         for i, p in enumerate(drawn_inputs(v)):
             source = f"{ids[v]}c{i}" if p.is_constant else ids[p]
+            if copy_leaf_reads and not gate_faded and _copied(p, forward):
+                source = f"{ids[v]}r{i}"
             # A constant is drawn beside each gate that uses it: it is never a forward value read.
             g.edge(source, f"{ids[v]}op", **_edge_look(gate_faded, p in forward and not p.is_constant))
         g.edge(f"{ids[v]}op", ids[v], **_edge_look(gate_faded, gate_faded))
@@ -256,6 +269,24 @@ def _edge_look(into_forward: bool, from_forward: bool) -> dict[str, str]:
     if from_forward:
         return {"style": "dashed"}
     return {}
+
+
+def _copied(p: Value, forward: set[Value]) -> bool:
+    """Whether ``p``, read by a backward gate, is a forward leaf drawn as a copy beside it (copy_leaf_reads)."""
+    return p in forward and p.is_leaf and not p.is_constant
+
+
+def _emit_leaf_copies(graph: ValueGraph, v: Value, ids: Mapping[Value, str], forward: set[Value],
+                      names: Mapping[Value, str], decimals: int) -> None:
+    """Beside backward gate ``v``, a dashed copy of each forward leaf it reads, named "<name> (forward)"."""
+    if v.is_leaf or v.is_constant:
+        return
+    for i, p in enumerate(drawn_inputs(v)):
+        if _copied(p, forward):
+            name = names.get(p, p.label)
+            text = f"{name} (forward)" if name else "(forward)"  # an unnamed leaf is not given a made-up name
+            graph.node(f"{ids[v]}r{i}", label=dot_text(f"{text}\ndata {p.data:.{decimals}f}"), shape="box",
+                       style="rounded,dashed", color="#868e96", fontcolor="#495057")
 
 
 def _emit_node(graph: ValueGraph, v: Value, ids: Mapping[Value, str], root: Value, names: Mapping[Value, str],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd import Value, topological_order
@@ -142,6 +142,7 @@ def step_through_page(
     parameters: Iterable[Value] = (),
     groups: Mapping[Value, str] | None = None,
     names: GraphNames | Mapping[Value, str] | None = None,
+    first_column: Sequence[Value | str] = (),
 ) -> str:
     """The HTML page (one string, no external files) for ``root``'s backward pass.
 
@@ -149,7 +150,8 @@ def step_through_page(
     only changes which gradients are shown, which node is outlined and the
     caption, so nothing moves between frames. Frame 0 is dE/dE = 1; frame k
     gives the k-th node (in backward order) its gradient as the chain-rule sum
-    over the nodes that consume it.
+    over the nodes that consume it. ``first_column``: inputs to draw in one
+    column at the far left, as `viz.draw_graph` takes them.
     """
     check_root("step_through_page", root)
     check_decimals(decimals)
@@ -202,8 +204,10 @@ def step_through_page(
         if len(frames) > MAX_STEPS:
             break
     nodes = {svg_ids[v]: [k, _fmt(grads[v], decimals)] for v, k in known_at.items()}
-    graph = draw_graph(root, decimals=decimals, parameters=list(parameters), groups=groups, gradients=grads,
-                       max_nodes=max_nodes, names=named)
+    # Laid out as frame 0 shows it (every gradient but the root's "not computed"): laid out with the final
+    # numbers, boxes sized for "grad 0.0020" overflowed once the page wrote "grad not computed" into them.
+    graph = draw_graph(root, decimals=decimals, parameters=list(parameters), groups=groups, gradients={root: 1.0},
+                       max_nodes=max_nodes, names=named, first_column=first_column)
     fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames),
             "__NODES__": script_json(nodes), "__SVG__": _svg(graph), "__FRAME_LINK__": FRAME_LINK_SCRIPT}
     # One pass, so a title holding "__FRAMES__" stays text.
