@@ -89,6 +89,18 @@ def logsumexp_all(*xs: float) -> float:
 
 
 @helper
+def maximum(a: float, b: float) -> float:
+    """The larger of a and b (a when they are equal), as torch.maximum."""
+    return a if a >= b else b
+
+
+@helper
+def max_share(a: float, b: float) -> float:
+    """d maximum(a, b)/da: 1 where a is the larger, 0 where b is, and 1/2 on a tie (torch.maximum's split)."""
+    return 1.0 if a > b else 0.5 if a == b else 0.0
+
+
+@helper
 def div(a: float, b: float) -> float:
     """a / b, refusing division by zero with the operands named."""
     if b == 0.0:

@@ -128,11 +128,16 @@ DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivati
 LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
                derivatives=_logsumexp_derivative_code, domain=(_WIDE,), reference=_logsumexp_by_fsum)
 
+# torch.maximum. log_softmax computes as torch: (z_i - m) - logsumexp(z - m), with m the largest z_j a node of the
+# graph (a tree of maximum nodes), so a replayed tape shifts by the logits it meets.
+MAXIMUM = Op(name="maximum", symbol="max", forward="maximum(a, b)", derivatives=("max_share(a, b)", "max_share(b, a)"),
+             domain=((0.5, 3.0), (-3.0, 0.0)), reference=max)  # kept apart: no kink at a tie (tested on its own)
+
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, STEP, SIGN, SUM, DOT,
-               LOGSUMEXP)
+               LOGSUMEXP, MAXIMUM)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

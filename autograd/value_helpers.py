@@ -184,4 +184,11 @@ def sign(a: Value) -> Value:
     return apply(_ops.SIGN, a)
 
 
+@value_version
+def max_share(a: Value, b: Value) -> float:
+    """maximum's derivative on Values: 1, 1/2 or 0, a constant (its own derivative is 0 wherever it is defined),
+    as torch's gradient of torch.maximum is a mask that does not require grad."""
+    return 1.0 if a.data > b.data else 0.5 if a.data == b.data else 0.0
+
+
 __all__ = ["derivative_on_values", "value_namespace", "value_version"]

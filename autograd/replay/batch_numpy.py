@@ -170,6 +170,18 @@ def logsumexp_all(*xs: Array) -> Array:
     return m + np.log(total)
 
 
+@numpy_version
+def maximum(a: Array, b: Array) -> Array:
+    """The larger per sample, a on a tie (the scalar helper's choice, which matters for -0.0 against 0.0)."""
+    return np.where(np.greater_equal(a, b), a, b)
+
+
+@numpy_version
+def max_share(a: Array, b: Array) -> Array:
+    """1, 1/2 or 0 per sample, as the scalar helper."""
+    return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
+
+
 def _finite(name: str, result: Array) -> Array:
     if not np.all(np.isfinite(result)):
         raise OverflowError(f"{name}: result too large in a sample")
