@@ -213,6 +213,37 @@ def sigmoid(a: float) -> float:
 
 
 @helper
+def sigmoid_grad(out: float, a: float) -> float:
+    """sigmoid'(a) = out (1 - out), with 1 - out = sigmoid(-a) computed afresh for a > 0: ``1.0 - out`` there is
+    exact but inherits out's rounding, relative to a small number (about 1e8 ulps of it at a = 30)."""
+    if a <= 0.0:
+        return out * (1.0 - out)
+    e = math.exp(-a)
+    return out * (e / (1.0 + e))
+
+
+@helper
+def tanh_grad(out: float, a: float) -> float:
+    """tanh'(a) = 1 - out^2 = 4 e / (1 + e)^2 with e = exp(-2|a|) for |a| > 0.55 (where out^2 > 1/4):
+    ``1.0 - out * out`` there cancels out's rounding into an error relative to a small number
+    (tens of ulps from |a| = 3, about 1e8 at |a| = 10)."""
+    if -0.55 <= a <= 0.55:
+        return 1.0 - out * out
+    e = math.exp(-2.0 * abs(a))
+    d = 1.0 + e
+    return 4.0 * e / (d * d)
+
+
+@helper
+def log1pexp(a: float) -> float:
+    """log(1 + e^a), stable and accurate for any a: a + log1p(e^-a) for a > 0, log1p(e^a) otherwise
+    (log(1 + tiny) would round 1 + e^-40 to 1, a relative error of 100%)."""
+    if a > 0.0:
+        return a + math.log1p(math.exp(-a))
+    return math.log1p(math.exp(a))
+
+
+@helper
 def relu(a: float) -> float:
     """max(0, a); -0.0 stays -0.0, as in PyTorch (only a negative number is replaced by 0)."""
     return 0.0 if a < 0.0 else a

@@ -56,6 +56,7 @@ TORCH = {
     "dot": lambda xs, c: xs[0] * xs[2] + xs[1] * xs[3],
     "logsumexp": lambda xs, c: torch.logsumexp(torch.stack(xs[:4]), 0),
     "maximum": lambda xs, c: torch.maximum(xs[0], xs[1]) * xs[0],
+    "log1pexp": lambda xs, c: torch.nn.functional.softplus(xs[0]),
 }
 
 OURS = {

@@ -147,6 +147,27 @@ def sigmoid(a: Array) -> Array:
 
 
 @numpy_version
+def sigmoid_grad(out: Array, a: Array) -> Array:
+    """The scalar helper's two branches elementwise: out (1 - out) for a <= 0, out sigmoid(-a) above."""
+    e = np.exp(-np.abs(a))
+    return np.where(np.greater(a, 0.0), out * (e / (1.0 + e)), out * (1.0 - out))
+
+
+@numpy_version
+def tanh_grad(out: Array, a: Array) -> Array:
+    """The scalar helper's two branches elementwise: 1 - out^2 on [-0.55, 0.55], 4e / (1 + e)^2 outside."""
+    e = np.exp(-2.0 * np.abs(a))
+    d = 1.0 + e
+    return np.where(np.less_equal(np.abs(a), 0.55), 1.0 - out * out, 4.0 * e / (d * d))
+
+
+@numpy_version
+def log1pexp(a: Array) -> Array:
+    """log(1 + e^a) elementwise: max(a, 0) + log1p(e^-|a|), the scalar helper's two branches."""
+    return np.where(np.greater(a, 0.0), a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
+@numpy_version
 def relu(a: Array) -> Array:
     """max(0, a) elementwise; -0.0 stays -0.0 as in the scalar helper (``np.maximum`` returned +0.0 there)."""
     return np.where(np.less(a, 0.0), 0.0, a)
