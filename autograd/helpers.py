@@ -82,10 +82,15 @@ def logsumexp_all(*xs: float) -> float:
     logits near -800 computes with their own maximum, as the eager engine does.
     """
     m = max(xs)
-    total = 0.0
-    for x in xs:
-        total += math.exp(x - m)
-    return m + math.log(total)
+    # The largest term, exp(m - m) = 1, is left out of the sum and added back by log1p: log(1 + rest) would
+    # round 1 + rest first, an error relative to rest (log_softmax of a dominant logit: thousands of ulps).
+    i = xs.index(m)
+    rest = 0.0
+    for x in xs[:i]:
+        rest += math.exp(x - m)
+    for x in xs[i + 1:]:
+        rest += math.exp(x - m)
+    return m + math.log1p(rest)
 
 
 @helper

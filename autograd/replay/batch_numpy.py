@@ -181,14 +181,18 @@ def step(a: Array) -> Array:
 
 @numpy_version
 def logsumexp_all(*xs: Array) -> Array:
-    """Per sample, the largest input as the shift, then the scalar helper's left-to-right sum."""
+    """Per sample, the largest input as the shift, then the scalar helper's left-to-right sum of the other terms
+    (the first largest input's term left out, as 0.0) and m + log1p of it."""
     m = xs[0]
     for x in xs[1:]:
         m = np.maximum(m, x)
-    total = 0.0
+    rest = 0.0
+    taken = False
     for x in xs:
-        total = total + np.exp(x - m)
-    return m + np.log(total)
+        first = np.logical_and(np.equal(x, m), np.logical_not(taken))
+        rest = rest + np.where(first, 0.0, np.exp(x - m))
+        taken = np.logical_or(taken, first)
+    return m + np.log1p(rest)
 
 
 @numpy_version
