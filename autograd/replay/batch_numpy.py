@@ -186,8 +186,8 @@ def logsumexp_all(*xs: Array) -> Array:
     m = xs[0]
     for x in xs[1:]:
         m = np.maximum(m, x)
-    rest = 0.0
-    taken = False
+    rest: Array = 0.0
+    taken: Array = False
     for x in xs:
         first = np.logical_and(np.equal(x, m), np.logical_not(taken))
         rest = rest + np.where(first, 0.0, np.exp(x - m))
