@@ -99,7 +99,7 @@ def _logits(logits: Sequence[Operand], who: str) -> list[Value]:
 
 
 def logsumexp(logits: Sequence[Operand]) -> Value:
-    """log(sum_j exp(z_j)) as one node, computed as m + log(sum_j exp(z_j - m)) with m = max z.
+    """log(sum_j exp(z_j)) as one node, computed as m + log1p(sum of exp(z_j - m) over the other j), m = max z.
 
     The shift m is found from the inputs each time the op is evaluated, so a
     replayed tape shifts by the logits it meets, not by those it was recorded
@@ -120,6 +120,9 @@ def largest(values: Sequence[Operand]) -> Value:
     Its value is torch's ``amax``; its gradient goes to the one largest input, but on a tie it is split as
     the tree of ``torch.maximum`` splits it (halves at each level), not evenly as ``amax`` splits it.
     """
+    values = list(values)
+    if not values:
+        raise ValueError("largest: needs at least one value")
     level = _logits(values, "largest")
     while len(level) > 1:
         paired = [apply(ops.MAXIMUM, level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
