@@ -156,9 +156,10 @@ def sigmoid_grad(out: Array, a: Array) -> Array:
 @numpy_version
 def tanh_grad(out: Array, a: Array) -> Array:
     """The scalar helper's two branches elementwise: 1 - out^2 on [-0.55, 0.55], 4e / (1 + e)^2 outside."""
-    e = np.exp(-2.0 * np.abs(a))
+    size = np.abs(a)
+    e = np.exp(-2.0 * size)
     d = 1.0 + e
-    return np.where(np.less_equal(np.abs(a), 0.55), 1.0 - out * out, 4.0 * e / (d * d))
+    return np.where(np.less_equal(size, 0.55), 1.0 - out * out, 4.0 * e / (d * d))
 
 
 @numpy_version
