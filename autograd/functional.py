@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import ops
-from .value import _NARY_MAKERS, Value, apply, constant, nary_node_maker
+from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -125,7 +125,7 @@ def largest(values: Sequence[Operand]) -> Value:
         raise ValueError("largest: needs at least one value")
     level = _logits(values, "largest")
     while len(level) > 1:
-        paired = [apply(ops.MAXIMUM, level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        paired = [_binary(ops.MAXIMUM, level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
         level = paired + level[-1:] if len(level) % 2 else paired
     return level[0]
 
