@@ -17,7 +17,7 @@ The engine imports nothing else of the project: `nn` and `viz` build on it.
 from . import collector
 from .backward import topological_order
 from .extend import register_op
-from .functional import dot, log_softmax, logsumexp, softmax, sum_of
+from .functional import dot, log_softmax, logsumexp, maximum, softmax, sum_of
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -57,6 +57,7 @@ __all__ = [
     "set_grad_enabled",
     "log_softmax",
     "logsumexp",
+    "maximum",
     "no_grad",
     "enable_grad",
     "softmax",

@@ -3,9 +3,12 @@
 `sum_of` and `dot` each make one node with many parents, so a neuron's
 weighted sum is one gate rather than a chain of hundreds of binary adds (a
 shorter graph, a faster backward pass, a readable picture). The softmax family
-rests on one table op, ``logsumexp``, shifted inside by the largest logit
-whenever it is evaluated (eagerly or in a replayed tape), so logits of +-1000
-neither overflow nor lose their gradient.
+computes as torch does: the largest logit m is a node of the graph (a tree of
+``maximum`` nodes), so it is found again whenever the graph is evaluated
+(eagerly or in a replayed tape), and log_softmax is ``(z_i - m) - log(s)``
+with ``log(s)`` the ``logsumexp`` node of the differences (whose own inner
+shift is then exactly 0): logits of +-1000 neither overflow nor lose their
+gradient, and the last digits are torch's.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import ops
-from .value import _NARY_MAKERS, Value, apply, constant, nary_node_maker
+from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -96,7 +99,7 @@ def _logits(logits: Sequence[Operand], who: str) -> list[Value]:
 
 
 def logsumexp(logits: Sequence[Operand]) -> Value:
-    """log(sum_j exp(z_j)) as one node, computed as m + log(sum_j exp(z_j - m)) with m = max z.
+    """log(sum_j exp(z_j)) as one node, computed as m + log1p(sum of exp(z_j - m) over the other j), m = max z.
 
     The shift m is found from the inputs each time the op is evaluated, so a
     replayed tape shifts by the logits it meets, not by those it was recorded
@@ -105,17 +108,56 @@ def logsumexp(logits: Sequence[Operand]) -> Value:
     return apply(ops.LOGSUMEXP, *_logits(logits, "logsumexp"))
 
 
-def log_softmax(logits: Sequence[Operand]) -> list[Value]:
-    """log(softmax(z))_i = z_i - logsumexp(z), stable for any finite logits."""
-    return _log_softmax(logits, "log_softmax")
+def maximum(a: Operand, b: Operand) -> Value:
+    """The larger of ``a`` and ``b`` as a node, as ``torch.maximum``: the gradient goes to the larger input,
+    and half to each on a tie."""
+    return apply(ops.MAXIMUM, a, b)
 
 
-def _log_softmax(logits: Sequence[Operand], who: str) -> list[Value]:
+def largest(values: Sequence[Operand]) -> Value:
+    """The largest of ``values`` as a balanced tree of `maximum` nodes (depth log2 n, not n).
+
+    Its value is torch's ``amax``; its gradient goes to the one largest input, but on a tie it is split as
+    the tree of ``torch.maximum`` splits it (halves at each level), not evenly as ``amax`` splits it.
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("largest: needs at least one value")
+    level = _logits(values, "largest")
+    while len(level) > 1:
+        paired = [_binary(ops.MAXIMUM, level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = paired + level[-1:] if len(level) % 2 else paired
+    return level[0]
+
+
+def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tuple[list[Value], Value]:
+    """The logits less their largest, d_i = z_i - m (each <= 0, the largest exactly 0), and ``log(s)`` with
+    s = sum_j exp(d_j): log_softmax is then ``d_i - log(s)``, torch's own order of operations.
+
+    m is a node (`largest`), so a replayed tape shifts by the logits it meets; ``log(s)`` is the `logsumexp` of
+    the differences (its inner shift, their largest, is exactly 0, so its value is log(s) rounded once). Each
+    difference's gradient is torch's ``g_i - exp(log_softmax_i) * sum(g)``; what m collects (minus their sum,
+    0 up to rounding) goes to the largest logit, and carries the rounding of sum_j p_j != 1 back to it.
+    """
     z = _logits(logits, who)
-    lse = logsumexp(z)
-    return [v - lse for v in z]
+    m = largest(z)
+    d = [v - m for v in z]
+    return d, logsumexp(d)
+
+
+def log_softmax(logits: Sequence[Operand]) -> list[Value]:
+    """log(softmax(z))_i = (z_i - m) - log(sum_j exp(z_j - m)), m = max z: torch's formula, stable for any
+    finite logits (a rounding of ``m + log(s)`` cost log_softmax near 0 its last digits)."""
+    differences, log_sum = shifted_logits(logits, "log_softmax")
+    return [d - log_sum for d in differences]
 
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
-    """exp(z_i - logsumexp(z)): no exp overflows, and the shift is the logits' own, wherever evaluated."""
-    return [v.exp() for v in _log_softmax(logits, "softmax")]
+    """exp(z_i - m) / sum_j exp(z_j - m), m = max z (a node, so the logits' own wherever evaluated): torch's
+    formula; no exp overflows. Its gradient is more accurate than torch's own backward (which subtracts
+    sum_j g_j p_j from g_i, cancelling)."""
+    z = _logits(logits, "softmax")
+    m = largest(z)
+    exps = [(v - m).exp() for v in z]
+    total = sum_of(exps)
+    return [e / total for e in exps]

@@ -106,10 +106,14 @@ LOG = Op(name="log", symbol="log", forward="log(a)", derivatives=("1.0 / a",),
          domain=(_POSITIVE,), reference=math.log)
 SQRT = Op(name="sqrt", symbol="√", forward="sqrt(a)", derivatives=("sqrt_grad(out)",),
           domain=(_POSITIVE,), reference=math.sqrt)
-TANH = Op(name="tanh", symbol="tanh", forward="tanh(a)", derivatives=("1.0 - out * out",),
+TANH = Op(name="tanh", symbol="tanh", forward="tanh(a)", derivatives=("tanh_grad(out, a)",),
           domain=(_WIDE,), reference=_tanh_by_exp)
-SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("out * (1.0 - out)",),
+SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("sigmoid_grad(out, a)",),
              domain=(_WIDE,), reference=lambda a: 1 / (1 + math.exp(-a)))
+# log(1 + e^a), torch's softplus (named as Julia's log1pexp: the README's own-op example registers a softplus):
+# binary cross-entropy on logits (torch's log_sigmoid(x) = -log1pexp(-x)).
+LOG1PEXP = Op(name="log1pexp", symbol="log(1+eˣ)", forward="log1pexp(a)", derivatives=("sigmoid(a)",),
+              domain=((-30.0, 30.0),), reference=lambda a: math.log(1.0 + math.exp(a)))
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
@@ -128,11 +132,16 @@ DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivati
 LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
                derivatives=_logsumexp_derivative_code, domain=(_WIDE,), reference=_logsumexp_by_fsum)
 
+# torch.maximum. log_softmax computes as torch: (z_i - m) - logsumexp(z - m), with m the largest z_j a node of the
+# graph (a tree of maximum nodes), so a replayed tape shifts by the logits it meets.
+MAXIMUM = Op(name="maximum", symbol="max", forward="maximum(a, b)", derivatives=("max_share(a, b)", "max_share(b, a)"),
+             domain=((0.5, 3.0), (-3.0, 0.0)), reference=max)  # kept apart: no kink at a tie (tested on its own)
+
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, STEP, SIGN, SUM, DOT,
-               LOGSUMEXP)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, RELU, ABS, STEP, SIGN,
+               SUM, DOT, LOGSUMEXP, MAXIMUM)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -17,7 +17,7 @@ numpy namespace of batch replay does). Each helper's Value version is:
   (``softplus``) is found this way without further work;
 - else a Value version written here with `value_version` (the helpers that
   exist only inside derivative expressions: ``pow_const_grad``,
-  ``sqrt_grad``, and the piecewise-constant ``step`` and ``sign``, whose own
+  ``sqrt_grad``, ``tanh_grad``, ``sigmoid_grad``, and the piecewise-constant ``step`` and ``sign``, whose own
   derivative is 0 almost everywhere, as in PyTorch);
 - else a function that raises, naming the helper, when a second derivative
   needs it.
@@ -182,6 +182,25 @@ def step(a: Value) -> Value:
 def sign(a: Value) -> Value:
     """|a|'s derivative as a graph: the `sign` op over ``a`` (-1, 0 or 1; its own derivative is 0); see `step`."""
     return apply(_ops.SIGN, a)
+
+
+@value_version
+def tanh_grad(out: Value, a: Value) -> Value:
+    """1 - out^2 as a graph over tanh's output (the same number as the scalar helper, up to its last digits)."""
+    return 1.0 - out * out
+
+
+@value_version
+def sigmoid_grad(out: Value, a: Value) -> Value:
+    """out (1 - out) as a graph over sigmoid's output (see `tanh_grad`)."""
+    return out * (1.0 - out)
+
+
+@value_version
+def max_share(a: Value, b: Value) -> float:
+    """maximum's derivative on Values: 1, 1/2 or 0, a constant (its own derivative is 0 wherever it is defined),
+    as torch's gradient of torch.maximum is a mask that does not require grad."""
+    return 1.0 if a.data > b.data else 0.5 if a.data == b.data else 0.0
 
 
 __all__ = ["derivative_on_values", "value_namespace", "value_version"]

@@ -14,7 +14,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from autograd import Value, logsumexp
+from autograd import Value, apply
+from autograd.ops import LOG1PEXP
 
 from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr
@@ -143,11 +144,13 @@ def binary_cross_entropy_with_logits(
 ) -> Any:
     """torch's ``F.binary_cross_entropy_with_logits``: sigmoid and binary cross-entropy in one stable formula.
 
-    (1 - y) x + (1 + (pos_weight - 1) y) log(1 + exp(-x)), the last term as
-    a log-sum-exp so no logit overflows; ``pos_weight`` weighs the positive
-    term (one number, or one per class: lists spread over ``input``'s shape
-    by torch's broadcasting, so C numbers weigh the C columns of N rows),
-    ``weight`` each element (likewise broadcast).
+    (1 - y) x + (1 + (pos_weight - 1) y) log(1 + exp(-x)), the last term
+    the ``log1pexp`` op of -x (torch's -log_sigmoid(x), with log1p: no logit
+    overflows, and a loss of 4e-18 at x = 40, y = 1 is not rounded to 0);
+    ``pos_weight`` weighs the positive term (one number, or one per class:
+    lists spread over ``input``'s shape by torch's broadcasting, so C numbers
+    weigh the C columns of N rows), ``weight`` each element (likewise
+    broadcast).
     """
     if pos_weight is None or not _is_sequence(pos_weight):
         positives: Any = None
@@ -157,7 +160,7 @@ def binary_cross_entropy_with_logits(
         positives = iter(_flatten_entries(broadcast_to_input(pos_weight, input, "pos_weight"), "pos_weight"))
 
     def loss(x: Value, y: Value) -> Value:
-        softplus = logsumexp([0.0, -x])  # log(1 + exp(-x)), stable for any x
+        softplus = apply(LOG1PEXP, -x)  # log(1 + exp(-x)), stable and accurate for any x
         if pos_weight is None:
             return (1.0 - y) * x + softplus
         w = positive if positives is None else next(positives)

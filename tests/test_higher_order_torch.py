@@ -55,6 +55,8 @@ TORCH = {
     "sum": lambda xs, c: xs[0] + xs[1] + xs[2] + xs[3],
     "dot": lambda xs, c: xs[0] * xs[2] + xs[1] * xs[3],
     "logsumexp": lambda xs, c: torch.logsumexp(torch.stack(xs[:4]), 0),
+    "maximum": lambda xs, c: torch.maximum(xs[0], xs[1]) * xs[0],
+    "log1pexp": lambda xs, c: torch.nn.functional.softplus(xs[0]),
 }
 
 OURS = {
@@ -68,6 +70,7 @@ OURS = {
     "abs": lambda xs, c: xs[0].abs() * xs[0],
     "step": lambda xs, c: xs[0].step() * xs[0],
     "sign": lambda xs, c: xs[0].sign() * xs[0],
+    "maximum": lambda xs, c: apply(OPS["maximum"], xs[0], xs[1]) * xs[0],
 }
 
 

@@ -147,6 +147,28 @@ def sigmoid(a: Array) -> Array:
 
 
 @numpy_version
+def sigmoid_grad(out: Array, a: Array) -> Array:
+    """The scalar helper's two branches elementwise: out (1 - out) for a <= 0, out sigmoid(-a) above."""
+    e = np.exp(-np.abs(a))
+    return np.where(np.greater(a, 0.0), out * (e / (1.0 + e)), out * (1.0 - out))
+
+
+@numpy_version
+def tanh_grad(out: Array, a: Array) -> Array:
+    """The scalar helper's two branches elementwise: 1 - out^2 on [-0.55, 0.55], 4e / (1 + e)^2 outside."""
+    size = np.abs(a)
+    e = np.exp(-2.0 * size)
+    d = 1.0 + e
+    return np.where(np.less_equal(size, 0.55), 1.0 - out * out, 4.0 * e / (d * d))
+
+
+@numpy_version
+def log1pexp(a: Array) -> Array:
+    """log(1 + e^a) elementwise: max(a, 0) + log1p(e^-|a|), the scalar helper's two branches."""
+    return np.where(np.greater(a, 0.0), a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
+@numpy_version
 def relu(a: Array) -> Array:
     """max(0, a) elementwise; -0.0 stays -0.0 as in the scalar helper (``np.maximum`` returned +0.0 there)."""
     return np.where(np.less(a, 0.0), 0.0, a)
@@ -160,14 +182,30 @@ def step(a: Array) -> Array:
 
 @numpy_version
 def logsumexp_all(*xs: Array) -> Array:
-    """Per sample, the largest input as the shift, then the scalar helper's left-to-right sum."""
+    """Per sample, the largest input as the shift, then the scalar helper's left-to-right sum of the other terms
+    (the first largest input's term left out, as 0.0) and m + log1p of it."""
     m = xs[0]
     for x in xs[1:]:
         m = np.maximum(m, x)
-    total = 0.0
+    rest: Array = 0.0
+    taken: Array = False
     for x in xs:
-        total = total + np.exp(x - m)
-    return m + np.log(total)
+        first = np.logical_and(np.equal(x, m), np.logical_not(taken))
+        rest = rest + np.where(first, 0.0, np.exp(x - m))
+        taken = np.logical_or(taken, first)
+    return m + np.log1p(rest)
+
+
+@numpy_version
+def maximum(a: Array, b: Array) -> Array:
+    """The larger per sample, a on a tie (the scalar helper's choice, which matters for -0.0 against 0.0)."""
+    return np.where(np.greater_equal(a, b), a, b)
+
+
+@numpy_version
+def max_share(a: Array, b: Array) -> Array:
+    """1, 1/2 or 0 per sample, as the scalar helper."""
+    return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
 
 
 def _finite(name: str, result: Array) -> Array:

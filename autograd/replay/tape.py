@@ -25,8 +25,9 @@ Limits, checked where they can be:
   Converting a Value to a float while recording (``float(v)``,
   ``math.tanh(v)``) warns (`TracerWarning`, naming the line): that number is
   baked in. Decisions made on ``.data`` floats cannot be seen; keep them out of models
-  you replay (the softmax family's shift is not one: the ``logsumexp`` op
-  computes it from its inputs on every run).
+  you replay (the softmax family's shift is not one: the largest logit is a
+  node, through ``maximum`` ops, and ``logsumexp`` shifts by its inputs on
+  every run).
 """
 
 from __future__ import annotations
