@@ -53,7 +53,7 @@ from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
 from .graph import Graph
-from .recording import Guard, leaves_made, recording_guards
+from .recording import Guard, start_recording, stop_recording
 from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
@@ -100,12 +100,14 @@ def record(
     if vectorize is not None and not isinstance(vectorize, bool):
         raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
-    with recording_guards() as guards, leaves_made() as made_inside:
-        try:
-            root = fn(*inputs)
-        except TypeError:
-            _refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
-            raise
+    guards, made_inside = start_recording()
+    try:
+        root = fn(*inputs)
+    except TypeError:
+        _refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
+        raise
+    finally:
+        stop_recording()
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
     tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize)
