@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from ..value import OBSERVERS, Value
 from .errors import ReplayError, TracerWarning
@@ -191,7 +191,7 @@ def _read_data(self: Value) -> float:
         caller = sys._getframe(1).f_code.co_filename
         if not caller.startswith(_ENGINE_DIR):
             _warn("reading v.data, sorting or branching by it", 2, kind="float (v.data)")
-    return cast(float, self._data)
+    return self._data
 
 
 def _watch_data_reads(on: bool) -> None:

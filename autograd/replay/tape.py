@@ -39,10 +39,12 @@ import linecache
 import math
 import operator
 import re
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
+from types import ModuleType
 from typing import Any, SupportsFloat, cast
 
 from ..backward import refuse_bad_grads
@@ -52,6 +54,7 @@ from ..value import Value
 from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
+from .float_steps import FloatSteps
 from .graph import Graph
 from .recording import Guard, start_recording, stop_recording
 from .source_store import CompressedLines, register_compressed
@@ -187,12 +190,9 @@ class Tape:
         #: Nodes run alone and groups run by numpy (see `compile_seconds`); every node alone until planned.
         self._shape = (self.node_count, 0)
         if vectorize is None and _wants_vectors(None):
-            from . import levels
-
+            levels = _levels()
             self.vectorized = True
             if len(self.graph) <= levels.SMALL_GRAPH:  # run unplanned anyway: lists, no numpy set-up (`float_steps`)
-                from .float_steps import FloatSteps
-
                 self._program = FloatSteps(self.graph, guard_specs, self._constant_values())
             else:
                 self._program = levels.LevelProgram(self.graph, guard_specs, self._leaf_constants())
@@ -549,11 +549,27 @@ def _wants_vectors(vectorize: bool | None) -> bool:
     """Vectorize when asked, or by default whenever numpy can be imported."""
     if vectorize is not None:
         return bool(vectorize)
+    if sys.modules.get("numpy") is not None:  # imported already: no import statement (machinery) per record
+        return True
     try:
         import numpy  # noqa: F401
     except ImportError:  # pragma: no cover - numpy is an optional extra
         return False
     return True
+
+
+_LEVELS: list[ModuleType] = []
+
+
+def _levels() -> ModuleType:
+    """The `levels` module, imported on first use (it imports numpy, an optional extra) and then held: an import
+    statement in `Tape.__init__` ran the import machinery (importlib's Python-level ``from . import`` handling) on
+    every record, a few of a 100-node record's microseconds on cold caches (issue 12 goal 1)."""
+    if not _LEVELS:
+        from . import levels
+
+        _LEVELS.append(levels)
+    return _LEVELS[0]
 
 
 def literal(x: object, what: str) -> str:
