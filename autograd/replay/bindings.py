@@ -111,7 +111,8 @@ def _holds_value(held: Any, depth: int) -> bool:
 
 
 #: Types that never have a ``parameters`` method (built-in types cannot be given one): most closure cells hold these.
-_PLAIN_TYPES = frozenset({int, float, str, bool, bytes, complex, type(None), range, slice})
+_PLAIN_TYPES = frozenset({int, float, str, bool, bytes, complex, type(None), range, slice, list, tuple, dict, set,
+                          frozenset})
 
 
 def _has_parameters_method(tp: type) -> bool:

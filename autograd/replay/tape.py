@@ -93,7 +93,8 @@ def record(
     if not callable(fn):
         raise TypeError(f"record: fn must be a function returning the loss, got {type(fn).__name__}")
     bindings = Bindings(fn)
-    if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
+    # A list (what model.parameters() returns) passes without the Iterable ABC's Python-level instance check.
+    if type(parameters) is not list and (isinstance(parameters, Value) or not isinstance(parameters, Iterable)):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
     if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
