@@ -226,3 +226,34 @@ def test_a_small_binary_graph_equals_eager_and_a_central_difference() -> None:
         for k in (0, 5, 15):
             want = _central_difference(lambda xs=xs: make()(Value(xs[0]), Value(xs[1])).data, params[k])
             assert math.isclose(grads[k], want, rel_tol=1e-6, abs_tol=1e-8)
+
+
+def _op_nodes(tape: Any) -> int:
+    return sum(op is not None for op in tape.graph.ops)
+
+
+def test_node_count_counts_the_op_nodes_of_every_kind_of_graph() -> None:
+    """`Tape.node_count` (from the leaf counts) against a count of the op nodes one by one, on graphs numbered each
+    way: in bulk, one by one (a parameter given twice is refused, an input not read by the loss), lazily (many
+    parameters), with constants, a leaf root and a parameter that is an op node."""
+    from test_replay import random_graph_fn
+
+    from autograd import dot
+
+    tapes = []
+    for seed in range(6):
+        rng = random.Random(seed)
+        params = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+        tapes.append(record(random_graph_fn(seed, params), [0.2, 0.3], params))
+    model = MLP(3, [4, 1], seed=0)
+    tapes.append(record(lambda a, b, c: (model([a, b, c]) - 0.5) ** 2, [0.1, 0.2, 0.3], model.parameters()))
+    p = Value(0.5)
+    tapes.append(record(lambda x: p, [1.0], [p]))  # a leaf loss: replayed as p * 1.0
+    tapes.append(record(lambda x, unused: x * p + 2.0, [1.0, 3.0], [p]))
+    weights = [Value(0.001 * k) for k in range(2100)]  # past given_index.LAZY_PARAMETERS: numbered lazily
+    tapes.append(record(lambda x: dot(weights[:3], [x, x, 1.0]) * weights[7], [0.5], weights))
+    inner = p * 2.0  # an op node given as a parameter: the given leaves are numbered one by one
+    tapes.append(record(lambda x: inner * x + p, [1.5], [inner, p]))
+    counts = [t.node_count for t in tapes]
+    assert counts == [_op_nodes(t) for t in tapes]
+    assert counts[7:] == [1, 2, 2, 3]  # p * 1.0; x * p, + 2.0; the dot, * w7; inner = p * 2.0, * x, + p
