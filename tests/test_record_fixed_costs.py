@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -257,3 +258,13 @@ def test_node_count_counts_the_op_nodes_of_every_kind_of_graph() -> None:
     counts = [t.node_count for t in tapes]
     assert counts == [_op_nodes(t) for t in tapes]
     assert counts[7:] == [1, 2, 2, 3]  # p * 1.0; x * p, + 2.0; the dot, * w7; inner = p * 2.0, * x, + p
+
+
+@pytest.mark.parametrize("label, named", [("c", "Value 'c'"), ("", "Value(data=inf)")])
+def test_a_constant_that_is_not_finite_is_refused_naming_it(label: str, named: str) -> None:
+    """A constant leaf's description is made only when it is refused: the message still names it."""
+    c = Value(1.0, label=label)
+    c.data = math.inf  # let through by the setter; tanh(inf) = 1.0 is finite, so the forward pass runs
+    p = Value(0.5)
+    with pytest.raises(ReplayError, match=re.escape(f"{named} is inf: a tape can only bake in finite numbers")):
+        record(lambda x: x * p * c.tanh(), [2.0], [p], constants=[c])

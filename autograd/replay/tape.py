@@ -294,7 +294,7 @@ class Tape:
 
         def name(v: Value) -> str:
             if v.is_constant or v in fixed:
-                return literal(v.data, _describe(v))
+                return literal(v.data, v)  # described only if refused: most graphs' constants never are
             raise ReplayError(
                 f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
                 " pass it in inputs=, parameters= or constants="
@@ -576,23 +576,28 @@ def _levels() -> ModuleType:
     return _LEVELS[0]
 
 
-def literal(x: object, what: str) -> str:
+def literal(x: object, what: str | Value) -> str:
     """Source text for a number baked into generated code: only ever ``repr`` of a plain finite float.
 
     The text comes from ``float.__repr__`` and is checked to be a number, so a float subclass (or any
-    object) with its own ``__repr__`` cannot get text of its choosing into a tape.
+    object) with its own ``__repr__`` cannot get text of its choosing into a tape. ``what`` names the number in
+    an error: a description, or the Value holding it (described only then).
     """
     try:
         # Any object may arrive (whatever the model compared with): float() refuses the rest with TypeError.
         f = float(cast(SupportsFloat, x))
     except (TypeError, ValueError) as error:
-        raise ReplayError(f"{what} is not a real number: {error}") from None
+        raise ReplayError(f"{_what(what)} is not a real number: {error}") from None
     text = float.__repr__(f)  # never a subclass's own __repr__
     if not math.isfinite(f):
-        raise ReplayError(f"{what} is {text}: a tape can only bake in finite numbers")
+        raise ReplayError(f"{_what(what)} is {text}: a tape can only bake in finite numbers")
     if not _FLOAT_TEXT.fullmatch(text):  # belt and braces: the text can only be a number
-        raise ReplayError(f"{what}: unexpected number text {text!r}")
+        raise ReplayError(f"{_what(what)}: unexpected number text {text!r}")
     return f"({text})"
+
+
+def _what(what: str | Value) -> str:
+    return _describe(what) if isinstance(what, Value) else what
 
 
 _FLOAT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?")
