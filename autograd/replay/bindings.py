@@ -23,6 +23,8 @@ from ..value import Value
 from .errors import StructureChanged
 
 _MISSING = object()
+_FUNCTIONS = (types.FunctionType, types.MethodType)
+_CONTAINERS = (list, tuple, dict)  # searched for Values by `_holds_value`
 _DEPTH = 3  # how deep into functions called by name (a helper that calls a helper that reads the model)
 _MAX_BINDINGS = 256
 
@@ -56,14 +58,16 @@ class Bindings:
                 continue
             if _worth_watching(held):
                 self._cells.append((cell, name, held, where))
-                self._walk(held, depth - 1, seen)
+                if isinstance(held, _FUNCTIONS):  # only a function (or method) names further variables
+                    self._walk(held, depth - 1, seen)
         scope = fn.__globals__
         for name in _names(fn.__code__):
             held = scope.get(name, _MISSING)
             if held is _MISSING or not _worth_watching(held):
                 continue  # a builtin or an attribute name, or plain data (see _worth_watching)
             self._globals.append((scope, name, held, where))
-            self._walk(held, depth - 1, seen)
+            if isinstance(held, _FUNCTIONS):
+                self._walk(held, depth - 1, seen)
 
     def check(self) -> None:
         """Raise StructureChanged if a variable the recorded function read now holds another object."""
@@ -90,6 +94,8 @@ def _worth_watching(held: Any) -> bool:
     and a tape kept for an equal chunk is still valid (numbers the tape baked in are a different matter,
     the subject of the TracerWarning and the branch checks).
     """
+    if type(held) in _PLAIN_TYPES and not isinstance(held, _CONTAINERS):  # a number, a string: never watched
+        return False
     if isinstance(held, (types.FunctionType, Value)):
         return True
     return _holds_value(held, 3)
