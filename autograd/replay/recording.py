@@ -6,8 +6,9 @@ its result are logged here, and the replayer re-checks them on every run, so
 inputs that would take another branch raise instead of returning wrong
 gradients. Comparisons on ``.data`` floats cannot be seen.
 
-The core engine knows nothing of this: `recording_guards` installs a
-comparison observer in `autograd.value.OBSERVERS` for the length of a recording.
+The core engine knows nothing of this: `start_recording` (what `record` calls; `recording_guards` and
+`leaves_made` are the same as context managers) installs a comparison observer and a leaf observer in
+`autograd.value.OBSERVERS` until `stop_recording`.
 """
 
 from __future__ import annotations
