@@ -176,7 +176,8 @@ Value.item = _warning_item  # type: ignore[method-assign]
 # site. A record sets it twice (start and end), so a 100-node record ran most of its engine ops and of its walk
 # unspecialised: cachegrind counted 2.0 million instructions per record of a 103-node graph, 1.4 without the
 # swap (issue 12 goal 1). A property is never specialised by Python 3.11's interpreter, so no site depends on
-# which getter it holds.
+# which getter it holds; Python 3.12 may specialise a site to call `_read_data` while it is installed, and that site
+# then keeps calling it after a recording: a correct read (it warns only while this thread records), only slower.
 _DATA_PROPERTY = Value.__dict__["data"]
 assert isinstance(_DATA_PROPERTY, property)  # set in autograd.value: reads C-level, writes checked
 _PLAIN_READ = _DATA_PROPERTY.fget
