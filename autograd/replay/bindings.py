@@ -23,6 +23,8 @@ from ..value import Value
 from .errors import StructureChanged
 
 _MISSING = object()
+_FUNCTIONS = (types.FunctionType, types.MethodType)
+_CONTAINERS = (list, tuple, dict)  # searched for Values by `_holds_value`
 _DEPTH = 3  # how deep into functions called by name (a helper that calls a helper that reads the model)
 _MAX_BINDINGS = 256
 
@@ -56,14 +58,16 @@ class Bindings:
                 continue
             if _worth_watching(held):
                 self._cells.append((cell, name, held, where))
-                self._walk(held, depth - 1, seen)
+                if isinstance(held, _FUNCTIONS):  # only a function (or method) names further variables
+                    self._walk(held, depth - 1, seen)
         scope = fn.__globals__
         for name in _names(fn.__code__):
             held = scope.get(name, _MISSING)
             if held is _MISSING or not _worth_watching(held):
                 continue  # a builtin or an attribute name, or plain data (see _worth_watching)
             self._globals.append((scope, name, held, where))
-            self._walk(held, depth - 1, seen)
+            if isinstance(held, _FUNCTIONS):
+                self._walk(held, depth - 1, seen)
 
     def check(self) -> None:
         """Raise StructureChanged if a variable the recorded function read now holds another object."""
@@ -90,14 +94,16 @@ def _worth_watching(held: Any) -> bool:
     and a tape kept for an equal chunk is still valid (numbers the tape baked in are a different matter,
     the subject of the TracerWarning and the branch checks).
     """
-    if isinstance(held, (types.FunctionType, Value)) or callable(getattr(type(held), "parameters", None)):
+    if type(held) in _PLAIN_TYPES and not isinstance(held, _CONTAINERS):  # a number, a string: never watched
+        return False
+    if isinstance(held, (types.FunctionType, Value)):
         return True
     return _holds_value(held, 3)
 
 
 def _holds_value(held: Any, depth: int) -> bool:
-    """A list, tuple or dict with a Value or module among its first few items, a few levels down."""
-    if isinstance(held, Value) or callable(getattr(type(held), "parameters", None)):
+    """A Value or a module, or a list, tuple or dict with one among its first few items, a few levels down."""
+    if isinstance(held, Value) or _has_parameters_method(type(held)):
         return True
     if depth == 0:
         return False
@@ -108,6 +114,26 @@ def _holds_value(held: Any, depth: int) -> bool:
     else:
         return False
     return any(_holds_value(item, depth - 1) for item in items)
+
+
+#: Types that never have a ``parameters`` method (built-in types cannot be given one): most closure cells hold these.
+_PLAIN_TYPES = frozenset({int, float, str, bool, bytes, complex, type(None), range, slice, list, tuple, dict, set,
+                          frozenset})
+
+
+def _has_parameters_method(tp: type) -> bool:
+    """``callable(getattr(tp, "parameters", None))`` (a module: it lists its parameters), without the AttributeError
+    that getattr makes (and then drops) for a type that has no such attribute: most held objects are of such a type,
+    and raising costs about 0.4 us each, several microseconds on cold caches (a 100-node record notes its
+    function's variables once; issue 12 goal 1)."""
+    if tp in _PLAIN_TYPES:
+        return False
+    if type(tp) is not type:  # a metaclass may supply attributes of its own: ask getattr
+        return callable(getattr(tp, "parameters", None))
+    for klass in tp.__mro__:
+        if "parameters" in klass.__dict__:
+            return callable(getattr(tp, "parameters", None))
+    return False
 
 
 def _names(code: types.CodeType) -> Iterator[str]:

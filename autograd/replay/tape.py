@@ -39,10 +39,12 @@ import linecache
 import math
 import operator
 import re
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
+from types import ModuleType
 from typing import Any, SupportsFloat, cast
 
 from ..backward import refuse_bad_grads
@@ -52,8 +54,9 @@ from ..value import Value
 from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
+from .float_steps import FloatSteps
 from .graph import Graph
-from .recording import Guard, leaves_made, recording_guards
+from .recording import Guard, start_recording, stop_recording
 from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
@@ -90,7 +93,8 @@ def record(
     if not callable(fn):
         raise TypeError(f"record: fn must be a function returning the loss, got {type(fn).__name__}")
     bindings = Bindings(fn)
-    if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
+    # A list (what model.parameters() returns) passes without the Iterable ABC's Python-level instance check.
+    if type(parameters) is not list and (isinstance(parameters, Value) or not isinstance(parameters, Iterable)):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
     if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
@@ -100,12 +104,14 @@ def record(
     if vectorize is not None and not isinstance(vectorize, bool):
         raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
     inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
-    with recording_guards() as guards, leaves_made() as made_inside:
-        try:
-            root = fn(*inputs)
-        except TypeError:
-            _refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
-            raise
+    guards, made_inside = start_recording()
+    try:
+        root = fn(*inputs)
+    except TypeError:
+        _refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
+        raise
+    finally:
+        stop_recording()
     if not isinstance(root, Value):
         raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
     tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards, vectorize=vectorize)
@@ -185,12 +191,9 @@ class Tape:
         #: Nodes run alone and groups run by numpy (see `compile_seconds`); every node alone until planned.
         self._shape = (self.node_count, 0)
         if vectorize is None and _wants_vectors(None):
-            from . import levels
-
+            levels = _levels()
             self.vectorized = True
             if len(self.graph) <= levels.SMALL_GRAPH:  # run unplanned anyway: lists, no numpy set-up (`float_steps`)
-                from .float_steps import FloatSteps
-
                 self._program = FloatSteps(self.graph, guard_specs, self._constant_values())
             else:
                 self._program = levels.LevelProgram(self.graph, guard_specs, self._leaf_constants())
@@ -291,7 +294,7 @@ class Tape:
 
         def name(v: Value) -> str:
             if v.is_constant or v in fixed:
-                return literal(v.data, _describe(v))
+                return literal(v.data, v)  # described only if refused: most graphs' constants never are
             raise ReplayError(
                 f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
                 " pass it in inputs=, parameters= or constants="
@@ -485,8 +488,11 @@ class Tape:
     @property
     def node_count(self) -> int:
         """The number of op nodes (not leaves) in the recorded graph."""
-        ops = self.graph.ops
-        return len(ops) - ops.count(None)  # leaves hold None: counted in C, not node by node
+        # Every leaf is a given one (numbered first) or one the walk met (a constant): no pass over the ops, whose
+        # ``list.count(None)`` compared each op (a str) with None through both sides' rich comparison, about 5 us
+        # at 100 nodes (issue 12 goal 1: a record reads this once).
+        graph = self.graph
+        return len(graph.ops) - graph.given_count - len(graph.walked_leaves)
 
     def __repr__(self) -> str:
         interior = self.node_count
@@ -547,6 +553,8 @@ def _wants_vectors(vectorize: bool | None) -> bool:
     """Vectorize when asked, or by default whenever numpy can be imported."""
     if vectorize is not None:
         return bool(vectorize)
+    if sys.modules.get("numpy") is not None:  # imported already: no import statement (machinery) per record
+        return True
     try:
         import numpy  # noqa: F401
     except ImportError:  # pragma: no cover - numpy is an optional extra
@@ -554,23 +562,42 @@ def _wants_vectors(vectorize: bool | None) -> bool:
     return True
 
 
-def literal(x: object, what: str) -> str:
+_LEVELS: list[ModuleType] = []
+
+
+def _levels() -> ModuleType:
+    """The `levels` module, imported on first use (it imports numpy, an optional extra) and then held: an import
+    statement in `Tape.__init__` ran the import machinery (importlib's Python-level ``from . import`` handling) on
+    every record, a few of a 100-node record's microseconds on cold caches (issue 12 goal 1)."""
+    if not _LEVELS:
+        from . import levels
+
+        _LEVELS.append(levels)
+    return _LEVELS[0]
+
+
+def literal(x: object, what: str | Value) -> str:
     """Source text for a number baked into generated code: only ever ``repr`` of a plain finite float.
 
     The text comes from ``float.__repr__`` and is checked to be a number, so a float subclass (or any
-    object) with its own ``__repr__`` cannot get text of its choosing into a tape.
+    object) with its own ``__repr__`` cannot get text of its choosing into a tape. ``what`` names the number in
+    an error: a description, or the Value holding it (described only then).
     """
     try:
         # Any object may arrive (whatever the model compared with): float() refuses the rest with TypeError.
         f = float(cast(SupportsFloat, x))
     except (TypeError, ValueError) as error:
-        raise ReplayError(f"{what} is not a real number: {error}") from None
+        raise ReplayError(f"{_what(what)} is not a real number: {error}") from None
     text = float.__repr__(f)  # never a subclass's own __repr__
     if not math.isfinite(f):
-        raise ReplayError(f"{what} is {text}: a tape can only bake in finite numbers")
+        raise ReplayError(f"{_what(what)} is {text}: a tape can only bake in finite numbers")
     if not _FLOAT_TEXT.fullmatch(text):  # belt and braces: the text can only be a number
-        raise ReplayError(f"{what}: unexpected number text {text!r}")
+        raise ReplayError(f"{_what(what)}: unexpected number text {text!r}")
     return f"({text})"
+
+
+def _what(what: str | Value) -> str:
+    return _describe(what) if isinstance(what, Value) else what
 
 
 _FLOAT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?")
