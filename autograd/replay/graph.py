@@ -28,7 +28,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from itertools import chain, filterfalse, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from ..op import Op
 from ..ops import DOT
@@ -48,8 +48,9 @@ class Graph:
     given_inputs: int  # how many given leaves are inputs
     given_count: int  # how many leaves (inputs, then parameters) were numbered before the walk
 
-    __slots__ = ("ops", "levels", "needs", "starts", "parents", "given", "given_inputs", "given_count", "leaf_names",
-                 "walked_leaves", "inputs", "params", "outputs")
+    __slots__ = ("tail_ops", "tail_levels", "tail_needs", "link_starts", "flat", "row_nodes", "row_firsts",
+                 "row_tails", "row_which", "input_rows", "link_count", "given", "given_inputs", "given_count",
+                 "leaf_names", "walked_leaves", "inputs", "params", "outputs", "_full")
 
     def __init__(
         self,
@@ -141,7 +142,7 @@ class Graph:
                     if len(a) > 1:
                         if row_path and node._op is DOT:
                             if rows is None:
-                                rows = _dot_rows(params_list, self.given_inputs, number, levels, flat, lazy)
+                                rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                             try:
                                 level = rows.add(a)
                             except InputsPending:  # the weights are numbered by position: visit the inputs
@@ -192,7 +193,7 @@ class Graph:
                     continue  # pushed twice and emitted meanwhile
                 if row_path and node._op is DOT:
                     if rows is None:
-                        rows = _dot_rows(params_list, self.given_inputs, number, levels, flat, lazy)
+                        rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                     level = rows.add(a)
                     if level:
                         number[node] = len(ops)
@@ -237,18 +238,114 @@ class Graph:
                                       else list(map(number.get, parameters, repeat(-1))))
         self.inputs: Sequence[int] = (range(self.given_inputs) if self.given is None
                                       else list(map(number.get, inputs, repeat(-1))))  # -1: not read by the loss
-        self.ops = ops
-        self.levels = _int_array("i", first, levels[first:])  # 4 bytes: no graph is 2**31 levels deep
-        self.needs = bytearray(needs)
-        self.starts = _int_array("q", first + 1, starts)
-        self.parents = flat
+        # Kept: the op nodes' rows of the tables (the leaves given in bulk are all alike: no op, level 0, a gradient
+        # wanted for a parameter and not for an input, no parents), the parents table without the rows, and the
+        # rows' descriptors; the full tables are rebuilt when code generation asks for them (see `ops`).
+        tail_needs = bytearray(needs[first:])
         interior: list[int] = [] if self.given is None else [n for n in self.params if n >= 0 and ops[n] is not None]
-        if interior:  # rare: parameters that are op nodes were not known to the walk's needs
-            _mark_needs_from(interior, ops, self.needs, self.starts, self.parents)
+        if interior:  # rare (never with rows): parameters that are op nodes were not known to the walk's needs
+            full_needs = bytearray(needs)
+            _mark_needs_from(interior, ops, full_needs, _int_array("q", first + 1, starts), flat)
+            tail_needs = full_needs[first:]
+        self.tail_ops: list[Op | None] = ops[first:]
+        self.tail_levels = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
+        self.tail_needs = tail_needs
+        #: Where each op node's (and walked leaf's) parents begin in ``flat``, and one more: where the last ends.
+        self.link_starts = _int_array("q", 1, starts)
+        self.flat = flat
+        if rows is not None and rows.nodes:
+            self.row_nodes, self.row_firsts, self.row_tails = rows.nodes, rows.firsts, rows.tails
+            self.row_which, self.input_rows = rows.which, rows.input_rows
+            self.link_count = len(flat) + rows.links
+        else:
+            self.row_nodes = self.row_firsts = self.row_tails = self.row_which = array(flat.typecode)
+            self.input_rows = []
+            self.link_count = len(flat)
+        self._full: dict[str, Any] = {}
         self.leaf_names = leaf_names
         #: The leaves found by the walk rather than given as inputs or parameters: constants, baked in.
         self.walked_leaves = walked_leaves
         self.outputs = list(map(number.get, outputs, repeat(-1)))
+
+    # --- the full tables, one row per node, rebuilt on demand -----------------
+
+    @property
+    def ops(self) -> list[Op | None]:
+        """Each node's op, ``None`` for a leaf (the given leaves first)."""
+        full = self._full.get("ops")
+        if full is None:
+            full = self._full["ops"] = [None] * self.given_count + self.tail_ops
+        return cast(list[Op | None], full)
+
+    @property
+    def levels(self) -> array:
+        """Each node's level (0 for a leaf)."""
+        full = self._full.get("levels")
+        if full is None:
+            full = self._full["levels"] = array("i", bytes(4 * self.given_count)) + self.tail_levels
+        return cast(array, full)
+
+    @property
+    def needs(self) -> bytearray:
+        """1 where a node leads to a parameter (its gradient is worth computing), else 0."""
+        full = self._full.get("needs")
+        if full is None:
+            given = bytearray(self.given_inputs) + b"\x01" * (self.given_count - self.given_inputs)
+            full = self._full["needs"] = given + self.tail_needs
+        return cast(bytearray, full)
+
+    @property
+    def starts(self) -> array:
+        """Where each node's parents begin in `parents`, and one more entry: where the last node's end."""
+        if "starts" not in self._full:
+            self._expand_links()
+        return cast(array, self._full["starts"])
+
+    @property
+    def parents(self) -> array:
+        """Every node's parents' numbers, node after node (dot rows included)."""
+        if "parents" not in self._full:
+            self._expand_links()
+        return cast(array, self._full["parents"])
+
+    def release(self) -> None:
+        """Let go of the full tables rebuilt for code generation (the compact ones stay)."""
+        self._full.clear()
+
+    def _expand_links(self) -> None:
+        """Build `starts` and `parents` from ``flat`` and the rows' descriptors."""
+        first = self.given_count
+        starts = array("q", bytes(8 * first))
+        if not self.row_nodes:
+            starts += self.link_starts
+            self._full["starts"], self._full["parents"] = starts, self.flat
+            return
+        own, flat = self.link_starts, self.flat
+        parents = array(flat.typecode)
+        offset = 0  # links of the rows so far: what a later node's place moves by
+        done = 0  # the op nodes (tail positions) whose start is written
+        for r, n in enumerate(self.row_nodes):
+            i = n - first
+            starts.extend([s + offset for s in own[done: i + 1]])
+            parents += flat[own[done]: own[i]]
+            parents += self.row_args(r)
+            offset = len(parents) - own[i + 1]
+            done = i + 1
+        starts.extend([s + offset for s in own[done:]])
+        parents += flat[own[done]:]
+        self._full["starts"], self._full["parents"] = starts, parents
+
+    def row_args(self, r: int) -> array:
+        """The parents' numbers of the ``r``-th dot row: its run of weights (and a last weight off the run), then
+        its inputs."""
+        inputs = self.input_rows[self.row_which[r]]
+        first, tail = self.row_firsts[r], self.row_tails[r]
+        run = len(inputs) if tail < 0 else len(inputs) - 1
+        out = array(inputs.typecode, range(first, first + run))
+        if tail >= 0:
+            out.append(tail)
+        out += inputs
+        return out
 
     def _number_given_one_by_one(self, inputs: Sequence[Value], parameters: Sequence[Value],
                                  number: dict[Value, int]) -> None:
@@ -267,7 +364,7 @@ class Graph:
         self.given_count = len(given)
 
     def __len__(self) -> int:
-        return len(self.ops)
+        return self.given_count + len(self.tail_ops)
 
     def args(self, n: int) -> array:
         """The parents' numbers of node ``n``."""
@@ -293,13 +390,13 @@ class Graph:
         else:
             names = [self.leaf_name(n) for n in range(first)]
         leaf_names = self.leaf_names
-        names += [leaf_names[n] if op is None else f"v{n}" for n, op in enumerate(self.ops[first:], first)]
+        names += [leaf_names[n] if op is None else f"v{n}" for n, op in enumerate(self.tail_ops, first)]
         return names
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the graph has."""
         counts: dict[str, int] = {}
-        for op in self.ops:
+        for op in self.tail_ops:
             if op is not None:
                 counts[op.name] = counts.get(op.name, 0) + 1
         return counts
@@ -319,12 +416,6 @@ def _number_given_leaves(inputs: Sequence[Value], parameters: Sequence[Value], n
     if on_repeats is not None:  # a Value given twice, or an op node given: the careful checks, one by one
         on_repeats()
     return False
-
-
-def _dot_rows(parameters: list[Value], first_param: int, number: dict[Value, int], levels: list[int],
-              flat: array, lazy: GivenIndex | None) -> DotRows:
-    """The walk's `DotRows`, over ``parameters`` (numbered from ``first_param`` on)."""
-    return DotRows(parameters, first_param, number, levels, flat, lazy)
 
 
 def _int_array(typecode: str, zeros: int, tail: list[int]) -> array:

@@ -223,7 +223,7 @@ class Tape:
         earlier. `bench/bench_record.py` prints the ratio for its graphs.
         """
         lone, groups = self._shape
-        return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * len(self.graph.parents) \
+        return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * self.graph.link_count \
             + 0.7e-6 * len(self.parameters)
 
     def compile(self) -> None:
@@ -234,6 +234,7 @@ class Tape:
     def _compile_now(self) -> Callable:
         self._compiled = self._vector_runner() if self.vectorized else self._scalar_runner()
         self._program = None  # the interpreter's index arrays are not needed any more
+        self.graph.release()  # nor the full tables code generation read
         return self._compiled
 
     def _interpret(self, inputs: Sequence[float], params: Sequence[float]) -> tuple[float, list[float], list[float]]:
@@ -244,7 +245,7 @@ class Tape:
         start = time.perf_counter()
         result = program.run(inputs, params)
         self._interpreted_seconds += time.perf_counter() - start
-        if self._interpreted_seconds >= self.compile_seconds() and len(self.graph.parents) <= AUTO_COMPILE_MAX_LINKS:
+        if self._interpreted_seconds >= self.compile_seconds() and self.graph.link_count <= AUTO_COMPILE_MAX_LINKS:
             self.compile()
         return cast(tuple[float, list[float], list[float]], result)
 
@@ -471,6 +472,7 @@ class Tape:
         run = self._run_numpy.get(reduce)
         if run is None:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
+            self.graph.release()  # the full tables code generation read (a program holds what it reads)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
         params = list(map(_READ_DATA, self.parameters))
         with self._quiet(arrays=True), _blaming_parameters(self.parameters, params):
@@ -485,8 +487,8 @@ class Tape:
     @property
     def node_count(self) -> int:
         """The number of op nodes (not leaves) in the recorded graph."""
-        ops = self.graph.ops
-        return len(ops) - ops.count(None)  # leaves hold None: counted in C, not node by node
+        ops = self.graph.tail_ops
+        return len(ops) - ops.count(None)  # walked leaves hold None: counted in C, not node by node
 
     def __repr__(self) -> str:
         interior = self.node_count
