@@ -251,7 +251,7 @@ class Graph:
         self.tail_levels = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
         self.tail_needs = tail_needs
         #: Where each op node's (and walked leaf's) parents begin in ``flat``, and one more: where the last ends.
-        self.link_starts = _int_array("q", 1, starts)
+        self.link_starts = _int_array("i" if len(flat) < 2**31 else "q", 1, starts)
         self.flat = flat
         if rows is not None and rows.nodes:
             self.row_nodes, self.row_firsts, self.row_tails = rows.nodes, rows.firsts, rows.tails
@@ -317,7 +317,7 @@ class Graph:
         first = self.given_count
         starts = array("q", bytes(8 * first))
         if not self.row_nodes:
-            starts += self.link_starts
+            starts.fromlist(self.link_starts.tolist())
             self._full["starts"], self._full["parents"] = starts, self.flat
             return
         own, flat = self.link_starts, self.flat

@@ -87,7 +87,7 @@ class LevelProgram:
         # The op nodes' tables, by position after the given leaves (``first``): those leaves have no parents.
         first = graph.given_count
         tail = size - first
-        starts = np.frombuffer(graph.link_starts, dtype=np.int64)
+        starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.tail_levels, dtype=np.int32)
         fan_in = np.diff(starts)
@@ -287,7 +287,8 @@ class _Rows:
         which = self.which[r]
         if (which != which[0]).any() or (self.tails[r] >= 0).any():
             return None
-        row = np.array(self.graph.input_rows[int(which[0])], dtype=np.intp)
+        stored = self.graph.input_rows[int(which[0])]
+        row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
         width = len(row)
         firsts = self.firsts[r]
         start = int(firsts.min())
@@ -360,17 +361,30 @@ def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -
     return [np.flatnonzero(which == k) for k in range(int(which.max()) + 1)]
 
 
+def _compact(index: Array) -> Array | slice:
+    """A 1-D index array as a slice where its numbers step evenly (a layer's outputs, numbered one after another or
+    every other number): the same reads and writes, kept in a few dozen bytes rather than 8 a node."""
+    if index.ndim != 1 or len(index) < 2:
+        return index
+    step = int(index[1]) - int(index[0])
+    if step == 0 or not (np.diff(index) == step).all():
+        return index
+    start, last = int(index[0]), int(index[-1])
+    stop = last + step
+    return slice(start, None if stop < 0 else stop, step)
+
+
 def _adder(where: Array) -> Callable[[Array, Array], None]:
     """``add(grads, terms)``: ``grads[where] += terms`` (``where`` flattened), counting every term even where an
     index repeats."""
     distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
-    where = where.reshape(-1)
+    where = _compact(where.reshape(-1))
     if distinct:
         def add(grads: Array, terms: Array) -> None:
             grads[where] += terms
     else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
         def add(grads: Array, terms: Array) -> None:
-            np.add.at(grads, where, terms)
+            np.add.at(grads, cast(Array, where), terms)
     return add
 
 
@@ -484,68 +498,116 @@ def _weight_block(weights: Array) -> tuple[int, int, Array] | None:
     return start, start + rows * width, order
 
 
-def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+def _target(where: Array) -> tuple[Array | slice, bool]:
+    """``(index, distinct)`` for `_add_into`: ``where`` flattened (a slice where it steps evenly), and whether no
+    index repeats."""
+    distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
+    return _compact(where.reshape(-1)), distinct
+
+
+def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
+    """``grads[index] += terms`` for a `_target`, counting every term even where an index repeats (a fancy-index
+    ``+=`` keeps one term per repeated index: `np.add.at` adds them all)."""
+    where, distinct = target
+    if distinct:
+        grads[where] += terms
+    else:
+        np.add.at(grads, cast(Array, where), terms)
+
+
+class _LayerGroup:
     """A dot group sharing its inputs ``row`` whose weights are the nodes ``start:end`` row after row (``out`` in
     that row order): a matrix-vector product over a view of the values, so the tape keeps two numbers for the
-    weights rather than an index per weight, and no gather copies them on each run."""
-    width = len(row)
-    weights_need, inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
-    add_row = _adder(row)
+    weights rather than an index per weight, and no gather copies them on each run. A slotted object rather than
+    closures: a tape holds one per layer, and closures' cells cost several times its bytes."""
 
-    def forward(vals: Array) -> None:
-        vals[out] = vals[start:end].reshape(-1, width) @ vals[row]
+    __slots__ = ("out", "start", "end", "width", "row", "row_target", "weights_need", "inputs_need")
 
-    def backward(vals: Array, grads: Array) -> None:
-        g = grads[out]
-        if weights_need:
-            grads[start:end] += np.multiply.outer(g, vals[row]).reshape(-1)
-        if inputs_need:
-            add_row(grads, g @ vals[start:end].reshape(-1, width))
+    def __init__(self, out: Array, start: int, end: int, row: Array, needs: Array) -> None:
+        """``needs``: per node, whether its gradient is worth computing."""
+        self.width = len(row)
+        self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
+        self.row_target = _target(row)
+        self.row = _compact(row)
+        self.out = _compact(out)
+        self.start, self.end = start, end
 
-    return forward, (backward if weights_need or inputs_need else None)
+    def forward(self, vals: Array) -> None:
+        """Every neuron's weighted sum."""
+        vals[self.out] = vals[self.start:self.end].reshape(-1, self.width) @ vals[self.row]
+
+    def backward(self, vals: Array, grads: Array) -> None:
+        """The outer product into the weights' gradients, the transposed product into the inputs'."""
+        g = grads[self.out]
+        if self.weights_need:
+            grads[self.start:self.end] += np.multiply.outer(g, vals[self.row]).reshape(-1)
+        if self.inputs_need:
+            _add_into(grads, self.row_target, g @ vals[self.start:self.end].reshape(-1, self.width))
 
 
-def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
-    n = args.shape[1]
-    first_constant = n - op.constant_args
-    columns = [np.ascontiguousarray(args[:, j]) for j in range(n)]
-    constant_rows = [c[0] for c in columns[first_constant:]]  # one number per group (see _split_by_constants)
-    forward_fn = numpy_forward(op, n)
+def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    """The steps of a `_LayerGroup`."""
+    group = _LayerGroup(out, start, end, row, needs)
+    return group.forward, (group.backward if group.weights_need or group.inputs_need else None)
 
-    def gather(vals: Array) -> list[Array]:
-        values = [vals[c] for c in columns[:first_constant]]
-        values.extend(float(vals[k]) for k in constant_rows)
+
+class _ExpressionGroup:
+    """A group of nodes of one op, computed by the op's numpy expression over the gathered inputs (a slotted object
+    rather than closures, as `_LayerGroup`)."""
+
+    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials")
+
+    def __init__(self, op: Op, out: Array, args: Array, needs: Array) -> None:
+        """``out``: the nodes; ``args``: their parents, one row each; ``needs``: per node, whether its gradient is
+        worth computing."""
+        n = args.shape[1]
+        first_constant = n - op.constant_args
+        full_columns = [np.ascontiguousarray(args[:, j]) for j in range(n)]
+        # One number per group (see _split_by_constants).
+        self.constant_rows = [int(c[0]) for c in full_columns[first_constant:]]
+        self.columns = [_compact(c) for c in full_columns[:first_constant]]
+        self.out = _compact(out)
+        self.forward_fn = numpy_forward(op, n)
+        partials = []
+        codes = op.derivative_code_for(n)
+        for j in range(first_constant):
+            wanted = needs[full_columns[j]]
+            if not wanted.any():
+                continue
+            rows = None if wanted.all() else np.flatnonzero(wanted)
+            target = full_columns[j] if rows is None else full_columns[j][rows]
+            partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, _target(target)))
+        self.partials = partials
+
+    def gather(self, vals: Array) -> list[Array]:
+        """The inputs' values: an array per input, a float per constant argument."""
+        values = [vals[c] for c in self.columns]
+        values.extend(float(vals[k]) for k in self.constant_rows)
         return values
 
-    def forward(vals: Array) -> None:
-        vals[out] = forward_fn(*gather(vals))
+    def forward(self, vals: Array) -> None:
+        """The op's expression over the whole group."""
+        vals[self.out] = self.forward_fn(*self.gather(vals))
 
-    partials = []
-    codes = op.derivative_code_for(n)
-    for j in range(first_constant):
-        wanted = needs[columns[j]]
-        if not wanted.any():
-            continue
-        rows = None if wanted.all() else np.flatnonzero(wanted)
-        code = codes[j]
-        target = columns[j] if rows is None else columns[j][rows]
-        partials.append((numpy_partial(op, n, j), code.strip() == "1.0", rows, _adder(target)))
-    if not partials:
-        return forward, None
-
-    def backward(vals: Array, grads: Array) -> None:
+    def backward(self, vals: Array, grads: Array) -> None:
+        """Each wanted local derivative times the group's gradients, added into the parents'."""
+        out = self.out
         g = grads[out]
-        values = gather(vals)
+        values = self.gather(vals)
         result = vals[out]
-        for partial, is_one, rows, add in partials:
+        for partial, is_one, rows, target in self.partials:
             if rows is None:
                 terms = g if is_one else g * partial(result, *values)
             else:
                 picked = [v[rows] if type(v) is not float else v for v in values]
                 terms = g[rows] if is_one else g[rows] * partial(result[rows], *picked)
-            add(grads, terms)
+            _add_into(grads, target, terms)
 
-    return forward, backward
+
+def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    """The steps of an `_ExpressionGroup`."""
+    group = _ExpressionGroup(op, out, args, needs)
+    return group.forward, (group.backward if group.partials else None)
 
 
 # --- the op table's expressions as numpy functions, compiled once per op and input count --------------------
