@@ -273,6 +273,8 @@ class _Rows:
         self.which = np.frombuffer(graph.row_which, dtype=np.dtype(f"i{graph.row_which.itemsize}")).astype(np.intp)
         self.firsts = np.frombuffer(graph.row_firsts, dtype=np.dtype(f"i{graph.row_firsts.itemsize}")).astype(np.intp)
         self.tails = np.frombuffer(graph.row_tails, dtype=np.dtype(f"i{graph.row_tails.itemsize}")).astype(np.intp)
+        self.which_list, self.tails_list, self.firsts_list = (graph.row_which.tolist(), graph.row_tails.tolist(),
+                                                              graph.row_firsts.tolist())
         if fan_in is not None:
             widths = np.fromiter(map(len, graph.input_rows), dtype=np.intp, count=len(graph.input_rows))
             fan_in[places] = 2 * widths[self.which]
@@ -281,28 +283,26 @@ class _Rows:
         """``(out, start, end, row)`` for `_layer_group` when the dot nodes ``members`` (positions) are rows that read
         one input row and whose weights, in some order of the rows, are the one run of nodes ``start:end``; else
         None. Read from the descriptors: no parent table is gathered."""
-        r = self.row_of[members]
-        if (r < 0).any():
+        # Python lists: a layer is a few dozen rows, where each numpy call would cost more than the loop.
+        r = self.row_of[members].tolist()
+        if min(r) < 0:
             return None
-        which = self.which[r]
-        if (which != which[0]).any() or (self.tails[r] >= 0).any():
+        which, tails, firsts_of = self.which_list, self.tails_list, self.firsts_list
+        w = which[r[0]]
+        if any(which[k] != w or tails[k] >= 0 for k in r):
             return None
-        stored = self.graph.input_rows[int(which[0])]
+        stored = self.graph.input_rows[w]
+        width = len(stored)
+        firsts = [firsts_of[k] for k in r]
+        start = min(firsts)
+        place = [(f - start) // width for f in firsts]
+        order = [-1] * len(r)
+        for k, (f, at) in enumerate(zip(firsts, place)):
+            if at >= len(r) or order[at] >= 0 or f - start != at * width:
+                return None  # not a block: a gap, a repeated row or weights that do not start a row
+            order[at] = k
         row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
-        width = len(row)
-        firsts = self.firsts[r]
-        start = int(firsts.min())
-        place = firsts - start
-        if (place % width).any():
-            return None
-        place //= width
-        if int(place.max()) != len(members) - 1:
-            return None
-        order = np.full(len(members), -1, dtype=np.intp)
-        order[place] = np.arange(len(members))
-        if (order < 0).any():  # two rows at one place: a repeated weight row, not a block
-            return None
-        return (members + first)[order], start, start + len(members) * width, row
+        return (members + first)[order], start, start + len(r) * width, row
 
     def block(self, members: Array, starts: Array, flat: Array, n: int) -> Array:
         """The parents of the dot nodes ``members`` (positions; ``n`` each), rows spelled out from their
@@ -366,11 +366,14 @@ def _compact(index: Array) -> Array | slice:
     every other number): the same reads and writes, kept in a few dozen bytes rather than 8 a node."""
     if index.ndim != 1 or len(index) < 2:
         return index
-    step = int(index[1]) - int(index[0])
-    if step == 0 or not (np.diff(index) == step).all():
+    small = len(index) <= 256  # then compared as a list: cheaper than the numpy calls
+    numbers = index.tolist() if small else index[[0, 1, -1]].tolist()
+    start, step, last = numbers[0], numbers[1] - numbers[0], numbers[-1]
+    if step == 0 or last - start != step * (len(index) - 1):
         return index
-    start, last = int(index[0]), int(index[-1])
     stop = last + step
+    if not (numbers == list(range(start, stop, step)) if small else (index == np.arange(start, stop, step)).all()):
+        return index
     return slice(start, None if stop < 0 else stop, step)
 
 
@@ -403,6 +406,9 @@ def _distinct(indices: Array) -> bool:
     """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
     if indices.size < 2:
         return True
+    if indices.size < 256:  # a set of a few dozen numbers costs less than numpy's calls
+        numbers = indices.tolist()
+        return len(set(numbers)) == len(numbers)
     # Monotone is distinct: a layer's weights (numbered in order), a layer's outputs (the walk numbers the last first).
     step = indices[1:] > indices[:-1]
     if step.all() or not (indices[1:] >= indices[:-1]).any():
