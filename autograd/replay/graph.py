@@ -178,6 +178,20 @@ class Graph:
                 else:
                     k = get(a)
                     b = node._b
+                    if k is None and b is None and row_path and a._op is DOT and type(a._a) is tuple and len(a._a) > 1:
+                        # An activation of a neuron: its dot node, a row, is emitted here (as the walk would next).
+                        if rows is None:
+                            rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
+                        try:
+                            level = rows.add(a._a)
+                        except KeyError:  # inputs not numbered yet (InputsPending too): visited as usual
+                            level = 0
+                        if level:
+                            k = number[a] = len(ops)
+                            new_op(DOT)
+                            new_level(level)
+                            new_need(1)
+                            new_start(len(flat))
                     j = get(b) if b is not None else 0
                     if k is None or j is None:
                         number[node] = -1

@@ -92,7 +92,8 @@ def record(
     bindings = Bindings(fn)
     if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
-    parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
+    if type(parameters) is not list:  # a generator (as optimizers take) would be used up by the first reader
+        parameters = list(parameters)  # (a list is copied once, by the Tape)
     if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
     if isinstance(constants, Value) or not isinstance(constants, Iterable):
@@ -154,6 +155,8 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        # Copied first (a generator is read once); a model's weights are most of what a tape is given.
+        self.parameters = parameters = list(parameters)
         for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
                             ("outputs", outputs)):
             _refuse_non_values(what, given)
@@ -162,7 +165,6 @@ class Tape:
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
             root = root * 1.0
         self.inputs = list(inputs)
-        self.parameters = list(parameters)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
