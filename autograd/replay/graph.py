@@ -62,6 +62,7 @@ class Graph:
         number: dict[Value, int],
         on_repeats: Callable[[], None] | None = None,
         also: Sequence[Value] = (),
+        leaf_parameters: bool = False,
     ) -> None:
         """Number every node ``root`` depends on into ``number``; ``leaf_name`` names each leaf (it raises for a
         leaf the tape cannot take).
@@ -72,7 +73,8 @@ class Graph:
         anything is numbered when a Value is given twice among ``inputs`` and ``parameters`` or one of them is
         an op node (then they are numbered one by one). Many parameters are entered in ``number`` only when the
         walk meets them off a layer's rows (`given_index`); those among ``outputs`` and ``also`` (Values a caller
-        will look up afterwards) are entered at the end."""
+        will look up afterwards) are entered at the end. ``leaf_parameters``: the caller has checked that every
+        parameter is a `Value` leaf (then not checked again here)."""
         ops: list[Op | None] = []
         # Lists while the walk reads them (a list hands out its stored ints; an array makes one per read).
         levels: list[int] = []
@@ -83,7 +85,7 @@ class Graph:
         flat = array(PARENT_TYPECODE)
         leaf_names: dict[int, str] = {}
         params_list = parameters if type(parameters) is list else list(parameters)
-        lazy: GivenIndex | None = index_given(inputs, params_list, number)
+        lazy: GivenIndex | None = index_given(inputs, params_list, number, leaf_parameters)
         if lazy is not None:
             self.given = None
             self.given_inputs = len(inputs)
