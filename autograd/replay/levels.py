@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -283,26 +284,25 @@ class _Rows:
         """``(out, start, end, row)`` for `_layer_group` when the dot nodes ``members`` (positions) are rows that read
         one input row and whose weights, in some order of the rows, are the one run of nodes ``start:end``; else
         None. Read from the descriptors: no parent table is gathered."""
-        # Python lists: a layer is a few dozen rows, where each numpy call would cost more than the loop.
+        # Python lists read by C-level calls: a layer is a few dozen rows, where each numpy call costs more.
         r = self.row_of[members].tolist()
+        count = len(r)
         if min(r) < 0:
             return None
-        which, tails, firsts_of = self.which_list, self.tails_list, self.firsts_list
-        w = which[r[0]]
-        if any(which[k] != w or tails[k] >= 0 for k in r):
+        get = itemgetter(*r) if count > 1 else lambda table: (table[r[0]],)
+        which = get(self.which_list)
+        if which.count(which[0]) != count or max(get(self.tails_list)) >= 0:
             return None
-        stored = self.graph.input_rows[w]
+        stored = self.graph.input_rows[which[0]]
         width = len(stored)
-        firsts = [firsts_of[k] for k in r]
-        start = min(firsts)
-        place = [(f - start) // width for f in firsts]
-        order = [-1] * len(r)
-        for k, (f, at) in enumerate(zip(firsts, place)):
-            if at >= len(r) or order[at] >= 0 or f - start != at * width:
-                return None  # not a block: a gap, a repeated row or weights that do not start a row
-            order[at] = k
+        firsts = get(self.firsts_list)
+        order = sorted(range(count), key=firsts.__getitem__)
+        start = firsts[order[0]]
+        # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice.
+        if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
+            return None
         row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
-        return (members + first)[order], start, start + len(r) * width, row
+        return (members + first)[order], start, start + count * width, row
 
     def block(self, members: Array, starts: Array, flat: Array, n: int) -> Array:
         """The parents of the dot nodes ``members`` (positions; ``n`` each), rows spelled out from their
@@ -534,7 +534,7 @@ class _LayerGroup:
         self.width = len(row)
         self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
         self.row_target = _target(row)
-        self.row = _compact(row)
+        self.row = self.row_target[0]
         self.out = _compact(out)
         self.start, self.end = start, end
 
@@ -580,9 +580,12 @@ class _ExpressionGroup:
             wanted = needs[full_columns[j]]
             if not wanted.any():
                 continue
-            rows = None if wanted.all() else np.flatnonzero(wanted)
-            target = full_columns[j] if rows is None else full_columns[j][rows]
-            partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, _target(target)))
+            if wanted.all():  # the column's own index, already compacted, and distinct if the rows are
+                rows, target = None, (self.columns[j], _distinct(full_columns[j]))
+            else:
+                rows = np.flatnonzero(wanted)
+                target = _target(full_columns[j][rows])
+            partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
         self.partials = partials
 
     def gather(self, vals: Array) -> list[Array]:

@@ -193,6 +193,7 @@ class Tape:
                 from .float_steps import FloatSteps
 
                 self._program = FloatSteps(self.graph, guard_specs, self._constant_values())
+                self.graph.release()  # the program holds the full tables it reads; the rest need not stay
             else:
                 self._program = levels.LevelProgram(self.graph, guard_specs, self._leaf_constants())
             self._shape = (self._program.float_nodes, self._program.large_groups)
