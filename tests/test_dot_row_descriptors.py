@@ -204,3 +204,15 @@ def test_the_tape_keeps_neither_the_graph_nor_the_full_tables(monkeypatch: pytes
     tape.run_batch([[0.1, 0.2]] * 8)
     assert tape.graph._full == {}
     assert tape.evaluate([0.1] * 8)[0] == pytest.approx(eager(fn, [0.1] * 8, params)[0], rel=1e-12)
+
+
+def test_levels_let_go_after_planning_are_recomputed_as_the_walk_found_them() -> None:
+    layers = make_layers(random.Random(10), [3, 5, 4, 1])
+    params = flat_params(layers)
+    fn = network(layers)
+    tape = record(fn, [0.3, -0.3, 0.6], params)
+    assert tape.graph.tail_levels is None  # planned, then let go
+    graph, _ = reference_parents(fn, [0.3, -0.3, 0.6], params)
+    assert graph.tail_levels is not None
+    assert list(tape.graph.levels) == list(graph.levels)
+    assert max(graph.levels) == 2 * 3 + 2  # three dot + tanh layers, then the squares and their sum's first add

@@ -264,7 +264,8 @@ class Graph:
             _mark_needs_from(interior, ops, full_needs, _int_array("q", first + 1, starts), flat)
             tail_needs = full_needs[first:]
         self.tail_ops: list[Op | None] = ops[first:]
-        self.tail_levels = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
+        #: The op nodes' levels, for planning (`forget_levels` lets them go; `levels` recomputes them then).
+        self.tail_levels: array | None = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
         self.tail_needs = tail_needs
         #: Where each op node's (and walked leaf's) parents begin in ``flat``, and one more: where the last ends.
         self.link_starts = _int_array("i" if len(flat) < 2**31 else "q", 1, starts)
@@ -298,8 +299,20 @@ class Graph:
         """Each node's level (0 for a leaf)."""
         full = self._full.get("levels")
         if full is None:
-            full = self._full["levels"] = array("i", bytes(4 * self.given_count)) + self.tail_levels
+            if self.tail_levels is not None:
+                full = self._full["levels"] = array("i", bytes(4 * self.given_count)) + self.tail_levels
+            else:  # one more than the deepest parent, parents first
+                full = array("i", bytes(4 * len(self)))
+                starts, parents = self.starts, self.parents
+                for n in range(self.given_count, len(self)):
+                    if self.tail_ops[n - self.given_count] is not None:
+                        full[n] = max(map(full.__getitem__, parents[starts[n]: starts[n + 1]])) + 1
+                self._full["levels"] = full
         return cast(array, full)
+
+    def forget_levels(self) -> None:
+        """Let go of the levels once planned (4 bytes an op node): `levels` recomputes them when asked."""
+        self.tail_levels = None
 
     @property
     def needs(self) -> bytearray:

@@ -90,7 +90,8 @@ class LevelProgram:
         tail = size - first
         starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
-        levels = np.frombuffer(graph.tail_levels, dtype=np.int32)
+        levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
+                               dtype=np.int32)[-tail:]
         fan_in = np.diff(starts)
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
         # Each op numbered by first appearance (leaves -1), in bulk.
