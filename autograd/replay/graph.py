@@ -268,7 +268,8 @@ class Graph:
         self.tail_levels: array | None = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
         self.tail_needs = tail_needs
         #: Where each op node's (and walked leaf's) parents begin in ``flat``, and one more: where the last ends.
-        self.link_starts = _int_array("i" if len(flat) < 2**31 else "q", 1, starts)
+        # 4-byte ints where rows make a graph large (a dot graph); else 8, as the full table's (a copy, not a conversion).
+        self.link_starts = _int_array("i" if rows is not None and len(flat) < 2**31 else "q", 1, starts)
         self.flat = flat
         if rows is not None and rows.nodes:
             self.row_nodes, self.row_firsts, self.row_tails = rows.nodes, rows.firsts, rows.tails
@@ -346,7 +347,10 @@ class Graph:
         first = self.given_count
         starts = array("q", bytes(8 * first))
         if not self.row_nodes:
-            starts.fromlist(self.link_starts.tolist())
+            if self.link_starts.typecode == "q":
+                starts += self.link_starts
+            else:
+                starts.fromlist(self.link_starts.tolist())
             self._full["starts"], self._full["parents"] = starts, self.flat
             return
         own, flat = self.link_starts, self.flat
