@@ -268,7 +268,7 @@ class Graph:
         self.tail_levels: array | None = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
         self.tail_needs = tail_needs
         #: Where each op node's (and walked leaf's) parents begin in ``flat``, and one more: where the last ends.
-        # 4-byte ints where rows make a graph large (a dot graph); else 8, as the full table's (a copy, not a conversion).
+        # 4-byte ints where rows make a graph large (a dot graph); else 8, as the full table's (copied, not converted).
         self.link_starts = _int_array("i" if rows is not None and len(flat) < 2**31 else "q", 1, starts)
         self.flat = flat
         if rows is not None and rows.nodes:
