@@ -92,7 +92,7 @@ def record(
     bindings = Bindings(fn)
     if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
-    if type(parameters) is not list:  # a generator (as optimizers take) would be used up by the first reader
+    if not isinstance(parameters, list):  # a generator (as optimizers take) would be used up by the first reader
         parameters = list(parameters)  # (a list is copied once, by the Tape)
     if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
