@@ -20,6 +20,15 @@ another all their levels; the tables grow as Python lists and become arrays
 once, after the walk (the parents' numbers, never read during the walk, are
 an array from the start). A layer's dot nodes, whose weights are runs of
 parameters and whose inputs are shared, skip even that: see `dot_rows`.
+
+What a graph keeps is smaller than those tables (a tape's memory, issue 12
+goal 1): the given leaves, a model's weights, are all alike (no op, level 0,
+no parents), so only the op nodes' rows are kept (``tail_ops``,
+``tail_needs``, ``link_starts``), a layer's dot nodes as row descriptors
+rather than parent links, and the levels only until planned. The full
+tables (`ops`, `levels`, `needs`, `starts`, `parents`) are rebuilt when code
+generation asks for them and let go afterwards (`release`); the level
+interpreter plans from the compact ones.
 """
 
 from __future__ import annotations
