@@ -423,6 +423,7 @@ class _Writer:
             span = _span(self.tables[name])
             if span is not None:
                 self.span_of[name] = span
+                del self.tables[name]  # read as a slice of P (and added to by one): the code never names the table
                 start, rows, columns = span
                 self.lines.append(f"    M{name} = P[{start}:{start + rows * columns}].reshape({rows}, {columns})")
             else:

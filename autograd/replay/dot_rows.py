@@ -16,6 +16,14 @@ into the parents table: no Python int per link.
 A dot node that does not fit (weights that are not a run of parameters,
 except possibly the last one: ``Linear``'s bias follows its row) is left to
 the walk's general path, which gives the same numbers.
+
+A row is not written into the parents table link by link: it is kept as a
+descriptor (its node, its first weight's number, a last weight off the run,
+which input row it reads), four 4-byte numbers, and each layer's input row
+once. A 33-input neuron's 66 parent numbers (264 bytes a dot node, most of a
+tape's memory) become 16 bytes; `graph.Graph` rebuilds the full table only
+for code generation, and `levels.LevelProgram` plans a layer straight from the
+descriptors.
 """
 
 from __future__ import annotations
@@ -33,34 +41,42 @@ class InputsPending(KeyError):
 
 
 class DotRows:
-    """Numbers the parents of dot nodes whose weights are a run of parameters, sharing inputs per layer."""
+    """Numbers the parents of dot nodes whose weights are a run of parameters, sharing inputs per layer.
 
-    __slots__ = ("parameters", "numbers", "first_param", "count", "number", "levels", "flat", "last_inputs",
-                 "last_numbers", "last_level", "lazy", "last_run")
+    The rows found are kept as descriptors, node by node in the walk's order (so ``nodes`` ascends): ``nodes`` the
+    dot node's number, ``firsts`` its first weight's number, ``tails`` the number of a last weight that is off the
+    run (-1: none), ``which`` the position in ``input_rows`` of its inputs' numbers (one array per layer)."""
+
+    __slots__ = ("parameters", "first_param", "count", "number", "levels", "last_inputs", "last_level", "lazy",
+                 "last_run", "nodes", "firsts", "tails", "which", "input_rows", "links")
 
     def __init__(self, parameters: list[Value], first_param: int, number: dict[Value, int], levels: list[int],
-                 flat: array, lazy: GivenIndex | None = None) -> None:
-        """``parameters`` are numbered from ``first_param`` on, one after another. ``number``, ``levels`` and
-        ``flat`` (the parents table) are the walk's own, read and written as it goes; with ``lazy``, parameters
-        are in ``number`` only once looked up, and a row's first weight is found next to the previous row's."""
+                 typecode: str, lazy: GivenIndex | None = None) -> None:
+        """``parameters`` are numbered from ``first_param`` on, one after another. ``number`` and ``levels`` are
+        the walk's own, read as it goes (``len(levels)`` is the number the walk gives the next node); with
+        ``lazy``, parameters are in ``number`` only once looked up, and a row's first weight is found next to the
+        previous row's. ``typecode``: the parents table's (the descriptors and input rows use it too)."""
         self.parameters = parameters
         self.lazy = lazy
         self.last_run = 0  # the previous row's first weight's position: the next row is usually beside it
         self.first_param = first_param
         self.count = len(parameters)
-        self.numbers = _numbers(first_param, first_param + self.count, flat.typecode)
         self.number = number
         self.levels = levels
-        self.flat = flat
         self.last_inputs: tuple[Value, ...] = ()
-        self.last_numbers = array(flat.typecode)
         self.last_level = 0
+        self.nodes = array(typecode)
+        self.firsts = array(typecode)
+        self.tails = array(typecode)
+        self.which = array(typecode)
+        self.input_rows: list[array] = []
+        self.links = 0  # the parent links the descriptors stand for
 
     def add(self, a: tuple[Value, ...]) -> int:
-        """Append the parents' numbers of a dot node with parents ``a`` to the table and return its level; 0 (and
-        nothing appended) if it does not fit.
+        """Note a dot node with parents ``a`` as a row (the walk gives it the number ``len(levels)`` next) and
+        return its level; 0 (and nothing noted) if it does not fit.
 
-        Raises KeyError, appending nothing, when a parent is not numbered yet (the walk then visits the parents)."""
+        Raises KeyError, noting nothing, when a parent is not numbered yet (the walk then visits the parents)."""
         h = len(a) >> 1
         number = self.number
         n0 = number.get(a[0])
@@ -71,12 +87,11 @@ class DotRows:
         weights = list(a[:h])
         parameters = self.parameters
         if weights == parameters[k0: k0 + h]:
-            run = h
+            tail = -1
         elif h > 1 and weights[:-1] == parameters[k0: k0 + h - 1]:
-            run = h - 1
+            tail = self._number_of(a[h - 1])
         else:
             return 0
-        tail = -1 if run == h else self._number_of(a[h - 1])
         self.last_run = k0
         inputs = a[h:]
         if inputs != self.last_inputs:
@@ -85,16 +100,17 @@ class DotRows:
             except KeyError:
                 raise InputsPending() from None
             read = itemgetter(*found)(self.levels) if h > 1 else (self.levels[found[0]],)
-            self.last_numbers = array(self.flat.typecode, found)
+            self.input_rows.append(array(self.nodes.typecode, found))
             self.last_level = max(read)
             self.last_inputs = inputs
         level = self.last_level
-        flat = self.flat
-        flat += self.numbers[k0: k0 + run]
         if tail >= 0:
-            flat.append(tail)
             level = max(level, self.levels[tail])
-        flat += self.last_numbers
+        self.nodes.append(len(self.levels))
+        self.firsts.append(self.first_param + k0)
+        self.tails.append(tail)
+        self.which.append(len(self.input_rows) - 1)
+        self.links += h + h
         return level + 1
 
     def _locate(self, v: Value, h: int) -> int:
@@ -120,14 +136,3 @@ class DotRows:
             raise KeyError(v)
         return n
 
-
-def _numbers(first: int, end: int, typecode: str) -> array:
-    """``array(typecode, range(first, end))``, made by numpy where it is installed (C-level, not an int object
-    apiece)."""
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is an optional extra
-        return array(typecode, range(first, end))
-    out = array(typecode)
-    out.frombytes(np.arange(first, end, dtype=np.dtype(f"i{out.itemsize}")).tobytes())
-    return out

@@ -67,17 +67,19 @@ class GivenIndex:
             self.ids = self.order = None
 
 
-def index_given(inputs: Sequence[Value], parameters: list[Value], number: dict[Value, int]) -> GivenIndex | None:
+def index_given(inputs: Sequence[Value], parameters: list[Value], number: dict[Value, int],
+                leaf_parameters: bool = False) -> GivenIndex | None:
     """Number ``inputs`` in ``number`` (0, 1, ...) and index ``parameters`` (numbered after them) for lazy lookup,
     when there are many parameters, numpy is installed, and every given Value is a leaf given once; else None and
-    ``number`` untouched."""
+    ``number`` untouched. ``leaf_parameters``: the parameters are known to be leaves (not checked again)."""
     if len(parameters) < LAZY_PARAMETERS or number:
         return None
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is an optional extra
         return None
-    if [v._a for v in inputs].count(None) != len(inputs) or [v._a for v in parameters].count(None) != len(parameters):
+    if [v._a for v in inputs].count(None) != len(inputs) or not (
+            leaf_parameters or [v._a for v in parameters].count(None) == len(parameters)):
         return None
     ids = np.fromiter(map(id, parameters), dtype=np.uint64, count=len(parameters))
     order = np.argsort(ids, kind="stable")

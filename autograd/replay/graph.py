@@ -20,6 +20,15 @@ another all their levels; the tables grow as Python lists and become arrays
 once, after the walk (the parents' numbers, never read during the walk, are
 an array from the start). A layer's dot nodes, whose weights are runs of
 parameters and whose inputs are shared, skip even that: see `dot_rows`.
+
+What a graph keeps is smaller than those tables (a tape's memory, issue 12
+goal 1): the given leaves, a model's weights, are all alike (no op, level 0,
+no parents), so only the op nodes' rows are kept (``tail_ops``,
+``tail_needs``, ``link_starts``), a layer's dot nodes as row descriptors
+rather than parent links, and the levels only until planned. The full
+tables (`ops`, `levels`, `needs`, `starts`, `parents`) are rebuilt when code
+generation asks for them and let go afterwards (`release`); the level
+interpreter plans from the compact ones.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from itertools import chain, filterfalse, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from ..op import Op
 from ..ops import DOT
@@ -48,8 +57,9 @@ class Graph:
     given_inputs: int  # how many given leaves are inputs
     given_count: int  # how many leaves (inputs, then parameters) were numbered before the walk
 
-    __slots__ = ("ops", "levels", "needs", "starts", "parents", "given", "given_inputs", "given_count", "leaf_names",
-                 "walked_leaves", "inputs", "params", "outputs")
+    __slots__ = ("tail_ops", "tail_levels", "tail_needs", "link_starts", "flat", "row_nodes", "row_firsts",
+                 "row_tails", "row_which", "input_rows", "link_count", "given", "given_inputs", "given_count",
+                 "leaf_names", "walked_leaves", "inputs", "params", "outputs", "_full")
 
     def __init__(
         self,
@@ -61,6 +71,7 @@ class Graph:
         number: dict[Value, int],
         on_repeats: Callable[[], None] | None = None,
         also: Sequence[Value] = (),
+        leaf_parameters: bool = False,
     ) -> None:
         """Number every node ``root`` depends on into ``number``; ``leaf_name`` names each leaf (it raises for a
         leaf the tape cannot take).
@@ -71,7 +82,8 @@ class Graph:
         anything is numbered when a Value is given twice among ``inputs`` and ``parameters`` or one of them is
         an op node (then they are numbered one by one). Many parameters are entered in ``number`` only when the
         walk meets them off a layer's rows (`given_index`); those among ``outputs`` and ``also`` (Values a caller
-        will look up afterwards) are entered at the end."""
+        will look up afterwards) are entered at the end. ``leaf_parameters``: the caller has checked that every
+        parameter is a `Value` leaf (then not checked again here)."""
         ops: list[Op | None] = []
         # Lists while the walk reads them (a list hands out its stored ints; an array makes one per read).
         levels: list[int] = []
@@ -82,7 +94,7 @@ class Graph:
         flat = array(PARENT_TYPECODE)
         leaf_names: dict[int, str] = {}
         params_list = parameters if type(parameters) is list else list(parameters)
-        lazy: GivenIndex | None = index_given(inputs, params_list, number)
+        lazy: GivenIndex | None = index_given(inputs, params_list, number, leaf_parameters)
         if lazy is not None:
             self.given = None
             self.given_inputs = len(inputs)
@@ -141,7 +153,7 @@ class Graph:
                     if len(a) > 1:
                         if row_path and node._op is DOT:
                             if rows is None:
-                                rows = _dot_rows(params_list, self.given_inputs, number, levels, flat, lazy)
+                                rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                             try:
                                 level = rows.add(a)
                             except InputsPending:  # the weights are numbered by position: visit the inputs
@@ -177,6 +189,20 @@ class Graph:
                 else:
                     k = get(a)
                     b = node._b
+                    if k is None and b is None and row_path and a._op is DOT and type(a._a) is tuple and len(a._a) > 1:
+                        # An activation of a neuron: its dot node, a row, is emitted here (as the walk would next).
+                        if rows is None:
+                            rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
+                        try:
+                            level = rows.add(a._a)
+                        except KeyError:  # inputs not numbered yet (InputsPending too): visited as usual
+                            level = 0
+                        if level:
+                            k = number[a] = len(ops)
+                            new_op(DOT)
+                            new_level(level)
+                            new_need(1)
+                            new_start(len(flat))
                     j = get(b) if b is not None else 0
                     if k is None or j is None:
                         number[node] = -1
@@ -192,7 +218,7 @@ class Graph:
                     continue  # pushed twice and emitted meanwhile
                 if row_path and node._op is DOT:
                     if rows is None:
-                        rows = _dot_rows(params_list, self.given_inputs, number, levels, flat, lazy)
+                        rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                     level = rows.add(a)
                     if level:
                         number[node] = len(ops)
@@ -237,18 +263,131 @@ class Graph:
                                       else list(map(number.get, parameters, repeat(-1))))
         self.inputs: Sequence[int] = (range(self.given_inputs) if self.given is None
                                       else list(map(number.get, inputs, repeat(-1))))  # -1: not read by the loss
-        self.ops = ops
-        self.levels = _int_array("i", first, levels[first:])  # 4 bytes: no graph is 2**31 levels deep
-        self.needs = bytearray(needs)
-        self.starts = _int_array("q", first + 1, starts)
-        self.parents = flat
+        # Kept: the op nodes' rows of the tables (the leaves given in bulk are all alike: no op, level 0, a gradient
+        # wanted for a parameter and not for an input, no parents), the parents table without the rows, and the
+        # rows' descriptors; the full tables are rebuilt when code generation asks for them (see `ops`).
+        tail_needs = bytearray(needs[first:])
         interior: list[int] = [] if self.given is None else [n for n in self.params if n >= 0 and ops[n] is not None]
-        if interior:  # rare: parameters that are op nodes were not known to the walk's needs
-            _mark_needs_from(interior, ops, self.needs, self.starts, self.parents)
+        if interior:  # rare (never with rows): parameters that are op nodes were not known to the walk's needs
+            full_needs = bytearray(needs)
+            _mark_needs_from(interior, ops, full_needs, _int_array("q", first + 1, starts), flat)
+            tail_needs = full_needs[first:]
+        self.tail_ops: list[Op | None] = ops[first:]
+        #: The op nodes' levels, for planning (`forget_levels` lets them go; `levels` recomputes them then).
+        self.tail_levels: array | None = array("i", levels[first:])  # 4 bytes: no graph is 2**31 levels deep
+        self.tail_needs = tail_needs
+        #: Where each op node's (and walked leaf's) parents begin in ``flat``, and one more: where the last ends.
+        # 4-byte ints where rows make a graph large (a dot graph); else 8, as the full table's (copied, not converted).
+        self.link_starts = _int_array("i" if rows is not None and len(flat) < 2**31 else "q", 1, starts)
+        self.flat = flat
+        if rows is not None and rows.nodes:
+            self.row_nodes, self.row_firsts, self.row_tails = rows.nodes, rows.firsts, rows.tails
+            self.row_which, self.input_rows = rows.which, rows.input_rows
+            self.link_count = len(flat) + rows.links
+        else:
+            self.row_nodes = self.row_firsts = self.row_tails = self.row_which = array(flat.typecode)
+            self.input_rows = []
+            self.link_count = len(flat)
+        self._full: dict[str, Any] = {}
         self.leaf_names = leaf_names
         #: The leaves found by the walk rather than given as inputs or parameters: constants, baked in.
         self.walked_leaves = walked_leaves
         self.outputs = list(map(number.get, outputs, repeat(-1)))
+
+    # --- the full tables, one row per node, rebuilt on demand -----------------
+
+    @property
+    def ops(self) -> list[Op | None]:
+        """Each node's op, ``None`` for a leaf (the given leaves first)."""
+        full = self._full.get("ops")
+        if full is None:
+            full = self._full["ops"] = [None] * self.given_count + self.tail_ops
+        return cast(list[Op | None], full)
+
+    @property
+    def levels(self) -> array:
+        """Each node's level (0 for a leaf)."""
+        full = self._full.get("levels")
+        if full is None:
+            if self.tail_levels is not None:
+                full = self._full["levels"] = array("i", bytes(4 * self.given_count)) + self.tail_levels
+            else:  # one more than the deepest parent, parents first
+                full = array("i", bytes(4 * len(self)))
+                starts, parents = self.starts, self.parents
+                for n in range(self.given_count, len(self)):
+                    if self.tail_ops[n - self.given_count] is not None:
+                        full[n] = max(map(full.__getitem__, parents[starts[n]: starts[n + 1]])) + 1
+                self._full["levels"] = full
+        return cast(array, full)
+
+    def forget_levels(self) -> None:
+        """Let go of the levels once planned (4 bytes an op node): `levels` recomputes them when asked."""
+        self.tail_levels = None
+
+    @property
+    def needs(self) -> bytearray:
+        """1 where a node leads to a parameter (its gradient is worth computing), else 0."""
+        full = self._full.get("needs")
+        if full is None:
+            given = bytearray(self.given_inputs) + b"\x01" * (self.given_count - self.given_inputs)
+            full = self._full["needs"] = given + self.tail_needs
+        return cast(bytearray, full)
+
+    @property
+    def starts(self) -> array:
+        """Where each node's parents begin in `parents`, and one more entry: where the last node's end."""
+        if "starts" not in self._full:
+            self._expand_links()
+        return cast(array, self._full["starts"])
+
+    @property
+    def parents(self) -> array:
+        """Every node's parents' numbers, node after node (dot rows included)."""
+        if "parents" not in self._full:
+            self._expand_links()
+        return cast(array, self._full["parents"])
+
+    def release(self) -> None:
+        """Let go of the full tables rebuilt for code generation (the compact ones stay)."""
+        self._full.clear()
+
+    def _expand_links(self) -> None:
+        """Build `starts` and `parents` from ``flat`` and the rows' descriptors."""
+        first = self.given_count
+        starts = array("q", bytes(8 * first))
+        if not self.row_nodes:
+            if self.link_starts.typecode == "q":
+                starts += self.link_starts
+            else:
+                starts.fromlist(self.link_starts.tolist())
+            self._full["starts"], self._full["parents"] = starts, self.flat
+            return
+        own, flat = self.link_starts, self.flat
+        parents = array(flat.typecode)
+        offset = 0  # links of the rows so far: what a later node's place moves by
+        done = 0  # the op nodes (tail positions) whose start is written
+        for r, n in enumerate(self.row_nodes):
+            i = n - first
+            starts.extend([s + offset for s in own[done: i + 1]])
+            parents += flat[own[done]: own[i]]
+            parents += self.row_args(r)
+            offset = len(parents) - own[i + 1]
+            done = i + 1
+        starts.extend([s + offset for s in own[done:]])
+        parents += flat[own[done]:]
+        self._full["starts"], self._full["parents"] = starts, parents
+
+    def row_args(self, r: int) -> array:
+        """The parents' numbers of the ``r``-th dot row: its run of weights (and a last weight off the run), then
+        its inputs."""
+        inputs = self.input_rows[self.row_which[r]]
+        first, tail = self.row_firsts[r], self.row_tails[r]
+        run = len(inputs) if tail < 0 else len(inputs) - 1
+        out = array(inputs.typecode, range(first, first + run))
+        if tail >= 0:
+            out.append(tail)
+        out += inputs
+        return out
 
     def _number_given_one_by_one(self, inputs: Sequence[Value], parameters: Sequence[Value],
                                  number: dict[Value, int]) -> None:
@@ -267,7 +406,7 @@ class Graph:
         self.given_count = len(given)
 
     def __len__(self) -> int:
-        return len(self.ops)
+        return self.given_count + len(self.tail_ops)
 
     def args(self, n: int) -> array:
         """The parents' numbers of node ``n``."""
@@ -293,13 +432,13 @@ class Graph:
         else:
             names = [self.leaf_name(n) for n in range(first)]
         leaf_names = self.leaf_names
-        names += [leaf_names[n] if op is None else f"v{n}" for n, op in enumerate(self.ops[first:], first)]
+        names += [leaf_names[n] if op is None else f"v{n}" for n, op in enumerate(self.tail_ops, first)]
         return names
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the graph has."""
         counts: dict[str, int] = {}
-        for op in self.ops:
+        for op in self.tail_ops:
             if op is not None:
                 counts[op.name] = counts.get(op.name, 0) + 1
         return counts
@@ -319,12 +458,6 @@ def _number_given_leaves(inputs: Sequence[Value], parameters: Sequence[Value], n
     if on_repeats is not None:  # a Value given twice, or an op node given: the careful checks, one by one
         on_repeats()
     return False
-
-
-def _dot_rows(parameters: list[Value], first_param: int, number: dict[Value, int], levels: list[int],
-              flat: array, lazy: GivenIndex | None) -> DotRows:
-    """The walk's `DotRows`, over ``parameters`` (numbered from ``first_param`` on)."""
-    return DotRows(parameters, first_param, number, levels, flat, lazy)
 
 
 def _int_array(typecode: str, zeros: int, tail: list[int]) -> array:

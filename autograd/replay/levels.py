@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -58,49 +59,57 @@ class LevelProgram:
         size = len(graph)
         self.size = size
         # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
-        self.initial = np.zeros(size + 1)
-        self.initial[:size] = constants
+        initial = np.zeros(size + 1)
+        initial[:size] = constants
+        # Kept: the constant leaves alone (a whole-graph array of starting values would be 8 bytes per node,
+        # a model's weights included, for a tape's lifetime).
+        self._constant_nodes = np.array(graph.walked_leaves, dtype=np.intp)
+        self._constant_values = initial[self._constant_nodes]
         self.inputs = _spare_if_absent(graph.inputs, size)
         self.params = _spare_if_absent(graph.params, size)
         self.outputs = np.array(graph.outputs, dtype=np.intp)
         self.root = size - 1
         self.forward: list[Forward] = []
         self.backward: list[Backward] = []
-        self._plan(graph)
-        # Kept to name the op when a value comes out infinite or NaN (the graph's own tables: no copies).
-        self._ops, self._starts, self._parents = graph.ops, graph.starts, graph.parents
+        self._plan(graph, initial)
+        # Kept to name the op when a value comes out infinite or NaN (the graph itself: no copies).
+        self._graph = graph
         self._guards = list(guards)
         self._guard_arrays = _guard_arrays(self._guards, size)
         self.on_branch_changed: Callable[[int], None] | None = None
 
     # --- planning ---------------------------------------------------------
 
-    def _plan(self, graph: Graph) -> None:
+    def _plan(self, graph: Graph, initial: Array) -> None:
         size = self.size
         if size <= SMALL_GRAPH:
             self._plan_as_float_steps(graph)
             return
-        starts = np.frombuffer(graph.starts, dtype=np.int64)
-        parents = np.frombuffer(graph.parents, dtype=np.dtype(f"i{graph.parents.itemsize}")).astype(np.intp)
-        levels = np.frombuffer(graph.levels, dtype=np.dtype(f"i{graph.levels.itemsize}"))
-        # Each op numbered by first appearance (leaves -1), in bulk: the given leaves that open the table are skipped.
+        # The op nodes' tables, by position after the given leaves (``first``): those leaves have no parents.
         first = graph.given_count
-        table: list[Op] = [op for op in dict.fromkeys(graph.ops[first:]) if op is not None]
+        tail = size - first
+        starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
+        flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
+        levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
+                               dtype=np.int32)[-tail:]
+        fan_in = np.diff(starts)
+        rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
+        # Each op numbered by first appearance (leaves -1), in bulk.
+        table: list[Op] = [op for op in dict.fromkeys(graph.tail_ops) if op is not None]
         op_number: dict[Op | None, int] = {op: k for k, op in enumerate(table)}
         op_number[None] = -1
-        codes = np.full(size, -1, dtype=np.intp)
-        codes[first:] = np.fromiter(map(op_number.__getitem__, graph.ops[first:]), dtype=np.intp, count=size - first)
-        fan_in = np.diff(starts)
+        codes = np.fromiter(map(op_number.__getitem__, graph.tail_ops), dtype=np.intp, count=tail)
         nodes = np.flatnonzero(codes >= 0)
         by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
         keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
         cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
-        needs[:size] = np.frombuffer(graph.needs, dtype=np.uint8)
+        needs[graph.given_inputs:first] = True
+        needs[first:size] = np.frombuffer(graph.tail_needs, dtype=np.uint8)
         # Constants baked in when recorded (inputs and parameters are leaves too, but new numbers every run).
         is_baked = np.zeros(size, dtype=bool)
-        is_baked[np.array(graph.walked_leaves, dtype=np.intp)] = True
+        is_baked[self._constant_nodes] = True
         backward: list[Backward] = []
         # Groups too small for numpy are found in one pass; the nodes between two large groups (small groups'
         # nodes, in group order) run one by one in one loop. Only the large groups are visited in Python.
@@ -113,70 +122,92 @@ class LevelProgram:
         self.float_nodes = len(by_group) - int(np.diff(bounds)[large].sum())
         done = 0  # by_group[:done] is planned
         for g in large.tolist():
-            first, end = int(bounds[g]), int(bounds[g + 1])
-            if first > done:
-                self._add_float_steps(graph, array("q", by_group[done:first].astype(np.int64).tobytes()), backward)
+            begin, end = int(bounds[g]), int(bounds[g + 1])
+            if begin > done:
+                self._add_float_steps(graph, by_group[done:begin], backward, rows)
             done = end
-            members = by_group[first:end]
-            head = int(members[0])
-            op = table[codes[head]]
-            n = int(fan_in[head])
-            block = parents[starts[members][:, None] + np.arange(n)]
-            for rows in _split_by_constants(op, block, self.initial, is_baked):
-                out, args = members[rows] if rows is not None else members, block[rows] if rows is not None else block
+            members = by_group[begin:end]
+            op = table[codes[members[0]]]
+            n = int(fan_in[members[0]])
+            if rows is not None and op is DOT:
+                layer = rows.layer(members, first)
+                if layer is not None:
+                    forward, back = _layer_group(*layer, needs)
+                    self.forward.append(forward)
+                    if back is not None:
+                        backward.append(back)
+                    continue
+                block = rows.block(members, starts, flat, n)
+            else:
+                block = flat[starts[members][:, None] + np.arange(n)]
+            out_all = members + first
+            for picked in _split_by_constants(op, block, initial, is_baked):
+                out, args = (out_all[picked], block[picked]) if picked is not None else (out_all, block)
                 forward, back = _group(op, out, args, needs)
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
         if done < len(by_group):
-            self._add_float_steps(graph, array("q", by_group[done:].astype(np.int64).tobytes()), backward)
+            self._add_float_steps(graph, by_group[done:], backward, rows)
         backward.reverse()
         self.backward = backward
-        #: Per node, 1 if its gradient is worth computing (it leads to a parameter); bytes index fast by int.
-        self.wanted = bytes(graph.needs)
 
     def _plan_as_float_steps(self, graph: Graph) -> None:
         """A small graph runs node by node in its topological order: planning groups costs a few dozen numpy
         calls (about 150 us), more than such a graph takes to run, and its groups would be mostly too small."""
-        ops = graph.ops
-        nodes = array("q", [n for n in range(graph.given_count, self.size) if ops[n] is not None])
+        ops = graph.tail_ops
+        nodes = np.array([i for i, op in enumerate(ops) if op is not None], dtype=np.intp)
         self.large_groups = 0
         self.float_nodes = len(nodes)
         backward: list[Backward] = []
-        if nodes:
-            self._add_float_steps(graph, nodes, backward)
+        if len(nodes):
+            self._add_float_steps(graph, nodes, backward, _Rows(graph, None) if len(graph.row_nodes) else None)
         self.backward = backward
-        self.wanted = bytes(graph.needs)
 
-    def _add_float_steps(self, graph: Graph, nodes: array, backward: list[Backward]) -> None:
-        """Nodes of small groups, evaluated one at a time by the op's own float functions (as the eager engine
-        does): for a chain, a numpy call per node would cost more than the arithmetic. They are read from the
-        graph's own tables when run, so a tape keeps only their numbers (8 bytes a node)."""
-        ops = cast(list[Op], graph.ops)  # these nodes are all op nodes, never leaves (None)
-        starts, parents = graph.starts, graph.parents
+    def _add_float_steps(self, graph: Graph, local: Array, backward: list[Backward], rows: _Rows | None) -> None:
+        """Nodes of small groups (``local``: by position after the given leaves), evaluated one at a time by the
+        op's own float functions (as the eager engine does): for a chain, a numpy call per node would cost more
+        than the arithmetic. They are read from the graph's own tables when run, so a tape keeps only their
+        numbers (8 bytes a node); a dot row among them (rare: a tiny neuron) gets its parents spelled out."""
+        first = graph.given_count
+        ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
+        starts, parents = graph.link_starts, graph.flat
+        nodes = array("q", local.astype(np.int64).tobytes())
+        spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
 
-        def forward(vals: Array) -> None:
-            item = vals.item
-            for n in nodes:
-                vals[n] = ops[n].forward(*map(item, parents[starts[n]: starts[n + 1]]))
+        def args_of(i: int) -> array:
+            got = spelled.get(i)
+            return parents[starts[i]: starts[i + 1]] if got is None else got
+
+        if spelled:
+            def forward(vals: Array) -> None:
+                item = vals.item
+                for i in nodes:
+                    vals[i + first] = ops[i].forward(*map(item, args_of(i)))
+        else:
+            def forward(vals: Array) -> None:
+                item = vals.item
+                for i in nodes:
+                    vals[i + first] = ops[i].forward(*map(item, parents[starts[i]: starts[i + 1]]))
 
         self.forward.append(forward)
-        needs = graph.needs
-        reverse = array("q", [n for n in reversed(nodes) if needs[n]])
+        needs = graph.tail_needs
+        reverse = array("q", [i for i in reversed(nodes) if needs[i]])
         if not reverse:
             return
 
         def back(vals: Array, grads: Array) -> None:
+            # A given leaf always takes its term (a parameter wants it; an input's slot is never read).
             item = vals.item
-            wanted = self.wanted
-            for n in reverse:
-                op = ops[n]
-                args = parents[starts[n]: starts[n + 1]]
+            for i in reverse:
+                op = ops[i]
+                args = args_of(i)
+                n = i + first
                 g = grads[n]
                 partials = op.derivative(item(n), *map(item, args))
                 for j in range(len(args) - op.constant_args):
                     p = args[j]
-                    if wanted[p]:
+                    if p < first or needs[p - first]:
                         grads[p] += g * partials[j]
 
         backward.append(back)
@@ -185,7 +216,8 @@ class LevelProgram:
 
     def run(self, inputs: Sequence[float], params: Sequence[float]) -> tuple[float, list[float], list[float]]:
         """Forward and backward on one sample: the loss, d loss / d parameter, and the output nodes' values."""
-        vals = self.initial.copy()
+        vals = np.zeros(self.size + 1)
+        vals[self._constant_nodes] = self._constant_values
         vals[self.inputs] = inputs
         vals[self.params] = params
         with np.errstate(all="ignore"):  # a non-finite result is reported by name by the tape, not as a warning
@@ -209,11 +241,13 @@ class LevelProgram:
     def _not_finite(self, vals: Array) -> None:
         """Raise as the eager engine does for the first node (in topological order) that is infinite or NaN."""
         n = int(np.flatnonzero(~np.isfinite(vals[:self.size]))[0])
-        op = self._ops[n]
+        graph = self._graph
+        op = graph.tail_ops[n - graph.given_count] if n >= graph.given_count else None
         if op is None:  # a leaf: inputs are checked before a run, so a parameter whose data was set to it
             raise ValueError(f"replay: a parameter's data is {vals.item(n)!r}; a NaN or infinity must not spread"
                              " through the graph")
-        operands = ", ".join(repr(vals.item(p)) for p in self._parents[self._starts[n]: self._starts[n + 1]])
+        operands = ", ".join(repr(vals.item(p)) for p in graph.args(n))
+        graph.release()  # the full tables `args` rebuilt
         raise OverflowError(f"{op.name}: result {vals.item(n)!r} is not finite for inputs ({operands})")
 
     def _check_guards(self, vals: Array) -> None:
@@ -225,6 +259,77 @@ class LevelProgram:
                 if self.on_branch_changed is not None:
                     self.on_branch_changed(k)
                 raise AssertionError(f"recorded comparison {k} changed")  # pragma: no cover - the tape raises
+
+
+class _Rows:
+    """A graph's dot rows (`dot_rows`) by op node position (after the given leaves), while a program is planned."""
+
+    def __init__(self, graph: Graph, fan_in: Array | None) -> None:
+        """Index ``graph``'s rows; ``fan_in`` (per op node position, the parents in the graph's own table, none for a
+        row) gets each row's true count."""
+        first = graph.given_count
+        self.graph = graph
+        places = np.frombuffer(graph.row_nodes, dtype=np.dtype(f"i{graph.row_nodes.itemsize}")).astype(np.intp) - first
+        self.row_of = np.full(len(graph) - first, -1, dtype=np.intp)
+        self.row_of[places] = np.arange(len(places))
+        self.which = np.frombuffer(graph.row_which, dtype=np.dtype(f"i{graph.row_which.itemsize}")).astype(np.intp)
+        self.firsts = np.frombuffer(graph.row_firsts, dtype=np.dtype(f"i{graph.row_firsts.itemsize}")).astype(np.intp)
+        self.tails = np.frombuffer(graph.row_tails, dtype=np.dtype(f"i{graph.row_tails.itemsize}")).astype(np.intp)
+        self.which_list, self.tails_list, self.firsts_list = (graph.row_which.tolist(), graph.row_tails.tolist(),
+                                                              graph.row_firsts.tolist())
+        if fan_in is not None:
+            widths = np.fromiter(map(len, graph.input_rows), dtype=np.intp, count=len(graph.input_rows))
+            fan_in[places] = 2 * widths[self.which]
+
+    def layer(self, members: Array, first: int) -> tuple[Array, int, int, Array] | None:
+        """``(out, start, end, row)`` for `_layer_group` when the dot nodes ``members`` (positions) are rows that read
+        one input row and whose weights, in some order of the rows, are the one run of nodes ``start:end``; else
+        None. Read from the descriptors: no parent table is gathered."""
+        # Python lists read by C-level calls: a layer is a few dozen rows, where each numpy call costs more.
+        r = self.row_of[members].tolist()
+        count = len(r)
+        if min(r) < 0:
+            return None
+        get = itemgetter(*r) if count > 1 else lambda table: (table[r[0]],)
+        which = get(self.which_list)
+        if which.count(which[0]) != count or max(get(self.tails_list)) >= 0:
+            return None
+        stored = self.graph.input_rows[which[0]]
+        width = len(stored)
+        firsts = get(self.firsts_list)
+        order = sorted(range(count), key=firsts.__getitem__)
+        start = firsts[order[0]]
+        # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice.
+        if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
+            return None
+        row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
+        return (members + first)[order], start, start + count * width, row
+
+    def block(self, members: Array, starts: Array, flat: Array, n: int) -> Array:
+        """The parents of the dot nodes ``members`` (positions; ``n`` each), rows spelled out from their
+        descriptors, others read from ``flat`` (from ``starts`` on)."""
+        r = self.row_of[members]
+        block = np.empty((len(members), n), dtype=np.intp)
+        plain = r < 0
+        if plain.any():
+            block[plain] = flat[starts[members[plain]][:, None] + np.arange(n)]
+        r = r[~plain]
+        if len(r):
+            half = n // 2
+            weights = self.firsts[r][:, None] + np.arange(half)
+            tails = self.tails[r]
+            off = tails >= 0
+            weights[off, half - 1] = tails[off]
+            distinct, which = np.unique(self.which[r], return_inverse=True)
+            inputs = np.array([self.graph.input_rows[k] for k in distinct.tolist()], dtype=np.intp)[which.reshape(-1)]
+            block[~plain] = np.concatenate([weights, inputs], axis=1)
+        return block
+
+    def spelled(self, local: Array) -> dict[int, array]:
+        """Per row among the positions ``local``, its parents' numbers (`Graph.row_args`)."""
+        r = self.row_of[local]
+        found = r >= 0
+        return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
 
 
 def _spare_if_absent(numbers: Sequence[int], size: int) -> Array | slice:
@@ -257,17 +362,33 @@ def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -
     return [np.flatnonzero(which == k) for k in range(int(which.max()) + 1)]
 
 
+def _compact(index: Array) -> Array | slice:
+    """A 1-D index array as a slice where its numbers step evenly (a layer's outputs, numbered one after another or
+    every other number): the same reads and writes, kept in a few dozen bytes rather than 8 a node."""
+    if index.ndim != 1 or len(index) < 2:
+        return index
+    small = len(index) <= 256  # then compared as a list: cheaper than the numpy calls
+    numbers = index.tolist() if small else index[[0, 1, -1]].tolist()
+    start, step, last = numbers[0], numbers[1] - numbers[0], numbers[-1]
+    if step == 0 or last - start != step * (len(index) - 1):
+        return index
+    stop = last + step
+    if not (numbers == list(range(start, stop, step)) if small else (index == np.arange(start, stop, step)).all()):
+        return index
+    return slice(start, None if stop < 0 else stop, step)
+
+
 def _adder(where: Array) -> Callable[[Array, Array], None]:
     """``add(grads, terms)``: ``grads[where] += terms`` (``where`` flattened), counting every term even where an
     index repeats."""
     distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
-    where = where.reshape(-1)
+    where = _compact(where.reshape(-1))
     if distinct:
         def add(grads: Array, terms: Array) -> None:
             grads[where] += terms
     else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
         def add(grads: Array, terms: Array) -> None:
-            np.add.at(grads, where, terms)
+            np.add.at(grads, cast(Array, where), terms)
     return add
 
 
@@ -286,6 +407,9 @@ def _distinct(indices: Array) -> bool:
     """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
     if indices.size < 2:
         return True
+    if indices.size < 256:  # a set of a few dozen numbers costs less than numpy's calls
+        numbers = indices.tolist()
+        return len(set(numbers)) == len(numbers)
     # Monotone is distinct: a layer's weights (numbered in order), a layer's outputs (the walk numbers the last first).
     step = indices[1:] > indices[:-1]
     if step.all() or not (indices[1:] >= indices[:-1]).any():
@@ -381,68 +505,119 @@ def _weight_block(weights: Array) -> tuple[int, int, Array] | None:
     return start, start + rows * width, order
 
 
-def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+def _target(where: Array) -> tuple[Array | slice, bool]:
+    """``(index, distinct)`` for `_add_into`: ``where`` flattened (a slice where it steps evenly), and whether no
+    index repeats."""
+    distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
+    return _compact(where.reshape(-1)), distinct
+
+
+def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
+    """``grads[index] += terms`` for a `_target`, counting every term even where an index repeats (a fancy-index
+    ``+=`` keeps one term per repeated index: `np.add.at` adds them all)."""
+    where, distinct = target
+    if distinct:
+        grads[where] += terms
+    else:
+        np.add.at(grads, cast(Array, where), terms)
+
+
+class _LayerGroup:
     """A dot group sharing its inputs ``row`` whose weights are the nodes ``start:end`` row after row (``out`` in
     that row order): a matrix-vector product over a view of the values, so the tape keeps two numbers for the
-    weights rather than an index per weight, and no gather copies them on each run."""
-    width = len(row)
-    weights_need, inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
-    add_row = _adder(row)
+    weights rather than an index per weight, and no gather copies them on each run. A slotted object rather than
+    closures: a tape holds one per layer, and closures' cells cost several times its bytes."""
 
-    def forward(vals: Array) -> None:
-        vals[out] = vals[start:end].reshape(-1, width) @ vals[row]
+    __slots__ = ("out", "start", "end", "width", "row", "row_target", "weights_need", "inputs_need")
 
-    def backward(vals: Array, grads: Array) -> None:
-        g = grads[out]
-        if weights_need:
-            grads[start:end] += np.multiply.outer(g, vals[row]).reshape(-1)
-        if inputs_need:
-            add_row(grads, g @ vals[start:end].reshape(-1, width))
+    def __init__(self, out: Array, start: int, end: int, row: Array, needs: Array) -> None:
+        """``needs``: per node, whether its gradient is worth computing."""
+        self.width = len(row)
+        self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
+        self.row_target = _target(row)
+        self.row = self.row_target[0]
+        self.out = _compact(out)
+        self.start, self.end = start, end
 
-    return forward, (backward if weights_need or inputs_need else None)
+    def forward(self, vals: Array) -> None:
+        """Every neuron's weighted sum."""
+        vals[self.out] = vals[self.start:self.end].reshape(-1, self.width) @ vals[self.row]
+
+    def backward(self, vals: Array, grads: Array) -> None:
+        """The outer product into the weights' gradients, the transposed product into the inputs'."""
+        g = grads[self.out]
+        if self.weights_need:
+            grads[self.start:self.end] += np.multiply.outer(g, vals[self.row]).reshape(-1)
+        if self.inputs_need:
+            _add_into(grads, self.row_target, g @ vals[self.start:self.end].reshape(-1, self.width))
 
 
-def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
-    n = args.shape[1]
-    first_constant = n - op.constant_args
-    columns = [np.ascontiguousarray(args[:, j]) for j in range(n)]
-    constant_rows = [c[0] for c in columns[first_constant:]]  # one number per group (see _split_by_constants)
-    forward_fn = numpy_forward(op, n)
+def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    """The steps of a `_LayerGroup`."""
+    group = _LayerGroup(out, start, end, row, needs)
+    return group.forward, (group.backward if group.weights_need or group.inputs_need else None)
 
-    def gather(vals: Array) -> list[Array]:
-        values = [vals[c] for c in columns[:first_constant]]
-        values.extend(float(vals[k]) for k in constant_rows)
+
+class _ExpressionGroup:
+    """A group of nodes of one op, computed by the op's numpy expression over the gathered inputs (a slotted object
+    rather than closures, as `_LayerGroup`)."""
+
+    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials")
+
+    def __init__(self, op: Op, out: Array, args: Array, needs: Array) -> None:
+        """``out``: the nodes; ``args``: their parents, one row each; ``needs``: per node, whether its gradient is
+        worth computing."""
+        n = args.shape[1]
+        first_constant = n - op.constant_args
+        full_columns = [np.ascontiguousarray(args[:, j]) for j in range(n)]
+        # One number per group (see _split_by_constants).
+        self.constant_rows = [int(c[0]) for c in full_columns[first_constant:]]
+        self.columns = [_compact(c) for c in full_columns[:first_constant]]
+        self.out = _compact(out)
+        self.forward_fn = numpy_forward(op, n)
+        partials = []
+        codes = op.derivative_code_for(n)
+        for j in range(first_constant):
+            wanted = needs[full_columns[j]]
+            if not wanted.any():
+                continue
+            if wanted.all():  # the column's own index, already compacted, and distinct if the rows are
+                rows, target = None, (self.columns[j], _distinct(full_columns[j]))
+            else:
+                rows = np.flatnonzero(wanted)
+                target = _target(full_columns[j][rows])
+            partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
+        self.partials = partials
+
+    def gather(self, vals: Array) -> list[Array]:
+        """The inputs' values: an array per input, a float per constant argument."""
+        values = [vals[c] for c in self.columns]
+        values.extend(float(vals[k]) for k in self.constant_rows)
         return values
 
-    def forward(vals: Array) -> None:
-        vals[out] = forward_fn(*gather(vals))
+    def forward(self, vals: Array) -> None:
+        """The op's expression over the whole group."""
+        vals[self.out] = self.forward_fn(*self.gather(vals))
 
-    partials = []
-    codes = op.derivative_code_for(n)
-    for j in range(first_constant):
-        wanted = needs[columns[j]]
-        if not wanted.any():
-            continue
-        rows = None if wanted.all() else np.flatnonzero(wanted)
-        code = codes[j]
-        target = columns[j] if rows is None else columns[j][rows]
-        partials.append((numpy_partial(op, n, j), code.strip() == "1.0", rows, _adder(target)))
-    if not partials:
-        return forward, None
-
-    def backward(vals: Array, grads: Array) -> None:
+    def backward(self, vals: Array, grads: Array) -> None:
+        """Each wanted local derivative times the group's gradients, added into the parents'."""
+        out = self.out
         g = grads[out]
-        values = gather(vals)
+        values = self.gather(vals)
         result = vals[out]
-        for partial, is_one, rows, add in partials:
+        for partial, is_one, rows, target in self.partials:
             if rows is None:
                 terms = g if is_one else g * partial(result, *values)
             else:
                 picked = [v[rows] if type(v) is not float else v for v in values]
                 terms = g[rows] if is_one else g[rows] * partial(result[rows], *picked)
-            add(grads, terms)
+            _add_into(grads, target, terms)
 
-    return forward, backward
+
+def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
+    """The steps of an `_ExpressionGroup`."""
+    group = _ExpressionGroup(op, out, args, needs)
+    return group.forward, (group.backward if group.partials else None)
 
 
 # --- the op table's expressions as numpy functions, compiled once per op and input count --------------------

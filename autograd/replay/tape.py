@@ -96,7 +96,8 @@ def record(
     # A list (what model.parameters() returns) passes without the Iterable ABC's Python-level instance check.
     if type(parameters) is not list and (isinstance(parameters, Value) or not isinstance(parameters, Iterable)):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
-    parameters = list(parameters)  # a generator (as optimizers take) would be used up by the first reader
+    if not isinstance(parameters, list):  # a generator (as optimizers take) would be used up by the first reader
+        parameters = list(parameters)  # (a list is copied once, by the Tape)
     if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
     if isinstance(constants, Value) or not isinstance(constants, Iterable):
@@ -160,15 +161,15 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
-        for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
-                            ("outputs", outputs)):
+        # Copied first (a generator is read once); a model's weights are most of what a tape is given.
+        self.parameters, leaves = _copy_parameters(parameters)
+        for what, given in (("inputs", inputs), ("constants", constants), ("outputs", outputs)):
             _refuse_non_values(what, given)
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
             root = root * 1.0
         self.inputs = list(inputs)
-        self.parameters = list(parameters)
         self.last_outputs: list[float] = []
         #: The variables the recorded function read (set by `record`), re-checked on every run.
         self.bindings: Bindings | None = None
@@ -177,7 +178,7 @@ class Tape:
         namer = self._leaf_namer(constants)
         compared = [side for g in guards for side in (g.left, g.right) if isinstance(side, Value)]
         self.graph = Graph(root, namer, self.inputs, self.parameters, outputs, number, self._refuse_repeats,
-                           also=compared)
+                           also=compared, leaf_parameters=leaves)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
                 raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
@@ -195,10 +196,12 @@ class Tape:
             self.vectorized = True
             if len(self.graph) <= levels.SMALL_GRAPH:  # run unplanned anyway: lists, no numpy set-up (`float_steps`)
                 self._program = FloatSteps(self.graph, guard_specs, self._constant_values())
+                self.graph.release()  # the program holds the full tables it reads; the rest need not stay
             else:
                 self._program = levels.LevelProgram(self.graph, guard_specs, self._leaf_constants())
             self._shape = (self._program.float_nodes, self._program.large_groups)
             self._program.on_branch_changed = self._branch_changed
+            self.graph.forget_levels()  # planned: no program reads them again
             self._run = self._interpret
         else:
             self.vectorized = _wants_vectors(vectorize)
@@ -226,7 +229,7 @@ class Tape:
         earlier. `bench/bench_record.py` prints the ratio for its graphs.
         """
         lone, groups = self._shape
-        return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * len(self.graph.parents) \
+        return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * self.graph.link_count \
             + 0.7e-6 * len(self.parameters)
 
     def compile(self) -> None:
@@ -237,6 +240,7 @@ class Tape:
     def _compile_now(self) -> Callable:
         self._compiled = self._vector_runner() if self.vectorized else self._scalar_runner()
         self._program = None  # the interpreter's index arrays are not needed any more
+        self.graph.release()  # nor the full tables code generation read
         return self._compiled
 
     def _interpret(self, inputs: Sequence[float], params: Sequence[float]) -> tuple[float, list[float], list[float]]:
@@ -247,7 +251,7 @@ class Tape:
         start = time.perf_counter()
         result = program.run(inputs, params)
         self._interpreted_seconds += time.perf_counter() - start
-        if self._interpreted_seconds >= self.compile_seconds() and len(self.graph.parents) <= AUTO_COMPILE_MAX_LINKS:
+        if self._interpreted_seconds >= self.compile_seconds() and self.graph.link_count <= AUTO_COMPILE_MAX_LINKS:
             self.compile()
         return cast(tuple[float, list[float], list[float]], result)
 
@@ -474,6 +478,7 @@ class Tape:
         run = self._run_numpy.get(reduce)
         if run is None:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
+            self.graph.release()  # the full tables code generation read (a program holds what it reads)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
         params = list(map(_READ_DATA, self.parameters))
         with self._quiet(arrays=True), _blaming_parameters(self.parameters, params):
@@ -488,11 +493,11 @@ class Tape:
     @property
     def node_count(self) -> int:
         """The number of op nodes (not leaves) in the recorded graph."""
-        # Every leaf is a given one (numbered first) or one the walk met (a constant): no pass over the ops, whose
-        # ``list.count(None)`` compared each op (a str) with None through both sides' rich comparison, about 5 us
-        # at 100 nodes (issue 12 goal 1: a record reads this once).
+        # Every node after the given leaves is an op or a leaf the walk met (a constant): no pass over the ops,
+        # whose ``list.count(None)`` compared each op (a str) with None through rich comparison, about 5 us at
+        # 100 nodes (issue 12 goal 1: a record reads this once).
         graph = self.graph
-        return len(graph.ops) - graph.given_count - len(graph.walked_leaves)
+        return len(graph.tail_ops) - len(graph.walked_leaves)
 
     def __repr__(self) -> str:
         interior = self.node_count
@@ -537,6 +542,17 @@ def _refuse_repeats(parameters: Sequence[Value]) -> None:
         if j != k:
             raise ReplayError(f"parameter {k} ({_describe(p)}) is the same Value as parameter {j}: its gradient"
                               " would be added twice (pass each Value once)")
+
+
+def _copy_parameters(given: Iterable[Value]) -> tuple[list[Value], bool]:
+    """A list of ``given`` (a TypeError naming the first that is not a Value), and True if every one is a plain
+    `Value` leaf. The type and leaf checks are one pass: with a model's many weights out of the CPU caches, each
+    pass over them cost about 0.5 us per 33-weight neuron (bench_record's dot graphs)."""
+    copy = list(given)  # exactly sized (a comprehension's list keeps room to grow: 8% more)
+    if [v._a if v.__class__ is Value else copy for v in copy].count(None) == len(copy):
+        return copy, True
+    _refuse_non_values("parameters", copy)
+    return copy, False
 
 
 def _refuse_non_values(what: str, given: Sequence[object]) -> None:
