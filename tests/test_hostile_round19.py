@@ -508,3 +508,25 @@ def test_backward_steps_refuses_a_graph_past_its_limit_before_copying_anything()
     z = x * 3.0 + x
     steps = backward_steps(z, max_steps=2)  # exactly at the limit: add, then mul
     assert steps[-1].gradients[x] == 4.0  # dz/dx = 3 + 1
+
+
+# --- the vanishing-gradient chart names series that do not fit its steps -----------------------------------
+
+@pytest.mark.parametrize(("steps", "norms", "error", "message"), [
+    ([1, 2], {"rnn": [1.0]}, ValueError, r"norms\['rnn'\] has 1 values for 2 steps"),  # matplotlib's shapes (2,) (1,)
+    ([1, 2], {"rnn": [1.0, float("nan")]}, ValueError, r"norms\['rnn'\] 1 is nan"),  # was drawn as a gap
+    ([1, 2], {"rnn": [1.0, -1.0]}, ValueError, r"norms\['rnn'\] 1 is -1\.0: a norm is >= 0"),  # off the log axis
+    ([1, 2], [[1.0, 1.0]], TypeError, r"norms must be a mapping of cell kind to values, got list"),  # AttributeError
+    ([], {}, ValueError, "no steps to plot"),  # was an empty chart
+    (["a", "b"], {"rnn": [1.0, 1.0]}, TypeError, r"step 0 must be a real number, got str"),
+])
+def test_the_vanishing_gradient_chart_names_bad_series(tmp_path: Path, steps: object, norms: object, error: type,
+                                                       message: str) -> None:
+    pytest.importorskip("matplotlib")
+    from viz.charts import gradient_reach_figure, vanishing_gradient_chart
+
+    with pytest.raises(error, match=message):
+        vanishing_gradient_chart(steps, norms, tmp_path / "chart.svg")  # type: ignore[arg-type]
+    with pytest.raises(error, match=message):
+        gradient_reach_figure(steps, norms, {"rnn": [[1.0, None], [0.5, 1.0]]}, tmp_path / "reach.svg")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
