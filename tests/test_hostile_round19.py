@@ -530,3 +530,46 @@ def test_the_vanishing_gradient_chart_names_bad_series(tmp_path: Path, steps: ob
     with pytest.raises(error, match=message):
         gradient_reach_figure(steps, norms, {"rnn": [[1.0, None], [0.5, 1.0]]}, tmp_path / "reach.svg")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+# --- grad mode blocks: one block object entered twice, and decorating what is not a function -------------------
+
+def test_one_no_grad_object_entered_twice_restores_recording() -> None:
+    from autograd import is_grad_enabled, no_grad
+
+    block = no_grad()  # a module-level block reused by a recursive function enters it while inside it
+    with block:
+        with block:
+            assert not is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()  # was False: the inner enter overwrote the state to restore, so it leaked off
+    from autograd import inference_mode, is_inference_mode_enabled
+
+    block = inference_mode()
+    with block:
+        with block:
+            assert is_inference_mode_enabled()
+        assert is_inference_mode_enabled()
+    assert is_grad_enabled() and not is_inference_mode_enabled()
+
+
+def test_a_grad_mode_block_exited_without_entering_says_so() -> None:
+    from autograd import enable_grad, inference_mode, no_grad
+
+    for block in (no_grad(), enable_grad(), inference_mode()):
+        with pytest.raises(RuntimeError, match="exited without being entered"):  # was AttributeError '_previous'
+            block.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("not_a_function", [5, "f", None])
+def test_no_grad_refuses_to_decorate_what_is_not_a_function(not_a_function: object) -> None:
+    from autograd import enable_grad, no_grad
+
+    for mode in (no_grad, enable_grad):
+        kind = type(not_a_function).__name__
+        if not_a_function is not None:  # no_grad(None) is the block itself, as ``no_grad()``
+            with pytest.raises(TypeError, match=rf"{mode.__name__} decorates a function, got {kind}"):
+                mode(not_a_function)  # type: ignore[call-overload]  # was a wrapper failing only when called
+        with pytest.raises(TypeError, match=rf"{mode.__name__} decorates a function, got {kind}"):
+            mode()(not_a_function)  # type: ignore[arg-type]
+    assert no_grad(int)("3") == 3  # a class is callable: decorated as any function
