@@ -573,3 +573,28 @@ def test_no_grad_refuses_to_decorate_what_is_not_a_function(not_a_function: obje
         with pytest.raises(TypeError, match=rf"{mode.__name__} decorates a function, got {kind}"):
             mode()(not_a_function)  # type: ignore[arg-type]
     assert no_grad(int)("3") == 3  # a class is callable: decorated as any function
+
+
+# --- the torch example's seed and the corpus reader's byte limit ----------------------------------------------
+
+def test_the_torch_example_refuses_a_seed_torch_cannot_take(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    done = run_example("torch_char_lstm.py", ["--seed", "99999999999999999999999", "--out", "out"], tmp_path)
+    assert done.returncode == 2  # was a traceback from torch's manual_seed after loading the text
+    assert "--seed must be a whole number from -9,223,372,036,854,775,808 to 18,446,744,073,709,551,615" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("max_bytes", "error", "message"), [
+    ("5", TypeError, "max_bytes must be a whole number of bytes, got str"),  # was str + int concatenation
+    (2.5, TypeError, "max_bytes must be a whole number of bytes, got float"),
+    (0, ValueError, "max_bytes must be at least 1, got 0"),  # -1 said "over the -1-byte limit"
+])
+def test_load_text_file_names_a_bad_byte_limit(tmp_path: Path, max_bytes: object, error: type, message: str) -> None:
+    from lecture.corpus import load_text_file
+
+    text = tmp_path / "text.txt"
+    text.write_text("hello world\n")
+    with pytest.raises(error, match=message):
+        load_text_file(text, max_bytes=max_bytes)  # type: ignore[arg-type]
+    assert load_text_file(text, max_bytes=12) == "hello world\n"
