@@ -598,3 +598,23 @@ def test_load_text_file_names_a_bad_byte_limit(tmp_path: Path, max_bytes: object
     with pytest.raises(error, match=message):
         load_text_file(text, max_bytes=max_bytes)  # type: ignore[arg-type]
     assert load_text_file(text, max_bytes=12) == "hello world\n"
+
+
+# --- cross-entropy class weights as an array, and weights that are no sequence --------------------------------
+
+def test_cross_entropy_takes_class_weights_as_an_array_and_names_what_is_none() -> None:
+    import math
+
+    import numpy as np
+
+    import nn
+
+    logits, target = [[Value(1.0), Value(2.0)]], [0]
+    # weighted mean over one row = that row's -log softmax: log(e^1 + e^2) - 1, whatever the weight
+    expected = math.log(math.exp(1.0) + math.exp(2.0)) - 1.0
+    for weight in (np.array([3.0, 2.0]), range(3, 5), (3.0, 2.0)):  # the array was "should be defined for all
+        assert nn.CrossEntropyLoss(weight=weight)(logits, target).data == pytest.approx(expected, rel=1e-15)
+    with pytest.raises(TypeError, match="weight must be a sequence of one number per class, got str"):
+        nn.CrossEntropyLoss(weight="ab")(logits, target)  # torch: TypeError (was ValueError)
+    with pytest.raises(ValueError, match="weight should be defined either for all 2 classes or no classes"):
+        nn.CrossEntropyLoss(weight=np.array([1.0]))(logits, target)
