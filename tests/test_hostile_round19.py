@@ -618,3 +618,23 @@ def test_cross_entropy_takes_class_weights_as_an_array_and_names_what_is_none() 
         nn.CrossEntropyLoss(weight="ab")(logits, target)  # torch: TypeError (was ValueError)
     with pytest.raises(ValueError, match="weight should be defined either for all 2 classes or no classes"):
         nn.CrossEntropyLoss(weight=np.array([1.0]))(logits, target)
+
+
+# --- a huge file given to load is refused by its size, before it is read -------------------------------------
+
+def test_load_refuses_a_file_far_larger_than_any_state_of_the_model(tmp_path: Path) -> None:
+    import nn
+    from nn.serialization import load, save
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as f:
+        f.truncate(8 * 2**30)  # 8 GiB of zeros, sparse: reading it whole was a MemoryError or the OOM killer
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"huge\.json: 8,589,934,592 bytes is too large for the state of this MLP "
+                                         r"\(13 parameters: at most 1,013,000 bytes\)"):
+        load(model, huge)
+    assert model.state_dict() == before
+    save(model, tmp_path / "good.json", nn.Adam(model.parameters(), lr=0.1))  # a real state is far below it
+    assert (tmp_path / "good.json").stat().st_size < 1_013_000
+    load(model, tmp_path / "good.json", nn.Adam(model.parameters(), lr=0.1))
