@@ -84,11 +84,16 @@ class _GradModeBlock:
         return block if fn is None else block(fn)
 
     def __enter__(self) -> None:
-        self._previous = GRAD_MODE.enabled
+        # A stack: one block object entered again while inside it (a module-level block in a recursive
+        # function) must restore each mode in turn; one saved mode let recording leak off after both exits.
+        self.__dict__.setdefault("_previous", []).append(GRAD_MODE.enabled)
         GRAD_MODE.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        GRAD_MODE.enabled = self._previous
+        previous = self.__dict__.get("_previous")
+        if not previous:
+            raise RuntimeError(f"{type(self).__name__} block exited without being entered")
+        GRAD_MODE.enabled = previous.pop()
 
     def _fresh(self) -> _GradModeBlock:
         """A new block with this one's settings: each call of a decorated function enters one of its own."""
@@ -96,6 +101,8 @@ class _GradModeBlock:
 
     def __call__(self, fn: F) -> F:
         """``fn`` run in this mode; each call uses a block of its own, so a recursive function is fine."""
+        if not callable(fn):  # else the wrapper would fail only when called, as "'int' object is not callable"
+            raise TypeError(f"{type(self).__name__} decorates a function, got {type(fn).__name__}")
         block = self._fresh
         if inspect.isgeneratorfunction(fn):
 
@@ -184,18 +191,22 @@ class set_grad_enabled(_GradModeBlock):  # noqa: N801 - PyTorch's name
     def __init__(self, mode: bool) -> None:
         """Set recording to ``mode`` now, keeping the previous mode to restore on leaving a block."""
         self.mode = _checked_mode(mode, "set_grad_enabled")
-        self._previous = GRAD_MODE.enabled
+        self._before = GRAD_MODE.enabled
         GRAD_MODE.enabled = self.mode
 
     def __enter__(self) -> None:
         """Nothing more: the constructor has set the mode (as torch's)."""
+
+    def __exit__(self, *exc: object) -> None:
+        """Back to the mode before the call (the constructor, not ``__enter__``, switched it)."""
+        GRAD_MODE.enabled = self._before
 
     def _fresh(self) -> _GradModeBlock:
         return set_grad_enabled(self.mode)
 
     def __call__(self, fn: F) -> F:
         """``fn`` run with recording ``mode``; the decoration itself changes nothing (as torch's)."""
-        GRAD_MODE.enabled = self._previous
+        GRAD_MODE.enabled = self._before
         return super().__call__(fn)
 
 
@@ -227,12 +238,12 @@ class inference_mode(_GradModeBlock):  # noqa: N801 - PyTorch's name
 
     def __enter__(self) -> None:
         super().__enter__()
-        self._previous_inference = GRAD_MODE.inference
+        self.__dict__.setdefault("_previous_inference", []).append(GRAD_MODE.inference)  # a stack: see the base
         GRAD_MODE.inference = self.inference
 
     def __exit__(self, *exc: object) -> None:
-        GRAD_MODE.inference = self._previous_inference
-        super().__exit__(*exc)
+        super().__exit__(*exc)  # first: a block never entered is refused before anything is restored
+        GRAD_MODE.inference = self.__dict__["_previous_inference"].pop()
 
     def _fresh(self) -> _GradModeBlock:
         return inference_mode(self.inference)

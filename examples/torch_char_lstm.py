@@ -138,6 +138,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             parser.error(f"--{name.replace('_', '-')} must be at most {LIMITS[name]:,}, got {getattr(args, name):,}")
     if args.snippet < 2:
         parser.error(f"--snippet must be at least 2 characters, got {args.snippet}")
+    if not -(2**63) <= args.seed < 2**64:  # the range torch's manual_seed takes
+        parser.error(f"--seed must be a whole number from {-(2**63):,} to {2**64 - 1:,}, got {args.seed}")
     if not (math.isfinite(args.lr) and args.lr > 0):
         parser.error(f"--lr must be a finite number > 0, got {args.lr}")
     args.modules = [m.strip() for m in args.modules.split(",") if m.strip()]

@@ -41,6 +41,10 @@ def load_text_file(path: str | os.PathLike[str], max_bytes: int = 5_000_000) -> 
     ``max_bytes``. At most ``max_bytes + 1`` bytes are ever read, so a file
     growing while it is read cannot exhaust memory.
     """
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError(f"load_text_file: max_bytes must be a whole number of bytes, got {type(max_bytes).__name__}")
+    if max_bytes < 1:
+        raise ValueError(f"load_text_file: max_bytes must be at least 1, got {max_bytes}")
     p = Path(path)
     data = _read_regular_file(p, max_bytes)
     if not data.strip():

@@ -11,7 +11,7 @@ torch's rules for the weighted mean (divided by the weights of the targets).
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from autograd import Value, log_softmax, sum_of
@@ -68,7 +68,10 @@ def _class_index(target: Any, classes: int, ignore_index: int) -> int | None:
 def _weights(weight: Sequence[Any] | None, classes: int) -> list[Value | float] | None:
     if weight is None:
         return None
-    if not _is_row(weight) or len(weight) != classes:
+    if isinstance(weight, (str, bytes, Value, Mapping)) or not isinstance(weight, Iterable):
+        raise TypeError(f"weight must be a sequence of one number per class, got {type(weight).__name__}")
+    weight = list(weight)  # a numpy array or a range holds the weights as well as a list
+    if len(weight) != classes:
         raise ValueError(f"weight should be defined either for all {classes} classes or no classes but got "
                          f"{short_repr(weight)}")
     return [w if isinstance(w, Value) else checked_float(w, f"weight[{j}]") for j, w in enumerate(weight)]

@@ -175,7 +175,7 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
 
     Raises FileNotFoundError for a missing file, and ValueError (TypeError for
     an entry of the wrong type) naming the file and the problem for a file
-    that is not valuegrad JSON, is for another kind of model, or has a
+    that is not valuegrad JSON or far too large to be this model's state, is for another kind of model, or has a
     missing, extra or bad entry (not a number, inf, NaN, too large for a
     float). Every entry is validated before anything is assigned, so on
     error neither the model nor the optimizer changes. TypeError if ``model``
@@ -184,8 +184,16 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     _check_arguments("load", model, optimizer)
     path = Path(path)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
             raise ValueError(f"{path}: not a regular file")
+        # A state is some 30 bytes per parameter and buffer entry (a name and a float's repr): a file past this
+        # bound is not one, and reading it whole (a sparse 8 GiB file) would exhaust memory first.
+        entries = len(model.state_dict())  # parameters and buffers
+        limit = 1_000_000 + 1_000 * entries
+        if status.st_size > limit:
+            raise ValueError(f"{path}: {status.st_size:,} bytes is too large for the state of this "
+                             f"{type(model).__name__} ({entries:,} parameters: at most {limit:,} bytes)")
         document = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_refusing_duplicates)
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a valuegrad state file (not UTF-8 text)") from None

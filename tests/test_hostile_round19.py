@@ -508,3 +508,133 @@ def test_backward_steps_refuses_a_graph_past_its_limit_before_copying_anything()
     z = x * 3.0 + x
     steps = backward_steps(z, max_steps=2)  # exactly at the limit: add, then mul
     assert steps[-1].gradients[x] == 4.0  # dz/dx = 3 + 1
+
+
+# --- the vanishing-gradient chart names series that do not fit its steps -----------------------------------
+
+@pytest.mark.parametrize(("steps", "norms", "error", "message"), [
+    ([1, 2], {"rnn": [1.0]}, ValueError, r"norms\['rnn'\] has 1 values for 2 steps"),  # matplotlib's shapes (2,) (1,)
+    ([1, 2], {"rnn": [1.0, float("nan")]}, ValueError, r"norms\['rnn'\] 1 is nan"),  # was drawn as a gap
+    ([1, 2], {"rnn": [1.0, -1.0]}, ValueError, r"norms\['rnn'\] 1 is -1\.0: a norm is >= 0"),  # off the log axis
+    ([1, 2], [[1.0, 1.0]], TypeError, r"norms must be a mapping of cell kind to values, got list"),  # AttributeError
+    ([], {}, ValueError, "no steps to plot"),  # was an empty chart
+    (["a", "b"], {"rnn": [1.0, 1.0]}, TypeError, r"step 0 must be a real number, got str"),
+])
+def test_the_vanishing_gradient_chart_names_bad_series(tmp_path: Path, steps: object, norms: object, error: type,
+                                                       message: str) -> None:
+    pytest.importorskip("matplotlib")
+    from viz.charts import gradient_reach_figure, vanishing_gradient_chart
+
+    with pytest.raises(error, match=message):
+        vanishing_gradient_chart(steps, norms, tmp_path / "chart.svg")  # type: ignore[arg-type]
+    with pytest.raises(error, match=message):
+        gradient_reach_figure(steps, norms, {"rnn": [[1.0, None], [0.5, 1.0]]}, tmp_path / "reach.svg")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- grad mode blocks: one block object entered twice, and decorating what is not a function -------------------
+
+def test_one_no_grad_object_entered_twice_restores_recording() -> None:
+    from autograd import is_grad_enabled, no_grad
+
+    block = no_grad()  # a module-level block reused by a recursive function enters it while inside it
+    with block:
+        with block:
+            assert not is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()  # was False: the inner enter overwrote the state to restore, so it leaked off
+    from autograd import inference_mode, is_inference_mode_enabled
+
+    block = inference_mode()
+    with block:
+        with block:
+            assert is_inference_mode_enabled()
+        assert is_inference_mode_enabled()
+    assert is_grad_enabled() and not is_inference_mode_enabled()
+
+
+def test_a_grad_mode_block_exited_without_entering_says_so() -> None:
+    from autograd import enable_grad, inference_mode, no_grad
+
+    for block in (no_grad(), enable_grad(), inference_mode()):
+        with pytest.raises(RuntimeError, match="exited without being entered"):  # was AttributeError '_previous'
+            block.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("not_a_function", [5, "f", None])
+def test_no_grad_refuses_to_decorate_what_is_not_a_function(not_a_function: object) -> None:
+    from autograd import enable_grad, no_grad
+
+    for mode in (no_grad, enable_grad):
+        kind = type(not_a_function).__name__
+        if not_a_function is not None:  # no_grad(None) is the block itself, as ``no_grad()``
+            with pytest.raises(TypeError, match=rf"{mode.__name__} decorates a function, got {kind}"):
+                mode(not_a_function)  # type: ignore[call-overload]  # was a wrapper failing only when called
+        with pytest.raises(TypeError, match=rf"{mode.__name__} decorates a function, got {kind}"):
+            mode()(not_a_function)  # type: ignore[arg-type]
+    assert no_grad(int)("3") == 3  # a class is callable: decorated as any function
+
+
+# --- the torch example's seed and the corpus reader's byte limit ----------------------------------------------
+
+def test_the_torch_example_refuses_a_seed_torch_cannot_take(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    done = run_example("torch_char_lstm.py", ["--seed", "99999999999999999999999", "--out", "out"], tmp_path)
+    assert done.returncode == 2  # was a traceback from torch's manual_seed after loading the text
+    assert "--seed must be a whole number from -9,223,372,036,854,775,808 to 18,446,744,073,709,551,615" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("max_bytes", "error", "message"), [
+    ("5", TypeError, "max_bytes must be a whole number of bytes, got str"),  # was str + int concatenation
+    (2.5, TypeError, "max_bytes must be a whole number of bytes, got float"),
+    (0, ValueError, "max_bytes must be at least 1, got 0"),  # -1 said "over the -1-byte limit"
+])
+def test_load_text_file_names_a_bad_byte_limit(tmp_path: Path, max_bytes: object, error: type, message: str) -> None:
+    from lecture.corpus import load_text_file
+
+    text = tmp_path / "text.txt"
+    text.write_text("hello world\n")
+    with pytest.raises(error, match=message):
+        load_text_file(text, max_bytes=max_bytes)  # type: ignore[arg-type]
+    assert load_text_file(text, max_bytes=12) == "hello world\n"
+
+
+# --- cross-entropy class weights as an array, and weights that are no sequence --------------------------------
+
+def test_cross_entropy_takes_class_weights_as_an_array_and_names_what_is_none() -> None:
+    import math
+
+    import numpy as np
+
+    import nn
+
+    logits, target = [[Value(1.0), Value(2.0)]], [0]
+    # weighted mean over one row = that row's -log softmax: log(e^1 + e^2) - 1, whatever the weight
+    expected = math.log(math.exp(1.0) + math.exp(2.0)) - 1.0
+    for weight in (np.array([3.0, 2.0]), range(3, 5), (3.0, 2.0)):  # the array was "should be defined for all
+        assert nn.CrossEntropyLoss(weight=weight)(logits, target).data == pytest.approx(expected, rel=1e-15)
+    with pytest.raises(TypeError, match="weight must be a sequence of one number per class, got str"):
+        nn.CrossEntropyLoss(weight="ab")(logits, target)  # torch: TypeError (was ValueError)
+    with pytest.raises(ValueError, match="weight should be defined either for all 2 classes or no classes"):
+        nn.CrossEntropyLoss(weight=np.array([1.0]))(logits, target)
+
+
+# --- a huge file given to load is refused by its size, before it is read -------------------------------------
+
+def test_load_refuses_a_file_far_larger_than_any_state_of_the_model(tmp_path: Path) -> None:
+    import nn
+    from nn.serialization import load, save
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as f:
+        f.truncate(8 * 2**30)  # 8 GiB of zeros, sparse: reading it whole was a MemoryError or the OOM killer
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"huge\.json: 8,589,934,592 bytes is too large for the state of this MLP "
+                                         r"\(13 parameters: at most 1,013,000 bytes\)"):
+        load(model, huge)
+    assert model.state_dict() == before
+    save(model, tmp_path / "good.json", nn.Adam(model.parameters(), lr=0.1))  # a real state is far below it
+    assert (tmp_path / "good.json").stat().st_size < 1_013_000
+    load(model, tmp_path / "good.json", nn.Adam(model.parameters(), lr=0.1))

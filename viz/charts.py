@@ -117,9 +117,26 @@ def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
     ax.yaxis.set_minor_locator(NullLocator())
 
 
+def _check_series(steps: Sequence[int], norms: Mapping[str, Sequence[float]]) -> None:
+    """TypeError or ValueError naming what matplotlib would fail on deep inside, draw as a gap, or leave off the
+    log axis: steps that are no numbers, series of another length, NaN, infinite or negative norms."""
+    if not finite_numbers(steps, "step {}"):
+        raise ValueError("no steps to plot")
+    if not isinstance(norms, Mapping):
+        raise TypeError(f"norms must be a mapping of cell kind to values, got {type(norms).__name__}")
+    for kind, values in norms.items():
+        numbers = finite_numbers(values, f"norms[{kind!r}] {{}}")
+        if len(numbers) != len(steps):
+            raise ValueError(f"norms[{kind!r}] has {len(numbers)} values for {len(steps)} steps")
+        for i, x in enumerate(numbers):
+            if x < 0:
+                raise ValueError(f"norms[{kind!r}] {i} is {x!r}: a norm is >= 0")
+
+
 def vanishing_gradient_chart(steps: Sequence[int], norms: Mapping[str, Sequence[float]],
                              path: str | os.PathLike[str]) -> Path:
     """||dL/dh_t|| against time step t, one line per cell kind, log scale."""
+    _check_series(steps, norms)
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     names = {"rnn": "vanilla RNN", "lstm": "LSTM"}
@@ -144,6 +161,7 @@ def gradient_reach_figure(steps: Sequence[int], norms: Mapping[str, Sequence[flo
     ``maps[kind][t - 1][k - 1]`` is the size of d(loss at t)/d(input at k), None where k > t; drawn on one
     shared log colour scale so the RNN and the LSTM compare directly.
     """
+    _check_series(steps, norms)
     if not maps:
         raise ValueError("no connectivity maps to draw")
     plt = _pyplot()
