@@ -397,7 +397,7 @@ class Tape:
 
     def check_parameters(self, parameters: Sequence[Value]) -> None:
         """Raise StructureChanged unless ``parameters`` are exactly the recorded Values, in order."""
-        parameters = list(parameters)
+        parameters = list(_sequence_of(parameters, "check_parameters: parameters", "Values"))
         if len(parameters) != len(self.parameters):
             raise StructureChanged(
                 f"the model now has {len(parameters)} parameters; the tape recorded {len(self.parameters)}:"
@@ -443,6 +443,7 @@ class Tape:
     def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
         """`run` over many input rows, summing; the parameters' ``.grad`` get scale x the summed gradient."""
         scale = _as_scale(scale)
+        rows = _sequence_of(rows, "run_many: rows", "input rows")
         if self.bindings is not None:
             self.bindings.check()
         params = list(map(_READ_DATA, self.parameters))
@@ -470,6 +471,7 @@ class Tape:
 
         if reduce not in ("sum", "none"):
             raise ValueError(f"reduce must be 'sum' or 'none', got {reduce!r}")
+        columns = _sequence_of(columns, "run_batch: columns", "input columns")
         if len(columns) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} input columns, got {len(columns)}")
         if self.bindings is not None:
@@ -642,6 +644,14 @@ def _blaming_parameters(parameters: Sequence[Value], values: Sequence[float]) ->
             raise ValueError(f"replay: the data of parameter {k} ({_describe(parameters[k])}) is {values[k]!r};"
                              " a NaN or infinity must not spread through the graph") from error
         raise
+
+
+def _sequence_of(items: Any, what: str, of: str) -> Sequence[Any]:
+    """``items`` as a sequence (a list, tuple or array as given; another iterable listed), or a TypeError
+    naming ``what`` when it is None, a string, a lone Value or not iterable (they failed deep inside)."""
+    if items is None or isinstance(items, (str, bytes, Value)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{what} must be a sequence of {of}, got {type(items).__name__}")
+    return items if hasattr(items, "__len__") and hasattr(items, "__getitem__") else list(items)
 
 
 def _as_scale(scale: object) -> float:
