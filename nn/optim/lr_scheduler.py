@@ -1,7 +1,8 @@
 """Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
 LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`),
 OneCycleLR (`nn.optim.one_cycle`), ReduceLROnPlateau (`nn.optim.plateau`), SequentialLR and ChainedScheduler
-(`nn.optim.scheduler_chains`) importable from here too, as from torch's module.
+(`nn.optim.scheduler_chains`) and CosineAnnealingWarmRestarts (`nn.optim.warm_restarts`) importable from here
+too, as from torch's module.
 
 Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
 constructed (epoch 0) and on every `LRScheduler.step` (call it after
@@ -415,8 +416,10 @@ from .factor_schedulers import ConstantLR, LinearLR, MultiplicativeLR, Polynomia
 from .one_cycle import OneCycleLR  # noqa: E402
 from .plateau import ReduceLROnPlateau  # noqa: E402
 from .scheduler_chains import ChainedScheduler, SequentialLR  # noqa: E402
+from .warm_restarts import CosineAnnealingWarmRestarts  # noqa: E402
 
 __all__ = [
-    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
-    "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR",
+    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "ExponentialLR", "LambdaLR",
+    "LinearLR", "LRScheduler", "MultiplicativeLR", "MultiStepLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau",
+    "SequentialLR", "StepLR",
 ]
