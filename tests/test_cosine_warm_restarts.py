@@ -67,3 +67,19 @@ def test_rates_and_state_equal_torchs(options: dict, fractional: bool) -> None:
         assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13, abs=1e-300), f"step {step}"
         assert (ours.T_cur, ours.T_i, ours.last_epoch) == pytest.approx((theirs.T_cur, theirs.T_i, theirs.last_epoch))
     assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
+
+
+def test_numbers_too_large_for_a_float_are_named_in_every_scheduler() -> None:
+    huge, enormous = 10**400, 10**5000  # the second is past Python's 4,300 digits for printing an int
+    with pytest.raises(OverflowError, match="gamma: a number of over 4,300 digits is too large for a float"):
+        lr_scheduler.ExponentialLR(_optimizer(), enormous)
+    scheduler = lr_scheduler.MultiplicativeLR(_optimizer(), lambda epoch: huge)
+    with pytest.raises(OverflowError, match=r"returned a number of 401 digits at epoch 1: too large for a float"):
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.1, 0.3] and scheduler.last_epoch == 0
+    with pytest.raises(ValueError, match="too large for a float"):
+        lr_scheduler.ReduceLROnPlateau(_optimizer()).step(huge)
+    with pytest.raises(ValueError, match="too large for a float"):
+        lr_scheduler.CosineAnnealingWarmRestarts(_optimizer(), T_0=2).step(huge)
+    with pytest.raises(ValueError, match="too large for a float"):
+        lr_scheduler.LinearLR(_optimizer(), start_factor=huge)

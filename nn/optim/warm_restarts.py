@@ -8,10 +8,9 @@ epoch too (``scheduler.step(epoch + batch / batches)``), without a deprecation w
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
-from ..numbers_in_messages import short_repr
+from ..numbers_in_messages import checked_float, short_repr
 from .base import Optimizer
 from .lr_scheduler import LRScheduler, _factor, _whole_number
 from .options import learning_rate
@@ -19,11 +18,7 @@ from .options import learning_rate
 
 def _epoch(value: Any) -> float:
     """An epoch given to `CosineAnnealingWarmRestarts.step`: a finite real number >= 0 (fractions allowed)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"epoch must be a number, got {type(value).__name__} {short_repr(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"epoch must be finite, got {short_repr(value)}")
+    number = checked_float(value, "epoch")
     if number < 0:
         raise ValueError(f"Expected non-negative epoch, but got {short_repr(value)}")
     return number
