@@ -28,6 +28,7 @@ from .lr_scheduler import (
     ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
@@ -46,7 +47,7 @@ from .sgd import SGD
 __all__ = [
     "Adagrad", "Adam", "AdamW", "ChainedScheduler", "clip_grad_norm", "clip_grad_norm_", "clip_grad_value",
     "clip_grad_value_", "clip_grads_with_norm_", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
-    "ExponentialLR", "get_total_norm", "LambdaLR", "LinearLR", "lr_scheduler", "LRScheduler", "MAX_STEPS",
+    "CyclicLR", "ExponentialLR", "get_total_norm", "LambdaLR", "LinearLR", "lr_scheduler", "LRScheduler", "MAX_STEPS",
     "MultiplicativeLR", "MultiStepLR", "NonFiniteNormError", "OneCycleLR", "Optimizer", "PolynomialLR",
     "ReduceLROnPlateau", "SequentialLR", "SGD", "StepLR", "StepOverflowError",
 ]

@@ -1,8 +1,8 @@
 """Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
 LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`),
 OneCycleLR (`nn.optim.one_cycle`), ReduceLROnPlateau (`nn.optim.plateau`), SequentialLR and ChainedScheduler
-(`nn.optim.scheduler_chains`) and CosineAnnealingWarmRestarts (`nn.optim.warm_restarts`) importable from here
-too, as from torch's module.
+(`nn.optim.scheduler_chains`), CosineAnnealingWarmRestarts (`nn.optim.warm_restarts`) and CyclicLR
+(`nn.optim.cyclic`) importable from here too, as from torch's module.
 
 Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
 constructed (epoch 0) and on every `LRScheduler.step` (call it after
@@ -419,6 +419,7 @@ def _is_plain_function(fn: Any) -> bool:
 
 # The schedulers kept in files of their own build on LRScheduler above: imported last, so that
 # ``from nn.optim.lr_scheduler import OneCycleLR`` works as torch's ``torch.optim.lr_scheduler`` does.
+from .cyclic import CyclicLR  # noqa: E402
 from .factor_schedulers import ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402
 from .one_cycle import OneCycleLR  # noqa: E402
 from .plateau import ReduceLROnPlateau  # noqa: E402
@@ -426,7 +427,7 @@ from .scheduler_chains import ChainedScheduler, SequentialLR  # noqa: E402
 from .warm_restarts import CosineAnnealingWarmRestarts  # noqa: E402
 
 __all__ = [
-    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "ExponentialLR", "LambdaLR",
-    "LinearLR", "LRScheduler", "MultiplicativeLR", "MultiStepLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau",
-    "SequentialLR", "StepLR",
+    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "ExponentialLR",
+    "LambdaLR", "LinearLR", "LRScheduler", "MultiplicativeLR", "MultiStepLR", "OneCycleLR", "PolynomialLR",
+    "ReduceLROnPlateau", "SequentialLR", "StepLR",
 ]
