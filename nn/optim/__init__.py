@@ -27,6 +27,8 @@ from .lr_scheduler import (
     ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
@@ -43,9 +45,9 @@ from .saved_state import MAX_STEPS
 from .sgd import SGD
 
 __all__ = [
-    "MAX_STEPS", "SGD", "Adagrad", "Adam", "AdamW", "ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
-    "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "NonFiniteNormError",
-    "OneCycleLR", "Optimizer", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR", "StepOverflowError",
-    "clip_grad_norm", "clip_grad_norm_", "clip_grad_value", "clip_grad_value_", "clip_grads_with_norm_",
-    "get_total_norm", "lr_scheduler",
+    "Adagrad", "Adam", "AdamW", "ChainedScheduler", "clip_grad_norm", "clip_grad_norm_", "clip_grad_value",
+    "clip_grad_value_", "clip_grads_with_norm_", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
+    "CyclicLR", "ExponentialLR", "get_total_norm", "LambdaLR", "LinearLR", "lr_scheduler", "LRScheduler", "MAX_STEPS",
+    "MultiplicativeLR", "MultiStepLR", "NonFiniteNormError", "OneCycleLR", "Optimizer", "PolynomialLR",
+    "ReduceLROnPlateau", "SequentialLR", "SGD", "StepLR", "StepOverflowError",
 ]

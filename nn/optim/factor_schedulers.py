@@ -7,21 +7,18 @@ its closed form for ``step(epoch)``; see `nn.optim.lr_scheduler.LRScheduler`.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable
 from typing import Any
 
-from ..numbers_in_messages import short_repr
+from ..numbers_in_messages import checked_float, short_repr
 from .base import Optimizer
-from .lr_scheduler import LambdaLR, LRScheduler, _factor, _whole_number
+from .lr_scheduler import LambdaLR, LRScheduler, _factor, _whole_number, too_many_digits
 
 
 def _fraction(name: str, value: Any, message: str, *, zero_allowed: bool = True) -> float:
     """``value`` as a float in [0, 1] (or (0, 1]), else torch's ValueError ``message``; TypeError for a non-number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {short_repr(value)}")
-    number = float(value)
+    number = checked_float(value, name)
     if not (0.0 <= number <= 1.0) or (not zero_allowed and number == 0.0):
         raise ValueError(f"{message} Got {name}={short_repr(value)}.")
     return number
@@ -167,10 +164,14 @@ class MultiplicativeLR(LambdaLR):
         rates: list[float] = []
         for i, (fn, lr) in enumerate(zip(self.lr_lambdas, self._current_lrs())):
             factor = fn(self.last_epoch)
-            if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not math.isfinite(factor):
+            if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
                 raise TypeError(f"lr_lambda for param_groups[{i}] returned {type(factor).__name__} "
-                                f"{short_repr(factor)} at epoch {self.last_epoch}: expected a finite real number")
-            rates.append(lr * float(factor))
+                                f"{short_repr(factor)} at epoch {self.last_epoch}: expected a real number")
+            try:
+                rates.append(lr * float(factor))
+            except OverflowError:
+                raise OverflowError(f"lr_lambda for param_groups[{i}] returned {too_many_digits(factor)} at epoch "
+                                    f"{self.last_epoch}: too large for a float") from None
         return rates
 
     def _get_closed_form_lr(self) -> list[float]:

@@ -1,7 +1,8 @@
 """Learning-rate schedulers as torch.optim.lr_scheduler's: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
 LambdaLR here; LinearLR, ConstantLR, PolynomialLR, MultiplicativeLR (`nn.optim.factor_schedulers`),
 OneCycleLR (`nn.optim.one_cycle`), ReduceLROnPlateau (`nn.optim.plateau`), SequentialLR and ChainedScheduler
-(`nn.optim.scheduler_chains`) importable from here too, as from torch's module.
+(`nn.optim.scheduler_chains`), CosineAnnealingWarmRestarts (`nn.optim.warm_restarts`) and CyclicLR
+(`nn.optim.cyclic`) importable from here too, as from torch's module.
 
 Each one writes ``group['lr']`` into its optimizer's ``param_groups`` when
 constructed (epoch 0) and on every `LRScheduler.step` (call it after
@@ -45,6 +46,15 @@ def _whole_number(name: str, value: Any, low: int) -> int:
     return int(value)
 
 
+def too_many_digits(value: Any) -> str:
+    """A number too large for a float, by its size: "a number of 401 digits" (past Python's 4,300-digit limit for
+    printing an int, "a number of over 4,300 digits": counting them by str() would raise a ValueError)."""
+    try:
+        return f"a number of {len(str(abs(math.trunc(value))))} digits"
+    except ValueError:
+        return "a number of over 4,300 digits"
+
+
 def _factor(name: str, value: Any) -> float:
     """``value`` as a finite float >= 0 (a decay factor or a floor rate), or an error naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -52,8 +62,7 @@ def _factor(name: str, value: Any) -> float:
     try:
         number = float(value)
     except OverflowError:
-        digits = len(str(abs(math.trunc(value))))
-        raise OverflowError(f"{name}: a number of {digits} digits is too large for a float") from None
+        raise OverflowError(f"{name}: {too_many_digits(value)} is too large for a float") from None
     if not (math.isfinite(number) and number >= 0.0):
         raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}")
     return number
@@ -375,8 +384,7 @@ class LambdaLR(LRScheduler):
             try:
                 rates.append(base * float(factor))
             except OverflowError:
-                digits = len(str(abs(math.trunc(factor))))
-                raise OverflowError(f"lr_lambda for param_groups[{i}] returned a number of {digits} digits at epoch "
+                raise OverflowError(f"lr_lambda for param_groups[{i}] returned {too_many_digits(factor)} at epoch "
                                     f"{self.last_epoch}: too large for a float") from None
         return rates
 
@@ -411,12 +419,15 @@ def _is_plain_function(fn: Any) -> bool:
 
 # The schedulers kept in files of their own build on LRScheduler above: imported last, so that
 # ``from nn.optim.lr_scheduler import OneCycleLR`` works as torch's ``torch.optim.lr_scheduler`` does.
+from .cyclic import CyclicLR  # noqa: E402
 from .factor_schedulers import ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402
 from .one_cycle import OneCycleLR  # noqa: E402
 from .plateau import ReduceLROnPlateau  # noqa: E402
 from .scheduler_chains import ChainedScheduler, SequentialLR  # noqa: E402
+from .warm_restarts import CosineAnnealingWarmRestarts  # noqa: E402
 
 __all__ = [
-    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
-    "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR",
+    "ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "ExponentialLR",
+    "LambdaLR", "LinearLR", "LRScheduler", "MultiplicativeLR", "MultiStepLR", "OneCycleLR", "PolynomialLR",
+    "ReduceLROnPlateau", "SequentialLR", "StepLR",
 ]

@@ -33,7 +33,11 @@ def _metric(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"ReduceLROnPlateau.step needs the measured quantity (a number), got "
                         f"{type(value).__name__} {short_repr(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int past the largest float
+        raise ValueError(f"ReduceLROnPlateau.step: the measured quantity {short_repr(value)} is too large for a "
+                         "float") from None
     if math.isnan(number):  # torch counts it as a bad epoch and cuts the rate: a diverged run, named here
         raise ValueError("ReduceLROnPlateau.step got nan as the measured quantity (the run has diverged?)")
     return number
