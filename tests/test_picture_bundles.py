@@ -120,6 +120,9 @@ def test_bundle_edges_refuses_a_member_that_is_not_drawn_and_members_that_feed_n
         bundle_edges(picture, ["a", "b"], node="k", label="again", fill="#ffffff")
     with pytest.raises(TypeError, match="members must be a sequence of node names"):
         bundle_edges(picture, "ab", node="k", label="ab", fill="#ffffff")
+    for taken in ("v0", "j", "two words"):  # a node already drawn (a's box, the box made above), no DOT id
+        with pytest.raises(ValueError, match="node must be a new DOT id"):
+            bundle_edges(picture, ["a"], node=taken, label="a", fill="#ffffff")
     with pytest.raises(ValueError, match="no members"):
         bundle_edges(picture, [], node="k", label="none", fill="#ffffff")
 

@@ -69,6 +69,8 @@ def bundle_edges(picture: ValueGraph, members: Sequence[str], *, node: str, labe
     if not members:
         raise ValueError("bundle_edges: no members to join")
     names = first_lines(picture)
+    if not re.fullmatch(r"[A-Za-z_]\w*", node) or node in names or f"{node}_joint" in names:
+        raise ValueError(f"bundle_edges: node must be a new DOT id (letters, digits, _), got {node!r}")
     ids = {name: n for n, name in names.items()}
     missing = [m for m in members if m not in ids]
     if missing:
