@@ -190,6 +190,7 @@ def _edited(theirs, edit):  # type: ignore[no-untyped-def]
     (lambda s: s.update(state=[]), TypeError, r"torch_state\['state'\] must be a dict, got list"),
 ])
 def test_a_torch_optimizer_state_with_a_bad_buffer_is_named(edit, error: type, message: str) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("torch")  # the bridge needs PyTorch: skipped where it is absent
     from nn.torch_bridge import optimizer_state_from_torch
 
     model, module, ours, theirs = _torch_sgd_state()
@@ -220,6 +221,7 @@ def test_a_torch_adam_step_that_is_no_count_is_named(step: object, error: type, 
 
 
 def test_the_torch_state_of_a_good_step_still_crosses_exactly() -> None:
+    pytest.importorskip("torch")  # the bridge needs PyTorch: skipped where it is absent
     from nn.torch_bridge import optimizer_state_from_torch
 
     model, module, ours, theirs = _torch_sgd_state()
