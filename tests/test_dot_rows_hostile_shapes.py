@@ -93,6 +93,24 @@ def _weights_as_second_operand_and_params_reordered(rng: random.Random) -> tuple
     return fn, list(reversed(w[:6])) + shuffled[:0] + w[6:][::-1], 3
 
 
+def _tails_off_the_run(rng: random.Random) -> tuple[Callable[..., Value], list[Value], int]:
+    w = _weights(rng, 10)
+    extra = Value(rng.uniform(-1, 1))  # a parameter given after the others, used as a tail and as a node's operand
+
+    def fn(*xs: Value) -> Value:
+        ones = [*xs, 1.0]
+        rows = [
+            [*w[0:3], w[9]],  # Linear's shape: the bias (the last parameter) off the run
+            [*w[3:6], w[3]],  # the tail is the run's own first weight
+            [*w[6:9], extra * 2.0],  # the tail a computed node
+            [*w[7:10], xs[0]],  # a run up to the last parameter, then an input as a weight
+            [*w[6:9], extra],  # the tail a parameter far from the run
+        ]
+        return _sum_sq([dot(r, ones).tanh() for r in rows])
+
+    return fn, [*w, extra], 3
+
+
 def _random_mlp(rng: random.Random) -> tuple[Callable[..., Value], list[Value], int]:
     from nn import MLP
 
@@ -110,7 +128,7 @@ def _random_mlp(rng: random.Random) -> tuple[Callable[..., Value], list[Value], 
 
 
 BUILDERS = [_shared_between_neurons, _reversed_rows, _interleaved_layers, _not_one_row, _width_one_and_bias_free,
-            _weights_as_second_operand_and_params_reordered, _random_mlp]
+            _weights_as_second_operand_and_params_reordered, _tails_off_the_run, _random_mlp]
 
 
 @pytest.mark.parametrize("small_group", [1, 32, 10**9], ids=["all-groups", "default", "float-steps"])
