@@ -95,8 +95,9 @@ def logsumexp_all(*xs: float) -> float:
 
 @helper
 def maximum(a: float, b: float) -> float:
-    """The larger of a and b (a when they are equal), as torch.maximum."""
-    return a if a >= b else b
+    """The larger of a and b (a when they are equal), as torch.maximum: a NaN in either is the result (``a >= b``
+    alone returned b for a NaN a, so a NaN parameter vanished through log_softmax's shift)."""
+    return a if a >= b or a != a else b
 
 
 @helper

@@ -198,8 +198,9 @@ def logsumexp_all(*xs: Array) -> Array:
 
 @numpy_version
 def maximum(a: Array, b: Array) -> Array:
-    """The larger per sample, a on a tie (the scalar helper's choice, which matters for -0.0 against 0.0)."""
-    return np.where(np.greater_equal(a, b), a, b)
+    """The larger per sample, a on a tie (the scalar helper's choice, which matters for -0.0 against 0.0), NaN
+    where either is NaN (as the scalar helper and torch.maximum)."""
+    return np.where(np.logical_or(np.greater_equal(a, b), np.isnan(a)), a, b)
 
 
 @numpy_version
