@@ -1,0 +1,40 @@
+"""Hostile input, round 20: the APIs added in parity19 (nn.init, schedulers, containers, clip, grad modes)."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from autograd import Value
+from nn import init
+
+
+def _matrix(rows: int = 2, columns: int = 3) -> list[list[Value]]:
+    return [[Value(0.0) for _ in range(columns)] for _ in range(rows)]
+
+
+@pytest.mark.parametrize(("mean", "std", "a", "b", "nearest"), [
+    (0.0, 1e-320, 1.0, 2.0, 1.0),     # the interval 1e320 standard deviations above the mean
+    (0.0, 1e-320, -2.0, -1.0, -1.0),  # ... and below it
+    (0.0, 5e-324, 3.0, 1e308, 3.0),
+])
+def test_trunc_normal_far_past_the_float_range_ends_at_the_nearest_bound(mean: float, std: float, a: float,
+                                                                          b: float, nearest: float) -> None:
+    # (a - mean) / std overflows to inf: the law is all at the bound nearest the mean (torch's draws clamp
+    # there too). It used to loop forever in the tail sampler (rate inf, width nan), so run it in a child
+    # process that a hang cannot take the test run with.
+    code = ("from autograd import Value; from nn import init; w = [[Value(0.0)] * 2] * 2; "
+            f"init.trunc_normal_(w, mean={mean!r}, std={std!r}, a={a!r}, b={b!r}, generator=0); "
+            "print(repr([v.data for row in w for v in row]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    assert eval(done.stdout) == [nearest] * 4
+
+
+def test_trunc_normal_point_mass_inside_the_interval() -> None:
+    w = _matrix()
+    init.trunc_normal_(w, mean=0.25, std=5e-324, a=-1.0, b=1.0, generator=0)
+    assert all(abs(v.data - 0.25) <= 1e-300 for row in w for v in row)
