@@ -68,6 +68,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
             slope = float(param)
         else:
             raise ValueError(f"negative_slope {param} not a valid number")
+        if abs(slope) > 1e150:  # slope**2 would overflow: the gain is sqrt(2) / |slope| to the last bit there
+            return math.sqrt(2.0) / abs(slope)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4

@@ -38,3 +38,33 @@ def test_trunc_normal_point_mass_inside_the_interval() -> None:
     w = _matrix()
     init.trunc_normal_(w, mean=0.25, std=5e-324, a=-1.0, b=1.0, generator=0)
     assert all(abs(v.data - 0.25) <= 1e-300 for row in w for v in row)
+
+
+def test_calculate_gain_of_a_huge_slope_is_its_limit_not_an_overflow() -> None:
+    # sqrt(2 / (1 + s^2)) -> sqrt(2) / |s| once s^2 is past the largest float (torch's ** raises OverflowError)
+    assert init.calculate_gain("leaky_relu", 1e200) == pytest.approx(math.sqrt(2.0) / 1e200, rel=1e-15)
+    assert init.calculate_gain("leaky_relu", -1e300) == pytest.approx(math.sqrt(2.0) / 1e300, rel=1e-15)
+    w = _matrix()
+    init.kaiming_uniform_(w, a=1e200, generator=0)  # bound sqrt(3) * gain / sqrt(3): tiny, finite
+    assert all(abs(v.data) <= math.sqrt(2.0) / 1e200 for row in w for v in row)
+
+
+@pytest.mark.parametrize("bad", [None, 3.0, Value(1.0)])
+@pytest.mark.parametrize("name", ["largest", "shifted_logits", "logsumexp"])
+def test_row_functions_name_an_argument_that_is_not_a_sequence(name: str, bad: object) -> None:
+    import autograd.functional as functional
+    with pytest.raises(TypeError, match=f"{name}.*sequence of numbers or Values.*{type(bad).__name__}"):
+        getattr(functional, name)(bad)
+
+
+@pytest.mark.parametrize("bad", [None, 3.0, Value(1.0)])
+def test_softmax_names_an_argument_that_is_not_a_sequence(bad: object) -> None:
+    import nn.functional as F
+    with pytest.raises(TypeError, match=f"sequence of numbers or Values.*{type(bad).__name__}"):
+        F.softmax(bad, dim=0)  # type: ignore[arg-type]
+
+
+def test_get_total_norm_of_none_names_the_argument() -> None:
+    from nn.optim import clip
+    with pytest.raises(TypeError, match="get_total_norm.*NoneType"):
+        clip.get_total_norm(None)  # type: ignore[arg-type]
