@@ -68,3 +68,27 @@ def test_get_total_norm_of_none_names_the_argument() -> None:
     from nn.optim import clip
     with pytest.raises(TypeError, match="get_total_norm.*NoneType"):
         clip.get_total_norm(None)  # type: ignore[arg-type]
+
+
+def test_a_ragged_loss_weight_is_refused_not_broadcast_row_by_row() -> None:
+    # torch cannot make a tensor of [[1, 1], [1]] (ValueError); the short row was spread as a length-1 row
+    import nn.functional as F
+    x, y = [[0.5, -0.2], [0.1, 0.3]], [[1.0, 0.0], [0.0, 1.0]]
+    with pytest.raises(ValueError, match="weight.*same length"):
+        F.binary_cross_entropy_with_logits(x, y, weight=[[1.0, 1.0], [1.0]])
+    with pytest.raises(ValueError, match="pos_weight.*same length"):
+        F.binary_cross_entropy_with_logits(x, y, pos_weight=[[2.0, 1.0], [3.0]])
+
+
+def test_an_unordered_loss_weight_is_refused() -> None:
+    # a set has no order to match the input's: torch.tensor({1., 2.}) is a TypeError too
+    import nn.functional as F
+    with pytest.raises(TypeError, match="weight"):
+        F.binary_cross_entropy_with_logits([[0.5, -0.2]], [[1.0, 0.0]], weight={1.0, 2.0})
+
+
+@pytest.mark.parametrize("bad", [5, "ab", None])
+def test_chained_scheduler_of_no_list_is_a_type_error(bad: object) -> None:
+    from nn import optim
+    with pytest.raises(TypeError, match="ChainedScheduler.*list of schedulers"):
+        optim.ChainedScheduler(bad)  # type: ignore[arg-type]
