@@ -92,3 +92,21 @@ def test_chained_scheduler_of_no_list_is_a_type_error(bad: object) -> None:
     from nn import optim
     with pytest.raises(TypeError, match="ChainedScheduler.*list of schedulers"):
         optim.ChainedScheduler(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("make", "key"), [
+    (lambda o: __import__("nn").optim.LinearLR(o), "total_iters"),
+    (lambda o: __import__("nn").optim.CosineAnnealingWarmRestarts(o, T_0=3), "T_i"),
+    (lambda o: __import__("nn").optim.CosineAnnealingWarmRestarts(o, T_0=3), "T_cur"),
+    (lambda o: __import__("nn").optim.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3), "last_epoch"),
+    (lambda o: __import__("nn").optim.ReduceLROnPlateau(o), "best"),
+])
+def test_a_saved_scheduler_number_past_the_float_range_is_named(make: object, key: str) -> None:
+    # a state_dict entry of 10**400 used to surface later as "int too large to convert to float" from inside
+    from nn import optim
+    scheduler = make(optim.SGD([Value(1.0)], lr=0.1, momentum=0.9))  # type: ignore[operator]
+    state = scheduler.state_dict()
+    state[key] = 10**400
+    with pytest.raises((ValueError, OverflowError), match=key):
+        scheduler.load_state_dict(state)
+        scheduler.step(1.0) if isinstance(scheduler, optim.ReduceLROnPlateau) else scheduler.step()

@@ -43,7 +43,10 @@ def _whole_number(name: str, value: Any, low: int) -> int:
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {short_repr(value)}")
     if value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    whole = int(value)
+    if whole >= 2**63:  # torch's int64; past the float range it would fail later as "int too large to convert"
+        raise ValueError(f"{name} must be below 2**63, got {short_repr(whole)}")
+    return whole
 
 
 def too_many_digits(value: Any) -> str:

@@ -100,8 +100,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             checked["eta_min"] = _factor("scheduler state 'eta_min'", values["eta_min"])
         if "T_cur" in values:
             value = values["T_cur"]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or value < -1:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1 <= value < 2**63:
                 raise ValueError(f"scheduler state 'T_cur' must be a number >= -1, got {short_repr(value)}")
             checked["T_cur"] = value
         return checked
