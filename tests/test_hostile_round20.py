@@ -110,3 +110,20 @@ def test_a_saved_scheduler_number_past_the_float_range_is_named(make: object, ke
     with pytest.raises((ValueError, OverflowError), match=key):
         scheduler.load_state_dict(state)
         scheduler.step(1.0) if isinstance(scheduler, optim.ReduceLROnPlateau) else scheduler.step()
+
+
+def test_warm_restarts_with_a_cycle_past_the_float_range_matches_torch() -> None:
+    # T_i = T_0 * T_mult**n grows past 1.8e308 as an int; T_cur / T_i raised "int too large to convert to
+    # float" (torch 2.13 raises the same there). Closed form: n = 16 restarts before 1e300 (2**62 * (2**(62 n)
+    # - 1) / (2**62 - 1) <= 1e300 < the next), T_cur = 1e300 - that, T_i = 2**(62 (n + 1)), the rate
+    # 0.1 * (1 + cos(pi T_cur / T_i)) / 2, computed exactly with Fractions.
+    from fractions import Fraction
+
+    from nn import optim
+    scheduler = optim.CosineAnnealingWarmRestarts(optim.SGD([Value(1.0)], lr=0.1), T_0=2**62, T_mult=2**62)
+    scheduler.step(1e300)
+    start = Fraction(2**62 * (2**(62 * 16) - 1), 2**62 - 1)
+    assert start <= Fraction(1e300) < Fraction(2**62 * (2**(62 * 17) - 1), 2**62 - 1)
+    ratio = float((Fraction(1e300) - start) / 2**(62 * 17))
+    assert 0 < ratio < 1e-16
+    assert scheduler.get_last_lr() == [pytest.approx(0.1 * (1 + math.cos(math.pi * ratio)) / 2, rel=1e-15)]
