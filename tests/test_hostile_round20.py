@@ -127,3 +127,14 @@ def test_warm_restarts_with_a_cycle_past_the_float_range_matches_torch() -> None
     ratio = float((Fraction(1e300) - start) / 2**(62 * 17))
     assert 0 < ratio < 1e-16
     assert scheduler.get_last_lr() == [pytest.approx(0.1 * (1 + math.cos(math.pi * ratio)) / 2, rel=1e-15)]
+
+
+@pytest.mark.parametrize("bad", ["x", math.nan, None])
+def test_a_scheduler_names_a_learning_rate_set_by_hand_to_no_number(bad: object) -> None:
+    # used to fail inside get_lr with "can't multiply sequence by non-int of type 'float'"
+    from nn import optim
+    optimizer = optim.SGD([Value(1.0)], lr=0.1)
+    optimizer.param_groups[0]["lr"] = bad
+    with pytest.raises(ValueError, match=r"param_groups\[0\]\['lr'\]"):
+        optim.LinearLR(optimizer)
+    assert "initial_lr" not in optimizer.param_groups[0]  # nothing written before the refusal

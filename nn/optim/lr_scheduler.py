@@ -88,6 +88,11 @@ class LRScheduler:
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         last_epoch = _whole_number("last_epoch", last_epoch, -1)
         self.optimizer = optimizer
+        for i, group in enumerate(optimizer.param_groups):
+            # a rate set by hand to "x" or nan would fail later, deep inside get_lr ("can't multiply sequence")
+            for key in ("initial_lr", "lr") if "initial_lr" in group or last_epoch == -1 else ():
+                if key in group:
+                    learning_rate(group[key], f"param_groups[{i}][{key!r}]")
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
