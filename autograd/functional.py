@@ -13,7 +13,8 @@ gradient, and the last digits are torch's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from . import ops
 from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
@@ -91,8 +92,17 @@ def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:
     return tuple(x if x.__class__ is Value else constant(x, ops.DOT) for x in xs)
 
 
+def _sequence(items: Any, who: str) -> list[Any]:
+    """``items`` as a list, or a TypeError naming ``who`` for what is no sequence (None, a number, a lone Value)."""
+    if isinstance(items, (Value, str, bytes)) or not isinstance(items, Iterable):
+        # a lone Value or number is not a row of one (torch's 0-d tensor has no dim to reduce along)
+        raise TypeError(f"{who} needs a sequence of numbers or Values, got {type(items).__name__} "
+                        f"{items!r:.60}")
+    return list(items)
+
+
 def _logits(logits: Sequence[Operand], who: str) -> list[Value]:
-    values = [x if isinstance(x, Value) else constant(x) for x in logits]
+    values = [x if isinstance(x, Value) else constant(x) for x in _sequence(logits, who)]
     if not values:
         raise ValueError(f"{who}: needs at least one logit")
     return values
@@ -120,7 +130,7 @@ def largest(values: Sequence[Operand]) -> Value:
     Its value is torch's ``amax``; its gradient goes to the one largest input, but on a tie it is split as
     the tree of ``torch.maximum`` splits it (halves at each level), not evenly as ``amax`` splits it.
     """
-    values = list(values)
+    values = _sequence(values, "largest")
     if not values:
         raise ValueError("largest: needs at least one value")
     level = _logits(values, "largest")

@@ -68,6 +68,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
             slope = float(param)
         else:
             raise ValueError(f"negative_slope {param} not a valid number")
+        if abs(slope) > 1e150:  # slope**2 would overflow: the gain is sqrt(2) / |slope| to the last bit there
+            return math.sqrt(2.0) / abs(slope)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
@@ -160,6 +162,11 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     rng = make_rng(generator, "nn.init.trunc_normal_")
     unit = NormalDist()
     z_low, z_high = (low - mu) / sigma, (high - mu) / sigma
+    if z_low == math.inf or z_high == -math.inf:
+        # the interval is more standard deviations from the mean than a float holds: the law is all at the
+        # bound nearest the mean (the tail sampler below would never accept with an infinite rate)
+        nearest = low if z_low == math.inf else high
+        return _fill(tensor, "nn.init.trunc_normal_", lambda: nearest)
     # Sample the lower tail when the interval is above the mean: small CDF values keep their precision there.
     flip = z_low > 0.0
     if flip:

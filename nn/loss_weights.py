@@ -10,7 +10,7 @@ nested lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from typing import Any
 
 from autograd import Value
@@ -45,7 +45,10 @@ def broadcast_to_input(weight: Any, like: Any, name: str) -> Any:
     ``like`` is the input (nested lists of numbers or Values); the entries of
     ``weight`` are returned as they are (numbers or Values), unchecked.
     """
+    if isinstance(weight, Set):  # no order to match the input's (torch.tensor refuses a set too)
+        raise TypeError(f"{name} must be a number or (nested) lists of them, got {type(weight).__name__}")
     weight = _as_lists(weight)  # a generator would be used up by measuring its depth
+    _refuse_ragged(weight, name, "")
     weight_depth, like_depth = _depth(weight), _depth(like)
     if weight_depth > like_depth:
         raise ValueError(f"{name} has {weight_depth} dimensions but the input only {like_depth}: torch's "
@@ -66,3 +69,19 @@ def broadcast_to_input(weight: Any, like: Any, name: str) -> Any:
         return [spread(a, item, w_depth - 1, x_depth - 1, f"{at}[{i}]") for i, (a, item) in enumerate(zip(ws, xs))]
 
     return spread(weight, like, weight_depth, like_depth, "")
+
+
+def _refuse_ragged(w: Any, name: str, at: str) -> None:
+    """ValueError unless ``w`` (nested lists) is a tensor's shape: sibling rows of one length and depth.
+
+    torch cannot make a tensor of ``[[1, 1], [1]]``; spreading the short row as a row of length 1 would
+    weigh the input by weights its author never wrote.
+    """
+    if not isinstance(w, list) or not w:
+        return
+    shapes = {(len(row) if isinstance(row, list) else None) for row in w}
+    if len(shapes) > 1:
+        raise ValueError(f"{name}{at} must be a tensor's shape: its rows must have the same length, got "
+                         f"{short_repr(w)}")
+    for i, row in enumerate(w):
+        _refuse_ragged(row, name, f"{at}[{i}]")

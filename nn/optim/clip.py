@@ -156,6 +156,9 @@ def get_total_norm(
     norm_p = _checked_norm_type(norm_type)
     if not isinstance(error_if_nonfinite, bool):
         raise TypeError(f"error_if_nonfinite must be True or False, got {type(error_if_nonfinite).__name__}")
+    if not isinstance(tensors, (Value, int, float, Iterable)) or isinstance(tensors, (str, bytes)):
+        raise TypeError(f"get_total_norm needs gradients (numbers, Values or a list of them), got "
+                        f"{type(tensors).__name__} {short_repr(tensors)}")
     items = [tensors] if isinstance(tensors, (Value, int, float)) else list(tensors)
     numbers: list[float] = []
     for i, g in enumerate(items):

@@ -43,7 +43,10 @@ def _whole_number(name: str, value: Any, low: int) -> int:
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {short_repr(value)}")
     if value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    whole = int(value)
+    if whole >= 2**63:  # torch's int64; past the float range it would fail later as "int too large to convert"
+        raise ValueError(f"{name} must be below 2**63, got {short_repr(whole)}")
+    return whole
 
 
 def too_many_digits(value: Any) -> str:
@@ -85,6 +88,11 @@ class LRScheduler:
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         last_epoch = _whole_number("last_epoch", last_epoch, -1)
         self.optimizer = optimizer
+        for i, group in enumerate(optimizer.param_groups):
+            # a rate set by hand to "x" or nan would fail later, deep inside get_lr ("can't multiply sequence")
+            for key in ("initial_lr", "lr") if "initial_lr" in group or last_epoch == -1 else ():
+                if key in group:
+                    learning_rate(group[key], f"param_groups[{i}][{key!r}]")
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])

@@ -184,7 +184,8 @@ class ReduceLROnPlateau(LRScheduler):
                                                                                         "'default_min_lr'")
         if "best" in state:
             best = state["best"]
-            if isinstance(best, bool) or not isinstance(best, (int, float)) or math.isnan(best):
+            if isinstance(best, bool) or not isinstance(best, (int, float)) \
+                    or (isinstance(best, int) and abs(best) >= 2**1023) or math.isnan(best):  # float() limits
                 raise ValueError(f"scheduler state 'best' must be a number (inf before any step), got "
                                  f"{short_repr(best)}")
             checked["best"] = float(best)

@@ -136,7 +136,9 @@ class ChainedScheduler(LRScheduler):
 
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         """Chain ``schedulers`` (all of one optimizer, the first's unless ``optimizer`` is given)."""
-        if isinstance(schedulers, (str, bytes)) or not isinstance(schedulers, Sequence) or not schedulers:
+        if isinstance(schedulers, (str, bytes)) or not isinstance(schedulers, Sequence):
+            raise TypeError(f"ChainedScheduler needs a list of schedulers, got {type(schedulers).__name__}")
+        if not schedulers:
             raise ValueError("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
         owner = optimizer if optimizer is not None else getattr(schedulers[0], "optimizer", None)
         if not isinstance(owner, Optimizer):

@@ -8,6 +8,7 @@ epoch too (``scheduler.step(epoch + batch / batches)``), without a deprecation w
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
@@ -45,7 +46,11 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def get_lr(self) -> list[float]:
         """The rate at ``T_cur`` epochs into a cycle of ``T_i``."""
-        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        try:
+            fraction = self.T_cur / self.T_i
+        except OverflowError:  # a cycle grown past the float range (T_mult**n): divide exactly, T_cur < T_i
+            fraction = float(Fraction(self.T_cur) / self.T_i)
+        return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * fraction)) / 2
                 for base in self.base_lrs]
 
     def _get_closed_form_lr(self) -> list[float]:
@@ -100,8 +105,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             checked["eta_min"] = _factor("scheduler state 'eta_min'", values["eta_min"])
         if "T_cur" in values:
             value = values["T_cur"]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or value < -1:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1 <= value < 2**63:
                 raise ValueError(f"scheduler state 'T_cur' must be a number >= -1, got {short_repr(value)}")
             checked["T_cur"] = value
         return checked
