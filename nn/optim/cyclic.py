@@ -16,21 +16,10 @@ from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
 from .base import Optimizer
-from .lr_scheduler import LRScheduler, _factor, _is_plain_function
+from .lr_scheduler import LRScheduler, _factor, _is_plain_function, _per_group
 from .options import hyperparameter, learning_rate
 
 _MODES = ("triangular", "triangular2", "exp_range")
-
-
-def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
-    """``value`` once per group (a list or tuple must have one per group), as torch's ``_format_param``."""
-    groups = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != groups:
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} has "
-                             f"{len(value)} values, param_groups has {groups}.")
-        return list(value)
-    return [value] * groups
 
 
 class CyclicLR(LRScheduler):

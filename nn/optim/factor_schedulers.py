@@ -7,13 +7,12 @@ its closed form for ``step(epoch)``; see `nn.optim.lr_scheduler.LRScheduler`.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
 from .base import Optimizer
-from .lr_scheduler import LambdaLR, LRScheduler, _factor, _whole_number, too_many_digits
+from .lr_scheduler import LambdaLR, LRScheduler, _factor, _lambda_factor, _whole_number
 
 
 def _fraction(name: str, value: Any, message: str, *, zero_allowed: bool = True) -> float:
@@ -161,18 +160,8 @@ class MultiplicativeLR(LambdaLR):
         """The current rates times ``lr_lambda(last_epoch)`` (unchanged on the constructor's step), as torch's."""
         if self._is_initial:
             return self._current_lrs()
-        rates: list[float] = []
-        for i, (fn, lr) in enumerate(zip(self.lr_lambdas, self._current_lrs())):
-            factor = fn(self.last_epoch)
-            if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
-                raise TypeError(f"lr_lambda for param_groups[{i}] returned {type(factor).__name__} "
-                                f"{short_repr(factor)} at epoch {self.last_epoch}: expected a real number")
-            try:
-                rates.append(lr * float(factor))
-            except OverflowError:
-                raise OverflowError(f"lr_lambda for param_groups[{i}] returned {too_many_digits(factor)} at epoch "
-                                    f"{self.last_epoch}: too large for a float") from None
-        return rates
+        return [lr * _lambda_factor(fn, i, self.last_epoch)
+                for i, (fn, lr) in enumerate(zip(self.lr_lambdas, self._current_lrs()))]
 
     def _get_closed_form_lr(self) -> list[float]:
         # torch has no closed form here: step(epoch) applies the recursive rule at that epoch.

@@ -58,6 +58,31 @@ def too_many_digits(value: Any) -> str:
         return "a number of over 4,300 digits"
 
 
+def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """``value`` once per group (a list or tuple must have one per group), as torch's ``_format_param``."""
+    groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != groups:
+            raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} has "
+                             f"{len(value)} values, param_groups has {groups}.")
+        return list(value)
+    return [value] * groups
+
+
+def _lambda_factor(fn: Callable[[int], Any], group: int, epoch: int) -> float:
+    """``fn(epoch)`` as a float: a TypeError naming the group unless it is a real number, an OverflowError when it
+    is too large for a float (LambdaLR and MultiplicativeLR)."""
+    factor = fn(epoch)
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+        raise TypeError(f"lr_lambda for param_groups[{group}] returned {type(factor).__name__} "
+                        f"{short_repr(factor)} at epoch {epoch}: expected a real number")
+    try:
+        return float(factor)
+    except OverflowError:
+        raise OverflowError(f"lr_lambda for param_groups[{group}] returned {too_many_digits(factor)} at epoch "
+                            f"{epoch}: too large for a float") from None
+
+
 def _factor(name: str, value: Any) -> float:
     """``value`` as a finite float >= 0 (a decay factor or a floor rate), or an error naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -383,18 +408,8 @@ class LambdaLR(LRScheduler):
 
     def get_lr(self) -> list[float]:
         """``base_lr * lr_lambda(last_epoch)`` for each group; a factor that is not a real number is a TypeError."""
-        rates: list[float] = []
-        for i, (fn, base) in enumerate(zip(self.lr_lambdas, self.base_lrs)):
-            factor = fn(self.last_epoch)
-            if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
-                raise TypeError(f"lr_lambda for param_groups[{i}] returned {type(factor).__name__} "
-                                f"{short_repr(factor)} at epoch {self.last_epoch}: expected a real number")
-            try:
-                rates.append(base * float(factor))
-            except OverflowError:
-                raise OverflowError(f"lr_lambda for param_groups[{i}] returned {too_many_digits(factor)} at epoch "
-                                    f"{self.last_epoch}: too large for a float") from None
-        return rates
+        return [base * _lambda_factor(fn, i, self.last_epoch)
+                for i, (fn, base) in enumerate(zip(self.lr_lambdas, self.base_lrs))]
 
     def _get_closed_form_lr(self) -> list[float]:
         return self.get_lr()

@@ -16,23 +16,12 @@ from typing import Any
 
 from ..numbers_in_messages import short_repr
 from .base import Optimizer
-from .lr_scheduler import LRScheduler, _whole_number
+from .lr_scheduler import LRScheduler, _per_group, _whole_number
 from .options import hyperparameter, learning_rate
 
 #: The phase entries torch keeps (``_schedule_phases``): where each phase ends and the group keys it goes between.
 _PHASE_KEYS = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
 _GROUP_NAMES = frozenset({"initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"})
-
-
-def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
-    """``value`` once per group (a list or tuple must have one per group), as torch's ``_format_param``."""
-    groups = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != groups:
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} has "
-                             f"{len(value)} values, param_groups has {groups}.")
-        return list(value)
-    return [value] * groups
 
 
 def _positive_int(name: str, value: Any) -> int:
