@@ -316,7 +316,12 @@ def lstm_step_picture() -> ValueGraph:
     # x_1[0], x_1[1], h_0[0] and the 1 each feed all four sums: 16 edges that had to cross. Joined into the
     # vector every gate reads, [x_1, h_0, 1], they are 4 short edges in and one edge out to each gate; the
     # box a column before the weights, so the edges out pass below them.
-    bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
-                 fill=ROLE_STYLE["input"]["fillcolor"], into=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
-                 before="\tsubgraph first_column", minlen=2)
+    bundle = bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
+                          fill=ROLE_STYLE["input"]["fillcolor"], into=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
+                          before="\tsubgraph first_column", minlen=2)
+    # Each of those edges enters its gate's frame below the bias b_G, in the weights' column: passing that
+    # column outside the frames, the edge to f ran up past i's frame and the edge to o looped under o's.
+    ids = {name: n for n, name in first_lines(picture).items()}
+    enter_beside(picture, bundle, {gate_id: (ids[f"b_{gate}[0]"], "below")
+                                   for gate_id, (gate, _) in zip(bundle.gates, LSTM_GATES)})
     return picture

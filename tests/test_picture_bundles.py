@@ -100,9 +100,12 @@ def test_lstm_step_joins_its_inputs_once_and_feeds_each_gate_once() -> None:
     names = first_lines(picture)
     drawn = edges(picture.source)
     into: dict[str, list[str]] = {}
+    # the box's edge into each gate runs through a point in the gate's frame: read it as the box's
+    through = {b: names[a] for a, b, _ in drawn if names.get(a) == "[x_1, h_0, 1]"}
     for a, b, _ in drawn:  # into each gate, keyed by the value it computes; into the joining box
         if b.endswith("op") or names.get(b) == "[x_1, h_0, 1]":
-            into.setdefault(names[b[:-2]] if b.endswith("op") else names[b], []).append(names[a])
+            into.setdefault(names[b[:-2]] if b.endswith("op") else names[b], []).append(through.get(a) or names[a])
+    assert len(through) == 4 and all(len([b for a, b, _ in drawn if a == point]) == 1 for point in through)
     for gate in "figo":  # each sum reads its 3 weights, its bias and the joined vector: 5 edges, none crossing in
         assert sorted(into[f"z{gate}_1[0]"]) == sorted([*(f"W_{gate}[0,{j}]" for j in range(3)), f"b_{gate}[0]",
                                                          "[x_1, h_0, 1]"])
@@ -235,10 +238,10 @@ def test_enter_beside_routes_one_gate_s_edge_through_a_point_beside_a_node_and_r
         enter_beside(picture, bundle, {gate: ("nowhere", "above")})
     with pytest.raises(ValueError, match="side must be 'above' or 'below'"):
         enter_beside(picture, bundle, {gate: (ids["c"], "left")})
-    assert enter_beside(picture, bundle, {gate: (ids["c"], "above")}) == [f"j_{gate}"]
+    assert enter_beside(picture, bundle, {gate: (ids["c"], "above")}) == [f"j_{gate}_point"]
     drawn = edges(picture.source)
     # the box's edge now ends at the point (no arrowhead), and the point alone feeds the gate, in the same blue
-    assert [(x, y) for x, y, _ in drawn if x == "j"] == [("j", f"j_{gate}")]
-    assert [(x, attrs) for x, y, attrs in drawn if y == gate] == [(f"j_{gate}", 'penwidth=2 color="#74c0fc"')]
-    assert re.search(rf'\t{ids["c"]} \[label=.*\n\tj_{gate} \[label="" shape=point', picture.source)
-    assert f"j_{gate} -> {ids['c']} [style=invis]" in picture.source  # top level: the point above c
+    assert [(x, y) for x, y, _ in drawn if x == "j"] == [("j", f"j_{gate}_point")]
+    assert [(x, attrs) for x, y, attrs in drawn if y == gate] == [(f"j_{gate}_point", 'penwidth=2 color="#74c0fc"')]
+    assert re.search(rf'\t{ids["c"]} \[label=.*\n\tj_{gate}_point \[label="" shape=point', picture.source)
+    assert f"j_{gate}_point -> {ids['c']} [style=invis]" in picture.source  # top level: the point above c

@@ -1,8 +1,9 @@
 """How the lecture pictures' edges run, read from the rendered SVG (tests/svg_shapes.py): no loops, no crossings.
 
-Three flaws a lecturer saw: the hello RNN's h_1 return arrow dipped under the frame of h_0 to reach its box;
+Flaws a lecturer saw: the hello RNN's h_1 return arrow dipped under the frame of h_0 to reach its box;
 row 1's bias input a0[0] (and a0[2], a0[3], a1[1]) looped around the neuron frames into their sums; each blue
-edge carrying shared weights into a batch row crossed the grey edges from that row's inputs at its gates.
+edge carrying shared weights into a batch row crossed the grey edges from that row's inputs at its gates;
+the LSTM step's vector [x_1, h_0, 1] looped under the output gate's frame to reach its sum.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from conftest import needs_svg
 from svg_shapes import Drawing, crossings, read_drawing
 
-from lecture.graph_pictures import batch_picture, hello_unrolled_picture, row_picture
+from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture, row_picture
 from lecture.slides_mlp import BATCH_ROWS, worked_example
 from viz.bundles import first_lines
 from viz.render import render_source
@@ -107,3 +108,22 @@ def test_no_blue_weight_edge_crosses_a_grey_edge_from_a_row_s_inputs_into_its_su
     assert len(grey) == BATCH_ROWS * (4 * 2 + 3 * 2)  # a0[0..3] into both layer-1 sums, a1[0..2] into layer 2's
     assert sum(crossings(b, g) for b in blue for g in grey) == 0  # there were 60
     assert len(blue) == 4 * BATCH_ROWS * 2  # box -> a point in each row, point -> the row's gate
+
+
+@needs_svg
+def test_the_lstm_step_s_vector_reaches_each_gate_without_looping_past_it() -> None:
+    # [x_1, h_0, 1] feeds the 4 gates' sums; its edge to o looped under o's frame and came back up into it.
+    source = lstm_step_picture().source
+    d = drawn(source)
+    names = first_lines_of(source)
+    vector = next(n for n, name in names.items() if name == "[x_1, h_0, 1]")
+    pieces = [(a, b) for a, b in d.edges if a == vector]
+    pieces += [(a, b) for a, b in d.edges if any(a == point for _, point in pieces)]
+    assert len(pieces) == 2 * 4  # to a point in each gate's frame, and on into that gate
+    for a, b in pieces:
+        for path in d.edges[(a, b)]:
+            top = min(d.nodes[a].top, d.nodes[b].top)
+            bottom = max(d.nodes[a].bottom, d.nodes[b].bottom)
+            ys = [y for _, y in path]
+            # 6 pt: a spline bulges a little as it curves into a point 3.6 pt wide; the loop strayed 190 pt
+            assert top - 6 <= min(ys) and max(ys) <= bottom + 6, (names.get(a), names.get(b[:-2]), min(ys), max(ys))

@@ -145,9 +145,10 @@ def enter_beside(picture: ValueGraph, bundle: Bundle, beside: Mapping[str, tuple
         if side not in ("above", "below"):
             raise ValueError(f"enter_beside: side must be 'above' or 'below', got {side!r}")
         k = edge_lines[gate]
-        attrs = _attributes(picture.body[k])
+        # minlen is dropped: the point shares its rank with ``node``, which sets how far the two edges reach.
+        attrs = re.sub(r"\s*\bminlen=\d+", "", _attributes(picture.body[k])).strip()
         color = re.search(r'color="[^"]*"', attrs)
-        point = f"{bundle.node}_{gate}"
+        point = f"{bundle.node}_{gate}_point"  # not ending in "op", which names a gate
         points.append(point)
         line = picture.body[declared[node]]
         indent = line[: len(line) - len(line.lstrip("\t"))]
