@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 
 from autograd import Value, sum_of
-from nn import LSTMCell, RNNCell
+from nn import MLP, LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph, groups_from_parameters
 from viz.bundles import bundle_edges, enter_beside, first_lines
 from viz.graph import ROLE_STYLE
@@ -69,28 +69,38 @@ def row_picture(example: WorkedExample) -> ValueGraph:
                          first_column=inputs,
                          title="Row 1 of the slides' MLP: each node's data and dE/d(node); each edge, its local"
                                " derivative")
-    # The inputs in the weights' column, between neuron 1's and neuron 2's: each edge into a gate is then one
-    # column long, with no bend in a column of weights to route around them.
+    line_up_inputs_with_weights(picture, model)
     # Their labels, stacked between the column and the gates, are joined to their edges by a line (decorate):
     # each input's two edges fan out to both neurons and a label could be read as its neighbour's.
-    _edit_edges(picture, lambda a, b: a.startswith("a0[") and b.startswith("s1["), "decorate=true", drop="minlen=2")
+    _edit_edges(picture, lambda a, b: a.startswith("a0[") and b.startswith("s1["), "decorate=true")
     # a1[k] -> layer 2's gates two columns on, so layer 2's weights sit right of a1, not in its column:
     # layer 2 is then drawn right of layer 1 (it was below it, the picture a diagonal).
     _edit_edges(picture, lambda a, b: bool(re.fullmatch(r"a1\[[1-9]\d*\]", a)) and b.startswith("s2["),
                 "minlen=2")
-    for layer_number, layer in enumerate(model.layers, start=1):
-        fan_in = len(layer.neurons[0].w)
-        weights = [[f"w{layer_number}[{i},{k}]" for i in range(fan_in + 1)] for k in (1, 2)]
-        bias = f"a{layer_number - 1}[0]"
-        middle = [bias, *(f"a0[{i}]" for i in range(1, fan_in + 1))] if layer_number == 1 else [bias]
-        _line_up(picture, [*weights[0], *middle, *weights[1]], middle)
-    # Those edges and the inputs' skip a column, and their local derivatives sat halfway along, far from
+    # Those edges skip a column, and their local derivatives sat halfway along, far from
     # both ends and nearer other edges than their own (which 0.5000 is a1[2]'s into neuron 1?): each label
     # is now joined to its edge by a line (Graphviz's decorate).
     picture.body[:] = [line.replace("minlen=2", "minlen=2 decorate=true")
                        if " -> " in line and "label=" in line and "decorate" not in line else line
                        for line in picture.body]
     return picture
+
+
+def line_up_inputs_with_weights(picture: ValueGraph, model: MLP) -> None:
+    """Draw each layer's inputs in its weights' column: neuron 1's weights, the inputs (bias input first), neuron
+    2's weights, top to bottom (layer 2's only input in that column is its bias input a1[0]).
+
+    For a picture of row 1 drawn with the inputs a0[0..3] as ``first_column`` (`row_picture`, the
+    step-through page): a column to themselves at the left, their edges into the gates passed the
+    weights' column, where Graphviz bent them around the weights above and below (a0[0]'s and a0[3]'s
+    looped around the neuron frames). In the weights' column, each edge reaches its gate directly.
+    """
+    _edit_edges(picture, lambda a, b: a.startswith("a0[") and b.startswith("s1["), "", drop="minlen=2")
+    for layer_number, layer in enumerate(model.layers, start=1):
+        fan_in = len(layer.neurons[0].w)
+        weights = [[f"w{layer_number}[{i},{k}]" for i in range(fan_in + 1)] for k in range(1, len(layer.neurons) + 1)]
+        middle = [f"a0[{i}]" for i in range(fan_in + 1)] if layer_number == 1 else [f"a{layer_number - 1}[0]"]
+        _line_up(picture, [*weights[0], *middle, *(w for rest in weights[1:] for w in rest)], middle)
 
 
 def _line_up(picture: ValueGraph, column: list[str], middle: list[str]) -> None:
