@@ -37,7 +37,14 @@ try:
     from lecture import cli_args as checks
     from lecture.bptt_slides import bptt_slides_report
     from lecture.corpus import default_text
-    from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture, row_inputs, row_picture
+    from lecture.graph_pictures import (
+        batch_picture,
+        hello_unrolled_picture,
+        line_up_inputs_with_weights,
+        lstm_step_picture,
+        row_inputs,
+        row_picture,
+    )
     from lecture.hello_rnn import HELLO_VOCAB, hello_rnn_example, train_hello
     from lecture.index_page import index_page
     from lecture.lstm_cells import cells_page, lstm_study
@@ -125,6 +132,7 @@ def part_worked_example(tour: Tour) -> None:
     out.page("worked-example", "worked_example_step_through.html",
              lambda: step_through_page(ex.row.E, parameters=params, first_column=row_inputs(ex),
                                        names=mlp_names(ex.row_model, ex.row.E),
+                                       arrange=lambda graph: line_up_inputs_with_weights(graph, ex.row_model),
                                        title="Row 1 of the slides' MLP: backpropagation one node at a time"),
              "step through row 1's backward pass node by node")
     out.picture("worked-example", batch_picture(ex), "worked_example_batch",

@@ -1,18 +1,21 @@
 """The lecture's graph pictures, drawn with the slides' names: the batch, the unrolled "hello" RNN, one LSTM step.
 
 - `row_picture`: row 1's graph left to right as the slides draw the
-  3-4-2 network: the inputs a0[0..3] in a column at the left, then layer 1's
-  neurons, then layer 2's, then the error.
+  3-4-2 network: the inputs a0[0..3] in a column at the left, between
+  neuron 1's weights (above) and neuron 2's (below), then layer 1's neurons,
+  then layer 2's (the bias input a1[0] between its neurons' weights), then
+  the error.
 - `batch_picture`: E summed over rows r = 1..4, one cluster per row in row
   order, every node named with its row ("s2[1] (r=2)"), the same colours as
   row 1's graph, each neuron's shared weights joined in one box w_l[i,k]
-  with one blue edge to each row, and a legend.
+  with one blue edge to each row (it enters the row above the row's inputs
+  for neuron 1, below them for neuron 2), and a legend.
 - `hello_unrolled_picture`: "hell" -> "ello" as the slides write it: per
   time step t (top to bottom, one cluster each, all starting at the left) the
   one-hot input x_t, the sums s1_t = Wxh x_t + Whh h_{t-1} + bh,
   h_t = tanh(s1_t), the logits s2_t = Why h_t + by, y-hat_t = softmax(s2_t)
   and -sum_j y_t[j] log y-hat_t[j], which is L_t, drawn outside the step
-  beside L (L_1 at the top); h_0 once, in its own cluster; each h_t carried
+  beside L (L_1 at the top); h_0 once, under x_1 in step 1; each h_t carried
   back to the start of step t+1's row by one arrow to a box "h_t";
   ``collapsed=True`` draws each time step as one box.
 - `lstm_step_picture`: one LSTM step: its inputs c_0, x_1, h_0 and the bias
@@ -27,9 +30,9 @@ import re
 from collections.abc import Callable
 
 from autograd import Value, sum_of
-from nn import LSTMCell, RNNCell
+from nn import MLP, LSTMCell, RNNCell
 from viz import ValueGraph, draw_graph, groups_from_parameters
-from viz.bundles import bundle_edges, first_lines
+from viz.bundles import bundle_edges, enter_beside, first_lines
 from viz.graph import ROLE_STYLE
 
 from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, hello_model
@@ -49,28 +52,77 @@ LSTM_LEGEND = {**{k: v for k, v in LEGEND.items() if k != "constant"},
 
 
 def row_picture(example: WorkedExample) -> ValueGraph:
-    """Row 1's graph, each edge with its local derivative: inputs a0[0..3] in a column at the left, then one
-    frame per neuron, layer 1's left of layer 2's (neuron 1 above neuron 2), then E."""
+    """Row 1's graph, each edge with its local derivative: one frame per neuron (its sum, σ and output), layer 1's
+    left of layer 2's, neuron 1 above neuron 2, then E. Left of each layer's gates, top to bottom, one column: the
+    first neuron's weights, the layer's inputs (the bias input first), the second neuron's weights."""
     model, root = example.row_model, example.row.E
     names = mlp_names(model, root)
     # One frame per neuron, "layer 1, neuron 1": nested layer frames (layer 1/neuron 1) kept layer 2 below
-    # layer 1 on a diagonal, and with the inputs' column they drew neuron 2 above neuron 1.
+    # layer 1 on a diagonal, and with the inputs' column they drew neuron 2 above neuron 1. The weights stay
+    # out of the frames: an edge from outside a frame cannot pass through it (Graphviz keeps its bends out of
+    # every cluster), so with each neuron's weights framed in the column between the inputs and the gate, the
+    # edges of a0[0] and a0[3] (and a1[2]'s into neuron 2) looped around the frames.
     groups = {v: path.replace("/", ", ")
-              for v, path in groups_from_parameters(root, model.named_parameters()).items()}
+              for v, path in groups_from_parameters(root, model.named_parameters()).items() if not v.is_leaf}
+    inputs = row_inputs(example)
     picture = draw_graph(root, parameters=model.parameters(), groups=groups, edge_derivatives=True, names=names,
-                         first_column=row_inputs(example),
+                         first_column=inputs,
                          title="Row 1 of the slides' MLP: each node's data and dE/d(node); each edge, its local"
                                " derivative")
+    line_up_inputs_with_weights(picture, model)
+    # Their labels, stacked between the column and the gates, are joined to their edges by a line (decorate):
+    # each input's two edges fan out to both neurons and a label could be read as its neighbour's.
+    _edit_edges(picture, lambda a, b: a.startswith("a0[") and b.startswith("s1["), "decorate=true")
     # a1[k] -> layer 2's gates two columns on, so layer 2's weights sit right of a1, not in its column:
     # layer 2 is then drawn right of layer 1 (it was below it, the picture a diagonal).
     _edit_edges(picture, lambda a, b: bool(re.fullmatch(r"a1\[[1-9]\d*\]", a)) and b.startswith("s2["),
                 "minlen=2")
-    # Those edges and the inputs' skip a column, and their local derivatives sat halfway along, far from
-    # both ends and nearer other edges than their own (which 0.5000 is a0[0]'s into neuron 2?): each label
+    # Those edges skip a column, and their local derivatives sat halfway along, far from
+    # both ends and nearer other edges than their own (which 0.5000 is a1[2]'s into neuron 1?): each label
     # is now joined to its edge by a line (Graphviz's decorate).
-    picture.body[:] = [line.replace("minlen=2", "minlen=2 decorate=true") if " -> " in line and "label=" in line
-                       else line for line in picture.body]
+    picture.body[:] = [line.replace("minlen=2", "minlen=2 decorate=true")
+                       if " -> " in line and "label=" in line and "decorate" not in line else line
+                       for line in picture.body]
     return picture
+
+
+def line_up_inputs_with_weights(picture: ValueGraph, model: MLP) -> None:
+    """Draw each layer's inputs in its weights' column: neuron 1's weights, the inputs (bias input first), neuron
+    2's weights, top to bottom (layer 2's only input in that column is its bias input a1[0]).
+
+    For a picture of row 1 drawn with the inputs a0[0..3] as ``first_column`` (`row_picture`, the
+    step-through page): a column to themselves at the left, their edges into the gates passed the
+    weights' column, where Graphviz bent them around the weights above and below (a0[0]'s and a0[3]'s
+    looped around the neuron frames). In the weights' column, each edge reaches its gate directly.
+    """
+    _edit_edges(picture, lambda a, b: a.startswith("a0[") and b.startswith("s1["), "", drop="minlen=2")
+    for layer_number, layer in enumerate(model.layers, start=1):
+        fan_in = len(layer.neurons[0].w)
+        weights = [[f"w{layer_number}[{i},{k}]" for i in range(fan_in + 1)] for k in range(1, len(layer.neurons) + 1)]
+        middle = [f"a0[{i}]" for i in range(fan_in + 1)] if layer_number == 1 else [f"a{layer_number - 1}[0]"]
+        _line_up(picture, [*weights[0], *middle, *(w for rest in weights[1:] for w in rest)], middle)
+
+
+def _line_up(picture: ValueGraph, column: list[str], middle: list[str]) -> None:
+    """Draw the nodes named ``column`` in one column, top to bottom in this order.
+
+    The invisible edges that already order ``middle`` against the rest of the
+    column (each gate's inputs in the order it takes them: the weights above
+    the bias input) are dropped first, so the order asked for here is the only one.
+    """
+    ids = {name: n for n, name in first_lines(picture).items()}
+    if any(name not in ids for name in column):
+        raise ValueError(f"_line_up: {[n for n in column if n not in ids]} not drawn")
+    inner, outer = {ids[n] for n in middle}, {ids[n] for n in column if n not in middle}
+    kept = []
+    for line in picture.body:
+        edge = re.fullmatch(r"\t+(\w+) -> (\w+) \[style=invis\]", line.rstrip("\n"))
+        if edge and ({edge.group(1), edge.group(2)} & inner) and ({edge.group(1), edge.group(2)} & outer):
+            continue
+        kept.append(line)
+    order = [ids[n] for n in column]
+    chain = [f"\t\t{a} -> {b} [style=invis]\n" for a, b in zip(order, order[1:])]
+    picture.body[:] = [*kept, "\t{\n", "\t\trank=same\n", *chain, "\t}\n"]
 
 
 def row_inputs(example: WorkedExample) -> list[Value | str]:
@@ -81,15 +133,19 @@ def row_inputs(example: WorkedExample) -> list[Value | str]:
     return ["a0[0]", *(inputs[f"a0[{i}]"] for i in range(1, 4))]
 
 
-def _edit_edges(picture: ValueGraph, chosen: Callable[[str, str], bool], attrs: str) -> None:
-    """Add ``attrs`` to each edge into a gate whose source's and gate's value's first lines satisfy ``chosen``."""
+def _edit_edges(picture: ValueGraph, chosen: Callable[[str, str], bool], attrs: str, *, drop: str = "") -> None:
+    """Add ``attrs`` to (and remove ``drop`` from) each edge into a gate whose source's and gate's value's first
+    lines satisfy ``chosen``."""
     first_line = {m.group(1): m.group(2) for line in picture.body
                   if (m := re.match(r'\t+(\w+) \[label="([^"\\]*)', line))}
     for k, line in enumerate(picture.body):
         edge = re.fullmatch(r"(\t+)(\w+) -> (v\d+)op(?: \[(.*)\])?", line.rstrip("\n"))
         if edge and chosen(first_line.get(edge.group(2), ""), first_line.get(edge.group(3), "")):
-            old = f" {edge.group(4)}" if edge.group(4) else ""
-            picture.body[k] = f"{edge.group(1)}{edge.group(2)} -> {edge.group(3)}op [{attrs}{old}]\n"
+            old = edge.group(4) or ""
+            if drop:
+                old = re.sub(rf"(^| ){re.escape(drop)}(?= |$)", "", old).strip()
+            both = " ".join(part for part in (attrs, old) if part)
+            picture.body[k] = f"{edge.group(1)}{edge.group(2)} -> {edge.group(3)}op [{both}]\n"
 
 
 def batch_picture(example: WorkedExample) -> ValueGraph:
@@ -111,9 +167,17 @@ def batch_picture(example: WorkedExample) -> ValueGraph:
     for layer_number, layer in enumerate(example.batch_model.layers, start=1):
         for k, neuron in enumerate(layer.neurons, start=1):
             members = [f"w{layer_number}[{i},{k}]" for i in range(len(neuron.w) + 1)]  # w[0,k] is the bias
-            bundle_edges(picture, members, node=f"w{layer_number}_{k}", label=f"w{layer_number}[i,{k}]",
-                         fill=ROLE_STYLE["parameter"]["fillcolor"], color=WEIGHT_EDGE,
-                         into=[f"s{layer_number}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)])
+            bundle = bundle_edges(picture, members, node=f"w{layer_number}_{k}", label=f"w{layer_number}[i,{k}]",
+                                  fill=ROLE_STYLE["parameter"]["fillcolor"], color=WEIGHT_EDGE,
+                                  into=[f"s{layer_number}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)])
+            # Into each row's gate from above its inputs' column (neuron 1) or below it (neuron 2): entering
+            # from the left, each blue edge crossed the grey edges from that row's inputs into both gates.
+            edge = "a0[0]" if layer_number == 1 else "a1[0]"
+            if k == 2:
+                edge = f"a0[{len(neuron.w)}]" if layer_number == 1 else f"a1[{len(neuron.w)}]"
+            ids = {name: n for n, name in first_lines(picture).items()}
+            enter_beside(picture, bundle, {gate: (ids[f"{edge} (r={r})"], "above" if k == 1 else "below")
+                                           for r, gate in enumerate(bundle.gates, start=1)})
     return picture
 
 
@@ -187,6 +251,10 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
     """The unrolled hello RNN: steps top to bottom, one cluster each, each starting at the left edge so the
     picture fits a slide (``collapsed``: one box each, left to right and top to bottom)."""
     loss, names, groups, parameters = hello_unrolled_graph()
+    if not collapsed:
+        # h_0 under x_1, in step 1's frame: in a frame of its own it stood below step 1's, in the gap where h_1
+        # is carried back to step 2, and h_1's return arrow dipped under it to reach its box.
+        groups.update({v: "t=1" for v, group in groups.items() if group == "h_0"})
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
     picture = draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
                          show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
@@ -208,7 +276,8 @@ def _stack_time_steps(picture: ValueGraph) -> None:
     no columns (constraint=false) they ran right to left, around the frames in their way. Now h_t's three
     values join at a point beside them, one arrow carries h_t back along the gap to a box "h_t" at the
     left, and that box feeds step t+1's gates (`viz.bundles.bundle_edges`, ``carried``); the L_t beside L
-    still order the steps top to bottom (see `hello_unrolled_graph`). h_0 is drawn at the left already.
+    still order the steps top to bottom (see `hello_unrolled_graph`). h_0 is drawn at the left already, under
+    x_1 in step 1's frame (`hello_unrolled_picture`).
     """
     names = set(first_lines(picture).values())
     for t in range(1, len(HELLO_INPUTS)):
@@ -257,7 +326,12 @@ def lstm_step_picture() -> ValueGraph:
     # x_1[0], x_1[1], h_0[0] and the 1 each feed all four sums: 16 edges that had to cross. Joined into the
     # vector every gate reads, [x_1, h_0, 1], they are 4 short edges in and one edge out to each gate; the
     # box a column before the weights, so the edges out pass below them.
-    bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
-                 fill=ROLE_STYLE["input"]["fillcolor"], into=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
-                 before="\tsubgraph first_column", minlen=2)
+    bundle = bundle_edges(picture, ["x_1[0]", "x_1[1]", "h_0[0]", BIAS_INPUT], node="xh_1", label=LSTM_VECTOR,
+                          fill=ROLE_STYLE["input"]["fillcolor"], into=[f"z{gate}_1[0]" for gate, _ in LSTM_GATES],
+                          before="\tsubgraph first_column", minlen=2)
+    # Each of those edges enters its gate's frame below the bias b_G, in the weights' column: passing that
+    # column outside the frames, the edge to f ran up past i's frame and the edge to o looped under o's.
+    ids = {name: n for n, name in first_lines(picture).items()}
+    enter_beside(picture, bundle, {gate_id: (ids[f"b_{gate}[0]"], "below")
+                                   for gate_id, (gate, _) in zip(bundle.gates, LSTM_GATES)})
     return picture

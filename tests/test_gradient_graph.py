@@ -377,3 +377,14 @@ def test_no_dashed_read_crosses_the_lecture_gradient_picture() -> None:
             spans.append(max(xs) - min(xs))
     assert len(spans) == 11
     assert max(spans) < width / 3, (max(spans), width)
+
+
+def test_lecture_gradient_picture_names_its_bias_inputs_and_targets_where_they_are_used() -> None:
+    # The forward graph reads plain numbers: the bias input 1 of each neuron's sum and the targets y[1] = 0.1,
+    # y[2] = 0.05 of row 1 (the slides' first row). Drawn as a bare "1" among the weights, a lecturer could not
+    # tell what it was; drawn as the slides name it ("a0[0] = 1"), it reads as row 1's data.
+    from lecture.mlp_hessian import gradient_picture
+
+    forward = clusters(gradient_picture(1, 1).source)["cluster_forward"]
+    plain = sorted(label_of(attrs) for attrs in node_lines(forward).values() if "shape=plaintext" in attrs)
+    assert plain == sorted(["0.5", "a0[0] = 1", "a0[0] = 1", "a1[0] = 1", "a1[0] = 1", "y[1] = 0.1", "y[2] = 0.05"])

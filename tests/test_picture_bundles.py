@@ -17,7 +17,7 @@ from autograd import Value
 from lecture.graph_pictures import batch_picture, hello_unrolled_picture, lstm_step_picture, row_picture
 from lecture.slides_mlp import BATCH_ROWS, batch_loss, slides_network, worked_example
 from viz import draw_graph
-from viz.bundles import bundle_edges, first_lines
+from viz.bundles import bundle_edges, enter_beside, first_lines
 from viz.render import render_source
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,13 +45,17 @@ def test_each_neuron_s_weights_reach_every_row_through_one_box() -> None:
         for member in members:  # each weight: one edge, into its neuron's box, and none into a gate
             assert [(a, b) for a, b, _ in drawn if a == member] == [(member, box)]
         assert sorted(a for a, b, _ in drawn if b == box) == sorted(members)
-        out = [b for a, b, _ in drawn if a == box]
-        # one edge per row, to that row's gate computing s_l[k], in row order
-        assert [names[gate[:-2]] for gate in out] == [f"s{layer}[{k}] (r={r})" for r in range(1, BATCH_ROWS + 1)]
-    # 56 weight-to-gate edges became 14 joins and 16 edges out: 229 - 56 + 14 + 16 visible edges.
+        points = [b for a, b, _ in drawn if a == box]
+        # one edge per row, to a point in that row, which alone goes on, into the row's gate computing s_l[k]
+        out = [[b for a, b, _ in drawn if a == point] for point in points]
+        assert [[names[gate[:-2]] for gate in gates] for gates in out] == [
+            [f"s{layer}[{k}] (r={r})"] for r in range(1, BATCH_ROWS + 1)]
+        assert [[a for a, b, _ in drawn if b == point] for point in points] == [[box]] * BATCH_ROWS
+    # 56 weight-to-gate edges became 14 joins, 16 edges out to a point in each row and 16 on into the gates:
+    # 229 - 56 + 14 + 16 + 16 visible edges.
     weights = {ids[f"w{layer}[{i},{k}]"] for layer, i, k in weight_names()}
     assert not [e for e in drawn if e[0] in weights and e[1].endswith("op")]
-    assert len(drawn) == 229 - 56 + 14 + 16
+    assert len(drawn) == 229 - 56 + 14 + 16 + 16
 
 
 def test_each_weight_s_drawn_gradient_is_the_batch_loss_s_central_difference() -> None:
@@ -78,8 +82,8 @@ def test_the_batch_s_weight_boxes_sit_between_the_weights_and_the_rows_in_the_sv
     names = first_lines(picture)
     at = {}
     for g in ET.fromstring(render_source(picture.source, "svg")).iter(f"{SVG}g"):
-        if g.get("class") == "node":
-            text = next(g.iter(f"{SVG}text"))
+        text = next(g.iter(f"{SVG}text"), None)  # None: a point where a blue edge enters a row
+        if g.get("class") == "node" and text is not None:
             at[names.get(g.find(f"{SVG}title").text, "")] = (float(text.get("x")), float(text.get("y")))
     for layer, k in ((1, 1), (1, 2), (2, 1), (2, 2)):
         box = at[f"w{layer}[i,{k}]"]
@@ -96,9 +100,12 @@ def test_lstm_step_joins_its_inputs_once_and_feeds_each_gate_once() -> None:
     names = first_lines(picture)
     drawn = edges(picture.source)
     into: dict[str, list[str]] = {}
+    # the box's edge into each gate runs through a point in the gate's frame: read it as the box's
+    through = {b: names[a] for a, b, _ in drawn if names.get(a) == "[x_1, h_0, 1]"}
     for a, b, _ in drawn:  # into each gate, keyed by the value it computes; into the joining box
         if b.endswith("op") or names.get(b) == "[x_1, h_0, 1]":
-            into.setdefault(names[b[:-2]] if b.endswith("op") else names[b], []).append(names[a])
+            into.setdefault(names[b[:-2]] if b.endswith("op") else names[b], []).append(through.get(a) or names[a])
+    assert len(through) == 4 and all(len([b for a, b, _ in drawn if a == point]) == 1 for point in through)
     for gate in "figo":  # each sum reads its 3 weights, its bias and the joined vector: 5 edges, none crossing in
         assert sorted(into[f"z{gate}_1[0]"]) == sorted([*(f"W_{gate}[0,{j}]" for j in range(3)), f"b_{gate}[0]",
                                                          "[x_1, h_0, 1]"])
@@ -197,12 +204,15 @@ def test_each_carried_state_sits_in_the_gap_above_the_step_it_feeds() -> None:
 
 def test_row_1_s_long_edges_carry_their_weight_as_a_label_joined_to_the_edge() -> None:
     # d s_l[k] / d a_{l-1}[i] = w_l[i,k]: each input's edge into a neuron's sum is labelled with that weight,
-    # and the 12 edges that skip a column (a0[0..3] and a1[1..2] into the sums) draw a line to their label.
+    # and draws a line to its label: the 8 from a0[0..3], whose labels stack between their column and the
+    # gates, and the 4 that skip a column (a1[1..2] into layer 2's sums).
     example = worked_example()
     picture = row_picture(example)
     names = first_lines(picture)
-    long_edges = [(a, b, attrs) for a, b, attrs in edges(picture.source) if "minlen=2" in attrs]
+    long_edges = [(a, b, attrs) for a, b, attrs in edges(picture.source)
+                  if "minlen=2" in attrs or names.get(a, "").startswith("a0[")]
     assert len(long_edges) == 4 * 2 + 2 * 2
+    assert len([e for e in long_edges if "minlen=2" in e[2]]) == 2 * 2
     weights = {}
     for layer_number, layer in enumerate(example.row_model.layers, start=1):
         for k, neuron in enumerate(layer.neurons, start=1):
@@ -212,3 +222,26 @@ def test_row_1_s_long_edges_carry_their_weight_as_a_label_joined_to_the_edge() -
         assert "decorate=true" in attrs
         label = float(re.search(r"label=\"?(-?[\d.]+)", attrs).group(1))
         assert label == pytest.approx(weights[(names[a], names[b[:-2]])], abs=5e-5), (names[a], names[b[:-2]])
+
+
+def test_enter_beside_routes_one_gate_s_edge_through_a_point_beside_a_node_and_refuses_strangers() -> None:
+    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(3.0, label="c")
+    out = a * b + c
+    out.backward()
+    picture = draw_graph(out)
+    ids = {name: n for n, name in first_lines(picture).items()}
+    bundle = bundle_edges(picture, ["a", "b"], node="j", label="[a, b]", fill="#ffffff", color="#74c0fc")
+    (gate,) = bundle.gates
+    with pytest.raises(ValueError, match="is not fed by the bundle"):
+        enter_beside(picture, bundle, {"v99op": (ids["c"], "above")})
+    with pytest.raises(ValueError, match="'nowhere' is not drawn"):
+        enter_beside(picture, bundle, {gate: ("nowhere", "above")})
+    with pytest.raises(ValueError, match="side must be 'above' or 'below'"):
+        enter_beside(picture, bundle, {gate: (ids["c"], "left")})
+    assert enter_beside(picture, bundle, {gate: (ids["c"], "above")}) == [f"j_{gate}_point"]
+    drawn = edges(picture.source)
+    # the box's edge now ends at the point (no arrowhead), and the point alone feeds the gate, in the same blue
+    assert [(x, y) for x, y, _ in drawn if x == "j"] == [("j", f"j_{gate}_point")]
+    assert [(x, attrs) for x, y, attrs in drawn if y == gate] == [(f"j_{gate}_point", 'penwidth=2 color="#74c0fc"')]
+    assert re.search(rf'\t{ids["c"]} \[label=.*\n\tj_{gate}_point \[label="" shape=point', picture.source)
+    assert f"j_{gate}_point -> {ids['c']} [style=invis]" in picture.source  # top level: the point above c

@@ -13,7 +13,7 @@ edges between them are routed through the box.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .graph import dot_text
@@ -21,6 +21,7 @@ from .picture import ValueGraph
 
 _NODE = re.compile(r'\t+(\w+) \[label="([^"\\]*)')
 _EDGE = re.compile(r"(\t+)(\w+) -> (\w+)(?: \[(.*)\])?")
+_DECLARED = re.compile(r"\t+(\w+) \[")
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,65 @@ def bundle_edges(picture: ValueGraph, members: Sequence[str], *, node: str, labe
     at = next((k for k, line in enumerate(kept) if before and line.startswith(before)), len(kept))
     picture.body[:] = [*kept[:at], *added, *kept[at:]]
     return Bundle(node, tuple(member_ids), tuple(gates))
+
+
+def enter_beside(picture: ValueGraph, bundle: Bundle, beside: Mapping[str, tuple[str, str]]) -> list[str]:
+    """Bring ``bundle``'s edge into each gate in ``beside`` through a small point just above or below a column.
+
+    ``beside``: a gate's DOT id -> (the DOT id of a node in the gate's
+    cluster, "above" or "below"). A bundle's edge into a gate inside a frame
+    (a batch row) ran in from the left through the fan of grey edges from that
+    row's inputs into the same gates: it crossed each of them. Now it ends at a
+    point in the gate's frame, in that node's column, just above (or below)
+    it, and a second edge in the bundle's colour runs from the point into the
+    gate, above (or below) the fan. The point is declared where that node is
+    (inside the gate's cluster), so the node must be declared there too.
+    Returns the points' ids, in the order of ``beside``. ValueError when a gate
+    is not one of the bundle's or a node is not drawn.
+    """
+    unknown = [gate for gate in beside if gate not in bundle.gates]
+    if unknown:
+        raise ValueError(f"enter_beside: {unknown[0]!r} is not fed by the bundle {bundle.node!r}")
+    edge_lines = {}
+    for k, line in enumerate(picture.body):
+        edge = _EDGE.fullmatch(line.rstrip("\n"))
+        if edge and edge.group(2) == bundle.node and edge.group(3) in beside:
+            edge_lines[edge.group(3)] = k
+    declared: dict[str, int] = {}
+    for k, line in enumerate(picture.body):
+        if (m := _DECLARED.match(line)) and not line.startswith(("\tgraph ", "\tnode ", "\tedge ")):
+            declared.setdefault(m.group(1), k)  # a node belongs to the subgraph that declares it first
+    points: list[str] = []
+    inserts: dict[int, list[str]] = {}
+    for gate, (node, side) in beside.items():
+        if node not in declared:
+            raise ValueError(f"enter_beside: {node!r} is not drawn in this picture")
+        if side not in ("above", "below"):
+            raise ValueError(f"enter_beside: side must be 'above' or 'below', got {side!r}")
+        k = edge_lines[gate]
+        # minlen is dropped: the point shares its rank with ``node``, which sets how far the two edges reach.
+        attrs = re.sub(r"\s*\bminlen=\d+", "", _attributes(picture.body[k])).strip()
+        color = re.search(r'color="[^"]*"', attrs)
+        point = f"{bundle.node}_{gate}_point"  # not ending in "op", which names a gate
+        points.append(point)
+        line = picture.body[declared[node]]
+        indent = line[: len(line) - len(line.lstrip("\t"))]
+        # Graphviz (rankdir=LR) reads a rank's order top to bottom at the top level but bottom to top inside a
+        # cluster (see viz.columns.emit_column): there the invisible edge points upwards.
+        upper, lower = (point, node) if side == "above" else (node, point)
+        if len(indent) > 1:
+            upper, lower = lower, upper
+        inserts.setdefault(declared[node], []).extend([
+            f'{indent}{point} [label="" shape=point width=0.05 height=0.05{" " + color.group() if color else ""}]\n',
+            f"{indent}{{\n", f"{indent}\trank=same\n", f"{indent}\t{upper} -> {lower} [style=invis]\n",
+            f"{indent}}}\n"])
+        picture.body[k] = f"\t{bundle.node} -> {point} [arrowhead=none {attrs}]\n"
+        inserts.setdefault(k, []).append(f"\t{point} -> {gate} [{attrs}]\n")
+    picture.body[:] = [out for k, line in enumerate(picture.body) for out in (line, *inserts.get(k, ()))]
+    return points
+
+
+def _attributes(edge_line: str) -> str:
+    """The attributes of one edge statement of the DOT body, without the brackets ("" when it has none)."""
+    edge = _EDGE.fullmatch(edge_line.rstrip("\n"))
+    return (edge.group(4) or "") if edge else ""

@@ -109,7 +109,8 @@ def draw_gradient_graph(
     if size > max_nodes:
         raise GraphTooLarge(f"the gradient's graph and its forward graph have {size} nodes to draw, over the limit"
                             f" of {max_nodes}: raise max_nodes")
-    drawn = dict(GraphNames.of(names).nodes)
+    named = GraphNames.of(names)
+    drawn = dict(named.nodes)
     label = drawn.get(forward_output, forward_output.label) or "y"
     gradient_name = gradient_name or f"d{label}/dx"
     drawn.setdefault(gradient, gradient.label or gradient_name)
@@ -144,7 +145,7 @@ def draw_gradient_graph(
                      **(style if faded else {"style": "rounded", "color": "#495057"}))
             # Written in reverse, as draw_graph writes a cluster: Graphviz keeps a cluster's order bottom to top.
             for v in reversed(members):
-                _emit_node(sub, v, ids, gradient, drawn, decimals, faded and v is not gradient)
+                _emit_node(sub, v, ids, gradient, drawn, decimals, faded and v is not gradient, named.uses)
                 if not faded and copy_leaf_reads:
                     _emit_leaf_copies(sub, v, ids, forward, drawn, decimals)
             for column in columns:
@@ -290,8 +291,12 @@ def _emit_leaf_copies(graph: ValueGraph, v: Value, ids: Mapping[Value, str], for
 
 
 def _emit_node(graph: ValueGraph, v: Value, ids: Mapping[Value, str], root: Value, names: Mapping[Value, str],
-               decimals: int, faded: bool) -> None:
-    """``v``'s box (and its gate and per-use constants) in ``graph``; faded for the forward cluster."""
+               decimals: int, faded: bool, uses: Mapping[tuple[Value, int], str] | None = None) -> None:
+    """``v``'s box (and its gate and per-use constants) in ``graph``; faded for the forward cluster.
+
+    A constant with a name where it is used (``uses``: the bias input a0[0], a target y[1]) is drawn as
+    "a0[0] = 1": a bare "1" beside a gate among the weights read as a stray number.
+    """
     if v.is_constant and v is not root:
         return  # drawn beside each gate that uses it, as in draw_graph
     name = names.get(v, v.label)
@@ -312,6 +317,7 @@ def _emit_node(graph: ValueGraph, v: Value, ids: Mapping[Value, str], root: Valu
     graph.node(f"{ids[v]}op", **gate)
     for i, p in enumerate(drawn_inputs(v)):
         if p.is_constant:
-            constant = {"label": dot_text(f"{p.data:g}"), "shape": "plaintext",
+            use = (uses or {}).get((v, i))
+            constant = {"label": dot_text(f"{use} = {p.data:g}" if use else f"{p.data:g}"), "shape": "plaintext",
                         "fontcolor": FADED["fontcolor"] if faded else "#495057"}
             graph.node(f"{ids[v]}c{i}", **constant)

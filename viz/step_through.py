@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd import Value, topological_order
@@ -143,6 +143,7 @@ def step_through_page(
     groups: Mapping[Value, str] | None = None,
     names: GraphNames | Mapping[Value, str] | None = None,
     first_column: Sequence[Value | str] = (),
+    arrange: Callable[[ValueGraph], object] | None = None,
 ) -> str:
     """The HTML page (one string, no external files) for ``root``'s backward pass.
 
@@ -151,8 +152,13 @@ def step_through_page(
     caption, so nothing moves between frames. Frame 0 is dE/dE = 1; frame k
     gives the k-th node (in backward order) its gradient as the chain-rule sum
     over the nodes that consume it. ``first_column``: inputs to draw in one
-    column at the far left, as `viz.draw_graph` takes them.
+    column at the far left, as `viz.draw_graph` takes them. ``arrange``: called
+    with the drawn graph before it is laid out, to edit its DOT (the lecture's
+    `lecture.graph_pictures.line_up_inputs_with_weights`); a TypeError when it
+    is not callable.
     """
+    if arrange is not None and not callable(arrange):
+        raise TypeError(f"step_through_page: arrange must be a function of the graph, got {type(arrange).__name__}")
     check_root("step_through_page", root)
     check_decimals(decimals)
     check_max_nodes(max_nodes)
@@ -208,6 +214,8 @@ def step_through_page(
     # numbers, boxes sized for "grad 0.0020" overflowed once the page wrote "grad not computed" into them.
     graph = draw_graph(root, decimals=decimals, parameters=list(parameters), groups=groups, gradients={root: 1.0},
                        max_nodes=max_nodes, names=named, first_column=first_column)
+    if arrange is not None:
+        arrange(graph)
     fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames),
             "__NODES__": script_json(nodes), "__SVG__": _svg(graph), "__FRAME_LINK__": FRAME_LINK_SCRIPT}
     # One pass, so a title holding "__FRAMES__" stays text.
