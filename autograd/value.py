@@ -530,6 +530,8 @@ def apply(op: Op, *inputs: Value | float) -> Value:
         return nary_node_maker(op, len(parents))(parents)
     if len(parents) != arity or arity == 0:
         raise TypeError(f"{op.name} takes {arity} inputs, got {len(parents)}")
+    if arity > 2:  # parents beyond two are kept as a tuple in _a, as an n-ary node's (softplus's beta, threshold)
+        return _node(op, op.forward(*[p._data for p in parents]), parents)
     return _node(op, op.forward(*[p._data for p in parents]), *parents)
 
 
