@@ -10,7 +10,8 @@ rule), and the error is raised after it. Each registration returns a `RemovableH
 
 The hooks live in the module's ``_forward_pre_hooks`` / ``_forward_hooks`` dicts (attributes starting with
 an underscore, so no parameter walk or state_dict sees them); a module that never had one is called
-without looking further (`Module.__call__` checks for the dicts).
+without looking further (`Module.__call__` checks for the dict; `Layer` calls a neuron's forward directly
+unless it has one).
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def register(
     for name, flag in (("prepend", prepend), *flags.items()):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {type(flag).__name__}")
-    hooks: dict[int, tuple[Callable[..., Any], dict[str, bool]]] = module.__dict__.setdefault(kind, {})
+    # Both dicts at once: `Module.__call__` then looks for one name only.
+    module.__dict__.setdefault(PRE_HOOKS, {})
+    module.__dict__.setdefault(HOOKS, {})
+    hooks: dict[int, tuple[Callable[..., Any], dict[str, bool]]] = module.__dict__[kind]
     handle = RemovableHandle(hooks)
     hooks[handle.id] = (hook, flags)
     if prepend:

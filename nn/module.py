@@ -50,8 +50,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run `forward` (PyTorch's convention: call the module, define forward), with any forward hooks."""
-        d = self.__dict__
-        if PRE_HOOKS in d or HOOKS in d:
+        if HOOKS in self.__dict__:  # a module that ever had a hook of either kind holds both dicts
             return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
