@@ -6,7 +6,8 @@ arguments (a tuple, or one value that becomes a 1-tuple); a forward hook is call
 also get the keyword arguments (``hook(module, args, kwargs)`` returning None or ``(args, kwargs)``;
 ``hook(module, args, kwargs, output)``). Hooks run in registration order (``prepend=True`` puts one
 first); a forward hook registered with ``always_call=True`` runs even when ``forward`` raises (torch's
-rule), and the error is raised after it. Each registration returns a `RemovableHandle`.
+rule), and the error is raised after it. Each registration returns a `RemovableHandle` (the class
+``Value.register_hook`` returns too).
 
 The hooks live in the module's ``_forward_pre_hooks`` / ``_forward_hooks`` dicts (attributes starting with
 an underscore, so no parameter walk or state_dict sees them); a module that never had one is called
@@ -16,36 +17,13 @@ unless it has one).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
-_IDS = itertools.count()
+from autograd.value_hooks import RemovableHandle
 
 PRE_HOOKS = "_forward_pre_hooks"
 HOOKS = "_forward_hooks"
-
-
-class RemovableHandle:
-    """What registering a hook returns: ``handle.remove()`` takes the hook off (again: nothing), as torch's.
-
-    Also a context manager that removes the hook on leaving the block; ``id`` is the hook's number.
-    """
-
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        """A handle for the next hook to go into ``hooks``."""
-        self.id = next(_IDS)
-        self._hooks = hooks
-
-    def remove(self) -> None:
-        """Take the hook off its module; removing twice is allowed and does nothing."""
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
 
 
 def register(
