@@ -14,7 +14,9 @@ check it, and an independent formula for the value. From that single text:
 
 Expressions call the helpers of `autograd.helpers` (``exp``, ``log``,
 ``div`` ...) rather than `math`, so batch mode can swap in numpy versions.
-To add an op, add a row here (and a helper if it needs one), or call
+torch's activations (GELU, SiLU, LeakyReLU, ELU, softplus, hardtanh) are rows of their own file,
+`autograd.activation_ops`, gathered into `OPS` here. To add an op, add a row here (and a helper if it
+needs one), or call
 `autograd.register_op` from your own code: see docs/adding_an_op.md.
 """
 
