@@ -6,6 +6,9 @@ None replaces that gradient, for what flows on to the value's parents and, for a
 to its ``.grad`` (torch's order: a leaf's hooks run before the accumulation). Hooks run in registration
 order; `RemovableHandle.remove` takes one off.
 
+A tape of `autograd.replay` replays the recorded arithmetic only: it calls no hook (register hooks on the
+eager graph, or apply the change to the tape's gradients yourself).
+
 Cost when no hook is registered: none per node. The table of hooks (`autograd.backward.VALUE_HOOKS`) is
 checked once per pass; only when it holds anything does the pass take the loop that looks at every node
 (without the sweep's inlined steps). A hooked value becomes a `Hooked` value (a subclass without extra
