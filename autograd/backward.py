@@ -40,6 +40,8 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
     Raises FloatingPointError, naming the node, if a gradient stops being finite.
     """
     if root._a is None:
+        if VALUE_HOOKS and id(root) in VALUE_HOOKS:
+            seed = call_hooks(root, seed)
         try:
             root.grad += seed
         except TypeError:
@@ -96,8 +98,60 @@ def _propagate(root: Value, seed: float) -> None:
     order, leaves, wide = _interior_postorder(root)
     root.grad = seed
     # Reversed post-order: every consumer of a node comes before it, so its gradient is complete when read.
-    _SWEEP(order, _not_finite)
+    if VALUE_HOOKS:  # one check per pass: with no hook anywhere the sweep looks at no node for one
+        _sweep_with_hooks(order, leaves, wide)
+    else:
+        _SWEEP(order, _not_finite)
     _check_leaves(leaves, wide)
+
+
+#: Gradient hooks by id of the Value they are registered on (`autograd.value_hooks`): {hook number: hook}.
+VALUE_HOOKS: dict[int, dict[int, Callable[[Any], Any]]] = {}
+
+
+def call_hooks(node: Value, g: Any) -> Any:
+    """``node``'s hooks called in order on its gradient ``g``; each result other than None replaces it."""
+    for fn in list(VALUE_HOOKS.get(id(node), {}).values()):
+        result = fn(g)
+        if result is None:
+            continue
+        if g.__class__ is float or isinstance(g, numbers.Real):  # a float pass: a number is what flows on
+            if isinstance(result, bool) or not isinstance(result, numbers.Real) or hasattr(result, "_a"):
+                raise TypeError(f"a gradient hook of {_describe(node)} returned {type(result).__name__} "
+                                f"{result!r:.60}: return a number (the new gradient) or None")
+            result = float(result)
+            if result - result != 0.0:
+                raise FloatingPointError(f"a gradient hook of {_describe(node)} returned {result!r}, not finite")
+        g = result
+    return g
+
+
+def _sweep_with_hooks(order: list[Any], leaves: list[Value], wide: list[tuple[Value, ...]]) -> None:
+    """The sweep of `_SWEEP`, calling each hooked node's hooks on its gradient once it is complete.
+
+    A hooked leaf collects this pass's contributions from 0 (its earlier ``.grad`` set aside), and gets
+    back the earlier value plus what its hooks make of them, once the pass is over (torch runs a leaf's hooks
+    before accumulating into ``.grad``). Every node's step is its op's compiled ``backward``.
+    """
+    hooked = {id(leaf): leaf for leaf in chain(leaves, chain.from_iterable(wide))
+              if leaf._a is None and id(leaf) in VALUE_HOOKS}
+    earlier = {key: leaf.grad for key, leaf in hooked.items()}
+    for leaf in hooked.values():
+        leaf.grad = 0.0
+    finished = False
+    try:
+        for node in reversed(order):
+            g = node.grad
+            if g - g != 0.0:
+                _not_finite(node, g)
+            if id(node) in VALUE_HOOKS:
+                g = node.grad = call_hooks(node, g)
+            node._op.backward(node, g)
+        finished = True
+    finally:
+        for key, leaf in hooked.items():
+            g = leaf.grad
+            leaf.grad = earlier[key] + (call_hooks(leaf, g) if finished else g)
 
 
 def refuse_bad_grads(leaves: Iterable[Value], who: str = "backward") -> None:

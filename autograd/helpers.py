@@ -250,6 +250,22 @@ def log1pexp(a: float) -> float:
 
 
 @helper
+def erf(a: float) -> float:
+    """The error function (libm's, as ``math.erf``): GELU's normal CDF is 0.5 (1 + erf(a / sqrt 2))."""
+    return math.erf(a)
+
+
+@helper
+def expm1(a: float) -> float:
+    """e^a - 1 without the cancellation of ``exp(a) - 1.0`` near 0 (ELU's negative side, as torch's expm1);
+    refuses overflow (past about 709.78), as `exp` does."""
+    try:
+        return math.expm1(a)
+    except OverflowError:
+        raise OverflowError(f"expm1: result too large in expm1({a!r})") from None
+
+
+@helper
 def relu(a: float) -> float:
     """max(0, a); -0.0 stays -0.0, as in PyTorch (only a negative number is replaced by 0)."""
     return 0.0 if a < 0.0 else a

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .backward import topological_order
+from .backward import VALUE_HOOKS, call_hooks, topological_order
 from .grad_mode import enable_grad
 from .value import Value, refuse_no_grad_root
 from .value_helpers import derivative_on_values
@@ -186,7 +186,11 @@ def _sweep(
     grads: dict[Value, Gradient] = {root: seed}
     for node in reversed(order):
         g = grads.get(node)
-        if g is None or node._a is None:
+        if g is None:
+            continue
+        if VALUE_HOOKS and id(node) in VALUE_HOOKS:  # complete here: every consumer has passed its share on
+            g = grads[node] = call_hooks(node, g)
+        if node._a is None:
             continue
         parents = node.parents
         op = node._op

@@ -14,7 +14,9 @@ check it, and an independent formula for the value. From that single text:
 
 Expressions call the helpers of `autograd.helpers` (``exp``, ``log``,
 ``div`` ...) rather than `math`, so batch mode can swap in numpy versions.
-To add an op, add a row here (and a helper if it needs one), or call
+torch's activations (GELU, SiLU, LeakyReLU, ELU, softplus, hardtanh) are rows of their own file,
+`autograd.activation_ops`, gathered into `OPS` here. To add an op, add a row here (and a helper if it
+needs one), or call
 `autograd.register_op` from your own code: see docs/adding_an_op.md.
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+from .activation_ops import ACTIVATION_OPS
 from .helpers import HELPERS, helper
 from .op import Op, compile_function, input_names
 
@@ -114,6 +117,9 @@ SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("si
 # binary cross-entropy on logits (torch's log_sigmoid(x) = -log1pexp(-x)).
 LOG1PEXP = Op(name="log1pexp", symbol="log(1+eˣ)", forward="log1pexp(a)", derivatives=("sigmoid(a)",),
               domain=((-30.0, 30.0),), reference=lambda a: math.log(1.0 + math.exp(a)))
+# torch.erf; its derivative as torch's (2 / sqrt(pi)) exp(-x^2). GELU's exact form is built on it.
+ERF = Op(name="erf", symbol="erf", forward="erf(a)", derivatives=("1.1283791670955126 * exp(-(a * a))",),
+         domain=(_WIDE,), reference=lambda a: 1.0 - math.erfc(a))
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
@@ -140,8 +146,8 @@ MAXIMUM = Op(name="maximum", symbol="max", forward="maximum(a, b)", derivatives=
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, RELU, ABS, STEP, SIGN,
-               SUM, DOT, LOGSUMEXP, MAXIMUM)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, ERF, RELU, ABS, STEP,
+               SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, *ACTIVATION_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -284,6 +284,14 @@ class Value:
             return
         backpropagate(self, _as_real(seed.data if isinstance(seed, Value) else seed, "backward() seed gradient"))
 
+    def register_hook(self, hook: Callable[[Any], Any]) -> Any:
+        """Call ``hook(grad)`` with this value's gradient during every backward pass, as torch's; a result
+        other than None replaces the gradient (see `autograd.value_hooks`). Returns a handle whose
+        ``remove()`` takes the hook off. Refused (RuntimeError) on a constant or a value made under no_grad."""
+        from .value_hooks import register_hook  # imported here: it builds on this module
+
+        return register_hook(self, hook)
+
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
         out = Value.__new__(Value)
@@ -530,6 +538,8 @@ def apply(op: Op, *inputs: Value | float) -> Value:
         return nary_node_maker(op, len(parents))(parents)
     if len(parents) != arity or arity == 0:
         raise TypeError(f"{op.name} takes {arity} inputs, got {len(parents)}")
+    if arity > 2:  # parents beyond two are kept as a tuple in _a, as an n-ary node's (softplus's beta, threshold)
+        return _node(op, op.forward(*[p._data for p in parents]), parents)
     return _node(op, op.forward(*[p._data for p in parents]), *parents)
 
 

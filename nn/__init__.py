@@ -11,6 +11,7 @@ from .activation_modules import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Ta
 from .activations import ACTIVATIONS
 from .char_model import CharModel, sample_index
 from .datasets import two_moons
+from .dropout import Dropout
 from .layer import Layer
 from .linear import Linear
 from .loss_modules import (
@@ -43,6 +44,7 @@ from .optim import (
     clip_grads_with_norm_,
     get_total_norm,
 )
+from .pointwise_activation_modules import ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus
 from .projected_input import ProjectedInput
 from .rnn import RNNCell
 from .sequential import Sequential
@@ -51,6 +53,13 @@ from .vectors import parameters_to_vector, vector_to_parameters
 
 __all__ = [
     "ACTIVATIONS",
+    "Dropout",
+    "ELU",
+    "GELU",
+    "Hardtanh",
+    "LeakyReLU",
+    "SiLU",
+    "Softplus",
     "Identity",
     "LogSoftmax",
     "ReLU",

@@ -10,6 +10,7 @@ from autograd.functional import dot_joined
 
 from .activations import activation_name
 from .checks import affordable, input_vector, whole_number
+from .hooks import HOOKS
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron, bias_and_inputs
@@ -66,16 +67,19 @@ class Layer(Module):
         """Every neuron's output, in order.
 
         The inputs are made Values once for the whole layer (numbers become constants), not once per neuron;
-        a neuron of a `Neuron` subclass, which may define its own forward, is called as a module.
+        a neuron of a `Neuron` subclass, which may define its own forward, or one with forward hooks is called
+        as a module.
         """
         nin = len(self.neurons[0].w)
         inputs = bias_and_inputs(input_vector(x, nin, "Layer"))
         outputs = []
         for n in self.neurons:
-            if n.__class__ is Neuron and len(n.w) == nin:  # `Neuron.forward_converted`, written out
+            if n.__class__ is Neuron and len(n.w) == nin and HOOKS not in n.__dict__:  # `forward_converted`
                 outputs.append(n._act(dot_joined((n.b, *n.w, *inputs))))
-            else:
-                outputs.append(n.forward_converted(inputs) if n.__class__ is Neuron else n(x))
+            elif n.__class__ is Neuron and HOOKS not in n.__dict__:
+                outputs.append(n.forward_converted(inputs))
+            else:  # a subclass, or a neuron with forward hooks: called as a module
+                outputs.append(n(x))
         return outputs
 
     def weight_table(self) -> list[list[float]]:

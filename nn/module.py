@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from autograd import Value
 
+from .hooks import HOOKS, PRE_HOOKS, RemovableHandle, call_with_hooks, register
 from .numbers_in_messages import checked_float, short_repr
 
 
@@ -48,8 +49,25 @@ class Module:
     training: bool = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Run `forward` (PyTorch's convention: call the module, define forward)."""
+        """Run `forward` (PyTorch's convention: call the module, define forward), with any forward hooks."""
+        if HOOKS in self.__dict__:  # a module that ever had a hook of either kind holds both dicts
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every forward, as torch's; a result other than None replaces the
+        arguments (see `nn.hooks`). Returns a handle whose ``remove()`` takes the hook off."""
+        return register(self, PRE_HOOKS, hook, prepend, {"with_kwargs": with_kwargs})
+
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every forward, as torch's; a result other than None
+        replaces the output (see `nn.hooks`). Returns a handle whose ``remove()`` takes the hook off."""
+        return register(self, HOOKS, hook, prepend, {"with_kwargs": with_kwargs, "always_call": always_call})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The module's computation; subclasses define it."""
@@ -60,9 +78,8 @@ class Module:
 
         As in PyTorch, this sets ``.training`` on the module and all its
         sub-modules, and returns the module so ``model.train()`` can be chained.
-        No valuegrad layer behaves differently in the two modes yet (there is
-        no dropout or batch norm): the flag is there for code written for
-        torch, and for a subclass's ``forward`` to read.
+        `Dropout` reads it (the identity in evaluation mode); a subclass's
+        ``forward`` may read it too.
         """
         if not isinstance(mode, bool):
             raise ValueError(f"training mode is expected to be boolean, got {type(mode).__name__}")

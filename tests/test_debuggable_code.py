@@ -85,11 +85,28 @@ def test_a_helper_cannot_take_an_input_name() -> None:
         assert name not in HELPERS
 
 
+#: Helpers batch replay applies sample by sample (the scalar helper under np.vectorize) for now: erf and expm1
+#: (the GELU and ELU ops) came from a branch that could not touch autograd/replay/, where numpy versions go.
+SAMPLE_BY_SAMPLE = {"erf", "expm1"}
+
+
 def test_every_builtin_helper_has_a_numpy_version() -> None:
     pytest.importorskip("numpy")
     from autograd.replay import batch_numpy
 
-    assert set(HELPERS) <= set(batch_numpy._VERSIONS)
+    assert set(HELPERS) - SAMPLE_BY_SAMPLE <= set(batch_numpy._VERSIONS)
+
+
+def test_helpers_without_a_numpy_version_run_sample_by_sample_in_batch() -> None:
+    np = pytest.importorskip("numpy")
+    import math
+
+    from autograd.replay import batch_numpy
+
+    scope = batch_numpy.helpers_namespace()
+    xs = np.linspace(-3.0, 3.0, 7)
+    assert list(scope["erf"](xs)) == [math.erf(x) for x in xs]
+    assert list(scope["expm1"](xs)) == [math.expm1(x) for x in xs]
 
 
 def test_the_core_engine_does_not_import_replay() -> None:

@@ -57,6 +57,14 @@ TORCH = {
     "logsumexp": lambda xs, c: torch.logsumexp(torch.stack(xs[:4]), 0),
     "maximum": lambda xs, c: torch.maximum(xs[0], xs[1]) * xs[0],
     "log1pexp": lambda xs, c: torch.nn.functional.softplus(xs[0]),
+    "erf": lambda xs, c: torch.erf(xs[0]),
+    "gelu": lambda xs, c: torch.nn.functional.gelu(xs[0]),
+    "gelu_tanh": lambda xs, c: torch.nn.functional.gelu(xs[0], approximate="tanh"),
+    "silu": lambda xs, c: torch.nn.functional.silu(xs[0]),
+    "leaky_relu": lambda xs, c: torch.nn.functional.leaky_relu(xs[0], c) * xs[0],
+    "elu": lambda xs, c: torch.nn.functional.elu(xs[0], c),
+    "softplus_beta": lambda xs, c: torch.nn.functional.softplus(xs[0], c, 1.0),
+    "hardtanh": lambda xs, c: torch.nn.functional.hardtanh(xs[0], -c, c) * xs[0],
 }
 
 OURS = {
@@ -71,6 +79,10 @@ OURS = {
     "step": lambda xs, c: xs[0].step() * xs[0],
     "sign": lambda xs, c: xs[0].sign() * xs[0],
     "maximum": lambda xs, c: apply(OPS["maximum"], xs[0], xs[1]) * xs[0],
+    "leaky_relu": lambda xs, c: apply(OPS["leaky_relu"], xs[0], c) * xs[0],
+    "elu": lambda xs, c: apply(OPS["elu"], xs[0], c),
+    "softplus_beta": lambda xs, c: apply(OPS["softplus_beta"], xs[0], c, 1.0),
+    "hardtanh": lambda xs, c: apply(OPS["hardtanh"], xs[0], -c, c) * xs[0],
 }
 
 

@@ -74,12 +74,13 @@ def local_derivatives(v: Value) -> tuple[float, ...]:
 
 
 def gate_symbol(v: Value) -> str:
-    """The op's symbol, with constant arguments folded in (x ** 2 draws as a ^2 gate)."""
+    """The op's symbol, with constant arguments folded in: x ** 2 draws as a ^2 gate, a named op's in parentheses
+    (``LeakyReLU(0.1)``, ``hardtanh(-1,1)``)."""
     op = v.op
     assert op is not None
     if op.constant_args:
-        constants = v.parents[len(v.parents) - op.constant_args :]
-        return op.symbol + ",".join(f"{c.data:g}" for c in constants)
+        constants = ",".join(f"{c.data:g}" for c in v.parents[len(v.parents) - op.constant_args :])
+        return f"{op.symbol}({constants})" if op.symbol[-1:].isalnum() else op.symbol + constants
     return op.symbol
 
 

@@ -325,14 +325,19 @@ class Optimizer:
         """The update itself (see `step`): check the gradients and options, propose, check, assign."""
         plans = self._checked_groups()
         grads: list[float] = []
+        skipped: list[int] = []
         for i, p in enumerate(self.params):
             g: Any = p.grad
             if isinstance(g, Value):
                 g = g.data
-            if g is None:  # torch's habit (p.grad = None): torch skips such a parameter; here state is per group
-                raise ValueError(f"{self.describe(i)} has gradient None: a Value's gradient is a number here "
-                                 "(torch skips a parameter whose grad is None; set it to 0.0, or leave the "
-                                 "parameter out of this optimizer)")
+            if g is None:  # torch's habit (p.grad = None): torch skips such a parameter, and so do we where we can
+                reason = self._cannot_skip(plans, i)
+                if reason:
+                    raise ValueError(f"{self.describe(i)} has gradient None: torch skips such a parameter, but "
+                                     f"{reason}; set its .grad to 0.0, or leave it out of this optimizer")
+                skipped.append(i)
+                grads.append(0.0)
+                continue
             if isinstance(g, bool) or not (isinstance(g, (int, float)) and g - g == 0.0):
                 raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number")
             try:
@@ -350,6 +355,11 @@ class Optimizer:
                 new_data += data
                 for name, values in buffers.items():
                     new_buffers[name] += values
+        buffers = self._buffers()
+        for i in skipped:  # as torch: neither the parameter nor its state moves
+            new_data[i] = self.params[i].data
+            for name, values in new_buffers.items():
+                values[i] = buffers[name][i]
         for name, values in new_buffers.items():
             bad = _first_not_finite(values)
             if bad is not None:
@@ -363,13 +373,22 @@ class Optimizer:
                 f"{self.describe(bad)}: this step would set it to {new_data[bad]!r} from {self.params[bad].data!r} "
                 "(not finite; the step is refused and nothing changed: lower the learning rate)"
             )
-        buffers = self._buffers()
         for name, values in new_buffers.items():
             buffers[name][:] = values
         for p, v in zip(self.params, new_data):
             p.data = v
         self._group_steps = [done + 1 for done in self._group_steps]
         self.steps += 1
+
+    def _cannot_skip(self, plans: list[tuple[dict[str, Any], int, int]], i: int) -> str:
+        """Why parameter ``i`` (gradient None) cannot be skipped as torch skips it; "" when it can.
+
+        torch counts steps per parameter, we per group: a skipped parameter's later steps would use the
+        group's count (its bias corrections, its decayed learning rate) where torch uses its own, so by
+        default a None gradient is refused. An optimizer whose updates do not depend on the count says so.
+        """
+        return (f"{type(self).__name__} counts steps per parameter group, where torch counts each parameter's, so "
+                "its later updates would differ from torch's")
 
     def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
         """New values and buffers for parameters ``start:stop`` (one group, its ``options``), changing nothing.

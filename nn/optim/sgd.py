@@ -83,6 +83,16 @@ class SGD(Optimizer):
             if group["momentum"]:  # checked by the step just taken
                 self._buffer_started[i] = True
 
+    def _cannot_skip(self, plans: list[tuple[dict[str, Any], int, int]], i: int) -> str:
+        """A parameter with gradient None is skipped as torch's, unless its group has momentum and dampening:
+        torch starts a skipped parameter's buffer later, undamped (``b = d``), where ours has started with the
+        group's (``b = momentum * 0 + (1 - dampening) * d``); without dampening the two are the same number."""
+        options = next(options for options, start, stop in plans if start <= i < stop)
+        if options["momentum"] and options["dampening"]:
+            return ("SGD with momentum and dampening starts each parameter's buffer without dampening on its first "
+                    "step in torch, and this group's buffers have started together")
+        return ""
+
     def _group_index(self, start: int, stop: int) -> int:
         """The group that owns parameters ``start:stop`` (the non-empty one, when empty groups share ``start``)."""
         offset = 0

@@ -1,0 +1,76 @@
+"""Rows of the op table for torch's activations: GELU (exact and tanh), SiLU, LeakyReLU, ELU, Softplus, Hardtanh.
+
+Each value and derivative is torch 2.13's CPU kernel formula (ATen's GeluKernel, silu_backward,
+leaky_relu_backward, elu_backward, softplus_backward, hardtanh_backward), written with the same
+operations in the same order, so values and gradients come out equal to torch's, or a last bit apart
+where a libm function (erf, tanh, exp) rounds differently from torch's vectorized one. torch's branches
+(``x > 0 ? x : x * slope``) are written without a conditional, as sums of terms multiplied by ``step``
+(1 or 0, exactly), so the very same text runs on numpy arrays in batch replay. The slope, alpha, beta,
+threshold and bounds are constant inputs (``constant_args``), drawn as constants.
+
+Where torch's formula divides by an exponential that overflows (SiLU below -709.78: ``x / (1 + inf)``,
+-0.0 in torch), the exponent is capped (the engine's helpers refuse an infinity rather than compute with
+one) and the term is multiplied by a ``step`` that is 0 there, so the result is torch's -0.0 too.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .op import Op
+
+_WIDE = (-3.0, 3.0)
+_NEGATIVE = (-3.0, -0.1)  # the side of a kinked activation where it is not the identity
+
+#: torch's kBeta for the exact GELU's derivative: M_2_SQRTPI * M_SQRT1_2 * 0.5 = 1 / sqrt(2 pi).
+_GELU_PDF = "0.3989422804014327"
+_SQRT1_2 = "0.7071067811865476"
+#: torch's kBeta for the tanh GELU: M_SQRT2 * M_2_SQRTPI * 0.5 = sqrt(2 / pi); kKappa = 0.044715.
+_GELU_TANH_INNER = "0.7978845608028654 * (a + 0.044715 * (a * a * a))"
+#: SiLU's sigmoid, 1 / (1 + exp(-x)) as torch's silu_backward computes it; the exponent capped below
+#: exp's overflow (see above), where `_SILU_FINITE` is 0.
+_SILU_SIGMOID = "(1.0 / (1.0 + exp(-maximum(a, -709.78))))"
+_SILU_FINITE = "step(a + 709.78)"
+
+
+def _gelu_reference(a: float) -> float:
+    # erfc instead of 1 + erf: another libm function and no cancellation.
+    return a * 0.5 * math.erfc(-a / math.sqrt(2.0))
+
+
+def _gelu_tanh_reference(a: float) -> float:
+    return 0.5 * a * (1.0 + math.tanh(math.sqrt(2.0 / math.pi) * (a + 0.044715 * a**3)))
+
+
+GELU = Op(name="gelu", symbol="GELU", forward=f"a * 0.5 * (1.0 + erf(a * {_SQRT1_2}))",
+          derivatives=(f"0.5 * (1.0 + erf(a * {_SQRT1_2})) + a * ({_GELU_PDF} * exp(a * a * -0.5))",),
+          domain=(_WIDE,), reference=_gelu_reference)
+GELU_TANH = Op(name="gelu_tanh", symbol="GELU(tanh)", forward=f"0.5 * a * (1.0 + tanh({_GELU_TANH_INNER}))",
+               derivatives=(f"0.5 * (1.0 + tanh({_GELU_TANH_INNER})) + 0.5 * a"
+                            f" * (1.0 - tanh({_GELU_TANH_INNER}) * tanh({_GELU_TANH_INNER}))"
+                            " * (0.7978845608028654 * (1.0 + 3.0 * 0.044715 * (a * a)))",),
+               domain=(_WIDE,), reference=_gelu_tanh_reference)
+SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp(-maximum(a, -709.78))))",
+          derivatives=(f"{_SILU_FINITE} * ({_SILU_SIGMOID} * (1.0 + a * (1.0 - {_SILU_SIGMOID})))",),
+          domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
+# relu(-a) is -a below 0 and b * -a is exactly -(b * a): the value is a or b * a to the bit, as torch's.
+LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="relu(a) - b * relu(-a)",
+                derivatives=("step(a) + (1.0 - step(a)) * b", "0.0"), constant_args=1,
+                domain=(_NEGATIVE, (0.01, 0.5)), reference=lambda a, b: a if a > 0.0 else a * b)
+ELU = Op(name="elu", symbol="ELU", forward="relu(a) + expm1(-relu(-a)) * b",
+         derivatives=("step(a) + (1.0 - step(a)) * (b * exp(-relu(-a)))", "0.0"), constant_args=1,
+         domain=(_NEGATIVE, (0.5, 2.0)), reference=lambda a, b: a if a > 0.0 else b * (math.exp(a) - 1.0))
+# Inputs x0 (the input), x1 (beta), x2 (threshold): x where x * beta > threshold, else log(1 + e^(x beta)) / beta.
+SOFTPLUS = Op(name="softplus_beta", symbol="softplus",
+              forward="step(x0 * x1 - x2) * x0 + (1.0 - step(x0 * x1 - x2)) * div(log1pexp(x0 * x1), x1)",
+              derivatives=("step(x0 * x1 - x2) + (1.0 - step(x0 * x1 - x2)) * sigmoid(x0 * x1)", "0.0", "0.0"),
+              constant_args=2, domain=(_WIDE, (0.5, 2.0), (20.0, 30.0)),
+              reference=lambda a, b, t: a if a * b > t else math.log(1.0 + math.exp(a * b)) / b)
+# Inputs x0, x1 (min_val), x2 (max_val): torch's clamp, min(max(x, lo), hi); gradient 0 at and beyond the bounds.
+HARDTANH = Op(name="hardtanh", symbol="hardtanh", forward="-maximum(-maximum(x0, x1), -x2)",
+              derivatives=("step(x0 - x1) * step(x2 - x0)", "0.0", "0.0"), constant_args=2,
+              domain=((-0.9, 0.9), (-3.0, -1.0), (1.0, 3.0)), reference=lambda a, lo, hi: min(max(a, lo), hi))
+
+ACTIVATION_OPS = (GELU, GELU_TANH, SILU, LEAKY_RELU, ELU, SOFTPLUS, HARDTANH)
+
+__all__ = ["ACTIVATION_OPS", "ELU", "GELU", "GELU_TANH", "HARDTANH", "LEAKY_RELU", "SILU", "SOFTPLUS"]

@@ -1,0 +1,131 @@
+"""``Value.register_hook`` against torch 2.13's ``Tensor.register_hook``: the same scripts, the same logs."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from autograd import Value, grad, no_grad  # noqa: E402
+from autograd.backward import VALUE_HOOKS  # noqa: E402
+
+
+def _t(x: float) -> Any:
+    return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+
+def _f(g: Any) -> float:
+    """A gradient as a float; a tensor or Value with a graph (create_graph) is detached first."""
+    return float(g.detach()) if hasattr(g, "detach") else float(g)
+
+
+def _close(ours: list[Any], theirs: list[Any]) -> None:
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert a[0] == b[0]
+        assert a[1:] == pytest.approx(b[1:], rel=1e-13), (a, b)
+
+
+def hooks_script(make: Any) -> list[Any]:
+    """Hooks that log, replace (interior and leaf), run on the root, then are removed."""
+    log: list[Any] = []
+    x, w = make(0.7), make(-1.3)
+    h = x * w
+    y = h.tanh()
+    z = y * y + h * 3.0
+    h.register_hook(lambda g: log.append(("h sees", float(g))))
+    doubling = h.register_hook(lambda g: g * 2.0)
+    h.register_hook(lambda g: log.append(("h after doubling", float(g))))
+    x.register_hook(lambda g: log.append(("x sees", float(g))))
+    w.register_hook(lambda g: g + 10.0)  # a leaf's hook changes what is accumulated
+    z.register_hook(lambda g: log.append(("root sees", float(g))))
+    z.backward()
+    log.append(("grads", float(x.grad), float(w.grad)))
+    doubling.remove()
+    doubling.remove()
+    z2 = (x * w).tanh() * x
+    z2.backward()
+    log.append(("grads accumulated, hook on the old h gone", float(x.grad), float(w.grad)))
+    return log
+
+
+def test_hooks_log_and_replace_gradients_as_torch() -> None:
+    _close(hooks_script(Value), hooks_script(_t))
+
+
+def test_grad_and_create_graph_call_the_hooks_as_torch() -> None:
+    def script(make: Any, gradient: Any) -> list[Any]:
+        log: list[Any] = []
+        x = make(0.4)
+        h = x * x
+        h.register_hook(lambda g: g * 3.0)
+        x.register_hook(lambda g: log.append(("x sees", _f(g))))
+        (dx,) = gradient(h.tanh() + h, x)
+        log.append(("dx", _f(dx)))
+        return log
+
+    ours = script(Value, lambda out, x: grad(out, [x]))
+    theirs = script(_t, lambda out, x: torch.autograd.grad(out, [x]))
+    _close(ours, theirs)
+    ours_graph = script(Value, lambda out, x: grad(out, [x], create_graph=True))
+    theirs_graph = script(_t, lambda out, x: torch.autograd.grad(out, [x], create_graph=True))
+    _close(ours_graph, theirs_graph)
+
+
+def test_a_hook_on_a_leaf_that_is_the_root_and_a_with_block() -> None:
+    x, t = Value(2.0), _t(2.0)
+    with x.register_hook(lambda g: g * 3.0):
+        x.backward()
+    t.register_hook(lambda g: g * 3.0)
+    t.backward()
+    assert x.grad == t.grad.item() == 3.0
+    x.backward()  # the with block removed the hook
+    assert x.grad == 4.0
+
+
+def test_hooks_do_not_keep_a_freed_graph_alive() -> None:
+    assert not VALUE_HOOKS
+    x = Value(0.5)
+    for _ in range(50):
+        h = (x * 2.0).tanh()
+        h.register_hook(lambda g: g)
+        h.backward()
+    del h
+    gc.collect()
+    assert not VALUE_HOOKS  # every hooked node was freed with its graph, and its entry with it
+
+
+@pytest.mark.parametrize(("make", "error", "words"), [
+    (lambda: Value(1.0) * 2.0, TypeError, "register_hook needs a function of the gradient, got int"),
+])
+def test_a_hook_that_is_no_function_is_refused(make: Any, error: type, words: str) -> None:
+    with pytest.raises(error, match=words):
+        make().register_hook(3)
+
+
+def test_values_that_get_no_gradient_refuse_hooks_as_torch() -> None:
+    with pytest.raises(RuntimeError, match="doesn't require gradient: it is a constant"):
+        (Value(1.0) * 2.0).parents[1].register_hook(print)
+    with no_grad():
+        frozen = Value(1.0) * 2.0
+    with pytest.raises(RuntimeError, match="doesn't require gradient: it is computed under no_grad"):
+        frozen.register_hook(print)
+
+
+@pytest.mark.parametrize(("result", "error", "words"), [
+    ("0.5", TypeError, "returned str '0.5': return a number"),
+    (float("nan"), FloatingPointError, "returned nan, not finite"),
+    (Value(1.0), TypeError, "returned Value"),
+])
+def test_a_hook_returning_no_finite_number_is_named(result: Any, error: type, words: str) -> None:
+    x = Value(0.5, label="x")
+    h = x * 2.0
+    h.register_hook(lambda g: result)
+    with pytest.raises(error, match=words):
+        h.backward()
+    x.register_hook(lambda g: result)
+    with pytest.raises(error, match=words):
+        (x * 3.0).backward()
