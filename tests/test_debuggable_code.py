@@ -85,28 +85,44 @@ def test_a_helper_cannot_take_an_input_name() -> None:
         assert name not in HELPERS
 
 
-#: Helpers batch replay applies sample by sample (the scalar helper under np.vectorize) for now: erf and expm1
-#: (the GELU and ELU ops) came from a branch that could not touch autograd/replay/, where numpy versions go.
-SAMPLE_BY_SAMPLE = {"erf", "expm1"}
-
-
 def test_every_builtin_helper_has_a_numpy_version() -> None:
     pytest.importorskip("numpy")
     from autograd.replay import batch_numpy
 
-    assert set(HELPERS) - SAMPLE_BY_SAMPLE <= set(batch_numpy._VERSIONS)
+    assert set(HELPERS) <= set(batch_numpy._VERSIONS)
 
 
-def test_helpers_without_a_numpy_version_run_sample_by_sample_in_batch() -> None:
+def test_erf_and_expm1_in_batch_equal_libm_sample_by_sample() -> None:
     np = pytest.importorskip("numpy")
     import math
 
     from autograd.replay import batch_numpy
 
     scope = batch_numpy.helpers_namespace()
-    xs = np.linspace(-3.0, 3.0, 7)
-    assert list(scope["erf"](xs)) == [math.erf(x) for x in xs]
-    assert list(scope["expm1"](xs)) == [math.expm1(x) for x in xs]
+    xs = np.concatenate([np.linspace(-7.0, 7.0, 141), [0.0, -0.0, 1e-300, -1e-300, 1e-8, -1e-8, 700.0, -800.0]])
+    assert [float(v) for v in scope["erf"](xs)] == [math.erf(x) for x in xs]
+    assert [float(v) for v in scope["expm1"](xs[:-2])] == [math.expm1(x) for x in xs[:-2]]
+    assert float(scope["expm1"](np.array([-800.0]))[0]) == -1.0
+    with pytest.raises(OverflowError, match=r"expm1: result too large in expm1\(710\.0\)"):
+        scope["expm1"](np.array([1.0, 710.0]))
+
+
+def test_a_helper_without_a_numpy_version_runs_sample_by_sample_in_batch() -> None:
+    np = pytest.importorskip("numpy")
+    import math
+
+    from autograd.replay import batch_numpy
+
+    def test_only_gamma(a: float) -> float:
+        return math.gamma(a)
+
+    helper(test_only_gamma)
+    try:
+        scope = batch_numpy.helpers_namespace()
+        xs = np.linspace(0.5, 5.0, 10)
+        assert list(scope["test_only_gamma"](xs)) == [math.gamma(x) for x in xs]
+    finally:
+        del HELPERS["test_only_gamma"]
 
 
 def test_the_core_engine_does_not_import_replay() -> None:

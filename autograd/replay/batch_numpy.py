@@ -12,6 +12,7 @@ only by `Tape.run_batch`; numpy is an optional extra.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -166,6 +167,27 @@ def tanh_grad(out: Array, a: Array) -> Array:
 def log1pexp(a: Array) -> Array:
     """log(1 + e^a) elementwise: max(a, 0) + log1p(e^-|a|), the scalar helper's two branches."""
     return np.where(np.greater(a, 0.0), a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
+# libm's functions called from C for every element, so each sample equals the scalar helper exactly: numpy has
+# no erf, and its own expm1 differs from libm's in the last bit at some points (e.g. -2.5).
+_LIBM_ERF = np.frompyfunc(math.erf, 1, 1)
+_LIBM_EXPM1 = np.frompyfunc(math.expm1, 1, 1)
+
+
+@numpy_version
+def erf(a: Array) -> Array:
+    """The error function elementwise, libm's (``math.erf``) as the scalar helper."""
+    return np.asarray(_LIBM_ERF(a), dtype=np.float64)
+
+
+@numpy_version
+def expm1(a: Array) -> Array:
+    """Elementwise e^a - 1 without cancellation near 0, refusing overflow as the scalar helper does."""
+    too_big = np.greater(a, 709.782712893384)
+    if np.any(too_big):
+        raise OverflowError(f"expm1: result too large in expm1({_first_bad(a, too_big)!r})")
+    return np.asarray(_LIBM_EXPM1(a), dtype=np.float64)
 
 
 @numpy_version
