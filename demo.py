@@ -299,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--hidden", type=checks.hidden_size,
                         help=f"hidden size of the trained RNN/LSTM, {used_by('hidden')}; at most {checks.MAX_HIDDEN}"
                              f" (defaults: rnn {DEFAULTS['rnn']['hidden']}, lstm {DEFAULTS['lstm']['hidden']})")
-    parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM to learn, used by lstm"
+    parser.add_argument("--text", type=checks.file_path, metavar="FILE",
+                        help="UTF-8 text file for the LSTM to learn, used by lstm"
                              " (default: the Zen of Python and the slides' War and Peace quotes)")
     parser.add_argument("--format", choices=FORMATS, default="svg",
                         help="picture format (pdf needs system Graphviz; default svg)")

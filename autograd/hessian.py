@@ -15,7 +15,8 @@ from .value import Value, _as_real
 
 
 def _leaves(f: Callable[..., Value], inputs: Sequence[float | Value], what: str) -> tuple[list[Value], Value]:
-    point = [x.data if isinstance(x, Value) else x for x in inputs]
+    # Each entry checked as gradcheck checks its point, so a NaN or a string names the input it came in.
+    point = [_as_real(x.data if isinstance(x, Value) else x, f"{what}: input {i}") for i, x in enumerate(inputs)]
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     if not leaves:
         raise ValueError(f"{what}: needs at least one input")

@@ -98,6 +98,14 @@ def folder_path(text: str) -> Path:
     return Path(text)
 
 
+def file_path(text: str) -> Path:
+    """An argparse type for a file: any non-empty path (``--text=`` used to be read as the current folder and
+    refused as "text file '.' is a folder")."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file, got an empty name")
+    return Path(text)
+
+
 def char_model_parameters(vocab_size: int, hidden: int, cell: str) -> int:
     """How many weights `nn.CharModel(vocab_size, hidden, cell)` has, without building it."""
     gates = 4 if cell == "lstm" else 1

@@ -50,7 +50,7 @@ from typing import Any, SupportsFloat, cast
 from ..backward import refuse_bad_grads
 from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
-from ..value import Value
+from ..value import Value, _as_real
 from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
@@ -410,13 +410,14 @@ class Tape:
     def _input_values(self, inputs: Sequence[float] | None) -> list[float]:
         if inputs is None:
             return [v.data for v in self.inputs]
-        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+        # A dict or set iterates its keys or in no fixed order: no sequence of inputs either.
+        if isinstance(inputs, (str, bytes, dict, set, frozenset)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"tape inputs must be a sequence of {len(self.inputs)} numbers,"
                             f" got {type(inputs).__name__}")
         values = list(inputs)
         if len(values) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} inputs, got {len(values)}")
-        return [Value(x).data for x in values]  # the engine's own checks: real, finite
+        return [_as_real(x, f"tape input {i}") for i, x in enumerate(values)]  # the engine's checks: real, finite
 
     def evaluate(self, inputs: Sequence[float] | None = None) -> tuple[float, list[float]]:
         """Forward and backward on ``inputs`` (default: the input leaves' current data).

@@ -1,0 +1,61 @@
+"""Hostile input, round 21: a bad number handed to a tape run or to hessian/hvp names the input it came in.
+
+They used to say only "Value data must be finite, got nan" (which of the inputs?), and a tape took a dict
+as its inputs, running on the dict's keys.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import hessian, hvp
+from autograd.replay import record
+
+
+@pytest.fixture(scope="module")
+def tape():  # type: ignore[no-untyped-def]
+    return record(lambda a, b: a * b + b, example=[1.0, 1.0], parameters=[])
+
+
+@pytest.mark.parametrize(("row", "error", "message"), [
+    ([1.0, float("nan")], ValueError, "tape input 1 must be finite, got nan"),
+    ([float("-inf"), 1.0], ValueError, "tape input 0 must be finite, got -inf"),
+    (["2", 1.0], TypeError, "tape input 0 must be a real number, got str '2'"),
+    ([1.0, True], TypeError, "tape input 1 must be a real number, got bool True"),
+    ([1.0, 1j], TypeError, "tape input 1 must be a real number, got complex 1j (complex numbers are not supported)"),
+    ([10**400, 1.0], OverflowError, "tape input 0: an int of 401 digits is too large for a float"),
+])
+def test_a_tape_run_names_the_bad_input(tape, row: list[object], error: type[Exception], message: str) -> None:  # type: ignore[no-untyped-def]
+    for run in (tape.run, tape.evaluate, lambda r: tape.run_many([r])):
+        with pytest.raises(error) as caught:
+            run(row)
+        assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("inputs", [{"a": 1.0, "b": 2.0}, {1.0, 2.0}])
+def test_a_tape_refuses_a_dict_or_a_set_as_its_inputs(tape, inputs: object) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=f"^tape inputs must be a sequence of 2 numbers, got {type(inputs).__name__}$"):
+        tape.run(inputs)
+
+
+def test_a_tape_still_runs_on_any_sequence_of_numbers(tape) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+    # a * b + b at (3, 4) is 16; d/da = b = 4, d/db = a + 1 = 4 (no parameters: the loss alone).
+    for row in ([3.0, 4.0], (3, 4), np.array([3.0, 4.0]), (x for x in [3.0, 4.0])):
+        assert tape.evaluate(row) == (16.0, [])
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: hessian(lambda a, b: a * b, [1.0, float("nan")]), ValueError, "hessian: input 1 must be finite, got nan"),
+    (lambda: hvp(lambda a: a * a, ["1.5"], [1.0]), TypeError, "hvp: input 0 must be a real number, got str '1.5'"),
+])
+def test_hessian_and_hvp_name_the_bad_input(call, error: type[Exception], message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_hessian_still_takes_numbers_and_values() -> None:
+    from autograd import Value
+    # d2(a * b ** 2) at (a, b) = (3, 2): [[0, 2b], [2b, 2a]] = [[0, 4], [4, 6]].
+    assert hessian(lambda a, b: a * b ** 2, [3, Value(2.0)]) == [[0.0, 4.0], [4.0, 6.0]]
