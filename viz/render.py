@@ -84,12 +84,19 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     if format == "png":
         return svg_to_png(render_source(source, "svg", timeout=timeout))
     renderer = _wasm_renderer()
-    from .wasm_graphviz import LayoutInterrupted, WasmGraphvizError
+    from .wasm_graphviz import LayoutInterrupted, LayoutTooDeep, WasmGraphvizError
 
     try:
         return renderer.render(source, "svg", timeout)
     except LayoutInterrupted:
         raise _timeout_error(source, timeout) from None
+    except LayoutTooDeep:
+        nodes, edges = dot_size(source)
+        raise RenderError(
+            f"Graphviz (WebAssembly) ran out of call stack laying out a graph of {nodes} nodes and {edges} edges"
+            " (too deep a graph for it): draw fewer nodes (a few layers or time steps, or"
+            f" collapsed=True with groups), or {INSTALL_GRAPHVIZ}, whose stack is larger"
+        ) from None
     except WasmGraphvizError as err:
         raise RenderError(f"Graphviz (WebAssembly) failed: {err}") from None
 
