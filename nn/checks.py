@@ -85,7 +85,7 @@ def input_vector(x: Any, size: int, who: str, also: str = "") -> Sequence[Any]:
     ``who`` accepts, for the message.
     """
     if x.__class__ is not list and x.__class__ is not tuple:
-        sequence = _as_sequence(x)
+        sequence = as_sequence(x)
         if sequence is None:
             raise TypeError(
                 f"{who} expects a sequence of {size} numbers (a list or tuple of floats or Values){also}, "
@@ -105,7 +105,7 @@ def state_vector(h: Any, size: int, who: str, name: str = "h") -> Sequence[Any]:
     IndexError, naming neither the state nor the hidden size.
     """
     if h.__class__ is not list and h.__class__ is not tuple:
-        sequence = _as_sequence(h)
+        sequence = as_sequence(h)
         if sequence is None:
             raise TypeError(f"{who}'s state {name} must be a sequence of {size} numbers or Values (hidden_size), "
                             f"got {describe(h)}")
@@ -115,7 +115,7 @@ def state_vector(h: Any, size: int, who: str, name: str = "h") -> Sequence[Any]:
     return h
 
 
-def _as_sequence(x: Any) -> Sequence[Any] | None:
+def as_sequence(x: Any) -> Sequence[Any] | None:
     """``x`` as a sized sequence, or None for what is no sequence of entries: a number, a string, a dict, a set,
     a 0-d numpy array (iterable by type, but iterating it raises "iteration over a 0-d array")."""
     if isinstance(x, (str, bytes, Mapping, set, frozenset)) or not isinstance(x, Iterable):

@@ -13,7 +13,7 @@ from .checks import affordable, input_vector, whole_number
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron, bias_and_inputs
-from .weights import set_checked
+from .weights import set_checked, table_rows
 
 
 class Layer(Module):
@@ -89,7 +89,7 @@ class Layer(Module):
 
         Raises ValueError naming the expected shape; nothing changes on error.
         """
-        rows = [list(row) for row in table]
+        rows = table_rows(table, self.name, f"{self.nin + 1} rows (bias row first) of {self.nout} numbers")
         if len(rows) != self.nin + 1 or any(len(row) != self.nout for row in rows):
             shape = f"{len(rows)} rows of lengths {sorted({len(r) for r in rows})}"
             raise ValueError(

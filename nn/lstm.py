@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from autograd import Value, dot
 
@@ -109,6 +109,9 @@ class LSTMCell(Module):
     def set_weights(self, weights: dict[str, Sequence]) -> None:
         """Set gates from ``{"W_i": [[...]], "b_i": [...], ...}``; any subset of the eight names."""
         known = {f"{kind}_{g}" for g in GATES for kind in ("W", "b")}
+        if not isinstance(weights, Mapping):
+            raise TypeError(f"LSTMCell.set_weights takes a dict of gate weights ({', '.join(sorted(known))}), "
+                            f"got {describe(weights)}")
         unknown = sorted(set(weights) - known)
         if unknown:
             raise ValueError(f"unknown LSTM weight {unknown[0]!r}: expected names among {sorted(known)}")
