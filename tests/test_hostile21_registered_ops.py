@@ -107,3 +107,21 @@ def test_a_good_registered_op_gives_the_closed_form() -> None:
     y.backward()
     assert y.data == pytest.approx(math.log(1.0 + math.exp(0.5)), rel=1e-15)
     assert x.grad == pytest.approx(1.0 / (1.0 + math.exp(-0.5)), rel=1e-15)
+
+
+_PER_INPUT = "op own: derivatives must be a tuple of expressions (str), one per input,"
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    (dict(name=3), "an op's name must be a non-empty str, got int 3"),
+    (dict(symbol=None), "op own: symbol must be a str (the gate's label), got NoneType"),
+    (dict(forward=3), "op own: forward must be an expression (a str), got int 3"),
+    (dict(derivatives="1.0"), f"{_PER_INPUT} got str '1.0'"),
+    (dict(derivatives=(1.0,)), f"{_PER_INPUT} got tuple (1.0,)"),
+])
+def test_a_row_field_of_the_wrong_kind_is_named(fields: dict[str, object], message: str) -> None:
+    row: dict[str, object] = dict(name="own", symbol="o", forward="a", derivatives=("1.0",))
+    row.update(fields)
+    with pytest.raises(TypeError) as caught:
+        Op(**row)  # type: ignore[arg-type]
+    assert str(caught.value) == message
