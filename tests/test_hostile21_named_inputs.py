@@ -6,9 +6,10 @@ as its inputs, running on the dict's keys.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from autograd import hessian, hvp
+from autograd import dot, hessian, hvp, softmax, sum_of
 from autograd.replay import record
 
 
@@ -18,12 +19,13 @@ def tape():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("row", "error", "message"), [
-    ([1.0, float("nan")], ValueError, "tape input 1 must be finite, got nan"),
-    ([float("-inf"), 1.0], ValueError, "tape input 0 must be finite, got -inf"),
-    (["2", 1.0], TypeError, "tape input 0 must be a real number, got str '2'"),
-    ([1.0, True], TypeError, "tape input 1 must be a real number, got bool True"),
-    ([1.0, 1j], TypeError, "tape input 1 must be a real number, got complex 1j (complex numbers are not supported)"),
-    ([10**400, 1.0], OverflowError, "tape input 0: an int of 401 digits is too large for a float"),
+    ([1.0, float("nan")], ValueError, "tape input 1: Value data must be finite, got nan"),
+    ([float("-inf"), 1.0], ValueError, "tape input 0: Value data must be finite, got -inf"),
+    (["2", 1.0], TypeError, "tape input 0: Value data must be a real number, got str '2'"),
+    ([1.0, True], TypeError, "tape input 1: Value data must be a real number, got bool True"),
+    ([1.0, 1j], TypeError, "tape input 1: Value data must be a real number, got complex 1j (complex numbers are not"
+                           " supported)"),
+    ([10**400, 1.0], OverflowError, "tape input 0: Value data: an int of 401 digits is too large for a float"),
 ])
 def test_a_tape_run_names_the_bad_input(tape, row: list[object], error: type[Exception], message: str) -> None:  # type: ignore[no-untyped-def]
     for run in (tape.run, tape.evaluate, lambda r: tape.run_many([r])):
@@ -39,7 +41,6 @@ def test_a_tape_refuses_a_dict_or_a_set_as_its_inputs(tape, inputs: object) -> N
 
 
 def test_a_tape_still_runs_on_any_sequence_of_numbers(tape) -> None:  # type: ignore[no-untyped-def]
-    import numpy as np
     # a * b + b at (3, 4) is 16; d/da = b = 4, d/db = a + 1 = 4 (no parameters: the loss alone).
     for row in ([3.0, 4.0], (3, 4), np.array([3.0, 4.0]), (x for x in [3.0, 4.0])):
         assert tape.evaluate(row) == (16.0, [])
@@ -53,6 +54,26 @@ def test_hessian_and_hvp_name_the_bad_input(call, error: type[Exception], messag
     with pytest.raises(error) as caught:
         call()
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: sum_of(np.array(2.0)), "sum_of needs a sequence of numbers or Values, got ndarray array(2.)"),
+    (lambda: sum_of(None), "sum_of needs a sequence of numbers or Values, got NoneType None"),
+    (lambda: sum_of(3.0), "sum_of needs a sequence of numbers or Values, got float 3.0"),
+    (lambda: softmax(np.array(1.0)), "softmax needs a sequence of numbers or Values, got ndarray array(1.)"),
+    (lambda: dot(None, [1.0]), "dot: weights needs a sequence of numbers or Values, got NoneType None"),
+])
+def test_a_reduction_names_an_argument_that_is_no_sequence(call, message: str) -> None:  # type: ignore[no-untyped-def]
+    # They failed with "'NoneType' object is not iterable" or numpy's "iteration over a 0-d array".
+    with pytest.raises(TypeError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_reductions_still_take_any_sequence() -> None:
+    assert sum_of(np.array([1.0, 2.5])).data == 3.5
+    assert sum_of(x for x in [1.0, 2.5]).data == 3.5
+    assert dot(np.array([2.0, 3.0]), (x for x in [4.0, 5.0])).data == 23.0
 
 
 def test_hessian_still_takes_numbers_and_values() -> None:

@@ -50,7 +50,7 @@ from typing import Any, SupportsFloat, cast
 from ..backward import refuse_bad_grads
 from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
-from ..value import Value, _as_real
+from ..value import Value
 from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
@@ -121,6 +121,15 @@ def record(
     guards.clear()
     tape.bindings = bindings
     return tape
+
+
+def _refused(x: Any) -> bool:
+    """Whether the engine refuses ``x`` as a Value's data (to name which input of a run it was)."""
+    try:
+        Value(x)
+    except (TypeError, ValueError, OverflowError):
+        return True
+    return False
 
 
 class Tape:
@@ -417,7 +426,11 @@ class Tape:
         values = list(inputs)
         if len(values) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} inputs, got {len(values)}")
-        return [_as_real(x, f"tape input {i}") for i, x in enumerate(values)]  # the engine's checks: real, finite
+        try:
+            return [Value(x).data for x in values]  # the engine's own checks: real, finite
+        except (TypeError, ValueError, OverflowError) as err:  # named as run_batch names a column
+            bad = next(i for i, x in enumerate(values) if _refused(x))
+            raise type(err)(f"tape input {bad}: {err}") from None
 
     def evaluate(self, inputs: Sequence[float] | None = None) -> tuple[float, list[float]]:
         """Forward and backward on ``inputs`` (default: the input leaves' current data).
