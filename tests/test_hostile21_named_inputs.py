@@ -80,3 +80,15 @@ def test_hessian_still_takes_numbers_and_values() -> None:
     from autograd import Value
     # d2(a * b ** 2) at (a, b) = (3, 2): [[0, 2b], [2b, 2a]] = [[0, 4], [4, 6]].
     assert hessian(lambda a, b: a * b ** 2, [3, Value(2.0)]) == [[0.0, 4.0], [4.0, 6.0]]
+
+
+@pytest.mark.parametrize(("example", "error", "message"), [
+    ([np.array(1.0)], TypeError, "record: example entry 0: Value data must be a real number, got ndarray array(1.) "
+                                 "(a Value is one number: pick an element, or loop over the array)"),
+    ([1.0, float("nan")], ValueError, "record: example entry 1: Value data must be finite, got nan"),
+    ({"a": 1.0, "b": 2.0}, TypeError, "record: example must be a sequence of numbers (one per input), got dict"),
+])
+def test_record_names_the_bad_example_entry(example: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as caught:
+        record(lambda a, b=0.0: a * b + a, example=example, parameters=[])  # type: ignore[arg-type]
+    assert str(caught.value) == message

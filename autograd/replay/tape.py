@@ -98,13 +98,19 @@ def record(
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     if not isinstance(parameters, list):  # a generator (as optimizers take) would be used up by the first reader
         parameters = list(parameters)  # (a list is copied once, by the Tape)
-    if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
+    # A dict or set would give its keys, in no fixed order, as the inputs.
+    if isinstance(example, (str, bytes, dict, set, frozenset)) or not isinstance(example, Iterable):
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
     if isinstance(constants, Value) or not isinstance(constants, Iterable):
         raise TypeError(f"record: constants must be a list of Values, got {type(constants).__name__}")
     if vectorize is not None and not isinstance(vectorize, bool):
         raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
-    inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
+    example = list(example)
+    try:
+        inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
+    except (TypeError, ValueError, OverflowError) as err:  # named as a run names its inputs
+        bad = next(i for i, x in enumerate(example) if _refused(x))
+        raise type(err)(f"record: example entry {bad}: {err}") from None
     guards, made_inside = start_recording()
     try:
         root = fn(*inputs)
