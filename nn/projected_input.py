@@ -11,12 +11,13 @@ tape serves every chunk of a given length (`lecture.training`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from autograd import Value
 
-from .checks import one_hot_index
+from .checks import describe, one_hot_index
+from .numbers_in_messages import checked_float
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,16 @@ class ProjectedInput:
 
     def __init__(self, values: Sequence[Value | float]) -> None:
         """Hold ``values`` (Values, so gradients reach them, or plain numbers) as a tuple."""
+        if isinstance(values, (str, bytes, Value)) or not isinstance(values, Iterable):
+            raise TypeError(f"ProjectedInput takes a sequence of Values or numbers, got {describe(values)}")
         values = tuple(values)
         for k, v in enumerate(values):
             if not isinstance(v, (Value, int, float)) or isinstance(v, bool):
                 raise TypeError(f"ProjectedInput value {k} must be a Value or a number, got {type(v).__name__}")
+        # A plain number is checked now, as a Value's data would be: a NaN used to be taken and refused only
+        # later, by the cell's add ("operand of add must be finite"), and a 401-digit int kept as it was.
+        values = tuple(v if isinstance(v, Value) else checked_float(v, f"ProjectedInput value {k}")
+                       for k, v in enumerate(values))
         object.__setattr__(self, "values", values)
 
     def checked(self, size: int, cell: str) -> tuple[Value | float, ...]:

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pytest
 
-from nn import MLP, CharModel, Linear, LSTMCell, RNNCell
+from nn import MLP, CharModel, Linear, LSTMCell, ProjectedInput, RNNCell
 
 X = [1.0, 2.0, 3.0]
 
@@ -78,3 +78,25 @@ def test_a_0d_array_as_the_input_vector_is_a_type_error_naming_the_layer(module:
     name = type(module).__name__
     with pytest.raises(TypeError, match=rf"^{name} expects a sequence of 3 numbers .*got ndarray array\(1\.\)"):
         module(np.array(1.0))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("values", "error", "message"), [
+    ([float("nan"), 1.0], ValueError, "ProjectedInput value 0 must be finite, got nan"),
+    ([1.0, 10**400], ValueError, "ProjectedInput value 1: an integer of 401 digits is too large for a float"),
+    (None, TypeError, "ProjectedInput takes a sequence of Values or numbers, got NoneType None"),
+    ("ab", TypeError, "ProjectedInput takes a sequence of Values or numbers, got str 'ab'"),
+])
+def test_a_projected_input_names_a_bad_number_when_made(values: object, error: type[Exception], message: str) -> None:
+    # A NaN was taken and refused only by the cell's add, later ("operand of add must be finite"); None
+    # failed with "'NoneType' object is not iterable"; a 401-digit int was kept as it was.
+    with pytest.raises(error) as caught:
+        ProjectedInput(values)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_a_projected_input_of_numbers_is_the_column_added() -> None:
+    cell = RNNCell(2, 2, seed=0)
+    cell.set_weights([[0.1, 0.2], [0.3, 0.4]], [[0.5, -0.5], [0.25, 0.75]], [0.0, 0.1])
+    h = cell(ProjectedInput(x for x in [0.3, 1]), [0.2, -0.4])
+    expected = [math.tanh(0.5 * 0.2 - 0.5 * -0.4 + 0.0 + 0.3), math.tanh(0.25 * 0.2 + 0.75 * -0.4 + 0.1 + 1.0)]
+    assert [v.data for v in h] == pytest.approx(expected, rel=1e-15)
