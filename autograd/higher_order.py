@@ -132,6 +132,9 @@ def accumulate_into(root: Value, inputs: Sequence[Value] | Value, seed: Value | 
                         ) from None
     if not chosen:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")  # torch's words
+    for i, x in enumerate(chosen):  # checked here so the message names backward(), not the grad() it calls
+        if not isinstance(x, Value):
+            raise TypeError(f"backward(): inputs[{i}] must be a Value, got {type(x).__name__}")
     gradients = grad(root, chosen, seed, create_graph=create_graph, allow_unused=True)
     for node, g in zip(chosen, gradients):
         old: Gradient = node.grad

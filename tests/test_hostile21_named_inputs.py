@@ -92,3 +92,14 @@ def test_record_names_the_bad_example_entry(example: object, error: type[Excepti
     with pytest.raises(error) as caught:
         record(lambda a, b=0.0: a * b + a, example=example, parameters=[])  # type: ignore[arg-type]
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("inputs", "shown"), [([3.0], "inputs[0] must be a Value, got float"),
+                                               ("ab", "inputs[0] must be a Value, got str")])
+def test_backward_names_itself_for_an_input_that_is_no_value(inputs: object, shown: str) -> None:
+    from autograd import Value
+    x = Value(2.0)
+    with pytest.raises(TypeError) as caught:
+        (x * x).backward(inputs=inputs)  # type: ignore[arg-type]
+    assert str(caught.value) == f"backward(): {shown}"  # it said "grad: ...", the function backward() calls
+    assert x.grad == 0.0
