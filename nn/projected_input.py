@@ -31,14 +31,18 @@ class ProjectedInput:
         if isinstance(values, (str, bytes, Value)) or not isinstance(values, Iterable):
             raise TypeError(f"ProjectedInput takes a sequence of Values or numbers, got {describe(values)}")
         values = tuple(values)
+        numbers: list[Value | float] | None = None
         for k, v in enumerate(values):
+            if v.__class__ is Value:  # the common case (a cell's own column): one test per entry
+                continue
             if not isinstance(v, (Value, int, float)) or isinstance(v, bool):
                 raise TypeError(f"ProjectedInput value {k} must be a Value or a number, got {type(v).__name__}")
-        # A plain number is checked now, as a Value's data would be: a NaN used to be taken and refused only
-        # later, by the cell's add ("operand of add must be finite"), and a 401-digit int kept as it was.
-        values = tuple(v if isinstance(v, Value) else checked_float(v, f"ProjectedInput value {k}")
-                       for k, v in enumerate(values))
-        object.__setattr__(self, "values", values)
+            if not isinstance(v, Value):
+                # A plain number is checked now, as a Value's data would be: a NaN used to be taken and refused
+                # only later, by the cell's add ("operand of add must be finite"), a 401-digit int kept as it was.
+                numbers = list(values) if numbers is None else numbers
+                numbers[k] = checked_float(v, f"ProjectedInput value {k}")
+        object.__setattr__(self, "values", values if numbers is None else tuple(numbers))
 
     def checked(self, size: int, cell: str) -> tuple[Value | float, ...]:
         """The values, after checking there are ``size`` of them (what ``cell`` expects)."""
