@@ -103,3 +103,12 @@ def test_backward_names_itself_for_an_input_that_is_no_value(inputs: object, sho
         (x * x).backward(inputs=inputs)  # type: ignore[arg-type]
     assert str(caught.value) == f"backward(): {shown}"  # it said "grad: ...", the function backward() calls
     assert x.grad == 0.0
+
+
+def test_grad_names_a_grad_output_past_the_float_range() -> None:
+    from autograd import Value, grad
+    x = Value(2.0)
+    # It said only "int too large to convert to float".
+    with pytest.raises(OverflowError, match=r"^grad: grad_output: an int of 401 digits is too large for a float$"):
+        grad(x * x, [x], 10**400)
+    assert grad(x * x, [x], 3)[0].data == 12.0  # 3 * d(x^2)/dx at 2
