@@ -36,10 +36,13 @@ def clip_grad_value(params: Iterable[Value], clip: float) -> None:
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """Scale all gradients so their joint L2 norm is at most ``max_norm``; return the norm before."""
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
-    params = list(params)
-    norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
+    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not max_norm > 0:
+        # A string or None failed inside the comparison ("'>' not supported"); True clipped to a norm of 1.
+        raise ValueError(f"max_norm must be positive, got {short_repr(max_norm)}")
+    _fits_a_float(max_norm, "max_norm")
+    params = _as_list(params)  # Values with numeric gradients, named by index otherwise
+    # hypot: squaring a gradient above 1e154 overflowed, the norm became inf and every gradient was set to 0.
+    norm = _total_norm([_grad_number(p) for p in params], 2.0)
     if norm > max_norm:
         scale = max_norm / norm
         for p in params:
@@ -135,6 +138,14 @@ def _checked_max_norm(max_norm: Any) -> None:
     """ValueError unless ``max_norm`` is a finite number >= 0."""
     if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not 0.0 <= max_norm < math.inf:
         raise ValueError(f"max_norm must be a finite number >= 0, got {max_norm!r}")
+    _fits_a_float(max_norm, "max_norm")
+
+
+def _fits_a_float(x: int | float, name: str) -> None:
+    """ValueError naming ``name`` for an int past the largest float, which compares below inf but whose float()
+    failed later with a bare "int too large to convert to float"."""
+    if isinstance(x, int) and abs(x) >= 2**1024:
+        raise ValueError(f"{name} must be a number a float can hold, got {short_repr(x)}")
 
 
 def _scale_grads(params: list[Value], max_norm: float, norm: float) -> None:
@@ -212,6 +223,7 @@ def _checked_norm_type(norm_type: Any) -> float:
         return math.inf
     if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float)) or not norm_type > 0:
         raise ValueError(f"norm_type must be a number > 0 or inf, got {norm_type!r}")
+    _fits_a_float(norm_type, "norm_type")
     return float(norm_type)
 
 
@@ -224,6 +236,7 @@ def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, for
     """
     if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value >= 0.0:
         raise ValueError(f"clip_value must be a number >= 0, got {clip_value!r}")
+    _fits_a_float(clip_value, "clip_value")
     params = _as_list(parameters)
     clip = float(clip_value)
     low = -clip
