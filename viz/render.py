@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .arguments import file_path
 from .file_writing import write_bytes_atomically
 
 if TYPE_CHECKING:  # the driver imports wasmtime, which only rendering needs
@@ -270,7 +271,7 @@ def render_to_file(
     source = _dot_text(source, "render_to_file")
     if format not in FORMATS:  # before the DOT file is written: nothing is left behind for a mistyped format
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
-    base = Path(path)
+    base = file_path("render_to_file", path)
     if base.name in ("", ".", ".."):  # pathlib would fail deep inside ("has an empty name") or write "...dot"
         raise ValueError(f"render_to_file: {str(path)!r} names no file: give a file name such as 'graph'"
                          " (it writes graph.dot and graph.svg)")
