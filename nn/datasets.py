@@ -19,8 +19,9 @@ def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[floa
     if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
         raise ValueError(f"two_moons needs a positive whole number of points, got {n!r}")
     n = int(n)
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise < math.inf:
+    if not isinstance(noise, numbers.Real) or isinstance(noise, bool) or not 0 <= noise < math.inf:
         raise ValueError(f"two_moons noise must be a finite number >= 0, got {noise!r}")
+    noise = float(noise)
     # Measured: 136 bytes a point (its list of two floats and its label); far past memory the loop would run until
     # the operating system killed the process.
     fits_in_memory(n, 136, "two_moons would make", "points")

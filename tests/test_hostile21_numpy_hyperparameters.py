@@ -38,3 +38,23 @@ def test_numpy_betas_are_their_exact_floats() -> None:
 def test_what_a_value_refuses_is_still_no_learning_rate(lr: object) -> None:
     with pytest.raises(NotANumberError, match="^learning rate must be a finite number >= 0, got "):
         SGD([Value(1.0)], lr=lr)  # type: ignore[arg-type]
+
+
+def test_clip_bounds_and_two_moons_noise_take_numpy_numbers_and_keep_gradients_float() -> None:
+    from nn import clip_grad_norm, clip_grad_norm_, clip_grad_value_, two_moons
+
+    def params() -> list[Value]:
+        ws = [Value(1.0), Value(1.0)]
+        ws[0].grad, ws[1].grad = 3.0, 4.0
+        return ws
+
+    ws = params()
+    assert clip_grad_norm_(ws, np.float32(1.0), norm_type=np.float32(2.0)) == 5.0
+    assert [type(w.grad) for w in ws] == [float, float]  # float32 arithmetic would have made float32 gradients
+    assert [w.grad for w in ws] == pytest.approx([0.6, 0.8], rel=1e-6)  # scale 1 / (5 + 1e-6), as torch
+    ws = params()
+    clip_grad_value_(ws, np.float32(3.5))
+    assert [w.grad for w in ws] == [3.0, 3.5]
+    ws = params()
+    assert clip_grad_norm(ws, np.int64(1)) == 5.0 and [type(w.grad) for w in ws] == [float, float]
+    assert two_moons(4, noise=np.float32(0.25)) == two_moons(4, noise=0.25)  # 0.25 is exact in float32
