@@ -102,7 +102,7 @@ class Tour:
         """Print unless --quiet; either way the line goes into the running part's report file."""
         self.lines.append(text)
         if not self.args.quiet:
-            print(text, flush=True)
+            checks.print_line(text)
 
     def notice(self, message: str) -> None:
         """Say what was skipped (pictures, a chart): on stderr as a note under --quiet, which hid it."""
@@ -307,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--hidden", type=checks.hidden_size,
                         help=f"hidden size of the trained RNN/LSTM, {used_by('hidden')}; at most {checks.MAX_HIDDEN}"
                              f" (defaults: rnn {DEFAULTS['rnn']['hidden']}, lstm {DEFAULTS['lstm']['hidden']})")
-    parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text file for the LSTM to learn, used by lstm"
+    parser.add_argument("--text", type=checks.file_path, metavar="FILE",
+                        help="UTF-8 text file for the LSTM to learn, used by lstm"
                              " (default: the Zen of Python and the slides' War and Peace quotes)")
     parser.add_argument("--format", choices=FORMATS, default="svg",
                         help="picture format (pdf needs system Graphviz; default svg)")
@@ -328,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("demo.py: interrupted", file=sys.stderr)
         return 130
+    except checks.OutputClosed:  # the reader of our output has gone (demo.py | head): stop, as a shell tool would
+        return 141  # 128 + SIGPIPE, the status a shell reports for a tool its reader's exit stopped
 
 
 def run_part(tour: Tour, part: str) -> None:
@@ -361,9 +364,9 @@ def run_tour(args: argparse.Namespace) -> int:
     earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
     index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
     made = len(tour.folder.made)
-    print(f"Done in {time.perf_counter() - start:.0f} s: {made} files (pictures, pages, reports, DOT sources)"
-          f" in {args.out}/")
-    print(f"Open {index} to see them all.")
+    checks.print_line(f"Done in {time.perf_counter() - start:.0f} s: {made} files (pictures, pages, reports, DOT"
+                      f" sources) in {args.out}/")
+    checks.print_line(f"Open {index} to see them all.")
     return 0
 
 

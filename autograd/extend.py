@@ -8,8 +8,11 @@ soon as `autograd` does.
 
 from __future__ import annotations
 
+from typing import Any
+
+from .op import input_names
 from .ops import OPS, Op
-from .value import Value, apply
+from .value import Value, _as_real, apply
 
 
 def register_op(op: Op) -> Op:
@@ -27,10 +30,56 @@ def register_op(op: Op) -> Op:
     clash = next((o for o in OPS.values() if o == op and o is not op), None)
     if clash is not None:  # ops compare as their spelling (micrograd's `_op` string): spellings must be unique
         raise ValueError(f"op {op.name!r} is spelled {str(op)!r}, as op {clash.name!r} is: give it micrograd=...")
+    _check_results(op)
     if op.arity == 1:
         _install_method(op)
     OPS[op.name] = op
     return op
+
+
+def _check_results(op: Op) -> None:
+    """Make a registered op's forward and derivatives refuse a result that is no real number, by name.
+
+    The table's own ops give floats for floats by construction, and the engine's hot paths check only
+    finiteness (``v - v != 0.0``), which a complex number passes: a row whose expression calls a helper
+    returning ``cmath.sqrt(-1)`` made ``Value(data=1j)`` and complex gradients, and one returning a string
+    or None failed deep inside the engine. An int result becomes a float. The checked versions replace the
+    compiled ones, so every path of the eager engine (``apply``, the Value method, backward, `grad`) uses them.
+    """
+    if op.arity is None or getattr(op.forward, "__checked__", False):
+        return  # an n-ary row (a function of the fan-in) keeps its compiled code
+    arity = op.arity
+    raw_forward, raw_derivative = op.forward, op.derivative
+    names = input_names(arity)
+    derivative_code = op.derivative_code_for(arity)
+
+    def at(xs: tuple[float, ...]) -> str:
+        return ", ".join(f"{name} = {x!r}" for name, x in zip(names, xs))
+
+    def forward(*xs: float) -> float:
+        out = raw_forward(*xs)
+        return out if out.__class__ is float else _real(out, f"op {op.name}: {op.forward_code!r} at {at(xs)}")
+
+    def derivative(out: float, *xs: float) -> tuple[float, ...]:
+        partials = tuple(raw_derivative(out, *xs))
+        return tuple(d if d.__class__ is float else _real(d, f"op {op.name}: derivative {derivative_code[i]!r} at "
+                                                             f"{at(xs)}") for i, d in enumerate(partials))
+
+    def backward(node: Any, g: float) -> None:
+        parents = node._a if arity > 2 else (node._a,) if arity == 1 else (node._a, node._b)
+        for p, d in zip(parents, derivative(node._data, *[p._data for p in parents])):  # all checked first
+            p.grad += g * d
+
+    forward.__checked__ = True  # type: ignore[attr-defined]
+    op.forward = op._forwards[arity] = forward
+    op.derivative = derivative
+    op.backward = op._backwards[arity] = backward
+
+
+def _real(x: object, what: str) -> float:
+    """An op's result as a float: a comparison's bool (a step written ``a > 0``) as 0.0 or 1.0, as it multiplied
+    before; anything else by `Value`'s rules (an int converted, complex, None or a string refused naming ``what``)."""
+    return float(x) if isinstance(x, bool) else _as_real(x, what)
 
 
 def _install_method(op: Op) -> None:

@@ -25,7 +25,7 @@ Operand = Value | Number
 
 def sum_of(values: Sequence[Operand]) -> Value:
     """One node holding the sum of ``values`` (Values or numbers); 0 for an empty list."""
-    values = list(values)
+    values = _sequence(values, "sum_of")
     if not values:
         return constant(0.0)
     if len(values) == 1:
@@ -42,9 +42,9 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     Plain numbers on either side become constants (as in ``x * 2.0``); anything else raises TypeError.
     """
     if weights.__class__ is not tuple and weights.__class__ is not list:
-        weights = list(weights)
+        weights = _sequence(weights, "dot: weights")
     if inputs.__class__ is not tuple and inputs.__class__ is not list:
-        inputs = list(inputs)
+        inputs = _sequence(inputs, "dot: inputs")
     if len(weights) != len(inputs):
         raise ValueError(f"dot: lengths differ ({len(weights)} weights, {len(inputs)} inputs)")
     if not weights:
@@ -94,8 +94,9 @@ def dot_inputs(xs: Sequence[Operand]) -> tuple[Value, ...]:
 
 def _sequence(items: Any, who: str) -> list[Any]:
     """``items`` as a list, or a TypeError naming ``who`` for what is no sequence (None, a number, a lone Value)."""
-    if isinstance(items, (Value, str, bytes)) or not isinstance(items, Iterable):
-        # a lone Value or number is not a row of one (torch's 0-d tensor has no dim to reduce along)
+    if isinstance(items, (Value, str, bytes)) or not isinstance(items, Iterable) or getattr(items, "ndim", 1) == 0:
+        # a lone Value or number is not a row of one (torch's 0-d tensor has no dim to reduce along); nor is a
+        # 0-d numpy array, iterable by type but failing with "iteration over a 0-d array"
         raise TypeError(f"{who} needs a sequence of numbers or Values, got {type(items).__name__} "
                         f"{items!r:.60}")
     return list(items)

@@ -8,8 +8,9 @@ gradient graph against central differences of first derivatives.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .grad_mode import no_grad
@@ -84,6 +85,38 @@ def _checked_point(who: str, inputs: Sequence[float | Value], eps: float, rtol: 
     return point
 
 
+#: What the engine raises for a point outside an op's domain or range (`autograd.value`, `autograd.backward`).
+_ENGINE_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError)
+
+
+@contextlib.contextmanager
+def _stepped(who: str, name: str, x: float, delta: float) -> Iterator[None]:
+    """Name the central difference's step in an error that f (or the engine) raises only at x + delta.
+
+    The user gave x, not x +- eps: ``gradcheck(log, [1e-7])`` steps to log(-9e-07), and an error naming only
+    that point left the reader to work out where it came from.
+    """
+    try:
+        yield
+    except (ArithmeticError, ValueError) as err:
+        if type(err) not in _ENGINE_ERRORS:  # a subclass of the user's may take other arguments: leave it be
+            raise
+        sign = "+" if delta > 0 else "-"
+        raise type(err)(f"{who}: at {name} {sign} eps = {x + delta!r} (a step of the central difference from "
+                        f"{x!r}): {err}; pass a smaller eps, or check at a point farther from the edge") from None
+
+
+def _difference(who: str, name: str, plus: float, minus: float, eps: float) -> float:
+    """(plus - minus) / (2 eps), or OverflowError naming the row where it is no float (a silent inf before)."""
+    numeric = (plus - minus) / (2 * eps)
+    if numeric - numeric != 0.0:  # plus - minus past the float range, the quotient maybe not (f near +-1e308)
+        numeric = plus / (2 * eps) - minus / (2 * eps)
+    if numeric - numeric != 0.0:
+        raise OverflowError(f"{who}: the central difference for {name}, ({plus!r} - {minus!r}) / (2 * {eps!r}), "
+                            f"is {numeric!r}: f's values at x +- eps are too large to compare; pass a smaller eps")
+    return numeric
+
+
 def _row_labels(who: str, f: Callable[..., Value], count: int, names: Sequence[str] | None) -> list[str]:
     """``names``, else f's own parameter names when it takes exactly one per input, else x0, x1, ...
 
@@ -137,13 +170,14 @@ def gradcheck(
     out.backward()
 
     def at(i: int, delta: float) -> float:
-        shifted = [Value(x + delta) if j == i else Value(x) for j, x in enumerate(point)]
-        with no_grad():
-            return f(*shifted).data
+        with _stepped("gradcheck", labels[i], point[i], delta):
+            shifted = [Value(x + delta) if j == i else Value(x) for j, x in enumerate(point)]
+            with no_grad():
+                return f(*shifted).data
 
     rows = []
     for i, leaf in enumerate(leaves):
-        numeric = (at(i, eps) - at(i, -eps)) / (2 * eps)
+        numeric = _difference("gradcheck", labels[i], at(i, eps), at(i, -eps), eps)
         ok = abs(leaf.grad - numeric) <= atol + rtol * abs(numeric)
         rows.append(GradcheckRow(labels[i], point[i], leaf.grad, numeric, ok))
     return GradcheckReport(out.data, tuple(rows), rtol, atol)
@@ -174,14 +208,15 @@ def gradgradcheck(
     second = [grad(g, leaves, allow_unused=True) for g in first]
 
     def first_derivatives(i: int, delta: float) -> list[float]:
-        shifted = [Value(x + delta if j == i else x) for j, x in enumerate(point)]
-        return [g.data for g in grad(f(*shifted), shifted, allow_unused=True)]
+        with _stepped("gradgradcheck", labels[i], point[i], delta):
+            shifted = [Value(x + delta if j == i else x) for j, x in enumerate(point)]
+            return [g.data for g in grad(f(*shifted), shifted, allow_unused=True)]
 
     rows = []
     for i in range(len(point)):
         plus, minus = first_derivatives(i, eps), first_derivatives(i, -eps)
         for j in range(len(point)):
-            numeric = (plus[j] - minus[j]) / (2 * eps)
+            numeric = _difference("gradgradcheck", f"{labels[i]},{labels[j]}", plus[j], minus[j], eps)
             analytic = second[j][i].data
             ok = abs(analytic - numeric) <= atol + rtol * abs(numeric)
             rows.append(GradcheckRow(f"{labels[i]},{labels[j]}", point[i], analytic, numeric, ok))

@@ -7,6 +7,7 @@ builds, as ``torch.autograd.functional.hessian`` / ``hvp`` do. ``f`` takes one
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 from .functional import dot
@@ -15,7 +16,8 @@ from .value import Value, _as_real
 
 
 def _leaves(f: Callable[..., Value], inputs: Sequence[float | Value], what: str) -> tuple[list[Value], Value]:
-    point = [x.data if isinstance(x, Value) else x for x in inputs]
+    # Each entry checked as gradcheck checks its point, so a NaN or a string names the input it came in.
+    point = [_as_real(x.data if isinstance(x, Value) else x, f"{what}: input {i}") for i, x in enumerate(inputs)]
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     if not leaves:
         raise ValueError(f"{what}: needs at least one input")
@@ -32,8 +34,29 @@ def hessian(f: Callable[..., Value], inputs: Sequence[float | Value]) -> list[li
     An input f does not depend on has a zero row and column.
     """
     leaves, out = _leaves(f, inputs, "hessian")
+    _refuse_past_memory(len(leaves))
     first = grad(out, leaves, create_graph=True, allow_unused=True)
     return [[g.data for g in grad(g_i, leaves, allow_unused=True)] for g_i in first]
+
+
+#: What one entry of the returned matrix costs: a float (24 bytes) and its place in a row's list (8).
+_BYTES_PER_ENTRY = 32
+
+
+def _refuse_past_memory(n: int) -> None:
+    """MemoryError, before any pass, for an n x n matrix larger than the machine's memory.
+
+    ``hessian(f, [0.0] * 100_000)`` would run 100,001 backward passes and fill rows until the operating system
+    stopped the process, hours later; torch's allocator refuses such a matrix at once, naming its size.
+    """
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return  # the platform does not say
+    if n * n * _BYTES_PER_ENTRY > memory:
+        raise MemoryError(f"hessian: {n:,} inputs make a {n:,} x {n:,} matrix, about "
+                          f"{n * n * _BYTES_PER_ENTRY / 2**30:,.0f} GiB: more than this machine's "
+                          f"{memory / 2**30:,.0f} GiB of memory (hvp gives H v without forming H)")
 
 
 def hvp(

@@ -25,7 +25,7 @@ from typing import Any
 
 from .backward import VALUE_HOOKS, call_hooks, topological_order
 from .grad_mode import enable_grad
-from .value import Value, refuse_no_grad_root
+from .value import Value, _as_real, refuse_no_grad_root
 from .value_helpers import derivative_on_values
 
 Gradient = Any  # a Value, or a plain float while it does not depend on any Value
@@ -132,6 +132,9 @@ def accumulate_into(root: Value, inputs: Sequence[Value] | Value, seed: Value | 
                         ) from None
     if not chosen:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")  # torch's words
+    for i, x in enumerate(chosen):  # checked here so the message names backward(), not the grad() it calls
+        if not isinstance(x, Value):
+            raise TypeError(f"backward(): inputs[{i}] must be a Value, got {type(x).__name__}")
     gradients = grad(root, chosen, seed, create_graph=create_graph, allow_unused=True)
     for node, g in zip(chosen, gradients):
         old: Gradient = node.grad
@@ -150,10 +153,8 @@ def _seed(grad_output: Value | float, create_graph: bool) -> Gradient:
         return grad_output if create_graph else grad_output.data
     if isinstance(grad_output, bool) or not isinstance(grad_output, (int, float)):
         raise TypeError(f"grad: grad_output must be a number or a Value, got {type(grad_output).__name__}")
-    seed = float(grad_output)
-    if seed - seed != 0.0:
-        raise ValueError(f"grad: grad_output must be finite, got {seed!r}")
-    return seed
+    # The engine's own check: finite, and an int past the float range named ("int too large to convert").
+    return _as_real(grad_output, "grad: grad_output")
 
 
 def _accumulate(root: Value, seed: Gradient, wanted: set[Value] | None, create_graph: bool) -> dict[Value, Gradient]:

@@ -105,6 +105,7 @@ class Op(str):
         micrograd: str | None = None,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
+        _check_row(name, symbol, forward, derivatives)
         self.name = name
         self.symbol = symbol
         self.domain = tuple(domain)
@@ -176,6 +177,26 @@ class Op(str):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Op:
         return self
+
+
+def _check_row(name: object, symbol: object, forward: object, derivatives: object) -> None:
+    """TypeError naming the field of a row that is of the wrong kind, before anything is compiled.
+
+    ``derivatives="1.0"`` used to be read as the three expressions "1", "." and "0" of a three-input op, and
+    ``forward=3`` failed inside ``ast.parse``.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"an op's name must be a non-empty str, got {type(name).__name__} {name!r}")
+    if not isinstance(symbol, str):
+        raise TypeError(f"op {name}: symbol must be a str (the gate's label), got {type(symbol).__name__}")
+    if not isinstance(forward, str) and not callable(forward):
+        raise TypeError(f"op {name}: forward must be an expression (a str), got {type(forward).__name__} {forward!r}")
+    if callable(derivatives):
+        return
+    if isinstance(derivatives, str) or not isinstance(derivatives, Sequence) or \
+            not all(isinstance(d, str) for d in derivatives):
+        raise TypeError(f"op {name}: derivatives must be a tuple of expressions (str), one per input, got "
+                        f"{type(derivatives).__name__} {derivatives!r}")
 
 
 def _check_names(op: str, expression: str, variables: Sequence[str]) -> None:

@@ -340,7 +340,9 @@ class Value:
         chain filled 23 GB).
         """
         if self._a is None:
-            return super().__reduce_ex__(protocol)
+            # Protocols 0 and 1 refuse a class with __slots__ ("cannot be pickled" from copyreg); protocol 2's
+            # reduction (copyreg.__newobj__ and the slots' state) is plain data any protocol can write.
+            return super().__reduce_ex__(max(int(protocol), 2))
         order = _graph_and_gradients(self)
         leaves = [n for n in order if n._a is None]
         number = {n: i for i, n in enumerate(leaves)}

@@ -58,6 +58,28 @@ def unused_options_note(args: argparse.Namespace, parts: tuple[str, ...]) -> str
            f" {listed}"
 
 
+class OutputClosed(Exception):
+    """Standard output's reader has gone (``demo.py | head -1``): the tour stops quietly, as Unix tools do."""
+
+
+def print_line(text: str) -> None:
+    """Print ``text`` on standard output; OutputClosed when its reader has gone, UsageError when it cannot be
+    written (``> /dev/full``: "No space left on device"), each of which used to end in a traceback.
+
+    Either way standard output is pointed at the null device first: the text that failed is still in its
+    buffer, and Python flushes that again at exit, which would print "Exception ignored" with a second error.
+    """
+    try:
+        print(text, flush=True)
+    except OSError as err:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        if isinstance(err, BrokenPipeError):
+            raise OutputClosed from None
+        raise UsageError(f"cannot write to standard output: {err.strerror or err}") from None
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line on stderr, exit status 2."""
 
@@ -95,6 +117,14 @@ def folder_path(text: str) -> Path:
     """An argparse type for a folder: any non-empty path (``""`` would silently mean the current folder)."""
     if not text:
         raise argparse.ArgumentTypeError("expected a folder, got an empty name")
+    return Path(text)
+
+
+def file_path(text: str) -> Path:
+    """An argparse type for a file: any non-empty path (``--text=`` used to be read as the current folder and
+    refused as "text file '.' is a folder")."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file, got an empty name")
     return Path(text)
 
 

@@ -165,7 +165,8 @@ def _time_steps(steps: Any, what: str, kinds: str) -> Sequence[Any]:
         return steps
     if isinstance(steps, str):
         raise TypeError(f"{what} is the text {short_repr(steps)}: encode it with Vocabulary.encode first")
-    if isinstance(steps, (bytes, Mapping, set, frozenset)) or not isinstance(steps, Iterable):
+    if isinstance(steps, (bytes, Mapping, set, frozenset)) or not isinstance(steps, Iterable) or \
+            getattr(steps, "ndim", 1) == 0:  # a 0-d array: iterable by type, "iteration over a 0-d array" at once
         raise TypeError(f"{what} must be a sequence of time steps ({kinds}), got {describe(steps)}")
     return steps if isinstance(steps, Sequence) else list(steps)
 

@@ -85,15 +85,45 @@ def input_vector(x: Any, size: int, who: str, also: str = "") -> Sequence[Any]:
     ``who`` accepts, for the message.
     """
     if x.__class__ is not list and x.__class__ is not tuple:
-        if isinstance(x, (str, bytes, Mapping, set, frozenset)) or not isinstance(x, Iterable):
+        sequence = as_sequence(x)
+        if sequence is None:
             raise TypeError(
                 f"{who} expects a sequence of {size} numbers (a list or tuple of floats or Values){also}, "
                 f"got {describe(x)}"
             )
-        if not isinstance(x, Sized) or not isinstance(x, Sequence):
-            x = tuple(x)
+        x = sequence
     if len(x) != size:
         raise ValueError(f"{who} expects {size} inputs, got {len(x)}")
+    return x
+
+
+def state_vector(h: Any, size: int, who: str, name: str = "h") -> Sequence[Any]:
+    """A cell's state vector ``name`` (h, or an LSTM's c) as a sequence of ``size`` entries, or an error naming it.
+
+    As `input_vector`: a list or tuple passes, another iterable becomes a tuple, and the entries are checked by
+    the ops that use them. A state of the wrong length used to fail inside `dot` ("lengths differ") or with an
+    IndexError, naming neither the state nor the hidden size.
+    """
+    if h.__class__ is not list and h.__class__ is not tuple:
+        sequence = as_sequence(h)
+        if sequence is None:
+            raise TypeError(f"{who}'s state {name} must be a sequence of {size} numbers or Values (hidden_size), "
+                            f"got {describe(h)}")
+        h = sequence
+    if len(h) != size:
+        raise ValueError(f"{who}'s state {name} must have {size} entries (its hidden_size), got {len(h)}")
+    return h
+
+
+def as_sequence(x: Any) -> Sequence[Any] | None:
+    """``x`` as a sized sequence, or None for what is no sequence of entries: a number, a string, a dict, a set,
+    a 0-d numpy array (iterable by type, but iterating it raises "iteration over a 0-d array")."""
+    if isinstance(x, (str, bytes, Mapping, set, frozenset)) or not isinstance(x, Iterable):
+        return None
+    if getattr(x, "ndim", None) == 0:
+        return None
+    if not isinstance(x, Sized) or not isinstance(x, Sequence):
+        return tuple(x)
     return x
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 from .checks import fits_in_memory
 from .init import make_rng
@@ -14,10 +15,13 @@ def two_moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[list[list[floa
     Even-numbered points lie on the upper moon (label +1), odd ones on the lower (label -1); each
     coordinate gets Gaussian noise of standard deviation ``noise``. Seeded: same ``seed``, same points.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+    # Any integer type (numpy's too, as a count read from an array), not a bool.
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
         raise ValueError(f"two_moons needs a positive whole number of points, got {n!r}")
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise < math.inf:
+    n = int(n)
+    if not isinstance(noise, numbers.Real) or isinstance(noise, bool) or not 0 <= noise < math.inf:
         raise ValueError(f"two_moons noise must be a finite number >= 0, got {noise!r}")
+    noise = float(noise)
     # Measured: 136 bytes a point (its list of two floats and its label); far past memory the loop would run until
     # the operating system killed the process.
     fits_in_memory(n, 136, "two_moons would make", "points")

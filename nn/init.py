@@ -64,6 +64,10 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     if nonlinearity == "leaky_relu":
         if param is None:
             slope = 0.01
+        elif isinstance(param, numbers.Integral) and not isinstance(param, bool) and abs(param) >= 2**1024:
+            # Past the float range (math.isfinite would raise "int too large to convert to float"): the gain
+            # sqrt(2) / |slope| is below the smallest float, 0.0 as it underflows.
+            return 0.0
         elif isinstance(param, numbers.Real) and not isinstance(param, bool) and math.isfinite(param):
             slope = float(param)
         else:

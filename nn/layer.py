@@ -14,7 +14,7 @@ from .hooks import HOOKS
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron, bias_and_inputs
-from .weights import set_checked
+from .weights import set_checked, table_rows
 
 
 class Layer(Module):
@@ -93,7 +93,7 @@ class Layer(Module):
 
         Raises ValueError naming the expected shape; nothing changes on error.
         """
-        rows = [list(row) for row in table]
+        rows = table_rows(table, self.name, f"{self.nin + 1} rows (bias row first) of {self.nout} numbers")
         if len(rows) != self.nin + 1 or any(len(row) != self.nout for row in rows):
             shape = f"{len(rows)} rows of lengths {sorted({len(r) for r in rows})}"
             raise ValueError(

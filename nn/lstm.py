@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from autograd import Value, dot
 
-from .checks import affordable, input_vector, one_hot_index, whole_number
+from .checks import affordable, describe, input_vector, one_hot_index, state_vector, whole_number
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
@@ -76,10 +76,19 @@ class LSTMCell(Module):
         """torch's wording: the input and hidden sizes, ``(3, 8)``."""
         return f"{self.input_size}, {self.hidden_size}"
 
+    def _state_pair(self, state: object) -> State:
+        """``state`` as the pair (h, c), each of ``hidden_size`` entries; an error naming what is wrong."""
+        if isinstance(state, (str, bytes)) or not isinstance(state, (list, tuple)) or len(state) != 2:
+            raise TypeError(f"LSTMCell's state must be a pair (h, c) of sequences of {self.hidden_size} numbers "
+                            f"or Values, got {describe(state)}")
+        h = state_vector(state[0], self.hidden_size, "LSTMCell", "h")
+        c = state_vector(state[1], self.hidden_size, "LSTMCell", "c")
+        return (h if h.__class__ is list else list(h)), (c if c.__class__ is list else list(c))
+
     def forward(self, x: Input, state: State | None = None) -> State:
         """(h_t, c_t) from input x_t (numbers, a one-hot index or a `ProjectedInput`) and (h_{t-1}, c_{t-1})
         (None: zeros, as torch's ``hx=None``)."""
-        h, c = self.initial_state() if state is None else state
+        h, c = self.initial_state() if state is None else self._state_pair(state)
         if isinstance(x, numbers.Integral):  # an int, or numpy's: a one-hot index (a bool is refused by project)
             x = self.project(x)
         if isinstance(x, ProjectedInput):
@@ -100,6 +109,9 @@ class LSTMCell(Module):
     def set_weights(self, weights: dict[str, Sequence]) -> None:
         """Set gates from ``{"W_i": [[...]], "b_i": [...], ...}``; any subset of the eight names."""
         known = {f"{kind}_{g}" for g in GATES for kind in ("W", "b")}
+        if not isinstance(weights, Mapping):
+            raise TypeError(f"LSTMCell.set_weights takes a dict of gate weights ({', '.join(sorted(known))}), "
+                            f"got {describe(weights)}")
         unknown = sorted(set(weights) - known)
         if unknown:
             raise ValueError(f"unknown LSTM weight {unknown[0]!r}: expected names among {sorted(known)}")

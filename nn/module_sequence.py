@@ -10,10 +10,12 @@ and `pop` work as torch's.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .module import Module
+from .numbers_in_messages import short_repr
 
 
 def check_module(module: Any, who: str, what: str) -> None:
@@ -47,10 +49,12 @@ class ModuleSequence(Module):
 
     def _index(self, index: Any) -> int:
         """``index`` (an int, negative counts from the end) as a position; torch's TypeError/IndexError."""
-        if isinstance(index, bool) or not isinstance(index, int):
+        # Any integer type, numpy's too, as torch takes it through operator.index (a bool stays refused).
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise TypeError(f"{type(self).__name__} indices must be integers or slices, not {type(index).__name__}")
+        index = int(index)
         if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range")
+            raise IndexError(f"index {short_repr(index)} is out of range")
         return index % len(self)
 
     def __len__(self) -> int:
@@ -73,11 +77,12 @@ class ModuleSequence(Module):
     def _insert(self, index: int, module: Module) -> None:
         """Put ``module`` at position ``index`` (``-len <= index <= len``), the rest moved on and renumbered."""
         check_module(module, type(self).__name__, "insert's module")
-        if isinstance(index, bool) or not isinstance(index, int):
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise TypeError(f"{type(self).__name__}.insert index must be an integer, not {type(index).__name__}")
+        index = int(index)
         n = len(self)
         if not -n <= index <= n:
-            raise IndexError(f"Index out of range: {index}")
+            raise IndexError(f"Index out of range: {short_repr(index)}")
         modules = list(self)
         modules.insert(index + n if index < 0 else index, module)
         self._renamed(modules)

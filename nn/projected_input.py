@@ -11,12 +11,13 @@ tape serves every chunk of a given length (`lecture.training`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from autograd import Value
 
-from .checks import one_hot_index
+from .checks import describe, one_hot_index
+from .numbers_in_messages import checked_float
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,21 @@ class ProjectedInput:
 
     def __init__(self, values: Sequence[Value | float]) -> None:
         """Hold ``values`` (Values, so gradients reach them, or plain numbers) as a tuple."""
+        if isinstance(values, (str, bytes, Value)) or not isinstance(values, Iterable):
+            raise TypeError(f"ProjectedInput takes a sequence of Values or numbers, got {describe(values)}")
         values = tuple(values)
+        numbers: list[Value | float] | None = None
         for k, v in enumerate(values):
+            if v.__class__ is Value:  # the common case (a cell's own column): one test per entry
+                continue
             if not isinstance(v, (Value, int, float)) or isinstance(v, bool):
                 raise TypeError(f"ProjectedInput value {k} must be a Value or a number, got {type(v).__name__}")
-        object.__setattr__(self, "values", values)
+            if not isinstance(v, Value):
+                # A plain number is checked now, as a Value's data would be: a NaN used to be taken and refused
+                # only later, by the cell's add ("operand of add must be finite"), a 401-digit int kept as it was.
+                numbers = list(values) if numbers is None else numbers
+                numbers[k] = checked_float(v, f"ProjectedInput value {k}")
+        object.__setattr__(self, "values", values if numbers is None else tuple(numbers))
 
     def checked(self, size: int, cell: str) -> tuple[Value | float, ...]:
         """The values, after checking there are ``size`` of them (what ``cell`` expects)."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from autograd import Value, dot
 
-from .checks import affordable, input_vector, one_hot_index, whole_number
+from .checks import affordable, input_vector, one_hot_index, state_vector, whole_number
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
@@ -65,7 +65,7 @@ class RNNCell(Module):
 
     def forward(self, x: Input, state: list[Value] | None = None) -> list[Value]:
         """h_t from input x_t and state h_{t-1} (None: zeros, as torch's ``hx=None``)."""
-        h = self.initial_state() if state is None else state
+        h = self.initial_state() if state is None else state_vector(state, self.hidden_size, "RNNCell")
         if isinstance(x, numbers.Integral):  # an int, or numpy's: a one-hot index (a bool is refused by project)
             x = self.project(x)
         if isinstance(x, ProjectedInput):

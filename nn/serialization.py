@@ -104,6 +104,21 @@ def _check_arguments(action: str, model: Any, optimizer: Any) -> None:
                                      f"another model?); nothing was {'written' if action == 'save' else 'changed'}")
 
 
+def _checked_path(action: str, path: Any) -> Path:
+    """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it.
+
+    pathlib's own errors ("expected str, bytes or os.PathLike object, not NoneType", "embedded null byte")
+    came from deep inside it and named neither the call nor the argument.
+    """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise TypeError(f"{action}: path must be a file name (a str or os.PathLike), got {type(path).__name__} "
+                        f"{short_repr(path)}")
+    checked = Path(path)
+    if "\0" in str(checked):
+        raise ValueError(f"{action}: path {str(checked)!r} contains a NUL character, which no file name can hold")
+    return checked
+
+
 def _document(model: Module, optimizer: Optimizer | None) -> dict[str, Any]:
     """The JSON document for a save; ValueError naming any entry that is not a finite number."""
     document: dict[str, Any] = {
@@ -134,7 +149,7 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     ``optimizer`` not an optimizer).
     """
     _check_arguments("save", model, optimizer)
-    path = Path(path)
+    path = _checked_path("save", path)
     text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
@@ -164,6 +179,10 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
+    except OSError as err:  # a full disk, a file-size limit, an I/O error: "[Errno 28] No space left" alone
+        tmp.unlink(missing_ok=True)
+        raise type(err)(err.errno, f"cannot save to {path}: {err.strerror}; the file there (if any) is "
+                                   "unchanged") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -182,7 +201,7 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     is not a Module (or ``optimizer`` not an optimizer).
     """
     _check_arguments("load", model, optimizer)
-    path = Path(path)
+    path = _checked_path("load", path)
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):

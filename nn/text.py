@@ -56,7 +56,7 @@ class Vocabulary:
 
     def decode(self, indices: Sequence[int]) -> str:
         """The characters at ``indices`` (class indices in 0..len-1: not negative, not bools)."""
-        if isinstance(indices, (str, bytes)) or not isinstance(indices, Iterable):
+        if isinstance(indices, (str, bytes)) or not isinstance(indices, Iterable) or getattr(indices, "ndim", 1) == 0:
             raise TypeError(f"decode needs a sequence of class indices, got {describe(indices)}")
         size = len(self.chars)
         return "".join(self.chars[one_hot_index(i, size, f"index {k}")] for k, i in enumerate(indices))

@@ -14,6 +14,8 @@ from typing import Any
 
 from autograd import Value
 
+from .numbers_in_messages import short_repr
+
 
 def parameters_to_vector(parameters: Iterable[Value]) -> list[float]:
     """The parameters' numbers, in order (``torch.nn.utils.parameters_to_vector`` for scalar parameters)."""
@@ -29,7 +31,10 @@ def vector_to_parameters(vector: Sequence[float] | Any, parameters: Iterable[Val
     before any parameter changes.
     """
     params = _as_values(parameters, "vector_to_parameters")
-    values = vector.tolist() if hasattr(vector, "tolist") else list(vector)
+    values = vector.tolist() if hasattr(vector, "tolist") else _listed(vector, "vector_to_parameters: vector")
+    if not isinstance(values, list):  # a 0-d array's tolist() is its one number ("float has no len()" below)
+        raise TypeError(f"vector_to_parameters: vector must be a sequence of numbers, got a 0-d "
+                        f"{type(vector).__name__} holding {values!r}")
     if len(values) != len(params):
         raise ValueError(f"vector_to_parameters: {len(values)} numbers for {len(params)} parameters")
     if not set(map(type, values)) <= {float}:  # ints, numpy scalars, or something that is no number
@@ -43,8 +48,16 @@ def vector_to_parameters(vector: Sequence[float] | Any, parameters: Iterable[Val
         p._data = v  # type: ignore[misc]  # the data slot under its engine name: each number is checked above
 
 
+def _listed(items: Any, what: str) -> list[Any]:
+    """``items`` as a list; TypeError naming ``what`` for no sequence (None, a number, a lone Value, a 0-d array),
+    which failed inside ``list()`` ("'NoneType' object is not iterable", "iteration over a 0-d array")."""
+    if isinstance(items, (str, bytes, Value)) or not isinstance(items, Iterable) or getattr(items, "ndim", 1) == 0:
+        raise TypeError(f"{what} must be a sequence, got {type(items).__name__} {items!r:.40}")
+    return list(items)
+
+
 def _as_values(parameters: Iterable[Value], what: str) -> list[Value]:
-    params = list(parameters)
+    params = _listed(parameters, f"{what}: parameters")
     if not all(map(isinstance, params, repeat(Value))):  # checked in bulk; the loop only finds which
         k, p = next((k, p) for k, p in enumerate(params) if not isinstance(p, Value))
         raise TypeError(f"{what}: parameter {k} is {type(p).__name__}, not a Value")
@@ -58,5 +71,7 @@ def _real(k: int, v: object) -> float:
         raise TypeError(f"vector_to_parameters: number {k} is complex {v!r}, not a real number")
     try:
         return float(v)
-    except (TypeError, ValueError, OverflowError) as error:
+    except OverflowError:  # a real number all the same: too large, not of the wrong type
+        raise ValueError(f"vector_to_parameters: number {k}, {short_repr(v)}, is too large for a float") from None
+    except (TypeError, ValueError) as error:
         raise TypeError(f"vector_to_parameters: number {k} is not a real number ({error})") from None

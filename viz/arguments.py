@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from autograd import Value
+
+
+def file_path(who: str, path: object) -> Path:
+    """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it.
+
+    pathlib's own errors ("expected str, bytes or os.PathLike object, not NoneType", "embedded null byte")
+    came from inside it, naming neither the drawing function nor the argument.
+    """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise TypeError(f"{who}: the file name must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
+    checked = Path(path)
+    if "\0" in str(checked):
+        raise ValueError(f"{who}: the file name {str(checked)!r} contains a NUL character, which no file name can hold")
+    return checked
 
 
 def check_root(who: str, root: object) -> None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+from .arguments import file_path
 from .file_writing import write_atomically
 from .finite import finite_numbers
 from .render import FORMATS, refuse_special_files
@@ -36,7 +37,7 @@ def _pyplot() -> ModuleType:
 
 
 def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
-    out = Path(path)
+    out = file_path("chart", path)
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {out.name!r}")

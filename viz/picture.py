@@ -16,6 +16,7 @@ from pathlib import Path
 
 import graphviz
 
+from .arguments import file_path
 from .file_writing import write_bytes_atomically
 from .render import (
     FORMATS,
@@ -53,6 +54,7 @@ class ValueGraph(graphviz.Digraph):
 
         Graphviz is stopped after ``timeout`` seconds (None: `viz.RENDER_TIMEOUT`) with RenderTimeout.
         """
+        file_path("save_picture", path)  # named here, not as render_to_file's argument
         return str(render_to_file(self.source, path, format, timeout=timeout))
 
     def save(self, filename: str | os.PathLike[str] | None = None, directory: str | os.PathLike[str] | None = None,

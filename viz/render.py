@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .arguments import file_path
 from .file_writing import write_bytes_atomically
 
 if TYPE_CHECKING:  # the driver imports wasmtime, which only rendering needs
@@ -84,12 +85,19 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     if format == "png":
         return svg_to_png(render_source(source, "svg", timeout=timeout))
     renderer = _wasm_renderer()
-    from .wasm_graphviz import LayoutInterrupted, WasmGraphvizError
+    from .wasm_graphviz import LayoutInterrupted, LayoutTooDeep, WasmGraphvizError
 
     try:
         return renderer.render(source, "svg", timeout)
     except LayoutInterrupted:
         raise _timeout_error(source, timeout) from None
+    except LayoutTooDeep:
+        nodes, edges = dot_size(source)
+        raise RenderError(
+            f"Graphviz (WebAssembly) ran out of call stack laying out a graph of {nodes} nodes and {edges} edges"
+            " (too deep a graph for it): draw fewer nodes (a few layers or time steps, or"
+            f" collapsed=True with groups), or {INSTALL_GRAPHVIZ}, whose stack is larger"
+        ) from None
     except WasmGraphvizError as err:
         raise RenderError(f"Graphviz (WebAssembly) failed: {err}") from None
 
@@ -263,7 +271,7 @@ def render_to_file(
     source = _dot_text(source, "render_to_file")
     if format not in FORMATS:  # before the DOT file is written: nothing is left behind for a mistyped format
         raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
-    base = Path(path)
+    base = file_path("render_to_file", path)
     if base.name in ("", ".", ".."):  # pathlib would fail deep inside ("has an empty name") or write "...dot"
         raise ValueError(f"render_to_file: {str(path)!r} names no file: give a file name such as 'graph'"
                          " (it writes graph.dot and graph.svg)")

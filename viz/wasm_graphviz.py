@@ -31,6 +31,10 @@ class WasmGraphvizError(Exception):
     """Graphviz (WebAssembly) reported an error; the message is Graphviz's."""
 
 
+class LayoutTooDeep(WasmGraphvizError):
+    """Graphviz's recursion ran past the WebAssembly call stack (a chain of some thousands of nodes)."""
+
+
 @dataclass
 class _Instance:
     store: wasmtime.Store
@@ -73,6 +77,8 @@ class WasmGraphviz:
             except wasmtime.Trap as trap:
                 if trap.trap_code == wasmtime.TrapCode.INTERRUPT:
                     raise LayoutInterrupted from None
+                if trap.trap_code == wasmtime.TrapCode.STACK_OVERFLOW:  # its message is a 20-frame wasm backtrace
+                    raise LayoutTooDeep("call stack exhausted") from None
                 raise WasmGraphvizError(f"Graphviz crashed: {trap.message}") from None
             finally:
                 # A timer that fired after the render ended only moved the epoch on; the next

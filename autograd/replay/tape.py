@@ -98,13 +98,19 @@ def record(
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     if not isinstance(parameters, list):  # a generator (as optimizers take) would be used up by the first reader
         parameters = list(parameters)  # (a list is copied once, by the Tape)
-    if isinstance(example, (str, bytes)) or not isinstance(example, Iterable):
+    # A dict or set would give its keys, in no fixed order, as the inputs.
+    if isinstance(example, (str, bytes, dict, set, frozenset)) or not isinstance(example, Iterable):
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
     if isinstance(constants, Value) or not isinstance(constants, Iterable):
         raise TypeError(f"record: constants must be a list of Values, got {type(constants).__name__}")
     if vectorize is not None and not isinstance(vectorize, bool):
         raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
-    inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
+    example = list(example)
+    try:
+        inputs = [Value(x, label=f"input{i}") for i, x in enumerate(example)]
+    except (TypeError, ValueError, OverflowError) as err:  # named as a run names its inputs
+        bad = next(i for i, x in enumerate(example) if _refused(x))
+        raise type(err)(f"record: example entry {bad}: {err}") from None
     guards, made_inside = start_recording()
     try:
         root = fn(*inputs)
@@ -121,6 +127,15 @@ def record(
     guards.clear()
     tape.bindings = bindings
     return tape
+
+
+def _refused(x: Any) -> bool:
+    """Whether the engine refuses ``x`` as a Value's data (to name which input of a run it was)."""
+    try:
+        Value(x)
+    except (TypeError, ValueError, OverflowError):
+        return True
+    return False
 
 
 class Tape:
@@ -410,13 +425,18 @@ class Tape:
     def _input_values(self, inputs: Sequence[float] | None) -> list[float]:
         if inputs is None:
             return [v.data for v in self.inputs]
-        if isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__"):
+        # A dict or set iterates its keys or in no fixed order: no sequence of inputs either.
+        if isinstance(inputs, (str, bytes, dict, set, frozenset)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"tape inputs must be a sequence of {len(self.inputs)} numbers,"
                             f" got {type(inputs).__name__}")
         values = list(inputs)
         if len(values) != len(self.inputs):
             raise ReplayError(f"the tape takes {len(self.inputs)} inputs, got {len(values)}")
-        return [Value(x).data for x in values]  # the engine's own checks: real, finite
+        try:
+            return [Value(x).data for x in values]  # the engine's own checks: real, finite
+        except (TypeError, ValueError, OverflowError) as err:  # named as run_batch names a column
+            bad = next(i for i, x in enumerate(values) if _refused(x))
+            raise type(err)(f"tape input {bad}: {err}") from None
 
     def evaluate(self, inputs: Sequence[float] | None = None) -> tuple[float, list[float]]:
         """Forward and backward on ``inputs`` (default: the input leaves' current data).

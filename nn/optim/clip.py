@@ -8,6 +8,7 @@ norm's 1e-6, the scale applied even when it is 1, ``error_if_nonfinite``);
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,10 +37,14 @@ def clip_grad_value(params: Iterable[Value], clip: float) -> None:
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """Scale all gradients so their joint L2 norm is at most ``max_norm``; return the norm before."""
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
-    params = list(params)
-    norm = math.sqrt(math.fsum(p.grad * p.grad for p in params))
+    if not _real_number(max_norm) or not max_norm > 0:
+        # A string or None failed inside the comparison ("'>' not supported"); True clipped to a norm of 1.
+        raise ValueError(f"max_norm must be positive, got {short_repr(max_norm)}")
+    _fits_a_float(max_norm, "max_norm")
+    max_norm = float(max_norm)  # np.float32's arithmetic would make every gradient a float32
+    params = _as_list(params)  # Values with numeric gradients, named by index otherwise
+    # hypot: squaring a gradient above 1e154 overflowed, the norm became inf and every gradient was set to 0.
+    norm = _total_norm([_grad_number(p) for p in params], 2.0)
     if norm > max_norm:
         scale = max_norm / norm
         for p in params:
@@ -96,8 +101,12 @@ def _total_norm(grads: list[float], norm_type: float) -> float:
     except OverflowError:  # a power or the sum passed the largest float: measure in units of the largest |g|
         pass
     largest = max(abs(g) for g in grads)
-    # Each ratio is at most 1, so nothing overflows until the last product, which is inf only if the norm is.
-    return largest * math.fsum((abs(g) / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
+    # Each ratio is at most 1, so nothing overflows until the last power, which passes the largest float only if
+    # the norm does (a tiny norm_type: six gradients of 1 with p = 1e-5 have norm 6 ** 100000): inf, as torch's.
+    try:
+        return largest * math.fsum((abs(g) / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
+    except OverflowError:
+        return math.inf
 
 
 def clip_grad_norm_(
@@ -120,17 +129,31 @@ def clip_grad_norm_(
     flip or zero every gradient). See `clip_grad_norm` for valuegrad's own
     variant, which scales only gradients whose norm is above ``max_norm``.
     """
-    _checked_max_norm(max_norm)
+    max_norm = _checked_max_norm(max_norm)
     params = _as_list(parameters)
     norm = get_total_norm([_grad_number(p) for p in params], norm_type, error_if_nonfinite)
     _scale_grads(params, max_norm, norm)
     return norm
 
 
-def _checked_max_norm(max_norm: Any) -> None:
+def _checked_max_norm(max_norm: Any) -> float:
     """ValueError unless ``max_norm`` is a finite number >= 0."""
-    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not 0.0 <= max_norm < math.inf:
+    if not _real_number(max_norm) or not 0.0 <= max_norm < math.inf:
         raise ValueError(f"max_norm must be a finite number >= 0, got {max_norm!r}")
+    _fits_a_float(max_norm, "max_norm")
+    return float(max_norm)  # any real number type (np.float32's arithmetic would make the gradients float32)
+
+
+def _real_number(x: Any) -> bool:
+    """Whether ``x`` is a real number of any type (numpy's too; not a bool): an argument a float() can read."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _fits_a_float(x: Any, name: str) -> None:
+    """ValueError naming ``name`` for an int past the largest float, which compares below inf but whose float()
+    failed later with a bare "int too large to convert to float"."""
+    if isinstance(x, numbers.Integral) and abs(int(x)) >= 2**1024:
+        raise ValueError(f"{name} must be a number a float can hold, got {short_repr(x)}")
 
 
 def _scale_grads(params: list[Value], max_norm: float, norm: float) -> None:
@@ -192,7 +215,7 @@ def clip_grads_with_norm_(
     gathered from several places, say). ``total_norm`` a number >= 0, inf or NaN (the gradients then become
     0 or NaN, as torch's); returns None.
     """
-    _checked_max_norm(max_norm)
+    max_norm = _checked_max_norm(max_norm)
     if isinstance(total_norm, Value):
         total_norm = total_norm.data
     if isinstance(total_norm, bool) or not isinstance(total_norm, (int, float)) or total_norm < 0.0:
@@ -206,8 +229,9 @@ def _checked_norm_type(norm_type: Any) -> float:
     """``norm_type`` as a float p > 0 (``inf`` or ``"inf"`` for the largest magnitude), else ValueError."""
     if isinstance(norm_type, str) and norm_type.lower() == "inf":
         return math.inf
-    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float)) or not norm_type > 0:
+    if not _real_number(norm_type) or not norm_type > 0:
         raise ValueError(f"norm_type must be a number > 0 or inf, got {norm_type!r}")
+    _fits_a_float(norm_type, "norm_type")
     return float(norm_type)
 
 
@@ -218,8 +242,9 @@ def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, for
     ``foreach`` is accepted and ignored. A negative, NaN or non-number
     ``clip_value`` is a ValueError (torch would give nonsense bounds).
     """
-    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value >= 0.0:
+    if not _real_number(clip_value) or not clip_value >= 0.0:
         raise ValueError(f"clip_value must be a number >= 0, got {clip_value!r}")
+    _fits_a_float(clip_value, "clip_value")
     params = _as_list(parameters)
     clip = float(clip_value)
     low = -clip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
@@ -19,7 +20,9 @@ def hyperparameter(
     name: str, value: Any, *, positive: bool = False, below_one: bool = False, at_most_one: bool = False
 ) -> float:
     """A finite, non-negative (or positive, or below 1) hyperparameter as a float, or an error naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # Any real number type (numpy's float32 and int64, a Fraction), as a Value takes it and torch's float()
+    # reads it; a bool is no hyperparameter. np.float32(0.1) was refused as "not a number".
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     number = checked_float(value, name)
     if (
