@@ -81,7 +81,9 @@ def index_given(inputs: Sequence[Value], parameters: list[Value], number: dict[V
     if [v._a for v in inputs].count(None) != len(inputs) or not (
             leaf_parameters or [v._a for v in parameters].count(None) == len(parameters)):
         return None
-    ids = np.fromiter(map(id, parameters), dtype=np.uint64, count=len(parameters))
+    from .identities import identities  # numpy is an optional extra, imported above
+
+    ids = identities(parameters)  # the list's own pointer table: no Python int per parameter
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
     if len(ids) > 1 and bool((ids[1:] == ids[:-1]).any()):

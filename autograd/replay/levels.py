@@ -508,8 +508,10 @@ def _weight_block(weights: Array) -> tuple[int, int, Array] | None:
 def _target(where: Array) -> tuple[Array | slice, bool]:
     """``(index, distinct)`` for `_add_into`: ``where`` flattened (a slice where it steps evenly), and whether no
     index repeats."""
-    distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
-    return _compact(where.reshape(-1)), distinct
+    flat = where.reshape(-1)
+    index = _compact(flat)
+    # An evenly stepping index (a layer's inputs: the previous layer's outputs) is distinct without a check.
+    return index, type(index) is slice or _distinct_rows(where) or _distinct(flat)
 
 
 def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
@@ -582,7 +584,8 @@ class _ExpressionGroup:
             if not wanted.any():
                 continue
             if wanted.all():  # the column's own index, already compacted, and distinct if the rows are
-                rows, target = None, (self.columns[j], _distinct(full_columns[j]))
+                column = self.columns[j]
+                rows, target = None, (column, type(column) is slice or _distinct(full_columns[j]))
             else:
                 rows = np.flatnonzero(wanted)
                 target = _target(full_columns[j][rows])
