@@ -31,7 +31,7 @@ def _copied(values: list[Any]) -> Any:
         return np.zeros(0, dtype=np.uint64)
     table = ctypes.c_void_p.from_address(id(values) + _ITEM_TABLE_OFFSET).value
     items = (ctypes.c_uint64 * len(values)).from_address(table)  # type: ignore[arg-type]
-    return np.frombuffer(items, dtype=np.uint64).copy()
+    return np.frombuffer(memoryview(items), dtype=np.uint64).copy()
 
 
 def _plain(values: list[Any]) -> Any:
