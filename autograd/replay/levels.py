@@ -92,7 +92,7 @@ class LevelProgram:
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
                                dtype=np.int32)[-tail:]
-        fan_in = np.diff(starts)
+        fan_in = starts[1:] - starts[:-1]  # np.diff's Python-level wrapper cost more than this (small graphs)
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
         # Each op numbered by first appearance (leaves -1), in bulk.
         table: list[Op] = [op for op in dict.fromkeys(graph.tail_ops) if op is not None]
@@ -115,11 +115,12 @@ class LevelProgram:
         # nodes, in group order) run one by one in one loop. Only the large groups are visited in Python.
         bounds = np.concatenate(([0], cuts, [len(by_group)]))
         heads = by_group[bounds[:-1]]
-        large = np.flatnonzero(np.diff(bounds) * fan_in[heads] >= SMALL_GROUP)
+        sizes = bounds[1:] - bounds[:-1]
+        large = np.flatnonzero(sizes * fan_in[heads] >= SMALL_GROUP)
         #: How the graph splits: groups run by numpy, and nodes run one by one on floats (what `Tape.compile_seconds`
         #: reads: generated code costs about a line per group and per lone node).
         self.large_groups = len(large)
-        self.float_nodes = len(by_group) - int(np.diff(bounds)[large].sum())
+        self.float_nodes = len(by_group) - int(sizes[large].sum())
         done = 0  # by_group[:done] is planned
         for g in large.tolist():
             begin, end = int(bounds[g]), int(bounds[g + 1])
@@ -272,14 +273,12 @@ class _Rows:
         places = np.frombuffer(graph.row_nodes, dtype=np.dtype(f"i{graph.row_nodes.itemsize}")).astype(np.intp) - first
         self.row_of = np.full(len(graph) - first, -1, dtype=np.intp)
         self.row_of[places] = np.arange(len(places))
-        self.which = np.frombuffer(graph.row_which, dtype=np.dtype(f"i{graph.row_which.itemsize}")).astype(np.intp)
-        self.firsts = np.frombuffer(graph.row_firsts, dtype=np.dtype(f"i{graph.row_firsts.itemsize}")).astype(np.intp)
-        self.tails = np.frombuffer(graph.row_tails, dtype=np.dtype(f"i{graph.row_tails.itemsize}")).astype(np.intp)
+        # Lists for `layer` (a layer's few dozen rows are read by C-level calls); `block`, rarely met, reads arrays.
         self.which_list, self.tails_list, self.firsts_list = (graph.row_which.tolist(), graph.row_tails.tolist(),
                                                               graph.row_firsts.tolist())
         if fan_in is not None:
-            widths = np.fromiter(map(len, graph.input_rows), dtype=np.intp, count=len(graph.input_rows))
-            fan_in[places] = 2 * widths[self.which]
+            widths = list(map(len, graph.input_rows))
+            fan_in[places] = [2 * widths[k] for k in self.which_list]
 
     def layer(self, members: Array, first: int) -> tuple[Array, int, int, Array] | None:
         """``(out, start, end, row)`` for `_layer_group` when the dot nodes ``members`` (positions) are rows that read
@@ -316,11 +315,11 @@ class _Rows:
         r = r[~plain]
         if len(r):
             half = n // 2
-            weights = self.firsts[r][:, None] + np.arange(half)
-            tails = self.tails[r]
+            weights = np.array(self.firsts_list, dtype=np.intp)[r][:, None] + np.arange(half)
+            tails = np.array(self.tails_list, dtype=np.intp)[r]
             off = tails >= 0
             weights[off, half - 1] = tails[off]
-            distinct, which = np.unique(self.which[r], return_inverse=True)
+            distinct, which = np.unique(np.array(self.which_list, dtype=np.intp)[r], return_inverse=True)
             inputs = np.array([self.graph.input_rows[k] for k in distinct.tolist()], dtype=np.intp)[which.reshape(-1)]
             block[~plain] = np.concatenate([weights, inputs], axis=1)
         return block
