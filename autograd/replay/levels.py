@@ -75,7 +75,8 @@ class LevelProgram:
         # Kept to name the op when a value comes out infinite or NaN (the graph itself: no copies).
         self._graph = graph
         self._guards = list(guards)
-        self._guard_arrays = _guard_arrays(self._guards, size)
+        # Four arrays only where there are comparisons (four empty ones were 450 bytes of a small tape).
+        self._guard_arrays = _guard_arrays(self._guards, size) if self._guards else ()
         self.on_branch_changed: Callable[[int], None] | None = None
 
     # --- planning ---------------------------------------------------------
