@@ -169,50 +169,11 @@ class LevelProgram:
     def _add_float_steps(self, graph: Graph, local: Array, backward: list[Backward], rows: _Rows | None) -> None:
         """Nodes of small groups (``local``: by position after the given leaves), evaluated one at a time by the
         op's own float functions (as the eager engine does): for a chain, a numpy call per node would cost more
-        than the arithmetic. They are read from the graph's own tables when run, so a tape keeps only their
-        numbers (8 bytes a node); a dot row among them (rare: a tiny neuron) gets its parents spelled out."""
-        first = graph.given_count
-        ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
-        starts, parents = graph.link_starts, graph.flat
-        nodes = array("q", local.astype(np.int64).tobytes())
-        spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
-
-        def args_of(i: int) -> array:
-            got = spelled.get(i)
-            return parents[starts[i]: starts[i + 1]] if got is None else got
-
-        if spelled:
-            def forward(vals: Array) -> None:
-                item = vals.item
-                for i in nodes:
-                    vals[i + first] = ops[i].forward(*map(item, args_of(i)))
-        else:
-            def forward(vals: Array) -> None:
-                item = vals.item
-                for i in nodes:
-                    vals[i + first] = ops[i].forward(*map(item, parents[starts[i]: starts[i + 1]]))
-
-        self.forward.append(forward)
-        needs = graph.tail_needs
-        reverse = array("q", [i for i in reversed(nodes) if needs[i]])
-        if not reverse:
-            return
-
-        def back(vals: Array, grads: Array) -> None:
-            # A given leaf always takes its term (a parameter wants it; an input's slot is never read).
-            item = vals.item
-            for i in reverse:
-                op = ops[i]
-                args = args_of(i)
-                n = i + first
-                g = grads[n]
-                partials = op.derivative(item(n), *map(item, args))
-                for j in range(len(args) - op.constant_args):
-                    p = args[j]
-                    if p < first or needs[p - first]:
-                        grads[p] += g * partials[j]
-
-        backward.append(back)
+        than the arithmetic. See `_LoneNodes`."""
+        steps = _LoneNodes(graph, local, rows)
+        self.forward.append(steps.forward)
+        if steps.reverse:
+            backward.append(steps.backward)
 
     # --- running ----------------------------------------------------------
 
@@ -261,6 +222,58 @@ class LevelProgram:
                 if self.on_branch_changed is not None:
                     self.on_branch_changed(k)
                 raise AssertionError(f"recorded comparison {k} changed")  # pragma: no cover - the tape raises
+
+
+class _LoneNodes:
+    """Op nodes run one at a time on floats, in topological order (`LevelProgram._add_float_steps`). They are read
+    from the graph's own tables when run, so a tape keeps only their numbers (4 bytes a node where they fit); a
+    dot row among them (rare: a tiny neuron) gets its parents spelled out. A slotted object rather than closures,
+    as `_LayerGroup`: closures and their cells cost several times these bytes (a small tape holds one)."""
+
+    __slots__ = ("first", "ops", "starts", "parents", "needs", "nodes", "reverse", "spelled")
+
+    def __init__(self, graph: Graph, local: Array, rows: _Rows | None) -> None:
+        """``local``: the nodes, by position after the given leaves; ``rows``: the graph's dot rows, if any."""
+        self.first = graph.given_count
+        self.ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
+        self.starts, self.parents, self.needs = graph.link_starts, graph.flat, graph.tail_needs
+        numbers = local.tolist()
+        typecode = "i" if len(self.ops) < 2**31 else "q"
+        self.nodes = array(typecode, numbers)
+        self.reverse = array(typecode, [i for i in reversed(numbers) if self.needs[i]])
+        self.spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
+
+    def args_of(self, i: int) -> array:
+        """The parents' numbers of the node at position ``i``."""
+        got = self.spelled.get(i)
+        return self.parents[self.starts[i]: self.starts[i + 1]] if got is None else got
+
+    def forward(self, vals: Array) -> None:
+        """Each node from its parents' values."""
+        item, ops, first = vals.item, self.ops, self.first
+        if self.spelled:
+            args_of = self.args_of
+            for i in self.nodes:
+                vals[i + first] = ops[i].forward(*map(item, args_of(i)))
+        else:
+            starts, parents = self.starts, self.parents
+            for i in self.nodes:
+                vals[i + first] = ops[i].forward(*map(item, parents[starts[i]: starts[i + 1]]))
+
+    def backward(self, vals: Array, grads: Array) -> None:
+        """Each node's gradient times its local derivatives, added into its parents' gradients."""
+        # A given leaf always takes its term (a parameter wants it; an input's slot is never read).
+        item, ops, first, needs, args_of = vals.item, self.ops, self.first, self.needs, self.args_of
+        for i in self.reverse:
+            op = ops[i]
+            args = args_of(i)
+            n = i + first
+            g = grads[n]
+            partials = op.derivative(item(n), *map(item, args))
+            for j in range(len(args) - op.constant_args):
+                p = args[j]
+                if p < first or needs[p - first]:
+                    grads[p] += g * partials[j]
 
 
 class _Rows:
