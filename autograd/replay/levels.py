@@ -43,6 +43,9 @@ SMALL_GROUP = 32
 #: A graph of at most this many nodes (leaves included) is not split into groups: every op node runs as a float
 #: step (`LevelProgram._plan_as_float_steps`); recording 100-node graphs took 7.6 us a node, mostly planning.
 SMALL_GRAPH = 256
+#: A graph of at most this many op nodes is grouped by Python dicts (`_groups_by_dict`), a larger one by numpy
+#: sorts (`_groups_by_sort`): on a 97-node graph, cold, the sort's dozen numpy calls took about 60 us.
+FEW_NODES = 256
 #: A recorded comparison: each side a node number (>= 0) or, with the number -1, the constant beside it.
 GuardSpec = tuple[int, float, str, int, float, bool]
 
@@ -95,15 +98,8 @@ class LevelProgram:
                                dtype=np.int32)[-tail:]
         fan_in = starts[1:] - starts[:-1]  # np.diff's Python-level wrapper cost more than this (small graphs)
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
-        # Each op numbered by first appearance (leaves -1), in bulk.
-        table: list[Op] = [op for op in dict.fromkeys(graph.tail_ops) if op is not None]
-        op_number: dict[Op | None, int] = {op: k for k, op in enumerate(table)}
-        op_number[None] = -1
-        codes = np.fromiter(map(op_number.__getitem__, graph.tail_ops), dtype=np.intp, count=tail)
-        nodes = np.flatnonzero(codes >= 0)
-        by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
-        keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
-        cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
+        grouping = _groups_by_dict if tail <= FEW_NODES else _groups_by_sort
+        by_group, bounds, large = grouping(graph.tail_ops, levels, fan_in)
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[graph.given_inputs:first] = True
@@ -112,25 +108,20 @@ class LevelProgram:
         is_baked = np.zeros(size, dtype=bool)
         is_baked[self._constant_nodes] = True
         backward: list[Backward] = []
-        # Groups too small for numpy are found in one pass; the nodes between two large groups (small groups'
-        # nodes, in group order) run one by one in one loop. Only the large groups are visited in Python.
-        bounds = np.concatenate(([0], cuts, [len(by_group)]))
-        heads = by_group[bounds[:-1]]
-        sizes = bounds[1:] - bounds[:-1]
-        large = np.flatnonzero(sizes * fan_in[heads] >= SMALL_GROUP)
         #: How the graph splits: groups run by numpy, and nodes run one by one on floats (what `Tape.compile_seconds`
         #: reads: generated code costs about a line per group and per lone node).
         self.large_groups = len(large)
-        self.float_nodes = len(by_group) - int(sizes[large].sum())
+        self.float_nodes = len(by_group) - sum(bounds[g + 1] - bounds[g] for g in large)
         done = 0  # by_group[:done] is planned
-        for g in large.tolist():
-            begin, end = int(bounds[g]), int(bounds[g + 1])
+        for g in large:
+            begin, end = bounds[g], bounds[g + 1]
             if begin > done:
                 self._add_float_steps(graph, by_group[done:begin], backward, rows)
             done = end
             members = by_group[begin:end]
-            op = table[codes[members[0]]]
-            n = int(fan_in[members[0]])
+            head = int(members[0])
+            op = cast(Op, graph.tail_ops[head])
+            n = int(fan_in[head])
             if rows is not None and op is DOT:
                 layer = rows.layer(members, first)
                 if layer is not None:
@@ -343,6 +334,50 @@ class _Rows:
         r = self.row_of[local]
         found = r >= 0
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
+
+
+def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
+    """The op nodes (positions) sorted into groups of one level, op and fan-in: ``(by_group, bounds, large)``, group
+    g being ``by_group[bounds[g]:bounds[g + 1]]``, and ``large`` the groups that read at least `SMALL_GROUP`
+    parents in all (run by numpy; the nodes between two large groups run one by one in one loop). Levels ascend;
+    at one level, ops by first appearance, then fan-in; in a group, positions ascend. By numpy sorts, in bulk."""
+    table: dict[Op | None, int] = {op: k for k, op in enumerate(op for op in dict.fromkeys(ops) if op is not None)}
+    table[None] = -1
+    codes = np.fromiter(map(table.__getitem__, ops), dtype=np.intp, count=len(ops))
+    nodes = np.flatnonzero(codes >= 0)
+    by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
+    keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
+    cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
+    bounds = np.concatenate(([0], cuts, [len(by_group)]))
+    sizes = bounds[1:] - bounds[:-1]
+    large = np.flatnonzero(sizes * fan_in[by_group[bounds[:-1]]] >= SMALL_GROUP)
+    return by_group, bounds.tolist(), large.tolist()
+
+
+def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
+    """`_groups_by_sort`'s groups, found by a dict keyed by (level, op, fan-in): for a few hundred nodes, cheaper
+    than its numpy calls on cold caches (the same groups, in the same order)."""
+    level_of, fan_of = levels.tolist(), fan_in.tolist()
+    codes: dict[Op, int] = {}
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, op in enumerate(ops):
+        if op is not None:
+            key = (level_of[i], codes.setdefault(op, len(codes)), fan_of[i])
+            members = groups.get(key)
+            if members is None:
+                groups[key] = [i]
+            else:
+                members.append(i)
+    order: list[int] = []
+    bounds = [0]
+    large = []
+    for key in sorted(groups):
+        members = groups[key]
+        if len(members) * key[2] >= SMALL_GROUP:
+            large.append(len(bounds) - 1)
+        order += members
+        bounds.append(len(order))
+    return np.array(order, dtype=np.intp), bounds, large
 
 
 def _spare_if_absent(numbers: Sequence[int], size: int) -> Array | slice:
