@@ -81,16 +81,18 @@ class DotRows:
         number = self.number
         parameters = self.parameters
         # A layer's rows are met one after another (the walk meets the last first), so the first weight is
-        # usually beside the previous row's: two pointer comparisons before any dict lookup.
+        # usually beside the previous row's, h weights away (h - 1 where each row's last weight, a bias, is kept
+        # apart: `Linear`, the cells): pointer comparisons before any dict lookup.
         w0 = a[0]
-        k0 = self.last_run - h
-        if not (0 <= k0 < self.count and parameters[k0] is w0):
-            k0 += h + h
-            if not (k0 < self.count and parameters[k0] is w0):
-                n0 = number.get(w0)
-                k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
-                if not 0 <= k0 < self.count:
-                    return 0
+        last, count = self.last_run, self.count
+        for k0 in (last - h, last + h, last - h + 1, last + h - 1):
+            if 0 <= k0 < count and parameters[k0] is w0:
+                break
+        else:
+            n0 = number.get(w0)
+            k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
+            if not 0 <= k0 < count:
+                return 0
         # Compared as lists (pointer equality first, as the dict's lookups are): the parameters are a list already.
         weights = list(a[:h])
         if weights == parameters[k0: k0 + h]:

@@ -278,9 +278,11 @@ class _Rows:
         places = np.frombuffer(graph.row_nodes, dtype=np.dtype(f"i{graph.row_nodes.itemsize}")).astype(np.intp) - first
         self.row_of = np.full(len(graph) - first, -1, dtype=np.intp)
         self.row_of[places] = np.arange(len(places))
-        # Lists for `layer` (a layer's few dozen rows are read by C-level calls); `block`, rarely met, reads arrays.
+        # Lists for `layer` (a layer's few dozen rows are read by C-level calls); `block` reads arrays of them, made
+        # only if a block is met (a cell's gates with biases off their rows), not for every graph with rows.
         self.which_list, self.tails_list, self.firsts_list = (graph.row_which.tolist(), graph.row_tails.tolist(),
                                                               graph.row_firsts.tolist())
+        self.arrays: tuple[Array, ...] | None = None
         if fan_in is not None:
             widths = list(map(len, graph.input_rows))
             fan_in[places] = [2 * widths[k] for k in self.which_list]
@@ -320,11 +322,15 @@ class _Rows:
         r = r[~plain]
         if len(r):
             half = n // 2
-            weights = np.array(self.firsts_list, dtype=np.intp)[r][:, None] + np.arange(half)
-            tails = np.array(self.tails_list, dtype=np.intp)[r]
+            if self.arrays is None:  # made at the first block, for every later one
+                self.arrays = tuple(np.array(column, dtype=np.intp)
+                                    for column in (self.firsts_list, self.tails_list, self.which_list))
+            all_firsts, all_tails, all_which = self.arrays
+            weights = all_firsts[r][:, None] + np.arange(half)
+            tails = all_tails[r]
             off = tails >= 0
             weights[off, half - 1] = tails[off]
-            distinct, which = np.unique(np.array(self.which_list, dtype=np.intp)[r], return_inverse=True)
+            distinct, which = np.unique(all_which[r], return_inverse=True)
             inputs = np.array([self.graph.input_rows[k] for k in distinct.tolist()], dtype=np.intp)[which.reshape(-1)]
             block[~plain] = np.concatenate([weights, inputs], axis=1)
         return block
