@@ -56,14 +56,19 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {"<": np.less, "<=": np.less_eq
 class LevelProgram:
     """A recorded graph as groups of same-op nodes per level, run forward and backward with numpy."""
 
-    def __init__(self, graph: Graph, guards: Sequence[GuardSpec], constants: Array) -> None:
-        """Plan the groups of ``graph``; ``constants`` holds each leaf's baked-in value (inputs and parameters
-        are overwritten on every run), ``guards`` the comparisons to re-check after each forward pass."""
+    def __init__(self, graph: Graph, guards: Sequence[GuardSpec], constants: Array | list[tuple[int, float]]) -> None:
+        """Plan the groups of ``graph``; ``constants`` holds each leaf's baked-in value, an array over every node
+        (inputs and parameters are overwritten on every run) or (node, value) pairs for the constant leaves alone;
+        ``guards`` the comparisons to re-check after each forward pass."""
         size = len(graph)
         self.size = size
         # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
         initial = np.zeros(size + 1)
-        initial[:size] = constants
+        if isinstance(constants, list):  # pairs: no array over every node made first (what a record passes)
+            if constants:
+                initial[[n for n, _ in constants]] = [value for _, value in constants]
+        else:
+            initial[:size] = constants
         # Kept: the constant leaves alone (a whole-graph array of starting values would be 8 bytes per node,
         # a model's weights included, for a tape's lifetime).
         self._constant_nodes = np.array(graph.walked_leaves, dtype=np.intp)

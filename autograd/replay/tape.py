@@ -230,7 +230,7 @@ class Tape:
                 self._program = FloatSteps(self.graph, guard_specs, self._constant_values())
                 self.graph.release()  # the program holds the full tables it reads; the rest need not stay
             else:
-                self._program = levels.LevelProgram(self.graph, guard_specs, self._leaf_constants())
+                self._program = levels.LevelProgram(self.graph, guard_specs, self._constant_values())
             self._shape = (self._program.float_nodes, self._program.large_groups)
             self._program.on_branch_changed = self._branch_changed
             self.graph.forget_levels()  # planned: no program reads them again
