@@ -52,14 +52,17 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
     # The hot path of every neuron: when every operand is a Value (a layer's weights and the previous
     # layer's outputs) the node is made from their data with no per-operand type test; only if some operand
     # has no data slot (a plain number, or something that is no number) is each one converted or refused.
-    parents = (*weights, *inputs)
-    n = len(parents)
-    make = _DOT_MAKERS.get(n) or nary_node_maker(ops.DOT, n)
-    if parents[-1].__class__ is not Value:
+    last = inputs[-1]
+    if last.__class__ is not Value:
         # A bias input written as a plain 1.0 at the end (``[*h, 1.0]``) would make the fast path fail at its
         # last operand, after doing nearly all of its work: that one operand is converted first (its cached
         # constant), rather than testing every operand's class; any other plain number still fails below.
-        parents = (*parents[:-1], constant(parents[-1], ops.DOT))
+        # Converted before the operands are joined: joining, then replacing the last, copied them twice.
+        parents = (*weights, *inputs[:-1], constant(last, ops.DOT))
+    else:
+        parents = (*weights, *inputs)
+    n = len(parents)
+    make = _DOT_MAKERS.get(n) or nary_node_maker(ops.DOT, n)
     try:
         return make(parents)
     except AttributeError:

@@ -34,10 +34,13 @@ needs_svg = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def small_graphs_planned_in_groups(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plan small graphs in numpy groups, as a large graph is: for tests that build small graphs to exercise the
-    groups (by default a graph of up to `levels.SMALL_GRAPH` nodes runs as float steps; tests/test_small_graphs.py)."""
+@pytest.fixture(params=["groups-by-sort", "groups-by-dict"])
+def small_graphs_planned_in_groups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plan small graphs in numpy groups, as a large graph is, each test once per way of finding the groups:
+    numpy sorts (a graph of more than `levels.FEW_NODES` op nodes) and a dict (at most that many). By default a
+    graph of up to `levels.SMALL_GRAPH` nodes runs as float steps (tests/test_small_graphs.py)."""
     from autograd.replay import levels
 
     monkeypatch.setattr(levels, "SMALL_GRAPH", 0)
+    if request.param == "groups-by-sort":
+        monkeypatch.setattr(levels, "FEW_NODES", 0)

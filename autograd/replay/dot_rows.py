@@ -79,13 +79,22 @@ class DotRows:
         Raises KeyError, noting nothing, when a parent is not numbered yet (the walk then visits the parents)."""
         h = len(a) >> 1
         number = self.number
-        n0 = number.get(a[0])
-        k0 = self._locate(a[0], h) if n0 is None else n0 - self.first_param
-        if not 0 <= k0 < self.count:
-            return 0
+        parameters = self.parameters
+        # A layer's rows are met one after another (the walk meets the last first), so the first weight is
+        # usually beside the previous row's, h weights away (h - 1 where each row's last weight, a bias, is kept
+        # apart: `Linear`, the cells): pointer comparisons before any dict lookup.
+        w0 = a[0]
+        last, count = self.last_run, self.count
+        for k0 in (last - h, last + h, last - h + 1, last + h - 1):
+            if 0 <= k0 < count and parameters[k0] is w0:
+                break
+        else:
+            n0 = number.get(w0)
+            k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
+            if not 0 <= k0 < count:
+                return 0
         # Compared as lists (pointer equality first, as the dict's lookups are): the parameters are a list already.
         weights = list(a[:h])
-        parameters = self.parameters
         if weights == parameters[k0: k0 + h]:
             tail = -1
         elif h > 1 and weights[:-1] == parameters[k0: k0 + h - 1]:
@@ -114,12 +123,8 @@ class DotRows:
         return level + 1
 
     def _locate(self, v: Value, h: int) -> int:
-        """The position of a row's first weight ``v`` missing from ``number``: beside the previous row's (a layer's
-        rows are met one after another, in either direction), else by `GivenIndex`; KeyError if not a parameter."""
-        last, parameters = self.last_run, self.parameters
-        for guess in (last + h, last - h):
-            if 0 <= guess < self.count and parameters[guess] is v:
-                return guess
+        """The position of a row's first weight ``v`` missing from ``number`` and not beside the previous row's (`add`
+        looks there first), by `GivenIndex`; KeyError if not a parameter."""
         if self.lazy is not None and v._a is None:
             n = self.lazy.find(v)
             if n is not None:

@@ -21,7 +21,16 @@ from typing import Any
 
 from ..value import Value
 
-#: At least this many parameters: numbered lazily (fewer: a dict entry apiece at once costs little).
+try:  # numpy is an optional extra: without it every parameter gets its dict entry at once
+    import numpy as np
+
+    from .identities import identities
+except ImportError:  # pragma: no cover
+    np = None  # type: ignore[assignment]
+
+#: At least this many parameters: numbered lazily (fewer: a dict entry apiece at once costs little). At 1,056
+#: parameters (a layer of 32 neurons) the index alone took 13 us and the dict 45 (2 cores, Python 3.11), yet a
+#: whole record took 30-60 us longer lazily: its dozen numpy calls, and one per search, run on cold caches there.
 LAZY_PARAMETERS = 2048
 #: Lookups by binary search (a numpy call each, about a microsecond, as long as 10-20 dict entries take to make)
 #: allowed per this many parameters, before every parameter is entered at once: at most about half again the dict's
@@ -72,16 +81,12 @@ def index_given(inputs: Sequence[Value], parameters: list[Value], number: dict[V
     """Number ``inputs`` in ``number`` (0, 1, ...) and index ``parameters`` (numbered after them) for lazy lookup,
     when there are many parameters, numpy is installed, and every given Value is a leaf given once; else None and
     ``number`` untouched. ``leaf_parameters``: the parameters are known to be leaves (not checked again)."""
-    if len(parameters) < LAZY_PARAMETERS or number:
-        return None
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is an optional extra
+    if len(parameters) < LAZY_PARAMETERS or number or np is None:
         return None
     if [v._a for v in inputs].count(None) != len(inputs) or not (
             leaf_parameters or [v._a for v in parameters].count(None) == len(parameters)):
         return None
-    ids = np.fromiter(map(id, parameters), dtype=np.uint64, count=len(parameters))
+    ids = identities(parameters)  # the list's own pointer table: no Python int per parameter
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
     if len(ids) > 1 and bool((ids[1:] == ids[:-1]).any()):

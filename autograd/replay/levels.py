@@ -43,6 +43,9 @@ SMALL_GROUP = 32
 #: A graph of at most this many nodes (leaves included) is not split into groups: every op node runs as a float
 #: step (`LevelProgram._plan_as_float_steps`); recording 100-node graphs took 7.6 us a node, mostly planning.
 SMALL_GRAPH = 256
+#: A graph of at most this many op nodes is grouped by Python dicts (`_groups_by_dict`), a larger one by numpy
+#: sorts (`_groups_by_sort`): on a 97-node graph, cold, the sort's dozen numpy calls took about 60 us.
+FEW_NODES = 256
 #: A recorded comparison: each side a node number (>= 0) or, with the number -1, the constant beside it.
 GuardSpec = tuple[int, float, str, int, float, bool]
 
@@ -53,14 +56,19 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {"<": np.less, "<=": np.less_eq
 class LevelProgram:
     """A recorded graph as groups of same-op nodes per level, run forward and backward with numpy."""
 
-    def __init__(self, graph: Graph, guards: Sequence[GuardSpec], constants: Array) -> None:
-        """Plan the groups of ``graph``; ``constants`` holds each leaf's baked-in value (inputs and parameters
-        are overwritten on every run), ``guards`` the comparisons to re-check after each forward pass."""
+    def __init__(self, graph: Graph, guards: Sequence[GuardSpec], constants: Array | list[tuple[int, float]]) -> None:
+        """Plan the groups of ``graph``; ``constants`` holds each leaf's baked-in value, an array over every node
+        (inputs and parameters are overwritten on every run) or (node, value) pairs for the constant leaves alone;
+        ``guards`` the comparisons to re-check after each forward pass."""
         size = len(graph)
         self.size = size
         # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
         initial = np.zeros(size + 1)
-        initial[:size] = constants
+        if isinstance(constants, list):  # pairs: no array over every node made first (what a record passes)
+            if constants:
+                initial[[n for n, _ in constants]] = [value for _, value in constants]
+        else:
+            initial[:size] = constants
         # Kept: the constant leaves alone (a whole-graph array of starting values would be 8 bytes per node,
         # a model's weights included, for a tape's lifetime).
         self._constant_nodes = np.array(graph.walked_leaves, dtype=np.intp)
@@ -75,7 +83,8 @@ class LevelProgram:
         # Kept to name the op when a value comes out infinite or NaN (the graph itself: no copies).
         self._graph = graph
         self._guards = list(guards)
-        self._guard_arrays = _guard_arrays(self._guards, size)
+        # Four arrays only where there are comparisons (four empty ones were 450 bytes of a small tape).
+        self._guard_arrays = _guard_arrays(self._guards, size) if self._guards else ()
         self.on_branch_changed: Callable[[int], None] | None = None
 
     # --- planning ---------------------------------------------------------
@@ -92,17 +101,10 @@ class LevelProgram:
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
                                dtype=np.int32)[-tail:]
-        fan_in = np.diff(starts)
+        fan_in = starts[1:] - starts[:-1]  # np.diff's Python-level wrapper cost more than this (small graphs)
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
-        # Each op numbered by first appearance (leaves -1), in bulk.
-        table: list[Op] = [op for op in dict.fromkeys(graph.tail_ops) if op is not None]
-        op_number: dict[Op | None, int] = {op: k for k, op in enumerate(table)}
-        op_number[None] = -1
-        codes = np.fromiter(map(op_number.__getitem__, graph.tail_ops), dtype=np.intp, count=tail)
-        nodes = np.flatnonzero(codes >= 0)
-        by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
-        keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
-        cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
+        grouping = _groups_by_dict if tail <= FEW_NODES else _groups_by_sort
+        by_group, bounds, large = grouping(graph.tail_ops, levels, fan_in)
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[graph.given_inputs:first] = True
@@ -111,24 +113,20 @@ class LevelProgram:
         is_baked = np.zeros(size, dtype=bool)
         is_baked[self._constant_nodes] = True
         backward: list[Backward] = []
-        # Groups too small for numpy are found in one pass; the nodes between two large groups (small groups'
-        # nodes, in group order) run one by one in one loop. Only the large groups are visited in Python.
-        bounds = np.concatenate(([0], cuts, [len(by_group)]))
-        heads = by_group[bounds[:-1]]
-        large = np.flatnonzero(np.diff(bounds) * fan_in[heads] >= SMALL_GROUP)
         #: How the graph splits: groups run by numpy, and nodes run one by one on floats (what `Tape.compile_seconds`
         #: reads: generated code costs about a line per group and per lone node).
         self.large_groups = len(large)
-        self.float_nodes = len(by_group) - int(np.diff(bounds)[large].sum())
+        self.float_nodes = len(by_group) - sum(bounds[g + 1] - bounds[g] for g in large)
         done = 0  # by_group[:done] is planned
-        for g in large.tolist():
-            begin, end = int(bounds[g]), int(bounds[g + 1])
+        for g in large:
+            begin, end = bounds[g], bounds[g + 1]
             if begin > done:
                 self._add_float_steps(graph, by_group[done:begin], backward, rows)
             done = end
             members = by_group[begin:end]
-            op = table[codes[members[0]]]
-            n = int(fan_in[members[0]])
+            head = int(members[0])
+            op = cast(Op, graph.tail_ops[head])
+            n = int(fan_in[head])
             if rows is not None and op is DOT:
                 layer = rows.layer(members, first)
                 if layer is not None:
@@ -167,50 +165,11 @@ class LevelProgram:
     def _add_float_steps(self, graph: Graph, local: Array, backward: list[Backward], rows: _Rows | None) -> None:
         """Nodes of small groups (``local``: by position after the given leaves), evaluated one at a time by the
         op's own float functions (as the eager engine does): for a chain, a numpy call per node would cost more
-        than the arithmetic. They are read from the graph's own tables when run, so a tape keeps only their
-        numbers (8 bytes a node); a dot row among them (rare: a tiny neuron) gets its parents spelled out."""
-        first = graph.given_count
-        ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
-        starts, parents = graph.link_starts, graph.flat
-        nodes = array("q", local.astype(np.int64).tobytes())
-        spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
-
-        def args_of(i: int) -> array:
-            got = spelled.get(i)
-            return parents[starts[i]: starts[i + 1]] if got is None else got
-
-        if spelled:
-            def forward(vals: Array) -> None:
-                item = vals.item
-                for i in nodes:
-                    vals[i + first] = ops[i].forward(*map(item, args_of(i)))
-        else:
-            def forward(vals: Array) -> None:
-                item = vals.item
-                for i in nodes:
-                    vals[i + first] = ops[i].forward(*map(item, parents[starts[i]: starts[i + 1]]))
-
-        self.forward.append(forward)
-        needs = graph.tail_needs
-        reverse = array("q", [i for i in reversed(nodes) if needs[i]])
-        if not reverse:
-            return
-
-        def back(vals: Array, grads: Array) -> None:
-            # A given leaf always takes its term (a parameter wants it; an input's slot is never read).
-            item = vals.item
-            for i in reverse:
-                op = ops[i]
-                args = args_of(i)
-                n = i + first
-                g = grads[n]
-                partials = op.derivative(item(n), *map(item, args))
-                for j in range(len(args) - op.constant_args):
-                    p = args[j]
-                    if p < first or needs[p - first]:
-                        grads[p] += g * partials[j]
-
-        backward.append(back)
+        than the arithmetic. See `_LoneNodes`."""
+        steps = _LoneNodes(graph, local, rows)
+        self.forward.append(steps.forward)
+        if steps.reverse:
+            backward.append(steps.backward)
 
     # --- running ----------------------------------------------------------
 
@@ -261,6 +220,58 @@ class LevelProgram:
                 raise AssertionError(f"recorded comparison {k} changed")  # pragma: no cover - the tape raises
 
 
+class _LoneNodes:
+    """Op nodes run one at a time on floats, in topological order (`LevelProgram._add_float_steps`). They are read
+    from the graph's own tables when run, so a tape keeps only their numbers (4 bytes a node where they fit); a
+    dot row among them (rare: a tiny neuron) gets its parents spelled out. A slotted object rather than closures,
+    as `_LayerGroup`: closures and their cells cost several times these bytes (a small tape holds one)."""
+
+    __slots__ = ("first", "ops", "starts", "parents", "needs", "nodes", "reverse", "spelled")
+
+    def __init__(self, graph: Graph, local: Array, rows: _Rows | None) -> None:
+        """``local``: the nodes, by position after the given leaves; ``rows``: the graph's dot rows, if any."""
+        self.first = graph.given_count
+        self.ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
+        self.starts, self.parents, self.needs = graph.link_starts, graph.flat, graph.tail_needs
+        numbers = local.tolist()
+        typecode = "i" if len(self.ops) < 2**31 else "q"
+        self.nodes = array(typecode, numbers)
+        self.reverse = array(typecode, [i for i in reversed(numbers) if self.needs[i]])
+        self.spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
+
+    def args_of(self, i: int) -> array:
+        """The parents' numbers of the node at position ``i``."""
+        got = self.spelled.get(i)
+        return self.parents[self.starts[i]: self.starts[i + 1]] if got is None else got
+
+    def forward(self, vals: Array) -> None:
+        """Each node from its parents' values."""
+        item, ops, first = vals.item, self.ops, self.first
+        if self.spelled:
+            args_of = self.args_of
+            for i in self.nodes:
+                vals[i + first] = ops[i].forward(*map(item, args_of(i)))
+        else:
+            starts, parents = self.starts, self.parents
+            for i in self.nodes:
+                vals[i + first] = ops[i].forward(*map(item, parents[starts[i]: starts[i + 1]]))
+
+    def backward(self, vals: Array, grads: Array) -> None:
+        """Each node's gradient times its local derivatives, added into its parents' gradients."""
+        # A given leaf always takes its term (a parameter wants it; an input's slot is never read).
+        item, ops, first, needs, args_of = vals.item, self.ops, self.first, self.needs, self.args_of
+        for i in self.reverse:
+            op = ops[i]
+            args = args_of(i)
+            n = i + first
+            g = grads[n]
+            partials = op.derivative(item(n), *map(item, args))
+            for j in range(len(args) - op.constant_args):
+                p = args[j]
+                if p < first or needs[p - first]:
+                    grads[p] += g * partials[j]
+
+
 class _Rows:
     """A graph's dot rows (`dot_rows`) by op node position (after the given leaves), while a program is planned."""
 
@@ -272,14 +283,14 @@ class _Rows:
         places = np.frombuffer(graph.row_nodes, dtype=np.dtype(f"i{graph.row_nodes.itemsize}")).astype(np.intp) - first
         self.row_of = np.full(len(graph) - first, -1, dtype=np.intp)
         self.row_of[places] = np.arange(len(places))
-        self.which = np.frombuffer(graph.row_which, dtype=np.dtype(f"i{graph.row_which.itemsize}")).astype(np.intp)
-        self.firsts = np.frombuffer(graph.row_firsts, dtype=np.dtype(f"i{graph.row_firsts.itemsize}")).astype(np.intp)
-        self.tails = np.frombuffer(graph.row_tails, dtype=np.dtype(f"i{graph.row_tails.itemsize}")).astype(np.intp)
+        # Lists for `layer` (a layer's few dozen rows are read by C-level calls); `block` reads arrays of them, made
+        # only if a block is met (a cell's gates with biases off their rows), not for every graph with rows.
         self.which_list, self.tails_list, self.firsts_list = (graph.row_which.tolist(), graph.row_tails.tolist(),
                                                               graph.row_firsts.tolist())
+        self.arrays: tuple[Array, ...] | None = None
         if fan_in is not None:
-            widths = np.fromiter(map(len, graph.input_rows), dtype=np.intp, count=len(graph.input_rows))
-            fan_in[places] = 2 * widths[self.which]
+            widths = list(map(len, graph.input_rows))
+            fan_in[places] = [2 * widths[k] for k in self.which_list]
 
     def layer(self, members: Array, first: int) -> tuple[Array, int, int, Array] | None:
         """``(out, start, end, row)`` for `_layer_group` when the dot nodes ``members`` (positions) are rows that read
@@ -316,11 +327,15 @@ class _Rows:
         r = r[~plain]
         if len(r):
             half = n // 2
-            weights = self.firsts[r][:, None] + np.arange(half)
-            tails = self.tails[r]
+            if self.arrays is None:  # made at the first block, for every later one
+                self.arrays = tuple(np.array(column, dtype=np.intp)
+                                    for column in (self.firsts_list, self.tails_list, self.which_list))
+            all_firsts, all_tails, all_which = self.arrays
+            weights = all_firsts[r][:, None] + np.arange(half)
+            tails = all_tails[r]
             off = tails >= 0
             weights[off, half - 1] = tails[off]
-            distinct, which = np.unique(self.which[r], return_inverse=True)
+            distinct, which = np.unique(all_which[r], return_inverse=True)
             inputs = np.array([self.graph.input_rows[k] for k in distinct.tolist()], dtype=np.intp)[which.reshape(-1)]
             block[~plain] = np.concatenate([weights, inputs], axis=1)
         return block
@@ -330,6 +345,50 @@ class _Rows:
         r = self.row_of[local]
         found = r >= 0
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
+
+
+def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
+    """The op nodes (positions) sorted into groups of one level, op and fan-in: ``(by_group, bounds, large)``, group
+    g being ``by_group[bounds[g]:bounds[g + 1]]``, and ``large`` the groups that read at least `SMALL_GROUP`
+    parents in all (run by numpy; the nodes between two large groups run one by one in one loop). Levels ascend;
+    at one level, ops by first appearance, then fan-in; in a group, positions ascend. By numpy sorts, in bulk."""
+    table: dict[Op | None, int] = {op: k for k, op in enumerate(op for op in dict.fromkeys(ops) if op is not None)}
+    table[None] = -1
+    codes = np.fromiter(map(table.__getitem__, ops), dtype=np.intp, count=len(ops))
+    nodes = np.flatnonzero(codes >= 0)
+    by_group = nodes[np.lexsort((fan_in[nodes], codes[nodes], levels[nodes]))]
+    keys = np.stack([levels[by_group], codes[by_group], fan_in[by_group]])
+    cuts = np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1
+    bounds = np.concatenate(([0], cuts, [len(by_group)]))
+    sizes = bounds[1:] - bounds[:-1]
+    large = np.flatnonzero(sizes * fan_in[by_group[bounds[:-1]]] >= SMALL_GROUP)
+    return by_group, bounds.tolist(), large.tolist()
+
+
+def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
+    """`_groups_by_sort`'s groups, found by a dict keyed by (level, op, fan-in): for a few hundred nodes, cheaper
+    than its numpy calls on cold caches (the same groups, in the same order)."""
+    level_of, fan_of = levels.tolist(), fan_in.tolist()
+    codes: dict[Op, int] = {}
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, op in enumerate(ops):
+        if op is not None:
+            key = (level_of[i], codes.setdefault(op, len(codes)), fan_of[i])
+            members = groups.get(key)
+            if members is None:
+                groups[key] = [i]
+            else:
+                members.append(i)
+    order: list[int] = []
+    bounds = [0]
+    large = []
+    for key in sorted(groups):
+        members = groups[key]
+        if len(members) * key[2] >= SMALL_GROUP:
+            large.append(len(bounds) - 1)
+        order += members
+        bounds.append(len(order))
+    return np.array(order, dtype=np.intp), bounds, large
 
 
 def _spare_if_absent(numbers: Sequence[int], size: int) -> Array | slice:
@@ -508,8 +567,10 @@ def _weight_block(weights: Array) -> tuple[int, int, Array] | None:
 def _target(where: Array) -> tuple[Array | slice, bool]:
     """``(index, distinct)`` for `_add_into`: ``where`` flattened (a slice where it steps evenly), and whether no
     index repeats."""
-    distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
-    return _compact(where.reshape(-1)), distinct
+    flat = where.reshape(-1)
+    index = _compact(flat)
+    # An evenly stepping index (a layer's inputs: the previous layer's outputs) is distinct without a check.
+    return index, type(index) is slice or _distinct_rows(where) or _distinct(flat)
 
 
 def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
@@ -582,7 +643,8 @@ class _ExpressionGroup:
             if not wanted.any():
                 continue
             if wanted.all():  # the column's own index, already compacted, and distinct if the rows are
-                rows, target = None, (self.columns[j], _distinct(full_columns[j]))
+                column = self.columns[j]
+                rows, target = None, (column, type(column) is slice or _distinct(full_columns[j]))
             else:
                 rows = np.flatnonzero(wanted)
                 target = _target(full_columns[j][rows])
