@@ -85,7 +85,17 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     if not 0 <= index < len(logits):
         raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
     differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
-    return log_sum - differences[index]
+    return log_sum - _target_difference(differences, index)
+
+
+def _target_difference(differences: list[Value | None], index: int) -> Value:
+    """The target's shifted logit z_t - m, or an OverflowError when it is below the float range (the loss,
+    m - z_t + log(s), is then above it: torch gives inf)."""
+    d = differences[index]
+    if d is None:
+        raise OverflowError(f"softmax_cross_entropy: the loss is above the float range (logit {index}, the target, "
+                            f"is more than 1.8e308 under the largest; torch gives inf)")
+    return d
 
 
 def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> Value:
@@ -100,4 +110,5 @@ def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> 
         if not (p >= 0.0 and p <= 1.0):  # also refuses NaN
             raise ValueError(f"target probability {j} is {p!r}: probabilities lie in [0, 1]")
     differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
-    return -dot(probabilities, [d - log_sum for d in differences])  # torch's -(log_softmax * target).sum()
+    log_probabilities = [_target_difference(differences, j) - log_sum for j in range(len(logits))]
+    return -dot(probabilities, log_probabilities)  # torch's -(log_softmax * target).sum()
