@@ -114,6 +114,11 @@ SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("si
 # binary cross-entropy on logits (torch's log_sigmoid(x) = -log1pexp(-x)).
 LOG1PEXP = Op(name="log1pexp", symbol="log(1+eˣ)", forward="log1pexp(a)", derivatives=("sigmoid(a)",),
               domain=((-30.0, 30.0),), reference=lambda a: math.log(1.0 + math.exp(a)))
+# torch's binary_cross_entropy of a probability a against a target b as one op, for torch's gradient
+# (a - b) / (a (1 - a)): as a graph of logs, the two terms y / p and (1 - y) / (1 - p) cancelled near p = y.
+BCE = Op(name="binary_cross_entropy", symbol="BCE", forward="bce(a, b)",
+         derivatives=("bce_input_grad(a, b)", "bce_target_grad(a)"), domain=((0.05, 0.95), (0.0, 1.0)),
+         reference=lambda a, b: -(b * math.log(a) + (1.0 - b) * math.log(1.0 - a)))
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
@@ -140,8 +145,8 @@ MAXIMUM = Op(name="maximum", symbol="max", forward="maximum(a, b)", derivatives=
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, RELU, ABS, STEP, SIGN,
-               SUM, DOT, LOGSUMEXP, MAXIMUM)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, RELU, ABS, STEP,
+               SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -57,6 +57,8 @@ TORCH = {
     "logsumexp": lambda xs, c: torch.logsumexp(torch.stack(xs[:4]), 0),
     "maximum": lambda xs, c: torch.maximum(xs[0], xs[1]) * xs[0],
     "log1pexp": lambda xs, c: torch.nn.functional.softplus(xs[0]),
+    "binary_cross_entropy": lambda xs, c: torch.nn.functional.binary_cross_entropy(torch.sigmoid(xs[0]),
+                                                                                   torch.sigmoid(xs[1])),
 }
 
 OURS = {
@@ -71,6 +73,7 @@ OURS = {
     "step": lambda xs, c: xs[0].step() * xs[0],
     "sign": lambda xs, c: xs[0].sign() * xs[0],
     "maximum": lambda xs, c: apply(OPS["maximum"], xs[0], xs[1]) * xs[0],
+    "binary_cross_entropy": lambda xs, c: apply(OPS["binary_cross_entropy"], xs[0].sigmoid(), xs[1].sigmoid()),
 }
 
 
