@@ -25,6 +25,7 @@ one sample's code computes as one call on the layer's rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 
@@ -187,11 +188,9 @@ def largest_trees(graph: Graph, kept: Set[int], min_leaves: int) -> list[Largest
     `row_reductions.rows_largest_grad` splits it).
     """
     ops = graph.ops
-    readers = [0] * len(graph)
-    for n, op in enumerate(ops):
-        if op is not None:
-            for p in graph.args(n):
-                readers[p] += 1
+    if not any(op is not None and op.name == "maximum" for op in ops):
+        return []  # most graphs: no pass over their links
+    readers = Counter(graph.parents)  # how many times each node is read (by any node)
 
     def is_maximum(n: int) -> bool:
         op = ops[n]
