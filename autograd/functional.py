@@ -13,6 +13,7 @@ gradient, and the last digits are torch's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -144,7 +145,12 @@ def largest(values: Sequence[Operand]) -> Value:
     return level[0]
 
 
-def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tuple[list[Value], Value]:
+#: Half the largest float: z_j - m is below the float range (it rounds to -inf) exactly when z_j / 2 - m / 2,
+#: which never overflows, is below minus this.
+_HALF_MAX = 8.988465674311579e307
+
+
+def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tuple[list[Value | None], Value]:
     """The logits less their largest, d_i = z_i - m (each <= 0, the largest exactly 0), and ``log(s)`` with
     s = sum_j exp(d_j): log_softmax is then ``d_i - log(s)``, torch's own order of operations.
 
@@ -152,26 +158,49 @@ def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tu
     the differences (its inner shift, their largest, is exactly 0, so its value is log(s) rounded once). Each
     difference's gradient is torch's ``g_i - exp(log_softmax_i) * sum(g)``; what m collects (minus their sum,
     0 up to rounding) goes to the largest logit, and carries the rounding of sum_j p_j != 1 back to it.
+
+    A difference below the float range (z_i = -1e308 beside m = 1e308) is None: its exp is exactly 0 in
+    float, so ``log(s)`` is the same number without it, and softmax_i is 0, as torch's. That choice is a
+    comparison of Values (z_i / 2 - m / 2 against half the largest float), so a tape recorded there
+    (`autograd.replay`) checks it again on every run.
     """
+    differences = _differences(logits, who)
+    return differences, logsumexp([d for d in differences if d is not None])
+
+
+def _differences(logits: Sequence[Operand], who: str) -> list[Value | None]:
+    """z_i - m for each logit, None where it is below the float range (see `shifted_logits`)."""
     z = _logits(logits, who)
     m = largest(z)
-    d = [v - m for v in z]
-    return d, logsumexp(d)
+    top = m.data
+    return [None if v.data - top == -math.inf and v * 0.5 - m * 0.5 < -_HALF_MAX else v - m for v in z]
+
+
+def _below_range(who: str, index: int) -> OverflowError:
+    return OverflowError(f"{who}: log-probability {index} is below the float range (its logit is more than "
+                         f"1.8e308 under the largest; torch gives -inf)")
 
 
 def log_softmax(logits: Sequence[Operand]) -> list[Value]:
     """log(softmax(z))_i = (z_i - m) - log(sum_j exp(z_j - m)), m = max z: torch's formula, stable for any
-    finite logits (a rounding of ``m + log(s)`` cost log_softmax near 0 its last digits)."""
+    finite logits (a rounding of ``m + log(s)`` cost log_softmax near 0 its last digits). A log-probability
+    below the float range (a logit more than 1.8e308 under the largest) is an OverflowError naming it
+    (torch: -inf)."""
     differences, log_sum = shifted_logits(logits, "log_softmax")
-    return [d - log_sum for d in differences]
+    out = []
+    for i, d in enumerate(differences):
+        if d is None:
+            raise _below_range("log_softmax", i)
+        out.append(d - log_sum)
+    return out
 
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
     """exp(z_i - m) / sum_j exp(z_j - m), m = max z (a node, so the logits' own wherever evaluated): torch's
-    formula; no exp overflows. Its gradient is more accurate than torch's own backward (which subtracts
+    formula; no exp overflows, and a difference below the float range gives 0 (as torch's [1, 0] for
+    [1e308, -1e308]). Its gradient is more accurate than torch's own backward (which subtracts
     sum_j g_j p_j from g_i, cancelling)."""
-    z = _logits(logits, "softmax")
-    m = largest(z)
-    exps = [(v - m).exp() for v in z]
-    total = sum_of(exps)
+    differences = _differences(logits, "softmax")
+    exps = [d.exp() if d is not None else constant(0.0) for d in differences]
+    total = sum_of([e for d, e in zip(differences, exps) if d is not None])
     return [e / total for e in exps]

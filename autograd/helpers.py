@@ -249,6 +249,44 @@ def log1pexp(a: float) -> float:
     return math.log1p(math.exp(a))
 
 
+#: torch's floor under binary cross-entropy's logarithms (a probability of exactly 0 or 1 gives a finite loss),
+#: and its floor under the denominator p (1 - p) of its gradient: torch's ``EPSILON = 1e-12`` is a C++ float,
+#: so 1e-12 rounded to single precision (its gradient at p = 1, y = 0.3 is 700000002797.06, not 7e11).
+BCE_LOG_FLOOR = -100.0
+BCE_EPSILON = 9.999999960041972e-13
+
+
+def _floored_log(x: float) -> float:
+    return math.log(x) if x > 0.0 else BCE_LOG_FLOOR
+
+
+@helper
+def bce(a: float, b: float) -> float:
+    """Binary cross-entropy of a probability a against a target b, torch's formula:
+    (b - 1) max(log1p(-a), -100) - b max(log(a), -100)."""
+    if not 0.0 <= a <= 1.0:
+        raise ValueError(f"binary_cross_entropy: probability {a!r} is outside [0, 1]")
+    log_a = max(_floored_log(a), BCE_LOG_FLOOR)
+    log_rest = max(math.log1p(-a), BCE_LOG_FLOOR) if a < 1.0 else BCE_LOG_FLOOR
+    return (b - 1.0) * log_rest - b * log_a
+
+
+@helper
+def bce_input_grad(a: float, b: float) -> float:
+    """d bce / da, torch's formula (a - b) / max((1 - a) a, eps), eps = `BCE_EPSILON`: one rounding of a - b,
+    not the difference of b / a and (1 - b) / (1 - a), which cancels where a is near b."""
+    return (a - b) / max((1.0 - a) * a, BCE_EPSILON)
+
+
+@helper
+def bce_target_grad(a: float) -> float:
+    """d bce / db, torch's -log(a / (1 - a)); at a = 0 or 1 (torch: an infinite gradient) the floored logs'
+    difference, +-100."""
+    if 0.0 < a < 1.0:
+        return -math.log(a / (1.0 - a))
+    return max(math.log1p(-a), BCE_LOG_FLOOR) - _floored_log(a) if a < 1.0 else BCE_LOG_FLOOR
+
+
 @helper
 def erf(a: float) -> float:
     """The error function (libm's, as ``math.erf``): GELU's normal CDF is 0.5 (1 + erf(a / sqrt 2))."""

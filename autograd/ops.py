@@ -120,6 +120,11 @@ LOG1PEXP = Op(name="log1pexp", symbol="log(1+eˣ)", forward="log1pexp(a)", deriv
 # torch.erf; its derivative as torch's (2 / sqrt(pi)) exp(-x^2). GELU's exact form is built on it.
 ERF = Op(name="erf", symbol="erf", forward="erf(a)", derivatives=("1.1283791670955126 * exp(-(a * a))",),
          domain=(_WIDE,), reference=lambda a: 1.0 - math.erfc(a))
+# torch's binary_cross_entropy of a probability a against a target b as one op, for torch's gradient
+# (a - b) / (a (1 - a)): as a graph of logs, the two terms y / p and (1 - y) / (1 - p) cancelled near p = y.
+BCE = Op(name="binary_cross_entropy", symbol="BCE", forward="bce(a, b)",
+         derivatives=("bce_input_grad(a, b)", "bce_target_grad(a)"), domain=((0.05, 0.95), (0.0, 1.0)),
+         reference=lambda a, b: -(b * math.log(a) + (1.0 - b) * math.log(1.0 - a)))
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
@@ -146,8 +151,8 @@ MAXIMUM = Op(name="maximum", symbol="max", forward="maximum(a, b)", derivatives=
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, ERF, RELU, ABS, STEP,
-               SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, *ACTIVATION_OPS)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU, ABS,
+               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, *ACTIVATION_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -234,6 +234,12 @@ class Value:
         """max(0, self)."""
         return _unary(_ops.RELU, self)
 
+    def maximum(self, other: Value | float) -> Value:
+        """The larger of self and ``other`` (a Value or a number) as one node, as torch's ``Tensor.maximum``:
+        the gradient goes to the larger input, half to each on a tie. The op table's ``maximum`` row, also
+        `autograd.maximum(a, b)`; not in micrograd, which has no such op."""
+        return _binary(_ops.MAXIMUM, self, other)
+
     def apply(self, op: Op, *others: Value | float) -> Value:
         """``op`` applied to this value (and ``others``): any op of the table, or one you registered."""
         return apply(op, self, *others)
@@ -685,7 +691,7 @@ def _install_methods() -> None:
         ("__neg__", _ops.NEG, "unary"), ("__abs__", _ops.ABS, "unary"),
         ("exp", _ops.EXP, "unary"), ("log", _ops.LOG, "unary"), ("sqrt", _ops.SQRT, "unary"),
         ("abs", _ops.ABS, "unary"), ("tanh", _ops.TANH, "unary"), ("sigmoid", _ops.SIGMOID, "unary"),
-        ("relu", _ops.RELU, "unary"),
+        ("relu", _ops.RELU, "unary"), ("maximum", _ops.MAXIMUM, "binary"),
     ]
     for name, op, kind in table:
         setattr(Value, name, _compile_method(name, op, kind))

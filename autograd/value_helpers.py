@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import ops as _ops
-from .helpers import HELPERS
+from .helpers import BCE_EPSILON, HELPERS
 from .op import Op, as_tuple, compile_function, input_names
 from .value import Value, apply
 
@@ -194,6 +194,22 @@ def tanh_grad(out: Value, a: Value) -> Value:
 def sigmoid_grad(out: Value, a: Value) -> Value:
     """out (1 - out) as a graph over sigmoid's output (see `tanh_grad`)."""
     return out * (1.0 - out)
+
+
+@value_version
+def bce_input_grad(a: Value, b: Value) -> Value:
+    """Binary cross-entropy's derivative in the probability as a graph: (a - b) / max((1 - a) a, eps)."""
+    return (a - b) / apply(_ops.MAXIMUM, (1.0 - a) * a, BCE_EPSILON)
+
+
+@value_version
+def bce_target_grad(a: Value) -> Value:
+    """Its derivative in the target as a graph, -log(a / (1 - a)); refused at a = 0 or 1, where torch's is
+    infinite (a plain backward() gives the floored logs' +-100 there)."""
+    if not 0.0 < a.data < 1.0:
+        raise ZeroDivisionError(f"binary_cross_entropy: the derivative in the target is infinite at probability "
+                                f"{a.data!r}: create_graph=True cannot build it")
+    return -apply(_ops.LOG, a / (1.0 - a))
 
 
 @value_version

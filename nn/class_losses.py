@@ -11,10 +11,11 @@ torch's rules for the weighted mean (divided by the weights of the targets).
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from autograd import Value, log_softmax, sum_of
+from autograd import Value, sum_of
+from autograd.functional import shifted_logits
 
 from .numbers_in_messages import checked_float, short_repr
 from .reduction import checked_reduction, reduced
@@ -22,6 +23,35 @@ from .reduction import checked_reduction, reduced
 
 class TargetOutOfBounds(IndexError, ValueError):
     """A class index outside ``0..C-1`` (and not ``ignore_index``): torch's IndexError, and a ValueError."""
+
+
+class _LogProbabilities(Sequence[Value]):
+    """One row's log_softmax, each entry made when first read (torch's (z_j - m) - log(s): `shifted_logits`).
+
+    A loss against class indices reads one entry per row, so a logit more than 1.8e308 under the largest
+    (whose log-probability is below the float range) matters only if it is read: then it is an OverflowError
+    naming it (torch: -inf, and an inf loss), else the loss is finite, as torch's.
+    """
+
+    def __init__(self, row: list[Value | float]) -> None:
+        self._differences, self._log_sum = shifted_logits(row, "cross_entropy")
+        self._entries: dict[int, Value] = {}
+
+    def __len__(self) -> int:
+        return len(self._differences)
+
+    def __getitem__(self, j: Any) -> Any:  # an int: a slice is never asked for
+        entry = self._entries.get(j)
+        if entry is None:
+            d = self._differences[j]
+            if d is None:
+                raise OverflowError(f"cross_entropy: log-probability {j} is below the float range (its logit is "
+                                    f"more than 1.8e308 under the largest; torch gives -inf)")
+            entry = self._entries[j] = d - self._log_sum
+        return entry
+
+    def __iter__(self) -> Iterator[Value]:
+        return (self[j] for j in range(len(self)))
 
 
 def _is_row(x: Any) -> bool:
@@ -128,7 +158,7 @@ def nll_loss(
 
 
 def _picked(
-    rows: list[list[Any]], targets: list[Any], weights: list[Value | float] | None, ignore: int
+    rows: Sequence[Sequence[Any]], targets: list[Any], weights: list[Value | float] | None, ignore: int
 ) -> tuple[list[Value], list[Value], Value | float]:
     """Each row's -weight * row[target] (0 when ignored), those not ignored, and the sum of their weights."""
     losses: list[Value] = []
@@ -167,7 +197,7 @@ def cross_entropy(
     rows, targets, batched = _rows(input, target, "cross_entropy")
     classes = len(rows[0])
     weights = _weights(weight, classes)
-    log_probs = [log_softmax(row) for row in rows]
+    log_probs = [_LogProbabilities(row) for row in rows]
     if _is_row(targets[0]):
         return _soft_targets(log_probs, targets, weights, smoothing, batched, reduction)
     losses, kept, weight_sum = _picked(log_probs, targets, weights, ignore)
@@ -191,7 +221,7 @@ def cross_entropy(
 
 
 def _soft_targets(
-    log_probs: list[list[Value]], targets: list[Any], weights: list[Value | float] | None, smoothing: float,
+    log_probs: Sequence[Sequence[Value]], targets: list[Any], weights: list[Value | float] | None, smoothing: float,
     batched: bool, reduction: str,
 ) -> Any:
     """-sum_j weight_j y_j log p_j per row against probability targets (smoothed), 'mean' over the rows."""

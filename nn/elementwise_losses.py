@@ -10,12 +10,12 @@ gradients follow torch's formulas (float64: equal to about 1e-15).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from autograd import Value, apply
-from autograd.ops import LOG1PEXP
+from autograd.helpers import BCE_LOG_FLOOR
+from autograd.ops import BCE, LOG1PEXP
 
 from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr
@@ -25,8 +25,7 @@ from .reduction import checked_reduction, reduced
 Nested = float | Value | list[Any] | tuple[Any, ...]
 
 #: torch clamps binary cross-entropy's logarithms at -100, so a probability of exactly 0 or 1 gives a finite loss.
-LOG_FLOOR = -100.0
-_SMALLEST_LOGGED = math.exp(LOG_FLOOR)
+LOG_FLOOR = BCE_LOG_FLOOR
 
 
 def _is_sequence(x: Any) -> bool:
@@ -109,21 +108,16 @@ def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta:
     return _loss(input, target, reduction, loss)
 
 
-def _clamped_log(p: Value) -> Value:
-    """log(p) floored at -100 as torch's binary cross-entropy (a Value of -100 with no gradient below it)."""
-    if p < _SMALLEST_LOGGED:
-        return Value(LOG_FLOOR)
-    return p.log()
-
-
 def binary_cross_entropy(
     input: Nested, target: Nested, weight: Nested | None = None, reduction: str = "mean"
 ) -> Any:
     """torch's ``F.binary_cross_entropy``: -w (y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1].
 
-    Each logarithm is floored at -100 as torch's, so p = 0 or 1 gives a
-    finite loss. The one difference: there torch's gradient is a huge number
-    (it divides by max(p (1 - p), 1e-12)), ours is the floored term's, 0.
+    One node per element (the op table's ``binary_cross_entropy``), with
+    torch's formulas: each logarithm floored at -100 (p = 0 or 1 gives a
+    finite loss), log1p(-p) for log(1 - p), and the gradient
+    (p - y) / max(p (1 - p), 1e-12), one rounding from torch's last bit
+    rather than the cancelling y / p - (1 - y) / (1 - p) of a graph of logs.
     A p or a target y outside [0, 1] is a ValueError (torch: RuntimeError, same words).
     ``weight`` (a rescaling per element: a number, or lists that torch's
     broadcasting spreads over ``input``'s shape) is optional.
@@ -133,7 +127,7 @@ def binary_cross_entropy(
             raise ValueError(f"all elements of input should be between 0 and 1, got {p!r}")
         if not (y >= 0.0 and y <= 1.0):
             raise ValueError(f"all elements of target should be between 0 and 1, got {y!r}")
-        return -(y * _clamped_log(p) + (1.0 - y) * _clamped_log(1.0 - p))
+        return apply(BCE, p, y)
 
     return _weighted(input, target, weight, reduction, loss)
 

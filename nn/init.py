@@ -81,15 +81,28 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 
 def _shape_and_values(tensor: Tensor, who: str) -> tuple[tuple[int, ...], list[Value]]:
-    """The tensor's shape and its Values in row-major order; TypeError/ValueError for anything else."""
+    """The tensor's shape and its Values in row-major order; TypeError/ValueError for anything else (a list
+    that contains itself, or lists nested too deep for Python's recursion, is a ValueError naming ``who``)."""
+    try:
+        return _nested_shape_and_values(tensor, who, set())
+    except RecursionError:
+        raise ValueError(f"{who}: the lists are nested too deep to be a tensor") from None
+
+
+def _nested_shape_and_values(tensor: Tensor, who: str, open_lists: set[int]) -> tuple[tuple[int, ...], list[Value]]:
+    """`_shape_and_values` below the lists (by id) in ``open_lists``, those being walked around this one."""
     if isinstance(tensor, Value):
         return (), [tensor]
     if not isinstance(tensor, (list, tuple)):
         raise TypeError(f"{who} needs a parameter Value or (nested) lists of them, got {type(tensor).__name__}")
+    if id(tensor) in open_lists:
+        raise ValueError(f"{who}: the list contains itself, so it has no shape (a tensor is finitely nested lists)")
     items = list(tensor)
     if not items:
         return (0,), []
-    shapes_and_values = [_shape_and_values(item, who) for item in items]
+    open_lists.add(id(tensor))
+    shapes_and_values = [_nested_shape_and_values(item, who, open_lists) for item in items]
+    open_lists.discard(id(tensor))
     inner = shapes_and_values[0][0]
     if any(shape != inner for shape, _ in shapes_and_values):
         raise ValueError(f"{who} needs a tensor's shape: every row the same length, got rows of shapes "

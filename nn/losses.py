@@ -6,8 +6,8 @@ import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from autograd import Value, dot, logsumexp, sum_of
-from autograd.functional import Operand
+from autograd import Value, dot, sum_of
+from autograd.functional import Operand, shifted_logits
 
 from .reduction import checked_reduction
 
@@ -57,15 +57,17 @@ def mean_squared_error(
 
 
 def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Operand]) -> Value:
-    """-log softmax(logits)[target] = logsumexp(logits) - logits[target].
+    """-log softmax(logits)[target], computed as torch's ``F.cross_entropy``: log(s) - (z_t - m).
 
-    Stable for large logits (the log-sum-exp is shifted by the largest logit).
+    m is the largest logit (a node: `autograd.functional.shifted_logits`) and
+    s = sum_j exp(z_j - m), so no logit overflows and the loss keeps its last
+    digits however large the logits are (``logsumexp(z) - z_t``, the old form,
+    cancelled two large numbers: 40 and -300 cost it up to ~800 ulps).
     ``target`` is the index of the correct class, or, as in PyTorch's
     ``cross_entropy``, a probability for every class (numbers in [0, 1] or
-    Values holding them): then the loss is -sum_j p_j log softmax(logits)_j =
-    logsumexp(logits) * sum_j p_j - sum_j p_j logits_j. A one-hot list gives
-    the same number as its index; as Values it lets a recorded tape take the
-    target as an input (`autograd.replay`).
+    Values holding them): then the loss is -sum_j p_j log softmax(logits)_j.
+    A one-hot list gives the same number as its index; as Values it lets a
+    recorded tape take the target as an input (`autograd.replay`).
     """
     logits = list(logits)
     if not logits:
@@ -82,7 +84,18 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     index = int(target) if isinstance(target, numbers.Integral) and not isinstance(target, bool) else -1
     if not 0 <= index < len(logits):
         raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
-    return logsumexp(logits) - logits[index]
+    differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
+    return log_sum - _target_difference(differences, index)
+
+
+def _target_difference(differences: list[Value | None], index: int) -> Value:
+    """The target's shifted logit z_t - m, or an OverflowError when it is below the float range (the loss,
+    m - z_t + log(s), is then above it: torch gives inf)."""
+    d = differences[index]
+    if d is None:
+        raise OverflowError(f"softmax_cross_entropy: the loss is above the float range (logit {index}, the target, "
+                            f"is more than 1.8e308 under the largest; torch gives inf)")
+    return d
 
 
 def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> Value:
@@ -96,4 +109,6 @@ def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> 
         # on every run, as the target changes.
         if not (p >= 0.0 and p <= 1.0):  # also refuses NaN
             raise ValueError(f"target probability {j} is {p!r}: probabilities lie in [0, 1]")
-    return logsumexp(logits) * sum_of(probabilities) - dot(probabilities, logits)
+    differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
+    log_probabilities = [_target_difference(differences, j) - log_sum for j in range(len(logits))]
+    return -dot(probabilities, log_probabilities)  # torch's -(log_softmax * target).sum()

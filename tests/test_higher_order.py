@@ -117,6 +117,8 @@ def random_graph(seed: int):
                 args[1] = args[1] * args[1] + 0.5
             if op.name in {"exp", "pow_value"}:
                 args = [a.tanh() if isinstance(a, Value) else a for a in args]
+            if op.name == "binary_cross_entropy":  # a probability and a target in [0, 1]
+                args = [a.sigmoid() for a in args]
             pool.append(apply(op, *args))
         return sum_of(pool[-5:]).tanh() + pool[-1] * pool[-2]
 

@@ -65,6 +65,8 @@ TORCH = {
     "elu": lambda xs, c: torch.nn.functional.elu(xs[0], c),
     "softplus_beta": lambda xs, c: torch.nn.functional.softplus(xs[0], c, 1.0),
     "hardtanh": lambda xs, c: torch.nn.functional.hardtanh(xs[0], -c, c) * xs[0],
+    "binary_cross_entropy": lambda xs, c: torch.nn.functional.binary_cross_entropy(torch.sigmoid(xs[0]),
+                                                                                   torch.sigmoid(xs[1])),
 }
 
 OURS = {
@@ -83,6 +85,7 @@ OURS = {
     "elu": lambda xs, c: apply(OPS["elu"], xs[0], c),
     "softplus_beta": lambda xs, c: apply(OPS["softplus_beta"], xs[0], c, 1.0),
     "hardtanh": lambda xs, c: apply(OPS["hardtanh"], xs[0], -c, c) * xs[0],
+    "binary_cross_entropy": lambda xs, c: apply(OPS["binary_cross_entropy"], xs[0].sigmoid(), xs[1].sigmoid()),
 }
 
 

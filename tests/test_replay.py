@@ -46,6 +46,8 @@ def random_graph_fn(seed: int, params: list[Value]):
                 args[1] = args[1] * args[1] + 0.5
             if op.name == "exp":
                 args[0] = args[0].tanh()
+            if op.name == "binary_cross_entropy":  # a probability and a target in [0, 1]
+                args = [a.sigmoid() for a in args]
             pool.append(apply(op, *args).tanh() if op.name in {"exp", "pow_value"} else apply(op, *args))
         return sum_of(pool[-6:])
 

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..helpers import HELPERS
+from ..helpers import BCE_EPSILON, BCE_LOG_FLOOR, HELPERS
 from .blocks import ARRAY_HELPER_PREFIX
 
 try:
@@ -188,6 +188,33 @@ def expm1(a: Array) -> Array:
     if np.any(too_big):
         raise OverflowError(f"expm1: result too large in expm1({_first_bad(a, too_big)!r})")
     return np.asarray(_LIBM_EXPM1(a), dtype=np.float64)
+
+
+@numpy_version
+def bce(a: Array, b: Array) -> Array:
+    """Binary cross-entropy per sample, the scalar helper's formula: (b - 1) max(log1p(-a), -100) - b max(log a,
+    -100), a probability outside [0, 1] refused as there."""
+    bad = np.logical_not(np.logical_and(np.greater_equal(a, 0.0), np.less_equal(a, 1.0)))
+    if np.any(bad):
+        raise ValueError(f"binary_cross_entropy: probability {_first_bad(a, bad)!r} is outside [0, 1]")
+    with np.errstate(divide="ignore"):  # log(0) and log1p(-1) are -inf, floored at -100 as torch's
+        log_a = np.maximum(np.log(a), BCE_LOG_FLOOR)
+        log_rest = np.maximum(np.log1p(-a), BCE_LOG_FLOOR)
+    return (b - 1.0) * log_rest - b * log_a
+
+
+@numpy_version
+def bce_input_grad(a: Array, b: Array) -> Array:
+    """(a - b) / max((1 - a) a, eps) per sample, as the scalar helper."""
+    return (a - b) / np.maximum((1.0 - a) * a, BCE_EPSILON)
+
+
+@numpy_version
+def bce_target_grad(a: Array) -> Array:
+    """-log(a / (1 - a)) per sample inside (0, 1), the floored logs' difference (+-100) at 0 and 1."""
+    inside = np.logical_and(np.greater(a, 0.0), np.less(a, 1.0))
+    safe = np.where(inside, a, 0.5)
+    return np.where(inside, -np.log(safe / (1.0 - safe)), np.where(np.greater(a, 0.0), BCE_LOG_FLOOR, -BCE_LOG_FLOOR))
 
 
 @numpy_version

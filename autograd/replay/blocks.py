@@ -14,12 +14,19 @@ its rows become an array block in turn, so a chain of layers stays arrays.
 Nodes are assigned in topological order, so a group's inputs are always
 evaluated before its first member: the generated code computes the whole
 group where its first member stood, and its backward where that member's
-backward would run (by then every member's gradient is complete).
+backward would run (by then every member's gradient is complete). An input
+may also be one scalar node shared by every member (the softmax family's
+shift m in ``z_i - m``): the first member reads it, so it is computed before.
+
+`largest_trees` finds the other half of that shift: the tree of ``maximum``
+nodes `autograd.functional.largest` builds over a layer's logits, which
+one sample's code computes as one call on the layer's rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 
 from .graph import Graph
@@ -29,7 +36,7 @@ from .graph import Graph
 ARRAY_HELPER_PREFIX = "vec_"
 
 # How one input position of a vector group is fed: ("B", block) rows of an earlier block, ("P", 0) one
-# parameter per member, ("L", name) the same leaf for every member.
+# parameter per member, ("L", name) the same leaf for every member, ("S", node) the same scalar op node.
 ArgKind = tuple[str, int | str]
 
 
@@ -45,12 +52,16 @@ class VectorGroup:
 
 
 def vector_groups(
-    graph: Graph, names: Sequence[str], dot_groups: Sequence[Sequence[int]], min_members: int = 2
+    graph: Graph, names: Sequence[str], dot_groups: Sequence[Sequence[int]], min_members: int = 2,
+    keep_scalar: Set[int] = frozenset(),
+    min_shifted: int = 2,
 ) -> list[VectorGroup]:
     """The vector groups of ``graph`` (block numbers: dot groups first, then these in the order returned).
 
     A candidate that ends up with fewer than ``min_members`` nodes is dropped and its nodes stay scalar
-    lines; as later groups were keyed on it, the search is repeated until no group is dropped.
+    lines; as later groups were keyed on it, the search is repeated until no group is dropped. Nodes in
+    ``keep_scalar`` (the `largest` trees') are never members. A group reading one scalar node (the softmax
+    family's shifted logits ``z_i - m``) needs only ``min_shifted`` members.
     """
     if not dot_groups:
         return []  # every vector group grows out of a product's rows
@@ -62,7 +73,7 @@ def vector_groups(
     for b, members in enumerate(dot_groups):
         for r, m in enumerate(members):
             in_dot[m] = (b, r)
-    excluded: set[int] = set()
+    excluded: set[int] = set(keep_scalar)
     while True:
         row_of = dict(in_dot)
         found: dict[tuple[object, ...], VectorGroup] = {}
@@ -80,7 +91,10 @@ def vector_groups(
                     kinds.append(("B", where[0]))
                     picks.append(where[1])
                 elif graph.ops[p] is not None:
-                    break  # a scalar node: the group could not be computed where its first member stands
+                    # One scalar node, the same for every member (the key holds it): read by the first member,
+                    # so computed before the group is.
+                    kinds.append(("S", p))
+                    picks.append(0)
                 elif is_param[p]:
                     kinds.append(("P", 0))
                     picks.append(param_index[p])
@@ -100,7 +114,9 @@ def vector_groups(
                 group.members.append(n)
                 for position, pick in enumerate(picks):
                     group.rows[position].append(pick)
-        small = [m for g in order if len(g.members) < min_members for m in g.members]
+        small = [m for g in order
+                 if len(g.members) < (min_shifted if any(k == "S" for k, _ in g.kinds) else min_members)
+                 for m in g.members]
         if not small:
             _sort_rows(order)
             return order
@@ -146,3 +162,82 @@ def row_selection(index: Sequence[int], size: int) -> str | None:
     if step == 1:
         return f"[{index[0]}:{stop}]"
     return f"[{index[0]}:{stop if stop >= 0 else ''}:{step}]"
+
+
+#: The deepest `largest` tree looked for (2**40 leaves): a longer chain of ``maximum`` nodes is no such tree,
+#: and the walk down it stops here rather than recursing as deep as the chain is long.
+_DEEPEST_TREE = 40
+
+
+@dataclass
+class LargestTree:
+    """A tree of ``maximum`` nodes shaped as `autograd.functional.largest` builds it: its ``root``, its ``leaves``
+    in order, and its ``inner`` nodes (each read by its tree parent alone)."""
+
+    root: int
+    leaves: list[int]
+    inner: list[int]
+
+
+def largest_trees(graph: Graph, kept: Set[int], min_leaves: int) -> list[LargestTree]:
+    """The `largest` trees of ``graph`` over at least ``min_leaves`` leaves.
+
+    A ``maximum`` node read once, by a ``maximum`` node, and not in ``kept`` (outputs and compared nodes, which
+    code reads by name) is inside its reader's tree; a tree is kept only if pairing its leaves as `largest` pairs
+    them rebuilds it exactly (then its value is the largest leaf, and its gradient is split as
+    `row_reductions.rows_largest_grad` splits it).
+    """
+    ops = graph.ops
+    if not any(op is not None and op.name == "maximum" for op in ops):
+        return []  # most graphs: no pass over their links
+    readers = Counter(graph.parents)  # how many times each node is read (by any node)
+
+    def is_maximum(n: int) -> bool:
+        op = ops[n]
+        return op is not None and op.name == "maximum"
+
+    trees: list[LargestTree] = []
+    claimed: set[int] = set()
+    for root in range(len(graph) - 1, graph.given_count - 1, -1):
+        if root in claimed or not is_maximum(root):
+            continue
+        leaves: list[int] = []
+        inner: list[int] = []
+        try:
+            found = _tree_shape(graph, root, lambda n: is_maximum(n) and readers[n] == 1 and n not in kept,
+                                leaves, inner)
+        except _NotATree:
+            continue
+        if len(leaves) >= min_leaves and found == _largest_shape(len(leaves)):
+            claimed.update(inner)
+            trees.append(LargestTree(root, leaves, inner))
+    return trees
+
+
+def _tree_shape(graph: Graph, n: int, inside: Callable[[int], bool], leaves: list[int], inner: list[int],
+                depth: int = 0) -> object:
+    """The tree of ``maximum`` nodes under ``n`` as nested pairs of leaf positions; its leaves are appended to
+    ``leaves`` left to right, its nodes below ``n`` that ``inside`` accepts to ``inner``."""
+    if depth > _DEEPEST_TREE:
+        raise _NotATree
+    if depth and not inside(n):
+        leaves.append(n)
+        return len(leaves) - 1
+    if depth:
+        inner.append(n)
+    a, b = graph.args(n)
+    return (_tree_shape(graph, a, inside, leaves, inner, depth + 1),
+            _tree_shape(graph, b, inside, leaves, inner, depth + 1))
+
+
+class _NotATree(Exception):
+    """A chain of ``maximum`` nodes deeper than any `largest` tree looked for."""
+
+
+def _largest_shape(count: int) -> object:
+    """`autograd.functional.largest`'s tree over ``count`` leaves as nested pairs of leaf positions."""
+    level: list[object] = list(range(count))
+    while len(level) > 1:
+        paired: list[object] = [(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = paired + level[-1:] if len(level) % 2 else paired
+    return level[0]

@@ -24,7 +24,10 @@ arrays for its inputs, forward and backward; its rows feed the next product
 as they are. A block's gradient is an array that later blocks add into.
 A node reducing many rows of one block to a number (a cross-entropy's
 ``logsumexp`` of a layer's logits, a sum) is one call on those rows, with
-one finiteness check (`row_reductions`). Everything else stays one line per
+one finiteness check (`row_reductions`); so is, on one sample, the tree of
+``maximum`` nodes finding a softmax's shift, the largest logit
+(`blocks.largest_trees`), and the shifted logits ``z_i - m`` are one vector
+group reading that scalar. Everything else stays one line per
 node. Last, on one sample, lines that repeat (a recurrent model's time steps,
 forward and backward) are rolled into ``for`` loops (`loops`, `ROLL_LOOPS`).
 """
@@ -41,7 +44,7 @@ from typing import Any
 from ..op import Op, input_names
 from ..ops import DOT
 from ..value import Value
-from .blocks import ARRAY_HELPER_PREFIX, row_selection, vector_groups
+from .blocks import ARRAY_HELPER_PREFIX, largest_trees, row_selection, vector_groups
 from .chunks import split_into_chunks
 from .graph import Graph
 from .loops import roll_loops
@@ -62,6 +65,12 @@ MIN_GROUP_WEIGHTS = 32
 #: hidden-8 LSTM 15% slower than 16 did, and changed nothing at hidden 16 and 32). In batch mode every line
 #: is an array op already, so two members are enough.
 VECTOR_MIN_MEMBERS = 16
+
+#: The softmax family's shift over a layer's logits (a `largest` tree, the shifted logits ``z_i - m``, their
+#: logsumexp) is one array op each from this many logits on, on one sample: its scalar lines' order depends
+#: on the target class (the loss reads one shifted logit), so as scalar lines a recurrent model's time steps
+#: would differ and not roll into a loop (`loops`).
+SHIFT_MIN_MEMBERS = 4
 
 #: Whether a one-sample vectorized tape's repeated lines (a recurrent model's time steps) are rolled into
 #: ``for`` loops (`loops`): bit-identical results, a source a time step long instead of a sequence long.
@@ -247,8 +256,11 @@ class _Writer:
                        if matmul else [])
         for members in self.groups:  # rows in parameter order: a layer's weights are then one slice of them
             members.sort(key=lambda m: self.param_index[graph.args(m)[0]])
-        self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS)
-                        if matmul else [])
+        # On one sample, the trees of maximum nodes finding a softmax's shift: one call when over a block's rows.
+        trees = largest_trees(graph, self._named_nodes(), SHIFT_MIN_MEMBERS) if matmul and not batch else []
+        tree_nodes = {n for tree in trees for n in (tree.root, *tree.inner)}
+        self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS,
+                                      tree_nodes, 2 if batch else SHIFT_MIN_MEMBERS) if matmul else [])
         # On one sample, the scalar lines call the float helpers; array expressions call the numpy versions,
         # which the vectorized tape's namespace holds under this prefix (batch mode has only numpy ones).
         self.helper_prefix = "" if batch else ARRAY_HELPER_PREFIX
@@ -269,8 +281,18 @@ class _Writer:
         self.loose_line = -1
         self.table_of: list[str] = []  # per dot group, the name of its weight table (shared between equal tables)
         self.span_of: dict[str, tuple[int, int, int]] = {}  # weight tables that are consecutive parameters
-        # On one sample, nodes reducing many rows of one block (a cross-entropy's logsumexp): block and rows.
+        # On one sample, nodes reducing many rows of one block (a cross-entropy's logsumexp): block and rows;
+        # the `largest` trees' roots over one block's rows likewise, and their inner nodes, never written.
         self.row_reductions = {} if batch else self._row_reductions()
+        self.largest: dict[int, tuple[int, list[int]]] = {}
+        self.unwritten: set[int] = set()
+        for tree in trees:
+            where = [self.row_of.get(leaf) for leaf in tree.leaves]
+            block = where[0][0] if where[0] is not None else -1
+            if all(w is not None and w[0] == block and self.needs[leaf] == self.needs[tree.root]
+                   for w, leaf in zip(where, tree.leaves)):
+                self.largest[tree.root] = (block, [w[1] for w in where if w is not None])
+                self.unwritten.update(tree.inner)
         self.read_by_name = self._read_by_name()
 
     def _row_reductions(self) -> dict[int, tuple[int, list[int]]]:
@@ -285,7 +307,7 @@ class _Writer:
             if op is None or op.name not in ROW_REDUCTIONS or op.constant_args or n in row_of:
                 continue
             args = graph.args(n)
-            if len(args) < VECTOR_MIN_MEMBERS:
+            if len(args) < (SHIFT_MIN_MEMBERS if op.name == "logsumexp" else VECTOR_MIN_MEMBERS):
                 continue
             first = row_of.get(args[0])
             if first is None:
@@ -300,14 +322,22 @@ class _Writer:
                 found[n] = (first[0], rows)
         return found
 
+    def _named_nodes(self) -> set[int]:
+        """The op nodes that branch checks and outputs read by name."""
+        named = {n for n in self.graph.outputs if n >= 0}
+        for left, _, right, _ in self.guards:
+            named.update(int(side[1:]) for side in (left, right) if _NODE_NAME.fullmatch(side))
+        return named
+
     def _read_by_name(self) -> set[int]:
         """Block members some scalar line, branch check, output or the return reads by their own name."""
         graph, row_of = self.graph, self.row_of
         read: set[int] = set()
         if not row_of:
             return read
+        by_rows = self.row_reductions.keys() | self.largest.keys() | self.unwritten
         for n, op in enumerate(graph.ops):
-            if op is not None and n not in row_of and n not in self.row_reductions:
+            if op is not None and n not in row_of and n not in by_rows:
                 read.update(p for p in graph.args(n) if p in row_of)
         for left, _, right, _ in self.guards:
             read.update(int(side[1:]) for side in (left, right) if _NODE_NAME.fullmatch(side))
@@ -364,6 +394,10 @@ class _Writer:
                 continue
             if n in self.row_reductions:
                 self._reduction_forward(n, op)
+                continue
+            if n in self.largest or n in self.unwritten:
+                if n in self.largest:
+                    self._largest_forward(n, op)
                 continue
             args = [names[p] for p in parents[starts[n]: starts[n + 1]]]
             lines.append(f"    {names[n]} = {fill_template(forward_template(op, len(args)), args, names[n])}")
@@ -487,6 +521,8 @@ class _Writer:
             if kind == "B":
                 assert isinstance(source, int)
                 texts.append(self._rows(f"Y{source}", rows, len(self.blocks[source])))
+            elif kind == "S":
+                texts.append(self.names[int(source)])
             elif kind == "P":
                 name = self._new_array()
                 column = "[:, None]" if self.batch else ""  # one value per row, the same for every sample
@@ -500,7 +536,7 @@ class _Writer:
         template = forward_template(op, len(texts), self.helper_prefix)
         self.lines.append(f"    Y{b} = {fill_template(template, texts, f'Y{b}')}")
         if op.name not in PROPAGATES_NON_FINITE:
-            self._check_finite(op, [t for (kind, _), t in zip(group.kinds, texts) if kind == "B"], arrays=True)
+            self._check_finite(op, [t for (kind, _), t in zip(group.kinds, texts) if kind in ("B", "S")], arrays=True)
         self._member_names(b)
 
     def _reduction_forward(self, n: int, op: Op) -> None:
@@ -514,6 +550,12 @@ class _Writer:
         self.lines.append(f"    {self.names[n]} = {ROW_REDUCTIONS[op.name]}({selected})")
         if op.name not in PROPAGATES_NON_FINITE:  # NaN if a row is not finite (see `row_reductions`)
             self._check_finite(op, [self.names[n]], arrays=False)
+
+    def _largest_forward(self, n: int, op: Op) -> None:
+        """Node ``n``, the root of a `largest` tree over rows of one block: one call (`rows_largest`), one check."""
+        b, rows = self.largest[n]
+        self.lines.append(f"    {self.names[n]} = rows_largest({self._rows(f'Y{b}', rows, len(self.blocks[b]))})")
+        self._check_finite(op, [self.names[n]], arrays=False)  # NaN if a row is not finite
 
     def _check_finite(self, op: Op, args: Sequence[str], arrays: bool) -> None:
         """Lines refusing a non-finite input of ``op`` (one that may hide it: see `PROPAGATES_NON_FINITE`)."""
@@ -621,6 +663,11 @@ class _Writer:
             if not has_grad[n]:
                 continue
             g = "g" + names[n]
+            if n in self.largest:
+                b, rows = self.largest[n]
+                selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
+                self._add_rows(b, rows, f"rows_largest_grad({selected}, {g})", fresh=True)
+                continue
             args_nodes = parents[starts[n]: starts[n + 1]]
             if row_of and self._reduction_backward(n, args_nodes):
                 continue
@@ -641,7 +688,7 @@ class _Writer:
         op, names = self.graph.ops[n], self.names
         assert op is not None
         count = len(args_nodes) - op.constant_args
-        if count < (4 if self.batch else VECTOR_MIN_MEMBERS):
+        if count < (4 if self.batch else SHIFT_MIN_MEMBERS if op.name == "logsumexp" else VECTOR_MIN_MEMBERS):
             return False
         first = self.row_of.get(args_nodes[0])
         if first is None:
@@ -724,6 +771,10 @@ class _Writer:
             term = f"G{b}" if local == "1.0" else f"G{b} * ({local})"
             if kind == "B":
                 self._add_rows(int(source), rows, term, fresh=local != "1.0")
+                continue
+            if kind == "S":  # one scalar read by every member: the sum over the rows (per sample)
+                if self.needs[int(source)]:
+                    self._add(int(source), f"({term}).sum(axis=0)" if self.batch else f"({term}).sum().item()")
                 continue
             # A parameter's gradient: summed over samples, unless kept per sample (or there is one sample).
             summed = f"({term}).sum(axis=1)" if self.batch and not self.per_sample else term

@@ -12,7 +12,11 @@ rows' vector: see `codegen._Writer._reduction_backward`.)
 
 The logsumexp is the scalar helper itself, called on the rows' floats (the
 largest input as its shift, taken on every call): the same bits as the
-unvectorized tape; so is a sum, added left to right.
+unvectorized tape; so is a sum, added left to right. The largest row (the
+softmax family's shift, a tree of ``maximum`` nodes over a layer's logits in
+the graph: `autograd.functional.largest`) is one call too, `rows_largest`,
+and its gradient one array, `rows_largest_grad`, split on a tie as that tree
+splits it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..helpers import add_all, logsumexp_all
+import numpy as np
+
+from ..helpers import add_all, logsumexp_all, max_share
 
 #: The op (by name) a one-sample vectorized tape reduces over a block's rows, and the function doing it. An op
 #: that can hide a non-finite input (not in `codegen.PROPAGATES_NON_FINITE`) gets a function returning NaN
@@ -48,6 +54,50 @@ def rows_sum(x: Any) -> float:
     return add_all(*x.tolist())
 
 
+def rows_largest(x: Any) -> float:
+    """The largest entry of a vector, the value of `autograd.functional.largest`'s tree of ``maximum`` nodes over
+    it; NaN if an entry is not finite (as `rows_logsumexp`: generated code checks the result alone).
+
+    On finite floats the tree returns the first of the largest entries (each ``maximum`` keeps its left input on
+    a tie), which is what builtin ``max`` returns: the same bits, -0.0 against 0.0 included.
+    """
+    xs = x.tolist()
+    total = sum(xs)
+    if total - total and not all(map(math.isfinite, xs)):
+        return math.nan
+    return max(xs)
+
+
+def rows_largest_grad(x: Any, g: float) -> Any:
+    """The gradient ``g`` of `rows_largest` as one array over the entries: all of it to the largest entry, or,
+    on a tie, shared as the tree of ``maximum`` nodes shares it (half to each side of a tied node)."""
+    xs = x.tolist()
+    top = max(xs)
+    out = np.zeros(len(xs))
+    if xs.count(top) == 1:
+        out[xs.index(top)] = g
+        return out
+    levels = [xs]  # the tree's values, level by level, paired as `largest` pairs them
+    while len(levels[-1]) > 1:
+        level = levels[-1]
+        paired = [level[i] if level[i] >= level[i + 1] else level[i + 1] for i in range(0, len(level) - 1, 2)]
+        levels.append(paired + level[-1:] if len(level) % 2 else paired)
+    shares = [g]
+    for level in reversed(levels[:-1]):
+        below: list[float] = []
+        for i, share in enumerate(shares):
+            if 2 * i + 1 < len(level):
+                a, b = level[2 * i], level[2 * i + 1]
+                below += [share * max_share(a, b), share * max_share(b, a)]
+            else:  # the odd one out, carried up unpaired
+                below.append(share)
+        shares = below
+    out[:] = shares
+    return out
+
+
 def row_tools() -> dict[str, object]:
-    """The functions `ROW_REDUCTIONS` names, by name (for a vectorized tape's namespace)."""
-    return {"rows_logsumexp": rows_logsumexp, "rows_sum": rows_sum}
+    """The functions `ROW_REDUCTIONS` names, and `rows_largest` with its gradient, by name (for a vectorized
+    tape's namespace)."""
+    return {"rows_logsumexp": rows_logsumexp, "rows_sum": rows_sum, "rows_largest": rows_largest,
+            "rows_largest_grad": rows_largest_grad}

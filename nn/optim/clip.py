@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,30 +83,52 @@ def _grad_number(p: Value) -> float:
     return float(g.data if isinstance(g, Value) else g)
 
 
+#: Below this ``norm_type`` p, torch's formula (sum |g|^p)^(1/p) loses about eps / p of its relative accuracy (each
+#: |g|^p is rounded to a number near 1 and the rounding is raised to 1/p): 5 ** 1e-300 rounds to 1.0, so [0, 5]
+#: had the norm 1.0. There the norm is measured in units of the largest |g| instead (see `_scaled_norm`).
+TINY_NORM_TYPE = 1e-3
+
+
 def _total_norm(grads: list[float], norm_type: float) -> float:
     """The ``norm_type``-norm of all gradients together, as torch's ``vector_norm``.
 
     Where torch's float64 sum of powers overflows but the norm itself is a float (gradients near 1e200 with
-    p = 3; any p = 2 above 1e154) this gives the norm, not inf; a norm past the largest float is inf, as torch's.
+    p = 3; any p = 2 above 1e154; p = 1e300, whose powers of anything above 1 overflow) this gives the norm, not
+    inf; a norm past the largest float is inf, as torch's (p = 1e-300 over [3, 4]: 2 ** 1e300 times 3). Where
+    the powers underflow (p = 3 over gradients near 1e-300) it gives the norm, not torch's 0 or a subnormal.
+    Below `TINY_NORM_TYPE` the norm is the largest |g| times the same sum of ratios: one gradient's norm is
+    its size for any p (torch's 3.0 for [3.0]), where torch's powers round [3.0, 0.0]'s to 1.0.
     """
     if not grads:
         return 0.0
-    if norm_type == math.inf:
-        return max(abs(g) for g in grads)
+    if len(grads) == 1 or norm_type == math.inf:
+        return max(abs(g) for g in grads)  # torch's norm of one number is its size, for any p
     if norm_type == 2.0:
         return math.hypot(*grads)  # exact to an ulp, and no overflow from squaring a gradient above 1e154
+    if norm_type >= TINY_NORM_TYPE:
+        try:
+            if norm_type == 1.0:
+                return math.fsum(abs(g) for g in grads)
+            powers = math.fsum(abs(g) ** norm_type for g in grads)
+            if not powers < sys.float_info.min:  # else they underflowed (0 for gradients of 1e-300), or all are 0
+                return powers ** (1.0 / norm_type)
+        except OverflowError:  # a power or the sum passed the largest float: measure in units of the largest |g|
+            pass
+    return _scaled_norm(grads, norm_type)
+
+
+def _scaled_norm(grads: list[float], norm_type: float) -> float:
+    """largest |g| * (sum_j (|g_j| / largest) ** p) ** (1/p): each ratio is at most 1, so no power overflows and
+    the sum is at least 1; only the last power can pass the largest float, and then the norm is inf."""
+    sizes = [abs(g) for g in grads]
+    if any(size != size for size in sizes):
+        return math.nan  # as torch's: a NaN gradient makes the norm NaN
+    largest = max(sizes)
+    if largest == 0.0 or largest == math.inf:
+        return largest
     try:
-        if norm_type == 1.0:
-            return math.fsum(abs(g) for g in grads)
-        return math.fsum(abs(g) ** norm_type for g in grads) ** (1.0 / norm_type)
-    except OverflowError:  # a power or the sum passed the largest float: measure in units of the largest |g|
-        pass
-    largest = max(abs(g) for g in grads)
-    # Each ratio is at most 1, so nothing overflows until the last power, which passes the largest float only if
-    # the norm does (a tiny norm_type: six gradients of 1 with p = 1e-5 have norm 6 ** 100000): inf, as torch's.
-    try:
-        return largest * math.fsum((abs(g) / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
-    except OverflowError:
+        return largest * math.fsum((size / largest) ** norm_type for size in sizes) ** (1.0 / norm_type)
+    except OverflowError:  # (a sum of at least 2) ** (1/p) for a tiny p: the norm is past the float range
         return math.inf
 
 
