@@ -58,7 +58,9 @@ class DotRows:
         previous row's. ``typecode``: the parents table's (the descriptors and input rows use it too)."""
         self.parameters = parameters
         self.lazy = lazy
-        self.last_run = 0  # the previous row's first weight's position: the next row is usually beside it
+        # The previous row's first weight's position: the next row is usually beside it. The walk meets a model's
+        # last row first, so the first guess is the parameters' end (a dict lookup, when not there).
+        self.last_run = len(parameters)
         self.first_param = first_param
         self.count = len(parameters)
         self.number = number
@@ -82,10 +84,11 @@ class DotRows:
         parameters = self.parameters
         # A layer's rows are met one after another (the walk meets the last first), so the first weight is
         # usually beside the previous row's, h weights away (h - 1 where each row's last weight, a bias, is kept
-        # apart: `Linear`, the cells): pointer comparisons before any dict lookup.
+        # apart: `Linear`, the cells): pointer comparisons before any dict lookup. The row itself again where it was
+        # put off until its inputs were numbered (`InputsPending`).
         w0 = a[0]
         last, count = self.last_run, self.count
-        for k0 in (last - h, last + h, last - h + 1, last + h - 1):
+        for k0 in (last - h, last, last + h, last - h + 1, last + h - 1):
             if 0 <= k0 < count and parameters[k0] is w0:
                 break
         else:
