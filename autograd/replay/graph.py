@@ -195,7 +195,13 @@ class Graph:
                             rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                         try:
                             level = rows.add(a._a)
-                        except KeyError:  # inputs not numbered yet (InputsPending too): visited as usual
+                        except InputsPending:  # the row's inputs first, then the row: what visiting the dot
+                            number[node] = -1  # node next would do, without its raising InputsPending again
+                            number[a] = -1
+                            push(a)
+                            extend(filterfalse(has, a._a[len(a._a) >> 1:]))
+                            continue
+                        except KeyError:  # a weight not numbered yet: the dot node is visited as usual
                             level = 0
                         if level:
                             k = number[a] = len(ops)
