@@ -138,7 +138,6 @@ def _sweep_with_hooks(order: list[Any], leaves: list[Value], wide: list[tuple[Va
     earlier = {key: leaf.grad for key, leaf in hooked.items()}
     for leaf in hooked.values():
         leaf.grad = 0.0
-    finished = False
     try:
         for node in reversed(order):
             g = node.grad
@@ -147,11 +146,16 @@ def _sweep_with_hooks(order: list[Any], leaves: list[Value], wide: list[tuple[Va
             if id(node) in VALUE_HOOKS:
                 g = node.grad = call_hooks(node, g)
             node._op.backward(node, g)
-        finished = True
-    finally:
+        # Each leaf's hooks first, then every accumulation: a hook that raises leaves every hooked leaf as it was.
+        results = {key: call_hooks(leaf, leaf.grad) for key, leaf in hooked.items()}
+    except BaseException:
+        # A failed pass (or hook) adds nothing to a hooked leaf: its hooks did not run on this pass's sum, and
+        # what it collected is no gradient its hooks have seen (torch runs a leaf's hooks before accumulating).
         for key, leaf in hooked.items():
-            g = leaf.grad
-            leaf.grad = earlier[key] + (call_hooks(leaf, g) if finished else g)
+            leaf.grad = earlier[key]
+        raise
+    for key, leaf in hooked.items():
+        leaf.grad = earlier[key] + results[key]
 
 
 def refuse_bad_grads(leaves: Iterable[Value], who: str = "backward") -> None:

@@ -129,3 +129,43 @@ def test_a_hook_returning_no_finite_number_is_named(result: Any, error: type, wo
     x.register_hook(lambda g: result)
     with pytest.raises(error, match=words):
         (x * 3.0).backward()
+
+
+class _HookFailed(Exception):
+    pass
+
+
+def _raise(g: Any) -> None:
+    raise _HookFailed
+
+
+@pytest.mark.parametrize("where", ["leaf", "interior"])
+def test_a_hook_that_raises_leaves_a_hooked_leafs_gradient_as_torch(where: str) -> None:
+    """torch runs a leaf's hooks before accumulating: when one raises, the leaf's .grad is what it was (ours
+    was set to this pass's sum alone, the earlier 1.0 lost, when a leaf's own hook raised)."""
+
+    def script(make: Any) -> float:
+        x = make(2.0)
+        x.grad = 1.0 if isinstance(x, Value) else torch.tensor(1.0, dtype=torch.float64)
+        h = x * x
+        (x if where == "leaf" else h).register_hook(_raise)
+        if where == "interior":
+            x.register_hook(lambda g: g * 10.0)
+        with pytest.raises(_HookFailed):
+            (h * 3.0).backward()
+        return float(x.grad)
+
+    assert script(Value) == script(_t) == 1.0
+
+
+def test_a_leaf_hook_that_raises_then_is_removed_accumulates_as_torch() -> None:
+    def script(make: Any) -> float:
+        x = make(2.0)
+        handle = x.register_hook(_raise)
+        with pytest.raises(_HookFailed):
+            (x * x).backward()
+        handle.remove()
+        (x * x).backward()
+        return float(x.grad)
+
+    assert script(Value) == script(_t) == 4.0
