@@ -169,3 +169,22 @@ def test_a_leaf_hook_that_raises_then_is_removed_accumulates_as_torch() -> None:
         return float(x.grad)
 
     assert script(Value) == script(_t) == 4.0
+
+
+def test_removing_the_last_hook_empties_the_hook_table() -> None:
+    """With no hook left anywhere the backward pass takes the sweep without hook checks (an empty entry kept
+    the table non-empty, so every later pass in the process took the slower one), and a new hook still works."""
+    x = Value(2.0)
+    before = dict(VALUE_HOOKS)
+    first, second = x.register_hook(lambda g: g), x.register_hook(lambda g: g * 3.0)
+    first.remove()
+    assert id(x) in VALUE_HOOKS
+    second.remove()
+    second.remove()
+    assert VALUE_HOOKS == before
+    again = x.register_hook(lambda g: g * 3.0)
+    first.remove()  # a stale handle leaves the new hook alone
+    (x * x).backward()
+    assert x.grad == 12.0  # 3 * d(x^2)/dx at 2
+    again.remove()
+    assert VALUE_HOOKS == before
