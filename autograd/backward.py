@@ -115,7 +115,8 @@ def call_hooks(node: Value, g: Any) -> Any:
         result = fn(g)
         if result is None:
             continue
-        if g.__class__ is float or isinstance(g, numbers.Real):  # a float pass: a number is what flows on
+        # A float pass takes a number; a create_graph pass (g a Value) a Value or a number (made a constant).
+        if not (hasattr(result, "_a") and hasattr(g, "_a")):
             if isinstance(result, bool) or not isinstance(result, numbers.Real) or hasattr(result, "_a"):
                 raise TypeError(f"a gradient hook of {_describe(node)} returned {type(result).__name__} "
                                 f"{result!r:.60}: return a number (the new gradient) or None")

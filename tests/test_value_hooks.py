@@ -131,6 +131,33 @@ def test_a_hook_returning_no_finite_number_is_named(result: Any, error: type, wo
         (x * 3.0).backward()
 
 
+@pytest.mark.parametrize(("result", "error", "words"), [
+    ("0.5", TypeError, "returned str '0.5': return a number"),
+    (True, TypeError, "returned bool True"),
+    (float("nan"), FloatingPointError, "returned nan, not finite"),
+])
+def test_a_hook_returning_no_finite_number_is_named_in_a_create_graph_pass(result: Any, error: type,
+                                                                           words: str) -> None:
+    """The create_graph pass named the hook too (it raised "constant must be a real number" from inside)."""
+    x = Value(0.5, label="x")
+    h = x * x
+    h.register_hook(lambda g: result)
+    with pytest.raises(error, match=words):
+        grad(h * 3.0, [x], create_graph=True)
+
+
+def test_a_hook_may_return_a_number_or_a_value_in_a_create_graph_pass() -> None:
+    def script(make: Any, replace: Any) -> list[float]:
+        x = make(0.5)
+        h = x * x
+        h.register_hook(replace)
+        (gx,) = (torch.autograd.grad if not isinstance(x, Value) else grad)(h * h, [x], create_graph=True)
+        (gxx,) = (torch.autograd.grad if not isinstance(x, Value) else grad)(gx, [x])
+        return [_f(gx), _f(gxx)]
+
+    assert script(Value, lambda g: g * g) == pytest.approx(script(_t, lambda g: g * g), rel=1e-15)
+
+
 class _HookFailed(Exception):
     pass
 
