@@ -136,6 +136,7 @@ def _sweep_with_hooks(order: list[Any], leaves: list[Value], wide: list[tuple[Va
     """
     hooked = {id(leaf): leaf for leaf in chain(leaves, chain.from_iterable(wide))
               if leaf._a is None and id(leaf) in VALUE_HOOKS}
+    refuse_bad_grads(hooked.values())  # a .grad of None is named, as the plain sweep names it, before any changes
     earlier = {key: leaf.grad for key, leaf in hooked.items()}
     for leaf in hooked.values():
         leaf.grad = 0.0

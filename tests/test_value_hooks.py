@@ -215,3 +215,13 @@ def test_removing_the_last_hook_empties_the_hook_table() -> None:
     assert x.grad == 12.0  # 3 * d(x^2)/dx at 2
     again.remove()
     assert VALUE_HOOKS == before
+
+
+def test_a_hooked_leaf_whose_grad_is_none_is_named_and_left_none() -> None:
+    """As an unhooked leaf's: the hooked sweep raised a bare 'unsupported operand' TypeError and set .grad to 1."""
+    x = Value(2.0, label="x")
+    x.register_hook(lambda g: g)
+    x.grad = None
+    with pytest.raises(TypeError, match="leaf node 'x'.*NoneType None, not a number"):
+        (x * Value(1.0)).backward()
+    assert x.grad is None
