@@ -49,7 +49,7 @@ def vector_to_parameters(vector: Sequence[float] | Any, parameters: Iterable[Val
         p._data = v  # type: ignore[misc]  # the data slot under its engine name: each number is checked above
 
 
-def _float_array(vector: object) -> Any:
+def _float_array(vector: Any) -> Any:
     """For a plain 1-D numpy array of float16/32/64, which number is finite (an array of bools); else None.
 
     Its ``tolist()`` holds only Python floats, so the type of each number need not be looked at (the set of
