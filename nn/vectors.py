@@ -11,6 +11,7 @@ import math
 import sys
 from collections.abc import Iterable, Sequence
 from itertools import repeat
+from operator import countOf
 from typing import Any
 
 from autograd import Value
@@ -67,7 +68,8 @@ def _float_array(vector: Any) -> Any:
 
 def _as_values(parameters: Iterable[Value], what: str) -> list[Value]:
     params = list(parameters)
-    if not all(map(isinstance, params, repeat(Value))):  # checked in bulk; the loop only finds which
+    # Counting exact Values first costs 3/4 of an isinstance walk (a subclass, or no Value, takes the walk too).
+    if countOf(map(type, params), Value) != len(params) and not all(map(isinstance, params, repeat(Value))):
         k, p = next((k, p) for k, p in enumerate(params) if not isinstance(p, Value))
         raise TypeError(f"{what}: parameter {k} is {type(p).__name__}, not a Value")
     return params
