@@ -12,6 +12,7 @@ only by `Tape.run_batch`; numpy is an optional extra.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -255,9 +256,19 @@ def stack_pieces(width: int, pieces: Sequence[tuple[Array, int]]) -> Array:
     return rows
 
 
+#: A packer per length met (a tape reads its parameters at one length): ``struct.pack`` writes a list of
+#: floats out at C speed, 2.6x ``np.fromiter`` and 4x ``np.asarray`` on W1's 4,417 weights.
+_PACKERS: dict[int, struct.Struct] = {}
+
+
 def floats(values: Sequence[float]) -> Array:
-    """A float64 vector of ``values`` (fromiter: faster than asarray on a long list of floats)."""
-    return np.fromiter(values, np.float64, len(values))
+    """A float64 vector of ``values`` (read-only: its memory is the packed bytes, which nothing else holds)."""
+    packer = _PACKERS.get(len(values))
+    if packer is None:
+        if len(_PACKERS) >= 64:  # lengths from many different tapes: start over rather than grow without end
+            _PACKERS.clear()
+        packer = _PACKERS[len(values)] = struct.Struct(f"={len(values)}d")
+    return np.frombuffer(packer.pack(*values), np.float64)
 
 
 def like_rows(value: Array, like: Array) -> Array:
