@@ -143,7 +143,7 @@ def sqrt_grad(out: Array) -> Array:
 @numpy_version
 def sigmoid(a: Array) -> Array:
     """1 / (1 + e^-a) elementwise, in one buffer: four array ops where the scalar helper's two branches (which
-    keep math.exp from raising) took nine. e^-a overflows to inf only where the result is below 1.6e-308,
+    keep math.exp from raising) took nine. e^-a overflows to inf only where the result is below 5.6e-309,
     which gives 0 (the scalar helper: a subnormal); within 1.8 ulps of a 60-digit reference as that helper
     (the run ignores numpy's overflow warning, as for every op: a non-finite result is refused by name)."""
     t = np.negative(a)
