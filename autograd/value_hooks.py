@@ -6,8 +6,8 @@ None replaces that gradient, for what flows on to the value's parents and, for a
 to its ``.grad`` (torch's order: a leaf's hooks run before the accumulation). Hooks run in registration
 order; `RemovableHandle.remove` takes one off.
 
-A tape of `autograd.replay` replays the recorded arithmetic only: it calls no hook (register hooks on the
-eager graph, or apply the change to the tape's gradients yourself).
+A tape of `autograd.replay` replays the recorded arithmetic only and calls no hook, so `record` refuses a
+graph that holds a hooked value (its gradients would silently differ from eager's).
 
 Cost when no hook is registered: none per node. The table of hooks (`autograd.backward.VALUE_HOOKS`) is
 checked once per pass; only when it holds anything does the pass take the loop that looks at every node

@@ -49,7 +49,7 @@ from itertools import repeat
 from types import ModuleType
 from typing import Any, SupportsFloat, cast
 
-from ..backward import refuse_bad_grads
+from ..backward import VALUE_HOOKS, refuse_bad_grads
 from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
 from ..value import Value
@@ -130,6 +130,8 @@ def record(
             stop_recording()
         if not isinstance(root, Value):
             raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
+        if VALUE_HOOKS:  # looked for only while some hook exists anywhere: recording without hooks pays nothing
+            _refuse_hooked_values(root)
         tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards,
                     vectorize=vectorize)
         del root, made_inside
@@ -144,6 +146,26 @@ def record(
     tape._example = array("d", [v._data for v in inputs])
     tape._inputs = None
     return tape
+
+
+def _refuse_hooked_values(root: Value) -> None:
+    """ReplayError naming the first value of ``root``'s graph that has gradient hooks (`Value.register_hook`).
+
+    A tape replays the recorded arithmetic only, so it would return gradients its hooks never saw, unlike
+    eager backward: refused, as every other difference between a replay and eager is."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in VALUE_HOOKS:
+            label = f" {node.label!r}" if node.label else ""
+            raise ReplayError(f"record: the graph holds a value with gradient hooks{label} (data={node.data!r}): "
+                              "a tape calls no hooks, so its gradients would differ from backward()'s; remove the "
+                              "hooks (handle.remove()) before recording, or change the tape's gradients yourself")
+        stack.extend(node.parents)
 
 
 def _refused(x: Any) -> bool:
