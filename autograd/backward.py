@@ -115,7 +115,8 @@ def call_hooks(node: Value, g: Any) -> Any:
         result = fn(g)
         if result is None:
             continue
-        if g.__class__ is float or isinstance(g, numbers.Real):  # a float pass: a number is what flows on
+        # A float pass takes a number; a create_graph pass (g a Value) a Value or a number (made a constant).
+        if not (hasattr(result, "_a") and hasattr(g, "_a")):
             if isinstance(result, bool) or not isinstance(result, numbers.Real) or hasattr(result, "_a"):
                 raise TypeError(f"a gradient hook of {_describe(node)} returned {type(result).__name__} "
                                 f"{result!r:.60}: return a number (the new gradient) or None")
@@ -135,10 +136,10 @@ def _sweep_with_hooks(order: list[Any], leaves: list[Value], wide: list[tuple[Va
     """
     hooked = {id(leaf): leaf for leaf in chain(leaves, chain.from_iterable(wide))
               if leaf._a is None and id(leaf) in VALUE_HOOKS}
+    refuse_bad_grads(hooked.values())  # a .grad of None is named, as the plain sweep names it, before any changes
     earlier = {key: leaf.grad for key, leaf in hooked.items()}
     for leaf in hooked.values():
         leaf.grad = 0.0
-    finished = False
     try:
         for node in reversed(order):
             g = node.grad
@@ -147,11 +148,16 @@ def _sweep_with_hooks(order: list[Any], leaves: list[Value], wide: list[tuple[Va
             if id(node) in VALUE_HOOKS:
                 g = node.grad = call_hooks(node, g)
             node._op.backward(node, g)
-        finished = True
-    finally:
+        # Each leaf's hooks first, then every accumulation: a hook that raises leaves every hooked leaf as it was.
+        results = {key: call_hooks(leaf, leaf.grad) for key, leaf in hooked.items()}
+    except BaseException:
+        # A failed pass (or hook) adds nothing to a hooked leaf: its hooks did not run on this pass's sum, and
+        # what it collected is no gradient its hooks have seen (torch runs a leaf's hooks before accumulating).
         for key, leaf in hooked.items():
-            g = leaf.grad
-            leaf.grad = earlier[key] + (call_hooks(leaf, g) if finished else g)
+            leaf.grad = earlier[key]
+        raise
+    for key, leaf in hooked.items():
+        leaf.grad = earlier[key] + results[key]
 
 
 def refuse_bad_grads(leaves: Iterable[Value], who: str = "backward") -> None:

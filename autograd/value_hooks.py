@@ -6,8 +6,8 @@ None replaces that gradient, for what flows on to the value's parents and, for a
 to its ``.grad`` (torch's order: a leaf's hooks run before the accumulation). Hooks run in registration
 order; `RemovableHandle.remove` takes one off.
 
-A tape of `autograd.replay` replays the recorded arithmetic only: it calls no hook (register hooks on the
-eager graph, or apply the change to the tape's gradients yourself).
+A tape of `autograd.replay` replays the recorded arithmetic only and calls no hook, so `record` refuses a
+graph that holds a hooked value (its gradients would silently differ from eager's).
 
 Cost when no hook is registered: none per node. The table of hooks (`autograd.backward.VALUE_HOOKS`) is
 checked once per pass; only when it holds anything does the pass take the loop that looks at every node
@@ -34,14 +34,20 @@ class RemovableHandle:
     Also a context manager that removes the hook on leaving the block; ``id`` is the hook's number.
     """
 
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        """A handle for the next hook to go into ``hooks`` (a dict of hook number to hook)."""
+    def __init__(self, hooks: dict[int, Any], table: dict[int, Any] | None = None, key: int = 0) -> None:
+        """A handle for the next hook to go into ``hooks`` (a dict of hook number to hook); ``hooks`` is
+        ``table[key]`` when given, an entry the last removal takes out of ``table``."""
         self.id = next(_IDS)
         self._hooks = hooks
+        self._table = table
+        self._key = key
 
     def remove(self) -> None:
         """Take the hook off; removing twice is allowed and does nothing."""
         self._hooks.pop(self.id, None)
+        # An empty entry left in the table would send every later backward pass down the hooks' slower sweep.
+        if self._table is not None and not self._hooks and self._table.get(self._key) is self._hooks:
+            del self._table[self._key]
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -75,7 +81,7 @@ def register_hook(value: Value, fn: Callable[[Any], Any]) -> RemovableHandle:
     elif not isinstance(value, Hooked):
         raise TypeError(f"register_hook: hooks are for Values, not for {type(value).__name__} (a Value subclass)")
     hooks = VALUE_HOOKS.setdefault(id(value), {})
-    handle = RemovableHandle(hooks)
+    handle = RemovableHandle(hooks, VALUE_HOOKS, id(value))
     hooks[handle.id] = fn
     return handle
 

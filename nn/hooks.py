@@ -24,6 +24,9 @@ from autograd.value_hooks import RemovableHandle
 
 PRE_HOOKS = "_forward_pre_hooks"
 HOOKS = "_forward_hooks"
+#: How many modules have ever had a hook in this process: while 0, `Layer` calls its neurons without looking
+#: for hooks in each one (a dict lookup per neuron cost about 3% of an MLP's forward).
+EVER_HOOKED = [0]
 
 
 def register(
@@ -36,6 +39,8 @@ def register(
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {type(flag).__name__}")
     # Both dicts at once: `Module.__call__` then looks for one name only.
+    if HOOKS not in module.__dict__:
+        EVER_HOOKED[0] += 1
     module.__dict__.setdefault(PRE_HOOKS, {})
     module.__dict__.setdefault(HOOKS, {})
     hooks: dict[int, tuple[Callable[..., Any], dict[str, bool]]] = module.__dict__[kind]

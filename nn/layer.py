@@ -10,7 +10,7 @@ from autograd.functional import dot_joined
 
 from .activations import activation_name
 from .checks import affordable, input_vector, whole_number
-from .hooks import HOOKS
+from .hooks import EVER_HOOKED, HOOKS
 from .init import make_rng
 from .module import Module
 from .neuron import Inputs, Neuron, bias_and_inputs
@@ -73,10 +73,11 @@ class Layer(Module):
         nin = len(self.neurons[0].w)
         inputs = bias_and_inputs(input_vector(x, nin, "Layer"))
         outputs = []
+        unhooked = not EVER_HOOKED[0]
         for n in self.neurons:
-            if n.__class__ is Neuron and len(n.w) == nin and HOOKS not in n.__dict__:  # `forward_converted`
-                outputs.append(n._act(dot_joined((n.b, *n.w, *inputs))))
-            elif n.__class__ is Neuron and HOOKS not in n.__dict__:
+            if n.__class__ is Neuron and len(n.w) == nin and (unhooked or HOOKS not in n.__dict__):
+                outputs.append(n._act(dot_joined((n.b, *n.w, *inputs))))  # `forward_converted`, written out
+            elif n.__class__ is Neuron and (unhooked or HOOKS not in n.__dict__):
                 outputs.append(n.forward_converted(inputs))
             else:  # a subclass, or a neuron with forward hooks: called as a module
                 outputs.append(n(x))

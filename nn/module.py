@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from autograd import Value
 
-from .hooks import HOOKS, PRE_HOOKS, RemovableHandle, call_with_hooks, register
+from .hooks import EVER_HOOKED, HOOKS, PRE_HOOKS, RemovableHandle, call_with_hooks, register
 from .numbers_in_messages import checked_float, short_repr
 
 
@@ -68,6 +68,13 @@ class Module:
         """Call ``hook(module, args, output)`` after every forward, as torch's; a result other than None
         replaces the output (see `nn.hooks`). Returns a handle whose ``remove()`` takes the hook off."""
         return register(self, HOOKS, hook, prepend, {"with_kwargs": with_kwargs, "always_call": always_call})
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled or copied module; one with forward hooks counts as hooked in this process (see
+        `nn.hooks.EVER_HOOKED`: a `Layer` would otherwise skip a loaded neuron's hooks)."""
+        self.__dict__.update(state)
+        if HOOKS in state:
+            EVER_HOOKED[0] += 1
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The module's computation; subclasses define it."""

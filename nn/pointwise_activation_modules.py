@@ -11,7 +11,7 @@ from typing import Any
 
 from .module import Module
 from .numbers_in_messages import checked_float
-from .pointwise_activations import check_inplace, elu, gelu, hardtanh, leaky_relu, silu, softplus
+from .pointwise_activations import check_approximate, check_inplace, elu, gelu, hardtanh, leaky_relu, silu, softplus
 
 
 def _inplace_repr(inplace: bool) -> str:
@@ -98,9 +98,7 @@ class GELU(Module):
 
     def __init__(self, approximate: str = "none") -> None:
         """``approximate`` is ``'none'`` or ``'tanh'`` (checked here; torch checks on the first call)."""
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"approximate argument must be either none or tanh, got {approximate!r}")
-        self.approximate = approximate
+        self.approximate = check_approximate(approximate)
 
     def extra_repr(self) -> str:
         """torch's: ``approximate='none'``."""

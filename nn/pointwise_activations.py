@@ -58,15 +58,23 @@ def softplus(x: Input, beta: float = 1.0, threshold: float = 20.0) -> Any:
     return _elementwise(lambda v: apply(SOFTPLUS, v, b, t), x, "softplus")
 
 
+def check_approximate(approximate: Any) -> str:
+    """``approximate`` when it is ``'none'`` or ``'tanh'``; torch's TypeError for a non-string (``None``, ``1``,
+    ``True``), its words (a ValueError here, a RuntimeError in torch) for another string."""
+    if not isinstance(approximate, str):
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}")
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"approximate argument must be either none or tanh, got {approximate!r}")
+    return approximate
+
+
 def gelu(x: Input, approximate: str = "none") -> Any:
     """x * Phi(x) with Phi the standard normal CDF: ``approximate='none'`` uses erf, ``'tanh'`` torch's
     0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
-    if approximate == "none":
+    if check_approximate(approximate) == "none":
         op = GELU
-    elif approximate == "tanh":
+    else:
         op = GELU_TANH
-    else:  # torch's words (a RuntimeError there)
-        raise ValueError(f"approximate argument must be either none or tanh, got {approximate!r}")
     return _elementwise(lambda v: apply(op, v), x, "gelu")
 
 

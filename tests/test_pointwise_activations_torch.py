@@ -156,6 +156,10 @@ def test_a_nested_list_keeps_its_shape_and_a_number_becomes_a_value() -> None:
 @pytest.mark.parametrize(("call", "error", "words"), [
     (lambda: F.gelu(1.0, "fast"), ValueError, "approximate argument must be either none or tanh"),
     (lambda: nn.GELU("fast"), ValueError, "approximate argument must be either none or tanh"),
+    # torch's TypeError for a non-string (was a ValueError calling None or 1 a bad string)
+    (lambda: F.gelu(1.0, None), TypeError, "argument 'approximate' must be str, not NoneType"),
+    (lambda: nn.GELU(1), TypeError, "argument 'approximate' must be str, not int"),
+    (lambda: nn.GELU(True), TypeError, "argument 'approximate' must be str, not bool"),
     (lambda: F.hardtanh(0.0, 1.0, -1.0), ValueError, "min_val cannot be greater than max_val"),
     (lambda: nn.Hardtanh(1.0, -1.0), ValueError, r"max_val \(-1.0\) must be greater than min_val \(1.0\)"),
     (lambda: nn.Hardtanh(1.0, 1.0), ValueError, "must be greater than min_val"),

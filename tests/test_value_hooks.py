@@ -129,3 +129,99 @@ def test_a_hook_returning_no_finite_number_is_named(result: Any, error: type, wo
     x.register_hook(lambda g: result)
     with pytest.raises(error, match=words):
         (x * 3.0).backward()
+
+
+@pytest.mark.parametrize(("result", "error", "words"), [
+    ("0.5", TypeError, "returned str '0.5': return a number"),
+    (True, TypeError, "returned bool True"),
+    (float("nan"), FloatingPointError, "returned nan, not finite"),
+])
+def test_a_hook_returning_no_finite_number_is_named_in_a_create_graph_pass(result: Any, error: type,
+                                                                           words: str) -> None:
+    """The create_graph pass named the hook too (it raised "constant must be a real number" from inside)."""
+    x = Value(0.5, label="x")
+    h = x * x
+    h.register_hook(lambda g: result)
+    with pytest.raises(error, match=words):
+        grad(h * 3.0, [x], create_graph=True)
+
+
+def test_a_hook_may_return_a_number_or_a_value_in_a_create_graph_pass() -> None:
+    def script(make: Any, replace: Any) -> list[float]:
+        x = make(0.5)
+        h = x * x
+        h.register_hook(replace)
+        (gx,) = (torch.autograd.grad if not isinstance(x, Value) else grad)(h * h, [x], create_graph=True)
+        (gxx,) = (torch.autograd.grad if not isinstance(x, Value) else grad)(gx, [x])
+        return [_f(gx), _f(gxx)]
+
+    assert script(Value, lambda g: g * g) == pytest.approx(script(_t, lambda g: g * g), rel=1e-15)
+
+
+class _HookFailed(Exception):
+    pass
+
+
+def _raise(g: Any) -> None:
+    raise _HookFailed
+
+
+@pytest.mark.parametrize("where", ["leaf", "interior"])
+def test_a_hook_that_raises_leaves_a_hooked_leafs_gradient_as_torch(where: str) -> None:
+    """torch runs a leaf's hooks before accumulating: when one raises, the leaf's .grad is what it was (ours
+    was set to this pass's sum alone, the earlier 1.0 lost, when a leaf's own hook raised)."""
+
+    def script(make: Any) -> float:
+        x = make(2.0)
+        x.grad = 1.0 if isinstance(x, Value) else torch.tensor(1.0, dtype=torch.float64)
+        h = x * x
+        (x if where == "leaf" else h).register_hook(_raise)
+        if where == "interior":
+            x.register_hook(lambda g: g * 10.0)
+        with pytest.raises(_HookFailed):
+            (h * 3.0).backward()
+        return float(x.grad)
+
+    assert script(Value) == script(_t) == 1.0
+
+
+def test_a_leaf_hook_that_raises_then_is_removed_accumulates_as_torch() -> None:
+    def script(make: Any) -> float:
+        x = make(2.0)
+        handle = x.register_hook(_raise)
+        with pytest.raises(_HookFailed):
+            (x * x).backward()
+        handle.remove()
+        (x * x).backward()
+        return float(x.grad)
+
+    assert script(Value) == script(_t) == 4.0
+
+
+def test_removing_the_last_hook_empties_the_hook_table() -> None:
+    """With no hook left anywhere the backward pass takes the sweep without hook checks (an empty entry kept
+    the table non-empty, so every later pass in the process took the slower one), and a new hook still works."""
+    x = Value(2.0)
+    before = dict(VALUE_HOOKS)
+    first, second = x.register_hook(lambda g: g), x.register_hook(lambda g: g * 3.0)
+    first.remove()
+    assert id(x) in VALUE_HOOKS
+    second.remove()
+    second.remove()
+    assert VALUE_HOOKS == before
+    again = x.register_hook(lambda g: g * 3.0)
+    first.remove()  # a stale handle leaves the new hook alone
+    (x * x).backward()
+    assert x.grad == 12.0  # 3 * d(x^2)/dx at 2
+    again.remove()
+    assert VALUE_HOOKS == before
+
+
+def test_a_hooked_leaf_whose_grad_is_none_is_named_and_left_none() -> None:
+    """As an unhooked leaf's: the hooked sweep raised a bare 'unsupported operand' TypeError and set .grad to 1."""
+    x = Value(2.0, label="x")
+    x.register_hook(lambda g: g)
+    x.grad = None
+    with pytest.raises(TypeError, match="leaf node 'x'.*NoneType None, not a number"):
+        (x * Value(1.0)).backward()
+    assert x.grad is None

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from autograd import Value
 from nn import MLP, parameters_to_vector, vector_to_parameters
 
 
@@ -62,3 +63,50 @@ def test_something_that_is_no_value_is_named() -> None:
     for call in (lambda: parameters_to_vector(params), lambda: vector_to_parameters([0.0] * 4, params)):
         with pytest.raises(TypeError, match="parameter 3 is float, not a Value"):
             call()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_numpy_float_vector_with_a_non_finite_number_changes_nothing(bad: float) -> None:
+    """A plain float64 array skips the per-number type check (its tolist() holds floats): its finiteness is still
+    checked, by numpy, and the first bad position named."""
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [2, 1], seed=5)
+    params = model.parameters()
+    before = [p.data for p in params]
+    vector = np.full(len(params), 0.25)
+    vector[[4, 6]] = bad
+    with pytest.raises(ValueError, match=f"number 4 is {bad!r}"):
+        vector_to_parameters(vector, params)
+    assert [p.data for p in params] == before
+
+
+def test_other_numpy_vectors_are_written_as_plain_floats_or_refused() -> None:
+    """float16/float32 and longdouble arrays become Python floats (longdouble's tolist() keeps numpy scalars, so
+    it takes the checked path); a masked array's masked number is None in its tolist() and is refused."""
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [2, 1], seed=6)
+    params = model.parameters()
+    n = len(params)
+    for dtype in (np.float16, np.float32, np.longdouble):
+        vector_to_parameters(np.arange(n, dtype=dtype) / 8, params)
+        assert [p.data for p in params] == [k / 8 for k in range(n)]
+        assert all(type(p.data) is float for p in params)
+    before = [p.data for p in params]
+    masked = np.ma.masked_array(np.ones(n), mask=[k == 2 for k in range(n)])
+    with pytest.raises(TypeError, match="number 2 is NoneType"):
+        vector_to_parameters(masked, params)
+    assert [p.data for p in params] == before
+    with pytest.raises(TypeError, match="number 0 is list"):
+        vector_to_parameters(np.ones((n, 1)), params)  # a column, not a vector
+
+
+def test_a_value_subclass_is_a_parameter() -> None:
+    """Exact Values are counted in bulk; a subclass takes the isinstance walk and is accepted as before."""
+
+    class Weight(Value):
+        pass
+
+    params = [Value(1.0), Weight(2.0), Value(3.0)]
+    assert parameters_to_vector(params) == [1.0, 2.0, 3.0]
+    vector_to_parameters([4.0, 5.0, 6.0], params)
+    assert [p.data for p in params] == [4.0, 5.0, 6.0]

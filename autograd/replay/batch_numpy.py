@@ -13,6 +13,7 @@ only by `Tape.run_batch`; numpy is an optional extra.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -142,25 +143,43 @@ def sqrt_grad(out: Array) -> Array:
 
 @numpy_version
 def sigmoid(a: Array) -> Array:
-    """The scalar helper's two branches, elementwise: exp(-|a|) never overflows."""
-    e = np.exp(-np.abs(a))
-    return np.where(np.greater_equal(a, 0.0), 1.0 / (1.0 + e), e / (1.0 + e))
+    """1 / (1 + e^-a) elementwise, in one buffer: four array ops where the scalar helper's two branches (which
+    keep math.exp from raising) took nine. e^-a overflows to inf only where the result is below 5.6e-309,
+    which gives 0 (the scalar helper: a subnormal); within 1.8 ulps of a 60-digit reference as that helper
+    (the run ignores numpy's overflow warning, as for every op: a non-finite result is refused by name)."""
+    t = np.negative(a)
+    if type(t) is not np.ndarray:  # one sample's number
+        return 1.0 / (1.0 + np.exp(t))
+    np.exp(t, out=t)
+    t += 1.0
+    return np.divide(1.0, t, out=t)
 
 
 @numpy_version
 def sigmoid_grad(out: Array, a: Array) -> Array:
-    """The scalar helper's two branches elementwise: out (1 - out) for a <= 0, out sigmoid(-a) above."""
-    e = np.exp(-np.abs(a))
-    return np.where(np.greater(a, 0.0), out * (e / (1.0 + e)), out * (1.0 - out))
+    """sigmoid'(a) = 1 / (4 cosh^2(a/2)) = 1 / (2 + 2 cosh a): three array ops in one buffer, no cancellation
+    (cosh >= 1), within 2 ulps of a 60-digit reference where the scalar helper's branches (nine ops) reached
+    3. cosh overflows only where the result is below 4.5e-309, which gives 0 (the scalar helper: a subnormal)."""
+    t = np.cosh(a)
+    if type(t) is not np.ndarray:
+        return 0.5 / (1.0 + t)
+    t += 1.0
+    return np.divide(0.5, t, out=t)
 
 
 @numpy_version
 def tanh_grad(out: Array, a: Array) -> Array:
-    """The scalar helper's two branches elementwise: 1 - out^2 on [-0.55, 0.55], 4e / (1 + e)^2 outside."""
-    size = np.abs(a)
-    e = np.exp(-2.0 * size)
-    d = 1.0 + e
-    return np.where(np.less_equal(size, 0.55), 1.0 - out * out, 4.0 * e / (d * d))
+    """tanh'(a) = 1 / cosh^2(a) = 2 / (1 + cosh 2a): four array ops in one buffer, where the scalar helper's two
+    branches (1 - out^2 near 0, 4e / (1 + e)^2 beyond) took eleven. No cancellation (cosh >= 1) and one
+    rounding fewer than squaring 1 / cosh a: within 2 ulps of a 60-digit reference (the branches: 3.7).
+    cosh 2a overflows only where the result is below 1.2e-308 (|a| > 355), which gives 0 (the scalar
+    helper: a subnormal)."""
+    t = np.multiply(a, 2.0)
+    if type(t) is not np.ndarray:
+        return 2.0 / (1.0 + np.cosh(t))
+    np.cosh(t, out=t)
+    t += 1.0
+    return np.divide(2.0, t, out=t)
 
 
 @numpy_version
@@ -286,9 +305,19 @@ def stack_pieces(width: int, pieces: Sequence[tuple[Array, int]]) -> Array:
     return rows
 
 
+#: A packer per length met (a tape reads its parameters at one length): ``struct.pack`` writes a list of
+#: floats out at C speed, 2.6x ``np.fromiter`` and 4x ``np.asarray`` on W1's 4,417 weights.
+_PACKERS: dict[int, struct.Struct] = {}
+
+
 def floats(values: Sequence[float]) -> Array:
-    """A float64 vector of ``values`` (fromiter: faster than asarray on a long list of floats)."""
-    return np.fromiter(values, np.float64, len(values))
+    """A float64 vector of ``values`` (read-only: its memory is the packed bytes, which nothing else holds)."""
+    packer = _PACKERS.get(len(values))
+    if packer is None:
+        if len(_PACKERS) >= 64:  # lengths from many different tapes: start over rather than grow without end
+            _PACKERS.clear()
+        packer = _PACKERS[len(values)] = struct.Struct(f"={len(values)}d")
+    return np.frombuffer(packer.pack(*values), np.float64)
 
 
 def like_rows(value: Array, like: Array) -> Array:

@@ -49,7 +49,7 @@ from itertools import repeat
 from types import ModuleType
 from typing import Any, SupportsFloat, cast
 
-from ..backward import refuse_bad_grads
+from ..backward import VALUE_HOOKS, refuse_bad_grads
 from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
 from ..value import Value
@@ -130,6 +130,8 @@ def record(
             stop_recording()
         if not isinstance(root, Value):
             raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
+        if VALUE_HOOKS:  # looked for only while some hook exists anywhere: recording without hooks pays nothing
+            _refuse_hooked_values(root)
         tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards,
                     vectorize=vectorize)
         del root, made_inside
@@ -141,9 +143,29 @@ def record(
     tape.bindings = bindings
     # The input leaves die with the graph: the tape keeps the example's numbers (what a run without inputs
     # replays), 8 bytes an input rather than a Value of 80 (a tenth of a 97-node tape's memory).
-    tape._example = array("d", map(_READ_DATA, inputs))
+    tape._example = array("d", [v._data for v in inputs])
     tape._inputs = None
     return tape
+
+
+def _refuse_hooked_values(root: Value) -> None:
+    """ReplayError naming the first value of ``root``'s graph that has gradient hooks (`Value.register_hook`).
+
+    A tape replays the recorded arithmetic only, so it would return gradients its hooks never saw, unlike
+    eager backward: refused, as every other difference between a replay and eager is."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in VALUE_HOOKS:
+            label = f" {node.label!r}" if node.label else ""
+            raise ReplayError(f"record: the graph holds a value with gradient hooks{label} (data={node.data!r}): "
+                              "a tape calls no hooks, so its gradients would differ from backward()'s; remove the "
+                              "hooks (handle.remove()) before recording, or change the tape's gradients yourself")
+        stack.extend(node.parents)
 
 
 def _refused(x: Any) -> bool:
@@ -489,7 +511,7 @@ class Tape:
         """
         if self.bindings is not None:
             self.bindings.check()
-        params = list(map(_READ_DATA, self.parameters))
+        params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         with self._quiet(), _blaming_parameters(self.parameters, params):
             loss, grads, outs = self._run(self._input_values(inputs), params)
             _check_finite(loss, grads, self.parameters)
@@ -509,7 +531,7 @@ class Tape:
         rows = _sequence_of(rows, "run_many: rows", "input rows")
         if self.bindings is not None:
             self.bindings.check()
-        params = list(map(_READ_DATA, self.parameters))
+        params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         total = 0.0
         acc = [0.0] * len(self.parameters)
         run = self._run
@@ -545,7 +567,7 @@ class Tape:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
             self.graph.release()  # the full tables code generation read (a program holds what it reads)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
-        params = list(map(_READ_DATA, self.parameters))
+        params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         with self._quiet(arrays=True), _blaming_parameters(self.parameters, params):
             loss, grads, _, *summed = run(arrays, params)
             return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
@@ -568,11 +590,6 @@ class Tape:
         interior = self.node_count
         return (f"Tape({interior} ops, {self.input_count} inputs, {len(self.parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
-
-
-#: Reads a Value's number through the engine's name for the slot: `Value.data` checks what is written and so
-#: is a property; a tape reads every parameter on every run (4,417 of them for W1 at width 64).
-_READ_DATA = operator.attrgetter("_data")
 
 
 def _add_to_grads(parameters: Sequence[Value], grads: Sequence[float], scale: float) -> None:
