@@ -12,6 +12,11 @@ is given twice; the rare parameter the walk meets on its general path is found
 by binary search and then entered in the dict. Past a budget of such lookups
 every parameter is entered at once, as before, so a graph that reads its
 parameters one by one (binary ops) costs at most a few searches more.
+
+Fewer parameters (from `SET_PARAMETERS` up to `LAZY_PARAMETERS`) are not
+sorted (a dozen numpy calls on cold caches cost more than they save there):
+a set of them shows they are distinct, and they are all entered in the dict at
+the first lookup by identity; a layered model's rows need none.
 """
 
 from __future__ import annotations
