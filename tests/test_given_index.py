@@ -181,3 +181,37 @@ def test_the_first_row_met_off_the_parameters_end_is_found() -> None:
         return out * extra[2] + extra[4]
 
     check(fn, [0.3, -0.2, 0.6], params)
+
+
+def test_an_mlp_of_unequal_layers_equals_eager() -> None:
+    from nn import MLP
+
+    model = MLP(3, [4, 5, 1])
+    params = model.parameters()
+
+    def fn(a: Value, b: Value, c: Value) -> Value:
+        return (model([a, b, c]) - 0.5) ** 2
+
+    check(fn, [0.3, -0.2, 0.6], params)
+
+
+def test_a_layered_model_is_recorded_without_entering_its_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The walk meets the last layer's last row first, then the rows of the layer before from its first rows
+    # (put off until their inputs are numbered): all found by position, none looked up by identity.
+    from nn import MLP
+
+    monkeypatch.setattr(given_index, "SET_PARAMETERS", 1)
+    monkeypatch.setattr(given_index, "LAZY_PARAMETERS", 10**9)
+    entered: list[int] = []
+    enter_all = given_index.GivenIndex.enter_all
+
+    def spy(self) -> None:  # type: ignore[no-untyped-def]
+        if self.members is not None:
+            entered.append(len(self.parameters))
+        enter_all(self)
+
+    monkeypatch.setattr(given_index.GivenIndex, "enter_all", spy)
+    model = MLP(2, [6, 4, 1])
+    params = model.parameters()
+    check(lambda a, b: (model([a, b]) - 0.5) ** 2, [0.3, -0.2], params)
+    assert entered == []
