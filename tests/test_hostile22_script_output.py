@@ -32,7 +32,7 @@ def _command(script: str, args: list[str], tmp: Path) -> list[str]:
 
 
 @FULL
-@pytest.mark.parametrize("script", ["demo.py", "mlp_two_moons.py", "draw_3_4_2.py"])
+@pytest.mark.parametrize("script", ["demo.py", "mlp_two_moons.py", "char_rnn.py"])
 def test_help_on_a_full_disk_is_one_line_and_status_2(tmp_path: Path, script: str) -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run(_command(script, ["--help"], tmp_path), cwd=tmp_path, stdout=full,
