@@ -105,7 +105,8 @@ def _class_index(target: Any, classes: int, ignore_index: int) -> int | None:
 def _weights(weight: Sequence[Any] | None, classes: int) -> list[Value | float] | None:
     if weight is None:
         return None
-    if isinstance(weight, (str, bytes, Value, Mapping)) or not isinstance(weight, Iterable):
+    if (isinstance(weight, (str, bytes, Value, Mapping)) or not isinstance(weight, Iterable)
+            or getattr(weight, "ndim", 1) == 0):  # a 0-d array: iterable by type, iterating it raises
         raise TypeError(f"weight must be a sequence of one number per class, got {type(weight).__name__}")
     weight = list(weight)  # a numpy array or a range holds the weights as well as a list
     if len(weight) != classes:

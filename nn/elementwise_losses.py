@@ -55,9 +55,10 @@ def _elementwise(
 
     def walk(x: Any, y: Any, at: str) -> Any:
         for value, name in ((x, first), (y, second)):
-            if isinstance(value, Set):
-                raise TypeError(f"{name}{at} must be a number, a Value or (nested) lists of them, got a set "
-                                f"{short_repr(value)}: a set has no order to pair its entries by")
+            if isinstance(value, (Set, str, bytes, Mapping)):  # else named as a shape mismatch, or iterated
+                why = ": a set has no order to pair its entries by" if isinstance(value, Set) else ""
+                raise TypeError(f"{name}{at} must be a number, a Value or (nested) lists of them, got "
+                                f"{type(value).__name__} {short_repr(value)}{why}")
         if _is_sequence(x) != _is_sequence(y):
             raise ValueError(f"{first}{at} and {second}{at} differ in shape (one is a list, the other "
                              f"{short_repr(y if _is_sequence(x) else x)}); torch needs equal shapes here too")
