@@ -70,3 +70,5 @@ def test_a_compiled_tape_and_run_batch_name_the_registered_op(forward: str) -> N
     with pytest.raises(TypeError, match=named):
         tape.run_batch([[4.0, -4.0]])  # type: ignore[attr-defined]
     assert w.grad == 0.0  # no failed run touched a gradient
+    with pytest.raises(TypeError, match="^tape input 0: Value data must be a real number, got str"):
+        tape.run(["4"])  # type: ignore[attr-defined]  # a bad input is named as before, not blamed on the op

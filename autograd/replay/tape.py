@@ -722,8 +722,8 @@ def _naming_registered_ops(graph: Graph) -> Iterator[None]:
     except TypeError as error:
         registered = {op.name: op for op in graph.tail_ops if op is not None and getattr(op.forward, "__checked__",
                                                                                          False)}
-        if not registered or any(str(error).startswith(f"op {name}:") for name in registered):
-            raise  # no op of the user's, or the checked op named itself already
+        if not registered or str(error).startswith(("tape input", *(f"op {name}:" for name in registered))):
+            raise  # no op of the user's, a bad input (named), or the checked op named itself already
         ops = ", ".join(f"op {op.name} ({op.forward_code!r}, derivatives "
                         f"{', '.join(map(repr, op.derivative_code_for(cast(int, op.arity))))})"
                         for op in registered.values())
