@@ -33,8 +33,22 @@ LOG_FLOOR = BCE_LOG_FLOOR
 def _is_sequence(x: Any) -> bool:
     """Whether ``x`` holds entries: not a number, a Value, a string, a mapping, a set (no order to pair its
     entries by, as torch.tensor refuses one) or a 0-d array (one number: iterating it raises)."""
+    kind = x.__class__
+    if kind is list or kind is tuple or kind is float or kind is Value:  # the common cases, without the ABCs
+        return kind is list or kind is tuple
     return (isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Set, Value))
             and getattr(x, "ndim", 1) != 0)
+
+
+def _refuse_text_and_sets(x: Any, what: str) -> None:
+    """TypeError naming ``what`` for a str, bytes, mapping or set where a number or a list belongs: they were
+    named as a shape mismatch ("one is a list, the other ..."), or a str compared as a number."""
+    if x.__class__ is float or x.__class__ is Value:
+        return
+    if isinstance(x, (Set, str, bytes, Mapping)):
+        why = ": a set has no order to pair its entries by" if isinstance(x, Set) else ""
+        raise TypeError(f"{what} must be a number, a Value or (nested) lists of them, got {type(x).__name__} "
+                        f"{short_repr(x)}{why}")
 
 
 def _as_value(x: Any, what: str) -> Value:
@@ -54,15 +68,15 @@ def _elementwise(
     first, second = names
 
     def walk(x: Any, y: Any, at: str) -> Any:
-        for value, name in ((x, first), (y, second)):
-            if isinstance(value, (Set, str, bytes, Mapping)):  # else named as a shape mismatch, or iterated
-                why = ": a set has no order to pair its entries by" if isinstance(value, Set) else ""
-                raise TypeError(f"{name}{at} must be a number, a Value or (nested) lists of them, got "
-                                f"{type(value).__name__} {short_repr(value)}{why}")
-        if _is_sequence(x) != _is_sequence(y):
+        x_is_sequence, y_is_sequence = _is_sequence(x), _is_sequence(y)
+        if not x_is_sequence:
+            _refuse_text_and_sets(x, f"{first}{at}")
+        if not y_is_sequence:
+            _refuse_text_and_sets(y, f"{second}{at}")
+        if x_is_sequence != y_is_sequence:
             raise ValueError(f"{first}{at} and {second}{at} differ in shape (one is a list, the other "
                              f"{short_repr(y if _is_sequence(x) else x)}); torch needs equal shapes here too")
-        if not _is_sequence(x):
+        if not x_is_sequence:
             out = loss(_as_value(x, f"{first}{at}"), _as_value(y, f"{second}{at}"))
             flat.append(out)
             return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from autograd import Value, dot, sum_of
@@ -33,6 +33,16 @@ def _entry(x: Any, what: str) -> Any:
     return x if isinstance(x, Value) else checked_float(zero_dimensional_as_item(x), what)
 
 
+#: The kinds of entries the engine's own checks cover; anything else is checked entry by entry first.
+_PLAIN = frozenset({Value, float})
+
+
+def _checked(preds: list, targs: list) -> tuple[list, list]:
+    """Every prediction and target checked by `_entry`, naming the first that is no finite number."""
+    return ([_entry(p, f"prediction {j}") for j, p in enumerate(preds)],
+            [_entry(t, f"target {j}") for j, t in enumerate(targs)])
+
+
 def _pairs(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> tuple[list, list]:
     preds = _as_list(predictions, "predictions")
     targs = _as_list(targets, "targets")
@@ -40,9 +50,21 @@ def _pairs(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | 
         raise ValueError(f"{len(preds)} predictions but {len(targs)} targets")
     if not preds:
         raise ValueError("a loss needs at least one prediction")
-    preds = [_entry(p, f"prediction {j}") for j, p in enumerate(preds)]
-    targs = [_entry(t, f"target {j}") for j, t in enumerate(targs)]
+    # One C-level pass over the types: the common lists (Values and floats) are checked by the engine's ops,
+    # and only when one fails (`_named`); an int, a numpy number, a str or a bool is checked here.
+    if not {*map(type, preds), *map(type, targs)} <= _PLAIN:
+        preds, targs = _checked(preds, targs)
     return preds, targs
+
+
+def _named(preds: list, targs: list, loss: Callable[[], Any]) -> Any:
+    """``loss()``; if it fails on a number (a NaN or inf float among Values: "operand of sub must be finite"),
+    the error names the prediction or target instead. The check runs on the error path only."""
+    try:
+        return loss()
+    except (TypeError, ValueError, OverflowError):
+        _checked(preds, targs)  # raises, naming the entry, when one is no finite number
+        raise
 
 
 def half_sum_squared_error(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> Value:
@@ -51,7 +73,7 @@ def half_sum_squared_error(predictions: Sequence[Operand] | Operand, targets: Se
     The 1/2 makes dE/dy_hat = y_hat - y, the first factor of the slides' chain rule.
     """
     preds, targs = _pairs(predictions, targets)
-    return 0.5 * sum_of([(p - t) ** 2 for p, t in zip(preds, targs)])
+    return _named(preds, targs, lambda: 0.5 * sum_of([(p - t) ** 2 for p, t in zip(preds, targs)]))
 
 
 def mean_squared_error(
@@ -64,10 +86,14 @@ def mean_squared_error(
     """
     reduction = checked_reduction(reduction)
     preds, targs = _pairs(predictions, targets)
-    squares = [(p - t) ** 2 for p, t in zip(preds, targs)]
-    if reduction == "none":
-        return [s if isinstance(s, Value) else Value(s) for s in squares]
-    return sum_of(squares) if reduction == "sum" else sum_of(squares) / len(preds)
+
+    def loss() -> Any:
+        squares = [(p - t) ** 2 for p, t in zip(preds, targs)]
+        if reduction == "none":
+            return [s if isinstance(s, Value) else Value(s) for s in squares]
+        return sum_of(squares) if reduction == "sum" else sum_of(squares) / len(preds)
+
+    return _named(preds, targs, loss)
 
 
 def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Operand]) -> Value:
