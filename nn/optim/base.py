@@ -431,9 +431,10 @@ class Optimizer:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore from `state_dict()` output; all-or-nothing, ValueError naming the bad entry.
 
-        A state written before parameter groups existed (no ``param_groups``)
-        still loads: its ``lr`` is given to every group. Something that is not a dict is a TypeError naming
-        it (torch fails inside with an AttributeError).
+        A state written before parameter groups existed (no ``param_groups``,
+        no ``group_steps``) still loads: its ``lr`` is given to every group. Something that is not a dict is a
+        TypeError naming it (torch fails inside with an AttributeError); an unknown entry, a missing ``lr``,
+        ``steps`` or ``param_groups``, or a group without its ``lr`` is a ValueError naming it.
         """
         if not isinstance(state, dict):
             raise TypeError(f"optimizer state must be a dict (from state_dict()), got {type(state).__name__}")

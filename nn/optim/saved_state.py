@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactly
 
 
+class MissingStateEntryError(KeyError, ValueError):
+    """A saved optimizer state without an entry it needs: torch's KeyError (``'param_groups'``), and a ValueError
+    as every other refused state here, so either ``except`` catches it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # KeyError's own str would quote the sentence
+
+
 def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], None]:
     """Validate ``state`` without changing anything; return the function that applies it.
 
@@ -39,6 +47,7 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
     if not isinstance(state, dict) or state.get("type") != type(optimizer).__name__:
         found = state.get("type") if isinstance(state, dict) else type(state).__name__
         raise ValueError(f"{where} is for {short_repr(found)}, not {type(optimizer).__name__}")
+    _refuse_unknown_and_missing(optimizer, state, where)
     buffers = state.get("buffers", {})
     mine = optimizer._buffers()
     required = set(mine) - optimizer._optional_buffers
@@ -81,6 +90,28 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
 
     return apply
 
+def _refuse_unknown_and_missing(optimizer: Optimizer, state: dict[str, Any], where: str) -> None:
+    """A ValueError naming an entry ``state`` should not have (a misspelt ``'param_group'`` was ignored, and the
+    groups kept their options) or one it lacks: ``lr`` and ``steps`` always, ``param_groups`` unless the state
+    has the layout written before groups existed (no ``group_steps`` either; its ``lr`` then goes to every group).
+
+    torch raises KeyError('param_groups') for a state without groups and ignores unknown entries; a state
+    refused here is not applied at all (the optimizer stays as it was).
+    """
+    known = set(optimizer.state_dict())  # the entries this optimizer writes (SGD adds 'buffer_started')
+    unknown = sorted((short_repr(k) for k in state if k not in known), key=str)
+    if unknown:
+        raise ValueError(f"{where} has unknown {'entry' if len(unknown) == 1 else 'entries'} {', '.join(unknown)} "
+                         f"(this {type(optimizer).__name__}'s state holds {', '.join(sorted(known))})")
+    for key in ("lr", "steps"):
+        if key not in state:
+            raise MissingStateEntryError(f"{where} has no {key!r} entry (state_dict() writes one): not a whole "
+                                         "optimizer state")
+    if "param_groups" not in state and "group_steps" in state:
+        raise MissingStateEntryError(f"{where} has no 'param_groups' entry but has 'group_steps': a state_dict() "
+                                     "with its groups missing (torch: KeyError 'param_groups')")
+
+
 def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: str, lr: float) -> list[dict[str, Any]]:
     """The options each group gets from ``state`` (only ``lr`` from a state without ``param_groups``)."""
     saved = state.get("param_groups")
@@ -96,6 +127,8 @@ def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: st
         if not isinstance(entry, dict):
             raise ValueError(f"{label} must be a dict of options, got {type(entry).__name__}")
         optimizer._check_keys(entry, label)
+        if "lr" not in entry:  # it used to keep the group's own rate, silently
+            raise MissingStateEntryError(f"{label} has no 'lr' (every saved group holds its learning rate)")
         size = len(group["params"])
         if not isinstance(entry.get("params"), list) or len(entry["params"]) != size:
             raise ValueError(f"{label} 'params' must list {size} parameters, as this optimizer's group does "
