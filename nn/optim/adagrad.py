@@ -106,16 +106,17 @@ class Adagrad(Optimizer):
         value: str = self.param_groups[0]["form"]
         return value
 
-    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float],
+                  steps: list[int]) -> Proposal:
         lr, lr_decay = options["lr"], options["lr_decay"]
-        clr = lr / (1.0 + (step - 1) * lr_decay) if lr_decay else lr
         inside_sqrt = options["form"] == self.MIN_CHAR_RNN
         decay, eps, maximize, sqrt = options["weight_decay"], options["eps"], options["maximize"], math.sqrt
         new_data: list[float] = []
         memory: list[float] = []
         if maximize:
             grads = [-g for g in grads]
-        for p, g, G in zip(self.params[start:stop], grads, self.memory[start:stop]):
+        for p, g, G, step in zip(self.params[start:stop], grads, self.memory[start:stop], steps):
+            clr = lr / (1.0 + (step - 1) * lr_decay) if lr_decay else lr  # the parameter's own count, as torch
             w = p.data
             if decay:
                 g = g + decay * w
