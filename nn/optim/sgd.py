@@ -80,12 +80,12 @@ class SGD(Optimizer):
 
     def _stepped(self, plans: list[tuple[dict[str, Any], int, int]], skipped: list[int]) -> None:
         """Every parameter stepped with a nonzero momentum has its buffer now (a skipped one does not, as torch)."""
-        left_out = set(skipped)
+        kept = [(i, self._buffer_started[i]) for i in skipped]
         for options, start, stop in plans:
             if options["momentum"]:
-                for i in range(start, stop):
-                    if i not in left_out:
-                        self._buffer_started[i] = True
+                self._buffer_started[start:stop] = [True] * (stop - start)  # one slice: no loop per parameter
+        for i, had in kept:  # a skipped parameter's buffer is as it was
+            self._buffer_started[i] = had
 
     def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float],
                   steps: list[int]) -> Proposal:
