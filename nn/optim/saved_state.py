@@ -4,7 +4,8 @@ Everything is checked first (type, buffers, step counts, every group's
 options) and only then applied, by the function `checked_state` returns, so
 a loader can validate the model's entries and the optimizer's together and
 apply both or neither. A state written before parameter groups existed (no
-``param_groups``, no ``group_steps``) still loads.
+``param_groups``, no ``group_steps``) still loads, and so does one written before
+step counts were per parameter (no ``param_steps``: each parameter gets its group's).
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
         raise ValueError(f"{where} 'lr' must be a positive finite number or 0, got {lr_value!r}")
     groups = _checked_saved_groups(optimizer, state, where, lr_value)
     group_steps = _checked_group_steps(optimizer, state.get("group_steps"), steps, where)
+    param_steps = _checked_param_steps(optimizer, state.get("param_steps"), group_steps, steps, where)
 
     def apply() -> None:
         optimizer.steps = steps
-        optimizer._group_steps = group_steps
+        optimizer._param_steps = param_steps
         for group, saved in zip(optimizer.param_groups, groups):
             group.update(saved)
         for name, values in checked.items():
@@ -164,5 +166,22 @@ def _checked_group_steps(optimizer: Optimizer, raw: Any, steps: int, where: str)
     for i, count in enumerate(raw):
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= steps:
             raise ValueError(f"{where} 'group_steps' entry {i} must be an integer in [0, steps={steps}], "
+                             f"got {short_repr(count)}")
+    return list(raw)
+
+
+def _checked_param_steps(optimizer: Optimizer, raw: Any, group_steps: list[int], steps: int,
+                         where: str) -> list[int]:
+    """Each parameter's step count from a state (its group's count in a state written before they were kept)."""
+    if raw is None:
+        counts: list[int] = []
+        for group, count in zip(optimizer.param_groups, group_steps):
+            counts.extend([count] * len(group["params"]))
+        return counts
+    if not isinstance(raw, list) or len(raw) != len(optimizer.params):
+        raise ValueError(f"{where} 'param_steps' must be a list of {len(optimizer.params)} integers")
+    for i, count in enumerate(raw):
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= steps:
+            raise ValueError(f"{where} 'param_steps' entry {i} must be an integer in [0, steps={steps}], "
                              f"got {short_repr(count)}")
     return list(raw)
