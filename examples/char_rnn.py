@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from lecture.cli_args import step_count
+from lecture.script_exit import run_script
 from nn import SGD, Adam, CharModel, Vocabulary, clip_grad_norm
 
 
@@ -46,4 +47,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "char_rnn.py")  # quiet on a closed pipe, as demo.py

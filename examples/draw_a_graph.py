@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from autograd import Value, gradcheck
+from lecture.script_exit import run_script
 from viz import draw_graph
 
 
@@ -47,4 +48,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "draw_a_graph.py")  # quiet on a closed pipe, as demo.py

@@ -9,6 +9,7 @@ import argparse
 
 from autograd import no_grad
 from lecture.cli_args import step_count
+from lecture.script_exit import run_script
 from nn import MLP, SGD, mean_squared_error, two_moons
 
 
@@ -34,4 +35,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "mlp_two_moons.py")  # quiet on a closed pipe, as demo.py

@@ -43,6 +43,7 @@ except ModuleNotFoundError as missing:
              'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
 
 from autograd import Value, no_grad
+from lecture.script_exit import run_script
 from nn import CharModel, Vocabulary
 from nn.torch_bridge import TorchCharModel, from_torch, parity_report
 from viz import RenderError, draw_graph
@@ -292,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        run_script(main, "torch_char_lstm.py")  # quiet on a closed pipe, as demo.py
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from autograd import Value, no_grad
 from lecture.cli_args import step_count
+from lecture.script_exit import run_script
 from nn import BCEWithLogitsLoss, Linear, Module, ReLU, Sequential, two_moons
 from nn.optim import Adam
 from nn.optim.lr_scheduler import StepLR
@@ -83,4 +84,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main, "torch_style_training.py")  # quiet on a closed pipe, as demo.py

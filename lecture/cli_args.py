@@ -72,16 +72,37 @@ def print_line(text: str) -> None:
     try:
         print(text, flush=True)
     except OSError as err:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-        if isinstance(err, BrokenPipeError):
-            raise OutputClosed from None
-        raise UsageError(f"cannot write to standard output: {err.strerror or err}") from None
+        raise output_failure(err) from None
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a bad argument in one line on stderr, exit status 2."""
+def output_failure(err: OSError) -> Exception:
+    """What a failed write to standard output means (OutputClosed for a reader that has gone, else UsageError
+    naming the cause), after pointing standard output at the null device: the text that failed is still in its
+    buffer, and Python flushes that again at exit, which would print "Exception ignored" with a second error."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+    if isinstance(err, BrokenPipeError):
+        return OutputClosed()
+    return UsageError(f"cannot write to standard output: {err.strerror or err}")
+
+
+class CheckedHelpParser(argparse.ArgumentParser):
+    """argparse whose --help fails as any other output does: argparse drops an OSError from writing the help, so
+    ``--help > /dev/full`` exited 0 with nothing written (demo.py's parser; the examples' stdout is checked by
+    `script_exit.run_script` instead)."""
+
+    def print_help(self, file: Any = None) -> None:
+        """The help on standard output through `print_line` (another ``file`` as argparse writes it)."""
+        if file is not None and file is not sys.stdout:
+            super().print_help(file)
+            return
+        print_line(self.format_help().rstrip("\n"))
+
+
+class OneLineParser(CheckedHelpParser):
+    """argparse that reports a bad argument in one line on stderr, exit status 2 (and a --help that cannot be
+    written as an error: `CheckedHelpParser`)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         """Print ``demo.py: error: message`` and exit 2."""

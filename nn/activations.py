@@ -1,10 +1,20 @@
-"""Activation functions by name, for `Neuron`, `Layer` and `MLP` constructors."""
+"""Activation functions by name, for `Neuron`, `Layer` and `MLP` constructors.
+
+The names are torch.nn.functional's (``"leaky_relu"`` is ``F.leaky_relu``),
+each with torch's default options (``negative_slope=0.01``, ``alpha=1.0``,
+``beta=1, threshold=20``, the erf GELU, ``[-1, 1]``); ``"linear"`` is none. A
+model keeps the name, so it pickles, prints and crosses the torch bridge
+(``nn.LeakyReLU()`` and so on). For other options, build a `Sequential` with
+the activation modules (``LeakyReLU(0.2)``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from autograd import Value
+from autograd import Value, apply
+from autograd.activation_ops import ELU, GELU, HARDTANH, LEAKY_RELU, SILU, SOFTPLUS
 
 Activation = Callable[[Value], Value]
 
@@ -14,21 +24,71 @@ def linear(v: Value) -> Value:
     return v
 
 
+def leaky_relu(v: Value) -> Value:
+    """torch's ``F.leaky_relu`` with its default ``negative_slope=0.01``."""
+    return apply(LEAKY_RELU, v, 0.01)
+
+
+def elu(v: Value) -> Value:
+    """torch's ``F.elu`` with its default ``alpha=1.0``."""
+    return apply(ELU, v, 1.0)
+
+
+def silu(v: Value) -> Value:
+    """torch's ``F.silu``: x * sigmoid(x)."""
+    return apply(SILU, v)
+
+
+def softplus(v: Value) -> Value:
+    """torch's ``F.softplus`` with its defaults ``beta=1``, ``threshold=20``."""
+    return apply(SOFTPLUS, v, 1.0, 20.0)
+
+
+def gelu(v: Value) -> Value:
+    """torch's ``F.gelu`` with its default ``approximate='none'`` (the erf form)."""
+    return apply(GELU, v)
+
+
+def hardtanh(v: Value) -> Value:
+    """torch's ``F.hardtanh`` with its defaults ``min_val=-1``, ``max_val=1``."""
+    return apply(HARDTANH, v, -1.0, 1.0)
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
     "relu": Value.relu,
     "linear": linear,
+    "leaky_relu": leaky_relu,
+    "elu": elu,
+    "silu": silu,
+    "softplus": softplus,
+    "gelu": gelu,
+    "hardtanh": hardtanh,
 }
 
 
-def activation(name: str) -> Activation:
-    """The activation called ``name``; ValueError listing the choices otherwise."""
+def activation(name: Any, where: str = "") -> Activation:
+    """The activation called ``name``; ValueError naming it and listing the choices otherwise.
+
+    ``where`` says which argument it was (``"MLP's activations[1]"``). A class, module or function (torch's
+    ``nn.ReLU``, our ``LeakyReLU()``) is refused too, with the name to give instead where there is one.
+    """
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
-        choices = ", ".join(ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}: choose one of {choices}") from None
+        pass
+    choices = ", ".join(repr(k) for k in ACTIVATIONS)
+    place = f" ({where})" if where else ""
+    if isinstance(name, str):
+        raise ValueError(f"unknown activation {name!r}{place}: choose one of {choices}")
+    cls = name if isinstance(name, type) else type(name)
+    guess = str(getattr(name, "__name__", cls.__name__)).lower()
+    guess = {"leakyrelu": "leaky_relu", "identity": "linear"}.get(guess, guess)
+    hint = (f"; give its name, {guess!r} (torch's default options; for others, a Sequential of Linear and "
+            f"{cls.__name__}(...))") if guess in ACTIVATIONS else ""
+    raise ValueError(f"unknown activation {name!r:.60}{place}: an activation is given by name, one of "
+                     f"{choices}{hint}")
 
 
 def activation_name(activation: str | None, nonlin: bool | None, owner: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from autograd import Value, sum_of
 from autograd.functional import shifted_logits
 
-from .numbers_in_messages import checked_float, short_repr
+from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
 from .reduction import checked_reduction, reduced
 
 
@@ -58,8 +58,14 @@ def _is_row(x: Any) -> bool:
     return isinstance(x, (list, tuple))
 
 
+def _as_lists(x: Any) -> Any:
+    """A numpy array of one or more dimensions as nested lists (torch takes tensors here); anything else as it is."""
+    return x.tolist() if getattr(x, "ndim", 0) >= 1 and hasattr(x, "tolist") else x
+
+
 def _rows(input: Any, target: Any, who: str) -> tuple[list[list[Value | float]], list[Any], bool]:
     """The input as rows of C scores and the target as one entry per row, and whether it was a batch."""
+    input, target = _as_lists(input), _as_lists(target)
     if not _is_row(input) or not input:
         raise TypeError(f"{who} needs a list of C scores or a list of N such lists, got {short_repr(input)}")
     batched = _is_row(input[0])
@@ -85,6 +91,7 @@ def _rows(input: Any, target: Any, who: str) -> tuple[list[list[Value | float]],
 
 def _class_index(target: Any, classes: int, ignore_index: int) -> int | None:
     """``target`` as a class index, None when it is ``ignore_index``; torch's IndexError when out of bounds."""
+    target = zero_dimensional_as_item(target)
     if isinstance(target, bool) or not isinstance(target, numbers.Integral):
         raise TypeError(f"a class target must be an integer index, got {type(target).__name__} {short_repr(target)}")
     index = int(target)
@@ -98,7 +105,8 @@ def _class_index(target: Any, classes: int, ignore_index: int) -> int | None:
 def _weights(weight: Sequence[Any] | None, classes: int) -> list[Value | float] | None:
     if weight is None:
         return None
-    if isinstance(weight, (str, bytes, Value, Mapping)) or not isinstance(weight, Iterable):
+    if (isinstance(weight, (str, bytes, Value, Mapping)) or not isinstance(weight, Iterable)
+            or getattr(weight, "ndim", 1) == 0):  # a 0-d array: iterable by type, iterating it raises
         raise TypeError(f"weight must be a sequence of one number per class, got {type(weight).__name__}")
     weight = list(weight)  # a numpy array or a range holds the weights as well as a list
     if len(weight) != classes:
@@ -107,10 +115,13 @@ def _weights(weight: Sequence[Any] | None, classes: int) -> list[Value | float] 
     return [w if isinstance(w, Value) else checked_float(w, f"weight[{j}]") for j, w in enumerate(weight)]
 
 
-def _options(ignore_index: Any, label_smoothing: Any = 0.0) -> tuple[int, float]:
+def checked_options(ignore_index: Any, label_smoothing: Any = 0.0) -> tuple[int, float]:
+    """``ignore_index`` as an int and ``label_smoothing`` as a float in [0, 1], or an error in torch's words."""
+    ignore_index = zero_dimensional_as_item(ignore_index)
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
-        raise TypeError(f"ignore_index must be an integer, got {type(ignore_index).__name__}")
-    smoothing = checked_float(label_smoothing, "label_smoothing")
+        raise TypeError(f"ignore_index must be an integer, got {type(ignore_index).__name__} "
+                        f"{short_repr(ignore_index)}")
+    smoothing = checked_float(zero_dimensional_as_item(label_smoothing), "label_smoothing")
     if not 0.0 <= smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {smoothing!r}")
     return int(ignore_index), smoothing
@@ -145,7 +156,7 @@ def nll_loss(
     and 0 ('sum'); its mean, torch's nan, is a ValueError.
     """
     reduction = checked_reduction(reduction)
-    ignore, _ = _options(ignore_index)
+    ignore, _ = checked_options(ignore_index)
     if _is_empty_batch(input, target):
         return _result([], True, reduction, None)
     rows, targets, batched = _rows(input, target, "nll_loss")
@@ -191,7 +202,7 @@ def cross_entropy(
     divides by the number of samples. A batch of no samples as `nll_loss`.
     """
     reduction = checked_reduction(reduction)
-    ignore, smoothing = _options(ignore_index, label_smoothing)
+    ignore, smoothing = checked_options(ignore_index, label_smoothing)
     if _is_empty_batch(input, target):
         return _result([], True, reduction, None)
     rows, targets, batched = _rows(input, target, "cross_entropy")

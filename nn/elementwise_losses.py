@@ -10,7 +10,9 @@ gradients follow torch's formulas (float64: equal to about 1e-15).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping, Set
 from typing import Any
 
 from autograd import Value, apply
@@ -18,7 +20,7 @@ from autograd.helpers import BCE_LOG_FLOOR
 from autograd.ops import BCE, LOG1PEXP
 
 from .loss_weights import broadcast_to_input
-from .numbers_in_messages import checked_float, short_repr
+from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
 from .reduction import checked_reduction, reduced
 
 #: A number, a Value, or (nested) lists of them: one loss argument, shaped as a tensor.
@@ -29,35 +31,62 @@ LOG_FLOOR = BCE_LOG_FLOOR
 
 
 def _is_sequence(x: Any) -> bool:
-    return isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Value))
+    """Whether ``x`` holds entries: not a number, a Value, a string, a mapping, a set (no order to pair its
+    entries by, as torch.tensor refuses one) or a 0-d array (one number: iterating it raises)."""
+    kind = x.__class__
+    if kind is list or kind is tuple or kind is float or kind is Value:  # the common cases, without the ABCs
+        return kind is list or kind is tuple
+    return (isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Set, Value))
+            and getattr(x, "ndim", 1) != 0)
+
+
+def _refuse_text_and_sets(x: Any, what: str) -> None:
+    """TypeError naming ``what`` for a str, bytes, mapping or set where a number or a list belongs: they were
+    named as a shape mismatch ("one is a list, the other ..."), or a str compared as a number."""
+    if x.__class__ is float or x.__class__ is Value:
+        return
+    if isinstance(x, (Set, str, bytes, Mapping)):
+        why = ": a set has no order to pair its entries by" if isinstance(x, Set) else ""
+        raise TypeError(f"{what} must be a number, a Value or (nested) lists of them, got {type(x).__name__} "
+                        f"{short_repr(x)}{why}")
 
 
 def _as_value(x: Any, what: str) -> Value:
     if isinstance(x, Value):
         return x
-    return Value(checked_float(x, what))
+    return Value(checked_float(zero_dimensional_as_item(x), what))
 
 
 def _elementwise(
-    input: Nested, target: Nested, loss: Callable[[Value, Value], Value], where: str = "input"
+    input: Nested, target: Nested, loss: Callable[[Value, Value], Value], names: tuple[str, str] = ("input", "target"),
 ) -> tuple[Any, list[Value]]:
-    """``loss`` of every (input, target) pair, in the input's nesting, and the same losses as one flat list."""
+    """``loss`` of every (input, target) pair, in the input's nesting, and the same losses as one flat list.
+
+    ``names`` are the two arguments' names for messages ("target[1][0] must be finite, got nan").
+    """
     flat: list[Value] = []
+    first, second = names
 
     def walk(x: Any, y: Any, at: str) -> Any:
-        if _is_sequence(x) != _is_sequence(y):
-            raise ValueError(f"{at}: input and target differ in shape (one is a list, the other "
+        x_is_sequence, y_is_sequence = _is_sequence(x), _is_sequence(y)
+        if not x_is_sequence:
+            _refuse_text_and_sets(x, f"{first}{at}")
+        if not y_is_sequence:
+            _refuse_text_and_sets(y, f"{second}{at}")
+        if x_is_sequence != y_is_sequence:
+            raise ValueError(f"{first}{at} and {second}{at} differ in shape (one is a list, the other "
                              f"{short_repr(y if _is_sequence(x) else x)}); torch needs equal shapes here too")
-        if not _is_sequence(x):
-            out = loss(_as_value(x, f"{at} of input"), _as_value(y, f"{at} of target"))
+        if not x_is_sequence:
+            out = loss(_as_value(x, f"{first}{at}"), _as_value(y, f"{second}{at}"))
             flat.append(out)
             return out
         xs, ys = list(x), list(y)
         if len(xs) != len(ys):
-            raise ValueError(f"{at}: input has {len(xs)} entries but target {len(ys)}: their shapes must be equal")
+            raise ValueError(f"{first}{at} has {len(xs)} entries but {second}{at} {len(ys)}: their shapes must be "
+                             "equal")
         return [walk(a, b, f"{at}[{i}]") for i, (a, b) in enumerate(zip(xs, ys))]
 
-    shaped = walk(input, target, where)
+    shaped = walk(input, target, "")
     return shaped, flat
 
 
@@ -77,14 +106,39 @@ def l1_loss(input: Nested, target: Nested, reduction: str = "mean") -> Any:
     return _loss(input, target, reduction, lambda x, y: (x - y).abs())
 
 
+def checked_delta(delta: Any) -> float:
+    """Huber's ``delta`` as a float > 0 (+inf allowed: torch's loss is then d^2 / 2 everywhere), or torch's words.
+
+    torch refuses 0, negative and NaN deltas ("does not support non-positive values for delta") when the loss is
+    computed; `HuberLoss` checks at construction too, as its ``reduction``.
+    """
+    if isinstance(delta, bool) or not isinstance(zero_dimensional_as_item(delta), numbers.Real):
+        raise TypeError(f"huber_loss delta must be a real number, got {type(delta).__name__} {short_repr(delta)}")
+    try:
+        value = float(zero_dimensional_as_item(delta))
+    except OverflowError:
+        raise ValueError(f"huber_loss delta: {short_repr(delta)} is too large for a float") from None
+    if not value > 0.0:  # also NaN
+        raise ValueError(f"huber_loss does not support non-positive values for delta, got {value!r}")
+    return value
+
+
+def checked_beta(beta: Any) -> float:
+    """Smooth L1's ``beta`` as a finite float >= 0, or torch's words ("does not support negative values")."""
+    value = checked_float(zero_dimensional_as_item(beta), "smooth_l1_loss beta")
+    if value < 0.0:
+        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {value!r}")
+    return value
+
+
 def huber_loss(input: Nested, target: Nested, reduction: str = "mean", delta: float = 1.0) -> Any:
     """torch's ``F.huber_loss``: d^2 / 2 where |d| < delta, else delta * (|d| - delta / 2), d = input - target."""
-    delta = checked_float(delta, "huber_loss delta")
-    if delta <= 0.0:
-        raise ValueError(f"huber_loss does not support non-positive values for delta, got {delta!r}")
+    delta = checked_delta(delta)
 
     def loss(x: Value, y: Value) -> Value:
         d = x - y
+        if delta == math.inf:  # no linear part; and the Value comparison below refuses an infinite operand
+            return 0.5 * d * d
         size = d.abs()
         # A Value comparison, not .data: a recorded tape (autograd.replay) re-checks it on every run.
         return 0.5 * d * d if size < delta else delta * (size - 0.5 * delta)
@@ -94,9 +148,7 @@ def huber_loss(input: Nested, target: Nested, reduction: str = "mean", delta: fl
 
 def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta: float = 1.0) -> Any:
     """torch's ``F.smooth_l1_loss``: d^2 / (2 beta) where |d| < beta, else |d| - beta / 2; beta = 0 is L1."""
-    beta = checked_float(beta, "smooth_l1_loss beta")
-    if beta < 0.0:
-        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {beta!r}")
+    beta = checked_beta(beta)
     if beta == 0.0:
         return l1_loss(input, target, reduction)
 
@@ -172,7 +224,7 @@ def _weighted(
     shaped, flat = _elementwise(input, target, loss)
     if weight is not None:
         spread = broadcast_to_input(weight, input, "weight")
-        weights, _ = _elementwise(spread, input, lambda w, _: w, where="weight")
+        weights, _ = _elementwise(spread, input, lambda w, _: w, names=("weight", "input"))
         shaped = _times(shaped, weights)
         flat = _flatten(shaped)
     return shaped if reduction == "none" else reduced(flat, reduction)
@@ -192,7 +244,7 @@ def _flatten(shaped: Any) -> list[Value]:
 
 def _weight_entry(w: Any, name: str) -> Value | float:
     """One weight: a Value as it is (its gradient then flows), else a finite number, or an error naming ``name``."""
-    return w if isinstance(w, Value) else checked_float(w, name)
+    return w if isinstance(w, Value) else checked_float(zero_dimensional_as_item(w), name)
 
 
 def _flatten_entries(shaped: Any, name: str) -> list[Value | float]:

@@ -1,7 +1,8 @@
 """torch's loss classes (``nn.MSELoss()``, ``nn.CrossEntropyLoss(reduction='sum')``, ...): a Module holding
 the options, called as ``criterion(input, target)``.
 
-Each checks ``reduction`` when it is made, as torch's do when called, and
+Each checks ``reduction`` and its other options (delta, beta, ignore_index,
+label_smoothing) when it is made, as torch's do when called, and
 calls the function of the same loss (`nn.functional`) with its options.
 """
 
@@ -10,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .class_losses import cross_entropy, nll_loss
+from .class_losses import checked_options, cross_entropy, nll_loss
 from .elementwise_losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    checked_beta,
+    checked_delta,
     huber_loss,
     l1_loss,
     mse_loss,
@@ -63,9 +66,9 @@ class HuberLoss(_Loss):
     """torch's ``nn.HuberLoss(reduction, delta)``: see `nn.functional.huber_loss`."""
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        """``delta`` > 0: where the loss turns from square to linear."""
+        """``delta`` > 0: where the loss turns from square to linear (0, negative or NaN: torch's ValueError)."""
         super().__init__(reduction)
-        self.delta = delta
+        self.delta = checked_delta(delta)
 
     def forward(self, input: Any, target: Any) -> Any:
         """The loss of ``input`` against ``target`` under this module's reduction."""
@@ -76,9 +79,9 @@ class SmoothL1Loss(_Loss):
     """torch's ``nn.SmoothL1Loss(reduction, beta)``: see `nn.functional.smooth_l1_loss`."""
 
     def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
-        """``beta`` >= 0: where the loss turns from square to linear (0: L1)."""
+        """``beta`` >= 0: where the loss turns from square to linear (0: L1; negative or NaN: ValueError)."""
         super().__init__(reduction)
-        self.beta = beta
+        self.beta = checked_beta(beta)
 
     def forward(self, input: Any, target: Any) -> Any:
         """The loss of ``input`` against ``target`` under this module's reduction."""
@@ -121,7 +124,7 @@ class NLLLoss(_Loss):
         """Class ``weight`` (C numbers) and the ``ignore_index`` whose samples count for nothing."""
         super().__init__(reduction)
         self.weight = weight
-        self.ignore_index = ignore_index
+        self.ignore_index, _ = checked_options(ignore_index)
 
     def forward(self, input: Any, target: Any) -> Any:
         """The loss of log-probabilities ``input`` against class indices ``target``."""
@@ -136,8 +139,7 @@ class CrossEntropyLoss(_Loss):
         """torch's options: see `nn.functional.cross_entropy`."""
         super().__init__(reduction)
         self.weight = weight
-        self.ignore_index = ignore_index
-        self.label_smoothing = label_smoothing
+        self.ignore_index, self.label_smoothing = checked_options(ignore_index, label_smoothing)
 
     def forward(self, input: Any, target: Any) -> Any:
         """The loss of logits ``input`` against class indices or probabilities ``target``."""

@@ -19,7 +19,8 @@ from .numbers_in_messages import short_repr
 
 
 def _is_sequence(x: Any) -> bool:
-    return isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Value))
+    """Whether ``x`` holds entries (a 0-d array is one number, though iterable by type)."""
+    return isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Value)) and getattr(x, "ndim", 1) != 0
 
 
 def _depth(x: Any) -> int:

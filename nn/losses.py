@@ -3,32 +3,68 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from autograd import Value, dot, sum_of
 from autograd.functional import Operand, shifted_logits
 
+from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
 from .reduction import checked_reduction
 
 
-def _as_list(x: Any) -> list:
-    """A sequence or other iterable (a generator, a numpy array) as a list; anything else as one item."""
+def _as_list(x: Any, what: str) -> list:
+    """A sequence or other iterable (a generator, a numpy array) as a list; a number or Value (a 0-d array
+    included) as one item; TypeError naming ``what`` for a string, a mapping or a set (no ordered numbers)."""
+    x = zero_dimensional_as_item(x)
     if isinstance(x, (list, tuple)):
         return list(x)
-    if isinstance(x, Iterable) and not isinstance(x, (str, bytes, Mapping, Value)):
+    if isinstance(x, (str, bytes, Mapping, Set)):
+        raise TypeError(f"{what} must be a number, a Value or a sequence of them, got {type(x).__name__} "
+                        f"{short_repr(x)}")
+    if isinstance(x, Iterable) and not isinstance(x, Value):
         return list(x)
     return [x]
 
 
+def _entry(x: Any, what: str) -> Any:
+    """One prediction or target: a Value as it is, else a finite real number, or an error naming ``what``
+    (a NaN target used to be reported as the "operand of sub", naming neither the target nor its place)."""
+    return x if isinstance(x, Value) else checked_float(zero_dimensional_as_item(x), what)
+
+
+#: The kinds of entries the engine's own checks cover; anything else is checked entry by entry first.
+_PLAIN = frozenset({Value, float})
+
+
+def _checked(preds: list, targs: list) -> tuple[list, list]:
+    """Every prediction and target checked by `_entry`, naming the first that is no finite number."""
+    return ([_entry(p, f"prediction {j}") for j, p in enumerate(preds)],
+            [_entry(t, f"target {j}") for j, t in enumerate(targs)])
+
+
 def _pairs(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> tuple[list, list]:
-    preds = _as_list(predictions)
-    targs = _as_list(targets)
+    preds = _as_list(predictions, "predictions")
+    targs = _as_list(targets, "targets")
     if len(preds) != len(targs):
         raise ValueError(f"{len(preds)} predictions but {len(targs)} targets")
     if not preds:
         raise ValueError("a loss needs at least one prediction")
+    # One C-level pass over the types: the common lists (Values and floats) are checked by the engine's ops,
+    # and only when one fails (`_named`); an int, a numpy number, a str or a bool is checked here.
+    if not {*map(type, preds), *map(type, targs)} <= _PLAIN:
+        preds, targs = _checked(preds, targs)
     return preds, targs
+
+
+def _named(preds: list, targs: list, loss: Callable[[], Any]) -> Any:
+    """``loss()``; if it fails on a number (a NaN or inf float among Values: "operand of sub must be finite"),
+    the error names the prediction or target instead. The check runs on the error path only."""
+    try:
+        return loss()
+    except (TypeError, ValueError, OverflowError):
+        _checked(preds, targs)  # raises, naming the entry, when one is no finite number
+        raise
 
 
 def half_sum_squared_error(predictions: Sequence[Operand] | Operand, targets: Sequence[float] | float) -> Value:
@@ -37,7 +73,7 @@ def half_sum_squared_error(predictions: Sequence[Operand] | Operand, targets: Se
     The 1/2 makes dE/dy_hat = y_hat - y, the first factor of the slides' chain rule.
     """
     preds, targs = _pairs(predictions, targets)
-    return 0.5 * sum_of([(p - t) ** 2 for p, t in zip(preds, targs)])
+    return _named(preds, targs, lambda: 0.5 * sum_of([(p - t) ** 2 for p, t in zip(preds, targs)]))
 
 
 def mean_squared_error(
@@ -50,10 +86,14 @@ def mean_squared_error(
     """
     reduction = checked_reduction(reduction)
     preds, targs = _pairs(predictions, targets)
-    squares = [(p - t) ** 2 for p, t in zip(preds, targs)]
-    if reduction == "none":
-        return [s if isinstance(s, Value) else Value(s) for s in squares]
-    return sum_of(squares) if reduction == "sum" else sum_of(squares) / len(preds)
+
+    def loss() -> Any:
+        squares = [(p - t) ** 2 for p, t in zip(preds, targs)]
+        if reduction == "none":
+            return [s if isinstance(s, Value) else Value(s) for s in squares]
+        return sum_of(squares) if reduction == "sum" else sum_of(squares) / len(preds)
+
+    return _named(preds, targs, loss)
 
 
 def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Operand]) -> Value:
@@ -69,7 +109,10 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     A one-hot list gives the same number as its index; as Values it lets a
     recorded tape take the target as an input (`autograd.replay`).
     """
-    logits = list(logits)
+    if isinstance(zero_dimensional_as_item(logits), (numbers.Number, Value)) or logits is None:
+        raise TypeError(f"softmax_cross_entropy takes a sequence of logits (numbers or Values), got "
+                        f"{type(logits).__name__} {short_repr(logits)}")
+    logits = _as_list(logits, "softmax_cross_entropy's logits")
     if not logits:
         raise ValueError("softmax_cross_entropy needs at least one logit, got none")
     for position, logit in enumerate(logits):
@@ -78,6 +121,8 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
             raise TypeError(
                 f"softmax_cross_entropy takes one sample's logits (Values or numbers), but position {position} "
                 f"is a {type(logit).__name__}: for a batch, call it once per sample and average the losses")
+    logits = [_entry(z, f"softmax_cross_entropy logit {j}") for j, z in enumerate(logits)]
+    target = zero_dimensional_as_item(target)
     if isinstance(target, (list, tuple)):
         return _soft_cross_entropy(logits, list(target))
     # Any whole-number type (a numpy int64 label read from an array) is an index; a bool is not.

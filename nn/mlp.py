@@ -20,7 +20,14 @@ class MLP(Module):
 
     ``MLP(3, [2, 2], activation="sigmoid", output_activation="sigmoid")`` is
     the slides' network; ``activations=[...]`` sets one activation per layer
-    instead. Layer l's parameters are labelled ``w{l}[i,k]`` as on the slides.
+    instead. Activations are given by name: ``"tanh"`` (the default for hidden
+    layers), ``"sigmoid"``, ``"relu"``, ``"linear"`` (none: the output
+    layer's default), and torch.nn.functional's ``"leaky_relu"``, ``"elu"``,
+    ``"silu"``, ``"softplus"``, ``"gelu"``, ``"hardtanh"`` with torch's default
+    options (see `nn.activations`; for others, a `Sequential` of `Linear` and
+    the activation modules). A name keeps the model picklable and lets
+    `nn.torch_bridge.to_torch` map it; anything else is a ValueError naming
+    it. Layer l's parameters are labelled ``w{l}[i,k]`` as on the slides.
 
     Bias first, as in `Layer`: ``layers[l].set_weight_table(table)`` takes the
     slides' table whose row 0 is the biases.
@@ -44,14 +51,19 @@ class MLP(Module):
             raise ValueError("MLP needs at least one layer size in nouts")
         nin = whole_number(nin, "MLP's number of inputs nin")
         nouts = [whole_number(n, f"MLP's layer size nouts[{i}]") for i, n in enumerate(nouts)]
-        for name in (activation, output_activation):
+        for name, where in ((activation, "MLP's activation"), (output_activation, "MLP's output_activation")):
             if name is not None:  # looked up even where no layer uses it (a one-layer MLP): a typo is a typo
-                activation_named(name)
+                activation_named(name, where)
         if activations is None:
             activations = [activation] * (len(nouts) - 1) + [output_activation]
+        if isinstance(activations, (str, bytes)) or not isinstance(activations, Iterable):
+            raise TypeError(f"MLP's activations must be a list of activation names, one per layer, "
+                            f"got {describe(activations)}")
         activations = list(activations)
         if len(activations) != len(nouts):
             raise ValueError(f"MLP has {len(nouts)} layers but {len(activations)} activations")
+        for i, name in enumerate(activations):
+            activation_named(name, f"MLP's activations[{i}]")
         sizes = [nin, *nouts]
         affordable(sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts))), "MLP")
         rng = make_rng(seed, type(self).__name__)

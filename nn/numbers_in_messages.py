@@ -7,6 +7,17 @@ import numbers
 from typing import Any
 
 
+def zero_dimensional_as_item(x: Any) -> Any:
+    """A 0-d numpy array (``np.array(2.0)``, what ``arr.sum()`` of an object array or ``np.float64(2.0)[()]`` gives)
+    as the one number it holds, as torch takes a 0-d tensor for a number; anything else as it is.
+
+    A 0-d array is iterable by type, yet iterating it raises "iteration over a 0-d array".
+    """
+    if getattr(x, "ndim", None) == 0 and hasattr(x, "item") and not isinstance(x, numbers.Number):
+        return x.item()
+    return x
+
+
 def checked_float(x: Any, what: str) -> float:
     """``x`` as a finite float, or TypeError/ValueError naming ``what``.
 

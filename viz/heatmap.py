@@ -12,13 +12,38 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from .finite import finite_numbers
+
+#: The two colour forms `relative_luminance` reads: ``rgb(r,g,b)`` with channels 0..255, ``#rgb`` or ``#rrggbb``.
+_RGB = re.compile(r"rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)")
+_HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _text(who: str, what: str, x: object) -> str:
+    """``x`` if it is a str, else a TypeError naming ``who``'s argument ``what`` and what came."""
+    if not isinstance(x, str):
+        raise TypeError(f"{who}: {what} must be a str, got {type(x).__name__} {x!r:.40}")
+    return x
+
+
+def _number_list(who: str, what: str, xs: object) -> list[object]:
+    """``xs`` (a list, tuple, numpy array or generator of numbers) as a list, or a TypeError naming ``what``.
+
+    The entries are checked by `finite_numbers`; a string, a mapping or a bare number is no sequence of numbers.
+    """
+    if isinstance(xs, (str, bytes, Mapping)) or not isinstance(xs, Iterable) or getattr(xs, "ndim", 1) == 0:
+        raise TypeError(f"{who}: {what} must be a sequence of numbers, got {type(xs).__name__} {xs!r:.40}")
+    return list(xs)
 
 
 def inside_quotes(text: str, quote: str = '"') -> list[float]:
     """1.0 for characters inside a quotation (the opening quote included), else 0.0."""
+    _text("inside_quotes", "text", text)
+    if not isinstance(quote, str) or len(quote) != 1:
+        raise ValueError(f"inside_quotes: quote must be one character, got {quote!r:.40}")
     signal, inside = [], False
     for ch in text:
         if ch == quote:
@@ -31,6 +56,7 @@ def inside_quotes(text: str, quote: str = '"') -> list[float]:
 
 def position_in_line(text: str) -> list[float]:
     """Each character's column: 0 after a newline, counting up along the line."""
+    _text("position_in_line", "text", text)
     signal, column = [], 0
     for ch in text:
         signal.append(float(column))
@@ -46,6 +72,7 @@ def _unit_scaled(xs: list[float]) -> list[float]:
 
 def correlation(xs: Sequence[float], ys: Sequence[float]) -> float:
     """Pearson correlation of two equally long sequences; 0.0 when either is constant."""
+    xs, ys = _number_list("correlation", "xs", xs), _number_list("correlation", "ys", ys)  # type: ignore[assignment]
     if len(xs) != len(ys) or len(xs) < 2:
         raise ValueError(f"correlation needs two sequences of equal length >= 2, got {len(xs)} and {len(ys)}")
     n = len(xs)
@@ -65,11 +92,17 @@ def rank_units(activations: Sequence[Sequence[float]], signal: Sequence[float]) 
 
     ``activations[t][u]`` is unit u's value at character t.
     """
+    rows = _number_list("rank_units", "activations", activations)
+    signal = _number_list("rank_units", "signal", signal)  # type: ignore[assignment]
+    activations = [_number_list("rank_units", f"activations[{t}]", row) for t, row in enumerate(rows)]  # type: ignore[misc]
     if len(activations) != len(signal):
         raise ValueError(f"{len(activations)} time steps of activations but a signal of {len(signal)}")
     if not activations:
         raise ValueError("no activations to rank")
     units = len(activations[0])
+    for t, row in enumerate(activations):
+        if len(row) != units:
+            raise ValueError(f"rank_units: activations[{t}] has {len(row)} units, activations[0] {units}")
     scores = [(u, correlation([a[u] for a in activations], signal)) for u in range(units)]
     return sorted(scores, key=lambda item: (-abs(item[1]), item[0]))
 
@@ -93,13 +126,17 @@ def _text_colour(value: float) -> str:
 
 def relative_luminance(rgb: str) -> float:
     """WCAG 2 relative luminance of a colour written ``rgb(r,g,b)`` or ``#rrggbb`` / ``#rgb``."""
-    if rgb.startswith("#"):
-        digits = rgb[1:]
+    _text("relative_luminance", "the colour", rgb)
+    hex_form, rgb_form = _HEX.fullmatch(rgb.strip()), _RGB.fullmatch(rgb.strip())
+    if hex_form:
+        digits = hex_form.group(1)
         if len(digits) == 3:
             digits = "".join(c * 2 for c in digits)
         channels = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+    elif rgb_form and all(int(c) <= 255 for c in rgb_form.groups()):
+        channels = [int(c) for c in rgb_form.groups()]
     else:
-        channels = [int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")]
+        raise ValueError(f"relative_luminance: {rgb!r:.40} is no colour written rgb(r,g,b) (0..255) or #rrggbb/#rgb")
 
     def linear(c: int) -> float:
         x = c / 255
@@ -120,6 +157,10 @@ def text_heatmap_html(text: str, values: Sequence[float], caption: str = "", not
 
     ``caption`` is the block's heading, ``note`` a paragraph under it (what was measured, how to read it).
     """
+    _text("text_heatmap_html", "text", text)
+    values = _number_list("text_heatmap_html", "values", values)  # type: ignore[assignment]
+    _text("text_heatmap_html", "caption", caption)
+    _text("text_heatmap_html", "note", note)
     if len(values) != len(text):
         raise ValueError(f"text has {len(text)} characters but {len(values)} values")
     values = finite_numbers(values, "value {}")
@@ -135,6 +176,15 @@ def text_heatmap_html(text: str, values: Sequence[float], caption: str = "", not
 
 def text_heatmap_page(title: str, blocks: Sequence[str], intro: str = "") -> str:
     """A self-contained page holding heat-map blocks from `text_heatmap_html`, after an ``intro`` paragraph."""
+    _text("text_heatmap_page", "title", title)
+    _text("text_heatmap_page", "intro", intro)
+    if isinstance(blocks, str) or not isinstance(blocks, Iterable):
+        # A str would be joined character by character: a page of its letters, one per line.
+        raise TypeError(f"text_heatmap_page: blocks must be a list of str (from text_heatmap_html), "
+                        f"got {type(blocks).__name__} {blocks!r:.40}")
+    blocks = list(blocks)
+    for i, block in enumerate(blocks):
+        _text("text_heatmap_page", f"blocks[{i}]", block)
     body = "\n".join(blocks)
     if intro:
         body = f"<p>{html.escape(intro)}</p>\n{body}"

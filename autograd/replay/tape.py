@@ -512,7 +512,7 @@ class Tape:
         if self.bindings is not None:
             self.bindings.check()
         params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
-        with self._quiet(), _blaming_parameters(self.parameters, params):
+        with self._quiet(), _blaming_parameters(self.parameters, params), _naming_registered_ops(self.graph):
             loss, grads, outs = self._run(self._input_values(inputs), params)
             _check_finite(loss, grads, self.parameters)
         self.last_outputs = list(outs)
@@ -535,7 +535,7 @@ class Tape:
         total = 0.0
         acc = [0.0] * len(self.parameters)
         run = self._run
-        with self._quiet(), _blaming_parameters(self.parameters, params):
+        with self._quiet(), _blaming_parameters(self.parameters, params), _naming_registered_ops(self.graph):
             for row in rows:
                 loss, grads, _ = run(self._input_values(row), params)
                 total += loss
@@ -568,7 +568,8 @@ class Tape:
             self.graph.release()  # the full tables code generation read (a program holds what it reads)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
         params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
-        with self._quiet(arrays=True), _blaming_parameters(self.parameters, params):
+        with (self._quiet(arrays=True), _blaming_parameters(self.parameters, params),
+              _naming_registered_ops(self.graph)):
             loss, grads, _, *summed = run(arrays, params)
             return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
                                       lambda k: _describe(self.parameters[k]))
@@ -724,6 +725,28 @@ def _blaming_parameters(parameters: Sequence[Value], values: Sequence[float]) ->
             raise ValueError(f"replay: the data of parameter {k} ({_describe(parameters[k])}) is {values[k]!r};"
                              " a NaN or infinity must not spread through the graph") from error
         raise
+
+
+@contextlib.contextmanager
+def _naming_registered_ops(graph: Graph) -> Iterator[None]:
+    """If a run fails with a TypeError and the tape holds ops added by `register_op`, say which: compiled code and
+    run_batch inline the ops' expressions, so a helper giving a complex number (or None, or a str) failed as
+    "must be real number, not complex" in the finiteness check, or inside numpy's vectorize, naming no op (the
+    eager engine and the level interpreter call the checked op and name it, op, expression and point).
+    Checked only on the error path, so a run pays nothing."""
+    try:
+        yield
+    except TypeError as error:
+        registered = {op.name: op for op in graph.tail_ops if op is not None and getattr(op.forward, "__checked__",
+                                                                                         False)}
+        if not registered or str(error).startswith(("tape input", *(f"op {name}:" for name in registered))):
+            raise  # no op of the user's, a bad input (named), or the checked op named itself already
+        ops = ", ".join(f"op {op.name} ({op.forward_code!r}, derivatives "
+                        f"{', '.join(map(repr, op.derivative_code_for(cast(int, op.arity))))})"
+                        for op in registered.values())
+        raise TypeError(f"replay: a result is no real number ({error}): the tape holds {ops}, registered with "
+                        "register_op, whose expressions must give real numbers; the model run eagerly names the op "
+                        "and the point") from error
 
 
 def _sequence_of(items: Any, what: str, of: str) -> Sequence[Any]:

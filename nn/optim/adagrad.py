@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any
 
 from autograd import Value
@@ -106,16 +107,23 @@ class Adagrad(Optimizer):
         value: str = self.param_groups[0]["form"]
         return value
 
-    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float],
+                  steps: list[int]) -> Proposal:
         lr, lr_decay = options["lr"], options["lr_decay"]
-        clr = lr / (1.0 + (step - 1) * lr_decay) if lr_decay else lr
         inside_sqrt = options["form"] == self.MIN_CHAR_RNN
         decay, eps, maximize, sqrt = options["weight_decay"], options["eps"], options["maximize"], math.sqrt
         new_data: list[float] = []
         memory: list[float] = []
         if maximize:
             grads = [-g for g in grads]
-        for p, g, G in zip(self.params[start:stop], grads, self.memory[start:stop]):
+        # Each parameter's decayed rate from its own count, as torch; one division when the counts agree.
+        if not lr_decay:
+            rates: Iterable[float] = repeat(lr)
+        elif not steps or steps.count(steps[0]) == len(steps):
+            rates = repeat(lr / (1.0 + (steps[0] - 1) * lr_decay) if steps else lr)
+        else:
+            rates = [lr / (1.0 + (step - 1) * lr_decay) for step in steps]
+        for p, g, G, clr in zip(self.params[start:stop], grads, self.memory[start:stop], rates):
             w = p.data
             if decay:
                 g = g + decay * w

@@ -85,10 +85,9 @@ class Adam(Optimizer):
         value: float = self.param_groups[0]["eps"]
         return value
 
-    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float],
+                  steps: list[int]) -> Proposal:
         b1, b2 = options["betas"]
-        correction1 = 1.0 - b1**step
-        correction2 = 1.0 - b2**step
         lr, eps, decay, sqrt = options["lr"], options["eps"], options["weight_decay"], math.sqrt  # locals: speed
         amsgrad, maximize = options["amsgrad"], options["maximize"]
         shrink = 1.0 - lr * decay  # AdamW's decoupled decay
@@ -115,8 +114,15 @@ class Adam(Optimizer):
             v_max_new = [v if v > top else top for v, top in zip(v_new, v_max_new)]
         denominators = v_max_new if amsgrad else v_new
         # A second pass over plain lists: one loop per option keeps the common case as fast as before AMSGrad.
-        new_data = [w - lr * ((m / correction1) / (sqrt(v / correction2) + eps))
-                    for w, m, v in zip(new_data, m_new, denominators)]
+        if not steps or steps.count(steps[0]) == len(steps):  # the usual case: every parameter at the same step
+            step = steps[0] if steps else 1
+            correction1 = 1.0 - b1**step
+            correction2 = 1.0 - b2**step
+            new_data = [w - lr * ((m / correction1) / (sqrt(v / correction2) + eps))
+                        for w, m, v in zip(new_data, m_new, denominators)]
+        else:  # some parameter was skipped (gradient None) at some step: each has its own bias corrections
+            new_data = [w - lr * ((m / (1.0 - b1**step)) / (sqrt(v / (1.0 - b2**step)) + eps))
+                        for w, m, v, step in zip(new_data, m_new, denominators, steps)]
         return new_data, {"m": m_new, "v": v_new, "v_max": v_max_new}
 
     def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:

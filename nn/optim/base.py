@@ -53,9 +53,11 @@ class Optimizer:
 
     State (momentum buffers, moments, sums of squares) is kept as one flat
     list of floats per buffer, in the order of the groups' parameters, so
-    ``state_dict()`` is plain JSON-ready data. Each group counts its own steps
-    (torch counts per parameter), so a group added after some training starts
-    its bias corrections and first-step rules afresh, as in torch.
+    ``state_dict()`` is plain JSON-ready data. Each parameter counts its own
+    steps, as torch's: a parameter whose gradient is None is skipped (neither
+    it nor its state moves, and its count does not advance), and a group
+    added after some training starts its bias corrections and first-step
+    rules afresh.
     """
 
     # Buffers that hold sums of squares: a negative entry in a loaded file
@@ -83,7 +85,8 @@ class Optimizer:
         self.params: list[Value] = []
         self.names: list[str] = []
         self.steps = 0
-        self._group_steps: list[int] = []
+        # Each parameter's own step count, as torch's state['step']: bias corrections and lr_decay use it.
+        self._param_steps: list[int] = []
         # Each group's Values as added: a 'params' list edited by hand is caught (Values compare by identity).
         self._group_params: list[list[Value]] = []
         if isinstance(params, (Value, dict, str, bytes)):
@@ -146,7 +149,7 @@ class Optimizer:
         self.params.extend(values)
         self.names.extend(names)
         self.param_groups.append(group)
-        self._group_steps.append(0)
+        self._param_steps.extend([0] * len(values))
         self._group_params.append(list(values))
 
     def _group_values(self, raw: Any, where: str) -> tuple[list[Value], list[str], bool]:
@@ -239,14 +242,26 @@ class Optimizer:
         """
         snapshot: dict[Value, dict[str, float]] = {}
         start = 0
-        for group, steps in zip(self.param_groups, self._group_steps):
+        for group in self.param_groups:
             for i, p in enumerate(group["params"], start=start):
-                snapshot[p] = self._torch_state(group, i, steps)
+                snapshot[p] = self._torch_state(group, i, self._param_steps[i])
             start += len(group["params"])
         return snapshot
 
+    @property
+    def _group_steps(self) -> list[int]:
+        """Per group, the most steps any of its parameters has taken (0 for an empty group): ``group_steps``
+        in `state_dict`, as written before the counts were per parameter."""
+        counts: list[int] = []
+        start = 0
+        for group in self.param_groups:
+            stop = start + len(group["params"])
+            counts.append(max(self._param_steps[start:stop], default=0))
+            start = stop
+        return counts
+
     def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
-        """Parameter ``i``'s entry of `state` under torch's names (its group ``group`` has taken ``steps`` steps)."""
+        """Parameter ``i``'s entry of `state` under torch's names (in group ``group``, it has taken ``steps`` steps)."""
         return {}
 
     def __repr__(self) -> str:
@@ -322,7 +337,11 @@ class Optimizer:
         return loss
 
     def _take_step(self) -> None:
-        """The update itself (see `step`): check the gradients and options, propose, check, assign."""
+        """The update itself (see `step`): check the gradients and options, propose, check, assign.
+
+        A parameter whose gradient is None (``p.grad = None``, torch's habit) is skipped as torch skips it:
+        neither it nor its state moves and its own step count stays, so its later updates are torch's.
+        """
         plans = self._checked_groups()
         grads: list[float] = []
         skipped: list[int] = []
@@ -330,11 +349,7 @@ class Optimizer:
             g: Any = p.grad
             if isinstance(g, Value):
                 g = g.data
-            if g is None:  # torch's habit (p.grad = None): torch skips such a parameter, and so do we where we can
-                reason = self._cannot_skip(plans, i)
-                if reason:
-                    raise ValueError(f"{self.describe(i)} has gradient None: torch skips such a parameter, but "
-                                     f"{reason}; set its .grad to 0.0, or leave it out of this optimizer")
+            if g is None:
                 skipped.append(i)
                 grads.append(0.0)
                 continue
@@ -344,14 +359,15 @@ class Optimizer:
                 grads.append(float(g))
             except OverflowError:  # an int past the largest float (its g - g is 0)
                 raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number") from None
+        numbers = [done + 1 for done in self._param_steps]  # each parameter's step number, from 1
         if len(plans) == 1:  # the usual case: no copying of lists
             options, start, stop = plans[0]
-            new_data, new_buffers = self._proposal(options, start, stop, grads, self._group_steps[0] + 1)
+            new_data, new_buffers = self._proposal(options, start, stop, grads, numbers)
         else:
             new_data = []
             new_buffers = {name: [] for name in self._buffers()}
-            for (options, start, stop), done in zip(plans, self._group_steps):
-                data, buffers = self._proposal(options, start, stop, grads[start:stop], done + 1)
+            for options, start, stop in plans:
+                data, buffers = self._proposal(options, start, stop, grads[start:stop], numbers[start:stop])
                 new_data += data
                 for name, values in buffers.items():
                     new_buffers[name] += values
@@ -377,23 +393,22 @@ class Optimizer:
             buffers[name][:] = values
         for p, v in zip(self.params, new_data):
             p.data = v
-        self._group_steps = [done + 1 for done in self._group_steps]
+        if skipped:
+            for i in skipped:
+                numbers[i] -= 1
+        self._param_steps = numbers
+        self._stepped(plans, skipped)
         self.steps += 1
 
-    def _cannot_skip(self, plans: list[tuple[dict[str, Any], int, int]], i: int) -> str:
-        """Why parameter ``i`` (gradient None) cannot be skipped as torch skips it; "" when it can.
+    def _stepped(self, plans: list[tuple[dict[str, Any], int, int]], skipped: list[int]) -> None:
+        """Called after a step is applied (``skipped``: the parameters whose gradient was None); for subclasses."""
 
-        torch counts steps per parameter, we per group: a skipped parameter's later steps would use the
-        group's count (its bias corrections, its decayed learning rate) where torch uses its own, so by
-        default a None gradient is refused. An optimizer whose updates do not depend on the count says so.
-        """
-        return (f"{type(self).__name__} counts steps per parameter group, where torch counts each parameter's, so "
-                "its later updates would differ from torch's")
-
-    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float],
+                  steps: list[int]) -> Proposal:
         """New values and buffers for parameters ``start:stop`` (one group, its ``options``), changing nothing.
 
-        ``step`` is the group's step number, from 1; ``grads`` are the slice's gradients.
+        ``steps`` are the slice's own step numbers (from 1; torch's ``state['step']`` after its increment),
+        ``grads`` its gradients. A skipped parameter's entries are computed too and then thrown away.
         """
         raise NotImplementedError
 
@@ -425,15 +440,18 @@ class Optimizer:
             "steps": self.steps,
             "buffers": {name: list(values) for name, values in self._saved_buffers().items()},
             "param_groups": groups,
-            "group_steps": list(self._group_steps),
+            "group_steps": self._group_steps,
+            "param_steps": list(self._param_steps),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore from `state_dict()` output; all-or-nothing, ValueError naming the bad entry.
 
-        A state written before parameter groups existed (no ``param_groups``)
-        still loads: its ``lr`` is given to every group. Something that is not a dict is a TypeError naming
-        it (torch fails inside with an AttributeError).
+        A state written before parameter groups existed (no ``param_groups``, no ``group_steps``) still loads:
+        its ``lr`` is given to every group; one written before step counts were per parameter (no
+        ``param_steps``) gives each parameter its group's count. Something that is not a dict is a TypeError
+        naming it (torch fails inside with an AttributeError); an unknown entry, a missing ``lr``, ``steps`` or
+        ``param_groups``, or a group without its ``lr`` is a ValueError naming it.
         """
         if not isinstance(state, dict):
             raise TypeError(f"optimizer state must be a dict (from state_dict()), got {type(state).__name__}")

@@ -4,7 +4,8 @@ Everything is checked first (type, buffers, step counts, every group's
 options) and only then applied, by the function `checked_state` returns, so
 a loader can validate the model's entries and the optimizer's together and
 apply both or neither. A state written before parameter groups existed (no
-``param_groups``, no ``group_steps``) still loads.
+``param_groups``, no ``group_steps``) still loads, and so does one written before
+step counts were per parameter (no ``param_steps``: each parameter gets its group's).
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
 MAX_STEPS = 2**53  # beyond this a step count no longer converts to float exactly
 
 
+class MissingStateEntryError(KeyError, ValueError):
+    """A saved optimizer state without an entry it needs: torch's KeyError (``'param_groups'``), and a ValueError
+    as every other refused state here, so either ``except`` catches it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # KeyError's own str would quote the sentence
+
+
 def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], None]:
     """Validate ``state`` without changing anything; return the function that applies it.
 
@@ -39,6 +48,7 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
     if not isinstance(state, dict) or state.get("type") != type(optimizer).__name__:
         found = state.get("type") if isinstance(state, dict) else type(state).__name__
         raise ValueError(f"{where} is for {short_repr(found)}, not {type(optimizer).__name__}")
+    _refuse_unknown_and_missing(optimizer, state, where)
     buffers = state.get("buffers", {})
     mine = optimizer._buffers()
     required = set(mine) - optimizer._optional_buffers
@@ -70,16 +80,39 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
         raise ValueError(f"{where} 'lr' must be a positive finite number or 0, got {lr_value!r}")
     groups = _checked_saved_groups(optimizer, state, where, lr_value)
     group_steps = _checked_group_steps(optimizer, state.get("group_steps"), steps, where)
+    param_steps = _checked_param_steps(optimizer, state.get("param_steps"), group_steps, steps, where)
 
     def apply() -> None:
         optimizer.steps = steps
-        optimizer._group_steps = group_steps
+        optimizer._param_steps = param_steps
         for group, saved in zip(optimizer.param_groups, groups):
             group.update(saved)
         for name, values in checked.items():
             mine[name][:] = values
 
     return apply
+
+def _refuse_unknown_and_missing(optimizer: Optimizer, state: dict[str, Any], where: str) -> None:
+    """A ValueError naming an entry ``state`` should not have (a misspelt ``'param_group'`` was ignored, and the
+    groups kept their options) or one it lacks: ``lr`` and ``steps`` always, ``param_groups`` unless the state
+    has the layout written before groups existed (no ``group_steps`` either; its ``lr`` then goes to every group).
+
+    torch raises KeyError('param_groups') for a state without groups and ignores unknown entries; a state
+    refused here is not applied at all (the optimizer stays as it was).
+    """
+    known = set(optimizer.state_dict())  # the entries this optimizer writes (SGD adds 'buffer_started')
+    unknown = sorted((short_repr(k) for k in state if k not in known), key=str)
+    if unknown:
+        raise ValueError(f"{where} has unknown {'entry' if len(unknown) == 1 else 'entries'} {', '.join(unknown)} "
+                         f"(this {type(optimizer).__name__}'s state holds {', '.join(sorted(known))})")
+    for key in ("lr", "steps"):
+        if key not in state:
+            raise MissingStateEntryError(f"{where} has no {key!r} entry (state_dict() writes one): not a whole "
+                                         "optimizer state")
+    if "param_groups" not in state and "group_steps" in state:
+        raise MissingStateEntryError(f"{where} has no 'param_groups' entry but has 'group_steps': a state_dict() "
+                                     "with its groups missing (torch: KeyError 'param_groups')")
+
 
 def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: str, lr: float) -> list[dict[str, Any]]:
     """The options each group gets from ``state`` (only ``lr`` from a state without ``param_groups``)."""
@@ -96,6 +129,8 @@ def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: st
         if not isinstance(entry, dict):
             raise ValueError(f"{label} must be a dict of options, got {type(entry).__name__}")
         optimizer._check_keys(entry, label)
+        if "lr" not in entry:  # it used to keep the group's own rate, silently
+            raise MissingStateEntryError(f"{label} has no 'lr' (every saved group holds its learning rate)")
         size = len(group["params"])
         if not isinstance(entry.get("params"), list) or len(entry["params"]) != size:
             raise ValueError(f"{label} 'params' must list {size} parameters, as this optimizer's group does "
@@ -131,5 +166,22 @@ def _checked_group_steps(optimizer: Optimizer, raw: Any, steps: int, where: str)
     for i, count in enumerate(raw):
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= steps:
             raise ValueError(f"{where} 'group_steps' entry {i} must be an integer in [0, steps={steps}], "
+                             f"got {short_repr(count)}")
+    return list(raw)
+
+
+def _checked_param_steps(optimizer: Optimizer, raw: Any, group_steps: list[int], steps: int,
+                         where: str) -> list[int]:
+    """Each parameter's step count from a state (its group's count in a state written before they were kept)."""
+    if raw is None:
+        counts: list[int] = []
+        for group, count in zip(optimizer.param_groups, group_steps):
+            counts.extend([count] * len(group["params"]))
+        return counts
+    if not isinstance(raw, list) or len(raw) != len(optimizer.params):
+        raise ValueError(f"{where} 'param_steps' must be a list of {len(optimizer.params)} integers")
+    for i, count in enumerate(raw):
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= steps:
+            raise ValueError(f"{where} 'param_steps' entry {i} must be an integer in [0, steps={steps}], "
                              f"got {short_repr(count)}")
     return list(raw)

@@ -16,15 +16,16 @@ class SGD(Optimizer):
     """Stochastic gradient descent as `torch.optim.SGD` (its formulas, argument checks and ``param_groups``).
 
     With ``d = grad + weight_decay * w`` (``-grad`` with ``maximize=True``)
-    and the velocity buffer ``b`` (``b = d`` on a group's first step, then
+    and the velocity buffer ``b`` (``b = d`` on a parameter's first step, then
     ``b = momentum * b + (1 - dampening) * d``), the step is ``w -= lr * b``,
     or ``w -= lr * (d + momentum * b)`` with ``nesterov=True``. Without
     momentum it is the slides' ``w -= lr * d``.
 
-    As in torch, a group's buffer starts (``b = d``) on its first step taken
-    with a nonzero momentum, not on its first step: a momentum switched on
-    mid-run (``param_groups[i]['momentum'] = 0.9``) starts it then, and steps
-    taken with momentum 0 leave it as it was.
+    As in torch, each parameter's buffer starts (``b = d``) on its first step
+    taken with a nonzero momentum and a gradient: a momentum switched on
+    mid-run (``param_groups[i]['momentum'] = 0.9``) starts it then, steps
+    taken with momentum 0 leave it as it was, and a parameter whose gradient
+    is None is skipped (no buffer yet, if it never stepped).
     """
 
     def __init__(
@@ -52,7 +53,7 @@ class SGD(Optimizer):
         `nn.optim.options.implementation_flags`.
         """
         self.velocity: list[float] = []
-        # Per group: has a step with nonzero momentum made its buffer (torch's momentum_buffer is not None)?
+        # Per parameter: has a step with nonzero momentum made its buffer (torch's momentum_buffer is not None)?
         self._buffer_started: list[bool] = []
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
                                   "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
@@ -72,63 +73,58 @@ class SGD(Optimizer):
         return checked
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """As `Optimizer.add_param_group`; the new group's momentum buffer starts on its first step with momentum."""
+        """As `Optimizer.add_param_group`; each new parameter's momentum buffer starts on its first step with
+        momentum."""
         super().add_param_group(param_group)
-        self._buffer_started.append(False)
+        self._buffer_started.extend([False] * len(self.param_groups[-1]["params"]))
 
-    def _take_step(self) -> None:
-        """As `Optimizer._take_step`; afterwards every group stepped with a nonzero momentum has its buffer."""
-        super()._take_step()
-        for i, group in enumerate(self.param_groups):
-            if group["momentum"]:  # checked by the step just taken
-                self._buffer_started[i] = True
+    def _stepped(self, plans: list[tuple[dict[str, Any], int, int]], skipped: list[int]) -> None:
+        """Every parameter stepped with a nonzero momentum has its buffer now (a skipped one does not, as torch)."""
+        kept = [(i, self._buffer_started[i]) for i in skipped]
+        for options, start, stop in plans:
+            if options["momentum"]:
+                self._buffer_started[start:stop] = [True] * (stop - start)  # one slice: no loop per parameter
+        for i, had in kept:  # a skipped parameter's buffer is as it was
+            self._buffer_started[i] = had
 
-    def _cannot_skip(self, plans: list[tuple[dict[str, Any], int, int]], i: int) -> str:
-        """A parameter with gradient None is skipped as torch's, unless its group has momentum and dampening:
-        torch starts a skipped parameter's buffer later, undamped (``b = d``), where ours has started with the
-        group's (``b = momentum * 0 + (1 - dampening) * d``); without dampening the two are the same number."""
-        options = next(options for options, start, stop in plans if start <= i < stop)
-        if options["momentum"] and options["dampening"]:
-            return ("SGD with momentum and dampening starts each parameter's buffer without dampening on its first "
-                    "step in torch, and this group's buffers have started together")
-        return ""
-
-    def _group_index(self, start: int, stop: int) -> int:
-        """The group that owns parameters ``start:stop`` (the non-empty one, when empty groups share ``start``)."""
-        offset = 0
-        for i, params in enumerate(self._group_params):
-            if offset == start and len(params) == stop - start:
-                return i
-            offset += len(params)
-        raise IndexError(f"no parameter group holds parameters {start}:{stop}")
-
-    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float], step: int) -> Proposal:
+    def _proposal(self, options: dict[str, Any], start: int, stop: int, grads: list[float],
+                  steps: list[int]) -> Proposal:
         lr, momentum, decay = options["lr"], options["momentum"], options["weight_decay"]
         nesterov, maximize = options["nesterov"], options["maximize"]
         keep = 1.0 - options["dampening"]
-        first = not self._buffer_started[self._group_index(start, stop)]
         new_data: list[float] = []
         velocity: list[float] = []
         if maximize:
             grads = [-g for g in grads]
-        for p, g, b in zip(self.params[start:stop], grads, self.velocity[start:stop]):
+        for p, g, b, started in zip(self.params[start:stop], grads, self.velocity[start:stop],
+                                    self._buffer_started[start:stop]):
             w = p.data
             d = g + decay * w if decay else g
             if momentum:  # with momentum 0 the buffer is neither used nor changed, as torch's
-                b = d if first else momentum * b + keep * d
+                b = momentum * b + keep * d if started else d  # torch's first buffer is undamped
             velocity.append(b)
             new_data.append(w - lr * (d + momentum * b if nesterov else b if momentum else d))
         return new_data, {"velocity": velocity}
 
     def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
-        index = next(k for k, g in enumerate(self.param_groups) if g is group)
-        return {"momentum_buffer": self.velocity[i]} if self._buffer_started[index] else {}
+        return {"momentum_buffer": self.velocity[i]} if self._buffer_started[i] else {}
 
     def state_dict(self) -> dict[str, Any]:
-        """As `Optimizer.state_dict`, plus ``buffer_started``: per group, whether its momentum buffer exists."""
+        """As `Optimizer.state_dict`, plus ``param_buffer_started``: per parameter, whether its momentum buffer
+        exists, and ``buffer_started`` (per group: whether any of its buffers does), as written before."""
         state = super().state_dict()
-        state["buffer_started"] = list(self._buffer_started)
+        state["param_buffer_started"] = list(self._buffer_started)
+        state["buffer_started"] = [any(self._buffer_started[start:stop]) for start, stop in self._group_slices()]
         return state
+
+    def _group_slices(self) -> list[tuple[int, int]]:
+        """Each group's ``start, stop`` in ``params``."""
+        slices = []
+        start = 0
+        for group in self.param_groups:
+            slices.append((start, start + len(group["params"])))
+            start += len(group["params"])
+        return slices
 
     def _checked_state(self, state: Any, where: str = "optimizer state") -> Callable[[], None]:
         apply_rest = super()._checked_state(state, where)
@@ -137,12 +133,25 @@ class SGD(Optimizer):
                                     or not all(isinstance(s, bool) for s in started)):
             raise ValueError(f"{where} 'buffer_started' must be a list of {len(self.param_groups)} True/False, "
                              f"got {short_repr(started)}")
+        per_param = state.get("param_buffer_started")
+        if per_param is not None and (not isinstance(per_param, list) or len(per_param) != len(self.params)
+                                      or not all(isinstance(s, bool) for s in per_param)):
+            raise ValueError(f"{where} 'param_buffer_started' must be a list of {len(self.params)} True/False, "
+                             f"got {short_repr(per_param)}")
 
         def apply() -> None:
-            apply_rest()
-            # A state saved before this entry existed: a group that has stepped with momentum has its buffer.
-            self._buffer_started = list(started) if started is not None else [
-                bool(steps and group["momentum"]) for steps, group in zip(self._group_steps, self.param_groups)]
+            apply_rest()  # the step counts first: an older state's buffers are derived from them
+            if per_param is not None:
+                self._buffer_started = list(per_param)
+                return
+            flags: list[bool] = []
+            for g, ((start, stop), group) in enumerate(zip(self._group_slices(), self.param_groups)):
+                # A state saved before per-parameter buffers: its groups' flags, or, older still, whether the
+                # group has stepped with momentum.
+                on = started[g] if started is not None else bool(max(self._param_steps[start:stop], default=0)
+                                                                 and group["momentum"])
+                flags.extend([on] * (stop - start))
+            self._buffer_started = flags
 
         return apply
 

@@ -2,7 +2,7 @@
 
     from nn.torch_bridge import to_torch, from_torch, parity_report
 
-    module = to_torch(model)             # MLP -> nn.Sequential, RNNCell -> nn.RNNCell,
+    module = to_torch(model)             # MLP or Sequential -> nn.Sequential, RNNCell -> nn.RNNCell,
                                          # LSTMCell -> nn.LSTMCell, CharModel -> TorchCharModel
     model = from_torch(module)           # and back (also nn.Linear, one-layer nn.RNN / nn.LSTM)
     report = parity_report(model, module, inputs)
@@ -16,7 +16,7 @@ Weights cross over bit for bit in float64 (the default). The one exception is
 importing a recurrent cell whose two PyTorch biases are both non-zero: valuegrad
 has one bias per unit, so it holds ``bias_ih + bias_hh``, rounded once (see
 `from_torch`). A PyTorch layer, parameter or option with no counterpart here
-(a GRU, a bias-free Linear, a GELU, an LSTM with ``proj_size``, ...) raises
+(a GRU, a bias-free Linear, a Softmax layer, an LSTM with ``proj_size``, ...) raises
 `NoCounterpart` naming it.
 
 PyTorch is an optional extra: ``pip install "valuegrad[torch]"``.

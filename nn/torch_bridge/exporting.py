@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import overload
 
 import torch
@@ -13,9 +14,17 @@ from ..lstm import LSTMCell
 from ..mlp import MLP
 from ..module import Module
 from ..rnn import RNNCell
+from ..sequential import Sequential
 from .char_model import TorchCharModel
 from .links import Link, links
-from .shapes import MODULE_OF_ACTIVATION, Layout, Shape, layout_of_module, shape_of_model
+from .shapes import (
+    MODULE_OF_ACTIVATION,
+    TORCH_SEQUENTIAL_MODULES,
+    Layout,
+    Shape,
+    layout_of_module,
+    shape_of_model,
+)
 
 
 @overload
@@ -29,13 +38,22 @@ def to_torch(model: LSTMCell, dtype: torch.dtype = ...) -> nn.LSTMCell: ...
 @overload
 def to_torch(model: CharModel, dtype: torch.dtype = ...) -> TorchCharModel: ...
 @overload
+def to_torch(model: Sequential, dtype: torch.dtype = ...) -> nn.Sequential: ...
+@overload
 def to_torch(model: Module, dtype: torch.dtype = ...) -> nn.Module: ...
 def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
     """The PyTorch module for ``model``, holding the same weights.
 
     - `MLP` -> ``nn.Sequential`` of ``nn.Linear`` layers, each followed by
-      ``nn.Tanh`` / ``nn.Sigmoid`` / ``nn.ReLU`` (nothing for "linear"); the
+      its activation's module with torch's default options (``nn.Tanh``,
+      ``nn.LeakyReLU()``, ``nn.GELU()``, ...; nothing for "linear"); the
       slides' bias row 0 becomes each Linear's ``bias``.
+    - `Sequential` of `Linear`, `Identity`, `Dropout` and the activation
+      modules (`Tanh`, `LeakyReLU`, `GELU`, ...) -> ``nn.Sequential`` of their
+      torch counterparts under the same names, with the same options
+      (``Dropout(p)``, ``LeakyReLU(0.2)``), each child in training or
+      evaluation mode as ours is (the masks differ: ours come from Python's
+      ``random``, torch's from its own generator).
     - `Linear` -> ``nn.Linear``.
     - `RNNCell` -> ``nn.RNNCell`` (tanh); `LSTMCell` -> ``nn.LSTMCell`` (same
       gate order i, f, g, o). Our single bias goes to ``bias_ih``;
@@ -54,12 +72,24 @@ def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
     shape = shape_of_model(model)
     module = build_module(shape, dtype)
     copy_into_module(model, module, layout_of_module(module))
+    if isinstance(model, Sequential):  # Dropout acts by its mode: each child's as ours
+        module.train(model.training)
+        for name, child in zip(model._order, model):
+            module._modules[name].train(child.training)  # type: ignore[union-attr]
     return module
 
 
 def build_module(shape: Shape, dtype: torch.dtype) -> nn.Module:
     """A PyTorch module of ``shape`` with PyTorch's own initial weights."""
     kind, sizes = shape.kind, shape.sizes
+    if kind == "sequential":
+        children: OrderedDict[str, nn.Module] = OrderedDict()
+        for name, cls, options in shape.children:
+            if cls == "Linear":
+                children[name] = nn.Linear(options[0][1], options[1][1], dtype=dtype)
+            else:
+                children[name] = TORCH_SEQUENTIAL_MODULES[cls](**dict(options))
+        return nn.Sequential(children)
     if kind == "mlp":
         layers: list[nn.Module] = []
         for nin, nout, activation in zip(sizes, sizes[1:], shape.activations):

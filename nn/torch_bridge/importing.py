@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import overload
 
 import torch
@@ -14,13 +15,14 @@ from ..lstm import LSTMCell
 from ..mlp import MLP
 from ..module import Module
 from ..rnn import RNNCell
+from ..sequential import Sequential
 from .char_model import TorchCharModel
 from .links import combined_bias, links
-from .shapes import Layout, Shape, layout_of_module
+from .shapes import OUR_SEQUENTIAL_MODULES, Layout, Shape, layout_of_module
 
 
 @overload
-def from_torch(module: nn.Sequential) -> MLP: ...
+def from_torch(module: nn.Sequential) -> MLP | Sequential: ...
 @overload
 def from_torch(module: nn.Linear) -> Linear: ...
 @overload
@@ -34,9 +36,15 @@ def from_torch(module: nn.Module) -> Module: ...
 def from_torch(module: nn.Module) -> Module:
     """Our model for a PyTorch ``module``, with its weights.
 
-    Reads ``nn.Sequential`` (``nn.Linear`` layers, each followed by at most
-    one ``nn.Tanh`` / ``nn.Sigmoid`` / ``nn.ReLU``; ``nn.Identity`` is
-    skipped) -> `MLP`; ``nn.Linear`` -> `Linear`; ``nn.RNNCell`` (tanh) and a
+    Reads ``nn.Sequential`` -> `MLP` when it is ``nn.Linear`` layers, each
+    followed by at most one activation module with torch's default options
+    (``nn.Tanh``, ``nn.Sigmoid``, ``nn.ReLU``, ``nn.LeakyReLU()``, ``nn.ELU()``,
+    ``nn.SiLU()``, ``nn.Softplus()``, ``nn.GELU()``, ``nn.Hardtanh()``;
+    ``nn.Identity`` is skipped); any other ``nn.Sequential`` of those, ``nn.Identity`` and
+    ``nn.Dropout`` (other options, ``inplace=True``, a Dropout, two activations in a row) -> our
+    `Sequential` of the same modules under the same names, with the same
+    options, each child in torch's child's training or evaluation mode;
+    ``nn.Linear`` -> `Linear`; ``nn.RNNCell`` (tanh) and a
     one-layer, one-direction ``nn.RNN`` -> `RNNCell`; ``nn.LSTMCell`` and a
     one-layer, one-direction ``nn.LSTM`` without ``proj_size`` ->
     `LSTMCell`; `TorchCharModel` -> `CharModel`.
@@ -58,12 +66,24 @@ def from_torch(module: nn.Module) -> Module:
     layout = layout_of_module(module)
     model = build_model(layout.shape)
     copy_into_model(module, model, layout)
+    if isinstance(model, Sequential):  # Dropout acts by its mode: each child's as torch's
+        model.train(module.training)
+        for name, child in zip(model._order, model):
+            child.train(module._modules[name].training)  # type: ignore[union-attr]
     return model
 
 
 def build_model(shape: Shape) -> Module:
     """One of our models of ``shape`` (its initial weights are overwritten by the caller)."""
     kind, sizes = shape.kind, shape.sizes
+    if kind == "sequential":
+        children: OrderedDict[str, Module] = OrderedDict()
+        for name, cls, options in shape.children:
+            if cls == "Linear":
+                children[name] = Linear(options[0][1], options[1][1], seed=0)
+            else:
+                children[name] = OUR_SEQUENTIAL_MODULES[cls](**dict(options))
+        return Sequential(children)
     if kind == "mlp":
         return MLP(sizes[0], list(sizes[1:]), activations=list(shape.activations), seed=0)
     if kind == "linear":

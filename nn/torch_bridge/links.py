@@ -11,6 +11,7 @@ The layouts, side by side (H hidden units, I inputs):
   rows; row k of our ``W_f`` is ``weight_ih[H + k]`` followed by
   ``weight_hh[H + k]``, and ``b_f[k]`` is ``bias_ih[H + k] + bias_hh[H + k]``.
 - CharModel: the cell's links under ``cell.``, the head's (a Linear) under ``head.``.
+- Sequential: each Linear child's links under its name (``0.``, ``2.``), as a Linear's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..lstm import GATES, LSTMCell
 from ..mlp import MLP
 from ..module import Module
 from ..rnn import RNNCell
+from ..sequential import Sequential
 from .shapes import Layout
 
 
@@ -94,6 +96,10 @@ def links(model: Module, layout: Layout) -> list[Link]:
         recurrent: Any = model.cell
         cell(recurrent, "cell.")
         linear(model.head.W, model.head.b, "head.")
+    elif isinstance(model, Sequential):
+        for name, child in zip(model._order, model):
+            if isinstance(child, Linear):
+                linear(child.W, child.b, f"{name}.")
     else:  # shapes.shape_of_model has already refused anything else
         raise TypeError(f"no links for {type(model).__name__}")
     return out

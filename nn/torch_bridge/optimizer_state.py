@@ -8,9 +8,11 @@ and the torch optimizer holds ``module.parameters()`` split into groups as
 ours are (within a group, in ``module.parameters()`` order). Each of our scalar parameters is one entry of a
 torch tensor (`links`), so every state buffer (``momentum_buffer``,
 ``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq``, ``sum``) crosses entry by
-entry, bit for bit in float64; the step count is per group here, per tensor
-in torch. A recurrent cell's one bias is torch's two (``bias_ih`` and
-``bias_hh``): both get its state, and coming back the two must agree.
+entry, bit for bit in float64. Step counts are per parameter here, per tensor in
+torch: the entries of one tensor must agree (they do unless some entries'
+gradients alone were set to None, which a torch tensor cannot express). A
+recurrent cell's one bias is torch's two (``bias_ih`` and ``bias_hh``): both
+get its state, and coming back the two must agree.
 """
 
 from __future__ import annotations
@@ -127,8 +129,15 @@ def optimizer_state_to_torch(optimizer: Optimizer, model: Module, module: nn.Mod
     tensors = dict(module.named_parameters())  # by name: torch_names is in torch's state_dict numbering
     snapshot = optimizer.state  # torch's names, per parameter
     state: dict[int, dict[str, Any]] = {}
+    kept: dict[int, tuple[int, dict[str, float]]] = {}  # per tensor: the first entry's parameter and state
     for i, p in enumerate(optimizer.params):
         for k, index in placement[i]:
+            first, theirs = kept.setdefault(k, (i, snapshot[p]))
+            if snapshot[p].keys() != theirs.keys() or snapshot[p].get("step") != theirs.get("step"):
+                raise ValueError(f"{optimizer.describe(i)} and {optimizer.describe(first)} are entries of torch's "
+                                 f"{torch_names[k]} but have taken different steps (state {sorted(snapshot[p])} "
+                                 f"step {snapshot[p].get('step')}, state {sorted(theirs)} step {theirs.get('step')}):"
+                                 " a torch tensor has one step count")
             entry = state.setdefault(k, {})
             for key, number in snapshot[p].items():
                 if key == "step":
@@ -155,8 +164,8 @@ def optimizer_state_from_torch(
 
     Pass the result to ``optimizer.load_state_dict``, which checks every
     number. ValueError when the groups do not correspond, when the two torch
-    biases of one of our recurrent biases hold different state, or when the
-    tensors of one group have taken different numbers of steps (ours counts per group).
+    biases of one of our recurrent biases hold different state. Each torch tensor's ``step`` becomes the
+    step count of each of its entries (torch's SGD keeps none: ours are kept).
     """
     names = _buffer_names(optimizer)
     placement, torch_names, groups = _placement(optimizer, model, module)
@@ -177,44 +186,48 @@ def optimizer_state_from_torch(
     for k, entry in saved.items():
         if isinstance(k, int) and 0 <= k < len(torch_names):
             _check_entry(entry, k, torch_names[k], shapes[torch_names[k]], names)
-    group_steps: list[int] = []
+    param_steps: list[int] = list(ours["param_steps"])
     started: list[bool] = []
-    start = 0
-    for g, group in enumerate(optimizer.param_groups):
+    for i in range(len(optimizer.params)):
         steps: set[int] = set()
-        momentum = False
-        for i in range(start, start + len(group["params"])):
-            found: dict[str, float] = {}
-            for k, index in placement[i]:
-                entry = saved.get(k, {})
-                if "step" in entry:
-                    steps.add(_step_count(entry["step"], torch_names[k]))
-                for key, ours_name in names.items():
-                    if key in entry and entry[key] is not None:
-                        number = float(entry[key][index])
-                        if found.setdefault(ours_name, number) != number:
-                            raise ValueError(f"torch's {torch_names[k]} and its partner bias hold different "
-                                             f"{key} at {index}: our cell has one bias, with one state")
-                        momentum = momentum or key == "momentum_buffer"
-            for name, number in found.items():
-                if name not in buffers:
-                    buffers[name] = [0.0] * len(optimizer.params)
-                buffers[name][i] = number
+        found: dict[str, float] = {}
+        for k, index in placement[i]:
+            entry = saved.get(k, {})
+            if "step" in entry:
+                steps.add(_step_count(entry["step"], torch_names[k]))
+            for key, ours_name in names.items():
+                if key in entry and entry[key] is not None:
+                    number = float(entry[key][index])
+                    if found.setdefault(ours_name, number) != number:
+                        raise ValueError(f"torch's {torch_names[k]} and its partner bias hold different "
+                                         f"{key} at {index}: our cell has one bias, with one state")
         if len(steps) > 1:
-            raise ValueError(f"param_groups[{g}]'s tensors have taken different numbers of steps {sorted(steps)}: "
-                             "ours counts steps per group")
-        group_steps.append(steps.pop() if steps else (ours["group_steps"][g] if isinstance(optimizer, SGD) else 0))
-        started.append(momentum)
+            raise ValueError(f"torch's {' and '.join(torch_names[k] for k, _ in placement[i])} have taken different "
+                             f"numbers of steps {sorted(steps)}: our cell has one bias, with one step count")
+        if steps:
+            param_steps[i] = steps.pop()
+        elif not isinstance(optimizer, SGD):  # torch has no state for it: it has not stepped
+            param_steps[i] = 0
+        started.append("velocity" in found)
+        for name, number in found.items():
+            if name not in buffers:
+                buffers[name] = [0.0] * len(optimizer.params)
+            buffers[name][i] = number
+    group_steps: list[int] = []
+    start = 0
+    for group in optimizer.param_groups:
+        group_steps.append(max(param_steps[start:start + len(group["params"])], default=0))
         start += len(group["params"])
     new_groups = []
     for mine, theirs in zip(ours["param_groups"], their_groups):
         merged = {k: theirs.get(k, v) for k, v in mine.items() if k != "params"}
         merged["params"] = mine["params"]
         new_groups.append(merged)
-    result = dict(ours, buffers=buffers, param_groups=new_groups, group_steps=group_steps,
-                  steps=max([ours["steps"], *group_steps]), lr=new_groups[0]["lr"])
+    result = dict(ours, buffers=buffers, param_groups=new_groups, group_steps=group_steps, param_steps=param_steps,
+                  steps=max([ours["steps"], *param_steps]), lr=new_groups[0]["lr"])
     if isinstance(optimizer, SGD):
-        result["buffer_started"] = started
+        result["param_buffer_started"] = started
+        result.pop("buffer_started", None)  # per group, and superseded by the per-parameter flags
     return result
 
 

@@ -138,7 +138,7 @@ def parity_report(
 ) -> ParityReport:
     """Run ``model`` and ``torch_module`` on ``inputs``; compare outputs, loss, gradients and weights.
 
-    ``inputs`` by shape: an MLP or Linear takes a list of samples (each
+    ``inputs`` by shape: an MLP, Linear or Sequential takes a list of samples (each
     ``nin`` numbers); a cell takes one sequence of steps, each ``input_size``
     numbers or an int (a one-hot index), and starts from the zero state; a
     CharModel takes one sequence of character indices.
@@ -246,7 +246,7 @@ def _checked_targets(shape: Shape, targets: Sequence[int], steps: int) -> list[i
 
 def _output_names(shape: Shape, steps: list[Any]) -> list[str]:
     width = shape.sizes[-1]
-    letter = {"mlp": "y", "linear": "y", "rnn": "h", "lstm": "h", "char": "logits"}[shape.kind]
+    letter = {"mlp": "y", "linear": "y", "sequential": "y", "rnn": "h", "lstm": "h", "char": "logits"}[shape.kind]
     return [f"{letter}[{t}][{k}]" for t in range(len(steps)) for k in range(width)]
 
 
@@ -254,7 +254,7 @@ def _run_ours(model: Module, shape: Shape, steps: list[Any],
               targets: list[int] | None) -> tuple[list[float], float, dict[str, float]]:
     outputs: list[Value] = []
     all_logits: list[list[Value]] = []
-    if shape.kind in ("mlp", "linear"):
+    if shape.kind in ("mlp", "linear", "sequential"):
         for x in steps:
             y = model(x)
             outputs.extend(y if isinstance(y, list) else [y])
@@ -303,7 +303,7 @@ def _run_torch(module: nn.Module, layout: Layout, steps: list[Any], targets: lis
         return torch.func.functional_call(module, params, args)
 
     with torch.enable_grad():
-        if shape.kind in ("mlp", "linear"):
+        if shape.kind in ("mlp", "linear", "sequential"):
             out = run(torch.stack([vector(x) for x in steps]))
         elif layout.recurrent_layer:
             out, _ = run(torch.stack([vector(x) for x in steps]))

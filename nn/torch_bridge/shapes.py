@@ -16,23 +16,46 @@ from typing import Any, TypeGuard, TypeVar
 import torch
 from torch import nn
 
+from .. import activation_modules as ours_activations
+from .. import dropout as ours_dropout
+from .. import pointwise_activation_modules as ours_pointwise
 from ..char_model import CharModel
 from ..linear import Linear
 from ..lstm import LSTMCell
 from ..mlp import MLP
 from ..module import Module
 from ..rnn import RNNCell
+from ..sequential import Sequential
 from .char_model import TorchCharModel
 
-#: PyTorch activation modules and valuegrad's names for them (nn.Identity is our "linear").
-ACTIVATION_MODULES: dict[type[nn.Module], str] = {nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.ReLU: "relu"}
+#: PyTorch activation modules and valuegrad's names for them, as an MLP layer's activation (with torch's
+#: default options only: an MLP keeps the name; nn.Identity is our "linear").
+ACTIVATION_MODULES: dict[type[nn.Module], str] = {
+    nn.Tanh: "tanh", nn.Sigmoid: "sigmoid", nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.ELU: "elu",
+    nn.SiLU: "silu", nn.Softplus: "softplus", nn.GELU: "gelu", nn.Hardtanh: "hardtanh",
+}
 MODULE_OF_ACTIVATION: dict[str, type[nn.Module]] = {name: cls for cls, name in ACTIVATION_MODULES.items()}
+#: The parameter-free modules a Sequential may hold, by class name (the same on both sides), with the
+#: options each keeps (the same attribute names on both sides).
+SEQUENTIAL_OPTIONS: dict[str, tuple[str, ...]] = {
+    "Identity": (), "Tanh": (), "Sigmoid": (), "ReLU": ("inplace",), "LeakyReLU": ("negative_slope", "inplace"),
+    "ELU": ("alpha", "inplace"), "SiLU": ("inplace",), "Softplus": ("beta", "threshold"), "GELU": ("approximate",),
+    "Hardtanh": ("min_val", "max_val", "inplace"), "Dropout": ("p", "inplace"),
+}
+TORCH_SEQUENTIAL_MODULES: dict[str, type[nn.Module]] = {name: getattr(nn, name) for name in SEQUENTIAL_OPTIONS}
+OUR_SEQUENTIAL_MODULES: dict[str, type[Module]] = {
+    name: getattr(ours_activations, name, None) or getattr(ours_pointwise, name, None) or ours_dropout.Dropout
+    for name in SEQUENTIAL_OPTIONS
+}
 M = TypeVar("M", bound=nn.Module)
-SUPPORTED = "MLP, Linear, RNNCell, LSTMCell and CharModel"
+SUPPORTED = "MLP, Linear, RNNCell, LSTMCell, CharModel and Sequential (of Linear, activations and Dropout)"
 SUPPORTED_TORCH = (
-    "nn.Sequential of nn.Linear and nn.Tanh/nn.Sigmoid/nn.ReLU/nn.Identity, nn.Linear, nn.RNNCell (tanh),"
-    " nn.LSTMCell, one-layer nn.RNN (tanh) or nn.LSTM, and TorchCharModel"
+    "nn.Sequential of nn.Linear, nn.Identity, nn.Dropout and nn.Tanh/Sigmoid/ReLU/LeakyReLU/ELU/SiLU/Softplus/GELU/"
+    "Hardtanh, nn.Linear, nn.RNNCell (tanh), nn.LSTMCell, one-layer nn.RNN (tanh) or nn.LSTM, and TorchCharModel"
 )
+
+#: One child of a Sequential in a `Shape`: its name, its class name, and its options (a Linear's sizes).
+Child = tuple[str, str, tuple[tuple[str, Any], ...]]
 
 
 class NoCounterpart(ValueError):
@@ -45,16 +68,23 @@ class Shape:
 
     kind "mlp": sizes (nin, *nouts), one activation per layer; "linear":
     (nin, nout); "rnn" / "lstm": (input_size, hidden_size); "char":
-    (vocab_size, hidden_size) with ``cell`` "rnn" or "lstm".
+    (vocab_size, hidden_size) with ``cell`` "rnn" or "lstm"; "sequential":
+    sizes of its Linear layers in order (nin, *nouts) and ``children``, every
+    child's name, class and options (a Dropout's ``p``, a LeakyReLU's slope).
     """
 
     kind: str
     sizes: tuple[int, ...]
     activations: tuple[str, ...] = ()
     cell: str = ""
+    children: tuple[Child, ...] = ()
 
     def describe(self) -> str:
         """A one-line human description, for error messages."""
+        if self.kind == "sequential":
+            parts = [f"{name}: {cls}({', '.join(f'{k}={v!r}' for k, v in options)})"
+                     for name, cls, options in self.children]
+            return f"Sequential({', '.join(parts)})"
         if self.kind == "mlp":
             return f"MLP {' -> '.join(map(str, self.sizes))} with activations {'/'.join(self.activations)}"
         if self.kind == "char":
@@ -83,7 +113,7 @@ class Layout:
 
 def shape_of_model(model: Any) -> Shape:
     """The `Shape` of one of our models; TypeError for anything else (a subclass with its own forward too)."""
-    for cls in (MLP, Linear, RNNCell, LSTMCell, CharModel):
+    for cls in (MLP, Linear, RNNCell, LSTMCell, CharModel, Sequential):
         if isinstance(model, cls) and type(model).forward is not cls.forward:
             raise TypeError(f"{type(model).__name__} redefines {cls.__name__}.forward: the bridge maps"
                             f" {cls.__name__}'s own computation only")
@@ -105,9 +135,41 @@ def shape_of_model(model: Any) -> Shape:
     if isinstance(model, CharModel):
         cell: Any = model.cell
         return Shape("char", (model.vocab_size, cell.hidden_size), cell=model.kind)
+    if isinstance(model, Sequential):
+        return _shape_of_sequential(model)
     what = type(model).__name__
     hint = " (a valuegrad Module, but not one the bridge maps)" if isinstance(model, Module) else ""
     raise TypeError(f"to_torch converts {SUPPORTED}; got {what}{hint}")
+
+
+def _shape_of_sequential(model: Sequential) -> Shape:
+    """The `Shape` of our Sequential of Linear layers, activation modules and Dropout; TypeError naming a child
+    without a torch counterpart, ValueError for Linear sizes that do not chain or a layer held twice."""
+    sizes: list[int] = []
+    children: list[Child] = []
+    seen: dict[int, str] = {}
+    for name, child in zip(model._order, model):
+        where = f"Sequential's layer {name} ({type(child).__name__})"
+        if type(child) is Linear:
+            if id(child) in seen:
+                raise ValueError(f"{where} is layer {seen[id(child)]} again: a torch Sequential built from it "
+                                 "would hold two separate copies of its weights")
+            seen[id(child)] = name
+            nin, nout = len(child.W[0]), len(child.W)
+            if sizes and nin != sizes[-1]:
+                raise ValueError(f"{where} takes {nin} inputs but the Linear before it gives {sizes[-1]}")
+            sizes.extend([nin, nout] if not sizes else [nout])
+            children.append((name, "Linear", (("in_features", nin), ("out_features", nout))))
+            continue
+        kind = type(child).__name__
+        if OUR_SEQUENTIAL_MODULES.get(kind) is not type(child):
+            raise TypeError(f"to_torch converts a Sequential of Linear, Identity, Dropout and the activation modules "
+                            f"({', '.join(k for k in SEQUENTIAL_OPTIONS if k not in ('Identity', 'Dropout'))}); "
+                            f"{where} is none of them")
+        children.append((name, kind, tuple((key, getattr(child, key)) for key in SEQUENTIAL_OPTIONS[kind])))
+    if not sizes:
+        raise TypeError("to_torch converts a Sequential holding at least one Linear (its sizes are the model's)")
+    return Shape("sequential", tuple(sizes), children=tuple(children))
 
 
 def layout_of_module(module: Any) -> Layout:
@@ -155,6 +217,9 @@ def _parameter_shapes(shape: Shape) -> dict[str, tuple[int, ...]]:
                 f"{prefix}bias_ih": (rows,), f"{prefix}bias_hh": (rows,)}
 
     sizes = shape.sizes
+    if shape.kind == "sequential":
+        return {name: size for child, kind, options in shape.children if kind == "Linear"
+                for name, size in linear(f"{child}.", options[0][1], options[1][1]).items()}
     if shape.kind == "mlp":
         layers = [linear(f"{i}.", nin, nout) for i, (nin, nout) in enumerate(zip(sizes, sizes[1:]))]
         return {name: size for layer in layers for name, size in layer.items()}
@@ -200,50 +265,80 @@ def _linear_sizes(module: nn.Linear, where: str) -> tuple[int, int]:
     return module.in_features, module.out_features
 
 
+def _options(child: nn.Module, kind: str) -> tuple[tuple[str, Any], ...]:
+    """A parameter-free child's options (`SEQUENTIAL_OPTIONS`), as plain numbers, strings and bools."""
+    return tuple((key, getattr(child, key)) for key in SEQUENTIAL_OPTIONS[kind])
+
+
+def _kind_of(child: nn.Module) -> str | None:
+    """The class name of a parameter-free child the bridge maps (exactly that class), or None."""
+    kind = type(child).__name__
+    return kind if kind in TORCH_SEQUENTIAL_MODULES and _is(child, TORCH_SEQUENTIAL_MODULES[kind]) else None
+
+
 def _sequential_layout(module: nn.Sequential) -> Layout:
-    sizes: list[int] = []
-    activations: list[str] = []
-    names: dict[str, str] = {}
-    last = ""  # "linear" or "activation": what the previous layer was
-    seen: dict[int, str] = {}  # id of each Linear's weight -> its layer name, to catch tied weights
+    """An `MLP`'s layout when the Sequential is Linear layers each followed by at most one activation with
+    torch's default options (nn.Identity skipped); else our `Sequential`'s, child by child."""
     # Not named_children(): it skips a module met before, and Sequential runs such a module again.
-    for name, child in module._modules.items():
+    children = [(name, child) for name, child in module._modules.items() if child is not None]
+    sizes: list[int] = []
+    seen: dict[int, str] = {}  # id of each Linear's weight -> its layer name, to catch tied weights
+    for name, child in children:
         where = f"layer {name}"
-        if child is None:
-            continue
-        if _is(child, nn.Identity):
-            continue
         if _is(child, nn.Linear):
             nin, nout = _linear_sizes(child, where)
             for p in child.parameters():
                 if id(p) in seen:
                     raise NoCounterpart(f"{where} ({_describe(child)}) shares its weights with layer {seen[id(p)]}:"
-                                        " each layer of valuegrad's MLP owns its own")
+                                        " each of valuegrad's layers owns its own")
                 seen[id(p)] = name
             if sizes and nin != sizes[-1]:
                 raise ValueError(f"{where} ({_describe(child)}) takes {nin} inputs but the layer before it gives"
                                  f" {sizes[-1]}")
+            sizes.extend([nin, nout] if not sizes else [nout])
+        elif _kind_of(child) is None:
+            raise NoCounterpart(f"{where} ({_describe(child)}) has no counterpart in valuegrad: a Sequential maps"
+                                " nn.Linear, nn.Identity, nn.Dropout and the activations nn.Tanh, Sigmoid, ReLU,"
+                                " LeakyReLU, ELU, SiLU, Softplus, GELU, Hardtanh")
+    if not sizes:
+        raise NoCounterpart(f"{_describe(module)} holds no nn.Linear: its sizes come from its Linear layers")
+    mlp = _mlp_layout(children, sizes)
+    if mlp is not None:
+        return mlp
+    shape_children: list[Child] = []
+    for name, child in children:
+        if _is(child, nn.Linear):
+            shape_children.append((name, "Linear", (("in_features", child.in_features),
+                                                    ("out_features", child.out_features))))
+        else:
+            kind = _kind_of(child)
+            assert kind is not None  # checked above
+            shape_children.append((name, kind, _options(child, kind)))
+    return Layout(Shape("sequential", tuple(sizes), children=tuple(shape_children)))
+
+
+def _mlp_layout(children: list[tuple[str, nn.Module]], sizes: list[int]) -> Layout | None:
+    """The MLP layout of Linear layers each followed by at most one default-option activation, or None."""
+    activations: list[str] = []
+    names: dict[str, str] = {}
+    last = ""  # "linear" or "activation": what the previous layer was
+    for name, child in children:
+        if _is(child, nn.Identity):
+            continue
+        if _is(child, nn.Linear):
             if last == "linear":
                 activations.append("linear")
             index = len(activations)
             names[f"{index}.weight"] = f"{name}.weight"
             names[f"{index}.bias"] = f"{name}.bias"
-            sizes.extend([nin, nout] if not sizes else [nout])
             last = "linear"
             continue
         kind = next((act for cls, act in ACTIVATION_MODULES.items() if _is(child, cls)), None)
-        if kind is None:
-            raise NoCounterpart(f"{where} ({_describe(child)}) has no counterpart in valuegrad's MLP: it takes"
-                                " nn.Linear layers, each followed by at most one of nn.Tanh, nn.Sigmoid, nn.ReLU"
-                                " (or nn.Identity)")
-        if last != "linear":
-            place = "comes after another activation" if last else "comes before any nn.Linear"
-            raise NoCounterpart(f"{where} ({_describe(child)}) {place}: valuegrad's MLP applies one activation"
-                                " after each Linear layer")
+        if kind is None or last != "linear" or _options(child, type(child).__name__) != \
+                _options(type(child)(), type(child).__name__):
+            return None  # a Dropout, an activation with other options, first, or after another: a Sequential
         activations.append(kind)
         last = "activation"
-    if not sizes:
-        raise NoCounterpart(f"{_describe(module)} holds no nn.Linear: an MLP needs at least one layer")
     if last == "linear":
         activations.append("linear")
     return Layout(Shape("mlp", tuple(sizes), tuple(activations)), names)
