@@ -48,7 +48,7 @@ class DotRows:
     run (-1: none), ``which`` the position in ``input_rows`` of its inputs' numbers (one array per layer)."""
 
     __slots__ = ("parameters", "first_param", "count", "number", "levels", "last_inputs", "last_level", "lazy",
-                 "last_run", "nodes", "firsts", "tails", "which", "input_rows", "links")
+                 "last_run", "last_width", "put_off", "nodes", "firsts", "tails", "which", "input_rows", "links")
 
     def __init__(self, parameters: list[Value], first_param: int, number: dict[Value, int], levels: list[int],
                  typecode: str, lazy: GivenIndex | None = None) -> None:
@@ -58,7 +58,11 @@ class DotRows:
         previous row's. ``typecode``: the parents table's (the descriptors and input rows use it too)."""
         self.parameters = parameters
         self.lazy = lazy
-        self.last_run = 0  # the previous row's first weight's position: the next row is usually beside it
+        # The previous row's first weight's position: the next row is usually beside it. The walk meets a model's
+        # last row first, so the first guess is the parameters' end (a dict lookup, when not there).
+        self.last_run = len(parameters)
+        self.last_width = 0  # the previous row's weights
+        self.put_off: list[int] = []  # the first weights' positions of rows put off until their inputs are numbered
         self.first_param = first_param
         self.count = len(parameters)
         self.number = number
@@ -82,17 +86,20 @@ class DotRows:
         parameters = self.parameters
         # A layer's rows are met one after another (the walk meets the last first), so the first weight is
         # usually beside the previous row's, h weights away (h - 1 where each row's last weight, a bias, is kept
-        # apart: `Linear`, the cells): pointer comparisons before any dict lookup.
+        # apart: `Linear`, the cells): pointer comparisons before any dict lookup. The row itself again where it was
+        # put off until its inputs were numbered (`InputsPending`).
         w0 = a[0]
         last, count = self.last_run, self.count
-        for k0 in (last - h, last + h, last - h + 1, last + h - 1):
+        for k0 in (last - h, last, last + h, last - h + 1, last + h - 1):
             if 0 <= k0 < count and parameters[k0] is w0:
                 break
         else:
-            n0 = number.get(w0)
-            k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
-            if not 0 <= k0 < count:
-                return 0
+            k0 = self._guess(w0, h)
+            if k0 < 0:
+                n0 = number.get(w0)
+                k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
+                if not 0 <= k0 < count:
+                    return 0
         # Compared as lists (pointer equality first, as the dict's lookups are): the parameters are a list already.
         weights = list(a[:h])
         if weights == parameters[k0: k0 + h]:
@@ -102,11 +109,15 @@ class DotRows:
         else:
             return 0
         self.last_run = k0
+        self.last_width = h
         inputs = a[h:]
         if inputs != self.last_inputs:
             try:
                 found = itemgetter(*inputs)(number) if h > 1 else (number[inputs[0]],)
             except KeyError:
+                # Met again once its inputs are numbered, after rows elsewhere (a layer before this one): its
+                # place is kept, so that it is found without a lookup by identity.
+                self.put_off.append(k0)
                 raise InputsPending() from None
             read = itemgetter(*found)(self.levels) if h > 1 else (self.levels[found[0]],)
             self.input_rows.append(array(self.nodes.typecode, found))
@@ -121,6 +132,26 @@ class DotRows:
         self.which.append(len(self.input_rows) - 1)
         self.links += h + h
         return level + 1
+
+    def _guess(self, w0: Value, h: int) -> int:
+        """The position of a row's first weight ``w0`` not beside the previous row's, found by pointer comparisons
+        where a layered model's walk puts it, else -1: a row put off until its inputs were numbered
+        (`InputsPending`), or the last row of the layer before (the walk reaches it from this layer's first rows),
+        whose run ends where this layer's rows begin, a whole number of the previous row's widths below it."""
+        parameters = self.parameters
+        for k0 in reversed(self.put_off):
+            if parameters[k0] is w0:
+                return k0
+        step = self.last_width
+        if step > 0:
+            k = self.last_run
+            for _ in range(min(k // step + 1, 512)):  # a few dozen comparisons, not a lookup by identity
+                if k - h >= 0 and parameters[k - h] is w0:
+                    return k - h
+                if k - h + 1 >= 0 and parameters[k - h + 1] is w0:  # a bias kept off its row (`Linear`)
+                    return k - h + 1
+                k -= step
+        return -1
 
     def _locate(self, v: Value, h: int) -> int:
         """The position of a row's first weight ``v`` missing from ``number`` and not beside the previous row's (`add`

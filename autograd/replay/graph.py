@@ -84,10 +84,10 @@ class Graph:
         walk meets them off a layer's rows (`given_index`); those among ``outputs`` and ``also`` (Values a caller
         will look up afterwards) are entered at the end. ``leaf_parameters``: the caller has checked that every
         parameter is a `Value` leaf (then not checked again here)."""
-        ops: list[Op | None] = []
+        ops: list[Op | None]
         # Lists while the walk reads them (a list hands out its stored ints; an array makes one per read).
-        levels: list[int] = []
-        needs: list[int] = []  # 1 where a node leads to a parameter: the only gradients worth computing
+        levels: list[int]
+        needs: list[int]  # 1 where a node leads to a parameter: the only gradients worth computing
         starts: list[int] = []  # the end of each walked node's parents in ``flat`` (given leaves: 0)
         # The parents' numbers, node after node (never read during the walk): 4-byte ints, as a graph never has 2**31
         # nodes; a model's weights are most of a graph's links, so this halves the largest table.
@@ -106,10 +106,12 @@ class Graph:
             self.given_inputs = len(inputs)
             self.given_count = len(number)
         first = self.given_count
-        ops.extend(repeat(None, first))
-        levels.extend(repeat(0, first))
-        needs.extend(repeat(0, self.given_inputs))
-        needs.extend(repeat(1, first - self.given_inputs))
+        # The given leaves' rows (no op, level 0, a gradient wanted for a parameter): repeated in C, a third of what
+        # extending by `repeat` cost (1,088 given leaves, 32 dot nodes: 3.7 us against 9.6, warm).
+        ops = [None] * first
+        levels = [0] * first
+        needs = [0] * self.given_inputs
+        needs += [1] * (first - self.given_inputs)
         walked_leaves: list[int] = []  # every other leaf: what ``leaf_name`` allows is a constant
         # A layer's dot nodes are numbered as rows (`dot_rows`): given leaves numbered in bulk are the runs it finds.
         # Made at the first dot node: a graph without one (binary ops) does not pay for setting it up.
@@ -195,7 +197,13 @@ class Graph:
                             rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                         try:
                             level = rows.add(a._a)
-                        except KeyError:  # inputs not numbered yet (InputsPending too): visited as usual
+                        except InputsPending:  # the row's inputs first, then the row: what visiting the dot
+                            number[node] = -1  # node next would do, without its raising InputsPending again
+                            number[a] = -1
+                            push(a)
+                            extend(filterfalse(has, a._a[len(a._a) >> 1:]))
+                            continue
+                        except KeyError:  # a weight not numbered yet: the dot node is visited as usual
                             level = 0
                         if level:
                             k = number[a] = len(ops)
