@@ -108,6 +108,7 @@ def test_pdf_without_graphviz_is_one_clear_sentence(capsys, tmp_path, monkeypatc
     monkeypatch.setattr(demo, "system_dot", lambda: None)
     code, _, err = run(capsys, "worked-example", "--format", "pdf", "--out", str(tmp_path))
     assert code == 2 and "--format pdf needs Graphviz: install Graphviz's `dot` program" in err
+    assert not list(tmp_path.iterdir())  # stopped before any part ran, as the README says: nothing written
 
 
 @needs_svg
