@@ -57,7 +57,14 @@ try:
     from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
     from lecture.tour_files import INDEX, REPORTS, part_of_file, tour_files
     from lecture.training import train_slides_mlp
-    from lecture.training_film import hello_rnn_film_page, slides_mlp_film_page
+    from lecture.training_film import (
+        MLP_FILM_EPOCHS,
+        MLP_FILM_LR,
+        RNN_FILM_LR,
+        RNN_FILM_STEPS,
+        hello_rnn_film_page,
+        slides_mlp_film_page,
+    )
     from lecture.vanishing import connectivity, gradient_reach
     from viz import step_through_page, system_dot
     from viz.charts import gradient_reach_figure, loss_curve
@@ -151,8 +158,12 @@ def part_mlp(tour: Tour) -> None:
              f" ({run.losses[0] / run.losses[-1]:.0f}x lower)")
     tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E"),
                       "mlp_loss", "the MLP's loss falling")
+    # The film retrains on a schedule of its own (a frame per epoch: --epochs 100000 would be a page of 100,001
+    # frames), so the index says so: a user who set --epochs or --lr looked for them there (new-user trial 21).
     tour.folder.page("mlp", "mlp_training_film.html", slides_mlp_film_page,
-                     "training film: weights (colour = sign, thickness = size), gradients and E, one frame per epoch")
+                     "training film: weights (colour = sign, thickness = size), gradients and E, one frame per epoch"
+                     f" (its own {MLP_FILM_EPOCHS} Adam epochs at lr {MLP_FILM_LR:g} from the slides' weights;"
+                     " --epochs and --lr set the training above)")
     tour.say()
 
 
@@ -179,7 +190,9 @@ def part_rnn(tour: Tour) -> None:
     tour.folder.chart("rnn", lambda p: loss_curve(run.losses, p, 'RNN learning "hello"', ylabel=PER_CHAR),
                       "rnn_hello_loss", "the hello RNN's loss falling")
     tour.folder.page("rnn", "rnn_hello_training_film.html", hello_rnn_film_page,
-                     "training film of the hello RNN: Wxh, Whh, Why, their gradients and L, one frame per step")
+                     "training film of the hello RNN: Wxh, Whh, Why, their gradients and L, one frame per step"
+                     f" (the tutorial's matrices, hidden 3, its own {RNN_FILM_STEPS} Adam steps at lr {RNN_FILM_LR:g};"
+                     " --epochs, --lr and --hidden set the RNN trained above)")
     tour.say()
 
 

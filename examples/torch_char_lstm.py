@@ -117,18 +117,24 @@ LIMITS = {"hidden": 1024, "steps": 100_000, "batch": 4096, "seq_len": 4096, "thr
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line, checked: every size positive, the learning rate finite and positive."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("torch_char_lstm"), help="folder for the pictures")
+    parser.add_argument("--out", type=Path, default=Path("torch_char_lstm"),
+                        help="folder for the pictures (default: torch_char_lstm)")
     parser.add_argument("--modules", default="textwrap,shlex,string",
-                        help="comma-separated standard-library modules whose source is the text")
-    parser.add_argument("--hidden", type=int, default=48, help="LSTM units (at most 1,024)")
-    parser.add_argument("--steps", type=int, default=300, help="training steps (batches)")
-    parser.add_argument("--batch", type=int, default=32, help="sequences per batch")
-    parser.add_argument("--seq-len", type=int, default=64, help="characters per sequence (BPTT length)")
-    parser.add_argument("--lr", type=float, default=0.01, help="Adam learning rate")
+                        help="comma-separated standard-library modules whose source is the text"
+                             " (default: textwrap,shlex,string)")
+    parser.add_argument("--hidden", type=int, default=48, help="LSTM units, at most 1,024 (default: 48)")
+    parser.add_argument("--steps", type=int, default=300,
+                        help="training steps (batches), at most 100,000 (default: 300)")
+    parser.add_argument("--batch", type=int, default=32, help="sequences per batch, at most 4,096 (default: 32)")
+    parser.add_argument("--seq-len", type=int, default=64,
+                        help="characters per sequence (BPTT length), at most 4,096 (default: 64)")
+    parser.add_argument("--lr", type=float, default=0.01, help="Adam learning rate (default: 0.01)")
     parser.add_argument("--threads", type=int, default=1,
-                        help="PyTorch CPU threads (small batches run fastest on one)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--snippet", type=int, default=400, help="held-out characters for the heat map")
+                        help="PyTorch CPU threads, at most 256; small batches run fastest on one (default: 1)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of torch's generator: initial weights and batches (default: 0)")
+    parser.add_argument("--snippet", type=int, default=400,
+                        help="held-out characters for the heat map, at least 2 (default: 400)")
     args = parser.parse_args(argv)
     for name in ("hidden", "steps", "batch", "seq_len", "threads"):
         if getattr(args, name) < 1:

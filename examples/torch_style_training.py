@@ -48,10 +48,11 @@ class Classifier(Module):
 
 def main() -> None:
     """Train, checkpoint, reload and evaluate."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=step_count, default=40, help="full-batch epochs, 1 to 100,000 (default 40)")
+    # The docstring's first paragraph: its first line alone stopped mid-sentence ("built from Sequential,").
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser.add_argument("--epochs", type=step_count, default=40, help="full-batch epochs, 1 to 100,000 (default: 40)")
     parser.add_argument("--out", default="classifier.json", type=checkpoint_path,
-                        help="the checkpoint file (default classifier.json)")
+                        help="the checkpoint file (default: classifier.json)")
     args = parser.parse_args()
 
     xs, labels = two_moons(100)

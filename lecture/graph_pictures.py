@@ -258,7 +258,8 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
     picture = draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
                          show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
-                             "input": "x_t: the one-hot input; h_0", "intermediate": "s1, h, s2, ŷ, L: data and dL/d",
+                             "input": "x_t: the one-hot input; h_0",
+                             "intermediate": "s1, h, s2, ŷ, L: data and dL/d(value)",
                              "gate": "op gate", "root": "the loss L"},
                          title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 '
                                f'{"left to right, top to bottom" if collapsed else "top to bottom"} ({how})')

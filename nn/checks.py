@@ -26,6 +26,15 @@ class NotAWholeNumberError(ValueError, TypeError):
     """
 
 
+class BatchInputError(TypeError, ValueError):
+    """A batch (rows of inputs) handed to a layer that takes one sample at a time.
+
+    A PyTorch user passes ``model(batch)``; here a module takes one input vector. Both a TypeError (the
+    entries are rows, not numbers, as `dot` used to say) and a ValueError (as the wrong length said when the
+    number of rows differed from the number of inputs), so either ``except`` catches it.
+    """
+
+
 def describe(x: Any) -> str:
     """``x`` for an error message: its type and a short repr, e.g. ``float 1.0``."""
     return f"{type(x).__name__} {short_repr(x)}"
@@ -80,7 +89,8 @@ def input_vector(x: Any, size: int, who: str, also: str = "") -> Sequence[Any]:
 
     A list or tuple passes as it is; another iterable (a numpy array, a
     generator) is accepted as a sequence; a bare number, a string, a dict or a
-    set is a TypeError, a wrong length a ValueError. The entries themselves are
+    set is a TypeError, a wrong length a ValueError, a batch (rows of inputs, as
+    a PyTorch user passes one) a `BatchInputError`. The entries themselves are
     checked by `dot` (a real number or a Value). ``also`` lists other forms
     ``who`` accepts, for the message.
     """
@@ -92,9 +102,22 @@ def input_vector(x: Any, size: int, who: str, also: str = "") -> Sequence[Any]:
                 f"got {describe(x)}"
             )
         x = sequence
+        if len(x) and getattr(x[0], "ndim", 0) == 1:  # the rows of a 2-D numpy array
+            raise batch_error(x, size, who)
+    if len(x) and (x[0].__class__ is list or x[0].__class__ is tuple):
+        raise batch_error(x, size, who)
     if len(x) != size:
         raise ValueError(f"{who} expects {size} inputs, got {len(x)}")
     return x
+
+
+def batch_error(rows: Sequence[Any], size: int, who: str) -> BatchInputError:
+    """The error for a batch of ``rows`` given where one sample of ``size`` inputs was expected."""
+    count = f"{len(rows)} row" + ("" if len(rows) == 1 else "s")
+    return BatchInputError(
+        f"{who} takes one sample, a sequence of {size} numbers, and got a batch of {count}: call it once per row "
+        f"(e.g. [model(row) for row in rows]); PyTorch's model(batch) has no counterpart here"
+    )
 
 
 def state_vector(h: Any, size: int, who: str, name: str = "h") -> Sequence[Any]:

@@ -37,6 +37,7 @@ def test_worked_example_part_makes_its_pictures_and_index(capsys, tmp_path) -> N
 
 
 def test_mlp_part_writes_the_training_film_and_links_it(capsys, tmp_path) -> None:
+    import html
     import json
     import re
 
@@ -50,7 +51,10 @@ def test_mlp_part_writes_the_training_film_and_links_it(capsys, tmp_path) -> Non
     assert len(frames) == 301
     assert frames[0]["w"][:4] == [row[0] for row in SLIDES_W1]  # w1[0..3,1]: the slides' first column
     assert frames[-1]["loss"] < frames[0]["loss"] / 100
-    assert 'href="mlp_training_film.html"' in (tmp_path / "index.html").read_text()
+    index = html.unescape(" ".join((tmp_path / "index.html").read_text().split()))
+    assert 'href="mlp_training_film.html"' in index
+    # --epochs 5 does not reach the film: the index says how many epochs it shows (new-user trial 21 expected 5).
+    assert f"(its own {len(frames) - 1} Adam epochs at lr 0.05 from the slides' weights; --epochs and --lr set" in index
 
 
 @needs_svg
@@ -108,6 +112,7 @@ def test_pdf_without_graphviz_is_one_clear_sentence(capsys, tmp_path, monkeypatc
     monkeypatch.setattr(demo, "system_dot", lambda: None)
     code, _, err = run(capsys, "worked-example", "--format", "pdf", "--out", str(tmp_path))
     assert code == 2 and "--format pdf needs Graphviz: install Graphviz's `dot` program" in err
+    assert not list(tmp_path.iterdir())  # stopped before any part ran, as the README says: nothing written
 
 
 @needs_svg

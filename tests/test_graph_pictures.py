@@ -161,6 +161,16 @@ def test_each_legend_names_only_inputs_its_picture_draws() -> None:
         assert f'label="{name}\\n' in lstm_source, name
 
 
+
+def test_every_legend_says_which_derivative_a_computed_box_shows() -> None:
+    # New-user trial 21: the unrolled hello RNN's legend read "s1, h, s2, ŷ, L: data and dL/d", the derivative's
+    # denominator cut off; the other pictures' legends say dLoss/d(value).
+    for picture in (hello_unrolled_picture(), batch_picture(worked_example()), lstm_step_picture()):
+        legend = _legend_text(picture.source)
+        shown = re.findall(r'label="([^"]*: data and [^"]*)"', legend)
+        assert len(shown) == 1, legend
+        assert re.search(r"data and d(L|Loss)/d\(value\)$", shown[0]), shown[0]
+
 # The LSTM step as a slide: the gates in the slides' order (forget, input, candidate, output, as in the
 # illustrated guide the slides cite), each in its own cluster, and the inputs where the flow starts.
 GATE_CLUSTERS = ["forget gate f", "input gate i", "candidate g", "output gate o"]

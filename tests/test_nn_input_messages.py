@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nn import MLP, CharModel, Layer, Linear, LSTMCell, Neuron, RNNCell, Vocabulary
-from nn.checks import NotAWholeNumberError
+from nn.checks import BatchInputError, NotAWholeNumberError
 
 SEQUENCE = r"expects a sequence of 2 numbers \(a list or tuple of floats or Values\)"
 
@@ -126,3 +126,34 @@ def test_vocabulary_refuses_indices_it_would_have_wrapped_or_misread() -> None:
         v.encode(5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="made from text or a list of characters, got int 5"):
         Vocabulary(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "make, who",
+    [(lambda: MLP(2, [3, 1], seed=0), "MLP"), (lambda: Layer(2, 3, seed=0), "Layer"),
+     (lambda: Neuron(2, seed=0), "Neuron"), (lambda: Linear(2, 3, seed=0), "Linear"),
+     (lambda: RNNCell(2, 3, seed=0), "RNNCell"), (lambda: LSTMCell(2, 3, seed=0), "LSTMCell")],
+)
+@pytest.mark.parametrize("rows", [2, 3, 1])
+def test_a_batch_as_pytorch_takes_it_is_refused_with_the_one_sample_call(make, who: str, rows: int) -> None:
+    # New-user trial 21: Linear(2, 3)([[1, 2], [3, 4]]) (PyTorch's model(batch)) said "operand of dot must be a real
+    # number, got list [1.0, 2.0]", and three rows said "Linear expects 2 inputs, got 3", as if a row were short.
+    import numpy as np
+
+    batch = [[float(r), 1.0] for r in range(rows)]
+    count = f"{rows} row" + ("" if rows == 1 else "s")
+    for form in (batch, [tuple(row) for row in batch], np.array(batch)):
+        with pytest.raises(BatchInputError, match=rf"{who} takes one sample, a sequence of 2 numbers, and got a batch "
+                                                  rf"of {count}: call it once per row") as info:
+            make()(form)
+        assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)  # either except catches it
+    model = make()
+    # One sample as a 1-D array still works, as a list does (a cell returns h, or (h, c) for an LSTM).
+    assert first_value(model(np.array(batch[0]))).data == first_value(model(batch[0])).data
+
+
+def first_value(out):
+    """The first Value of a module's output (a Value, a list of them, or a tuple of such lists)."""
+    while isinstance(out, (list, tuple)):
+        out = out[0]
+    return out
