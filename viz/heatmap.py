@@ -193,6 +193,8 @@ def text_heatmap_page(title: str, blocks: Sequence[str], intro: str = "") -> str
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 1.5em; }}
 pre.heat {{ font-family: ui-monospace, monospace; font-size: 14px; line-height: 1.5; white-space: pre-wrap; }}
+/* each band reaches below the baseline, so an underscore in white text stays on its colour */
+pre.heat span {{ padding: .1em 0 .25em; }}
 .legend span {{ padding: 0 .6em; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>

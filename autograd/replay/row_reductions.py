@@ -24,8 +24,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from ..helpers import add_all, logsumexp_all, max_share
 
 #: The op (by name) a one-sample vectorized tape reduces over a block's rows, and the function doing it. An op
@@ -71,6 +69,8 @@ def rows_largest(x: Any) -> float:
 def rows_largest_grad(x: Any, g: float) -> Any:
     """The gradient ``g`` of `rows_largest` as one array over the entries: all of it to the largest entry, or,
     on a tie, shared as the tree of ``maximum`` nodes shares it (half to each side of a tied node)."""
+    import numpy as np  # here, not at the top: codegen reads this module's table on machines without numpy
+
     xs = x.tolist()
     top = max(xs)
     out = np.zeros(len(xs))
