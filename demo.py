@@ -1,6 +1,6 @@
 """valuegrad's tour: every slide of "Recurrent Neural Networks", executable and drawn.
 
-    python demo.py                      # the whole tour, about 11 s
+    python demo.py                      # the whole tour, about 7-12 s
     python demo.py worked-example       # one part: worked-example | mlp | rnn | vanishing | lstm | gradients | all
     python demo.py lstm --text book.txt --hidden 32 --epochs 600
 
@@ -281,7 +281,7 @@ def parts_epilog() -> str:
         first, *rest = textwrap.wrap(PART_HELP[part], width=60)
         lines.append(f"  {part:<16}{first}")
         lines.extend(f"  {'':<16}{line}" for line in rest)
-    lines.append(f"  {'all':<16}every part in this order (the default; about 11 s)")
+    lines.append(f"  {'all':<16}every part in this order (the default; about 7-12 s)")
     lines += ["", "examples:", "  python demo.py worked-example --out lecture",
               "  python demo.py lstm --text book.txt --hidden 32 --epochs 600"]
     return "\n".join(lines)
