@@ -75,7 +75,8 @@ def _elementwise(
             _refuse_text_and_sets(y, f"{second}{at}")
         if x_is_sequence != y_is_sequence:
             raise ValueError(f"{first}{at} and {second}{at} differ in shape (one is a list, the other "
-                             f"{short_repr(y if _is_sequence(x) else x)}); torch needs equal shapes here too")
+                             f"{short_repr(y if _is_sequence(x) else x)}); they must be equal (torch would "
+                             "broadcast them, warning that this likely gives wrong results)")
         if not x_is_sequence:
             out = loss(_as_value(x, f"{first}{at}"), _as_value(y, f"{second}{at}"))
             flat.append(out)

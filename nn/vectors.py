@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import countOf
@@ -38,6 +39,10 @@ def vector_to_parameters(vector: Sequence[float] | Any, parameters: Iterable[Val
     if not isinstance(values, list):  # a 0-d array's tolist() is its one number ("float has no len()" below)
         raise TypeError(f"vector_to_parameters: vector must be a sequence of numbers, got a 0-d "
                         f"{type(vector).__name__} holding {values!r}")
+    ndim = getattr(vector, "ndim", 1)
+    if ndim != 1:  # a row (1, n) was '1 numbers for n parameters', a column 'number 0 is list'
+        raise TypeError(f"vector_to_parameters: vector must be 1-D (torch's flat vector), got a {ndim}-D "
+                        f"{type(vector).__name__} of shape {tuple(getattr(vector, 'shape', ()))}")
     if len(values) != len(params):
         raise ValueError(f"vector_to_parameters: {len(values)} numbers for {len(params)} parameters")
     if floats is None:
@@ -94,8 +99,21 @@ def _real(k: int, v: object) -> float:
     if isinstance(v, complex):
         raise TypeError(f"vector_to_parameters: number {k} is complex {v!r}, not a real number")
     try:
-        return float(v)
+        number = float(v)
     except OverflowError:  # a real number all the same: too large, not of the wrong type
         raise ValueError(f"vector_to_parameters: number {k}, {short_repr(v)}, is too large for a float") from None
     except (TypeError, ValueError) as error:
         raise TypeError(f"vector_to_parameters: number {k} is not a real number ({error})") from None
+    if math.isinf(number) and _finite_in_own_type(v):  # numpy's longdouble 1e600 becomes inf without a word
+        raise ValueError(f"vector_to_parameters: number {k}, {short_repr(v)}, is too large for a float")
+    return number
+
+
+def _finite_in_own_type(v: Any) -> bool:
+    """Whether ``v`` is finite by its own arithmetic (a wider float than Python's can be, where float(v) is inf)."""
+    try:
+        with warnings.catch_warnings():  # numpy warns at inf - inf, the very case being told apart
+            warnings.simplefilter("ignore")
+            return bool(v - v == 0)
+    except Exception:  # no subtraction of its own: its float is all we know
+        return False

@@ -94,3 +94,19 @@ def test_values_still_pass_unchecked_and_keep_their_gradient() -> None:
     loss = mean_squared_error([p], [np.float32(1.0)])
     loss.backward()
     assert loss.data == 4.0 and p.grad == 4.0  # d/dp (p - 1)^2 = 2 (p - 1)
+
+
+def test_a_shape_mismatch_says_what_torch_does() -> None:
+    """torch's F.mse_loss broadcasts a 0-d input over a target of one entry (2.25 here, with a UserWarning); ours
+    refuses by design (docs/torch_parity.md), and the message said 'torch needs equal shapes here too'."""
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.nn.functional.mse_loss(torch.tensor(0.5, dtype=torch.float64),
+                                              torch.tensor([2.0], dtype=torch.float64))
+    assert theirs.item() == 2.25  # torch accepts it: (0.5 - 2)^2
+    with pytest.raises(ValueError, match="differ in shape") as caught:
+        F.mse_loss(np.array(0.5), [2.0])
+    assert "torch needs" not in str(caught.value) and "torch would broadcast" in str(caught.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -96,7 +97,7 @@ def test_other_numpy_vectors_are_written_as_plain_floats_or_refused() -> None:
     with pytest.raises(TypeError, match="number 2 is NoneType"):
         vector_to_parameters(masked, params)
     assert [p.data for p in params] == before
-    with pytest.raises(TypeError, match="number 0 is list"):
+    with pytest.raises(TypeError, match=rf"must be 1-D .* 2-D ndarray of shape \({n}, 1\)"):
         vector_to_parameters(np.ones((n, 1)), params)  # a column, not a vector
 
 
@@ -110,3 +111,32 @@ def test_a_value_subclass_is_a_parameter() -> None:
     assert parameters_to_vector(params) == [1.0, 2.0, 3.0]
     vector_to_parameters([4.0, 5.0, 6.0], params)
     assert [p.data for p in params] == [4.0, 5.0, 6.0]
+
+
+def test_a_numpy_array_that_is_not_1_d_is_named_as_such() -> None:
+    """torch's vector_to_parameters takes a flat vector: a row of as many numbers as parameters said
+    '1 numbers for 3 parameters', an empty column 'number 0 is list []'; now the dimension and shape are named
+    and no parameter changes."""
+    np = pytest.importorskip("numpy")
+    params = [Value(0.5) for _ in range(3)]
+    for vector in (np.array([[1.0, 2.0, 3.0]]), np.zeros((3, 0)), np.zeros((1, 3, 1))):
+        with pytest.raises(TypeError, match=f"must be 1-D .*{vector.ndim}-D .*shape {re.escape(str(vector.shape))}"):
+            vector_to_parameters(vector, params)
+        assert [p.data for p in params] == [0.5, 0.5, 0.5]
+
+
+def test_a_longdouble_past_the_float_range_is_named_too_large_not_inf() -> None:
+    """numpy's longdouble holds 1e600 (finite), which float() turns into inf without an OverflowError: the
+    message said 'number 1 is inf'; like a Python int past the float range, it is now 'too large for a float'."""
+    np = pytest.importorskip("numpy")
+    if np.finfo(np.longdouble).max <= np.finfo(np.float64).max:
+        pytest.skip("this platform's longdouble is a double")
+    params = [Value(0.5) for _ in range(3)]
+    vector = np.array([1.0, 1e300, 3.0], dtype=np.longdouble)
+    vector[1] *= np.longdouble(1e300)
+    assert np.isfinite(vector).all()
+    with pytest.raises(ValueError, match="number 1, .* is too large for a float"):
+        vector_to_parameters(vector, params)
+    assert [p.data for p in params] == [0.5, 0.5, 0.5]
+    with pytest.raises(ValueError, match="number 0 is inf"):  # a true infinity is still named as one
+        vector_to_parameters(np.array([np.inf, 1.0, 2.0], dtype=np.longdouble), params)

@@ -168,6 +168,18 @@ def _refuse_hooked_values(root: Value) -> None:
         stack.extend(node.parents)
 
 
+def _refuse_hooked_parameters(parameters: Sequence[Value]) -> None:
+    """ReplayError naming the first parameter with gradient hooks: one registered after `record` (which refuses
+    a hooked graph) would be skipped by every replay, and the gradients added to ``.grad`` differ from
+    backward()'s without a word."""
+    for k, p in enumerate(parameters):
+        if id(p) in VALUE_HOOKS:
+            label = f" {p.label!r}" if p.label else ""
+            raise ReplayError(f"tape parameter {k}{label} (data={p.data!r}) has gradient hooks, registered after "
+                              "recording: a tape calls no hooks, so its gradients would differ from backward()'s; "
+                              "remove the hooks (handle.remove()) before replaying")
+
+
 def _refused(x: Any) -> bool:
     """Whether the engine refuses ``x`` as a Value's data (to name which input of a run it was)."""
     try:
@@ -511,6 +523,8 @@ class Tape:
         """
         if self.bindings is not None:
             self.bindings.check()
+        if VALUE_HOOKS:  # one dict's truth per run: a hook added to a parameter after recording
+            _refuse_hooked_parameters(self.parameters)
         params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         with self._quiet(), _blaming_parameters(self.parameters, params), _naming_registered_ops(self.graph):
             loss, grads, outs = self._run(self._input_values(inputs), params)
@@ -531,6 +545,8 @@ class Tape:
         rows = _sequence_of(rows, "run_many: rows", "input rows")
         if self.bindings is not None:
             self.bindings.check()
+        if VALUE_HOOKS:  # one dict's truth per run: a hook added to a parameter after recording
+            _refuse_hooked_parameters(self.parameters)
         params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         total = 0.0
         acc = [0.0] * len(self.parameters)
@@ -561,6 +577,8 @@ class Tape:
             raise ReplayError(f"the tape takes {self.input_count} input columns, got {len(columns)}")
         if self.bindings is not None:
             self.bindings.check()
+        if VALUE_HOOKS:
+            _refuse_hooked_parameters(self.parameters)
         arrays, n = batch_numpy.as_columns(columns)
         run = self._run_numpy.get(reduce)
         if run is None:

@@ -1,0 +1,50 @@
+"""A white underscore on a heat-map band stays visible in a real headless Chromium (new-user trial 21's 3x
+screenshot: the underscore sat below the band, white on the white page). The same block is drawn with '_' and
+with ' ' in white text on the darkest blue fill: the underscore must change some pixels of the block, which it
+cannot where it falls on the white page."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from viz.heatmap import text_heatmap_html, text_heatmap_page
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+webdriver = pytest.importorskip("selenium.webdriver", reason="the browser tests need selenium (valuegrad[test])")
+Image = pytest.importorskip("PIL.Image", reason="comparing screenshots needs Pillow (matplotlib brings it)")
+pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(DRIVER).exists()),
+                                reason="Debian's chromium and chromium-driver are not installed")
+
+
+def _block_pixels(driver, path: Path, text: str) -> list[tuple[int, ...]]:  # type: ignore[no-untyped-def]
+    block = text_heatmap_html(text, [-1.0] * len(text))  # -1: the darkest blue, drawn in white text
+    path.write_text(text_heatmap_page("underscore", [block]), encoding="utf-8")
+    driver.get(path.as_uri())
+    picture = Image.open(io.BytesIO(driver.find_element("css selector", "pre.heat").screenshot_as_png))
+    rgb = picture.convert("RGB")
+    return [rgb.getpixel((x, y)) for y in range(rgb.height) for x in range(rgb.width)]
+
+
+@pytest.mark.parametrize("zoom", [1, 3])
+def test_a_white_underscore_stays_on_its_band(tmp_path: Path, zoom: int) -> None:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=800,400",
+                 f"--force-device-scale-factor={zoom}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        underscored = _block_pixels(driver, tmp_path / "a.html", "a_b")
+        spaced = _block_pixels(driver, tmp_path / "b.html", "a b")
+    finally:
+        driver.quit()
+    assert len(underscored) == len(spaced)
+    changed = sum(p != q for p, q in zip(underscored, spaced))
+    assert changed >= 3 * zoom, f"the underscore changed {changed} pixels of the block: it is not on its band"
