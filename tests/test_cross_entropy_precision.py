@@ -19,7 +19,7 @@ from decimal import Decimal, localcontext
 import pytest
 
 from autograd import Value, dot
-from autograd.functional import largest
+from autograd.functional import largest, maximum
 from autograd.replay import record
 from autograd.replay.codegen import SHIFT_MIN_MEMBERS
 from nn.losses import softmax_cross_entropy
@@ -169,13 +169,43 @@ def test_a_wide_layers_shift_is_one_call_and_the_shifted_logits_one_array() -> N
     assert source.count("rows_logsumexp(") == 2
 
 
-@pytest.mark.parametrize("xs", [[1.0, 3.0, 3.0, 0.5, 3.0], [2.0] * 7, [0.0, -0.0, -1.0, 0.0], [5.0, 1.0, 5.0]])
+TIES = [[1.0, 3.0, 3.0, 0.5, 3.0], [2.0] * 7, [0.0, -0.0, -1.0, 0.0], [5.0, 1.0, 5.0]]
+
+
+def tree_of_maximum(values: list[Value]) -> Value:
+    """A balanced tree of binary ``maximum`` nodes over ``values``, paired neighbour by neighbour."""
+    level = values
+    while len(level) > 1:
+        paired = [maximum(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = paired + level[-1:] if len(level) % 2 else paired
+    return level[0]
+
+
+@pytest.mark.parametrize("xs", TIES)
 def test_the_largest_rows_gradient_splits_a_tie_as_the_tree_of_maximum_nodes(xs: list[float]) -> None:
     np = pytest.importorskip("numpy")
     from autograd.replay.row_reductions import rows_largest, rows_largest_grad
 
     values = [Value(x) for x in xs]
-    top = largest(values)
+    top = tree_of_maximum(values)
     top.backward(0.75)
     assert rows_largest(np.array(xs)) == top.data
     assert rows_largest_grad(np.array(xs), 0.75).tolist() == [v.grad for v in values]
+
+
+@pytest.mark.parametrize("xs", TIES)
+def test_a_largest_node_and_its_rows_gradient_split_a_tie_as_torch_amax(xs: list[float]) -> None:
+    np = pytest.importorskip("numpy")
+    torch = pytest.importorskip("torch")
+    from autograd.replay.row_reductions import rows_amax_grad, rows_largest
+
+    values = [Value(x) for x in xs]
+    top = largest(values)
+    top.backward(0.75)
+    t = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
+    amax = torch.amax(t, 0)
+    amax.backward(torch.tensor(0.75, dtype=torch.float64))
+    assert math.copysign(1.0, top.data) == math.copysign(1.0, max(xs)) and top.data == amax.item()
+    assert rows_largest(np.array(xs)) == top.data
+    assert [v.grad for v in values] == t.grad.tolist()
+    assert rows_amax_grad(np.array(xs), 0.75).tolist() == t.grad.tolist()
