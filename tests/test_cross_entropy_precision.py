@@ -209,3 +209,23 @@ def test_a_largest_node_and_its_rows_gradient_split_a_tie_as_torch_amax(xs: list
     assert rows_largest(np.array(xs)) == top.data
     assert [v.grad for v in values] == t.grad.tolist()
     assert rows_amax_grad(np.array(xs), 0.75).tolist() == t.grad.tolist()
+
+
+def test_tied_logits_replay_as_eager_in_every_mode() -> None:
+    """Two neurons with equal weights give equal largest logits: every replay mode splits the shift's gradient
+    as the eager engine does (and matches eager to 1e-12)."""
+    pytest.importorskip("numpy")
+    params, fn = layer_model(11, 40.0, 5)
+    for k in range(3):  # neuron 7 a copy of neuron 2: their logits tie wherever they are largest
+        params[7 * 3 + k].data = params[2 * 3 + k].data = (1.5, 0.5, 2.0)[k]
+    samples = [[0.3, -0.7], [2.0, 1.5]]
+    refs = [eager(fn, params, x) for x in samples]
+    for vectorize in (None, False, True):
+        tape = record(fn, samples[0], params) if vectorize is None else record(fn, samples[0], params,
+                                                                                vectorize=vectorize)
+        if vectorize is not None:
+            tape.compile()
+        for x, (ref_loss, ref_grads) in zip(samples, refs):
+            loss, grads = tape.evaluate(x)
+            assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+            assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
