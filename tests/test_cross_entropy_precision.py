@@ -212,20 +212,34 @@ def test_a_largest_node_and_its_rows_gradient_split_a_tie_as_torch_amax(xs: list
 
 
 def test_tied_logits_replay_as_eager_in_every_mode() -> None:
-    """Two neurons with equal weights give equal largest logits: every replay mode splits the shift's gradient
-    as the eager engine does (and matches eager to 1e-12)."""
+    """Two neurons with equal weights give equal largest logits: every replay mode splits the gradient of a
+    ``largest`` node as the eager engine does, evenly as torch.amax (and matches eager to 1e-12). The loss
+    reads the largest logit itself too: through the shift alone its gradient is 0 up to rounding, and a
+    wrong split would not show."""
     pytest.importorskip("numpy")
-    params, fn = layer_model(27, 40.0, 5)
+    params, _ = layer_model(27, 40.0, 5)
+    rows = [params[3 * j: 3 * j + 3] for j in range(27)]
     for k in range(3):  # neurons 2 and 7 alike, and larger than the others (|w| < 1) at the samples: a tie on top
-        params[7 * 3 + k].data = params[2 * 3 + k].data = (1.5, 0.5, 2.0)[k]
+        rows[7][k].data = rows[2][k].data = (1.5, 0.5, 2.0)[k]
+
+    def fn(x0: Value, x1: Value) -> Value:
+        logits = [dot(row, [x0, x1, 1.0]) + 40.0 for row in rows]
+        return softmax_cross_entropy(logits, 2) + 3.0 * largest(logits)
+
     samples = [[0.3, -0.7], [2.0, 1.5]]
     refs = [eager(fn, params, x) for x in samples]
+    for x, (_, ref_grads) in zip(samples, refs):  # 3 * amax adds 3/2 * (x0, x1, 1) to each tied neuron's weights
+        _, loss_only = eager(lambda x0, x1: softmax_cross_entropy([dot(r, [x0, x1, 1.0]) + 40.0 for r in rows], 2),
+                             params, x)
+        column = [x[0], x[1], 1.0]
+        want = [1.5 * column[k % 3] if k // 3 in (2, 7) else 0.0 for k in range(len(params))]
+        assert [a - b for a, b in zip(ref_grads, loss_only)] == pytest.approx(want, rel=1e-12, abs=1e-12)
     for vectorize in (None, False, True):
         tape = record(fn, samples[0], params) if vectorize is None else record(fn, samples[0], params,
                                                                                 vectorize=vectorize)
         if vectorize is not None:
             tape.compile()
-        if vectorize:  # the shift and its gradient as one call each on the layer's rows
+        if vectorize:  # the largest and its gradient as one call each on the layer's rows
             assert "rows_largest(" in tape.source and "rows_amax_grad(" in tape.source
         for x, (ref_loss, ref_grads) in zip(samples, refs):
             loss, grads = tape.evaluate(x)
