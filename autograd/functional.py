@@ -3,8 +3,8 @@
 `sum_of` and `dot` each make one node with many parents, so a neuron's
 weighted sum is one gate rather than a chain of hundreds of binary adds (a
 shorter graph, a faster backward pass, a readable picture). The softmax family
-computes as torch does: the largest logit m is a node of the graph (a tree of
-``maximum`` nodes), so it is found again whenever the graph is evaluated
+computes as torch does: the largest logit m is a node of the graph (one
+``largest`` node over the row, torch's amax), so it is found again whenever the graph is evaluated
 (eagerly or in a replayed tape), and log_softmax is ``(z_i - m) - log(s)``
 with ``log(s)`` the ``logsumexp`` node of the differences (whose own inner
 shift is then exactly 0): logits of +-1000 neither overflow nor lose their
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
+from .value import _NARY_MAKERS, Value, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -130,19 +130,18 @@ def maximum(a: Operand, b: Operand) -> Value:
 
 
 def largest(values: Sequence[Operand]) -> Value:
-    """The largest of ``values`` as a balanced tree of `maximum` nodes (depth log2 n, not n).
+    """The largest of ``values`` as one node (torch's ``amax`` over a row): the op table's ``largest``.
 
-    Its value is torch's ``amax``; its gradient goes to the one largest input, but on a tie it is split as
-    the tree of ``torch.maximum`` splits it (halves at each level), not evenly as ``amax`` splits it.
+    Its gradient goes to the largest input, split evenly on a tie as ``amax`` splits it. One value is returned
+    as it is (a number as a constant): the largest of one needs no node.
     """
     values = _sequence(values, "largest")
     if not values:
         raise ValueError("largest: needs at least one value")
     level = _logits(values, "largest")
-    while len(level) > 1:
-        paired = [_binary(ops.MAXIMUM, level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        level = paired + level[-1:] if len(level) % 2 else paired
-    return level[0]
+    if len(level) == 1:
+        return level[0]
+    return apply(ops.LARGEST, *level)
 
 
 #: Half the largest float: z_j - m is below the float range (it rounds to -inf) exactly when z_j / 2 - m / 2,

@@ -101,6 +101,33 @@ def maximum(a: float, b: float) -> float:
 
 
 @helper
+def largest_all(*xs: float) -> float:
+    """The largest of ``xs`` (the first of them on a tie, which matters for -0.0 against 0.0), NaN if any is NaN:
+    torch.amax's value. Builtin ``max`` alone returned a number past a NaN that was not first."""
+    m = max(xs)
+    total = sum(xs)
+    if total - total != 0.0:  # inf or NaN somewhere (or an overflowing sum): look for a NaN
+        for x in xs:
+            if x != x:
+                return x
+    return m
+
+
+@helper
+def amax_share(x: float, out: float, *xs: float) -> float:
+    """d largest(xs)/dx for one input ``x`` of ``xs``: 0 below the largest, else 1 over the number of inputs
+    equal to it (torch.amax's even split of a tie). Only ``<`` is used, so it also runs on Values (a gradient
+    built with create_graph=True), whose ``==`` is identity."""
+    if x < out:
+        return 0.0
+    ties = 0
+    for v in xs:
+        if not v < out:
+            ties += 1
+    return 1.0 / ties
+
+
+@helper
 def max_share(a: float, b: float) -> float:
     """d maximum(a, b)/da: 1 where a is the larger, 0 where b is, and 1/2 on a tie (torch.maximum's split)."""
     return 1.0 if a > b else 0.5 if a == b else 0.0

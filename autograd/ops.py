@@ -143,16 +143,34 @@ DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivati
 LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
                derivatives=_logsumexp_derivative_code, domain=(_WIDE,), reference=_logsumexp_by_fsum)
 
-# torch.maximum. log_softmax computes as torch: (z_i - m) - logsumexp(z - m), with m the largest z_j a node of the
-# graph (a tree of maximum nodes), so a replayed tape shifts by the logits it meets.
+# torch.maximum (`Value.maximum`, `autograd.maximum`).
 MAXIMUM = Op(name="maximum", symbol="max", forward="maximum(a, b)", derivatives=("max_share(a, b)", "max_share(b, a)"),
              domain=((0.5, 3.0), (-3.0, 0.0)), reference=max)  # kept apart: no kink at a tie (tested on its own)
+
+def _largest_code(n: int) -> str:
+    # One helper call whatever the width, as logsumexp: the largest is found on every evaluation.
+    return f"largest_all({', '.join(input_names(n))})"
+
+
+def _largest_derivative_code(n: int) -> tuple[str, ...]:
+    # torch.amax's gradient: all to the largest input, split evenly on a tie (the helper counts the tie only
+    # for an input that is the largest, so the usual cost is one comparison per input).
+    names = input_names(n)
+    every = ", ".join(names)
+    return tuple(f"amax_share({name}, out, {every})" for name in names)
+
+
+# torch.amax over a row as one node. The softmax family's shift m (log_softmax = (z_i - m) - logsumexp(z - m),
+# torch's formula) is this node over the logits, so a replayed tape shifts by the logits it meets; one node per
+# row, where a balanced tree of binary maximum nodes made n - 1 of them.
+LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_largest_derivative_code,
+             domain=(_WIDE,), reference=max)
 
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU, ABS,
-               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, *ACTIVATION_OPS)
+               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -219,4 +219,15 @@ def max_share(a: Value, b: Value) -> float:
     return 1.0 if a.data > b.data else 0.5 if a.data == b.data else 0.0
 
 
+
+@value_version
+def amax_share(x: Value, out: Value, *xs: Value) -> float:
+    """largest's derivative on Values: 0 below the largest, else 1 over the number tied with it, a constant (as
+    torch's gradient of torch.amax is a mask that does not require grad)."""
+    top = out.data
+    if x.data < top:
+        return 0.0
+    return 1.0 / sum(1 for v in xs if not v.data < top)
+
+
 __all__ = ["derivative_on_values", "value_namespace", "value_version"]

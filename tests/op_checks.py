@@ -16,9 +16,22 @@ def _strategy(low: float, high: float) -> st.SearchStrategy[float]:
     return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
 
 
+#: n-ary ops with a kink wherever two inputs tie (``largest``, torch.amax: the derivative jumps from 1 to 0
+#: there). A central difference across a kink is no derivative, so their inputs are drawn at least
+#: `_TIE_GAP` apart, as ``maximum``'s two declared domains are disjoint; ties get tests of their own
+#: (tests/test_cross_entropy_precision.py: torch.amax's split).
+KINKED_AT_TIES = frozenset({"largest"})
+_TIE_GAP = 1e-3
+
+
 def inputs_for(op: Op, n_inputs: int) -> st.SearchStrategy[list[float]]:
     """Inputs drawn from the op's declared domain (for an n-ary op, its one interval n times)."""
     domains = op.domain if op.arity is not None else op.domain * n_inputs
+    if op.arity is None and op.name in KINKED_AT_TIES:
+        (lo, hi), = op.domain
+        steps = int((hi - lo) / _TIE_GAP)
+        return st.lists(st.integers(0, steps), min_size=n_inputs, max_size=n_inputs, unique=True).map(
+            lambda ks: [lo + (hi - lo) * k / steps for k in ks])
     return st.tuples(*[_strategy(lo, hi) for lo, hi in domains]).map(list)
 
 

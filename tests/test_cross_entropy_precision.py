@@ -19,7 +19,7 @@ from decimal import Decimal, localcontext
 import pytest
 
 from autograd import Value, dot
-from autograd.functional import largest
+from autograd.functional import largest, maximum
 from autograd.replay import record
 from autograd.replay.codegen import SHIFT_MIN_MEMBERS
 from nn.losses import softmax_cross_entropy
@@ -169,13 +169,79 @@ def test_a_wide_layers_shift_is_one_call_and_the_shifted_logits_one_array() -> N
     assert source.count("rows_logsumexp(") == 2
 
 
-@pytest.mark.parametrize("xs", [[1.0, 3.0, 3.0, 0.5, 3.0], [2.0] * 7, [0.0, -0.0, -1.0, 0.0], [5.0, 1.0, 5.0]])
+TIES = [[1.0, 3.0, 3.0, 0.5, 3.0], [2.0] * 7, [0.0, -0.0, -1.0, 0.0], [5.0, 1.0, 5.0]]
+
+
+def tree_of_maximum(values: list[Value]) -> Value:
+    """A balanced tree of binary ``maximum`` nodes over ``values``, paired neighbour by neighbour."""
+    level = values
+    while len(level) > 1:
+        paired = [maximum(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        level = paired + level[-1:] if len(level) % 2 else paired
+    return level[0]
+
+
+@pytest.mark.parametrize("xs", TIES)
 def test_the_largest_rows_gradient_splits_a_tie_as_the_tree_of_maximum_nodes(xs: list[float]) -> None:
     np = pytest.importorskip("numpy")
     from autograd.replay.row_reductions import rows_largest, rows_largest_grad
 
     values = [Value(x) for x in xs]
-    top = largest(values)
+    top = tree_of_maximum(values)
     top.backward(0.75)
     assert rows_largest(np.array(xs)) == top.data
     assert rows_largest_grad(np.array(xs), 0.75).tolist() == [v.grad for v in values]
+
+
+@pytest.mark.parametrize("xs", TIES)
+def test_a_largest_node_and_its_rows_gradient_split_a_tie_as_torch_amax(xs: list[float]) -> None:
+    np = pytest.importorskip("numpy")
+    torch = pytest.importorskip("torch")
+    from autograd.replay.row_reductions import rows_amax_grad, rows_largest
+
+    values = [Value(x) for x in xs]
+    top = largest(values)
+    top.backward(0.75)
+    t = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
+    amax = torch.amax(t, 0)
+    amax.backward(torch.tensor(0.75, dtype=torch.float64))
+    assert math.copysign(1.0, top.data) == math.copysign(1.0, max(xs)) and top.data == amax.item()
+    assert rows_largest(np.array(xs)) == top.data
+    assert [v.grad for v in values] == t.grad.tolist()
+    assert rows_amax_grad(np.array(xs), 0.75).tolist() == t.grad.tolist()
+
+
+def test_tied_logits_replay_as_eager_in_every_mode() -> None:
+    """Two neurons with equal weights give equal largest logits: every replay mode splits the gradient of a
+    ``largest`` node as the eager engine does, evenly as torch.amax (and matches eager to 1e-12). The loss
+    reads the largest logit itself too: through the shift alone its gradient is 0 up to rounding, and a
+    wrong split would not show."""
+    pytest.importorskip("numpy")
+    params, _ = layer_model(27, 40.0, 5)
+    rows = [params[3 * j: 3 * j + 3] for j in range(27)]
+    for k in range(3):  # neurons 2 and 7 alike, and larger than the others (|w| < 1) at the samples: a tie on top
+        rows[7][k].data = rows[2][k].data = (1.5, 0.5, 2.0)[k]
+
+    def fn(x0: Value, x1: Value) -> Value:
+        logits = [dot(row, [x0, x1, 1.0]) + 40.0 for row in rows]
+        return softmax_cross_entropy(logits, 2) + 3.0 * largest(logits)
+
+    samples = [[0.3, -0.7], [2.0, 1.5]]
+    refs = [eager(fn, params, x) for x in samples]
+    for x, (_, ref_grads) in zip(samples, refs):  # 3 * amax adds 3/2 * (x0, x1, 1) to each tied neuron's weights
+        _, loss_only = eager(lambda x0, x1: softmax_cross_entropy([dot(r, [x0, x1, 1.0]) + 40.0 for r in rows], 2),
+                             params, x)
+        column = [x[0], x[1], 1.0]
+        want = [1.5 * column[k % 3] if k // 3 in (2, 7) else 0.0 for k in range(len(params))]
+        assert [a - b for a, b in zip(ref_grads, loss_only)] == pytest.approx(want, rel=1e-12, abs=1e-12)
+    for vectorize in (None, False, True):
+        tape = record(fn, samples[0], params) if vectorize is None else record(fn, samples[0], params,
+                                                                                vectorize=vectorize)
+        if vectorize is not None:
+            tape.compile()
+        if vectorize:  # the largest and its gradient as one call each on the layer's rows
+            assert "rows_largest(" in tape.source and "rows_amax_grad(" in tape.source
+        for x, (ref_loss, ref_grads) in zip(samples, refs):
+            loss, grads = tape.evaluate(x)
+            assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
+            assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)

@@ -80,10 +80,10 @@ def test_an_overflow_into_the_logsumexp_is_refused_naming_it() -> None:
     tape = record(fn, [1.0], ws, vectorize=True)
     assert "rows_logsumexp(" in tape.source and tape.source.count("overflowed('logsumexp')") == 1
     # The logits' first reader is the loss's shift, their largest (torch's formula): one call, one check.
-    assert "rows_largest(" in tape.source and tape.source.count("overflowed('maximum')") == 1
+    assert "rows_largest(" in tape.source and tape.source.count("overflowed('largest')") == 1
     tape.compile()
     for x in (900.0, -900.0):  # every logit +inf, then every one -inf (which would give a finite logsumexp)
-        with pytest.raises(OverflowError, match="maximum node is not finite"):
+        with pytest.raises(OverflowError, match="largest node is not finite"):
             tape.evaluate([x])
     loss, grads = tape.evaluate([1e-306])
     for w in ws:

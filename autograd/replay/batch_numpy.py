@@ -272,6 +272,24 @@ def maximum(a: Array, b: Array) -> Array:
 
 
 @numpy_version
+def largest_all(*xs: Array) -> Array:
+    """The largest input per sample, the first on a tie and NaN where any is NaN (as the scalar helper)."""
+    m = xs[0]
+    for x in xs[1:]:
+        m = maximum(m, x)
+    return m
+
+
+@numpy_version
+def amax_share(x: Array, out: Array, *xs: Array) -> Array:
+    """Per sample, 0 below the largest, else 1 over the number of inputs equal to it (as the scalar helper)."""
+    ties: Array = 0.0
+    for v in xs:
+        ties = ties + np.where(np.less(v, out), 0.0, 1.0)
+    return np.where(np.less(x, out), 0.0, 1.0 / ties)
+
+
+@numpy_version
 def max_share(a: Array, b: Array) -> Array:
     """1, 1/2 or 0 per sample, as the scalar helper."""
     return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))

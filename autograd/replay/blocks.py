@@ -18,9 +18,10 @@ backward would run (by then every member's gradient is complete). An input
 may also be one scalar node shared by every member (the softmax family's
 shift m in ``z_i - m``): the first member reads it, so it is computed before.
 
-`largest_trees` finds the other half of that shift: the tree of ``maximum``
-nodes `autograd.functional.largest` builds over a layer's logits, which
-one sample's code computes as one call on the layer's rows.
+The shift itself is one ``largest`` node over the logits (`autograd.functional.largest`), which one sample's
+code computes as one call on the layer's rows. `largest_trees` finds the same thing written as a balanced tree
+of binary ``maximum`` nodes over a layer's rows (how `largest` was built before it was one op; a model may
+still build one by hand), computed by the same call.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ _DEEPEST_TREE = 40
 
 @dataclass
 class LargestTree:
-    """A tree of ``maximum`` nodes shaped as `autograd.functional.largest` builds it: its ``root``, its ``leaves``
+    """A balanced tree of ``maximum`` nodes paired neighbour by neighbour: its ``root``, its ``leaves``
     in order, and its ``inner`` nodes (each read by its tree parent alone)."""
 
     root: int
@@ -235,7 +236,8 @@ class _NotATree(Exception):
 
 
 def _largest_shape(count: int) -> object:
-    """`autograd.functional.largest`'s tree over ``count`` leaves as nested pairs of leaf positions."""
+    """The balanced tree over ``count`` leaves, neighbours paired level by level (odd one out carried up), as
+    nested pairs of leaf positions."""
     level: list[object] = list(range(count))
     while len(level) > 1:
         paired: list[object] = [(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]

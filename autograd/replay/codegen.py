@@ -23,10 +23,10 @@ LSTM's ``f * c + i * g``) form a vector group (`blocks`), pasted once with
 arrays for its inputs, forward and backward; its rows feed the next product
 as they are. A block's gradient is an array that later blocks add into.
 A node reducing many rows of one block to a number (a cross-entropy's
-``logsumexp`` of a layer's logits, a sum) is one call on those rows, with
-one finiteness check (`row_reductions`); so is, on one sample, the tree of
-``maximum`` nodes finding a softmax's shift, the largest logit
-(`blocks.largest_trees`), and the shifted logits ``z_i - m`` are one vector
+``logsumexp`` of a layer's logits, a sum, the ``largest`` node finding a
+softmax's shift) is one call on those rows, with one finiteness check
+(`row_reductions`); so is, on one sample, a balanced tree of ``maximum``
+nodes over them (`blocks.largest_trees`), and the shifted logits ``z_i - m`` are one vector
 group reading that scalar. Everything else stays one line per
 node. Last, on one sample, lines that repeat (a recurrent model's time steps,
 forward and backward) are rolled into ``for`` loops (`loops`, `ROLL_LOOPS`).
@@ -48,7 +48,7 @@ from .blocks import ARRAY_HELPER_PREFIX, largest_trees, row_selection, vector_gr
 from .chunks import split_into_chunks
 from .graph import Graph
 from .loops import roll_loops
-from .row_reductions import ROW_REDUCTIONS
+from .row_reductions import ROW_GRADIENTS, ROW_REDUCTIONS
 
 #: Ops whose output is non-finite whenever an input is (inf + 1, 2 * inf, inf * 0 = NaN, a sum or dot with an
 #: inf): generated code checks nothing for them, the non-finite value reaches a later check or the loss. Any
@@ -66,11 +66,14 @@ MIN_GROUP_WEIGHTS = 32
 #: is an array op already, so two members are enough.
 VECTOR_MIN_MEMBERS = 16
 
-#: The softmax family's shift over a layer's logits (a `largest` tree, the shifted logits ``z_i - m``, their
+#: The softmax family's shift over a layer's logits (a ``largest`` node, the shifted logits ``z_i - m``, their
 #: logsumexp) is one array op each from this many logits on, on one sample: its scalar lines' order depends
 #: on the target class (the loss reads one shifted logit), so as scalar lines a recurrent model's time steps
 #: would differ and not roll into a loop (`loops`).
 SHIFT_MIN_MEMBERS = 4
+
+#: The reductions over a layer's logits that `SHIFT_MIN_MEMBERS` applies to: the shift and the logsumexp.
+_SHIFT_OPS = frozenset({"largest", "logsumexp"})
 
 #: Whether a one-sample vectorized tape's repeated lines (a recurrent model's time steps) are rolled into
 #: ``for`` loops (`loops`): bit-identical results, a source a time step long instead of a sequence long.
@@ -259,6 +262,8 @@ class _Writer:
         # On one sample, the trees of maximum nodes finding a softmax's shift: one call when over a block's rows.
         trees = largest_trees(graph, self._named_nodes(), SHIFT_MIN_MEMBERS) if matmul and not batch else []
         tree_nodes = {n for tree in trees for n in (tree.root, *tree.inner)}
+        if matmul and not batch:  # a ``largest`` node (the shift) likewise stays scalar, read by ``z_i - m`` as one
+            tree_nodes.update(n for n, op in enumerate(graph.ops) if op is not None and op.name == "largest")
         self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS,
                                       tree_nodes, 2 if batch else SHIFT_MIN_MEMBERS) if matmul else [])
         # On one sample, the scalar lines call the float helpers; array expressions call the numpy versions,
@@ -307,7 +312,7 @@ class _Writer:
             if op is None or op.name not in ROW_REDUCTIONS or op.constant_args or n in row_of:
                 continue
             args = graph.args(n)
-            if len(args) < (SHIFT_MIN_MEMBERS if op.name == "logsumexp" else VECTOR_MIN_MEMBERS):
+            if len(args) < (SHIFT_MIN_MEMBERS if op.name in _SHIFT_OPS else VECTOR_MIN_MEMBERS):
                 continue
             first = row_of.get(args[0])
             if first is None:
@@ -668,6 +673,11 @@ class _Writer:
                 selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
                 self._add_rows(b, rows, f"rows_largest_grad({selected}, {g})", fresh=True)
                 continue
+            if n in self.row_reductions and op.name in ROW_GRADIENTS:  # a row's largest: one call, as its value
+                b, rows = self.row_reductions[n]
+                selected = self._rows(f"Y{b}", rows, len(self.blocks[b]))
+                self._add_rows(b, rows, f"{ROW_GRADIENTS[op.name]}({selected}, {g})", fresh=True)
+                continue
             args_nodes = parents[starts[n]: starts[n + 1]]
             if row_of and self._reduction_backward(n, args_nodes):
                 continue
@@ -688,7 +698,7 @@ class _Writer:
         op, names = self.graph.ops[n], self.names
         assert op is not None
         count = len(args_nodes) - op.constant_args
-        if count < (4 if self.batch else SHIFT_MIN_MEMBERS if op.name == "logsumexp" else VECTOR_MIN_MEMBERS):
+        if count < (4 if self.batch else SHIFT_MIN_MEMBERS if op.name in _SHIFT_OPS else VECTOR_MIN_MEMBERS):
             return False
         first = self.row_of.get(args_nodes[0])
         if first is None:

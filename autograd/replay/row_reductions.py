@@ -13,10 +13,12 @@ rows' vector: see `codegen._Writer._reduction_backward`.)
 The logsumexp is the scalar helper itself, called on the rows' floats (the
 largest input as its shift, taken on every call): the same bits as the
 unvectorized tape; so is a sum, added left to right. The largest row (the
-softmax family's shift, a tree of ``maximum`` nodes over a layer's logits in
-the graph: `autograd.functional.largest`) is one call too, `rows_largest`,
-and its gradient one array, `rows_largest_grad`, split on a tie as that tree
-splits it.
+softmax family's shift, a ``largest`` node over a layer's logits in the
+graph: `autograd.functional.largest`) is one call too, `rows_largest`, and
+its gradient one array, `rows_amax_grad`, split evenly on a tie as torch.amax
+splits it; a balanced tree of ``maximum`` nodes over the rows (`blocks.largest_trees`)
+is the same call, its gradient `rows_largest_grad`, split on a tie as that
+tree splits it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from ..helpers import add_all, logsumexp_all, max_share
 #: The op (by name) a one-sample vectorized tape reduces over a block's rows, and the function doing it. An op
 #: that can hide a non-finite input (not in `codegen.PROPAGATES_NON_FINITE`) gets a function returning NaN
 #: for one, so that a check of its result alone refuses it.
-ROW_REDUCTIONS: dict[str, str] = {"logsumexp": "rows_logsumexp", "sum": "rows_sum"}
+ROW_REDUCTIONS: dict[str, str] = {"logsumexp": "rows_logsumexp", "sum": "rows_sum", "largest": "rows_largest"}
+
+#: The reductions whose gradient to the rows is one call too (its partials read every input, which
+#: `codegen._Writer._reduction_backward` does not paste as one array expression).
+ROW_GRADIENTS: dict[str, str] = {"largest": "rows_amax_grad"}
 
 
 def rows_logsumexp(x: Any) -> float:
@@ -53,11 +59,13 @@ def rows_sum(x: Any) -> float:
 
 
 def rows_largest(x: Any) -> float:
-    """The largest entry of a vector, the value of `autograd.functional.largest`'s tree of ``maximum`` nodes over
-    it; NaN if an entry is not finite (as `rows_logsumexp`: generated code checks the result alone).
+    """The largest entry of a vector, the value of a ``largest`` node over it (`autograd.functional.largest`) or
+    of a balanced tree of ``maximum`` nodes over it; NaN if an entry is not finite (as `rows_logsumexp`:
+    generated code checks the result alone).
 
-    On finite floats the tree returns the first of the largest entries (each ``maximum`` keeps its left input on
-    a tie), which is what builtin ``max`` returns: the same bits, -0.0 against 0.0 included.
+    On finite floats both return the first of the largest entries (each ``maximum`` keeps its left input on
+    a tie; so does the ``largest_all`` helper), which is what builtin ``max`` returns: the same bits, -0.0
+    against 0.0 included.
     """
     xs = x.tolist()
     total = sum(xs)
@@ -96,8 +104,27 @@ def rows_largest_grad(x: Any, g: float) -> Any:
     return out
 
 
+def rows_amax_grad(x: Any, g: float) -> Any:
+    """The gradient ``g`` of a ``largest`` node (torch.amax) over a vector's entries as one array: all of it to
+    the largest entry, or ``g * (1 / k)`` to each of k tied ones, as the op's derivative `amax_share` gives."""
+    import numpy as np  # here, not at the top: see `rows_largest_grad`
+
+    xs = x.tolist()
+    top = max(xs)
+    out = np.zeros(len(xs))
+    ties = xs.count(top)
+    if ties == 1:
+        out[xs.index(top)] = g
+        return out
+    share = g * (1.0 / ties)
+    for i, v in enumerate(xs):
+        if v == top:
+            out[i] = share
+    return out
+
+
 def row_tools() -> dict[str, object]:
     """The functions `ROW_REDUCTIONS` names, and `rows_largest` with its gradient, by name (for a vectorized
     tape's namespace)."""
     return {"rows_logsumexp": rows_logsumexp, "rows_sum": rows_sum, "rows_largest": rows_largest,
-            "rows_largest_grad": rows_largest_grad}
+            "rows_largest_grad": rows_largest_grad, "rows_amax_grad": rows_amax_grad}
