@@ -26,8 +26,8 @@ Limits, checked where they can be:
   ``math.tanh(v)``) warns (`TracerWarning`, naming the line): that number is
   baked in. Decisions made on ``.data`` floats cannot be seen; keep them out of models
   you replay (the softmax family's shift is not one: the largest logit is a
-  node, through ``maximum`` ops, and ``logsumexp`` shifts by its inputs on
-  every run).
+  node, one ``largest`` op over the logits, and ``logsumexp`` shifts by its
+  inputs on every run).
 """
 
 from __future__ import annotations
