@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
@@ -44,3 +45,22 @@ def small_graphs_planned_in_groups(request: pytest.FixtureRequest, monkeypatch: 
     monkeypatch.setattr(levels, "SMALL_GRAPH", 0)
     if request.param == "groups-by-sort":
         monkeypatch.setattr(levels, "FEW_NODES", 0)
+
+
+@pytest.fixture
+def clean_table() -> Iterator[None]:
+    """Register ops and helpers for one test only, so the op-table tests see the built-in table."""
+    from autograd import OPS, Value  # here: the conftest must load before a missing extra is reported
+    from autograd.helpers import HELPERS
+
+    ops, helpers = dict(OPS), dict(HELPERS)
+    methods = set(vars(Value))
+    try:
+        yield
+    finally:
+        OPS.clear()
+        OPS.update(ops)
+        HELPERS.clear()
+        HELPERS.update(helpers)
+        for name in set(vars(Value)) - methods:
+            delattr(Value, name)

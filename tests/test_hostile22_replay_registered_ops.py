@@ -11,29 +11,11 @@ from __future__ import annotations
 import cmath
 import math
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from autograd import OPS, Op, Value, helper, register_op
-from autograd.helpers import HELPERS
+from autograd import Op, Value, helper, register_op
 from autograd.replay import record
-
-
-@pytest.fixture
-def clean_table() -> Iterator[None]:
-    """Register ops and helpers for one test only, so the op-table tests see the built-in table."""
-    ops, helpers = dict(OPS), dict(HELPERS)
-    methods = set(vars(Value))
-    try:
-        yield
-    finally:
-        OPS.clear()
-        OPS.update(ops)
-        HELPERS.clear()
-        HELPERS.update(helpers)
-        for name in set(vars(Value)) - methods:
-            delattr(Value, name)
 
 
 def _tape(forward: str) -> tuple[object, Value]:
