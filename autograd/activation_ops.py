@@ -5,15 +5,16 @@ leaky_relu_backward, elu_backward, softplus_backward, hardtanh_backward), writte
 operations in the same order, so values and gradients come out equal to torch's, or a last bit apart
 where a libm function (erf, tanh, exp) rounds differently from torch's vectorized one. torch's branches
 (``x > 0 ? x : x * slope``) are written without a conditional, as sums of terms multiplied by ``step``
-(1 or 0, exactly), so the very same text runs on numpy arrays in batch replay. The slope, alpha, beta,
-threshold and bounds are constant inputs (``constant_args``), drawn as constants.
+(1 or 0, exactly), or, where such a sum would lose the sign of a zero result (softplus), as the helper
+``where_positive(c, a, b)`` (a where c > 0, else b), so the very same text runs on numpy arrays in batch
+replay. The slope, alpha, beta, threshold and bounds are constant inputs (``constant_args``), drawn as constants.
 
 Where torch's formula divides by an exponential that overflows (SiLU below -709.782712893384, the last
 float whose exp is finite: ``x / (1 + inf)``, -0.0 in torch), the exponent is capped there (the engine's
 helpers refuse an infinity rather than compute with one) and the term is multiplied by a ``step`` that is 0
 only beyond the cap, so the result is torch's -0.0 there and torch's tiny number at the cap itself.
 Likewise softplus's logarithm is taken of min(beta x, threshold): where beta x passes the threshold that
-term is multiplied by 0, and beta x may be infinite there (x = 1e308, beta = 2), torch's x all the same.
+term is not chosen, and beta x may be infinite there (x = 1e308, beta = 2), torch's x all the same.
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ ELU = Op(name="elu", symbol="ELU", forward="relu(a) + expm1(-relu(-a)) * b",
          derivatives=("step(a) + (1.0 - step(a)) * (b * exp(-relu(-a)))", "0.0"), constant_args=1,
          domain=(_NEGATIVE, (0.5, 2.0)), reference=lambda a, b: a if a > 0.0 else b * (math.exp(a) - 1.0))
 # Inputs x0 (the input), x1 (beta), x2 (threshold): x where x * beta > threshold, else log(1 + e^(x beta)) / beta.
+# The branch is chosen by `where_positive`, not as a sum of step terms: the sum lost the sign of a zero result
+# (torch's -0.0 for x = -0.0 past a negative threshold, and log1p(0) / beta for a negative beta).
 SOFTPLUS = Op(name="softplus_beta", symbol="softplus",
-              forward="step(x0 * x1 - x2) * x0"
-                      " + (1.0 - step(x0 * x1 - x2)) * div(log1pexp(-maximum(-(x0 * x1), -x2)), x1)",
+              forward="where_positive(x0 * x1 - x2, x0, div(log1pexp(-maximum(-(x0 * x1), -x2)), x1))",
               derivatives=("step(x0 * x1 - x2) + (1.0 - step(x0 * x1 - x2)) * sigmoid(x0 * x1)", "0.0", "0.0"),
               constant_args=2, domain=(_WIDE, (0.5, 2.0), (20.0, 30.0)),
               reference=lambda a, b, t: a if a * b > t else math.log(1.0 + math.exp(a * b)) / b)

@@ -343,6 +343,13 @@ def step(a: float) -> float:
 
 
 @helper
+def where_positive(c: float, a: float, b: float) -> float:
+    """a where c > 0, else b: a branch of torch's kernels (``c > 0 ? a : b``) that keeps the chosen value's sign of
+    zero, which ``step(c) * a + (1 - step(c)) * b`` loses (0.0 * b is added to a -0.0 a: +0.0)."""
+    return a if c > 0.0 else b
+
+
+@helper
 def sign(a: float) -> float:
     """-1, 0 or 1; the subgradient of |a| at 0 is 0, as in PyTorch."""
     return 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0

@@ -249,6 +249,12 @@ def step(a: Array) -> Array:
 
 
 @numpy_version
+def where_positive(c: Array, a: Array, b: Array) -> Array:
+    """a where c > 0, else b, per sample (the scalar helper's choice, each value's sign of zero kept)."""
+    return np.where(np.greater(c, 0.0), a, b)
+
+
+@numpy_version
 def logsumexp_all(*xs: Array) -> Array:
     """Per sample, the largest input as the shift, then the scalar helper's left-to-right sum of the other terms
     (the first largest input's term left out, as 0.0) and m + log1p of it."""
