@@ -31,9 +31,6 @@ _GELU_PDF = "0.3989422804014327"
 _SQRT1_2 = "0.7071067811865476"
 #: torch's kBeta for the tanh GELU: M_SQRT2 * M_2_SQRTPI * 0.5 = sqrt(2 / pi); kKappa = 0.044715.
 _GELU_TANH_INNER = "0.7978845608028654 * (a + 0.044715 * (a * a * a))"
-#: SiLU's sigmoid, 1 / (1 + exp(-x)) as torch's silu_backward computes it; the exponent capped below
-#: exp's overflow (see above), where `_SILU_FINITE` is 0.
-_SILU_SIGMOID = "(1.0 / (1.0 + exp(-maximum(a, -709.782712893384))))"
 _SILU_FINITE = "(1.0 - step(-709.782712893384 - a))"
 
 
@@ -55,7 +52,9 @@ GELU_TANH = Op(name="gelu_tanh", symbol="GELU(tanh)", forward=f"0.5 * a * (1.0 +
                             " * (0.7978845608028654 * (1.0 + 3.0 * 0.044715 * (a * a)))",),
                domain=(_WIDE,), reference=_gelu_tanh_reference)
 SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp(-maximum(a, -709.782712893384))))",
-          derivatives=(f"{_SILU_FINITE} * ({_SILU_SIGMOID} * (1.0 + a * (1.0 - {_SILU_SIGMOID})))",),
+          # silu_sigmoid is torch's 1 / (1 + exp(-x)) (0 where exp(-x) overflows); on Values it is a sigmoid node,
+          # so the second derivative is sigmoid's out (1 - out), not an underflowing d(1/u) (autograd.value_helpers).
+          derivatives=("silu_sigmoid(a) * (1.0 + a * (1.0 - silu_sigmoid(a)))",),
           domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
 # relu(-a) is -a below 0 and b * -a is exactly -(b * a): the value is a or b * a to the bit, as torch's.
 LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="relu(a) - b * relu(-a)",
