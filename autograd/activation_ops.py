@@ -5,15 +5,16 @@ leaky_relu_backward, elu_backward, softplus_backward, hardtanh_backward), writte
 operations in the same order, so values and gradients come out equal to torch's, or a last bit apart
 where a libm function (erf, tanh, exp) rounds differently from torch's vectorized one. torch's branches
 (``x > 0 ? x : x * slope``) are written without a conditional, as sums of terms multiplied by ``step``
-(1 or 0, exactly), so the very same text runs on numpy arrays in batch replay. The slope, alpha, beta,
-threshold and bounds are constant inputs (``constant_args``), drawn as constants.
+(1 or 0, exactly), or, where such a sum would lose the sign of a zero result (softplus), as the helper
+``where_positive(c, a, b)`` (a where c > 0, else b), so the very same text runs on numpy arrays in batch
+replay. The slope, alpha, beta, threshold and bounds are constant inputs (``constant_args``), drawn as constants.
 
 Where torch's formula divides by an exponential that overflows (SiLU below -709.782712893384, the last
 float whose exp is finite: ``x / (1 + inf)``, -0.0 in torch), the exponent is capped there (the engine's
 helpers refuse an infinity rather than compute with one) and the term is multiplied by a ``step`` that is 0
 only beyond the cap, so the result is torch's -0.0 there and torch's tiny number at the cap itself.
 Likewise softplus's logarithm is taken of min(beta x, threshold): where beta x passes the threshold that
-term is multiplied by 0, and beta x may be infinite there (x = 1e308, beta = 2), torch's x all the same.
+term is not chosen, and beta x may be infinite there (x = 1e308, beta = 2), torch's x all the same.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ _GELU_PDF = "0.3989422804014327"
 _SQRT1_2 = "0.7071067811865476"
 #: torch's kBeta for the tanh GELU: M_SQRT2 * M_2_SQRTPI * 0.5 = sqrt(2 / pi); kKappa = 0.044715.
 _GELU_TANH_INNER = "0.7978845608028654 * (a + 0.044715 * (a * a * a))"
-#: SiLU's sigmoid, 1 / (1 + exp(-x)) as torch's silu_backward computes it; the exponent capped below
-#: exp's overflow (see above), where `_SILU_FINITE` is 0.
-_SILU_SIGMOID = "(1.0 / (1.0 + exp(-maximum(a, -709.782712893384))))"
 _SILU_FINITE = "(1.0 - step(-709.782712893384 - a))"
 
 
@@ -54,7 +52,9 @@ GELU_TANH = Op(name="gelu_tanh", symbol="GELU(tanh)", forward=f"0.5 * a * (1.0 +
                             " * (0.7978845608028654 * (1.0 + 3.0 * 0.044715 * (a * a)))",),
                domain=(_WIDE,), reference=_gelu_tanh_reference)
 SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp(-maximum(a, -709.782712893384))))",
-          derivatives=(f"{_SILU_FINITE} * ({_SILU_SIGMOID} * (1.0 + a * (1.0 - {_SILU_SIGMOID})))",),
+          # silu_sigmoid is torch's 1 / (1 + exp(-x)) (0 where exp(-x) overflows); on Values it is a sigmoid node,
+          # so the second derivative is sigmoid's out (1 - out), not an underflowing d(1/u) (autograd.value_helpers).
+          derivatives=("silu_sigmoid(a) * (1.0 + a * (1.0 - silu_sigmoid(a)))",),
           domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
 # relu(-a) is -a below 0 and b * -a is exactly -(b * a): the value is a or b * a to the bit, as torch's.
 LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="relu(a) - b * relu(-a)",
@@ -64,9 +64,10 @@ ELU = Op(name="elu", symbol="ELU", forward="relu(a) + expm1(-relu(-a)) * b",
          derivatives=("step(a) + (1.0 - step(a)) * (b * exp(-relu(-a)))", "0.0"), constant_args=1,
          domain=(_NEGATIVE, (0.5, 2.0)), reference=lambda a, b: a if a > 0.0 else b * (math.exp(a) - 1.0))
 # Inputs x0 (the input), x1 (beta), x2 (threshold): x where x * beta > threshold, else log(1 + e^(x beta)) / beta.
+# The branch is chosen by `where_positive`, not as a sum of step terms: the sum lost the sign of a zero result
+# (torch's -0.0 for x = -0.0 past a negative threshold, and log1p(0) / beta for a negative beta).
 SOFTPLUS = Op(name="softplus_beta", symbol="softplus",
-              forward="step(x0 * x1 - x2) * x0"
-                      " + (1.0 - step(x0 * x1 - x2)) * div(log1pexp(-maximum(-(x0 * x1), -x2)), x1)",
+              forward="where_positive(x0 * x1 - x2, x0, div(log1pexp(-maximum(-(x0 * x1), -x2)), x1))",
               derivatives=("step(x0 * x1 - x2) + (1.0 - step(x0 * x1 - x2)) * sigmoid(x0 * x1)", "0.0", "0.0"),
               constant_args=2, domain=(_WIDE, (0.5, 2.0), (20.0, 30.0)),
               reference=lambda a, b, t: a if a * b > t else math.log(1.0 + math.exp(a * b)) / b)

@@ -342,6 +342,26 @@ def step(a: float) -> float:
     return 1.0 if a > 0.0 else 0.0
 
 
+#: The last float whose exp is finite (math.exp of the next float up overflows).
+LAST_FINITE_EXP = 709.782712893384
+
+
+@helper
+def silu_sigmoid(a: float) -> float:
+    """The sigmoid of torch's SiLU derivative (silu_backward), 1 / (1 + exp(-a)), and its 0 where exp(-a)
+    overflows (below -709.782712893384 torch divides by 1 + inf; here the exponential is not taken)."""
+    if a < -LAST_FINITE_EXP:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-a))
+
+
+@helper
+def where_positive(c: float, a: float, b: float) -> float:
+    """a where c > 0, else b: a branch of torch's kernels (``c > 0 ? a : b``) that keeps the chosen value's sign of
+    zero, which ``step(c) * a + (1 - step(c)) * b`` loses (0.0 * b is added to a -0.0 a: +0.0)."""
+    return a if c > 0.0 else b
+
+
 @helper
 def sign(a: float) -> float:
     """-1, 0 or 1; the subgradient of |a| at 0 is 0, as in PyTorch."""

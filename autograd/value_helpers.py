@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from . import ops as _ops
 from .helpers import BCE_EPSILON, HELPERS
 from .op import Op, as_tuple, compile_function, input_names
-from .value import Value, apply
+from .value import Value, _node, apply
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -194,6 +194,17 @@ def tanh_grad(out: Value, a: Value) -> Value:
 def sigmoid_grad(out: Value, a: Value) -> Value:
     """out (1 - out) as a graph over sigmoid's output (see `tanh_grad`)."""
     return out * (1.0 - out)
+
+
+@value_version
+def silu_sigmoid(a: Value) -> Value:
+    """SiLU's sigmoid as a node of the sigmoid op over ``a``, holding the scalar helper's number (torch's
+    1 / (1 + exp(-a)), 0 below -709.78): differentiated, it is sigmoid's own derivative, out (1 - out) in one
+    piece. As a graph of ``1 / (1 + exp(-a))`` its derivative was -(1/u)/u times -e^-a, and (1/u)/u underflows to 0
+    once e^-a passes 1e154, so SiLU's second derivative was 0 (not about x e^x) below x = -354."""
+    if not isinstance(a, Value):
+        return HELPERS["silu_sigmoid"](a)
+    return _node(_ops.SIGMOID, HELPERS["silu_sigmoid"](a.data), a)
 
 
 @value_version

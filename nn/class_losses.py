@@ -18,7 +18,7 @@ from autograd import Value, sum_of
 from autograd.functional import shifted_logits
 
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
-from .reduction import checked_reduction, reduced
+from .reduction import checked_reduction, reduced, torch_sum
 
 
 class TargetOutOfBounds(IndexError, ValueError):
@@ -140,7 +140,9 @@ def _is_empty_batch(input: Any, target: Any) -> bool:
 
 def _result(losses: list[Value], batched: bool, reduction: str, denominator: Value | float | None) -> Any:
     if reduction == "none":
-        return losses if batched else losses[0]
+        # torch computes one sample's unreduced loss as its sum (from +0.0): a perfectly classified row is 0.0, not
+        # the -0.0 of its row in a batch.
+        return losses if batched else torch_sum(losses)
     return reduced(losses, reduction, denominator)
 
 
@@ -223,9 +225,12 @@ def cross_entropy(
         if int(t) == ignore:
             smooth.append(Value(0.0))
         else:
-            smooth.append(-sum_of(row if weights is None else [w * lp for w, lp in zip(weights, row)]))
+            # torch's -(log_probs * weight).sum(class_dim): negated after a sum from +0.0.
+            smooth.append(-torch_sum(list(row) if weights is None else [w * lp for w, lp in zip(weights, row)]))
     if reduction == "none":
-        mixed = [(1.0 - smoothing) * a + (smoothing / classes) * b for a, b in zip(losses, smooth)]
+        # Unbatched, torch's nll part is the reduced one (+0.0 for a perfect row): `_result`'s, not the row's.
+        nlls = nll if batched else [nll]
+        mixed = [(1.0 - smoothing) * a + (smoothing / classes) * b for a, b in zip(nlls, smooth)]
         return mixed if batched else mixed[0]
     kept_smooth = [s for s, t in zip(smooth, targets) if int(t) != ignore]
     return (1.0 - smoothing) * nll + (smoothing / classes) * reduced(kept_smooth, reduction, weight_sum)
@@ -237,7 +242,7 @@ def _soft_targets(
 ) -> Any:
     """-sum_j weight_j y_j log p_j per row against probability targets (smoothed), 'mean' over the rows."""
     classes = len(log_probs[0])
-    losses: list[Value] = []
+    sums: list[Value] = []
     for n, (row, probabilities) in enumerate(zip(log_probs, targets)):
         if not _is_row(probabilities) or len(probabilities) != classes:
             raise ValueError(f"cross_entropy: target row {n} must hold {classes} class probabilities, got "
@@ -246,5 +251,11 @@ def _soft_targets(
         if smoothing:
             ys = [y * (1.0 - smoothing) + smoothing / classes for y in ys]
         terms = [y * lp if weights is None else weights[j] * y * lp for j, (y, lp) in enumerate(zip(ys, row))]
-        losses.append(-sum_of(terms))
-    return _result(losses, batched, reduction, None)
+        sums.append(sum_of(terms))
+    # torch negates after summing (-(input * target).sum(), its sum from +0.0), so a zero loss is -0.0 however it
+    # is reduced: each row's sum, or for 'mean' and 'sum' the sum over every row, is negated last.
+    if reduction == "none":
+        losses = [-torch_sum([s]) for s in sums]
+        return losses if batched else losses[0]
+    total = -torch_sum(sums)
+    return total if reduction == "sum" else total / len(sums)

@@ -176,10 +176,11 @@ def binary_cross_entropy(
     broadcasting spreads over ``input``'s shape) is optional.
     """
     def loss(p: Value, y: Value) -> Value:
+        # The message names the number (1.5), not the Value's repr ("Value(data=1.5, grad=0)").
         if not (p >= 0.0 and p <= 1.0):
-            raise ValueError(f"all elements of input should be between 0 and 1, got {p!r}")
+            raise ValueError(f"all elements of input should be between 0 and 1, got {p.data!r}")
         if not (y >= 0.0 and y <= 1.0):
-            raise ValueError(f"all elements of target should be between 0 and 1, got {y!r}")
+            raise ValueError(f"all elements of target should be between 0 and 1, got {y.data!r}")
         return apply(BCE, p, y)
 
     return _weighted(input, target, weight, reduction, loss)

@@ -153,7 +153,8 @@ def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> 
         # A Value is compared as a Value (not by its .data): while a tape records, that comparison is re-checked
         # on every run, as the target changes.
         if not (p >= 0.0 and p <= 1.0):  # also refuses NaN
-            raise ValueError(f"target probability {j} is {p!r}: probabilities lie in [0, 1]")
+            number = p.data if isinstance(p, Value) else p  # the number, not a Value's repr
+            raise ValueError(f"target probability {j} is {number!r}: probabilities lie in [0, 1]")
     differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
     log_probabilities = [_target_difference(differences, j) - log_sum for j in range(len(logits))]
     return -dot(probabilities, log_probabilities)  # torch's -(log_softmax * target).sum()

@@ -20,6 +20,13 @@ def checked_reduction(reduction: Any) -> str:
     return reduction
 
 
+def torch_sum(values: list[Value]) -> Value:
+    """One node holding the sum of ``values`` with torch's sign of zero: torch sums from a +0.0 accumulator, so
+    terms that are all -0.0 sum to +0.0, and a single term is not returned as itself (the trailing 0.0; x + 0.0
+    is x, bit for bit, for every other x)."""
+    return sum_of([*values, 0.0])
+
+
 def reduced(losses: list[Value], reduction: str, denominator: Value | float | None = None) -> Value:
     """The sum of ``losses``, or for 'mean' that sum divided by ``denominator`` (default: how many there are).
 
@@ -33,7 +40,9 @@ def reduced(losses: list[Value], reduction: str, denominator: Value | float | No
             return Value(0.0)
         raise ValueError("a loss over no elements has no mean (torch gives nan): pass some, or use "
                          "reduction='sum' (0) or 'none' (no losses)")
-    total = sum_of(losses)
+    # Losses that are all -0.0 (a perfectly classified row's cross-entropy, a probability of 1 in binary
+    # cross-entropy) reduce to torch's +0.0.
+    total = torch_sum(losses)
     if reduction == "sum":
         return total
     divisor = len(losses) if denominator is None else denominator

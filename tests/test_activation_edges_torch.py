@@ -44,8 +44,8 @@ def _torch(fn: Callable, x: float) -> tuple[float, float]:
 
 def _same(ours: float, theirs: float) -> bool:
     # Equal, or one ulp apart (libm's exp against torch's vectorized one). The sign of a zero is not
-    # compared: a leaf's gradient is accumulated onto 0.0 (0.0 + -0.0 is 0.0, torch assigns -0.0), and a
-    # branch-free sum of softplus's two branches turns its -0.0 into 0.0.
+    # compared: a leaf's gradient is accumulated onto 0.0 (0.0 + -0.0 is 0.0, torch assigns -0.0). Softplus's
+    # value keeps torch's sign of zero (tests/test_softplus_zero_sign_torch.py).
     return ours == theirs or abs(ours - theirs) <= math.ulp(abs(theirs))
 
 

@@ -108,7 +108,8 @@ def test_class_probability_targets_match_pytorch() -> None:
         ([0.0, 0.0, float("nan")], ValueError, "target probability 2 is nan"),
         ([0.0, "1", 0.0], TypeError, "target probability 1 must be a number or a Value, got str"),
         ([True, False, False], TypeError, "target probability 0 must be a number or a Value, got bool"),
-        ([Value(0.0), Value(2.0), Value(0.0)], ValueError, r"target probability 1 is Value\(data=2"),
+        # The number, as for a float target (was the Value's repr, "Value(data=2, grad=0)").
+        ([Value(0.0), Value(2.0), Value(0.0)], ValueError, r"target probability 1 is 2\.0: probabilities"),
     ],
 )
 def test_bad_class_probabilities_are_refused_by_name(target: list, error: type, message: str) -> None:

@@ -17,7 +17,7 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..helpers import BCE_EPSILON, BCE_LOG_FLOOR, HELPERS
+from ..helpers import BCE_EPSILON, BCE_LOG_FLOOR, HELPERS, LAST_FINITE_EXP
 from .blocks import ARRAY_HELPER_PREFIX
 
 try:
@@ -246,6 +246,19 @@ def relu(a: Array) -> Array:
 def step(a: Array) -> Array:
     """1 where a > 0, else 0."""
     return np.where(np.greater(a, 0.0), 1.0, 0.0)
+
+
+@numpy_version
+def silu_sigmoid(a: Array) -> Array:
+    """Elementwise 1 / (1 + exp(-a)), 0 below -709.782712893384 (as the scalar helper: torch's 1 / (1 + inf))."""
+    capped = np.maximum(a, -LAST_FINITE_EXP)  # exp is taken of finite exponents only; those lanes are replaced
+    return np.where(np.less(a, -LAST_FINITE_EXP), 0.0, 1.0 / (1.0 + np.exp(-capped)))
+
+
+@numpy_version
+def where_positive(c: Array, a: Array, b: Array) -> Array:
+    """a where c > 0, else b, per sample (the scalar helper's choice, each value's sign of zero kept)."""
+    return np.where(np.greater(c, 0.0), a, b)
 
 
 @numpy_version

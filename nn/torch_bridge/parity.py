@@ -121,6 +121,11 @@ class ParityReport:
             plural = kind if kind == "loss" else kind + "s"
             lines.append(f"  {plural:9} {len(rows):7d} compared, worst relative error {worst.error:.2e}"
                          f" ({worst.name} vs {worst.torch_name})")
+            twice = len(rows) - len({row.name for row in rows})
+            if kind == "gradient" and twice:
+                # Why the gradients outnumber the weights (47,678 against 47,486 for the example's LSTM).
+                lines.append(f"  {'':9} {'':7} (one per PyTorch number: bias_ih and bias_hh are one bias here,"
+                             f" their sum, so {twice:,} biases are compared twice)")
         verdict = "OK" if self.ok else "MISMATCH"
         lines.append(f"{verdict}: worst relative error {self.worst_error:.2e}, tolerance {self.tolerance:.0e}")
         return "\n".join(lines)
@@ -193,7 +198,8 @@ def parity_report(
         theirs = linked_value(values, link.torch_name, link.index)
         if link.partner:
             theirs = combined_bias(theirs, linked_value(values, link.partner, link.index))
-        label = link.torch_label() + (f" + {link.partner}" if link.partner else "")
+        partner = f"{link.partner}[{', '.join(map(str, link.index))}]" if link.partner else ""
+        label = link.torch_label() + (f" + {partner}" if partner else "")
         rows.append(ParityRow("weight", link.name, label, link.value.data, theirs))
     return ParityReport(ours_shape.describe(), dtype, _with_scales(rows), float(tolerance))
 
