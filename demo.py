@@ -282,7 +282,7 @@ def parts_epilog() -> str:
         lines.append(f"  {part:<16}{first}")
         lines.extend(f"  {'':<16}{line}" for line in rest)
     lines.append(f"  {'all':<16}every part in this order (the default; about 7-12 s)")
-    lines += ["", "examples:", "  python demo.py worked-example --out lecture",
+    lines += ["", "examples:", "  python demo.py worked-example --out class_pictures",
               "  python demo.py lstm --text book.txt --hidden 32 --epochs 600"]
     return "\n".join(lines)
 
