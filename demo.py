@@ -154,8 +154,9 @@ def part_mlp(tour: Tour) -> None:
     tour.say(f"== 2. Training the slides' MLP on its 6 rows ({epochs} epochs, Adam lr={lr}; {how}) ==")
     with tour.training(epochs, "MLP") as progress:
         run = train_slides_mlp(epochs=epochs, lr=lr, progress=progress, replay=not tour.args.eager)
-    tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} -> {run.losses[-1]:.6f}"
-             f" ({run.losses[0] / run.losses[-1]:.0f}x lower)")
+    final = run.final_loss if run.final_loss is not None else run.losses[-1]
+    tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} at the slides' weights -> {final:.6f} after"
+             f" {epochs} epochs ({run.losses[0] / final:.0f}x lower)")
     tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E"),
                       "mlp_loss", "the MLP's loss falling")
     # The film retrains on a schedule of its own (a frame per epoch: --epochs 100000 would be a page of 100,001
