@@ -265,7 +265,23 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
                                f'{"left to right, top to bottom" if collapsed else "top to bottom"} ({how})')
     if not collapsed:
         _stack_time_steps(picture)
+    else:
+        _line_up_step_losses(picture)
     return picture
+
+
+def _line_up_step_losses(picture: ValueGraph) -> None:
+    """Put L_1..L_4 in one column beside the sum, as the expanded picture has them, and their ops in another.
+
+    Collapsed, each L_t hangs off its step's box by one op, and dot's ranking drew L_2 a column left of
+    L_1, L_3 and L_4 (new-user trial 24): one rank for them keeps the four terms of L lined up.
+    """
+    step_losses = [node for node, name in first_lines(picture).items() if re.fullmatch(r"L_\d+", name)]
+    for column_of in (step_losses, [f"{node}op" for node in step_losses]):  # the L_t, then the ops making them
+        with picture.subgraph() as column:
+            column.attr(rank="same")
+            for node in column_of:
+                column.node(node)
 
 
 def _stack_time_steps(picture: ValueGraph) -> None:
