@@ -157,7 +157,8 @@ def part_mlp(tour: Tour) -> None:
     final = run.final_loss if run.final_loss is not None else run.losses[-1]
     tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} at the slides' weights -> {final:.6f} after"
              f" {epochs} epochs ({run.losses[0] / final:.0f}x lower)")
-    tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E"),
+    tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E",
+                                                  xlabel="epoch"),
                       "mlp_loss", "the MLP's loss falling")
     # The film retrains on a schedule of its own (a frame per epoch: --epochs 100000 would be a page of 100,001
     # frames), so the index says so: a user who set --epochs or --lr looked for them there (new-user trial 21).

@@ -58,3 +58,10 @@ def test_the_printed_line_ends_at_the_trained_weights_loss(capsys, tmp_path) -> 
     slides_w2 = [[0.5, 0.5], [0.7, 0.8], [0.9, 0.1]]
     assert first == pytest.approx(plain_float_E(slides_w1, slides_w2), abs=5e-5)  # printed with 4 decimals
     assert "after 5 epochs" in line
+
+
+def test_the_mlp_chart_counts_epochs_as_the_film_and_the_printed_line_do(tmp_path) -> None:
+    # Full batch, each step of the slides' MLP is an epoch; its chart's axis said "step" beside "after 5 epochs".
+    assert demo.main(["mlp", "--epochs", "5", "--out", str(tmp_path), "--quiet"]) == 0
+    svg = (tmp_path / "mlp_loss.svg").read_text(encoding="utf-8")
+    assert re.findall(r">(epoch|step)<", svg) == ["epoch"]
