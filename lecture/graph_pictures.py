@@ -40,7 +40,8 @@ from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_orde
 from .slides_mlp import BATCH_ROWS, WorkedExample
 
 #: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
-MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
+#: Its gates are the ones the slides' MLP and its loss E draw (the shared legend's tanh and + are the cells').
+MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)", "gate": "op gate (w·x, σ, −, ^2, Σ, ×)"}
 #: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
 WEIGHT_EDGE = "#74c0fc"
 BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w1, w2 (blue: to every row)"}

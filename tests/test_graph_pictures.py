@@ -348,3 +348,13 @@ def test_row_1_reads_left_to_right_inputs_then_layer_1_then_layer_2() -> None:
     # Layer 2's frames start right of where layer 1's weights are: side by side, not one below the other.
     assert min(boxes[f"layer 2, neuron {j}"][0] for j in (1, 2)) > max(where[f"a1[{j}]"][0] for j in (1, 2))
     assert boxes["layer 2, neuron 1"][1] < where["a1[2]"][1]  # layer 2 starts above layer 1's bottom neuron
+
+
+def test_the_batch_legend_names_exactly_the_gates_the_batch_picture_draws() -> None:
+    # New-user trial 24: it said "op gate (w·x, σ, tanh, ×, +)" over a graph with no tanh and no +, and whose
+    # −, ^2 and Σ gates it did not name.
+    source = batch_picture(worked_example()).source
+    drawn = set(re.findall(r'\bv\d+op \[label="([^"]+)"', source))
+    legend = re.search(r'label="op gate \(([^)]*)\)"', source)
+    assert legend, "the batch picture's legend has no gate entry"
+    assert set(legend.group(1).split(", ")) == drawn
