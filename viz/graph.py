@@ -194,7 +194,7 @@ def draw_graph(
     if size > max_nodes:
         # A student drawing a 100-point loss got "draw with collapsed=True and groups" without the name of the
         # function that makes groups, and no word of the usual way out: one sample's graph (new-user trial 24)
-        smaller = "draw a smaller graph (one sample's loss, not a whole batch's)"
+        smaller = "draw a smaller graph (one sample's loss rather than a batch's, or a smaller model)"
         hint = (f"{smaller}, or raise max_nodes" if collapsed else
                 f"{smaller}, draw with collapsed=True and groups=viz.groups_from_parameters(root,"
                 " model.named_parameters()), or raise max_nodes")
