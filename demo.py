@@ -154,9 +154,11 @@ def part_mlp(tour: Tour) -> None:
     tour.say(f"== 2. Training the slides' MLP on its 6 rows ({epochs} epochs, Adam lr={lr}; {how}) ==")
     with tour.training(epochs, "MLP") as progress:
         run = train_slides_mlp(epochs=epochs, lr=lr, progress=progress, replay=not tour.args.eager)
-    tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} -> {run.losses[-1]:.6f}"
-             f" ({run.losses[0] / run.losses[-1]:.0f}x lower)")
-    tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E"),
+    final = run.final_loss if run.final_loss is not None else run.losses[-1]
+    tour.say(f"  loss E (summed over rows): {run.losses[0]:.4f} at the slides' weights -> {final:.6f} after"
+             f" {epochs} epochs ({run.losses[0] / final:.0f}x lower)")
+    tour.folder.chart("mlp", lambda p: loss_curve(run.losses, p, "Slides' MLP: E summed over 6 rows", ylabel="E",
+                                                  xlabel="epoch"),
                       "mlp_loss", "the MLP's loss falling")
     # The film retrains on a schedule of its own (a frame per epoch: --epochs 100000 would be a page of 100,001
     # frames), so the index says so: a user who set --epochs or --lr looked for them there (new-user trial 21).
@@ -282,7 +284,7 @@ def parts_epilog() -> str:
         lines.append(f"  {part:<16}{first}")
         lines.extend(f"  {'':<16}{line}" for line in rest)
     lines.append(f"  {'all':<16}every part in this order (the default; about 7-12 s)")
-    lines += ["", "examples:", "  python demo.py worked-example --out lecture",
+    lines += ["", "examples:", "  python demo.py worked-example --out class_pictures",
               "  python demo.py lstm --text book.txt --hidden 32 --epochs 600"]
     return "\n".join(lines)
 

@@ -40,7 +40,8 @@ from .slide_names import LEGEND, draw_named, lstm_names, mlp_names, reading_orde
 from .slides_mlp import BATCH_ROWS, WorkedExample
 
 #: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
-MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)"}
+#: Its gates are the ones the slides' MLP and its loss E draw (the shared legend's tanh and + are the cells').
+MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)", "gate": "op gate (w·x, σ, −, ^2, Σ, ×)"}
 #: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
 WEIGHT_EDGE = "#74c0fc"
 BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w1, w2 (blue: to every row)"}
@@ -265,7 +266,23 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
                                f'{"left to right, top to bottom" if collapsed else "top to bottom"} ({how})')
     if not collapsed:
         _stack_time_steps(picture)
+    else:
+        _line_up_step_losses(picture)
     return picture
+
+
+def _line_up_step_losses(picture: ValueGraph) -> None:
+    """Put L_1..L_4 in one column beside the sum, as the expanded picture has them, and their ops in another.
+
+    Collapsed, each L_t hangs off its step's box by one op, and dot's ranking drew L_2 a column left of
+    L_1, L_3 and L_4 (new-user trial 24): one rank for them keeps the four terms of L lined up.
+    """
+    step_losses = [node for node, name in first_lines(picture).items() if re.fullmatch(r"L_\d+", name)]
+    for column_of in (step_losses, [f"{node}op" for node in step_losses]):  # the L_t, then the ops making them
+        with picture.subgraph() as column:
+            column.attr(rank="same")
+            for node in column_of:
+                column.node(node)
 
 
 def _stack_time_steps(picture: ValueGraph) -> None:

@@ -59,6 +59,11 @@ class OutputFolder:
         if kind is not None and not path.is_dir():  # a link to a folder is a folder; mkdir would say "File exists"
             what = "a file" if path.is_file() else describe_kind(kind)
             raise UsageError(f"--out {str(path)!r} is {what}, not a folder: name a folder for the pictures")
+        if kind is not None and (path / "__init__.py").exists():
+            # `--out lecture` run from the checkout (the old --help example) filled valuegrad's own lecture/
+            # package with pictures and pages (new-user trial 24): a package folder holds code, never output
+            raise UsageError(f"--out {str(path)!r} is a Python package (it holds __init__.py), a folder of"
+                             " source code: name another folder for the pictures")
         try:
             path.mkdir(parents=True, exist_ok=True)
             with temporary_file(path):  # a fresh name of our own: a user's file is never touched

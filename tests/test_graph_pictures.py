@@ -94,6 +94,24 @@ def test_collapsed_time_steps_read_left_to_right_in_the_svg() -> None:
 
 
 @needs_svg
+def test_collapsed_step_losses_stand_in_one_column_and_their_ops_in_another() -> None:
+    # New-user trial 24: collapsed, L_2 (and its op) stood a column left of L_1, L_3 and L_4.
+    svg = render_source(hello_unrolled_picture(collapsed=True).source, "svg")
+    by_id: dict[str, tuple[str, float]] = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(g.iter(f"{SVG}text"))
+            by_id[next(g.iter(f"{SVG}title")).text or ""] = (text.text or "", float(text.get("x") or "nan"))
+    losses = {node: x for node, (text, x) in by_id.items() if re.fullmatch(r"L_\d", text)}
+    assert len(losses) == 4
+    assert len({round(x, 1) for x in losses.values()}) == 1, losses
+    ops = {node: by_id[f"{node}op"] for node in losses}
+    assert {text for text, _ in ops.values()} == {"\u2212"}  # each L_t made by one minus gate
+    assert len({round(x, 1) for _, x in ops.values()}) == 1, ops
+    assert max(x for _, x in ops.values()) < min(losses.values())
+
+
+@needs_svg
 def test_time_steps_are_stacked_top_to_bottom_at_the_left_in_the_svg() -> None:
     # The steps once stood on a diagonal (each right of the one before: 4575 px wide, tiny text on a slide);
     # now each frame starts at the left edge, under the one before (h_0 in step 1's, under x_1).
@@ -330,3 +348,13 @@ def test_row_1_reads_left_to_right_inputs_then_layer_1_then_layer_2() -> None:
     # Layer 2's frames start right of where layer 1's weights are: side by side, not one below the other.
     assert min(boxes[f"layer 2, neuron {j}"][0] for j in (1, 2)) > max(where[f"a1[{j}]"][0] for j in (1, 2))
     assert boxes["layer 2, neuron 1"][1] < where["a1[2]"][1]  # layer 2 starts above layer 1's bottom neuron
+
+
+def test_the_batch_legend_names_exactly_the_gates_the_batch_picture_draws() -> None:
+    # New-user trial 24: it said "op gate (w·x, σ, tanh, ×, +)" over a graph with no tanh and no +, and whose
+    # −, ^2 and Σ gates it did not name.
+    source = batch_picture(worked_example()).source
+    drawn = set(re.findall(r'\bv\d+op \[label="([^"]+)"', source))
+    legend = re.search(r'label="op gate \(([^)]*)\)"', source)
+    assert legend, "the batch picture's legend has no gate entry"
+    assert set(legend.group(1).split(", ")) == drawn

@@ -71,3 +71,33 @@ def test_the_demo_notebook_trains_as_in_micrograd() -> None:
             assert table[0][j] == pytest.approx(n.b.data, rel=1e-12, abs=1e-14)
             for i, w in enumerate(n.w):
                 assert table[i + 1][j] == pytest.approx(w.data, rel=1e-12, abs=1e-14)
+
+
+def test_the_readme_recipe_starts_from_micrograds_own_weights_without_micrograd() -> None:
+    """The README's "Coming from micrograd" block, run as written, gives the very weights micrograd's
+    `random.seed(1337); MLP(2, [16, 16, 1])` draws (bit for bit, biases 0), leaves Python's generator where
+    micrograd leaves it, and then trains to micrograd's losses (new-user trial 24: the README said "when
+    micrograd's initial weights are copied in" without saying how, and the copy needed micrograd itself)."""
+    from readme_blocks import python_blocks
+
+    (block,) = python_blocks("Coming from micrograd")
+    scope: dict[str, object] = {"__name__": "readme_example"}
+    exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    after_ours = random.random()
+    ours = scope["model"]
+    random.seed(1337)
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    after_theirs = random.random()
+    assert after_ours == after_theirs
+    for our_layer, their_layer in zip(ours.layers, theirs.layers, strict=True):  # type: ignore[attr-defined]
+        assert our_layer.neurons[0].activation == ("relu" if their_layer.neurons[0].nonlin else "linear")
+        for our_neuron, their_neuron in zip(our_layer.neurons, their_layer.neurons, strict=True):
+            assert [w.data for w in our_neuron.w] == [w.data for w in their_neuron.w]
+            assert our_neuron.b.data == their_neuron.b.data == 0
+    points, labels = two_moons(20, noise=0.1, seed=5)
+    X = np.array(points)
+    y = (np.array(labels) > 0).astype(np.int64) * 2 - 1
+    expected = notebook_run(micrograd_engine.Value, theirs, X, y, steps=4)
+    got = notebook_run(Value, ours, X, y, steps=4)
+    for (their_loss, their_acc), (our_loss, our_acc) in zip(expected, got, strict=True):
+        assert our_loss == pytest.approx(their_loss, rel=1e-12) and our_acc == their_acc

@@ -39,3 +39,23 @@ def test_the_layout_table_names_every_module_of_the_package(folder: str) -> None
     modules = sorted(path.name for path in (ROOT / folder).glob("*.py") if path.name != "__init__.py")
     assert modules, f"{folder}/ has no modules"
     assert [name for name in modules if f"`{name}`" not in row] == []
+
+
+def test_every_demo_command_the_docs_write_inline_runs_as_pasted() -> None:
+    """Each inline `python demo.py ...` of the README and docs/ parses with demo.py's own parser, and a `|` in
+    one is a real pipe (new-user trial 24: `python demo.py worked-example | mlp | rnn | ...`, pasted into a
+    shell, piped the tour into programs named mlp and rnn)."""
+    import shlex
+
+    import demo
+
+    pages = [README, *((path.read_text(encoding="utf-8")) for path in sorted((ROOT / "docs").glob("*.md")))]
+    commands = [span for page in pages for span in re.findall(r"`(python demo\.py[^`]*)`", page)]
+    assert len(commands) >= 3
+    for command in commands:
+        tour, *piped = command.split(" | ")
+        assert all(shlex.split(stage)[0] in {"head", "tail", "less", "grep"} for stage in piped), command
+        words = shlex.split(tour)[2:]
+        if words == ["PART"]:  # the placeholder the sentence then spells out
+            continue
+        demo.build_parser().parse_args(words)  # argparse exits (status 2) on what it cannot parse

@@ -103,8 +103,11 @@ def test_hostile_labels_are_escaped(hostile: str) -> None:
 def test_size_guard_suggests_the_collapsed_view() -> None:
     model = slides_network()
     g = row_graph(model, 1)
-    with pytest.raises(GraphTooLarge, match="collapsed=True"):
+    with pytest.raises(GraphTooLarge, match="collapsed=True") as too_large:
         draw_graph(g.E, max_nodes=10)
+    # the hint names the function that makes the groups, called as below, and the usual way out
+    assert "groups=viz.groups_from_parameters(root, model.named_parameters())" in str(too_large.value)
+    assert "one sample's loss" in str(too_large.value)
     groups = groups_from_parameters(g.E, model.named_parameters())
     collapsed = draw_graph(g.E, groups=groups, collapsed=True, max_nodes=30).source
     assert "layer 1" in collapsed and "layer 2" in collapsed

@@ -48,9 +48,9 @@ def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
 
 
 def loss_curve(losses: Sequence[float], path: str | os.PathLike[str], title: str = "Training loss",
-               log_scale: bool = True, ylabel: str = "loss", mean_over: int = 0) -> Path:
+               log_scale: bool = True, ylabel: str = "loss", mean_over: int = 0, xlabel: str = "step") -> Path:
     """Plot loss against step and save it to ``path`` (.svg, .png or .pdf); see `loss_figure`."""
-    fig = loss_figure(losses, title, log_scale, ylabel, mean_over)
+    fig = loss_figure(losses, title, log_scale, ylabel, mean_over, xlabel)
     try:
         return _save(fig, path)
     finally:
@@ -62,7 +62,7 @@ PLAIN_LABEL_DECADES = 2.0
 
 
 def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale: bool = True,
-                ylabel: str = "loss", mean_over: int = 0) -> Figure:
+                ylabel: str = "loss", mean_over: int = 0, xlabel: str = "step") -> Figure:
     """The loss-against-step figure `loss_curve` saves; close it (``matplotlib.pyplot.close``) when done.
 
     A log y-axis (when asked and every loss is positive) spanning less than
@@ -70,7 +70,8 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
     1.1 reads 1, 2, 3, 4 rather than 10^0, 2×10^0, 3×10^0, 4×10^0.
     ``mean_over`` (2 or more) draws over a noisy loss its mean over the last
     that many steps, from the step where that many exist: its ends are the
-    means of the first and of the last ``mean_over`` steps.
+    means of the first and of the last ``mean_over`` steps. ``xlabel`` names
+    the x axis ("epoch" for a full-batch loop, whose every step is an epoch).
     """
     if not losses:
         raise ValueError("no losses to plot")
@@ -91,7 +92,7 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
         ax.set_yscale("log")
         if math.log10(max(losses) / min(losses)) < PLAIN_LABEL_DECADES:
             _plain_log_ticks(ax, min(losses), max(losses))
-    ax.set_xlabel("step")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3)

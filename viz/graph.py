@@ -192,7 +192,12 @@ def draw_graph(
         raise ValueError("collapsed=True needs groups (see viz.clusters) to know what to collapse")
     size = _collapsed_size(order, groups) if collapsed else count_drawn_nodes(order)
     if size > max_nodes:
-        hint = "raise max_nodes" if collapsed else "draw with collapsed=True and groups, or raise max_nodes"
+        # A student drawing a 100-point loss got "draw with collapsed=True and groups" without the name of the
+        # function that makes groups, and no word of the usual way out: one sample's graph (new-user trial 24)
+        smaller = "draw a smaller graph (one sample's loss rather than a batch's, or a smaller model)"
+        hint = (f"{smaller}, or raise max_nodes" if collapsed else
+                f"{smaller}, draw with collapsed=True and groups=viz.groups_from_parameters(root,"
+                " model.named_parameters()), or raise max_nodes")
         raise GraphTooLarge(f"the graph has {size} nodes to draw, over the limit of {max_nodes}: {hint}")
     if show_gradients is None:
         show_gradients = gradients is not None or root.grad != 0.0
