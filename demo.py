@@ -51,6 +51,7 @@ try:
     from lecture.mlp_hessian import gradient_picture, mlp_hessian
     from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
     from lecture.output_folder import OutputFolder, UsageError
+    from lecture.rnn_slide_shapes import rnn_slide_shapes
     from lecture.sequence_shapes import sequence_shapes, sequence_shapes_picture
     from lecture.slide_names import mlp_names
     from lecture.slides_mlp import worked_example
@@ -170,6 +171,7 @@ def part_mlp(tour: Tour) -> None:
 def part_rnn(tour: Tour) -> None:
     """The "hello" RNN: worked numbers, the unrolled graph, training and generation."""
     tour.say('== 3. The "hello" RNN (vocabulary h, e, l, o; hidden size 3; the tutorial\'s matrices) ==')
+    tour.say(rnn_slide_shapes().text())
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.say(bptt_slides_report().text())
