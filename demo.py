@@ -264,7 +264,8 @@ PART_HELP = {
                       "slide's number (a slip on a slide is said plainly); row 1's graph, a page stepping through "
                       "its backward pass, the graph of rows 1..4",
     "mlp": "that MLP trained on the slides' 6 rows (Adam): loss curve and a training film",
-    "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
+    "rnn": "the RNN slides' one-hots and matrix sizes checked (a slip said plainly); "
+           "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
            "the BPTT gradients dWxh, dWhh, dWhy; the unrolled graph; training, generation and a training film",
     "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM; connectivity maps",
     "lstm": "one LSTM step drawn (gates f, i, g, o, cell c); an LSTM trained on --text (default: the Zen of "

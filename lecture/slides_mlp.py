@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd import Value, sum_of
-from nn import MLP, SGD, half_sum_squared_error
+from nn import MLP, SGD, half_sum_squared_error, mean_squared_error
 
 #: The slides' data table: x1, x2, x3 and targets y1, y2, rows r = 1..6.
 SLIDES_X = [
@@ -284,6 +284,11 @@ def worked_example_report() -> WorkedExampleReport:
     one_row = [[[n.b.grad for n in layer.neurons]] + [[n.w[i].grad for n in layer.neurons] for i in range(inputs)]
                for layer, inputs in zip(model.layers, (3, 2))]
     report.notes = _placeholder_notes(one_row[0], one_row[1])
+    mse = mean_squared_error(g.a2, SLIDES_Y[0]).data
+    report.notes.append(
+        "The E slide's side labels \"Loss: 2\" and \"Mean Squared Error 3\" are not results of this example"
+        " (read them as the figure's callout numbers): row 1's loss is E, and with n = 2 outputs 1/2 sum_j is the"
+        f" mean over j, so row 1's mean squared error is E too: {mse:.4f}.")
     ours = {"s1[1]": g.s1[0].data, "a1[1]": g.a1[0].data, "a1[2]": g.a1[1].data, "s2[1]": g.s2[0].data,
             "a2[1]": g.a2[0].data, "a2[2]": g.a2[1].data, "E": g.E.data}
     report.rows += [_row(q, SLIDE_FORWARD[q], ours[q]) for q in SLIDE_FORWARD]

@@ -196,13 +196,16 @@ def test_the_printed_report_opens_with_what_it_compares() -> None:
 
 def test_e_is_also_the_mean_squared_error_over_the_two_outputs() -> None:
     """The E slide's labels "Loss" and "Mean Squared Error": with n = 2 outputs, 1/2 sum_j is the mean over j,
-    so the mean squared error of row 1 is E = .5932 too (the "2" and "3" beside the labels are the figure's
-    callout numbers, not values: no quantity of the example is 2 or 3)."""
+    so the mean squared error of row 1 is E = .5932 too (the "2" and "3" beside the labels are no result of the
+    example: read as the figure's callout numbers)."""
     expected, _, _ = decimal_reference()
     g = row_graph(slides_network(), 1)
     mse = mean_squared_error(g.a2, [0.1, 0.05])
     assert mse.data == pytest.approx(float(expected["E"]), abs=1e-15)
     assert agrees_at_slide_precision(".5932", Fraction(mse.data))
+    note = worked_example_report().notes[-1]
+    assert '"Loss: 2" and "Mean Squared Error 3" are not results of this example' in note
+    assert note.endswith(f"mean squared error is E too: {float(expected['E']):.4f}.")
 
 
 def test_the_sigmoid_derivative_slide_at_s1_1() -> None:
