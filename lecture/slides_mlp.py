@@ -13,6 +13,7 @@ never bent to match.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from autograd import Value, sum_of
@@ -130,18 +131,52 @@ class WorkedExampleReport:
 
     def __str__(self) -> str:
         width = max(len(r.quantity) for r in self.rows)
-        lines = [*self.header, f"{'quantity':<{width}}  {'slide':>8}  {'ours':>10}  verdict", "-" * (width + 40)]
+        indent = " " * (width + 4)
+        lines = [*_wrapped(self.header), f"{'quantity':<{width}}  {'slide':>8}  {'ours':>10}  verdict",
+                 "-" * (width + 40)]
+        section = ""
         for r in self.rows:
+            if _section(r.quantity) != section:  # the slides' order: forward pass, chain rule, c1, c2, w1*, w2*
+                section = _section(r.quantity)
+                lines.append(f"  {section}:")
             verdict = "agrees" if r.agrees else "DIFFERS"
             ours = f"{r.ours:.{max(r.decimals, 4)}f}"
-            line = f"{r.quantity:<{width}}  {r.slide:>8}  {ours:>10}  {verdict}"
-            if r.note:
-                line += f" - {r.note}"
-            lines.append(line)
+            lines.append(f"{r.quantity:<{width}}  {r.slide:>8}  {ours:>10}  {verdict}")
+            if r.note:  # on lines of its own under the row, so the table's columns stay readable
+                lines += textwrap.wrap(r.note, WRAP, initial_indent=indent, subsequent_indent=indent)
         n_diff = len(self.differing())
         agree = len(self.rows) - n_diff
         lines.append(f"{agree} of {len(self.rows)} slide numbers agree; {n_diff} differ (reasons above).")
-        return "\n".join([*lines, *self.notes])
+        return "\n".join([*lines, *_wrapped(self.notes)])
+
+
+#: Width the printed report's text is wrapped to (the table itself is narrower).
+WRAP = 112
+
+
+def _wrapped(paragraphs: list[str]) -> list[str]:
+    """Each paragraph wrapped to `WRAP`, continuation lines indented; an indented line (a table) kept as it is."""
+    lines: list[str] = []
+    for text in paragraphs:
+        if not text or text.startswith(" "):
+            lines.append(text)
+        else:
+            lines += textwrap.wrap(text, WRAP, subsequent_indent="  ")
+    return lines
+
+
+#: The report's sections, by the start of a quantity's name.
+_SECTIONS = (
+    ("c1[", f"c1 = dE/dw1 summed over rows r = 1..{BATCH_ROWS}"),
+    ("c2[", f"c2 = dE/dw2 summed over rows r = 1..{BATCH_ROWS}"),
+    ("w1*", f"w1* = w1 - {LEARNING_RATE:g} * c1 (one SGD step)"),
+    ("w2*", f"w2* = w2 - {LEARNING_RATE:g} * c2 (one SGD step)"),
+    ("dE/", "chain rule, row r = 1"),
+)
+
+
+def _section(quantity: str) -> str:
+    return next((title for start, title in _SECTIONS if quantity.startswith(start)), "forward pass and E, row r = 1")
 
 
 def slides_network() -> MLP:
@@ -248,9 +283,9 @@ def _header() -> list[str]:
     x = ", ".join(f"{v:g}" for v in SLIDES_X[0])
     y = ", ".join(f"{v:g}" for v in SLIDES_Y[0])
     return [
-        f"Row r = 1 of the slides' data: inputs a0[1..3] = x = ({x}), targets y = ({y}); a0[0] = a1[0] = 1 (bias).",
-        "w1[i,k] (i = 0..3, k = 1, 2) and w2[k,j] (k = 0..2, j = 1, 2) are the slides' tables; s = sum w * a,"
-        " a = sigmoid(s), E = 1/2 sum_j (a2[j] - y[j])^2.",
+        f"Row r = 1 of the slides' data: x = ({x}), targets y = ({y}); a0[0] = a1[0] = 1 (the bias input).",
+        "w1[i,k] (i = 0..3, k = 1, 2) and w2[k,j] (k = 0..2, j = 1, 2): the slides' tables, row 0 the bias.",
+        "s = sum of w * a, a = sigmoid(s), E = 1/2 sum_j (a2[j] - y[j])^2.",
         f"c1, c2 = dE/dw1, dE/dw2 summed over rows r = 1..{BATCH_ROWS}; w* = w - {LEARNING_RATE:g} * c (one SGD step).",
         "'slide' is the number as the slide prints it, 'ours' the engine's, compared at the slide's rounding.",
         "",

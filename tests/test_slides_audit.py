@@ -187,10 +187,19 @@ def test_the_printed_report_opens_with_what_it_compares() -> None:
     assert LEARNING_RATE == 0.01  # "Learning rate alpha = .01"
     assert BATCH_ROWS == 4  # c1, c2 sum rows r = 1..4
     text = str(worked_example_report())
-    head = text.splitlines()[:4]
-    assert "x = (1, 4, 5), targets y = (0.1, 0.05)" in head[0]
-    assert "E = 1/2 sum_j (a2[j] - y[j])^2" in head[1]
-    assert "summed over rows r = 1..4; w* = w - 0.01 * c" in head[2]
+    head = "\n".join(text.splitlines()[:5])
+    assert "x = (1, 4, 5), targets y = (0.1, 0.05)" in head
+    assert "E = 1/2 sum_j (a2[j] - y[j])^2" in head
+    assert "summed over rows r = 1..4; w* = w - 0.01 * c" in head
+    # the sections, in the slides' order, and each slip's reason printed under its row
+    sections = ["forward pass and E, row r = 1:", "chain rule, row r = 1:", "c1 = dE/dw1 summed over rows r = 1..4:",
+                "c2 = dE/dw2 summed over rows r = 1..4:", "w1* = w1 - 0.01 * c1 (one SGD step):",
+                "w2* = w2 - 0.01 * c2 (one SGD step):"]
+    assert [text.index(s) for s in sections] == sorted(text.index(s) for s in sections)
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("w2*[1,1]"))
+    assert lines[row].split() == ["w2*[1,1]", ".4971", "0.6971", "DIFFERS"]
+    assert lines[row + 1].lstrip().startswith("the slide's own tables give w2[1,1]")
     assert text.index("32 of 38 slide numbers agree") < text.index("placeholders")
 
 
