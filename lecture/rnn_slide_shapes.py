@@ -13,6 +13,7 @@ and y-hat = softmax(s_2) with k entries (s_1..s_k, y_1..y_k), but W_yh has n row
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from autograd import softmax
@@ -70,15 +71,17 @@ class RNNSlideShapes:
             + (" - agree with the slides' table" if one_hots_agree else " - DIFFER from the slides' table"),
             "  pairs (input -> target): " + ", ".join(f"{a!r} -> {b!r}" for a, b in self.pairs)
             + (" - the slides' pairs" if self.pairs == SLIDE_PAIRS else " - NOT the slides' pairs"),
-            "  'l' is read twice with two targets ('l', 'o'): ambiguous for a network without memory; the RNN's"
-            f" states differ, h_3 = [{', '.join(f'{v:.4f}' for v in self.h3)}],"
+            "  'l' is read twice with two targets ('l', 'o'): ambiguous for a network without memory; the RNN's",
+            f"  states differ: h_3 = [{', '.join(f'{v:.4f}' for v in self.h3)}],"
             f" h_4 = [{', '.join(f'{v:.4f}' for v in self.h4)}]",
             f"  {'quantity':<24}{'slide':<26}{'slide size':>11}{'ours':>8}  verdict",
         ]
         for r in self.rows:
             line = (f"  {r.quantity:<24}{r.slide:<26}{size(r.slide_size):>11}{size(r.ours):>8}  "
                     + ("agrees" if r.agrees else "DIFFERS"))
-            lines.append(line + (f" - {r.note}" if r.note else ""))
+            lines.append(line)
+            if r.note:  # under the row, so the table's columns stay readable
+                lines += textwrap.wrap(r.note, 112, initial_indent=" " * 6, subsequent_indent=" " * 6)
         n_diff = len(self.differing())
         lines.append(f"  {len(self.rows) - n_diff} of {len(self.rows)} sizes agree; {n_diff} differ (reasons above).")
         return "\n".join(lines)
@@ -96,8 +99,8 @@ def rnn_slide_shapes() -> RNNSlideShapes:
     def matrix(rows: list) -> tuple[int, int]:
         return len(rows), len(rows[0])
 
-    wrong_vector = ("a slip on the slide: W_yh has n rows (one per character), so s_2 = W_yh h and y-hat ="
-                    " softmax(s_2) have n = 4 entries, not k = 3 (the hidden size's letter)")
+    wrong_vector = ("a slip on the slide: W_yh has n rows, one per character, so W_yh h and its softmax have"
+                    " n = 4 entries, not k = 3 (the hidden size)")
     rows = [
         ShapeRow("x (one-hot input)", "[x_1 .. x_m]", (m,), (len(vocab.one_hot(HELLO_INPUTS[0])),)),
         ShapeRow("W_xh", "rows h_1..h_k, cols x_1..x_m", (k, m), matrix(cell.Wxh)),
