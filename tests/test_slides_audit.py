@@ -223,3 +223,26 @@ def test_the_sigmoid_derivative_slide_at_s1_1() -> None:
     x.sigmoid().backward()
     s = sigmoid(Decimal("4.3"))
     assert x.grad == pytest.approx(float((1 - s) * s), rel=1e-14)
+
+
+def test_the_audit_page_lists_every_printed_result_and_its_counts_add_up() -> None:
+    """docs/slides_audit.md: each slide value the report compares is listed, the per-slide counts sum to the
+    summary's total, and after the audit every number is reproduced or flagged."""
+    from pathlib import Path
+
+    from lecture.slides_mlp import SLIDE_CHAIN_RULE, SLIDE_FORWARD
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "slides_audit.md").read_text(encoding="utf-8")
+    printed = [*SLIDE_FORWARD.values(), *SLIDE_CHAIN_RULE.values()]
+    printed += [v for table in (SLIDE_C1, SLIDE_C2, SLIDE_W1_STAR, SLIDE_W2_STAR) for row in table for v in row]
+    assert [v for v in printed if v not in page] == []
+    counts = [int(cells[2]) for line in page.splitlines() if line.startswith("| ")
+              for cells in [[c.strip() for c in line.strip("|").split("|")]]
+              if len(cells) == 6 and cells[2].isdigit() and cells[0] != "slide"]
+    summary = {cells[0]: [int(c.split()[0]) for c in cells[1:]] for line in page.splitlines()
+               if line.startswith("| before") or line.startswith("| after")
+               for cells in [[c.strip() for c in line.strip("|").split("|")]]}
+    before = next(v for k, v in summary.items() if k.startswith("before"))
+    assert sum(before[1:]) == before[0] == summary["after"][0] == sum(counts)
+    numbers, reproduced, flagged, neither = summary["after"]
+    assert neither == 0 and reproduced + flagged == numbers
