@@ -51,6 +51,7 @@ try:
     from lecture.mlp_hessian import gradient_picture, mlp_hessian
     from lecture.newton import EXAMPLE_MINIMUM, newton_minimise, newton_table
     from lecture.output_folder import OutputFolder, UsageError
+    from lecture.rnn_slide_shapes import rnn_slide_shapes
     from lecture.sequence_shapes import sequence_shapes, sequence_shapes_picture
     from lecture.slide_names import mlp_names
     from lecture.slides_mlp import worked_example
@@ -172,6 +173,7 @@ def part_mlp(tour: Tour) -> None:
 def part_rnn(tour: Tour) -> None:
     """The "hello" RNN: worked numbers, the unrolled graph, training and generation."""
     tour.say('== 3. The "hello" RNN (vocabulary h, e, l, o; hidden size 3; the tutorial\'s matrices) ==')
+    tour.say(rnn_slide_shapes().text())
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.say(bptt_slides_report().text())
@@ -264,7 +266,8 @@ PART_HELP = {
                       "slide's number (a slip on a slide is said plainly); row 1's graph, a page stepping through "
                       "its backward pass, the graph of rows 1..4",
     "mlp": "that MLP trained on the slides' 6 rows (Adam): loss curve and a training film",
-    "rnn": "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
+    "rnn": "the RNN slides' one-hots and matrix sizes checked (a slip said plainly); "
+           "the 'hello' RNN with the tutorial's matrices: hidden states, softmax probabilities, cross-entropy, "
            "the BPTT gradients dWxh, dWhh, dWhy; the unrolled graph; training, generation and a training film",
     "vanishing": "how far back the gradient reaches, vanilla RNN against LSTM; connectivity maps",
     "lstm": "one LSTM step drawn (gates f, i, g, o, cell c); an LSTM trained on --text (default: the Zen of "

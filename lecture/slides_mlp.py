@@ -13,10 +13,11 @@ never bent to match.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from autograd import Value, sum_of
-from nn import MLP, SGD, half_sum_squared_error
+from nn import MLP, SGD, half_sum_squared_error, mean_squared_error
 
 #: The slides' data table: x1, x2, x3 and targets y1, y2, rows r = 1..6.
 SLIDES_X = [
@@ -46,6 +47,9 @@ BATCH_ROWS = 4  # the slides' c1, c2 sum rows r = 1..4
 SLIDE_FORWARD = {"s1[1]": "4.3", "a1[1]": ".9866", "a1[2]": ".9950", "s2[1]": "2.0862",
                  "a2[1]": ".8896", "a2[2]": ".8004", "E": ".5932"}
 SLIDE_CHAIN_RULE = {"dE/dw2[0,1]": ".0775", "dE/da1[1]": ".1502", "dE/dw1[0,1]": ".0020"}
+#: The one-row tables the slides fill in as they go (row 1 only): the cell worked out, and 0 in the others.
+SLIDE_C2_ROW1 = [[".0775", "0"], ["0", "0"], ["0", "0"]]
+SLIDE_C1_ROW1 = [[".0020", "0"], ["0", "0"], ["0", "0"], ["0", "0"]]
 SLIDE_C1 = [[".0604", ".0332"], [".1134", ".0427"], ["-.2929", "-.1658"], [".2193", ".1129"]]
 SLIDE_C2 = [[".3447", ".4816"], [".2929", ".4176"], [".2930", ".4191"]]
 SLIDE_W1_STAR = [[".4994", ".4997"], [".0989", ".1996"], [".3029", ".4017"], [".4978", ".5989"]]
@@ -53,15 +57,33 @@ SLIDE_W2_STAR = [[".4966", ".0039"], [".4971", ".0038"], [".0021", ".0004"]]
 
 # Remarks on the slides' working where the printed result is right but the text is not,
 # and the one known rounding difference. Whether a row agrees is always computed.
+# The unrounded values quoted here are checked in Decimal arithmetic by tests/test_slides_audit.py.
 REMARKS = {
     "s1[1]": "the slide's working writes w1[0,1] * a0[0] = .05 * 1; w1[0,1] is 0.5 (the sum 4.3 uses 0.5)",
-    "s2[1]": "the slide's working writes w2[0,2], w2[1,2], w2[2,2]; the numbers used (.5, .7, .9) are column 1",
-    "E": "the slide's working writes (.8004 - .5)^2; y2 is .05, which its result .5932 uses",
+    "s2[1]": (
+        "the slide's working writes w2[0,2], w2[1,2], w2[2,2]; the numbers used (.5, .7, .9) are column 1."
+        f" Its rounded a1 give .5 + .7 * .9866 + .9 * .9950 = {0.5 + 0.7 * 0.9866 + 0.9 * 0.9950:.5f}, which"
+        " rounds to 2.0861; the slide's 2.0862 is the unrounded 2.086159"
+    ),
+    "E": (
+        "the slide's working writes (.8004 - .5)^2; y2 is .05, which its result .5932 uses."
+        f" Its rounded a2 give ((.8896 - .1)^2 + (.8004 - .05)^2) / 2"
+        f" = {((0.8896 - 0.1) ** 2 + (0.8004 - 0.05) ** 2) / 2:.6f}, which rounds to .5933;"
+        " the slide's .5932 is the unrounded 0.593245"
+    ),
     "dE/dw2[0,1]": (
         # Six decimals: at five (0.07755) the slide's product would seem to round to .0776 as well.
         "the slide multiplies rounded intermediates, (.8896 - .1) * .8896 * (1 - .8896) * 1"
         f" = {(0.8896 - 0.1) * 0.8896 * (1 - 0.8896) * 1:.6f}, which rounds to .0775;"
         " unrounded, y_hat1 = 0.88955 and the product is 0.077574, which rounds to .0776"
+        " (the working's \".8896 - .1 * .8896(1 - .8896) * 1\" drops the braces {y_hat - y} of the line above)"
+    ),
+    "dE/da1[1]": (
+        "the working \".8896 - .1 * .8896(1 - .8896) * .7 + .8004 - .05 * .8004(1 - .8004) * .8\" drops the"
+        " braces of the line above: it means (.8896 - .1) * .8896 * (1 - .8896) * .7 + (.8004 - .05) * .8004"
+        " * (1 - .8004) * .8"
+        f" = {(0.8896 - 0.1) * 0.8896 * (1 - 0.8896) * 0.7 + (0.8004 - 0.05) * 0.8004 * (1 - 0.8004) * 0.8:.6f}"
+        " (read as written, it would be 1.676735)"
     ),
 }
 
@@ -98,6 +120,10 @@ class WorkedExampleReport:
     """Every number of the slides' MLP example: slide value, ours, agrees / differs and why."""
 
     rows: list[ReportRow] = field(default_factory=list)
+    #: What the rows compute, in the slides' words, printed above the table.
+    header: list[str] = field(default_factory=list)
+    #: Slide numbers that are not results (the one-row tables' placeholder zeros), printed below the table.
+    notes: list[str] = field(default_factory=list)
 
     def differing(self) -> list[ReportRow]:
         """The rows where the slide's number is not the correct one."""
@@ -105,18 +131,52 @@ class WorkedExampleReport:
 
     def __str__(self) -> str:
         width = max(len(r.quantity) for r in self.rows)
-        lines = [f"{'quantity':<{width}}  {'slide':>8}  {'ours':>10}  verdict", "-" * (width + 40)]
+        indent = " " * (width + 4)
+        lines = [*_wrapped(self.header), f"{'quantity':<{width}}  {'slide':>8}  {'ours':>10}  verdict",
+                 "-" * (width + 40)]
+        section = ""
         for r in self.rows:
+            if _section(r.quantity) != section:  # the slides' order: forward pass, chain rule, c1, c2, w1*, w2*
+                section = _section(r.quantity)
+                lines.append(f"  {section}:")
             verdict = "agrees" if r.agrees else "DIFFERS"
             ours = f"{r.ours:.{max(r.decimals, 4)}f}"
-            line = f"{r.quantity:<{width}}  {r.slide:>8}  {ours:>10}  {verdict}"
-            if r.note:
-                line += f" - {r.note}"
-            lines.append(line)
+            lines.append(f"{r.quantity:<{width}}  {r.slide:>8}  {ours:>10}  {verdict}")
+            if r.note:  # on lines of its own under the row, so the table's columns stay readable
+                lines += textwrap.wrap(r.note, WRAP, initial_indent=indent, subsequent_indent=indent)
         n_diff = len(self.differing())
         agree = len(self.rows) - n_diff
         lines.append(f"{agree} of {len(self.rows)} slide numbers agree; {n_diff} differ (reasons above).")
-        return "\n".join(lines)
+        return "\n".join([*lines, *_wrapped(self.notes)])
+
+
+#: Width the printed report's text is wrapped to (the table itself is narrower).
+WRAP = 112
+
+
+def _wrapped(paragraphs: list[str]) -> list[str]:
+    """Each paragraph wrapped to `WRAP`, continuation lines indented; an indented line (a table) kept as it is."""
+    lines: list[str] = []
+    for text in paragraphs:
+        if not text or text.startswith(" "):
+            lines.append(text)
+        else:
+            lines += textwrap.wrap(text, WRAP, subsequent_indent="  ")
+    return lines
+
+
+#: The report's sections, by the start of a quantity's name.
+_SECTIONS = (
+    ("c1[", f"c1 = dE/dw1 summed over rows r = 1..{BATCH_ROWS}"),
+    ("c2[", f"c2 = dE/dw2 summed over rows r = 1..{BATCH_ROWS}"),
+    ("w1*", f"w1* = w1 - {LEARNING_RATE:g} * c1 (one SGD step)"),
+    ("w2*", f"w2* = w2 - {LEARNING_RATE:g} * c2 (one SGD step)"),
+    ("dE/", "chain rule, row r = 1"),
+)
+
+
+def _section(quantity: str) -> str:
+    return next((title for start, title in _SECTIONS if quantity.startswith(start)), "forward pass and E, row r = 1")
 
 
 def slides_network() -> MLP:
@@ -218,13 +278,52 @@ def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[
     return note
 
 
+def _header() -> list[str]:
+    """What the table compares, in the slides' names, for a lecturer reading it."""
+    x = ", ".join(f"{v:g}" for v in SLIDES_X[0])
+    y = ", ".join(f"{v:g}" for v in SLIDES_Y[0])
+    return [
+        f"Row r = 1 of the slides' data: x = ({x}), targets y = ({y}); a0[0] = a1[0] = 1 (the bias input).",
+        "w1[i,k] (i = 0..3, k = 1, 2) and w2[k,j] (k = 0..2, j = 1, 2): the slides' tables, row 0 the bias.",
+        "s = sum of w * a, a = sigmoid(s), E = 1/2 sum_j (a2[j] - y[j])^2.",
+        f"c1, c2 = dE/dw1, dE/dw2 summed over rows r = 1..{BATCH_ROWS}; w* = w - {LEARNING_RATE:g} * c (one SGD step).",
+        "'slide' is the number as the slide prints it, 'ours' the engine's, compared at the slide's rounding.",
+        "",
+    ]
+
+
+def _placeholder_notes(c1_row1: list[list[float]], c2_row1: list[list[float]]) -> list[str]:
+    """Say that the one-row tables' zeros are placeholders, with row 1's own values in those cells."""
+    notes = []
+    for name, slide_table, table, index in (("c2", SLIDE_C2_ROW1, c2_row1, "k"), ("c1", SLIDE_C1_ROW1, c1_row1, "i")):
+        zeros = [(i, k) for i, row in enumerate(slide_table) for k, cell in enumerate(row, start=1) if cell == "0"]
+        done = next(f"{name}[{i},{k}] = {cell}" for i, row in enumerate(slide_table)
+                    for k, cell in enumerate(row, start=1) if cell != "0")
+        nonzero = all(round(table[i][k - 1], 4) != 0 for i, k in zeros)
+        notes.append(
+            f"The slides' one-row {name} table (row 1 only) prints {done} and 0 in its other {len(zeros)} cells:"
+            f" placeholders for cells not yet worked out, not results ({'none is' if nonzero else 'not all are'}"
+            " 0 for row 1):")
+        notes.append(f"  {name} (row 1): " + " | ".join(
+            f"{index}={i}: " + " ".join(f"{v:.4f}" for v in row) for i, row in enumerate(table)))
+    return notes
+
+
 def worked_example_report() -> WorkedExampleReport:
     """Recompute every number of the slides' MLP example with the engine and compare."""
-    report = WorkedExampleReport()
+    report = WorkedExampleReport(header=_header())
     model = slides_network()
 
     g = row_graph(model, 1)
     g.E.backward()
+    one_row = [[[n.b.grad for n in layer.neurons]] + [[n.w[i].grad for n in layer.neurons] for i in range(inputs)]
+               for layer, inputs in zip(model.layers, (3, 2))]
+    report.notes = _placeholder_notes(one_row[0], one_row[1])
+    mse = mean_squared_error(g.a2, SLIDES_Y[0]).data
+    report.notes.append(
+        "The E slide's side labels \"Loss: 2\" and \"Mean Squared Error 3\" are not results of this example"
+        " (read them as the figure's callout numbers): row 1's loss is E, and with n = 2 outputs 1/2 sum_j is the"
+        f" mean over j, so row 1's mean squared error is E too: {mse:.4f}.")
     ours = {"s1[1]": g.s1[0].data, "a1[1]": g.a1[0].data, "a1[2]": g.a1[1].data, "s2[1]": g.s2[0].data,
             "a2[1]": g.a2[0].data, "a2[2]": g.a2[1].data, "E": g.E.data}
     report.rows += [_row(q, SLIDE_FORWARD[q], ours[q]) for q in SLIDE_FORWARD]

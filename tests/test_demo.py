@@ -66,6 +66,7 @@ def test_same_seed_same_output(capsys, tmp_path) -> None:
     assert strip == [line for line in second.splitlines() if not line.startswith("Done in")]
     assert "0.5370  0.1974  0.7163" in first  # the tutorial's h1
     assert "many-to-many  'hell'  4, against 'ello'         5.9663" in first  # the sequence shapes table
+    assert "6 of 8 sizes agree; 2 differ (reasons above)." in first  # the RNN slides' sizes (rnn_slide_shapes)
 
 
 @pytest.mark.parametrize(

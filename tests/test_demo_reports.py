@@ -42,6 +42,9 @@ def test_worked_example_report_has_the_slides_comparison(capsys, tmp_path) -> No
     assert demo.main(["worked-example", "--out", str(tmp_path), "--quiet"]) == 0
     report = (tmp_path / "worked_example_report.txt").read_text(encoding="utf-8")
     assert "32 of 38 slide numbers agree; 6 differ" in report
+    # what a lecturer reads first (the data row and the rules) and last (the one-row tables' zeros explained)
+    assert report.startswith("== 1.") and "x = (1, 4, 5), targets y = (0.1, 0.05)" in report.splitlines()[1]
+    assert report.count("placeholders") == 2 and "none is 0 for row 1" in report
 
 
 def test_a_users_file_with_a_report_name_stops_the_tour_untouched(capsys, tmp_path) -> None:
