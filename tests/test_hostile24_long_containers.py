@@ -1,9 +1,11 @@
-"""Hostile input, round 24: a Sequential or ModuleList of many modules is built in time linear in their number.
+"""Hostile input, round 24: a Sequential, ModuleList or ModuleDict of n modules works in time linear in n.
 
 Each name held was checked against the list of names so far (``name not in self._order``), so holding n
 modules compared O(n^2) names: ``nn.Sequential(nn.Tanh(), nn.Tanh()) * 100_000`` ran for minutes (torch's takes
-about a second), as did 100,000 ``append`` calls. The tests count name comparisons (no timing): a name class
-that counts its ``==`` calls, and an order list that counts its membership tests.
+about a second), as did 100,000 ``append`` calls. A ModuleDict kept its names in a list too: every ``[]``,
+``in`` and assignment scanned it, so building n entries and ``values()`` / ``items()`` were O(n^2). The tests
+count name comparisons (no timing): a name class that counts its ``==`` calls, and an order list that counts
+its membership tests.
 """
 
 from __future__ import annotations
@@ -71,3 +73,35 @@ def test_append_after_dict_names_still_replaces_a_child_of_that_name_as_torch() 
     assert [(name, m) for name, m in seq.named_children()] == [("2", new), ("x", other)]
     seq.append(nn.Tanh())
     assert [name for name, _ in seq.named_children()] == ["2", "x"]
+
+
+def test_module_dict_looks_names_up_without_scanning() -> None:
+    n = 2_000
+    CountingName.comparisons = 0
+    heads = nn.ModuleDict([(CountingName(f"h{i}"), nn.Tanh()) for i in range(n)])
+    values, items = heads.values(), heads.items()
+    assert len(values) == len(items) == len(heads) == n
+    assert CountingName(f"h{n - 1}") in heads and "h0" in heads and "nope" not in heads
+    assert CountingName.comparisons < 10 * n  # was about n^2: each [] and assignment scanned the names
+
+
+def test_module_dict_keeps_order_and_dict_behaviour() -> None:
+    a, b, c = nn.Tanh(), nn.ReLU(), nn.Sigmoid()
+    heads = nn.ModuleDict({"a": a, "b": b})
+    heads["c"] = c
+    heads["a"] = c  # replacing keeps the place, as a dict's
+    assert heads.keys() == ["a", "b", "c"]
+    del heads["b"]
+    assert heads.items() == [("a", c), ("c", c)]
+    assert heads.pop("c") is c and list(heads) == ["a"]
+
+
+def test_a_module_dict_pickled_with_its_names_in_a_list_loads() -> None:
+    """Earlier versions pickled ``_keys`` as a list; such a pickle loads and works."""
+    heads = nn.ModuleDict({"a": nn.Tanh(), "b": nn.ReLU()})
+    state = dict(heads.__dict__, _keys=["a", "b"])
+    restored = nn.ModuleDict.__new__(nn.ModuleDict)
+    restored.__setstate__(state)
+    assert restored.keys() == ["a", "b"] and "b" in restored
+    del restored["a"]
+    assert restored.keys() == ["b"]
