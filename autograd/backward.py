@@ -361,6 +361,12 @@ def topological_order(root: Value, further_root: Callable[[Value], Value | None]
     that Value's graph (pickling follows gradients that are Values this way: their graphs mostly share the
     nodes already met).
     """
+    from .value import Value as ValueClass  # here, not at the top: value.py imports this module
+    from .value import _short_repr
+
+    if not isinstance(root, ValueClass):  # a float failed below: "'float' object has no attribute 'parents'"
+        raise TypeError(f"topological_order takes a Value (the root of a graph), got {type(root).__name__} "
+                        f"{_short_repr(root)}")
     order: list[Value] = []
     state: dict[Value, bool] = {}  # False: parents being visited; True: emitted
     starts: list[Value] = [root]

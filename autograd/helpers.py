@@ -38,8 +38,15 @@ def helper(fn: None = None, *, name: str | None = None) -> Callable[[F], F]: ...
 def helper(fn: F | None = None, *, name: str | None = None) -> F | Callable[[F], F]:
     """Register ``fn`` as a helper op expressions may call (usable as ``@helper`` or ``helper(fn, name=...)``)."""
 
+    if name is not None and not isinstance(name, str):  # 3 failed as "'int' object has no attribute 'isidentifier'"
+        raise TypeError(f"helper name must be a str, got {type(name).__name__} {name!r:.60}")
+
     def register(f: F) -> F:
-        key = name or f.__name__
+        if not callable(f):  # "'float' object has no attribute '__name__'" named neither helper nor the problem
+            raise TypeError(f"helper registers a function, got {type(f).__name__} {f!r:.60}")
+        key = name or getattr(f, "__name__", None)
+        if key is None:  # a functools.partial or a callable object has no __name__
+            raise TypeError(f"helper: {type(f).__name__} has no __name__; pass name='...'")
         if not key.isidentifier() or _RESERVED.fullmatch(key):
             raise ValueError(f"helper name {key!r} must be an identifier other than a, b, out and x0, x1, ...")
         if key in HELPERS and HELPERS[key] is not f:

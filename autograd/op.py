@@ -58,6 +58,10 @@ class Op(str):
             the functions the eager engine compiles once per fan-in (`forward_for`):
             the same operations in the same order (so the same bits), where
             ``forward`` may call a looping helper to keep a tape's source short.
+        wide_derivative: for an n-ary op whose every derivative expression names every input (largest's tie
+            count), optionally one function ``(out, *inputs) -> partials`` giving the same numbers in O(n):
+            used past `INLINE_BACKWARD_UP_TO` inputs, where n such expressions are O(n^2) source to compile
+            and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass).
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -83,6 +87,7 @@ class Op(str):
     _forwards: dict[int, Callable[..., float]]
     eager_forward: CodeForN | None
     _backwards: dict[int, Callable[[Any, float], None]]
+    wide_derivative: Callable[..., Sequence[Any]] | None
 
     def __new__(cls, name: str = "", *args: Any, micrograd: str | None = None, **kwargs: Any) -> Op:
         """The string part: micrograd's spelling (``name`` unless ``micrograd`` is given).
@@ -103,6 +108,7 @@ class Op(str):
         constant_args: int = 0,
         eager_forward: CodeForN | None = None,
         micrograd: str | None = None,
+        wide_derivative: Callable[..., Sequence[Any]] | None = None,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         _check_row(name, symbol, forward, derivatives)
@@ -113,6 +119,7 @@ class Op(str):
         self.constant_args = constant_args
         self.forward_code = forward
         self.eager_forward = eager_forward
+        self.wide_derivative = wide_derivative
         self._forwards = {}
         self._backwards = {}
         if callable(derivatives):
@@ -282,8 +289,9 @@ def _compile_backward(op: Op, n: int) -> Callable[[Any, float], None]:
     ``x0 ..``, and ``out``) and every partial is computed before any ``.grad`` changes, as a tuple would be.
     A derivative that is exactly ``1.0`` adds ``_g`` itself (the same number, without a multiplication).
     """
-    expressions = op.derivative_code_for(n)
-    if len(expressions) != n:
+    wide = n > INLINE_BACKWARD_UP_TO and op.wide_derivative is not None  # its expressions are O(n^2) source
+    expressions = () if wide else op.derivative_code_for(n)
+    if not wide and len(expressions) != n:
         raise TypeError(f"{op.name}: {len(expressions)} derivatives for {n} inputs")
     if n > INLINE_BACKWARD_UP_TO:
         derivative = op.derivative
@@ -315,6 +323,8 @@ def _nary_functions(op: Op) -> tuple[Callable[..., float], Derivative]:
     def derivative(out: float, *xs: float) -> Sequence[float]:
         n = len(xs)
         d = derivatives.get(n)
+        if d is None and n > INLINE_BACKWARD_UP_TO and op.wide_derivative is not None:
+            d = derivatives[n] = op.wide_derivative
         if d is None:
             d = derivatives[n] = compile_function(f"<op {op.name} derivative, {n} inputs>", "derivative",
                                                   ["out", *input_names(n)], as_tuple(op.derivative_code_for(n)))

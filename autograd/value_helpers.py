@@ -26,11 +26,11 @@ numpy namespace of batch replay does). Each helper's Value version is:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from . import ops as _ops
 from .helpers import BCE_EPSILON, HELPERS
-from .op import Op, as_tuple, compile_function, input_names
+from .op import INLINE_BACKWARD_UP_TO, Op, as_tuple, compile_function, input_names
 from .value import Value, _node, apply
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,6 +105,8 @@ def derivative_on_values(op: Op, n_inputs: int) -> Callable[..., tuple[Any, ...]
         _NAMESPACE[0] = value_namespace()
         _CACHE_KEY[0] = key
     fn = _CACHE.get((op, n_inputs))
+    if fn is None and n_inputs > INLINE_BACKWARD_UP_TO and op.wide_derivative is not None:
+        fn = _CACHE[(op, n_inputs)] = cast(Callable[..., tuple[Any, ...]], op.wide_derivative)  # O(n): see Op
     if fn is None:
         suffix = f", {n_inputs} inputs" if op.arity is None else ""
         fn = compile_function(

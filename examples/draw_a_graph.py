@@ -16,7 +16,11 @@ from viz import draw_graph
 
 def picture_name(text: str) -> str:
     """The base name of the pictures: not empty (it would name no file) and not a folder."""
-    if not text or text.endswith(("/", "\\")) or Path(text).is_dir():
+    try:
+        folder = Path(text).is_dir()
+    except OSError as err:  # a name too long for the file system: was a traceback
+        raise argparse.ArgumentTypeError(f"cannot use {text!r}: {err.strerror or err}") from None
+    if not text or text.endswith(("/", "\\")) or folder:
         raise argparse.ArgumentTypeError(f"expected a file name (without extension), got {text!r}")
     return text
 

@@ -157,7 +157,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def claim(out: Path, *names: str) -> None:
     """Refuse to overwrite a file in ``out`` that an earlier run did not make; record the new ones."""
-    if out.exists() and not out.is_dir():
+    try:  # a name too long for the file system: "OSError: File name too long" with a traceback, before
+        is_file = out.exists() and not out.is_dir()
+    except OSError as err:
+        raise UsageError(f"cannot use --out {out}: {err.strerror or err}") from None
+    if is_file:
         raise UsageError(f"--out {out} is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -23,13 +23,17 @@ from nn.serialization import load, save
 def checkpoint_path(text: str) -> str:
     """The checkpoint's name, checked before training: a file name in a folder that exists."""
     path = Path(text)
-    if not text or path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text or repr(text)} is a folder: give a file name such as classifier.json")
-    folder = path.parent
-    if folder.exists() and not folder.is_dir():
-        raise argparse.ArgumentTypeError(f"{folder} is a file, not a folder")
-    if not folder.exists():
-        raise argparse.ArgumentTypeError(f"folder {folder} does not exist")
+    try:  # a name too long for the file system raised "OSError: File name too long" with a traceback
+        if not text or path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text or repr(text)} is a folder: give a file name such as "
+                                             "classifier.json")
+        folder = path.parent
+        if folder.exists() and not folder.is_dir():
+            raise argparse.ArgumentTypeError(f"{folder} is a file, not a folder")
+        if not folder.exists():
+            raise argparse.ArgumentTypeError(f"folder {folder} does not exist")
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"cannot use {text!r}: {err.strerror or err}") from None
     return text
 
 

@@ -187,8 +187,24 @@ def slides_network() -> MLP:
     return model
 
 
+def _check_slides_shape(model: object) -> None:
+    """TypeError unless ``model`` is an MLP, ValueError unless it has the slides' widths 3 -> 2 -> 2.
+
+    Another model failed inside the forward pass: "'Linear' object has no attribute 'layers'", or "too many
+    values to unpack" for an MLP of three layers.
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"the slides' rows need an MLP of widths 3 -> 2 -> 2 (slides_network()), got "
+                        f"{type(model).__name__}")
+    widths = [model.layers[0].nin, *(len(layer.neurons) for layer in model.layers)]
+    if widths != [3, 2, 2]:
+        raise ValueError(f"the slides' rows need an MLP of widths 3 -> 2 -> 2 (slides_network()), got "
+                         f"{' -> '.join(map(str, widths))}")
+
+
 def row_graph(model: MLP, r: int) -> RowGraph:
     """Forward pass of data row ``r`` (1-based, as on the slides), every node labelled."""
+    _check_slides_shape(model)
     if isinstance(r, bool) or not isinstance(r, int):
         raise TypeError(f"row r must be a whole number, got {type(r).__name__} {r!r:.40}")
     if not 1 <= r <= len(SLIDES_X):

@@ -24,7 +24,9 @@ from nn import (
     half_sum_squared_error,
 )
 from nn.checks import whole_number
+from nn.numbers_in_messages import short_repr
 
+from .cli_args import MAX_EPOCHS
 from .slides_mlp import SLIDES_X, SLIDES_Y, slides_network
 
 Progress = Callable[[int, float], None]
@@ -65,9 +67,15 @@ def _check_positive(name: str, value: float) -> None:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
 
 
-def _check_count(name: str, value: int) -> None:
-    """A count (steps, a length, a size): a whole number >= 1; 2.5 steps was run as 2 without a word."""
+def _check_count(name: str, value: int, most: int | None = None) -> None:
+    """A count (steps, a length, a size): a whole number >= 1; 2.5 steps was run as 2 without a word.
+
+    ``most`` bounds a number of training steps: each keeps its loss in the run, and 10**12 steps ran until the
+    list of losses filled the memory (the tour's command line stops at the same `MAX_EPOCHS`).
+    """
     whole_number(value, name)
+    if most is not None and value > most:
+        raise ValueError(f"{name} must be at most {most:,} (the tour's limit), got {short_repr(value)}")
 
 
 def train_slides_mlp(
@@ -81,7 +89,7 @@ def train_slides_mlp(
     default) one row's graph is recorded once and replayed for every row and
     epoch (`autograd.replay`); ``replay=False`` rebuilds the graph eagerly.
     """
-    _check_count("epochs", epochs)
+    _check_count("epochs", epochs, MAX_EPOCHS)
     _check_positive("lr", lr)
     model: MLP = slides_network()
     params = model.parameters()
@@ -149,7 +157,8 @@ def train_char_model(
     """
     if not isinstance(text, str):
         raise TypeError(f"training text must be a str, got {type(text).__name__}")
-    for name, count in (("steps", steps), ("seq_len", seq_len), ("hidden", hidden)):
+    _check_count("steps", steps, MAX_EPOCHS)
+    for name, count in (("seq_len", seq_len), ("hidden", hidden)):
         _check_count(name, count)
     _check_positive("lr", lr)
     if replay:

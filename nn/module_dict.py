@@ -19,7 +19,8 @@ class ModuleDict(Module):
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         """The ``(name, module)`` pairs of a mapping (in its order) or of an iterable of pairs, or none."""
-        self._keys: list[str] = []
+        # A dict used as an ordered set: a list made every lookup a scan, and values()/items() O(n^2).
+        self._keys: dict[str, None] = {}
         if modules is not None:
             self.update(modules)
 
@@ -34,15 +35,19 @@ class ModuleDict(Module):
         """Hold ``module`` as ``key`` (torch's name checks: a str, no dot, not empty, not a method's name)."""
         check_module(module, "ModuleDict", f"entry {key!r}")
         self.add_module(key, module)
-        if key not in self._keys:
-            self._keys.append(key)
+        self._keys.setdefault(key)
 
     def __delitem__(self, key: str) -> None:
         """Remove the module named ``key``; KeyError if there is none."""
         if key not in self._keys:
             raise KeyError(key)
         del self.__dict__[key]
-        self._keys.remove(key)
+        del self._keys[key]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled or copied ModuleDict (one pickled when the names were a list, too)."""
+        super().__setstate__(state)
+        self._keys = dict.fromkeys(state.get("_keys", ()))
 
     def __len__(self) -> int:
         """How many modules."""

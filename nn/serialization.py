@@ -10,6 +10,7 @@ target. Loading validates the whole file before changing anything.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -31,8 +32,28 @@ VERSION = 1
 _TEMP_MARK = "valuegrad"
 
 
+# Bytes a temporary name may take from the target's name: the mark, pid, token and dots add 39 more, and most
+# file systems allow 255 bytes a name; a longer target name is cut and tagged with a hash of the whole of it.
+_TEMP_NAME_ROOM = 200
+
+
+def _temp_stem(target: Path) -> str:
+    """The part of ``target``'s name its temporary files carry: the name, or for a long one a cut plus a hash.
+
+    ".<name>.valuegrad-<pid>-<token>.tmp" for a valid 220-byte name was longer than a file name may be, and the
+    save failed with "File name too long" naming the temporary file.
+    """
+    raw = os.fsencode(target.name)
+    if len(raw) <= _TEMP_NAME_ROOM:
+        return target.name
+    cut = target.name[:_TEMP_NAME_ROOM - 17]
+    while len(os.fsencode(cut)) > _TEMP_NAME_ROOM - 17:  # characters of several bytes each
+        cut = cut[:-1]
+    return f"{cut}~{hashlib.sha256(raw).hexdigest()[:16]}"
+
+
 def _temp_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{_TEMP_MARK}-{os.getpid()}-{secrets.token_hex(6)}.tmp")
+    return target.with_name(f".{_temp_stem(target)}.{_TEMP_MARK}-{os.getpid()}-{secrets.token_hex(6)}.tmp")
 
 
 def _process_alive(pid: int) -> bool:
@@ -51,7 +72,7 @@ def _process_alive(pid: int) -> bool:
 
 def _remove_orphan_temp_files(target: Path) -> None:
     """Delete temporary files of earlier saves to ``target`` whose writing process has died."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.{_TEMP_MARK}-(\d{{1,10}})-[0-9a-f]{{12}}\.tmp")
+    pattern = re.compile(rf"\.{re.escape(_temp_stem(target))}\.{_TEMP_MARK}-(\d{{1,10}})-[0-9a-f]{{12}}\.tmp")
     try:
         entries = list(os.scandir(target.parent))
     except OSError:

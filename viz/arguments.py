@@ -66,3 +66,19 @@ def check_mapping(what: str, mapping: object) -> None:
     """TypeError unless ``mapping`` is None or a Mapping (groups=, legend=, gradients=)."""
     if mapping is not None and not isinstance(mapping, Mapping):
         raise TypeError(f"{what} must be a mapping, got {type(mapping).__name__}")
+
+
+def check_groups(who: str, groups: object) -> None:
+    """TypeError unless every entry of ``groups`` maps a Value to a cluster path (a str such as "layer 1/neuron 2").
+
+    A path of another type failed deep in the drawing as "'NoneType' object has no attribute 'split'".
+    """
+    if not isinstance(groups, Mapping):
+        return
+    for node, path in groups.items():
+        if not isinstance(node, Value):
+            raise TypeError(f"{who}: groups maps Values to cluster paths, got a key of type {type(node).__name__} "
+                            f"{node!r:.60}")
+        if not isinstance(path, str):
+            raise TypeError(f"{who}: groups maps Values to cluster paths (str such as 'layer 1/neuron 2'), got "
+                            f"{type(path).__name__} {path!r:.60} for {node!r:.60}")

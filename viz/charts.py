@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
 
 from .arguments import file_path
 from .file_writing import write_atomically
-from .finite import finite_numbers
+from .finite import chart_numbers
 from .render import FORMATS, refuse_special_files
 
 
@@ -77,7 +77,7 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
         raise ValueError("no losses to plot")
     if isinstance(mean_over, bool) or not isinstance(mean_over, int) or mean_over < 0 or mean_over == 1:
         raise ValueError(f"mean_over must be 0 (no mean) or a whole number of steps from 2, got {mean_over!r}")
-    losses = finite_numbers(losses, "loss {}")
+    losses = chart_numbers(losses, "loss {}")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     if mean_over and len(losses) >= mean_over:
@@ -122,12 +122,12 @@ def _plain_log_ticks(ax: Axes, low: float, high: float) -> None:
 def _check_series(steps: Sequence[int], norms: Mapping[str, Sequence[float]]) -> None:
     """TypeError or ValueError naming what matplotlib would fail on deep inside, draw as a gap, or leave off the
     log axis: steps that are no numbers, series of another length, NaN, infinite or negative norms."""
-    if not finite_numbers(steps, "step {}"):
+    if not chart_numbers(steps, "step {}"):
         raise ValueError("no steps to plot")
     if not isinstance(norms, Mapping):
         raise TypeError(f"norms must be a mapping of cell kind to values, got {type(norms).__name__}")
     for kind, values in norms.items():
-        numbers = finite_numbers(values, f"norms[{kind!r}] {{}}")
+        numbers = chart_numbers(values, f"norms[{kind!r}] {{}}")
         if len(numbers) != len(steps):
             raise ValueError(f"norms[{kind!r}] has {len(numbers)} values for {len(steps)} steps")
         for i, x in enumerate(numbers):
@@ -156,6 +156,33 @@ def vanishing_gradient_chart(steps: Sequence[int], norms: Mapping[str, Sequence[
         plt.close(fig)
 
 
+def _check_maps(maps: Mapping[str, Sequence[Sequence[float | None]]]) -> None:
+    """TypeError or ValueError naming a connectivity entry matplotlib would fail on deep inside ("'>' not supported
+    between instances of 'str' and 'int'", "inhomogeneous shape", "cannot convert float infinity to integer") or
+    silently leave blank (NaN, a negative size), before any figure is opened."""
+    if not isinstance(maps, Mapping):
+        raise TypeError(f"maps must be a mapping of cell kind to rows of sizes, got {type(maps).__name__}")
+    if not maps:
+        raise ValueError("no connectivity maps to draw")
+    positive = False
+    for kind, grid in maps.items():
+        if isinstance(grid, (str, bytes)) or not isinstance(grid, Sequence) or not grid:
+            raise TypeError(f"maps[{kind!r}] must be a non-empty sequence of rows, got {type(grid).__name__} "
+                            f"{grid!r:.40}")
+        for t, row in enumerate(grid, start=1):
+            if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+                raise TypeError(f"maps[{kind!r}] row {t} must be a sequence of sizes, got {type(row).__name__}")
+            if len(row) != len(grid[0]):
+                raise ValueError(f"maps[{kind!r}] row {t} has {len(row)} entries, row 1 has {len(grid[0])}")
+            sizes = chart_numbers((0.0 if v is None else v for v in row), f"maps[{kind!r}] row {t} entry {{}}")
+            for k, x in enumerate(sizes):
+                if x < 0:
+                    raise ValueError(f"maps[{kind!r}] row {t} entry {k} is {x!r}: a size is >= 0")
+                positive = positive or x > 0
+    if not positive:
+        raise ValueError("every connectivity value is zero or missing: nothing to draw on a log scale")
+
+
 def gradient_reach_figure(steps: Sequence[int], norms: Mapping[str, Sequence[float]],
                           maps: Mapping[str, Sequence[Sequence[float | None]]], path: str | os.PathLike[str]) -> Path:
     """The vanishing-gradient chart with, beside it, one connectivity heat map per cell kind.
@@ -164,8 +191,7 @@ def gradient_reach_figure(steps: Sequence[int], norms: Mapping[str, Sequence[flo
     shared log colour scale so the RNN and the LSTM compare directly.
     """
     _check_series(steps, norms)
-    if not maps:
-        raise ValueError("no connectivity maps to draw")
+    _check_maps(maps)
     plt = _pyplot()
     from matplotlib.colors import LogNorm
 
@@ -184,8 +210,6 @@ def gradient_reach_figure(steps: Sequence[int], norms: Mapping[str, Sequence[flo
     ax.legend()
     ax.grid(alpha=0.3)
     values = [v for grid in maps.values() for row in grid for v in row if v is not None and v > 0]
-    if not values:
-        raise ValueError("every connectivity value is zero or missing: nothing to draw on a log scale")
     norm = LogNorm(vmin=max(min(values), max(values) * 1e-12), vmax=max(values))
     image = None
     for ax, (kind, grid) in zip(axes[1:], maps.items()):

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from autograd import Value, topological_order
 
+from .arguments import check_root
+
 
 def groups_from_parameters(root: Value, named_parameters: Iterable[tuple[str, Value]]) -> dict[Value, str]:
     """Cluster each node with the module whose parameters it reads.
@@ -21,8 +23,16 @@ def groups_from_parameters(root: Value, named_parameters: Iterable[tuple[str, Va
     parameters of one group joins it; a one-input op (an activation) joins its
     input's group. Other nodes (losses, sums across groups) stay outside.
     """
+    check_root("groups_from_parameters", root)
     groups: dict[Value, str] = {}
-    for name, p in named_parameters:
+    for entry in named_parameters:
+        # A bare Value list (parameters() for named_parameters()) or a name that is not a str failed deep
+        # below as "cannot unpack" or "'int' object has no attribute 'split'".
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], Value)):
+            raise TypeError("groups_from_parameters takes (name, Value) pairs, as named_parameters() yields, got "
+                            f"{type(entry).__name__} {entry!r:.60}")
+        name, p = entry
         groups[p] = _module_path(name)
     for v in topological_order(root):
         if v in groups or v.is_leaf:
@@ -43,8 +53,20 @@ def groups_by_time_step(steps: Sequence[Iterable[Value]], prefix: str = "t=") ->
     loss term). Each interior node goes to the earliest step whose outputs
     depend on it; leaves (shared parameters, inputs) stay outside the clusters.
     """
+    if not isinstance(prefix, str):
+        raise TypeError(f"groups_by_time_step: prefix must be a str, got {type(prefix).__name__} {prefix!r:.60}")
+    if isinstance(steps, (str, bytes, Value)) or not isinstance(steps, Iterable):
+        raise TypeError(f"groups_by_time_step takes a sequence of steps (each an iterable of Values), got "
+                        f"{type(steps).__name__} {steps!r:.60}")
     groups: dict[Value, str] = {}
     for t, outputs in enumerate(steps, start=1):
+        if isinstance(outputs, (str, bytes, Value)) or not isinstance(outputs, Iterable):
+            raise TypeError(f"groups_by_time_step: step {t} must be an iterable of the Values it produced, got "
+                            f"{type(outputs).__name__} {outputs!r:.60}")
+        outputs = list(outputs)
+        for v in outputs:
+            if not isinstance(v, Value):
+                raise TypeError(f"groups_by_time_step: step {t} holds {type(v).__name__} {v!r:.60}, not a Value")
         stack = [v for v in outputs if v not in groups and not v.is_leaf]
         while stack:
             v = stack.pop()

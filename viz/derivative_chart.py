@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .charts import _pyplot, _save
+from .finite import chart_numbers
 
 if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.figure import Figure
@@ -31,11 +32,13 @@ def derivative_curves_figure(xs: Sequence[float], curves: Sequence[Sequence[floa
     """
     if not xs or not curves:
         raise ValueError("derivative_curves_chart: nothing to plot (no xs or no curves)")
+    chart_numbers(xs, "derivative_curves_chart: x {}")
     for n, curve in enumerate(curves):
         if len(curve) != len(xs):
             raise ValueError(f"derivative_curves_chart: curve {n} has {len(curve)} values for {len(xs)} xs")
         if not all(math.isfinite(v) for v in curve):
             raise ValueError(f"derivative_curves_chart: curve {n} has a value that is not finite")
+        chart_numbers(curve, f"derivative_curves_chart: curve {n} value {{}}")
     plt = _pyplot()
     columns = min(PANELS_PER_ROW, len(curves))
     rows = math.ceil(len(curves) / columns)

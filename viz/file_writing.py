@@ -8,6 +8,7 @@ is atomic), so the target holds either the old contents or the new, never a mixt
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import stat
@@ -29,6 +30,26 @@ def make_parent_folder(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
+#: Bytes of the target's name a temporary name keeps: the token and dots add 18 more, and most file systems allow
+#: 255 bytes a name.
+TEMPORARY_NAME_ROOM = 200
+
+
+def _temporary_stem(name: str) -> str:
+    """``name``, or for a long one its start and a hash of the whole, so that the temporary name fits too.
+
+    ".<name>.<token>.tmp" for a valid 240-byte picture name was longer than a file name may be: the write
+    failed with "File name too long" naming the temporary file, not the picture.
+    """
+    raw = os.fsencode(name)
+    if len(raw) <= TEMPORARY_NAME_ROOM:
+        return name
+    cut = name[:TEMPORARY_NAME_ROOM - 17]
+    while len(os.fsencode(cut)) > TEMPORARY_NAME_ROOM - 17:  # characters of several bytes each
+        cut = cut[:-1]
+    return f"{cut}~{hashlib.sha256(raw).hexdigest()[:16]}"
+
+
 def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], object]) -> None:
     """Have ``write`` fill a temporary file beside ``path``, then rename it over ``path``.
 
@@ -45,7 +66,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
         mode = None
     if mode is not None and not os.access(target, os.W_OK):  # open() for writing would refuse it too
         raise PermissionError(f"cannot write {path}: the file is read-only (renaming over it would replace it)")
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    temporary = target.with_name(f".{_temporary_stem(target.name)}.{secrets.token_hex(6)}.tmp")
     # O_EXCL never opens a file or link someone placed at the name; 0o666 lets the umask set a new file's mode.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     os.close(os.open(temporary, flags, 0o666))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .graph import visible_text
@@ -110,6 +110,22 @@ def _network_svg(network: FilmNetwork) -> str:
     return "".join(parts)
 
 
+def _check_types(network: object, frames: object) -> None:
+    """TypeError naming an argument that is not a FilmNetwork, a sequence of FilmFrames, or edges that are not
+    FilmEdges: each failed deep inside as "'str' object has no attribute 'edges'" (or 'weights', 'name')."""
+    if not isinstance(network, FilmNetwork):
+        raise TypeError(f"film_page: network must be a FilmNetwork, got {type(network).__name__} {network!r:.40}")
+    for k, edge in enumerate(network.edges if isinstance(network.edges, Iterable) else [network.edges]):
+        if not isinstance(edge, FilmEdge):
+            raise TypeError(f"film_page: network edge {k} must be a FilmEdge, got {type(edge).__name__} {edge!r:.40}")
+    if isinstance(frames, (str, bytes, FilmFrame)) or not isinstance(frames, Sequence):
+        raise TypeError(f"film_page: frames must be a sequence of FilmFrames, got {type(frames).__name__} "
+                        f"{frames!r:.40}")
+    for k, frame in enumerate(frames):
+        if not isinstance(frame, FilmFrame):
+            raise TypeError(f"film_page: frame {k} must be a FilmFrame, got {type(frame).__name__} {frame!r:.40}")
+
+
 def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str = "Training, one epoch a frame",
               loss_name: str = "loss", frame_unit: str = "epoch", decimals: int = 4) -> str:
     """The HTML page (one string, no external files) playing ``frames`` on ``network``'s drawing.
@@ -123,6 +139,7 @@ def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str =
     """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+    _check_types(network, frames)
     if not frames:
         raise ValueError("a film needs at least one frame")
     if len(frames) > MAX_FRAMES:

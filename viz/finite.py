@@ -24,3 +24,19 @@ def finite_numbers(values: Iterable[object], what: str) -> list[float]:
             raise ValueError(f"{what.format(i)} is {x!r}, not a finite number")
         out.append(x)
     return out
+
+
+#: The largest magnitude a chart draws. matplotlib's axis margins, tick positions and log decades overflow a float
+#: from about 1e307 ("arange: cannot compute length", "Singular matrix", "cannot convert float infinity to
+#: integer"), far inside float range; this bound leaves room for all of them.
+CHART_LIMIT = 1e300
+
+
+def chart_numbers(values: Iterable[object], what: str) -> list[float]:
+    """`finite_numbers`, and a ValueError naming the first entry larger in size than `CHART_LIMIT`."""
+    out = finite_numbers(values, what)
+    for i, x in enumerate(out):
+        if abs(x) > CHART_LIMIT:
+            raise ValueError(f"{what.format(i)} is {x!r}: too large to chart (at most {CHART_LIMIT:g} in size; "
+                             "matplotlib's axes overflow a float near 1e307)")
+    return out

@@ -22,7 +22,7 @@ import graphviz
 
 from autograd import Value
 
-from .arguments import check_decimals, check_mapping, check_max_nodes, check_root, check_title, value_set
+from .arguments import check_decimals, check_groups, check_mapping, check_max_nodes, check_root, check_title, value_set
 from .columns import Column, Source, emit_column, reading_columns
 from .names import GraphNames, reading_order
 from .picture import ValueGraph
@@ -68,6 +68,7 @@ def role_of(v: Value, root: Value, parameters: set[Value], inputs: set[Value]) -
 
 def local_derivatives(v: Value) -> tuple[float, ...]:
     """d(v)/d(parent) for each parent, from the op table's derivative rule."""
+    check_root("local_derivatives", v)
     if v.op is None or v.is_leaf:
         return ()
     return tuple(v.op.derivative(v.data, *[p.data for p in v.parents]))
@@ -76,8 +77,10 @@ def local_derivatives(v: Value) -> tuple[float, ...]:
 def gate_symbol(v: Value) -> str:
     """The op's symbol, with constant arguments folded in: x ** 2 draws as a ^2 gate, a named op's in parentheses
     (``LeakyReLU(0.1)``, ``hardtanh(-1,1)``)."""
+    check_root("gate_symbol", v)
     op = v.op
-    assert op is not None
+    if op is None:  # a leaf has no gate ("AssertionError" alone said nothing)
+        raise ValueError(f"gate_symbol: {v!r:.60} is a leaf, which has no op to draw as a gate")
     if op.constant_args:
         constants = ",".join(f"{c.data:g}" for c in v.parents[len(v.parents) - op.constant_args :])
         return f"{op.symbol}({constants})" if op.symbol[-1:].isalnum() else op.symbol + constants
@@ -184,6 +187,7 @@ def draw_graph(
     check_title(title)
     for what, mapping in (("groups", groups), ("legend", legend), ("gradients", gradients)):
         check_mapping(what, mapping)
+    check_groups("draw_graph", groups)
     params, ins, marked = (value_set(what, vs) for what, vs in
                            (("parameters", parameters), ("inputs", inputs), ("highlight", highlight)))
     order = reading_order(root)
