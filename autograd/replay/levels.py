@@ -22,6 +22,7 @@ op's own float functions, as the eager engine does.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, cast
@@ -43,6 +44,11 @@ SMALL_GROUP = 32
 #: A graph of at most this many nodes (leaves included) is not split into groups: every op node runs as a float
 #: step (`LevelProgram._plan_as_float_steps`); recording 100-node graphs took 7.6 us a node, mostly planning.
 SMALL_GRAPH = 256
+#: A graph of more than `SMALL_GRAPH` nodes but at most this many op nodes (walked constant leaves included) plans
+#: only its layers (`_Rows.layer`) as numpy groups and runs every other node as a float step, in topological order
+#: (`LevelProgram._plan_layers_only`): grouping the rest by level cost more than it saved there. A layer of 32
+#: neurons (97 op nodes, 1,056 weights) recorded in 13 us a dot node, 40% of it planning (issue 12 goal 1).
+LAYERS_ONLY = 256
 #: A graph of at most this many op nodes is grouped by Python dicts (`_groups_by_dict`), a larger one by numpy
 #: sorts (`_groups_by_sort`): on a 97-node graph, cold, the sort's dozen numpy calls took about 60 us.
 FEW_NODES = 256
@@ -97,6 +103,9 @@ class LevelProgram:
         # The op nodes' tables, by position after the given leaves (``first``): those leaves have no parents.
         first = graph.given_count
         tail = size - first
+        if tail <= LAYERS_ONLY:
+            self._plan_layers_only(graph)
+            return
         starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
@@ -161,6 +170,73 @@ class LevelProgram:
         if len(nodes):
             self._add_float_steps(graph, nodes, backward, _Rows(graph, None) if len(graph.row_nodes) else None)
         self.backward = backward
+
+    def _plan_layers_only(self, graph: Graph) -> None:
+        """A graph of a few hundred op nodes: its layers (dot rows that read one input row, weights one run of
+        parameters) are matrix-vector products, every other op node a float step in topological order. Each layer
+        runs where its first neuron stands in that order: its inputs are made before it, and every reader of any
+        of its neurons comes after it. No levels, no parents table as arrays: a few numpy calls per layer."""
+        first = graph.given_count
+        ops = graph.tail_ops
+        layers: list[tuple[int, tuple[Array, int, int, Array]]] = []  # (first neuron's position, `_Rows.layer`)
+        in_layers: set[int] = set()
+        spelled: dict[int, array] = {}
+        if len(graph.row_nodes):
+            by_input: dict[int, list[int]] = {}  # rows by the input row they read (so at one level)
+            for r, k in enumerate(graph.row_which):
+                got = by_input.get(k)
+                if got is None:
+                    by_input[k] = [r]
+                else:
+                    got.append(r)
+            input_rows, row_nodes = graph.input_rows, graph.row_nodes
+            for k, rs in by_input.items():
+                layer = None
+                if len(rs) * 2 * len(input_rows[k]) >= SMALL_GROUP:
+                    layer = _layer_of_rows(graph, rs)
+                if layer is None:  # run alone: its parents spelled out from its descriptor
+                    spelled.update((row_nodes[r] - first, graph.row_args(r)) for r in rs)
+                    continue
+                places = [row_nodes[r] - first for r in rs]
+                layers.append((min(places), layer))
+                in_layers.update(places)
+        self.large_groups = len(layers)
+        if in_layers:
+            nodes = [i for i, op in enumerate(ops) if op is not None and i not in in_layers]
+        else:
+            nodes = [i for i, op in enumerate(ops) if op is not None]
+        self.float_nodes = len(nodes)
+        backward: list[Backward] = []
+        if layers:
+            size = self.size
+            needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
+            needs[graph.given_inputs:first] = True
+            needs[first:size] = np.frombuffer(graph.tail_needs, dtype=np.uint8)
+            layers.sort(key=itemgetter(0))
+            done = 0  # nodes[:done] are planned
+            for place, layer in layers:
+                cut = bisect_left(nodes, place, done)
+                if cut > done:
+                    self._add_lone_nodes(graph, nodes[done:cut], backward, spelled)
+                    done = cut
+                forward, back = _layer_group(*layer, needs)
+                self.forward.append(forward)
+                if back is not None:
+                    backward.append(back)
+            nodes = nodes[done:]
+        if nodes:
+            self._add_lone_nodes(graph, nodes, backward, spelled)
+        backward.reverse()
+        self.backward = backward
+
+    def _add_lone_nodes(self, graph: Graph, local: list[int], backward: list[Backward],
+                        spelled: dict[int, array]) -> None:
+        """`_add_float_steps` for positions as a list, the rows among them already spelled out (``spelled`` may
+        hold others too: only the positions' own are kept)."""
+        steps = _LoneNodes(graph, local, None, {i: spelled[i] for i in local if i in spelled} if spelled else {})
+        self.forward.append(steps.forward)
+        if steps.reverse:
+            backward.append(steps.backward)
 
     def _add_float_steps(self, graph: Graph, local: Array, backward: list[Backward], rows: _Rows | None) -> None:
         """Nodes of small groups (``local``: by position after the given leaves), evaluated one at a time by the
@@ -228,16 +304,20 @@ class _LoneNodes:
 
     __slots__ = ("first", "ops", "starts", "parents", "needs", "nodes", "reverse", "spelled")
 
-    def __init__(self, graph: Graph, local: Array, rows: _Rows | None) -> None:
-        """``local``: the nodes, by position after the given leaves; ``rows``: the graph's dot rows, if any."""
+    def __init__(self, graph: Graph, local: Array | list[int], rows: _Rows | None,
+                 spelled: dict[int, array] | None = None) -> None:
+        """``local``: the nodes, by position after the given leaves; ``rows``: the graph's dot rows, if any (or
+        ``spelled``: the parents of the rows among ``local``, by position)."""
         self.first = graph.given_count
         self.ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
         self.starts, self.parents, self.needs = graph.link_starts, graph.flat, graph.tail_needs
-        numbers = local.tolist()
+        numbers = local if isinstance(local, list) else local.tolist()
         typecode = "i" if len(self.ops) < 2**31 else "q"
         self.nodes = array(typecode, numbers)
         self.reverse = array(typecode, [i for i in reversed(numbers) if self.needs[i]])
-        self.spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
+        if spelled is None:
+            spelled = rows.spelled(local) if rows is not None else {}
+        self.spelled: dict[int, array] = spelled
 
     def args_of(self, i: int) -> array:
         """The parents' numbers of the node at position ``i``."""
@@ -298,23 +378,13 @@ class _Rows:
         None. Read from the descriptors: no parent table is gathered."""
         # Python lists read by C-level calls: a layer is a few dozen rows, where each numpy call costs more.
         r = self.row_of[members].tolist()
-        count = len(r)
         if min(r) < 0:
             return None
-        get = itemgetter(*r) if count > 1 else lambda table: (table[r[0]],)
-        which = get(self.which_list)
-        if which.count(which[0]) != count or max(get(self.tails_list)) >= 0:
+        found = _layer_shape(self.graph, r, self.which_list, self.tails_list, self.firsts_list)
+        if found is None:
             return None
-        stored = self.graph.input_rows[which[0]]
-        width = len(stored)
-        firsts = get(self.firsts_list)
-        order = sorted(range(count), key=firsts.__getitem__)
-        start = firsts[order[0]]
-        # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice.
-        if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
-            return None
-        row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
-        return (members + first)[order], start, start + count * width, row
+        order, start, end, row = found
+        return (members + first)[order], start, end, row
 
     def block(self, members: Array, starts: Array, flat: Array, n: int) -> Array:
         """The parents of the dot nodes ``members`` (positions; ``n`` each), rows spelled out from their
@@ -345,6 +415,38 @@ class _Rows:
         r = self.row_of[local]
         found = r >= 0
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
+
+
+def _layer_shape(graph: Graph, r: list[int], which_of: Sequence[int], tails_of: Sequence[int],
+                 firsts_of: Sequence[int]) -> tuple[list[int], int, int, Array] | None:
+    """``(order, start, end, row)`` when the rows ``r`` read one input row ``row`` and their weights, taken in the
+    rows' ``order``, are the one run of nodes ``start:end``; else None. ``which_of``, ``tails_of``, ``firsts_of``:
+    the graph's row descriptors (lists or arrays), read by C-level calls."""
+    count = len(r)
+    get = itemgetter(*r) if count > 1 else lambda table: (table[r[0]],)
+    which = get(which_of)
+    if which.count(which[0]) != count or max(get(tails_of)) >= 0:
+        return None
+    stored = graph.input_rows[which[0]]
+    width = len(stored)
+    firsts = get(firsts_of)
+    order = sorted(range(count), key=firsts.__getitem__)
+    start = firsts[order[0]]
+    # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice.
+    if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
+        return None
+    row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
+    return order, start, start + count * width, row
+
+
+def _layer_of_rows(graph: Graph, r: list[int]) -> tuple[Array, int, int, Array] | None:
+    """`_Rows.layer` for the rows ``r`` (row numbers, not node positions), read from the graph's descriptors."""
+    found = _layer_shape(graph, r, graph.row_which, graph.row_tails, graph.row_firsts)
+    if found is None:
+        return None
+    order, start, end, row = found
+    nodes = graph.row_nodes
+    return np.array([nodes[r[k]] for k in order], dtype=np.intp), start, end, row
 
 
 def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
