@@ -178,17 +178,22 @@ class LevelProgram:
         of its neurons comes after it. No levels, no parents table as arrays: a few numpy calls per layer."""
         first = graph.given_count
         ops = graph.tail_ops
-        layers: list[tuple[int, tuple[Array, int, int, Array]]] = []  # (first neuron's position, `_Rows.layer`)
+        layers: list[tuple[int, tuple[list[int], int, int, array]]] = []  # (first neuron's position, the layer)
         in_layers: set[int] = set()
         spelled: dict[int, array] = {}
         if len(graph.row_nodes):
-            by_input: dict[int, list[int]] = {}  # rows by the input row they read (so at one level)
-            for r, k in enumerate(graph.row_which):
-                got = by_input.get(k)
-                if got is None:
-                    by_input[k] = [r]
-                else:
-                    got.append(r)
+            # Rows by the input row they read (so at one level): most often runs of rows one after another.
+            by_input: dict[int, list[int] | range] = {}
+            which = graph.row_which
+            if which.count(which[0]) == len(which):
+                by_input[which[0]] = range(len(which))
+            else:
+                for r, k in enumerate(which):
+                    got = by_input.get(k)
+                    if got is None:
+                        by_input[k] = [r]
+                    else:
+                        cast(list, got).append(r)
             input_rows, row_nodes = graph.input_rows, graph.row_nodes
             for k, rs in by_input.items():
                 layer = None
@@ -208,10 +213,7 @@ class LevelProgram:
         self.float_nodes = len(nodes)
         backward: list[Backward] = []
         if layers:
-            size = self.size
-            needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
-            needs[graph.given_inputs:first] = True
-            needs[first:size] = np.frombuffer(graph.tail_needs, dtype=np.uint8)
+            given_inputs, tail_needs = graph.given_inputs, graph.tail_needs
             layers.sort(key=itemgetter(0))
             done = 0  # nodes[:done] are planned
             for place, layer in layers:
@@ -219,7 +221,11 @@ class LevelProgram:
                 if cut > done:
                     self._add_lone_nodes(graph, nodes[done:cut], backward, spelled)
                     done = cut
-                forward, back = _layer_group(*layer, needs)
+                out, start, end, row = layer
+                # A row's weights are a run of parameters (`dot_rows`): their gradients are wanted.
+                wanted = (given_inputs <= start and end <= first, any(
+                    n >= given_inputs and (n < first or tail_needs[n - first]) for n in row))
+                forward, back = _layer_group(out, start, end, row, wanted)
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
@@ -314,7 +320,8 @@ class _LoneNodes:
         numbers = local if isinstance(local, list) else local.tolist()
         typecode = "i" if len(self.ops) < 2**31 else "q"
         self.nodes = array(typecode, numbers)
-        self.reverse = array(typecode, [i for i in reversed(numbers) if self.needs[i]])
+        needs = self.needs
+        self.reverse = array(typecode, [i for i in reversed(numbers) if needs[i]])
         if spelled is None:
             spelled = rows.spelled(local) if rows is not None else {}
         self.spelled: dict[int, array] = spelled
@@ -383,7 +390,8 @@ class _Rows:
         found = _layer_shape(self.graph, r, self.which_list, self.tails_list, self.firsts_list)
         if found is None:
             return None
-        order, start, end, row = found
+        order, start, end, stored = found
+        row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
         return (members + first)[order], start, end, row
 
     def block(self, members: Array, starts: Array, flat: Array, n: int) -> Array:
@@ -417,36 +425,58 @@ class _Rows:
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
 
 
-def _layer_shape(graph: Graph, r: list[int], which_of: Sequence[int], tails_of: Sequence[int],
-                 firsts_of: Sequence[int]) -> tuple[list[int], int, int, Array] | None:
-    """``(order, start, end, row)`` when the rows ``r`` read one input row ``row`` and their weights, taken in the
-    rows' ``order``, are the one run of nodes ``start:end``; else None. ``which_of``, ``tails_of``, ``firsts_of``:
-    the graph's row descriptors (lists or arrays), read by C-level calls."""
+def _layer_shape(graph: Graph, r: list[int] | range, which_of: Sequence[int], tails_of: Sequence[int],
+                 firsts_of: Sequence[int]) -> tuple[list[int] | range, int, int, array] | None:
+    """``(order, start, end, row)`` when the rows ``r`` read one input row ``row`` (the graph's own array) and their
+    weights, taken in the rows' ``order`` (positions in ``r``), are the one run of nodes ``start:end``; else None.
+    ``which_of``, ``tails_of``, ``firsts_of``: the graph's row descriptors (lists or arrays), read by C-level calls
+    (slices where ``r`` is a range: a layer's rows are numbered one after another)."""
     count = len(r)
-    get = itemgetter(*r) if count > 1 else lambda table: (table[r[0]],)
+    get: Callable[[Sequence[int]], Sequence[int]]
+    if type(r) is range and r.step == 1:
+        get = itemgetter(slice(r.start, r.stop))
+    elif count > 1:
+        get = itemgetter(*r)
+    else:
+        def get(table: Sequence[int]) -> Sequence[int]:
+            return (table[r[0]],)
     which = get(which_of)
     if which.count(which[0]) != count or max(get(tails_of)) >= 0:
         return None
     stored = graph.input_rows[which[0]]
     width = len(stored)
-    firsts = get(firsts_of)
-    order = sorted(range(count), key=firsts.__getitem__)
+    firsts = list(get(firsts_of))
+    end = firsts[0] + count * width
+    # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice. The walk
+    # numbers a layer's last neuron first: its rows come in descending order, else ascending.
+    order: list[int] | range
+    if firsts == list(range(firsts[0], firsts[0] - count * width, -width)):
+        order = range(count - 1, -1, -1)
+    elif firsts == list(range(firsts[0], end, width)):
+        order = range(count)
+    else:
+        order = sorted(range(count), key=firsts.__getitem__)
     start = firsts[order[0]]
-    # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice.
     if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
         return None
-    row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
-    return order, start, start + count * width, row
+    return order, start, start + count * width, stored
 
 
-def _layer_of_rows(graph: Graph, r: list[int]) -> tuple[Array, int, int, Array] | None:
-    """`_Rows.layer` for the rows ``r`` (row numbers, not node positions), read from the graph's descriptors."""
+def _layer_of_rows(graph: Graph, r: list[int] | range) -> tuple[list[int], int, int, array] | None:
+    """`_Rows.layer` for the rows ``r`` (row numbers, not node positions), read from the graph's descriptors:
+    the neurons' node numbers as a list, the input row as the graph's own array."""
     found = _layer_shape(graph, r, graph.row_which, graph.row_tails, graph.row_firsts)
     if found is None:
         return None
     order, start, end, row = found
     nodes = graph.row_nodes
-    return np.array([nodes[r[k]] for k in order], dtype=np.intp), start, end, row
+    if type(r) is range and type(order) is range:
+        out = nodes[r.start:r.stop].tolist()
+        if order.step < 0:
+            out.reverse()
+    else:
+        out = [nodes[r[k]] for k in order]
+    return out, start, end, row
 
 
 def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
@@ -675,6 +705,33 @@ def _target(where: Array) -> tuple[Array | slice, bool]:
     return index, type(index) is slice or _distinct_rows(where) or _distinct(flat)
 
 
+def _even_slice(numbers: list[int]) -> slice | None:
+    """The slice that reads ``numbers`` (at least two) when they step evenly, else None (`_compact` for lists)."""
+    start, step, last = numbers[0], numbers[1] - numbers[0], numbers[-1]
+    if step == 0 or last - start != step * (len(numbers) - 1):
+        return None
+    stop = last + step
+    if numbers != list(range(start, stop, step)):
+        return None
+    return slice(start, None if stop < 0 else stop, step)
+
+
+def _list_index(numbers: list[int]) -> Array | slice:
+    """Node numbers as an index: a slice where they step evenly, else an array."""
+    even = _even_slice(numbers) if len(numbers) > 1 else None
+    return even if even is not None else np.array(numbers, dtype=np.intp)
+
+
+def _row_target(row: array) -> tuple[Array | slice, bool]:
+    """`_target` for a graph's own input row (an `array.array`): a slice where it steps evenly, else a view of it
+    (no copy), and whether no number repeats."""
+    numbers = row.tolist()
+    even = _even_slice(numbers) if len(numbers) > 1 else None
+    if even is not None:
+        return even, True
+    return np.frombuffer(row, dtype=np.dtype(f"i{row.itemsize}")), len(set(numbers)) == len(numbers)
+
+
 def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
     """``grads[index] += terms`` for a `_target`, counting every term even where an index repeats (a fancy-index
     ``+=`` keeps one term per repeated index: `np.add.at` adds them all)."""
@@ -693,13 +750,20 @@ class _LayerGroup:
 
     __slots__ = ("out", "start", "end", "width", "row", "row_target", "weights_need", "inputs_need")
 
-    def __init__(self, out: Array, start: int, end: int, row: Array, needs: Array) -> None:
-        """``needs``: per node, whether its gradient is worth computing."""
+    def __init__(self, out: Array | list[int], start: int, end: int, row: Array | array,
+                 needs: Array | tuple[bool, bool]) -> None:
+        """``needs``: per node, whether its gradient is worth computing; or the two answers, whether the weights'
+        gradients are and whether the inputs' are (`LevelProgram._plan_layers_only` reads them off the graph's
+        tables). ``out`` may be a list and ``row`` the graph's own `array.array`: read then as lists, with no numpy
+        call where they step evenly (a few numpy calls on cold caches were a third of planning a small graph)."""
         self.width = len(row)
-        self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
-        self.row_target = _target(row)
+        if type(needs) is tuple:
+            self.weights_need, self.inputs_need = needs
+        else:
+            self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
+        self.row_target = _target(row) if type(row) is not array else _row_target(row)
         self.row = self.row_target[0]
-        self.out = _compact(out)
+        self.out = _compact(out) if type(out) is not list else _list_index(out)
         self.start, self.end = start, end
 
     def forward(self, vals: Array) -> None:
@@ -715,7 +779,8 @@ class _LayerGroup:
             _add_into(grads, self.row_target, g @ vals[self.start:self.end].reshape(-1, self.width))
 
 
-def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+def _layer_group(out: Array | list[int], start: int, end: int, row: Array | array,
+                 needs: Array | tuple[bool, bool]) -> tuple[Forward, Backward | None]:
     """The steps of a `_LayerGroup`."""
     group = _LayerGroup(out, start, end, row, needs)
     return group.forward, (group.backward if group.weights_need or group.inputs_need else None)
