@@ -757,10 +757,11 @@ class _LayerGroup:
         tables). ``out`` may be a list and ``row`` the graph's own `array.array`: read then as lists, with no numpy
         call where they step evenly (a few numpy calls on cold caches were a third of planning a small graph)."""
         self.width = len(row)
-        if type(needs) is tuple:
+        if isinstance(needs, tuple):
             self.weights_need, self.inputs_need = needs
         else:
-            self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
+            table = cast(Array, needs)
+            self.weights_need, self.inputs_need = bool(table[start:end].any()), bool(table[row].any())
         self.row_target = _target(row) if type(row) is not array else _row_target(row)
         self.row = self.row_target[0]
         self.out = _compact(out) if type(out) is not list else _list_index(out)
