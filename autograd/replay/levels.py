@@ -24,7 +24,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -68,24 +69,23 @@ class LevelProgram:
         ``guards`` the comparisons to re-check after each forward pass."""
         size = len(graph)
         self.size = size
-        # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
-        initial = np.zeros(size + 1)
-        if isinstance(constants, list):  # pairs: no array over every node made first (what a record passes)
-            if constants:
-                initial[[n for n, _ in constants]] = [value for _, value in constants]
-        else:
-            initial[:size] = constants
         # Kept: the constant leaves alone (a whole-graph array of starting values would be 8 bytes per node,
         # a model's weights included, for a tape's lifetime).
         self._constant_nodes = np.array(graph.walked_leaves, dtype=np.intp)
-        self._constant_values = initial[self._constant_nodes]
+        initial: Array | None = None
+        if isinstance(constants, list) and [n for n, _ in constants] == graph.walked_leaves:
+            # What a record passes: no array over every node, unless planning groups needs one (`_initial_values`).
+            self._constant_values = np.array([value for _, value in constants], dtype=float)
+        else:
+            initial = _initial_values(size, constants)
+            self._constant_values = initial[self._constant_nodes]
         self.inputs = _spare_if_absent(graph.inputs, size)
         self.params = _spare_if_absent(graph.params, size)
         self.outputs = np.array(graph.outputs, dtype=np.intp)
         self.root = size - 1
         self.forward: list[Forward] = []
         self.backward: list[Backward] = []
-        self._plan(graph, initial)
+        self._plan(graph, initial if initial is not None else constants)
         # Kept to name the op when a value comes out infinite or NaN (the graph itself: no copies).
         self._graph = graph
         self._guards = list(guards)
@@ -95,7 +95,9 @@ class LevelProgram:
 
     # --- planning ---------------------------------------------------------
 
-    def _plan(self, graph: Graph, initial: Array) -> None:
+    def _plan(self, graph: Graph, constants: Array | list[tuple[int, float]]) -> None:
+        """Plan the steps; ``constants``: every node's starting value (an array with the spare slot), or the
+        constant leaves' (node, value) pairs, from which that array is made if planning groups needs it."""
         size = self.size
         if size <= SMALL_GRAPH:
             self._plan_as_float_steps(graph)
@@ -106,6 +108,7 @@ class LevelProgram:
         if tail <= LAYERS_ONLY:
             self._plan_layers_only(graph)
             return
+        initial = _initial_values(size, constants) if isinstance(constants, list) else constants
         starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
@@ -179,7 +182,7 @@ class LevelProgram:
         first = graph.given_count
         ops = graph.tail_ops
         layers: list[tuple[int, tuple[list[int], int, int, array]]] = []  # (first neuron's position, the layer)
-        in_layers: set[int] = set()
+        in_layers: list[int] = []  # the layers' neurons (positions)
         spelled: dict[int, array] = {}
         if len(graph.row_nodes):
             # Rows by the input row they read (so at one level): most often runs of rows one after another.
@@ -204,12 +207,13 @@ class LevelProgram:
                     continue
                 places = [row_nodes[r] - first for r in rs]
                 layers.append((min(places), layer))
-                in_layers.update(places)
+                in_layers.extend(places)
         self.large_groups = len(layers)
         if in_layers:
-            nodes = [i for i, op in enumerate(ops) if op is not None and i not in in_layers]
-        else:
-            nodes = [i for i, op in enumerate(ops) if op is not None]
+            ops = ops.copy()
+            for i in in_layers:
+                ops[i] = None
+        nodes = list(compress(range(len(ops)), map(is_not, ops, repeat(None))))  # the op nodes: C-level calls
         self.float_nodes = len(nodes)
         backward: list[Backward] = []
         if layers:
@@ -521,6 +525,19 @@ def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple
         order += members
         bounds.append(len(order))
     return np.array(order, dtype=np.intp), bounds, large
+
+
+def _initial_values(size: int, constants: Array | list[tuple[int, float]]) -> Array:
+    """Every node's starting value and the spare slot's (0): ``constants`` is (node, value) pairs for the constant
+    leaves, or an array over every node (inputs and parameters are overwritten on every run)."""
+    # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
+    initial = np.zeros(size + 1)
+    if isinstance(constants, list):  # pairs: no array over every node made first (what a record passes)
+        if constants:
+            initial[[n for n, _ in constants]] = [value for _, value in constants]
+    else:
+        initial[:size] = constants
+    return initial
 
 
 def _spare_if_absent(numbers: Sequence[int], size: int) -> Array | slice:
