@@ -217,8 +217,12 @@ def test_the_level_program_counts_its_numpy_groups_and_lone_nodes_as_a_reference
             key = (graph.levels[n], op, len(graph.args(n)))
             groups[key] = groups.get(key, 0) + 1
     large = {key: size for key, size in groups.items() if size * key[2] >= small_group}
-    if levels_module.LAYERS_ONLY:  # planned as layers and float steps: an MLP's layer is its dots at one level
-        large = {key: size for key, size in large.items() if key[1] == "dot"}
+    if levels_module.LAYERS_ONLY:
+        # Planned as layers and float steps: an MLP's layer is its dots at one level, and its activations (one
+        # input each, as many as the layer's neurons, at the next level) a group of their own.
+        layers = {key[0]: size for key, size in large.items() if key[1] == "dot"}
+        large = {key: size for key, size in large.items()
+                 if key[1] == "dot" or (key[2] == 1 and layers.get(key[0] - 1) == size)}
     program = tape._program
     assert program.large_groups == len(large)
     assert program.float_nodes == tape.node_count - sum(large.values())

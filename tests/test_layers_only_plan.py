@@ -1,5 +1,6 @@
 """A graph of a few hundred op nodes (`levels.LAYERS_ONLY`) but too many nodes to run unplanned (a layer's weights):
-its layers are numpy matrix-vector products, every other op node a float step in topological order."""
+its layers are numpy matrix-vector products (and a layer's activations one numpy call), every other op node a float
+step in topological order."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def tanh_layer(rng: random.Random, neurons: int, width: int) -> list[Row]:
     return [[Value(rng.uniform(-0.5, 0.5)) for _ in range(width + 1)] for _ in range(neurons)]
 
 
-def test_one_layer_is_one_numpy_group_and_matches_the_closed_form() -> None:
+def test_one_layer_and_its_activations_are_two_numpy_groups_and_match_the_closed_form() -> None:
     rng = random.Random(1)
     layer = tanh_layer(rng, 32, 32)
     params = [w for row in layer for w in row]
@@ -36,8 +37,8 @@ def test_one_layer_is_one_numpy_group_and_matches_the_closed_form() -> None:
     tape = record(fn, example, params)
     assert isinstance(tape._program, levels.LevelProgram)
     assert len(tape.graph) > levels.SMALL_GRAPH and tape.node_count <= levels.LAYERS_ONLY
-    assert tape._program.large_groups == 1
-    assert tape._program.float_nodes == tape.node_count - 32
+    assert tape._program.large_groups == 2  # the layer, and its 32 tanh nodes (one numpy call)
+    assert tape._program.float_nodes == tape.node_count - 64
     for xs in (example, [rng.uniform(-1, 1) for _ in range(32)]):
         # loss = 0.5 sum_i tanh(w_i . x + b_i); d loss / d w_ij = 0.5 (1 - h_i^2) x_j, d / d b_i = 0.5 (1 - h_i^2)
         want_grads: list[float] = []
@@ -96,3 +97,24 @@ def test_a_changed_branch_and_a_non_finite_node_are_refused() -> None:
         tape.evaluate([-1.0] * 16)  # every dot below its bias (at most 0.5 - 16 * 0.1): total below 5
     with pytest.raises(OverflowError, match=r"dot: result -?inf is not finite"):
         tape.evaluate([1e308] * 16)
+
+
+def test_mixed_activations_stay_float_steps_and_equal_eager() -> None:
+    # Half the neurons tanh, half sigmoid: no one op reads the whole layer, so only the layer is a numpy group.
+    rng = random.Random(4)
+    layer = tanh_layer(rng, 32, 12)
+    params = [w for row in layer for w in row]
+
+    def fn(*xs: Value) -> Value:
+        s = [dot(row, [*xs, 1.0]) for row in layer]
+        h = [v.tanh() if k % 2 else v.sigmoid() for k, v in enumerate(s)]
+        return sum(h, Value(0.0)) * 0.5
+
+    tape = record(fn, [0.1] * 12, params)
+    assert isinstance(tape._program, levels.LevelProgram) and tape._program.large_groups == 1
+    for _ in range(2):
+        xs = [rng.uniform(-1, 1) for _ in range(12)]
+        loss, grads = tape.evaluate(xs)
+        want_loss, want_grads = eager(fn, xs, params)
+        assert loss == pytest.approx(want_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(want_grads, rel=1e-12, abs=1e-12)

@@ -181,7 +181,8 @@ class LevelProgram:
         of its neurons comes after it. No levels, no parents table as arrays: a few numpy calls per layer."""
         first = graph.given_count
         ops = graph.tail_ops
-        layers: list[tuple[int, tuple[list[int], int, int, array]]] = []  # (first neuron's position, the layer)
+        # (first neuron's position, the layer, its activation group if any)
+        layers: list[tuple[int, tuple[list[int], int, int, array], tuple[Op, list[int], list[int], bool] | None]] = []
         in_layers: list[int] = []  # the layers' neurons (positions)
         spelled: dict[int, array] = {}
         if len(graph.row_nodes):
@@ -206,9 +207,12 @@ class LevelProgram:
                     spelled.update((row_nodes[r] - first, graph.row_args(r)) for r in rs)
                     continue
                 places = [row_nodes[r] - first for r in rs]
-                layers.append((min(places), layer))
+                activation = _activation(graph, layer[0], ops)
+                layers.append((min(places), layer, activation))
                 in_layers.extend(places)
-        self.large_groups = len(layers)
+                if activation is not None:
+                    in_layers.extend(n - first for n in activation[1])
+        self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         if in_layers:
             ops = ops.copy()
             for i in in_layers:
@@ -220,7 +224,7 @@ class LevelProgram:
             given_inputs, tail_needs = graph.given_inputs, graph.tail_needs
             layers.sort(key=itemgetter(0))
             done = 0  # nodes[:done] are planned
-            for place, layer in layers:
+            for place, layer, activation in layers:
                 cut = bisect_left(nodes, place, done)
                 if cut > done:
                     self._add_lone_nodes(graph, nodes[done:cut], backward, spelled)
@@ -233,6 +237,11 @@ class LevelProgram:
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
+                if activation is not None:  # each reads its own neuron only: run right after the layer
+                    group = _ExpressionGroup.unary(*activation)
+                    self.forward.append(group.forward)
+                    if group.partials:
+                        backward.append(group.backward)
             nodes = nodes[done:]
         if nodes:
             self._add_lone_nodes(graph, nodes, backward, spelled)
@@ -427,6 +436,33 @@ class _Rows:
         r = self.row_of[local]
         found = r >= 0
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
+
+
+def _activation(graph: Graph, neurons: list[int], ops: list[Op | None]) -> tuple[Op, list[int], list[int], bool] | None:
+    """``(op, out, neurons, wanted)`` when each of a layer's ``neurons`` (node numbers) is read by the op node the
+    walk numbered right after it (it emits a neuron's activation with its row), all one op of one input: a numpy
+    group of `SMALL_GROUP` of them or more (`_ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients
+    are. Else None (those nodes stay float steps)."""
+    count = len(neurons)
+    if count < SMALL_GROUP:
+        return None
+    first = graph.given_count
+    after = [n + 1 - first for n in neurons]  # positions
+    if max(after) >= len(ops):
+        return None
+    found = itemgetter(*after)(ops) if count > 1 else (ops[after[0]],)
+    op = found[0]
+    if op is None or found.count(op) != count or op.constant_args or op is DOT or op is SUM:
+        return None
+    starts, flat = graph.link_starts, graph.flat
+    # One parent each, its own neuron (the parents table: a row's neuron has no entries there, its reader has).
+    if [starts[i + 1] - starts[i] for i in after] != [1] * count or [flat[starts[i]] for i in after] != neurons:
+        return None
+    needs = graph.tail_needs
+    wanted = [needs[n - first] for n in neurons]
+    if wanted.count(wanted[0]) != count:
+        return None
+    return op, [n + 1 for n in neurons], neurons, bool(wanted[0])
 
 
 def _layer_shape(graph: Graph, r: list[int] | range, which_of: Sequence[int], tails_of: Sequence[int],
@@ -835,6 +871,21 @@ class _ExpressionGroup:
                 target = _target(full_columns[j][rows])
             partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
         self.partials = partials
+
+    @classmethod
+    def unary(cls, op: Op, out: list[int], parents: list[int], wanted: bool) -> _ExpressionGroup:
+        """The group of a layer's activations (`_activation`): ``op`` applied to each of ``parents`` (distinct
+        nodes: a layer's neurons) into ``out``, read as lists (no numpy call where they step evenly); ``wanted``:
+        whether the parents' gradients are worth computing."""
+        group = cls.__new__(cls)
+        column = _list_index(parents)
+        group.columns = [column]
+        group.constant_rows = []
+        group.out = _list_index(out)
+        group.forward_fn = numpy_forward(op, 1)
+        group.partials = [(numpy_partial(op, 1, 0), op.derivative_code_for(1)[0].strip() == "1.0", None,
+                           (column, True))] if wanted else []
+        return group
 
     def gather(self, vals: Array) -> list[Array]:
         """The inputs' values: an array per input, a float per constant argument."""
