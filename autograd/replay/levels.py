@@ -25,7 +25,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import is_not, itemgetter
+from operator import is_not, itemgetter, sub
 from typing import Any, cast
 
 import numpy as np
@@ -221,7 +221,9 @@ class LevelProgram:
         self.float_nodes = len(nodes)
         backward: list[Backward] = []
         if layers:
-            given_inputs, tail_needs = graph.given_inputs, graph.tail_needs
+            given_inputs = graph.given_inputs
+            # Per node, 1 where its gradient is wanted: inputs no, parameters yes, op nodes as the walk found.
+            wants = bytes(given_inputs) + b"\x01" * (first - given_inputs) + graph.tail_needs
             layers.sort(key=itemgetter(0))
             done = 0  # nodes[:done] are planned
             for place, layer, activation in layers:
@@ -231,8 +233,7 @@ class LevelProgram:
                     done = cut
                 out, start, end, row = layer
                 # A row's weights are a run of parameters (`dot_rows`): their gradients are wanted.
-                wanted = (given_inputs <= start and end <= first, any(
-                    n >= given_inputs and (n < first or tail_needs[n - first]) for n in row))
+                wanted = (given_inputs <= start and end <= first, any(map(wants.__getitem__, row)))
                 forward, back = _layer_group(out, start, end, row, wanted)
                 self.forward.append(forward)
                 if back is not None:
@@ -444,7 +445,7 @@ def _activation(graph: Graph, neurons: list[int], ops: list[Op | None]) -> tuple
     group of `SMALL_GROUP` of them or more (`_ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients
     are. Else None (those nodes stay float steps)."""
     count = len(neurons)
-    if count < SMALL_GROUP:
+    if count < max(SMALL_GROUP, 2):  # (a lone neuron's activation runs as well as a float step)
         return None
     first = graph.given_count
     after = [n + 1 - first for n in neurons]  # positions
@@ -456,10 +457,12 @@ def _activation(graph: Graph, neurons: list[int], ops: list[Op | None]) -> tuple
         return None
     starts, flat = graph.link_starts, graph.flat
     # One parent each, its own neuron (the parents table: a row's neuron has no entries there, its reader has).
-    if [starts[i + 1] - starts[i] for i in after] != [1] * count or [flat[starts[i]] for i in after] != neurons:
+    begins = itemgetter(*after)(starts)
+    if list(map(sub, itemgetter(*[i + 1 for i in after])(starts), begins)) != [1] * count:
         return None
-    needs = graph.tail_needs
-    wanted = [needs[n - first] for n in neurons]
+    if list(itemgetter(*begins)(flat)) != neurons:
+        return None
+    wanted = itemgetter(*[i - 1 for i in after])(graph.tail_needs)
     if wanted.count(wanted[0]) != count:
         return None
     return op, [n + 1 for n in neurons], neurons, bool(wanted[0])
