@@ -25,7 +25,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import is_not, itemgetter, sub
+from operator import add, is_not, itemgetter, sub
 from typing import Any, cast
 
 import numpy as np
@@ -206,18 +206,16 @@ class LevelProgram:
                 if layer is None:  # run alone: its parents spelled out from its descriptor
                     spelled.update((row_nodes[r] - first, graph.row_args(r)) for r in rs)
                     continue
-                places = [row_nodes[r] - first for r in rs]
-                activation = _activation(graph, layer[0], ops)
+                places = list(map(sub, layer[0], repeat(first)))  # the neurons' positions
+                activation = _activation(graph, layer[0], places, ops)
                 layers.append((min(places), layer, activation))
-                in_layers.extend(places)
+                in_layers += places
                 if activation is not None:
-                    in_layers.extend(n - first for n in activation[1])
+                    in_layers += map(add, places, repeat(1))
         self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
-        if in_layers:
-            ops = ops.copy()
-            for i in in_layers:
-                ops[i] = None
         nodes = list(compress(range(len(ops)), map(is_not, ops, repeat(None))))  # the op nodes: C-level calls
+        if in_layers:
+            nodes = sorted(set(nodes).difference(in_layers))
         self.float_nodes = len(nodes)
         backward: list[Backward] = []
         if layers:
@@ -234,12 +232,14 @@ class LevelProgram:
                 out, start, end, row = layer
                 # A row's weights are a run of parameters (`dot_rows`): their gradients are wanted.
                 wanted = (given_inputs <= start and end <= first, any(map(wants.__getitem__, row)))
-                forward, back = _layer_group(out, start, end, row, wanted)
+                neurons = _list_index(out)  # read by the layer and by its activations
+                forward, back = _layer_group(neurons, start, end, row, wanted)
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
                 if activation is not None:  # each reads its own neuron only: run right after the layer
-                    group = _ExpressionGroup.unary(*activation)
+                    op, after, _, wanted_too = activation
+                    group = _ExpressionGroup.unary(op, _list_index(after), neurons, wanted_too)
                     self.forward.append(group.forward)
                     if group.partials:
                         backward.append(group.backward)
@@ -439,33 +439,34 @@ class _Rows:
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
 
 
-def _activation(graph: Graph, neurons: list[int], ops: list[Op | None]) -> tuple[Op, list[int], list[int], bool] | None:
-    """``(op, out, neurons, wanted)`` when each of a layer's ``neurons`` (node numbers) is read by the op node the
-    walk numbered right after it (it emits a neuron's activation with its row), all one op of one input: a numpy
-    group of `SMALL_GROUP` of them or more (`_ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients
-    are. Else None (those nodes stay float steps)."""
+def _activation(graph: Graph, neurons: list[int], places: list[int], ops: list[Op | None]
+                ) -> tuple[Op, list[int], list[int], bool] | None:
+    """``(op, out, neurons, wanted)`` when each of a layer's ``neurons`` (node numbers; ``places``, their positions
+    after the given leaves) is read by the op node the walk numbered right after it (it emits a neuron's activation
+    with its row), all one op of one input: a numpy group of `SMALL_GROUP` of them or more
+    (`_ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients are. Else None (those nodes stay float
+    steps). Read by C-level calls over the graph's tables."""
     count = len(neurons)
     if count < max(SMALL_GROUP, 2):  # (a lone neuron's activation runs as well as a float step)
         return None
-    first = graph.given_count
-    after = [n + 1 - first for n in neurons]  # positions
+    after = list(map(add, places, repeat(1)))  # positions
     if max(after) >= len(ops):
         return None
-    found = itemgetter(*after)(ops) if count > 1 else (ops[after[0]],)
+    found = itemgetter(*after)(ops)
     op = found[0]
     if op is None or found.count(op) != count or op.constant_args or op is DOT or op is SUM:
         return None
     starts, flat = graph.link_starts, graph.flat
     # One parent each, its own neuron (the parents table: a row's neuron has no entries there, its reader has).
     begins = itemgetter(*after)(starts)
-    if list(map(sub, itemgetter(*[i + 1 for i in after])(starts), begins)) != [1] * count:
+    if list(map(sub, itemgetter(*map(add, after, repeat(1)))(starts), begins)) != [1] * count:
         return None
     if list(itemgetter(*begins)(flat)) != neurons:
         return None
-    wanted = itemgetter(*[i - 1 for i in after])(graph.tail_needs)
+    wanted = itemgetter(*places)(graph.tail_needs)
     if wanted.count(wanted[0]) != count:
         return None
-    return op, [n + 1 for n in neurons], neurons, bool(wanted[0])
+    return op, list(map(add, neurons, repeat(1))), neurons, bool(wanted[0])
 
 
 def _layer_shape(graph: Graph, r: list[int] | range, which_of: Sequence[int], tails_of: Sequence[int],
@@ -806,7 +807,7 @@ class _LayerGroup:
 
     __slots__ = ("out", "start", "end", "width", "row", "row_target", "weights_need", "inputs_need")
 
-    def __init__(self, out: Array | list[int], start: int, end: int, row: Array | array,
+    def __init__(self, out: Array | list[int] | slice, start: int, end: int, row: Array | array,
                  needs: Array | tuple[bool, bool]) -> None:
         """``needs``: per node, whether its gradient is worth computing; or the two answers, whether the weights'
         gradients are and whether the inputs' are (`LevelProgram._plan_layers_only` reads them off the graph's
@@ -820,7 +821,7 @@ class _LayerGroup:
             self.weights_need, self.inputs_need = bool(table[start:end].any()), bool(table[row].any())
         self.row_target = _target(row) if type(row) is not array else _row_target(row)
         self.row = self.row_target[0]
-        self.out = _compact(out) if type(out) is not list else _list_index(out)
+        self.out = out if type(out) is slice else _compact(out) if type(out) is not list else _list_index(out)
         self.start, self.end = start, end
 
     def forward(self, vals: Array) -> None:
@@ -836,7 +837,7 @@ class _LayerGroup:
             _add_into(grads, self.row_target, g @ vals[self.start:self.end].reshape(-1, self.width))
 
 
-def _layer_group(out: Array | list[int], start: int, end: int, row: Array | array,
+def _layer_group(out: Array | list[int] | slice, start: int, end: int, row: Array | array,
                  needs: Array | tuple[bool, bool]) -> tuple[Forward, Backward | None]:
     """The steps of a `_LayerGroup`."""
     group = _LayerGroup(out, start, end, row, needs)
@@ -876,15 +877,15 @@ class _ExpressionGroup:
         self.partials = partials
 
     @classmethod
-    def unary(cls, op: Op, out: list[int], parents: list[int], wanted: bool) -> _ExpressionGroup:
+    def unary(cls, op: Op, out: Array | slice, parents: Array | slice, wanted: bool) -> _ExpressionGroup:
         """The group of a layer's activations (`_activation`): ``op`` applied to each of ``parents`` (distinct
-        nodes: a layer's neurons) into ``out``, read as lists (no numpy call where they step evenly); ``wanted``:
-        whether the parents' gradients are worth computing."""
+        nodes: a layer's neurons) into ``out`` (both indices, as `_list_index` makes them); ``wanted``: whether the
+        parents' gradients are worth computing."""
         group = cls.__new__(cls)
-        column = _list_index(parents)
+        column = parents
         group.columns = [column]
         group.constant_rows = []
-        group.out = _list_index(out)
+        group.out = out
         group.forward_fn = numpy_forward(op, 1)
         group.partials = [(numpy_partial(op, 1, 0), op.derivative_code_for(1)[0].strip() == "1.0", None,
                            (column, True))] if wanted else []
