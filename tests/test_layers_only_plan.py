@@ -118,3 +118,51 @@ def test_mixed_activations_stay_float_steps_and_equal_eager() -> None:
         want_loss, want_grads = eager(fn, xs, params)
         assert loss == pytest.approx(want_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(want_grads, rel=1e-12, abs=1e-12)
+
+
+def test_a_linear_layer_with_its_bias_off_the_row_is_one_dot_group_and_equals_eager() -> None:
+    # `nn.Linear` keeps each output's bias apart from its row of weights, so its rows are no one run of
+    # parameters: still one numpy dot group (and its activations another), not 32 float steps.
+    from nn import Linear
+
+    rng = random.Random(5)
+    lin = Linear(24, 32)
+    params = lin.parameters()
+
+    def fn(*xs: Value) -> Value:
+        h = [v.tanh() for v in lin(list(xs))]
+        return sum(h, Value(0.0)) * 0.5
+
+    tape = record(fn, [0.1] * 24, params)
+    assert isinstance(tape._program, levels.LevelProgram) and tape.node_count <= levels.LAYERS_ONLY
+    assert tape._program.large_groups == 2
+    assert tape._program.float_nodes == tape.node_count - 64
+    for _ in range(2):
+        xs = [rng.uniform(-1, 1) for _ in range(24)]
+        loss, grads = tape.evaluate(xs)
+        want_loss, want_grads = eager(fn, xs, params)
+        assert loss == pytest.approx(want_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(want_grads, rel=1e-12, abs=1e-12)
+
+
+def test_a_row_whose_last_weight_is_computed_after_the_first_neuron_stays_a_float_step() -> None:
+    # Each neuron's last weight is an op node (a parameter times 2) the walk numbers just before that neuron, so
+    # after the layer's first neuron: a dot group run where the first neuron stands would read it unmade.
+    rng = random.Random(6)
+    rows = [[Value(rng.uniform(-0.5, 0.5)) for _ in range(12)] for _ in range(32)]
+    scales = [Value(rng.uniform(0.5, 1.5)) for _ in range(32)]
+    params = [w for row in rows for w in row] + scales
+
+    def fn(*xs: Value) -> Value:
+        h = [dot([*row[:-1], row[-1] * s], [*xs, 1.0]).tanh() for row, s in zip(rows, scales)]
+        return sum(h, Value(0.0))
+
+    tape = record(fn, [0.1] * 11, params)
+    assert isinstance(tape._program, levels.LevelProgram) and tape.node_count <= levels.LAYERS_ONLY
+    assert min(tape.graph.row_tails) >= tape.graph.given_count  # every row's last weight an op node
+    for _ in range(2):
+        xs = [rng.uniform(-1, 1) for _ in range(11)]
+        loss, grads = tape.evaluate(xs)
+        want_loss, want_grads = eager(fn, xs, params)
+        assert loss == pytest.approx(want_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(want_grads, rel=1e-12, abs=1e-12)

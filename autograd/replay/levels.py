@@ -190,9 +190,11 @@ class LevelProgram:
         first = graph.given_count
         ops = graph.tail_ops
         # (first neuron's position, the layer, its activation group if any)
-        layers: list[tuple[int, tuple[list[int], int, int, array], tuple[Op, list[int], list[int], bool] | None]] = []
+        layers: list[tuple[int, tuple[list[int], int, int, array | None], tuple[Op, list[int], list[int], bool] | None]]
+        layers = []
         in_layers: list[int] = []  # the layers' neurons (positions)
         spelled: dict[int, array] = {}
+        blocks: dict[int, list[int] | range] = {}  # by id of its entry in ``layers``: the rows of a dot group
         if len(graph.row_nodes):
             # Rows by the input row they read (so at one level): most often runs of rows one after another.
             by_input: dict[int, list[int] | range] = {}
@@ -208,9 +210,15 @@ class LevelProgram:
                         cast(list, got).append(r)
             input_rows, row_nodes = graph.input_rows, graph.row_nodes
             for k, rs in by_input.items():
-                layer = None
+                layer: tuple[list[int], int, int, array | None] | None = None
                 if len(rs) * 2 * len(input_rows[k]) >= SMALL_GROUP:
                     layer = _layer_of_rows(graph, rs)
+                    if layer is None and len(rs) > 1 and _tails_are_leaves(graph, rs):
+                        # Weights that are no one run (`Linear`'s bias off its row): one dot group all the same,
+                        # its parents spelled out (the row is None); its last weights are leaves, so it can run
+                        # where its first neuron stands.
+                        layer = ([row_nodes[r] for r in rs], 0, 0, None)
+                        blocks[id(layer)] = rs
                 if layer is None:  # run alone: its parents spelled out from its descriptor
                     spelled.update((row_nodes[r] - first, graph.row_args(r)) for r in rs)
                     continue
@@ -238,10 +246,15 @@ class LevelProgram:
                     self._add_lone_nodes(graph, nodes[done:cut], backward, spelled)
                     done = cut
                 out, start, end, row = layer
-                # A row's weights are a run of parameters (`dot_rows`): their gradients are wanted.
-                wanted = (given_inputs <= start and end <= first, any(map(wants.__getitem__, row)))
                 neurons = _list_index(out)  # read by the layer and by its activations
-                forward, back = _layer_group(neurons, start, end, row, wanted)
+                if row is None:  # a dot group that is no layer
+                    table = np.frombuffer(wants + b"\x00", dtype=np.uint8).astype(bool)  # the spare slot: no
+                    args = np.array([graph.row_args(r) for r in blocks[id(layer)]], dtype=np.intp)
+                    forward, back = _dot_group(np.array(out, dtype=np.intp), args, table)
+                else:
+                    # A row's weights are a run of parameters (`dot_rows`): their gradients are wanted.
+                    wanted = (given_inputs <= start and end <= first, any(map(wants.__getitem__, row)))
+                    forward, back = _layer_group(neurons, start, end, row, wanted)
                 self.forward.append(forward)
                 if back is not None:
                     backward.append(back)
@@ -475,6 +488,13 @@ def _activation(graph: Graph, neurons: list[int], places: list[int], ops: list[O
     if wanted.count(wanted[0]) != count:
         return None
     return op, list(map(add, neurons, repeat(1))), neurons, bool(wanted[0])
+
+
+def _tails_are_leaves(graph: Graph, rs: list[int] | range) -> bool:
+    """Whether every last weight kept off its row's run (``row_tails``) among the rows ``rs`` is a leaf: a given
+    leaf or a constant, whose value is there before any op node runs."""
+    first, ops, tails = graph.given_count, graph.tail_ops, graph.row_tails
+    return all(t < first or ops[t - first] is None for t in map(tails.__getitem__, rs))
 
 
 def _layer_shape(graph: Graph, r: list[int] | range, which_of: Sequence[int], tails_of: Sequence[int],
