@@ -219,10 +219,17 @@ def test_the_level_program_counts_its_numpy_groups_and_lone_nodes_as_a_reference
     large = {key: size for key, size in groups.items() if size * key[2] >= small_group}
     if levels_module.LAYERS_ONLY:
         # Planned as layers and float steps: an MLP's layer is its dots at one level, and its activations (one
-        # input each, as many as the layer's neurons, at the next level) a group of their own.
+        # input each, as many as the layer's neurons, at the next level) a group of their own; unless the other
+        # nodes number at least max(SMALL_GROUP // 2, 2) at some level, and then the graph is planned in groups.
         layers = {key[0]: size for key, size in large.items() if key[1] == "dot"}
-        large = {key: size for key, size in large.items()
-                 if key[1] == "dot" or (key[2] == 1 and layers.get(key[0] - 1) == size)}
+        own = {key: size for key, size in large.items()
+               if key[1] == "dot" or (key[2] == 1 and layers.get(key[0] - 1) == size)}
+        others: dict[int, int] = {}
+        for key, size in groups.items():
+            if key not in own:
+                others[key[0]] = others.get(key[0], 0) + size
+        if max(others.values(), default=0) < max(small_group // 2, 2):
+            large = own
     program = tape._program
     assert program.large_groups == len(large)
     assert program.float_nodes == tape.node_count - sum(large.values())

@@ -166,3 +166,26 @@ def test_a_row_whose_last_weight_is_computed_after_the_first_neuron_stays_a_floa
         want_loss, want_grads = eager(fn, xs, params)
         assert loss == pytest.approx(want_loss, rel=1e-12, abs=1e-12)
         assert grads == pytest.approx(want_grads, rel=1e-12, abs=1e-12)
+
+
+def test_a_loss_over_the_layers_outputs_is_planned_in_groups_and_equals_eager() -> None:
+    # Thirty-two subtractions and squares at one level each: wide enough to be numpy groups, so the graph is
+    # planned in groups (the layer, its tanh, the subtractions, the squares) rather than as float steps.
+    rng = random.Random(7)
+    layer = tanh_layer(rng, 32, 24)
+    params = [w for row in layer for w in row]
+    targets = [0.01 * k for k in range(32)]
+
+    def fn(*xs: Value) -> Value:
+        h = [dot(row, [*xs, 1.0]).tanh() for row in layer]
+        return sum([(a - t) ** 2 for a, t in zip(h, targets)], Value(0.0))
+
+    tape = record(fn, [0.1] * 24, params)
+    assert isinstance(tape._program, levels.LevelProgram) and tape.node_count <= levels.LAYERS_ONLY
+    assert tape._program.large_groups == 4
+    for _ in range(2):
+        xs = [rng.uniform(-1, 1) for _ in range(24)]
+        loss, grads = tape.evaluate(xs)
+        want_loss, want_grads = eager(fn, xs, params)
+        assert loss == pytest.approx(want_loss, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(want_grads, rel=1e-12, abs=1e-12)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from operator import add, is_not, itemgetter, sub
@@ -113,8 +114,7 @@ class LevelProgram:
         # The op nodes' tables, by position after the given leaves (``first``): those leaves have no parents.
         first = graph.given_count
         tail = size - first
-        if tail <= LAYERS_ONLY:
-            self._plan_layers_only(graph)
+        if tail <= LAYERS_ONLY and self._plan_layers_only(graph):
             return
         initial = _initial_values(size, constants) if isinstance(constants, list) else constants
         starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
@@ -182,11 +182,12 @@ class LevelProgram:
             self._add_float_steps(graph, nodes, backward, _Rows(graph, None) if len(graph.row_nodes) else None)
         self.backward = backward
 
-    def _plan_layers_only(self, graph: Graph) -> None:
+    def _plan_layers_only(self, graph: Graph) -> bool:
         """A graph of a few hundred op nodes: its layers (dot rows that read one input row, weights one run of
         parameters) are matrix-vector products, every other op node a float step in topological order. Each layer
         runs where its first neuron stands in that order: its inputs are made before it, and every reader of any
-        of its neurons comes after it. No levels, no parents table as arrays: a few numpy calls per layer."""
+        of its neurons comes after it. No levels, no parents table as arrays: a few numpy calls per layer. False
+        (nothing planned) where the other nodes are wide enough at some level to be worth numpy groups."""
         first = graph.given_count
         ops = graph.tail_ops
         # (first neuron's position, the layer, its activation group if any)
@@ -228,10 +229,16 @@ class LevelProgram:
                 in_layers += places
                 if activation is not None:
                     in_layers += map(add, places, repeat(1))
-        self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         nodes = list(compress(range(len(ops)), map(is_not, ops, repeat(None))))  # the op nodes: C-level calls
         if in_layers:
             nodes = sorted(set(nodes).difference(in_layers))
+        # Nodes of one level that may make a group worth numpy (binary ops: 2 reads each).
+        wide = max(SMALL_GROUP // 2, 2)
+        if len(nodes) >= wide and graph.tail_levels is not None:
+            # Many other nodes at one level (a loss over a layer's outputs): grouping them pays, plan in groups.
+            if max(Counter(itemgetter(*nodes)(graph.tail_levels)).values()) >= wide:
+                return False
+        self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         self.float_nodes = len(nodes)
         backward: list[Backward] = []
         if layers:
@@ -269,6 +276,7 @@ class LevelProgram:
             self._add_lone_nodes(graph, nodes, backward, spelled)
         backward.reverse()
         self.backward = backward
+        return True
 
     def _add_lone_nodes(self, graph: Graph, local: list[int], backward: list[Backward],
                         spelled: dict[int, array]) -> None:
