@@ -21,10 +21,12 @@ op's own float functions, as the eager engine does.
 A graph of a few hundred op nodes but many weights (a layer or two of
 neurons: too many nodes to run unplanned, `SMALL_GRAPH`) is not grouped by
 level at all (`LAYERS_ONLY`): its layers become matrix-vector products read
-straight from the dot rows' descriptors, each layer's activations one numpy
-call, and every other op node a float step in topological order. Grouping
-every node by level cost more to plan there (about a fifth of such a record)
-than it saved when run.
+straight from the dot rows' descriptors (rows whose weights are no one run,
+`Linear`'s, one dot group), each layer's activations one numpy call, and
+every other op node a float step in topological order. Grouping every node
+by level cost more to plan there (about a fifth of such a record) than it
+saved when run, unless those other nodes are wide at some level (a loss over
+a layer's outputs): such a graph is planned in groups after all.
 """
 
 from __future__ import annotations
