@@ -236,9 +236,10 @@ class LevelProgram:
             nodes = sorted(set(nodes).difference(in_layers))
         # Nodes of one level that may make a group worth numpy (binary ops: 2 reads each).
         wide = max(SMALL_GROUP // 2, 2)
-        if len(nodes) >= wide and graph.tail_levels is not None:
+        if len(nodes) >= wide:
             # Many other nodes at one level (a loss over a layer's outputs): grouping them pays, plan in groups.
-            if max(Counter(itemgetter(*nodes)(graph.tail_levels)).values()) >= wide:
+            levels = graph.tail_levels if graph.tail_levels is not None else graph.levels[first:]  # (re-planned)
+            if max(Counter(itemgetter(*nodes)(levels)).values()) >= wide:
                 return False
         self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         self.float_nodes = len(nodes)
