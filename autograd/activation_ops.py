@@ -56,8 +56,9 @@ GELU_TANH = Op(name="gelu_tanh", symbol="GELU(tanh)", forward=f"0.5 * a * (1.0 +
 SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp(-maximum(a, -709.782712893384))))",
           derivatives=(f"{_SILU_FINITE} * ({_SILU_SIGMOID} * (1.0 + a * (1.0 - {_SILU_SIGMOID})))",),
           domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
-# relu(-a) is -a below 0 and b * -a is exactly -(b * a): the value is a or b * a to the bit, as torch's.
-LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="relu(a) - b * relu(-a)",
+# One product, a times 1 or the slope (1.0 - step(a) is exactly 0 or 1): a or a * b to the bit, as torch's, the
+# sign of a zero included (relu(a) - b * relu(-a) gave 0.0 where a * b underflows to torch's -0.0).
+LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="a * (step(a) + (1.0 - step(a)) * b)",
                 derivatives=("step(a) + (1.0 - step(a)) * b", "0.0"), constant_args=1,
                 domain=(_NEGATIVE, (0.01, 0.5)), reference=lambda a, b: a if a > 0.0 else a * b)
 ELU = Op(name="elu", symbol="ELU", forward="relu(a) + expm1(-relu(-a)) * b",

@@ -103,6 +103,11 @@ POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", deri
 POW_VALUE = Op(name="pow_value", symbol="^", forward="pow_value(a, b)",
                derivatives=("pow_value_base_grad(a, b)", "pow_value_exponent_grad(out, a)"),
                domain=(_POSITIVE, (-2.0, 2.0)), reference=math.pow)
+# A plain number to a Value's power (``2.0 ** x``, `Value.__rpow__`): the exponent first, the number a constant
+# input. As pow_value with the base's derivative left out: ``0.0 ** x`` for 0 < x < 1 has an infinite one
+# (refused), and a number's is never wanted; torch's gradient in x is 0 there (its masked a^b log a).
+RPOW = Op(name="rpow", symbol="cˣ", forward="pow_value(b, a)", derivatives=("pow_value_exponent_grad(out, b)", "0.0"),
+          domain=((-2.0, 2.0), (0.5, 3.0)), reference=lambda a, b: math.pow(b, a), constant_args=1)
 EXP = Op(name="exp", symbol="exp", forward="exp(a)", derivatives=("out",),
          domain=(_WIDE,), reference=math.exp)
 LOG = Op(name="log", symbol="log", forward="log(a)", derivatives=("1.0 / a",),
@@ -169,8 +174,8 @@ LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_l
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU, ABS,
-               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
+    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU,
+               ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -179,7 +179,8 @@ class Value:
         return _binary(_ops.POW, self, other)
 
     def __rpow__(self, other: float) -> Value:
-        return _binary(_ops.POW_VALUE, constant(other), self)
+        # Op rpow: the number is a constant input, and its derivative (infinite for 0.0 ** 0.5) is never taken.
+        return _binary(_ops.RPOW, self, constant(other, _ops.RPOW))
 
     # --- comparisons (by data; logged while a graph is recorded for replay) ---
 

@@ -1,0 +1,140 @@
+"""parity24: edge cases found by sweeping every op over -0.0, subnormals and huge inputs against torch 2.13
+(float64), and micrograd's and torch.nn.Module's conventions; each failed before its fix."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import nn  # noqa: E402
+import nn.functional as F  # noqa: E402
+from autograd import Value  # noqa: E402
+from autograd.replay import record  # noqa: E402
+
+
+def bits(x: float) -> str:
+    """The float's 64 bits: tells -0.0 from 0.0 (== does not)."""
+    return struct.pack(">d", x).hex()
+
+
+def t64(x: float, grad: bool = False) -> torch.Tensor:
+    return torch.tensor(x, dtype=torch.float64, requires_grad=grad)
+
+
+@pytest.mark.parametrize("x", [-5e-324, -1e-320, -4e-322, -0.0, 0.0, 5e-324, -1e-300, -3.0])
+@pytest.mark.parametrize("slope", [0.01, 0.2, 0.5])
+def test_leaky_relu_keeps_the_sign_of_an_underflowing_product(x: float, slope: float) -> None:
+    # slope * x underflows to torch's -0.0 for a tiny negative x; relu(a) - b * relu(-a) made it 0.0
+    ours = F.leaky_relu(Value(x), slope).data
+    theirs = torch.nn.functional.leaky_relu(t64(x), slope).item()
+    assert bits(ours) == bits(theirs)
+    tape = record(lambda v: F.leaky_relu(v, slope), [x], [])  # the same text replayed
+    assert bits(tape.evaluate([x])[0]) == bits(theirs)
+
+
+@pytest.mark.parametrize("exponent", [1.0, 3.0, 5.0, 0.5, 2.0, 0.0])
+def test_negative_zero_to_a_value_power_is_torchs(exponent: float) -> None:
+    # (-0.0) ** 1.0 is -0.0 in torch (and C's pow); pow_value returned 0.0 ** b, losing the sign
+    base, power = Value(-0.0), Value(exponent)
+    out = base**power
+    theirs = t64(-0.0) ** t64(exponent)
+    assert bits(out.data) == bits(theirs.item())
+
+
+@pytest.mark.parametrize("x", [5e-324, 1e-300, 1e-8, 0.1, 0.5, 0.99, 1.0, 2.0, 0.0])
+@pytest.mark.parametrize("number", [0.0, 2.0, 0.5])
+def test_a_number_to_a_value_power_differentiates_the_exponent_only(x: float, number: float) -> None:
+    # 0.0 ** x for 0 < x < 1 raised "derivative of 0.0 ** x in the base is infinite": the base is a number,
+    # whose derivative torch never takes; torch gives value 0 and gradient 0 in x
+    v = Value(x)
+    out = number**v
+    out.backward()
+    t = t64(x, grad=True)
+    tout = number**t
+    tout.backward()
+    assert (bits(out.data), v.grad) == (bits(tout.item()), t.grad.item())
+    assert out.op.name == "rpow" and out.parents[0] is v
+
+
+def test_a_number_to_a_value_power_still_refuses_an_infinite_value() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"zero to a negative power in 0\.0 \*\* -1\.0"):
+        _ = 0.0 ** Value(-1.0)  # torch: inf
+
+
+def test_micrograd_neuron_nonlin_flag() -> None:
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    for kwargs in ({}, {"nonlin": True}, {"nonlin": False}):
+        assert nn.Neuron(3, **kwargs).nonlin == micrograd_nn.Neuron(3, **kwargs).nonlin
+    ours, theirs = nn.MLP(2, [3, 3, 1], activation="relu"), micrograd_nn.MLP(2, [3, 3, 1])
+    assert [[n.nonlin for n in layer.neurons] for layer in ours.layers] == \
+           [[n.nonlin for n in layer.neurons] for layer in theirs.layers]
+    assert nn.Neuron(2).nonlin is True  # tanh: a non-linearity too
+    with pytest.raises(AttributeError):
+        nn.Neuron(2).nonlin = False  # read from the activation; set activation= when building
+
+
+class _TorchShared(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = torch.nn.ReLU()
+        self.b = torch.nn.Tanh()
+        self.c = self.a
+
+
+class _OursShared(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.ReLU()
+        self.b = nn.Tanh()
+        self.c = self.a
+
+
+def test_repr_prints_a_shared_module_under_each_name_as_torch() -> None:
+    # torch's repr walks _modules, which keeps a shared module under each of its names; ours printed it once
+    assert repr(_OursShared()).replace("_OursShared", "X") == repr(_TorchShared()).replace("_TorchShared", "X")
+    a, b = nn.ReLU(), torch.nn.ReLU()
+    assert repr(nn.Sequential(a, a)) == repr(torch.nn.Sequential(b, b))
+    assert [n for n, _ in _OursShared().named_children()] == [n for n, _ in _TorchShared().named_children()]
+
+
+def test_add_module_names_a_builtin_type_as_torch() -> None:
+    for bad in (3, "x", 2.5):
+        with pytest.raises(TypeError) as theirs:
+            torch.nn.Module().add_module("z", bad)
+        with pytest.raises(TypeError) as ours:
+            nn.Module().add_module("z", bad)
+        assert str(ours.value) == str(theirs.value)  # "int is not a Module subclass" (was "builtins.int ...")
+
+
+@pytest.mark.parametrize("target", ["1.7", "7", "0.x", "1.0.5"])
+def test_get_submodule_error_words_are_torchs(target: str) -> None:
+    ours = nn.Sequential(nn.ReLU(), nn.Sequential(nn.Tanh()))
+    theirs = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Sequential(torch.nn.Tanh()))
+    with pytest.raises(AttributeError) as t_err:
+        theirs.get_submodule(target)
+    with pytest.raises(AttributeError) as o_err:
+        ours.get_submodule(target)
+    assert str(o_err.value) == str(t_err.value)
+
+
+def test_get_submodule_of_a_non_module_attribute_is_torchs_words() -> None:
+    class T(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = 2.0
+
+    class O(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = 2.0
+
+    with pytest.raises(AttributeError) as t_err:
+        T().get_submodule("scale")
+    with pytest.raises(AttributeError) as o_err:
+        O().get_submodule("scale")
+    assert str(o_err.value) == str(t_err.value) == "`scale` is not an nn.Module"
+    assert math.isfinite(O().scale)
