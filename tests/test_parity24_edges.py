@@ -122,19 +122,19 @@ def test_get_submodule_error_words_are_torchs(target: str) -> None:
 
 
 def test_get_submodule_of_a_non_module_attribute_is_torchs_words() -> None:
-    class T(torch.nn.Module):
+    class TorchNet(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.scale = 2.0
 
-    class O(nn.Module):
+    class OurNet(nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.scale = 2.0
 
     with pytest.raises(AttributeError) as t_err:
-        T().get_submodule("scale")
+        TorchNet().get_submodule("scale")
     with pytest.raises(AttributeError) as o_err:
-        O().get_submodule("scale")
+        OurNet().get_submodule("scale")
     assert str(o_err.value) == str(t_err.value) == "`scale` is not an nn.Module"
-    assert math.isfinite(O().scale)
+    assert math.isfinite(OurNet().scale)
