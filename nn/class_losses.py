@@ -18,7 +18,7 @@ from autograd import Value, sum_of
 from autograd.functional import shifted_logits
 
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
-from .reduction import checked_reduction, reduced
+from .reduction import checked_reduction, nll_sum, reduced
 
 
 class TargetOutOfBounds(IndexError, ValueError):
@@ -161,21 +161,24 @@ def nll_loss(
         return _result([], True, reduction, None)
     rows, targets, batched = _rows(input, target, "nll_loss")
     weights = _weights(weight, len(rows[0]))
-    losses, kept, weight_sum = _picked(rows, targets, weights, ignore)
+    losses, kept, weight_sum, total = _picked(rows, targets, weights, ignore)
     _refuse_all_ignored(kept, reduction)
     if reduction == "sum" and not kept:
         return Value(0.0)  # torch's sum over no samples
-    return _result(losses if reduction == "none" else kept, batched, reduction, weight_sum)
+    if reduction == "none":
+        return _result(losses, batched, reduction, weight_sum)
+    return reduced(kept, reduction, weight_sum, total)
 
 
 def _picked(
     rows: Sequence[Sequence[Any]], targets: list[Any], weights: list[Value | float] | None, ignore: int
-) -> tuple[list[Value], list[Value], Value | float]:
-    """Each row's -weight * row[target] (0 when ignored), those not ignored, and the sum of their weights."""
+) -> tuple[list[Value], list[Value], Value | float, Value | None]:
+    """Each row's -weight * row[target] (0 when ignored), those not ignored, the sum of their weights and the
+    sum of those losses, both added in torch's order (`nll_sum`; None and 0.0 when every target is ignored)."""
     losses: list[Value] = []
-    kept: list[Value] = []
-    chosen: list[Value | float] = []
-    for row, t in zip(rows, targets):
+    kept: list[tuple[int, Value]] = []
+    chosen: list[tuple[int, Value | float]] = []
+    for b, (row, t) in enumerate(zip(rows, targets)):
         index = _class_index(t, len(row), ignore)
         if index is None:
             losses.append(Value(0.0))
@@ -183,11 +186,15 @@ def _picked(
         w = 1.0 if weights is None else weights[index]
         loss = -row[index] if weights is None else -(w * row[index])
         losses.append(loss)
-        kept.append(loss)
-        chosen.append(w)
-    total: Value | float = float(len(chosen)) if weights is None else (
-        sum_of(chosen) if any(isinstance(w, Value) for w in chosen) else sum(chosen))
-    return losses, kept, total
+        kept.append((b, loss))
+        chosen.append((b, w))
+    if not kept:
+        return losses, [], 0.0, None
+    batch = len(rows)
+    weight_sum: Value | float = float(len(chosen)) if weights is None else nll_sum(chosen, batch)
+    total = nll_sum(kept, batch)
+    # Numbers in, a Value out, as before (a loss is always a Value).
+    return losses, [loss for _, loss in kept], weight_sum, total if isinstance(total, Value) else Value(total)
 
 
 def cross_entropy(
@@ -211,11 +218,12 @@ def cross_entropy(
     log_probs = [_LogProbabilities(row) for row in rows]
     if _is_row(targets[0]):
         return _soft_targets(log_probs, targets, weights, smoothing, batched, reduction)
-    losses, kept, weight_sum = _picked(log_probs, targets, weights, ignore)
+    losses, kept, weight_sum, total = _picked(log_probs, targets, weights, ignore)
     _refuse_all_ignored(kept, reduction)
     if reduction == "sum" and not kept:
         return Value(0.0)  # torch's sum over no samples
-    nll = _result(losses if reduction == "none" else kept, batched, reduction, weight_sum)
+    nll = _result(losses, batched, reduction, weight_sum) if reduction == "none" else \
+        reduced(kept, reduction, weight_sum, total)
     if smoothing == 0.0:
         return nll
     smooth: list[Value] = []
