@@ -96,6 +96,10 @@ MUL = Op(name="mul", micrograd="*", symbol="×", forward="a * b", derivatives=("
          domain=(_WIDE, _WIDE), reference=lambda a, b: a * b)
 DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
          domain=(_WIDE, (0.5, 3.0)), reference=lambda a, b: a / b)
+# torch.reciprocal. A number over a Value (``3.0 / x``) is reciprocal(x) * 3.0, as torch's Tensor.__rtruediv__
+# and micrograd's (``other * self**-1``) compute it: two roundings, their value to the bit.
+RECIPROCAL = Op(name="reciprocal", symbol="1/x", forward="div(1.0, a)", derivatives=("-(out * out)",),
+                domain=((0.5, 3.0),), reference=lambda a: 1.0 / a)
 NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
          domain=(_WIDE,), reference=lambda a: -a)
 POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
@@ -174,8 +178,8 @@ LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_l
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU,
-               ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
+    for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
+               BCE, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -171,7 +171,9 @@ class Value:
         return _binary(_ops.DIV, self, other)
 
     def __rtruediv__(self, other: float) -> Value:
-        return _binary(_ops.DIV, constant(other), self)
+        # torch's number / tensor is tensor.reciprocal() * number, micrograd's other * self**-1: both round twice,
+        # and so does this, for their numbers to the last bit (and torch's gradient, -(g * number) * (1/x)^2).
+        return _binary(_ops.MUL, _unary(_ops.RECIPROCAL, self), other)
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
@@ -688,7 +690,7 @@ def _install_methods() -> None:
         ("__add__", _ops.ADD, "binary"), ("__radd__", _ops.ADD, "reflected"),
         ("__sub__", _ops.SUB, "binary"), ("__rsub__", _ops.SUB, "reflected"),
         ("__mul__", _ops.MUL, "binary"), ("__rmul__", _ops.MUL, "reflected"),
-        ("__truediv__", _ops.DIV, "binary"), ("__rtruediv__", _ops.DIV, "reflected"),
+        ("__truediv__", _ops.DIV, "binary"),
         ("__neg__", _ops.NEG, "unary"), ("__abs__", _ops.ABS, "unary"),
         ("exp", _ops.EXP, "unary"), ("log", _ops.LOG, "unary"), ("sqrt", _ops.SQRT, "unary"),
         ("abs", _ops.ABS, "unary"), ("tanh", _ops.TANH, "unary"), ("sigmoid", _ops.SIGMOID, "unary"),

@@ -41,6 +41,7 @@ TORCH = {
     "mul": lambda xs, c: xs[0] * xs[1],
     "div": lambda xs, c: xs[0] / _positive(xs[1]),
     "neg": lambda xs, c: -xs[0],
+    "reciprocal": lambda xs, c: torch.reciprocal(_positive(xs[0])),
     "pow": lambda xs, c: _positive(xs[0]) ** c,
     "pow_value": lambda xs, c: _positive(xs[0]) ** torch.tanh(xs[1]),
     "rpow": lambda xs, c: c ** torch.tanh(xs[0]),
@@ -74,6 +75,7 @@ TORCH = {
 OURS = {
     "div": lambda xs, c: apply(OPS["div"], xs[0], _positive(xs[1])),
     "pow": lambda xs, c: apply(OPS["pow"], _positive(xs[0]), c),
+    "reciprocal": lambda xs, c: _positive(xs[0]).reciprocal(),
     "pow_value": lambda xs, c: apply(OPS["pow_value"], _positive(xs[0]), xs[1].tanh()),
     "rpow": lambda xs, c: apply(OPS["rpow"], xs[0].tanh(), c),
     "exp": lambda xs, c: xs[0].tanh().exp(),
