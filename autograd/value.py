@@ -173,7 +173,7 @@ class Value:
     def __rtruediv__(self, other: float) -> Value:
         # torch's number / tensor is tensor.reciprocal() * number, micrograd's other * self**-1: both round twice,
         # and so does this, for their numbers to the last bit (and torch's gradient, -(g * number) * (1/x)^2).
-        return _binary(_ops.MUL, _unary(_ops.RECIPROCAL, self), other)
+        return self.reciprocal() * other
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
@@ -236,6 +236,10 @@ class Value:
     def relu(self) -> Value:
         """max(0, self)."""
         return _unary(_ops.RELU, self)
+
+    def reciprocal(self) -> Value:
+        """1 / self, as torch's ``Tensor.reciprocal``; ZeroDivisionError at 0 (torch: inf)."""
+        return _unary(_ops.RECIPROCAL, self)
 
     def maximum(self, other: Value | float) -> Value:
         """The larger of self and ``other`` (a Value or a number) as one node, as torch's ``Tensor.maximum``:
@@ -694,7 +698,7 @@ def _install_methods() -> None:
         ("__neg__", _ops.NEG, "unary"), ("__abs__", _ops.ABS, "unary"),
         ("exp", _ops.EXP, "unary"), ("log", _ops.LOG, "unary"), ("sqrt", _ops.SQRT, "unary"),
         ("abs", _ops.ABS, "unary"), ("tanh", _ops.TANH, "unary"), ("sigmoid", _ops.SIGMOID, "unary"),
-        ("relu", _ops.RELU, "unary"), ("maximum", _ops.MAXIMUM, "binary"),
+        ("relu", _ops.RELU, "unary"), ("reciprocal", _ops.RECIPROCAL, "unary"), ("maximum", _ops.MAXIMUM, "binary"),
     ]
     for name, op, kind in table:
         setattr(Value, name, _compile_method(name, op, kind))

@@ -183,3 +183,24 @@ def test_a_number_over_a_value_is_torchs_reciprocal_then_product(number: float) 
     assert (number / Value(2.0))._op == "*"  # micrograd's op for other / self, its `other * self**-1`
     with pytest.raises(ZeroDivisionError, match="division by zero"):
         _ = number / Value(0.0)  # torch: inf
+
+
+def test_readme_micrograd_differences_are_what_micrograd_does() -> None:
+    micrograd_engine = pytest.importorskip("micrograd.engine")
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    theirs, ours = micrograd_engine.Value(3), Value(3)
+    assert theirs.data == 3 and isinstance(theirs.data, int) and ours.data == 3.0 and isinstance(ours.data, float)
+    assert isinstance(micrograd_nn.Layer(2, 1)([1.0, 2.0]), micrograd_engine.Value)
+    assert isinstance(nn.Layer(2, 1)([1.0, 2.0]), list)
+    assert micrograd_nn.Neuron(2).parameters()[-1].data == 0  # micrograd's bias (0) last
+    neuron = nn.Neuron(2)
+    assert neuron.parameters()[0] is neuron.b  # bias first (micrograd's last)
+    assert (micrograd_engine.Value(2.0) ** 2)._op == "**2" and (Value(2.0) ** 2)._op == "**"
+    # A second backward: micrograd's interior nodes keep their .grad, so the leaves get more than twice.
+    for V, expected in ((micrograd_engine.Value, 108.0), (Value, 72.0)):
+        a = V(2.0)
+        b = a * 3
+        c = b * b
+        c.backward()
+        c.backward()
+        assert a.grad == expected
