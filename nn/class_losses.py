@@ -14,11 +14,11 @@ import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from autograd import Value, sum_of
+from autograd import Value
 from autograd.functional import shifted_logits
 
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
-from .reduction import checked_reduction, nll_sum, reduced
+from .reduction import checked_reduction, nll_sum, reduced, torch_sum
 
 
 class TargetOutOfBounds(IndexError, ValueError):
@@ -226,17 +226,23 @@ def cross_entropy(
         reduced(kept, reduction, weight_sum, total)
     if smoothing == 0.0:
         return nll
+    # torch: smooth_loss = -(input * weight).sum(class_dim), 0 where ignored, then its sum over the whole batch
+    # (the zeros included), over the kept targets' weights (or their count) for 'mean': each an at::sum.
     smooth: list[Value] = []
     for row, t in zip(log_probs, targets):
         if int(t) == ignore:
             smooth.append(Value(0.0))
         else:
-            smooth.append(-sum_of(row if weights is None else [w * lp for w, lp in zip(weights, row)]))
+            smooth.append(-torch_sum(list(row) if weights is None else [lp * w for w, lp in zip(weights, row)]))
     if reduction == "none":
         mixed = [(1.0 - smoothing) * a + (smoothing / classes) * b for a, b in zip(losses, smooth)]
         return mixed if batched else mixed[0]
-    kept_smooth = [s for s, t in zip(smooth, targets) if int(t) != ignore]
-    return (1.0 - smoothing) * nll + (smoothing / classes) * reduced(kept_smooth, reduction, weight_sum)
+    smooth_total = torch_sum(smooth)
+    if reduction == "mean":
+        chosen = [_class_index(t, classes, ignore) for t in targets]
+        smooth_total = smooth_total / (float(len(kept)) if weights is None else
+                                       torch_sum([weights[i] for i in chosen if i is not None]))
+    return (1.0 - smoothing) * nll + (smoothing / classes) * smooth_total
 
 
 def _soft_targets(
@@ -245,7 +251,7 @@ def _soft_targets(
 ) -> Any:
     """-sum_j weight_j y_j log p_j per row against probability targets (smoothed), 'mean' over the rows."""
     classes = len(log_probs[0])
-    losses: list[Value] = []
+    rows_terms: list[list[Value]] = []
     for n, (row, probabilities) in enumerate(zip(log_probs, targets)):
         if not _is_row(probabilities) or len(probabilities) != classes:
             raise ValueError(f"cross_entropy: target row {n} must hold {classes} class probabilities, got "
@@ -253,6 +259,12 @@ def _soft_targets(
         ys = [y if isinstance(y, Value) else checked_float(y, f"target[{n}] probability") for y in probabilities]
         if smoothing:
             ys = [y * (1.0 - smoothing) + smoothing / classes for y in ys]
-        terms = [y * lp if weights is None else weights[j] * y * lp for j, (y, lp) in enumerate(zip(ys, row))]
-        losses.append(-sum_of(terms))
-    return _result(losses, batched, reduction, None)
+        # torch's input * target * weight, in that order
+        rows_terms.append([lp * y if weights is None else (lp * y) * weights[j]
+                           for j, (y, lp) in enumerate(zip(ys, row))])
+    if reduction == "none":
+        losses = [-torch_sum(terms) for terms in rows_terms]
+        return losses if batched else losses[0]
+    # torch sums the products of the whole batch as one tensor, then divides by the number of rows for 'mean'.
+    total = -torch_sum([term for terms in rows_terms for term in terms])
+    return total if reduction == "sum" else total / float(len(rows_terms))
