@@ -109,8 +109,8 @@ class Module:
 
         "Directly" means not inside another Module: a module in an attribute,
         or in a list or tuple attribute (named ``layers.0``, as its parameters
-        are, since valuegrad has no ModuleList). A module reachable by two
-        names is yielded under the first, as in torch.
+        are, as a `ModuleList`'s would be). A module reachable by two names is
+        yielded under the first, as in torch (``repr`` prints it under each).
         """
         found: list[tuple[str, Module]] = []
         _collect_children(self, "", {id(self)}, set(), found)
