@@ -109,3 +109,31 @@ def test_pure_fma_is_math_fma_to_the_bit() -> None:
         except OverflowError:
             want = exact_fma(a, b, c)
         assert bits(pure_fma(a, b, c)) == bits(want), (a, b, c)
+
+
+def test_sums_that_the_products_rounding_error_decides_round_once() -> None:
+    # c just under half p's ulp, on the side of p's rounding error: p + c rounds to p, a·b + c past it.
+    rng = random.Random(26)
+    checked = 0
+    for _ in range(6_000):
+        a = rng.uniform(0.5, 2.0) * 2.0 ** rng.randint(-100, 100)
+        b = rng.uniform(-2.0, 2.0) * 2.0 ** rng.randint(-100, 100)
+        error = Fraction(a) * Fraction(b) - Fraction(a * b)
+        if error == 0:
+            continue
+        c = math.copysign(math.ulp(a * b) / 2, error) * (1.0 - 2.0 ** -rng.randint(1, 50))
+        assert bits(pure_fma(a, b, c)) == bits(exact_fma(a, b, c)), (a, b, c)
+        checked += 1
+    assert checked > 5_000
+
+
+def test_sums_near_a_power_of_two_and_near_ties_round_once() -> None:
+    # a·b within a few eighths of c's ulp of a tie, c at or next to a power of two (where the gap below halves).
+    rng = random.Random(27)
+    for _ in range(6_000):
+        c = rng.choice([1, -1]) * 2.0 ** rng.randint(-200, 200) * (1 + rng.choice([0, 0, 1, 2**52 - 1]) * 2.0**-52)
+        target = rng.choice([1, -1]) * math.ulp(c) * (rng.choice([0.125, 0.25, 0.5, 0.75, 1.5])
+                                                      + rng.choice([0.0, 2.0 ** -rng.randint(20, 60)]))
+        a = rng.uniform(0.5, 2.0) * 2.0 ** rng.randint(-30, 30)
+        b = target / a * (1 + rng.choice([0.0, 2.0**-52, -(2.0**-52), rng.uniform(-1e-15, 1e-15)]))
+        assert bits(pure_fma(a, b, c)) == bits(exact_fma(a, b, c)), (a, b, c)

@@ -23,22 +23,39 @@ from typing import Any
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's constant for 53-bit significands
 
 
-def pure_fma(a: float, b: float, c: float, _split: float = _SPLIT, _fsum: Any = math.fsum) -> float:
+def pure_fma(a: float, b: float, c: float, _split: float = _SPLIT, _fsum: Any = math.fsum,
+             _ulp: Any = math.ulp) -> float:
     """a·b + c rounded once (IEEE fused multiply-add) without ``math.fma``; inf where that overflows, as the
     fused instruction."""
     p = a * b
-    if 1e-250 < (p if p > 0.0 else -p) < 1e290 and -1e300 < a < 1e300 and -1e300 < b < 1e300:
-        t = _split * a
-        ah = t - (t - a)
-        al = a - ah
-        t = _split * b
-        bh = t - (t - b)
-        bl = b - bh
-        # p + e == a·b exactly (no overflow or underflow in this range), and fsum rounds p + e + c once.
-        try:
-            return _fsum((p, ((ah * bh - p) + ah * bl + al * bh) + al * bl, c))
-        except (OverflowError, ValueError):  # c infinite or NaN, or a sum past the float range: no exact sum
-            return p + c
+    m = p if p > 0.0 else -p
+    if 1e-250 < m < 1e290:
+        # The quick exact answer, s = p + c, whenever the product's rounding error cannot change how the sum
+        # rounds: p + c == s + t exactly (Knuth's two-sum), |a·b - p| <= ulp(p) / 2 <= m·2**-53 (p is normal),
+        # so a·b + c lies within r of s; within less than half the gap to either neighbour (a quarter ulp
+        # below a power of two) it rounds to s. r is rounded, but rounding is monotonic and the bounds are
+        # floats, so r < bound holds only if the exact r does. Most optimizer updates (|p| << |c|) stop here.
+        if c == 0.0:
+            return p  # a·b ± 0 rounds to p (a·b is not zero)
+        s = p + c
+        v = s - p
+        t = (p - (s - v)) + (c - v)
+        r = (t if t > 0.0 else -t) + m * 1.1102230246251565e-16
+        u = _ulp(s)
+        if r < 0.5 * u and (r < 0.25 * u or (s if s > 0.0 else -s) != u * 4503599627370496.0):
+            return s  # (an infinite or NaN c makes r NaN: no comparison holds)
+        if -1e300 < a < 1e300 and -1e300 < b < 1e300:
+            t = _split * a
+            ah = t - (t - a)
+            al = a - ah
+            t = _split * b
+            bh = t - (t - b)
+            bl = b - bh
+            # p + e == a·b exactly (no overflow or underflow in this range), and fsum rounds p + e + c once.
+            try:
+                return _fsum((p, ((ah * bh - p) + ah * bl + al * bh) + al * bl, c))
+            except (OverflowError, ValueError):  # c infinite or NaN: no exact sum
+                return p + c
     if (a == 0.0 or b == 0.0) or a - a != 0.0 or b - b != 0.0:
         return p + c  # an exact zero product, or an infinite/NaN factor: IEEE's inf, or NaN the caller names
     if c - c != 0.0:
