@@ -149,6 +149,15 @@ def div(a: float, b: float) -> float:
 
 
 @helper
+def reciprocal(a: float) -> float:
+    """1 / a (torch.reciprocal), refusing zero with the op named: a number over a Value is its reciprocal times
+    the number, so ``3.0 / x`` at x = 0 is named here too (torch gives inf)."""
+    if a == 0.0:
+        raise ZeroDivisionError(f"reciprocal: division by zero in 1 / {a!r} (x.reciprocal(), or a number / x)")
+    return 1.0 / a
+
+
+@helper
 def pow_const(a: float, n: float) -> float:
     """a ** n for a constant exponent: real results only."""
     if a == 0.0 and n < 0:
