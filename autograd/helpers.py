@@ -192,8 +192,8 @@ def pow_value(a: float, b: float) -> float:
             return a**b  # (-0.0) ** 1.0 is -0.0, as torch's
         if a == 0.0:
             raise ZeroDivisionError(f"pow: zero to a negative power in {a!r} ** {b!r}")
-        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: Value ** Value needs a positive base"
-                         " (its derivative in the exponent, a ** b log a, is not real)")
+        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: a Value exponent (x ** y, or a number ** y)"
+                         " needs a positive base (its derivative in the exponent, a ** b log a, is not real)")
     try:
         return a**b
     except OverflowError:

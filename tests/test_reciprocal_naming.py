@@ -48,3 +48,22 @@ def test_a_replayed_reciprocal_of_zero_is_named() -> None:
     pytest.importorskip("numpy")
     with pytest.raises(ZeroDivisionError, match="reciprocal: division by zero in 1 / 0.0 in a sample"):
         tape.run_batch([[1.0, 0.0]])
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda y: (-2.0) ** y, r"pow: math domain error in -2\.0 \*\* 2\.0: a Value exponent \(x \*\* y, or a number"),
+    (lambda y: Value(-2.0) ** y, r"pow: math domain error in -2\.0 \*\* 2\.0: a Value exponent"),
+])
+def test_a_negative_base_under_a_value_exponent_is_named_as_written(make, words: str) -> None:
+    # torch gives 4 and a NaN gradient; the engine refuses, in words that fit `number ** y` too (they said
+    # "Value ** Value" for a plain number's power)
+    with pytest.raises(ValueError, match=words):
+        make(Value(2.0))
+
+
+def test_a_second_derivative_of_zero_to_a_value_power_is_refused_in_words_that_fit() -> None:
+    from autograd import grad
+
+    y = Value(0.5)
+    with pytest.raises(ZeroDivisionError, match=r"a Value exponent \(x \*\* y, or a number \*\* y\).*base 0"):
+        grad(0.0 ** y, [y], create_graph=True)
