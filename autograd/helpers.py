@@ -149,6 +149,15 @@ def div(a: float, b: float) -> float:
 
 
 @helper
+def reciprocal(a: float) -> float:
+    """1 / a (torch.reciprocal), refusing zero with the op named: a number over a Value is its reciprocal times
+    the number, so ``3.0 / x`` at x = 0 is named here too (torch gives inf)."""
+    if a == 0.0:
+        raise ZeroDivisionError(f"reciprocal: division by zero in 1 / {a!r} (x.reciprocal(), or a number / x)")
+    return 1.0 / a
+
+
+@helper
 def pow_const(a: float, n: float) -> float:
     """a ** n for a constant exponent: real results only."""
     if a == 0.0 and n < 0:
@@ -183,8 +192,8 @@ def pow_value(a: float, b: float) -> float:
             return a**b  # (-0.0) ** 1.0 is -0.0, as torch's
         if a == 0.0:
             raise ZeroDivisionError(f"pow: zero to a negative power in {a!r} ** {b!r}")
-        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: Value ** Value needs a positive base"
-                         " (its derivative in the exponent, a ** b log a, is not real)")
+        raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: a Value exponent (x ** y, or a number ** y)"
+                         " needs a positive base (its derivative in the exponent, a ** b log a, is not real)")
     try:
         return a**b
     except OverflowError:

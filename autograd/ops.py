@@ -98,9 +98,10 @@ MUL = Op(name="mul", micrograd="*", symbol="×", forward="a * b", derivatives=("
 DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
          domain=(_WIDE, (0.5, 3.0)), reference=lambda a, b: a / b)
 # torch.reciprocal. A number over a Value (``3.0 / x``) is reciprocal(x) * 3.0, as torch's Tensor.__rtruediv__
-# and micrograd's (``other * self**-1``) compute it: two roundings, their value to the bit.
-RECIPROCAL = Op(name="reciprocal", symbol="1/x", forward="div(1.0, a)", derivatives=("-(out * out)",),
-                domain=((0.5, 3.0),), reference=lambda a: 1.0 / a)
+# and micrograd's (``other * self**-1``) compute it: two roundings, their value to the bit; `_op` is micrograd's
+# "**-1" for that node, so its graph of ``3.0 / x`` reads as micrograd's ("*" over "**-1").
+RECIPROCAL = Op(name="reciprocal", micrograd="**-1", symbol="1/x", forward="reciprocal(a)",
+                derivatives=("-(out * out)",), domain=((0.5, 3.0),), reference=lambda a: 1.0 / a)
 NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
          domain=(_WIDE,), reference=lambda a: -a)
 POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),

@@ -157,7 +157,8 @@ def pow_value_exponent_grad(out: Value, a: Value) -> Value | float:
 
 
 _NO_SECOND_AT_ZERO = (
-    "pow: second derivatives of Value ** Value are not defined at base 0 (PyTorch gives NaN): "
+    "pow: second derivatives of a power with a Value exponent (x ** y, or a number ** y) are not defined at base 0 "
+    "(PyTorch gives NaN): "
     "create_graph=True cannot build this gradient; a plain backward() gives the first derivative"
 )
 

@@ -350,7 +350,8 @@ def test_second_derivatives_at_base_zero_are_refused_where_torch_gives_nan() -> 
     from autograd import grad
 
     a, b = Value(0.0), Value(2.0)
-    with pytest.raises(ZeroDivisionError, match="second derivatives of Value \\*\\* Value are not defined at base 0"):
+    with pytest.raises(ZeroDivisionError,
+                       match=r"second derivatives of a power with a Value exponent .* are not defined at base 0"):
         grad(a**b, [a, b], create_graph=True)
     a, b = Value(2.0), Value(0.0)  # away from base 0 the Hessian is the closed form: d2/dadb = 1/a, d2/db2 = ln(a)^2
     ga, gb = grad(a**b, [a, b], create_graph=True)

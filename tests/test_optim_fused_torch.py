@@ -17,8 +17,14 @@ from nn.optim.fused import fma, lerp
 
 torch = pytest.importorskip("torch")
 
+from torch_probes import fused_multiply_add_reason  # noqa: E402
+
 import nn  # noqa: E402
 from autograd import Value  # noqa: E402
+
+_FMA_REASON = fused_multiply_add_reason(torch)
+#: For the comparisons with torch's kernels and optimizers (`fma` against exact arithmetic runs everywhere).
+needs_torch_fma = pytest.mark.skipif(_FMA_REASON is not None, reason=_FMA_REASON or "")
 
 
 def exact_fma(a: float, b: float, c: float) -> float:
@@ -57,6 +63,7 @@ def _t(x: float) -> torch.Tensor:
     return torch.tensor(x, dtype=torch.float64)
 
 
+@needs_torch_fma
 def test_torch_kernels_are_the_fused_expressions() -> None:
     rng = random.Random(7)
     for _ in range(2000):
@@ -79,6 +86,7 @@ SGD_CASES = [dict(lr=0.05, momentum=m, dampening=d, nesterov=n, weight_decay=wd,
              for mx in (False, True) if not (n and (m == 0.0 or d != 0.0))]
 
 
+@needs_torch_fma
 @pytest.mark.parametrize("options", SGD_CASES, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()))
 def test_sgd_trajectory_equals_torch_to_the_bit(options: dict) -> None:
     rng = random.Random(3)
@@ -106,6 +114,7 @@ ADAPTIVE_CASES += [("Adagrad", dict(lr=0.1, lr_decay=ld, weight_decay=wd, initia
                    for ld in (0.0, 0.1) for wd in (0.0, 0.1) for iv in (0.0, 0.5)]
 
 
+@needs_torch_fma
 @pytest.mark.parametrize(("name", "options"), ADAPTIVE_CASES,
                          ids=lambda o: o if isinstance(o, str) else ",".join(f"{k}={v}" for k, v in o.items()))
 def test_adaptive_steps_equal_torch_wherever_torchs_sqrt_is_correctly_rounded(name: str, options: dict) -> None:

@@ -54,6 +54,14 @@ def div(a: Array, b: Array) -> Array:
 
 
 @numpy_version
+def reciprocal(a: Array) -> Array:
+    """Elementwise 1 / a, refusing any zero."""
+    if np.any(np.equal(a, 0.0)):
+        raise ZeroDivisionError(f"reciprocal: division by zero in 1 / {_first_bad(a, np.equal(a, 0.0))!r} in a sample")
+    return np.divide(1.0, a)
+
+
+@numpy_version
 def pow_const(a: Array, n: float) -> Array:
     """a ** n with a constant exponent, real results only."""
     if n < 0 and np.any(np.equal(a, 0.0)):
