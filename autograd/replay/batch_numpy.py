@@ -13,6 +13,7 @@ only by `Tape.run_batch`; numpy is an optional extra.
 from __future__ import annotations
 
 import math
+import numbers
 import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -409,13 +410,21 @@ def _refuse_bools_and_complex(k: int, column: Sequence[float]) -> None:
     little; only a column holding a bool or a complex is walked to name the sample.
     """
     if isinstance(column, np.ndarray):
-        if column.dtype == np.bool_:
+        kind = column.dtype.kind
+        if kind in "fiu":
+            if isinstance(column, np.ma.MaskedArray) and np.ma.getmaskarray(column).any():
+                i = int(np.flatnonzero(np.ma.getmaskarray(column))[0])
+                raise ValueError(f"batch column {k} is a masked array with sample {i} masked: numpy would replay"
+                                 " the number under the mask; fill or drop the masked samples first")
+            return
+        if kind == "b":
             raise TypeError(f"batch column {k}: Value data must be a real number, got bool array of dtype bool")
-        if column.dtype.kind == "c":
+        if kind == "c":
             raise TypeError(f"batch column {k}: Value data must be a real number, got complex array of dtype"
                             f" {column.dtype}")
-        if column.dtype != object:
-            return
+        if kind != "O":  # text ('1.5' was read as 1.5), dates and durations (their count of days or seconds)
+            raise TypeError(f"batch column {k} must hold real numbers only, got an array of dtype {column.dtype}"
+                            " (the eager engine refuses such Value data)")
     try:
         kinds = set(map(type, column))
     except TypeError:
@@ -425,6 +434,22 @@ def _refuse_bools_and_complex(k: int, column: Sequence[float]) -> None:
         i, x = next((i, x) for i, x in enumerate(column) if isinstance(x, refused))
         what = "bool" if isinstance(x, (bool, np.bool_)) else "complex"
         raise TypeError(f"batch column {k}, sample {i}: Value data must be a real number, got {what} {x!r}")
+    # numpy reads a str '1.5' (or bytes), a Value or any object with __float__ as a number; a Value() and a tape's
+    # own inputs refuse them. None stays for as_columns to name; rows of a 2-D column for its shape check.
+    if not kinds <= _NUMBER_KINDS and any(not issubclass(t, _NUMBER_LIKE) for t in kinds):
+        i, x = next((i, x) for i, x in enumerate(column) if not isinstance(x, _NUMBER_LIKE))
+        raise TypeError(f"batch column {k} must hold real numbers only: sample {i} is {type(x).__name__}"
+                        f" {short(x)} (the eager engine refuses such Value data)")
+
+
+_NUMBER_KINDS = frozenset({float, int, type(None)})
+_NUMBER_LIKE = (numbers.Real, type(None), list, tuple, np.ndarray)  # a Fraction is Value data too
+
+
+def short(x: object) -> str:
+    """``repr(x)``, cut to 60 characters (a long string in a column)."""
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
@@ -438,6 +463,8 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
             arrays.append(np.asarray(c, dtype=np.float64))
         except (TypeError, ValueError) as error:  # a string, None, a complex or a ragged row among the numbers
             raise TypeError(f"batch column {k} must hold real numbers only: {error}") from None
+        except OverflowError:  # an int beyond float range ("int too large to convert to float", naming no column)
+            raise OverflowError(f"batch column {k} holds an integer too large for a float") from None
     lengths = {a.shape for a in arrays}
     if len(lengths) != 1 or arrays[0].ndim != 1:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
