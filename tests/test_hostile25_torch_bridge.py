@@ -1,0 +1,62 @@
+"""from_torch on modules whose weights are not plain parameters (round 25): pruned and parametrized weights import
+as torch's forward computes them (were KeyError 'weight'); a sparse weight is named (was NotImplementedError from
+inside torch's isfinite)."""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from torch.nn.utils import parametrizations, prune  # noqa: E402
+
+from nn.torch_bridge import NoCounterpart, from_torch  # noqa: E402
+
+
+def _linear() -> torch.nn.Linear:
+    torch.manual_seed(0)
+    return torch.nn.Linear(3, 2, dtype=torch.float64)
+
+
+def _outputs_agree(module: torch.nn.Module) -> None:
+    """Our imported model gives torch's outputs (float64 both sides: the same sums, to rounding)."""
+    model = from_torch(module)
+    module.eval()  # spectral_norm's power iteration stops stepping, so torch's weight stays the one read
+    for x in ([0.3, -1.2, 2.0], [1.0, 0.5, -0.25]):
+        with torch.no_grad():
+            theirs = module(torch.tensor(x, dtype=torch.float64)).tolist()
+        ours = [v.data for v in model(x)]
+        assert ours == pytest.approx(theirs, rel=1e-13, abs=1e-15)
+
+
+def test_a_pruned_linear_imports_with_its_mask_applied() -> None:
+    module = _linear()
+    prune.l1_unstructured(module, "weight", amount=0.5)
+    assert "weight" not in dict(module.named_parameters())  # torch keeps weight_orig and a weight_mask buffer
+    model = from_torch(module)
+    zeros = 0
+    for neuron in model.parameters():
+        zeros += neuron.data == 0.0
+    assert zeros >= 3  # half of the six weights were pruned to zero (the bias is not pruned)
+    _outputs_agree(module)
+
+
+def test_weight_norm_and_spectral_norm_import_as_torch_computes_the_weight() -> None:
+    _outputs_agree(parametrizations.weight_norm(_linear()))
+    module = parametrizations.spectral_norm(_linear()).eval()
+    _outputs_agree(module)
+
+
+def test_a_pruned_layer_in_a_sequential_imports() -> None:
+    torch.manual_seed(1)
+    module = torch.nn.Sequential(torch.nn.Linear(3, 4, dtype=torch.float64), torch.nn.Tanh(),
+                                 torch.nn.Linear(4, 2, dtype=torch.float64))
+    prune.random_unstructured(module[2], "weight", amount=0.5)
+    _outputs_agree(module)
+
+
+def test_a_sparse_weight_is_named() -> None:
+    module = _linear()
+    module.weight = torch.nn.Parameter(module.weight.detach().to_sparse())
+    with pytest.raises(NoCounterpart, match="parameter weight has layout torch.sparse_coo"):
+        from_torch(module)
