@@ -128,3 +128,39 @@ def test_a_huge_integer_in_a_column_names_the_column() -> None:
     tape, _, _ = _neuron()
     with pytest.raises(OverflowError, match="batch column 1 holds an integer too large for a float"):
         tape.run_batch([[1.0], [10**400]])
+
+
+@pytest.mark.parametrize("what", ["inputs", "parameters", "constants", "outputs"])
+@pytest.mark.parametrize("given", [None, "x", {"w": 1}], ids=["None", "str", "dict"])
+def test_tape_names_an_argument_that_is_no_list_of_values(what: str, given: object) -> None:
+    # was "'NoneType' object is not iterable" (or "got str at position 0" for a dict's names)
+    w, x = Value(2.0, label="w"), Value(1.0, label="x")
+    arguments: dict[str, object] = {"inputs": [x], "parameters": [w], "constants": [], "outputs": []}
+    arguments[what] = given
+    with pytest.raises(TypeError, match=f"Tape: {what} must be a list of Values, got {type(given).__name__}"):
+        Tape((x * w).tanh(), **arguments)  # type: ignore[arg-type]
+
+
+def test_tape_refuses_a_vectorize_that_is_not_a_bool_and_guards_that_are_not_guards() -> None:
+    # vectorize="no" was taken as True (record refused it already); guards=[1] was an AttributeError
+    w, x = Value(2.0), Value(1.0)
+    with pytest.raises(TypeError, match="Tape: vectorize must be True, False or None, got str"):
+        Tape(x * w, [x], [w], vectorize="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Tape: guards must be Guard records"):
+        Tape(x * w, [x], [w], guards=[1])  # type: ignore[list-item]
+
+
+def test_tape_reads_generators_of_inputs_once() -> None:
+    # the type check used the generator up: "Value ... is a leaf of the graph but neither an input, ..."
+    w, x = Value(2.0), Value(1.0)
+    tape = Tape((x * w).tanh(), (v for v in [x]), (p for p in [w]))
+    loss, grads = tape.evaluate([0.5])
+    assert loss == pytest.approx(math.tanh(1.0), rel=1e-15)
+    assert grads == pytest.approx([0.5 * (1 - math.tanh(1.0) ** 2)], rel=1e-13)
+
+
+def test_record_names_a_dict_of_parameters() -> None:
+    # was "parameters must be Values, got str at position 0" (the dict's keys)
+    w = Value(2.0)
+    with pytest.raises(TypeError, match="record: parameters must be a list of Values, got dict"):
+        record(lambda a: a * w, [1.0], {"w": w})

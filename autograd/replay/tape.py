@@ -47,7 +47,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from types import ModuleType
-from typing import Any, NoReturn, SupportsFloat, cast
+from typing import Any, NoReturn, SupportsFloat, TypeVar, cast
 
 from ..backward import VALUE_HOOKS, refuse_bad_grads
 from ..grad_mode import is_grad_enabled
@@ -62,6 +62,7 @@ from .recording import Guard, start_recording, stop_recording
 from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
+T = TypeVar("T")
 #: A tape whose graph has more parent links than this is never compiled by itself (`Tape.compile` still can):
 #: generated code peaks at a few KB per link while compiling, and the level interpreter needs no code.
 AUTO_COMPILE_MAX_LINKS = 250_000
@@ -96,7 +97,9 @@ def record(
         raise TypeError(f"record: fn must be a function returning the loss, got {type(fn).__name__}")
     bindings = Bindings(fn)
     # A list (what model.parameters() returns) passes without the Iterable ABC's Python-level instance check.
-    if type(parameters) is not list and (isinstance(parameters, Value) or not isinstance(parameters, Iterable)):
+    # A dict gave its keys (names), refused as "parameters must be Values, got str at position 0".
+    if type(parameters) is not list and (isinstance(parameters, (Value, str, bytes, dict))
+                                         or not isinstance(parameters, Iterable)):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     if not isinstance(parameters, list):  # a generator (as optimizers take) would be used up by the first reader
         parameters = list(parameters)  # (a list is copied once, by the Tape)
@@ -242,6 +245,18 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
+                            ("outputs", outputs), ("guards", guards)):
+            if type(given) is not list and type(given) is not tuple:  # what record passes: no further look
+                _refuse_non_collection(what, given)
+        # A generator of inputs was used up by the type check below, leaving the tape no inputs.
+        inputs, constants, outputs = (_listed(x) for x in (inputs, constants, outputs))
+        guards = _listed(guards)
+        if vectorize is not None and not isinstance(vectorize, bool):  # "no" was taken as True
+            raise TypeError(f"Tape: vectorize must be True, False or None, got {type(vectorize).__name__}")
+        if guards and not all(isinstance(g, Guard) for g in guards):
+            bad = next(g for g in guards if not isinstance(g, Guard))
+            raise TypeError(f"Tape: guards must be Guard records (made by record), got {type(bad).__name__}")
         # Copied first (a generator is read once); a model's weights are most of what a tape is given.
         self._parameters, leaves = _copy_parameters(parameters)
         for what, given in (("inputs", inputs), ("constants", constants), ("outputs", outputs)):
@@ -685,6 +700,19 @@ def _copy_parameters(given: Iterable[Value]) -> tuple[list[Value], bool]:
         return copy, True
     _refuse_non_values("parameters", copy)
     return copy, False
+
+
+def _listed(given: Iterable[T]) -> Sequence[T]:
+    """``given`` as it is when a list or tuple (what `record` passes), else listed (read once)."""
+    return given if type(given) is list or type(given) is tuple else list(given)
+
+
+def _refuse_non_collection(what: str, given: object) -> None:
+    """A TypeError naming ``what`` when ``given`` is None, a lone Value, a string, a dict (its keys) or not
+    iterable: each failed as "'NoneType' object is not iterable" (or an AttributeError) inside `Tape`."""
+    if given is None or isinstance(given, (Value, str, bytes, dict)) or not hasattr(given, "__iter__"):
+        of = "Guards" if what == "guards" else "Values"
+        raise TypeError(f"Tape: {what} must be a list of {of}, got {type(given).__name__}")
 
 
 def _refuse_non_values(what: str, given: Sequence[object]) -> None:
