@@ -245,14 +245,16 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
-        for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
-                            ("outputs", outputs), ("guards", guards)):
-            if type(given) is not list and type(given) is not tuple:  # what record passes: no further look
+        # What record passes (lists, and outputs=()) takes one test; anything else is checked and listed (a
+        # generator of inputs was used up by the type check below, leaving the tape no inputs).
+        if not (type(inputs) is list and type(constants) is list and type(guards) is list and type(outputs) is tuple
+                and type(parameters) is list):
+            for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
+                                ("outputs", outputs), ("guards", guards)):
                 _refuse_non_collection(what, given)
-        # A generator of inputs was used up by the type check below, leaving the tape no inputs.
-        inputs, constants, outputs = (_listed(x) for x in (inputs, constants, outputs))
-        guards = _listed(guards)
-        if vectorize is not None and not isinstance(vectorize, bool):  # "no" was taken as True
+            inputs, constants, outputs = (_listed(x) for x in (inputs, constants, outputs))
+            guards = _listed(guards)
+        if vectorize is not None and vectorize is not True and vectorize is not False:  # "no" was taken as True
             raise TypeError(f"Tape: vectorize must be True, False or None, got {type(vectorize).__name__}")
         if guards and not all(isinstance(g, Guard) for g in guards):
             bad = next(g for g in guards if not isinstance(g, Guard))
