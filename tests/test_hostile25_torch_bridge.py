@@ -60,3 +60,36 @@ def test_a_sparse_weight_is_named() -> None:
     module.weight = torch.nn.Parameter(module.weight.detach().to_sparse())
     with pytest.raises(NoCounterpart, match="parameter weight has layout torch.sparse_coo"):
         from_torch(module)
+
+
+def _torch_char_lstm():  # type: ignore[no-untyped-def]
+    """examples/torch_char_lstm.py as a module, to call its main() in this process."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "torch_char_lstm.py"
+    spec = importlib.util.spec_from_file_location("torch_char_lstm_hostile25", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_torch_char_lstm_refuses_sizes_whose_product_no_machine_can_hold(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # each within its own limit, together 4,096 x 4,096 characters of 1,024 units: ran into the out-of-memory
+    # killer (or hours of swapping) after printing "training an LSTM of 1024 units"
+    with pytest.raises(SystemExit) as stopped:
+        _torch_char_lstm().main(["--batch", "4096", "--seq-len", "4096", "--hidden", "1024",
+                                 "--out", str(tmp_path / "pictures")])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--batch 4,096 x --seq-len 4,096 with --hidden 1,024 needs about" in err and "GiB per training step" in err
+    assert not (tmp_path / "pictures").exists()
+
+
+def test_torch_char_lstm_names_a_learning_rate_that_diverged(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # --lr 1e308: Adam's first step took the float32 weights to inf, and from_torch's ValueError was a traceback
+    example = _torch_char_lstm()
+    with pytest.raises(example.UsageError, match=r"training diverged with --lr 1e\+308"):
+        example.main(["--hidden", "2", "--steps", "2", "--batch", "1", "--seq-len", "4", "--snippet", "8",
+                      "--lr", "1e308", "--out", str(tmp_path / "pictures")])
