@@ -164,3 +164,12 @@ def test_record_names_a_dict_of_parameters() -> None:
     w = Value(2.0)
     with pytest.raises(TypeError, match="record: parameters must be a list of Values, got dict"):
         record(lambda a: a * w, [1.0], {"w": w})
+
+
+def test_run_batch_refuses_more_samples_than_memory_holds_before_reading_them() -> None:
+    # a column of 10^12 samples (a broadcast view: free to pass) ran until the operating system killed the process
+    tape, _, _ = _neuron()
+    huge = np.broadcast_to(np.float64(1.0), (10**12,))
+    with pytest.raises(MemoryError, match=r"run_batch: 1,000,000,000,000 samples need about [\d,]+ GiB of arrays"):
+        tape.run_batch([huge, huge])
+    assert tape.run_batch([[1.0], [1.0]])[0].tolist() == pytest.approx([math.tanh(2.5)], rel=1e-15)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -452,8 +453,10 @@ def short(x: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
-    """Each input column as a float64 array; all the same length, finite."""
+def as_columns(columns: Sequence[Sequence[float]], bytes_per_sample: int = 0) -> tuple[list[Array], int]:
+    """Each input column as a float64 array; all the same length, finite; and a MemoryError, before any sample
+    is read, when ``bytes_per_sample`` (what the tape's code keeps per sample) times the samples is more than
+    the machine's memory."""
     arrays = []
     for k, c in enumerate(columns):
         if isinstance(c, (str, bytes)):
@@ -470,6 +473,8 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
     if arrays and not arrays[0].size:  # numpy's own error was about broadcasting shapes (3,0) into (3,)
         raise ValueError("batch columns are empty: run_batch needs at least one sample")
+    if arrays:
+        _refuse_past_memory(int(arrays[0].shape[0]), bytes_per_sample)
     for k, a in enumerate(arrays):
         if not np.all(np.isfinite(a)):
             i = int(np.flatnonzero(~np.isfinite(a))[0])
@@ -480,6 +485,20 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
             shown = "None, not a number" if given is None else f"{float(a[i])!r}, not a finite number"
             raise ValueError(f"batch column {k} holds a non-finite number: sample {i} is {shown}")
     return arrays, int(arrays[0].shape[0])
+
+
+def _refuse_past_memory(n: int, bytes_per_sample: int) -> None:
+    """MemoryError naming the sample count when the tape's arrays for ``n`` samples exceed physical memory: a
+    column of 10^9 samples (a broadcast view costs nothing to pass) ran until the operating system killed the
+    process, an array per node of the graph at a time."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return  # the platform does not say
+    if n * bytes_per_sample > memory:
+        raise MemoryError(f"run_batch: {n:,} samples need about {n * bytes_per_sample / 2**30:,.0f} GiB of arrays"
+                          f" ({bytes_per_sample:,} bytes a sample): more than this machine's {memory / 2**30:,.0f}"
+                          " GiB of memory; run the samples in chunks")
 
 
 def finish(

@@ -627,7 +627,11 @@ class Tape:
             self.bindings.check()
         if VALUE_HOOKS:
             _refuse_hooked_parameters(self._parameters)
-        arrays, n = batch_numpy.as_columns(columns)
+        # Every node's values and gradients are arrays over the samples (and with reduce="none" one row per
+        # parameter): a lower bound of what the run keeps, checked against the machine's memory first.
+        per_sample = 8 * (2 * (self.node_count + self.input_count) + (len(self._parameters) if reduce == "none"
+                                                                      else 0))
+        arrays, n = batch_numpy.as_columns(columns, per_sample)
         run = self._run_numpy.get(reduce)
         if run is None:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
