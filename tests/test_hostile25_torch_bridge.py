@@ -93,3 +93,27 @@ def test_torch_char_lstm_names_a_learning_rate_that_diverged(tmp_path) -> None: 
     with pytest.raises(example.UsageError, match=r"training diverged with --lr 1e\+308"):
         example.main(["--hidden", "2", "--steps", "2", "--batch", "1", "--seq-len", "4", "--snippet", "8",
                       "--lr", "1e308", "--out", str(tmp_path / "pictures")])
+
+
+@pytest.mark.parametrize("name", ["float8_e4m3fn", "float8_e5m2"])
+def test_float8_is_named_both_ways(name: str) -> None:
+    # to_torch: NotImplementedError '"check_uniform_bounds" not implemented' from inside torch's Linear init;
+    # from_torch: NotImplementedError '"isfinite" not implemented' from the weight check
+    from nn import MLP
+    from nn.torch_bridge import to_torch
+
+    dtype = getattr(torch, name, None)
+    if dtype is None:
+        pytest.skip(f"this torch has no {name}")
+    with pytest.raises(TypeError, match=f"dtype torch.{name} is a storage format"):
+        to_torch(MLP(2, [2, 1], seed=0), dtype=dtype)
+    module = _linear()
+    module.weight = torch.nn.Parameter(module.weight.detach().to(dtype), requires_grad=False)
+    with pytest.raises(NoCounterpart, match=f"parameter weight has dtype torch.{name}, a storage format"):
+        from_torch(module)
+    # half precision still crosses over (every float16 value is a float64 value)
+    half = to_torch(MLP(2, [2, 1], seed=0), dtype=torch.float16)
+    back = from_torch(half)
+    assert [p.data for p in back.parameters()] == [float(x) for x in torch.cat(
+        [half[0].bias.detach()[:1], half[0].weight.detach()[0], half[0].bias.detach()[1:],
+         half[0].weight.detach()[1], half[2].bias.detach(), half[2].weight.detach()[0]]).tolist()]

@@ -274,6 +274,9 @@ def check_tensor(name: str, p: torch.Tensor) -> None:
         raise ValueError(f"parameter {name} is on the meta device (no data): materialize the module first")
     if not p.is_floating_point():
         raise NoCounterpart(f"parameter {name} has dtype {p.dtype}: expected a floating-point tensor")
+    if p.dtype.itemsize < 2:  # float8: torch.isfinite below is "not implemented" for it, nor is nn.Linear's forward
+        raise NoCounterpart(f"parameter {name} has dtype {p.dtype}, a storage format torch cannot compute in:"
+                            " convert the module with .to(torch.float32) (or float64) first")
     bad = ~torch.isfinite(p.detach())
     if bool(bad.any()):
         where = tuple(int(i) for i in bad.nonzero()[0])
