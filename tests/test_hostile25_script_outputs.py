@@ -60,3 +60,14 @@ def test_an_empty_checkpoint_name_is_not_called_a_folder(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "argument --out: expected a file name such as classifier.json, got ''" in done.stderr, done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_char_rnn_refuses_a_text_too_long_to_train_on_in_one_pass(tmp_path: Path) -> None:
+    # each step is one backward pass through the whole string: 20,000 characters took 17 s and 440 MB a step, so
+    # a 100,000-character argument trained for hours at the default 150 steps
+    done = _run("char_rnn.py", ["--steps", "1", "ab" * 50_000], tmp_path)
+    assert done.returncode == 2
+    assert "argument text: expected a text of at most 1,000 characters" in done.stderr, done.stderr
+    assert "got 100,000" in done.stderr and "Traceback" not in done.stderr
+    short = _run("char_rnn.py", ["--steps", "1", "ab" * 500], tmp_path)  # 1,000 characters: still taken
+    assert short.returncode == 0, short.stderr
