@@ -117,3 +117,20 @@ def test_float8_is_named_both_ways(name: str) -> None:
     assert [p.data for p in back.parameters()] == [float(x) for x in torch.cat(
         [half[0].bias.detach()[:1], half[0].weight.detach()[0], half[0].bias.detach()[1:],
          half[0].weight.detach()[1], half[2].bias.detach(), half[2].weight.detach()[0]]).tolist()]
+
+
+@pytest.mark.parametrize(("entry", "error", "shown"), [
+    ("a", TypeError, "got str 'a'"),
+    (True, TypeError, "got bool True"),
+    (None, TypeError, "got NoneType None"),
+    (1 + 1j, TypeError, r"got complex \(1\+1j\)"),
+    (10**400, OverflowError, "got an int too large for a float"),
+], ids=["str", "bool", "None", "complex", "huge-int"])
+def test_parity_report_names_an_input_of_the_wrong_type(entry: object, error: type, shown: str) -> None:
+    # were ValueError (a wrong type, where torch.tensor raises TypeError) or an unnamed OverflowError
+    from nn import MLP
+    from nn.torch_bridge import parity_report, to_torch
+
+    model = MLP(2, [2], seed=0)
+    with pytest.raises(error, match=r"inputs\[0\]\[1\] must be a finite real number, " + shown):
+        parity_report(model, to_torch(model), [[1.0, entry]])
