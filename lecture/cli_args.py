@@ -172,6 +172,16 @@ def writable_file(text: str, wanted: str = "a file name") -> str:
     return text
 
 
+def picture_parser(description: str, default: str) -> argparse.ArgumentParser:
+    """The command line of a script that draws one picture: an optional NAME (it writes NAME.dot and NAME.svg),
+    checked by `writable_file` when parsed (``''`` or a name in a missing folder were tracebacks from the drawing
+    code)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("name", nargs="?", default=default, help=f"writes NAME.dot and NAME.svg (default: {default})",
+                        type=lambda text: writable_file(text, f"a file name such as {default}"))
+    return parser
+
+
 def folder_takes_files(folder: Path, text: str) -> None:
     """ArgumentTypeError unless a new file can be made in ``folder`` (where ``text`` is to be written): the one
     sure test is making one, as os.access says yes to root for a folder it cannot write (/proc)."""
