@@ -134,3 +134,15 @@ def test_parity_report_names_an_input_of_the_wrong_type(entry: object, error: ty
     model = MLP(2, [2], seed=0)
     with pytest.raises(error, match=r"inputs\[0\]\[1\] must be a finite real number, " + shown):
         parity_report(model, to_torch(model), [[1.0, entry]])
+
+
+@pytest.mark.parametrize("state", [None, [1, 2], "state"], ids=["None", "list", "str"])
+def test_optimizer_state_from_torch_names_a_state_that_is_no_dict_as_a_type_error(state: object) -> None:
+    # was ValueError (a wrong type); torch's own load_state_dict fails on None with an AttributeError inside
+    from nn import MLP, SGD
+    from nn.torch_bridge import optimizer_state_from_torch, to_torch
+
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(TypeError, match=r"torch_state must be a torch optimizer's state_dict\(\) \(a dict\), got "
+                                        + type(state).__name__):
+        optimizer_state_from_torch(state, SGD(model.parameters(), lr=0.1), model, to_torch(model))
