@@ -11,11 +11,20 @@ from lecture.cli_args import step_count
 from lecture.script_exit import run_script
 from nn import SGD, Adam, CharModel, Vocabulary, clip_grad_norm
 
+#: The longest text: every step is one backward pass through the whole string (20,000 characters took 17 s and
+#: 440 MB a step, so the longest argument Linux passes, 131,072 bytes, trained for hours at the default 150 steps).
+MAX_TEXT = 1_000
+
 
 def training_text(text: str) -> str:
-    """The text to learn: each character is trained to predict the next, so it needs two at least."""
+    """The text to learn: each character is trained to predict the next, so it needs two at least; at most
+    `MAX_TEXT` (a step is one pass through all of it)."""
     if len(text) < 2:
         raise argparse.ArgumentTypeError(f"expected a text of at least two characters, got {text!r}")
+    if len(text) > MAX_TEXT:
+        raise argparse.ArgumentTypeError(f"expected a text of at most {MAX_TEXT:,} characters (each step is one"
+                                         f" pass through all of it), got {len(text):,}: for a long text use"
+                                         " demo.py lstm --text FILE")
     return text
 
 
@@ -23,7 +32,7 @@ def main() -> None:
     """Truncated BPTT over the whole string, then greedy and sampled generation."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("text", nargs="?", default="hello world. ", type=training_text,
-                        help="the string to learn, two characters at least (default: 'hello world. ')")
+                        help="the string to learn, 2 to 1,000 characters (default: 'hello world. ')")
     parser.add_argument("--cell", choices=["rnn", "lstm"], default="rnn",
                         help="a vanilla tanh RNN (SGD, lr 0.05) or an LSTM (Adam, lr 0.03); 16 units (default: rnn)")
     parser.add_argument("--steps", type=step_count, default=150, help="training steps, 1 to 100,000 (default: 150)")

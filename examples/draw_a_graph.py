@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from autograd import Value, gradcheck
+from lecture.cli_args import writable_file
 from lecture.script_exit import run_script
 from viz import draw_graph
 
 
 def picture_name(text: str) -> str:
-    """The base name of the pictures: not empty (it would name no file) and not a folder."""
-    try:
-        folder = Path(text).is_dir()
-    except OSError as err:  # a name too long for the file system: was a traceback
-        raise argparse.ArgumentTypeError(f"cannot use {text!r}: {err.strerror or err}") from None
-    if not text or text.endswith(("/", "\\")) or folder:
-        raise argparse.ArgumentTypeError(f"expected a file name (without extension), got {text!r}")
-    return text
+    """The base name of the pictures: not empty (it would name no file), not a folder, in a folder that takes
+    new files (`writable_file`)."""
+    return writable_file(text, "a file name (without extension)")
 
 
 def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:

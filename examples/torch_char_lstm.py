@@ -112,6 +112,10 @@ def busiest_window(text: str, signal: list[float], start: int, length: int) -> i
 
 #: The largest value each size option takes (see parse_args).
 LIMITS = {"hidden": 1024, "steps": 100_000, "batch": 4096, "seq_len": 4096, "threads": 256}
+#: Memory one training step may ask for (see parse_args), and the vocabulary size assumed there (Python source
+#: has about 100 distinct characters).
+MAX_STEP_BYTES = 4 * 2**30
+VOCABULARY_GUESS = 100
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -147,6 +151,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--snippet must be at least 2 characters, got {args.snippet}")
     if not -(2**63) <= args.seed < 2**64:  # the range torch's manual_seed takes
         parser.error(f"--seed must be a whole number from {-(2**63):,} to {2**64 - 1:,}, got {args.seed}")
+    # Each size is within its limit, but together they can ask for more memory than any machine has: one step
+    # keeps about 10 numbers per unit (gates, cell, hidden) and 3 per character of the vocabulary (logits,
+    # softmax, gradient) for every character of the batch, in float32 (--batch 4096 --seq-len 4096 --hidden
+    # 1024: about 700 GB, ended by the out-of-memory killer or swapping for hours).
+    step_bytes = args.batch * args.seq_len * (10 * args.hidden + 3 * VOCABULARY_GUESS) * 4
+    if step_bytes > MAX_STEP_BYTES:
+        parser.error(f"--batch {args.batch:,} x --seq-len {args.seq_len:,} with --hidden {args.hidden:,} needs"
+                     f" about {step_bytes / 2**30:,.0f} GiB per training step (at most {MAX_STEP_BYTES // 2**30} GiB"
+                     " here): lower one of them")
     if not (math.isfinite(args.lr) and args.lr > 0):
         parser.error(f"--lr must be a finite number > 0, got {args.lr}")
     args.modules = [m.strip() for m in args.modules.split(",") if m.strip()]
@@ -260,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     model = TorchCharModel(len(vocab), args.hidden, cell="lstm", dtype=torch.float32)
     trained = time.perf_counter()
     train_loss = train(model, data[:split], args)
+    if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+        # A huge --lr (1e308) took Adam's first steps to inf: from_torch then refused the weights with a traceback.
+        raise UsageError(f"training diverged with --lr {args.lr:g} (the weights are no longer finite numbers):"
+                         " try a smaller --lr")
     valid_loss = held_out_loss(model, data[split:])
     print(f"final loss per char: training {train_loss:.3f}, held out {valid_loss:.3f}"
           f" ({valid_loss / math.log(2):.2f} bits); trained in {time.perf_counter() - trained:.1f} s")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from autograd import Value, no_grad
-from lecture.cli_args import step_count
+from lecture.cli_args import folder_takes_files, step_count
 from lecture.script_exit import run_script
 from nn import BCEWithLogitsLoss, Linear, Module, ReLU, Sequential, two_moons
 from nn.optim import Adam
@@ -24,14 +24,16 @@ def checkpoint_path(text: str) -> str:
     """The checkpoint's name, checked before training: a file name in a folder that exists."""
     path = Path(text)
     try:  # a name too long for the file system raised "OSError: File name too long" with a traceback
-        if not text or path.is_dir():
-            raise argparse.ArgumentTypeError(f"{text or repr(text)} is a folder: give a file name such as "
-                                             "classifier.json")
+        if not text:  # was "'' is a folder" (Path('') is the current folder)
+            raise argparse.ArgumentTypeError("expected a file name such as classifier.json, got ''")
+        if path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text} is a folder: give a file name such as classifier.json")
         folder = path.parent
         if folder.exists() and not folder.is_dir():
             raise argparse.ArgumentTypeError(f"{folder} is a file, not a folder")
         if not folder.exists():
             raise argparse.ArgumentTypeError(f"folder {folder} does not exist")
+        folder_takes_files(folder, text)  # /proc/x.json failed only after training
     except OSError as err:
         raise argparse.ArgumentTypeError(f"cannot use {text!r}: {err.strerror or err}") from None
     return text

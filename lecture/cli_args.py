@@ -15,6 +15,7 @@ import math
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -147,6 +148,49 @@ def file_path(text: str) -> Path:
     if not text:
         raise argparse.ArgumentTypeError("expected a file, got an empty name")
     return Path(text)
+
+
+def writable_file(text: str, wanted: str = "a file name") -> str:
+    """An argparse type for a file the script writes (a checkpoint, or the base name of NAME.dot and NAME.svg),
+    checked before any work: ``wanted`` (not empty, not a folder) in a folder that exists and takes new files.
+
+    A folder that refuses new files (``/proc``, a read-only mount) failed only when the file was written, after
+    training, naming the hidden temporary file (``/proc/.x.dot.f66....tmp``), or as a FileNotFoundError traceback.
+    """
+    path = Path(text)
+    try:  # a name too long for the file system: OSError
+        if not text or text.endswith(("/", "\\")) or path.is_dir():
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}"
+                                             + (", a folder" if text and path.is_dir() else ""))
+        folder = path.parent
+        if not folder.is_dir():
+            raise argparse.ArgumentTypeError(f"{folder} is a file, not a folder" if folder.exists()
+                                             else f"folder {folder} does not exist")
+        folder_takes_files(folder, text)
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"cannot use {text!r}: {err.strerror or err}") from None
+    return text
+
+
+def picture_parser(description: str, default: str) -> argparse.ArgumentParser:
+    """The command line of a script that draws one picture: an optional NAME (it writes NAME.dot and NAME.svg),
+    checked by `writable_file` when parsed (``''`` or a name in a missing folder were tracebacks from the drawing
+    code)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("name", nargs="?", default=default, help=f"writes NAME.dot and NAME.svg (default: {default})",
+                        type=lambda text: writable_file(text, f"a file name such as {default}"))
+    return parser
+
+
+def folder_takes_files(folder: Path, text: str) -> None:
+    """ArgumentTypeError unless a new file can be made in ``folder`` (where ``text`` is to be written): the one
+    sure test is making one, as os.access says yes to root for a folder it cannot write (/proc)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: folder {str(folder)!r} takes no new files"
+                                         f" ({err.strerror or err})") from None
 
 
 def char_model_parameters(vocab_size: int, hidden: int, cell: str) -> int:

@@ -13,6 +13,8 @@ only by `Tape.run_batch`; numpy is an optional extra.
 from __future__ import annotations
 
 import math
+import numbers
+import os
 import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -417,13 +419,21 @@ def _refuse_bools_and_complex(k: int, column: Sequence[float]) -> None:
     little; only a column holding a bool or a complex is walked to name the sample.
     """
     if isinstance(column, np.ndarray):
-        if column.dtype == np.bool_:
+        kind = column.dtype.kind
+        if kind in "fiu":
+            if isinstance(column, np.ma.MaskedArray) and np.ma.getmaskarray(column).any():
+                i = int(np.flatnonzero(np.ma.getmaskarray(column))[0])
+                raise ValueError(f"batch column {k} is a masked array with sample {i} masked: numpy would replay"
+                                 " the number under the mask; fill or drop the masked samples first")
+            return
+        if kind == "b":
             raise TypeError(f"batch column {k}: Value data must be a real number, got bool array of dtype bool")
-        if column.dtype.kind == "c":
+        if kind == "c":
             raise TypeError(f"batch column {k}: Value data must be a real number, got complex array of dtype"
                             f" {column.dtype}")
-        if column.dtype != object:
-            return
+        if kind != "O":  # text ('1.5' was read as 1.5), dates and durations (their count of days or seconds)
+            raise TypeError(f"batch column {k} must hold real numbers only, got an array of dtype {column.dtype}"
+                            " (the eager engine refuses such Value data)")
     try:
         kinds = set(map(type, column))
     except TypeError:
@@ -433,10 +443,28 @@ def _refuse_bools_and_complex(k: int, column: Sequence[float]) -> None:
         i, x = next((i, x) for i, x in enumerate(column) if isinstance(x, refused))
         what = "bool" if isinstance(x, (bool, np.bool_)) else "complex"
         raise TypeError(f"batch column {k}, sample {i}: Value data must be a real number, got {what} {x!r}")
+    # numpy reads a str '1.5' (or bytes), a Value or any object with __float__ as a number; a Value() and a tape's
+    # own inputs refuse them. None stays for as_columns to name; rows of a 2-D column for its shape check.
+    if not kinds <= _NUMBER_KINDS and any(not issubclass(t, _NUMBER_LIKE) for t in kinds):
+        i, x = next((i, x) for i, x in enumerate(column) if not isinstance(x, _NUMBER_LIKE))
+        raise TypeError(f"batch column {k} must hold real numbers only: sample {i} is {type(x).__name__}"
+                        f" {short(x)} (the eager engine refuses such Value data)")
 
 
-def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
-    """Each input column as a float64 array; all the same length, finite."""
+_NUMBER_KINDS = frozenset({float, int, type(None)})
+_NUMBER_LIKE = (numbers.Real, type(None), list, tuple, np.ndarray)  # a Fraction is Value data too
+
+
+def short(x: object) -> str:
+    """``repr(x)``, cut to 60 characters (a long string in a column)."""
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_columns(columns: Sequence[Sequence[float]], bytes_per_sample: int = 0) -> tuple[list[Array], int]:
+    """Each input column as a float64 array; all the same length, finite; and a MemoryError, before any sample
+    is read, when ``bytes_per_sample`` (what the tape's code keeps per sample) times the samples is more than
+    the machine's memory."""
     arrays = []
     for k, c in enumerate(columns):
         if isinstance(c, (str, bytes)):
@@ -446,11 +474,15 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
             arrays.append(np.asarray(c, dtype=np.float64))
         except (TypeError, ValueError) as error:  # a string, None, a complex or a ragged row among the numbers
             raise TypeError(f"batch column {k} must hold real numbers only: {error}") from None
+        except OverflowError:  # an int beyond float range ("int too large to convert to float", naming no column)
+            raise OverflowError(f"batch column {k} holds an integer too large for a float") from None
     lengths = {a.shape for a in arrays}
     if len(lengths) != 1 or arrays[0].ndim != 1:
         raise ValueError(f"batch columns must be 1-D and equally long, got shapes {sorted(lengths)}")
     if arrays and not arrays[0].size:  # numpy's own error was about broadcasting shapes (3,0) into (3,)
         raise ValueError("batch columns are empty: run_batch needs at least one sample")
+    if arrays:
+        _refuse_past_memory(int(arrays[0].shape[0]), bytes_per_sample)
     for k, a in enumerate(arrays):
         if not np.all(np.isfinite(a)):
             i = int(np.flatnonzero(~np.isfinite(a))[0])
@@ -461,6 +493,20 @@ def as_columns(columns: Sequence[Sequence[float]]) -> tuple[list[Array], int]:
             shown = "None, not a number" if given is None else f"{float(a[i])!r}, not a finite number"
             raise ValueError(f"batch column {k} holds a non-finite number: sample {i} is {shown}")
     return arrays, int(arrays[0].shape[0])
+
+
+def _refuse_past_memory(n: int, bytes_per_sample: int) -> None:
+    """MemoryError naming the sample count when the tape's arrays for ``n`` samples exceed physical memory: a
+    column of 10^9 samples (a broadcast view costs nothing to pass) ran until the operating system killed the
+    process, an array per node of the graph at a time."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return  # the platform does not say
+    if n * bytes_per_sample > memory:
+        raise MemoryError(f"run_batch: {n:,} samples need about {n * bytes_per_sample / 2**30:,.0f} GiB of arrays"
+                          f" ({bytes_per_sample:,} bytes a sample): more than this machine's {memory / 2**30:,.0f}"
+                          " GiB of memory; run the samples in chunks")
 
 
 def finish(

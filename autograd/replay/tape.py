@@ -47,7 +47,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from types import ModuleType
-from typing import Any, SupportsFloat, cast
+from typing import Any, NoReturn, SupportsFloat, TypeVar, cast
 
 from ..backward import VALUE_HOOKS, refuse_bad_grads
 from ..grad_mode import is_grad_enabled
@@ -62,6 +62,7 @@ from .recording import Guard, start_recording, stop_recording
 from .source_store import CompressedLines, register_compressed
 
 _tape_count = itertools.count(1)
+T = TypeVar("T")
 #: A tape whose graph has more parent links than this is never compiled by itself (`Tape.compile` still can):
 #: generated code peaks at a few KB per link while compiling, and the level interpreter needs no code.
 AUTO_COMPILE_MAX_LINKS = 250_000
@@ -96,7 +97,9 @@ def record(
         raise TypeError(f"record: fn must be a function returning the loss, got {type(fn).__name__}")
     bindings = Bindings(fn)
     # A list (what model.parameters() returns) passes without the Iterable ABC's Python-level instance check.
-    if type(parameters) is not list and (isinstance(parameters, Value) or not isinstance(parameters, Iterable)):
+    # A dict gave its keys (names), refused as "parameters must be Values, got str at position 0".
+    if type(parameters) is not list and (isinstance(parameters, (Value, str, bytes, dict))
+                                         or not isinstance(parameters, Iterable)):
         raise TypeError(f"record: parameters must be a list of Values, got {type(parameters).__name__}")
     if not isinstance(parameters, list):  # a generator (as optimizers take) would be used up by the first reader
         parameters = list(parameters)  # (a list is copied once, by the Tape)
@@ -107,7 +110,11 @@ def record(
         raise TypeError(f"record: constants must be a list of Values, got {type(constants).__name__}")
     if vectorize is not None and not isinstance(vectorize, bool):
         raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
-    example = list(example)  # any iterable of numbers (read once)
+    try:
+        example = list(example)  # any iterable of numbers (read once)
+    except TypeError:  # a 0-d numpy array is Iterable to the ABC but refuses iteration
+        raise TypeError(f"record: example must be a sequence of numbers (one per input), got {_kind_of(example)}")\
+            from None
     try:
         inputs = [Value(x, label=label) for x, label in zip(example, _input_labels(len(example)))]
     except (TypeError, ValueError, OverflowError) as err:  # named as a run names its inputs
@@ -238,8 +245,22 @@ class Tape:
         """
         if not isinstance(root, Value):
             raise TypeError(f"Tape needs a Value to replay, got {type(root).__name__}")
+        # What record passes (lists, and outputs=()) takes one test; anything else is checked and listed (a
+        # generator of inputs was used up by the type check below, leaving the tape no inputs).
+        if not (type(inputs) is list and type(constants) is list and type(guards) is list and type(outputs) is tuple
+                and type(parameters) is list):
+            for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
+                                ("outputs", outputs), ("guards", guards)):
+                _refuse_non_collection(what, given)
+            inputs, constants, outputs = (_listed(x) for x in (inputs, constants, outputs))
+            guards = _listed(guards)
+        if vectorize is not None and vectorize is not True and vectorize is not False:  # "no" was taken as True
+            raise TypeError(f"Tape: vectorize must be True, False or None, got {type(vectorize).__name__}")
+        if guards and not all(isinstance(g, Guard) for g in guards):
+            bad = next(g for g in guards if not isinstance(g, Guard))
+            raise TypeError(f"Tape: guards must be Guard records (made by record), got {type(bad).__name__}")
         # Copied first (a generator is read once); a model's weights are most of what a tape is given.
-        self.parameters, leaves = _copy_parameters(parameters)
+        self._parameters, leaves = _copy_parameters(parameters)
         for what, given in (("inputs", inputs), ("constants", constants), ("outputs", outputs)):
             _refuse_non_values(what, given)
         if root.is_leaf:
@@ -257,7 +278,7 @@ class Tape:
         number: dict[Value, int] = {}
         namer = self._leaf_namer(constants)
         compared = [side for g in guards for side in (g.left, g.right) if isinstance(side, Value)]
-        self.graph = Graph(root, namer, self._inputs, self.parameters, outputs, number, self._refuse_repeats,
+        self.graph = Graph(root, namer, self._inputs, self._parameters, outputs, number, self._refuse_repeats,
                            also=compared, leaf_parameters=leaves)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
@@ -286,6 +307,29 @@ class Tape:
         else:
             self.vectorized = _wants_vectors(vectorize)
             self._run = self._compile_now()
+
+    @property
+    def parameters(self) -> tuple[Value, ...]:
+        """The parameter Values, in the order of the gradients every run returns (read-only).
+
+        A tuple, not the tape's own list: the compiled program reads parameter k's data from slot k, so
+        ``tape.parameters.pop()`` or ``.reverse()`` on a shared list made later runs read the wrong weights and
+        return gradients for the wrong Values, with no error (`check_parameters` compares with a model's list).
+        """
+        return tuple(self._parameters)
+
+    def __reduce__(self) -> NoReturn:
+        """Refused with a TypeError: a tape holds compiled code, and its parameters are the model's own Values
+        (a copy would replay and train copies, not the model); record the tape again where it is needed."""
+        raise TypeError("a Tape cannot be pickled or deep-copied: it holds compiled code and the model's own "
+                        "parameter Values (a copy would train copies); record it again from the model instead")
+
+    def __copy__(self) -> Tape:
+        """A shallow copy (as before `__reduce__` refused pickling): it replays the same program on the same
+        parameter Values."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        return twin
 
     @property
     def inputs(self) -> list[Value]:
@@ -319,7 +363,7 @@ class Tape:
         """
         lone, groups = self._shape
         return (20e-6 + 0.4e-9 * lone) * lone + 250e-6 * groups + 0.18e-6 * self.graph.link_count \
-            + 0.7e-6 * len(self.parameters)
+            + 0.7e-6 * len(self._parameters)
 
     def compile(self) -> None:
         """Generate and compile the tape's code now instead of when it has paid for itself."""
@@ -375,8 +419,8 @@ class Tape:
     def _refuse_repeats(self) -> None:
         """Refuse a parameter listed twice, or a Value given both as an input and as a parameter (the graph calls
         this only when its bulk numbering of the given Values finds a repeat or an op node among them)."""
-        _refuse_repeats(self.parameters)
-        both = set(self._inputs or ()).intersection(self.parameters)
+        _refuse_repeats(self._parameters)
+        both = set(self._inputs or ()).intersection(self._parameters)
         if both:
             raise ReplayError(f"{_describe(next(iter(both)))} is given both as an input and as a parameter")
 
@@ -487,12 +531,12 @@ class Tape:
     def check_parameters(self, parameters: Sequence[Value]) -> None:
         """Raise StructureChanged unless ``parameters`` are exactly the recorded Values, in order."""
         parameters = list(_sequence_of(parameters, "check_parameters: parameters", "Values"))
-        if len(parameters) != len(self.parameters):
+        if len(parameters) != len(self._parameters):
             raise StructureChanged(
-                f"the model now has {len(parameters)} parameters; the tape recorded {len(self.parameters)}:"
+                f"the model now has {len(parameters)} parameters; the tape recorded {len(self._parameters)}:"
                 " record it again after changing the model"
             )
-        for k, (now, then) in enumerate(zip(parameters, self.parameters)):
+        for k, (now, then) in enumerate(zip(parameters, self._parameters)):
             if now is not then:
                 raise StructureChanged(f"parameter {k} ({_describe(now)}) is not the one recorded: record again")
 
@@ -505,7 +549,11 @@ class Tape:
         if isinstance(inputs, (str, bytes, dict, set, frozenset)) or not hasattr(inputs, "__iter__"):
             raise TypeError(f"tape inputs must be a sequence of {self.input_count} numbers,"
                             f" got {type(inputs).__name__}")
-        values = list(inputs)
+        try:
+            values = list(inputs)
+        except TypeError:  # a 0-d numpy array has __iter__ but refuses it ("iteration over a 0-d array")
+            raise TypeError(f"tape inputs must be a sequence of {self.input_count} numbers, got"
+                            f" {_kind_of(inputs)}") from None
         if len(values) != self.input_count:
             raise ReplayError(f"the tape takes {self.input_count} inputs, got {len(values)}")
         try:
@@ -524,11 +572,11 @@ class Tape:
         if self.bindings is not None:
             self.bindings.check()
         if VALUE_HOOKS:  # one dict's truth per run: a hook added to a parameter after recording
-            _refuse_hooked_parameters(self.parameters)
-        params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
-        with self._quiet(), _blaming_parameters(self.parameters, params), _naming_registered_ops(self.graph):
+            _refuse_hooked_parameters(self._parameters)
+        params = [p._data for p in self._parameters]  # the slot itself: specialized, half map(attrgetter)'s time
+        with self._quiet(), _blaming_parameters(self._parameters, params), _naming_registered_ops(self.graph):
             loss, grads, outs = self._run(self._input_values(inputs), params)
-            _check_finite(loss, grads, self.parameters)
+            _check_finite(loss, grads, self._parameters)
         self.last_outputs = list(outs)
         return loss, list(grads)
 
@@ -536,7 +584,7 @@ class Tape:
         """Like `evaluate`, then add ``scale`` x each gradient to the parameter's ``.grad``; return the loss."""
         scale = _as_scale(scale)
         loss, grads = self.evaluate(inputs)
-        _add_to_grads(self.parameters, grads, scale)
+        _add_to_grads(self._parameters, grads, scale)
         return loss
 
     def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
@@ -546,18 +594,18 @@ class Tape:
         if self.bindings is not None:
             self.bindings.check()
         if VALUE_HOOKS:  # one dict's truth per run: a hook added to a parameter after recording
-            _refuse_hooked_parameters(self.parameters)
-        params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
+            _refuse_hooked_parameters(self._parameters)
+        params = [p._data for p in self._parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         total = 0.0
-        acc = [0.0] * len(self.parameters)
+        acc = [0.0] * len(self._parameters)
         run = self._run
-        with self._quiet(), _blaming_parameters(self.parameters, params), _naming_registered_ops(self.graph):
+        with self._quiet(), _blaming_parameters(self._parameters, params), _naming_registered_ops(self.graph):
             for row in rows:
                 loss, grads, _ = run(self._input_values(row), params)
                 total += loss
                 acc = list(map(operator.add, acc, grads))
-            _check_finite(total, acc, self.parameters)
-        _add_to_grads(self.parameters, acc, scale)
+            _check_finite(total, acc, self._parameters)
+        _add_to_grads(self._parameters, acc, scale)
         return total
 
     def run_batch(self, columns: Sequence[Sequence[float]], reduce: str = "sum") -> tuple[Any, list[Any]]:
@@ -578,19 +626,23 @@ class Tape:
         if self.bindings is not None:
             self.bindings.check()
         if VALUE_HOOKS:
-            _refuse_hooked_parameters(self.parameters)
-        arrays, n = batch_numpy.as_columns(columns)
+            _refuse_hooked_parameters(self._parameters)
+        # Every node's values and gradients are arrays over the samples (and with reduce="none" one row per
+        # parameter): a lower bound of what the run keeps, checked against the machine's memory first.
+        per_sample = 8 * (2 * (self.node_count + self.input_count) + (len(self._parameters) if reduce == "none"
+                                                                      else 0))
+        arrays, n = batch_numpy.as_columns(columns, per_sample)
         run = self._run_numpy.get(reduce)
         if run is None:
             source = generate(self.graph, self._guards, True, True, self.min_group_weights, reduce == "none")
             self.graph.release()  # the full tables code generation read (a program holds what it reads)
             run = self._run_numpy[reduce] = self._compile(source.text, batch_numpy.namespace(source.tables))
-        params = [p._data for p in self.parameters]  # the slot itself: specialized, half map(attrgetter)'s time
-        with (self._quiet(arrays=True), _blaming_parameters(self.parameters, params),
+        params = [p._data for p in self._parameters]  # the slot itself: specialized, half map(attrgetter)'s time
+        with (self._quiet(arrays=True), _blaming_parameters(self._parameters, params),
               _naming_registered_ops(self.graph)):
             loss, grads, _, *summed = run(arrays, params)
             return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
-                                      lambda k: _describe(self.parameters[k]))
+                                      lambda k: _describe(self._parameters[k]))
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the recorded graph has (by op name)."""
@@ -607,7 +659,7 @@ class Tape:
 
     def __repr__(self) -> str:
         interior = self.node_count
-        return (f"Tape({interior} ops, {self.input_count} inputs, {len(self.parameters)} parameters,"
+        return (f"Tape({interior} ops, {self.input_count} inputs, {len(self._parameters)} parameters,"
                 f" {len(self._guards)} branch checks)")
 
 
@@ -654,6 +706,19 @@ def _copy_parameters(given: Iterable[Value]) -> tuple[list[Value], bool]:
         return copy, True
     _refuse_non_values("parameters", copy)
     return copy, False
+
+
+def _listed(given: Iterable[T]) -> Sequence[T]:
+    """``given`` as it is when a list or tuple (what `record` passes), else listed (read once)."""
+    return given if type(given) is list or type(given) is tuple else list(given)
+
+
+def _refuse_non_collection(what: str, given: object) -> None:
+    """A TypeError naming ``what`` when ``given`` is None, a lone Value, a string, a dict (its keys) or not
+    iterable: each failed as "'NoneType' object is not iterable" (or an AttributeError) inside `Tape`."""
+    if given is None or isinstance(given, (Value, str, bytes, dict)) or not hasattr(given, "__iter__"):
+        of = "Guards" if what == "guards" else "Values"
+        raise TypeError(f"Tape: {what} must be a list of {of}, got {type(given).__name__}")
 
 
 def _refuse_non_values(what: str, given: Sequence[object]) -> None:
@@ -767,11 +832,20 @@ def _naming_registered_ops(graph: Graph) -> Iterator[None]:
                         "and the point") from error
 
 
+def _kind_of(x: object) -> str:
+    """``x``'s type name, with the shape of a numpy array (a 0-d array is one number, not a sequence)."""
+    shape = getattr(x, "shape", None)
+    return f"{type(x).__name__} of shape {shape}" if isinstance(shape, tuple) else type(x).__name__
+
+
 def _sequence_of(items: Any, what: str, of: str) -> Sequence[Any]:
     """``items`` as a sequence (a list, tuple or array as given; another iterable listed), or a TypeError
-    naming ``what`` when it is None, a string, a lone Value or not iterable (they failed deep inside)."""
-    if items is None or isinstance(items, (str, bytes, Value)) or not hasattr(items, "__iter__"):
-        raise TypeError(f"{what} must be a sequence of {of}, got {type(items).__name__}")
+    naming ``what`` when it is None, a string, a lone Value or not iterable (they failed deep inside), a dict or
+    a set (its keys, or no fixed order: ``run_batch({0: xs, 1: ys})`` was read as two 0-d columns 0 and 1), or a
+    0-d numpy array (one number: ``len()`` of it failed as "len() of unsized object")."""
+    if (items is None or isinstance(items, (str, bytes, Value, dict, set, frozenset))
+            or not hasattr(items, "__iter__") or getattr(items, "shape", None) == ()):
+        raise TypeError(f"{what} must be a sequence of {of}, got {_kind_of(items)}")
     return items if hasattr(items, "__len__") and hasattr(items, "__getitem__") else list(items)
 
 

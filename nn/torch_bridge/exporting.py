@@ -69,6 +69,9 @@ def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
     """
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
         raise TypeError(f"dtype must be a real floating-point torch.dtype, got {dtype!r}")
+    if dtype.itemsize < 2:  # float8 kinds: torch's own init failed inside ("check_uniform_bounds" not implemented)
+        raise TypeError(f"dtype {dtype} is a storage format torch's layers cannot be made in or run: export in"
+                        " torch.float64, float32, float16 or bfloat16 (and convert the module afterwards)")
     shape = shape_of_model(model)
     module = build_module(shape, dtype)
     copy_into_module(model, module, layout_of_module(module))

@@ -18,7 +18,7 @@ from ..rnn import RNNCell
 from ..sequential import Sequential
 from .char_model import TorchCharModel
 from .links import combined_bias, links
-from .shapes import OUR_SEQUENTIAL_MODULES, Layout, Shape, layout_of_module
+from .shapes import OUR_SEQUENTIAL_MODULES, Layout, Shape, effective_tensor, layout_of_module
 
 
 @overload
@@ -96,8 +96,23 @@ def build_model(shape: Shape) -> Module:
 
 
 def torch_values(module: nn.Module) -> dict[str, list]:
-    """Every parameter of ``module`` as nested lists of Python floats (float64, exact)."""
-    return {name: p.detach().to("cpu", torch.float64).tolist() for name, p in module.named_parameters()}
+    """Every parameter of ``module`` as nested lists of Python floats (float64, exact); a name that is no
+    parameter (a pruned or parametrized weight) is read, on first use, as torch's forward computes it."""
+    values = _TorchValues({name: p.detach().to("cpu", torch.float64).tolist()
+                           for name, p in module.named_parameters()})
+    values.module = module
+    return values
+
+
+class _TorchValues(dict):
+    """`torch_values`' dict: a missing name is the module's computed tensor of that name (`effective_tensor`)."""
+
+    module: nn.Module
+
+    def __missing__(self, name: str) -> list:
+        value = effective_tensor(self.module, name).to("cpu", torch.float64).tolist()
+        self[name] = value
+        return value
 
 
 def linked_value(values: dict[str, list], name: str, index: tuple[int, ...]) -> float:

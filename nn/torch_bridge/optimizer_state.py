@@ -169,7 +169,10 @@ def optimizer_state_from_torch(
     """
     names = _buffer_names(optimizer)
     placement, torch_names, groups = _placement(optimizer, model, module)
-    if not isinstance(torch_state, dict) or not {"state", "param_groups"} <= set(torch_state):
+    if not isinstance(torch_state, dict):  # None or a list: a wrong type (was a ValueError)
+        raise TypeError(f"torch_state must be a torch optimizer's state_dict() (a dict), got"
+                        f" {type(torch_state).__name__} {short_repr(torch_state)}")
+    if not {"state", "param_groups"} <= set(torch_state):
         raise ValueError(f"torch_state must be a torch optimizer's state_dict(), got {short_repr(torch_state)}")
     their_groups = torch_state["param_groups"]
     _refuse_another_kind(their_groups, optimizer)

@@ -214,9 +214,18 @@ def _with_scales(rows: list[ParityRow]) -> tuple[ParityRow, ...]:
 
 
 def _real(x: Any, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(float(x)):
+    """``x`` as a float: a TypeError for no real number (a str, a bool, None: torch.tensor refuses them with a
+    TypeError too), OverflowError for an int past float range (was "int too large to convert to float", unnamed),
+    ValueError for NaN and infinities."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where} must be a finite real number, got {type(x).__name__} {x!r:.60}")
+    try:
+        value = float(x)
+    except OverflowError:
+        raise OverflowError(f"{where} must be a finite real number, got an int too large for a float") from None
+    if not math.isfinite(value):
         raise ValueError(f"{where} must be a finite real number, got {x!r}")
-    return float(x)
+    return value
 
 
 def _checked_inputs(shape: Shape, inputs: Sequence[Any]) -> list[Any]:

@@ -201,9 +201,25 @@ def _check_shapes(module: nn.Module, layout: Layout) -> None:
     actual = dict(module.named_parameters())
     for canonical, expected in _parameter_shapes(layout.shape).items():
         name = layout.actual(canonical)
-        if name in actual and tuple(actual[name].shape) != expected:
-            raise ValueError(f"parameter {name} has shape {tuple(actual[name].shape)}; the "
+        tensor = actual[name] if name in actual else effective_tensor(module, name)
+        if tuple(tensor.shape) != expected:
+            raise ValueError(f"parameter {name} has shape {tuple(tensor.shape)}; the "
                              f"{layout.shape.describe()} needs {expected}")
+
+
+def effective_tensor(module: nn.Module, name: str) -> torch.Tensor:
+    """The tensor ``module``'s forward uses as ``name`` when no parameter has that name: a pruned weight
+    (``weight_orig`` times ``weight_mask``) or a parametrized one (``weight_norm``, ``spectral_norm``), computed by
+    torch as its forward computes it, and checked as a parameter is (`check_tensor`). These were a KeyError."""
+    owner: Any = module
+    for part in name.split("."):
+        owner = getattr(owner, part, None)
+    if not isinstance(owner, torch.Tensor):
+        raise NoCounterpart(f"{_describe(module)} has no tensor {name}: from_torch reads its weights by torch's names")
+    with torch.no_grad():
+        tensor = owner.detach()
+    check_tensor(name, tensor)
+    return tensor
 
 
 def _parameter_shapes(shape: Shape) -> dict[str, tuple[int, ...]]:
@@ -243,19 +259,31 @@ def _describe(module: nn.Module) -> str:
 def _check_parameters(module: nn.Module) -> None:
     """Every parameter is a real, finite tensor with data: else ValueError naming the first bad entry."""
     for name, p in module.named_parameters():
-        if p.is_complex():
-            raise NoCounterpart(f"parameter {name} is complex ({p.dtype}): valuegrad's numbers are real")
-        if p.is_meta:
-            raise ValueError(f"parameter {name} is on the meta device (no data): materialize the module first")
-        if not p.is_floating_point():
-            raise NoCounterpart(f"parameter {name} has dtype {p.dtype}: expected a floating-point tensor")
-        bad = ~torch.isfinite(p.detach())
-        if bool(bad.any()):
-            where = tuple(int(i) for i in bad.nonzero()[0])
-            value = float(p.detach()[where])
-            raise ValueError(f"parameter {name}{list(where)} is {value!r}: valuegrad needs finite weights")
-        if p.numel() == 0:
-            raise ValueError(f"parameter {name} is empty (shape {tuple(p.shape)}): every size must be at least 1")
+        check_tensor(name, p)
+
+
+def check_tensor(name: str, p: torch.Tensor) -> None:
+    """``p`` (parameter ``name``) is a dense, real, finite tensor with data: else an error naming the first bad
+    entry."""
+    if p.layout != torch.strided:  # the finiteness check below failed inside torch (NotImplementedError)
+        raise NoCounterpart(f"parameter {name} has layout {p.layout}: from_torch reads dense (strided) tensors;"
+                            " convert it with .to_dense() (torch's nn.Linear cannot run a sparse weight either)")
+    if p.is_complex():
+        raise NoCounterpart(f"parameter {name} is complex ({p.dtype}): valuegrad's numbers are real")
+    if p.is_meta:
+        raise ValueError(f"parameter {name} is on the meta device (no data): materialize the module first")
+    if not p.is_floating_point():
+        raise NoCounterpart(f"parameter {name} has dtype {p.dtype}: expected a floating-point tensor")
+    if p.dtype.itemsize < 2:  # float8: torch.isfinite below is "not implemented" for it, nor is nn.Linear's forward
+        raise NoCounterpart(f"parameter {name} has dtype {p.dtype}, a storage format torch cannot compute in:"
+                            " convert the module with .to(torch.float32) (or float64) first")
+    bad = ~torch.isfinite(p.detach())
+    if bool(bad.any()):
+        where = tuple(int(i) for i in bad.nonzero()[0])
+        value = float(p.detach()[where])
+        raise ValueError(f"parameter {name}{list(where)} is {value!r}: valuegrad needs finite weights")
+    if p.numel() == 0:
+        raise ValueError(f"parameter {name} is empty (shape {tuple(p.shape)}): every size must be at least 1")
 
 
 def _linear_sizes(module: nn.Linear, where: str) -> tuple[int, int]:
