@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .activation_ops import ACTIVATION_OPS
+from .activation_ops import ACTIVATION_OPS, SILU_SIGMOID
 from .helpers import HELPERS, helper
 from .op import Op, compile_function, input_names
 
@@ -163,7 +163,12 @@ def _largest_derivative_code(n: int) -> tuple[str, ...]:
 
 def _largest_partials(out: Any, *xs: Any) -> tuple[float, ...]:
     """Every ``amax_share(x, out, *xs)`` at once: the ties are counted once, not once per input (O(n), not
-    O(n^2)). Only ``<`` is used, as there, so it runs on Values too."""
+    O(n^2)). On Values (a gradient built with create_graph=True) the shares are constants compared by the
+    numbers, as amax_share's Value version: comparing the Values themselves made, while a tape recorded, 2n
+    branch checks re-made on every run, where the narrow path makes none."""
+    if out.__class__ is not float:  # Values; the eager backward pass gives floats (node._data)
+        out = out.data
+        xs = tuple(x.data for x in xs)
     ties = 0
     for v in xs:
         if not v < out:
@@ -182,7 +187,7 @@ LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_l
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU, ABS,
-               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
+               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

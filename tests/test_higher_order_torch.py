@@ -48,6 +48,7 @@ TORCH = {
     "sqrt": lambda xs, c: torch.sqrt(_positive(xs[0])),
     "tanh": lambda xs, c: torch.tanh(xs[0]),
     "sigmoid": lambda xs, c: torch.sigmoid(xs[0]),
+    "silu_sigmoid": lambda xs, c: torch.sigmoid(xs[0]),  # SiLU's sigmoid node (torch's 1 / (1 + e^-x))
     "relu": lambda xs, c: torch.relu(xs[0]) * xs[0],
     "abs": lambda xs, c: torch.abs(xs[0]) * xs[0],
     "step": lambda xs, c: (xs[0] > 0).to(torch.float64) * xs[0],
