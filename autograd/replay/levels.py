@@ -29,8 +29,8 @@ from typing import Any, cast
 import numpy as np
 
 from ..helpers import HELPERS
-from ..op import Op, compile_function, input_names
-from ..ops import DOT, SUM
+from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names
+from ..ops import DOT, SUM, WIDE_PARTIAL_HELPERS
 from . import batch_numpy
 from .graph import Graph
 
@@ -623,7 +623,7 @@ class _ExpressionGroup:
     """A group of nodes of one op, computed by the op's numpy expression over the gathered inputs (a slotted object
     rather than closures, as `_LayerGroup`)."""
 
-    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials")
+    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials", "wide")
 
     def __init__(self, op: Op, out: Array, args: Array, needs: Array) -> None:
         """``out``: the nodes; ``args``: their parents, one row each; ``needs``: per node, whether its gradient is
@@ -636,8 +636,12 @@ class _ExpressionGroup:
         self.columns = [_compact(c) for c in full_columns[:first_constant]]
         self.out = _compact(out)
         self.forward_fn = numpy_forward(op, n)
-        partials = []
-        codes = op.derivative_code_for(n)
+        partials: list[tuple[Any, bool, Any, Any]] = []  # (partial function, or index into the wide helper's)
+        # Past the limit an op with a wide helper gets every partial from one call (as the eager engine): n
+        # expressions each naming every input were O(n^2) source to compile and work to run.
+        wide = WIDE_PARTIAL_HELPERS.get(op.name) if n > INLINE_BACKWARD_UP_TO else None
+        self.wide = None if wide is None else cast(Callable[..., list[Array]], _numpy_namespace()[wide])
+        codes = () if wide is not None else op.derivative_code_for(n)
         for j in range(first_constant):
             wanted = needs[full_columns[j]]
             if not wanted.any():
@@ -648,6 +652,9 @@ class _ExpressionGroup:
             else:
                 rows = np.flatnonzero(wanted)
                 target = _target(full_columns[j][rows])
+            if wide is not None:  # the input's index into the helper's partials
+                partials.append((j, False, rows, target))
+                continue
             partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
         self.partials = partials
 
@@ -667,6 +674,11 @@ class _ExpressionGroup:
         g = grads[out]
         values = self.gather(vals)
         result = vals[out]
+        if self.wide is not None:
+            shares = self.wide(result, *values)
+            for j, _, rows, target in self.partials:
+                _add_into(grads, target, g * shares[j] if rows is None else g[rows] * shares[j][rows])
+            return
         for partial, is_one, rows, target in self.partials:
             if rows is None:
                 terms = g if is_one else g * partial(result, *values)

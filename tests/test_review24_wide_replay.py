@@ -1,0 +1,72 @@
+"""A recorded tape's first run (the level interpreter) backpropagates a wide ``largest`` node in O(n) too.
+
+hostile24 gave the eager engine largest's ``wide_derivative`` past `INLINE_BACKWARD_UP_TO` inputs, but a
+tape's level interpreter still built one numpy function per input from n expressions each naming every input:
+O(n^2) source compiled, O(n^2) work per run (a softmax over a 1,000-logit layer: 15 s to record and a first
+run of 2.5 s; 500 logits 0.6 s). The test forbids those expressions past the limit (no timing) and checks the
+gradients against torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import OPS, Value, apply
+from autograd.op import INLINE_BACKWARD_UP_TO
+from autograd.replay import record
+
+WIDE = INLINE_BACKWARD_UP_TO + 303  # a fan-in no other test compiles first
+
+
+@pytest.fixture
+def no_wide_expressions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if largest's per-input derivative expressions are generated for a wide node."""
+    largest = OPS["largest"]
+    build = largest.derivative_code
+
+    def only_narrow(n: int) -> tuple[str, ...]:
+        assert n <= INLINE_BACKWARD_UP_TO, f"largest's {n} derivative expressions were generated"
+        return build(n)  # type: ignore[operator]
+
+    monkeypatch.setattr(largest, "derivative_code", only_narrow)
+
+
+def _data(n: int) -> list[float]:
+    return [math.sin(i) if i % 89 else 1.5 for i in range(n)]  # several ties at the largest
+
+
+@pytest.mark.parametrize("vectorize", [None, True, False])
+def test_replayed_wide_largest_splits_ties_as_torch(no_wide_expressions: None, vectorize: bool | None) -> None:
+    torch = pytest.importorskip("torch")
+    params = [Value(x) for x in _data(WIDE)]
+    # times an input, so the node is not the root (the root's own gradient is 1 whatever its partials)
+    tape = record(lambda s: apply(OPS["largest"], *params) * s, [1.0], params, vectorize=vectorize)
+    value, grads = tape.evaluate([2.0])
+    t = torch.tensor(_data(WIDE), dtype=torch.float64, requires_grad=True)
+    expected = torch.amax(t) * 2.0
+    expected.backward()
+    assert value == expected.item()
+    assert list(grads) == t.grad.tolist()  # k tied inputs: 2/k each, exactly
+    # a batch of three samples: the gradients summed over them, (1 + 2 + 4)/k for each tied input
+    _, batch_grads = tape.run_batch([[1.0, 2.0, 4.0]])
+    assert [float(x) for x in batch_grads] == [7.0 * g / 2.0 for g in t.grad.tolist()]
+
+
+def test_a_wide_softmax_layer_replays_as_torch(no_wide_expressions: None) -> None:
+    torch = pytest.importorskip("torch")
+    from nn import Linear
+    from nn.functional import cross_entropy
+
+    layer = Linear(2, WIDE, seed=3)
+    tape = record(lambda a, b: cross_entropy(layer([a, b]), 7), [0.5, -1.25], layer.parameters())
+    value, grads = tape.evaluate([0.5, -1.25])
+    weight = torch.tensor([[w.data for w in row] for row in layer.W], dtype=torch.float64, requires_grad=True)
+    bias = torch.tensor([b.data for b in layer.b], dtype=torch.float64, requires_grad=True)
+    logits = weight @ torch.tensor([0.5, -1.25], dtype=torch.float64) + bias
+    expected = torch.nn.functional.cross_entropy(logits.unsqueeze(0), torch.tensor([7]))
+    expected.backward()
+    assert value == pytest.approx(expected.item(), rel=1e-13)
+    ours = dict(zip(map(id, layer.parameters()), grads))
+    assert [ours[id(b)] for b in layer.b] == pytest.approx(bias.grad.tolist(), rel=1e-12, abs=1e-18)
