@@ -70,3 +70,24 @@ def test_a_wide_softmax_layer_replays_as_torch(no_wide_expressions: None) -> Non
     assert value == pytest.approx(expected.item(), rel=1e-13)
     ours = dict(zip(map(id, layer.parameters()), grads))
     assert [ours[id(b)] for b in layer.b] == pytest.approx(bias.grad.tolist(), rel=1e-12, abs=1e-18)
+
+
+def test_interpreted_wide_log_softmax_compiles_short_partials() -> None:
+    """The level interpreter's numpy partial of a wide logsumexp names only what it reads (O(1) source each, not
+    every input), and the replayed gradient is the closed form [i = 3] - softmax_i (checked in fsum)."""
+    import linecache
+
+    from autograd import log_softmax
+
+    n = INLINE_BACKWARD_UP_TO + 317  # a fan-in no other test compiles first
+    data = [math.sin(i) for i in range(n)]
+    params = [Value(x) for x in data]
+    tape = record(lambda: log_softmax(params)[3], [], params)  # run first by the level interpreter
+    value, grads = tape.evaluate([])
+    source = "".join(linecache.getlines(f"<op logsumexp derivative 0, {n} inputs, numpy>"))
+    assert source and len(source) < 200, source[:200]
+    top = max(data)
+    total = math.fsum(math.exp(x - top) for x in data)
+    expected = [(1.0 if i == 3 else 0.0) - math.exp(x - top) / total for i, x in enumerate(data)]
+    assert value == pytest.approx(data[3] - top - math.log(total), rel=1e-14)
+    assert list(grads) == pytest.approx(expected, rel=1e-12, abs=1e-17)

@@ -21,6 +21,7 @@ op's own float functions, as the eager engine does.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Callable, Sequence
 from operator import itemgetter
@@ -698,6 +699,7 @@ def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Fo
 
 _FORWARDS: dict[tuple[Op, int], Callable[..., Array]] = {}
 _PARTIALS: dict[tuple[Op, int, int], Callable[..., Array]] = {}
+_CODES: dict[tuple[Op, int], tuple[str, ...]] = {}
 _NAMESPACE: dict[str, object] = {}
 _NAMESPACE_SIZE = [-1]
 
@@ -710,6 +712,7 @@ def _numpy_namespace() -> dict[str, object]:
         _NAMESPACE_SIZE[0] = len(HELPERS)
         _FORWARDS.clear()
         _PARTIALS.clear()
+        _CODES.clear()
     return _NAMESPACE
 
 
@@ -724,10 +727,24 @@ def numpy_forward(op: Op, n: int) -> Callable[..., Array]:
 
 
 def numpy_partial(op: Op, n: int, j: int) -> Callable[..., Array]:
-    """``op``'s local derivative towards input ``j`` (of ``n``) as a function of ``out`` and the inputs."""
+    """``op``'s local derivative towards input ``j`` (of ``n``) as a function of ``out`` and the inputs.
+
+    Past `INLINE_BACKWARD_UP_TO` inputs the function takes them as one tuple and reads those its expression names
+    (a logsumexp's ``exp(x7 - out)`` reads one): n functions each listing every input were O(n^2) source to
+    compile (a 2,000-logit log_softmax: 2,000 functions of 2,001 parameters, most of its 8-100 s to record)."""
     scope = _numpy_namespace()
     f = _PARTIALS.get((op, n, j))
     if f is None:
+        codes = _CODES.get((op, n))
+        if codes is None:  # the op's n expressions, built once for the n partials (not once each)
+            codes = _CODES[op, n] = op.derivative_code_for(n)
+        args, code = ["out", *input_names(n)], codes[j]
+        if n > INLINE_BACKWARD_UP_TO:
+            args, code = ["out", "*_xs"], _INPUT_NAME.sub(r"_xs[\1]", code)
         f = _PARTIALS[op, n, j] = compile_function(f"<op {op.name} derivative {j}, {n} inputs, numpy>", "partial",
-                                                   ["out", *input_names(n)], op.derivative_code_for(n)[j], scope)
+                                                   args, code, scope)
     return f
+
+
+#: An input's name in an n-ary op's expression (x0, x1, ...), as `input_names` spells it past two inputs.
+_INPUT_NAME = re.compile(r"\bx(\d+)\b")
