@@ -24,7 +24,13 @@ def torch_sum(values: list[Value]) -> Value:
     """One node holding the sum of ``values`` with torch's sign of zero: torch sums from a +0.0 accumulator, so
     terms that are all -0.0 sum to +0.0, and a single term is not returned as itself (the trailing 0.0; x + 0.0
     is x, bit for bit, for every other x)."""
-    return sum_of([*values, 0.0])
+    try:
+        return sum_of([*values, 0.0])
+    except OverflowError:  # the engine's words listed the trailing 0.0 among "the inputs", which no caller gave
+        shown = ", ".join(repr(v.data if isinstance(v, Value) else v) for v in values[:4])
+        more = ", ..." if len(values) > 4 else ""
+        raise OverflowError(f"the sum of {len(values)} losses is not finite: it overflows a float (losses "
+                            f"{shown}{more})") from None
 
 
 def reduced(losses: list[Value], reduction: str, denominator: Value | float | None = None) -> Value:

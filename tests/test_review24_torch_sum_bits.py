@@ -45,3 +45,11 @@ def test_torch_sum_is_the_left_to_right_sum(xs: list[float]) -> None:
 def test_all_negative_zeros_sum_to_plus_zero() -> None:
     assert math.copysign(1.0, torch_sum([Value(-0.0), Value(-0.0)]).data) == 1.0
     assert math.copysign(1.0, torch_sum([Value(-0.0)]).data) == 1.0
+
+
+def test_an_overflowing_reduction_names_the_losses_not_a_zero_of_ours() -> None:
+    """1e308 + 1e308 is inf: the error counts the two losses and shows them, not the +0.0 torch_sum adds."""
+    import nn.functional as F
+
+    with pytest.raises(OverflowError, match=r"sum of 2 losses is not finite.*\(losses 1e\+308, 1e\+308\)$"):
+        F.l1_loss([Value(1e308), Value(1e308)], [0.0, 0.0], reduction="sum")
