@@ -10,9 +10,9 @@ for x < 0: the replayed first derivative came out a last bit away from torch's f
 from __future__ import annotations
 
 import math
-from decimal import Decimal, localcontext
 
 import pytest
+from test_silu_second_derivative import _closed_form as _second_derivative  # silu'' in 60 digits
 
 import nn.functional as F
 from autograd import Value, grad
@@ -25,15 +25,6 @@ def _torch_silu_backward(x: float) -> float:
     """torch's silu_backward at x for an incoming gradient of 1: s (1 + x (1 - s)), s = 1 / (1 + e^-x)."""
     s = 0.0 if x < -709.782712893384 else 1.0 / (1.0 + math.exp(-x))
     return s * (1.0 + x * (1.0 - s))
-
-
-def _second_derivative(x: float) -> float:
-    """silu''(x) = s (1 - s) (2 + x (1 - 2 s)) in 60-digit decimal arithmetic."""
-    with localcontext() as context:
-        context.prec = 60
-        d = Decimal(x)
-        s = 1 / (1 + (-d).exp())
-        return float(s * (1 - s) * (2 + d * (1 - 2 * s)))
 
 
 def _first_derivative_tape(p: Value):  # type: ignore[no-untyped-def]

@@ -20,19 +20,6 @@ from autograd.replay import record
 WIDE = INLINE_BACKWARD_UP_TO + 303  # a fan-in no other test compiles first
 
 
-@pytest.fixture
-def no_wide_expressions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail if largest's per-input derivative expressions are generated for a wide node."""
-    largest = OPS["largest"]
-    build = largest.derivative_code
-
-    def only_narrow(n: int) -> tuple[str, ...]:
-        assert n <= INLINE_BACKWARD_UP_TO, f"largest's {n} derivative expressions were generated"
-        return build(n)  # type: ignore[operator]
-
-    monkeypatch.setattr(largest, "derivative_code", only_narrow)
-
-
 def _data(n: int) -> list[float]:
     return [math.sin(i) if i % 89 else 1.5 for i in range(n)]  # several ties at the largest
 
