@@ -61,8 +61,9 @@ SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp
           # so the second derivative is sigmoid's out (1 - out), not an underflowing d(1/u) (autograd.value_helpers).
           derivatives=("silu_sigmoid(a) * (1.0 + a * (1.0 - silu_sigmoid(a)))",),
           domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
-# relu(-a) is -a below 0 and b * -a is exactly -(b * a): the value is a or b * a to the bit, as torch's.
-LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="relu(a) - b * relu(-a)",
+# One product, a times 1 or the slope (1.0 - step(a) is exactly 0 or 1): a or a * b to the bit, as torch's, the
+# sign of a zero included (relu(a) - b * relu(-a) gave 0.0 where a * b underflows to torch's -0.0).
+LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="a * (step(a) + (1.0 - step(a)) * b)",
                 derivatives=("step(a) + (1.0 - step(a)) * b", "0.0"), constant_args=1,
                 domain=(_NEGATIVE, (0.01, 0.5)), reference=lambda a, b: a if a > 0.0 else a * b)
 ELU = Op(name="elu", symbol="ELU", forward="relu(a) + expm1(-relu(-a)) * b",

@@ -192,7 +192,7 @@ def pow_value(a: float, b: float) -> float:
     """a ** b where both may be variables: a positive base, or 0 with an exponent >= 0 (0 ** 0 = 1, as torch)."""
     if a <= 0.0:
         if a == 0.0 and b >= 0.0:
-            return 0.0**b
+            return a**b  # (-0.0) ** 1.0 is -0.0, as torch's
         if a == 0.0:
             raise ZeroDivisionError(f"pow: zero to a negative power in {a!r} ** {b!r}")
         raise ValueError(f"pow: math domain error in {a!r} ** {b!r}: Value ** Value needs a positive base"

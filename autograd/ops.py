@@ -97,6 +97,10 @@ MUL = Op(name="mul", micrograd="*", symbol="×", forward="a * b", derivatives=("
          domain=(_WIDE, _WIDE), reference=lambda a, b: a * b)
 DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
          domain=(_WIDE, (0.5, 3.0)), reference=lambda a, b: a / b)
+# torch.reciprocal. A number over a Value (``3.0 / x``) is reciprocal(x) * 3.0, as torch's Tensor.__rtruediv__
+# and micrograd's (``other * self**-1``) compute it: two roundings, their value to the bit.
+RECIPROCAL = Op(name="reciprocal", symbol="1/x", forward="div(1.0, a)", derivatives=("-(out * out)",),
+                domain=((0.5, 3.0),), reference=lambda a: 1.0 / a)
 NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
          domain=(_WIDE,), reference=lambda a: -a)
 POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
@@ -104,6 +108,11 @@ POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", deri
 POW_VALUE = Op(name="pow_value", symbol="^", forward="pow_value(a, b)",
                derivatives=("pow_value_base_grad(a, b)", "pow_value_exponent_grad(out, a)"),
                domain=(_POSITIVE, (-2.0, 2.0)), reference=math.pow)
+# A plain number to a Value's power (``2.0 ** x``, `Value.__rpow__`): the exponent first, the number a constant
+# input. As pow_value with the base's derivative left out: ``0.0 ** x`` for 0 < x < 1 has an infinite one
+# (refused), and a number's is never wanted; torch's gradient in x is 0 there (its masked a^b log a).
+RPOW = Op(name="rpow", symbol="cˣ", forward="pow_value(b, a)", derivatives=("pow_value_exponent_grad(out, b)", "0.0"),
+          domain=((-2.0, 2.0), (0.5, 3.0)), reference=lambda a, b: math.pow(b, a), constant_args=1)
 EXP = Op(name="exp", symbol="exp", forward="exp(a)", derivatives=("out",),
          domain=(_WIDE,), reference=math.exp)
 LOG = Op(name="log", symbol="log", forward="log(a)", derivatives=("1.0 / a",),
@@ -184,8 +193,8 @@ WIDE_PARTIAL_HELPERS: dict[str, str] = {"largest": "amax_shares"}
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP, BCE, ERF, RELU, ABS,
-               STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
+    for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
+               BCE, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

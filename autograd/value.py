@@ -171,7 +171,9 @@ class Value:
         return _binary(_ops.DIV, self, other)
 
     def __rtruediv__(self, other: float) -> Value:
-        return _binary(_ops.DIV, constant(other), self)
+        # torch's number / tensor is tensor.reciprocal() * number, micrograd's other * self**-1: both round twice,
+        # and so does this, for their numbers to the last bit (and torch's gradient, -(g * number) * (1/x)^2).
+        return self.reciprocal() * other
 
     def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
@@ -179,7 +181,8 @@ class Value:
         return _binary(_ops.POW, self, other)
 
     def __rpow__(self, other: float) -> Value:
-        return _binary(_ops.POW_VALUE, constant(other), self)
+        # Op rpow: the number is a constant input, and its derivative (infinite for 0.0 ** 0.5) is never taken.
+        return _binary(_ops.RPOW, self, constant(other, _ops.RPOW))
 
     # --- comparisons (by data; logged while a graph is recorded for replay) ---
 
@@ -233,6 +236,10 @@ class Value:
     def relu(self) -> Value:
         """max(0, self)."""
         return _unary(_ops.RELU, self)
+
+    def reciprocal(self) -> Value:
+        """1 / self, as torch's ``Tensor.reciprocal``; ZeroDivisionError at 0 (torch: inf)."""
+        return _unary(_ops.RECIPROCAL, self)
 
     def maximum(self, other: Value | float) -> Value:
         """The larger of self and ``other`` (a Value or a number) as one node, as torch's ``Tensor.maximum``:
@@ -687,11 +694,11 @@ def _install_methods() -> None:
         ("__add__", _ops.ADD, "binary"), ("__radd__", _ops.ADD, "reflected"),
         ("__sub__", _ops.SUB, "binary"), ("__rsub__", _ops.SUB, "reflected"),
         ("__mul__", _ops.MUL, "binary"), ("__rmul__", _ops.MUL, "reflected"),
-        ("__truediv__", _ops.DIV, "binary"), ("__rtruediv__", _ops.DIV, "reflected"),
+        ("__truediv__", _ops.DIV, "binary"),
         ("__neg__", _ops.NEG, "unary"), ("__abs__", _ops.ABS, "unary"),
         ("exp", _ops.EXP, "unary"), ("log", _ops.LOG, "unary"), ("sqrt", _ops.SQRT, "unary"),
         ("abs", _ops.ABS, "unary"), ("tanh", _ops.TANH, "unary"), ("sigmoid", _ops.SIGMOID, "unary"),
-        ("relu", _ops.RELU, "unary"), ("maximum", _ops.MAXIMUM, "binary"),
+        ("relu", _ops.RELU, "unary"), ("reciprocal", _ops.RECIPROCAL, "unary"), ("maximum", _ops.MAXIMUM, "binary"),
     ]
     for name, op, kind in table:
         setattr(Value, name, _compile_method(name, op, kind))

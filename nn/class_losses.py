@@ -14,11 +14,11 @@ import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from autograd import Value, sum_of
+from autograd import Value
 from autograd.functional import shifted_logits
 
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
-from .reduction import checked_reduction, reduced, torch_sum
+from .reduction import checked_reduction, nll_sum, reduced, torch_sum
 
 
 class TargetOutOfBounds(IndexError, ValueError):
@@ -163,21 +163,24 @@ def nll_loss(
         return _result([], True, reduction, None)
     rows, targets, batched = _rows(input, target, "nll_loss")
     weights = _weights(weight, len(rows[0]))
-    losses, kept, weight_sum = _picked(rows, targets, weights, ignore)
+    losses, kept, weight_sum, total = _picked(rows, targets, weights, ignore)
     _refuse_all_ignored(kept, reduction)
     if reduction == "sum" and not kept:
         return Value(0.0)  # torch's sum over no samples
-    return _result(losses if reduction == "none" else kept, batched, reduction, weight_sum)
+    if reduction == "none":
+        return _result(losses, batched, reduction, weight_sum)
+    return reduced(kept, reduction, weight_sum, total)
 
 
 def _picked(
     rows: Sequence[Sequence[Any]], targets: list[Any], weights: list[Value | float] | None, ignore: int
-) -> tuple[list[Value], list[Value], Value | float]:
-    """Each row's -weight * row[target] (0 when ignored), those not ignored, and the sum of their weights."""
+) -> tuple[list[Value], list[Value], Value | float, Value | None]:
+    """Each row's -weight * row[target] (0 when ignored), those not ignored, the sum of their weights and the
+    sum of those losses, both added in torch's order (`nll_sum`; None and 0.0 when every target is ignored)."""
     losses: list[Value] = []
-    kept: list[Value] = []
-    chosen: list[Value | float] = []
-    for row, t in zip(rows, targets):
+    kept: list[tuple[int, Value]] = []
+    chosen: list[tuple[int, Value | float]] = []
+    for b, (row, t) in enumerate(zip(rows, targets)):
         index = _class_index(t, len(row), ignore)
         if index is None:
             losses.append(Value(0.0))
@@ -185,11 +188,15 @@ def _picked(
         w = 1.0 if weights is None else weights[index]
         loss = -row[index] if weights is None else -(w * row[index])
         losses.append(loss)
-        kept.append(loss)
-        chosen.append(w)
-    total: Value | float = float(len(chosen)) if weights is None else (
-        sum_of(chosen) if any(isinstance(w, Value) for w in chosen) else sum(chosen))
-    return losses, kept, total
+        kept.append((b, loss))
+        chosen.append((b, w))
+    if not kept:
+        return losses, [], 0.0, None
+    batch = len(rows)
+    weight_sum: Value | float = float(len(chosen)) if weights is None else nll_sum(chosen, batch)
+    total = nll_sum(kept, batch)
+    # Numbers in, a Value out, as before (a loss is always a Value).
+    return losses, [loss for _, loss in kept], weight_sum, total if isinstance(total, Value) else Value(total)
 
 
 def cross_entropy(
@@ -213,27 +220,33 @@ def cross_entropy(
     log_probs = [_LogProbabilities(row) for row in rows]
     if _is_row(targets[0]):
         return _soft_targets(log_probs, targets, weights, smoothing, batched, reduction)
-    losses, kept, weight_sum = _picked(log_probs, targets, weights, ignore)
+    losses, kept, weight_sum, total = _picked(log_probs, targets, weights, ignore)
     _refuse_all_ignored(kept, reduction)
     if reduction == "sum" and not kept:
         return Value(0.0)  # torch's sum over no samples
-    nll = _result(losses if reduction == "none" else kept, batched, reduction, weight_sum)
+    nll = _result(losses, batched, reduction, weight_sum) if reduction == "none" else \
+        reduced(kept, reduction, weight_sum, total)
     if smoothing == 0.0:
         return nll
+    # torch: smooth_loss = -(input * weight).sum(class_dim), 0 where ignored, then its sum over the whole batch
+    # (the zeros included), over the kept targets' weights (or their count) for 'mean': each an at::sum.
     smooth: list[Value] = []
     for row, t in zip(log_probs, targets):
         if int(t) == ignore:
             smooth.append(Value(0.0))
         else:
-            # torch's -(log_probs * weight).sum(class_dim): negated after a sum from +0.0.
-            smooth.append(-torch_sum(list(row) if weights is None else [w * lp for w, lp in zip(weights, row)]))
+            smooth.append(-torch_sum(list(row) if weights is None else [lp * w for w, lp in zip(weights, row)]))
     if reduction == "none":
         # Unbatched, torch's nll part is the reduced one (+0.0 for a perfect row): `_result`'s, not the row's.
-        nlls = nll if batched else [nll]
+        nlls: list[Value] = nll if batched else [nll]  # type: ignore[assignment]  # 'none': _result's list or one
         mixed = [(1.0 - smoothing) * a + (smoothing / classes) * b for a, b in zip(nlls, smooth)]
         return mixed if batched else mixed[0]
-    kept_smooth = [s for s, t in zip(smooth, targets) if int(t) != ignore]
-    return (1.0 - smoothing) * nll + (smoothing / classes) * reduced(kept_smooth, reduction, weight_sum)
+    smooth_total = torch_sum(smooth)
+    if reduction == "mean":
+        chosen = [_class_index(t, classes, ignore) for t in targets]
+        smooth_total = smooth_total / (float(len(kept)) if weights is None else
+                                       torch_sum([weights[i] for i in chosen if i is not None]))
+    return (1.0 - smoothing) * nll + (smoothing / classes) * smooth_total
 
 
 def _soft_targets(
@@ -242,7 +255,7 @@ def _soft_targets(
 ) -> Any:
     """-sum_j weight_j y_j log p_j per row against probability targets (smoothed), 'mean' over the rows."""
     classes = len(log_probs[0])
-    sums: list[Value] = []
+    rows_terms: list[list[Value]] = []
     for n, (row, probabilities) in enumerate(zip(log_probs, targets)):
         if not _is_row(probabilities) or len(probabilities) != classes:
             raise ValueError(f"cross_entropy: target row {n} must hold {classes} class probabilities, got "
@@ -250,12 +263,12 @@ def _soft_targets(
         ys = [y if isinstance(y, Value) else checked_float(y, f"target[{n}] probability") for y in probabilities]
         if smoothing:
             ys = [y * (1.0 - smoothing) + smoothing / classes for y in ys]
-        terms = [y * lp if weights is None else weights[j] * y * lp for j, (y, lp) in enumerate(zip(ys, row))]
-        sums.append(sum_of(terms))
-    # torch negates after summing (-(input * target).sum(), its sum from +0.0), so a zero loss is -0.0 however it
-    # is reduced: each row's sum, or for 'mean' and 'sum' the sum over every row, is negated last.
+        # torch's input * target * weight, in that order
+        rows_terms.append([lp * y if weights is None else (lp * y) * weights[j]
+                           for j, (y, lp) in enumerate(zip(ys, row))])
     if reduction == "none":
-        losses = [-torch_sum([s]) for s in sums]
+        losses = [-torch_sum(terms) for terms in rows_terms]
         return losses if batched else losses[0]
-    total = -torch_sum(sums)
-    return total if reduction == "sum" else total / len(sums)
+    # torch sums the products of the whole batch as one tensor, then divides by the number of rows for 'mean'.
+    total = -torch_sum([term for terms in rows_terms for term in terms])
+    return total if reduction == "sum" else total / float(len(rows_terms))

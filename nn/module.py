@@ -109,8 +109,8 @@ class Module:
 
         "Directly" means not inside another Module: a module in an attribute,
         or in a list or tuple attribute (named ``layers.0``, as its parameters
-        are, since valuegrad has no ModuleList). A module reachable by two
-        names is yielded under the first, as in torch.
+        are, as a `ModuleList`'s would be). A module reachable by two names is
+        yielded under the first, as in torch (``repr`` prints it under each).
         """
         found: list[tuple[str, Module]] = []
         _collect_children(self, "", {id(self)}, set(), found)
@@ -203,7 +203,7 @@ class Module:
         empty or dotted name, or one an attribute that is not a module already has (a module is replaced).
         """
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__module__}.{type(module).__qualname__} is not a Module subclass")
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
         _check_new_name(self, name, "module")
         setattr(self, name, module)
 
@@ -387,10 +387,17 @@ class Module:
             raise TypeError(f"target must be a str, got {type(target).__name__}")
         if target == "":
             return self
-        for name, module in self.named_modules(remove_duplicate=False):
-            if name == target:
-                return module
-        raise AttributeError(f"{type(self).__name__} has no sub-module {target!r}")
+        names = dict(self.named_modules(remove_duplicate=False))
+        if target in names:
+            return names[target]
+        # torch's words, naming the first step of the path that is missing (or is no module) below the longest
+        # prefix of ``target`` that names a module.
+        parts = target.split(".")
+        k = max(i for i in range(len(parts)) if ".".join(parts[:i]) in names)
+        module, item = names[".".join(parts[:k])], parts[k]
+        if hasattr(module, item):
+            raise AttributeError(f"`{item}` is not an nn.Module")
+        raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
 
     def get_parameter(self, target: str) -> Value:
         """The parameter named ``target`` in `named_parameters` (``"0.W.1.2"``), as torch's; AttributeError if none."""
@@ -461,7 +468,11 @@ class Module:
         """
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self.named_children()]
+        # Every name a child is held under, as torch's (its _modules keeps a shared module under each name):
+        # named_children() lists a shared one once.
+        children: list[tuple[str, Module]] = []
+        _collect_children(self, "", {id(self)}, None, children)
+        child_lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in children]
         lines = extra_lines + child_lines
         if len(extra_lines) == 1 and not child_lines:
             return f"{type(self).__name__}({extra})"
@@ -548,6 +559,12 @@ class Parameters(list[Value]):
             raise StopIteration
         self.__dict__["_position"] = position + 1
         return self[position]
+
+
+def _typename(x: Any) -> str:
+    """torch.typename's spelling of ``x``'s class: ``int`` for a builtin, ``module.Class`` otherwise."""
+    kind = type(x)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _check_new_name(module: Module, name: Any, kind: str) -> None:

@@ -60,6 +60,11 @@ class Neuron(Module):
         self.b = Value(0.0, label=f"{label}b")
         self.w = [Value(uniform_fan_in(rng, nin), label=f"{label}w[{i + 1}]") for i in range(nin)]
 
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True for a neuron with a non-linearity (micrograd's is ReLU), False for a linear one."""
+        return self.activation != "linear"
+
     def weighted_sum(self, x: Inputs) -> Value:
         """s = b * 1 + sum_i w[i] * x[i], one dot node (the slides' s)."""
         x = input_vector(x, len(self.w), "Neuron")

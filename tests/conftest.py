@@ -35,14 +35,17 @@ needs_svg = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(params=["groups-by-sort", "groups-by-dict"])
+@pytest.fixture(params=["groups-by-sort", "groups-by-dict", "layers-only"])
 def small_graphs_planned_in_groups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plan small graphs in numpy groups, as a large graph is, each test once per way of finding the groups:
-    numpy sorts (a graph of more than `levels.FEW_NODES` op nodes) and a dict (at most that many). By default a
-    graph of up to `levels.SMALL_GRAPH` nodes runs as float steps (tests/test_small_graphs.py)."""
+    """Plan small graphs as a large graph is, each test once per way of planning: groups found by numpy sorts (a
+    graph of more than `levels.FEW_NODES` op nodes), groups found by a dict (at most that many), and layers alone as
+    numpy groups with every other node a float step (at most `levels.LAYERS_ONLY` op nodes, the default there). By
+    default a graph of up to `levels.SMALL_GRAPH` nodes runs as float steps (tests/test_small_graphs.py)."""
     from autograd.replay import levels
 
     monkeypatch.setattr(levels, "SMALL_GRAPH", 0)
+    if request.param != "layers-only":
+        monkeypatch.setattr(levels, "LAYERS_ONLY", 0)
     if request.param == "groups-by-sort":
         monkeypatch.setattr(levels, "FEW_NODES", 0)
 

@@ -55,10 +55,11 @@ def test_traceback_through_a_tape_shows_the_generated_line() -> None:
 def test_traceback_through_the_level_interpreter_shows_the_ops_expression(width: int, file: str,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     # One log node runs on floats by the op's own function; forty at one level run as one numpy call (planned
-    # in groups: by default a graph this small runs as float steps).
+    # in groups: by default a graph this small runs as float steps, its layers alone as numpy groups).
     from autograd.replay import levels
 
     monkeypatch.setattr(levels, "SMALL_GRAPH", 0)
+    monkeypatch.setattr(levels, "LAYERS_ONLY", 0)  # else only layers are numpy groups in a graph this small
     ws = [Value(2.0, label=f"w{k}") for k in range(width)]
     tape = record(lambda *xs: sum_of([(x * w).log() for x, w in zip(xs, ws)]), example=[1.0] * width,
                   parameters=ws)

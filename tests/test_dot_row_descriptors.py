@@ -50,17 +50,24 @@ def flat_params(layers: Layers) -> list[Value]:
 
 
 def assert_every_mode_equals_eager(fn: Callable[..., Value], example: list[float], params: list[Value]) -> None:
-    """Levels, vectorized code, scalar code and batch replay, each on two inputs, against eager to 1e-12."""
+    """Levels (as planned by default, and in groups), vectorized code, scalar code and batch replay, each on two
+    inputs, against eager to 1e-12."""
     rng = random.Random(3)
     samples = [example, [rng.uniform(-1, 1) for _ in example]]
     interpreted = record(fn, example, params)
     assert interpreted.strategy == "levels"
+    saved = levels.LAYERS_ONLY
+    levels.LAYERS_ONLY = 0  # a graph of few op nodes planned in groups too, not its layers alone
+    try:
+        grouped = record(fn, example, params)
+    finally:
+        levels.LAYERS_ONLY = saved
     vectorized = record(fn, example, params)
     vectorized.compile()
     scalar = record(fn, example, params, vectorize=False)
     for xs in samples:
         ref_loss, ref_grads = eager(fn, xs, params)
-        for tape in (interpreted, vectorized, scalar):
+        for tape in (interpreted, grouped, vectorized, scalar):
             loss, grads = tape.evaluate(xs)
             assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-12)
             assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)

@@ -205,7 +205,8 @@ def test_level_programs_mixing_numpy_groups_and_float_runs_equal_eager(seed: int
 def test_the_level_program_counts_its_numpy_groups_and_lone_nodes_as_a_reference_grouping_does(
         small_group: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # `Tape.compile_seconds` reads these two counts: groups are (level, op, fan-in), large when they read at
-    # least SMALL_GROUP parents in all; every other op node runs alone.
+    # least SMALL_GROUP parents in all (only dot groups, the layers, where a graph this small is planned as
+    # layers and float steps); every other op node runs alone.
     monkeypatch.setattr(levels_module, "SMALL_GROUP", small_group)
     model = MLP(3, [6, 5, 1], seed=4)
     tape = record(lambda a, b, c: (model([a, b, c]) - 0.25) ** 2, [0.1, 0.2, 0.3], model.parameters())
@@ -216,6 +217,19 @@ def test_the_level_program_counts_its_numpy_groups_and_lone_nodes_as_a_reference
             key = (graph.levels[n], op, len(graph.args(n)))
             groups[key] = groups.get(key, 0) + 1
     large = {key: size for key, size in groups.items() if size * key[2] >= small_group}
+    if levels_module.LAYERS_ONLY:
+        # Planned as layers and float steps: an MLP's layer is its dots at one level, and its activations (one
+        # input each, as many as the layer's neurons, at the next level) a group of their own; unless the other
+        # nodes number at least max(SMALL_GROUP // 2, 2) at some level, and then the graph is planned in groups.
+        layers = {key[0]: size for key, size in large.items() if key[1] == "dot"}
+        own = {key: size for key, size in large.items()
+               if key[1] == "dot" or (key[2] == 1 and layers.get(key[0] - 1) == size)}
+        others: dict[int, int] = {}
+        for key, size in groups.items():
+            if key not in own:
+                others[key[0]] = others.get(key[0], 0) + size
+        if max(others.values(), default=0) < max(small_group // 2, 2):
+            large = own
     program = tape._program
     assert program.large_groups == len(large)
     assert program.float_nodes == tape.node_count - sum(large.values())

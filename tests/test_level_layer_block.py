@@ -158,6 +158,9 @@ def test_a_parameter_repeated_within_rows_takes_the_general_path(blocks: list[in
         return sum(outs, Value(0.0))
 
     check(fn, [0.3, -0.2, 0.7], params)
+    # Only the first row's weights are a run of parameters (the shared one, then its own two): planned in groups,
+    # the three dots are one group that is no block (the layers-only plan gives way to groups here too: the other
+    # two rows are two nodes of one level, enough for a numpy group where SMALL_GROUP is 1).
     assert blocks == []
 
 

@@ -40,7 +40,7 @@ def random_graph_fn(seed: int, params: list[Value]):
                 args = [rng.choice(pool) for _ in range(op.arity - op.constant_args)]
                 args += [2.0] * op.constant_args
             # Keep every op inside its domain: positive arguments where the op needs them.
-            if op.name in {"log", "sqrt", "pow_value", "relu", "abs", "step", "sign"}:
+            if op.name in {"log", "sqrt", "pow_value", "reciprocal", "relu", "abs", "step", "sign"}:
                 args[0] = args[0] * args[0] + 0.5
             if op.name == "div":
                 args[1] = args[1] * args[1] + 0.5

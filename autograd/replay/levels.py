@@ -17,14 +17,27 @@ matrix-vector product when every node of the group reads the same inputs
 (a layer's neurons, a cell's gates at one time step). Groups too small for a
 numpy call to pay (a chain: one node per level) run node by node with the
 op's own float functions, as the eager engine does.
+
+A graph of a few hundred op nodes but many weights (a layer or two of
+neurons: too many nodes to run unplanned, `SMALL_GRAPH`) is not grouped by
+level at all (`LAYERS_ONLY`): its layers become matrix-vector products read
+straight from the dot rows' descriptors (rows whose weights are no one run,
+`Linear`'s, one dot group), each layer's activations one numpy call, and
+every other op node a float step in topological order. Grouping every node
+by level cost more to plan there (about a fifth of such a record) than it
+saved when run, unless those other nodes are wide at some level (a loss over
+a layer's outputs): such a graph is planned in groups after all.
 """
 
 from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Sequence
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import add, is_not, itemgetter, sub
 from typing import Any, cast
 
 import numpy as np
@@ -44,6 +57,11 @@ SMALL_GROUP = 32
 #: A graph of at most this many nodes (leaves included) is not split into groups: every op node runs as a float
 #: step (`LevelProgram._plan_as_float_steps`); recording 100-node graphs took 7.6 us a node, mostly planning.
 SMALL_GRAPH = 256
+#: A graph of more than `SMALL_GRAPH` nodes but at most this many op nodes (walked constant leaves included) plans
+#: only its layers (`_Rows.layer`) as numpy groups and runs every other node as a float step, in topological order
+#: (`LevelProgram._plan_layers_only`): grouping the rest by level cost more than it saved there. A layer of 32
+#: neurons (97 op nodes, 1,056 weights) recorded in 13 us a dot node, 40% of it planning (issue 12 goal 1).
+LAYERS_ONLY = 256
 #: A graph of at most this many op nodes is grouped by Python dicts (`_groups_by_dict`), a larger one by numpy
 #: sorts (`_groups_by_sort`): on a 97-node graph, cold, the sort's dozen numpy calls took about 60 us.
 FEW_NODES = 256
@@ -63,24 +81,23 @@ class LevelProgram:
         ``guards`` the comparisons to re-check after each forward pass."""
         size = len(graph)
         self.size = size
-        # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
-        initial = np.zeros(size + 1)
-        if isinstance(constants, list):  # pairs: no array over every node made first (what a record passes)
-            if constants:
-                initial[[n for n, _ in constants]] = [value for _, value in constants]
-        else:
-            initial[:size] = constants
         # Kept: the constant leaves alone (a whole-graph array of starting values would be 8 bytes per node,
         # a model's weights included, for a tape's lifetime).
         self._constant_nodes = np.array(graph.walked_leaves, dtype=np.intp)
-        self._constant_values = initial[self._constant_nodes]
+        initial: Array | None = None
+        if isinstance(constants, list) and [n for n, _ in constants] == graph.walked_leaves:
+            # What a record passes: no array over every node, unless planning groups needs one (`_initial_values`).
+            self._constant_values = np.array([value for _, value in constants], dtype=float)
+        else:
+            initial = _initial_values(size, constants)
+            self._constant_values = initial[self._constant_nodes]
         self.inputs = _spare_if_absent(graph.inputs, size)
         self.params = _spare_if_absent(graph.params, size)
         self.outputs = np.array(graph.outputs, dtype=np.intp)
         self.root = size - 1
         self.forward: list[Forward] = []
         self.backward: list[Backward] = []
-        self._plan(graph, initial)
+        self._plan(graph, initial if initial is not None else constants)
         # Kept to name the op when a value comes out infinite or NaN (the graph itself: no copies).
         self._graph = graph
         self._guards = list(guards)
@@ -90,7 +107,9 @@ class LevelProgram:
 
     # --- planning ---------------------------------------------------------
 
-    def _plan(self, graph: Graph, initial: Array) -> None:
+    def _plan(self, graph: Graph, constants: Array | list[tuple[int, float]]) -> None:
+        """Plan the steps; ``constants``: every node's starting value (an array with the spare slot), or the
+        constant leaves' (node, value) pairs, from which that array is made if planning groups needs it."""
         size = self.size
         if size <= SMALL_GRAPH:
             self._plan_as_float_steps(graph)
@@ -98,6 +117,9 @@ class LevelProgram:
         # The op nodes' tables, by position after the given leaves (``first``): those leaves have no parents.
         first = graph.given_count
         tail = size - first
+        if tail <= LAYERS_ONLY and self._plan_layers_only(graph):
+            return
+        initial = _initial_values(size, constants) if isinstance(constants, list) else constants
         starts = np.frombuffer(graph.link_starts, dtype=np.dtype(f"i{graph.link_starts.itemsize}")).astype(np.intp)
         flat = np.frombuffer(graph.flat, dtype=np.dtype(f"i{graph.flat.itemsize}")).astype(np.intp)
         levels = np.frombuffer(graph.levels if graph.tail_levels is None else graph.tail_levels,
@@ -162,6 +184,112 @@ class LevelProgram:
         if len(nodes):
             self._add_float_steps(graph, nodes, backward, _Rows(graph, None) if len(graph.row_nodes) else None)
         self.backward = backward
+
+    def _plan_layers_only(self, graph: Graph) -> bool:
+        """A graph of a few hundred op nodes: its layers (dot rows that read one input row, weights one run of
+        parameters) are matrix-vector products, every other op node a float step in topological order. Each layer
+        runs where its first neuron stands in that order: its inputs are made before it, and every reader of any
+        of its neurons comes after it. No levels, no parents table as arrays: a few numpy calls per layer. False
+        (nothing planned) where the other nodes are wide enough at some level to be worth numpy groups."""
+        first = graph.given_count
+        ops = graph.tail_ops
+        # (first neuron's position, the layer, its activation group if any)
+        layers: list[tuple[int, tuple[list[int], int, int, array | None], tuple[Op, list[int], list[int], bool] | None]]
+        layers = []
+        in_layers: list[int] = []  # the layers' neurons (positions)
+        spelled: dict[int, array] = {}
+        blocks: dict[int, list[int] | range] = {}  # by id of its entry in ``layers``: the rows of a dot group
+        if len(graph.row_nodes):
+            # Rows by the input row they read (so at one level): most often runs of rows one after another.
+            by_input: dict[int, list[int] | range] = {}
+            which = graph.row_which
+            if which.count(which[0]) == len(which):
+                by_input[which[0]] = range(len(which))
+            else:
+                for r, k in enumerate(which):
+                    got = by_input.get(k)
+                    if got is None:
+                        by_input[k] = [r]
+                    else:
+                        cast(list, got).append(r)
+            input_rows, row_nodes = graph.input_rows, graph.row_nodes
+            for k, rs in by_input.items():
+                layer: tuple[list[int], int, int, array | None] | None = None
+                if len(rs) * 2 * len(input_rows[k]) >= SMALL_GROUP:
+                    layer = _layer_of_rows(graph, rs)
+                    if layer is None and len(rs) > 1 and _tails_are_leaves(graph, rs):
+                        # Weights that are no one run (`Linear`'s bias off its row): one dot group all the same,
+                        # its parents spelled out (the row is None); its last weights are leaves, so it can run
+                        # where its first neuron stands.
+                        layer = ([row_nodes[r] for r in rs], 0, 0, None)
+                        blocks[id(layer)] = rs
+                if layer is None:  # run alone: its parents spelled out from its descriptor
+                    spelled.update((row_nodes[r] - first, graph.row_args(r)) for r in rs)
+                    continue
+                places = list(map(sub, layer[0], repeat(first)))  # the neurons' positions
+                activation = _activation(graph, layer[0], places, ops)
+                layers.append((min(places), layer, activation))
+                in_layers += places
+                if activation is not None:
+                    in_layers += map(add, places, repeat(1))
+        nodes = list(compress(range(len(ops)), map(is_not, ops, repeat(None))))  # the op nodes: C-level calls
+        if in_layers:
+            nodes = sorted(set(nodes).difference(in_layers))
+        # Nodes of one level that may make a group worth numpy (binary ops: 2 reads each).
+        wide = max(SMALL_GROUP // 2, 2)
+        if len(nodes) >= wide:
+            # Many other nodes at one level (a loss over a layer's outputs): grouping them pays, plan in groups.
+            levels = graph.tail_levels if graph.tail_levels is not None else graph.levels[first:]  # (re-planned)
+            if max(Counter(itemgetter(*nodes)(levels)).values()) >= wide:
+                return False
+        self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
+        self.float_nodes = len(nodes)
+        backward: list[Backward] = []
+        if layers:
+            given_inputs = graph.given_inputs
+            # Per node, 1 where its gradient is wanted: inputs no, parameters yes, op nodes as the walk found.
+            wants = bytes(given_inputs) + b"\x01" * (first - given_inputs) + graph.tail_needs
+            layers.sort(key=itemgetter(0))
+            done = 0  # nodes[:done] are planned
+            for place, layer, activation in layers:
+                cut = bisect_left(nodes, place, done)
+                if cut > done:
+                    self._add_lone_nodes(graph, nodes[done:cut], backward, spelled)
+                    done = cut
+                out, start, end, row = layer
+                neurons = _list_index(out)  # read by the layer and by its activations
+                if row is None:  # a dot group that is no layer
+                    table = np.frombuffer(wants + b"\x00", dtype=np.uint8).astype(bool)  # the spare slot: no
+                    args = np.array([graph.row_args(r) for r in blocks[id(layer)]], dtype=np.intp)
+                    forward, back = _dot_group(np.array(out, dtype=np.intp), args, table)
+                else:
+                    # A row's weights are a run of parameters (`dot_rows`): their gradients are wanted.
+                    wanted = (given_inputs <= start and end <= first, any(map(wants.__getitem__, row)))
+                    forward, back = _layer_group(neurons, start, end, row, wanted)
+                self.forward.append(forward)
+                if back is not None:
+                    backward.append(back)
+                if activation is not None:  # each reads its own neuron only: run right after the layer
+                    op, after, _, wanted_too = activation
+                    group = _ExpressionGroup.unary(op, _list_index(after), neurons, wanted_too)
+                    self.forward.append(group.forward)
+                    if group.partials:
+                        backward.append(group.backward)
+            nodes = nodes[done:]
+        if nodes:
+            self._add_lone_nodes(graph, nodes, backward, spelled)
+        backward.reverse()
+        self.backward = backward
+        return True
+
+    def _add_lone_nodes(self, graph: Graph, local: list[int], backward: list[Backward],
+                        spelled: dict[int, array]) -> None:
+        """`_add_float_steps` for positions as a list, the rows among them already spelled out (``spelled`` may
+        hold others too: only the positions' own are kept)."""
+        steps = _LoneNodes(graph, local, None, {i: spelled[i] for i in local if i in spelled} if spelled else {})
+        self.forward.append(steps.forward)
+        if steps.reverse:
+            backward.append(steps.backward)
 
     def _add_float_steps(self, graph: Graph, local: Array, backward: list[Backward], rows: _Rows | None) -> None:
         """Nodes of small groups (``local``: by position after the given leaves), evaluated one at a time by the
@@ -229,16 +357,21 @@ class _LoneNodes:
 
     __slots__ = ("first", "ops", "starts", "parents", "needs", "nodes", "reverse", "spelled")
 
-    def __init__(self, graph: Graph, local: Array, rows: _Rows | None) -> None:
-        """``local``: the nodes, by position after the given leaves; ``rows``: the graph's dot rows, if any."""
+    def __init__(self, graph: Graph, local: Array | list[int], rows: _Rows | None,
+                 spelled: dict[int, array] | None = None) -> None:
+        """``local``: the nodes, by position after the given leaves; ``rows``: the graph's dot rows, if any (or
+        ``spelled``: the parents of the rows among ``local``, by position)."""
         self.first = graph.given_count
         self.ops = cast(list[Op], graph.tail_ops)  # these nodes are all op nodes, never leaves (None)
         self.starts, self.parents, self.needs = graph.link_starts, graph.flat, graph.tail_needs
-        numbers = local.tolist()
+        numbers = local if isinstance(local, list) else local.tolist()
         typecode = "i" if len(self.ops) < 2**31 else "q"
         self.nodes = array(typecode, numbers)
-        self.reverse = array(typecode, [i for i in reversed(numbers) if self.needs[i]])
-        self.spelled: dict[int, array] = rows.spelled(local) if rows is not None else {}
+        needs = self.needs
+        self.reverse = array(typecode, [i for i in reversed(numbers) if needs[i]])
+        if spelled is None:
+            spelled = rows.spelled(local) if rows is not None else {}
+        self.spelled: dict[int, array] = spelled
 
     def args_of(self, i: int) -> array:
         """The parents' numbers of the node at position ``i``."""
@@ -299,23 +432,14 @@ class _Rows:
         None. Read from the descriptors: no parent table is gathered."""
         # Python lists read by C-level calls: a layer is a few dozen rows, where each numpy call costs more.
         r = self.row_of[members].tolist()
-        count = len(r)
         if min(r) < 0:
             return None
-        get = itemgetter(*r) if count > 1 else lambda table: (table[r[0]],)
-        which = get(self.which_list)
-        if which.count(which[0]) != count or max(get(self.tails_list)) >= 0:
+        found = _layer_shape(self.graph, r, self.which_list, self.tails_list, self.firsts_list)
+        if found is None:
             return None
-        stored = self.graph.input_rows[which[0]]
-        width = len(stored)
-        firsts = get(self.firsts_list)
-        order = sorted(range(count), key=firsts.__getitem__)
-        start = firsts[order[0]]
-        # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice.
-        if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
-            return None
+        order, start, end, stored = found
         row = np.frombuffer(stored, dtype=np.dtype(f"i{stored.itemsize}"))  # the graph's own row: no copy
-        return (members + first)[order], start, start + count * width, row
+        return (members + first)[order], start, end, row
 
     def block(self, members: Array, starts: Array, flat: Array, n: int) -> Array:
         """The parents of the dot nodes ``members`` (positions; ``n`` each), rows spelled out from their
@@ -346,6 +470,97 @@ class _Rows:
         r = self.row_of[local]
         found = r >= 0
         return {int(i): self.graph.row_args(int(k)) for i, k in zip(local[found], r[found])}
+
+
+def _activation(graph: Graph, neurons: list[int], places: list[int], ops: list[Op | None]
+                ) -> tuple[Op, list[int], list[int], bool] | None:
+    """``(op, out, neurons, wanted)`` when each of a layer's ``neurons`` (node numbers; ``places``, their positions
+    after the given leaves) is read by the op node the walk numbered right after it (it emits a neuron's activation
+    with its row), all one op of one input: a numpy group of `SMALL_GROUP` of them or more
+    (`_ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients are. Else None (those nodes stay float
+    steps). Read by C-level calls over the graph's tables."""
+    count = len(neurons)
+    if count < max(SMALL_GROUP, 2):  # (a lone neuron's activation runs as well as a float step)
+        return None
+    after = list(map(add, places, repeat(1)))  # positions
+    if max(after) >= len(ops):
+        return None
+    found = itemgetter(*after)(ops)
+    op = found[0]
+    if op is None or found.count(op) != count or op.constant_args or op is DOT or op is SUM:
+        return None
+    starts, flat = graph.link_starts, graph.flat
+    # One parent each, its own neuron (the parents table: a row's neuron has no entries there, its reader has).
+    begins = itemgetter(*after)(starts)
+    if list(map(sub, itemgetter(*map(add, after, repeat(1)))(starts), begins)) != [1] * count:
+        return None
+    if list(itemgetter(*begins)(flat)) != neurons:
+        return None
+    wanted = itemgetter(*places)(graph.tail_needs)
+    if wanted.count(wanted[0]) != count:
+        return None
+    return op, list(map(add, neurons, repeat(1))), neurons, bool(wanted[0])
+
+
+def _tails_are_leaves(graph: Graph, rs: list[int] | range) -> bool:
+    """Whether every last weight kept off its row's run (``row_tails``) among the rows ``rs`` is a leaf: a given
+    leaf or a constant, whose value is there before any op node runs."""
+    first, ops, tails = graph.given_count, graph.tail_ops, graph.row_tails
+    return all(t < first or ops[t - first] is None for t in map(tails.__getitem__, rs))
+
+
+def _layer_shape(graph: Graph, r: list[int] | range, which_of: Sequence[int], tails_of: Sequence[int],
+                 firsts_of: Sequence[int]) -> tuple[list[int] | range, int, int, array] | None:
+    """``(order, start, end, row)`` when the rows ``r`` read one input row ``row`` (the graph's own array) and their
+    weights, taken in the rows' ``order`` (positions in ``r``), are the one run of nodes ``start:end``; else None.
+    ``which_of``, ``tails_of``, ``firsts_of``: the graph's row descriptors (lists or arrays), read by C-level calls
+    (slices where ``r`` is a range: a layer's rows are numbered one after another)."""
+    count = len(r)
+    get: Callable[[Sequence[int]], Sequence[int]]
+    if type(r) is range and r.step == 1:
+        get = itemgetter(slice(r.start, r.stop))
+    elif count > 1:
+        get = itemgetter(*r)
+    else:
+        def get(table: Sequence[int]) -> Sequence[int]:
+            return (table[r[0]],)
+    which = get(which_of)
+    if which.count(which[0]) != count or max(get(tails_of)) >= 0:
+        return None
+    stored = graph.input_rows[which[0]]
+    width = len(stored)
+    firsts = list(get(firsts_of))
+    end = firsts[0] + count * width
+    # In row order, the weights' first numbers step by a row's width: one run, no gap, no row twice. The walk
+    # numbers a layer's last neuron first: its rows come in descending order, else ascending.
+    order: list[int] | range
+    if firsts == list(range(firsts[0], firsts[0] - count * width, -width)):
+        order = range(count - 1, -1, -1)
+    elif firsts == list(range(firsts[0], end, width)):
+        order = range(count)
+    else:
+        order = sorted(range(count), key=firsts.__getitem__)
+    start = firsts[order[0]]
+    if [firsts[k] for k in order] != list(range(start, start + count * width, width)):
+        return None
+    return order, start, start + count * width, stored
+
+
+def _layer_of_rows(graph: Graph, r: list[int] | range) -> tuple[list[int], int, int, array] | None:
+    """`_Rows.layer` for the rows ``r`` (row numbers, not node positions), read from the graph's descriptors:
+    the neurons' node numbers as a list, the input row as the graph's own array."""
+    found = _layer_shape(graph, r, graph.row_which, graph.row_tails, graph.row_firsts)
+    if found is None:
+        return None
+    order, start, end, row = found
+    nodes = graph.row_nodes
+    if type(r) is range and type(order) is range:
+        out = nodes[r.start:r.stop].tolist()
+        if order.step < 0:
+            out.reverse()
+    else:
+        out = [nodes[r[k]] for k in order]
+    return out, start, end, row
 
 
 def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
@@ -390,6 +605,19 @@ def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple
         order += members
         bounds.append(len(order))
     return np.array(order, dtype=np.intp), bounds, large
+
+
+def _initial_values(size: int, constants: Array | list[tuple[int, float]]) -> Array:
+    """Every node's starting value and the spare slot's (0): ``constants`` is (node, value) pairs for the constant
+    leaves, or an array over every node (inputs and parameters are overwritten on every run)."""
+    # One spare slot at the end: inputs and parameters the loss does not read are written to and read from it.
+    initial = np.zeros(size + 1)
+    if isinstance(constants, list):  # pairs: no array over every node made first (what a record passes)
+        if constants:
+            initial[[n for n, _ in constants]] = [value for _, value in constants]
+    else:
+        initial[:size] = constants
+    return initial
 
 
 def _spare_if_absent(numbers: Sequence[int], size: int) -> Array | slice:
@@ -574,6 +802,33 @@ def _target(where: Array) -> tuple[Array | slice, bool]:
     return index, type(index) is slice or _distinct_rows(where) or _distinct(flat)
 
 
+def _even_slice(numbers: list[int]) -> slice | None:
+    """The slice that reads ``numbers`` (at least two) when they step evenly, else None (`_compact` for lists)."""
+    start, step, last = numbers[0], numbers[1] - numbers[0], numbers[-1]
+    if step == 0 or last - start != step * (len(numbers) - 1):
+        return None
+    stop = last + step
+    if numbers != list(range(start, stop, step)):
+        return None
+    return slice(start, None if stop < 0 else stop, step)
+
+
+def _list_index(numbers: list[int]) -> Array | slice:
+    """Node numbers as an index: a slice where they step evenly, else an array."""
+    even = _even_slice(numbers) if len(numbers) > 1 else None
+    return even if even is not None else np.array(numbers, dtype=np.intp)
+
+
+def _row_target(row: array) -> tuple[Array | slice, bool]:
+    """`_target` for a graph's own input row (an `array.array`): a slice where it steps evenly, else a view of it
+    (no copy), and whether no number repeats."""
+    numbers = row.tolist()
+    even = _even_slice(numbers) if len(numbers) > 1 else None
+    if even is not None:
+        return even, True
+    return np.frombuffer(row, dtype=np.dtype(f"i{row.itemsize}")), len(set(numbers)) == len(numbers)
+
+
 def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
     """``grads[index] += terms`` for a `_target`, counting every term even where an index repeats (a fancy-index
     ``+=`` keeps one term per repeated index: `np.add.at` adds them all)."""
@@ -592,13 +847,21 @@ class _LayerGroup:
 
     __slots__ = ("out", "start", "end", "width", "row", "row_target", "weights_need", "inputs_need")
 
-    def __init__(self, out: Array, start: int, end: int, row: Array, needs: Array) -> None:
-        """``needs``: per node, whether its gradient is worth computing."""
+    def __init__(self, out: Array | list[int] | slice, start: int, end: int, row: Array | array,
+                 needs: Array | tuple[bool, bool]) -> None:
+        """``needs``: per node, whether its gradient is worth computing; or the two answers, whether the weights'
+        gradients are and whether the inputs' are (`LevelProgram._plan_layers_only` reads them off the graph's
+        tables). ``out`` may be a list and ``row`` the graph's own `array.array`: read then as lists, with no numpy
+        call where they step evenly (a few numpy calls on cold caches were a third of planning a small graph)."""
         self.width = len(row)
-        self.weights_need, self.inputs_need = bool(needs[start:end].any()), bool(needs[row].any())
-        self.row_target = _target(row)
+        if isinstance(needs, tuple):
+            self.weights_need, self.inputs_need = needs
+        else:
+            table = cast(Array, needs)
+            self.weights_need, self.inputs_need = bool(table[start:end].any()), bool(table[row].any())
+        self.row_target = _target(row) if type(row) is not array else _row_target(row)
         self.row = self.row_target[0]
-        self.out = _compact(out)
+        self.out = out if type(out) is slice else _compact(out) if type(out) is not list else _list_index(out)
         self.start, self.end = start, end
 
     def forward(self, vals: Array) -> None:
@@ -614,7 +877,8 @@ class _LayerGroup:
             _add_into(grads, self.row_target, g @ vals[self.start:self.end].reshape(-1, self.width))
 
 
-def _layer_group(out: Array, start: int, end: int, row: Array, needs: Array) -> tuple[Forward, Backward | None]:
+def _layer_group(out: Array | list[int] | slice, start: int, end: int, row: Array | array,
+                 needs: Array | tuple[bool, bool]) -> tuple[Forward, Backward | None]:
     """The steps of a `_LayerGroup`."""
     group = _LayerGroup(out, start, end, row, needs)
     return group.forward, (group.backward if group.weights_need or group.inputs_need else None)
@@ -658,6 +922,21 @@ class _ExpressionGroup:
                 continue
             partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
         self.partials = partials
+
+    @classmethod
+    def unary(cls, op: Op, out: Array | slice, parents: Array | slice, wanted: bool) -> _ExpressionGroup:
+        """The group of a layer's activations (`_activation`): ``op`` applied to each of ``parents`` (distinct
+        nodes: a layer's neurons) into ``out`` (both indices, as `_list_index` makes them); ``wanted``: whether the
+        parents' gradients are worth computing."""
+        group = cls.__new__(cls)
+        column = parents
+        group.columns = [column]
+        group.constant_rows = []
+        group.out = out
+        group.forward_fn = numpy_forward(op, 1)
+        group.partials = [(numpy_partial(op, 1, 0), op.derivative_code_for(1)[0].strip() == "1.0", None,
+                           (column, True))] if wanted else []
+        return group
 
     def gather(self, vals: Array) -> list[Array]:
         """The inputs' values: an array per input, a float per constant argument."""

@@ -11,6 +11,7 @@ from autograd import Value
 
 from ..numbers_in_messages import short_repr
 from .base import Optimizer, Proposal
+from .fused import fma
 from .options import flag, hyperparameter, implementation_flags, option_name
 
 
@@ -125,14 +126,20 @@ class Adagrad(Optimizer):
             rates = [lr / (1.0 + (step - 1) * lr_decay) for step in steps]
         for p, g, G, clr in zip(self.params[start:stop], grads, self.memory[start:stop], rates):
             w = p.data
-            if decay:
-                g = g + decay * w
-            G = G + g * g
-            memory.append(G)
             if inside_sqrt:
+                if decay:
+                    g = g + decay * w
+                G = G + g * g
+                memory.append(G)
                 new_data.append(w - clr * g / sqrt(G + eps))
             else:
-                new_data.append(w - clr * (g / (sqrt(G) + eps)))
+                # torch's kernels, fused as torch's (`fused`): grad.add(param, alpha=wd),
+                # state_sum.addcmul_(grad, grad, value=1), param.addcdiv_(grad, sqrt(sum) + eps, value=-clr).
+                if decay:
+                    g = fma(w, decay, g)
+                G = fma(g, g, G)
+                memory.append(G)
+                new_data.append(w + (-clr * g) / (sqrt(G) + eps))
         return new_data, {"memory": memory}
 
     def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:

@@ -10,6 +10,7 @@ from autograd import Value
 
 from ..numbers_in_messages import short_repr
 from .base import Optimizer, Proposal
+from .fused import fma, lerp
 from .options import flag, hyperparameter, implementation_flags, option_name
 
 
@@ -99,29 +100,38 @@ class Adam(Optimizer):
         v_max_new = self.v_max[start:stop]  # unchanged without AMSGrad
         if maximize:
             grads = [-g for g in grads]
+        # torch's kernels, fused as torch's (`fused`): grad.add(param, alpha=wd), exp_avg.lerp_(grad, 1 - b1),
+        # exp_avg_sq.mul_(b2).addcmul_(grad, grad, value=1 - b2): one rounding each.
+        keep1, keep2 = 1.0 - b1, 1.0 - b2
         for p, g, m, v in zip(self.params[start:stop], grads, self.m[start:stop], self.v[start:stop]):
             w = p.data
             if decoupled:
                 w = w * shrink
             elif coupled:
-                g = g + decay * w
-            m = b1 * m + (1.0 - b1) * g
-            v = b2 * v + (1.0 - b2) * g * g
-            m_new.append(m)
-            v_new.append(v)
+                g = fma(w, decay, g)
+            m_new.append(lerp(m, g, keep1))
+            v_new.append(fma(keep2 * g, g, v * b2))
             new_data.append(w)
         if amsgrad:
             v_max_new = [v if v > top else top for v, top in zip(v_new, v_max_new)]
         denominators = v_max_new if amsgrad else v_new
+        # torch's last steps: step_size = lr / (1 - b1^t), denom = sqrt(v) / (1 - b2^t) ** 0.5 + eps, then
+        # param.addcdiv_(exp_avg, denom, value=-step_size), which is param + (-step_size * m) / denom.
         # A second pass over plain lists: one loop per option keeps the common case as fast as before AMSGrad.
         if not steps or steps.count(steps[0]) == len(steps):  # the usual case: every parameter at the same step
             step = steps[0] if steps else 1
-            correction1 = 1.0 - b1**step
-            correction2 = 1.0 - b2**step
-            new_data = [w - lr * ((m / correction1) / (sqrt(v / correction2) + eps))
-                        for w, m, v in zip(new_data, m_new, denominators)]
+            neg_size = -(lr / (1.0 - b1**step))
+            root2 = (1.0 - b2**step) ** 0.5
+            if neg_size - neg_size == 0.0:
+                new_data = [w + (neg_size * m) / (sqrt(v) / root2 + eps)
+                            for w, m, v in zip(new_data, m_new, denominators)]
+            else:  # lr / (1 - b1^t) itself overflows (lr near 1e308; torch's step is then infinite): the same
+                # step in an order whose intermediates stay finite where the step does
+                correction1 = 1.0 - b1**step
+                new_data = [w - lr * ((m / correction1) / (sqrt(v) / root2 + eps))
+                            for w, m, v in zip(new_data, m_new, denominators)]
         else:  # some parameter was skipped (gradient None) at some step: each has its own bias corrections
-            new_data = [w - lr * ((m / (1.0 - b1**step)) / (sqrt(v / (1.0 - b2**step)) + eps))
+            new_data = [w + (-(lr / (1.0 - b1**step)) * m) / (sqrt(v) / (1.0 - b2**step) ** 0.5 + eps)
                         for w, m, v, step in zip(new_data, m_new, denominators, steps)]
         return new_data, {"m": m_new, "v": v_new, "v_max": v_max_new}
 

@@ -9,6 +9,7 @@ from autograd import Value
 
 from ..numbers_in_messages import short_repr
 from .base import Optimizer, Proposal
+from .fused import fma
 from .options import flag, hyperparameter, implementation_flags, option_name
 
 
@@ -98,12 +99,14 @@ class SGD(Optimizer):
             grads = [-g for g in grads]
         for p, g, b, started in zip(self.params[start:stop], grads, self.velocity[start:stop],
                                     self._buffer_started[start:stop]):
+            # torch's kernels, fused as torch's (`fused`): grad.add(param, alpha=wd), buf.mul_(m).add_(grad,
+            # alpha=1 - dampening), grad.add(buf, alpha=m), param.add_(grad, alpha=-lr): one rounding each.
             w = p.data
-            d = g + decay * w if decay else g
+            d = fma(w, decay, g) if decay else g
             if momentum:  # with momentum 0 the buffer is neither used nor changed, as torch's
-                b = momentum * b + keep * d if started else d  # torch's first buffer is undamped
+                b = fma(d, keep, b * momentum) if started else d  # torch's first buffer is undamped
             velocity.append(b)
-            new_data.append(w - lr * (d + momentum * b if nesterov else b if momentum else d))
+            new_data.append(fma(fma(b, momentum, d) if nesterov else b if momentum else d, -lr, w))
         return new_data, {"velocity": velocity}
 
     def _torch_state(self, group: dict[str, Any], i: int, steps: int) -> dict[str, float]:
