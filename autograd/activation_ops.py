@@ -57,7 +57,7 @@ GELU_TANH = Op(name="gelu_tanh", symbol="GELU(tanh)", forward=f"0.5 * a * (1.0 +
 SILU_SIGMOID = Op(name="silu_sigmoid", symbol="σ", forward="silu_sigmoid(a)", derivatives=("sigmoid_grad(out, a)",),
                   domain=(_WIDE,), reference=lambda a: 1.0 / (1.0 + math.exp(-a)))
 SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp(-maximum(a, -709.782712893384))))",
-          # silu_sigmoid is torch's 1 / (1 + exp(-x)) (0 where exp(-x) overflows); on Values it is a sigmoid node,
+          # silu_sigmoid is torch's 1 / (1 + exp(-x)) (0 where exp(-x) overflows); on Values a silu_sigmoid node,
           # so the second derivative is sigmoid's out (1 - out), not an underflowing d(1/u) (autograd.value_helpers).
           derivatives=("silu_sigmoid(a) * (1.0 + a * (1.0 - silu_sigmoid(a)))",),
           domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
