@@ -934,6 +934,7 @@ class _ExpressionGroup:
         group.constant_rows = []
         group.out = out
         group.forward_fn = numpy_forward(op, 1)
+        group.wide = None  # one input: never wide
         group.partials = [(numpy_partial(op, 1, 0), op.derivative_code_for(1)[0].strip() == "1.0", None,
                            (column, True))] if wanted else []
         return group
