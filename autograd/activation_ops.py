@@ -51,8 +51,13 @@ GELU_TANH = Op(name="gelu_tanh", symbol="GELU(tanh)", forward=f"0.5 * a * (1.0 +
                             f" * (1.0 - tanh({_GELU_TANH_INNER}) * tanh({_GELU_TANH_INNER}))"
                             " * (0.7978845608028654 * (1.0 + 3.0 * 0.044715 * (a * a)))",),
                domain=(_WIDE,), reference=_gelu_tanh_reference)
+# SiLU's sigmoid (torch's 1 / (1 + e^-x) in silu_backward, 0 where e^-x overflows) as a node of its own: a
+# gradient built with create_graph=True differentiates it as sigmoid's s (1 - s) in one piece (see
+# value_helpers.silu_sigmoid), and a tape recomputes it with this helper, not the sigmoid op's e^x / (1 + e^x).
+SILU_SIGMOID = Op(name="silu_sigmoid", symbol="σ", forward="silu_sigmoid(a)", derivatives=("sigmoid_grad(out, a)",),
+                  domain=(_WIDE,), reference=lambda a: 1.0 / (1.0 + math.exp(-a)))
 SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp(-maximum(a, -709.782712893384))))",
-          # silu_sigmoid is torch's 1 / (1 + exp(-x)) (0 where exp(-x) overflows); on Values it is a sigmoid node,
+          # silu_sigmoid is torch's 1 / (1 + exp(-x)) (0 where exp(-x) overflows); on Values a silu_sigmoid node,
           # so the second derivative is sigmoid's out (1 - out), not an underflowing d(1/u) (autograd.value_helpers).
           derivatives=("silu_sigmoid(a) * (1.0 + a * (1.0 - silu_sigmoid(a)))",),
           domain=(_WIDE,), reference=lambda a: a / (1.0 + math.exp(-a)))
@@ -79,4 +84,4 @@ HARDTANH = Op(name="hardtanh", symbol="hardtanh", forward="-maximum(-maximum(x0,
 
 ACTIVATION_OPS = (GELU, GELU_TANH, SILU, LEAKY_RELU, ELU, SOFTPLUS, HARDTANH)
 
-__all__ = ["ACTIVATION_OPS", "ELU", "GELU", "GELU_TANH", "HARDTANH", "LEAKY_RELU", "SILU", "SOFTPLUS"]
+__all__ = ["ACTIVATION_OPS", "ELU", "GELU", "GELU_TANH", "HARDTANH", "LEAKY_RELU", "SILU", "SILU_SIGMOID", "SOFTPLUS"]

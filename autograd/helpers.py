@@ -134,6 +134,18 @@ def amax_share(x: float, out: float, *xs: float) -> float:
     return 1.0 / ties
 
 
+@helper  # type: ignore[type-var]  # a tuple of numbers, called only as a statement of its own (not in expressions)
+def amax_shares(out: float, *xs: float) -> tuple[float, ...]:
+    """Every ``amax_share(x, out, *xs)`` at once, the ties counted once (O(n), not n times O(n)): largest's
+    partials past `INLINE_BACKWARD_UP_TO` inputs, in the eager engine and in a tape's code alike."""
+    ties = 0
+    for v in xs:
+        if not v < out:
+            ties += 1
+    share = 1.0 / ties
+    return tuple(0.0 if x < out else share for x in xs)
+
+
 @helper
 def max_share(a: float, b: float) -> float:
     """d maximum(a, b)/da: 1 where a is the larger, 0 where b is, and 1/2 on a tie (torch.maximum's split)."""

@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .activation_ops import ACTIVATION_OPS
-from .helpers import HELPERS, helper
+from .activation_ops import ACTIVATION_OPS, SILU_SIGMOID
+from .helpers import HELPERS, amax_shares, helper
 from .op import Op, compile_function, input_names
 
 #: Past this many terms a sum or dot is written as one call of a looping helper rather than a chain of
@@ -172,14 +172,13 @@ def _largest_derivative_code(n: int) -> tuple[str, ...]:
 
 
 def _largest_partials(out: Any, *xs: Any) -> tuple[float, ...]:
-    """Every ``amax_share(x, out, *xs)`` at once: the ties are counted once, not once per input (O(n), not
-    O(n^2)). Only ``<`` is used, as there, so it runs on Values too."""
-    ties = 0
-    for v in xs:
-        if not v < out:
-            ties += 1
-    share = 1.0 / ties
-    return tuple(0.0 if x < out else share for x in xs)
+    """Every ``amax_share(x, out, *xs)`` at once (the helper `amax_shares`: O(n), not O(n^2)). On Values (a
+    gradient built with create_graph=True) the shares are constants compared by the numbers, as amax_share's Value
+    version: comparing the Values themselves made, while a tape recorded, 2n branch checks re-made on every run,
+    where the narrow path makes none."""
+    if out.__class__ is not float:  # Values; the eager backward pass gives floats (node._data)
+        return amax_shares(out.data, *[x.data for x in xs])
+    return amax_shares(out, *xs)
 
 
 # torch.amax over a row as one node. The softmax family's shift m (log_softmax = (z_i - m) - logsumexp(z - m),
@@ -188,11 +187,15 @@ def _largest_partials(out: Any, *xs: Any) -> tuple[float, ...]:
 LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_largest_derivative_code,
              domain=(_WIDE,), reference=max, wide_derivative=_largest_partials)
 
+#: The helper (by name; a numpy version too) giving all of an op's partials at once, which a tape's code and its
+#: level interpreter call past `INLINE_BACKWARD_UP_TO` inputs as the eager engine calls ``wide_derivative``.
+WIDE_PARTIAL_HELPERS: dict[str, str] = {"largest": "amax_shares"}
+
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
-               BCE, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS)
+               BCE, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

@@ -201,13 +201,14 @@ def sigmoid_grad(out: Value, a: Value) -> Value:
 
 @value_version
 def silu_sigmoid(a: Value) -> Value:
-    """SiLU's sigmoid as a node of the sigmoid op over ``a``, holding the scalar helper's number (torch's
+    """SiLU's sigmoid as a node of the silu_sigmoid op over ``a``, holding the scalar helper's number (torch's
     1 / (1 + exp(-a)), 0 below -709.78): differentiated, it is sigmoid's own derivative, out (1 - out) in one
-    piece. As a graph of ``1 / (1 + exp(-a))`` its derivative was -(1/u)/u times -e^-a, and (1/u)/u underflows to 0
-    once e^-a passes 1e154, so SiLU's second derivative was 0 (not about x e^x) below x = -354."""
+    piece; replayed, the helper's number again (a sigmoid-op node was recomputed by a tape as e^a / (1 + e^a),
+    a last bit off). As a graph of ``1 / (1 + exp(-a))`` its derivative was -(1/u)/u times -e^-a, and (1/u)/u
+    underflows to 0 once e^-a passes 1e154, so SiLU's second derivative was 0 (not about x e^x) below x = -354."""
     if not isinstance(a, Value):
         return HELPERS["silu_sigmoid"](a)
-    return _node(_ops.SIGMOID, HELPERS["silu_sigmoid"](a.data), a)
+    return _node(_ops.SILU_SIGMOID, HELPERS["silu_sigmoid"](a.data), a)
 
 
 @value_version

@@ -67,3 +67,21 @@ def clean_table() -> Iterator[None]:
         HELPERS.update(helpers)
         for name in set(vars(Value)) - methods:
             delattr(Value, name)
+
+
+@pytest.fixture
+def no_wide_expressions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if largest's per-input derivative expressions (each naming every input: O(n^2) source) are generated
+    for a node wider than `INLINE_BACKWARD_UP_TO`; its compiled backward steps are forgotten first."""
+    from autograd import OPS
+    from autograd.op import INLINE_BACKWARD_UP_TO
+
+    largest = OPS["largest"]
+    build = largest.derivative_code
+
+    def only_narrow(n: int) -> tuple[str, ...]:
+        assert n <= INLINE_BACKWARD_UP_TO, f"largest's {n} derivative expressions were generated"
+        return build(n)  # type: ignore[operator]
+
+    monkeypatch.setattr(largest, "derivative_code", only_narrow)
+    monkeypatch.setattr(largest, "_backwards", {})

@@ -129,7 +129,10 @@ def random_graph(seed: int):
 def test_random_graphs_of_every_op_pass_gradgradcheck(seed: int) -> None:
     rng = random.Random(seed)
     point = [rng.uniform(-1.0, 1.0) for _ in range(3)]
-    gradgradcheck(random_graph(seed), point, rtol=1e-5, atol=1e-7).raise_if_failed()
+    # A step of 1e-5, not the default 1e-6: once the table held reciprocal, rpow and silu_sigmoid, seed 4's graph
+    # has a first derivative whose rounding is flat over steps below 1e-5 (equal differences at 3e-6 and 1e-6),
+    # so its d2f/dx2^2 came out 3.5e-5 off, where steps from 1e-3 to 1e-5 agree with the engine to 2e-9.
+    gradgradcheck(random_graph(seed), point, eps=1e-5, rtol=1e-5, atol=1e-7).raise_if_failed()
 
 
 def test_every_op_appears_in_the_random_graphs_second_derivatives() -> None:

@@ -22,20 +22,6 @@ from nn.functional import cross_entropy
 WIDE = INLINE_BACKWARD_UP_TO + 521  # a fan-in no other test compiles first
 
 
-@pytest.fixture
-def no_wide_expressions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail if largest's per-input expressions are generated for a wide node (the O(n^2) source)."""
-    largest = OPS["largest"]
-    build = largest.derivative_code
-
-    def only_narrow(n: int) -> tuple[str, ...]:
-        assert n <= INLINE_BACKWARD_UP_TO, f"largest's {n} derivative expressions were generated"
-        return build(n)  # type: ignore[operator]
-
-    monkeypatch.setattr(largest, "derivative_code", only_narrow)
-    monkeypatch.setattr(largest, "_backwards", {})
-
-
 def _logits(n: int) -> list[float]:
     # Several ties at the largest value, as a saturated network's logits have.
     return [math.sin(i) if i % 97 else 1.5 for i in range(n)]

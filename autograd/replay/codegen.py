@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from ..op import Op, input_names
-from ..ops import DOT
+from ..op import INLINE_BACKWARD_UP_TO, Op, input_names
+from ..ops import DOT, WIDE_PARTIAL_HELPERS
 from ..value import Value
 from .blocks import ARRAY_HELPER_PREFIX, largest_trees, row_selection, vector_groups
 from .chunks import split_into_chunks
@@ -683,6 +683,14 @@ class _Writer:
                 continue
             count = len(args_nodes)
             args = [names[p] for p in args_nodes]
+            wide = WIDE_PARTIAL_HELPERS.get(op.name) if count > INLINE_BACKWARD_UP_TO else None
+            if wide is not None:  # every partial from one call, as the eager engine (not n O(n) expressions)
+                shares = f"sh{names[n]}"
+                lines.append(f"    {shares} = {wide}({names[n]}, {', '.join(args)})")
+                for i in range(count - op.constant_args):
+                    if needs[args_nodes[i]]:
+                        self._add(args_nodes[i], f"{g} * {shares}[{i}]")
+                continue
             partials = partial_templates(op, count)
             for i in range(count - op.constant_args):
                 p = args_nodes[i]
