@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 F = TypeVar("F", bound=Callable[..., float])
 
@@ -132,6 +132,21 @@ def amax_share(x: float, out: float, *xs: float) -> float:
         if not v < out:
             ties += 1
     return 1.0 / ties
+
+
+@helper
+def amax_shares(out: Any, *xs: Any) -> tuple[float, ...]:
+    """Every ``amax_share(x, out, *xs)`` at once, one per input: the ties are counted once, not once per input
+    (O(n), not O(n^2)); the same numbers (0.0 below the largest, else 1 / ties). The `largest` op's
+    ``wide_derivative``: the eager engine calls it past `INLINE_BACKWARD_UP_TO` inputs, and so does replayed
+    code (a helper, so every replay namespace has it; `autograd.replay.batch_numpy` has an array version).
+    Only ``<`` is used, as there, so it runs on Values too."""
+    ties = 0
+    for v in xs:
+        if not v < out:
+            ties += 1
+    share = 1.0 / ties
+    return tuple(0.0 if x < out else share for x in xs)
 
 
 @helper

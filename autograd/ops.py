@@ -23,10 +23,9 @@ needs one), or call
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from .activation_ops import ACTIVATION_OPS
-from .helpers import HELPERS, helper
+from .helpers import HELPERS, amax_shares, helper
 from .op import Op, compile_function, input_names
 
 #: Past this many terms a sum or dot is written as one call of a looping helper rather than a chain of
@@ -161,22 +160,11 @@ def _largest_derivative_code(n: int) -> tuple[str, ...]:
     return tuple(f"amax_share({name}, out, {every})" for name in names)
 
 
-def _largest_partials(out: Any, *xs: Any) -> tuple[float, ...]:
-    """Every ``amax_share(x, out, *xs)`` at once: the ties are counted once, not once per input (O(n), not
-    O(n^2)). Only ``<`` is used, as there, so it runs on Values too."""
-    ties = 0
-    for v in xs:
-        if not v < out:
-            ties += 1
-    share = 1.0 / ties
-    return tuple(0.0 if x < out else share for x in xs)
-
-
 # torch.amax over a row as one node. The softmax family's shift m (log_softmax = (z_i - m) - logsumexp(z - m),
 # torch's formula) is this node over the logits, so a replayed tape shifts by the logits it meets; one node per
 # row, where a balanced tree of binary maximum nodes made n - 1 of them.
 LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_largest_derivative_code,
-             domain=(_WIDE,), reference=max, wide_derivative=_largest_partials)
+             domain=(_WIDE,), reference=max, wide_derivative=amax_shares)
 
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {

@@ -303,6 +303,16 @@ def amax_share(x: Array, out: Array, *xs: Array) -> Array:
 
 
 @numpy_version
+def amax_shares(out: Array, *xs: Array) -> list[Array]:
+    """Every input's `amax_share` at once, per sample (as the scalar helper): the ties counted once over the
+    stacked inputs, then 0.0 below the largest and 1 / ties elsewhere, one array (or number) per input."""
+    stacked = np.asarray(np.broadcast_arrays(*xs, out)[:-1])  # (inputs, samples), or (inputs,) on one sample
+    below = np.less(stacked, out)
+    share = 1.0 / np.sum(~below, axis=0, dtype=np.float64)  # a count of at most 2**53: exact in float64
+    return list(np.where(below, 0.0, share))
+
+
+@numpy_version
 def max_share(a: Array, b: Array) -> Array:
     """1, 1/2 or 0 per sample, as the scalar helper."""
     return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from ..op import Op, input_names
+from ..op import Op, input_names, is_wide, wide_helper
 from ..ops import DOT
 from ..value import Value
 from .blocks import ARRAY_HELPER_PREFIX, largest_trees, row_selection, vector_groups
@@ -160,6 +160,11 @@ def fill_template(template: Template, args: Sequence[str], out: str) -> str:
     return "".join(parts)
 
 
+def names_list(names: Sequence[str]) -> str:
+    """Names joined as call arguments."""
+    return ", ".join(names)
+
+
 def fill(expression: str, v: Value, slot: dict[Value, str]) -> str:
     """An op expression with its input names (and ``out``) replaced by the variables holding ``v``'s parents."""
     return fill_template(_template(expression, len(v.parents)), [slot[p] for p in v.parents], slot[v])
@@ -264,6 +269,10 @@ class _Writer:
         tree_nodes = {n for tree in trees for n in (tree.root, *tree.inner)}
         if matmul and not batch:  # a ``largest`` node (the shift) likewise stays scalar, read by ``z_i - m`` as one
             tree_nodes.update(n for n, op in enumerate(graph.ops) if op is not None and op.name == "largest")
+        if matmul:  # a wide node's partials come from one call (`_wide_backward`), never pasted as array expressions
+            starts = graph.starts
+            tree_nodes.update(n for n, op in enumerate(graph.ops)
+                              if op is not None and is_wide(op, starts[n + 1] - starts[n]))
         self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS,
                                       tree_nodes, 2 if batch else SHIFT_MIN_MEMBERS) if matmul else [])
         # On one sample, the scalar lines call the float helpers; array expressions call the numpy versions,
@@ -683,6 +692,10 @@ class _Writer:
                 continue
             count = len(args_nodes)
             args = [names[p] for p in args_nodes]
+            wide = wide_helper(op, count)
+            if wide is not None:  # all partials from one call (largest's tie count): O(n) source, not O(n^2)
+                self._wide_backward(n, wide, args_nodes, args)
+                continue
             partials = partial_templates(op, count)
             for i in range(count - op.constant_args):
                 p = args_nodes[i]
@@ -691,6 +704,20 @@ class _Writer:
                     self._add(p, g if local == "1.0" else f"{g} * ({local})")
         self._finish()
 
+    def _wide_backward(self, n: int, wide: str, args_nodes: Sequence[int], args: Sequence[str]) -> None:
+        """Node ``n``'s gradient to its wanted parents from one call of its op's wide derivative (`op.wide_helper`):
+        ``D = helper(out, x0, ..., xn)``, then ``g * D[j]`` per parent, the eager engine's own arithmetic."""
+        op = self.graph.ops[n]
+        assert op is not None
+        wanted = [i for i in range(len(args_nodes) - op.constant_args) if self.needs[args_nodes[i]]]
+        if not wanted:
+            return
+        partials = self._new_array()
+        self.lines.append(f"    {partials} = {wide}({names_list([self.names[n], *args])})")
+        g = "g" + self.names[n]
+        for i in wanted:
+            self._add(args_nodes[i], f"{g} * {partials}[{i}]")
+
     def _reduction_backward(self, n: int, args_nodes: Sequence[int]) -> bool:
         """A node reading many rows of one block (a sum, a ``logsumexp`` over a layer's outputs) whose partials
         are one expression with only the input's own name changing (``exp(x3 - out)``): its gradient to those
@@ -698,6 +725,8 @@ class _Writer:
         op, names = self.graph.ops[n], self.names
         assert op is not None
         count = len(args_nodes) - op.constant_args
+        if is_wide(op, len(args_nodes)):  # partials naming every input: never one expression per row
+            return False
         if count < (4 if self.batch else SHIFT_MIN_MEMBERS if op.name in _SHIFT_OPS else VECTOR_MIN_MEMBERS):
             return False
         first = self.row_of.get(args_nodes[0])

@@ -42,7 +42,7 @@ from typing import Any, cast
 import numpy as np
 
 from ..helpers import HELPERS
-from ..op import Op, compile_function, input_names
+from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names
 from ..ops import DOT, SUM
 from . import batch_numpy
 from .graph import Graph
@@ -127,6 +127,7 @@ class LevelProgram:
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
         grouping = _groups_by_dict if tail <= FEW_NODES else _groups_by_sort
         by_group, bounds, large = grouping(graph.tail_ops, levels, fan_in)
+        large = _without_wide(large, by_group, bounds, graph.tail_ops, fan_in)
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[graph.given_inputs:first] = True
@@ -580,6 +581,22 @@ def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple
     return by_group, bounds.tolist(), large.tolist()
 
 
+def _without_wide(large: list[int], by_group: Array, bounds: list[int], ops: list[Op | None], fan_in: Array
+                  ) -> list[int]:
+    """``large`` less the groups of an n-ary op other than sum and dot read past `INLINE_BACKWARD_UP_TO` inputs
+    (the softmax family's ``largest`` and ``logsumexp`` over many logits): as a numpy group each of the n inputs
+    would get a partial function of all n (O(n^2) to compile and to run; ``largest``'s expressions alone are O(n^2)
+    text). Left out, they run as float steps, by the op's own float functions (the wide ``largest``'s one call for
+    all its partials, `Op.wide_derivative`), O(n) and the eager engine's numbers."""
+    kept = []
+    for g in large:
+        head = int(by_group[bounds[g]])
+        op = ops[head]
+        if op is None or op.arity is not None or op is SUM or op is DOT or int(fan_in[head]) <= INLINE_BACKWARD_UP_TO:
+            kept.append(g)
+    return kept
+
+
 def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
     """`_groups_by_sort`'s groups, found by a dict keyed by (level, op, fan-in): for a few hundred nodes, cheaper
     than its numpy calls on cold caches (the same groups, in the same order)."""
@@ -674,9 +691,18 @@ def _adder(where: Array) -> Callable[[Array, Array], None]:
         def add(grads: Array, terms: Array) -> None:
             grads[where] += terms
     else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
+        backwards = cast(Array, where)[::-1]
+
         def add(grads: Array, terms: Array) -> None:
-            np.add.at(grads, cast(Array, where), terms)
+            np.add.at(grads, backwards, _last_first(terms))
     return add
+
+
+def _last_first(terms: Array) -> Array:
+    """``terms`` in reverse order, for `np.add.at` (which adds repeated indices in the order given): the eager
+    engine visits a node's consumers last-made first, so a parent read by many nodes of one group (the shift m of
+    ``z_i - m``) sums their terms in that order, and gets the eager engine's bits."""
+    return terms[::-1] if np.ndim(terms) else terms
 
 
 def _distinct_rows(indices: Array) -> bool:
@@ -835,7 +861,7 @@ def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) ->
     if distinct:
         grads[where] += terms
     else:
-        np.add.at(grads, cast(Array, where), terms)
+        np.add.at(grads, cast(Array, where)[::-1], _last_first(terms))
 
 
 class _LayerGroup:
