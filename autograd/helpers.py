@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 F = TypeVar("F", bound=Callable[..., float])
 
@@ -134,7 +134,6 @@ def amax_share(x: float, out: float, *xs: float) -> float:
     return 1.0 / ties
 
 
-@helper
 def amax_shares(out: Any, *xs: Any) -> tuple[float, ...]:
     """Every ``amax_share(x, out, *xs)`` at once, one per input: the ties are counted once, not once per input
     (O(n), not O(n^2)); the same numbers (0.0 below the largest, else 1 / ties). The `largest` op's
@@ -147,6 +146,9 @@ def amax_shares(out: Any, *xs: Any) -> tuple[float, ...]:
             ties += 1
     share = 1.0 / ties
     return tuple(0.0 if x < out else share for x in xs)
+
+
+helper(cast(Callable[..., float], amax_shares))  # a helper that returns a tuple (one partial per input)
 
 
 @helper

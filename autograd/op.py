@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import linecache
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .helpers import HELPERS, scalar_namespace
 
@@ -340,7 +340,7 @@ def _nary_functions(op: Op) -> tuple[Callable[..., float], Derivative]:
         n = len(xs)
         d = derivatives.get(n)
         if d is None and is_wide(op, n):
-            d = derivatives[n] = op.wide_derivative
+            d = derivatives[n] = cast(Derivative, op.wide_derivative)
         if d is None:
             d = derivatives[n] = compile_function(f"<op {op.name} derivative, {n} inputs>", "derivative",
                                                   ["out", *input_names(n)], as_tuple(op.derivative_code_for(n)))
