@@ -172,6 +172,13 @@ class LevelProgram:
             self._add_float_steps(graph, by_group[done:], backward, rows)
         backward.reverse()
         self.backward = backward
+        #: The lines run alone and the numpy groups of the code this tape compiles to (`Tape.compile_seconds`).
+        #: Without a group of dot nodes that code has no blocks (vector groups grow out of matrix products:
+        #: `codegen`), so every member of a group is a line of its own there (20,000 shifted logits z_i - m:
+        #: 20,000 lines, not one; estimated as one group, a 20,000-logit cross-entropy compiled after its first
+        #: 30 ms run, for 6-9 s).
+        products = any(graph.tail_ops[int(by_group[bounds[g]])] is DOT for g in large)
+        self.code_shape = (self.float_nodes, self.large_groups) if products else (len(by_group), 0)
 
     def _plan_as_float_steps(self, graph: Graph) -> None:
         """A small graph runs node by node in its topological order: planning groups costs a few dozen numpy
@@ -180,6 +187,7 @@ class LevelProgram:
         nodes = np.array([i for i, op in enumerate(ops) if op is not None], dtype=np.intp)
         self.large_groups = 0
         self.float_nodes = len(nodes)
+        self.code_shape = (self.float_nodes, 0)
         backward: list[Backward] = []
         if len(nodes):
             self._add_float_steps(graph, nodes, backward, _Rows(graph, None) if len(graph.row_nodes) else None)
@@ -244,6 +252,7 @@ class LevelProgram:
                 return False
         self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         self.float_nodes = len(nodes)
+        self.code_shape = (self.float_nodes, self.large_groups)
         backward: list[Backward] = []
         if layers:
             given_inputs = graph.given_inputs
