@@ -109,7 +109,7 @@ def partial_templates(op: Op, n: int, helper_prefix: str = "") -> tuple[Template
     codes = op.derivative_code_for(n)
     if n <= 2 or not codes:
         return tuple(_template(code, n, helper_prefix) for code in codes)
-    names = input_names(n)
+    names = list(_positions(n))  # the input names in order (then "out"), listed once per width
     texts, holes = _split(codes[0])
     templates = []
     for i, code in enumerate(codes):
