@@ -61,7 +61,9 @@ class Op(str):
         wide_derivative: for an n-ary op whose every derivative expression names every input (largest's tie
             count), optionally one function ``(out, *inputs) -> partials`` giving the same numbers in O(n):
             used past `INLINE_BACKWARD_UP_TO` inputs, where n such expressions are O(n^2) source to compile
-            and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass).
+            and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass). Replayed tapes
+            call it too, by name, when it is a registered helper (`wide_helper`; largest's is `amax_shares`,
+            which has a numpy version for batch replay); otherwise their code pastes the n expressions.
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source

@@ -49,7 +49,8 @@ first()
 ran = time.perf_counter()
 first()
 again = time.perf_counter()
-print(f"{recorded - start:.3f} {ran - recorded:.3f} {again - ran:.3f}")
+import autograd
+print(f"{recorded - start:.3f} {ran - recorded:.3f} {again - ran:.3f} {autograd.__file__}")
 """
 
 
@@ -69,20 +70,23 @@ def main() -> None:
     if not os.path.isdir(os.path.join(args.code, "autograd")):
         parser.error(f"--code {args.code!r} is no checkout of valuegrad (no autograd folder)")
     modes = args.modes.split(",")
-    env = dict(os.environ, PYTHONPATH=args.code)
+    env = dict(os.environ, PYTHONPATH=args.code, PYTHONDONTWRITEBYTECODE="1")  # no .pyc left in that checkout
     print(f"{'logits':>7} {'mode':>11} {'record s':>9} {'run 1 s':>9} {'run 2 s':>9}   ({args.code})")
     for n in widths:
         for mode in modes:
             try:
+                # Run from the checkout: ``python -c`` puts the working folder first on sys.path.
                 done = subprocess.run([sys.executable, "-c", _CHILD, str(n), mode], capture_output=True, text=True,
-                                      env=env, timeout=args.timeout, check=False)
+                                      env=env, cwd=args.code, timeout=args.timeout, check=False)
             except subprocess.TimeoutExpired:
                 print(f"{n:>7} {mode:>11}   no result in {args.timeout:.0f} s", flush=True)
                 continue
             if done.returncode:
                 print(f"{n:>7} {mode:>11}   failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
                 continue
-            record_s, first_s, second_s = done.stdout.split()
+            record_s, first_s, second_s, engine = done.stdout.split()
+            if not engine.startswith(os.path.abspath(args.code)):
+                sys.exit(f"the child imported {engine}, not the engine of {args.code}")
             print(f"{n:>7} {mode:>11} {record_s:>9} {first_s:>9} {second_s:>9}", flush=True)
 
 
