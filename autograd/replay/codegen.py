@@ -182,11 +182,6 @@ def fill_template(template: Template, args: Sequence[str], out: str) -> str:
     return "".join(parts)
 
 
-def names_list(names: Sequence[str]) -> str:
-    """Names joined as call arguments."""
-    return ", ".join(names)
-
-
 def fill(expression: str, v: Value, slot: dict[Value, str]) -> str:
     """An op expression with its input names (and ``out``) replaced by the variables holding ``v``'s parents."""
     return fill_template(_template(expression, len(v.parents)), [slot[p] for p in v.parents], slot[v])
@@ -735,7 +730,7 @@ class _Writer:
         if not wanted:
             return
         partials = self._new_array()
-        self.lines.append(f"    {partials} = {wide}({names_list([self.names[n], *args])})")
+        self.lines.append(f"    {partials} = {wide}({', '.join([self.names[n], *args])})")
         g = "g" + self.names[n]
         for i in wanted:
             self._add(args_nodes[i], f"{g} * {partials}[{i}]")
