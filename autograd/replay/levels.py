@@ -127,7 +127,7 @@ class LevelProgram:
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
         grouping = _groups_by_dict if tail <= FEW_NODES else _groups_by_sort
         by_group, bounds, large = grouping(graph.tail_ops, levels, fan_in)
-        large = _without_wide(large, by_group, bounds, graph.tail_ops, fan_in)
+        large, wide_links = _without_wide(large, by_group, bounds, graph.tail_ops, fan_in)
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[graph.given_inputs:first] = True
@@ -176,9 +176,11 @@ class LevelProgram:
         #: Without a group of dot nodes that code has no blocks (vector groups grow out of matrix products:
         #: `codegen`), so every member of a group is a line of its own there (20,000 shifted logits z_i - m:
         #: 20,000 lines, not one; estimated as one group, a 20,000-logit cross-entropy compiled after its first
-        #: 30 ms run, for 6-9 s).
+        #: 30 ms run, for 6-9 s). A wide node's every link is about two lines there (its input's finiteness check
+        #: and its gradient term), where the estimate's fit (binary ops and dot rows) counted a few per node.
         products = any(graph.tail_ops[int(by_group[bounds[g]])] is DOT for g in large)
-        self.code_shape = (self.float_nodes, self.large_groups) if products else (len(by_group), 0)
+        lone, groups = (self.float_nodes, self.large_groups) if products else (len(by_group), 0)
+        self.code_shape = (lone + 2 * wide_links, groups)
 
     def _plan_as_float_steps(self, graph: Graph) -> None:
         """A small graph runs node by node in its topological order: planning groups costs a few dozen numpy
@@ -591,19 +593,23 @@ def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple
 
 
 def _without_wide(large: list[int], by_group: Array, bounds: list[int], ops: list[Op | None], fan_in: Array
-                  ) -> list[int]:
+                  ) -> tuple[list[int], int]:
     """``large`` less the groups of an n-ary op other than sum and dot read past `INLINE_BACKWARD_UP_TO` inputs
     (the softmax family's ``largest`` and ``logsumexp`` over many logits): as a numpy group each of the n inputs
     would get a partial function of all n (O(n^2) to compile and to run; ``largest``'s expressions alone are O(n^2)
     text). Left out, they run as float steps, by the op's own float functions (the wide ``largest``'s one call for
-    all its partials, `Op.wide_derivative`), O(n) and the eager engine's numbers."""
+    all its partials, `Op.wide_derivative`), O(n) and the eager engine's numbers. Also returns how many links
+    the groups left out read."""
     kept = []
+    links = 0
     for g in large:
         head = int(by_group[bounds[g]])
         op = ops[head]
         if op is None or op.arity is not None or op is SUM or op is DOT or int(fan_in[head]) <= INLINE_BACKWARD_UP_TO:
             kept.append(g)
-    return kept
+        else:
+            links += (bounds[g + 1] - bounds[g]) * int(fan_in[head])
+    return kept, links
 
 
 def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
