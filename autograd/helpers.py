@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 F = TypeVar("F", bound=Callable[..., float])
 
@@ -134,16 +134,26 @@ def amax_share(x: float, out: float, *xs: float) -> float:
     return 1.0 / ties
 
 
-@helper  # type: ignore[type-var]  # a tuple of numbers, called only as a statement of its own (not in expressions)
-def amax_shares(out: float, *xs: float) -> tuple[float, ...]:
-    """Every ``amax_share(x, out, *xs)`` at once, the ties counted once (O(n), not n times O(n)): largest's
-    partials past `INLINE_BACKWARD_UP_TO` inputs, in the eager engine and in a tape's code alike."""
+def amax_shares(out: Any, *xs: Any) -> tuple[float, ...]:
+    """Every ``amax_share(x, out, *xs)`` at once, one per input: the ties are counted once, not once per input
+    (O(n), not O(n^2)); the same numbers (0.0 below the largest, else 1 / ties). The `largest` op's
+    ``wide_derivative``: the eager engine calls it past `INLINE_BACKWARD_UP_TO` inputs, and so does replayed
+    code (a helper, so every replay namespace has it; `autograd.replay.batch_numpy` has an array version).
+    On Values (a gradient built with create_graph=True) the shares are constants found by comparing the numbers,
+    as amax_share's Value version: comparing the Values themselves made, while a tape recorded, 2n branch checks
+    re-made on every run, where the narrow path makes none (numpy's float64 is a float: compared as it is)."""
+    if not isinstance(out, float):
+        out = out.data
+        xs = tuple(x.data for x in xs)
     ties = 0
     for v in xs:
         if not v < out:
             ties += 1
     share = 1.0 / ties
     return tuple(0.0 if x < out else share for x in xs)
+
+
+helper(cast(Callable[..., float], amax_shares))  # a helper that returns a tuple (one partial per input)
 
 
 @helper

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import linecache
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .helpers import HELPERS, scalar_namespace
 
@@ -61,7 +61,9 @@ class Op(str):
         wide_derivative: for an n-ary op whose every derivative expression names every input (largest's tie
             count), optionally one function ``(out, *inputs) -> partials`` giving the same numbers in O(n):
             used past `INLINE_BACKWARD_UP_TO` inputs, where n such expressions are O(n^2) source to compile
-            and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass).
+            and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass). Replayed tapes
+            call it too, by name, when it is a registered helper (`wide_helper`; largest's is `amax_shares`,
+            which has a numpy version for batch replay); otherwise their code pastes the n expressions.
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -251,6 +253,22 @@ def as_tuple(expressions: Sequence[str]) -> str:
 INLINE_BACKWARD_UP_TO = 256
 
 
+def is_wide(op: Op, n: int) -> bool:
+    """Whether a node of ``op`` with ``n`` inputs takes its partials from ``op.wide_derivative`` (all at once, O(n))
+    rather than from its n derivative expressions: past `INLINE_BACKWARD_UP_TO` inputs, where those expressions
+    name every input (O(n^2) source and work). Eager backward, create_graph and every replay mode ask this."""
+    return n > INLINE_BACKWARD_UP_TO and op.wide_derivative is not None
+
+
+def wide_helper(op: Op, n: int) -> str | None:
+    """The name of the registered helper that is ``op.wide_derivative``, for a node of ``n`` inputs that `is_wide`
+    (None otherwise, or when that function is no helper): replayed code calls it once per node, as
+    ``D = name(out, x0, ..., xn)``, and reads partial j as ``D[j]``."""
+    if not is_wide(op, n):
+        return None
+    return next((name for name, f in HELPERS.items() if f is op.wide_derivative), None)
+
+
 def _names_used(expressions: Sequence[str]) -> set[str]:
     return {node.id for e in expressions for node in ast.walk(ast.parse(e, mode="eval")) if isinstance(node, ast.Name)}
 
@@ -289,7 +307,7 @@ def _compile_backward(op: Op, n: int) -> Callable[[Any, float], None]:
     ``x0 ..``, and ``out``) and every partial is computed before any ``.grad`` changes, as a tuple would be.
     A derivative that is exactly ``1.0`` adds ``_g`` itself (the same number, without a multiplication).
     """
-    wide = n > INLINE_BACKWARD_UP_TO and op.wide_derivative is not None  # its expressions are O(n^2) source
+    wide = is_wide(op, n)  # its expressions are O(n^2) source
     expressions = () if wide else op.derivative_code_for(n)
     if not wide and len(expressions) != n:
         raise TypeError(f"{op.name}: {len(expressions)} derivatives for {n} inputs")
@@ -323,8 +341,8 @@ def _nary_functions(op: Op) -> tuple[Callable[..., float], Derivative]:
     def derivative(out: float, *xs: float) -> Sequence[float]:
         n = len(xs)
         d = derivatives.get(n)
-        if d is None and n > INLINE_BACKWARD_UP_TO and op.wide_derivative is not None:
-            d = derivatives[n] = op.wide_derivative
+        if d is None and is_wide(op, n):
+            d = derivatives[n] = cast(Derivative, op.wide_derivative)
         if d is None:
             d = derivatives[n] = compile_function(f"<op {op.name} derivative, {n} inputs>", "derivative",
                                                   ["out", *input_names(n)], as_tuple(op.derivative_code_for(n)))

@@ -23,7 +23,6 @@ needs one), or call
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from .activation_ops import ACTIVATION_OPS, SILU_SIGMOID
 from .helpers import HELPERS, amax_shares, helper
@@ -171,25 +170,12 @@ def _largest_derivative_code(n: int) -> tuple[str, ...]:
     return tuple(f"amax_share({name}, out, {every})" for name in names)
 
 
-def _largest_partials(out: Any, *xs: Any) -> tuple[float, ...]:
-    """Every ``amax_share(x, out, *xs)`` at once (the helper `amax_shares`: O(n), not O(n^2)). On Values (a
-    gradient built with create_graph=True) the shares are constants compared by the numbers, as amax_share's Value
-    version: comparing the Values themselves made, while a tape recorded, 2n branch checks re-made on every run,
-    where the narrow path makes none."""
-    if out.__class__ is not float:  # Values; the eager backward pass gives floats (node._data)
-        return amax_shares(out.data, *[x.data for x in xs])
-    return amax_shares(out, *xs)
-
-
 # torch.amax over a row as one node. The softmax family's shift m (log_softmax = (z_i - m) - logsumexp(z - m),
 # torch's formula) is this node over the logits, so a replayed tape shifts by the logits it meets; one node per
 # row, where a balanced tree of binary maximum nodes made n - 1 of them.
 LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_largest_derivative_code,
-             domain=(_WIDE,), reference=max, wide_derivative=_largest_partials)
+             domain=(_WIDE,), reference=max, wide_derivative=amax_shares)
 
-#: The helper (by name; a numpy version too) giving all of an op's partials at once, which a tape's code and its
-#: level interpreter call past `INLINE_BACKWARD_UP_TO` inputs as the eager engine calls ``wide_derivative``.
-WIDE_PARTIAL_HELPERS: dict[str, str] = {"largest": "amax_shares"}
 
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {

@@ -314,12 +314,12 @@ def amax_share(x: Array, out: Array, *xs: Array) -> Array:
 
 @numpy_version
 def amax_shares(out: Array, *xs: Array) -> list[Array]:
-    """Every input's `amax_share` per sample, the ties counted once (the same numbers, O(n) arrays, not O(n^2))."""
-    ties: Array = 0.0
-    for v in xs:
-        ties = ties + np.where(np.less(v, out), 0.0, 1.0)
-    share = 1.0 / ties
-    return [np.where(np.less(x, out), 0.0, share) for x in xs]
+    """Every input's `amax_share` at once, per sample (as the scalar helper): the ties counted once over the
+    stacked inputs, then 0.0 below the largest and 1 / ties elsewhere, one array (or number) per input."""
+    stacked = np.asarray(np.broadcast_arrays(*xs, out)[:-1])  # (inputs, samples), or (inputs,) on one sample
+    below = np.less(stacked, out)
+    share = 1.0 / np.sum(~below, axis=0, dtype=np.float64)  # a count of at most 2**53: exact in float64
+    return list(np.where(below, 0.0, share))
 
 
 @numpy_version

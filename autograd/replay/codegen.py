@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from ..op import INLINE_BACKWARD_UP_TO, Op, input_names
-from ..ops import DOT, WIDE_PARTIAL_HELPERS
+from ..op import Op, input_names, is_wide, wide_helper
+from ..ops import DOT
 from ..value import Value
 from .blocks import ARRAY_HELPER_PREFIX, largest_trees, row_selection, vector_groups
 from .chunks import split_into_chunks
@@ -100,13 +100,35 @@ def forward_template(op: Op, n: int, helper_prefix: str = "") -> Template:
 
 @cache
 def partial_templates(op: Op, n: int, helper_prefix: str = "") -> tuple[Template, ...]:
-    """``op``'s local derivative expressions for ``n`` inputs, each cut into text and holes."""
-    return tuple(_template(code, n, helper_prefix) for code in op.derivative_code_for(n))
+    """``op``'s local derivative expressions for ``n`` inputs, each cut into text and holes.
+
+    An n-ary op's expressions are most often one expression with the input's own name changing (logsumexp's
+    ``exp(x7 - out)``): the first is parsed, and each other one whose text is the first's with its own input's
+    name where the first has ``x0`` is cut the same way without a parse of its own (the same text around names
+    parses to the same tree), so 20,000 of them cost string compares, not 20,000 parses."""
+    codes = op.derivative_code_for(n)
+    if n <= 2 or not codes:
+        return tuple(_template(code, n, helper_prefix) for code in codes)
+    names = list(_positions(n))  # the input names in order (then "out"), listed once per width
+    texts, holes = _split(codes[0])
+    templates = []
+    for i, code in enumerate(codes):
+        own = tuple(names[i] if h == names[0] else h for h in holes)
+        if "".join(part for pair in zip(texts, (*own, "")) for part in pair) == code:
+            templates.append(_cut(texts, own, n, helper_prefix))
+        else:
+            templates.append(_template(code, n, helper_prefix))
+    return tuple(templates)
 
 
 def _template(expression: str, n: int, helper_prefix: str = "") -> Template:
-    position = _positions(n)
     texts, holes = _split(expression)
+    return _cut(texts, holes, n, helper_prefix)
+
+
+def _cut(texts: Sequence[str], holes: Sequence[str], n: int, helper_prefix: str) -> Template:
+    """A template from an expression's `_split`: the inputs' and ``out``'s uses are holes, helpers' names text."""
+    position = _positions(n)
     kept_texts, kept_holes = [texts[0]], []
     for name, text in zip(holes, texts[1:]):
         if name in position:
@@ -264,6 +286,10 @@ class _Writer:
         tree_nodes = {n for tree in trees for n in (tree.root, *tree.inner)}
         if matmul and not batch:  # a ``largest`` node (the shift) likewise stays scalar, read by ``z_i - m`` as one
             tree_nodes.update(n for n, op in enumerate(graph.ops) if op is not None and op.name == "largest")
+        if matmul:  # a wide node's partials come from one call (`_wide_backward`), never pasted as array expressions
+            starts = graph.starts
+            tree_nodes.update(n for n, op in enumerate(graph.ops)
+                              if op is not None and is_wide(op, starts[n + 1] - starts[n]))
         self.vgroups = (vector_groups(graph, self.names, self.groups, 2 if batch else VECTOR_MIN_MEMBERS,
                                       tree_nodes, 2 if batch else SHIFT_MIN_MEMBERS) if matmul else [])
         # On one sample, the scalar lines call the float helpers; array expressions call the numpy versions,
@@ -683,13 +709,9 @@ class _Writer:
                 continue
             count = len(args_nodes)
             args = [names[p] for p in args_nodes]
-            wide = WIDE_PARTIAL_HELPERS.get(op.name) if count > INLINE_BACKWARD_UP_TO else None
-            if wide is not None:  # every partial from one call, as the eager engine (not n O(n) expressions)
-                shares = f"sh{names[n]}"
-                lines.append(f"    {shares} = {wide}({names[n]}, {', '.join(args)})")
-                for i in range(count - op.constant_args):
-                    if needs[args_nodes[i]]:
-                        self._add(args_nodes[i], f"{g} * {shares}[{i}]")
+            wide = wide_helper(op, count)
+            if wide is not None:  # all partials from one call (largest's tie count): O(n) source, not O(n^2)
+                self._wide_backward(n, wide, args_nodes, args)
                 continue
             partials = partial_templates(op, count)
             for i in range(count - op.constant_args):
@@ -699,6 +721,20 @@ class _Writer:
                     self._add(p, g if local == "1.0" else f"{g} * ({local})")
         self._finish()
 
+    def _wide_backward(self, n: int, wide: str, args_nodes: Sequence[int], args: Sequence[str]) -> None:
+        """Node ``n``'s gradient to its wanted parents from one call of its op's wide derivative (`op.wide_helper`):
+        ``D = helper(out, x0, ..., xn)``, then ``g * D[j]`` per parent, the eager engine's own arithmetic."""
+        op = self.graph.ops[n]
+        assert op is not None
+        wanted = [i for i in range(len(args_nodes) - op.constant_args) if self.needs[args_nodes[i]]]
+        if not wanted:
+            return
+        partials = self._new_array()
+        self.lines.append(f"    {partials} = {wide}({', '.join([self.names[n], *args])})")
+        g = "g" + self.names[n]
+        for i in wanted:
+            self._add(args_nodes[i], f"{g} * {partials}[{i}]")
+
     def _reduction_backward(self, n: int, args_nodes: Sequence[int]) -> bool:
         """A node reading many rows of one block (a sum, a ``logsumexp`` over a layer's outputs) whose partials
         are one expression with only the input's own name changing (``exp(x3 - out)``): its gradient to those
@@ -706,6 +742,8 @@ class _Writer:
         op, names = self.graph.ops[n], self.names
         assert op is not None
         count = len(args_nodes) - op.constant_args
+        if is_wide(op, len(args_nodes)):  # partials naming every input: never one expression per row
+            return False
         if count < (4 if self.batch else SHIFT_MIN_MEMBERS if op.name in _SHIFT_OPS else VECTOR_MIN_MEMBERS):
             return False
         first = self.row_of.get(args_nodes[0])

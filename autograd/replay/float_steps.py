@@ -48,6 +48,7 @@ class FloatSteps:
         #: How the graph splits (what `Tape.compile_seconds` reads): every op node alone, no numpy group.
         self.float_nodes = len(nodes)
         self.large_groups = 0
+        self.code_shape = (self.float_nodes, 0)  # what its code would hold: a line per op node
         self._nodes = nodes
         needs = graph.needs
         self._reverse = [n for n in reversed(nodes) if needs[n]]

@@ -43,8 +43,8 @@ from typing import Any, cast
 import numpy as np
 
 from ..helpers import HELPERS
-from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names
-from ..ops import DOT, SUM, WIDE_PARTIAL_HELPERS
+from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names, wide_helper
+from ..ops import DOT, SUM
 from . import batch_numpy
 from .graph import Graph
 
@@ -128,6 +128,7 @@ class LevelProgram:
         rows = _Rows(graph, fan_in) if len(graph.row_nodes) else None
         grouping = _groups_by_dict if tail <= FEW_NODES else _groups_by_sort
         by_group, bounds, large = grouping(graph.tail_ops, levels, fan_in)
+        large, wide_links = _without_wide(large, by_group, bounds, graph.tail_ops, fan_in)
         # Per node, whether its gradient is worth computing: it leads to a parameter.
         needs = np.zeros(size + 1, dtype=bool)  # the spare slot never needs a gradient
         needs[graph.given_inputs:first] = True
@@ -172,6 +173,15 @@ class LevelProgram:
             self._add_float_steps(graph, by_group[done:], backward, rows)
         backward.reverse()
         self.backward = backward
+        #: The lines run alone and the numpy groups of the code this tape compiles to (`Tape.compile_seconds`).
+        #: Without a group of dot nodes that code has no blocks (vector groups grow out of matrix products:
+        #: `codegen`), so every member of a group is a line of its own there (20,000 shifted logits z_i - m:
+        #: 20,000 lines, not one; estimated as one group, a 20,000-logit cross-entropy compiled after its first
+        #: 30 ms run, for 6-9 s). A wide node's every link is about two lines there (its input's finiteness check
+        #: and its gradient term), where the estimate's fit (binary ops and dot rows) counted a few per node.
+        products = any(graph.tail_ops[int(by_group[bounds[g]])] is DOT for g in large)
+        lone, groups = (self.float_nodes, self.large_groups) if products else (len(by_group), 0)
+        self.code_shape = (lone + 2 * wide_links, groups)
 
     def _plan_as_float_steps(self, graph: Graph) -> None:
         """A small graph runs node by node in its topological order: planning groups costs a few dozen numpy
@@ -180,6 +190,7 @@ class LevelProgram:
         nodes = np.array([i for i, op in enumerate(ops) if op is not None], dtype=np.intp)
         self.large_groups = 0
         self.float_nodes = len(nodes)
+        self.code_shape = (self.float_nodes, 0)
         backward: list[Backward] = []
         if len(nodes):
             self._add_float_steps(graph, nodes, backward, _Rows(graph, None) if len(graph.row_nodes) else None)
@@ -244,6 +255,7 @@ class LevelProgram:
                 return False
         self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         self.float_nodes = len(nodes)
+        self.code_shape = (self.float_nodes, self.large_groups)
         backward: list[Backward] = []
         if layers:
             given_inputs = graph.given_inputs
@@ -581,6 +593,26 @@ def _groups_by_sort(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple
     return by_group, bounds.tolist(), large.tolist()
 
 
+def _without_wide(large: list[int], by_group: Array, bounds: list[int], ops: list[Op | None], fan_in: Array
+                  ) -> tuple[list[int], int]:
+    """``large`` less the groups of an n-ary op other than sum and dot read past `INLINE_BACKWARD_UP_TO` inputs
+    (the softmax family's ``largest`` and ``logsumexp`` over many logits): as a numpy group each of the n inputs
+    would get a partial function of all n (O(n^2) to compile and to run; ``largest``'s expressions alone are O(n^2)
+    text). Left out, they run as float steps, by the op's own float functions (the wide ``largest``'s one call for
+    all its partials, `Op.wide_derivative`), O(n) and the eager engine's numbers. Also returns how many links
+    the groups left out read."""
+    kept = []
+    links = 0
+    for g in large:
+        head = int(by_group[bounds[g]])
+        op = ops[head]
+        if op is None or op.arity is not None or op is SUM or op is DOT or int(fan_in[head]) <= INLINE_BACKWARD_UP_TO:
+            kept.append(g)
+        else:
+            links += (bounds[g + 1] - bounds[g]) * int(fan_in[head])
+    return kept, links
+
+
 def _groups_by_dict(ops: list[Op | None], levels: Array, fan_in: Array) -> tuple[Array, list[int], list[int]]:
     """`_groups_by_sort`'s groups, found by a dict keyed by (level, op, fan-in): for a few hundred nodes, cheaper
     than its numpy calls on cold caches (the same groups, in the same order)."""
@@ -675,9 +707,18 @@ def _adder(where: Array) -> Callable[[Array, Array], None]:
         def add(grads: Array, terms: Array) -> None:
             grads[where] += terms
     else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
+        backwards = cast(Array, where)[::-1]
+
         def add(grads: Array, terms: Array) -> None:
-            np.add.at(grads, cast(Array, where), terms)
+            np.add.at(grads, backwards, _last_first(terms))
     return add
+
+
+def _last_first(terms: Array) -> Array:
+    """``terms`` in reverse order, for `np.add.at` (which adds repeated indices in the order given): the eager
+    engine visits a node's consumers last-made first, so a parent read by many nodes of one group (the shift m of
+    ``z_i - m``) sums their terms in that order, and gets the eager engine's bits."""
+    return terms[::-1] if np.ndim(terms) else terms
 
 
 def _distinct_rows(indices: Array) -> bool:
@@ -836,7 +877,7 @@ def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) ->
     if distinct:
         grads[where] += terms
     else:
-        np.add.at(grads, cast(Array, where), terms)
+        np.add.at(grads, cast(Array, where)[::-1], _last_first(terms))
 
 
 class _LayerGroup:
@@ -904,7 +945,7 @@ class _ExpressionGroup:
         partials: list[tuple[Any, bool, Any, Any]] = []  # (partial function, or index into the wide helper's)
         # Past the limit an op with a wide helper gets every partial from one call (as the eager engine): n
         # expressions each naming every input were O(n^2) source to compile and work to run.
-        wide = WIDE_PARTIAL_HELPERS.get(op.name) if n > INLINE_BACKWARD_UP_TO else None
+        wide = wide_helper(op, n)
         self.wide = None if wide is None else cast(Callable[..., list[Array]], _numpy_namespace()[wide])
         codes = () if wide is not None else op.derivative_code_for(n)
         for j in range(first_constant):

@@ -300,7 +300,7 @@ class Tape:
                 self.graph.release()  # the program holds the full tables it reads; the rest need not stay
             else:
                 self._program = levels.LevelProgram(self.graph, guard_specs, self._constant_values())
-            self._shape = (self._program.float_nodes, self._program.large_groups)
+            self._shape = self._program.code_shape
             self._program.on_branch_changed = self._branch_changed
             self.graph.forget_levels()  # planned: no program reads them again
             self._run = self._interpret
@@ -351,8 +351,9 @@ class Tape:
         """The estimated time to generate and compile this tape's code, from the shape the level interpreter found.
 
         Generated code is about one line per numpy group (a layer's dot nodes, the tanh of their rows) and one
-        per node run alone on floats, plus tables that grow with the links and the parameters. Fitted on 2
-        cores, Python 3.11 (`bench/bench_record.py`'s graphs: binary-op graphs of 1,000-40,000 nodes, dot
+        per node run alone on floats (and per member of a group, in code with no matrix products to make
+        blocks of: `levels.LevelProgram.code_shape`), plus tables that grow with the links and the parameters.
+        Fitted on 2 cores, Python 3.11 (`bench/bench_record.py`'s graphs: binary-op graphs of 1,000-40,000 nodes, dot
         graphs of 224-4,992 dot nodes, W3 and W5 at h16-h64) as 20 us per lone node (plus 0.4 ns per lone
         node squared: Python compiles one long function more slowly per line), 250 us per numpy group, 0.18
         us per link and 0.7 us per parameter. Over those 12 tapes, in two runs, the estimate came out 0.79-1.14x
