@@ -31,7 +31,13 @@ def test_the_two_ls_get_different_states() -> None:
     h = [0.0, 0.0, 0.0]
     states = []
     for index in (0, 1, 2, 2):  # h e l l
-        h = [math.tanh(HELLO_WXH[k][index] + sum(HELLO_WHH[k][m] * h[m] for m in range(3))) for k in range(3)]
+        new_h = []
+        for k in range(3):
+            recurrent = 0.0  # added left to right (builtin sum compensates from Python 3.12 on)
+            for m in range(3):
+                recurrent += HELLO_WHH[k][m] * h[m]
+            new_h.append(math.tanh(HELLO_WXH[k][index] + recurrent))
+        h = new_h
         states.append(h)
     shapes = rnn_slide_shapes()
     assert shapes.h3 == states[2] and shapes.h4 == states[3]
