@@ -16,11 +16,11 @@ linear in the width (no timing: the per-input expressions are never generated, a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
-from autograd import OPS, Value, sum_of
+from autograd import Value, sum_of
 from autograd.functional import largest
 from autograd.op import INLINE_BACKWARD_UP_TO
 from autograd.replay import BranchChanged, record
@@ -43,21 +43,6 @@ def _eager(data: list[float]) -> tuple[float, list[float]]:
     loss = cross_entropy(xs, TARGET)
     loss.backward()
     return loss.data, [x.grad for x in xs]
-
-
-@pytest.fixture
-def no_wide_expressions(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Fail if largest's per-input expressions (O(n^2) text) are generated for a wide node."""
-    op = OPS["largest"]
-    build = op.derivative_code
-
-    def only_narrow(n: int) -> tuple[str, ...]:
-        assert n <= INLINE_BACKWARD_UP_TO, f"largest's {n} derivative expressions were generated"
-        return build(n)  # type: ignore[operator]
-
-    monkeypatch.setattr(op, "derivative_code", only_narrow)
-    monkeypatch.setattr(op, "_backwards", {})
-    yield
 
 
 def _record(params: list[Value], vectorize: bool | None) -> object:
