@@ -31,7 +31,6 @@ a layer's outputs): such a graph is planned in groups after all.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -43,7 +42,7 @@ from typing import Any, cast
 import numpy as np
 
 from ..helpers import HELPERS
-from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names, wide_helper
+from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names
 from ..ops import DOT, SUM
 from . import batch_numpy
 from .graph import Graph
@@ -929,7 +928,7 @@ class _ExpressionGroup:
     """A group of nodes of one op, computed by the op's numpy expression over the gathered inputs (a slotted object
     rather than closures, as `_LayerGroup`)."""
 
-    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials", "wide")
+    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials")
 
     def __init__(self, op: Op, out: Array, args: Array, needs: Array) -> None:
         """``out``: the nodes; ``args``: their parents, one row each; ``needs``: per node, whether its gradient is
@@ -942,12 +941,10 @@ class _ExpressionGroup:
         self.columns = [_compact(c) for c in full_columns[:first_constant]]
         self.out = _compact(out)
         self.forward_fn = numpy_forward(op, n)
-        partials: list[tuple[Any, bool, Any, Any]] = []  # (partial function, or index into the wide helper's)
-        # Past the limit an op with a wide helper gets every partial from one call (as the eager engine): n
-        # expressions each naming every input were O(n^2) source to compile and work to run.
-        wide = wide_helper(op, n)
-        self.wide = None if wide is None else cast(Callable[..., list[Array]], _numpy_namespace()[wide])
-        codes = () if wide is not None else op.derivative_code_for(n)
+        # Never past `INLINE_BACKWARD_UP_TO` inputs for an op other than sum and dot: `_without_wide` leaves such
+        # groups out of the plan (they run as float steps), so the n partials here are each O(1) or narrow.
+        partials: list[tuple[Any, bool, Any, Any]] = []
+        codes = op.derivative_code_for(n)
         for j in range(first_constant):
             wanted = needs[full_columns[j]]
             if not wanted.any():
@@ -958,9 +955,6 @@ class _ExpressionGroup:
             else:
                 rows = np.flatnonzero(wanted)
                 target = _target(full_columns[j][rows])
-            if wide is not None:  # the input's index into the helper's partials
-                partials.append((j, False, rows, target))
-                continue
             partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
         self.partials = partials
 
@@ -975,7 +969,6 @@ class _ExpressionGroup:
         group.constant_rows = []
         group.out = out
         group.forward_fn = numpy_forward(op, 1)
-        group.wide = None  # one input: never wide
         group.partials = [(numpy_partial(op, 1, 0), op.derivative_code_for(1)[0].strip() == "1.0", None,
                            (column, True))] if wanted else []
         return group
@@ -996,11 +989,6 @@ class _ExpressionGroup:
         g = grads[out]
         values = self.gather(vals)
         result = vals[out]
-        if self.wide is not None:
-            shares = self.wide(result, *values)
-            for j, _, rows, target in self.partials:
-                _add_into(grads, target, g * shares[j] if rows is None else g[rows] * shares[j][rows])
-            return
         for partial, is_one, rows, target in self.partials:
             if rows is None:
                 terms = g if is_one else g * partial(result, *values)
@@ -1048,24 +1036,15 @@ def numpy_forward(op: Op, n: int) -> Callable[..., Array]:
 
 
 def numpy_partial(op: Op, n: int, j: int) -> Callable[..., Array]:
-    """``op``'s local derivative towards input ``j`` (of ``n``) as a function of ``out`` and the inputs.
-
-    Past `INLINE_BACKWARD_UP_TO` inputs the function takes them as one tuple and reads those its expression names
-    (a logsumexp's ``exp(x7 - out)`` reads one): n functions each listing every input were O(n^2) source to
-    compile (a 2,000-logit log_softmax: 2,000 functions of 2,001 parameters, most of its 8-100 s to record)."""
+    """``op``'s local derivative towards input ``j`` (of ``n``) as a function of ``out`` and the inputs (the op's
+    n expressions are built once for its n partials, not once each)."""
     scope = _numpy_namespace()
     f = _PARTIALS.get((op, n, j))
     if f is None:
         codes = _CODES.get((op, n))
         if codes is None:  # the op's n expressions, built once for the n partials (not once each)
             codes = _CODES[op, n] = op.derivative_code_for(n)
-        args, code = ["out", *input_names(n)], codes[j]
-        if n > INLINE_BACKWARD_UP_TO:
-            args, code = ["out", "*_xs"], _INPUT_NAME.sub(r"_xs[\1]", code)
         f = _PARTIALS[op, n, j] = compile_function(f"<op {op.name} derivative {j}, {n} inputs, numpy>", "partial",
-                                                   args, code, scope)
+                                                   ["out", *input_names(n)], codes[j], scope)
     return f
 
-
-#: An input's name in an n-ary op's expression (x0, x1, ...), as `input_names` spells it past two inputs.
-_INPUT_NAME = re.compile(r"\bx(\d+)\b")
