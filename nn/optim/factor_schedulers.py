@@ -12,7 +12,7 @@ from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
 from .base import Optimizer
-from .lr_scheduler import LambdaLR, LRScheduler, _factor, _lambda_factor, _whole_number
+from .lr_scheduler import LambdaLR, LRScheduler, _factor, _lambda_factor, _whole_number, whole_number_from
 
 
 def _fraction(name: str, value: Any, message: str, *, zero_allowed: bool = True) -> float:
@@ -29,7 +29,12 @@ class LinearLR(LRScheduler):
     Closed form ``base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters)``.
     """
 
-    _hyperparameters = ("start_factor", "end_factor", "total_iters")
+    _hyperparameters = {
+        "start_factor": lambda name, value: _fraction(name, value, "start_factor must be in (0, 1].",
+                                                      zero_allowed=False),
+        "end_factor": lambda name, value: _fraction(name, value, "end_factor must be in [0, 1]."),
+        "total_iters": whole_number_from(1),
+    }
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1) -> None:
@@ -55,18 +60,6 @@ class LinearLR(LRScheduler):
         start, end, total = self.start_factor, self.end_factor, self.total_iters
         return [base * (start + (end - start) * min(total, self.last_epoch) / total) for base in self.base_lrs]
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "start_factor" in values:
-            checked["start_factor"] = _fraction("scheduler state 'start_factor'", values["start_factor"],
-                                                "start_factor must be in (0, 1].", zero_allowed=False)
-        if "end_factor" in values:
-            checked["end_factor"] = _fraction("scheduler state 'end_factor'", values["end_factor"],
-                                              "end_factor must be in [0, 1].")
-        if "total_iters" in values:
-            checked["total_iters"] = _whole_number("scheduler state 'total_iters'", values["total_iters"], 1)
-        return checked
-
 
 class ConstantLR(LRScheduler):
     """Multiply the rates by ``factor`` for the first ``total_iters`` epochs, then give back the base rates.
@@ -75,7 +68,10 @@ class ConstantLR(LRScheduler):
     the factor there, a ZeroDivisionError).
     """
 
-    _hyperparameters = ("factor", "total_iters")
+    _hyperparameters = {
+        "factor": lambda name, value: _fraction(name, value, "factor must be in [0, 1]."),
+        "total_iters": whole_number_from(1),
+    }
 
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
@@ -98,20 +94,12 @@ class ConstantLR(LRScheduler):
         done = self.last_epoch >= self.total_iters
         return [base * (self.factor + done * (1 - self.factor)) for base in self.base_lrs]
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "factor" in values:
-            checked["factor"] = _fraction("scheduler state 'factor'", values["factor"], "factor must be in [0, 1].")
-        if "total_iters" in values:
-            checked["total_iters"] = _whole_number("scheduler state 'total_iters'", values["total_iters"], 1)
-        return checked
-
 
 class PolynomialLR(LRScheduler):
     """Decay the rates to 0 over ``total_iters`` epochs: ``base_lr * (1 - min(epoch, total_iters) / total_iters)
     ** power``."""
 
-    _hyperparameters = ("total_iters", "power")
+    _hyperparameters = {"total_iters": whole_number_from(1), "power": _factor}
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         """torch's defaults; ``total_iters`` >= 1, ``power`` a finite number >= 0."""
@@ -130,14 +118,6 @@ class PolynomialLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[float]:
         total = self.total_iters
         return [base * (1.0 - min(total, self.last_epoch) / total) ** self.power for base in self.base_lrs]
-
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "total_iters" in values:
-            checked["total_iters"] = _whole_number("scheduler state 'total_iters'", values["total_iters"], 1)
-        if "power" in values:
-            checked["power"] = _factor("scheduler state 'power'", values["power"])
-        return checked
 
 
 class MultiplicativeLR(LambdaLR):

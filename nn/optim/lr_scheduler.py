@@ -20,7 +20,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from ..numbers_in_messages import short_repr
 from .base import Optimizer
@@ -47,6 +47,16 @@ def _whole_number(name: str, value: Any, low: int) -> int:
     if whole >= 2**63:  # torch's int64; past the float range it would fail later as "int too large to convert"
         raise ValueError(f"{name} must be below 2**63, got {short_repr(whole)}")
     return whole
+
+
+#: How `LRScheduler.load_state_dict` checks one saved option: called with a label naming it
+#: ("scheduler state 'gamma'") and the saved value; returns the value to set or raises an error naming the label.
+StateCheck = Callable[[str, Any], Any]
+
+
+def whole_number_from(low: int) -> StateCheck:
+    """A `StateCheck` for an integer >= ``low`` (as the constructors check their integer options)."""
+    return lambda name, value: _whole_number(name, value, low)
 
 
 def too_many_digits(value: Any) -> str:
@@ -96,6 +106,18 @@ def _factor(name: str, value: Any) -> float:
     return number
 
 
+def _saved_milestones(name: str, raw: Any) -> Counter[int]:
+    """`MultiStepLR`'s saved milestones, a dict of epoch -> count, as a Counter (a `StateCheck`)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name} must map epochs to counts")
+    # JSON writes a dict's int keys as strings ({"30": 1}): a state saved beside the optimizer's (JSON-ready)
+    # one must load back, so a key of decimal digits is read as its epoch.
+    return Counter({
+        _whole_number("scheduler state milestone", int(k) if isinstance(k, str) and k.isdecimal() and
+                      k.isascii() else k, 0): _whole_number("scheduler state milestone count", v, 1)
+        for k, v in raw.items()})
+
+
 class LRScheduler:
     """Base class: ``base_lrs``, ``last_epoch``, `step`, `get_last_lr` and `state_dict`, as torch's.
 
@@ -104,8 +126,9 @@ class LRScheduler:
     (from ``base_lrs`` alone, used by ``step(epoch)``).
     """
 
-    #: The attributes `state_dict` saves besides ``base_lrs``, ``last_epoch`` and the step count.
-    _hyperparameters: tuple[str, ...] = ()
+    #: The attributes `state_dict` saves besides ``base_lrs``, ``last_epoch`` and the step count, each with the
+    #: check `load_state_dict` runs on its saved value (a subclass lists its own options here, nothing else).
+    _hyperparameters: ClassVar[dict[str, StateCheck]] = {}
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         """Attach to ``optimizer``; ``last_epoch=-1`` starts afresh, ``>= 0`` resumes (needs ``initial_lr``)."""
@@ -231,19 +254,16 @@ class LRScheduler:
             checked["last_epoch"] = _whole_number("scheduler state 'last_epoch'", state["last_epoch"], -1)
         if "_step_count" in state:
             checked["_step_count"] = _whole_number("scheduler state '_step_count'", state["_step_count"], 0)
-        checked.update(self._checked_hyperparameters({k: state[k] for k in self._hyperparameters if k in state}))
+        checked.update({name: check(f"scheduler state {name!r}", state[name])
+                        for name, check in self._hyperparameters.items() if name in state})
         for name, value in checked.items():
             setattr(self, name, value)
-
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        """A subclass's saved options, validated (none in the base)."""
-        return values
 
 
 class StepLR(LRScheduler):
     """Every ``step_size`` epochs, multiply the rates by ``gamma``: ``base_lr * gamma ** (epoch // step_size)``."""
 
-    _hyperparameters = ("step_size", "gamma")
+    _hyperparameters = {"step_size": whole_number_from(1), "gamma": _factor}
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         """``step_size`` an integer >= 1, ``gamma`` a finite number >= 0 (torch's defaults)."""
@@ -260,19 +280,11 @@ class StepLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[float]:
         return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "step_size" in values:
-            checked["step_size"] = _whole_number("scheduler state 'step_size'", values["step_size"], 1)
-        if "gamma" in values:
-            checked["gamma"] = _factor("scheduler state 'gamma'", values["gamma"])
-        return checked
-
 
 class MultiStepLR(LRScheduler):
     """Multiply each group's rate by ``gamma`` at each milestone epoch (twice if a milestone is listed twice)."""
 
-    _hyperparameters = ("milestones", "gamma")
+    _hyperparameters = {"milestones": _saved_milestones, "gamma": _factor}
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -293,27 +305,11 @@ class MultiStepLR(LRScheduler):
         milestones = sorted(self.milestones.elements())
         return [base * self.gamma ** bisect_right(milestones, self.last_epoch) for base in self.base_lrs]
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "milestones" in values:
-            raw = values["milestones"]
-            if not isinstance(raw, dict):
-                raise ValueError("scheduler state 'milestones' must map epochs to counts")
-            # JSON writes a dict's int keys as strings ({"30": 1}): a state saved beside the optimizer's
-            # (JSON-ready) one must load back, so a key of decimal digits is read as its epoch.
-            checked["milestones"] = Counter({
-                _whole_number("scheduler state milestone", int(k) if isinstance(k, str) and k.isdecimal() and
-                              k.isascii() else k, 0): _whole_number("scheduler state milestone count", v, 1)
-                for k, v in raw.items()})
-        if "gamma" in values:
-            checked["gamma"] = _factor("scheduler state 'gamma'", values["gamma"])
-        return checked
-
 
 class ExponentialLR(LRScheduler):
     """Multiply each group's rate by ``gamma`` every epoch: ``base_lr * gamma ** epoch``."""
 
-    _hyperparameters = ("gamma",)
+    _hyperparameters = {"gamma": _factor}
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         """``gamma`` a finite number >= 0."""
@@ -329,9 +325,6 @@ class ExponentialLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[float]:
         return [base * self.gamma**self.last_epoch for base in self.base_lrs]
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {"gamma": _factor("scheduler state 'gamma'", values["gamma"])} if "gamma" in values else {}
-
 
 class CosineAnnealingLR(LRScheduler):
     """Cosine annealing (SGDR without restarts) from each base rate down to ``eta_min`` over ``T_max`` epochs.
@@ -341,7 +334,7 @@ class CosineAnnealingLR(LRScheduler):
     up as torch's does), so the rates follow torch's bit for bit or nearly.
     """
 
-    _hyperparameters = ("T_max", "eta_min")
+    _hyperparameters = {"T_max": whole_number_from(1), "eta_min": _factor}
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
         """``T_max`` an integer >= 1 (torch's name), ``eta_min`` a finite rate >= 0."""
@@ -365,14 +358,6 @@ class CosineAnnealingLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[float]:
         return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base in self.base_lrs]
-
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "T_max" in values:
-            checked["T_max"] = _whole_number("scheduler state 'T_max'", values["T_max"], 1)
-        if "eta_min" in values:
-            checked["eta_min"] = _factor("scheduler state 'eta_min'", values["eta_min"])
-        return checked
 
 
 class LambdaLR(LRScheduler):

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..numbers_in_messages import short_repr
 from .base import Optimizer
-from .lr_scheduler import LRScheduler, _per_group, _whole_number
+from .lr_scheduler import LRScheduler, _per_group, whole_number_from
 from .options import hyperparameter, learning_rate
 
 #: The phase entries torch keeps (``_schedule_phases``): where each phase ends and the group keys it goes between.
@@ -50,6 +50,30 @@ def _phases(total_steps: int, pct_start: float, three_phase: bool) -> list[dict[
     ]
 
 
+def _saved_phases(name: str, phases: Any) -> list[dict[str, Any]]:
+    """The saved ``_schedule_phases``: a list of phases with torch's keys and group key names (a `StateCheck`)."""
+    if not isinstance(phases, list) or not phases or not all(
+            isinstance(p, dict) and set(p) == set(_PHASE_KEYS)
+            and isinstance(p["end_step"], (int, float)) and not isinstance(p["end_step"], bool)
+            and all(p[k] in _GROUP_NAMES for k in _PHASE_KEYS[1:]) for p in phases):
+        raise ValueError(f"{name} must be a list of OneCycleLR phases ({', '.join(_PHASE_KEYS)})")
+    return [dict(p) for p in phases]
+
+
+def _saved_anneal(name: str, value: Any) -> str:
+    """The saved annealing function's name, 'cos' or 'linear' (a `StateCheck`)."""
+    if value not in ("cos", "linear"):
+        raise ValueError(f"{name} must be 'cos' or 'linear', got {short_repr(value)}")
+    return str(value)
+
+
+def _saved_flag(name: str, value: Any) -> bool:
+    """A saved True/False option (a `StateCheck`)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {short_repr(value)}")
+    return value
+
+
 class OneCycleLR(LRScheduler):
     """torch's ``OneCycleLR``, same arguments, same group keys, same numbers (see the module's text).
 
@@ -62,7 +86,8 @@ class OneCycleLR(LRScheduler):
     straight line extended one step past its floor, a negative number) is 0.
     """
 
-    _hyperparameters = ("total_steps", "_schedule_phases", "_anneal_func_type", "cycle_momentum", "use_beta1")
+    _hyperparameters = {"total_steps": whole_number_from(1), "_schedule_phases": _saved_phases,
+                        "_anneal_func_type": _saved_anneal, "cycle_momentum": _saved_flag, "use_beta1": _saved_flag}
 
     def __init__(
         self,
@@ -178,23 +203,3 @@ class OneCycleLR(LRScheduler):
         # torch has no closed form here: step(epoch) computes the rate of that step.
         return self.get_lr()
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        if "total_steps" in values:
-            checked["total_steps"] = _whole_number("scheduler state 'total_steps'", values["total_steps"], 1)
-        if "_anneal_func_type" in values and values["_anneal_func_type"] not in ("cos", "linear"):
-            raise ValueError(f"scheduler state '_anneal_func_type' must be 'cos' or 'linear', got "
-                             f"{short_repr(values['_anneal_func_type'])}")
-        for name in ("cycle_momentum", "use_beta1"):
-            if name in values and not isinstance(values[name], bool):
-                raise ValueError(f"scheduler state {name!r} must be True or False, got {short_repr(values[name])}")
-        if "_schedule_phases" in values:
-            phases = values["_schedule_phases"]
-            if not isinstance(phases, list) or not phases or not all(
-                    isinstance(p, dict) and set(p) == set(_PHASE_KEYS)
-                    and isinstance(p["end_step"], (int, float)) and not isinstance(p["end_step"], bool)
-                    and all(p[k] in _GROUP_NAMES for k in _PHASE_KEYS[1:]) for p in phases):
-                raise ValueError("scheduler state '_schedule_phases' must be a list of OneCycleLR phases "
-                                 f"({', '.join(_PHASE_KEYS)})")
-            checked["_schedule_phases"] = [dict(p) for p in phases]
-        return checked

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
 from .base import Optimizer
-from .lr_scheduler import LRScheduler, _factor, _whole_number
+from .lr_scheduler import LRScheduler, _factor, _whole_number, whole_number_from
 from .options import learning_rate
 
 
@@ -25,10 +25,18 @@ def _epoch(value: Any) -> float:
     return number
 
 
+def _saved_t_cur(name: str, value: Any) -> int | float:
+    """The saved epoch within the current cycle: a number >= -1 (fractional after ``step(epoch)``; a `StateCheck`)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1 <= value < 2**63:
+        raise ValueError(f"{name} must be a number >= -1, got {short_repr(value)}")
+    return value
+
+
 class CosineAnnealingWarmRestarts(LRScheduler):
     """torch's ``CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1)``."""
 
-    _hyperparameters = ("T_0", "T_i", "T_mult", "eta_min", "T_cur")
+    _hyperparameters = {"T_0": whole_number_from(1), "T_i": whole_number_from(1), "T_mult": whole_number_from(1),
+                        "eta_min": _factor, "T_cur": _saved_t_cur}
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,  # noqa: N803
                  last_epoch: int = -1) -> None:
@@ -96,16 +104,3 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             group["lr"] = lr
         self._last_lr = list(values)
 
-    def _checked_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(values)
-        for name in ("T_0", "T_i", "T_mult"):
-            if name in values:
-                checked[name] = _whole_number(f"scheduler state {name!r}", values[name], 1)
-        if "eta_min" in values:
-            checked["eta_min"] = _factor("scheduler state 'eta_min'", values["eta_min"])
-        if "T_cur" in values:
-            value = values["T_cur"]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1 <= value < 2**63:
-                raise ValueError(f"scheduler state 'T_cur' must be a number >= -1, got {short_repr(value)}")
-            checked["T_cur"] = value
-        return checked
