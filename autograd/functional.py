@@ -29,8 +29,6 @@ def sum_of(values: Sequence[Operand]) -> Value:
     values = _sequence(values, "sum_of")
     if not values:
         return constant(0.0)
-    if len(values) == 1:
-        return constant(values[0]) if not isinstance(values[0], Value) else values[0]
     return apply(ops.SUM, *values)
 
 
