@@ -33,24 +33,27 @@ import tokenize
 from pathlib import Path
 from typing import cast
 
-try:
-    import torch
-    from torch.nn import functional
-except ModuleNotFoundError as missing:
-    if missing.name != "torch":
-        raise
-    # A fresh `pip install -e .` has no PyTorch (the [torch] extra is gigabytes): one line, not a traceback.
-    sys.exit("torch_char_lstm.py trains in PyTorch, which is not installed here: "
-             'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
-
 from autograd import Value, no_grad
 from lecture.script_exit import run_script
 from lecture.slide_names import lstm_names
 from nn import CharModel, LSTMCell, Vocabulary
-from nn.torch_bridge import TorchCharModel, from_torch, parity_report
 from viz import RenderError, draw_graph
 from viz.heatmap import rank_units, text_heatmap_html, text_heatmap_page
 from viz.names import GraphNames
+
+#: Why the script cannot run here, or "": checked after the command line is read, so --help works without torch.
+NO_TORCH = ""
+try:
+    import torch
+    from torch.nn import functional
+
+    from nn.torch_bridge import TorchCharModel, from_torch, parity_report
+except ModuleNotFoundError as missing:
+    if missing.name != "torch":
+        raise
+    # A fresh `pip install -e .` has no PyTorch (the [torch] extra is gigabytes): one line, not a traceback.
+    NO_TORCH = ("torch_char_lstm.py trains in PyTorch, which is not installed here: "
+                'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
 
 MANIFEST = ".torch_char_lstm.json"  # the files this script made in --out, so a re-run may replace them
 
@@ -263,7 +266,14 @@ def gate_names(model: CharModel, root: Value, t: int) -> GraphNames:
 def main(argv: list[str] | None = None) -> int:
     """Train, import, check parity, draw; see the module docstring."""
     started = time.perf_counter()
-    args = parse_args(argv)
+    try:
+        args = parse_args(argv)
+    except SystemExit as done:
+        if NO_TORCH and done.code == 0:  # --help was shown: say also why a run would stop here
+            sys.exit(NO_TORCH)
+        raise
+    if NO_TORCH:
+        sys.exit(NO_TORCH)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     claim(args.out, "step_graph.dot", "step_graph.svg", "quote_unit.html")
