@@ -31,23 +31,29 @@ import sys
 import time
 import tokenize
 from pathlib import Path
+from typing import cast
 
+from autograd import Value, no_grad
+from lecture.script_exit import run_script
+from lecture.slide_names import lstm_names
+from nn import CharModel, LSTMCell, Vocabulary
+from viz import RenderError, draw_graph
+from viz.heatmap import rank_units, text_heatmap_html, text_heatmap_page
+from viz.names import GraphNames
+
+#: Why the script cannot run here, or "": checked after the command line is read, so --help works without torch.
+NO_TORCH = ""
 try:
     import torch
     from torch.nn import functional
+
+    from nn.torch_bridge import TorchCharModel, from_torch, parity_report
 except ModuleNotFoundError as missing:
     if missing.name != "torch":
         raise
     # A fresh `pip install -e .` has no PyTorch (the [torch] extra is gigabytes): one line, not a traceback.
-    sys.exit("torch_char_lstm.py trains in PyTorch, which is not installed here: "
-             'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
-
-from autograd import Value, no_grad
-from lecture.script_exit import run_script
-from nn import CharModel, Vocabulary
-from nn.torch_bridge import TorchCharModel, from_torch, parity_report
-from viz import RenderError, draw_graph
-from viz.heatmap import rank_units, text_heatmap_html, text_heatmap_page
+    NO_TORCH = ("torch_char_lstm.py trains in PyTorch, which is not installed here: "
+                'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
 
 MANIFEST = ".torch_char_lstm.json"  # the files this script made in --out, so a re-run may replace them
 
@@ -237,20 +243,37 @@ def one_step_graph(model: CharModel, indices: list[int], t: int, unit: int, char
         state = model.initial_state()
         for x in indices[:t]:
             _, state = model.step(x, state)
-    h_prev = [Value(v.data, label=f"h{t - 1}[{k}]") for k, v in enumerate(state[0])]
-    c_prev = [Value(v.data, label=f"c{t - 1}[{k}]") for k, v in enumerate(state[1])]
+    h_prev = [Value(v.data, label=f"h_{t - 1}[{k}]") for k, v in enumerate(state[0])]
+    c_prev = [Value(v.data, label=f"c_{t - 1}[{k}]") for k, v in enumerate(state[1])]
     h, c = model.cell(indices[t], (h_prev, c_prev))
-    c[unit].label = f"c{t}[{unit}]"
+    c[unit].label = f"c_{t}[{unit}]"
     root = h[unit]
-    root.label = f"h{t}[{unit}] after reading {char!r}"
+    root.label = f"h_{t}[{unit}] after reading {char!r}"
     root.backward()
     return root
+
+
+def gate_names(model: CharModel, root: Value, t: int) -> GraphNames:
+    """The slides' names of the step's gates (f, i, g, o), their sums and the cell, numbered with the step t
+    (`lstm_names` counts the steps it finds from 1: the graph holds step t alone)."""
+    names = lstm_names(cast(LSTMCell, model.cell), root)
+    for node, name in names.nodes.items():
+        names.nodes[node] = name.replace("_1[", f"_{t}[", 1)
+    names.nodes.pop(root, None)  # its own label says which character the step read
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
     """Train, import, check parity, draw; see the module docstring."""
     started = time.perf_counter()
-    args = parse_args(argv)
+    try:
+        args = parse_args(argv)
+    except SystemExit as done:
+        if NO_TORCH and done.code == 0:  # --help was shown: say also why a run would stop here
+            sys.exit(NO_TORCH)
+        raise
+    if NO_TORCH:
+        sys.exit(NO_TORCH)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     claim(args.out, "step_graph.dot", "step_graph.svg", "quote_unit.html")
@@ -308,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     # The weights (4 x (inputs + units + 1) of them) are left out of the drawing: the state and the gates stay.
     graph = draw_graph(root, title=f"one LSTM step: cell unit {unit} at character {t} of the snippet"
                        " (weights not drawn)", parameters=ours.parameters(), show_parameters=False,
+                       names=gate_names(ours, root, t),
                        show_constants=False, color_by_gradient=True, max_nodes=100_000)
     try:
         picture = graph.save_picture(str(args.out / "step_graph"))

@@ -30,6 +30,12 @@ def _as_list(x: Any, what: str) -> list:
 def _entry(x: Any, what: str) -> Any:
     """One prediction or target: a Value as it is, else a finite real number, or an error naming ``what``
     (a NaN target used to be reported as the "operand of sub", naming neither the target nor its place)."""
+    if isinstance(x, (list, tuple)) and len(x) == 1 and isinstance(x[0], Value):
+        # A Layer or Linear with one output returns a one-element list (torch: a tensor of shape (1,)), so
+        # `[model(x) for x in xs]` over such a model is a list of lists: say where the list came from.
+        raise TypeError(f"{what} must be a real number or a Value, got {type(x).__name__} {short_repr(x)}: a"
+                        " layer returns a list of its outputs, one element for Linear(n, 1) or Layer(n, 1);"
+                        " take the element, layer(x)[0]")
     return x if isinstance(x, Value) else checked_float(zero_dimensional_as_item(x), what)
 
 

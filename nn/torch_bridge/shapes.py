@@ -139,6 +139,8 @@ def shape_of_model(model: Any) -> Shape:
         return _shape_of_sequential(model)
     what = type(model).__name__
     hint = " (a valuegrad Module, but not one the bridge maps)" if isinstance(model, Module) else ""
+    if isinstance(model, Module):
+        hint += _own_module_hint(model, "to_torch")
     raise TypeError(f"to_torch converts {SUPPORTED}; got {what}{hint}")
 
 
@@ -192,7 +194,23 @@ def _layout(module: nn.Module) -> Layout:
         return Layout(Shape("linear", (nin, nout)))
     if isinstance(module, (nn.RNNCellBase, nn.RNNBase)):
         return _recurrent_layout(module)
-    raise NoCounterpart(f"{_describe(module)} has no counterpart in valuegrad: from_torch reads {SUPPORTED_TORCH}")
+    raise NoCounterpart(f"{_describe(module)} has no counterpart in valuegrad: from_torch reads {SUPPORTED_TORCH}"
+                        f"{_own_module_hint(module, 'from_torch')}")
+
+
+def _own_module_hint(module: Any, bridge: str) -> str:
+    """For a model class of the user's own (torch's or ours) holding layers the bridge maps: how to move it
+    anyway, layer by layer, naming those layers; empty when no child is one the bridge maps."""
+    if bridge == "from_torch":
+        maps: tuple[type, ...] = (nn.Linear, nn.RNNCell, nn.LSTMCell, nn.RNN, nn.LSTM, nn.Sequential)
+    else:
+        maps = (Linear, RNNCell, LSTMCell, MLP, Sequential, CharModel)
+    layers = [name for name, child in module.named_children() if name.isidentifier() and isinstance(child, maps)]
+    if not layers:
+        return ""
+    shown = ", ".join(layers[:6]) + (", ..." if len(layers) > 6 else "")
+    return (f"; {type(module).__name__} is a class of its own: move its layers ({shown}) one by one into a"
+            f" module of the same structure on the other side, e.g. other.{layers[0]} = {bridge}(model.{layers[0]})")
 
 
 def _check_shapes(module: nn.Module, layout: Layout) -> None:
@@ -253,6 +271,9 @@ def _is(module: nn.Module, cls: type[M]) -> TypeGuard[M]:
 
 def _describe(module: nn.Module) -> str:
     text = repr(module).splitlines()[0]
+    if text.endswith("("):
+        # A module with children prints them on the lines below: its first line alone read "TNet(".
+        text = type(module).__name__
     return text if len(text) <= 80 else text[:77] + "..."
 
 
