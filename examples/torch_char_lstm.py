@@ -43,6 +43,7 @@ except ModuleNotFoundError as missing:
              'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
 
 from autograd import Value, no_grad
+from autograd.link_loops import SymlinkLoopError, check_link_loop
 from lecture.script_exit import run_script
 from nn import CharModel, Vocabulary
 from nn.torch_bridge import TorchCharModel, from_torch, parity_report
@@ -170,6 +171,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def claim(out: Path, *names: str) -> None:
     """Refuse to overwrite a file in ``out`` that an earlier run did not make; record the new ones."""
+    try:  # mkdir said "File exists" for a loop of symbolic links
+        check_link_loop("cannot use --out", out)
+    except SymlinkLoopError as err:
+        raise UsageError(err.strerror) from None
     try:  # a name too long for the file system: "OSError: File name too long" with a traceback, before
         is_file = out.exists() and not out.is_dir()
     except OSError as err:

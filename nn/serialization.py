@@ -19,6 +19,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from autograd.link_loops import check_link_loop
+
 from .module import Module
 from .numbers_in_messages import checked_float, short_repr
 from .optim import Optimizer
@@ -166,11 +168,13 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     the user's umask allows; an existing file keeps its mode. Raises
     ValueError naming the entry if a weight or buffer is inf or NaN (nothing
     is written then) or if ``path`` is a FIFO, device or socket (renaming over
-    it would replace it), PermissionError for a file the user may not write, TypeError if ``model`` is not a Module (or
+    it would replace it), PermissionError for a file the user may not write, `SymlinkLoopError` (an OSError) for a
+    loop of symbolic links in ``path``, TypeError if ``model`` is not a Module (or
     ``optimizer`` not an optimizer).
     """
     _check_arguments("save", model, optimizer)
     path = _checked_path("save", path)
+    check_link_loop("cannot save to", path)
     text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
@@ -213,7 +217,8 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
 def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | None = None) -> None:
     """Set ``model`` (and ``optimizer``) from a file written by `save`; all-or-nothing.
 
-    Raises FileNotFoundError for a missing file, and ValueError (TypeError for
+    Raises FileNotFoundError for a missing file, `SymlinkLoopError` (an OSError) for a loop of
+    symbolic links in ``path``, and ValueError (TypeError for
     an entry of the wrong type) naming the file and the problem for a file
     that is not valuegrad JSON or far too large to be this model's state, is for another kind of model, or has a
     missing, extra or bad entry (not a number, inf, NaN, too large for a
@@ -223,6 +228,7 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     """
     _check_arguments("load", model, optimizer)
     path = _checked_path("load", path)
+    check_link_loop("cannot load", path)
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):

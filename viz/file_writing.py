@@ -15,6 +15,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from autograd.link_loops import check_link_loop
+
 
 def make_parent_folder(path: Path) -> None:
     """Create ``path``'s folder (and its parents) if missing; NotADirectoryError when a file stands in the way.
@@ -56,8 +58,10 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
     On any error (or Ctrl-C) inside ``write`` the temporary file is removed and ``path`` is left as it was.
     A symbolic link at ``path`` is written through (the file it points to gets the contents, as ``open``
     would do); an existing file keeps its permission bits, a new one gets the user's umask; a file the user
-    may not write is a PermissionError, as ``open`` would raise.
+    may not write is a PermissionError, as ``open`` would raise; a loop of symbolic links is a
+    `autograd.link_loops.SymlinkLoopError` naming the part that loops.
     """
+    check_link_loop("cannot write", path)  # realpath leaves a loop as it is, and stat fails on it with a bare ELOOP
     target = Path(os.path.realpath(path))
     make_parent_folder(target)
     try:
