@@ -48,7 +48,7 @@ def whole_number(value: Any, what: str, minimum: int = 1) -> int:
             raise NotAWholeNumberError(f"{what} must be a {kind}, got {describe(value)}")
         raise TypeError(f"{what} must be a {kind}, got {describe(value)}")
     if value < minimum:
-        raise ValueError(f"{what} must be a {kind}, got {value!r}")
+        raise ValueError(f"{what} must be a {kind}, got {short_repr(value)}")
     return int(value)
 
 
@@ -158,7 +158,8 @@ def one_hot_index(x: Any, size: int, what: str = "one-hot index") -> int:
     that is not an int (1.0); TypeError for anything else (a string).
     """
     if isinstance(x, bool):
-        raise NotAWholeNumberError(f"{what} must be a class index in 0..{size - 1}, got bool {x!r} (use 1, not True)")
+        raise NotAWholeNumberError(f"{what} must be a class index in 0..{size - 1}, got bool {short_repr(x)} (use "
+                                   f"1, not True)")
     if not isinstance(x, numbers.Integral):
         error = NotAWholeNumberError if isinstance(x, numbers.Real) else TypeError
         hint = ": encode text with Vocabulary.encode first" if isinstance(x, str) else ""

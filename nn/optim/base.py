@@ -393,13 +393,15 @@ class Optimizer:
             bad = _first_not_finite(values)
             if bad is not None:
                 raise StepOverflowError(
-                    f"{self.describe(bad)}: this step would make {type(self).__name__}'s {name!r} {values[bad]!r} "
+                    f"{self.describe(bad)}: this step would make {type(self).__name__}'s {short_repr(name)} "
+                    f"{short_repr(values[bad])} "
                     "(not finite; the step is refused and nothing changed)"
                 )
         bad = _first_not_finite(new_data)
         if bad is not None:
             raise StepOverflowError(
-                f"{self.describe(bad)}: this step would set it to {new_data[bad]!r} from {self.params[bad].data!r} "
+                f"{self.describe(bad)}: this step would set it to {short_repr(new_data[bad])} from "
+                f"{self.params[bad].data!r} "
                 "(not finite; the step is refused and nothing changed: lower the learning rate)"
             )
         for name, values in new_buffers.items():

@@ -34,7 +34,7 @@ def hyperparameter(
         kind = (
             "in [0, 1)" if below_one else "in [0, 1]" if at_most_one else "positive" if positive else "non-negative"
         )
-        raise ValueError(f"{name} must be {kind}, got {value!r}")
+        raise ValueError(f"{name} must be {kind}, got {short_repr(value)}")
     return number
 
 
