@@ -43,7 +43,7 @@ except ModuleNotFoundError as missing:
              'pip install -e ".[torch]" (or pip install torch) in this environment, then run it again')
 
 from autograd import Value, no_grad
-from autograd.link_loops import SymlinkLoopError, check_link_loop
+from autograd.path_errors import SymlinkLoopError, check_link_loop
 from lecture.script_exit import run_script
 from nn import CharModel, Vocabulary
 from nn.torch_bridge import TorchCharModel, from_torch, parity_report

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from autograd.link_loops import SymlinkLoopError, check_link_loop
+from autograd.path_errors import SymlinkLoopError, check_link_loop
 
 from .corpus import load_text_file
 from .output_folder import UsageError

@@ -9,7 +9,7 @@ import os
 import stat
 from pathlib import Path
 
-from autograd.link_loops import link_loop_reason
+from autograd.path_errors import link_loop_reason
 
 # The passage the slides use for char-rnn's "quote detection cell" (Tolstoy, War and Peace,
 # public domain translation): it gives the default text quotations to track.

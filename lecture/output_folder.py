@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from autograd.link_loops import SymlinkLoopError, check_link_loop
+from autograd.path_errors import SymlinkLoopError, check_link_loop
 from viz import RenderError
 from viz import render as _render
 

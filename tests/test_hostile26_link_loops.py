@@ -19,7 +19,7 @@ import pytest
 import nn
 import viz
 from autograd import Value
-from autograd.link_loops import SymlinkLoopError
+from autograd.path_errors import SymlinkLoopError
 from lecture.corpus import load_text_file
 from nn.serialization import load, save
 

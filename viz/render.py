@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd.link_loops import check_link_loop
+from autograd.path_errors import check_link_loop, check_name_length
 
 from .arguments import file_path
 from .file_writing import write_bytes_atomically
@@ -257,6 +257,7 @@ def refuse_special_files(*paths: str | os.PathLike[str]) -> None:
     own (IsADirectoryError names it).
     """
     for name in map(Path, paths):
+        check_name_length("cannot write", name)
         check_link_loop("cannot write", name)  # Path.exists() is False for a loop: it failed later in mkdir
         if name.exists() and not name.is_file() and not name.is_dir():
             raise ValueError(f"cannot write {name}: it is not a regular file (a device, FIFO or socket)")

@@ -42,11 +42,14 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
     A loader validates the model's and the optimizer's entries first and
     applies both only when all are good.
     """
-    if isinstance(state, dict) and "type" not in state:
+    if not isinstance(state, dict):  # a file's "optimizer": null was "is for 'NoneType', not Adam"
+        raise TypeError(f"{where} must be a dict (an optimizer's state_dict()), got {type(state).__name__} "
+                        f"{short_repr(state)}")
+    if "type" not in state:
         raise ValueError(f"{where} has no 'type' entry (the optimizer it was saved from, {type(optimizer).__name__}"
                          " here): not a state_dict() of an nn optimizer")
-    if not isinstance(state, dict) or state.get("type") != type(optimizer).__name__:
-        found = state.get("type") if isinstance(state, dict) else type(state).__name__
+    if state.get("type") != type(optimizer).__name__:
+        found = state.get("type")
         raise ValueError(f"{where} is for {short_repr(found)}, not {type(optimizer).__name__}")
     _refuse_unknown_and_missing(optimizer, state, where)
     buffers = state.get("buffers", {})
