@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from autograd import Value
 from autograd import ops as _ops
 
+from .arguments import shown
 from .columns import Source, emit_column, reading_columns
 from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, gate_symbol
 from .names import GraphNames, reading_order
@@ -88,10 +89,10 @@ def draw_gradient_graph(
         if not isinstance(text, str):
             raise TypeError(f"draw_gradient_graph: {what} must be a str, got {type(text).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
-        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+        raise ValueError(f"decimals must be an integer in 0..12, got {shown(decimals)}")
     for what, flag in (("expression_names", expression_names), ("copy_leaf_reads", copy_leaf_reads)):
         if not isinstance(flag, bool):
-            raise TypeError(f"draw_gradient_graph: {what} must be True or False, got {flag!r}")
+            raise TypeError(f"draw_gradient_graph: {what} must be True or False, got {shown(flag)}")
     forward_order = reading_order(forward_output)
     forward = set(forward_order)
     if gradient in forward:
