@@ -109,6 +109,11 @@ def _propagate(root: Value, seed: float) -> None:
 VALUE_HOOKS: dict[int, dict[int, Callable[[Any], Any]]] = {}
 
 
+def _shown(x: Any) -> str:
+    from .value import _short_repr  # value imports this module: a late import
+    return _short_repr(x)
+
+
 def call_hooks(node: Value, g: Any) -> Any:
     """``node``'s hooks called in order on its gradient ``g``; each result other than None replaces it."""
     for fn in list(VALUE_HOOKS.get(id(node), {}).values()):
@@ -119,8 +124,12 @@ def call_hooks(node: Value, g: Any) -> Any:
         if not (hasattr(result, "_a") and hasattr(g, "_a")):
             if isinstance(result, bool) or not isinstance(result, numbers.Real) or hasattr(result, "_a"):
                 raise TypeError(f"a gradient hook of {_describe(node)} returned {type(result).__name__} "
-                                f"{result!r:.60}: return a number (the new gradient) or None")
-            result = float(result)
+                                f"{_shown(result)}: return a number (the new gradient) or None")
+            try:
+                result = float(result)
+            except OverflowError:  # an int past the float range was a bare "int too large to convert to float"
+                raise OverflowError(f"a gradient hook of {_describe(node)} returned {_shown(result)}, too large "
+                                    "for a float") from None
             if result - result != 0.0:
                 raise FloatingPointError(f"a gradient hook of {_describe(node)} returned {result!r}, not finite")
         g = result

@@ -164,3 +164,12 @@ def test_one_cycle_zero_length_phase_is_named(total_steps: int, pct_start: float
     with pytest.raises(ZeroDivisionError, match="starts and ends at step") as info:
         run()
     assert isinstance(info.value, ValueError) and "pct_start" in str(info.value)
+
+
+@pytest.mark.parametrize("returned", [10**400, HUGE], ids=["401-digits", "5001-digits"])
+def test_a_gradient_hook_returning_an_int_past_floats_is_named(returned: int) -> None:
+    a = Value(2.0)
+    b = a * a
+    b.register_hook(lambda g: returned)
+    with pytest.raises(OverflowError, match="a gradient hook of mul node .* too large for a float"):
+        b.backward()  # was the bare "int too large to convert to float"
