@@ -175,8 +175,10 @@ class ReduceLROnPlateau(LRScheduler):
         for key in ("min_lrs", "_last_lr"):
             if key in state:
                 values = state[key]
-                if not isinstance(values, list):
-                    raise ValueError(f"scheduler state {short_repr(key)} must be a list of learning rates")
+                groups = len(self.optimizer.param_groups)
+                if not isinstance(values, list) or len(values) != groups:  # [] cut every group without its floor
+                    raise ValueError(f"scheduler state {short_repr(key)} must be a list of {groups} learning rates "
+                                     f"(one per parameter group), got {short_repr(values)}")
                 checked[key] = [learning_rate(v, f"scheduler state {short_repr(key)} entry "
                                                  f"{i}") for i, v in enumerate(values)]
         if "default_min_lr" in state:
