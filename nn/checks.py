@@ -166,6 +166,6 @@ def one_hot_index(x: Any, size: int, what: str = "one-hot index") -> int:
         raise error(f"{what} is {describe(x)}, not a class index (an int in 0..{size - 1}){hint}")
     index = int(x)
     if not 0 <= index < size:
-        shown = f"{what} {index} is" if what == "one-hot index" else f"{what} is {index},"
+        shown = f"{what} {short_repr(index)} is" if what == "one-hot index" else f"{what} is {short_repr(index)},"
         raise ValueError(f"{shown} outside 0..{size - 1}")
     return index

@@ -173,3 +173,16 @@ def test_a_gradient_hook_returning_an_int_past_floats_is_named(returned: int) ->
     b.register_hook(lambda g: returned)
     with pytest.raises(OverflowError, match="a gradient hook of mul node .* too large for a float"):
         b.backward()  # was the bare "int too large to convert to float"
+
+
+@pytest.mark.parametrize(("call", "error", "words"), [
+    (lambda h: nn.Dropout(h), ValueError, "dropout probability has to be between 0 and 1, but got an integer of"),
+    (lambda h: nn.Softmax(dim=h)([1.0, 2.0]), IndexError, "Dimension out of range"),
+    (lambda h: nn.CharModel(4, 3).sample(h, 3), ValueError, "sample's start is an integer of"),
+])
+@pytest.mark.parametrize("size", [401, 5001])
+def test_layers_name_huge_ints_by_their_size(call: Callable[[Any], Any], error: type[Exception], words: str,
+                                             size: int) -> None:
+    with pytest.raises(error) as info:
+        call(10 ** (size - 1))  # Dropout: a bare "int too large to convert to float"; the others quoted every digit
+    assert words in str(info.value) and len(str(info.value)) < 300
