@@ -33,7 +33,7 @@ from .arguments import (
     value_set,
 )
 from .columns import Column, Source, emit_column, reading_columns
-from .names import GraphNames, reading_order
+from .names import GraphNames, label_of, reading_order
 from .picture import ValueGraph
 
 ROLE_STYLE = {
@@ -458,7 +458,7 @@ def _value_node(v: Value, role: str, grad: float | None, scale: float, style: _S
     if role == "constant":
         return {"label": dot_text(f"{v.data:g}"), "shape": "plaintext", "fontcolor": "#495057"}
     grad_text = NOT_COMPUTED if grad is None else _fmt(grad, style.decimals)
-    name = v.label if name is None else name
+    name = label_of(v) if name is None else name
     lines = [name] if name else []
     lines += [f"data {_fmt(v.data, style.decimals)}", f"grad {grad_text}"]
     attrs = {"label": dot_text("\n".join(lines)), "shape": "box", "style": "rounded,filled"}
