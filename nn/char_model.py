@@ -17,7 +17,7 @@ from typing import Any
 from autograd import Value, no_grad, sum_of
 from autograd.functional import Operand
 
-from .checks import describe, fits_in_memory, one_hot_index
+from .checks import describe, fits_in_memory, one_hot_index, whole_number
 from .init import make_rng
 from .linear import Linear
 from .losses import softmax_cross_entropy
@@ -39,6 +39,9 @@ class CharModel(Module):
         """A ``cell`` ("rnn" or "lstm") of ``hidden_size`` units over ``vocab_size`` characters."""
         if cell not in CELLS:
             raise ValueError(f"unknown cell {short_repr(cell)}: choose one of {', '.join(CELLS)}")
+        # Checked here: the cell's own check named "RNNCell's input_size" for CharModel(0, 8)
+        whole_number(vocab_size, "CharModel's vocab_size")
+        whole_number(hidden_size, "CharModel's hidden_size")
         rng = make_rng(seed, "CharModel")
         self.kind = cell
         self.cell: RNNCell | LSTMCell = CELLS[cell](vocab_size, hidden_size, rng)

@@ -186,3 +186,14 @@ def test_layers_name_huge_ints_by_their_size(call: Callable[[Any], Any], error: 
     with pytest.raises(error) as info:
         call(10 ** (size - 1))  # Dropout: a bare "int too large to convert to float"; the others quoted every digit
     assert words in str(info.value) and len(str(info.value)) < 300
+
+
+@pytest.mark.parametrize(("sizes", "words"), [
+    ((0, 8), "CharModel's vocab_size must be a positive whole number, got 0"),
+    ((4, 0), "CharModel's hidden_size must be a positive whole number, got 0"),
+    ((2.5, 8), "CharModel's vocab_size must be a positive whole number"),
+])
+def test_char_model_names_its_own_sizes(sizes: tuple[Any, int], words: str) -> None:
+    with pytest.raises(ValueError) as info:  # was "RNNCell's input_size ..." for CharModel(0, 8)
+        nn.CharModel(*sizes)
+    assert words in str(info.value)
