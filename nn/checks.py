@@ -77,6 +77,10 @@ def affordable(count: int, who: str) -> None:
 def fits_in_memory(count: int, bytes_each: int, who: str, things: str) -> None:
     """MemoryError naming ``who`` when ``count`` ``things`` of ``bytes_each`` bytes exceed the physical memory."""
     memory = physical_memory()
+    if memory is not None and count * bytes_each > memory and count.bit_length() > 100:
+        # str() refuses an int past 4,300 digits and the GiB figure overflows a float: name the count by its size
+        raise MemoryError(f"{who} more {things} than this machine's {memory / 2**30:,.0f} GiB of memory can "
+                          f"hold ({short_repr(count)})")
     if memory is not None and count * bytes_each > memory:
         raise MemoryError(
             f"{who} {count:,} {things}, about {count * bytes_each / 2**30:,.0f} GiB at {bytes_each} bytes each:"

@@ -197,3 +197,14 @@ def test_char_model_names_its_own_sizes(sizes: tuple[Any, int], words: str) -> N
     with pytest.raises(ValueError) as info:  # was "RNNCell's input_size ..." for CharModel(0, 8)
         nn.CharModel(*sizes)
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: nn.MLP(2, [HUGE]),
+    lambda: nn.CharModel(HUGE, 2),
+    lambda: nn.two_moons(HUGE),
+    lambda: nn.CharModel(4, 3).sample(0, HUGE),
+])
+def test_a_size_past_str_limit_is_refused_as_too_large_for_memory(build: Callable[[], Any]) -> None:
+    with pytest.raises(MemoryError, match=r"than this machine's .* GiB of memory can hold \(an integer of over"):
+        build()  # was "Exceeds the limit (4300 digits) for integer string conversion" from the message
