@@ -403,5 +403,5 @@ def topological_order(root: Value, further_root: Callable[[Value], Value | None]
 
 def _describe(node: Value) -> str:
     name = node._op.name if node._op is not None else "leaf"
-    label = f" {node.label!r}" if node.label else ""
+    label = f" {_shown(node.label)}" if node.label else ""  # a label set by hand may be anything
     return f"{name} node{label} (data={node.data!r})"
