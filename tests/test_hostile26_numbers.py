@@ -208,3 +208,11 @@ def test_char_model_names_its_own_sizes(sizes: tuple[Any, int], words: str) -> N
 def test_a_size_past_str_limit_is_refused_as_too_large_for_memory(build: Callable[[], Any]) -> None:
     with pytest.raises(MemoryError, match=r"than this machine's .* GiB of memory can hold \(an integer of over"):
         build()  # was "Exceeds the limit (4300 digits) for integer string conversion" from the message
+
+
+def test_backward_names_a_node_whose_label_cannot_be_printed() -> None:
+    a = Value(1.0)
+    a.label = HUGE  # a label set by hand is stored as given
+    a.grad = float("nan")
+    with pytest.raises(FloatingPointError, match="leaf node an int of about 5,001 digits"):
+        (a * 2.0).backward()  # the message's repr(label) failed with "Exceeds the limit (4300 digits)"
