@@ -63,3 +63,16 @@ def test_parameter_in_two_groups_still_refused_with_torch_words() -> None:
     assert opt.params[-1] is c and len(opt.param_groups) == 53
     with pytest.raises(ValueError, match="more than one parameter group"):
         opt.add_param_group({"params": [c]})
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_optimizer_still_refuses_a_parameter_it_holds(how: str) -> None:
+    import copy
+    import pickle
+
+    opt = SGD([Value(1.0), Value(2.0)], lr=0.1)
+    twin = copy.deepcopy(opt) if how == "deepcopy" else pickle.loads(pickle.dumps(opt))
+    with pytest.raises(ValueError, match="some parameters appear in more than one parameter group"):
+        twin.add_param_group({"params": [twin.params[1]]})
+    twin.add_param_group({"params": [Value(3.0)]})  # a new Value is still welcome
+    assert len(twin.params) == 3 and len(opt.params) == 2

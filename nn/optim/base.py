@@ -89,9 +89,11 @@ class Optimizer:
         self._param_steps: list[int] = []
         # Each group's Values as added: a 'params' list edited by hand is caught (Values compare by identity).
         self._group_params: list[list[Value]] = []
-        # id(parameter) -> its index in self.params, kept as groups are added: checking a new group against
-        # a map rebuilt from every parameter made 20,000 add_param_group calls take ~76 s.
-        self._position_of: dict[int, int] = {}
+        # parameter -> its index in self.params, kept as groups are added: checking a new group against
+        # a map rebuilt from every parameter made 20,000 add_param_group calls take ~76 s. Keyed by the Values
+        # themselves (they hash by identity), not id(): a copied or unpickled optimizer's map then holds its own
+        # copies (an id map still named the originals, and a parameter could be added twice).
+        self._position_of: dict[Value, int] = {}
         if isinstance(params, (Value, dict, str, bytes)):
             raise TypeError("optimizer params must be an iterable of Values or of parameter-group dicts, "
                             f"got {type(params).__name__}")
@@ -129,17 +131,17 @@ class Optimizer:
             raise ValueError("all optimizer param groups should be with/without names: "
                              f"{where} has none and an earlier group does")
         added = self._positions()
-        new: dict[int, int] = {}
+        new: dict[Value, int] = {}
         for i, p in enumerate(values, start=len(self.params)):
-            earlier = added.get(id(p))
+            earlier = added.get(p)
             if earlier is not None:
                 raise ValueError(f"some parameters appear in more than one parameter group: {where}'s parameter "
                                  f"{i - len(self.params)} is optimizer parameter {earlier} already")
-            earlier = new.get(id(p))
+            earlier = new.get(p)
             if earlier is not None:
                 raise ValueError(f"optimizer parameter {i} is the same Value as parameter {earlier}: "
                                  "it would be stepped twice (pass each Value once)")
-            new[id(p)] = i
+            new[p] = i
         options = {k: param_group.get(k, v) for k, v in self._defaults_for(param_group).items()}
         group: dict[str, Any] = {"params": values, **self._checked_options(options, where)}
         if named:
@@ -159,11 +161,12 @@ class Optimizer:
         self._param_steps.extend([0] * len(values))
         self._group_params.append(list(values))
 
-    def _positions(self) -> dict[int, int]:
-        """id(parameter) -> index in ``self.params``; rebuilt only if ``self.params`` was changed by hand."""
-        if len(self._position_of) != len(self.params):
-            self._position_of = {id(p): i for i, p in enumerate(self.params)}
-        return self._position_of
+    def _positions(self) -> dict[Value, int]:
+        """parameter -> index in ``self.params``; rebuilt only if ``self.params`` was changed by hand."""
+        position_of = getattr(self, "_position_of", None)  # an optimizer pickled before the map existed
+        if position_of is None or len(position_of) != len(self.params):
+            self._position_of = position_of = {p: i for i, p in enumerate(self.params)}
+        return position_of
 
     def _group_values(self, raw: Any, where: str) -> tuple[list[Value], list[str], bool]:
         """A group's ``'params'`` as Values, their names, and whether they were given names."""
