@@ -29,20 +29,8 @@ from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
 from .helpers import scalar_namespace
 from .op import input_names, register_source
 from .ops import Op
-
-
-def _too_large(x: Any) -> str:
-    """How a number too large for a float is shown: an int by its digits, counted without str() (which refuses
-    past 4,300 digits: ``Value(10**5000)`` failed with "Exceeds the limit (4300 digits) for integer string
-    conversion"), anything else (a huge Fraction) by its short repr."""
-    if isinstance(x, int):
-        bits = abs(int(x)).bit_length()
-        if bits <= 100:
-            return repr(int(x))
-        if bits < 14_000:  # under str()'s 4,300-digit limit
-            return f"an int of {len(str(abs(int(x))))} digits"
-        return f"an int of about {int(bits * 0.30103) + 1:,} digits"
-    return _short_repr(x)
+from .shown import short_repr as _short_repr
+from .shown import too_large as _too_large
 
 
 def _as_real(x: Any, what: str = "Value data") -> float:
@@ -743,18 +731,6 @@ def _set_checked_data(self: Value, value: float) -> None:
             kind = type(value).__name__
             raise TypeError(f"Value.data must be a real number, got {kind} {_short_repr(value)}")
     _set_data(self, value)
-
-
-def _short_repr(x: Any) -> str:
-    """``repr(x)``, cut to 60 characters (an array or a long string would fill the message); a repr that fails
-    (a hostile ``__repr__``, an int past str()'s 4,300 digits) must not replace the error being reported."""
-    if isinstance(x, int) and abs(x).bit_length() > 200:
-        return _too_large(x)
-    try:
-        text = repr(x)
-    except Exception:
-        return f"a {type(x).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # Reads stay C-level (an attrgetter of the slot's engine name); writes are checked. The check costs about 0.15 us a

@@ -216,3 +216,15 @@ def test_backward_names_a_node_whose_label_cannot_be_printed() -> None:
     a.grad = float("nan")
     with pytest.raises(FloatingPointError, match="leaf node an int of about 5,001 digits"):
         (a * 2.0).backward()  # the message's repr(label) failed with "Exceeds the limit (4300 digits)"
+
+
+@pytest.mark.parametrize("fields", [
+    {"name": HUGE, "forward": "a", "derivatives": ("1.0",)},
+    {"name": "h26_forward", "forward": HUGE, "derivatives": ("1.0",)},
+    {"name": "h26_derivatives", "forward": "a", "derivatives": HUGE},
+], ids=["name", "forward", "derivatives"])
+def test_an_op_row_with_a_huge_int_field_is_named(fields: dict[str, Any]) -> None:
+    from autograd import Op
+
+    with pytest.raises(TypeError, match="an int of about 5,001 digits"):
+        Op(symbol="h", **fields)  # the message's repr (or str() of the name) failed with "Exceeds the limit"
