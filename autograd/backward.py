@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 from . import ops
 from .helpers import scalar_namespace
 from .op import backward_lines, register_source
+from .shown import short_repr
 
 if TYPE_CHECKING:
     from .value import Value
@@ -119,8 +120,12 @@ def call_hooks(node: Value, g: Any) -> Any:
         if not (hasattr(result, "_a") and hasattr(g, "_a")):
             if isinstance(result, bool) or not isinstance(result, numbers.Real) or hasattr(result, "_a"):
                 raise TypeError(f"a gradient hook of {_describe(node)} returned {type(result).__name__} "
-                                f"{result!r:.60}: return a number (the new gradient) or None")
-            result = float(result)
+                                f"{short_repr(result)}: return a number (the new gradient) or None")
+            try:
+                result = float(result)
+            except OverflowError:  # an int past the float range was a bare "int too large to convert to float"
+                raise OverflowError(f"a gradient hook of {_describe(node)} returned {short_repr(result)}, too large "
+                                    "for a float") from None
             if result - result != 0.0:
                 raise FloatingPointError(f"a gradient hook of {_describe(node)} returned {result!r}, not finite")
         g = result
@@ -362,11 +367,10 @@ def topological_order(root: Value, further_root: Callable[[Value], Value | None]
     nodes already met).
     """
     from .value import Value as ValueClass  # here, not at the top: value.py imports this module
-    from .value import _short_repr
 
     if not isinstance(root, ValueClass):  # a float failed below: "'float' object has no attribute 'parents'"
         raise TypeError(f"topological_order takes a Value (the root of a graph), got {type(root).__name__} "
-                        f"{_short_repr(root)}")
+                        f"{short_repr(root)}")
     order: list[Value] = []
     state: dict[Value, bool] = {}  # False: parents being visited; True: emitted
     starts: list[Value] = [root]
@@ -394,5 +398,5 @@ def topological_order(root: Value, further_root: Callable[[Value], Value | None]
 
 def _describe(node: Value) -> str:
     name = node._op.name if node._op is not None else "leaf"
-    label = f" {node.label!r}" if node.label else ""
+    label = f" {short_repr(node.label)}" if node.label else ""  # a label set by hand may be anything
     return f"{name} node{label} (data={node.data!r})"

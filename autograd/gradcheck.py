@@ -12,10 +12,11 @@ import contextlib
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .grad_mode import no_grad
 from .higher_order import grad
-from .value import Value, _as_real
+from .value import Value, _as_real, _short_repr
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,25 @@ class GradcheckReport:
         return "\n".join(lines)
 
 
+def point_of(who: str, inputs: Any) -> list[float]:
+    """``inputs`` (numbers, or Values whose data is used) as finite floats, or an error naming the argument.
+
+    A lone number, Value, None or string was iterated inside and failed as "'NoneType' object is not iterable"
+    (or read "12" as two inputs): f takes one argument per entry, so a sequence is required, as torch's
+    ``inputs`` is a tuple.
+    """
+    if isinstance(inputs, (str, bytes, Value, dict, set, frozenset)):
+        raise TypeError(f"{who}: inputs must be a sequence of numbers or Values (one per argument of f), got "
+                        f"{type(inputs).__name__} {_short_repr(inputs)}" + (" (wrap it in a list)" if isinstance(
+                            inputs, Value) else ""))
+    try:
+        entries = list(inputs)
+    except TypeError:  # None, a number, a 0-d numpy array
+        raise TypeError(f"{who}: inputs must be a sequence of numbers or Values (one per argument of f), got "
+                        f"{type(inputs).__name__} {_short_repr(inputs)}") from None
+    return [_as_real(x.data if isinstance(x, Value) else x, f"{who}: input {i}") for i, x in enumerate(entries)]
+
+
 def _checked_point(who: str, inputs: Sequence[float | Value], eps: float, rtol: float, atol: float) -> list[float]:
     """The inputs as finite floats and the step and tolerances as usable numbers, or an error naming the argument.
 
@@ -79,7 +99,7 @@ def _checked_point(who: str, inputs: Sequence[float | Value], eps: float, rtol: 
         x = _as_real(x, f"{who}: {name}")
         if (x <= 0.0) if low is None else (x < low):
             raise ValueError(f"{who}: {name} must be {'positive' if low is None else 'at least 0'}, got {x!r}")
-    point = [_as_real(x.data if isinstance(x, Value) else x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+    point = point_of(who, inputs)
     if not point:  # a report of no rows would pass having checked nothing (torch raises ValueError too)
         raise ValueError(f"{who}: needs at least one input to check, got none")
     return point

@@ -11,13 +11,14 @@ import os
 from collections.abc import Callable, Sequence
 
 from .functional import dot
+from .gradcheck import point_of
 from .higher_order import grad
-from .value import Value, _as_real
+from .value import Value, _as_real, _short_repr
 
 
 def _leaves(f: Callable[..., Value], inputs: Sequence[float | Value], what: str) -> tuple[list[Value], Value]:
     # Each entry checked as gradcheck checks its point, so a NaN or a string names the input it came in.
-    point = [_as_real(x.data if isinstance(x, Value) else x, f"{what}: input {i}") for i, x in enumerate(inputs)]
+    point = point_of(what, inputs)
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     if not leaves:
         raise ValueError(f"{what}: needs at least one input")
@@ -68,7 +69,14 @@ def hvp(
     the number of inputs (as ``torch.autograd.functional.hvp``, which also returns the value).
     """
     leaves, out = _leaves(f, inputs, "hvp")
-    v = [_as_real(c, f"hvp: vector entry {i}") for i, c in enumerate(vector)]  # not float(): "1.5" is no number
+    try:  # None, a number or a 0-d array failed inside as "object is not iterable"
+        if isinstance(vector, (str, bytes, Value, dict, set, frozenset)):
+            raise TypeError
+        entries = list(vector)
+    except TypeError:
+        raise TypeError(f"hvp: vector must be a sequence of numbers (one per input), got {type(vector).__name__} "
+                        f"{_short_repr(vector)}") from None
+    v = [_as_real(c, f"hvp: vector entry {i}") for i, c in enumerate(entries)]  # not float(): "1.5" is no number
     if len(v) != len(leaves):
         raise ValueError(f"hvp: vector has {len(v)} entries for {len(leaves)} inputs")
     first = grad(out, leaves, create_graph=True, allow_unused=True)

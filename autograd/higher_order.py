@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .backward import VALUE_HOOKS, call_hooks, topological_order
+from .backward import VALUE_HOOKS, _describe, call_hooks, topological_order
 from .grad_mode import enable_grad
 from .value import Value, _as_real, refuse_no_grad_root
 from .value_helpers import derivative_on_values
@@ -217,11 +217,6 @@ def _sweep(
             grads[p] = total
     return grads
 
-
-def _describe(node: Value) -> str:
-    name = node._op.name if node._op is not None else "leaf"
-    label = f" {node.label!r}" if node.label else ""
-    return f"{name} node{label} (data={node.data!r})"
 
 
 __all__ = ["grad", "backward_with_graph"]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from .helpers import HELPERS, scalar_namespace
+from .shown import short_repr
 
 Derivative = Callable[..., Sequence[float]]
 CodeForN = Callable[[int], str]
@@ -96,7 +97,11 @@ class Op(str):
 
         ``copy``/``pickle`` of an op give the registered op itself (see ``__reduce__``), so only the table
         makes ops."""
-        return super().__new__(cls, name if micrograd is None else micrograd)
+        text = name if micrograd is None else micrograd
+        if not isinstance(text, str):  # str() of it here failed first for a 5,000-digit int
+            which = "name" if micrograd is None else "micrograd spelling"
+            raise TypeError(f"an op's {which} must be a non-empty str, got {type(text).__name__} {short_repr(text)}")
+        return super().__new__(cls, text)
 
     def __init__(
         self,
@@ -195,17 +200,18 @@ def _check_row(name: object, symbol: object, forward: object, derivatives: objec
     ``forward=3`` failed inside ``ast.parse``.
     """
     if not isinstance(name, str) or not name:
-        raise TypeError(f"an op's name must be a non-empty str, got {type(name).__name__} {name!r}")
+        raise TypeError(f"an op's name must be a non-empty str, got {type(name).__name__} {short_repr(name)}")
     if not isinstance(symbol, str):
         raise TypeError(f"op {name}: symbol must be a str (the gate's label), got {type(symbol).__name__}")
     if not isinstance(forward, str) and not callable(forward):
-        raise TypeError(f"op {name}: forward must be an expression (a str), got {type(forward).__name__} {forward!r}")
+        raise TypeError(f"op {name}: forward must be an expression (a str), got {type(forward).__name__} "
+                        f"{short_repr(forward)}")
     if callable(derivatives):
         return
     if isinstance(derivatives, str) or not isinstance(derivatives, Sequence) or \
             not all(isinstance(d, str) for d in derivatives):
         raise TypeError(f"op {name}: derivatives must be a tuple of expressions (str), one per input, got "
-                        f"{type(derivatives).__name__} {derivatives!r}")
+                        f"{type(derivatives).__name__} {short_repr(derivatives)}")
 
 
 def _check_names(op: str, expression: str, variables: Sequence[str]) -> None:
@@ -363,4 +369,4 @@ def _registered_op(name: str) -> Op:
     try:
         return OPS[name]
     except KeyError:
-        raise ValueError(f"no op named {name!r} is registered") from None
+        raise ValueError(f"no op named {short_repr(name)} is registered") from None

@@ -29,6 +29,8 @@ from .grad_mode import GRAD_MODE, THREADS_WITHOUT_GRAD
 from .helpers import scalar_namespace
 from .op import input_names, register_source
 from .ops import Op
+from .shown import short_repr as _short_repr
+from .shown import too_large as _too_large
 
 
 def _as_real(x: Any, what: str = "Value data") -> float:
@@ -38,21 +40,27 @@ def _as_real(x: Any, what: str = "Value data") -> float:
     elif isinstance(x, float):  # a float subclass (numpy.float64 ...): keep only the plain number
         value = float.__float__(x)
     elif isinstance(x, (int, numbers.Real)) and not isinstance(x, bool):
-        try:
-            value = float(x)
-        except OverflowError:
-            digits = len(str(abs(int(x)))) if isinstance(x, int) else None
-            shown = f"an int of {digits} digits" if digits and digits > 30 else repr(x)
-            raise OverflowError(f"{what}: {shown} is too large for a float") from None
+        value = _float_of_real(x, what)
     else:
         kind = type(x).__name__
         hint = " (complex numbers are not supported)" if isinstance(x, complex) else ""
         if kind == "ndarray":  # no numpy import for a check on the failure path only
             hint = " (a Value is one number: pick an element, or loop over the array)"
-        raise TypeError(f"{what} must be a real number, got {kind} {x!r}{hint}")
+        raise TypeError(f"{what} must be a real number, got {kind} {_short_repr(x)}{hint}")
     if value - value != 0.0:  # only inf and NaN fail this
         raise ValueError(f"{what} must be finite, got {value!r}")
     return value
+
+
+def _float_of_real(x: Any, what: str) -> float:
+    """``float(x)`` for an int or a numbers.Real, with an error naming ``what`` when it cannot be one."""
+    try:
+        return float(x)
+    except OverflowError:
+        raise OverflowError(f"{what}: {_too_large(x)} is too large for a float") from None
+    except Exception as err:  # a Real whose own __float__ fails: name the argument, keep its error as the cause
+        raise TypeError(f"{what}: float() of {type(x).__name__} {_short_repr(x)} failed "
+                        f"({type(err).__name__}: {err})") from err
 
 
 class Value:
@@ -718,21 +726,11 @@ def _set_checked_data(self: Value, value: float) -> None:
         if isinstance(value, float):
             value = float.__float__(value)
         elif isinstance(value, (int, numbers.Real)) and not isinstance(value, bool):
-            try:
-                value = float(value)
-            except OverflowError:
-                raise OverflowError(f"Value.data: an int of {len(str(abs(int(value))))} digits is too large "
-                                    "for a float") from None
+            value = _float_of_real(value, "Value.data")
         else:
             kind = type(value).__name__
             raise TypeError(f"Value.data must be a real number, got {kind} {_short_repr(value)}")
     _set_data(self, value)
-
-
-def _short_repr(x: Any) -> str:
-    """``repr(x)``, cut to 60 characters (an array or a long string would fill the message)."""
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # Reads stay C-level (an attrgetter of the slot's engine name); writes are checked. The check costs about 0.15 us a

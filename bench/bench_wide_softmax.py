@@ -54,6 +54,10 @@ print(f"{recorded - start:.3f} {ran - recorded:.3f} {again - ran:.3f} {autograd.
 """
 
 
+#: What --modes may name: the tape's three vectorize settings and a run_batch over eight columns.
+MODES = ("levels", "vectorized", "scalar", "batch")
+
+
 def main() -> None:
     """Print one row per width and mode: record, first run and second run, in seconds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -67,9 +71,16 @@ def main() -> None:
         widths = [int(w) for w in args.widths.split(",")]
     except ValueError:
         parser.error(f"--widths takes comma-separated whole numbers, got {args.widths!r}")
+    if any(w < 1 for w in widths):  # 0 or -5 logits ran every child to a cross_entropy TypeError
+        parser.error(f"--widths takes numbers of logits >= 1, got {args.widths!r}")
+    if not (args.timeout > 0):  # NaN failed in subprocess with "cannot convert float NaN to integer"; -1 ran nothing
+        parser.error(f"--timeout must be a number of seconds > 0, got {args.timeout!r}")
     if not os.path.isdir(os.path.join(args.code, "autograd")):
         parser.error(f"--code {args.code!r} is no checkout of valuegrad (no autograd folder)")
     modes = args.modes.split(",")
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:  # each child failed with a bare KeyError: 'foo'
+        parser.error(f"--modes: unknown mode {unknown[0]!r}: choose among {', '.join(MODES)}")
     env = dict(os.environ, PYTHONPATH=args.code, PYTHONDONTWRITEBYTECODE="1")  # no .pyc left in that checkout
     print(f"{'logits':>7} {'mode':>11} {'record s':>9} {'run 1 s':>9} {'run 2 s':>9}   ({args.code})")
     for n in widths:

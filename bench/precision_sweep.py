@@ -227,6 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=200, help="random inputs per case (default 200)")
     parser.add_argument("--only", help="run only the case of this name")
     args = parser.parse_args(argv)
+    if args.samples < 1:  # 0 or -1 samples ended in a ZeroDivisionError traceback
+        parser.error(f"--samples must be at least 1, got {args.samples}")
+    names = [case.name for case in cases()]
+    if args.only is not None and args.only not in names:  # printed the header and nothing else
+        parser.error(f"--only {args.only!r} names no case; the cases are: {', '.join(names)}")
     print(f"{'case':24s} {'value ulps: ours mean/max':>26s} {'torch mean/max':>16s}  "
           f"{'gradient ulps: ours mean/max':>29s} {'torch mean/max':>16s}  same bits")
     for case in cases():

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import cast
 
 from autograd import Value, no_grad
+from autograd.path_errors import SymlinkLoopError, check_link_loop
 from lecture.script_exit import run_script
 from lecture.slide_names import lstm_names
 from nn import CharModel, LSTMCell, Vocabulary
@@ -176,6 +177,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def claim(out: Path, *names: str) -> None:
     """Refuse to overwrite a file in ``out`` that an earlier run did not make; record the new ones."""
+    try:  # mkdir said "File exists" for a loop of symbolic links
+        check_link_loop("cannot use --out", out)
+    except SymlinkLoopError as err:
+        raise UsageError(err.strerror) from None
     try:  # a name too long for the file system: "OSError: File name too long" with a traceback, before
         is_file = out.exists() and not out.is_dir()
     except OSError as err:

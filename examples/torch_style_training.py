@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from autograd import Value, no_grad
-from lecture.cli_args import folder_takes_files, step_count
+from lecture.cli_args import folder_takes_files, no_link_loop, step_count
 from lecture.script_exit import run_script
 from nn import BCEWithLogitsLoss, Linear, Module, ReLU, Sequential, two_moons
 from nn.optim import Adam
@@ -23,6 +23,7 @@ from nn.serialization import load, save
 def checkpoint_path(text: str) -> str:
     """The checkpoint's name, checked before training: a file name in a folder that exists."""
     path = Path(text)
+    no_link_loop(text)  # pathlib read a loop as a missing folder
     try:  # a name too long for the file system raised "OSError: File name too long" with a traceback
         if not text:  # was "'' is a folder" (Path('') is the current folder)
             raise argparse.ArgumentTypeError("expected a file name such as classifier.json, got ''")

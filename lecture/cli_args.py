@@ -23,6 +23,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from autograd.path_errors import SymlinkLoopError, check_link_loop
+
 from .corpus import load_text_file
 from .output_folder import UsageError
 from .progress import progress_bar
@@ -150,6 +152,19 @@ def file_path(text: str) -> Path:
     return Path(text)
 
 
+def no_link_loop(text: str, folders_only: bool = False) -> None:
+    """ArgumentTypeError when ``text`` (or a folder on its way; only those with ``folders_only``) is a loop of
+    symbolic links, saying which part.
+
+    pathlib reads a loop as "does not exist" (the checks said "folder a does not exist") and mkdir then failed
+    with "File exists"; the OS itself says only "Too many levels of symbolic links".
+    """
+    try:
+        check_link_loop("cannot use", text, folders_only)
+    except SymlinkLoopError as err:
+        raise argparse.ArgumentTypeError(err.strerror) from None
+
+
 def writable_file(text: str, wanted: str = "a file name") -> str:
     """An argparse type for a file the script writes (a checkpoint, or the base name of NAME.dot and NAME.svg),
     checked before any work: ``wanted`` (not empty, not a folder) in a folder that exists and takes new files.
@@ -158,6 +173,7 @@ def writable_file(text: str, wanted: str = "a file name") -> str:
     training, naming the hidden temporary file (``/proc/.x.dot.f66....tmp``), or as a FileNotFoundError traceback.
     """
     path = Path(text)
+    no_link_loop(text, folders_only=True)  # a base name: NAME.dot and NAME.svg are written, not NAME
     try:  # a name too long for the file system: OSError
         if not text or text.endswith(("/", "\\")) or path.is_dir():
             raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}"

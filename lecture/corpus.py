@@ -9,6 +9,8 @@ import os
 import stat
 from pathlib import Path
 
+from autograd.path_errors import link_loop_reason
+
 # The passage the slides use for char-rnn's "quote detection cell" (Tolstoy, War and Peace,
 # public domain translation): it gives the default text quotations to track.
 WAR_AND_PEACE_QUOTES = (
@@ -69,7 +71,9 @@ def _read_regular_file(p: Path, max_bytes: int) -> bytes:
     except FileNotFoundError:
         raise ValueError(f"text file {str(p)!r} does not exist") from None
     except OSError as err:
-        raise ValueError(f"cannot read text file {str(p)!r}: {err.strerror or err}") from None
+        # The OS's "Too many levels of symbolic links" says neither that it is a loop nor which part loops.
+        reason = link_loop_reason(p) or err.strerror or err
+        raise ValueError(f"cannot read text file {str(p)!r}: {reason}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):

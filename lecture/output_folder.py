@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from autograd.path_errors import SymlinkLoopError, check_link_loop
 from viz import RenderError
 from viz import render as _render
 
@@ -52,6 +53,10 @@ class OutputFolder:
         self.made: list[tuple[str, str, str]] = []
         self.told_no_renderer = False
         self.reserved: set[str] = set()
+        try:  # pathlib reads a loop as missing, and the OS's "Too many levels of symbolic links" names no part
+            check_link_loop("--out", path)
+        except SymlinkLoopError as err:
+            raise UsageError(err.strerror) from None
         try:
             kind = entry_kind(path)
         except OSError:  # e.g. a file where a parent folder should be: mkdir below says so

@@ -17,6 +17,8 @@ from autograd import log_softmax as _log_softmax
 from autograd import softmax as _softmax
 from autograd.functional import Operand
 
+from .numbers_in_messages import short_repr
+
 
 def _elementwise(fn: Callable[[Value], Value], x: Any, who: str) -> Any:
     """``fn`` of a Value (or number), or of each entry of a list or tuple; TypeError naming ``who`` otherwise."""
@@ -77,4 +79,5 @@ def _check_dim(dim: Any, who: str, dims: int = 1) -> None:
         raise TypeError(f"{who}: dim must be an int, got {type(dim).__name__}")
     if not -dims <= dim < dims:
         # torch's words for a tensor of ``dims`` dimensions
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-dims}, {dims - 1}], but got {dim})")
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-dims}, {dims - 1}], but got "
+                         f"{short_repr(dim)})")

@@ -16,6 +16,8 @@ from typing import Any
 from autograd import Value, apply
 from autograd.activation_ops import ELU, GELU, HARDTANH, LEAKY_RELU, SILU, SOFTPLUS
 
+from .numbers_in_messages import short_repr
+
 Activation = Callable[[Value], Value]
 
 
@@ -81,13 +83,13 @@ def activation(name: Any, where: str = "") -> Activation:
     choices = ", ".join(repr(k) for k in ACTIVATIONS)
     place = f" ({where})" if where else ""
     if isinstance(name, str):
-        raise ValueError(f"unknown activation {name!r}{place}: choose one of {choices}")
+        raise ValueError(f"unknown activation {short_repr(name)}{place}: choose one of {choices}")
     cls = name if isinstance(name, type) else type(name)
     guess = str(getattr(name, "__name__", cls.__name__)).lower()
     guess = {"leakyrelu": "leaky_relu", "identity": "linear"}.get(guess, guess)
-    hint = (f"; give its name, {guess!r} (torch's default options; for others, a Sequential of Linear and "
+    hint = (f"; give its name, {short_repr(guess)} (torch's default options; for others, a Sequential of Linear and "
             f"{cls.__name__}(...))") if guess in ACTIVATIONS else ""
-    raise ValueError(f"unknown activation {name!r:.60}{place}: an activation is given by name, one of "
+    raise ValueError(f"unknown activation {short_repr(name)}{place}: an activation is given by name, one of "
                      f"{choices}{hint}")
 
 
@@ -100,7 +102,8 @@ def activation_name(activation: str | None, nonlin: bool | None, owner: str) -> 
     if nonlin is None:
         return "tanh" if activation is None else activation
     if activation is not None:
-        raise TypeError(f"{owner}: give activation={activation!r} or micrograd's nonlin={nonlin!r}, not both")
+        raise TypeError(f"{owner}: give activation={short_repr(activation)} or micrograd's "
+                        f"nonlin={short_repr(nonlin)}, not both")
     if not isinstance(nonlin, bool):
         raise TypeError(f"{owner}: nonlin must be True (ReLU) or False (linear), got {type(nonlin).__name__}")
     return "relu" if nonlin else "linear"

@@ -17,7 +17,7 @@ from typing import Any
 from autograd import Value, no_grad, sum_of
 from autograd.functional import Operand
 
-from .checks import describe, fits_in_memory, one_hot_index
+from .checks import describe, fits_in_memory, one_hot_index, whole_number
 from .init import make_rng
 from .linear import Linear
 from .losses import softmax_cross_entropy
@@ -38,7 +38,10 @@ class CharModel(Module):
     ) -> None:
         """A ``cell`` ("rnn" or "lstm") of ``hidden_size`` units over ``vocab_size`` characters."""
         if cell not in CELLS:
-            raise ValueError(f"unknown cell {cell!r}: choose one of {', '.join(CELLS)}")
+            raise ValueError(f"unknown cell {short_repr(cell)}: choose one of {', '.join(CELLS)}")
+        # Checked here: the cell's own check named "RNNCell's input_size" for CharModel(0, 8)
+        whole_number(vocab_size, "CharModel's vocab_size")
+        whole_number(hidden_size, "CharModel's hidden_size")
         rng = make_rng(seed, "CharModel")
         self.kind = cell
         self.cell: RNNCell | LSTMCell = CELLS[cell](vocab_size, hidden_size, rng)
@@ -141,11 +144,11 @@ class CharModel(Module):
         ``temperature=0`` picks the most likely character every time.
         """
         if not isinstance(length, int) or isinstance(length, bool) or length < 0:
-            raise ValueError(f"length must be a non-negative integer, got {length!r}")
+            raise ValueError(f"length must be a non-negative integer, got {short_repr(length)}")
         # 8 bytes an index in the returned list: a length past memory would run for days before failing
         fits_in_memory(length, 8, "CharModel.sample would make", "indices")
         if not isinstance(temperature, (int, float)) or temperature < 0 or not math.isfinite(temperature):
-            raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
+            raise ValueError(f"temperature must be a finite number >= 0, got {short_repr(temperature)}")
         start = one_hot_index(start, self.vocab_size, "sample's start")
         rng = make_rng(seed, "CharModel.sample")
         out: list[int] = []

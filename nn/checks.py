@@ -48,7 +48,7 @@ def whole_number(value: Any, what: str, minimum: int = 1) -> int:
             raise NotAWholeNumberError(f"{what} must be a {kind}, got {describe(value)}")
         raise TypeError(f"{what} must be a {kind}, got {describe(value)}")
     if value < minimum:
-        raise ValueError(f"{what} must be a {kind}, got {value!r}")
+        raise ValueError(f"{what} must be a {kind}, got {short_repr(value)}")
     return int(value)
 
 
@@ -77,6 +77,10 @@ def affordable(count: int, who: str) -> None:
 def fits_in_memory(count: int, bytes_each: int, who: str, things: str) -> None:
     """MemoryError naming ``who`` when ``count`` ``things`` of ``bytes_each`` bytes exceed the physical memory."""
     memory = physical_memory()
+    if memory is not None and count * bytes_each > memory and count.bit_length() > 100:
+        # str() refuses an int past 4,300 digits and the GiB figure overflows a float: name the count by its size
+        raise MemoryError(f"{who} more {things} than this machine's {memory / 2**30:,.0f} GiB of memory can "
+                          f"hold ({short_repr(count)})")
     if memory is not None and count * bytes_each > memory:
         raise MemoryError(
             f"{who} {count:,} {things}, about {count * bytes_each / 2**30:,.0f} GiB at {bytes_each} bytes each:"
@@ -158,13 +162,14 @@ def one_hot_index(x: Any, size: int, what: str = "one-hot index") -> int:
     that is not an int (1.0); TypeError for anything else (a string).
     """
     if isinstance(x, bool):
-        raise NotAWholeNumberError(f"{what} must be a class index in 0..{size - 1}, got bool {x!r} (use 1, not True)")
+        raise NotAWholeNumberError(f"{what} must be a class index in 0..{size - 1}, got bool {short_repr(x)} (use "
+                                   f"1, not True)")
     if not isinstance(x, numbers.Integral):
         error = NotAWholeNumberError if isinstance(x, numbers.Real) else TypeError
         hint = ": encode text with Vocabulary.encode first" if isinstance(x, str) else ""
         raise error(f"{what} is {describe(x)}, not a class index (an int in 0..{size - 1}){hint}")
     index = int(x)
     if not 0 <= index < size:
-        shown = f"{what} {index} is" if what == "one-hot index" else f"{what} is {index},"
+        shown = f"{what} {short_repr(index)} is" if what == "one-hot index" else f"{what} is {short_repr(index)},"
         raise ValueError(f"{shown} outside 0..{size - 1}")
     return index

@@ -17,7 +17,7 @@ from typing import Any
 from autograd import Value
 from autograd.functional import shifted_logits
 
-from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
+from .numbers_in_messages import checked_float, short_repr, short_str, zero_dimensional_as_item
 from .reduction import checked_reduction, nll_sum, reduced, torch_sum
 
 
@@ -98,7 +98,7 @@ def _class_index(target: Any, classes: int, ignore_index: int) -> int | None:
     if index == ignore_index:
         return None
     if not 0 <= index < classes:
-        raise TargetOutOfBounds(f"Target {index} is out of bounds.")
+        raise TargetOutOfBounds(f"Target {short_str(index)} is out of bounds.")
     return index
 
 
@@ -123,7 +123,7 @@ def checked_options(ignore_index: Any, label_smoothing: Any = 0.0) -> tuple[int,
                         f"{short_repr(ignore_index)}")
     smoothing = checked_float(zero_dimensional_as_item(label_smoothing), "label_smoothing")
     if not 0.0 <= smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {smoothing!r}")
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {short_repr(smoothing)}")
     return int(ignore_index), smoothing
 
 

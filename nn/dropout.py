@@ -28,6 +28,7 @@ from autograd.value import OBSERVERS
 from .activation_functions import _elementwise
 from .init import make_rng
 from .module import Module
+from .numbers_in_messages import checked_float, short_repr
 from .pointwise_activations import check_inplace
 
 
@@ -35,9 +36,11 @@ def check_probability(p: Any) -> float:
     """``p`` as a float in [0, 1]; torch's ValueError words otherwise, TypeError for a non-number."""
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"dropout probability must be a real number, got {type(p).__name__}")
-    value = float(p)
+    if isinstance(p, numbers.Integral) and not 0 <= int(p) <= 1:  # float() of 10**400 was a bare OverflowError
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {short_repr(p)}")
+    value = checked_float(p, "dropout probability") if not isinstance(p, float) else p
     if not 0.0 <= value <= 1.0:  # NaN fails this too
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {short_repr(p)}")
     return value
 
 

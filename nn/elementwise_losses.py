@@ -120,7 +120,7 @@ def checked_delta(delta: Any) -> float:
     except OverflowError:
         raise ValueError(f"huber_loss delta: {short_repr(delta)} is too large for a float") from None
     if not value > 0.0:  # also NaN
-        raise ValueError(f"huber_loss does not support non-positive values for delta, got {value!r}")
+        raise ValueError(f"huber_loss does not support non-positive values for delta, got {short_repr(value)}")
     return value
 
 
@@ -128,7 +128,7 @@ def checked_beta(beta: Any) -> float:
     """Smooth L1's ``beta`` as a finite float >= 0, or torch's words ("does not support negative values")."""
     value = checked_float(zero_dimensional_as_item(beta), "smooth_l1_loss beta")
     if value < 0.0:
-        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {value!r}")
+        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got {short_repr(value)}")
     return value
 
 
@@ -178,9 +178,9 @@ def binary_cross_entropy(
     def loss(p: Value, y: Value) -> Value:
         # The message names the number (1.5), not the Value's repr ("Value(data=1.5, grad=0)").
         if not (p >= 0.0 and p <= 1.0):
-            raise ValueError(f"all elements of input should be between 0 and 1, got {p.data!r}")
+            raise ValueError(f"all elements of input should be between 0 and 1, got {short_repr(p.data)}")
         if not (y >= 0.0 and y <= 1.0):
-            raise ValueError(f"all elements of target should be between 0 and 1, got {y.data!r}")
+            raise ValueError(f"all elements of target should be between 0 and 1, got {short_repr(y.data)}")
         return apply(BCE, p, y)
 
     return _weighted(input, target, weight, reduction, loss)

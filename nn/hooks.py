@@ -22,6 +22,8 @@ from typing import Any
 
 from autograd.value_hooks import RemovableHandle
 
+from .numbers_in_messages import short_repr
+
 PRE_HOOKS = "_forward_pre_hooks"
 HOOKS = "_forward_hooks"
 #: How many modules have ever had a hook in this process: while 0, `Layer` calls its neurons without looking
@@ -62,7 +64,7 @@ def call_with_hooks(module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
             if result is not None:
                 if not (isinstance(result, tuple) and len(result) == 2):
                     raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
-                                       f"but got {result!r:.60}.")  # torch's words
+                                       f"but got {short_repr(result)}.")  # torch's words
                 args, kwargs = result
                 args = args if isinstance(args, tuple) else (args,)
         else:

@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd import Value
 
-from .numbers_in_messages import checked_float
+from .numbers_in_messages import checked_float, short_repr, short_str
 
 
 def make_rng(seed: int | random.Random | None, who: str = "seed") -> random.Random:
@@ -30,7 +30,8 @@ def make_rng(seed: int | random.Random | None, who: str = "seed") -> random.Rand
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
         # random.Random would take a str, a float or bytes without a word (hashing "a" to some network), and a
         # bool is most likely a misplaced flag
-        raise TypeError(f"{who}: seed must be an int, a random.Random or None, got {type(seed).__name__} {seed!r:.60}")
+        raise TypeError(f"{who}: seed must be an int, a random.Random or None, got {type(seed).__name__} "
+                        f"{short_repr(seed)}")
     return random.Random(int(seed))  # a numpy integer seeds as the same int
 
 
@@ -77,7 +78,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+    raise ValueError(f"Unsupported nonlinearity {short_str(nonlinearity)}")
 
 
 def _shape_and_values(tensor: Tensor, who: str) -> tuple[tuple[int, ...], list[Value]]:
@@ -120,7 +121,7 @@ def _fill(tensor: Tensor, who: str, draw: Callable[[], float]) -> Tensor:
     drawn = [draw() for _ in values]
     bad = next((x for x in drawn if not math.isfinite(x)), None)
     if bad is not None:
-        raise ValueError(f"{who}: a drawn value is {bad!r} (the bounds or spread are too large for a float); "
+        raise ValueError(f"{who}: a drawn value is {short_repr(bad)} (the bounds or spread are too large for a float); "
                          "nothing was changed")
     for v, x in zip(values, drawn):
         v.data = x

@@ -50,7 +50,8 @@ class Linear(Module):
             raise TypeError("Linear needs its number of inputs and outputs: Linear(nin, nout), or torch's "
                             "Linear(in_features=..., out_features=...)")
         if isinstance(seed, bool):
-            raise TypeError(f"Linear: seed must be an int, a random.Random or None, got bool {seed!r} (the third "
+            raise TypeError(f"Linear: seed must be an int, a random.Random or None, got bool {short_repr(seed)} "
+                            f"(the third "
                             "argument is the seed here; torch's is bias: write bias=True)")
         if bias is True:
             bias = "b"

@@ -134,7 +134,7 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     # Any whole-number type (a numpy int64 label read from an array) is an index; a bool is not.
     index = int(target) if isinstance(target, numbers.Integral) and not isinstance(target, bool) else -1
     if not 0 <= index < len(logits):
-        raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {target!r}")
+        raise ValueError(f"target must be a class index in 0..{len(logits) - 1}, got {short_repr(target)}")
     differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
     return log_sum - _target_difference(differences, index)
 
@@ -160,7 +160,7 @@ def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> 
         # on every run, as the target changes.
         if not (p >= 0.0 and p <= 1.0):  # also refuses NaN
             number = p.data if isinstance(p, Value) else p  # the number, not a Value's repr
-            raise ValueError(f"target probability {j} is {number!r}: probabilities lie in [0, 1]")
+            raise ValueError(f"target probability {j} is {short_repr(number)}: probabilities lie in [0, 1]")
     differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
     log_probabilities = [_target_difference(differences, j) - log_sum for j in range(len(logits))]
     return -dot(probabilities, log_probabilities)  # torch's -(log_softmax * target).sum()

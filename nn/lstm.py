@@ -17,6 +17,7 @@ from .checks import affordable, describe, input_vector, one_hot_index, state_vec
 from .init import make_rng
 from .linear import value_matrix
 from .module import Module
+from .numbers_in_messages import short_repr
 from .projected_input import ProjectedInput
 from .rnn import CELL_INPUT_FORMS, Input
 from .weights import matrix_assignments, set_checked, vector_assignments
@@ -114,7 +115,7 @@ class LSTMCell(Module):
                             f"got {describe(weights)}")
         unknown = sorted(set(weights) - known)
         if unknown:
-            raise ValueError(f"unknown LSTM weight {unknown[0]!r}: expected names among {sorted(known)}")
+            raise ValueError(f"unknown LSTM weight {short_repr(unknown[0])}: expected names among {sorted(known)}")
         assignments = []
         for name, values in weights.items():
             pair = matrix_assignments if name.startswith("W") else vector_assignments

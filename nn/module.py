@@ -406,7 +406,7 @@ class Module:
         for name, p in self.named_parameters(remove_duplicate=False):
             if name == target:
                 return p
-        raise AttributeError(f"{type(self).__name__} has no parameter {target!r}")
+        raise AttributeError(f"{type(self).__name__} has no parameter {short_repr(target)}")
 
     def get_buffer(self, target: str) -> float:
         """The buffer named ``target`` as in `named_buffers`, as torch's; AttributeError if none."""
@@ -416,7 +416,7 @@ class Module:
         module = self.get_submodule(module_name)
         buffers = module.__dict__.get("_buffers", {})
         if buffer not in buffers:
-            raise AttributeError(f"{type(module).__name__} has no buffer {buffer!r}")
+            raise AttributeError(f"{type(module).__name__} has no buffer {short_repr(buffer)}")
         number: float = buffers[buffer]
         return number
 
@@ -436,7 +436,7 @@ class Module:
         known = {name for name, _ in names}
         extra = [name for name in state if name not in known]
         if strict and missing:
-            raise ValueError(f"{where} is missing parameter {missing[0]!r} ({len(missing)} missing in all)")
+            raise ValueError(f"{where} is missing parameter {short_repr(missing[0])} ({len(missing)} missing in all)")
         if strict and extra:
             raise ValueError(f"{where} has unexpected entry {short_repr(extra[0])} ({len(extra)} unexpected in all)")
         first_name: dict[int, str] = {}
@@ -448,8 +448,8 @@ class Module:
             if id(p) in chosen:
                 if chosen[id(p)][1] != data:
                     raise ValueError(
-                        f"{where} entries {first_name[id(p)]!r} and {name!r} name one tied weight "
-                        f"but hold different numbers ({chosen[id(p)][1]!r} and {data!r})"
+                        f"{where} entries {short_repr(first_name[id(p)])} and {short_repr(name)} name one tied weight "
+                        f"but hold different numbers ({chosen[id(p)][1]!r} and {short_repr(data)})"
                     )
                 continue
             first_name[id(p)] = name
@@ -576,7 +576,7 @@ def _check_new_name(module: Module, name: Any, kind: str) -> None:
     if name == "":
         raise KeyError(f'{kind} name can\'t be empty string ""')
     if name.startswith("_"):
-        raise KeyError(f"{kind} name {name!r} starts with '_': such attributes are not {kind}s here")
+        raise KeyError(f"{kind} name {short_repr(name)} starts with '_': such attributes are not {kind}s here")
     replaceable = {"parameter": Value, "module": Module}.get(kind)  # torch replaces a parameter/module of the name
     taken = name in module.__dict__.get("_buffers", {}) or (hasattr(module, name) and not (
         replaceable is not None and (getattr(module, name, None) is None

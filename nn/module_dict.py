@@ -12,6 +12,7 @@ from typing import Any
 
 from .module import Module
 from .module_sequence import check_module
+from .numbers_in_messages import short_repr
 
 
 class ModuleDict(Module):
@@ -27,7 +28,7 @@ class ModuleDict(Module):
     def __getitem__(self, key: str) -> Module:
         """The module named ``key``; KeyError if there is none."""
         if key not in self._keys:
-            raise KeyError(key)
+            raise KeyError(key if isinstance(key, str) else short_repr(key))  # str() of a 5,000-digit int fails
         module: Module = getattr(self, key)
         return module
 
@@ -40,7 +41,7 @@ class ModuleDict(Module):
     def __delitem__(self, key: str) -> None:
         """Remove the module named ``key``; KeyError if there is none."""
         if key not in self._keys:
-            raise KeyError(key)
+            raise KeyError(key if isinstance(key, str) else short_repr(key))  # str() of a 5,000-digit int fails
         del self.__dict__[key]
         del self._keys[key]
 

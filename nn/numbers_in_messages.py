@@ -31,9 +31,24 @@ def checked_float(x: Any, what: str) -> float:
         value = float(x)
     except OverflowError:
         raise ValueError(f"{what}: {short_repr(x)} is too large for a float") from None
+    except Exception as err:  # a Real whose own __float__ fails: name the argument, keep its error as the cause
+        raise TypeError(f"{what}: float() of {type(x).__name__} {short_repr(x)} failed "
+                        f"({type(err).__name__}: {err})") from err
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value!r}")
+        raise ValueError(f"{what} must be finite, got {short_repr(value)}")
     return value
+
+
+def short_str(x: Any, limit: int = 60) -> str:
+    """``str(x)`` for messages that quote torch's words (``mode low is unknown!``), safe as `short_repr` is: a
+    huge int by its digits (str() refuses past 4,300), a failing ``__str__`` by the type, a long text cut."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return short_repr(x)
+    try:
+        text = str.__str__(x) if isinstance(x, str) else str(x)
+    except Exception:  # a hostile __str__ must not replace the real error
+        return f"a {type(x).__name__}"
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def short_repr(x: Any, limit: int = 60) -> str:

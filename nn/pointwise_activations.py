@@ -15,7 +15,7 @@ from autograd.activation_ops import ELU, GELU, GELU_TANH, HARDTANH, LEAKY_RELU, 
 from autograd.functional import Operand
 
 from .activation_functions import _elementwise
-from .numbers_in_messages import checked_float
+from .numbers_in_messages import checked_float, short_repr
 
 Input = Operand | Sequence[Any]
 
@@ -64,7 +64,7 @@ def check_approximate(approximate: Any) -> str:
     if not isinstance(approximate, str):
         raise TypeError(f"gelu(): argument 'approximate' must be str, not {type(approximate).__name__}")
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"approximate argument must be either none or tanh, got {approximate!r}")
+        raise ValueError(f"approximate argument must be either none or tanh, got {short_repr(approximate)}")
     return approximate
 
 

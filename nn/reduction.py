@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 from autograd import Value, sum_of
 
+from .numbers_in_messages import short_repr
+
 T = TypeVar("T")
 
 #: The reductions torch's losses take, in its order.
@@ -16,7 +18,7 @@ REDUCTIONS = ("none", "mean", "sum")
 def checked_reduction(reduction: Any) -> str:
     """``reduction`` if it is one of torch's three, else torch's ValueError ("x is not a valid value for reduction")."""
     if not isinstance(reduction, str):
-        raise ValueError(f"{reduction!r} is not a valid value for reduction (use 'none', 'mean' or 'sum')")
+        raise ValueError(f"{short_repr(reduction)} is not a valid value for reduction (use 'none', 'mean' or 'sum')")
     if reduction not in REDUCTIONS:
         # torch's words, then the choices (torch names none of them).
         raise ValueError(f"{reduction} is not a valid value for reduction (use 'none', 'mean' or 'sum')")

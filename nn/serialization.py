@@ -19,6 +19,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from autograd.path_errors import check_link_loop, check_name_length
+
 from .module import Module
 from .numbers_in_messages import checked_float, short_repr
 from .optim import Optimizer
@@ -166,11 +168,17 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     the user's umask allows; an existing file keeps its mode. Raises
     ValueError naming the entry if a weight or buffer is inf or NaN (nothing
     is written then) or if ``path`` is a FIFO, device or socket (renaming over
-    it would replace it), PermissionError for a file the user may not write, TypeError if ``model`` is not a Module (or
-    ``optimizer`` not an optimizer).
+    it would replace it), PermissionError for a file the user may not write,
+    an OSError naming the folder when it takes no new files (``/proc``),
+    `NameTooLongError` for a name longer than the file system allows and
+    `SymlinkLoopError` for a loop of symbolic links in ``path`` (both
+    OSErrors, from `autograd.path_errors`), TypeError if ``model`` is not a
+    Module (or ``optimizer`` not an optimizer).
     """
     _check_arguments("save", model, optimizer)
     path = _checked_path("save", path)
+    check_name_length("cannot save to", path)
+    check_link_loop("cannot save to", path)
     text = json.dumps(_document(model, optimizer), indent=1, allow_nan=False)
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
@@ -191,7 +199,11 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     tmp = _temp_name(target)
     # O_EXCL: never write through a file or link someone placed at our name.
     # Mode 0o666 lets the kernel apply the umask, as open() does for a new file.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as err:  # /proc, a read-only mount: the OS's error named only our hidden temporary file
+        raise type(err)(err.errno, f"cannot save to {path}: folder {target.parent} takes no new files "
+                                   f"({err.strerror}); nothing was written") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -213,7 +225,8 @@ def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
 def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | None = None) -> None:
     """Set ``model`` (and ``optimizer``) from a file written by `save`; all-or-nothing.
 
-    Raises FileNotFoundError for a missing file, and ValueError (TypeError for
+    Raises FileNotFoundError for a missing file, `SymlinkLoopError` (an OSError) for a loop of
+    symbolic links in ``path``, and ValueError (TypeError for
     an entry of the wrong type) naming the file and the problem for a file
     that is not valuegrad JSON or far too large to be this model's state, is for another kind of model, or has a
     missing, extra or bad entry (not a number, inf, NaN, too large for a
@@ -223,6 +236,8 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     """
     _check_arguments("load", model, optimizer)
     path = _checked_path("load", path)
+    check_name_length("cannot load", path)
+    check_link_loop("cannot load", path)
     try:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):

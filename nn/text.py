@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .checks import describe, one_hot_index
+from .numbers_in_messages import short_repr
 
 
 class Vocabulary:
@@ -22,7 +23,7 @@ class Vocabulary:
         self._index: dict[str, int] = {}
         for ch in chars:
             if not isinstance(ch, str) or len(ch) != 1:
-                raise TypeError(f"vocabulary entries must be single characters, got {ch!r}")
+                raise TypeError(f"vocabulary entries must be single characters, got {short_repr(ch)}")
             if ch not in self._index:
                 self._index[ch] = len(self.chars)
                 self.chars.append(ch)
@@ -46,7 +47,7 @@ class Vocabulary:
             return self._index[ch]
         except KeyError:
             shown = "".join(self.chars)
-            raise ValueError(f"character {ch!r} is not in the vocabulary {shown!r}") from None
+            raise ValueError(f"character {short_repr(ch)} is not in the vocabulary {short_repr(shown)}") from None
 
     def encode(self, text: str) -> list[int]:
         """Indices of each character of ``text`` (a str)."""

@@ -38,7 +38,7 @@ def vector_to_parameters(vector: Sequence[float] | Any, parameters: Iterable[Val
     values = vector.tolist() if hasattr(vector, "tolist") else _listed(vector, "vector_to_parameters: vector")
     if not isinstance(values, list):  # a 0-d array's tolist() is its one number ("float has no len()" below)
         raise TypeError(f"vector_to_parameters: vector must be a sequence of numbers, got a 0-d "
-                        f"{type(vector).__name__} holding {values!r}")
+                        f"{type(vector).__name__} holding {short_repr(values)}")
     ndim = getattr(vector, "ndim", 1)
     if ndim != 1:  # a row (1, n) was '1 numbers for n parameters', a column 'number 0 is list'
         raise TypeError(f"vector_to_parameters: vector must be 1-D (torch's flat vector), got a {ndim}-D "
@@ -55,7 +55,7 @@ def vector_to_parameters(vector: Sequence[float] | Any, parameters: Iterable[Val
     if not finite:
         for k, v in enumerate(values):
             if not math.isfinite(v):
-                raise ValueError(f"vector_to_parameters: number {k} is {v!r}; parameters must stay finite")
+                raise ValueError(f"vector_to_parameters: number {k} is {short_repr(v)}; parameters must stay finite")
     for p, v in zip(params, values):
         p._data = v  # type: ignore[misc]  # the data slot under its engine name: each number is checked above
 
@@ -64,7 +64,7 @@ def _listed(items: Any, what: str) -> list[Any]:
     """``items`` as a list; TypeError naming ``what`` for no sequence (None, a number, a lone Value, a 0-d array),
     which failed inside ``list()`` ("'NoneType' object is not iterable", "iteration over a 0-d array")."""
     if isinstance(items, (str, bytes, Value)) or not isinstance(items, Iterable) or getattr(items, "ndim", 1) == 0:
-        raise TypeError(f"{what} must be a sequence, got {type(items).__name__} {items!r:.40}")
+        raise TypeError(f"{what} must be a sequence, got {type(items).__name__} {short_repr(items)}")
     return list(items)
 
 
@@ -95,9 +95,9 @@ def _as_values(parameters: Iterable[Value], what: str) -> list[Value]:
 
 def _real(k: int, v: object) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) and not hasattr(v, "__float__"):
-        raise TypeError(f"vector_to_parameters: number {k} is {type(v).__name__} {v!r:.40}, not a real number")
+        raise TypeError(f"vector_to_parameters: number {k} is {type(v).__name__} {short_repr(v)}, not a real number")
     if isinstance(v, complex):
-        raise TypeError(f"vector_to_parameters: number {k} is complex {v!r}, not a real number")
+        raise TypeError(f"vector_to_parameters: number {k} is complex {short_repr(v)}, not a real number")
     try:
         number = float(v)
     except OverflowError:  # a real number all the same: too large, not of the wrong type

@@ -88,7 +88,7 @@ def test_sequence_loss_names_the_bad_step() -> None:
      (lambda: Linear(2.5, 1), "Linear's number of inputs nin must be a positive whole number"),
      (lambda: RNNCell(2, 1.5), "RNNCell's hidden_size must be a positive whole number"),
      (lambda: LSTMCell(True, 2), "LSTMCell's input_size must be a positive whole number"),
-     (lambda: CharModel(2.0, 3), "input_size must be a positive whole number, got float 2.0")],
+     (lambda: CharModel(2.0, 3), "CharModel's vocab_size must be a positive whole number, got float 2.0")],
 )
 def test_sizes_must_be_positive_whole_numbers(make, message: str) -> None:
     # Both a ValueError (as valuegrad said before) and a TypeError (as torch says for nn.Linear(2.5, 1)).

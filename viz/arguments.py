@@ -9,6 +9,18 @@ from pathlib import Path
 from autograd import Value
 
 
+def shown(x: object, limit: int = 60) -> str:
+    """``repr(x)`` for an error message: cut to ``limit`` characters, an int past str()'s 4,300 digits by its
+    size, and a ``__repr__`` that raises by the type, so that the message never fails in place of the error."""
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x).bit_length() > 200:
+        return f"an int of about {int(abs(x).bit_length() * 0.30103) + 1:,} digits"
+    try:
+        text = repr(x)
+    except Exception:
+        return f"a {type(x).__name__}"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def file_path(who: str, path: object) -> Path:
     """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it.
 
@@ -16,7 +28,7 @@ def file_path(who: str, path: object) -> Path:
     came from inside it, naming neither the drawing function nor the argument.
     """
     if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
-        raise TypeError(f"{who}: the file name must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
+        raise TypeError(f"{who}: the file name must be a str or os.PathLike, got {type(path).__name__} {shown(path)}")
     checked = Path(path)
     if "\0" in str(checked):
         raise ValueError(f"{who}: the file name {str(checked)!r} contains a NUL character, which no file name can hold")
@@ -32,7 +44,7 @@ def check_root(who: str, root: object) -> None:
 def check_decimals(decimals: object) -> None:
     """ValueError unless ``decimals`` is an int in 0..12 (True is no digit count, though bool is an int)."""
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
-        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+        raise ValueError(f"decimals must be an integer in 0..12, got {shown(decimals)}")
 
 
 def check_max_nodes(max_nodes: object) -> None:
@@ -78,7 +90,7 @@ def check_groups(who: str, groups: object) -> None:
     for node, path in groups.items():
         if not isinstance(node, Value):
             raise TypeError(f"{who}: groups maps Values to cluster paths, got a key of type {type(node).__name__} "
-                            f"{node!r:.60}")
+                            f"{shown(node)}")
         if not isinstance(path, str):
             raise TypeError(f"{who}: groups maps Values to cluster paths (str such as 'layer 1/neuron 2'), got "
-                            f"{type(path).__name__} {path!r:.60} for {node!r:.60}")
+                            f"{type(path).__name__} {shown(path)} for {shown(node)}")

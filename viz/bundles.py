@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .arguments import shown
 from .graph import dot_text
 from .picture import ValueGraph
 
@@ -66,16 +67,16 @@ def bundle_edges(picture: ValueGraph, members: Sequence[str], *, node: str, labe
     forwards, like a typewriter's carriage return.
     """
     if isinstance(members, str) or not all(isinstance(m, str) for m in members):
-        raise TypeError(f"bundle_edges: members must be a sequence of node names (str), got {members!r}")
+        raise TypeError(f"bundle_edges: members must be a sequence of node names (str), got {shown(members)}")
     if not members:
         raise ValueError("bundle_edges: no members to join")
     names = first_lines(picture)
     if not re.fullmatch(r"[A-Za-z_]\w*", node) or node in names or f"{node}_joint" in names:
-        raise ValueError(f"bundle_edges: node must be a new DOT id (letters, digits, _), got {node!r}")
+        raise ValueError(f"bundle_edges: node must be a new DOT id (letters, digits, _), got {shown(node)}")
     ids = {name: n for n, name in names.items()}
     missing = [m for m in members if m not in ids]
     if missing:
-        raise ValueError(f"bundle_edges: {missing[0]!r} is not drawn in this picture")
+        raise ValueError(f"bundle_edges: {shown(missing[0])} is not drawn in this picture")
     member_ids = [ids[m] for m in members]
     chosen = [ids[name] + "op" for name in into if name in ids]
     kept: list[str] = []
@@ -127,7 +128,7 @@ def enter_beside(picture: ValueGraph, bundle: Bundle, beside: Mapping[str, tuple
     """
     unknown = [gate for gate in beside if gate not in bundle.gates]
     if unknown:
-        raise ValueError(f"enter_beside: {unknown[0]!r} is not fed by the bundle {bundle.node!r}")
+        raise ValueError(f"enter_beside: {shown(unknown[0])} is not fed by the bundle {shown(bundle.node)}")
     edge_lines = {}
     for k, line in enumerate(picture.body):
         edge = _EDGE.fullmatch(line.rstrip("\n"))
@@ -141,9 +142,9 @@ def enter_beside(picture: ValueGraph, bundle: Bundle, beside: Mapping[str, tuple
     inserts: dict[int, list[str]] = {}
     for gate, (node, side) in beside.items():
         if node not in declared:
-            raise ValueError(f"enter_beside: {node!r} is not drawn in this picture")
+            raise ValueError(f"enter_beside: {shown(node)} is not drawn in this picture")
         if side not in ("above", "below"):
-            raise ValueError(f"enter_beside: side must be 'above' or 'below', got {side!r}")
+            raise ValueError(f"enter_beside: side must be 'above' or 'below', got {shown(side)}")
         k = edge_lines[gate]
         # minlen is dropped: the point shares its rank with ``node``, which sets how far the two edges reach.
         attrs = re.sub(r"\s*\bminlen=\d+", "", _attributes(picture.body[k])).strip()

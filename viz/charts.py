@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-from .arguments import file_path
+from .arguments import file_path, shown
 from .file_writing import write_atomically
 from .finite import chart_numbers
 from .render import FORMATS, refuse_special_files
@@ -40,7 +40,7 @@ def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
     out = file_path("chart", path)
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {out.name!r}")
+        raise ValueError(f"chart file must end in one of {', '.join('.' + f for f in FORMATS)}, got {shown(out.name)}")
     refuse_special_files(out)
     write_atomically(out, lambda temporary: fig.savefig(temporary, format=fmt, bbox_inches="tight",
                                                         metadata={"Date": None} if fmt == "svg" else None))
@@ -76,7 +76,7 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
     if not losses:
         raise ValueError("no losses to plot")
     if isinstance(mean_over, bool) or not isinstance(mean_over, int) or mean_over < 0 or mean_over == 1:
-        raise ValueError(f"mean_over must be 0 (no mean) or a whole number of steps from 2, got {mean_over!r}")
+        raise ValueError(f"mean_over must be 0 (no mean) or a whole number of steps from 2, got {shown(mean_over)}")
     losses = chart_numbers(losses, "loss {}")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -127,12 +127,12 @@ def _check_series(steps: Sequence[int], norms: Mapping[str, Sequence[float]]) ->
     if not isinstance(norms, Mapping):
         raise TypeError(f"norms must be a mapping of cell kind to values, got {type(norms).__name__}")
     for kind, values in norms.items():
-        numbers = chart_numbers(values, f"norms[{kind!r}] {{}}")
+        numbers = chart_numbers(values, f"norms[{shown(kind)}] {{}}")
         if len(numbers) != len(steps):
-            raise ValueError(f"norms[{kind!r}] has {len(numbers)} values for {len(steps)} steps")
+            raise ValueError(f"norms[{shown(kind)}] has {len(numbers)} values for {len(steps)} steps")
         for i, x in enumerate(numbers):
             if x < 0:
-                raise ValueError(f"norms[{kind!r}] {i} is {x!r}: a norm is >= 0")
+                raise ValueError(f"norms[{shown(kind)}] {i} is {shown(x)}: a norm is >= 0")
 
 
 def vanishing_gradient_chart(steps: Sequence[int], norms: Mapping[str, Sequence[float]],
@@ -167,17 +167,17 @@ def _check_maps(maps: Mapping[str, Sequence[Sequence[float | None]]]) -> None:
     positive = False
     for kind, grid in maps.items():
         if isinstance(grid, (str, bytes)) or not isinstance(grid, Sequence) or not grid:
-            raise TypeError(f"maps[{kind!r}] must be a non-empty sequence of rows, got {type(grid).__name__} "
-                            f"{grid!r:.40}")
+            raise TypeError(f"maps[{shown(kind)}] must be a non-empty sequence of rows, got {type(grid).__name__} "
+                            f"{shown(grid)}")
         for t, row in enumerate(grid, start=1):
             if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-                raise TypeError(f"maps[{kind!r}] row {t} must be a sequence of sizes, got {type(row).__name__}")
+                raise TypeError(f"maps[{shown(kind)}] row {t} must be a sequence of sizes, got {type(row).__name__}")
             if len(row) != len(grid[0]):
-                raise ValueError(f"maps[{kind!r}] row {t} has {len(row)} entries, row 1 has {len(grid[0])}")
-            sizes = chart_numbers((0.0 if v is None else v for v in row), f"maps[{kind!r}] row {t} entry {{}}")
+                raise ValueError(f"maps[{shown(kind)}] row {t} has {len(row)} entries, row 1 has {len(grid[0])}")
+            sizes = chart_numbers((0.0 if v is None else v for v in row), f"maps[{shown(kind)}] row {t} entry {{}}")
             for k, x in enumerate(sizes):
                 if x < 0:
-                    raise ValueError(f"maps[{kind!r}] row {t} entry {k} is {x!r}: a size is >= 0")
+                    raise ValueError(f"maps[{shown(kind)}] row {t} entry {k} is {shown(x)}: a size is >= 0")
                 positive = positive or x > 0
     if not positive:
         raise ValueError("every connectivity value is zero or missing: nothing to draw on a log scale")

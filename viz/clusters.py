@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from autograd import Value, topological_order
 
-from .arguments import check_root
+from .arguments import check_root, shown
 
 
 def groups_from_parameters(root: Value, named_parameters: Iterable[tuple[str, Value]]) -> dict[Value, str]:
@@ -24,6 +24,9 @@ def groups_from_parameters(root: Value, named_parameters: Iterable[tuple[str, Va
     input's group. Other nodes (losses, sums across groups) stay outside.
     """
     check_root("groups_from_parameters", root)
+    if isinstance(named_parameters, (str, bytes, Value)) or not isinstance(named_parameters, Iterable):
+        raise TypeError("groups_from_parameters takes a module's named_parameters() ((name, Value) pairs), got "
+                        f"{type(named_parameters).__name__} {shown(named_parameters)}")  # was "not iterable"
     groups: dict[Value, str] = {}
     for entry in named_parameters:
         # A bare Value list (parameters() for named_parameters()) or a name that is not a str failed deep
@@ -31,7 +34,7 @@ def groups_from_parameters(root: Value, named_parameters: Iterable[tuple[str, Va
         if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
                 and isinstance(entry[1], Value)):
             raise TypeError("groups_from_parameters takes (name, Value) pairs, as named_parameters() yields, got "
-                            f"{type(entry).__name__} {entry!r:.60}")
+                            f"{type(entry).__name__} {shown(entry)}")
         name, p = entry
         groups[p] = _module_path(name)
     for v in topological_order(root):
@@ -54,19 +57,19 @@ def groups_by_time_step(steps: Sequence[Iterable[Value]], prefix: str = "t=") ->
     depend on it; leaves (shared parameters, inputs) stay outside the clusters.
     """
     if not isinstance(prefix, str):
-        raise TypeError(f"groups_by_time_step: prefix must be a str, got {type(prefix).__name__} {prefix!r:.60}")
+        raise TypeError(f"groups_by_time_step: prefix must be a str, got {type(prefix).__name__} {shown(prefix)}")
     if isinstance(steps, (str, bytes, Value)) or not isinstance(steps, Iterable):
         raise TypeError(f"groups_by_time_step takes a sequence of steps (each an iterable of Values), got "
-                        f"{type(steps).__name__} {steps!r:.60}")
+                        f"{type(steps).__name__} {shown(steps)}")
     groups: dict[Value, str] = {}
     for t, outputs in enumerate(steps, start=1):
         if isinstance(outputs, (str, bytes, Value)) or not isinstance(outputs, Iterable):
             raise TypeError(f"groups_by_time_step: step {t} must be an iterable of the Values it produced, got "
-                            f"{type(outputs).__name__} {outputs!r:.60}")
+                            f"{type(outputs).__name__} {shown(outputs)}")
         outputs = list(outputs)
         for v in outputs:
             if not isinstance(v, Value):
-                raise TypeError(f"groups_by_time_step: step {t} holds {type(v).__name__} {v!r:.60}, not a Value")
+                raise TypeError(f"groups_by_time_step: step {t} holds {type(v).__name__} {shown(v)}, not a Value")
         stack = [v for v in outputs if v not in groups and not v.is_leaf]
         while stack:
             v = stack.pop()

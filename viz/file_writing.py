@@ -15,6 +15,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from autograd.path_errors import check_link_loop, check_name_length
+
 
 def make_parent_folder(path: Path) -> None:
     """Create ``path``'s folder (and its parents) if missing; NotADirectoryError when a file stands in the way.
@@ -56,8 +58,11 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
     On any error (or Ctrl-C) inside ``write`` the temporary file is removed and ``path`` is left as it was.
     A symbolic link at ``path`` is written through (the file it points to gets the contents, as ``open``
     would do); an existing file keeps its permission bits, a new one gets the user's umask; a file the user
-    may not write is a PermissionError, as ``open`` would raise.
+    may not write is a PermissionError, as ``open`` would raise; a loop of symbolic links is a
+    `autograd.path_errors.SymlinkLoopError` naming the part that loops.
     """
+    check_name_length("cannot write", path)
+    check_link_loop("cannot write", path)  # realpath leaves a loop as it is, and stat fails on it with a bare ELOOP
     target = Path(os.path.realpath(path))
     make_parent_folder(target)
     try:
@@ -69,7 +74,11 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
     temporary = target.with_name(f".{_temporary_stem(target.name)}.{secrets.token_hex(6)}.tmp")
     # O_EXCL never opens a file or link someone placed at the name; 0o666 lets the umask set a new file's mode.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    os.close(os.open(temporary, flags, 0o666))
+    try:
+        os.close(os.open(temporary, flags, 0o666))
+    except OSError as err:  # /proc, a read-only mount: the OS's error named only our hidden temporary file
+        raise type(err)(err.errno, f"cannot write {path}: folder {target.parent} takes no new files "
+                                   f"({err.strerror}); nothing was written") from None
     try:
         write(temporary)
         if mode is not None:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .arguments import shown
 from .graph import visible_text
 from .step_through import FRAME_LINK_SCRIPT, script_json
 
@@ -61,7 +62,7 @@ class FilmFrame:
 
 def _finite(x: object, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise ValueError(f"{what} must be a finite number, got {x!r}")
+        raise ValueError(f"{what} must be a finite number, got {shown(x)}")
     return float(x)
 
 
@@ -72,7 +73,7 @@ def _positions(network: FilmNetwork) -> dict[str, tuple[float, float]]:
         x = 70 + (WIDTH - 140) * (c / max(1, columns - 1))
         for r, name in enumerate(layer):
             if name in where:
-                raise ValueError(f"node {name!r} appears twice in the film's layers")
+                raise ValueError(f"node {shown(name)} appears twice in the film's layers")
             where[name] = (x, 50 + (HEIGHT - 100) * ((r + 0.5) / len(layer)))
     return where
 
@@ -96,7 +97,7 @@ def _network_svg(network: FilmNetwork) -> str:
     for k, edge in enumerate(network.edges):
         for end in (edge.source, edge.target):
             if end not in where:
-                raise ValueError(f"edge {edge.name!r} names node {end!r}, which is in no layer")
+                raise ValueError(f"edge {shown(edge.name)} names node {shown(end)}, which is in no layer")
         d = _edge_path(where[edge.source], where[edge.target], layer_of[edge.source] == layer_of[edge.target])
         parts.append(f'<path id="e{k}" class="edge" d="{d}" fill="none"><title>{html.escape(edge.name)}</title>'
                      "</path>")
@@ -114,16 +115,16 @@ def _check_types(network: object, frames: object) -> None:
     """TypeError naming an argument that is not a FilmNetwork, a sequence of FilmFrames, or edges that are not
     FilmEdges: each failed deep inside as "'str' object has no attribute 'edges'" (or 'weights', 'name')."""
     if not isinstance(network, FilmNetwork):
-        raise TypeError(f"film_page: network must be a FilmNetwork, got {type(network).__name__} {network!r:.40}")
+        raise TypeError(f"film_page: network must be a FilmNetwork, got {type(network).__name__} {shown(network)}")
     for k, edge in enumerate(network.edges if isinstance(network.edges, Iterable) else [network.edges]):
         if not isinstance(edge, FilmEdge):
-            raise TypeError(f"film_page: network edge {k} must be a FilmEdge, got {type(edge).__name__} {edge!r:.40}")
+            raise TypeError(f"film_page: network edge {k} must be a FilmEdge, got {type(edge).__name__} {shown(edge)}")
     if isinstance(frames, (str, bytes, FilmFrame)) or not isinstance(frames, Sequence):
         raise TypeError(f"film_page: frames must be a sequence of FilmFrames, got {type(frames).__name__} "
-                        f"{frames!r:.40}")
+                        f"{shown(frames)}")
     for k, frame in enumerate(frames):
         if not isinstance(frame, FilmFrame):
-            raise TypeError(f"film_page: frame {k} must be a FilmFrame, got {type(frame).__name__} {frame!r:.40}")
+            raise TypeError(f"film_page: frame {k} must be a FilmFrame, got {type(frame).__name__} {shown(frame)}")
 
 
 def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str = "Training, one epoch a frame",
@@ -138,7 +139,7 @@ def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str =
     not finite (a diverged run: the message names the first such frame).
     """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
-        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+        raise ValueError(f"decimals must be an integer in 0..12, got {shown(decimals)}")
     _check_types(network, frames)
     if not frames:
         raise ValueError("a film needs at least one frame")

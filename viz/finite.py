@@ -6,6 +6,8 @@ import math
 import numbers
 from collections.abc import Iterable
 
+from .arguments import shown
+
 
 def finite_numbers(values: Iterable[object], what: str) -> list[float]:
     """``values`` as floats, or an error naming the first entry (``what.format(i)``: "loss {}" gives "loss 3")
@@ -18,10 +20,10 @@ def finite_numbers(values: Iterable[object], what: str) -> list[float]:
     out: list[float] = []
     for i, v in enumerate(values):
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"{what.format(i)} must be a real number, got {type(v).__name__} {v!r:.40}")
+            raise TypeError(f"{what.format(i)} must be a real number, got {type(v).__name__} {shown(v)}")
         x = float(v)
         if not math.isfinite(x):
-            raise ValueError(f"{what.format(i)} is {x!r}, not a finite number")
+            raise ValueError(f"{what.format(i)} is {shown(x)}, not a finite number")
         out.append(x)
     return out
 
@@ -37,6 +39,6 @@ def chart_numbers(values: Iterable[object], what: str) -> list[float]:
     out = finite_numbers(values, what)
     for i, x in enumerate(out):
         if abs(x) > CHART_LIMIT:
-            raise ValueError(f"{what.format(i)} is {x!r}: too large to chart (at most {CHART_LIMIT:g} in size; "
+            raise ValueError(f"{what.format(i)} is {shown(x)}: too large to chart (at most {CHART_LIMIT:g} in size; "
                              "matplotlib's axes overflow a float near 1e307)")
     return out

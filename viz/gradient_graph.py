@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from autograd import Value
 from autograd import ops as _ops
 
+from .arguments import shown
 from .columns import Source, emit_column, reading_columns
 from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, gate_symbol
-from .names import GraphNames, reading_order
+from .names import GraphNames, label_of, reading_order
 from .picture import ValueGraph
 
 #: The faded look of the forward graph: grey text and outlines on a near-white fill.
@@ -88,10 +89,10 @@ def draw_gradient_graph(
         if not isinstance(text, str):
             raise TypeError(f"draw_gradient_graph: {what} must be a str, got {type(text).__name__}")
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
-        raise ValueError(f"decimals must be an integer in 0..12, got {decimals!r}")
+        raise ValueError(f"decimals must be an integer in 0..12, got {shown(decimals)}")
     for what, flag in (("expression_names", expression_names), ("copy_leaf_reads", copy_leaf_reads)):
         if not isinstance(flag, bool):
-            raise TypeError(f"draw_gradient_graph: {what} must be True or False, got {flag!r}")
+            raise TypeError(f"draw_gradient_graph: {what} must be True or False, got {shown(flag)}")
     forward_order = reading_order(forward_output)
     forward = set(forward_order)
     if gradient in forward:
@@ -111,9 +112,9 @@ def draw_gradient_graph(
                             f" of {max_nodes}: raise max_nodes")
     named = GraphNames.of(names)
     drawn = dict(named.nodes)
-    label = drawn.get(forward_output, forward_output.label) or "y"
+    label = drawn.get(forward_output, label_of(forward_output)) or "y"
     gradient_name = gradient_name or f"d{label}/dx"
-    drawn.setdefault(gradient, gradient.label or gradient_name)
+    drawn.setdefault(gradient, label_of(gradient) or gradient_name)
     for v, name in _gradient_names(gradients_of, drawn, label, set(backward_order)).items():
         drawn.setdefault(v, name)
     if expression_names:
@@ -196,7 +197,7 @@ def _gradient_names(gradients_of: Mapping[Value, Value] | None, drawn: Mapping[V
         if not isinstance(node, Value) or not isinstance(g, Value):
             raise TypeError("draw_gradient_graph: gradients_of must map Values to Values, got"
                             f" {type(node).__name__} -> {type(g).__name__}")
-        name = drawn.get(node, node.label)
+        name = drawn.get(node, label_of(node))
         if name and g in backward:
             found.setdefault(g, []).append(f"d{output}/d{name}")
     return {g: " = ".join(names) for g, names in found.items()}
@@ -222,13 +223,13 @@ def _name_by_expression(backward_order: list[Value], drawn: dict[Value, str]) ->
     def operand(p: Value) -> str | None:
         if p.is_constant:
             return f"{p.data:g}"
-        name = drawn.get(p) or p.label
+        name = drawn.get(p) or label_of(p)
         if not name:
             return None
         return f"({name})" if " " in name else name  # "1 - a2[1]" and "a2[1] - y[1]" are bracketed as operands
 
     for v in backward_order:
-        if v.is_leaf or v in drawn or v.label or v.op is None:
+        if v.is_leaf or v in drawn or label_of(v) or v.op is None:
             continue
         parents = sorted(v.parents, key=lambda p: not p.is_constant) if v.op is _ops.MUL else list(v.parents)
         parts = [part for p in parents if (part := operand(p)) is not None]
@@ -284,7 +285,7 @@ def _emit_leaf_copies(graph: ValueGraph, v: Value, ids: Mapping[Value, str], for
         return
     for i, p in enumerate(drawn_inputs(v)):
         if _copied(p, forward):
-            name = names.get(p, p.label)
+            name = names.get(p, label_of(p))
             text = f"{name} (forward)" if name else "(forward)"  # an unnamed leaf is not given a made-up name
             graph.node(f"{ids[v]}r{i}", label=dot_text(f"{text}\ndata {p.data:.{decimals}f}"), shape="box",
                        style="rounded,dashed", color="#868e96", fontcolor="#495057")
@@ -299,7 +300,7 @@ def _emit_node(graph: ValueGraph, v: Value, ids: Mapping[Value, str], root: Valu
     """
     if v.is_constant and v is not root:
         return  # drawn beside each gate that uses it, as in draw_graph
-    name = names.get(v, v.label)
+    name = names.get(v, label_of(v))
     text = "\n".join(([name] if name else []) + [f"data {v.data:.{decimals}f}"])
     attrs = {"label": dot_text(text), "shape": "box", "style": "rounded,filled"}
     role = "root" if v is root else ("leaf" if v.is_leaf else "intermediate")

@@ -22,9 +22,18 @@ import graphviz
 
 from autograd import Value
 
-from .arguments import check_decimals, check_groups, check_mapping, check_max_nodes, check_root, check_title, value_set
+from .arguments import (
+    check_decimals,
+    check_groups,
+    check_mapping,
+    check_max_nodes,
+    check_root,
+    check_title,
+    shown,
+    value_set,
+)
 from .columns import Column, Source, emit_column, reading_columns
-from .names import GraphNames, reading_order
+from .names import GraphNames, label_of, reading_order
 from .picture import ValueGraph
 
 ROLE_STYLE = {
@@ -80,7 +89,7 @@ def gate_symbol(v: Value) -> str:
     check_root("gate_symbol", v)
     op = v.op
     if op is None:  # a leaf has no gate ("AssertionError" alone said nothing)
-        raise ValueError(f"gate_symbol: {v!r:.60} is a leaf, which has no op to draw as a gate")
+        raise ValueError(f"gate_symbol: {shown(v)} is a leaf, which has no op to draw as a gate")
     if op.constant_args:
         constants = ",".join(f"{c.data:g}" for c in v.parents[len(v.parents) - op.constant_args :])
         return f"{op.symbol}({constants})" if op.symbol[-1:].isalnum() else op.symbol + constants
@@ -365,13 +374,13 @@ def _first_column(first: object, order: list[Value], root: Value, named: GraphNa
     for x in items:
         if isinstance(x, str):
             if x not in use_names:
-                raise ValueError(f"first_column names {x!r}, which is no named number in names= (names.uses)")
+                raise ValueError(f"first_column names {shown(x)}, which is no named number in names= (names.uses)")
         elif isinstance(x, Value):
             if x.is_constant and x in in_graph:
                 raise ValueError(f"first_column holds the plain number {x.data:g}, drawn beside each gate that uses"
                                  " it: name its uses (names.uses) and give that name instead")
             if x not in leaves:
-                raise ValueError(f"first_column holds {x!r}, which is no drawn leaf of the graph")
+                raise ValueError(f"first_column holds {shown(x)}, which is no drawn leaf of the graph")
         else:
             raise TypeError(f"first_column must hold Values and names (str), got an item of type {type(x).__name__}")
     if len(set(map(_identity, items))) < len(items):
@@ -449,7 +458,7 @@ def _value_node(v: Value, role: str, grad: float | None, scale: float, style: _S
     if role == "constant":
         return {"label": dot_text(f"{v.data:g}"), "shape": "plaintext", "fontcolor": "#495057"}
     grad_text = NOT_COMPUTED if grad is None else _fmt(grad, style.decimals)
-    name = v.label if name is None else name
+    name = label_of(v) if name is None else name
     lines = [name] if name else []
     lines += [f"data {_fmt(v.data, style.decimals)}", f"grad {grad_text}"]
     attrs = {"label": dot_text("\n".join(lines)), "shape": "box", "style": "rounded,filled"}
@@ -480,7 +489,7 @@ def _emit_legend(g: graphviz.Digraph, legend: Mapping[str, str]) -> None:
     """A boxed key: one swatch per role in ``legend``, in the nodes' own colours, with its meaning."""
     unknown = sorted(set(legend) - set(LEGEND_ROLES))
     if unknown:
-        raise ValueError(f"unknown legend entry {unknown[0]!r}: choose among {', '.join(LEGEND_ROLES)}")
+        raise ValueError(f"unknown legend entry {shown(unknown[0])}: choose among {', '.join(LEGEND_ROLES)}")
     with g.subgraph(name="cluster_legend") as key:
         key.attr(label="legend", style="rounded", color="#868e96", fontsize="10")
         previous = None

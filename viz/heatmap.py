@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from .arguments import shown
 from .finite import finite_numbers
 
 #: The two colour forms `relative_luminance` reads: ``rgb(r,g,b)`` with channels 0..255, ``#rgb`` or ``#rrggbb``.
@@ -25,7 +26,7 @@ _HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 def _text(who: str, what: str, x: object) -> str:
     """``x`` if it is a str, else a TypeError naming ``who``'s argument ``what`` and what came."""
     if not isinstance(x, str):
-        raise TypeError(f"{who}: {what} must be a str, got {type(x).__name__} {x!r:.40}")
+        raise TypeError(f"{who}: {what} must be a str, got {type(x).__name__} {shown(x)}")
     return x
 
 
@@ -35,7 +36,7 @@ def _number_list(who: str, what: str, xs: object) -> list[object]:
     The entries are checked by `finite_numbers`; a string, a mapping or a bare number is no sequence of numbers.
     """
     if isinstance(xs, (str, bytes, Mapping)) or not isinstance(xs, Iterable) or getattr(xs, "ndim", 1) == 0:
-        raise TypeError(f"{who}: {what} must be a sequence of numbers, got {type(xs).__name__} {xs!r:.40}")
+        raise TypeError(f"{who}: {what} must be a sequence of numbers, got {type(xs).__name__} {shown(xs)}")
     return list(xs)
 
 
@@ -43,7 +44,7 @@ def inside_quotes(text: str, quote: str = '"') -> list[float]:
     """1.0 for characters inside a quotation (the opening quote included), else 0.0."""
     _text("inside_quotes", "text", text)
     if not isinstance(quote, str) or len(quote) != 1:
-        raise ValueError(f"inside_quotes: quote must be one character, got {quote!r:.40}")
+        raise ValueError(f"inside_quotes: quote must be one character, got {shown(quote)}")
     signal, inside = [], False
     for ch in text:
         if ch == quote:
@@ -136,7 +137,7 @@ def relative_luminance(rgb: str) -> float:
     elif rgb_form and all(int(c) <= 255 for c in rgb_form.groups()):
         channels = [int(c) for c in rgb_form.groups()]
     else:
-        raise ValueError(f"relative_luminance: {rgb!r:.40} is no colour written rgb(r,g,b) (0..255) or #rrggbb/#rgb")
+        raise ValueError(f"relative_luminance: {shown(rgb)} is no colour written rgb(r,g,b) (0..255) or #rrggbb/#rgb")
 
     def linear(c: int) -> float:
         x = c / 255
@@ -181,7 +182,7 @@ def text_heatmap_page(title: str, blocks: Sequence[str], intro: str = "") -> str
     if isinstance(blocks, str) or not isinstance(blocks, Iterable):
         # A str would be joined character by character: a page of its letters, one per line.
         raise TypeError(f"text_heatmap_page: blocks must be a list of str (from text_heatmap_html), "
-                        f"got {type(blocks).__name__} {blocks!r:.40}")
+                        f"got {type(blocks).__name__} {shown(blocks)}")
     blocks = list(blocks)
     for i, block in enumerate(blocks):
         _text("text_heatmap_page", f"blocks[{i}]", block)

@@ -20,6 +20,15 @@ from dataclasses import dataclass, field
 from autograd import Value
 
 
+def label_of(v: Value) -> str:
+    """``v.label`` as text to draw: ``Value(x, label=5)`` stores "5", but ``v.label = 5`` (or None, or bytes)
+    is stored as given, and drawing it failed inside with "sequence item 0: expected str instance, int found"."""
+    label = v.label
+    if label.__class__ is str:
+        return label
+    return "" if label is None else str(label)
+
+
 @dataclass
 class GraphNames:
     """``nodes``: a name per node (drawn instead of its label); ``uses``: (user, input position) -> name."""
@@ -29,7 +38,8 @@ class GraphNames:
 
     def name(self, v: Value) -> str:
         """The name to draw for ``v``: the one given here, else its own label."""
-        return self.nodes.get(v, v.label)
+        name = self.nodes.get(v)
+        return label_of(v) if name is None else name
 
     def update(self, other: GraphNames) -> GraphNames:
         """Add ``other``'s names (they win where both name a node); returns self."""

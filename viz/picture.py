@@ -16,7 +16,7 @@ from pathlib import Path
 
 import graphviz
 
-from .arguments import file_path
+from .arguments import file_path, shown
 from .file_writing import write_bytes_atomically
 from .render import (
     FORMATS,
@@ -132,5 +132,5 @@ class ValueGraph(graphviz.Digraph):
             return False
         if system_dot() is not None:
             return True
-        what = f"the {fmt!r} format" if fmt not in FORMATS else "another layout engine, renderer or formatter"
+        what = f"the {shown(fmt)} format" if fmt not in FORMATS else "another layout engine, renderer or formatter"
         raise RenderError(f"{what} needs Graphviz: {INSTALL_GRAPHVIZ}; SVG and PNG work without it")

@@ -22,7 +22,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .arguments import file_path
+from autograd.path_errors import check_link_loop, check_name_length
+
+from .arguments import file_path, shown
 from .file_writing import write_bytes_atomically
 
 if TYPE_CHECKING:  # the driver imports wasmtime, which only rendering needs
@@ -64,11 +66,11 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     """
     source = _dot_text(source, "render_source")
     if format not in FORMATS:
-        raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown picture format {shown(format)}: choose one of {', '.join(FORMATS)}")
     if timeout is None:
         timeout = RENDER_TIMEOUT
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout != timeout:
-        raise ValueError(f"timeout must be a number of seconds, got {timeout!r}")
+        raise ValueError(f"timeout must be a number of seconds, got {shown(timeout)}")
     data = _utf8(source)
     dot = system_dot()
     if dot is not None:
@@ -205,7 +207,7 @@ def _utf8(source: str) -> bytes:
         return source.encode("utf-8")
     except UnicodeEncodeError as err:
         raise ValueError(
-            f"the DOT source holds {source[err.start:err.end]!r} at character {err.start}, which UTF-8 cannot"
+            f"the DOT source holds {shown(source[err.start:err.end])} at character {err.start}, which UTF-8 cannot"
             " encode (a lone surrogate): draw_graph's labels escape it; fix hand-written DOT"
         ) from None
 
@@ -255,6 +257,8 @@ def refuse_special_files(*paths: str | os.PathLike[str]) -> None:
     own (IsADirectoryError names it).
     """
     for name in map(Path, paths):
+        check_name_length("cannot write", name)
+        check_link_loop("cannot write", name)  # Path.exists() is False for a loop: it failed later in mkdir
         if name.exists() and not name.is_file() and not name.is_dir():
             raise ValueError(f"cannot write {name}: it is not a regular file (a device, FIFO or socket)")
 
@@ -270,7 +274,7 @@ def render_to_file(
     """
     source = _dot_text(source, "render_to_file")
     if format not in FORMATS:  # before the DOT file is written: nothing is left behind for a mistyped format
-        raise ValueError(f"unknown picture format {format!r}: choose one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown picture format {shown(format)}: choose one of {', '.join(FORMATS)}")
     base = file_path("render_to_file", path)
     if base.name in ("", ".", ".."):  # pathlib would fail deep inside ("has an empty name") or write "...dot"
         raise ValueError(f"render_to_file: {str(path)!r} names no file: give a file name such as 'graph'"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .arguments import shown
 from .picture import ValueGraph
 
 
@@ -33,7 +34,7 @@ def draw_sequence_shapes(shapes: Sequence[ShapeDrawing], title: str = "") -> Val
         if not isinstance(shape, ShapeDrawing):
             raise TypeError(f"draw_sequence_shapes takes ShapeDrawing entries, got {type(shape).__name__}")
         if len(shape.inputs) != len(shape.outputs) or not shape.inputs:
-            raise ValueError(f"shape {shape.title!r}: give one input and one output label (or None) per time step")
+            raise ValueError(f"shape {shown(shape.title)}: give one input and one output label (or None) per time step")
     g = ValueGraph("sequence_shapes", format="svg",
                    graph_attr={"rankdir": "BT", "fontname": "Helvetica", "labelloc": "t", "label": title,
                                "newrank": "true", "nodesep": "0.25", "ranksep": "0.45"},

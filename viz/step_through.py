@@ -22,7 +22,7 @@ from autograd import Value, topological_order
 
 from .arguments import check_decimals, check_max_nodes, check_root, check_title
 from .graph import GraphTooLarge, _fmt, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
-from .names import GraphNames, reading_order
+from .names import GraphNames, label_of, reading_order
 from .picture import ValueGraph
 from .render import render_source
 
@@ -90,8 +90,8 @@ def name_of(v: Value, ids: Mapping[Value, int], depth: int = 2) -> str:
     ``(a2[1] − 0.1)^2`` reads better than an internal number; a node whose
     expression would be long is "the sum node 33" (its position in the graph).
     """
-    if v.label:
-        return visible_text(v.label)
+    if label_of(v):
+        return visible_text(label_of(v))
     if v.is_constant:
         return f"{v.data:g}"
     kind = v.op.name if v.op is not None else "leaf"
@@ -172,7 +172,7 @@ def step_through_page(
     named = GraphNames.of(names)
     ids = {v: i for i, v in enumerate(order)}
 
-    root_name = visible_text(named.nodes[root]) if root in named.nodes else (visible_text(root.label) or "L")
+    root_name = visible_text(named.nodes[root]) if root in named.nodes else (visible_text(label_of(root)) or "L")
 
     def called(v: Value) -> str:
         if v is root:

@@ -62,7 +62,8 @@ class Adagrad(Optimizer):
         self.memory: list[float] = []
         self._eps_given = eps is not None
         if form not in self._default_eps:
-            raise ValueError(f"Adagrad form must be {self.PYTORCH!r} or {self.MIN_CHAR_RNN!r}, got {short_repr(form)}")
+            raise ValueError(f"Adagrad form must be {short_repr(self.PYTORCH)} or {short_repr(self.MIN_CHAR_RNN)}, "
+                             f"got {short_repr(form)}")
         super().__init__(params, {"lr": lr, "lr_decay": lr_decay,  # torch's order (its repr and ours list them so)
                                   "eps": self._default_eps[form] if eps is None else eps,
                                   "weight_decay": weight_decay, "initial_accumulator_value": initial_accumulator_value,
@@ -82,8 +83,8 @@ class Adagrad(Optimizer):
         checked = super()._checked_options(options, where)
         form = options["form"]
         if form not in self._default_eps:
-            raise ValueError(f"{option_name(where, 'Adagrad form')} must be {self.PYTORCH!r} or "
-                             f"{self.MIN_CHAR_RNN!r}, got {short_repr(form)}")
+            raise ValueError(f"{option_name(where, 'Adagrad form')} must be {short_repr(self.PYTORCH)} or "
+                             f"{short_repr(self.MIN_CHAR_RNN)}, got {short_repr(form)}")
         for name in ("lr_decay", "weight_decay", "initial_accumulator_value"):
             checked[name] = hyperparameter(option_name(where, name), options[name])
         # eps > 0 (PyTorch allows 0): with eps 0 a zero or underflowing gradient divides 0 by 0.

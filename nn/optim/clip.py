@@ -24,7 +24,7 @@ def clip_grad_value(params: Iterable[Value], clip: float) -> None:
     A NaN gradient stays NaN (as PyTorch's ``clamp_``), for the optimizer to refuse by name.
     """
     if not clip > 0:
-        raise ValueError(f"clip must be positive, got {clip!r}")
+        raise ValueError(f"clip must be positive, got {short_repr(clip)}")
     low = -clip
     for p in params:
         # Comparisons rather than min/max: half the time over a model's thousands of parameters, and only
@@ -162,7 +162,7 @@ def clip_grad_norm_(
 def _checked_max_norm(max_norm: Any) -> float:
     """ValueError unless ``max_norm`` is a finite number >= 0."""
     if not _real_number(max_norm) or not 0.0 <= max_norm < math.inf:
-        raise ValueError(f"max_norm must be a finite number >= 0, got {max_norm!r}")
+        raise ValueError(f"max_norm must be a finite number >= 0, got {short_repr(max_norm)}")
     _fits_a_float(max_norm, "max_norm")
     return float(max_norm)  # any real number type (np.float32's arithmetic would make the gradients float32)
 
@@ -256,7 +256,7 @@ def _checked_norm_type(norm_type: Any) -> float:
     if isinstance(norm_type, str) and norm_type.lower() == "inf":
         return math.inf
     if not _real_number(norm_type) or not norm_type > 0:
-        raise ValueError(f"norm_type must be a number > 0 or inf, got {norm_type!r}")
+        raise ValueError(f"norm_type must be a number > 0 or inf, got {short_repr(norm_type)}")
     _fits_a_float(norm_type, "norm_type")
     return float(norm_type)
 
@@ -269,7 +269,7 @@ def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, for
     ``clip_value`` is a ValueError (torch would give nonsense bounds).
     """
     if not _real_number(clip_value) or not clip_value >= 0.0:
-        raise ValueError(f"clip_value must be a number >= 0, got {clip_value!r}")
+        raise ValueError(f"clip_value must be a number >= 0, got {short_repr(clip_value)}")
     _fits_a_float(clip_value, "clip_value")
     params = _as_list(parameters)
     clip = float(clip_value)

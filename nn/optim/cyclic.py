@@ -54,8 +54,8 @@ class CyclicLR(LRScheduler):
         up = checked_float(step_size_up, "step_size_up")
         down = up if step_size_down is None else checked_float(step_size_down, "step_size_down")
         if up <= 0.0 or down < 0.0:
-            raise ValueError(f"step_size_up must be > 0 and step_size_down >= 0, got {step_size_up!r} and "
-                             f"{step_size_down!r}")
+            raise ValueError(f"step_size_up must be > 0 and step_size_down >= 0, got {short_repr(step_size_up)} and "
+                             f"{short_repr(step_size_down)}")
         if mode not in _MODES and scale_fn is None:
             raise ValueError("mode is invalid and scale_fn is None")
         if scale_fn is not None and not callable(scale_fn):
@@ -157,11 +157,12 @@ class CyclicLR(LRScheduler):
             if key in state:
                 values = state[key]
                 if not isinstance(values, list) or len(values) != groups:
-                    raise ValueError(f"scheduler state {key!r} must be a list of {groups} numbers")
-                checked[key] = [checked_float(v, f"scheduler state {key!r} entry {i}") for i, v in enumerate(values)]
+                    raise ValueError(f"scheduler state {short_repr(key)} must be a list of {groups} numbers")
+                checked[key] = [checked_float(v, f"scheduler state {short_repr(key)} entry "
+                                                 f"{i}") for i, v in enumerate(values)]
         for key in ("total_size", "step_ratio", "gamma"):
             if key in state:
-                checked[key] = _factor(f"scheduler state {key!r}", state[key])
+                checked[key] = _factor(f"scheduler state {short_repr(key)}", state[key])
         if checked.get("total_size", self.total_size) <= 0.0 or not 0.0 < checked.get("step_ratio",
                                                                                        self.step_ratio) <= 1.0:
             raise ValueError("scheduler state 'total_size' must be > 0 and 'step_ratio' in (0, 1]")
@@ -171,7 +172,7 @@ class CyclicLR(LRScheduler):
             raise ValueError("scheduler state 'scale_mode' must be 'cycle' or 'iterations'")
         for key in ("cycle_momentum", "use_beta1"):
             if key in state and not isinstance(state[key], bool):
-                raise ValueError(f"scheduler state {key!r} must be True or False")
+                raise ValueError(f"scheduler state {short_repr(key)} must be True or False")
         custom = state.get("_scale_fn_custom")
         if custom is not None and not isinstance(custom, dict):
             raise ValueError("scheduler state '_scale_fn_custom' must be None or a dict")

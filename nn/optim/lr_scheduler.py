@@ -42,7 +42,7 @@ def _whole_number(name: str, value: Any, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {short_repr(value)}")
     if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        raise ValueError(f"{name} must be an integer >= {low}, got {short_repr(value)}")
     whole = int(value)
     if whole >= 2**63:  # torch's int64; past the float range it would fail later as "int too large to convert"
         raise ValueError(f"{name} must be below 2**63, got {short_repr(whole)}")
@@ -101,6 +101,9 @@ def _factor(name: str, value: Any) -> float:
         number = float(value)
     except OverflowError:
         raise OverflowError(f"{name}: {too_many_digits(value)} is too large for a float") from None
+    except Exception as err:  # a Real whose own __float__ fails
+        raise TypeError(f"{name}: float() of {type(value).__name__} {short_repr(value)} failed "
+                        f"({type(err).__name__}: {err})") from err
     if not (math.isfinite(number) and number >= 0.0):
         raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}")
     return number
@@ -240,7 +243,7 @@ class LRScheduler:
                                  f"state holds {', '.join(sorted(known))})")
         for flag_name in _TORCH_FLAGS:
             if flag_name in state and state[flag_name] is not False:
-                raise ValueError(f"scheduler state {flag_name!r} must be False (True only inside a step), "
+                raise ValueError(f"scheduler state {short_repr(flag_name)} must be False (True only inside a step), "
                                  f"got {short_repr(state[flag_name])}")
         groups = len(self.optimizer.param_groups)
         checked: dict[str, Any] = {}
@@ -248,8 +251,9 @@ class LRScheduler:
             if name in state:
                 values = state[name]
                 if not isinstance(values, list) or len(values) != groups:
-                    raise ValueError(f"scheduler state {name!r} must be a list of {groups} learning rates")
-                checked[name] = [learning_rate(v, f"scheduler state {name!r} entry {i}") for i, v in enumerate(values)]
+                    raise ValueError(f"scheduler state {short_repr(name)} must be a list of {groups} learning rates")
+                checked[name] = [learning_rate(v, f"scheduler state {short_repr(name)} entry "
+                                                  f"{i}") for i, v in enumerate(values)]
         if "last_epoch" in state:
             checked["last_epoch"] = _whole_number("scheduler state 'last_epoch'", state["last_epoch"], -1)
         if "_step_count" in state:

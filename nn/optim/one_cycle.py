@@ -24,6 +24,11 @@ _PHASE_KEYS = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum
 _GROUP_NAMES = frozenset({"initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"})
 
 
+class ZeroLengthPhaseError(ValueError, ZeroDivisionError):
+    """A OneCycleLR phase that starts and ends on the same step: torch divides by its length (0) and fails with
+    a bare "float division by zero"; a ZeroDivisionError as torch's, and a ValueError naming the arguments."""
+
+
 def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"Expected positive integer {name}, but got {short_repr(value)}")
@@ -169,7 +174,8 @@ class OneCycleLR(LRScheduler):
         for i, group in enumerate(self.optimizer.param_groups):
             missing = sorted(k for k in _GROUP_NAMES if k not in group and (self.cycle_momentum or "lr" in k))
             if missing:
-                raise KeyError(f"param_groups[{i}] has no {missing[0]!r}: OneCycleLR writes it when built with "
+                raise KeyError(f"param_groups[{i}] has no {short_repr(missing[0])}: OneCycleLR writes it when built "
+                               f"with "
                                "last_epoch=-1 (load the optimizer's state before resuming)")
         rates: list[float] = []
         moments: list[float] = []
@@ -178,6 +184,12 @@ class OneCycleLR(LRScheduler):
             for k, phase in enumerate(self._schedule_phases):
                 end = phase["end_step"]
                 if step <= end or k == len(self._schedule_phases) - 1:
+                    if end == start:
+                        raise ZeroLengthPhaseError(
+                            f"OneCycleLR: phase {k + 1} of {len(self._schedule_phases)} starts and ends at step "
+                            f"{end:g}, so it has no length to anneal over (total_steps={self.total_steps}: torch "
+                            "divides by zero here); choose a pct_start whose pct_start * total_steps is not 1 "
+                            "(for three_phase, not (total_steps + 1) / 2 either) and below 1")
                     pct = (step - start) / (end - start)
                     rates.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:

@@ -24,7 +24,10 @@ def hyperparameter(
     # reads it; a bool is no hyperparameter. np.float32(0.1) was refused as "not a number".
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    number = checked_float(value, name)
+    try:
+        number = checked_float(value, name)
+    except ValueError as err:  # inf or NaN: torch's ValueError names these with its "Invalid ..." words too
+        raise ValueError(f"{err}{torch_words(name, value)}") from None
     if (
         number < 0.0
         or (positive and number == 0.0)
@@ -34,8 +37,23 @@ def hyperparameter(
         kind = (
             "in [0, 1)" if below_one else "in [0, 1]" if at_most_one else "positive" if positive else "non-negative"
         )
-        raise ValueError(f"{name} must be {kind}, got {value!r}")
+        raise ValueError(f"{name} must be {kind}, got {short_repr(value)}{torch_words(name, value)}")
     return number
+
+
+#: torch.optim's words for an option out of range ("Invalid learning rate: -1"), by the option's name here.
+_TORCH_WORDS = {"learning rate": "Invalid learning rate", "momentum": "Invalid momentum value",
+                "weight_decay": "Invalid weight_decay value", "eps": "Invalid epsilon value",
+                "lr_decay": "Invalid lr_decay value",
+                "initial_accumulator_value": "Invalid initial_accumulator_value value",
+                "betas[0]": "Invalid beta parameter at index 0", "betas[1]": "Invalid beta parameter at index 1"}
+
+
+def torch_words(name: str, value: Any) -> str:
+    """`` (torch: Invalid learning rate: -1)`` for an option torch's constructors check, else "": a program
+    written against torch may look for its words, and this library's own say what the range is."""
+    words = _TORCH_WORDS.get(name.rsplit("] ", 1)[-1])  # "param_groups[1] momentum" -> "momentum"
+    return f" (torch: {words}: {short_repr(value)})" if words else ""
 
 
 #: The learning rates schedulers keep in a group (torch's names): where one started (``initial_lr``, every
@@ -65,7 +83,8 @@ def learning_rate(value: Any, name: str = "learning rate") -> float:
         raise NotANumberError(f"{name} must be a finite number >= 0, got {type(value).__name__} {short_repr(value)}"
                               ) from None
     except ValueError:
-        raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}") from None
+        raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(value)}{torch_words(name, value)}"
+                         ) from None
 
 
 def flag(name: str, value: Any) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value
 
-from ..numbers_in_messages import short_repr
+from ..numbers_in_messages import short_repr, short_str
 from .base import Optimizer
 from .lr_scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler, _factor, _whole_number
 from .options import learning_rate
@@ -87,9 +87,9 @@ class ReduceLROnPlateau(LRScheduler):
 
     def _set_mode(self, mode: Any, threshold: Any, threshold_mode: Any) -> None:
         if mode not in ("min", "max"):
-            raise ValueError(f"mode {mode} is unknown!")
+            raise ValueError(f"mode {short_str(mode)} is unknown!")
         if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"threshold mode {threshold_mode} is unknown!")
+            raise ValueError(f"threshold mode {short_str(threshold_mode)} is unknown!")
         self.mode, self.threshold_mode = mode, threshold_mode
         self.threshold = _factor("threshold", threshold)
         self.mode_worse = math.inf if mode == "min" else -math.inf
@@ -166,7 +166,7 @@ class ReduceLROnPlateau(LRScheduler):
         checked: dict[str, Any] = {}
         for key in ("patience", "cooldown", "cooldown_counter", "num_bad_epochs", "last_epoch"):
             if key in state:
-                checked[key] = _whole_number(f"scheduler state {key!r}", state[key], 0)
+                checked[key] = _whole_number(f"scheduler state {short_repr(key)}", state[key], 0)
         for key in ("factor", "eps", "threshold"):
             if key in state:
                 checked[key] = _factor(f"scheduler state {key!r}", state[key])
@@ -175,9 +175,12 @@ class ReduceLROnPlateau(LRScheduler):
         for key in ("min_lrs", "_last_lr"):
             if key in state:
                 values = state[key]
-                if not isinstance(values, list):
-                    raise ValueError(f"scheduler state {key!r} must be a list of learning rates")
-                checked[key] = [learning_rate(v, f"scheduler state {key!r} entry {i}") for i, v in enumerate(values)]
+                groups = len(self.optimizer.param_groups)
+                if not isinstance(values, list) or len(values) != groups:  # [] cut every group without its floor
+                    raise ValueError(f"scheduler state {short_repr(key)} must be a list of {groups} learning rates "
+                                     f"(one per parameter group), got {short_repr(values)}")
+                checked[key] = [learning_rate(v, f"scheduler state {short_repr(key)} entry "
+                                                 f"{i}") for i, v in enumerate(values)]
         if "default_min_lr" in state:
             value = state["default_min_lr"]
             checked["default_min_lr"] = None if value is None else learning_rate(value, "scheduler state "

@@ -42,11 +42,14 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
     A loader validates the model's and the optimizer's entries first and
     applies both only when all are good.
     """
-    if isinstance(state, dict) and "type" not in state:
+    if not isinstance(state, dict):  # a file's "optimizer": null was "is for 'NoneType', not Adam"
+        raise TypeError(f"{where} must be a dict (an optimizer's state_dict()), got {type(state).__name__} "
+                        f"{short_repr(state)}")
+    if "type" not in state:
         raise ValueError(f"{where} has no 'type' entry (the optimizer it was saved from, {type(optimizer).__name__}"
                          " here): not a state_dict() of an nn optimizer")
-    if not isinstance(state, dict) or state.get("type") != type(optimizer).__name__:
-        found = state.get("type") if isinstance(state, dict) else type(state).__name__
+    if state.get("type") != type(optimizer).__name__:
+        found = state.get("type")
         raise ValueError(f"{where} is for {short_repr(found)}, not {type(optimizer).__name__}")
     _refuse_unknown_and_missing(optimizer, state, where)
     buffers = state.get("buffers", {})
@@ -62,12 +65,13 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
             # A list of the wrong length almost always means a state saved from another model's optimizer.
             saved_for = (f": it holds {len(values)}, so the state was saved for {len(values)} parameters and this "
                          f"optimizer has {len(optimizer.params)}") if isinstance(values, list) else ""
-            raise ValueError(f"{where} buffer {name!r} must be a list of {len(optimizer.params)} numbers{saved_for}")
-        numbers_ = [checked_float(v, f"{where} buffer {name!r} entry {i}") for i, v in enumerate(values)]
+            raise ValueError(f"{where} buffer {short_repr(name)} must be a list of {len(optimizer.params)} "
+                             f"numbers{saved_for}")
+        numbers_ = [checked_float(v, f"{where} buffer {short_repr(name)} entry {i}") for i, v in enumerate(values)]
         if name in optimizer._nonnegative_buffers:
             for i, v in enumerate(numbers_):
                 if v < 0.0:
-                    raise ValueError(f"{where} buffer {name!r} entry {i} must be >= 0 (a sum of squares)")
+                    raise ValueError(f"{where} buffer {short_repr(name)} entry {i} must be >= 0 (a sum of squares)")
         checked[name] = numbers_
     steps = state.get("steps")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
@@ -77,7 +81,7 @@ def checked_state(optimizer: Optimizer, state: Any, where: str) -> Callable[[], 
         raise ValueError(f"{where} 'lr' must be a positive finite number, got {short_repr(lr)}")
     lr_value = checked_float(lr, f"{where} 'lr'")
     if not lr_value >= 0.0:
-        raise ValueError(f"{where} 'lr' must be a positive finite number or 0, got {lr_value!r}")
+        raise ValueError(f"{where} 'lr' must be a positive finite number or 0, got {short_repr(lr_value)}")
     groups = _checked_saved_groups(optimizer, state, where, lr_value)
     group_steps = _checked_group_steps(optimizer, state.get("group_steps"), steps, where)
     param_steps = _checked_param_steps(optimizer, state.get("param_steps"), group_steps, steps, where)
@@ -107,7 +111,8 @@ def _refuse_unknown_and_missing(optimizer: Optimizer, state: dict[str, Any], whe
                          f"(this {type(optimizer).__name__}'s state holds {', '.join(sorted(known))})")
     for key in ("lr", "steps"):
         if key not in state:
-            raise MissingStateEntryError(f"{where} has no {key!r} entry (state_dict() writes one): not a whole "
+            raise MissingStateEntryError(f"{where} has no {short_repr(key)} entry (state_dict() writes one): not a "
+                                         f"whole "
                                          "optimizer state")
     if "param_groups" not in state and "group_steps" in state:
         raise MissingStateEntryError(f"{where} has no 'param_groups' entry but has 'group_steps': a state_dict() "
@@ -153,7 +158,7 @@ def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: st
             restored["param_names"] = list(names)
         result.append(restored)
     if result[0]["lr"] != lr:
-        raise ValueError(f"{where} 'lr' is {lr!r} but param_groups[0] has lr {result[0]['lr']!r}: "
+        raise ValueError(f"{where} 'lr' is {short_repr(lr)} but param_groups[0] has lr {result[0]['lr']!r}: "
                          "the file disagrees with itself")
     return result
 

@@ -16,6 +16,7 @@ from typing import Any
 from ..numbers_in_messages import short_repr
 from .base import Optimizer
 from .lr_scheduler import LRScheduler, _whole_number
+from .options import learning_rate
 from .plateau import ReduceLROnPlateau
 
 
@@ -44,10 +45,27 @@ def _states(schedulers: list[LRScheduler]) -> list[dict[str, Any]]:
 
 
 def _load_states(who: str, schedulers: list[LRScheduler], saved: Any) -> None:
+    """Load each inner scheduler's state, all or nothing: a bad second state left the first one loaded."""
     if not isinstance(saved, list) or len(saved) != len(schedulers):
         raise ValueError(f"{who} state '_schedulers' must hold {len(schedulers)} scheduler states")
-    for scheduler, state in zip(schedulers, saved):
-        scheduler.load_state_dict(state)
+    before = _states(schedulers)
+    try:
+        for scheduler, state in zip(schedulers, saved):
+            scheduler.load_state_dict(state)
+    except BaseException:
+        for scheduler, state in zip(schedulers, before):
+            scheduler.load_state_dict(state)
+        raise
+
+
+def _checked_last_lr(optimizer: Optimizer, values: Any) -> list[float]:
+    """A chain's saved ``_last_lr``: one learning rate per parameter group (None or 'x' were kept as they were,
+    or failed as "'NoneType' object is not iterable" after the inner schedulers had loaded)."""
+    groups = len(optimizer.param_groups)
+    if not isinstance(values, list) or len(values) != groups:
+        raise ValueError(f"scheduler state '_last_lr' must be a list of {groups} learning rates (one per parameter "
+                         f"group), got {short_repr(values)}")
+    return [learning_rate(v, f"scheduler state '_last_lr' entry {i}") for i, v in enumerate(values)]
 
 
 class SequentialLR(LRScheduler):
@@ -125,10 +143,9 @@ class SequentialLR(LRScheduler):
             raise ValueError(f"scheduler state '_milestones' must be a list of {len(self._milestones)} integers")
         checked = [_whole_number("scheduler state milestone", m, 0) for m in milestones]
         last_epoch = _whole_number("scheduler state 'last_epoch'", state.get("last_epoch", self.last_epoch), 0)
+        last_lr = _checked_last_lr(self.optimizer, state.get("_last_lr", self._last_lr))  # before any inner load
         _load_states("SequentialLR", self._schedulers, state.get("_schedulers", _states(self._schedulers)))
-        self._milestones, self.last_epoch = checked, last_epoch
-        if "_last_lr" in state:
-            self._last_lr = list(state["_last_lr"])
+        self._milestones, self.last_epoch, self._last_lr = checked, last_epoch, last_lr
 
 
 class ChainedScheduler(LRScheduler):
@@ -170,6 +187,6 @@ class ChainedScheduler(LRScheduler):
         unknown = [key for key in state if key not in ("_last_lr", "_schedulers")]
         if unknown:
             raise ValueError(f"scheduler state has unknown entry {short_repr(unknown[0])}")
+        last_lr = _checked_last_lr(self.optimizer, state.get("_last_lr", self._last_lr))  # before any inner load
         _load_states("ChainedScheduler", self._schedulers, state.get("_schedulers", _states(self._schedulers)))
-        if "_last_lr" in state:
-            self._last_lr = list(state["_last_lr"])
+        self._last_lr = last_lr

@@ -12,6 +12,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 
+from ..numbers_in_messages import short_repr
+
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 CELL_KINDS = ("rnn", "lstm")
 
@@ -25,10 +27,10 @@ class TorchCharModel(nn.Module):
         """A ``cell`` ("rnn" or "lstm") of ``hidden_size`` units over ``vocab_size`` characters."""
         super().__init__()
         if cell not in CELL_KINDS:
-            raise ValueError(f"unknown cell {cell!r}: choose one of {', '.join(CELL_KINDS)}")
+            raise ValueError(f"unknown cell {short_repr(cell)}: choose one of {', '.join(CELL_KINDS)}")
         for name, size in (("vocab_size", vocab_size), ("hidden_size", hidden_size)):
             if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-                raise ValueError(f"{name} must be a positive integer, got {size!r}")
+                raise ValueError(f"{name} must be a positive integer, got {short_repr(size)}")
         self.kind = cell
         self.vocab_size = vocab_size
         self.hidden_size = hidden_size

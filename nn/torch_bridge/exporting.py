@@ -13,6 +13,7 @@ from ..linear import Linear
 from ..lstm import LSTMCell
 from ..mlp import MLP
 from ..module import Module
+from ..numbers_in_messages import short_repr
 from ..rnn import RNNCell
 from ..sequential import Sequential
 from .char_model import TorchCharModel
@@ -68,7 +69,7 @@ def to_torch(model: Module, dtype: torch.dtype = torch.float64) -> nn.Module:
     naming a weight too large for ``dtype`` (torch would hold it as inf).
     """
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
-        raise TypeError(f"dtype must be a real floating-point torch.dtype, got {dtype!r}")
+        raise TypeError(f"dtype must be a real floating-point torch.dtype, got {short_repr(dtype)}")
     if dtype.itemsize < 2:  # float8 kinds: torch's own init failed inside ("check_uniform_bounds" not implemented)
         raise TypeError(f"dtype {dtype} is a storage format torch's layers cannot be made in or run: export in"
                         " torch.float64, float32, float16 or bfloat16 (and convert the module afterwards)")

@@ -265,7 +265,7 @@ def _step_count(step: object, name: str) -> int:
     else:
         raise TypeError(f"step of torch's {name} must be a number or a one-element tensor, got {type(step).__name__}")
     if not (math.isfinite(number) and number >= 0 and number == int(number)):
-        raise ValueError(f"step of torch's {name} must be a whole number >= 0, got {number!r}")
+        raise ValueError(f"step of torch's {name} must be a whole number >= 0, got {short_repr(number)}")
     return int(number)
 
 

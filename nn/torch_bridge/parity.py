@@ -29,6 +29,7 @@ from autograd import Value, is_grad_enabled, sum_of
 
 from ..losses import softmax_cross_entropy
 from ..module import Module
+from ..numbers_in_messages import short_repr
 from .importing import linked_value, torch_values
 from .links import combined_bias, links
 from .shapes import Layout, Shape, layout_of_module, shape_of_model
@@ -76,7 +77,7 @@ class ParityReport:
     def of_kind(self, kind: str) -> list[ParityRow]:
         """The rows of one kind: "output", "loss", "gradient" or "weight"."""
         if kind not in KINDS:
-            raise ValueError(f"unknown row kind {kind!r}: choose one of {', '.join(KINDS)}")
+            raise ValueError(f"unknown row kind {short_repr(kind)}: choose one of {', '.join(KINDS)}")
         return [row for row in self.rows if row.kind == kind]
 
     def worst(self, kind: str | None = None) -> ParityRow:
@@ -177,7 +178,7 @@ def parity_report(
         tolerance = TOLERANCE.get(dtype, LOW_PRECISION_TOLERANCE)
     elif (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0
           or not math.isfinite(tolerance)):
-        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+        raise ValueError(f"tolerance must be a finite number >= 0, got {short_repr(tolerance)}")
     steps = _checked_inputs(ours_shape, inputs)
     if targets is not None:
         targets = _checked_targets(ours_shape, targets, len(steps))
@@ -218,20 +219,20 @@ def _real(x: Any, where: str) -> float:
     TypeError too), OverflowError for an int past float range (was "int too large to convert to float", unnamed),
     ValueError for NaN and infinities."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a finite real number, got {type(x).__name__} {x!r:.60}")
+        raise TypeError(f"{where} must be a finite real number, got {type(x).__name__} {short_repr(x)}")
     try:
         value = float(x)
     except OverflowError:
         raise OverflowError(f"{where} must be a finite real number, got an int too large for a float") from None
     if not math.isfinite(value):
-        raise ValueError(f"{where} must be a finite real number, got {x!r}")
+        raise ValueError(f"{where} must be a finite real number, got {short_repr(x)}")
     return value
 
 
 def _checked_inputs(shape: Shape, inputs: Sequence[Any]) -> list[Any]:
     """Inputs as plain floats / ints, or ValueError naming the first bad one."""
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence) or len(inputs) == 0:
-        raise ValueError(f"inputs must be a non-empty sequence, got {inputs!r:.60}")
+        raise ValueError(f"inputs must be a non-empty sequence, got {short_repr(inputs)}")
     size = shape.sizes[0]
     out: list[Any] = []
     for t, x in enumerate(inputs):
@@ -242,12 +243,12 @@ def _checked_inputs(shape: Shape, inputs: Sequence[Any]) -> list[Any]:
                 raise ValueError(f"{where} = {x} is not an index in 0..{size - 1}")
             out.append(x)
         elif shape.kind == "char":
-            raise ValueError(f"{where} must be a character index (an int), got {x!r:.60}")
+            raise ValueError(f"{where} must be a character index (an int), got {short_repr(x)}")
         elif isinstance(x, Sequence) and not isinstance(x, (str, bytes)) and len(x) == size:
             out.append([_real(v, f"{where}[{i}]") for i, v in enumerate(x)])
         else:
             raise ValueError(f"{where} must be {size} numbers{' or a one-hot index' if one_hot_ok else ''},"
-                             f" got {x!r:.60}")
+                             f" got {short_repr(x)}")
     return out
 
 

@@ -24,6 +24,7 @@ from ..linear import Linear
 from ..lstm import LSTMCell
 from ..mlp import MLP
 from ..module import Module
+from ..numbers_in_messages import short_repr
 from ..rnn import RNNCell
 from ..sequential import Sequential
 from .char_model import TorchCharModel
@@ -302,7 +303,7 @@ def check_tensor(name: str, p: torch.Tensor) -> None:
     if bool(bad.any()):
         where = tuple(int(i) for i in bad.nonzero()[0])
         value = float(p.detach()[where])
-        raise ValueError(f"parameter {name}{list(where)} is {value!r}: valuegrad needs finite weights")
+        raise ValueError(f"parameter {name}{list(where)} is {short_repr(value)}: valuegrad needs finite weights")
     if p.numel() == 0:
         raise ValueError(f"parameter {name} is empty (shape {tuple(p.shape)}): every size must be at least 1")
 
@@ -402,7 +403,8 @@ def _recurrent_layout(module: nn.Module) -> Layout:
         cell = module
         kind = "lstm" if isinstance(module, nn.LSTMCell) else "rnn"
         if kind == "rnn" and cell.nonlinearity != "tanh":
-            raise NoCounterpart(f"{what} uses nonlinearity={cell.nonlinearity!r}: valuegrad's RNNCell is tanh")
+            raise NoCounterpart(f"{what} uses nonlinearity={short_repr(cell.nonlinearity)}: valuegrad's RNNCell is "
+                                f"tanh")
         if not cell.bias:
             raise NoCounterpart(f"{what} has bias=False: valuegrad's cells always have a bias")
         return Layout(Shape(kind, (cell.input_size, cell.hidden_size)))
@@ -410,7 +412,7 @@ def _recurrent_layout(module: nn.Module) -> Layout:
         rnn: Any = module
         kind = "lstm" if isinstance(module, nn.LSTM) else "rnn"
         if kind == "rnn" and rnn.nonlinearity != "tanh":
-            raise NoCounterpart(f"{what} uses nonlinearity={rnn.nonlinearity!r}: valuegrad's RNNCell is tanh")
+            raise NoCounterpart(f"{what} uses nonlinearity={short_repr(rnn.nonlinearity)}: valuegrad's RNNCell is tanh")
         if rnn.proj_size:
             raise NoCounterpart(f"{what} has proj_size={rnn.proj_size}: parameter weight_hr_l0 (the projection of"
                                 " h) has no counterpart in valuegrad's LSTMCell")
