@@ -13,9 +13,12 @@ each *full* collection as it ends (young collections are never touched). It
 sets the oldest generation's threshold to the heap's size in allocated blocks
 (`sys.getallocatedblocks()`) divided by threshold0 * threshold1, when that is
 above the program's own threshold2: the next full collection then comes only
-after about as many new allocations as the heap already holds, so full
-collections run at heap sizes N, 2N, 4N ... instead of N, 1.25N, 1.56N ...
-(each live object is traversed about twice instead of five times). A heap frozen
+after as many new allocations of tracked objects as the heap holds blocks. A
+graph's nodes each bring a float too (two blocks per tracked object), so full
+collections run at heap sizes N, 3.4N, 12N ... (measured in blocks while a wide
+graph is built) instead of N, 1.25N, 1.56N ...: each live object is traversed
+0.4 to 1.4 times while a graph is built, depending on where its size falls in
+that schedule, instead of about five times. A heap frozen
 through `freeze` (`gc.freeze()`, noted) is never walked, so its blocks are
 left out (`walked_blocks`). Young
 collections keep their thresholds and stay small and cache-friendly. Once a
@@ -23,10 +26,17 @@ full collection finds the heap small again (the graph was dropped), the
 program's own thresholds are put back exactly.
 
 Trade-off (stated in docs/semantics.md): while a large heap lives, cyclic
-garbage (the engine makes none; a user's own reference cycles) waits longer to
-be reclaimed, at most about as many allocations as the heap holds, so peak
-memory can be up to about twice what it would be; nothing is leaked, and an
-explicit ``gc.collect()`` still collects everything at once. Thresholds the
+garbage that lived long enough to reach the oldest generation (the engine makes
+none; a user's own reference cycles) waits longer to be reclaimed: until as
+many tracked objects have been allocated as the heap holds blocks. The bound is
+in objects, not bytes, so the memory it can hold depends on the garbage: with a
+1,000,000-node graph alive (3.1 million blocks) and a program dropping cycles
+of an instance and a list (about five blocks per cycle; `bench/bench_collector.py
+peak`), the peak was 3.4 times
+the live heap, against 1.3 times with the hook removed (2.7 times higher; 5.9
+times the heap if the spacing were doubled, which is why it is not). Nothing is
+leaked, and an explicit ``gc.collect()`` still collects everything at once.
+Thresholds the
 program sets itself are respected: if ``gc.set_threshold`` was called since
 the hook last raised them, the program's values become the ones the hook
 scales from and puts back. ``gc.disable()`` is untouched (a disabled collector runs no

@@ -19,37 +19,53 @@ other processes on a busy machine do not count (they still share the caches).
 hook removed: plain CPython thresholds), ``gc-off`` (the cyclic collector
 disabled, the floor).
 
-What is left of the growth (measured on a busy 2-core AMD EPYC VM, Python 3.11,
-load 2-2.5, 1k / 100k / 1M / 10M nodes, ns per node; figures swing ~20% run to run):
+What is left of the growth (one run per policy on a busy 2-core AMD EPYC VM,
+2026-11-29 10:45-10:58, load 4.5-10, 1k / 100k / 1M / 10M nodes, ns per node;
+figures swing ~20% run to run, and which sizes pay a full collection moves):
 
-    policy on   chain  1046 1227 1224 1290 (1.23x)   1780 2180 1493 1759 (1.46x)
-                wide   1408 1714 2331 1825 (1.66x)   1526 1648 2240 1885 (1.47x)
-                 of which full GC   0  384  965  323      0  352  873  376
-                wide leaving out full GC: 1.13x, 1.18x
-                bare    1009 1264 2075 1353 (2.06x)    884 1354 2055 1384 (2.32x)
-                 of which full GC   0  370  921  337      0  383  980  357
-    gc-off      chain  1318 1195 1147 1228 (1.15x)    968 1088 1161 1255 (1.30x)
-                wide   1325 1102 1361 1280 (1.23x)   1382 1126 1239 1237 (1.23x)
-                bare    767  757 1026  860 (1.36x)    726  881  772  978 (1.35x)
+    Python 3.11  on      chain   493  729  631  622 (1.48x)
+                         wide    802 1154 1590 1050 (1.98x; 1.12x leaving out full GC)
+                          of which full GC   0  440  853  309
+                         bare    761 1076 1491  950 (1.96x; full GC at 1M 847)
+                 off     chain   521  687  922  936 (1.80x)
+                         wide    947 1147 3541 4881 (5.16x; full GC at 10M 4116)
+                         bare    568 1019 3131 4398 (7.75x)
+                 gc-off  chain   441  465  495  501 (1.14x)
+                         wide    721  594  600  603 (1.21x)
+                         bare    551  505  521  525 (1.09x)
+    Python 3.12.1 on     wide    881 1237 1729 1159 (1.96x; 1.03x leaving out full GC)
+                         bare    754 1068 1586 1039 (2.10x)
+    Python 3.13.0 on     wide    793  848 1497 1681 (2.12x; 1.13x leaving out full GC)
+                         bare    676  772 1365 1619 (2.40x)
 
-Before, backward counted each node's consumers in a dict keyed by node: at
-millions of nodes a hash table read at a random place on every step, and the
-wide graph's cost grew 1.9x with the collector off. It now keeps its
-bookkeeping in the nodes' own ``.grad`` slots (`autograd.backward`), and with
-the collector off the wide graph is flat within 1.25x, less than the bare
-baseline's own 1.35x. What still grows with the default policy is the cyclic
-collector's full collections: each walks every live tracked object (1.5 per
-op node of the wide graph: the nodes and the weight leaves), and once the
-graph outgrows the CPU caches that costs more per object (a `gc.collect()`
-over a built wide graph: 141-283 ns per object at 18,000 objects, 413-648 at
-150,000 to 4.5 million). `autograd.collector` spaces full collections
-so each object is walked about once while a graph is built, not five times,
-but how much of that single walk lands in a build depends on where the sizes
-fall in that schedule (most at 1M nodes here). The bare baseline, with no
-engine, pays the same (921-980 ns/node at 1M), so it is the interpreter's
-collector on this hardware, not the engine; avoiding it would take hiding the
-graph from the collector (``gc.freeze()``), which would also hide it from
-``gc.get_objects()`` and from an explicit ``gc.collect()``.
+Before, backward counted each node's consumers in a dict keyed by node: at millions of nodes a hash
+table read at a random place on every step, and the wide graph's cost grew 1.9x with the collector
+off. It now keeps its bookkeeping in the nodes' own ``.grad`` slots (`autograd.backward`), and with
+the collector off the wide graph is flat within 1.21-1.25x (the bare baseline: 1.09-1.35x). What
+still grows with the default policy is the cyclic collector's full collections: each walks every
+live tracked object (1.5 per op node of the wide graph: the nodes and the weight leaves).
+`autograd.collector` spaces full collections so each object is walked 0.4 to 1.4 times while a graph
+is built, not five times, but how much of that lands in a build depends on where the size falls in
+that schedule (most at 1M nodes here, on 3.13 at 10M). The bare baseline, with no engine, pays the
+same, on 3.11, 3.12 and 3.13 alike.
+
+Branch gc26 measured why (`bench/bench_collector.py`), and kept no change to the engine or the schedule:
+
+* A ``gc.collect()`` over a built wide graph of 1,000,000 nodes costs 440-600 ns of CPU per tracked
+  object (3.11, 3.12, 3.13), against 80-330 at 20,000 nodes and 70-90 for a 1,000,000-node chain. The
+  collector finds the nodes alive breadth first from the graph's roots, which for a wide graph jumps over
+  a heap bigger than the caches (for a chain it sweeps memory in order), and reads each node's ``data``
+  float: with one float shared by all nodes (which a Value cannot do) it is 270-330 ns. Fewer slots set
+  (only ``data`` and the parents): unchanged; parents in a tuple: the same per node, with an extra object.
+  So the node layout is not what costs, and a float per node is the API.
+* Spacing full collections 2x or 4x further (over ten sizes from 300,000 to 8,000,000 nodes, full GC per
+  node 290-860 as shipped, 120-780 at 2x, 60-550 at 4x) only moves which sizes are unlucky, while cyclic
+  garbage that reached the oldest generation peaks higher: with a 1M-node graph alive and a loop dropping
+  two-object cycles, 1.3x the live heap without the hook, 3.4x with it, 5.9x at 2x spacing.
+
+So the wide row's 1.5x target is not met on CPython 3.11-3.13: avoiding the walk would take hiding the
+graph from the collector (``gc.freeze()``, which also hides it from ``gc.get_objects()`` and an explicit
+``gc.collect()``) or pausing the collector during user code.
 """
 
 from __future__ import annotations
