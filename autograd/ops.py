@@ -135,6 +135,22 @@ ERF = Op(name="erf", symbol="erf", forward="erf(a)", derivatives=("1.12837916709
 BCE = Op(name="binary_cross_entropy", symbol="BCE", forward="bce(a, b)",
          derivatives=("bce_input_grad(a, b)", "bce_target_grad(a)"), domain=((0.05, 0.95), (0.0, 1.0)),
          reference=lambda a, b: -(b * math.log(a) + (1.0 - b) * math.log(1.0 - a)))
+# torch's binary_cross_entropy_with_logits of a logit a against a target b, one node per element, in torch's
+# order: (1 - b) a - log_sigmoid(a), gradient sigmoid(a) - b (its bits, but where that subtraction cancels on
+# a > 0: see `helpers.bce_logits_input_grad`), target gradient -a. As a graph of log1pexp nodes the gradient
+# was (1 - b) - sigmoid(-a), 60% of gradients a last bit or more from torch's.
+BCE_LOGITS = Op(name="binary_cross_entropy_with_logits", symbol="BCEwL", forward="bce_logits(a, b)",
+                derivatives=("bce_logits_input_grad(a, b)", "-a"), domain=(_WIDE, (0.0, 1.0)),
+                reference=lambda a, b: (1.0 - b) * a + math.log(1.0 + math.exp(-a)))
+# The same with pos_weight (inputs x0 logit, x1 target, x2 pos_weight): torch's (1 - b) a - log_sigmoid(a) lw,
+# lw = (w - 1) b + 1; gradient ((w b + 1) - b) sigmoid(a) - w b. torch refuses a gradient for pos_weight;
+# here one flows, -b log_sigmoid(a).
+BCE_LOGITS_POS = Op(name="binary_cross_entropy_with_logits_pos_weight", symbol="BCEwL",
+                    forward="bce_logits_pos(x0, x1, x2)",
+                    derivatives=("bce_logits_pos_input_grad(x0, x1, x2)", "bce_logits_pos_target_grad(x0, x2)",
+                                 "-(x1 * log_sigmoid(x0))"),
+                    domain=(_WIDE, (0.0, 1.0), (0.2, 5.0)),
+                    reference=lambda a, b, w: (1.0 - b) * a + ((w - 1.0) * b + 1.0) * math.log(1.0 + math.exp(-a)))
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
@@ -181,7 +197,7 @@ LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_l
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
-               BCE, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
+               BCE, BCE_LOGITS, BCE_LOGITS_POS, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),
