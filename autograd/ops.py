@@ -151,6 +151,15 @@ BCE_LOGITS_POS = Op(name="binary_cross_entropy_with_logits_pos_weight", symbol="
                                  "-(x1 * log_sigmoid(x0))"),
                     domain=(_WIDE, (0.0, 1.0), (0.2, 5.0)),
                     reference=lambda a, b, w: (1.0 - b) * a + ((w - 1.0) * b + 1.0) * math.log(1.0 + math.exp(-a)))
+# torch's smooth_l1_loss of a difference a = input - target with beta b (a constant input), one node per element:
+# 0.5 a^2 / b where |a| < b, else |a| - 0.5 b, torch's forward; its gradient torch's kernel's a / b (one rounding:
+# as a graph of 0.5 * d * d / beta it was d * (1 / b), another last bit in a quarter of gradients at b = 2.5), or
+# the sign of a from |a| = b on. The branch by `where_positive`, which keeps the chosen value's sign of zero.
+SMOOTH_L1 = Op(name="smooth_l1", symbol="smoothL1",
+               forward="where_positive(b - abs(a), 0.5 * a * a / b, abs(a) - 0.5 * b)",
+               derivatives=("where_positive(b - abs(a), div(a, b), sign(a))", "0.0"), constant_args=1,
+               domain=((-0.9, 0.9), (1.0, 3.0)),
+               reference=lambda a, b: 0.5 * a * a / b if abs(a) < b else abs(a) - 0.5 * b)
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
@@ -197,7 +206,8 @@ LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_l
 OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
-               BCE, BCE_LOGITS, BCE_LOGITS_POS, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM, LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
+               BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM,
+               LARGEST, *ACTIVATION_OPS, SILU_SIGMOID)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

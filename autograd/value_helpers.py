@@ -253,6 +253,13 @@ def bce_logits_pos_target_grad(a: Value, w: Value) -> Value:
 
 
 @value_version
+def where_positive(c: Value | float, a: Value | float, b: Value | float) -> Value | float:
+    """a where c > 0, else b, on Values: the chosen branch itself (a kernel's ``c > 0 ? a : b``: its derivative
+    is the chosen branch's, and the condition's is 0, as torch's)."""
+    return a if (c.data if isinstance(c, Value) else c) > 0.0 else b
+
+
+@value_version
 def max_share(a: Value, b: Value) -> float:
     """maximum's derivative on Values: 1, 1/2 or 0, a constant (its own derivative is 0 wherever it is defined),
     as torch's gradient of torch.maximum is a mask that does not require grad."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from autograd import Value, apply
 from autograd.helpers import BCE_LOG_FLOOR
-from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS
+from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1
 
 from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
@@ -154,9 +154,7 @@ def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta:
         return l1_loss(input, target, reduction)
 
     def loss(x: Value, y: Value) -> Value:
-        d = x - y
-        size = d.abs()
-        return 0.5 * d * d / beta if size < beta else size - 0.5 * beta
+        return apply(SMOOTH_L1, x - y, beta)  # torch's kernel as one node: its gradient d / beta, one rounding
 
     return _loss(input, target, reduction, loss)
 

@@ -111,7 +111,7 @@ def random_graph(seed: int):
             else:
                 args = [rng.choice(pool) for _ in range(op.arity - op.constant_args)]
                 args += [rng.choice([2.0, 3.0, 0.5])] * op.constant_args
-            if op.name in {"log", "sqrt", "pow_value", "pow", "relu", "abs", "step", "sign"}:
+            if op.name in {"log", "sqrt", "pow_value", "pow", "reciprocal", "relu", "abs", "step", "sign"}:
                 args[0] = args[0] * args[0] + 0.5  # positive where the op needs it
             if op.name == "div":
                 args[1] = args[1] * args[1] + 0.5
