@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .value import _NARY_MAKERS, Value, apply, constant, nary_node_maker
+from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -155,8 +155,10 @@ def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tu
 
     m is a node (`largest`), so a replayed tape shifts by the logits it meets; ``log(s)`` is the `logsumexp` of
     the differences (its inner shift, their largest, is exactly 0, so its value is log(s) rounded once). Each
-    difference's gradient is torch's ``g_i - exp(log_softmax_i) * sum(g)``; what m collects (minus their sum,
-    0 up to rounding) goes to the largest logit, and carries the rounding of sum_j p_j != 1 back to it.
+    difference is a `shift` node, d_i = z_i - m with m not differentiated (the op table's ``shift``): the row's
+    results do not depend on m, and torch's backward has no term for it, so each logit's gradient is its
+    difference's, torch's ``g_i - exp(log_softmax_i) * sum(g)``. (As a ``sub`` node m collected minus the sum of
+    the differences' gradients, 0 up to rounding, and gave it to the largest logit.)
 
     A difference below the float range (z_i = -1e308 beside m = 1e308) is None: its exp is exactly 0 in
     float, so ``log(s)`` is the same number without it, and softmax_i is 0, as torch's. That choice is a
@@ -172,7 +174,10 @@ def _differences(logits: Sequence[Operand], who: str) -> list[Value | None]:
     z = _logits(logits, who)
     m = largest(z)
     top = m.data
-    return [None if v.data - top == -math.inf and v * 0.5 - m * 0.5 < -_HALF_MAX else v - m for v in z]
+    # `shift` nodes (z_i - m with m not differentiated: nothing computed from the row depends on it), as torch's
+    # backward has no term for m
+    return [None if v.data - top == -math.inf and v * 0.5 - m * 0.5 < -_HALF_MAX else _binary(ops.SHIFT, v, m)
+            for v in z]
 
 
 def _below_range(who: str, index: int) -> OverflowError:
