@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .value import _NARY_MAKERS, Value, apply, constant, nary_node_maker
+from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -153,8 +153,10 @@ def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tu
 
     m is a node (`largest`), so a replayed tape shifts by the logits it meets; ``log(s)`` is the `logsumexp` of
     the differences (its inner shift, their largest, is exactly 0, so its value is log(s) rounded once). Each
-    difference's gradient is torch's ``g_i - exp(log_softmax_i) * sum(g)``; what m collects (minus their sum,
-    0 up to rounding) goes to the largest logit, and carries the rounding of sum_j p_j != 1 back to it.
+    difference is a `shift` node, d_i = z_i - m with m not differentiated (the op table's ``shift``): the row's
+    results do not depend on m, and torch's backward has no term for it, so each logit's gradient is its
+    difference's, torch's ``g_i - exp(log_softmax_i) * sum(g)``. (As a ``sub`` node m collected minus the sum of
+    the differences' gradients, 0 up to rounding, and gave it to the largest logit.)
 
     A difference below the float range (z_i = -1e308 beside m = 1e308) is None: its exp is exactly 0 in
     float, so ``log(s)`` is the same number without it, and softmax_i is 0, as torch's. That choice is a
@@ -165,12 +167,18 @@ def shifted_logits(logits: Sequence[Operand], who: str = "shifted_logits") -> tu
     return differences, logsumexp([d for d in differences if d is not None])
 
 
-def _differences(logits: Sequence[Operand], who: str) -> list[Value | None]:
-    """z_i - m for each logit, None where it is below the float range (see `shifted_logits`)."""
+def _differences(logits: Sequence[Operand], who: str, shift: Any = ops.SHIFT) -> list[Value | None]:
+    """z_i - m for each logit as nodes of ``shift`` (see `shifted_logits`), None where it is below the float range.
+
+    `softmax` passes ``sub``: there m's gradient, minus the sum of the others', makes the row's gradients sum to
+    0 as the true ones do, which its cancelling terms otherwise lose (bench/precision_sweep.py, softmax of a
+    weighted sum: 3.0 ulps mean with it, 7.3 without; torch's 10.2).
+    """
     z = _logits(logits, who)
     m = largest(z)
     top = m.data
-    return [None if v.data - top == -math.inf and v * 0.5 - m * 0.5 < -_HALF_MAX else v - m for v in z]
+    return [None if v.data - top == -math.inf and v * 0.5 - m * 0.5 < -_HALF_MAX else _binary(shift, v, m)
+            for v in z]
 
 
 def _below_range(who: str, index: int) -> OverflowError:
@@ -197,7 +205,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     formula; no exp overflows, and a difference below the float range gives 0 (as torch's [1, 0] for
     [1e308, -1e308]). Its gradient is more accurate than torch's own backward (which subtracts
     sum_j g_j p_j from g_i, cancelling)."""
-    differences = _differences(logits, "softmax")
+    differences = _differences(logits, "softmax", ops.SUB)
     exps = [d.exp() if d is not None else constant(0.0) for d in differences]
     total = sum_of([e for d, e in zip(differences, exps) if d is not None])
     return [e / total for e in exps]

@@ -352,6 +352,74 @@ def bce_target_grad(a: float) -> float:
     return max(math.log1p(-a), BCE_LOG_FLOOR) - _floored_log(a) if a < 1.0 else BCE_LOG_FLOOR
 
 
+def torch_sigmoid(a: float) -> float:
+    """torch's CPU sigmoid, 1 / (1 + e^-a) (0 where e^-a overflows, as torch's 1 / inf): the number its
+    binary_cross_entropy_with_logits backward starts from. Not a helper: `sigmoid` is the accurate one."""
+    try:
+        return 1.0 / (1.0 + math.exp(-a))
+    except OverflowError:
+        return 0.0
+
+
+@helper
+def log_sigmoid(a: float) -> float:
+    """log(sigmoid(a)), torch's CPU formula min(a, 0) - log1p(e^-|a|): no exp overflows, and a tiny
+    log1p(e^-40) keeps its digits."""
+    return min(a, 0.0) - math.log1p(math.exp(-abs(a)))
+
+
+@helper
+def bce_logits(a: float, b: float) -> float:
+    """torch's binary_cross_entropy_with_logits of a logit a against a target b: (1 - b) a - log_sigmoid(a),
+    in torch's order."""
+    return (1.0 - b) * a - log_sigmoid(a)
+
+
+@helper
+def bce_logits_pos(a: float, b: float, w: float) -> float:
+    """The same with pos_weight w, torch's order: (1 - b) a - log_sigmoid(a) ((w - 1) b + 1)."""
+    return (1.0 - b) * a - log_sigmoid(a) * ((w - 1.0) * b + 1.0)
+
+
+def _cancels(result: float, term: float, a: float) -> bool:
+    """Whether torch's ``term - t`` lost more than one bit of ``term``'s rounding (|result| < |term| / 2) on
+    the side a > 0, where 1 - sigmoid(a) can be had without cancelling as sigmoid(-a)."""
+    return a > 0.0 and abs(result) < 0.5 * abs(term)
+
+
+@helper
+def bce_logits_input_grad(a: float, b: float) -> float:
+    """d bce_logits / da: torch's sigmoid(a) - b, its bits, except where that subtraction cancels more than
+    one bit on a > 0 (b near 1: at b = 1, a = 40 torch's is 0, the true value -4.2e-18); there the same
+    value as (1 - b) - sigmoid(-a), which does not."""
+    s = torch_sigmoid(a)
+    result = s - b
+    if _cancels(result, s, a):
+        e = math.exp(-a)
+        return (1.0 - b) - e / (1.0 + e)
+    return result
+
+
+@helper
+def bce_logits_pos_input_grad(a: float, b: float, w: float) -> float:
+    """d bce_logits_pos / da: torch's ((w b + 1) - b) sigmoid(a) - w b, its bits, except where that
+    subtraction cancels more than one bit on a > 0; there (1 - b) - ((w b + 1) - b) sigmoid(-a)."""
+    t = w * b
+    weight = (t + 1.0) - b
+    term = weight * torch_sigmoid(a)
+    result = term - t
+    if _cancels(result, term, a):
+        e = math.exp(-a)
+        return (1.0 - b) - weight * (e / (1.0 + e))
+    return result
+
+
+@helper
+def bce_logits_pos_target_grad(a: float, w: float) -> float:
+    """d bce_logits_pos / db, torch's formula log_sigmoid(-a) - w log_sigmoid(a)."""
+    return log_sigmoid(-a) - w * log_sigmoid(a)
+
+
 @helper
 def erf(a: float) -> float:
     """The error function (libm's, as ``math.erf``): GELU's normal CDF is 0.5 (1 + erf(a / sqrt 2))."""

@@ -228,6 +228,38 @@ def bce_target_grad(a: Value) -> Value:
 
 
 @value_version
+def log_sigmoid(a: Value) -> Value:
+    """log(sigmoid(a)) as a graph, -log1pexp(-a) (the same number as the scalar helper up to its last digits)."""
+    return -apply(_ops.LOG1PEXP, -a)
+
+
+@value_version
+def bce_logits_input_grad(a: Value, b: Value) -> Value:
+    """binary_cross_entropy_with_logits' derivative in the logit as a graph: sigmoid(a) - b."""
+    return apply(_ops.SIGMOID, a) - b
+
+
+@value_version
+def bce_logits_pos_input_grad(a: Value, b: Value, w: Value) -> Value:
+    """The same with pos_weight w, as a graph: ((w b + 1) - b) sigmoid(a) - w b."""
+    t = w * b
+    return ((t + 1.0) - b) * apply(_ops.SIGMOID, a) - t
+
+
+@value_version
+def bce_logits_pos_target_grad(a: Value, w: Value) -> Value:
+    """Its derivative in the target as a graph: log_sigmoid(-a) - w log_sigmoid(a)."""
+    return log_sigmoid(-a) - w * log_sigmoid(a)
+
+
+@value_version
+def where_positive(c: Value | float, a: Value | float, b: Value | float) -> Value | float:
+    """a where c > 0, else b, on Values: the chosen branch itself (a kernel's ``c > 0 ? a : b``: its derivative
+    is the chosen branch's, and the condition's is 0, as torch's)."""
+    return a if (c.data if isinstance(c, Value) else c) > 0.0 else b
+
+
+@value_version
 def max_share(a: Value, b: Value) -> float:
     """maximum's derivative on Values: 1, 1/2 or 0, a constant (its own derivative is 0 wherever it is defined),
     as torch's gradient of torch.maximum is a mask that does not require grad."""

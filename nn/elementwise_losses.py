@@ -17,7 +17,7 @@ from typing import Any
 
 from autograd import Value, apply
 from autograd.helpers import BCE_LOG_FLOOR
-from autograd.ops import BCE, LOG1PEXP
+from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1
 
 from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
@@ -154,9 +154,7 @@ def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta:
         return l1_loss(input, target, reduction)
 
     def loss(x: Value, y: Value) -> Value:
-        d = x - y
-        size = d.abs()
-        return 0.5 * d * d / beta if size < beta else size - 0.5 * beta
+        return apply(SMOOTH_L1, x - y, beta)  # torch's kernel as one node: its gradient d / beta, one rounding
 
     return _loss(input, target, reduction, loss)
 
@@ -192,9 +190,14 @@ def binary_cross_entropy_with_logits(
 ) -> Any:
     """torch's ``F.binary_cross_entropy_with_logits``: sigmoid and binary cross-entropy in one stable formula.
 
-    (1 - y) x + (1 + (pos_weight - 1) y) log(1 + exp(-x)), the last term
-    the ``log1pexp`` op of -x (torch's -log_sigmoid(x), with log1p: no logit
-    overflows, and a loss of 4e-18 at x = 40, y = 1 is not rounded to 0);
+    (1 - y) x - log_sigmoid(x) (1 + (pos_weight - 1) y), one node per element
+    (the op table's ``binary_cross_entropy_with_logits`` and its
+    ``_pos_weight`` twin) evaluated in torch's order, log_sigmoid as torch's
+    min(x, 0) - log1p(exp(-|x|)) (no logit overflows, and a loss of 4e-18 at
+    x = 40, y = 1 is not rounded to 0); the gradient is torch's formula
+    ((pos_weight y + 1) - y) sigmoid(x) - pos_weight y, or sigmoid(x) - y,
+    except where its subtraction cancels (see
+    `autograd.helpers.bce_logits_input_grad`);
     ``pos_weight`` weighs the positive term (one number, or one per class:
     lists spread over ``input``'s shape by torch's broadcasting, so C numbers
     weigh the C columns of N rows), ``weight`` each element (likewise
@@ -208,11 +211,10 @@ def binary_cross_entropy_with_logits(
         positives = iter(_flatten_entries(broadcast_to_input(pos_weight, input, "pos_weight"), "pos_weight"))
 
     def loss(x: Value, y: Value) -> Value:
-        softplus = apply(LOG1PEXP, -x)  # log(1 + exp(-x)), stable and accurate for any x
         if pos_weight is None:
-            return (1.0 - y) * x + softplus
+            return apply(BCE_LOGITS, x, y)
         w = positive if positives is None else next(positives)
-        return (1.0 - y) * x + (1.0 + (w - 1.0) * y) * softplus
+        return apply(BCE_LOGITS_POS, x, y, w)
 
     return _weighted(input, target, weight, reduction, loss)
 

@@ -235,6 +235,8 @@ def test_every_op_of_the_table_as_a_vector_group_equals_eager() -> None:
                     args = [a, *{"hardtanh": [-0.5, 0.5], "softplus_beta": [3.0, 1.0]}.get(op.name, [3.0])]
                 elif op.name == "binary_cross_entropy":  # a probability and a target, both in [0, 1]
                     args = [a.sigmoid(), b.sigmoid()]
+                elif op.arity == 3:  # a logit, a target in [0, 1] and a positive pos_weight, one per row
+                    args = [a, b.sigmoid(), bias[k] * bias[k] + 0.5]
                 elif op.arity == 2:
                     args = [a, b * b + 0.5 if op.name == "div" else b]
                 else:

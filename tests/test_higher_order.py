@@ -111,7 +111,7 @@ def random_graph(seed: int):
             else:
                 args = [rng.choice(pool) for _ in range(op.arity - op.constant_args)]
                 args += [rng.choice([2.0, 3.0, 0.5])] * op.constant_args
-            if op.name in {"log", "sqrt", "pow_value", "pow", "relu", "abs", "step", "sign"}:
+            if op.name in {"log", "sqrt", "pow_value", "pow", "reciprocal", "relu", "abs", "step", "sign"}:
                 args[0] = args[0] * args[0] + 0.5  # positive where the op needs it
             if op.name == "div":
                 args[1] = args[1] * args[1] + 0.5
@@ -119,6 +119,10 @@ def random_graph(seed: int):
                 args = [a.tanh() if isinstance(a, Value) else a for a in args]
             if op.name == "binary_cross_entropy":  # a probability and a target in [0, 1]
                 args = [a.sigmoid() for a in args]
+            if op.name.startswith("binary_cross_entropy_with_logits"):  # a target in [0, 1], pos_weight > 0
+                args[1] = args[1].sigmoid()
+                if len(args) == 3:
+                    args[2] = args[2] * args[2] + 0.5
             pool.append(apply(op, *args))
         return sum_of(pool[-5:]).tanh() + pool[-1] * pool[-2]
 

@@ -74,6 +74,15 @@ TORCH = {
     # the sigmoid magnifies: at x = 5.969 (p = 0.99745) torch's d2/dx2 is 1.2e-7 off the closed form
     # s(1 - s) = 0.0025437043299568650 (50 digits), which ours equals to 16 digits (seed 3 once the table grew).
     "binary_cross_entropy": lambda xs, c: _bce_written_out(torch.sigmoid(xs[0]), torch.sigmoid(xs[1])),
+    # written out too: torch refuses a pos_weight that requires grad, and its loss has no double backward in the
+    # target; the formula is its forward's, (1 - y) x - log_sigmoid(x) ((w - 1) y + 1)
+    "smooth_l1": lambda xs, c: torch.nn.functional.smooth_l1_loss(xs[0], torch.zeros_like(xs[0]), beta=c),
+    "shift": lambda xs, c: xs[0] - c,  # z - m with m a constant: what torch's log_softmax backward differentiates
+    "binary_cross_entropy_with_logits": lambda xs, c: (
+        (1.0 - torch.sigmoid(xs[1])) * xs[0] - torch.nn.functional.logsigmoid(xs[0])),
+    "binary_cross_entropy_with_logits_pos_weight": lambda xs, c: (
+        (1.0 - torch.sigmoid(xs[1])) * xs[0]
+        - torch.nn.functional.logsigmoid(xs[0]) * ((_positive(xs[2]) - 1.0) * torch.sigmoid(xs[1]) + 1.0)),
 }
 
 
@@ -101,6 +110,12 @@ OURS = {
     "softplus_beta": lambda xs, c: apply(OPS["softplus_beta"], xs[0], c, 1.0),
     "hardtanh": lambda xs, c: apply(OPS["hardtanh"], xs[0], -c, c) * xs[0],
     "binary_cross_entropy": lambda xs, c: apply(OPS["binary_cross_entropy"], xs[0].sigmoid(), xs[1].sigmoid()),
+    "smooth_l1": lambda xs, c: apply(OPS["smooth_l1"], xs[0], c),
+    "shift": lambda xs, c: apply(OPS["shift"], xs[0], c),
+    "binary_cross_entropy_with_logits": lambda xs, c: apply(OPS["binary_cross_entropy_with_logits"], xs[0],
+                                                            xs[1].sigmoid()),
+    "binary_cross_entropy_with_logits_pos_weight": lambda xs, c: apply(
+        OPS["binary_cross_entropy_with_logits_pos_weight"], xs[0], xs[1].sigmoid(), _positive(xs[2])),
 }
 
 

@@ -219,6 +219,72 @@ def expm1(a: Array) -> Array:
     return np.asarray(_LIBM_EXPM1(a), dtype=np.float64)
 
 
+_LIBM_EXP = np.frompyfunc(math.exp, 1, 1)
+_LIBM_LOG1P = np.frompyfunc(math.log1p, 1, 1)
+
+
+def _libm(fn: Any, a: Array) -> Array:
+    """libm's function of each element (called from C), as the scalar helpers compute: numpy's own exp and log1p
+    may differ from libm's in the last bit, and binary_cross_entropy_with_logits is torch's bits where libm's are."""
+    return np.asarray(fn(a), dtype=np.float64)
+
+
+@numpy_version
+def log_sigmoid(a: Array) -> Array:
+    """min(a, 0) - log1p(e^-|a|) per sample, libm's, as the scalar helper (a kept where a <= 0: -0.0 stays)."""
+    return np.where(np.greater(a, 0.0), 0.0, a) - _libm(_LIBM_LOG1P, _libm(_LIBM_EXP, -np.abs(a)))
+
+
+def _torch_sigmoid(a: Array) -> Array:
+    """1 / (1 + e^-a) per sample, 0 where e^-a overflows, as `helpers.torch_sigmoid`."""
+    beyond = np.less(a, -LAST_FINITE_EXP)
+    return np.where(beyond, 0.0, 1.0 / (1.0 + _libm(_LIBM_EXP, -np.where(beyond, 0.0, a))))
+
+
+def _sigmoid_of_minus(a: Array) -> Array:
+    """e^-a / (1 + e^-a) per sample where a > 0 (the accurate branch of the gradients below; 0.5 elsewhere)."""
+    e = _libm(_LIBM_EXP, -np.where(np.greater(a, 0.0), a, 0.0))
+    return e / (1.0 + e)
+
+
+@numpy_version
+def bce_logits(a: Array, b: Array) -> Array:
+    """(1 - b) a - log_sigmoid(a) per sample, as the scalar helper."""
+    return (1.0 - b) * a - log_sigmoid(a)
+
+
+@numpy_version
+def bce_logits_pos(a: Array, b: Array, w: Array) -> Array:
+    """(1 - b) a - log_sigmoid(a) ((w - 1) b + 1) per sample, as the scalar helper."""
+    return (1.0 - b) * a - log_sigmoid(a) * ((w - 1.0) * b + 1.0)
+
+
+@numpy_version
+def bce_logits_input_grad(a: Array, b: Array) -> Array:
+    """sigmoid(a) - b per sample, or (1 - b) - sigmoid(-a) where that cancels on a > 0, as the scalar helper."""
+    s = _torch_sigmoid(a)
+    result = s - b
+    cancels = np.logical_and(np.greater(a, 0.0), np.less(np.abs(result), 0.5 * np.abs(s)))
+    return np.where(cancels, (1.0 - b) - _sigmoid_of_minus(a), result)
+
+
+@numpy_version
+def bce_logits_pos_input_grad(a: Array, b: Array, w: Array) -> Array:
+    """((w b + 1) - b) sigmoid(a) - w b per sample, or its accurate form where that cancels, as the scalar helper."""
+    t = w * b
+    weight = (t + 1.0) - b
+    term = weight * _torch_sigmoid(a)
+    result = term - t
+    cancels = np.logical_and(np.greater(a, 0.0), np.less(np.abs(result), 0.5 * np.abs(term)))
+    return np.where(cancels, (1.0 - b) - weight * _sigmoid_of_minus(a), result)
+
+
+@numpy_version
+def bce_logits_pos_target_grad(a: Array, w: Array) -> Array:
+    """log_sigmoid(-a) - w log_sigmoid(a) per sample."""
+    return log_sigmoid(-a) - w * log_sigmoid(a)
+
+
 @numpy_version
 def bce(a: Array, b: Array) -> Array:
     """Binary cross-entropy per sample, the scalar helper's formula: (b - 1) max(log1p(-a), -100) - b max(log a,

@@ -54,7 +54,7 @@ from .row_reductions import ROW_GRADIENTS, ROW_REDUCTIONS
 #: inf): generated code checks nothing for them, the non-finite value reaches a later check or the loss. Any
 #: other op may turn an overflow into an ordinary number (tanh(inf) = 1.0, 1 / inf = 0.0, relu(-inf) = 0.0)
 #: where the eager engine would have refused the overflowing node, so generated code checks its inputs.
-PROPAGATES_NON_FINITE = frozenset({"add", "sub", "mul", "neg", "sum", "dot", "abs"})
+PROPAGATES_NON_FINITE = frozenset({"add", "sub", "shift", "mul", "neg", "sum", "dot", "abs"})
 
 #: A group of dot nodes becomes matrix products only when it holds at least this many weights: below, the
 #: numpy calls cost more than the scalar lines they replace.
