@@ -171,7 +171,7 @@ class Module:
             raise NotImplementedError(
                 f"{name}.requires_grad_(False): valuegrad's Values have no requires_grad switch (every leaf "
                 "records its graph, and backward() fills its .grad), so this cannot freeze them. To freeze "
-                f"this {name}'s weights, give the optimizer only the other parameters: frozen = "
+                f"this {name}'s weights, leave them out of the optimizer: frozen = "
                 "set(part.parameters()); opt = SGD([p for p in model.parameters() if p not in frozen], lr=...); "
                 "or compute the frozen part's output under autograd.no_grad() (or .detach() it), so no gradient "
                 "reaches it")
