@@ -56,7 +56,7 @@ def test_the_films_names_agree_with_the_reports_table_and_the_page_says_the_inde
 def test_the_collapsed_title_no_longer_claims_rows_and_the_expanded_one_is_unchanged() -> None:
     collapsed = hello_unrolled_picture(collapsed=True).source
     assert "left to right, top to bottom" not in collapsed
-    assert "on a diagonal from h_0 down to the right" in collapsed
+    assert "t = 1..4 on a diagonal from h_0 (each time step collapsed into one box)" in collapsed
     assert "t = 1..4 top to bottom (shared weights not drawn)" in hello_unrolled_picture().source
 
 
