@@ -335,6 +335,14 @@ class Value:
         """1: a Value is one number (so torch's ``sum(p.numel() for p in model.parameters())`` counts weights)."""
         return 1
 
+    @property
+    def shape(self) -> tuple[()]:
+        """``()``: a Value is one number, as a 0-d PyTorch tensor (whose shape is ``torch.Size([])``).
+
+        A property of the class, not a slot: it costs the nodes nothing.
+        """
+        return ()
+
     def __float__(self) -> float:
         return self.data
 

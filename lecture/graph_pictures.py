@@ -250,12 +250,15 @@ def hello_unrolled_graph() -> tuple[Value, dict[Value, str], dict[Value, str], l
 
 def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
     """The unrolled hello RNN: steps top to bottom, one cluster each, each starting at the left edge so the
-    picture fits a slide (``collapsed``: one box each, left to right and top to bottom)."""
+    picture fits a slide (``collapsed``: one box each, h_0 then t=1..4 on a diagonal, each box a column right
+    of the one before and t=2..4 each lower, the step losses L_1..L_4 in a column beside L)."""
     loss, names, groups, parameters = hello_unrolled_graph()
     if not collapsed:
         # h_0 under x_1, in step 1's frame: in a frame of its own it stood below step 1's, in the gap where h_1
         # is carried back to step 2, and h_1's return arrow dipped under it to reach its box.
         groups.update({v: "t=1" for v, group in groups.items() if group == "h_0"})
+    # Collapsed, dot puts each box one rank (column) right of the one feeding it h_t, and steps down to t=4: the
+    # title said "left to right, top to bottom", which reads as rows of boxes (new-user trial 26).
     how = "each time step collapsed into one box" if collapsed else "shared weights not drawn"
     picture = draw_graph(loss, parameters=parameters, names=names, groups=groups, collapsed=collapsed, decimals=3,
                          show_parameters=False, show_constants=False, max_nodes=1200, legend=None if collapsed else {
@@ -263,7 +266,7 @@ def hello_unrolled_picture(collapsed: bool = False) -> ValueGraph:
                              "intermediate": "s1, h, s2, ŷ, L: data and dL/d(value)",
                              "gate": "op gate", "root": "the loss L"},
                          title=f'"{HELLO_INPUTS}" -> "{HELLO_TARGETS}": the RNN unrolled, t = 1..4 '
-                               f'{"left to right, top to bottom" if collapsed else "top to bottom"} ({how})')
+                               f'{"on a diagonal from h_0" if collapsed else "top to bottom"} ({how})')
     if not collapsed:
         _stack_time_steps(picture)
     else:

@@ -7,10 +7,15 @@ from collections.abc import Sequence
 
 
 def index_page(made: Sequence[tuple[str, str, str]], parts: Sequence[str]) -> str:
-    """An HTML page linking each (part, file, description) in ``made``, parts in the order of ``parts``."""
+    """An HTML page linking each (part, file, description) in ``made``, parts in the order of ``parts``.
+
+    A ``NAME.dot`` whose ``NAME.dot.txt`` copy is in ``made`` is not linked itself: a browser downloads a
+    .dot file rather than show it, so the page links the copy, whose description names the .dot.
+    """
+    names = {f for _, f, _ in made}
     items = []
     for part in parts:
-        files = [(f, d) for p, f, d in made if p == part]
+        files = [(f, d) for p, f, d in made if p == part and not (f.endswith(".dot") and f"{f}.txt" in names)]
         if files:
             links = "".join(f'<li><a href="{html.escape(f)}">{html.escape(f)}</a> - {html.escape(d)}</li>'
                             for f, d in files)

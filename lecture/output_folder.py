@@ -151,11 +151,14 @@ class OutputFolder:
         return self._write(name, lambda p: p.write_bytes(data))
 
     def picture(self, part: str, graph: Any, name: str, description: str) -> None:
-        """Render a `viz` graph picture (its .dot source is always written, and listed, too).
+        """Render a `viz` graph picture (its .dot source is always written, and listed, too, with a .dot.txt copy).
 
         Without any Graphviz an SVG falls back to the DOT source (said once); PNG/PDF then are a UsageError.
         """
         dot = self.write_text(f"{name}.dot", graph.source)
+        # The same text as NAME.dot.txt, the copy index.html links: a browser downloads a .dot file (the
+        # extension of a Word template) instead of showing it (new-user trial 26), and shows a .txt.
+        text = self.write_text(f"{name}.dot.txt", graph.source)
         try:
             picture = _render.render_source(graph.source, self.format)
         except RenderError as err:
@@ -163,10 +166,14 @@ class OutputFolder:
                 raise UsageError(f"{err} (the DOT source is in {dot})") from None
             self.no_renderer(err)
             self.record(part, dot, description + " (DOT source: no Graphviz to draw it here)")
+            self.record(part, text, f"{description} (DOT source as text, the same as {dot.name}: no Graphviz to"
+                                    " draw it here)")
             return
         drawn = self.record(part, self._write(f"{name}.{self.format}", lambda p: p.write_bytes(picture)), description)
         # Listed as this run's: left unrecorded, the index called it "written by an earlier run".
         self.record(part, dot, f"the Graphviz (DOT) source of {drawn.name}")
+        self.record(part, text, f"the Graphviz (DOT) source of {drawn.name}, as text to read in the browser "
+                                f"({dot.name} holds the same, for Graphviz's tools)")
 
     def no_renderer(self, err: Exception) -> None:
         """Tell once that pictures are skipped, and why."""

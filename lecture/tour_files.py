@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 INDEX = "index.html"
-PICTURES = {  # graph pictures: NAME.dot and NAME.<format>
+PICTURES = {  # graph pictures: NAME.dot, NAME.dot.txt (the same text, which a browser shows) and NAME.<format>
     "worked-example": ("worked_example_row1", "worked_example_batch"),
     "rnn": ("rnn_hello_unrolled", "rnn_hello_unrolled_collapsed", "rnn_sequence_shapes"),
     "lstm": ("lstm_step",),
@@ -32,7 +32,7 @@ def tour_files(parts: Iterable[str], picture_format: str) -> list[str]:
     names = []
     for part in parts:
         for name in PICTURES.get(part, ()):
-            names += [f"{name}.dot", f"{name}.{picture_format}"]
+            names += [f"{name}.dot", f"{name}.dot.txt", f"{name}.{picture_format}"]
         names += [f"{name}.{picture_format}" for name in CHARTS.get(part, ())]
         names += list(PAGES.get(part, ()))
         names += [REPORTS[part]] if part in REPORTS else []

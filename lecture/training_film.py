@@ -6,7 +6,8 @@
   w2[k,j] at the start of the epoch, their gradients dE/dw (E summed over
   the rows) and E.
 - `hello_rnn_film`: the hello RNN (the tutorial's matrices) trained on
-  "hell" -> "ello"; one frame per step holds Wxh, Whh, Why, dL/dW and L.
+  "hell" -> "ello"; one frame per step holds Wxh, Whh, Why, dL/dW and L, each weight named by the units
+  it joins (Wxh[0,'h'], the slides' h_1 x_1: see `RNN_FILM_NOTE`).
 """
 
 from __future__ import annotations
@@ -84,23 +85,36 @@ def slides_mlp_film(epochs: int = MLP_FILM_EPOCHS, lr: float = MLP_FILM_LR) -> t
     return network, frames
 
 
+#: How the hello RNN film names its weights, shown on the page (new-user trial 26 read ``Wxh[0][0]`` against the
+#: slides' h_1 x_1 and could not tell which indexing the film used, nor which character column 3 was).
+RNN_FILM_NOTE = (
+    "Each weight is named by the two units it joins, as the drawing names them: Wxh[k,'c'] joins x_t['c'] to "
+    "h_t[k], Whh[k,m] joins h_(t-1)[m] to h_t[k], Why['c',k] joins h_t[k] to s2_t['c']. Hidden units count "
+    "from 0, as in the drawing, the report's tables (h[0]) and the weights' labels (Wxh[0,0]); the slides count "
+    "from 1: their h_1 x_1 is Wxh[0,'h'] here, their y_1 h_1 is Why['h',0].")
+
+
 def rnn_film_network(cell: RNNCell, head_W: list[list[Value]]) -> tuple[FilmNetwork, list[Value]]:
-    """The hello RNN drawn as x_t -> h_t -> s2_t, Whh as arcs within h; its weights in edge order."""
+    """The hello RNN drawn as x_t -> h_t -> s2_t, Whh as arcs within h; its weights in edge order.
+
+    A weight is named by the units it joins (`RNN_FILM_NOTE`): a character for an input or output,
+    the hidden unit's number (from 0, as the drawing's h_t[0]) otherwise.
+    """
     xs = [f"x_t['{c}']" for c in HELLO_VOCAB]
     hs = [f"h_t[{k}]" for k in range(cell.hidden_size)]
     ys = [f"s2_t['{c}']" for c in HELLO_VOCAB]
     edges, weights = [], []
     for k, row in enumerate(cell.Wxh):
         for i, w in enumerate(row):
-            edges.append(FilmEdge(xs[i], hs[k], f"Wxh[{k}][{i}]"))
+            edges.append(FilmEdge(xs[i], hs[k], f"Wxh[{k},'{HELLO_VOCAB[i]}']"))
             weights.append(w)
     for k, row in enumerate(cell.Whh):
         for m, w in enumerate(row):
-            edges.append(FilmEdge(hs[m], hs[k], f"Whh[{k}][{m}]"))
+            edges.append(FilmEdge(hs[m], hs[k], f"Whh[{k},{m}]"))
             weights.append(w)
     for j, row in enumerate(head_W):
         for k, w in enumerate(row):
-            edges.append(FilmEdge(hs[k], ys[j], f"Why[{j}][{k}]"))
+            edges.append(FilmEdge(hs[k], ys[j], f"Why['{HELLO_VOCAB[j]}',{k}]"))
             weights.append(w)
     return FilmNetwork([xs, hs, ys], edges), weights
 
@@ -146,4 +160,5 @@ def hello_rnn_film_page(steps: int = RNN_FILM_STEPS, lr: float = RNN_FILM_LR) ->
     network, frames = hello_rnn_film(steps, lr)
     return film_page(network, frames, loss_name="L", frame_unit="step",
                      title=f'Training the hello RNN on "{HELLO_INPUTS}" -> "{HELLO_TARGETS}": one frame per step'
-                           f" (Adam, lr={lr:g}; the biases bh and by train too but are not drawn)")
+                           f" (Adam, lr={lr:g}; the biases bh and by train too but are not drawn)",
+                     note=RNN_FILM_NOTE)

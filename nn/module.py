@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from autograd import Value
 
+from .device_dtype import call_text, check_device, check_dtype, check_to_arguments
 from .hooks import EVER_HOOKED, HOOKS, PRE_HOOKS, RemovableHandle, call_with_hooks, register
 from .numbers_in_messages import checked_float, short_repr
 
@@ -40,9 +41,13 @@ class Module:
     ``load_state_dict()`` work without more code, as do torch's tree walks
     (``children()``, ``named_modules()``, ``apply(fn)``), and buffers
     (`register_buffer`: numbers saved in ``state_dict()`` that are not
-    parameters). ``requires_grad_(False)`` is refused: a Value has no such
-    switch (every Value records its graph); to freeze a weight, leave it out
-    of the optimizer.
+    parameters). ``to("cpu")``, ``to(torch.float64)``, ``double()``,
+    ``cpu()`` and ``type(torch.float64)`` return the module itself, as
+    torch's do (it is float64 on the CPU already); other dtypes and devices
+    are refused, naming what was asked (`nn.device_dtype`).
+    ``requires_grad_(False)`` is refused too: a Value has no such switch
+    (every Value records its graph); to freeze a weight, leave it out of the
+    optimizer.
     """
 
     #: True in training mode (the default), False after `eval()`: see `train`.
@@ -152,18 +157,24 @@ class Module:
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """torch's switch for every parameter; here only ``True`` (what every Value does already): returns self.
 
-        A `Value` always records the graph it takes part in and has no flag to
-        turn that off, so ``requires_grad_(False)`` raises NotImplementedError
-        rather than leaving weights that still train: to freeze weights, give
-        the optimizer only the others (or build the frozen part's numbers under
-        `autograd.no_grad`).
+        Not ``False``: a `Value` has no requires_grad flag to clear (``p.requires_grad`` is read from the graph:
+        a leaf made by the user always records), backward adds into every leaf it reaches, and the optimizers
+        step every parameter they were given. So a frozen module would still train; ``requires_grad_(False)``
+        raises NotImplementedError saying what does freeze weights here: an optimizer given only the others
+        (``SGD([p for p in model.parameters() if p not in set(frozen.parameters())], lr=...)``), or the frozen
+        part's output computed under `autograd.no_grad` (or ``.detach()``-ed) so no gradient reaches it.
         """
         if not isinstance(requires_grad, bool):
             raise TypeError(f"requires_grad must be True or False, got {type(requires_grad).__name__}")
         if not requires_grad:
+            name = type(self).__name__
             raise NotImplementedError(
-                f"{type(self).__name__}.requires_grad_(False): valuegrad's Values have no requires_grad switch "
-                "(every Value records its graph); to freeze these weights, leave them out of the optimizer")
+                f"{name}.requires_grad_(False): valuegrad's Values have no requires_grad switch (every leaf "
+                "records its graph, and backward() fills its .grad), so this cannot freeze them. To freeze "
+                f"this {name}'s weights, leave them out of the optimizer: frozen = "
+                "set(part.parameters()); opt = SGD([p for p in model.parameters() if p not in frozen], lr=...); "
+                "or compute the frozen part's output under autograd.no_grad() (or .detach() it), so no gradient "
+                "reaches it")
         return self
 
     def named_parameters(
@@ -479,6 +490,56 @@ class Module:
         if not lines:
             return f"{type(self).__name__}()"
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+    # torch's dtype and device conversions. Last in the class: methods named float and type would shadow the
+    # builtins in the annotations of any method after them.
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """torch's ``module.to(device, dtype)``: ``to("cpu")``, ``to(torch.float64)``, ``to(device="cpu",
+        dtype=torch.float64)`` or ``to(tensor)`` return this module itself, as torch's (it is float64 on the
+        CPU already); float32, half, "cuda", "mps" and the like raise `nn.device_dtype.UnsupportedConversion`
+        naming what was asked and why (a scalar float64 engine), never leaving a module that is not what the
+        caller asked for."""
+        check_to_arguments(args, kwargs, call_text(type(self).__name__, "to", args, kwargs))
+        return self
+
+    def cpu(self) -> Module:
+        """torch's ``module.cpu()``: this module itself (every Value is on the CPU)."""
+        return self
+
+    def double(self) -> Module:
+        """torch's ``module.double()``: this module itself (every Value is a float64)."""
+        return self
+
+    def float(self) -> Module:
+        """torch's ``module.float()`` (float32): refused with `UnsupportedConversion`, a scalar float64 engine."""
+        check_dtype("float32", call_text(type(self).__name__, "float"))
+        return self
+
+    def half(self) -> Module:
+        """torch's ``module.half()`` (float16): refused with `UnsupportedConversion`, a scalar float64 engine."""
+        check_dtype("float16", call_text(type(self).__name__, "half"))
+        return self
+
+    def bfloat16(self) -> Module:
+        """torch's ``module.bfloat16()``: refused with `UnsupportedConversion`, a scalar float64 engine."""
+        check_dtype("bfloat16", call_text(type(self).__name__, "bfloat16"))
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """torch's ``module.cuda()``: refused with `UnsupportedConversion` (every Value is on the CPU)."""
+        asked = call_text(type(self).__name__, "cuda", () if device is None else (device,))
+        check_device("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device, asked)
+        return self
+
+    def type(self, dst_type: Any) -> Module:
+        """torch's ``module.type(dst_type)``: this module itself for float64 (``torch.float64``, ``"float64"``,
+        ``"torch.DoubleTensor"``); another dtype raises `UnsupportedConversion`, naming it."""
+        asked = call_text(type(self).__name__, "type", (dst_type,))
+        if isinstance(dst_type, str) and ".cuda." in dst_type:  # "torch.cuda.DoubleTensor": a GPU tensor type
+            check_device("cuda", asked)
+        check_dtype(dst_type.rsplit(".", 1)[-1] if isinstance(dst_type, str) else dst_type, asked)
+        return self
 
 
 class BufferSlot:

@@ -155,7 +155,9 @@ def test_without_any_graphviz_the_tour_keeps_dot_sources_and_goes_on(capsys, tmp
     assert out.count("graph pictures skipped, DOT sources kept: SVG output needs Graphviz") == 1
     assert (tmp_path / "worked_example_row1.dot").exists()
     assert not (tmp_path / "worked_example_row1.svg").exists()
-    assert 'href="worked_example_row1.dot"' in (tmp_path / "index.html").read_text()
+    # Linked by its .dot.txt copy, which a browser shows (it downloads a .dot), holding the same text.
+    assert 'href="worked_example_row1.dot.txt"' in (tmp_path / "index.html").read_text()
+    assert (tmp_path / "worked_example_row1.dot.txt").read_text() == (tmp_path / "worked_example_row1.dot").read_text()
 
 
 def test_a_bug_inside_the_engine_is_a_traceback_not_a_usage_error(tmp_path) -> None:

@@ -128,11 +128,12 @@ def _check_types(network: object, frames: object) -> None:
 
 
 def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str = "Training, one epoch a frame",
-              loss_name: str = "loss", frame_unit: str = "epoch", decimals: int = 4) -> str:
+              loss_name: str = "loss", frame_unit: str = "epoch", decimals: int = 4, note: str = "") -> str:
     """The HTML page (one string, no external files) playing ``frames`` on ``network``'s drawing.
 
     ``loss_name`` names the loss in the table and on the curve; ``frame_unit``
-    is what one frame is ("epoch", "step").
+    is what one frame is ("epoch", "step"); ``note``, if given, is shown above
+    the table (how the weights are named, say).
 
     Raises ValueError for decimals outside 0..12, no frames, more than `MAX_FRAMES`, a frame whose
     number of weights or gradients is not one per edge, or a number that is
@@ -140,6 +141,8 @@ def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str =
     """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {shown(decimals)}")
+    if not isinstance(note, str):
+        raise TypeError(f"note must be a str, got {type(note).__name__}")
     _check_types(network, frames)
     if not frames:
         raise ValueError("a film needs at least one frame")
@@ -164,7 +167,8 @@ def film_page(network: FilmNetwork, frames: Sequence[FilmFrame], *, title: str =
             "__LOSS__": html.escape(visible_text(loss_name)),
             "__LOSSJSON__": script_json(visible_text(loss_name)),
             "__UNITJSON__": script_json(visible_text(frame_unit)), "__DECIMALS__": str(int(decimals)),
-            "__NET__": _network_svg(network), "__CW__": str(CURVE_W), "__CH__": str(CURVE_H)}
+            "__NET__": _network_svg(network), "__CW__": str(CURVE_W), "__CH__": str(CURVE_H),
+            "__NOTE__": f'<p id="note">{html.escape(visible_text(note))}</p>' if note else ""}
     return re.sub("|".join(fill), lambda m: fill[m.group()], _PAGE)
 
 
@@ -189,6 +193,7 @@ td, th { padding: 1px .6em; text-align: right; }
 th { border-bottom: 1px solid #adb5bd; }
 tr.pos td.w { color: #1864ab; } tr.neg td.w { color: #c92a2a; }
 #key { font-size: .9em; color: #495057; margin: .3em 0; }
+#note { font-size: .9em; color: #495057; margin: .3em 0; max-width: 40em; }
 </style></head>
 <body>
 <h1>__TITLE__</h1>
@@ -214,6 +219,7 @@ __NET__
   <text x="8" y="16" font-size="13" id="curve-title"></text>
 </svg>
 <div id="key"></div>
+__NOTE__
 <div id="tablebox"><table><thead><tr><th>weight</th><th>value</th><th>d__LOSS__/d(weight)</th></tr></thead>
 <tbody id="table"></tbody></table></div>
 </div>
