@@ -28,8 +28,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mpmath  # noqa: E402
-import torch  # noqa: E402
+try:
+    import mpmath
+    import torch
+except ModuleNotFoundError as missing:
+    # The sweep measures against PyTorch and mpmath (torch brings mpmath): one line, not a traceback.
+    sys.exit(f"precision_sweep.py compares with PyTorch and mpmath; {missing.name} is not installed here: "
+             "pip install torch (it brings mpmath), then run it again")
 
 import nn.functional as F  # noqa: E402
 from autograd import OPS, Value, apply  # noqa: E402
