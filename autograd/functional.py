@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .value import _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
+from .value import _CONSTANTS, _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
 
 Number = float | int
 Operand = Value | Number
@@ -57,7 +57,9 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
         # last operand, after doing nearly all of its work: that one operand is converted first (its cached
         # constant), rather than testing every operand's class; any other plain number still fails below.
         # Converted before the operands are joined: joining, then replacing the last, copied them twice.
-        parents = (*weights, *inputs[:-1], constant(last, ops.DOT))
+        # `constant`'s own cache read here for a plain float (a call fewer per neuron: issue 12 goal 1).
+        cached = _CONSTANTS.get(last) if last.__class__ is float else None
+        parents = (*weights, *inputs[:-1], cached if cached is not None else constant(last, ops.DOT))
     else:
         parents = (*weights, *inputs)
     n = len(parents)

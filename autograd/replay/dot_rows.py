@@ -90,10 +90,14 @@ class DotRows:
         # put off until its inputs were numbered (`InputsPending`).
         w0 = a[0]
         last, count = self.last_run, self.count
-        for k0 in (last - h, last, last + h, last - h + 1, last + h - 1):
-            if 0 <= k0 < count and parameters[k0] is w0:
-                break
-        else:
+        k0 = last - h  # the next row down (the walk meets a layer's rows last first): tried before making the tuple
+        if not (0 <= k0 < count and parameters[k0] is w0):
+            for k0 in (last, last + h, last - h + 1, last + h - 1):
+                if 0 <= k0 < count and parameters[k0] is w0:
+                    break
+            else:
+                k0 = -1
+        if k0 < 0:
             k0 = self._guess(w0, h)
             if k0 < 0:
                 n0 = number.get(w0)

@@ -212,6 +212,41 @@ class Graph:
                             new_need(1)
                             new_start(len(flat))
                     j = get(b) if b is not None else 0
+                    if j is None and row_path and b._b is None:
+                        d = b._a
+                        if d is not None and type(d) is not tuple and d._op is DOT and type(d._a) is tuple \
+                                and len(d._a) > 1 and get(d) is None:
+                            # The second operand is a neuron's activation met for the first time (a loss adding up a
+                            # layer's outputs): its row and itself are emitted here, as visiting it next would (it is
+                            # pushed last, so visited first), rather than by another turn of the loop each.
+                            if rows is None:
+                                rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
+                            try:
+                                level = rows.add(d._a)
+                            except InputsPending:  # the state visiting it would leave: its row's inputs first
+                                number[node] = -1
+                                if k is None:
+                                    push(a)
+                                push(b)
+                                number[b] = -1
+                                number[d] = -1
+                                push(d)
+                                extend(filterfalse(has, d._a[len(d._a) >> 1:]))
+                                continue
+                            except KeyError:  # a weight not numbered yet: visited as usual
+                                level = 0
+                            if level:
+                                i = number[d] = len(ops)
+                                new_op(DOT)
+                                new_level(level)
+                                new_need(1)
+                                new_start(len(flat))
+                                j = number[b] = len(ops)
+                                new_op(b._op)
+                                add_parent(i)
+                                new_level(level + 1)
+                                new_need(1)
+                                new_start(len(flat))
                     if k is None or j is None:
                         number[node] = -1
                         if k is None:

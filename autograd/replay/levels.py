@@ -33,10 +33,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import add, is_not, itemgetter, sub
+from operator import add, eq, is_not, itemgetter, sub
 from typing import Any, cast
 
 import numpy as np
@@ -92,7 +91,8 @@ class LevelProgram:
             self._constant_values = initial[self._constant_nodes]
         self.inputs = _spare_if_absent(graph.inputs, size)
         self.params = _spare_if_absent(graph.params, size)
-        self.outputs = np.array(graph.outputs, dtype=np.intp)
+        # None where there are none (most tapes): no index array to make when planned, none to gather from per run.
+        self.outputs = np.array(graph.outputs, dtype=np.intp) if graph.outputs else None
         self.root = size - 1
         self.forward: list[Forward] = []
         self.backward: list[Backward] = []
@@ -250,7 +250,10 @@ class LevelProgram:
         if len(nodes) >= wide:
             # Many other nodes at one level (a loss over a layer's outputs): grouping them pays, plan in groups.
             levels = graph.tail_levels if graph.tail_levels is not None else graph.levels[first:]  # (re-planned)
-            if max(Counter(itemgetter(*nodes)(levels)).values()) >= wide:
+            # Sorted, a level held by ``wide`` nodes or more shows as equal entries ``wide - 1`` apart (C-level calls:
+            # a Counter's Python-level set-up cost more than the count, on cold caches).
+            ranked = sorted(itemgetter(*nodes)(levels))
+            if any(map(eq, ranked, ranked[wide - 1:])):
                 return False
         self.large_groups = len(layers) + sum(a is not None for _, _, a in layers)
         self.float_nodes = len(nodes)
@@ -335,7 +338,8 @@ class LevelProgram:
         gradients = grads[self.params]
         if not isinstance(self.params, slice):  # a slice (numbered in bulk) never reads the spare slot
             gradients[self.params == self.size] = 0.0
-        return float(vals[self.root]), gradients.tolist(), vals[self.outputs].tolist()
+        outputs = vals[self.outputs].tolist() if self.outputs is not None else []
+        return float(vals[self.root]), gradients.tolist(), outputs
 
     def _not_finite(self, vals: Array) -> None:
         """Raise as the eager engine does for the first node (in topological order) that is infinite or NaN."""
@@ -493,6 +497,9 @@ def _activation(graph: Graph, neurons: list[int], places: list[int], ops: list[O
     count = len(neurons)
     if count < max(SMALL_GROUP, 2):  # (a lone neuron's activation runs as well as a float step)
         return None
+    even = _even_slice(places)
+    if even is not None:
+        return _activation_of_even(graph, neurons, places[0], cast(int, even.step), ops)
     after = list(map(add, places, repeat(1)))  # positions
     if max(after) >= len(ops):
         return None
@@ -511,6 +518,40 @@ def _activation(graph: Graph, neurons: list[int], places: list[int], ops: list[O
     if wanted.count(wanted[0]) != count:
         return None
     return op, list(map(add, neurons, repeat(1))), neurons, bool(wanted[0])
+
+
+def _activation_of_even(graph: Graph, neurons: list[int], first: int, step: int, ops: list[Op | None]
+                        ) -> tuple[Op, list[int], list[int], bool] | None:
+    """`_activation` where the neurons' positions step evenly from ``first`` (a layer's neurons with their
+    activations between them: every other position), read by slices of the graph's tables: packing a layer's
+    positions into an `operator.itemgetter` once per table cost several times these reads (issue 12 goal 1)."""
+    count = len(neurons)
+    if max(first + 1, first + 1 + step * (count - 1)) >= len(ops):
+        return None
+    readers = _progression(first + 1, step, count)  # the activations' positions
+    found = ops[readers]
+    op = found[0]
+    if op is None or found.count(op) != count or op.constant_args or op is DOT or op is SUM:
+        return None
+    starts, flat = graph.link_starts, graph.flat
+    # One parent each, its own neuron (the parents table: a row's neuron has no entries there, its reader has).
+    begins = starts[readers]
+    if list(map(sub, starts[_progression(first + 2, step, count)], begins)).count(1) != count:
+        return None
+    where = begins.tolist()
+    at = _even_slice(where)
+    if (flat[at].tolist() if at is not None else list(itemgetter(*where)(flat))) != neurons:
+        return None
+    wanted = graph.tail_needs[_progression(first, step, count)]
+    if wanted.count(wanted[0]) != count:
+        return None
+    return op, list(map(add, neurons, repeat(1))), neurons, bool(wanted[0])
+
+
+def _progression(start: int, step: int, count: int) -> slice:
+    """The slice that reads ``count`` positions ``step`` apart from ``start`` on (``step`` may be negative)."""
+    stop = start + step * count
+    return slice(start, None if stop < 0 else stop, step)
 
 
 def _tails_are_leaves(graph: Graph, rs: list[int] | range) -> bool:

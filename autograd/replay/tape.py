@@ -116,7 +116,7 @@ def record(
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {_kind_of(example)}")\
             from None
     try:
-        inputs = [Value(x, label=label) for x, label in zip(example, _input_labels(len(example)))]
+        inputs = _input_leaves(example)
     except (TypeError, ValueError, OverflowError) as err:  # named as a run names its inputs
         bad = next(i for i, x in enumerate(example) if _refused(x))
         raise type(err)(f"record: example entry {bad}: {err}") from None
@@ -150,7 +150,9 @@ def record(
     tape.bindings = bindings
     # The input leaves die with the graph: the tape keeps the example's numbers (what a run without inputs
     # replays), 8 bytes an input rather than a Value of 80 (a tenth of a 97-node tape's memory).
-    tape._example = array("d", [v._data for v in inputs])
+    # (The example itself where every number is a plain float: what the leaves hold, read without a pass over them.)
+    plain = [x.__class__ for x in example].count(float) == len(example)
+    tape._example = array("d", example if plain else [v._data for v in inputs])
     tape._inputs = None
     return tape
 
@@ -196,6 +198,27 @@ def _refused(x: Any) -> bool:
     return False
 
 
+def _input_leaves(example: list[Any]) -> list[Value]:
+    """The leaves a recorded function is called with: ``Value(x, label="input<k>")`` per number of ``example``.
+
+    Plain finite floats (what an example nearly always holds) are set into new leaves' slots directly, in one loop:
+    two Python calls per leaf (``__init__`` and its number check) were a tenth of the fixed cost of recording a
+    small graph (issue 12 goal 1). Anything else goes through `Value`, which converts it or names the problem."""
+    labels = _input_labels(len(example))
+    leaves = []
+    for x, label in zip(example, labels):
+        if x.__class__ is not float or x - x != 0.0:  # not a plain float, or inf or NaN: Value decides
+            return [Value(x, label=label) for x, label in zip(example, labels)]
+        leaf = _new_leaf(Value)
+        leaf._data = x  # type: ignore[misc]  # the data slot under its engine name, as Value.__init__ sets it
+        leaf.grad = 0.0
+        leaf._op = leaf._a = leaf._b = None
+        leaf.label = label
+        leaves.append(leaf)
+    return leaves
+
+
+_new_leaf = object.__new__
 _INPUT_LABELS: list[str] = []
 
 
