@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import needs_svg
 
 import viz
 from autograd import Value
 
 
+@needs_svg  # the step-through page is laid out by Graphviz
 @pytest.mark.parametrize("label", [5, None, b"x", 2.5])
 def test_every_picture_draws_a_label_that_is_no_str(label: Any) -> None:
     a = Value(2.0)
