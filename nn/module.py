@@ -531,7 +531,7 @@ class Module:
         """torch's ``module.cuda()``: refused with `UnsupportedConversion` (every Value is on the CPU)."""
         asked = call_text(type(self).__name__, "cuda", () if device is None else (device,))
         # Whatever the device: torch's cuda("cpu") is "Invalid device, must be cuda device", never a CPU module.
-        check_device(f"cuda:{device}" if isinstance(device, int) and 0 <= device < 2**63 else "cuda", asked)
+        check_device(f"cuda:{device}" if type(device) is int and 0 <= device < 2**63 else "cuda", asked)
         return self
 
     def type(self, dst_type: Any) -> Module:
