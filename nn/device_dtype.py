@@ -6,7 +6,9 @@ module itself, and so does `Module`), and any other dtype or device cannot be
 honoured: `UnsupportedConversion` names what was asked and why, rather than
 a module that silently stays float64 while the user believes it is float32
 or on a GPU. A torch dtype or device is read by its class name and ``str()``
-(``torch.float64``, ``cuda:0``), so nn never imports torch.
+(``torch.float64``, ``cuda:0``), so nn never imports torch. What torch's own
+Module refuses is refused too (a string as a dtype in ``to``, numpy's dtypes,
+``copy=``): a script that runs here runs in torch.
 """
 
 from __future__ import annotations
@@ -163,6 +165,8 @@ def check_to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any], asked: str
                             f"{short_repr(x)} (torch's to() refuses it too)")
         elif isinstance(x, str):
             _check_device_string(x, asked)
+        elif _is_numpy(x):
+            _refuse_numpy(x, asked)
         elif _dtype_name(x) is not None or position == 1:
             check_dtype(x, asked)
         else:
@@ -174,6 +178,8 @@ def check_to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any], asked: str
     if isinstance(dtype, str):
         raise TypeError(f"{asked}: dtype must be a dtype (torch.{DTYPES.get(dtype, 'float64')}, or float), not the "
                         f"string {short_repr(dtype)} (torch's to() refuses it too)")
+    if _is_numpy(dtype):
+        _refuse_numpy(dtype, asked)
     if dtype is not None:
         check_dtype(dtype, asked)
     tensor = kwargs.get("tensor")
@@ -190,6 +196,18 @@ def _check_device_string(x: str, asked: str) -> None:
                                    "to() reads a string as a device: for a dtype write torch."
                                    f"{DTYPES[x.removeprefix('torch.')]} (or float for float64)")
     check_device(x, asked)
+
+
+def _is_numpy(x: Any) -> bool:
+    """Whether ``x`` is a numpy dtype or scalar type (``np.float64``, ``np.dtype('float64')``)."""
+    return (x.__module__ if isinstance(x, type) else type(x).__module__).startswith("numpy")
+
+
+def _refuse_numpy(x: Any, asked: str) -> None:
+    """torch's ``to`` refuses numpy's dtypes (a TypeError, "invalid combination of arguments"): say which to use."""
+    name = _dtype_name(x) or "float64"
+    raise TypeError(f"{asked}: to() takes a torch dtype (torch.{name}, or float for float64), not numpy's "
+                    f"{short_repr(x)} (torch's to() refuses it too)")
 
 
 def _is_value(x: Any) -> bool:

@@ -539,6 +539,9 @@ class Module:
         ``"torch.DoubleTensor"``); another dtype raises `UnsupportedConversion`, naming it. As torch's, a string
         is a tensor type's name: ``type("float64")`` and ``type(float)`` are its ValueError "invalid type"."""
         asked = call_text(type(self).__name__, "type", (dst_type,))
+        if type(dst_type).__module__.startswith("numpy"):  # np.dtype('float64'): torch's TypeError
+            raise TypeError(f"{asked}: dtype must be a type, str, or dtype object (torch's words): a torch dtype, "
+                            f"torch.float64, not numpy's {short_repr(dst_type)}")
         if isinstance(dst_type, type) or (isinstance(dst_type, str) and not
                                           re.fullmatch(r"torch\.(cuda\.)?[A-Za-z0-9]+Tensor", dst_type)):
             raise ValueError(f"{asked}: invalid type: {short_repr(dst_type)} (torch's words: type() takes a "

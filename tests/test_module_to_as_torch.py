@@ -3,10 +3,10 @@
 Asked of a float64 torch module on the CPU, torch returns the module itself or raises; ours must do the same
 for the same call (RuntimeError, TypeError or ValueError as torch's), since a script that works here should
 work in torch and a request torch refuses should not pass silently. Before: to('float64'), to('double'),
-to('cpu', 'float64'), type('float64'), type(float), to(..., copy=True) and cuda('cpu') returned the module
-(torch refuses each); to('cpu', torch.float64, True) was refused (torch's (device, dtype, non_blocking));
-to(10**5000) failed while building its message ('Exceeds the limit (4300 digits)') and to(-1) said CUDA was
-missing where torch says a device index must not be negative.
+to('cpu', 'float64'), type('float64'), type(float), to(np.float64), to(..., copy=True) and cuda('cpu')
+returned the module (torch refuses each); to('cpu', torch.float64, True) was refused (torch's (device, dtype,
+non_blocking)); to(10**5000) failed while building its message ('Exceeds the limit (4300 digits)') and to(-1)
+said CUDA was missing where torch says a device index must not be negative.
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ CALLS: list[tuple[str, Any]] = [
     ("cuda('cpu')", lambda m: m.cuda("cpu")),
     ("to(float)", lambda m: m.to(float)),
     ("to(None)", lambda m: m.to(None)),
+    ("to(np.float64)", lambda m: m.to(pytest.importorskip("numpy").float64)),
+    ("to(np.dtype('float64'))", lambda m: m.to(pytest.importorskip("numpy").dtype("float64"))),
+    ("to(dtype=np.float64)", lambda m: m.to(dtype=pytest.importorskip("numpy").float64)),
+    ("type(np.dtype('float64'))", lambda m: m.type(pytest.importorskip("numpy").dtype("float64"))),
+    ("type(np.float64)", lambda m: m.type(pytest.importorskip("numpy").float64)),
 ]
 
 
