@@ -2,7 +2,8 @@
 
 An int past str()'s 4,300 digits (``Value(10**5000)``) made the message itself fail with "Exceeds the limit
 (4300 digits) for integer string conversion"; an argument whose ``__repr__`` raises replaced the error with its
-own; a 100,000-element list filled the message. Used by the engine's checks (`autograd.value`, `autograd.op`).
+own; a 100,000-element list filled the message. Used by the engine's checks (`autograd.value`, `autograd.op`)
+and viz's (`viz.arguments`, as ``shown``).
 """
 
 from __future__ import annotations

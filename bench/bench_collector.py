@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import collections
 import gc
-import math
-import random
 import subprocess
 import sys
 import time
@@ -73,22 +71,7 @@ def _maker(kind: str) -> Callable[..., _Node]:
 
 def build_variant(n: int, kind: str, width: int = 64) -> _Node:
     """`bench_eager_scaling.build_bare`'s wide graph made of `_Node` stand-ins of one variant."""
-    make = _maker(kind)
-    rng = random.Random(0)
-    h = [make(rng.uniform(-1, 1)) for _ in range(width)]
-    for _ in range(max(1, n // (width * (2 * width + 1)))):
-        out = []
-        for _ in range(width):
-            s = make(0.0)
-            for hj in h:
-                w = make(rng.uniform(-0.2, 0.2))
-                product = make(w.data * hj.data, "*", w, hj)
-                s = make(s.data + product.data, "+", s, product)
-            out.append(make(math.tanh(s.data), "tanh", s))
-        h = out
-    root = h[0]
-    for t in h[1:]:
-        root = make(root.data + t.data, "+", root, t)
+    root: _Node = scaling.build_bare(n, width, _maker(kind))[0]
     return root
 
 

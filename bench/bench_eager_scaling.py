@@ -77,7 +77,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -126,28 +128,30 @@ class _Bare:
         self.label = ""
 
 
-def build_bare(n: int, width: int = 64) -> tuple[object, int]:
-    """The wide graph of `build_wide` made of `_Bare` nodes with plain float arithmetic (no engine)."""
+def build_bare(n: int, width: int = 64, make: Callable[..., Any] | None = None) -> tuple[Any, int]:
+    """The wide graph of `build_wide` made of `_Bare` nodes with plain float arithmetic (no engine); ``make``
+    (data, op, a, b) builds each node instead (bench_collector's stand-ins, the same graph node for node)."""
     import math
     import random
 
+    node = _Bare if make is None else make
     rng = random.Random(0)
-    h = [_Bare(rng.uniform(-1, 1)) for _ in range(width)]
+    h = [node(rng.uniform(-1, 1)) for _ in range(width)]
     per_layer = width * (2 * width + 1)
     layers = max(1, n // per_layer)
     for _ in range(layers):
         out = []
         for _ in range(width):
-            s = _Bare(0.0)
+            s = node(0.0)
             for hj in h:
-                w = _Bare(rng.uniform(-0.2, 0.2))
-                product = _Bare(w.data * hj.data, "*", w, hj)
-                s = _Bare(s.data + product.data, "+", s, product)
-            out.append(_Bare(math.tanh(s.data), "tanh", s))
+                w = node(rng.uniform(-0.2, 0.2))
+                product = node(w.data * hj.data, "*", w, hj)
+                s = node(s.data + product.data, "+", s, product)
+            out.append(node(math.tanh(s.data), "tanh", s))
         h = out
     root = h[0]
     for t in h[1:]:
-        root = _Bare(root.data + t.data, "+", root, t)
+        root = node(root.data + t.data, "+", root, t)
     return root, layers * per_layer + width - 1
 
 

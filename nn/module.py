@@ -10,6 +10,7 @@ hierarchical and stable, so ``state_dict()`` and the JSON files written by
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -529,13 +530,22 @@ class Module:
     def cuda(self, device: Any = None) -> Module:
         """torch's ``module.cuda()``: refused with `UnsupportedConversion` (every Value is on the CPU)."""
         asked = call_text(type(self).__name__, "cuda", () if device is None else (device,))
-        check_device("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device, asked)
+        # Whatever the device: torch's cuda("cpu") is "Invalid device, must be cuda device", never a CPU module.
+        check_device(f"cuda:{device}" if type(device) is int and 0 <= device < 2**63 else "cuda", asked)
         return self
 
     def type(self, dst_type: Any) -> Module:
-        """torch's ``module.type(dst_type)``: this module itself for float64 (``torch.float64``, ``"float64"``,
-        ``"torch.DoubleTensor"``); another dtype raises `UnsupportedConversion`, naming it."""
+        """torch's ``module.type(dst_type)``: this module itself for float64 (``torch.float64``,
+        ``"torch.DoubleTensor"``); another dtype raises `UnsupportedConversion`, naming it. As torch's, a string
+        is a tensor type's name: ``type("float64")`` and ``type(float)`` are its ValueError "invalid type"."""
         asked = call_text(type(self).__name__, "type", (dst_type,))
+        if type(dst_type).__module__.startswith("numpy"):  # np.dtype('float64'): torch's TypeError
+            raise TypeError(f"{asked}: dtype must be a type, str, or dtype object (torch's words): a torch dtype, "
+                            f"torch.float64, not numpy's {short_repr(dst_type)}")
+        if isinstance(dst_type, type) or (isinstance(dst_type, str) and not
+                                          re.fullmatch(r"torch\.(cuda\.)?[A-Za-z0-9]+Tensor", dst_type)):
+            raise ValueError(f"{asked}: invalid type: {short_repr(dst_type)} (torch's words: type() takes a "
+                             "torch dtype, torch.float64, or a tensor type's name, 'torch.DoubleTensor')")
         if isinstance(dst_type, str) and ".cuda." in dst_type:  # "torch.cuda.DoubleTensor": a GPU tensor type
             check_device("cuda", asked)
         check_dtype(dst_type.rsplit(".", 1)[-1] if isinstance(dst_type, str) else dst_type, asked)

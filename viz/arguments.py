@@ -7,18 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from autograd import Value
-
-
-def shown(x: object, limit: int = 60) -> str:
-    """``repr(x)`` for an error message: cut to ``limit`` characters, an int past str()'s 4,300 digits by its
-    size, and a ``__repr__`` that raises by the type, so that the message never fails in place of the error."""
-    if isinstance(x, int) and not isinstance(x, bool) and abs(x).bit_length() > 200:
-        return f"an int of about {int(abs(x).bit_length() * 0.30103) + 1:,} digits"
-    try:
-        text = repr(x)
-    except Exception:
-        return f"a {type(x).__name__}"
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+from autograd.shown import short_repr as shown  # viz's messages show arguments as the engine's do
 
 
 def file_path(who: str, path: object) -> Path:
