@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from autograd.path_errors import check_link_loop, check_name_length
+from autograd.path_errors import check_link_loop, check_name_length, check_names_a_file
 
 from .module import Module
 from .numbers_in_messages import checked_float, short_repr
@@ -139,6 +139,8 @@ def _checked_path(action: str, path: Any) -> Path:
     checked = Path(path)
     if "\0" in str(checked):
         raise ValueError(f"{action}: path {str(checked)!r} contains a NUL character, which no file name can hold")
+    # Before the Path is used: Path("x.json/") is x.json, and a save wrote that file where open() refuses.
+    check_names_a_file(f"cannot {action}" + (" to" if action == "save" else ""), path)
     return checked
 
 
