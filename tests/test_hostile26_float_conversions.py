@@ -4,6 +4,7 @@ Before: clip_grad_norm_'s max_norm and norm_type, clip_grad_value_'s clip_value,
 CyclicLR's scale_fn result and ReduceLROnPlateau.step's metric went through a bare ``float()``, so such a number
 failed with Python's own "__float__ returned non-float (type str)" or the type's own exception, naming no argument.
 They now use `nn.numbers_in_messages.checked_float`, as the rest of nn does: a TypeError naming the argument.
+The same held for a LambdaLR/MultiplicativeLR factor and a gradient of such a type in an optimizer's step.
 """
 
 from __future__ import annotations
@@ -79,3 +80,15 @@ def test_inf_still_passes_where_torch_takes_it() -> None:
     optim.clip_grad_value_(params, float("inf"))
     assert [p.grad for p in params] == [3.0, 3.0, 3.0]
     _plateau_step(float("inf"))
+
+
+@pytest.mark.parametrize("bad_type", [RaisingFloat, StrFloat])
+def test_an_lr_lambda_result_or_gradient_whose_float_fails_is_named(bad_type: type[float]) -> None:
+    optimizer = optim.SGD(_parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"lr_lambda for param_groups\[0\] returned .* at epoch 0: float\(\) of it "
+                                        "failed"):
+        optim.LambdaLR(optimizer, lambda epoch: bad_type(0.5))
+    params = _parameters()
+    params[1].grad = bad_type(2.0)  # Value.grad keeps the number as given
+    with pytest.raises(TypeError, match=rf"has gradient 2\.0: float\(\) of its {bad_type.__name__} failed"):
+        optim.SGD(params, lr=0.1).step()

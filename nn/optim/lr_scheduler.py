@@ -91,6 +91,9 @@ def _lambda_factor(fn: Callable[[int], Any], group: int, epoch: int) -> float:
     except OverflowError:
         raise OverflowError(f"lr_lambda for param_groups[{group}] returned {too_many_digits(factor)} at epoch "
                             f"{epoch}: too large for a float") from None
+    except Exception as err:  # a number type whose __float__ fails: its own error named no lr_lambda
+        raise TypeError(f"lr_lambda for param_groups[{group}] returned {type(factor).__name__} {short_repr(factor)} "
+                        f"at epoch {epoch}: float() of it failed ({type(err).__name__}: {err})") from err
 
 
 def _factor(name: str, value: Any) -> float:
