@@ -66,3 +66,20 @@ def test_a_graph_at_the_limit_is_still_drawn() -> None:
     assert "digraph" in draw_graph(root, max_nodes=7).source
     with pytest.raises(GraphTooLarge, match="more than 6 nodes"):
         draw_graph(root, max_nodes=6)
+
+
+@pytest.mark.parametrize("limit", [10, 400])
+def test_draw_gradient_graph_refuses_after_walking_about_the_limit(visited: set[int], limit: int) -> None:
+    from autograd import grad
+    from viz import draw_gradient_graph
+
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(CHAIN // 10):
+        y = (y * x).tanh()
+    (dy,) = grad(y, [x], create_graph=True)  # a gradient graph several times the forward one
+    visited.clear()
+    with pytest.raises(GraphTooLarge, match=rf"have more than {limit} nodes to draw, over the limit of {limit}"):
+        draw_gradient_graph(dy, y, max_nodes=limit)
+    # a box and a gate per op node; a constant (1.0 of 1 - t*t) is one more node per use
+    assert 0 < len(visited) <= limit + 2

@@ -122,16 +122,19 @@ def count_drawn_nodes(order: list[Value]) -> int:
     return sum(_drawn_cost(v, root) for v in order)
 
 
-def drawn_nodes_up_to(root: Value, limit: int) -> int:
+def drawn_nodes_up_to(root: Value, limit: int, also: Sequence[Value] = ()) -> int:
     """`count_drawn_nodes` of ``root``'s graph, but the walk stops as soon as the count passes ``limit``.
+
+    ``also``: further outputs whose graphs are drawn in the same picture (nodes shared with ``root``'s graph
+    counted once), as `viz.draw_gradient_graph` draws a gradient's graph beside its forward graph.
 
     A result over ``limit`` is only a lower bound. Refusing a graph of millions of nodes took some 10 s when
     the whole graph was walked (and listed in order) before the count was compared with the limit; this
     walk meets at most ``limit`` + 1 drawn nodes (and the constants they use) before it stops.
     """
     total = 0
-    seen = {id(root)}
-    stack = [root]
+    stack = [root, *(v for v in also if v is not root)]
+    seen = {id(v) for v in stack}
     while stack:
         v = stack.pop()
         total += _drawn_cost(v, root)
