@@ -8,10 +8,12 @@ soon as `autograd` does.
 
 from __future__ import annotations
 
+import keyword
 from typing import Any
 
 from .op import input_names
 from .ops import OPS, Op
+from .shown import short_repr
 from .value import Value, _as_real, apply
 
 
@@ -19,11 +21,15 @@ def register_op(op: Op) -> Op:
     """Add ``op`` to `OPS` (so the op-table tests check it) and, for a one-input op, make it a `Value` method.
 
     ``Value(x).<op.name>()`` then applies it; a name `Value` already uses for
-    something else is refused. Returns ``op``, so a row can be written as
+    something else is refused, and so is a name that is not a Python identifier
+    (``"soft plus"``, ``"x-y"``, a keyword such as ``"lambda"``): `Op` documents
+    the name as an identifier, and it becomes a method name and a name in
+    generated code and pictures. Returns ``op``, so a row can be written as
     ``SOFTPLUS = register_op(Op(name="softplus", ...))``.
     """
     if not isinstance(op, Op):
         raise TypeError(f"register_op needs an Op, got {type(op).__name__}")
+    _check_name(op.name)
     known = OPS.get(op.name)
     if known is not None and known is not op:
         raise ValueError(f"an op named {op.name!r} is already registered")
@@ -35,6 +41,19 @@ def register_op(op: Op) -> Op:
         _install_method(op)
     OPS[op.name] = op
     return op
+
+
+def _check_name(name: str) -> None:
+    """ValueError naming ``name`` unless it is a Python identifier that is not a keyword.
+
+    A name with a space registered, but ``Value(x).soft plus()`` cannot be written, and the name went on into
+    the replay's generated code and the pictures' gate labels as it was.
+    """
+    if not name.isidentifier() or keyword.iskeyword(name):
+        why = "a Python keyword" if keyword.iskeyword(name) else "not a Python identifier"
+        raise ValueError(f"register_op: op name {short_repr(name)} is {why}: an op's name becomes a Value method "
+                         "and a name in generated code, so use letters, digits and underscores, not starting with a"
+                         " digit (\"soft_plus\"); the gate's label is symbol=...")
 
 
 def _check_results(op: Op) -> None:
@@ -84,8 +103,8 @@ def _real(x: object, what: str) -> float:
 
 def _install_method(op: Op) -> None:
     """``Value.<op.name>``, unless Value defines that name itself (the typed methods of the built-in ops)."""
-    if not op.name.isidentifier():
-        return  # reachable through apply() only
+    if not op.name.isidentifier():  # refused by register_op; kept for an Op installed some other way
+        return
     existing = getattr(Value, op.name, None)
     if existing is not None and getattr(existing, "__op__", None) is not op:
         if op.name in vars(Value) and OPS.get(op.name) is op:

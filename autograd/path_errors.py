@@ -23,6 +23,14 @@ class SymlinkLoopError(OSError):
     """
 
 
+class NamesAFolderError(IsADirectoryError):
+    """A file name that ends in a path separator (``x.json/``, ``x.json/.``): it names a folder, not a file.
+
+    An IsADirectoryError (errno EISDIR), the error ``open("x.json/", "w")`` raises: pathlib drops the trailing
+    separator (``Path("x.json/")`` is ``x.json``), so a save given such a name wrote the file ``x.json``.
+    """
+
+
 class NameTooLongError(OSError):
     """A part of a path is longer than its file system's limit on a name (errno ENAMETOOLONG, as the OS's)."""
 
@@ -44,6 +52,33 @@ def check_name_length(action: str, path: str | os.PathLike[str]) -> None:
             raise NameTooLongError(errno.ENAMETOOLONG, f"{action} {_cut(str(path), 120)}: the name "
                                    f"{_cut(part, 40)!r} is {size} bytes, longer than the file system's limit of "
                                    f"{limit} bytes a name")
+
+
+def names_a_folder(path: str | os.PathLike[str]) -> bool:
+    """True if ``path``, as given, ends in a path separator (``x.json/``) or in a separator and ``.`` (``x.json/.``).
+
+    Asked of the name before it becomes a `Path`, which forgets both (``Path("x.json/.")`` is ``x.json``).
+    A bare ``.``, a final ``..`` and ``/`` are left to the callers: pathlib keeps those, and they say the name
+    names no file.
+    """
+    text = os.fspath(path)
+    if not isinstance(text, str) or Path(text).name in ("", "..") or text == ".":  # bytes: refused by type
+        return False
+    separators = tuple(s for s in (os.sep, os.altsep) if s)
+    return text.endswith(separators) or any(text.endswith(s + ".") for s in separators)
+
+
+def check_names_a_file(action: str, path: str | os.PathLike[str]) -> None:
+    """Raise `NamesAFolderError` "``action`` 'x.json/': ..." when ``path`` names a folder (see `names_a_folder`).
+
+    ``open()`` and ``torch.save`` refuse such a name; without this check a save wrote the file without the
+    separator. ``action`` starts the message ("cannot save to", "cannot write").
+    """
+    if names_a_folder(path):
+        text = str(os.fspath(path))
+        ending = text[-2:] if text.endswith(".") else text[-1:]
+        raise NamesAFolderError(errno.EISDIR, f"{action} {_cut(text, 120)!r}: the name ends in {ending!r}, so it"
+                                " names a folder, not a file; give a file name")
 
 
 def _cut(text: str, most: int) -> str:
@@ -92,4 +127,5 @@ def check_link_loop(action: str, path: str | os.PathLike[str], folders_only: boo
         raise SymlinkLoopError(errno.ELOOP, f"{action} {path}: {reason}")
 
 
-__all__ = ["NameTooLongError", "SymlinkLoopError", "check_link_loop", "check_name_length", "link_loop_reason"]
+__all__ = ["NameTooLongError", "NamesAFolderError", "SymlinkLoopError", "check_link_loop", "check_name_length",
+           "check_names_a_file", "link_loop_reason", "names_a_folder"]

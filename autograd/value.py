@@ -95,6 +95,9 @@ class Value:
     #: through it: while a tape records, ``data`` is wrapped to warn about reads by the model's own code
     #: (`autograd.replay.recording`), and the engine's own reads must not pay for that (it halved recording).
     _data: float
+    #: The ``label`` slot under a second name (set below the class): the engine writes labels through it, at
+    #: slot speed, while ``label`` itself is a property whose setter refuses what is not a str.
+    _label: str
 
     def __init__(self, data: float, label: str = "") -> None:
         """Make a leaf holding ``data`` (a finite real number)."""
@@ -103,7 +106,7 @@ class Value:
         self._op = None
         self._a = None
         self._b = None
-        self.label = str(label)
+        self._label = str(label)  # type: ignore[misc]  # the label slot under its engine name
         observer = OBSERVERS.leaf_made
         if observer is not None:
             observer(self, ())
@@ -321,7 +324,7 @@ class Value:
         out._op = None
         out._a = None
         out._b = None
-        out.label = self.label
+        out._label = self._label  # type: ignore[misc]
         observer = OBSERVERS.leaf_made
         if observer is not None:
             observer(out, (self,))
@@ -410,7 +413,7 @@ def _rebuild_graph(leaves: list[Value], rows: list[tuple[Any, ...]], grads: tupl
         out._data = data
         out.grad = grad
         out._op = op
-        out.label = label
+        out._label = label
         if wide:
             out._a, out._b = tuple(nodes[i] for i in parents), None
         else:
@@ -444,7 +447,7 @@ def _node(op: Op, data: float, a: Value | tuple[Value, ...], b: Value | None = N
     out = _new(Value)
     out._data = data  # type: ignore[misc]  # the data slot under a second name (Value._data)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""  # type: ignore[misc]
     if not THREADS_WITHOUT_GRAD[0] or GRAD_MODE._enabled:
         out._op = op
         out._a = a
@@ -481,7 +484,7 @@ def _binary(op: Op, a: Value, b: Value | float) -> Value:
     out = _new(Value)
     out._data = data  # type: ignore[misc]  # the data slot under a second name (Value._data)
     out.grad = 0.0
-    out.label = ""
+    out._label = ""  # type: ignore[misc]
     if not THREADS_WITHOUT_GRAD[0] or GRAD_MODE._enabled:
         out._op = op
         out._a = a
@@ -592,7 +595,7 @@ def _method(self{other}):
     _o = _new(_Value)
     _o._data = _v
     _o.grad = 0.0
-    _o.label = ""
+    _o._label = ""
     if not _OFF[0] or _GM._enabled:
         _o._op = _OP
         _o._a = {first}
@@ -658,7 +661,7 @@ def _make(_parents):
     _o = _new(_Value)
     _o._data = _v
     _o.grad = 0.0
-    _o.label = ""
+    _o._label = ""
     if not _OFF[0] or _GM._enabled:
         _o._op = _OP
         _o._a = _parents
@@ -724,6 +727,22 @@ Value._data = Value.__dict__["data"]  # the slot under its engine name (see Valu
 _get_data = Value.__dict__["data"].__get__
 _set_data = Value.__dict__["data"].__set__
 _set_grad = Value.__dict__["grad"].__set__
+Value._label = Value.__dict__["label"]  # the slot under its engine name (see Value._label)
+_set_label = Value.__dict__["label"].__set__
+
+
+def _set_checked_label(self: Value, value: str) -> None:
+    """``v.label = text``: a str (a str subclass is stored as a plain str); anything else is a TypeError.
+
+    ``Value(x, label=5)`` has always stored "5", but ``v.label = 5`` (or None, bytes) stored what it was given,
+    and only the pictures coped: a user's own ``f"{v.label:>8}"`` or ``", ".join`` of labels failed far from
+    the assignment.
+    """
+    if value.__class__ is not str:
+        if not isinstance(value, str):
+            raise TypeError(f"Value.label must be a str, got {type(value).__name__} {_short_repr(value)}")
+        value = str.__str__(value)
+    _set_label(self, value)
 
 
 def _set_checked_data(self: Value, value: float) -> None:
@@ -745,6 +764,10 @@ def _set_checked_data(self: Value, value: float) -> None:
 # write: a hand-written update loop over W1's 4,417 weights at width 64 pays about 0.6 ms a step for it.
 type.__setattr__(Value, "data", property(attrgetter("_data"), _set_checked_data,
                                          doc="The node's number (a plain float); writes must be real numbers."))
+# The same for the label: reads C-level, user writes checked; the engine's own writes go to the slot (_label), so
+# building a node costs what it did.
+type.__setattr__(Value, "label", property(attrgetter("_label"), _set_checked_label,
+                                          doc="The node's name in pictures and reprs (a str); writes must be str."))
 
 
 class Constant(Value):
@@ -795,7 +818,7 @@ def _untracked(data: float, op: Op | None, label: str) -> Untracked:
     out._op = op
     out._a = None
     out._b = None
-    out.label = label
+    out._label = label  # type: ignore[misc]
     return out
 
 
@@ -847,7 +870,7 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
     out._op = _ops.CONSTANT
     out._a = None
     out._b = None
-    out.label = ""
+    out._label = ""  # type: ignore[misc]
     # Zero is left out: 0.0 and -0.0 are one dict key but not one number.
     if out.data != 0.0 and len(_CONSTANTS) < _MAX_CONSTANTS and not isinstance(x, bool):
         _CONSTANTS[x] = out

@@ -18,6 +18,8 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from autograd.path_errors import check_names_a_file
+
 TEMPORARY_PREFIX = ".valuegrad-tmp-"
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
@@ -89,6 +91,7 @@ def publish(temporary: Path, final: Path, replace_ours: bool) -> None:
 
 def write_file(folder: Path, name: str, write: Callable[[Path], object], replace_ours: bool) -> Path:
     """Create ``folder/name`` through a temporary file that ``write(path)`` fills; returns the final path."""
+    check_names_a_file("cannot write", name)  # folder / "x.svg/" is folder/x.svg: a bug in the caller's name
     final = folder / name
     with temporary_file(folder, Path(name).suffix) as temporary:
         write(temporary)

@@ -18,12 +18,15 @@ def zero_dimensional_as_item(x: Any) -> Any:
     return x
 
 
-def checked_float(x: Any, what: str) -> float:
+def checked_float(x: Any, what: str, *, finite: bool = True) -> float:
     """``x`` as a finite float, or TypeError/ValueError naming ``what``.
 
     Unlike ``float(x)`` this never prints a huge integer in full (a
     401-digit number in a hostile file becomes "an integer of 401 digits")
-    and turns its OverflowError into a ValueError that names the entry.
+    and turns its OverflowError into a ValueError that names the entry; a
+    number type whose ``__float__`` raises or returns no float is a TypeError
+    naming ``what``. ``finite=False`` lets inf and NaN through (for arguments
+    where torch takes inf, such as a norm's order; the caller names NaN).
     """
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(x).__name__} {short_repr(x)}")
@@ -34,7 +37,7 @@ def checked_float(x: Any, what: str) -> float:
     except Exception as err:  # a Real whose own __float__ fails: name the argument, keep its error as the cause
         raise TypeError(f"{what}: float() of {type(x).__name__} {short_repr(x)} failed "
                         f"({type(err).__name__}: {err})") from err
-    if not math.isfinite(value):
+    if finite and not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {short_repr(value)}")
     return value
 

@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from autograd.path_errors import check_link_loop, check_name_length
+from autograd.path_errors import check_link_loop, check_name_length, check_names_a_file
 
 from .module import Module
 from .numbers_in_messages import checked_float, short_repr
@@ -139,6 +139,8 @@ def _checked_path(action: str, path: Any) -> Path:
     checked = Path(path)
     if "\0" in str(checked):
         raise ValueError(f"{action}: path {str(checked)!r} contains a NUL character, which no file name can hold")
+    # Before the Path is used: Path("x.json/") is x.json, and a save wrote that file where open() refuses.
+    check_names_a_file(f"cannot {action}" + (" to" if action == "save" else ""), path)
     return checked
 
 
@@ -158,6 +160,26 @@ def _document(model: Module, optimizer: Optimizer | None) -> dict[str, Any]:
         }
         document["optimizer"] = state
     return document
+
+
+#: Every top-level entry a file of this VERSION may hold: `save` has written exactly these (``optimizer`` only
+#: with an optimizer) since version 1 began, so refusing any other entry refuses no file we wrote.
+TOP_LEVEL_KEYS = ("format", "version", "model", "parameters", "optimizer")
+
+
+def _check_top_level_keys(path: Path, document: dict[str, Any]) -> None:
+    """ValueError naming the first top-level entry `save` never writes, and the entries it does.
+
+    An extra entry (a hand edit, another tool's field, a typo such as "parameter") used to load silently;
+    `Module.load_state_dict` refuses an unknown entry the same way. A future version that adds an entry
+    changes VERSION, which is refused (by number) first.
+    """
+    extra = [key for key in document if key not in TOP_LEVEL_KEYS]
+    if extra:
+        expected = ", ".join(f'"{key}"' for key in TOP_LEVEL_KEYS)
+        raise ValueError(f"{path}: unknown top-level entry {short_repr(extra[0])} ({len(extra)} unknown in all):"
+                         f" a valuegrad state file of version {VERSION} holds only {expected} (the last only with"
+                         " an optimizer's state)")
 
 
 def save(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | None = None) -> Path:
@@ -228,9 +250,9 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     Raises FileNotFoundError for a missing file, `SymlinkLoopError` (an OSError) for a loop of
     symbolic links in ``path``, and ValueError (TypeError for
     an entry of the wrong type) naming the file and the problem for a file
-    that is not valuegrad JSON or far too large to be this model's state, is for another kind of model, or has a
-    missing, extra or bad entry (not a number, inf, NaN, too large for a
-    float). Every entry is validated before anything is assigned, so on
+    that is not valuegrad JSON or far too large to be this model's state, is for another kind of model, has a
+    top-level entry other than `TOP_LEVEL_KEYS`, or has a missing, extra or bad entry (not a number, inf, NaN,
+    too large for a float). Every entry is validated before anything is assigned, so on
     error neither the model nor the optimizer changes. TypeError if ``model``
     is not a Module (or ``optimizer`` not an optimizer).
     """
@@ -264,6 +286,7 @@ def load(model: Module, path: str | os.PathLike[str], optimizer: Optimizer | Non
     version = document.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
         raise ValueError(f"{path}: entry \"version\": unsupported version {short_repr(version)} (this is {VERSION})")
+    _check_top_level_keys(path, document)
     if document.get("model") != type(model).__name__:
         raise ValueError(f"{path}: holds a {short_repr(document.get('model'))}, not a {type(model).__name__}")
     parameters = document.get("parameters")

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from autograd import Value
+from autograd.path_errors import check_names_a_file
 from autograd.shown import short_repr as shown  # viz's messages show arguments as the engine's do
 
 
 def file_path(who: str, path: object) -> Path:
-    """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it.
+    """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it,
+    `autograd.path_errors.NamesAFolderError` (an IsADirectoryError) for a name ending in a separator.
 
     pathlib's own errors ("expected str, bytes or os.PathLike object, not NoneType", "embedded null byte")
     came from inside it, naming neither the drawing function nor the argument.
@@ -21,6 +23,7 @@ def file_path(who: str, path: object) -> Path:
     checked = Path(path)
     if "\0" in str(checked):
         raise ValueError(f"{who}: the file name {str(checked)!r} contains a NUL character, which no file name can hold")
+    check_names_a_file(f"{who}: cannot write", path)  # before the Path forgets a trailing separator
     return checked
 
 

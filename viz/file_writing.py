@@ -15,7 +15,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from autograd.path_errors import check_link_loop, check_name_length
+from autograd.path_errors import check_link_loop, check_name_length, check_names_a_file
 
 
 def make_parent_folder(path: Path) -> None:
@@ -59,8 +59,10 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], objec
     A symbolic link at ``path`` is written through (the file it points to gets the contents, as ``open``
     would do); an existing file keeps its permission bits, a new one gets the user's umask; a file the user
     may not write is a PermissionError, as ``open`` would raise; a loop of symbolic links is a
-    `autograd.path_errors.SymlinkLoopError` naming the part that loops.
+    `autograd.path_errors.SymlinkLoopError` naming the part that loops; a name ending in a separator
+    (``x.svg/``) is a `autograd.path_errors.NamesAFolderError`, as ``open`` refuses it.
     """
+    check_names_a_file("cannot write", path)  # os.path.realpath("x.svg/") is x.svg: the file open() refuses
     check_name_length("cannot write", path)
     check_link_loop("cannot write", path)  # realpath leaves a loop as it is, and stat fails on it with a bare ELOOP
     target = Path(os.path.realpath(path))

@@ -122,6 +122,31 @@ def count_drawn_nodes(order: list[Value]) -> int:
     return sum(_drawn_cost(v, root) for v in order)
 
 
+def drawn_nodes_up_to(root: Value, limit: int, also: Sequence[Value] = ()) -> int:
+    """`count_drawn_nodes` of ``root``'s graph, but the walk stops as soon as the count passes ``limit``.
+
+    ``also``: further outputs whose graphs are drawn in the same picture (nodes shared with ``root``'s graph
+    counted once), as `viz.draw_gradient_graph` draws a gradient's graph beside its forward graph.
+
+    A result over ``limit`` is only a lower bound. Refusing a graph of millions of nodes took some 10 s when
+    the whole graph was walked (and listed in order) before the count was compared with the limit; this
+    walk meets at most ``limit`` + 1 drawn nodes (and the constants they use) before it stops.
+    """
+    total = 0
+    stack = [root, *(v for v in also if v is not root)]
+    seen = {id(v) for v in stack}
+    while stack:
+        v = stack.pop()
+        total += _drawn_cost(v, root)
+        if total > limit:
+            return total
+        for p in v.parents:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return total
+
+
 def _drawn_cost(v: Value, root: Value) -> int:
     """Nodes drawn for ``v``: its box, its gate and one node per constant it uses (0 for a constant)."""
     if not drawn_once(v, root):
@@ -199,11 +224,15 @@ def draw_graph(
     check_groups("draw_graph", groups)
     params, ins, marked = (value_set(what, vs) for what, vs in
                            (("parameters", parameters), ("inputs", inputs), ("highlight", highlight)))
-    order = reading_order(root)
     groups = dict(groups or {})
     if collapsed and not groups:
         raise ValueError("collapsed=True needs groups (see viz.clusters) to know what to collapse")
-    size = _collapsed_size(order, groups) if collapsed else count_drawn_nodes(order)
+    # Not collapsed, the size is counted before the graph is listed, and only up to the limit: a graph of
+    # millions of nodes is refused at once (the whole graph was walked first, some 10 s, to be refused).
+    size = 0 if collapsed else drawn_nodes_up_to(root, max_nodes)
+    order = [] if size > max_nodes else reading_order(root)
+    if collapsed:
+        size = _collapsed_size(order, groups)
     if size > max_nodes:
         # A student drawing a 100-point loss got "draw with collapsed=True and groups" without the name of the
         # function that makes groups, and no word of the usual way out: one sample's graph (new-user trial 24)
@@ -211,7 +240,8 @@ def draw_graph(
         hint = (f"{smaller}, or raise max_nodes" if collapsed else
                 f"{smaller}, draw with collapsed=True and groups=viz.groups_from_parameters(root,"
                 " model.named_parameters()), or raise max_nodes")
-        raise GraphTooLarge(f"the graph has {size} nodes to draw, over the limit of {max_nodes}: {hint}")
+        count = f"{size}" if collapsed else f"more than {max_nodes}"
+        raise GraphTooLarge(f"the graph has {count} nodes to draw, over the limit of {max_nodes}: {hint}")
     if show_gradients is None:
         show_gradients = gradients is not None or root.grad != 0.0
     style = _Style(decimals, edge_derivatives, color_by_gradient, show_gradients)

@@ -21,8 +21,9 @@ from autograd import Value
 
 
 def label_of(v: Value) -> str:
-    """``v.label`` as text to draw: ``Value(x, label=5)`` stores "5", but ``v.label = 5`` (or None, or bytes)
-    is stored as given, and drawing it failed inside with "sequence item 0: expected str instance, int found"."""
+    """``v.label`` as text to draw. ``v.label = 5`` is a TypeError now, but a label written to the engine's slot
+    (``Value._label``) is stored as given, and drawing one failed inside with "sequence item 0: expected str
+    instance, int found"."""
     label = v.label
     if label.__class__ is str:
         return label

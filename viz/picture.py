@@ -16,6 +16,8 @@ from pathlib import Path
 
 import graphviz
 
+from autograd.path_errors import check_names_a_file
+
 from .arguments import file_path, shown
 from .file_writing import write_bytes_atomically
 from .render import (
@@ -70,6 +72,7 @@ class ValueGraph(graphviz.Digraph):
         if directory is not None:
             self.directory = directory
         path = self.filepath
+        check_names_a_file("cannot save", path)  # write_atomically gets it as given; checked here to say "save"
         refuse_special_files(path)
         if skip_existing and os.path.exists(path):
             return path
@@ -96,6 +99,9 @@ class ValueGraph(graphviz.Digraph):
         As `graphviz.Digraph.render`: ``render("gout")`` writes ``gout`` (DOT) and ``gout.svg``;
         ``outfile="x.png"`` picks the file and, by its suffix, the format.
         """
+        for name in (filename, outfile):  # before Path() forgets a trailing separator ("r.svg/" is r.svg)
+            if isinstance(name, (str, os.PathLike)):
+                check_names_a_file("cannot render to", name)
         fmt = format or (Path(outfile).suffix.lstrip(".").lower() if outfile is not None else "") or self.format
         if self._needs_system_graphviz(fmt, renderer, formatter, neato_no_op, engine):
             return super().render(filename, directory, view, cleanup, format, renderer, formatter, neato_no_op,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from autograd import Value, topological_order
 
 from .arguments import check_decimals, check_max_nodes, check_root, check_title
-from .graph import GraphTooLarge, _fmt, _folded, count_drawn_nodes, draw_graph, local_derivatives, visible_text
+from .graph import GraphTooLarge, _fmt, _folded, draw_graph, drawn_nodes_up_to, local_derivatives, visible_text
 from .names import GraphNames, label_of, reading_order
 from .picture import ValueGraph
 from .render import render_source
@@ -163,12 +163,13 @@ def step_through_page(
     check_decimals(decimals)
     check_max_nodes(max_nodes)
     check_title(title)
-    order = topological_order(root)
-    if count_drawn_nodes(order) > max_nodes:
+    # Counted only up to the limit, before the graph is listed: a graph of millions of nodes is refused at once.
+    if drawn_nodes_up_to(root, max_nodes) > max_nodes:
         raise GraphTooLarge(
-            f"the graph has {count_drawn_nodes(order)} nodes, over the step-through limit of {max_nodes}:"
+            f"the graph has more than {max_nodes} nodes, over the step-through limit of {max_nodes}:"
             " step through a smaller graph (one data row, a few time steps) or raise max_nodes"
         )
+    order = topological_order(root)
     named = GraphNames.of(names)
     ids = {v: i for i, v in enumerate(order)}
 

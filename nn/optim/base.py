@@ -375,6 +375,9 @@ class Optimizer:
                 grads.append(float(g))
             except OverflowError:  # an int past the largest float (its g - g is 0)
                 raise ValueError(f"{self.describe(i)} has gradient {short_repr(g)}: not a finite number") from None
+            except Exception as err:  # a float subclass whose __float__ fails: the type's own error named nothing
+                raise TypeError(f"{self.describe(i)} has gradient {short_repr(g)}: float() of its "
+                                f"{type(g).__name__} failed ({type(err).__name__}: {err})") from err
         numbers = [done + 1 for done in self._param_steps]  # each parameter's step number, from 1
         if len(plans) == 1:  # the usual case: no copying of lists
             options, start, stop = plans[0]

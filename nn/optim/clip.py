@@ -15,7 +15,7 @@ from typing import Any
 
 from autograd import Value
 
-from ..numbers_in_messages import short_repr
+from ..numbers_in_messages import checked_float, short_repr
 
 
 def clip_grad_value(params: Iterable[Value], clip: float) -> None:
@@ -42,7 +42,9 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         # A string or None failed inside the comparison ("'>' not supported"); True clipped to a norm of 1.
         raise ValueError(f"max_norm must be positive, got {short_repr(max_norm)}")
     _fits_a_float(max_norm, "max_norm")
-    max_norm = float(max_norm)  # np.float32's arithmetic would make every gradient a float32
+    # A float, not np.float32 (its arithmetic would make every gradient a float32), by checked_float: a number
+    # type whose __float__ fails is then named as max_norm
+    max_norm = checked_float(max_norm, "max_norm", finite=False)
     params = _as_list(params)  # Values with numeric gradients, named by index otherwise
     # hypot: squaring a gradient above 1e154 overflowed, the norm became inf and every gradient was set to 0.
     norm = _total_norm([_grad_number(p) for p in params], 2.0)
@@ -164,7 +166,8 @@ def _checked_max_norm(max_norm: Any) -> float:
     if not _real_number(max_norm) or not 0.0 <= max_norm < math.inf:
         raise ValueError(f"max_norm must be a finite number >= 0, got {short_repr(max_norm)}")
     _fits_a_float(max_norm, "max_norm")
-    return float(max_norm)  # any real number type (np.float32's arithmetic would make the gradients float32)
+    # any real number type (np.float32's arithmetic would make the gradients float32); a failing __float__ named
+    return checked_float(max_norm, "max_norm")
 
 
 def _real_number(x: Any) -> bool:
@@ -218,10 +221,8 @@ def get_total_norm(
         if isinstance(g, bool) or not isinstance(g, (int, float)):
             raise TypeError(f"get_total_norm needs numbers (gradients), got {type(g).__name__} "
                             f"{short_repr(g)} at index {i}")
-        try:
-            numbers.append(float(g))
-        except OverflowError:  # an int past the largest float
-            raise ValueError(f"get_total_norm: entry {i}, {short_repr(g)}, is too large for a float") from None
+        # An int past the largest float is a ValueError, a failing __float__ a TypeError, both naming the entry
+        numbers.append(checked_float(g, f"get_total_norm: entry {i}", finite=False))
     norm = _total_norm(numbers, norm_p)
     if error_if_nonfinite and not math.isfinite(norm):
         raise NonFiniteNormError(
@@ -258,7 +259,7 @@ def _checked_norm_type(norm_type: Any) -> float:
     if not _real_number(norm_type) or not norm_type > 0:
         raise ValueError(f"norm_type must be a number > 0 or inf, got {short_repr(norm_type)}")
     _fits_a_float(norm_type, "norm_type")
-    return float(norm_type)
+    return checked_float(norm_type, "norm_type", finite=False)  # inf is the largest magnitude's order
 
 
 def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, foreach: bool | None = None) -> None:
@@ -272,7 +273,7 @@ def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, for
         raise ValueError(f"clip_value must be a number >= 0, got {short_repr(clip_value)}")
     _fits_a_float(clip_value, "clip_value")
     params = _as_list(parameters)
-    clip = float(clip_value)
+    clip = checked_float(clip_value, "clip_value", finite=False)
     low = -clip
     for p in params:
         g = _grad_number(p)

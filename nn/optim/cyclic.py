@@ -101,7 +101,7 @@ class CyclicLR(LRScheduler):
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise TypeError(f"scale_fn returned {type(value).__name__} {short_repr(value)} at {x}: expected a "
                                 "real number")
-            return float(value)
+            return checked_float(value, f"scale_fn's result at {x}", finite=False)  # a failing __float__ named
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":

@@ -136,6 +136,11 @@ class MultiplicativeLR(LambdaLR):
         """``lr_lambda`` a function of the epoch (an int) returning a factor >= 0, or a list of one per group."""
         super().__init__(optimizer, lr_lambda, last_epoch)
 
+    @staticmethod
+    def _not_a_function(fn: object, where: str) -> str:
+        """torch 2.13's words ("lr_lambda should be a function, but got float"), then the value and its place."""
+        return f"lr_lambda should be a function, but got {type(fn).__name__} ({short_repr(fn)}{where})"
+
     def get_lr(self) -> list[float]:
         """The current rates times ``lr_lambda(last_epoch)`` (unchanged on the constructor's step), as torch's."""
         if self._is_initial:

@@ -91,6 +91,9 @@ def _lambda_factor(fn: Callable[[int], Any], group: int, epoch: int) -> float:
     except OverflowError:
         raise OverflowError(f"lr_lambda for param_groups[{group}] returned {too_many_digits(factor)} at epoch "
                             f"{epoch}: too large for a float") from None
+    except Exception as err:  # a number type whose __float__ fails: its own error named no lr_lambda
+        raise TypeError(f"lr_lambda for param_groups[{group}] returned {type(factor).__name__} {short_repr(factor)} "
+                        f"at epoch {epoch}: float() of it failed ({type(err).__name__}: {err})") from err
 
 
 def _factor(name: str, value: Any) -> float:
@@ -388,12 +391,19 @@ class LambdaLR(LRScheduler):
             functions = [lr_lambda] * len(optimizer.param_groups)
         for i, fn in enumerate(functions):
             if not callable(fn):
-                raise TypeError(f"lr_lambda must be callable (a function of the epoch), got "
-                                f"{type(fn).__name__} {short_repr(fn)}" + (f" at index {i}" if len(functions) > 1
-                                                                           and isinstance(lr_lambda, (list, tuple))
-                                                                           else ""))
+                where = f" at index {i}" if len(functions) > 1 and isinstance(lr_lambda, (list, tuple)) else ""
+                raise TypeError(self._not_a_function(fn, where))
         self.lr_lambdas: list[Callable[[int], float]] = functions
         super().__init__(optimizer, last_epoch)
+
+    @staticmethod
+    def _not_a_function(fn: object, where: str) -> str:
+        """The message for an ``lr_lambda`` (at ``where`` in a list) that is not callable.
+
+        torch's LambdaLR only fails when it first calls it ("'float' object is not callable"); this names the
+        argument and the value.
+        """
+        return f"lr_lambda must be callable (a function of the epoch), got {type(fn).__name__} {short_repr(fn)}{where}"
 
     def get_lr(self) -> list[float]:
         """``base_lr * lr_lambda(last_epoch)`` for each group; a factor that is not a real number is a TypeError."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value
 
-from ..numbers_in_messages import short_repr, short_str
+from ..numbers_in_messages import checked_float, short_repr, short_str
 from .base import Optimizer
 from .lr_scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler, _factor, _whole_number
 from .options import learning_rate
@@ -33,11 +33,9 @@ def _metric(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"ReduceLROnPlateau.step needs the measured quantity (a number), got "
                         f"{type(value).__name__} {short_repr(value)}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int past the largest float
-        raise ValueError(f"ReduceLROnPlateau.step: the measured quantity {short_repr(value)} is too large for a "
-                         "float") from None
+    # An int past the largest float is a ValueError, a number type whose __float__ fails a TypeError, both naming
+    # the argument; inf passes, as torch's
+    number = checked_float(value, "ReduceLROnPlateau.step: the measured quantity", finite=False)
     if math.isnan(number):  # torch counts it as a bad epoch and cuts the rate: a diverged run, named here
         raise ValueError("ReduceLROnPlateau.step got nan as the measured quantity (the run has diverged?)")
     return number
@@ -191,7 +189,7 @@ class ReduceLROnPlateau(LRScheduler):
                     or (isinstance(best, int) and abs(best) >= 2**1023) or math.isnan(best):  # float() limits
                 raise ValueError(f"scheduler state 'best' must be a number (inf before any step), got "
                                  f"{short_repr(best)}")
-            checked["best"] = float(best)
+            checked["best"] = checked_float(best, "scheduler state 'best'", finite=False)  # inf before any step
         mode = state.get("mode", self.mode)
         threshold_mode = state.get("threshold_mode", self.threshold_mode)
         threshold = checked.get("threshold", self.threshold)
