@@ -126,6 +126,17 @@ class Graph:
         new_op, add_parents, add_parent = ops.append, flat.extend, flat.append
         new_level, new_need, new_start = levels.append, needs.append, starts.append
         read_need = needs.__getitem__
+
+        def emit_row(level: int) -> int:
+            """Emit a dot node found as a row at ``level`` (its parents are in the row's descriptor, not in
+            ``flat``; a run of parameters, so its gradient is wanted) and return its number."""
+            n = len(ops)
+            new_op(DOT)
+            new_level(level)
+            new_need(1)
+            new_start(len(flat))
+            return n
+
         # The parents slot and the parents' numbers, typed loosely: which of their forms is present is what the
         # branches below test (a tuple or a Value; a number once the node is emitted).
         a: Any
@@ -166,13 +177,9 @@ class Graph:
                                 number[node] = -1
                                 extend(filterfalse(has, a))
                                 continue
-                            if level:  # its parents are in ``flat``; a run of parameters: its gradient is wanted
+                            if level:  # a row: emitted with no parents in ``flat``
                                 pop()
-                                number[node] = len(ops)
-                                new_op(DOT)
-                                new_level(level)
-                                new_need(1)
-                                new_start(len(flat))
+                                number[node] = emit_row(level)
                                 continue
                         try:
                             ks = itemgetter(*a)(number)
@@ -206,11 +213,7 @@ class Graph:
                         except KeyError:  # a weight not numbered yet: the dot node is visited as usual
                             level = 0
                         if level:
-                            k = number[a] = len(ops)
-                            new_op(DOT)
-                            new_level(level)
-                            new_need(1)
-                            new_start(len(flat))
+                            k = number[a] = emit_row(level)
                     j = get(b) if b is not None else 0
                     if j is None and row_path and b._b is None:
                         d = b._a
@@ -236,11 +239,7 @@ class Graph:
                             except KeyError:  # a weight not numbered yet: visited as usual
                                 level = 0
                             if level:
-                                i = number[d] = len(ops)
-                                new_op(DOT)
-                                new_level(level)
-                                new_need(1)
-                                new_start(len(flat))
+                                i = number[d] = emit_row(level)
                                 j = number[b] = len(ops)
                                 new_op(b._op)
                                 add_parent(i)
@@ -264,11 +263,7 @@ class Graph:
                         rows = DotRows(params_list, self.given_inputs, number, levels, flat.typecode, lazy)
                     level = rows.add(a)
                     if level:
-                        number[node] = len(ops)
-                        new_op(DOT)
-                        new_level(level)
-                        new_need(1)
-                        new_start(len(flat))
+                        number[node] = emit_row(level)
                         continue
                 if type(a) is tuple:
                     ks = itemgetter(*a)(number) if len(a) > 1 else (number[a[0]],) * 2
