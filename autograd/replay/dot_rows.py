@@ -48,7 +48,8 @@ class DotRows:
     run (-1: none), ``which`` the position in ``input_rows`` of its inputs' numbers (one array per layer)."""
 
     __slots__ = ("parameters", "first_param", "count", "number", "levels", "last_inputs", "last_level", "lazy",
-                 "last_run", "last_width", "put_off", "nodes", "firsts", "tails", "which", "input_rows", "links")
+                 "last_run", "last_width", "put_off", "follows", "nodes", "firsts", "tails", "which", "input_rows",
+                 "links")
 
     def __init__(self, parameters: list[Value], first_param: int, number: dict[Value, int], levels: list[int],
                  typecode: str, lazy: GivenIndex | None = None) -> None:
@@ -62,6 +63,7 @@ class DotRows:
         # last row first, so the first guess is the parameters' end (a dict lookup, when not there).
         self.last_run = len(parameters)
         self.last_width = 0  # the previous row's weights
+        self.follows: dict[int, int] = {}  # a row's first weight's position -> the next row's, where not beside
         self.put_off: list[int] = []  # the first weights' positions of rows put off until their inputs are numbered
         self.first_param = first_param
         self.count = len(parameters)
@@ -98,12 +100,19 @@ class DotRows:
             else:
                 k0 = -1
         if k0 < 0:
-            k0 = self._guess(w0, h)
-            if k0 < 0:
-                n0 = number.get(w0)
-                k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
-                if not 0 <= k0 < count:
-                    return 0
+            # Rows that are not beside each other (an LSTM's gate rows, 43 weights apart, only 17 of which a gate's
+            # hidden part reads) follow one another in the same order at every time step: where the row after this
+            # one began last time is one int-keyed lookup away, and is checked by pointer before it is believed.
+            follows = self.follows
+            k0 = follows.get(last, -1)
+            if not (0 <= k0 < count and parameters[k0] is w0):
+                k0 = self._guess(w0, h)
+                if k0 < 0:
+                    n0 = number.get(w0)
+                    k0 = self._locate(w0, h) if n0 is None else n0 - self.first_param
+                    if not 0 <= k0 < count:
+                        return 0
+                follows[last] = k0
         # Compared as lists (pointer equality first, as the dict's lookups are): the parameters are a list already.
         weights = list(a[:h])
         if weights == parameters[k0: k0 + h]:
