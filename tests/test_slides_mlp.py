@@ -145,14 +145,17 @@ def test_the_functional_dependencies_slides_partial_products_agree() -> None:
     assert f"{w2_2.data * g.a1[1].data:.4f}" == "0.8955"
 
 
-def test_the_one_w2_star_slip_with_a_plain_cause_names_it() -> None:
-    # .4971 = 0.5 - 0.01 * .2929 (to 4 places: 0.497071): the update applied to w2[0,1] = 0.5 instead of
-    # w2[1,1] = 0.7. The other four wrong entries (.0039, .0038, .0021, .0004) match no entry of w2 minus 0.01 c.
+def test_the_w2_star_slips_name_their_cause() -> None:
+    # .4971 = 0.5 - 0.01 * .2929 (to 4 places: 0.497071): the update applied to 0.5 (w2[0,2], w2[0,1] too)
+    # instead of w2[1,1] = 0.7. The other four wrong entries are w * 0.01 * c with w2 read row by row:
+    # .0039 = 0.8 * 0.01 * .4816, .0038 = 0.9 * 0.01 * .4176, .0021 = 0.7 * 0.01 * .2930, .0004 = 0.1 * 0.01 * .4191.
     from lecture.slides_mlp import worked_example_report
 
     assert f"{0.5 - 0.01 * 0.2929:.4f}" == "0.4971"
     notes = {row.quantity: row.note for row in worked_example_report().rows}
-    assert notes["w2*[1,1]"].endswith("(.4971 is 0.5 - 0.01 * .2929: w2[0,1]'s value taken for w2[1,1]'s)")
-    for quantity in ("w2*[0,2]", "w2*[1,2]", "w2*[2,1]", "w2*[2,2]"):
-        assert notes[quantity].endswith("a slip on the slide"), quantity
-
+    assert "puts w2[0,2] = 0.5 in place of w2[1,1] = 0.7 (w2[0,1] is 0.5 too)" in notes["w2*[1,1]"]
+    for quantity, w, c, slide in (("w2*[0,2]", 0.8, ".4816", ".0039"), ("w2*[1,2]", 0.9, ".4176", ".0038"),
+                                  ("w2*[2,1]", 0.7, ".2930", ".0021"), ("w2*[2,2]", 0.1, ".4191", ".0004")):
+        assert f"{w * 0.01 * float(c):.4f}" == "0" + slide, quantity
+        assert f"({slide} is {w:g} * 0.01 * {c} = " in notes[quantity], quantity
+        assert "w times alpha * c, not w minus alpha * c" in notes[quantity], quantity
