@@ -53,6 +53,7 @@ try:
     from lecture.output_folder import OutputFolder, UsageError
     from lecture.rnn_slide_shapes import rnn_slide_shapes
     from lecture.sequence_shapes import sequence_shapes, sequence_shapes_picture
+    from lecture.sigmoid_gates import sigmoid_gates_report
     from lecture.slide_names import mlp_names
     from lecture.slides_mlp import worked_example
     from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
@@ -134,6 +135,7 @@ def part_worked_example(tour: Tour) -> None:
     tour.say("== 1. The slides' MLP worked example (3 inputs + bias -> 2 sigmoid -> 2 sigmoid) ==")
     ex, out = worked_example(), tour.folder
     tour.say(str(ex.report))
+    tour.say(sigmoid_gates_report().text())
     out.picture("worked-example", row_picture(ex), "worked_example_row1",
                 "row 1's graph: every value and gradient, local derivatives on the edges")
     params = ex.row_model.parameters()
