@@ -35,6 +35,7 @@ SETUP = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[demo
 
 try:
     from lecture import cli_args as checks
+    from lecture.activation_slide import activation_slide_rows, activation_slide_text
     from lecture.bptt_slides import bptt_slides_report
     from lecture.corpus import default_text
     from lecture.graph_pictures import (
@@ -136,6 +137,7 @@ def part_worked_example(tour: Tour) -> None:
     ex, out = worked_example(), tour.folder
     tour.say(str(ex.report))
     tour.say(sigmoid_gates_report().text())
+    tour.say(activation_slide_text(activation_slide_rows()))
     out.picture("worked-example", row_picture(ex), "worked_example_row1",
                 "row 1's graph: every value and gradient, local derivatives on the edges")
     params = ex.row_model.parameters()
