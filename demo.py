@@ -36,7 +36,7 @@ SETUP = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[demo
 try:
     from lecture import cli_args as checks
     from lecture.activation_slide import activation_slide_rows, activation_slide_text
-    from lecture.bptt_slides import bptt_slides_report
+    from lecture.bptt_slides import bptt_general_rows, bptt_general_text, bptt_slides_report
     from lecture.corpus import default_text
     from lecture.graph_pictures import (
         batch_picture,
@@ -181,6 +181,7 @@ def part_rnn(tour: Tour) -> None:
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.say(bptt_slides_report().text())
+    tour.say(bptt_general_text(bptt_general_rows()))
     shapes = sequence_shapes()
     tour.say(shapes.text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
