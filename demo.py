@@ -69,6 +69,7 @@ try:
         slides_mlp_film_page,
     )
     from lecture.vanishing import connectivity, gradient_reach
+    from lecture.vanishing_factors import vanishing_factors
     from viz import step_through_page, system_dot
     from viz.charts import gradient_reach_figure, loss_curve
     from viz.derivative_chart import derivative_curves_chart
@@ -210,6 +211,7 @@ def part_vanishing(tour: Tour) -> None:
     tour.say("== 4. Vanishing gradients: vanilla RNN against LSTM ==")
     reach = gradient_reach(length=40, hidden=8, seed=tour.args.seed)
     tour.say(reach.summary())
+    tour.say(vanishing_factors().text())
     links = connectivity(length=20, hidden=8, seed=tour.args.seed)
     tour.folder.chart("vanishing", lambda p: gradient_reach_figure(reach.steps, reach.norms, links.maps, p),
                       "vanishing_gradients", "gradient norm reaching each time step, RNN vs LSTM, and beside it the"
