@@ -88,6 +88,17 @@ REMARKS = {
 }
 
 
+#: The slides' notation slips, which change no number (the working lines' slips are remarked under their rows).
+NOTATION_NOTE = (
+    "Notation slips that change no number: \"{y_hat_j - y_k}\" on the dE/dw2 and dE/da1 slides (the target is"
+    " y_j); \"{a_1[j](1 - a_1[j])}\" on the first dE/dw1 slide (a_1[k], as the next slide writes);"
+    " \"ds_2[j]/da_1[k, j]\" (a_1 has one index: ds_2[j]/da_1[k] = w_2[k, j]); \"for j = 1..m\" on the s_2 slide"
+    " (j runs over the n = 2 outputs; m counted the inputs); the first forward slide's \"i = 0..m, k = 1..l\""
+    " (the next writes 0..3 and 1, 2); \"s_2 = sum a_1[k] * w_2[0,1] + .6906 + .8955\" (its first term is the one"
+    " product a_1[0] w_2[0,1] = .5, not a sum); the one-row c1 table headed \"w[i, 1] w[i, 2]\" (its cells are"
+    " c[i, 1], c[i, 2]).")
+
+
 @dataclass
 class RowGraph:
     """The recorded graph of one data row, with the slides' names on every node."""
@@ -376,6 +387,7 @@ def worked_example_report() -> WorkedExampleReport:
         " cell on they multiply w * alpha * c instead of computing w - alpha * c (reasons under each row). The"
         " tutorial's spreadsheet (MLP-RNN Tutorial.xlsx, sheet \"322 MLP\", cells O47:T47) holds exactly these"
         " formulas. The correct w2* is printed in the 'ours' column.")
+    report.notes.append(NOTATION_NOTE)
     report.notes.append(
         "The E slide's side labels \"Loss: 2\" and \"Mean Squared Error 3\" are not results of this example"
         " (read them as the figure's callout numbers): row 1's loss is E, and with n = 2 outputs 1/2 sum_j is the"

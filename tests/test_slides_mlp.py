@@ -167,3 +167,16 @@ def test_the_w2_star_slips_name_their_cause() -> None:
         assert f"{w * 0.01 * float(c):.4f}" == "0" + slide, quantity
         assert f"({slide} is {w:g} * 0.01 * {c} = " in notes[quantity], quantity
         assert "w times alpha * c, not w minus alpha * c" in notes[quantity], quantity
+
+
+def test_the_notation_slips_are_said_and_the_parameters_are_the_tables_entries() -> None:
+    """The deck's notation slips (no number changes) are listed in the report's notes; the network's parameters
+    are exactly w1's 4 x 2 and w2's 3 x 2 table entries: 14."""
+    from lecture.slides_mlp import NOTATION_NOTE, worked_example_report
+
+    notes = worked_example_report().notes
+    assert NOTATION_NOTE in notes and notes[-1].startswith('The E slide\'s side labels "Loss: 2"')
+    for slip in ("{y_hat_j - y_k}", "{a_1[j](1 - a_1[j])}", "ds_2[j]/da_1[k, j]", "for j = 1..m",
+                 "i = 0..m, k = 1..l", "s_2 = sum a_1[k] * w_2[0,1] + .6906 + .8955", "w[i, 1] w[i, 2]"):
+        assert slip in NOTATION_NOTE, slip
+    assert len(slides_network().parameters()) == 4 * 2 + 3 * 2 == 14
