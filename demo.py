@@ -35,7 +35,8 @@ SETUP = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[demo
 
 try:
     from lecture import cli_args as checks
-    from lecture.bptt_slides import bptt_slides_report
+    from lecture.activation_slide import activation_slide_rows, activation_slide_text
+    from lecture.bptt_slides import bptt_general_rows, bptt_general_text, bptt_slides_report
     from lecture.corpus import default_text
     from lecture.graph_pictures import (
         batch_picture,
@@ -53,6 +54,7 @@ try:
     from lecture.output_folder import OutputFolder, UsageError
     from lecture.rnn_slide_shapes import rnn_slide_shapes
     from lecture.sequence_shapes import sequence_shapes, sequence_shapes_picture
+    from lecture.sigmoid_gates import sigmoid_gates_report
     from lecture.slide_names import mlp_names
     from lecture.slides_mlp import worked_example
     from lecture.tanh_derivatives import MAX_ORDER, tanh_derivative_curves
@@ -67,6 +69,7 @@ try:
         slides_mlp_film_page,
     )
     from lecture.vanishing import connectivity, gradient_reach
+    from lecture.vanishing_factors import vanishing_factors
     from viz import step_through_page, system_dot
     from viz.charts import gradient_reach_figure, loss_curve
     from viz.derivative_chart import derivative_curves_chart
@@ -134,6 +137,8 @@ def part_worked_example(tour: Tour) -> None:
     tour.say("== 1. The slides' MLP worked example (3 inputs + bias -> 2 sigmoid -> 2 sigmoid) ==")
     ex, out = worked_example(), tour.folder
     tour.say(str(ex.report))
+    tour.say(sigmoid_gates_report().text())
+    tour.say(activation_slide_text(activation_slide_rows()))
     out.picture("worked-example", row_picture(ex), "worked_example_row1",
                 "row 1's graph: every value and gradient, local derivatives on the edges")
     params = ex.row_model.parameters()
@@ -177,6 +182,7 @@ def part_rnn(tour: Tour) -> None:
     r = hello_rnn_example()
     tour.say(r.tables())
     tour.say(bptt_slides_report().text())
+    tour.say(bptt_general_text(bptt_general_rows()))
     shapes = sequence_shapes()
     tour.say(shapes.text())
     tour.folder.picture("rnn", hello_unrolled_picture(), "rnn_hello_unrolled",
@@ -205,6 +211,7 @@ def part_vanishing(tour: Tour) -> None:
     tour.say("== 4. Vanishing gradients: vanilla RNN against LSTM ==")
     reach = gradient_reach(length=40, hidden=8, seed=tour.args.seed)
     tour.say(reach.summary())
+    tour.say(vanishing_factors().text())
     links = connectivity(length=20, hidden=8, seed=tour.args.seed)
     tour.folder.chart("vanishing", lambda p: gradient_reach_figure(reach.steps, reach.norms, links.maps, p),
                       "vanishing_gradients", "gradient norm reaching each time step, RNN vs LSTM, and beside it the"

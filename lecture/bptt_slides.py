@@ -139,9 +139,8 @@ def _hand_forward() -> _HandForward:
     return _HandForward(xs, hs, probabilities, [vocab.index(c) for c in HELLO_TARGETS])
 
 
-def _slide_terms(forward: _HandForward, by: str) -> Matrix:
-    """Sum over t = 1..3 of dL3/dY3 * dY3/dH3 * dH3/dH2 * ... * dHt/dW, with W = W_hh (``by="hh"``) or W_xh."""
-    step = SLIDE_STEP
+def _slide_terms(forward: _HandForward, by: str, step: int = SLIDE_STEP) -> Matrix:
+    """Sum over t = 1..T of dLT/dYT * dYT/dHT * dHT/dHT-1 * ... * dHt/dW, W = W_hh (``by="hh"``) or W_xh; T = step."""
     dl_ds2 = list(forward.probabilities[step - 1])
     dl_ds2[forward.targets[step - 1]] -= 1.0  # softmax then cross-entropy: p - y
     dl_dh = _matvec(_transpose(HELLO_WHY), dl_ds2)  # dL3/dY3 * dY3/dH3
@@ -156,12 +155,13 @@ def _slide_terms(forward: _HandForward, by: str) -> Matrix:
     return total
 
 
-def _engine_gradients() -> tuple[Matrix, Matrix, Matrix]:
-    """dL3/dW_yh, dL3/dW_hh, dL3/dW_xh from the engine: the hello RNN unrolled, L3 alone backpropagated."""
+def _engine_gradients(step: int = SLIDE_STEP) -> tuple[Matrix, Matrix, Matrix]:
+    """dLT/dW_yh, dLT/dW_hh, dLT/dW_xh (T = ``step``) from the engine: the hello RNN unrolled, LT alone
+    backpropagated."""
     vocab = Vocabulary(HELLO_VOCAB)
     model = hello_model()
     logits, _ = model.unroll(vocab.encode(HELLO_INPUTS))
-    loss = softmax_cross_entropy(logits[SLIDE_STEP - 1], vocab.encode(HELLO_TARGETS)[SLIDE_STEP - 1])
+    loss = softmax_cross_entropy(logits[step - 1], vocab.encode(HELLO_TARGETS)[step - 1])
     loss.backward()
     cell = model.cell
     assert isinstance(cell, RNNCell)
@@ -200,3 +200,38 @@ def bptt_slides_report() -> BPTTSlidesReport:
         ],
         engine_dWxh=engine_wxh,
     )
+
+
+#: The slides' general lines dLT/dW = sum over t = 1..T: checked at T = 4, the last step of "hell" -> "ello".
+GENERAL_STEP = len(HELLO_INPUTS)
+
+
+def bptt_general_rows(step: int = GENERAL_STEP) -> list[BPTTFormulaRow]:
+    """The slides' three lines for LT, each evaluated by hand at T = ``step`` and set against the engine's gradient
+    of LT alone: dLT/dWyh = dLT/dYT * dYT/dWyh (one term: W_yh acts at step T only), and dLT/dWhh, dLT/dWxh as
+    sums over t = 1..T of the chain through H_T, H_T-1, ..., H_t."""
+    if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(HELLO_INPUTS):
+        raise ValueError(f"bptt_general_rows: step T must be a whole number in 1..{len(HELLO_INPUTS)}, got {step!r}")
+    forward = _hand_forward()
+    engine_why, engine_whh, engine_wxh = _engine_gradients(step)
+    dl_ds2 = list(forward.probabilities[step - 1])
+    dl_ds2[forward.targets[step - 1]] -= 1.0
+    rows = []
+    for formula, terms, engine in (
+            (f"dLT/dWyh = dLT/dYT * dYT/dWyh (T = {step})", _outer(dl_ds2, forward.hs[step]), engine_why),
+            (f"dLT/dWhh = sum t=1..T ... dHt/dWhh (T = {step})", _slide_terms(forward, "hh", step), engine_whh),
+            (f"dLT/dWxh = sum t=1..T ... dHt/dWxh (T = {step})", _slide_terms(forward, "xh", step), engine_wxh)):
+        agrees = largest_difference(terms, engine) <= AGREE_TOLERANCE
+        rows.append(BPTTFormulaRow(formula, terms, engine, agrees,
+                                   "" if agrees else "the terms do not sum to the engine's gradient of LT"))
+    return rows
+
+
+def bptt_general_text(rows: list[BPTTFormulaRow]) -> str:
+    """The general lines as the tour prints them: a heading, one line each, a count."""
+    differ = sum(1 for row in rows if not row.agrees)
+    return "\n".join([
+        "  the slides' general lines for LT (the loss at the last step T alone), by hand against the engine:",
+        *(row.line() for row in rows),
+        f"  {len(rows) - differ} of {len(rows)} general BPTT lines agree; {differ} differ.",
+    ])

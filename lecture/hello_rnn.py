@@ -33,6 +33,7 @@ class HelloRNNResult:
     logits: list[list[float]]  # y_t = Why h_t + by
     probabilities: list[list[float]]  # softmax(y_t)
     loss: float  # sum_t -log p_t[target_t]
+    step_losses: list[float]  # L_t = -y_t . log(p_t), y_t the target's one-hot vector
     dWxh: list[list[float]]
     dWhh: list[list[float]]
     dWhy: list[list[float]]
@@ -49,6 +50,8 @@ class HelloRNNResult:
             f"  inputs {HELLO_INPUTS!r} -> targets {HELLO_TARGETS!r}",
             "  hidden states h_t:\n" + number_table(self.hidden, steps, hid),
             "  softmax probabilities p_t:\n" + number_table(self.probabilities, steps, vocab),
+            "  cross-entropy L_t = -y_t . log(y-hat_t) (y_t the target's one-hot): "
+            + ", ".join(f"L{t} = {v:.4f}" for t, v in enumerate(self.step_losses, start=1)),
             f"  summed cross-entropy loss: {self.loss:.4f}",
             "  dWxh:\n" + number_table(self.dWxh, hid, vocab),
             "  dWhh:\n" + number_table(self.dWhh, hid, hid),
@@ -113,6 +116,7 @@ def hello_rnn_example() -> HelloRNNResult:
         logits=[[v.data for v in y] for y in all_logits],
         probabilities=[[p.data for p in softmax([v.data for v in y])] for y in all_logits],
         loss=loss.data,
+        step_losses=[term.data for term in losses],
         dWxh=[[w.grad for w in row] for row in cell.Wxh],
         dWhh=[[w.grad for w in row] for row in cell.Whh],
         dWhy=[[w.grad for w in row] for row in head.W],

@@ -27,6 +27,25 @@ SLIDE_ONE_HOTS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": 
 SLIDE_E_TARGET = [0, 1, 0, 0]
 #: The slides' pairs for "hello": each character and the one after it.
 SLIDE_PAIRS = [("h", "e"), ("e", "l"), ("l", "l"), ("l", "o")]
+#: The slides' "Ambiguous Targets" beside "Fixed Width Input/Output": help, hello, helium.
+SLIDE_AMBIGUOUS = [("hel", "p"), ("hell", "o"), ("heliu", "m")]
+
+
+def ambiguous_targets_text(vocabulary: str = HELLO_VOCAB) -> str:
+    """What the "Ambiguous Targets" examples show, worked out from them: their lengths (no one fixed width), the
+    letters they need beyond ``vocabulary``, and the inputs that end in the same character with different targets."""
+    pairs = ", ".join(f"{a!r} -> {b!r}" for a, b in SLIDE_AMBIGUOUS)
+    lengths = sorted({len(a) for a, _ in SLIDE_AMBIGUOUS})
+    outside = sorted({c for a, b in SLIDE_AMBIGUOUS for c in a + b if c not in vocabulary})
+    by_last: dict[str, set[str]] = {}
+    for a, b in SLIDE_AMBIGUOUS:
+        by_last.setdefault(a[-1], set()).add(b)
+    clashes = [f"{last!r} -> {' / '.join(repr(t) for t in sorted(targets))}"
+               for last, targets in by_last.items() if len(targets) > 1]
+    return (f"  ambiguous targets {pairs}: inputs of {', '.join(map(str, lengths))} characters (no one fixed"
+            f" width takes them all); they need {', '.join(outside)}, outside the"
+            f" vocabulary {', '.join(vocabulary)}; ending in the same character with different targets: "
+            + ("; ".join(clashes) if clashes else "none"))
 
 
 @dataclass
@@ -74,6 +93,7 @@ class RNNSlideShapes:
             "  'l' is read twice with two targets ('l', 'o'): ambiguous for a network without memory; the RNN's",
             f"  states differ: h_3 = [{', '.join(f'{v:.4f}' for v in self.h3)}],"
             f" h_4 = [{', '.join(f'{v:.4f}' for v in self.h4)}]",
+            ambiguous_targets_text(),
             f"  {'quantity':<24}{'slide':<26}{'slide size':>11}{'ours':>8}  verdict",
         ]
         for r in self.rows:

@@ -88,6 +88,17 @@ REMARKS = {
 }
 
 
+#: The slides' notation slips, which change no number (the working lines' slips are remarked under their rows).
+NOTATION_NOTE = (
+    "Notation slips that change no number: \"{y_hat_j - y_k}\" on the dE/dw2 and dE/da1 slides (the target is"
+    " y_j); \"{a_1[j](1 - a_1[j])}\" on the first dE/dw1 slide (a_1[k], as the next slide writes);"
+    " \"ds_2[j]/da_1[k, j]\" (a_1 has one index: ds_2[j]/da_1[k] = w_2[k, j]); \"for j = 1..m\" on the s_2 slide"
+    " (j runs over the n = 2 outputs; m counted the inputs); the first forward slide's \"i = 0..m, k = 1..l\""
+    " (the next writes 0..3 and 1, 2); \"s_2 = sum a_1[k] * w_2[0,1] + .6906 + .8955\" (its first term is the one"
+    " product a_1[0] w_2[0,1] = .5, not a sum); the one-row c1 table headed \"w[i, 1] w[i, 2]\" (its cells are"
+    " c[i, 1], c[i, 2]).")
+
+
 @dataclass
 class RowGraph:
     """The recorded graph of one data row, with the slides' names on every node."""
@@ -271,27 +282,61 @@ def _row(quantity: str, slide: str, ours: float, note: str = "") -> ReportRow:
     return ReportRow(quantity, slide, ours, _agrees(slide, ours), note)
 
 
-def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[list[float]], slide_c: str) -> str:
+def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[list[float]],
+                     slide_c: list[list[str]]) -> str:
     """Explain a wrong w* entry by redoing w - alpha * c with the slide's own numbers.
 
-    When the slide's number is what the update gives from one other entry of the same table (preferring the
-    same column: w2*[1,1] = .4971 is 0.5 - 0.01 * .2929, the bias w2[0,1] in place of w2[1,1]), the note names
-    that entry: the likely slip.
+    The likely slip is named when the slide's number is what the slide's own tables give by another rule
+    (`_misread_update`: the w2* table's five wrong cells are all explained by one spreadsheet slip), or else
+    what the update gives from one other entry of the same table (preferring the same column).
     """
     w = w_before[i][k - 1]
-    expected = w - LEARNING_RATE * float(slide_c)
+    expected = w - LEARNING_RATE * float(slide_c[i][k - 1])
     if _agrees(slide_star, expected):
         return ""
     note = (f"the slide's own tables give {name}[{i},{k}] - {LEARNING_RATE} * c = {w} - {LEARNING_RATE} * "
-            f"{slide_c} = {expected:.4f}, not {slide_star}: a slip on the slide")
+            f"{slide_c[i][k - 1]} = {expected:.4f}, not {slide_star}: a slip on the slide")
+    misread = _misread_update(name, i, k, slide_star, w_before, slide_c)
+    if misread:
+        return f"{note} ({misread})"
+    c = slide_c[i][k - 1]
     others = [(r, col) for r, row in enumerate(w_before) for col, other in enumerate(row, start=1)
-              if (r, col) != (i, k) and _agrees(slide_star, other - LEARNING_RATE * float(slide_c))]
+              if (r, col) != (i, k) and _agrees(slide_star, other - LEARNING_RATE * float(c))]
     same_column = [(r, col) for r, col in others if col == k]  # a row mixed up within the slide's column
     if len(same_column) == 1 or len(others) == 1:
         r, col = same_column[0] if len(same_column) == 1 else others[0]
-        note += (f" ({slide_star} is {w_before[r][col - 1]} - {LEARNING_RATE} * {slide_c}: {name}[{r},{col}]'s"
+        note += (f" ({slide_star} is {w_before[r][col - 1]} - {LEARNING_RATE} * {c}: {name}[{r},{col}]'s"
                  f" value taken for {name}[{i},{k}]'s)")
     return note
+
+
+def _misread_update(name: str, i: int, k: int, slide_star: str, w_before: list[list[float]],
+                    slide_c: list[list[str]]) -> str:
+    """The slip that gives all five wrong cells of the slides' w2*, or "" when it does not give ``slide_star``.
+
+    The slide's w2* cells follow c2's cells column by column (c[0,1], c[1,1], c[2,1], c[0,2], ...) but take
+    their w from w2 row by row (w[0,1], w[0,2], w[1,1], ...), and from the third cell on multiply
+    w * alpha * c instead of subtracting: .0021 = w2[1,1] * 0.01 * c2[2,1] = 0.7 * 0.01 * .2930. The tutorial's
+    spreadsheet (MLP-RNN Tutorial.xlsx, sheet "322 MLP", cells O47:T47) holds exactly these formulas.
+    """
+    rows, cols = len(w_before), len(w_before[0])
+    by_column = [(r, col) for col in range(1, cols + 1) for r in range(rows)]
+    by_row = [(r, col) for r in range(rows) for col in range(1, cols + 1)]
+    r, col = by_row[by_column.index((i, k))]
+    w, c = w_before[r][col - 1], float(slide_c[i][k - 1])
+    read = "" if (r, col) == (i, k) else (
+        f"; {name} read row by row against c read column by column puts {name}[{r},{col}] = {w:g} in place of"
+        f" {name}[{i},{k}] = {w_before[i][k - 1]:g}")
+    if read and _agrees(slide_star, w - LEARNING_RATE * c):
+        same = [f"{name}[{a},{b}]" for a, row in enumerate(w_before) for b, v in enumerate(row, start=1)
+                if v == w and (a, b) not in ((r, col), (i, k))]
+        also = f" ({', '.join(same)} {'is' if len(same) == 1 else 'are'} {w:g} too)" if same else ""
+        return (f"{slide_star} is {w:g} - {LEARNING_RATE} * {slide_c[i][k - 1]} = {w - LEARNING_RATE * c:.6f}"
+                f"{read}{also}")
+    if _agrees(slide_star, w * LEARNING_RATE * c):
+        return (f"{slide_star} is {w:g} * {LEARNING_RATE} * {slide_c[i][k - 1]} = {w * LEARNING_RATE * c:.6f}:"
+                f" w times alpha * c, not w minus alpha * c{read}")
+    return ""
 
 
 def _header() -> list[str]:
@@ -337,6 +382,13 @@ def worked_example_report() -> WorkedExampleReport:
     report.notes = _placeholder_notes(one_row[0], one_row[1])
     mse = mean_squared_error(g.a2, SLIDES_Y[0]).data
     report.notes.append(
+        "The slides' w2* table: its five wrong cells follow one slip. Its cells go down c2's columns (c[0,1], c[1,1],"
+        " c[2,1], c[0,2], ...) but take w from w2 along its rows (w[0,1], w[0,2], w[1,1], ...), and from its third"
+        " cell on they multiply w * alpha * c instead of computing w - alpha * c (reasons under each row). The"
+        " tutorial's spreadsheet (MLP-RNN Tutorial.xlsx, sheet \"322 MLP\", cells O47:T47) holds exactly these"
+        " formulas. The correct w2* is printed in the 'ours' column.")
+    report.notes.append(NOTATION_NOTE)
+    report.notes.append(
         "The E slide's side labels \"Loss: 2\" and \"Mean Squared Error 3\" are not results of this example"
         " (read them as the figure's callout numbers): row 1's loss is E, and with n = 2 outputs 1/2 sum_j is the"
         f" mean over j, so row 1's mean squared error is E too: {mse:.4f}.")
@@ -366,6 +418,6 @@ def worked_example_report() -> WorkedExampleReport:
     for name, slide_table, table, w_before, slide_c in stars:
         for i, (slide_row, row) in enumerate(zip(slide_table, table)):
             for k, (slide, value) in enumerate(zip(slide_row, row), start=1):
-                note = _sgd_consistency(name, i, k, slide, w_before, slide_c[i][k - 1])
+                note = _sgd_consistency(name, i, k, slide, w_before, slide_c)
                 report.rows.append(_row(f"{name}*[{i},{k}]", slide, value, note))
     return report

@@ -63,3 +63,49 @@ def test_text_names_the_verdicts() -> None:
     assert text.count("agrees") == 2 + 1  # two rows, plus "agrees with the engine's" in the slip's reason
     assert "DIFFERS - a slip on the slide" in text
     assert "2 of 3 BPTT formulas agree; 1 differs (reason above)." in text
+
+
+def loss_at_step_4(wxh: list[list[float]], whh: list[list[float]], why: list[list[float]]) -> float:
+    """L4 alone, the slides' LT at T = 4 (the last step of "hell" -> "ello"), in plain floats added left to right."""
+    h = [0.0, 0.0, 0.0]
+    for t in range(4):
+        new_h = []
+        for k in range(3):
+            s = wxh[k][INPUTS[t]]
+            for m in range(3):
+                s += whh[k][m] * h[m]
+            new_h.append(math.tanh(s))
+        h = new_h
+    logits = []
+    for row in why:
+        z = 0.0
+        for w, v in zip(row, h):
+            z += w * v
+        logits.append(z)
+    norm = 0.0
+    for z in logits:
+        norm += math.exp(z)
+    return math.log(norm) - logits[TARGETS[3]]
+
+
+def l4_moved(which: int, i: int, j: int, delta: float) -> float:
+    """L4 with entry [i][j] of (Wxh, Whh, Why)[which] moved by ``delta``."""
+    weights = copy.deepcopy([HELLO_WXH, HELLO_WHH, HELLO_WHY])
+    weights[which][i][j] += delta
+    return loss_at_step_4(*weights)
+
+
+def test_the_general_lines_at_T_4_equal_central_differences_of_L4() -> None:
+    from lecture.bptt_slides import bptt_general_rows, bptt_general_text
+
+    rows = bptt_general_rows()
+    assert [row.agrees for row in rows] == [True, True, True]
+    for row, which, like in zip(rows, (2, 1, 0), (HELLO_WHY, HELLO_WHH, HELLO_WXH)):
+        for i, got_row in enumerate(row.terms):
+            for j, got in enumerate(got_row):
+                slope = (l4_moved(which, i, j, 1e-6) - l4_moved(which, i, j, -1e-6)) / 2e-6
+                assert got == pytest.approx(slope, abs=1e-8), (row.formula, i, j)
+        assert len(row.terms) == len(like) and len(row.terms[0]) == len(like[0])
+    assert "3 of 3 general BPTT lines agree; 0 differ." in bptt_general_text(rows)
+    with pytest.raises(ValueError, match="step T must be a whole number in 1..4"):
+        bptt_general_rows(5)

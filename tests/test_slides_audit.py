@@ -116,9 +116,35 @@ def test_the_slides_w_star_tables_against_their_own_c_tables_in_fractions() -> N
     notes = {row.quantity: row.note for row in worked_example_report().rows}
     for quantity in wrong:
         assert "a slip on the slide" in notes[quantity], quantity
-    # .4971 is what the update gives from w2[0,1] = 0.5 (the bias) with c2[1,1] = .2929, as the note says
+    # .4971 is what the update gives from 0.5 (w2[0,2], and w2[0,1]) with c2[1,1] = .2929, as the note says
     assert agrees_at_slide_precision(".4971", Fraction("0.5") - Fraction(ALPHA) * Fraction(".2929"))
-    assert "w2[0,1]'s value taken for w2[1,1]'s" in notes["w2*[1,1]"]
+    assert "puts w2[0,2] = 0.5 in place of w2[1,1] = 0.7 (w2[0,1] is 0.5 too)" in notes["w2*[1,1]"]
+
+
+def test_the_five_wrong_w2_star_cells_are_one_spreadsheet_slip_in_fractions() -> None:
+    """The slide's w2* cells go down c2's columns but take w from w2 along its rows, and from the third cell on
+    multiply w * alpha * c: redone exactly from the slide's printed w2 and c2 (typed in here), this gives every
+    printed cell, and the right update w - alpha * c gives only w2*[0,1]."""
+    c2 = [[".3447", ".4816"], [".2929", ".4176"], [".2930", ".4191"]]  # the slide's batch c2, as printed
+    w2_star = [[".4966", ".0039"], [".4971", ".0038"], [".0021", ".0004"]]  # the slide's w2*, as printed
+    down_columns = [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (2, 1)]
+    along_rows = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
+    alpha = Fraction(ALPHA)
+    for n, ((i, k), (r, col)) in enumerate(zip(down_columns, along_rows)):
+        w, c = Fraction(W2[r][col]), Fraction(c2[i][k])
+        by_sheet = w - alpha * c if n < 2 else w * alpha * c
+        assert agrees_at_slide_precision(w2_star[i][k], by_sheet), (i, k)
+        right = Fraction(W2[i][k]) - alpha * c
+        assert agrees_at_slide_precision(w2_star[i][k], right) == ((i, k) == (0, 0)), (i, k)
+    rows = {row.quantity: row for row in worked_example_report().rows}
+    # the product prints the right value beside each wrong one, and names the slip
+    for i, k, right_text in ((0, 2, "0.4952"), (1, 1, "0.6971"), (1, 2, "0.7958"), (2, 1, "0.8971"), (2, 2, "0.0958")):
+        row = rows[f"w2*[{i},{k}]"]
+        assert not row.agrees and f"{row.ours:.4f}" == right_text
+        assert f"= {right_text}, not {row.slide}: a slip on the slide" in row.note
+    notes = "\n".join(worked_example_report().notes)
+    assert "multiply w * alpha * c instead of computing w - alpha * c" in notes
+    assert "cells O47:T47" in notes
 
 
 def test_dE_dw2_01_is_a_rounding_slip() -> None:

@@ -26,6 +26,14 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def total(xs: list[float]) -> float:
+    """Left to right, as the engine adds (builtin sum compensates from Python 3.12 on)."""
+    out = 0.0
+    for x in xs:
+        out += x
+    return out
+
+
 def reference() -> dict[str, float]:
     """Every quantity of the slides by hand."""
     w1, w2 = SLIDES_W1, SLIDES_W2
@@ -35,13 +43,13 @@ def reference() -> dict[str, float]:
     for r in range(4):
         a0 = [1.0, *SLIDES_X[r]]
         y = SLIDES_Y[r]
-        s1 = [sum(w1[i][k] * a0[i] for i in range(4)) for k in range(2)]
+        s1 = [total([w1[i][k] * a0[i] for i in range(4)]) for k in range(2)]
         a1 = [1.0] + [sigmoid(s) for s in s1]
-        s2 = [sum(w2[k][j] * a1[k] for k in range(3)) for j in range(2)]
+        s2 = [total([w2[k][j] * a1[k] for k in range(3)]) for j in range(2)]
         a2 = [sigmoid(s) for s in s2]
-        E = 0.5 * sum((a2[j] - y[j]) ** 2 for j in range(2))
+        E = 0.5 * total([(a2[j] - y[j]) ** 2 for j in range(2)])
         delta2 = [(a2[j] - y[j]) * a2[j] * (1 - a2[j]) for j in range(2)]
-        dE_da1 = [sum(delta2[j] * w2[k][j] for j in range(2)) for k in range(3)]
+        dE_da1 = [total([delta2[j] * w2[k][j] for j in range(2)]) for k in range(3)]
         delta1 = [dE_da1[k + 1] * a1[k + 1] * (1 - a1[k + 1]) for k in range(2)]
         if r == 0:
             out.update({"s1[1]": s1[0], "a1[1]": a1[1], "a1[2]": a1[2], "s2[1]": s2[0], "a2[1]": a2[0],
@@ -145,14 +153,30 @@ def test_the_functional_dependencies_slides_partial_products_agree() -> None:
     assert f"{w2_2.data * g.a1[1].data:.4f}" == "0.8955"
 
 
-def test_the_one_w2_star_slip_with_a_plain_cause_names_it() -> None:
-    # .4971 = 0.5 - 0.01 * .2929 (to 4 places: 0.497071): the update applied to w2[0,1] = 0.5 instead of
-    # w2[1,1] = 0.7. The other four wrong entries (.0039, .0038, .0021, .0004) match no entry of w2 minus 0.01 c.
+def test_the_w2_star_slips_name_their_cause() -> None:
+    # .4971 = 0.5 - 0.01 * .2929 (to 4 places: 0.497071): the update applied to 0.5 (w2[0,2], w2[0,1] too)
+    # instead of w2[1,1] = 0.7. The other four wrong entries are w * 0.01 * c with w2 read row by row:
+    # .0039 = 0.8 * 0.01 * .4816, .0038 = 0.9 * 0.01 * .4176, .0021 = 0.7 * 0.01 * .2930, .0004 = 0.1 * 0.01 * .4191.
     from lecture.slides_mlp import worked_example_report
 
     assert f"{0.5 - 0.01 * 0.2929:.4f}" == "0.4971"
     notes = {row.quantity: row.note for row in worked_example_report().rows}
-    assert notes["w2*[1,1]"].endswith("(.4971 is 0.5 - 0.01 * .2929: w2[0,1]'s value taken for w2[1,1]'s)")
-    for quantity in ("w2*[0,2]", "w2*[1,2]", "w2*[2,1]", "w2*[2,2]"):
-        assert notes[quantity].endswith("a slip on the slide"), quantity
+    assert "puts w2[0,2] = 0.5 in place of w2[1,1] = 0.7 (w2[0,1] is 0.5 too)" in notes["w2*[1,1]"]
+    for quantity, w, c, slide in (("w2*[0,2]", 0.8, ".4816", ".0039"), ("w2*[1,2]", 0.9, ".4176", ".0038"),
+                                  ("w2*[2,1]", 0.7, ".2930", ".0021"), ("w2*[2,2]", 0.1, ".4191", ".0004")):
+        assert f"{w * 0.01 * float(c):.4f}" == "0" + slide, quantity
+        assert f"({slide} is {w:g} * 0.01 * {c} = " in notes[quantity], quantity
+        assert "w times alpha * c, not w minus alpha * c" in notes[quantity], quantity
 
+
+def test_the_notation_slips_are_said_and_the_parameters_are_the_tables_entries() -> None:
+    """The deck's notation slips (no number changes) are listed in the report's notes; the network's parameters
+    are exactly w1's 4 x 2 and w2's 3 x 2 table entries: 14."""
+    from lecture.slides_mlp import NOTATION_NOTE, worked_example_report
+
+    notes = worked_example_report().notes
+    assert NOTATION_NOTE in notes and notes[-1].startswith('The E slide\'s side labels "Loss: 2"')
+    for slip in ("{y_hat_j - y_k}", "{a_1[j](1 - a_1[j])}", "ds_2[j]/da_1[k, j]", "for j = 1..m",
+                 "i = 0..m, k = 1..l", "s_2 = sum a_1[k] * w_2[0,1] + .6906 + .8955", "w[i, 1] w[i, 2]"):
+        assert slip in NOTATION_NOTE, slip
+    assert len(slides_network().parameters()) == 4 * 2 + 3 * 2 == 14

@@ -62,3 +62,18 @@ def test_sizes_agree_except_the_output_vectors_written_with_k_entries() -> None:
     w_yh = next(row for row in shapes.rows if row.quantity == "W_yh")
     assert "y_1 h_1, y_2 h_2" in w_yh.note and "the second entry is y_1 h_2" in w_yh.note
     assert "6 of 8 sizes agree; 2 differ (reasons above)." in shapes.text()
+
+
+def test_the_ambiguous_targets_are_worked_out_from_the_slides_examples() -> None:
+    """"hel" -> "p", "hell" -> "o", "heliu" -> "m" (help, hello, helium, typed in from the deck): 3, 4 and 5
+    characters; p, i, u, m are not in the vocabulary h, e, l, o; "hel" and "hell" both end in "l" with targets
+    "p" and "o", the one-character ambiguity of "l" -> "l" / "l" -> "o"."""
+    from lecture.rnn_slide_shapes import SLIDE_AMBIGUOUS, ambiguous_targets_text
+
+    assert SLIDE_AMBIGUOUS == [("hel", "p"), ("hell", "o"), ("heliu", "m")]
+    assert [a + b for a, b in SLIDE_AMBIGUOUS] == ["help", "hello", "helium"]
+    text = ambiguous_targets_text()
+    assert "inputs of 3, 4, 5 characters" in text
+    assert "they need i, m, p, u, outside the vocabulary h, e, l, o" in text
+    assert text.endswith("'l' -> 'o' / 'p'")
+    assert text in rnn_slide_shapes().text()

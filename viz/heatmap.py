@@ -41,7 +41,7 @@ def _number_list(who: str, what: str, xs: object) -> list[object]:
 
 
 def inside_quotes(text: str, quote: str = '"') -> list[float]:
-    """1.0 for characters inside a quotation (the opening quote included), else 0.0."""
+    """1.0 for characters inside a quotation (both its quote marks included), else 0.0."""
     _text("inside_quotes", "text", text)
     if not isinstance(quote, str) or len(quote) != 1:
         raise ValueError(f"inside_quotes: quote must be one character, got {shown(quote)}")
