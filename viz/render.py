@@ -282,8 +282,10 @@ def render_to_file(
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")
     data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
-    dot_path = base.with_suffix(".dot")
-    out = base.with_suffix(f".{format}")
+    # Appended, not with_suffix: any other dot is part of the name ("run.v1" was written as run.svg, and "run.v2"
+    # then wrote over that same picture).
+    dot_path = base.with_name(f"{base.name}.dot")
+    out = base.with_name(f"{base.name}.{format}")
     refuse_special_files(dot_path, out)
     write_bytes_atomically(dot_path, data)
     try:
