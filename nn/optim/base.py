@@ -39,6 +39,14 @@ class StepOverflowError(OverflowError, ValueError):
     """
 
 
+class MissingParamsError(KeyError, ValueError):
+    """A parameter group without its ``'params'`` entry: torch's KeyError (``'params'``), and the ValueError it has
+    always been here, so either ``except`` catches it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # KeyError's own str would quote the sentence
+
+
 class Optimizer:
     """Base class: parameter groups as torch's, per-parameter state, and the all-or-nothing step.
 
@@ -120,7 +128,8 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, got {type(param_group).__name__} {short_repr(param_group)}")
         if "params" not in param_group:
-            raise ValueError(f"{where} has no 'params' entry (a parameter group is {{'params': [...], 'lr': ...}})")
+            raise MissingParamsError(f"{where} has no 'params' entry (a parameter group is {{'params': [...], "
+                                     "'lr': ...})")
         self._check_keys(param_group, where)
         values, names, named = self._group_values(param_group["params"], where)
         # Every group added was checked against the first, so the first stands for them all (O(1) per group).
