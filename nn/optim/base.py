@@ -116,6 +116,17 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    def _refuse_non_finite_data(self, skipped: list[int]) -> None:
+        """ValueError if a parameter that would step holds inf or NaN already (``p.data = nan`` by hand: a Value
+        refuses NaN when made, not when assigned). Called only once a step came out non-finite: it was refused
+        as an overflow, "lower the learning rate", which no learning rate cures."""
+        left_out = set(skipped)  # their data is not stepped (as torch): a NaN there is theirs to keep
+        for i, p in enumerate(self.params):
+            d = p.data
+            if i not in left_out and d - d != 0.0:
+                raise ValueError(f"{self.describe(i)} holds {d!r}, not a finite number, so no step can move it (set "
+                                 "by hand? a Value refuses NaN and inf when made, not when assigned); nothing changed")
+
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own options (missing ones from ``defaults``), as torch's.
 
@@ -401,9 +412,12 @@ class Optimizer:
                     new_buffers[name] += values
         buffers = self._buffers()
         for i in skipped:  # as torch: neither the parameter nor its state moves
-            new_data[i] = self.params[i].data
+            new_data[i] = 0.0  # checked below as a finite stand-in: its own NaN, set by hand, blocks no step
             for name, values in new_buffers.items():
                 values[i] = buffers[name][i]
+        if _first_not_finite(new_data) is not None or any(_first_not_finite(v) is not None
+                                                          for v in new_buffers.values()):
+            self._refuse_non_finite_data(skipped)  # named as such, not as an overflow of this step
         for name, values in new_buffers.items():
             bad = _first_not_finite(values)
             if bad is not None:
@@ -419,6 +433,8 @@ class Optimizer:
                 f"{self.params[bad].data!r} "
                 "(not finite; the step is refused and nothing changed: lower the learning rate)"
             )
+        for i in skipped:
+            new_data[i] = self.params[i].data  # written back unchanged
         for name, values in new_buffers.items():
             buffers[name][:] = values
         for p, v in zip(self.params, new_data):
