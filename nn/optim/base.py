@@ -415,12 +415,10 @@ class Optimizer:
             new_data[i] = 0.0  # checked below as a finite stand-in: its own NaN, set by hand, blocks no step
             for name, values in new_buffers.items():
                 values[i] = buffers[name][i]
-        if _first_not_finite(new_data) is not None or any(_first_not_finite(v) is not None
-                                                          for v in new_buffers.values()):
-            self._refuse_non_finite_data(skipped)  # named as such, not as an overflow of this step
         for name, values in new_buffers.items():
             bad = _first_not_finite(values)
             if bad is not None:
+                self._refuse_non_finite_data(skipped)  # named as such, not as an overflow of this step
                 raise StepOverflowError(
                     f"{self.describe(bad)}: this step would make {type(self).__name__}'s {short_repr(name)} "
                     f"{short_repr(values[bad])} "
@@ -428,6 +426,7 @@ class Optimizer:
                 )
         bad = _first_not_finite(new_data)
         if bad is not None:
+            self._refuse_non_finite_data(skipped)
             raise StepOverflowError(
                 f"{self.describe(bad)}: this step would set it to {short_repr(new_data[bad])} from "
                 f"{self.params[bad].data!r} "
