@@ -26,7 +26,7 @@ def test_add_param_group_without_params_is_torchs_key_error_and_a_value_error(gr
 
 @pytest.mark.parametrize("make", [optim.SGD, optim.Adam, optim.AdamW, optim.Adagrad])
 def test_a_constructor_group_without_params_is_a_key_error_too(make) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(KeyError, match="param_groups[[]0[]] has no 'params' entry"):
+    with pytest.raises(KeyError, match=r"param_groups\[0\] has no 'params' entry"):
         make([{"lr": 0.1}], lr=0.1)
 
 
