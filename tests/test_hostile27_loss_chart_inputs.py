@@ -43,3 +43,21 @@ def test_an_empty_array_has_no_losses_to_plot() -> None:
 def test_what_is_no_sequence_of_losses_is_a_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="^losses must be a sequence of numbers, one per step, got "):
         charts.loss_figure(bad)  # type: ignore[arg-type]
+
+
+def test_derivative_curves_of_numpy_arrays_are_drawn() -> None:
+    # Before: numpy's "truth value of an array ... is ambiguous" from `not xs`.
+    import matplotlib.pyplot as plt
+
+    from viz import derivative_chart
+
+    xs = np.linspace(-1.0, 1.0, 5)
+    for curves in (np.array([np.tanh(xs), 1.0 - np.tanh(xs) ** 2]), [np.tanh(xs), 1.0 - np.tanh(xs) ** 2]):
+        figure = derivative_chart.derivative_curves_figure(xs, curves)
+        try:
+            drawn = [float(y) for y in figure.axes[0].lines[0].get_ydata()]
+            assert drawn == [float(v) for v in np.tanh(xs)]
+        finally:
+            plt.close(figure)
+    with pytest.raises(TypeError, match="derivative_curves_chart: xs must be a sequence of numbers, got NoneType"):
+        derivative_chart.derivative_curves_figure(None, [[1.0]])  # type: ignore[arg-type]
