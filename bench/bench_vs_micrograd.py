@@ -73,16 +73,17 @@ def main() -> None:
                         help="run only the rows whose name starts with TEXT (case ignored; may be repeated), "
                              "e.g. --only 'W1 MLP' for the width-16 W1 row alone")
     args = parser.parse_args()
+    # parser.error: one line and status 2, as argparse's own refusals (sys.exit with a message ended with 1)
     if args.rounds < 1:
-        sys.exit("--rounds must be at least 1")
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
     if args.rounds > 10_000:  # each round runs every row: more does not finish in a sitting
-        sys.exit(f"--rounds must be at most 10,000, got {args.rounds}")
+        parser.error(f"--rounds must be at most 10,000, got {args.rounds}")
     rounds = 1 if args.quick else args.rounds
     workloads = [w for w in WORKLOADS
                  if not args.only or any(w.name.lower().startswith(t.lower()) for t in args.only)]
     if not workloads:
         names = "; ".join(w.name for w in WORKLOADS)
-        sys.exit(f"--only {' / '.join(args.only)!r} matches no row; the rows are: {names}")
+        parser.error(f"--only {' / '.join(args.only)!r} matches no row; the rows are: {names}")
     header = ["workload", *COLUMNS]
     rows, all_notes = [], []
     for workload in workloads:

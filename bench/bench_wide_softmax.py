@@ -57,6 +57,9 @@ print(f"{recorded - start:.3f} {ran - recorded:.3f} {again - ran:.3f} {autograd.
 #: What --modes may name: the tape's three vectorize settings and a run_batch over eight columns.
 MODES = ("levels", "vectorized", "scalar", "batch")
 
+#: The longest --timeout: a week, inside what ``subprocess.run`` can wait (it refuses about 2.1e6 s and more).
+MAX_TIMEOUT = 604_800
+
 
 def main() -> None:
     """Print one row per width and mode: record, first run and second run, in seconds."""
@@ -73,8 +76,11 @@ def main() -> None:
         parser.error(f"--widths takes comma-separated whole numbers, got {args.widths!r}")
     if any(w < 1 for w in widths):  # 0 or -5 logits ran every child to a cross_entropy TypeError
         parser.error(f"--widths takes numbers of logits >= 1, got {args.widths!r}")
-    if not (args.timeout > 0):  # NaN failed in subprocess with "cannot convert float NaN to integer"; -1 ran nothing
-        parser.error(f"--timeout must be a number of seconds > 0, got {args.timeout!r}")
+    # NaN failed in subprocess with "cannot convert float NaN to integer", -1 ran nothing, and inf or 1e9 failed
+    # inside subprocess ("timeout is too large": it waits at most about 2.1e6 s) after the header was printed.
+    if not (0 < args.timeout <= MAX_TIMEOUT):
+        parser.error(f"--timeout must be a number of seconds > 0, got {args.timeout!r} "
+                     f"(at most {MAX_TIMEOUT:,}: a week)")
     if not os.path.isdir(os.path.join(args.code, "autograd")):
         parser.error(f"--code {args.code!r} is no checkout of valuegrad (no autograd folder)")
     modes = args.modes.split(",")

@@ -10,9 +10,11 @@ the first-order gradient, (dE/dw_i at w_j + h  -  dE/dw_i at w_j - h) / 2h.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from autograd import Value, grad
+from autograd.shown import short_repr
 from nn import MLP
 from viz import ValueGraph, draw_gradient_graph
 
@@ -73,8 +75,27 @@ class MlpHessian:
         return "\n".join(lines)
 
 
+def checked_weights(weights: object) -> tuple[tuple[int, int], ...]:
+    """``weights`` as a tuple of (i, k) pairs; TypeError or ValueError naming it otherwise ("ab" failed as "not
+    enough values to unpack", None as "not iterable", and () made a Hessian of nothing whose table failed)."""
+    what = "weights must be a non-empty sequence of (i, k) pairs (w1[i,k] of the slides' hidden layer)"
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
+        raise TypeError(f"{what}, got {type(weights).__name__} {short_repr(weights)}")
+    pairs = []
+    for pair in weights:
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValueError(f"{what}, got {short_repr(pair)} in {short_repr(weights)}")
+        if any(isinstance(n, bool) or not isinstance(n, int) for n in pair):
+            raise TypeError(f"{what} of whole numbers, got {short_repr(pair)}")
+        pairs.append((pair[0], pair[1]))
+    if not pairs:
+        raise ValueError(f"{what}, got none")
+    return tuple(pairs)
+
+
 def engine_hessian(weights: tuple[tuple[int, int], ...] = HESSIAN_WEIGHTS, rows: int = BATCH_ROWS) -> list[list[float]]:
     """d2E/(dw_i dw_j) from the engine: E's gradient as a graph, then the gradient of each entry."""
+    weights = checked_weights(weights)
     model = slides_network()
     ws = [slide_weight(model, i, k) for i, k in weights]
     first = grad(batch_loss(model, rows), ws, create_graph=True)
@@ -92,6 +113,7 @@ def gradient_at(weights: tuple[tuple[int, int], ...], shift: int, by: float, row
 def central_difference_hessian(weights: tuple[tuple[int, int], ...] = HESSIAN_WEIGHTS, rows: int = BATCH_ROWS,
                                step: float = STEP) -> list[list[float]]:
     """H[i][j] ~ (dE/dw_i(w_j + h) - dE/dw_i(w_j - h)) / 2h from first-order gradients, symmetrised by nothing."""
+    weights = checked_weights(weights)
     if isinstance(step, bool) or not isinstance(step, (int, float)):
         raise TypeError(f"central_difference_hessian: step must be a positive finite number, got {type(step).__name__}")
     if not (math.isfinite(step) and step > 0):
@@ -105,6 +127,7 @@ def central_difference_hessian(weights: tuple[tuple[int, int], ...] = HESSIAN_WE
 
 def mlp_hessian(weights: tuple[tuple[int, int], ...] = HESSIAN_WEIGHTS) -> MlpHessian:
     """The engine's 2x2 Hessian of the slides' batch loss and its central-difference check."""
+    weights = checked_weights(weights)
     return MlpHessian(weights, engine_hessian(weights), central_difference_hessian(weights))
 
 

@@ -13,10 +13,12 @@ x* = ln 2, and f''(x) = e^x > 0, so x* is the minimum.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd import Value, grad
+from autograd.shown import short_repr, too_large
 
 EXAMPLE_MINIMUM = math.log(2.0)
 
@@ -53,12 +55,20 @@ def newton_minimise(f: Callable[[Value], Value] = example_function, x0: float = 
 
     A zero or negative f'' (no minimum along the step) or a non-finite value is a ValueError naming the step.
     """
-    if not math.isfinite(x0):
+    # "a" or None failed in math.isfinite as "must be real number, not str"; 10**400 as "int too large to convert
+    # to float"; True ran from 1.0.
+    if isinstance(x0, bool) or not isinstance(x0, numbers.Real):
+        raise TypeError(f"newton: x0 must be a real number, got {type(x0).__name__} {short_repr(x0)}")
+    try:
+        start = float(x0)
+    except OverflowError:
+        raise ValueError(f"newton: x0 must be finite, got {too_large(x0)}") from None
+    if not math.isfinite(start):
         raise ValueError(f"newton: x0 must be finite, got {x0!r}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
         raise ValueError(f"newton: max_steps must be a whole number >= 0, got {max_steps!r}")
     steps: list[NewtonStep] = []
-    x = float(x0)
+    x = start
     for k in range(max_steps + 1):
         value, slope, curvature = first_and_second_derivative(f, x)
         steps.append(NewtonStep(x, value, slope, curvature))

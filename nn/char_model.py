@@ -183,11 +183,23 @@ def sample_index(logits: Sequence[float], temperature: float, rng: random.Random
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature >= 0.0 \
             or temperature == math.inf:
         raise ValueError(f"sample_index: temperature must be a finite number >= 0, got {short_repr(temperature)}")
-    if not logits:
+    # A numpy array failed as "truth value of an array is ambiguous", an iterator as max()'s "empty sequence",
+    # None as "needs at least one logit", 5 as "'int' object is not iterable"; a dict gave its keys.
+    if (isinstance(logits, (str, bytes, Mapping, set, frozenset)) or not isinstance(logits, Iterable)
+            or getattr(logits, "ndim", 1) != 1):
+        raise TypeError(f"sample_index: logits must be a sequence of numbers, got {describe(logits)}")
+    given = list(logits)
+    if not given:
         raise ValueError("sample_index: needs at least one logit")
-    bad = next((k for k, z in enumerate(logits) if not isinstance(z, numbers.Real) or not math.isfinite(z)), None)
-    if bad is not None:
-        raise ValueError(f"sample_index: logit {bad} is {short_repr(logits[bad])}, not a finite number")
+    logits = []
+    for k, z in enumerate(given):  # True is no logit; 10**400 failed in float() as "int too large to convert"
+        try:
+            number = float(z) if isinstance(z, numbers.Real) and not isinstance(z, bool) else math.nan
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(f"sample_index: logit {k} is {short_repr(z)}, not a finite number")
+        logits.append(number)
     if not isinstance(rng, random.Random):
         raise TypeError(f"sample_index: rng must be a random.Random, got {describe(rng)}")
     if temperature == 0:

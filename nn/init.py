@@ -267,9 +267,18 @@ def _checked_mode(mode: Any) -> str:
     return mode.lower()
 
 
+def _glorot_gain(gain: Any, who: str) -> float:
+    """``gain`` as a float >= 0: torch's xavier functions refuse a negative one (its uniform_ finds from > to, its
+    normal_ a negative std), where ours filled the weights without a word."""
+    number = checked_float(gain, f"{who} gain")
+    if number < 0.0:
+        raise ValueError(f"{who}: gain must be >= 0 (torch refuses a negative one), got {short_repr(gain)}")
+    return number
+
+
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: int | random.Random | None = None) -> Tensor:
     """Glorot: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)) (torch's ``nn.init.xavier_uniform_``)."""
-    std = _fan_std(tensor, "nn.init.xavier_uniform_", None, checked_float(gain, "xavier_uniform_ gain"))
+    std = _fan_std(tensor, "nn.init.xavier_uniform_", None, _glorot_gain(gain, "xavier_uniform_"))
     if std is None:
         return tensor
     bound = math.sqrt(3.0) * std
@@ -279,7 +288,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: int | random.R
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: int | random.Random | None = None) -> Tensor:
     """Glorot: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)) (torch's ``nn.init.xavier_normal_``)."""
-    std = _fan_std(tensor, "nn.init.xavier_normal_", None, checked_float(gain, "xavier_normal_ gain"))
+    std = _fan_std(tensor, "nn.init.xavier_normal_", None, _glorot_gain(gain, "xavier_normal_"))
     if std is None:
         return tensor
     rng = make_rng(generator, "nn.init.xavier_normal_")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from autograd import Value
@@ -371,8 +371,9 @@ class Module:
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {type(strict).__name__}")
         _check_flag("assign", assign)
-        if not isinstance(state, dict):
+        if not isinstance(state, Mapping):  # torch takes any Mapping ("Expected state_dict to be dict-like")
             raise TypeError(f"state must be a dict of name: number, got {type(state).__name__}")
+        state = dict(state)  # a MappingProxyType or another read-only Mapping was refused as "not a dict"
         try:
             checked, missing, unexpected = self._checked_state(state, strict=False)
         except StateDictError as err:

@@ -39,10 +39,13 @@ class Vocabulary:
         return len(self.chars)
 
     def __contains__(self, ch: object) -> bool:
-        return ch in self._index
+        return isinstance(ch, str) and ch in self._index  # ``[0] in vocab`` is False, not "unhashable type"
 
-    def index(self, ch: str) -> int:
-        """The position of ``ch``; ValueError naming it when it is not in the vocabulary."""
+    def index(self, ch: str, who: str = "index") -> int:
+        """The position of ``ch``; ValueError naming it when it is not in the vocabulary, TypeError when it is no
+        str (a list failed as "unhashable type: 'list'", and 5 was called a character)."""
+        if not isinstance(ch, str):
+            raise TypeError(f"{who} needs one character (a str), got {describe(ch)}")
         try:
             return self._index[ch]
         except KeyError:
@@ -65,7 +68,7 @@ class Vocabulary:
     def one_hot(self, ch: str) -> list[float]:
         """[0, ..., 1, ..., 0] with the 1 at ``ch``'s index."""
         vec = [0.0] * len(self.chars)
-        vec[self.index(ch)] = 1.0
+        vec[self.index(ch, "one_hot")] = 1.0
         return vec
 
     def __repr__(self) -> str:

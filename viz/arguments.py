@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -40,9 +41,12 @@ def check_decimals(decimals: object) -> None:
 
 
 def check_max_nodes(max_nodes: object) -> None:
-    """TypeError unless ``max_nodes`` is an int (a str would fail later as '>' between int and str)."""
+    """TypeError unless ``max_nodes`` is an int (a str would fail later as '>' between int and str); ValueError
+    below 1, as every graph has its root (0 or -1 was a GraphTooLarge saying "more than -1 nodes")."""
     if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
         raise TypeError(f"max_nodes must be an integer, got {type(max_nodes).__name__}")
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {shown(max_nodes)}")
 
 
 def check_title(title: object) -> None:
@@ -70,6 +74,31 @@ def check_mapping(what: str, mapping: object) -> None:
     """TypeError unless ``mapping`` is None or a Mapping (groups=, legend=, gradients=)."""
     if mapping is not None and not isinstance(mapping, Mapping):
         raise TypeError(f"{what} must be a mapping, got {type(mapping).__name__}")
+
+
+def check_gradients(who: str, gradients: object) -> None:
+    """TypeError unless every entry of ``gradients`` maps a Value to a real number or None (a str failed deep in
+    the drawing as "bad operand type for abs(): 'str'")."""
+    if not isinstance(gradients, Mapping):
+        return
+    for node, grad in gradients.items():
+        if not isinstance(node, Value):
+            raise TypeError(f"{who}: gradients maps Values to numbers (or None), got a key of type "
+                            f"{type(node).__name__} {shown(node)}")
+        if grad is not None and (isinstance(grad, bool) or not isinstance(grad, numbers.Real)):
+            raise TypeError(f"{who}: gradients maps Values to numbers (or None), got {type(grad).__name__} "
+                            f"{shown(grad)} for {shown(node)}")
+
+
+def check_legend(who: str, legend: object) -> None:
+    """TypeError unless every meaning in ``legend`` is a str (an int failed inside a regular expression as
+    "expected string or bytes-like object"); unknown roles are refused where the legend is drawn."""
+    if not isinstance(legend, Mapping):
+        return
+    for role, meaning in legend.items():
+        if not isinstance(meaning, str):
+            raise TypeError(f"{who}: legend maps roles to their meaning (a str), got {type(meaning).__name__} "
+                            f"{shown(meaning)} for {shown(role)}")
 
 
 def check_groups(who: str, groups: object) -> None:

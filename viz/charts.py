@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -73,6 +73,13 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
     means of the first and of the last ``mean_over`` steps. ``xlabel`` names
     the x axis ("epoch" for a full-batch loop, whose every step is an epoch).
     """
+    # `not losses` failed on a numpy array as "truth value of an array ... is ambiguous", None was "no losses",
+    # and a set was drawn in no fixed order.
+    if (isinstance(losses, (str, bytes, Mapping, set, frozenset)) or not isinstance(losses, Iterable)
+            or getattr(losses, "ndim", 1) != 1):
+        raise TypeError(f"losses must be a sequence of numbers, one per step, got {type(losses).__name__} "
+                        f"{shown(losses)}")
+    losses = list(losses)
     if not losses:
         raise ValueError("no losses to plot")
     if isinstance(mean_over, bool) or not isinstance(mean_over, int) or mean_over < 0 or mean_over == 1:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .charts import _pyplot, _save
 from .finite import chart_numbers
@@ -24,15 +24,27 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
 PANELS_PER_ROW = 4
 
 
+def _listed(what: str, values: object) -> list[Any]:
+    """``values`` (a list, tuple, 1-D array or other iterable) as a list; TypeError naming ``what`` otherwise."""
+    if (isinstance(values, (str, bytes, Mapping, set, frozenset)) or not isinstance(values, Iterable)
+            or getattr(values, "ndim", 1) == 0):
+        raise TypeError(f"derivative_curves_chart: {what} must be a sequence of numbers, got {type(values).__name__}")
+    return list(values)
+
+
 def derivative_curves_figure(xs: Sequence[float], curves: Sequence[Sequence[float]],
                              title: str = "tanh and its derivatives", name: str = "tanh") -> Figure:
     """The figure `derivative_curves_chart` saves: panel n plots ``curves[n]``, titled ``name^(n)``, on its own y-axis.
 
     The panels share the x-axis. Close the figure (``matplotlib.pyplot.close``) when done with it.
     """
+    # Read as lists first: `not xs` failed on numpy arrays (tanh_derivative_curves over np.linspace, say) with
+    # numpy's "truth value of an array with more than one element is ambiguous".
+    xs = _listed("xs", xs)
+    curves = [_listed(f"curve {n}", curve) for n, curve in enumerate(_listed("curves", curves))]
     if not xs or not curves:
         raise ValueError("derivative_curves_chart: nothing to plot (no xs or no curves)")
-    chart_numbers(xs, "derivative_curves_chart: x {}")
+    xs = chart_numbers(xs, "derivative_curves_chart: x {}")
     for n, curve in enumerate(curves):
         if len(curve) != len(xs):
             raise ValueError(f"derivative_curves_chart: curve {n} has {len(curve)} values for {len(xs)} xs")

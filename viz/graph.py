@@ -24,7 +24,9 @@ from autograd import Value
 
 from .arguments import (
     check_decimals,
+    check_gradients,
     check_groups,
+    check_legend,
     check_mapping,
     check_max_nodes,
     check_root,
@@ -222,6 +224,8 @@ def draw_graph(
     for what, mapping in (("groups", groups), ("legend", legend), ("gradients", gradients)):
         check_mapping(what, mapping)
     check_groups("draw_graph", groups)
+    check_gradients("draw_graph", gradients)
+    check_legend("draw_graph", legend)
     params, ins, marked = (value_set(what, vs) for what, vs in
                            (("parameters", parameters), ("inputs", inputs), ("highlight", highlight)))
     groups = dict(groups or {})
@@ -517,7 +521,7 @@ LEGEND_ROLES = ("root", "parameter", "input", "leaf", "constant", "intermediate"
 
 def _emit_legend(g: graphviz.Digraph, legend: Mapping[str, str]) -> None:
     """A boxed key: one swatch per role in ``legend``, in the nodes' own colours, with its meaning."""
-    unknown = sorted(set(legend) - set(LEGEND_ROLES))
+    unknown = sorted(set(legend) - set(LEGEND_ROLES), key=repr)  # keys of mixed types do not compare
     if unknown:
         raise ValueError(f"unknown legend entry {shown(unknown[0])}: choose among {', '.join(LEGEND_ROLES)}")
     with g.subgraph(name="cluster_legend") as key:

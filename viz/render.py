@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +50,11 @@ class RenderTimeout(RenderError):
     """Graphviz did not finish within the time limit and was stopped; the message names the graph's size."""
 
 
+#: The longest wait ``subprocess.run`` takes (it refuses about 2.1e6 s and more: "timeout is too large", a bare
+#: OverflowError for render_source(timeout=1e7)); a longer limit is none, and dot runs without one.
+_SUBPROCESS_WAITS_AT_MOST = 2_000_000.0
+
+
 def system_dot() -> str | None:
     """Path of Graphviz's ``dot`` program, or None when it is not installed."""
     return shutil.which("dot")
@@ -62,7 +66,8 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     Graphviz is stopped after ``timeout`` seconds (None: `RENDER_TIMEOUT`)
     with RenderTimeout naming the graph's size and the limit: the system
     ``dot`` is killed, the WebAssembly one interrupted. A timeout of
-    ``math.inf`` (or past ``threading.TIMEOUT_MAX``) sets no deadline.
+    ``math.inf`` sets no deadline, nor does one past what the system ``dot``'s
+    wait can take (2e6 s) or the WebAssembly one's (``threading.TIMEOUT_MAX``).
     """
     source = _dot_text(source, "render_source")
     if format not in FORMATS:
@@ -76,7 +81,7 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
     if dot is not None:
         try:
             done = subprocess.run([dot, f"-T{format}"], input=data, capture_output=True, check=False,
-                                  timeout=max(timeout, 0.0) if timeout < threading.TIMEOUT_MAX else None)
+                                  timeout=max(timeout, 0.0) if timeout < _SUBPROCESS_WAITS_AT_MOST else None)
         except subprocess.TimeoutExpired:  # subprocess.run has killed dot
             raise _timeout_error(source, timeout) from None
         if done.returncode != 0:
@@ -282,8 +287,10 @@ def render_to_file(
     if base.suffix.lower() in {".dot", *(f".{f}" for f in FORMATS)}:
         base = base.with_suffix("")
     data = _utf8(source)  # before any file is opened: text UTF-8 cannot hold must not leave an empty file
-    dot_path = base.with_suffix(".dot")
-    out = base.with_suffix(f".{format}")
+    # Appended, not with_suffix: any other dot is part of the name ("run.v1" was written as run.svg, and "run.v2"
+    # then wrote over that same picture).
+    dot_path = base.with_name(f"{base.name}.dot")
+    out = base.with_name(f"{base.name}.{format}")
     refuse_special_files(dot_path, out)
     write_bytes_atomically(dot_path, data)
     try:

@@ -688,13 +688,23 @@ class Tape:
 
 
 def _add_to_grads(parameters: Sequence[Value], grads: Sequence[float], scale: float) -> None:
-    """``p.grad += scale * g`` for each parameter; a .grad set to None or to no number is named (`refuse_bad_grads`)."""
+    """``p.grad += scale * g`` for each parameter, all or nothing; a .grad set to None or to no number is named
+    (`refuse_bad_grads`), and a sum that is not finite is a FloatingPointError naming the parameter, as
+    ``backward()`` refuses one (``run(x, scale=1e308)`` wrote inf into ``.grad``, then nan)."""
     try:
-        for p, g in zip(parameters, grads):
-            p.grad += scale * g
+        new = [p.grad + scale * g for p, g in zip(parameters, grads)]
     except TypeError:
         refuse_bad_grads(parameters, "replay")
         raise
+    total = sum(new, 0.0)
+    if total - total != 0.0:  # some sum is inf or NaN, or finite ones overflowed when added up: look closer
+        for p, g, n in zip(parameters, grads, new):
+            if isinstance(n, float) and n - n != 0.0:
+                raise FloatingPointError(f"replay: adding scale {scale!r} x gradient {g!r} to the .grad of "
+                                         f"{_describe(p)} ({p.grad!r}) gives {n!r}, not a finite number; no .grad "
+                                         "was changed")
+    for p, n in zip(parameters, new):
+        p.grad = n
 
 
 def _refuse_wrong_arity(fn: Callable[..., Value], count: int) -> None:

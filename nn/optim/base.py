@@ -39,6 +39,14 @@ class StepOverflowError(OverflowError, ValueError):
     """
 
 
+class MissingParamsError(KeyError, ValueError):
+    """A parameter group without its ``'params'`` entry: torch's KeyError (``'params'``), and the ValueError it has
+    always been here, so either ``except`` catches it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # KeyError's own str would quote the sentence
+
+
 class Optimizer:
     """Base class: parameter groups as torch's, per-parameter state, and the all-or-nothing step.
 
@@ -108,6 +116,17 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    def _refuse_non_finite_data(self, skipped: list[int]) -> None:
+        """ValueError if a parameter that would step holds inf or NaN already (``p.data = nan`` by hand: a Value
+        refuses NaN when made, not when assigned). Called only once a step came out non-finite: it was refused
+        as an overflow, "lower the learning rate", which no learning rate cures."""
+        left_out = set(skipped)  # their data is not stepped (as torch): a NaN there is theirs to keep
+        for i, p in enumerate(self.params):
+            d = p.data
+            if i not in left_out and d - d != 0.0:
+                raise ValueError(f"{self.describe(i)} holds {d!r}, not a finite number, so no step can move it (set "
+                                 "by hand? a Value refuses NaN and inf when made, not when assigned); nothing changed")
+
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own options (missing ones from ``defaults``), as torch's.
 
@@ -120,7 +139,8 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, got {type(param_group).__name__} {short_repr(param_group)}")
         if "params" not in param_group:
-            raise ValueError(f"{where} has no 'params' entry (a parameter group is {{'params': [...], 'lr': ...}})")
+            raise MissingParamsError(f"{where} has no 'params' entry (a parameter group is {{'params': [...], "
+                                     "'lr': ...})")
         self._check_keys(param_group, where)
         values, names, named = self._group_values(param_group["params"], where)
         # Every group added was checked against the first, so the first stands for them all (O(1) per group).
@@ -392,12 +412,13 @@ class Optimizer:
                     new_buffers[name] += values
         buffers = self._buffers()
         for i in skipped:  # as torch: neither the parameter nor its state moves
-            new_data[i] = self.params[i].data
+            new_data[i] = 0.0  # checked below as a finite stand-in: its own NaN, set by hand, blocks no step
             for name, values in new_buffers.items():
                 values[i] = buffers[name][i]
         for name, values in new_buffers.items():
             bad = _first_not_finite(values)
             if bad is not None:
+                self._refuse_non_finite_data(skipped)  # named as such, not as an overflow of this step
                 raise StepOverflowError(
                     f"{self.describe(bad)}: this step would make {type(self).__name__}'s {short_repr(name)} "
                     f"{short_repr(values[bad])} "
@@ -405,11 +426,14 @@ class Optimizer:
                 )
         bad = _first_not_finite(new_data)
         if bad is not None:
+            self._refuse_non_finite_data(skipped)
             raise StepOverflowError(
                 f"{self.describe(bad)}: this step would set it to {short_repr(new_data[bad])} from "
                 f"{self.params[bad].data!r} "
                 "(not finite; the step is refused and nothing changed: lower the learning rate)"
             )
+        for i in skipped:
+            new_data[i] = self.params[i].data  # written back unchanged
         for name, values in new_buffers.items():
             buffers[name][:] = values
         for p, v in zip(self.params, new_data):

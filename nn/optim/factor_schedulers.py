@@ -53,6 +53,10 @@ class LinearLR(LRScheduler):
             return [lr * start for lr in self._current_lrs()]
         if self._is_initial or epoch > total:
             return self._current_lrs()
+        if epoch == total and end == 0.0:
+            # The factor is exactly 0 here; torch's ratio below rounds to a hair off it (-1.5e-18 of the rate for
+            # start 1/3 over 5 epochs), and a negative rate is refused: a decay to zero stopped at its last epoch.
+            return [0.0 for _ in self._current_lrs()]
         ratio = 1.0 + (end - start) / (total * start + (epoch - 1) * (end - start))
         return [lr * ratio for lr in self._current_lrs()]
 

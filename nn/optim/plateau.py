@@ -60,9 +60,9 @@ class ReduceLROnPlateau(LRScheduler):
         """torch's defaults; ``factor`` in [0, 1), ``min_lr`` one rate or one per group."""
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        if isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor >= 1.0:
-            raise ValueError("Factor should be < 1.0.")
         self.factor = _factor("factor", factor)
+        if self.factor >= 1.0:  # on the converted number: numpy.int64(2) or Fraction(3, 2) passed a check of int/float
+            raise ValueError("Factor should be < 1.0.")
         self.optimizer = optimizer
         groups = len(optimizer.param_groups)
         if isinstance(min_lr, (list, tuple)):
