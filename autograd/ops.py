@@ -15,9 +15,9 @@ check it, and an independent formula for the value. From that single text:
 Expressions call the helpers of `autograd.helpers` (``exp``, ``log``,
 ``div`` ...) rather than `math`, so batch mode can swap in numpy versions.
 torch's activations (GELU, SiLU, LeakyReLU, ELU, softplus, hardtanh) are rows of their own file,
-`autograd.activation_ops`, gathered into `OPS` here. To add an op, add a row here (and a helper if it
-needs one), or call
-`autograd.register_op` from your own code: see docs/adding_an_op.md.
+`autograd.activation_ops`, gathered into `OPS` here, as are the binary cross-entropy means of
+`autograd.mean_loss_ops` (one node per loss, for torch's gradient order). To add an op, add a row here
+(and a helper if it needs one), or call `autograd.register_op` from your own code: see docs/adding_an_op.md.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import math
 
 from .activation_ops import ACTIVATION_OPS, SILU_SIGMOID
 from .helpers import HELPERS, amax_shares, helper
+from .mean_loss_ops import MEAN_LOSS_OPS
 from .op import Op, compile_function, input_names
 
 #: Past this many terms a sum or dot is written as one call of a looping helper rather than a chain of
@@ -216,7 +217,7 @@ OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
                BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP, MAXIMUM,
-               LARGEST, SHIFT, *ACTIVATION_OPS, SILU_SIGMOID)
+               LARGEST, SHIFT, *ACTIVATION_OPS, SILU_SIGMOID, *MEAN_LOSS_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

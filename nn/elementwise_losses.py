@@ -17,6 +17,15 @@ from typing import Any
 
 from autograd import Value, apply
 from autograd.helpers import BCE_LOG_FLOOR
+from autograd.mean_loss_ops import (
+    BCE_LOGITS_MEAN,
+    BCE_LOGITS_MEAN_WEIGHTED,
+    BCE_LOGITS_POS_MEAN,
+    BCE_LOGITS_POS_MEAN_WEIGHTED,
+    BCE_MEAN,
+    BCE_MEAN_WEIGHTED,
+)
+from autograd.op import Op
 from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1
 
 from .loss_weights import broadcast_to_input
@@ -58,13 +67,13 @@ def _as_value(x: Any, what: str) -> Value:
 
 
 def _elementwise(
-    input: Nested, target: Nested, loss: Callable[[Value, Value], Value], names: tuple[str, str] = ("input", "target"),
-) -> tuple[Any, list[Value]]:
+    input: Nested, target: Nested, loss: Callable[[Value, Value], Any], names: tuple[str, str] = ("input", "target"),
+) -> tuple[Any, list[Any]]:
     """``loss`` of every (input, target) pair, in the input's nesting, and the same losses as one flat list.
 
     ``names`` are the two arguments' names for messages ("target[1][0] must be finite, got nan").
     """
-    flat: list[Value] = []
+    flat: list[Any] = []
     first, second = names
 
     def walk(x: Any, y: Any, at: str) -> Any:
@@ -173,14 +182,19 @@ def binary_cross_entropy(
     ``weight`` (a rescaling per element: a number, or lists that torch's
     broadcasting spreads over ``input``'s shape) is optional.
     """
-    def loss(p: Value, y: Value) -> Value:
+    def checked(p: Value, y: Value) -> tuple[Value, Value]:
         # The message names the number (1.5), not the Value's repr ("Value(data=1.5, grad=0)").
         if not (p >= 0.0 and p <= 1.0):
             raise ValueError(f"all elements of input should be between 0 and 1, got {short_repr(p.data)}")
         if not (y >= 0.0 and y <= 1.0):
             raise ValueError(f"all elements of target should be between 0 and 1, got {short_repr(y.data)}")
-        return apply(BCE, p, y)
+        return p, y
 
+    def loss(p: Value, y: Value) -> Value:
+        return apply(BCE, *checked(p, y))
+
+    if checked_reduction(reduction) == "mean":
+        return _mean_node(input, target, weight, checked, BCE_MEAN, BCE_MEAN_WEIGHTED)
     return _weighted(input, target, weight, reduction, loss)
 
 
@@ -216,7 +230,30 @@ def binary_cross_entropy_with_logits(
         w = positive if positives is None else next(positives)
         return apply(BCE_LOGITS_POS, x, y, w)
 
+    if checked_reduction(reduction) == "mean":
+        if pos_weight is None:
+            return _mean_node(input, target, weight, lambda x, y: (x, y), BCE_LOGITS_MEAN, BCE_LOGITS_MEAN_WEIGHTED)
+
+        def group(x: Value, y: Value) -> tuple[Value | float, ...]:
+            return x, y, positive if positives is None else next(positives)
+
+        return _mean_node(input, target, weight, group, BCE_LOGITS_POS_MEAN, BCE_LOGITS_POS_MEAN_WEIGHTED)
     return _weighted(input, target, weight, reduction, loss)
+
+
+def _mean_node(input: Nested, target: Nested, weight: Nested | None, group: Callable[[Value, Value], Any],
+               plain: Op, weighted: Op) -> Value:
+    """The 'mean' of a binary cross-entropy as one node of ``plain`` (or ``weighted``, with each element's weight
+    last in its group) over every element's ``group(input, target)``: torch divides each element's gradient by
+    the count last, which only one node for the whole loss can do (`autograd.mean_loss_ops`)."""
+    _, groups = _elementwise(input, target, group)
+    if not groups:
+        return reduced([], "mean")  # the empty mean's error
+    if weight is None:
+        return apply(plain, *[x for g in groups for x in g])
+    spread = broadcast_to_input(weight, input, "weight")
+    _, weights = _elementwise(spread, input, lambda w, _: w, names=("weight", "input"))
+    return apply(weighted, *[x for g, w in zip(groups, weights) for x in (*g, w)])
 
 
 def _weighted(

@@ -83,7 +83,7 @@ def test_random_graphs_over_signed_zeros_equal_eager_in_every_mode(block: int) -
         for vectorize in (None, True, False):
             for compiled in (False, True):
                 ps = [Value(v) for v in params]
-                tape = record(lambda *xs, ps=ps: f(ps, *xs), example=inputs, parameters=ps, vectorize=vectorize)
+                tape = record(lambda *xs, ps=ps, f=f: f(ps, *xs), example=inputs, parameters=ps, vectorize=vectorize)
                 if compiled:
                     tape.compile()
                 loss, got = tape.evaluate()
@@ -91,7 +91,7 @@ def test_random_graphs_over_signed_zeros_equal_eager_in_every_mode(block: int) -
                 assert _bits(loss) == _bits(value), where
                 assert [_bits(g) for g in got] == [_bits(g) for g in grads], where
         ps = [Value(v) for v in params]
-        tape = record(lambda *xs, ps=ps: f(ps, *xs), example=inputs, parameters=ps)
+        tape = record(lambda *xs, ps=ps, f=f: f(ps, *xs), example=inputs, parameters=ps)
         _, batch = tape.run_batch([[x] for x in inputs])
         got = [float(g[0]) if getattr(g, "ndim", 0) else float(g) for g in batch]
         for mine, theirs in zip(got, grads):

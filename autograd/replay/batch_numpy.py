@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..helpers import BCE_EPSILON, BCE_LOG_FLOOR, HELPERS, LAST_FINITE_EXP
+from ..torch_sum import torch_mean
 from .blocks import ARRAY_HELPER_PREFIX
 
 try:
@@ -335,6 +336,11 @@ def silu_sigmoid(a: Array) -> Array:
 def where_positive(c: Array, a: Array, b: Array) -> Array:
     """a where c > 0, else b, per sample (the scalar helper's choice, each value's sign of zero kept)."""
     return np.where(np.greater(c, 0.0), a, b)
+
+
+# The mean-loss ops' value (`autograd.mean_loss_ops`): torch's Tensor.sum order is a fixed order of additions,
+# which the scalar helper carries out on arrays of samples as well (numpy's ufuncs take at most 64 operands).
+numpy_version(torch_mean)
 
 
 @numpy_version
