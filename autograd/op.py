@@ -66,8 +66,9 @@ class Op(str):
             call it too, by name, when it is a registered helper (`wide_helper`; largest's is `amax_shares`,
             which has a numpy version for batch replay); otherwise their code pastes the n expressions.
         inputs_per_term: for an n-ary op whose inputs come in groups (a mean loss's probability, target and
-            weight per element), the size of a group: a node's number of inputs must be a multiple of it, and
-            ``domain`` then gives one interval per input of a group (1: one interval for every input).
+            weight per element), the size of a group: a node's inputs, but for its ``constant_args`` trailing
+            ones, must be a multiple of it, and ``domain`` then gives one interval per input of a group, then
+            one per trailing constant (1, no constants: one interval for every input).
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source

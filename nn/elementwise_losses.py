@@ -24,6 +24,7 @@ from autograd.mean_loss_ops import (
     BCE_LOGITS_POS_MEAN_WEIGHTED,
     BCE_MEAN,
     BCE_MEAN_WEIGHTED,
+    SMOOTH_L1_MEAN,
 )
 from autograd.op import Op
 from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1
@@ -165,6 +166,12 @@ def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta:
     def loss(x: Value, y: Value) -> Value:
         return apply(SMOOTH_L1, x - y, beta)  # torch's kernel as one node: its gradient d / beta, one rounding
 
+    if checked_reduction(reduction) == "mean":
+        # One node, so that the last N mod 8 gradients are torch's scalar loop's (autograd.mean_loss_ops).
+        _, differences = _elementwise(input, target, lambda x, y: x - y)
+        if not differences:
+            return reduced([], "mean")
+        return apply(SMOOTH_L1_MEAN, *differences, beta)
     return _loss(input, target, reduction, loss)
 
 

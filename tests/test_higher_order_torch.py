@@ -111,6 +111,8 @@ def _torch_mean(terms):  # type: ignore[no-untyped-def]
 
 
 TORCH.update({
+    "smooth_l1_mean": lambda xs, c: torch.nn.functional.smooth_l1_loss(
+        torch.stack(xs[:3]), torch.zeros(3, dtype=torch.float64), beta=c),
     "binary_cross_entropy_mean": lambda xs, c: _torch_mean(
         [_bce_written_out(p, y) for p, y in _mean_groups(xs, 2, False)]),
     "binary_cross_entropy_mean_weighted": lambda xs, c: _torch_mean(
@@ -151,6 +153,7 @@ OURS = {
                                                             xs[1].sigmoid()),
     "binary_cross_entropy_with_logits_pos_weight": lambda xs, c: apply(
         OPS["binary_cross_entropy_with_logits_pos_weight"], xs[0], xs[1].sigmoid(), _positive(xs[2])),
+    "smooth_l1_mean": lambda xs, c: apply(OPS["smooth_l1_mean"], *xs[:3], c),
     "binary_cross_entropy_mean": lambda xs, c: apply(
         OPS["binary_cross_entropy_mean"], *[v for g in _mean_groups(xs, 2, True) for v in g]),
     "binary_cross_entropy_mean_weighted": lambda xs, c: apply(

@@ -7,12 +7,11 @@ do), l1 and nll divide the upstream gradient (1) by N or the weights' sum (the s
 binary_cross_entropy (and with logits) divides its per-element gradient by N last, fl(g / N), which no local
 derivative times 1 / N gives: since parity27 their 'mean' is one node whose partials are fl(g / N)
 (`autograd.mean_loss_ops`), torch's bits at every N (tests/test_bce_mean_order_torch.py covers the logits and
-weights).
+weights); smooth L1's 'mean' likewise follows torch's vectorized loop and scalar tail.
 """
 
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
@@ -83,18 +82,17 @@ def test_smooth_l1_with_beta_sums_as_torch_and_averages_as_torch_over_powers_of_
 
 
 @pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
-@pytest.mark.parametrize("name", ["smooth_l1_loss"])
-def test_mean_gradients_elsewhere_are_within_one_rounding_of_torchs(name: str) -> None:
-    """N not a power of two: torch's scalar tail (norm * d) / beta against our fl(fl(1 / N) * fl(d / beta))."""
-    rng = random.Random(name)
-    kw = {"beta": 2.5} if name == "smooth_l1_loss" else {}
-    for size in [3, 5, 7, 13, 17, 33, 100]:
+@pytest.mark.parametrize("beta", [0.3, 1.0, 2.5])
+def test_smooth_l1_mean_gradients_are_torchs_at_every_size(beta: float) -> None:
+    """torch's kernel computes norm * (d / beta) for the first 8 floor(N / 8) elements (its vectorized loop) and
+    (norm * d) / beta for the rest (its scalar loop); since parity27 the 'mean' is one node doing the same (before,
+    the last N mod 8 gradients were up to 2 ulps off: 218 of 22,400 over 5 betas)."""
+    rng = random.Random(beta)
+    for size in [3, 5, 7, 9, 13, 15, 17, 33, 100]:
         for _ in range(6):
-            x, y = _pair(rng, size, name)
-            value, grads, want, want_grads = _both(name, kw, x, y, "mean")
-            assert value == want
-            for g, t in zip(grads, want_grads):
-                assert abs(g - t) <= 2 * math.ulp(t), (size, g, t)
+            x, y = _pair(rng, size, "smooth_l1_loss")
+            value, grads, want, want_grads = _both("smooth_l1_loss", {"beta": beta}, x, y, "mean")
+            assert value == want and grads == want_grads, (size, x, y)
 
 
 @pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
