@@ -265,7 +265,8 @@ def bce_logits_input_grad(a: Array, b: Array) -> Array:
     """sigmoid(a) - b per sample, or (1 - b) - sigmoid(-a) where that cancels on a > 0, as the scalar helper."""
     s = _torch_sigmoid(a)
     result = s - b
-    cancels = np.logical_and(np.greater(a, 0.0), np.less(np.abs(result), 0.5 * np.abs(s)))
+    cancels = np.logical_and(np.logical_and(np.greater(a, 0.0), np.greater(b, 0.5)),
+                             np.less(np.abs(result), 0.5 * np.abs(s)))
     return np.where(cancels, (1.0 - b) - _sigmoid_of_minus(a), result)
 
 
@@ -276,7 +277,8 @@ def bce_logits_pos_input_grad(a: Array, b: Array, w: Array) -> Array:
     weight = (t + 1.0) - b
     term = weight * _torch_sigmoid(a)
     result = term - t
-    cancels = np.logical_and(np.greater(a, 0.0), np.less(np.abs(result), 0.5 * np.abs(term)))
+    cancels = np.logical_and(np.logical_and(np.greater(a, 0.0), np.greater(b, 0.5)),
+                             np.less(np.abs(result), 0.5 * np.abs(term)))
     return np.where(cancels, (1.0 - b) - weight * _sigmoid_of_minus(a), result)
 
 
