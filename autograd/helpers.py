@@ -187,6 +187,13 @@ def pow_const(a: float, n: float) -> float:
     if a < 0.0 and not float(n).is_integer():
         # Python would silently return a complex number here.
         raise ValueError(f"pow: math domain error in {a!r} ** {n!r}: a negative base needs an integer exponent")
+    if n == 2.0:
+        # One correctly rounded product, torch's (its pow kernel and mse_loss square as x * x) and numpy's (batch
+        # replay's np.power squares so): libm's pow(x, 2) is a last bit off x * x in about 1 of 1,200 inputs here.
+        square = a * a
+        if square - square != 0.0:
+            raise OverflowError(f"pow: result too large in {a!r} ** {n!r}")
+        return square
     try:
         return float(a**n)
     except OverflowError:

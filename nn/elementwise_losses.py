@@ -27,7 +27,7 @@ from autograd.mean_loss_ops import (
     SMOOTH_L1_MEAN,
 )
 from autograd.op import Op
-from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1
+from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, HUBER, SMOOTH_L1
 
 from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
@@ -148,11 +148,11 @@ def huber_loss(input: Nested, target: Nested, reduction: str = "mean", delta: fl
 
     def loss(x: Value, y: Value) -> Value:
         d = x - y
-        if delta == math.inf:  # no linear part; and the Value comparison below refuses an infinite operand
+        if delta == math.inf:  # no linear part; an infinite delta cannot be a constant input
             return 0.5 * d * d
-        size = d.abs()
-        # A Value comparison, not .data: a recorded tape (autograd.replay) re-checks it on every run.
-        return 0.5 * d * d if size < delta else delta * (size - 0.5 * delta)
+        # torch's kernel as one node (its gradient d, or delta sign(d), in one rounding); the branch is chosen
+        # inside the op, so a recorded tape needs no comparison to re-check.
+        return apply(HUBER, d, delta)
 
     return _loss(input, target, reduction, loss)
 

@@ -77,6 +77,7 @@ TORCH = {
     # written out too: torch refuses a pos_weight that requires grad, and its loss has no double backward in the
     # target; the formula is its forward's, (1 - y) x - log_sigmoid(x) ((w - 1) y + 1)
     "smooth_l1": lambda xs, c: torch.nn.functional.smooth_l1_loss(xs[0], torch.zeros_like(xs[0]), beta=c),
+    "huber": lambda xs, c: torch.nn.functional.huber_loss(xs[0], torch.zeros_like(xs[0]), delta=c),
     "shift": lambda xs, c: xs[0] - c,  # z - m with m a constant: what torch's log_softmax backward differentiates
     "binary_cross_entropy_with_logits": lambda xs, c: (
         (1.0 - torch.sigmoid(xs[1])) * xs[0] - torch.nn.functional.logsigmoid(xs[0])),
@@ -148,6 +149,7 @@ OURS = {
     "hardtanh": lambda xs, c: apply(OPS["hardtanh"], xs[0], -c, c) * xs[0],
     "binary_cross_entropy": lambda xs, c: apply(OPS["binary_cross_entropy"], xs[0].sigmoid(), xs[1].sigmoid()),
     "smooth_l1": lambda xs, c: apply(OPS["smooth_l1"], xs[0], c),
+    "huber": lambda xs, c: apply(OPS["huber"], xs[0], c),
     "shift": lambda xs, c: apply(OPS["shift"], xs[0], c),
     "binary_cross_entropy_with_logits": lambda xs, c: apply(OPS["binary_cross_entropy_with_logits"], xs[0],
                                                             xs[1].sigmoid()),
