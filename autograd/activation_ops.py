@@ -66,8 +66,12 @@ SILU = Op(name="silu", symbol="SiLU", forward=f"{_SILU_FINITE} * (a / (1.0 + exp
 LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="a * (step(a) + (1.0 - step(a)) * b)",
                 derivatives=("step(a) + (1.0 - step(a)) * b", "0.0"), constant_args=1,
                 domain=(_NEGATIVE, (0.01, 0.5)), reference=lambda a, b: a if a > 0.0 else a * b)
-ELU = Op(name="elu", symbol="ELU", forward="relu(a) + expm1(-relu(-a)) * b",
-         derivatives=("step(a) + (1.0 - step(a)) * (b * exp(-relu(-a)))", "0.0"), constant_args=1,
+# ELU chooses its branch by `where_positive` (parity27): added as relu(a) + expm1(-relu(-a)) * b, a zero result lost
+# its sign (x = -0.0: torch's kernel takes x itself, -0.0, for x >= 0; x = -5e-324, alpha = 0.5: torch's -0.0),
+# and the derivative alpha * e^x lost it where e^x underflows. -relu(-a) is min(a, 0): expm1 of the branch not
+# taken never overflows.
+ELU = Op(name="elu", symbol="ELU", forward="where_positive(-a, expm1(-relu(-a)) * b, a)",
+         derivatives=("where_positive(a, 1.0, b * exp(-relu(-a)))", "0.0"), constant_args=1,
          domain=(_NEGATIVE, (0.5, 2.0)), reference=lambda a, b: a if a > 0.0 else b * (math.exp(a) - 1.0))
 # Inputs x0 (the input), x1 (beta), x2 (threshold): x where x * beta > threshold, else log(1 + e^(x beta)) / beta.
 # The branch is chosen by `where_positive`, not as a sum of step terms: the sum lost the sign of a zero result

@@ -65,6 +65,10 @@ class Op(str):
             and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass). Replayed tapes
             call it too, by name, when it is a registered helper (`wide_helper`; largest's is `amax_shares`,
             which has a numpy version for batch replay); otherwise their code pastes the n expressions.
+        inputs_per_term: for an n-ary op whose inputs come in groups (a mean loss's probability, target and
+            weight per element), the size of a group: a node's inputs, but for its ``constant_args`` trailing
+            ones, must be a multiple of it, and ``domain`` then gives one interval per input of a group, then
+            one per trailing constant (1, no constants: one interval for every input).
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -91,6 +95,7 @@ class Op(str):
     eager_forward: CodeForN | None
     _backwards: dict[int, Callable[[Any, float], None]]
     wide_derivative: Callable[..., Sequence[Any]] | None
+    inputs_per_term: int
 
     def __new__(cls, name: str = "", *args: Any, micrograd: str | None = None, **kwargs: Any) -> Op:
         """The string part: micrograd's spelling (``name`` unless ``micrograd`` is given).
@@ -116,6 +121,7 @@ class Op(str):
         eager_forward: CodeForN | None = None,
         micrograd: str | None = None,
         wide_derivative: Callable[..., Sequence[Any]] | None = None,
+        inputs_per_term: int = 1,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         _check_row(name, symbol, forward, derivatives)
@@ -127,6 +133,9 @@ class Op(str):
         self.forward_code = forward
         self.eager_forward = eager_forward
         self.wide_derivative = wide_derivative
+        if isinstance(inputs_per_term, bool) or not isinstance(inputs_per_term, int) or inputs_per_term < 1:
+            raise TypeError(f"op {name}: inputs_per_term must be an int >= 1, got {short_repr(inputs_per_term)}")
+        self.inputs_per_term = inputs_per_term
         self._forwards = {}
         self._backwards = {}
         if callable(derivatives):

@@ -569,6 +569,10 @@ def apply(op: Op, *inputs: Value | float) -> Value:
                                 f" {len(parents)}")
         elif not parents:  # the empty dot is 0; an empty sum or logsumexp failed inside its compiled code
             raise TypeError(f"{op.name} needs at least one input, got none")
+        elif (len(parents) - op.constant_args) % op.inputs_per_term or len(parents) <= op.constant_args:
+            # a mean loss's groups would be read out of step, silently
+            raise TypeError(f"{op.name} takes its inputs in groups of {op.inputs_per_term}"
+                            f"{f' then {op.constant_args} constant' if op.constant_args else ''}, got {len(parents)}")
         return nary_node_maker(op, len(parents))(parents)
     if len(parents) != arity or arity == 0:
         raise TypeError(f"{op.name} takes {arity} inputs, got {len(parents)}")

@@ -17,7 +17,17 @@ from typing import Any
 
 from autograd import Value, apply
 from autograd.helpers import BCE_LOG_FLOOR
-from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1
+from autograd.mean_loss_ops import (
+    BCE_LOGITS_MEAN,
+    BCE_LOGITS_MEAN_WEIGHTED,
+    BCE_LOGITS_POS_MEAN,
+    BCE_LOGITS_POS_MEAN_WEIGHTED,
+    BCE_MEAN,
+    BCE_MEAN_WEIGHTED,
+    SMOOTH_L1_MEAN,
+)
+from autograd.op import Op
+from autograd.ops import BCE, BCE_LOGITS, BCE_LOGITS_POS, HUBER, SMOOTH_L1
 
 from .loss_weights import broadcast_to_input
 from .numbers_in_messages import checked_float, short_repr, zero_dimensional_as_item
@@ -58,13 +68,13 @@ def _as_value(x: Any, what: str) -> Value:
 
 
 def _elementwise(
-    input: Nested, target: Nested, loss: Callable[[Value, Value], Value], names: tuple[str, str] = ("input", "target"),
-) -> tuple[Any, list[Value]]:
+    input: Nested, target: Nested, loss: Callable[[Value, Value], Any], names: tuple[str, str] = ("input", "target"),
+) -> tuple[Any, list[Any]]:
     """``loss`` of every (input, target) pair, in the input's nesting, and the same losses as one flat list.
 
     ``names`` are the two arguments' names for messages ("target[1][0] must be finite, got nan").
     """
-    flat: list[Value] = []
+    flat: list[Any] = []
     first, second = names
 
     def walk(x: Any, y: Any, at: str) -> Any:
@@ -138,11 +148,11 @@ def huber_loss(input: Nested, target: Nested, reduction: str = "mean", delta: fl
 
     def loss(x: Value, y: Value) -> Value:
         d = x - y
-        if delta == math.inf:  # no linear part; and the Value comparison below refuses an infinite operand
+        if delta == math.inf:  # no linear part; an infinite delta cannot be a constant input
             return 0.5 * d * d
-        size = d.abs()
-        # A Value comparison, not .data: a recorded tape (autograd.replay) re-checks it on every run.
-        return 0.5 * d * d if size < delta else delta * (size - 0.5 * delta)
+        # torch's kernel as one node (its gradient d, or delta sign(d), in one rounding); the branch is chosen
+        # inside the op, so a recorded tape needs no comparison to re-check.
+        return apply(HUBER, d, delta)
 
     return _loss(input, target, reduction, loss)
 
@@ -156,6 +166,12 @@ def smooth_l1_loss(input: Nested, target: Nested, reduction: str = "mean", beta:
     def loss(x: Value, y: Value) -> Value:
         return apply(SMOOTH_L1, x - y, beta)  # torch's kernel as one node: its gradient d / beta, one rounding
 
+    if checked_reduction(reduction) == "mean":
+        # One node, so that the last N mod 8 gradients are torch's scalar loop's (autograd.mean_loss_ops).
+        _, differences = _elementwise(input, target, lambda x, y: x - y)
+        if not differences:
+            return reduced([], "mean")
+        return apply(SMOOTH_L1_MEAN, *differences, beta)
     return _loss(input, target, reduction, loss)
 
 
@@ -173,14 +189,19 @@ def binary_cross_entropy(
     ``weight`` (a rescaling per element: a number, or lists that torch's
     broadcasting spreads over ``input``'s shape) is optional.
     """
-    def loss(p: Value, y: Value) -> Value:
+    def checked(p: Value, y: Value) -> tuple[Value, Value]:
         # The message names the number (1.5), not the Value's repr ("Value(data=1.5, grad=0)").
         if not (p >= 0.0 and p <= 1.0):
             raise ValueError(f"all elements of input should be between 0 and 1, got {short_repr(p.data)}")
         if not (y >= 0.0 and y <= 1.0):
             raise ValueError(f"all elements of target should be between 0 and 1, got {short_repr(y.data)}")
-        return apply(BCE, p, y)
+        return p, y
 
+    def loss(p: Value, y: Value) -> Value:
+        return apply(BCE, *checked(p, y))
+
+    if checked_reduction(reduction) == "mean":
+        return _mean_node(input, target, weight, checked, BCE_MEAN, BCE_MEAN_WEIGHTED)
     return _weighted(input, target, weight, reduction, loss)
 
 
@@ -216,7 +237,30 @@ def binary_cross_entropy_with_logits(
         w = positive if positives is None else next(positives)
         return apply(BCE_LOGITS_POS, x, y, w)
 
+    if checked_reduction(reduction) == "mean":
+        if pos_weight is None:
+            return _mean_node(input, target, weight, lambda x, y: (x, y), BCE_LOGITS_MEAN, BCE_LOGITS_MEAN_WEIGHTED)
+
+        def group(x: Value, y: Value) -> tuple[Value | float, ...]:
+            return x, y, positive if positives is None else next(positives)
+
+        return _mean_node(input, target, weight, group, BCE_LOGITS_POS_MEAN, BCE_LOGITS_POS_MEAN_WEIGHTED)
     return _weighted(input, target, weight, reduction, loss)
+
+
+def _mean_node(input: Nested, target: Nested, weight: Nested | None, group: Callable[[Value, Value], Any],
+               plain: Op, weighted: Op) -> Value:
+    """The 'mean' of a binary cross-entropy as one node of ``plain`` (or ``weighted``, with each element's weight
+    last in its group) over every element's ``group(input, target)``: torch divides each element's gradient by
+    the count last, which only one node for the whole loss can do (`autograd.mean_loss_ops`)."""
+    _, groups = _elementwise(input, target, group)
+    if not groups:
+        return reduced([], "mean")  # the empty mean's error
+    if weight is None:
+        return apply(plain, *[x for g in groups for x in g])
+    spread = broadcast_to_input(weight, input, "weight")
+    _, weights = _elementwise(spread, input, lambda w, _: w, names=("weight", "input"))
+    return apply(weighted, *[x for g, w in zip(groups, weights) for x in (*g, w)])
 
 
 def _weighted(

@@ -229,8 +229,11 @@ def test_every_op_of_the_table_as_a_vector_group_equals_eager() -> None:
                 a = h[k] * h[k] + 0.5 if op.name in positive else h[k]
                 # The second input, by turns: another row (out of order), one parameter per row, a shared one.
                 b = [h[perm[k]], bias[k], shared][j % 3]
-                if op.arity is None:
-                    args = [a, b, h[perm[k]], bias[k]]
+                if op.arity is None and op.inputs_per_term > 1:  # a mean loss: two elements, inputs in (0, 1)
+                    pool = [a, b, h[perm[k]], bias[k]] * op.inputs_per_term
+                    args = [x.sigmoid() for x in pool][:2 * op.inputs_per_term]
+                elif op.arity is None:  # smooth_l1_mean's beta: a constant, last
+                    args = [a, b, h[perm[k]], bias[k]][:4 - op.constant_args] + [3.0] * op.constant_args
                 elif op.constant_args:  # hardtanh's bounds and softplus's threshold inside the values met
                     args = [a, *{"hardtanh": [-0.5, 0.5], "softplus_beta": [3.0, 1.0]}.get(op.name, [3.0])]
                 elif op.name == "binary_cross_entropy":  # a probability and a target, both in [0, 1]

@@ -106,8 +106,10 @@ def random_graph(seed: int):
         rng.shuffle(ops)
         pool = list(xs)
         for op in ops:
-            if op.arity is None:
-                args = [rng.choice(pool) for _ in range(4)]
+            if op.arity is None and op.inputs_per_term > 1:  # a mean loss: two elements, every input in (0, 1)
+                args = [rng.choice(pool).sigmoid() for _ in range(2 * op.inputs_per_term)]
+            elif op.arity is None:  # smooth_l1_mean's beta: a constant, last
+                args = [rng.choice(pool) for _ in range(4 - op.constant_args)] + [2.0] * op.constant_args
             else:
                 args = [rng.choice(pool) for _ in range(op.arity - op.constant_args)]
                 args += [rng.choice([2.0, 3.0, 0.5])] * op.constant_args

@@ -77,6 +77,7 @@ TORCH = {
     # written out too: torch refuses a pos_weight that requires grad, and its loss has no double backward in the
     # target; the formula is its forward's, (1 - y) x - log_sigmoid(x) ((w - 1) y + 1)
     "smooth_l1": lambda xs, c: torch.nn.functional.smooth_l1_loss(xs[0], torch.zeros_like(xs[0]), beta=c),
+    "huber": lambda xs, c: torch.nn.functional.huber_loss(xs[0], torch.zeros_like(xs[0]), delta=c),
     "shift": lambda xs, c: xs[0] - c,  # z - m with m a constant: what torch's log_softmax backward differentiates
     "binary_cross_entropy_with_logits": lambda xs, c: (
         (1.0 - torch.sigmoid(xs[1])) * xs[0] - torch.nn.functional.logsigmoid(xs[0])),
@@ -89,6 +90,43 @@ TORCH = {
 def _bce_written_out(p, y):  # type: ignore[no-untyped-def]
     """-(y log p + (1 - y) log(1 - p)), torch's binary cross-entropy away from its log clamp at -100."""
     return -(y * torch.log(p) + (1.0 - y) * torch.log1p(-p))
+
+
+def _logits_written_out(x, y, w=1.0):  # type: ignore[no-untyped-def]
+    """(1 - y) x - log_sigmoid(x) ((w - 1) y + 1), torch's forward of binary_cross_entropy_with_logits."""
+    return (1.0 - y) * x - torch.nn.functional.logsigmoid(x) * ((w - 1.0) * y + 1.0)
+
+
+# The mean-loss ops (autograd.mean_loss_ops) over two elements made of the four operands; ours below in the same
+# layout: (probability or logit, target, [pos_weight], [weight]) per element.
+def _mean_groups(xs, per, ours):  # type: ignore[no-untyped-def]
+    sig = (lambda v: v.sigmoid()) if ours else torch.sigmoid
+    groups = {2: [(sig(xs[0]), sig(xs[1])), (sig(xs[2]), sig(xs[3]))],
+              3: [(xs[0], sig(xs[1]), xs[2]), (xs[3], sig(xs[0]), xs[1])],
+              4: [(xs[0], sig(xs[1]), _positive(xs[2]), xs[3]), (xs[3], sig(xs[2]), _positive(xs[0]), xs[1])]}
+    return groups[per]
+
+
+def _torch_mean(terms):  # type: ignore[no-untyped-def]
+    return (terms[0] + terms[1]) / 2.0
+
+
+TORCH.update({
+    "smooth_l1_mean": lambda xs, c: torch.nn.functional.smooth_l1_loss(
+        torch.stack(xs[:3]), torch.zeros(3, dtype=torch.float64), beta=c),
+    "binary_cross_entropy_mean": lambda xs, c: _torch_mean(
+        [_bce_written_out(p, y) for p, y in _mean_groups(xs, 2, False)]),
+    "binary_cross_entropy_mean_weighted": lambda xs, c: _torch_mean(
+        [_bce_written_out(torch.sigmoid(x), y) * w for x, y, w in _mean_groups(xs, 3, False)]),
+    "binary_cross_entropy_with_logits_mean": lambda xs, c: _torch_mean(
+        [_logits_written_out(torch.logit(x), y) for x, y in _mean_groups(xs, 2, False)]),
+    "binary_cross_entropy_with_logits_mean_weighted": lambda xs, c: _torch_mean(
+        [_logits_written_out(x, y) * w for x, y, w in _mean_groups(xs, 3, False)]),
+    "binary_cross_entropy_with_logits_pos_weight_mean": lambda xs, c: _torch_mean(
+        [_logits_written_out(x, y, w) for x, y, w in _mean_groups(xs, 3, False)]),
+    "binary_cross_entropy_with_logits_pos_weight_mean_weighted": lambda xs, c: _torch_mean(
+        [_logits_written_out(x, y, pw) * w for x, y, pw, w in _mean_groups(xs, 4, False)]),
+})
 
 OURS = {
     "div": lambda xs, c: apply(OPS["div"], xs[0], _positive(xs[1])),
@@ -111,12 +149,32 @@ OURS = {
     "hardtanh": lambda xs, c: apply(OPS["hardtanh"], xs[0], -c, c) * xs[0],
     "binary_cross_entropy": lambda xs, c: apply(OPS["binary_cross_entropy"], xs[0].sigmoid(), xs[1].sigmoid()),
     "smooth_l1": lambda xs, c: apply(OPS["smooth_l1"], xs[0], c),
+    "huber": lambda xs, c: apply(OPS["huber"], xs[0], c),
     "shift": lambda xs, c: apply(OPS["shift"], xs[0], c),
     "binary_cross_entropy_with_logits": lambda xs, c: apply(OPS["binary_cross_entropy_with_logits"], xs[0],
                                                             xs[1].sigmoid()),
     "binary_cross_entropy_with_logits_pos_weight": lambda xs, c: apply(
         OPS["binary_cross_entropy_with_logits_pos_weight"], xs[0], xs[1].sigmoid(), _positive(xs[2])),
+    "smooth_l1_mean": lambda xs, c: apply(OPS["smooth_l1_mean"], *xs[:3], c),
+    "binary_cross_entropy_mean": lambda xs, c: apply(
+        OPS["binary_cross_entropy_mean"], *[v for g in _mean_groups(xs, 2, True) for v in g]),
+    "binary_cross_entropy_mean_weighted": lambda xs, c: apply(
+        OPS["binary_cross_entropy_mean_weighted"],
+        *[v for x, y, w in _mean_groups(xs, 3, True) for v in (x.sigmoid(), y, w)]),
+    "binary_cross_entropy_with_logits_mean": lambda xs, c: apply(
+        OPS["binary_cross_entropy_with_logits_mean"],
+        *[v for p, y in _mean_groups(xs, 2, True) for v in (_logit(p), y)]),
 }
+for _name, _per in (("binary_cross_entropy_with_logits_mean_weighted", 3),
+                    ("binary_cross_entropy_with_logits_pos_weight_mean", 3),
+                    ("binary_cross_entropy_with_logits_pos_weight_mean_weighted", 4)):
+    OURS[_name] = lambda xs, c, _name=_name, _per=_per: apply(
+        OPS[_name], *[v for g in _mean_groups(xs, _per, True) for v in g])
+
+
+def _logit(p):  # type: ignore[no-untyped-def]
+    """log(p / (1 - p)) on Values, as torch.logit (a logit spread over the real line from a probability)."""
+    return (p / (1.0 - p)).log()
 
 
 def run(program, inputs, torch_side: bool):

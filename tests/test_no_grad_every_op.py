@@ -12,8 +12,11 @@ from autograd import OPS, Value, apply, dot, no_grad, sum_of
 
 
 def _via_apply(name: str) -> Callable[[Value, Value], Value]:
-    """``apply`` of the op table's row ``name`` to its arity's inputs (four for the n-ary ops: dot needs pairs)."""
+    """``apply`` of the op table's row ``name`` to its arity's inputs (four for the n-ary ops: dot needs pairs; a mean
+    loss two elements of ``a``, in [0, 1] as its probabilities must be, then ``b`` for each trailing constant)."""
     op = OPS[name]
+    if op.arity is None and (op.inputs_per_term > 1 or op.constant_args):
+        return lambda a, b: apply(op, *[a] * (2 * op.inputs_per_term), *[b] * op.constant_args)
     return lambda a, b: apply(op, *([a, b, b, a][: op.arity or 4]))
 
 

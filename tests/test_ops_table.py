@@ -25,7 +25,9 @@ NARY_SIZES = (2, 4, 6)  # even, so that dot splits into weights and inputs
 def _cases():
     for name, op in OPS.items():
         if op.arity is None:
-            for n in NARY_SIZES:
+            # An op taking its inputs in groups (a mean loss: probability, target, weight) gets 1, 2, 3 groups.
+            sizes = NARY_SIZES if op.inputs_per_term == 1 else tuple(k * op.inputs_per_term for k in (1, 2, 3))
+            for n in sizes:
                 yield pytest.param(name, n, id=f"{name}-{n}")
         else:
             yield pytest.param(name, op.arity, id=name)

@@ -33,9 +33,10 @@ def random_graph_fn(seed: int, params: list[Value]):
     def fn(x0: Value, x1: Value) -> Value:
         pool = [x0, x1, *params]
         for op in ops:
-            if op.arity is None:
-                n = 4
-                args = [rng.choice(pool) for _ in range(n)]
+            if op.arity is None and op.inputs_per_term > 1:  # a mean loss: two elements, every input in (0, 1)
+                args = [rng.choice(pool).sigmoid() for _ in range(2 * op.inputs_per_term)]
+            elif op.arity is None:  # smooth_l1_mean's beta: a constant, last
+                args = [rng.choice(pool) for _ in range(4 - op.constant_args)] + [2.0] * op.constant_args
             else:
                 args = [rng.choice(pool) for _ in range(op.arity - op.constant_args)]
                 args += [2.0] * op.constant_args

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..helpers import BCE_EPSILON, BCE_LOG_FLOOR, HELPERS, LAST_FINITE_EXP
+from ..torch_sum import torch_mean
 from .blocks import ARRAY_HELPER_PREFIX
 
 try:
@@ -264,7 +265,8 @@ def bce_logits_input_grad(a: Array, b: Array) -> Array:
     """sigmoid(a) - b per sample, or (1 - b) - sigmoid(-a) where that cancels on a > 0, as the scalar helper."""
     s = _torch_sigmoid(a)
     result = s - b
-    cancels = np.logical_and(np.greater(a, 0.0), np.less(np.abs(result), 0.5 * np.abs(s)))
+    cancels = np.logical_and(np.logical_and(np.greater(a, 0.0), np.greater(b, 0.5)),
+                             np.less(np.abs(result), 0.5 * np.abs(s)))
     return np.where(cancels, (1.0 - b) - _sigmoid_of_minus(a), result)
 
 
@@ -275,7 +277,8 @@ def bce_logits_pos_input_grad(a: Array, b: Array, w: Array) -> Array:
     weight = (t + 1.0) - b
     term = weight * _torch_sigmoid(a)
     result = term - t
-    cancels = np.logical_and(np.greater(a, 0.0), np.less(np.abs(result), 0.5 * np.abs(term)))
+    cancels = np.logical_and(np.logical_and(np.greater(a, 0.0), np.greater(b, 0.5)),
+                             np.less(np.abs(result), 0.5 * np.abs(term)))
     return np.where(cancels, (1.0 - b) - weight * _sigmoid_of_minus(a), result)
 
 
@@ -335,6 +338,11 @@ def silu_sigmoid(a: Array) -> Array:
 def where_positive(c: Array, a: Array, b: Array) -> Array:
     """a where c > 0, else b, per sample (the scalar helper's choice, each value's sign of zero kept)."""
     return np.where(np.greater(c, 0.0), a, b)
+
+
+# The mean-loss ops' value (`autograd.mean_loss_ops`): torch's Tensor.sum order is a fixed order of additions,
+# which the scalar helper carries out on arrays of samples as well (numpy's ufuncs take at most 64 operands).
+numpy_version(torch_mean)
 
 
 @numpy_version

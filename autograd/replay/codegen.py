@@ -844,7 +844,11 @@ class _Writer:
         outs = "".join(names[n] + ", " for n in graph.outputs)
         root = names[len(graph) - 1]
         if not self.blocks:
-            grads = "".join(("g" + names[p] if p >= 0 and self.has_grad[p] else "0.0") + ", " for p in graph.params)
+            # A parameter's gradient is its first term as it is and the rest added to it; eager adds every term to a
+            # .grad that starts at 0.0, which differs only where all the terms are -0.0 (0.0 + -0.0 is 0.0): one
+            # more + 0.0 gives eager's sign of zero and changes no other number.
+            grads = "".join(("g" + names[p] + " + 0.0" if p >= 0 and self.has_grad[p] else "0.0") + ", "
+                            for p in graph.params)
             lines.append(f"    return {root}, ({grads}), ({outs})")
             return
         # Parameters whose gradient scalar lines computed: added into the array of sums through an index table.
