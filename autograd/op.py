@@ -65,6 +65,12 @@ class Op(str):
             and O(n^2) work to run (a softmax over 3,000 logits took 15 s a backward pass). Replayed tapes
             call it too, by name, when it is a registered helper (`wide_helper`; largest's is `amax_shares`,
             which has a numpy version for batch replay); otherwise their code pastes the n expressions.
+        propagates_non_finite: True only if the value is inf or NaN whenever an input is (``a + b``, ``a * b``:
+            inf * 0 is NaN). Replayed tapes check nothing for such an op: the non-finite value reaches a later
+            check or the loss. Any other op may turn an overflow into an ordinary number (tanh(inf) = 1.0,
+            1 / inf = 0.0, relu(-inf) = 0.0) where the eager engine would have refused the overflowing node,
+            so a tape checks its inputs. The default, False, is always safe; the op-table tests check every
+            op that claims True.
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -91,6 +97,7 @@ class Op(str):
     eager_forward: CodeForN | None
     _backwards: dict[int, Callable[[Any, float], None]]
     wide_derivative: Callable[..., Sequence[Any]] | None
+    propagates_non_finite: bool
 
     def __new__(cls, name: str = "", *args: Any, micrograd: str | None = None, **kwargs: Any) -> Op:
         """The string part: micrograd's spelling (``name`` unless ``micrograd`` is given).
@@ -116,6 +123,7 @@ class Op(str):
         eager_forward: CodeForN | None = None,
         micrograd: str | None = None,
         wide_derivative: Callable[..., Sequence[Any]] | None = None,
+        propagates_non_finite: bool = False,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         _check_row(name, symbol, forward, derivatives)
@@ -127,6 +135,7 @@ class Op(str):
         self.forward_code = forward
         self.eager_forward = eager_forward
         self.wide_derivative = wide_derivative
+        self.propagates_non_finite = propagates_non_finite
         self._forwards = {}
         self._backwards = {}
         if callable(derivatives):
