@@ -891,9 +891,3 @@ def _extends(rows: list[int], r: int) -> bool:
     if len(rows) == 1:
         return r != rows[0]
     return r - rows[-1] == rows[1] - rows[0]
-
-
-def group_summary(graph: Graph, min_weights: int = MIN_GROUP_WEIGHTS) -> list[int]:
-    """The sizes of the dot groups a vectorized tape evaluates as matrix products (for tests and benchmarks)."""
-    return [len(m) for m in dot_groups(graph, graph.names(), min_weights)]
-
