@@ -52,7 +52,7 @@ from typing import Any, NoReturn, SupportsFloat, TypeVar, cast
 from ..backward import VALUE_HOOKS, refuse_bad_grads
 from ..grad_mode import is_grad_enabled
 from ..helpers import scalar_namespace
-from ..value import Value
+from ..value import Value, _as_real
 from .bindings import Bindings
 from .codegen import MIN_GROUP_WEIGHTS, TapeSource, generate
 from .errors import BranchChanged, ReplayError, StructureChanged
@@ -874,12 +874,10 @@ def _sequence_of(items: Any, what: str, of: str) -> Sequence[Any]:
 
 
 def _as_scale(scale: object) -> float:
-    """The factor `Tape.run` applies to gradients: a finite real number, else an error naming it."""
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
-        raise TypeError(f"scale must be a real number, got {type(scale).__name__}")
-    if not math.isfinite(scale):
-        raise ValueError(f"scale must be finite, got {scale!r}")
-    return float(scale)
+    """The factor `Tape.run` applies to gradients: a finite real number, else an error naming it (the engine's
+    own check: an int past float range was "int too large to convert to float", and numpy's int64 or float32 were
+    called no real number)."""
+    return _as_real(scale, "scale")
 
 
 def _overflowed(op: str) -> None:
