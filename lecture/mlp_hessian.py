@@ -10,9 +10,11 @@ the first-order gradient, (dE/dw_i at w_j + h  -  dE/dw_i at w_j - h) / 2h.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 from autograd import Value, grad
+from autograd.shown import short_repr
 from nn import MLP
 from viz import ValueGraph, draw_gradient_graph
 
@@ -92,10 +94,15 @@ def gradient_at(weights: tuple[tuple[int, int], ...], shift: int, by: float, row
 def central_difference_hessian(weights: tuple[tuple[int, int], ...] = HESSIAN_WEIGHTS, rows: int = BATCH_ROWS,
                                step: float = STEP) -> list[list[float]]:
     """H[i][j] ~ (dE/dw_i(w_j + h) - dE/dw_i(w_j - h)) / 2h from first-order gradients, symmetrised by nothing."""
-    if isinstance(step, bool) or not isinstance(step, (int, float)):
+    if isinstance(step, bool) or not isinstance(step, numbers.Real):
         raise TypeError(f"central_difference_hessian: step must be a positive finite number, got {type(step).__name__}")
-    if not (math.isfinite(step) and step > 0):
-        raise ValueError(f"central_difference_hessian: step must be a positive finite number, got {step!r}")
+    try:
+        value = float(step)
+    except OverflowError:  # an int past float range: no finite float, named below rather than overflowing here
+        value = math.inf
+    if not 0.0 < value < math.inf:
+        raise ValueError(f"central_difference_hessian: step must be a positive finite number, got {short_repr(step)}")
+    step = value
     columns = []
     for j in range(len(weights)):
         up, down = gradient_at(weights, j, step, rows), gradient_at(weights, j, -step, rows)
