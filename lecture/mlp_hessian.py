@@ -32,8 +32,8 @@ TOLERANCE = 1e-8
 def slide_weight(model: MLP, i: int, k: int) -> Value:
     """The hidden layer's weight w1[i,k] of ``model`` (i = 0 is the bias of unit k)."""
     if any(isinstance(n, bool) or not isinstance(n, int) for n in (i, k)):
-        raise TypeError(f"w1[i,k]: i and k must be whole numbers, got {type(i).__name__} {i!r:.20} and "
-                        f"{type(k).__name__} {k!r:.20}")
+        raise TypeError(f"w1[i,k]: i and k must be whole numbers, got {type(i).__name__} {short_repr(i)} and "
+                        f"{type(k).__name__} {short_repr(k)}")
     neurons = model.layers[0].neurons
     if not 1 <= k <= len(neurons) or not 0 <= i <= len(neurons[0].w):
         raise ValueError(f"w1[{i},{k}] is not a weight of the slides' hidden layer")

@@ -43,3 +43,15 @@ def test_what_is_no_finite_real_number_is_refused_by_name(scale, error, message)
     tape, _ = _tape_and_weight()
     with pytest.raises(error, match=message):
         tape.run([3.0], scale=scale)
+
+
+def test_a_batch_sample_whose_repr_raises_is_still_named() -> None:
+    # (review27) batch_numpy had its own repr-cutter, which let a raising __repr__ replace the TypeError; it now
+    # uses the engine's one safe repr (autograd.shown.short_repr).
+    class BadRepr:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    tape, _ = _tape_and_weight()
+    with pytest.raises(TypeError, match=r"^batch column 0 must hold real numbers only: sample 1 is BadRepr a BadRepr"):
+        tape.run_batch([[1.0, BadRepr()]])
