@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
 
-from autograd import OPS
+from autograd import OPS, Value, apply
 from autograd.op import compile_function, input_names
 from autograd.ops import FLAT_ABOVE
 
@@ -87,3 +87,28 @@ def test_an_op_claiming_to_propagate_non_finite_inputs_does(name: str, n_inputs:
             for forward in forms:
                 assert not math.isfinite(forward(*xs)), (name, k, xs[:4])
 
+
+
+def _midpoint_inputs(op, n_inputs: int) -> list[float]:
+    """One in-domain point: each interval's midpoint (spread over the interval for an n-ary op, so no two tie)."""
+    if op.arity is not None:
+        return [(lo + hi) / 2 for lo, hi in op.domain]
+    (lo, hi), = op.domain
+    return [lo + (hi - lo) * (k + 1) / (n_inputs + 1) for k in range(n_inputs)]
+
+
+@pytest.mark.parametrize(("name", "n_inputs"), list(_cases()))
+def test_every_op_is_drawn_as_a_gate_with_its_symbol(name: str, n_inputs: int) -> None:
+    """The renderer reads each row's symbol: a new op is drawn by being added (no list of ops in viz/)."""
+    from viz import draw_graph, gate_symbol
+
+    op = OPS[name]
+    xs = _midpoint_inputs(op, n_inputs)
+    differentiable = n_inputs - op.constant_args
+    leaves = [Value(x, label=f"in{k}") for k, x in enumerate(xs[:differentiable])]
+    y = apply(op, *leaves, *xs[differentiable:])
+    symbol = gate_symbol(y)
+    assert symbol.startswith(op.symbol)  # constant arguments folded in after it (x ** 2 is "^2")
+    source = draw_graph(y, edge_derivatives=True).source
+    assert symbol in source
+    assert all(leaf.label in source for leaf in leaves)  # every input drawn (in0 .. in5: none a prefix of another)
