@@ -44,17 +44,36 @@ import numpy as np
 from ..op import INLINE_BACKWARD_UP_TO, Op
 from ..ops import DOT, SUM
 from .graph import Graph
-from .level_groups import (
-    _PARTIALS,  # noqa: F401 - the compiled partials' cache, read by tests as levels._PARTIALS
+
+# The group kernels lived here until review27 moved them to `level_groups`: their old names (the underscored
+# ones, and the aliases below) stay readable as attributes of this module (tests read levels._distinct_rows,
+# levels._PARTIALS ...).
+from .level_groups import (  # noqa: F401
+    _CODES,
+    _FORWARDS,
+    _PARTIALS,
     Array,
     Backward,
     ExpressionGroup,
     Forward,
     LayerGroup,
+    _add_into,
+    _distinct,
+    _distinct_rows,
+    _last_first,
+    _numpy_namespace,
+    _row_target,
+    _target,
     adder,
+    compact,
     even_slice,
     list_index,
+    numpy_forward,
+    numpy_partial,
 )
+
+_compact, _adder, _even_slice, _list_index, _LayerGroup, _ExpressionGroup = (
+    compact, adder, even_slice, list_index, LayerGroup, ExpressionGroup)
 
 #: A group of fewer parent reads than this runs node by node on floats (`LevelProgram._add_float_steps`): measured
 #: on W3, W5 and binary-op graphs (2 cores), 32 ran fastest and smallest of 8, 16, 32 and 64.
