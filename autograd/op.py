@@ -127,6 +127,9 @@ class Op(str):
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         _check_row(name, symbol, forward, derivatives)
+        if not isinstance(propagates_non_finite, bool):  # "no" is truthy: a tape would then check nothing
+            raise TypeError(f"op {name}: propagates_non_finite must be True or False, got "
+                            f"{type(propagates_non_finite).__name__} {short_repr(propagates_non_finite)}")
         self.name = name
         self.symbol = symbol
         self.domain = tuple(domain)

@@ -112,3 +112,10 @@ def test_every_op_is_drawn_as_a_gate_with_its_symbol(name: str, n_inputs: int) -
     source = draw_graph(y, edge_derivatives=True).source
     assert symbol in source
     assert all(leaf.label in source for leaf in leaves)  # every input drawn (in0 .. in5: none a prefix of another)
+
+
+def test_propagates_non_finite_must_be_a_bool() -> None:
+    from autograd import Op
+
+    with pytest.raises(TypeError, match="^op half: propagates_non_finite must be True or False, got str 'no'$"):
+        Op(name="half", symbol="½", forward="0.5 * a", derivatives=("0.5",), propagates_non_finite="no")
