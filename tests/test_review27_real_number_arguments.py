@@ -88,3 +88,13 @@ def test_a_render_timeout_may_be_a_numpy_number_or_an_int_past_float_range() -> 
     expected = render_source("digraph { a -> b }", "svg", timeout=30.0)
     assert render_source("digraph { a -> b }", "svg", timeout=np.float32(30.0)) == expected
     assert render_source("digraph { a -> b }", "svg", timeout=HUGE) == expected  # no deadline, as math.inf
+
+
+@pytest.mark.parametrize("factor", [np.float32(2.0), np.int64(1), np.float64(1.0)])
+def test_reduce_lr_on_plateau_refuses_a_numpy_factor_of_one_or_more_as_torch(factor) -> None:
+    from nn import SGD
+    from nn.optim.lr_scheduler import ReduceLROnPlateau
+
+    # torch: "Factor should be < 1.0."; np.float32(2.0) was taken, and each plateau doubled the rate.
+    with pytest.raises(ValueError, match=r"^Factor should be < 1\.0\.$"):
+        ReduceLROnPlateau(SGD([Value(1.0)], lr=0.1), factor=factor)

@@ -60,7 +60,8 @@ class ReduceLROnPlateau(LRScheduler):
         """torch's defaults; ``factor`` in [0, 1), ``min_lr`` one rate or one per group."""
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        if isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor >= 1.0:
+        # numbers.Real, not (int, float): numpy's float32(2.0) slipped past this and the rate grew on a plateau
+        if isinstance(factor, numbers.Real) and not isinstance(factor, bool) and factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = _factor("factor", factor)
         self.optimizer = optimizer
