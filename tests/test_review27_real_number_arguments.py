@@ -98,3 +98,12 @@ def test_reduce_lr_on_plateau_refuses_a_numpy_factor_of_one_or_more_as_torch(fac
     # torch: "Factor should be < 1.0."; np.float32(2.0) was taken, and each plateau doubled the rate.
     with pytest.raises(ValueError, match=r"^Factor should be < 1\.0\.$"):
         ReduceLROnPlateau(SGD([Value(1.0)], lr=0.1), factor=factor)
+
+
+def test_the_functional_activations_take_a_numpy_number_as_the_number() -> None:
+    import nn.functional as F
+
+    assert F.relu(np.float32(-1.5)).data == 0.0
+    assert F.tanh(np.int64(0)).data == 0.0  # tanh(0) = 0
+    assert F.sigmoid(np.float32(0.0)).data == 0.5  # sigmoid(0) = 1/2
+    assert [v.data for v in F.relu([np.float32(2.0), -1.0])] == [2.0, 0.0]
