@@ -398,5 +398,5 @@ def topological_order(root: Value, further_root: Callable[[Value], Value | None]
 
 def _describe(node: Value) -> str:
     name = node._op.name if node._op is not None else "leaf"
-    label = f" {short_repr(node.label)}" if node.label else ""  # a label set by hand may be anything
+    label = f" {short_repr(node.label)}" if node.label else ""  # cut: a label may be a long text
     return f"{name} node{label} (data={node.data!r})"

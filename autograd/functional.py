@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
+from .shown import short_repr
 from .value import _CONSTANTS, _NARY_MAKERS, Value, _binary, apply, constant, nary_node_maker
 
 Number = float | int
@@ -102,7 +103,7 @@ def _sequence(items: Any, who: str) -> list[Any]:
         # a lone Value or number is not a row of one (torch's 0-d tensor has no dim to reduce along); nor is a
         # 0-d numpy array, iterable by type but failing with "iteration over a 0-d array"
         raise TypeError(f"{who} needs a sequence of numbers or Values, got {type(items).__name__} "
-                        f"{items!r:.60}")
+                        f"{short_repr(items)}")
     return list(items)
 
 

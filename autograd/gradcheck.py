@@ -158,6 +158,19 @@ def _row_labels(who: str, f: Callable[..., Value], count: int, names: Sequence[s
     return [f"x{i}" for i in range(count)]
 
 
+def _evaluated(who: str, f: Callable[..., Value], inputs: Sequence[float | Value], eps: float, rtol: float,
+               atol: float, names: Sequence[str] | None) -> tuple[list[float], list[str], list[Value], Value]:
+    """The checked point, its row labels, one labelled leaf per input and ``f`` of them (refused unless a Value):
+    what `gradcheck` and `gradgradcheck` both start from."""
+    point = _checked_point(who, inputs, eps, rtol, atol)
+    labels = _row_labels(who, f, len(point), names)
+    leaves = [Value(x, label=n) for x, n in zip(point, labels)]
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"{who}: f must return a Value, got {type(out).__name__}")
+    return point, labels, leaves, out
+
+
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
@@ -181,12 +194,7 @@ def gradcheck(
         A `GradcheckReport`; ``print`` it for a table, test ``.ok`` or call
         ``.raise_if_failed()``.
     """
-    point = _checked_point("gradcheck", inputs, eps, rtol, atol)
-    labels = _row_labels("gradcheck", f, len(point), names)
-    leaves = [Value(x, label=n) for x, n in zip(point, labels)]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+    point, labels, leaves, out = _evaluated("gradcheck", f, inputs, eps, rtol, atol, names)
     out.backward()
 
     def at(i: int, delta: float) -> float:
@@ -218,12 +226,7 @@ def gradgradcheck(
     against (g_j(x + eps e_i) - g_j(x - eps e_i)) / (2 eps), where g_j is the engine's own first
     derivative (already checked by `gradcheck`). Same arguments and report as `gradcheck`.
     """
-    point = _checked_point("gradgradcheck", inputs, eps, rtol, atol)
-    labels = _row_labels("gradgradcheck", f, len(point), names)
-    leaves = [Value(x, label=n) for x, n in zip(point, labels)]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradgradcheck: f must return a Value, got {type(out).__name__}")
+    point, labels, leaves, out = _evaluated("gradgradcheck", f, inputs, eps, rtol, atol, names)
     first = grad(out, leaves, create_graph=True, allow_unused=True)
     second = [grad(g, leaves, allow_unused=True) for g in first]
 

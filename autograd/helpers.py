@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast, overload
 
+from .shown import short_repr
+
 F = TypeVar("F", bound=Callable[..., float])
 
 #: Every helper by the name expressions call it by: the single list each backend's namespace is derived from.
@@ -39,11 +41,11 @@ def helper(fn: F | None = None, *, name: str | None = None) -> F | Callable[[F],
     """Register ``fn`` as a helper op expressions may call (usable as ``@helper`` or ``helper(fn, name=...)``)."""
 
     if name is not None and not isinstance(name, str):  # 3 failed as "'int' object has no attribute 'isidentifier'"
-        raise TypeError(f"helper name must be a str, got {type(name).__name__} {name!r:.60}")
+        raise TypeError(f"helper name must be a str, got {type(name).__name__} {short_repr(name)}")
 
     def register(f: F) -> F:
         if not callable(f):  # "'float' object has no attribute '__name__'" named neither helper nor the problem
-            raise TypeError(f"helper registers a function, got {type(f).__name__} {f!r:.60}")
+            raise TypeError(f"helper registers a function, got {type(f).__name__} {short_repr(f)}")
         key = name or getattr(f, "__name__", None)
         if key is None:  # a functools.partial or a callable object has no __name__
             raise TypeError(f"helper: {type(f).__name__} has no __name__; pass name='...'")

@@ -20,6 +20,7 @@ set to ``create_graph``); the forward graph must of course have been recorded.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -151,7 +152,8 @@ def _as_value(g: Gradient) -> Value:
 def _seed(grad_output: Value | float, create_graph: bool) -> Gradient:
     if isinstance(grad_output, Value):
         return grad_output if create_graph else grad_output.data
-    if isinstance(grad_output, bool) or not isinstance(grad_output, (int, float)):
+    if isinstance(grad_output, bool) or not isinstance(grad_output, numbers.Real):
+        # (numbers.Real, not (int, float): numpy's float32 and int64 are real numbers, as they are to Value)
         raise TypeError(f"grad: grad_output must be a number or a Value, got {type(grad_output).__name__}")
     # The engine's own check: finite, and an int past the float range named ("int too large to convert").
     return _as_real(grad_output, "grad: grad_output")

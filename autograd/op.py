@@ -69,6 +69,12 @@ class Op(str):
             weight per element), the size of a group: a node's inputs, but for its ``constant_args`` trailing
             ones, must be a multiple of it, and ``domain`` then gives one interval per input of a group, then
             one per trailing constant (1, no constants: one interval for every input).
+        propagates_non_finite: True only if the value is inf or NaN whenever an input is (``a + b``, ``a * b``:
+            inf * 0 is NaN). Replayed tapes check nothing for such an op: the non-finite value reaches a later
+            check or the loss. Any other op may turn an overflow into an ordinary number (tanh(inf) = 1.0,
+            1 / inf = 0.0, relu(-inf) = 0.0) where the eager engine would have refused the overflowing node,
+            so a tape checks its inputs. The default, False, is always safe; the op-table tests check every
+            op that claims True.
 
     The compiled functions are the attributes ``forward`` (inputs -> value)
     and ``derivative`` (out, inputs -> tuple of local derivatives); the source
@@ -96,6 +102,7 @@ class Op(str):
     _backwards: dict[int, Callable[[Any, float], None]]
     wide_derivative: Callable[..., Sequence[Any]] | None
     inputs_per_term: int
+    propagates_non_finite: bool
 
     def __new__(cls, name: str = "", *args: Any, micrograd: str | None = None, **kwargs: Any) -> Op:
         """The string part: micrograd's spelling (``name`` unless ``micrograd`` is given).
@@ -122,9 +129,13 @@ class Op(str):
         micrograd: str | None = None,
         wide_derivative: Callable[..., Sequence[Any]] | None = None,
         inputs_per_term: int = 1,
+        propagates_non_finite: bool = False,
     ) -> None:
         """Compile the row's expressions; a syntax error names the op and shows the expression."""
         _check_row(name, symbol, forward, derivatives)
+        if not isinstance(propagates_non_finite, bool):  # "no" is truthy: a tape would then check nothing
+            raise TypeError(f"op {name}: propagates_non_finite must be True or False, got "
+                            f"{type(propagates_non_finite).__name__} {short_repr(propagates_non_finite)}")
         self.name = name
         self.symbol = symbol
         self.domain = tuple(domain)
@@ -136,6 +147,7 @@ class Op(str):
         if isinstance(inputs_per_term, bool) or not isinstance(inputs_per_term, int) or inputs_per_term < 1:
             raise TypeError(f"op {name}: inputs_per_term must be an int >= 1, got {short_repr(inputs_per_term)}")
         self.inputs_per_term = inputs_per_term
+        self.propagates_non_finite = propagates_non_finite
         self._forwards = {}
         self._backwards = {}
         if callable(derivatives):

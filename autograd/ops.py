@@ -90,11 +90,11 @@ _WIDE = (-3.0, 3.0)
 _POSITIVE = (0.1, 4.0)
 
 ADD = Op(name="add", micrograd="+", symbol="+", forward="a + b", derivatives=("1.0", "1.0"),
-         domain=(_WIDE, _WIDE), reference=lambda a, b: a + b)
+         domain=(_WIDE, _WIDE), reference=lambda a, b: a + b, propagates_non_finite=True)
 SUB = Op(name="sub", micrograd="-", symbol="−", forward="a - b", derivatives=("1.0", "-1.0"),
-         domain=(_WIDE, _WIDE), reference=lambda a, b: a - b)
+         domain=(_WIDE, _WIDE), reference=lambda a, b: a - b, propagates_non_finite=True)
 MUL = Op(name="mul", micrograd="*", symbol="×", forward="a * b", derivatives=("b", "a"),
-         domain=(_WIDE, _WIDE), reference=lambda a, b: a * b)
+         domain=(_WIDE, _WIDE), reference=lambda a, b: a * b, propagates_non_finite=True)
 DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivatives=("1.0 / b", "-out / b"),
          domain=(_WIDE, (0.5, 3.0)), reference=lambda a, b: a / b)
 # torch.reciprocal. A number over a Value (``3.0 / x``) is reciprocal(x) * 3.0, as torch's Tensor.__rtruediv__
@@ -103,7 +103,7 @@ DIV = Op(name="div", micrograd="/", symbol="÷", forward="div(a, b)", derivative
 RECIPROCAL = Op(name="reciprocal", micrograd="**-1", symbol="1/x", forward="reciprocal(a)",
                 derivatives=("-(out * out)",), domain=((0.5, 3.0),), reference=lambda a: 1.0 / a)
 NEG = Op(name="neg", symbol="−", forward="-a", derivatives=("-1.0",),
-         domain=(_WIDE,), reference=lambda a: -a)
+         domain=(_WIDE,), reference=lambda a: -a, propagates_non_finite=True)
 POW = Op(name="pow", micrograd="**", symbol="^", forward="pow_const(a, b)", derivatives=("pow_const_grad(a, b)", "0.0"),
          domain=(_POSITIVE, (-2.0, 3.0)), reference=math.pow, constant_args=1)
 POW_VALUE = Op(name="pow_value", symbol="^", forward="pow_value(a, b)",
@@ -172,7 +172,7 @@ HUBER = Op(name="huber", symbol="huber", forward="where_positive(b - abs(a), 0.5
 RELU = Op(name="relu", micrograd="ReLU", symbol="ReLU", forward="relu(a)", derivatives=("step(a)",),
           domain=((0.1, 3.0),), reference=lambda a: 0.0 if a < 0.0 else a)
 ABS = Op(name="abs", symbol="|x|", forward="abs(a)", derivatives=("sign(a)",),
-         domain=((0.1, 3.0),), reference=math.fabs)
+         domain=((0.1, 3.0),), reference=math.fabs, propagates_non_finite=True)
 # The derivatives of relu and abs, as ops of their own so that a gradient built with create_graph=True
 # still depends on its input (PyTorch's ThresholdBackward): differentiated again it gives 0, not "unused".
 STEP = Op(name="step", symbol="step", forward="step(a)", derivatives=("0.0",),
@@ -181,9 +181,10 @@ SIGN = Op(name="sign", symbol="sign", forward="sign(a)", derivatives=("0.0",),
           domain=((0.1, 3.0),), reference=lambda a: math.copysign(1.0, a) if a else 0.0)
 SUM = Op(name="sum", symbol="Σ", forward=_sum_code, derivatives=lambda n: ("1.0",) * n,
          domain=(_WIDE,), reference=lambda *xs: math.fsum(xs),
-         eager_forward=lambda n: _sum_code(n, EAGER_FLAT_ABOVE))
+         eager_forward=lambda n: _sum_code(n, EAGER_FLAT_ABOVE), propagates_non_finite=True)
 DOT = Op(name="dot", symbol="w·x", forward=_dot_code, derivatives=_dot_derivative_code,
-         domain=(_WIDE,), reference=_dot_by_fsum, eager_forward=lambda n: _dot_code(n, EAGER_FLAT_ABOVE))
+         domain=(_WIDE,), reference=_dot_by_fsum, eager_forward=lambda n: _dot_code(n, EAGER_FLAT_ABOVE),
+         propagates_non_finite=True)
 LOGSUMEXP = Op(name="logsumexp", symbol="log Σ exp", forward=_logsumexp_code,
                derivatives=_logsumexp_derivative_code, domain=(_WIDE,), reference=_logsumexp_by_fsum)
 
@@ -218,7 +219,7 @@ LARGEST = Op(name="largest", symbol="max", forward=_largest_code, derivatives=_l
 # node, the largest logit also collected minus the sum of the others' gradients, 0 up to rounding: up to 3 ulps
 # of the upstream gradient off torch's, in 947 of 10,215 cross-entropy gradients (docs/torch_parity.md).
 SHIFT = Op(name="shift", symbol="−m", forward="a - b", derivatives=("1.0", "0.0"), constant_args=1,
-           domain=(_WIDE, _WIDE), reference=lambda a, b: a - b)
+           domain=(_WIDE, _WIDE), reference=lambda a, b: a - b, propagates_non_finite=True)
 
 #: Every op by name: the single source the engine, tests, renderer and replayer read.
 OPS: dict[str, Op] = {

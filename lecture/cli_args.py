@@ -114,7 +114,7 @@ class OneLineParser(CheckedHelpParser):
 
 def number_type(
     convert: Callable[[str], float], accept: Callable[[float], bool], wanted: str, most: float | None = None
-) -> Callable:
+) -> Callable[[str], float]:
     """An argparse type converting with ``convert``, refusing values ``accept`` rejects and values over ``most``."""
 
     def parse(text: str) -> float:
@@ -128,6 +128,8 @@ def number_type(
             raise argparse.ArgumentTypeError(f"expected at most {most:,} (the stated limit), got {text!r}")
         return value
 
+    limit = f", at most {most:,}" if most is not None else ""
+    parse.__doc__ = f"``text`` as {wanted}{limit}, or argparse.ArgumentTypeError quoting it."
     return parse
 
 

@@ -10,6 +10,7 @@ the first-order gradient, (dE/dw_i at w_j + h  -  dE/dw_i at w_j - h) / 2h.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,8 +33,8 @@ TOLERANCE = 1e-8
 def slide_weight(model: MLP, i: int, k: int) -> Value:
     """The hidden layer's weight w1[i,k] of ``model`` (i = 0 is the bias of unit k)."""
     if any(isinstance(n, bool) or not isinstance(n, int) for n in (i, k)):
-        raise TypeError(f"w1[i,k]: i and k must be whole numbers, got {type(i).__name__} {i!r:.20} and "
-                        f"{type(k).__name__} {k!r:.20}")
+        raise TypeError(f"w1[i,k]: i and k must be whole numbers, got {type(i).__name__} {short_repr(i)} and "
+                        f"{type(k).__name__} {short_repr(k)}")
     neurons = model.layers[0].neurons
     if not 1 <= k <= len(neurons) or not 0 <= i <= len(neurons[0].w):
         raise ValueError(f"w1[{i},{k}] is not a weight of the slides' hidden layer")
@@ -114,10 +115,15 @@ def central_difference_hessian(weights: tuple[tuple[int, int], ...] = HESSIAN_WE
                                step: float = STEP) -> list[list[float]]:
     """H[i][j] ~ (dE/dw_i(w_j + h) - dE/dw_i(w_j - h)) / 2h from first-order gradients, symmetrised by nothing."""
     weights = checked_weights(weights)
-    if isinstance(step, bool) or not isinstance(step, (int, float)):
+    if isinstance(step, bool) or not isinstance(step, numbers.Real):
         raise TypeError(f"central_difference_hessian: step must be a positive finite number, got {type(step).__name__}")
-    if not (math.isfinite(step) and step > 0):
-        raise ValueError(f"central_difference_hessian: step must be a positive finite number, got {step!r}")
+    try:
+        value = float(step)
+    except OverflowError:  # an int past float range: no finite float, named below rather than overflowing here
+        value = math.inf
+    if not 0.0 < value < math.inf:
+        raise ValueError(f"central_difference_hessian: step must be a positive finite number, got {short_repr(step)}")
+    step = value
     columns = []
     for j in range(len(weights)):
         up, down = gradient_at(weights, j, step, rows), gradient_at(weights, j, -step, rows)

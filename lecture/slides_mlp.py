@@ -17,6 +17,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from autograd import Value, sum_of
+from autograd.shown import short_repr
 from nn import MLP, SGD, half_sum_squared_error, mean_squared_error
 
 #: The slides' data table: x1, x2, x3 and targets y1, y2, rows r = 1..6.
@@ -217,7 +218,7 @@ def row_graph(model: MLP, r: int) -> RowGraph:
     """Forward pass of data row ``r`` (1-based, as on the slides), every node labelled."""
     _check_slides_shape(model)
     if isinstance(r, bool) or not isinstance(r, int):
-        raise TypeError(f"row r must be a whole number, got {type(r).__name__} {r!r:.40}")
+        raise TypeError(f"row r must be a whole number, got {type(r).__name__} {short_repr(r)}")
     if not 1 <= r <= len(SLIDES_X):
         raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {r!r}")
     x = [Value(v, label=f"a0[{i}]") for i, v in enumerate(SLIDES_X[r - 1], start=1)]

@@ -13,6 +13,7 @@ from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 
 from autograd import Value, grad
+from autograd.shown import short_repr, too_large
 
 MAX_ORDER = 6
 #: The most points `tanh_derivative_curves` takes (about 1.6 ms each: under 3 minutes at the limit).
@@ -36,12 +37,13 @@ def _real(x: object) -> float:
     """``x`` as a float; TypeError for what is not a real number (a bool, a string), OverflowError naming an
     int too large for a float. (inf and NaN are left to `Value`, which names them.)"""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"tanh_derivatives_at: x must be a real number, got {type(x).__name__} {x!r:.60}")
+        raise TypeError(f"tanh_derivatives_at: x must be a real number, got {type(x).__name__} {short_repr(x)}")
     try:
         return float(x)
     except OverflowError:
-        digits = len(str(abs(int(x)))) if isinstance(x, int) else None
-        raise OverflowError(f"tanh_derivatives_at: x = an int of {digits} digits is too large for a float") from None
+        # The engine's own wording (`too_large`): counting digits by str() raised past 4,300 of them, and a
+        # huge Fraction was "an int of None digits".
+        raise OverflowError(f"tanh_derivatives_at: x = {too_large(x)} is too large for a float") from None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,10 +62,14 @@ class TrainingRun:
 
 def _check_positive(name: str, value: float) -> None:
     """A rate: a finite number > 0, else ValueError (TypeError for something that is not a number) naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {value!r}")
-    if not value > 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's float32 is a rate too
+        raise TypeError(f"{name} must be a positive number, got {type(value).__name__} {short_repr(value)}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int past float range
+        finite = False
+    if not value > 0 or not finite:
+        raise ValueError(f"{name} must be a positive number, got {short_repr(value)}")
 
 
 def _check_count(name: str, value: int, most: int | None = None) -> None:

@@ -12,7 +12,11 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+
 from autograd import Value, sum_of
+from autograd.shown import short_repr
 from nn import MLP, Adam, CharModel, RNNCell, half_sum_squared_error, softmax_cross_entropy
 from viz.film import FilmEdge, FilmFrame, FilmNetwork, film_page
 
@@ -32,9 +36,15 @@ def _check_count(name: str, n: object) -> int:
 
 
 def _check_rate(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < float("inf"):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    return float(lr)
+    """``lr`` as a positive finite float (any real number: numpy's float32 too), else a ValueError naming it."""
+    if not isinstance(lr, bool) and isinstance(lr, numbers.Real):
+        try:
+            rate = float(lr)
+        except OverflowError:  # an int past float range
+            rate = math.inf
+        if 0.0 < rate < math.inf:
+            return rate
+    raise ValueError(f"lr must be a positive finite number, got {short_repr(lr)}")
 
 
 def mlp_film_network(model: MLP) -> tuple[FilmNetwork, list[Value]]:

@@ -9,8 +9,9 @@ batch of them, N lists of C (``dim`` 1 or -1: each row, torch's choice when
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from autograd import Value
 from autograd import log_softmax as _log_softmax
@@ -24,8 +25,8 @@ def _elementwise(fn: Callable[[Value], Value], x: Any, who: str) -> Any:
     """``fn`` of a Value (or number), or of each entry of a list or tuple; TypeError naming ``who`` otherwise."""
     if isinstance(x, Value):
         return fn(x)
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return fn(Value(x))
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):  # numpy's float32 and int64 too, as Value takes them
+        return fn(Value(cast(float, x)))
     if isinstance(x, (list, tuple)):
         return [_elementwise(fn, v, who) for v in x]
     raise TypeError(f"{who} expects a Value, a number or a list of them, got {type(x).__name__}")

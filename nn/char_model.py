@@ -147,8 +147,7 @@ class CharModel(Module):
             raise ValueError(f"length must be a non-negative integer, got {short_repr(length)}")
         # 8 bytes an index in the returned list: a length past memory would run for days before failing
         fits_in_memory(length, 8, "CharModel.sample would make", "indices")
-        if not isinstance(temperature, (int, float)) or temperature < 0 or not math.isfinite(temperature):
-            raise ValueError(f"temperature must be a finite number >= 0, got {short_repr(temperature)}")
+        temperature = _checked_temperature(temperature, "")
         start = one_hot_index(start, self.vocab_size, "sample's start")
         rng = make_rng(seed, "CharModel.sample")
         out: list[int] = []
@@ -174,15 +173,31 @@ def _time_steps(steps: Any, what: str, kinds: str) -> Sequence[Any]:
     return steps if isinstance(steps, Sequence) else list(steps)
 
 
+def _checked_temperature(temperature: object, who: str) -> float:
+    """``temperature`` as a finite float >= 0 (any real number: numpy's too), else a ValueError after ``who``.
+
+    `CharModel.sample` and `sample_index` each had a copy of this check: the one refused numpy's float32, the
+    other let an int past float range through to a bare "int too large to convert to float".
+    """
+    wrong = ValueError(f"{who}temperature must be a finite number >= 0, got {short_repr(temperature)}")
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise wrong
+    try:
+        value = float(temperature)
+    except OverflowError:  # an int past float range: a positive one is no finite float either
+        raise wrong from None
+    if not 0.0 <= value < math.inf:  # NaN fails too
+        raise wrong
+    return value
+
+
 def sample_index(logits: Sequence[float], temperature: float, rng: random.Random) -> int:
     """Draw an index with probability softmax(logits / temperature); argmax at temperature 0.
 
     ValueError for no logits, a logit that is not finite, or a temperature that is negative or not finite
     (a negative one would silently favour the least likely index); TypeError if ``rng`` is no `random.Random`.
     """
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature >= 0.0 \
-            or temperature == math.inf:
-        raise ValueError(f"sample_index: temperature must be a finite number >= 0, got {short_repr(temperature)}")
+    temperature = _checked_temperature(temperature, "sample_index: ")
     # A numpy array failed as "truth value of an array is ambiguous", an iterator as max()'s "empty sequence",
     # None as "needs at least one logit", 5 as "'int' object is not iterable"; a dict gave its keys.
     if (isinstance(logits, (str, bytes, Mapping, set, frozenset)) or not isinstance(logits, Iterable)

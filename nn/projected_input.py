@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from autograd import Value
 
-from .checks import describe, one_hot_index
+from .checks import describe
 from .numbers_in_messages import checked_float
 
 
@@ -49,8 +49,3 @@ class ProjectedInput:
         if len(self.values) != size:
             raise ValueError(f"{cell} expects a ProjectedInput of {size} values, got {len(self.values)}")
         return self.values
-
-
-def check_one_hot_index(x: int, size: int) -> None:
-    """Refuse a one-hot index outside 0..size-1 (or a bool, or a non-int), naming it."""
-    one_hot_index(x, size)

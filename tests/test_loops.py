@@ -19,13 +19,7 @@ from nn import CharModel
 
 pytest.importorskip("numpy")
 
-
-def eager(fn, inputs, params):
-    for p in params:
-        p.grad = 0.0
-    loss = fn(*[Value(x) for x in inputs])
-    loss.backward()
-    return loss.data, [p.grad for p in params]
+from test_replay import eager  # noqa: E402  (after the numpy skip)
 
 
 def rolled_and_unrolled(fn, example, params, inputs, monkeypatch):

@@ -14,6 +14,8 @@ from autograd.replay.tape import Tape
 
 pytest.importorskip("numpy")
 
+from test_replay import eager  # noqa: E402  (after the numpy skip)
+
 
 def run_text(text: str) -> object:
     """What the function ``run`` that ``text`` defines returns."""
@@ -22,14 +24,6 @@ def run_text(text: str) -> object:
     run = scope["run"]
     assert callable(run)
     return run()
-
-
-def eager(fn, inputs, params):
-    for p in params:
-        p.grad = 0.0
-    loss = fn(*[Value(x) for x in inputs])
-    loss.backward()
-    return loss.data, [p.grad for p in params]
 
 
 def test_two_reads_of_one_carried_value_that_start_from_different_values_are_not_merged() -> None:

@@ -12,12 +12,16 @@ own-op example of docs/adding_an_op.md (tests/test_doc_adding_an_op.py).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
 
-from autograd import OPS
+from autograd import OPS, Value, apply
+from autograd.op import compile_function, input_names
+from autograd.ops import FLAT_ABOVE
 
 NARY_SIZES = (2, 4, 6)  # even, so that dot splits into weights and inputs
 
@@ -60,3 +64,60 @@ def test_every_op_has_a_symbol_and_domain() -> None:
     for op in OPS.values():
         assert op.symbol, op.name
         assert op.domain, op.name
+
+
+def _propagating_cases():
+    for name, op in OPS.items():
+        if op.propagates_non_finite:
+            # An n-ary row also at a width past FLAT_ABOVE, where a tape's code calls a looping helper instead.
+            for n in (NARY_SIZES + (2 * FLAT_ABOVE + 2,) if op.arity is None else (op.arity,)):
+                yield pytest.param(name, n, id=f"{name}-{n}")
+
+
+@pytest.mark.parametrize(("name", "n_inputs"), list(_propagating_cases()))
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+def test_an_op_claiming_to_propagate_non_finite_inputs_does(name: str, n_inputs: int, bad: float) -> None:
+    """A row with ``propagates_non_finite`` gives inf or NaN whenever any input is (replayed tapes trust that and
+    check nothing for it), with the other inputs anywhere in the domain, 0.0 included (inf * 0 is NaN)."""
+    op = OPS[name]
+    names = input_names(n_inputs)
+    forms = {op.forward_for(n_inputs), compile_function(f"<test {name}>", "f", names, op.forward_code_for(n_inputs))}
+    for finite in (0.0, 1.5, -2.0):
+        for k in range(n_inputs - op.constant_args):  # a constant input (shift's m) is never a node's value
+            xs = [finite] * n_inputs
+            xs[k] = bad
+            for forward in forms:
+                assert not math.isfinite(forward(*xs)), (name, k, xs[:4])
+
+
+
+def _midpoint_inputs(op, n_inputs: int) -> list[float]:
+    """One in-domain point: each interval's midpoint (spread over the interval for an n-ary op, so no two tie)."""
+    if op.arity is not None:
+        return [(lo + hi) / 2 for lo, hi in op.domain]
+    (lo, hi), = op.domain
+    return [lo + (hi - lo) * (k + 1) / (n_inputs + 1) for k in range(n_inputs)]
+
+
+@pytest.mark.parametrize(("name", "n_inputs"), list(_cases()))
+def test_every_op_is_drawn_as_a_gate_with_its_symbol(name: str, n_inputs: int) -> None:
+    """The renderer reads each row's symbol: a new op is drawn by being added (no list of ops in viz/)."""
+    from viz import draw_graph, gate_symbol
+
+    op = OPS[name]
+    xs = _midpoint_inputs(op, n_inputs)
+    differentiable = n_inputs - op.constant_args
+    leaves = [Value(x, label=f"in{k}") for k, x in enumerate(xs[:differentiable])]
+    y = apply(op, *leaves, *xs[differentiable:])
+    symbol = gate_symbol(y)
+    assert symbol.startswith(op.symbol)  # constant arguments folded in after it (x ** 2 is "^2")
+    source = draw_graph(y, edge_derivatives=True).source
+    assert symbol in source
+    assert all(leaf.label in source for leaf in leaves)  # every input drawn (in0 .. in5: none a prefix of another)
+
+
+def test_propagates_non_finite_must_be_a_bool() -> None:
+    from autograd import Op
+
+    with pytest.raises(TypeError, match="^op half: propagates_non_finite must be True or False, got str 'no'$"):
+        Op(name="half", symbol="½", forward="0.5 * a", derivatives=("0.5",), propagates_non_finite="no")

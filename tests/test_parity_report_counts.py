@@ -48,3 +48,15 @@ def test_a_model_without_bias_pairs_has_no_note() -> None:
     summary = parity_report(model, module, [[0.5, -1.0], [2.0, 0.3]]).summary()
     assert _count(summary, "gradients") == _count(summary, "weights") == model.num_parameters()
     assert "compared twice" not in summary
+
+
+def test_the_tolerance_is_any_real_number_and_one_past_float_range_is_named() -> None:
+    # (review27) numpy's float32 was refused as "no finite number"; 10**400 raised a bare "int too large to
+    # convert to float" from math.isfinite.
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [3, 1], activation="tanh", output_activation="linear")
+    module = to_torch(model)
+    report = parity_report(model, module, [[0.5, -1.0]], tolerance=np.float32(0.25))
+    assert report.tolerance == 0.25 and type(report.tolerance) is float
+    with pytest.raises(ValueError, match="^tolerance must be a finite number >= 0, got an integer of 401 digits$"):
+        parity_report(model, module, [[0.5, -1.0]], tolerance=10**400)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,9 +62,16 @@ class FilmFrame:
 
 
 def _finite(x: object, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+    """``x`` as a finite float (any real number: numpy's float32 too), else a ValueError naming ``what``."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise ValueError(f"{what} must be a finite number, got {shown(x)}")
-    return float(x)
+    try:
+        value = float(x)
+    except OverflowError:  # an int past float range: math.isfinite() of it raised a bare OverflowError
+        value = math.inf
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {shown(x)}")
+    return value
 
 
 def _positions(network: FilmNetwork) -> dict[str, tuple[float, float]]:

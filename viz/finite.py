@@ -21,7 +21,10 @@ def finite_numbers(values: Iterable[object], what: str) -> list[float]:
     for i, v in enumerate(values):
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise TypeError(f"{what.format(i)} must be a real number, got {type(v).__name__} {shown(v)}")
-        x = float(v)
+        try:
+            x = float(v)
+        except OverflowError:  # an int past float range (float() said only "int too large to convert to float")
+            raise ValueError(f"{what.format(i)} is {shown(v)}, not a finite number") from None
         if not math.isfinite(x):
             raise ValueError(f"{what.format(i)} is {shown(x)}, not a finite number")
         out.append(x)

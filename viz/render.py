@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import atexit
 import importlib.resources
+import math
+import numbers
 import os
 import re
 import shutil
@@ -74,8 +76,12 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
         raise ValueError(f"unknown picture format {shown(format)}: choose one of {', '.join(FORMATS)}")
     if timeout is None:
         timeout = RENDER_TIMEOUT
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout != timeout:
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or timeout != timeout:
         raise ValueError(f"timeout must be a number of seconds, got {shown(timeout)}")
+    try:
+        timeout = float(timeout)  # numpy's seconds as a plain float
+    except OverflowError:  # an int past float range: as long as it says
+        timeout = math.inf if timeout > 0 else -math.inf
     data = _utf8(source)
     dot = system_dot()
     if dot is not None:

@@ -119,20 +119,6 @@ def d_of(name: str) -> str:
     return name if re.fullmatch(r"[\w\[\],.']+", name) else f"({name})"
 
 
-def chain_rule_lines(step: BackwardStep, root_name: str, ids: Mapping[Value, int], decimals: int = 4) -> list[str]:
-    """The step's products as text, one line per parent."""
-    out = name_of(step.node, ids)
-    lines = []
-    for c in step.contributions:
-        p = name_of(c.parent, ids)
-        lines.append(
-            f"d{root_name}/d({p}) += d{root_name}/d({out}) × d({out})/d({p}) = "
-            f"{c.upstream:.{decimals}f} × {c.local:.{decimals}f} = {c.product:.{decimals}f}"
-            f"   (total {c.total:.{decimals}f})"
-        )
-    return lines
-
-
 def step_through_page(
     root: Value,
     *,

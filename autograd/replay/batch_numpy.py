@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..helpers import BCE_EPSILON, BCE_LOG_FLOOR, HELPERS, LAST_FINITE_EXP
+from ..shown import short_repr
 from ..torch_sum import torch_mean
 from .blocks import ARRAY_HELPER_PREFIX
 
@@ -532,17 +533,11 @@ def _refuse_bools_and_complex(k: int, column: Sequence[float]) -> None:
     if not kinds <= _NUMBER_KINDS and any(not issubclass(t, _NUMBER_LIKE) for t in kinds):
         i, x = next((i, x) for i, x in enumerate(column) if not isinstance(x, _NUMBER_LIKE))
         raise TypeError(f"batch column {k} must hold real numbers only: sample {i} is {type(x).__name__}"
-                        f" {short(x)} (the eager engine refuses such Value data)")
+                        f" {short_repr(x)} (the eager engine refuses such Value data)")
 
 
 _NUMBER_KINDS = frozenset({float, int, type(None)})
 _NUMBER_LIKE = (numbers.Real, type(None), list, tuple, np.ndarray)  # a Fraction is Value data too
-
-
-def short(x: object) -> str:
-    """``repr(x)``, cut to 60 characters (a long string in a column)."""
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def as_columns(columns: Sequence[Sequence[float]], bytes_per_sample: int = 0) -> tuple[list[Array], int]:

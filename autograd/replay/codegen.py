@@ -50,12 +50,6 @@ from .graph import Graph
 from .loops import roll_loops
 from .row_reductions import ROW_GRADIENTS, ROW_REDUCTIONS
 
-#: Ops whose output is non-finite whenever an input is (inf + 1, 2 * inf, inf * 0 = NaN, a sum or dot with an
-#: inf): generated code checks nothing for them, the non-finite value reaches a later check or the loss. Any
-#: other op may turn an overflow into an ordinary number (tanh(inf) = 1.0, 1 / inf = 0.0, relu(-inf) = 0.0)
-#: where the eager engine would have refused the overflowing node, so generated code checks its inputs.
-PROPAGATES_NON_FINITE = frozenset({"add", "sub", "shift", "mul", "neg", "sum", "dot", "abs"})
-
 #: A group of dot nodes becomes matrix products only when it holds at least this many weights: below, the
 #: numpy calls cost more than the scalar lines they replace.
 MIN_GROUP_WEIGHTS = 32
@@ -432,7 +426,7 @@ class _Writer:
                 continue
             args = [names[p] for p in parents[starts[n]: starts[n + 1]]]
             lines.append(f"    {names[n]} = {fill_template(forward_template(op, len(args)), args, names[n])}")
-            if op.name not in PROPAGATES_NON_FINITE:
+            if not op.propagates_non_finite:
                 self._check_finite(op, args, arrays=self.batch)
         self._guards()
         self._backward()
@@ -566,7 +560,7 @@ class _Writer:
         assert op is not None
         template = forward_template(op, len(texts), self.helper_prefix)
         self.lines.append(f"    Y{b} = {fill_template(template, texts, f'Y{b}')}")
-        if op.name not in PROPAGATES_NON_FINITE:
+        if not op.propagates_non_finite:
             self._check_finite(op, [t for (kind, _), t in zip(group.kinds, texts) if kind in ("B", "S")], arrays=True)
         self._member_names(b)
 
@@ -579,7 +573,7 @@ class _Writer:
             self.lines.append(f"    {gathered} = {selected}")
             selected = gathered
         self.lines.append(f"    {self.names[n]} = {ROW_REDUCTIONS[op.name]}({selected})")
-        if op.name not in PROPAGATES_NON_FINITE:  # NaN if a row is not finite (see `row_reductions`)
+        if not op.propagates_non_finite:  # NaN if a row is not finite (see `row_reductions`)
             self._check_finite(op, [self.names[n]], arrays=False)
 
     def _largest_forward(self, n: int, op: Op) -> None:
@@ -589,7 +583,7 @@ class _Writer:
         self._check_finite(op, [self.names[n]], arrays=False)  # NaN if a row is not finite
 
     def _check_finite(self, op: Op, args: Sequence[str], arrays: bool) -> None:
-        """Lines refusing a non-finite input of ``op`` (one that may hide it: see `PROPAGATES_NON_FINITE`)."""
+        """Lines refusing a non-finite input of ``op`` (one that may hide it: see `Op`'s ``propagates_non_finite``)."""
         for text in dict.fromkeys(args):
             if text.startswith("("):  # a baked-in constant: finite by construction (`tape.literal`)
                 continue
@@ -901,9 +895,3 @@ def _extends(rows: list[int], r: int) -> bool:
     if len(rows) == 1:
         return r != rows[0]
     return r - rows[-1] == rows[1] - rows[0]
-
-
-def group_summary(graph: Graph, min_weights: int = MIN_GROUP_WEIGHTS) -> list[int]:
-    """The sizes of the dot groups a vectorized tape evaluates as matrix products (for tests and benchmarks)."""
-    return [len(m) for m in dot_groups(graph, graph.names(), min_weights)]
-

@@ -16,7 +16,8 @@ gathered inputs, and a ``dot`` a row-wise product sum, or one
 matrix-vector product when every node of the group reads the same inputs
 (a layer's neurons, a cell's gates at one time step). Groups too small for a
 numpy call to pay (a chain: one node per level) run node by node with the
-op's own float functions, as the eager engine does.
+op's own float functions, as the eager engine does. This module plans; what one group computes (its numpy
+kernels and the index arithmetic of its gradients) is `level_groups`.
 
 A graph of a few hundred op nodes but many weights (a layer or two of
 neurons: too many nodes to run unplanned, `SMALL_GRAPH`) is not grouped by
@@ -40,15 +41,40 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..helpers import HELPERS
-from ..op import INLINE_BACKWARD_UP_TO, Op, compile_function, input_names
+from ..op import INLINE_BACKWARD_UP_TO, Op
 from ..ops import DOT, SUM
-from . import batch_numpy
 from .graph import Graph
 
-Array = Any
-Forward = Callable[[Array], None]
-Backward = Callable[[Array, Array], None]
+# The group kernels lived here until review27 moved them to `level_groups`: their old names (the underscored
+# ones, and the aliases below) stay readable as attributes of this module (tests read levels._distinct_rows,
+# levels._PARTIALS ...).
+from .level_groups import (  # noqa: F401
+    _CODES,
+    _FORWARDS,
+    _PARTIALS,
+    Array,
+    Backward,
+    ExpressionGroup,
+    Forward,
+    LayerGroup,
+    _add_into,
+    _distinct,
+    _distinct_rows,
+    _last_first,
+    _numpy_namespace,
+    _row_target,
+    _target,
+    adder,
+    compact,
+    even_slice,
+    list_index,
+    numpy_forward,
+    numpy_partial,
+)
+
+_compact, _adder, _even_slice, _list_index, _LayerGroup, _ExpressionGroup = (
+    compact, adder, even_slice, list_index, LayerGroup, ExpressionGroup)
+
 #: A group of fewer parent reads than this runs node by node on floats (`LevelProgram._add_float_steps`): measured
 #: on W3, W5 and binary-op graphs (2 cores), 32 ran fastest and smallest of 8, 16, 32 and 64.
 SMALL_GROUP = 32
@@ -271,7 +297,7 @@ class LevelProgram:
                     self._add_lone_nodes(graph, nodes[done:cut], backward, spelled)
                     done = cut
                 out, start, end, row = layer
-                neurons = _list_index(out)  # read by the layer and by its activations
+                neurons = list_index(out)  # read by the layer and by its activations
                 if row is None:  # a dot group that is no layer
                     table = np.frombuffer(wants + b"\x00", dtype=np.uint8).astype(bool)  # the spare slot: no
                     args = np.array([graph.row_args(r) for r in blocks[id(layer)]], dtype=np.intp)
@@ -285,7 +311,7 @@ class LevelProgram:
                     backward.append(back)
                 if activation is not None:  # each reads its own neuron only: run right after the layer
                     op, after, _, wanted_too = activation
-                    group = _ExpressionGroup.unary(op, _list_index(after), neurons, wanted_too)
+                    group = ExpressionGroup.unary(op, list_index(after), neurons, wanted_too)
                     self.forward.append(group.forward)
                     if group.partials:
                         backward.append(group.backward)
@@ -368,7 +394,7 @@ class _LoneNodes:
     """Op nodes run one at a time on floats, in topological order (`LevelProgram._add_float_steps`). They are read
     from the graph's own tables when run, so a tape keeps only their numbers (4 bytes a node where they fit); a
     dot row among them (rare: a tiny neuron) gets its parents spelled out. A slotted object rather than closures,
-    as `_LayerGroup`: closures and their cells cost several times these bytes (a small tape holds one)."""
+    as `LayerGroup`: closures and their cells cost several times these bytes (a small tape holds one)."""
 
     __slots__ = ("first", "ops", "starts", "parents", "needs", "nodes", "reverse", "spelled")
 
@@ -492,12 +518,12 @@ def _activation(graph: Graph, neurons: list[int], places: list[int], ops: list[O
     """``(op, out, neurons, wanted)`` when each of a layer's ``neurons`` (node numbers; ``places``, their positions
     after the given leaves) is read by the op node the walk numbered right after it (it emits a neuron's activation
     with its row), all one op of one input: a numpy group of `SMALL_GROUP` of them or more
-    (`_ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients are. Else None (those nodes stay float
+    (`ExpressionGroup.unary`); ``wanted``: whether the neurons' gradients are. Else None (those nodes stay float
     steps). Read by C-level calls over the graph's tables."""
     count = len(neurons)
     if count < max(SMALL_GROUP, 2):  # (a lone neuron's activation runs as well as a float step)
         return None
-    even = _even_slice(places)
+    even = even_slice(places)
     if even is not None:
         return _activation_of_even(graph, neurons, places[0], cast(int, even.step), ops)
     after = list(map(add, places, repeat(1)))  # positions
@@ -539,7 +565,7 @@ def _activation_of_even(graph: Graph, neurons: list[int], first: int, step: int,
     if list(map(sub, starts[_progression(first + 2, step, count)], begins)).count(1) != count:
         return None
     where = begins.tolist()
-    at = _even_slice(where)
+    at = even_slice(where)
     if (flat[at].tolist() if at is not None else list(itemgetter(*where)(flat))) != neurons:
         return None
     wanted = graph.tail_needs[_progression(first, step, count)]
@@ -722,72 +748,6 @@ def _split_by_constants(op: Op, block: Array, initial: Array, is_baked: Array) -
     return [np.flatnonzero(which == k) for k in range(int(which.max()) + 1)]
 
 
-def _compact(index: Array) -> Array | slice:
-    """A 1-D index array as a slice where its numbers step evenly (a layer's outputs, numbered one after another or
-    every other number): the same reads and writes, kept in a few dozen bytes rather than 8 a node."""
-    if index.ndim != 1 or len(index) < 2:
-        return index
-    small = len(index) <= 256  # then compared as a list: cheaper than the numpy calls
-    numbers = index.tolist() if small else index[[0, 1, -1]].tolist()
-    start, step, last = numbers[0], numbers[1] - numbers[0], numbers[-1]
-    if step == 0 or last - start != step * (len(index) - 1):
-        return index
-    stop = last + step
-    if not (numbers == list(range(start, stop, step)) if small else (index == np.arange(start, stop, step)).all()):
-        return index
-    return slice(start, None if stop < 0 else stop, step)
-
-
-def _adder(where: Array) -> Callable[[Array, Array], None]:
-    """``add(grads, terms)``: ``grads[where] += terms`` (``where`` flattened), counting every term even where an
-    index repeats."""
-    distinct = _distinct_rows(where) or _distinct(where.reshape(-1))
-    where = _compact(where.reshape(-1))
-    if distinct:
-        def add(grads: Array, terms: Array) -> None:
-            grads[where] += terms
-    else:  # a fancy-index += would keep one term per repeated index: np.add.at adds them all
-        backwards = cast(Array, where)[::-1]
-
-        def add(grads: Array, terms: Array) -> None:
-            np.add.at(grads, backwards, _last_first(terms))
-    return add
-
-
-def _last_first(terms: Array) -> Array:
-    """``terms`` in reverse order, for `np.add.at` (which adds repeated indices in the order given): the eager
-    engine visits a node's consumers last-made first, so a parent read by many nodes of one group (the shift m of
-    ``z_i - m``) sums their terms in that order, and gets the eager engine's bits."""
-    return terms[::-1] if np.ndim(terms) else terms
-
-
-def _distinct_rows(indices: Array) -> bool:
-    """True if a 2-D block's rows each increase and their ranges do not overlap: a layer's weights (each neuron's
-    a run of parameters), shown distinct without sorting or hashing every index (False: not shown so)."""
-    if indices.ndim != 2 or indices.shape[0] < 2 or indices.shape[1] < 2:
-        return False
-    if not (indices[:, 1:] > indices[:, :-1]).all():
-        return False
-    order = np.argsort(indices[:, 0])
-    return bool((indices[order[:-1], -1] < indices[order[1:], 0]).all())
-
-
-def _distinct(indices: Array) -> bool:
-    """No index twice (then a fancy-index ``+=`` adds every term; else `np.add.at` must)."""
-    if indices.size < 2:
-        return True
-    if indices.size < 256:  # a set of a few dozen numbers costs less than numpy's calls
-        numbers = indices.tolist()
-        return len(set(numbers)) == len(numbers)
-    # Monotone is distinct: a layer's weights (numbered in order), a layer's outputs (the walk numbers the last first).
-    step = indices[1:] > indices[:-1]
-    if step.all() or not (indices[1:] >= indices[:-1]).any():
-        return True
-    if indices.size < 2048:  # a set beats numpy's sort on the small groups most graphs have
-        return len(set(indices.tolist())) == indices.size
-    return bool(np.unique(indices).size == indices.size)
-
-
 def _group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
     """The forward step of one group, and its backward step (None when no parent needs a gradient)."""
     if op is SUM:
@@ -803,7 +763,7 @@ def _sum_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
 
     if not needs[args].any():
         return forward, None
-    add = _adder(args.reshape(-1))
+    add = adder(args.reshape(-1))
     width = args.shape[1]
 
     def backward(vals: Array, grads: Array) -> None:
@@ -822,10 +782,10 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
             # The row copied: a view would keep the whole group's inputs block alive with the tape.
             return _layer_group(out[block[2]], block[0], block[1], inputs[0].copy(), needs)
     weights_need, inputs_need = bool(needs[weights].any()), bool(needs[inputs].any())
-    add_weights = _adder(weights)
+    add_weights = adder(weights)
     if shared:
         row = inputs[0].copy()  # not a view: it would keep the whole inputs block alive
-        add_row = _adder(row)
+        add_row = adder(row)
 
         def forward(vals: Array) -> None:
             vals[out] = vals[weights] @ vals[row]
@@ -837,7 +797,7 @@ def _dot_group(out: Array, args: Array, needs: Array) -> tuple[Forward, Backward
             if inputs_need:
                 add_row(grads, g @ vals[weights])
     else:
-        add_inputs = _adder(inputs.reshape(-1))
+        add_inputs = adder(inputs.reshape(-1))
 
         def forward(vals: Array) -> None:
             vals[out] = np.einsum("ij,ij->i", vals[weights], vals[inputs])
@@ -874,218 +834,16 @@ def _weight_block(weights: Array) -> tuple[int, int, Array] | None:
     return start, start + rows * width, order
 
 
-def _target(where: Array) -> tuple[Array | slice, bool]:
-    """``(index, distinct)`` for `_add_into`: ``where`` flattened (a slice where it steps evenly), and whether no
-    index repeats."""
-    flat = where.reshape(-1)
-    index = _compact(flat)
-    # An evenly stepping index (a layer's inputs: the previous layer's outputs) is distinct without a check.
-    return index, type(index) is slice or _distinct_rows(where) or _distinct(flat)
-
-
-def _even_slice(numbers: list[int]) -> slice | None:
-    """The slice that reads ``numbers`` (at least two) when they step evenly, else None (`_compact` for lists)."""
-    start, step, last = numbers[0], numbers[1] - numbers[0], numbers[-1]
-    if step == 0 or last - start != step * (len(numbers) - 1):
-        return None
-    stop = last + step
-    if numbers != list(range(start, stop, step)):
-        return None
-    return slice(start, None if stop < 0 else stop, step)
-
-
-def _list_index(numbers: list[int]) -> Array | slice:
-    """Node numbers as an index: a slice where they step evenly, else an array."""
-    even = _even_slice(numbers) if len(numbers) > 1 else None
-    return even if even is not None else np.array(numbers, dtype=np.intp)
-
-
-def _row_target(row: array) -> tuple[Array | slice, bool]:
-    """`_target` for a graph's own input row (an `array.array`): a slice where it steps evenly, else a view of it
-    (no copy), and whether no number repeats."""
-    numbers = row.tolist()
-    even = _even_slice(numbers) if len(numbers) > 1 else None
-    if even is not None:
-        return even, True
-    return np.frombuffer(row, dtype=np.dtype(f"i{row.itemsize}")), len(set(numbers)) == len(numbers)
-
-
-def _add_into(grads: Array, target: tuple[Array | slice, bool], terms: Array) -> None:
-    """``grads[index] += terms`` for a `_target`, counting every term even where an index repeats (a fancy-index
-    ``+=`` keeps one term per repeated index: `np.add.at` adds them all)."""
-    where, distinct = target
-    if distinct:
-        grads[where] += terms
-    else:
-        np.add.at(grads, cast(Array, where)[::-1], _last_first(terms))
-
-
-class _LayerGroup:
-    """A dot group sharing its inputs ``row`` whose weights are the nodes ``start:end`` row after row (``out`` in
-    that row order): a matrix-vector product over a view of the values, so the tape keeps two numbers for the
-    weights rather than an index per weight, and no gather copies them on each run. A slotted object rather than
-    closures: a tape holds one per layer, and closures' cells cost several times its bytes."""
-
-    __slots__ = ("out", "start", "end", "width", "row", "row_target", "weights_need", "inputs_need")
-
-    def __init__(self, out: Array | list[int] | slice, start: int, end: int, row: Array | array,
-                 needs: Array | tuple[bool, bool]) -> None:
-        """``needs``: per node, whether its gradient is worth computing; or the two answers, whether the weights'
-        gradients are and whether the inputs' are (`LevelProgram._plan_layers_only` reads them off the graph's
-        tables). ``out`` may be a list and ``row`` the graph's own `array.array`: read then as lists, with no numpy
-        call where they step evenly (a few numpy calls on cold caches were a third of planning a small graph)."""
-        self.width = len(row)
-        if isinstance(needs, tuple):
-            self.weights_need, self.inputs_need = needs
-        else:
-            table = cast(Array, needs)
-            self.weights_need, self.inputs_need = bool(table[start:end].any()), bool(table[row].any())
-        self.row_target = _target(row) if type(row) is not array else _row_target(row)
-        self.row = self.row_target[0]
-        self.out = out if type(out) is slice else _compact(out) if type(out) is not list else _list_index(out)
-        self.start, self.end = start, end
-
-    def forward(self, vals: Array) -> None:
-        """Every neuron's weighted sum."""
-        vals[self.out] = vals[self.start:self.end].reshape(-1, self.width) @ vals[self.row]
-
-    def backward(self, vals: Array, grads: Array) -> None:
-        """The outer product into the weights' gradients, the transposed product into the inputs'."""
-        g = grads[self.out]
-        if self.weights_need:
-            grads[self.start:self.end] += np.multiply.outer(g, vals[self.row]).reshape(-1)
-        if self.inputs_need:
-            _add_into(grads, self.row_target, g @ vals[self.start:self.end].reshape(-1, self.width))
-
-
 def _layer_group(out: Array | list[int] | slice, start: int, end: int, row: Array | array,
                  needs: Array | tuple[bool, bool]) -> tuple[Forward, Backward | None]:
-    """The steps of a `_LayerGroup`."""
-    group = _LayerGroup(out, start, end, row, needs)
+    """The steps of a `LayerGroup`."""
+    group = LayerGroup(out, start, end, row, needs)
     return group.forward, (group.backward if group.weights_need or group.inputs_need else None)
 
 
-class _ExpressionGroup:
-    """A group of nodes of one op, computed by the op's numpy expression over the gathered inputs (a slotted object
-    rather than closures, as `_LayerGroup`)."""
-
-    __slots__ = ("out", "columns", "constant_rows", "forward_fn", "partials")
-
-    def __init__(self, op: Op, out: Array, args: Array, needs: Array) -> None:
-        """``out``: the nodes; ``args``: their parents, one row each; ``needs``: per node, whether its gradient is
-        worth computing."""
-        n = args.shape[1]
-        first_constant = n - op.constant_args
-        full_columns = [np.ascontiguousarray(args[:, j]) for j in range(n)]
-        # One number per group (see _split_by_constants).
-        self.constant_rows = [int(c[0]) for c in full_columns[first_constant:]]
-        self.columns = [_compact(c) for c in full_columns[:first_constant]]
-        self.out = _compact(out)
-        self.forward_fn = numpy_forward(op, n)
-        # Never past `INLINE_BACKWARD_UP_TO` inputs for an op other than sum and dot: `_without_wide` leaves such
-        # groups out of the plan (they run as float steps), so the n partials here are each O(1) or narrow.
-        partials: list[tuple[Any, bool, Any, Any]] = []
-        codes = op.derivative_code_for(n)
-        for j in range(first_constant):
-            wanted = needs[full_columns[j]]
-            if not wanted.any():
-                continue
-            if wanted.all():  # the column's own index, already compacted, and distinct if the rows are
-                column = self.columns[j]
-                rows, target = None, (column, type(column) is slice or _distinct(full_columns[j]))
-            else:
-                rows = np.flatnonzero(wanted)
-                target = _target(full_columns[j][rows])
-            partials.append((numpy_partial(op, n, j), codes[j].strip() == "1.0", rows, target))
-        self.partials = partials
-
-    @classmethod
-    def unary(cls, op: Op, out: Array | slice, parents: Array | slice, wanted: bool) -> _ExpressionGroup:
-        """The group of a layer's activations (`_activation`): ``op`` applied to each of ``parents`` (distinct
-        nodes: a layer's neurons) into ``out`` (both indices, as `_list_index` makes them); ``wanted``: whether the
-        parents' gradients are worth computing."""
-        group = cls.__new__(cls)
-        column = parents
-        group.columns = [column]
-        group.constant_rows = []
-        group.out = out
-        group.forward_fn = numpy_forward(op, 1)
-        group.partials = [(numpy_partial(op, 1, 0), op.derivative_code_for(1)[0].strip() == "1.0", None,
-                           (column, True))] if wanted else []
-        return group
-
-    def gather(self, vals: Array) -> list[Array]:
-        """The inputs' values: an array per input, a float per constant argument."""
-        values = [vals[c] for c in self.columns]
-        values.extend(float(vals[k]) for k in self.constant_rows)
-        return values
-
-    def forward(self, vals: Array) -> None:
-        """The op's expression over the whole group."""
-        vals[self.out] = self.forward_fn(*self.gather(vals))
-
-    def backward(self, vals: Array, grads: Array) -> None:
-        """Each wanted local derivative times the group's gradients, added into the parents'."""
-        out = self.out
-        g = grads[out]
-        values = self.gather(vals)
-        result = vals[out]
-        for partial, is_one, rows, target in self.partials:
-            if rows is None:
-                terms = g if is_one else g * partial(result, *values)
-            else:
-                picked = [v[rows] if type(v) is not float else v for v in values]
-                terms = g[rows] if is_one else g[rows] * partial(result[rows], *picked)
-            _add_into(grads, target, terms)
-
-
 def _expression_group(op: Op, out: Array, args: Array, needs: Array) -> tuple[Forward, Backward | None]:
-    """The steps of an `_ExpressionGroup`."""
-    group = _ExpressionGroup(op, out, args, needs)
+    """The steps of an `ExpressionGroup`."""
+    group = ExpressionGroup(op, out, args, needs)
     return group.forward, (group.backward if group.partials else None)
 
-
-# --- the op table's expressions as numpy functions, compiled once per op and input count --------------------
-
-_FORWARDS: dict[tuple[Op, int], Callable[..., Array]] = {}
-_PARTIALS: dict[tuple[Op, int, int], Callable[..., Array]] = {}
-_CODES: dict[tuple[Op, int], tuple[str, ...]] = {}
-_NAMESPACE: dict[str, object] = {}
-_NAMESPACE_SIZE = [-1]
-
-
-def _numpy_namespace() -> dict[str, object]:
-    """The numpy helpers, rebuilt when a helper has been registered since."""
-    if _NAMESPACE_SIZE[0] != len(HELPERS):
-        _NAMESPACE.clear()
-        _NAMESPACE.update(batch_numpy.helpers_namespace())
-        _NAMESPACE_SIZE[0] = len(HELPERS)
-        _FORWARDS.clear()
-        _PARTIALS.clear()
-        _CODES.clear()
-    return _NAMESPACE
-
-
-def numpy_forward(op: Op, n: int) -> Callable[..., Array]:
-    """``op``'s forward expression for ``n`` inputs as a function on arrays."""
-    scope = _numpy_namespace()
-    f = _FORWARDS.get((op, n))
-    if f is None:
-        f = _FORWARDS[op, n] = compile_function(f"<op {op.name}, {n} inputs, numpy>", "forward", input_names(n),
-                                                op.forward_code_for(n), scope)
-    return f
-
-
-def numpy_partial(op: Op, n: int, j: int) -> Callable[..., Array]:
-    """``op``'s local derivative towards input ``j`` (of ``n``) as a function of ``out`` and the inputs (the op's
-    n expressions are built once for its n partials, not once each)."""
-    scope = _numpy_namespace()
-    f = _PARTIALS.get((op, n, j))
-    if f is None:
-        codes = _CODES.get((op, n))
-        if codes is None:  # the op's n expressions, built once for the n partials (not once each)
-            codes = _CODES[op, n] = op.derivative_code_for(n)
-        f = _PARTIALS[op, n, j] = compile_function(f"<op {op.name} derivative {j}, {n} inputs, numpy>", "partial",
-                                                   ["out", *input_names(n)], codes[j], scope)
-    return f
 

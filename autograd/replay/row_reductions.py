@@ -29,7 +29,7 @@ from typing import Any
 from ..helpers import add_all, logsumexp_all, max_share
 
 #: The op (by name) a one-sample vectorized tape reduces over a block's rows, and the function doing it. An op
-#: that can hide a non-finite input (not in `codegen.PROPAGATES_NON_FINITE`) gets a function returning NaN
+#: that can hide a non-finite input (its row's ``propagates_non_finite`` False) gets a function returning NaN
 #: for one, so that a check of its result alone refuses it.
 ROW_REDUCTIONS: dict[str, str] = {"logsumexp": "rows_logsumexp", "sum": "rows_sum", "largest": "rows_largest"}
 

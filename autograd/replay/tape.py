@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import inspect
 import itertools
 import linecache
 import math
@@ -45,7 +44,6 @@ import time
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
 from types import ModuleType
 from typing import Any, NoReturn, SupportsFloat, TypeVar, cast
 
@@ -60,6 +58,28 @@ from .float_steps import FloatSteps
 from .graph import Graph
 from .recording import Guard, start_recording, stop_recording
 from .source_store import CompressedLines, register_compressed
+from .tape_arguments import (
+    as_scale,
+    copy_parameters,
+    describe,
+    kind_of,
+    listed,
+    refuse_hooked_parameters,
+    refuse_hooked_values,
+    refuse_non_collection,
+    refuse_non_values,
+    refuse_repeats,
+    refuse_wrong_arity,
+    refused_as_data,
+    sequence_of,
+)
+
+# The argument checks lived here until review27 moved them to `tape_arguments`: their old names stay readable as
+# attributes of this module.
+(_refuse_hooked_values, _refuse_hooked_parameters, _refused, _refuse_wrong_arity, _copy_parameters, _listed,
+ _refuse_non_collection, _refuse_non_values, _refuse_repeats, _kind_of, _sequence_of, _as_scale, _describe) = (
+    refuse_hooked_values, refuse_hooked_parameters, refused_as_data, refuse_wrong_arity, copy_parameters, listed,
+    refuse_non_collection, refuse_non_values, refuse_repeats, kind_of, sequence_of, as_scale, describe)
 
 _tape_count = itertools.count(1)
 T = TypeVar("T")
@@ -113,12 +133,12 @@ def record(
     try:
         example = list(example)  # any iterable of numbers (read once)
     except TypeError:  # a 0-d numpy array is Iterable to the ABC but refuses iteration
-        raise TypeError(f"record: example must be a sequence of numbers (one per input), got {_kind_of(example)}")\
+        raise TypeError(f"record: example must be a sequence of numbers (one per input), got {kind_of(example)}")\
             from None
     try:
         inputs = _input_leaves(example)
     except (TypeError, ValueError, OverflowError) as err:  # named as a run names its inputs
-        bad = next(i for i, x in enumerate(example) if _refused(x))
+        bad = next(i for i, x in enumerate(example) if refused_as_data(x))
         raise type(err)(f"record: example entry {bad}: {err}") from None
     # The cyclic collector is paused while the graph is built and read, as `backward` pauses it: neither makes
     # reference cycles, and each collection re-traversed the young nodes' parents (33-66 per dot node, out of the
@@ -131,14 +151,14 @@ def record(
         try:
             root = fn(*inputs)
         except TypeError:
-            _refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
+            refuse_wrong_arity(fn, len(inputs))  # checked only once the call failed: a success pays nothing
             raise
         finally:
             stop_recording()
         if not isinstance(root, Value):
             raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
         if VALUE_HOOKS:  # looked for only while some hook exists anywhere: recording without hooks pays nothing
-            _refuse_hooked_values(root)
+            refuse_hooked_values(root)
         tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards,
                     vectorize=vectorize)
         del root, made_inside
@@ -155,47 +175,6 @@ def record(
     tape._example = array("d", example if plain else [v._data for v in inputs])
     tape._inputs = None
     return tape
-
-
-def _refuse_hooked_values(root: Value) -> None:
-    """ReplayError naming the first value of ``root``'s graph that has gradient hooks (`Value.register_hook`).
-
-    A tape replays the recorded arithmetic only, so it would return gradients its hooks never saw, unlike
-    eager backward: refused, as every other difference between a replay and eager is."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if id(node) in VALUE_HOOKS:
-            label = f" {node.label!r}" if node.label else ""
-            raise ReplayError(f"record: the graph holds a value with gradient hooks{label} (data={node.data!r}): "
-                              "a tape calls no hooks, so its gradients would differ from backward()'s; remove the "
-                              "hooks (handle.remove()) before recording, or change the tape's gradients yourself")
-        stack.extend(node.parents)
-
-
-def _refuse_hooked_parameters(parameters: Sequence[Value]) -> None:
-    """ReplayError naming the first parameter with gradient hooks: one registered after `record` (which refuses
-    a hooked graph) would be skipped by every replay, and the gradients added to ``.grad`` differ from
-    backward()'s without a word."""
-    for k, p in enumerate(parameters):
-        if id(p) in VALUE_HOOKS:
-            label = f" {p.label!r}" if p.label else ""
-            raise ReplayError(f"tape parameter {k}{label} (data={p.data!r}) has gradient hooks, registered after "
-                              "recording: a tape calls no hooks, so its gradients would differ from backward()'s; "
-                              "remove the hooks (handle.remove()) before replaying")
-
-
-def _refused(x: Any) -> bool:
-    """Whether the engine refuses ``x`` as a Value's data (to name which input of a run it was)."""
-    try:
-        Value(x)
-    except (TypeError, ValueError, OverflowError):
-        return True
-    return False
 
 
 def _input_leaves(example: list[Any]) -> list[Value]:
@@ -274,18 +253,18 @@ class Tape:
                 and type(parameters) is list):
             for what, given in (("inputs", inputs), ("parameters", parameters), ("constants", constants),
                                 ("outputs", outputs), ("guards", guards)):
-                _refuse_non_collection(what, given)
-            inputs, constants, outputs = (_listed(x) for x in (inputs, constants, outputs))
-            guards = _listed(guards)
+                refuse_non_collection(what, given)
+            inputs, constants, outputs = (listed(x) for x in (inputs, constants, outputs))
+            guards = listed(guards)
         if vectorize is not None and vectorize is not True and vectorize is not False:  # "no" was taken as True
             raise TypeError(f"Tape: vectorize must be True, False or None, got {type(vectorize).__name__}")
         if guards and not all(isinstance(g, Guard) for g in guards):
             bad = next(g for g in guards if not isinstance(g, Guard))
             raise TypeError(f"Tape: guards must be Guard records (made by record), got {type(bad).__name__}")
         # Copied first (a generator is read once); a model's weights are most of what a tape is given.
-        self._parameters, leaves = _copy_parameters(parameters)
+        self._parameters, leaves = copy_parameters(parameters)
         for what, given in (("inputs", inputs), ("constants", constants), ("outputs", outputs)):
-            _refuse_non_values(what, given)
+            refuse_non_values(what, given)
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
@@ -305,7 +284,7 @@ class Tape:
                            also=compared, leaf_parameters=leaves)
         for v, n in zip(outputs, self.graph.outputs):
             if n < 0:
-                raise ReplayError(f"output {_describe(v)} is not part of the recorded graph")
+                raise ReplayError(f"output {describe(v)} is not part of the recorded graph")
         self._guards = self._check_guards(guards, number)
         guard_specs = self._guard_specs(guards, number) if vectorize is None else []
         del number
@@ -443,10 +422,10 @@ class Tape:
     def _refuse_repeats(self) -> None:
         """Refuse a parameter listed twice, or a Value given both as an input and as a parameter (the graph calls
         this only when its bulk numbering of the given Values finds a repeat or an op node among them)."""
-        _refuse_repeats(self._parameters)
+        refuse_repeats(self._parameters)
         both = set(self._inputs or ()).intersection(self._parameters)
         if both:
-            raise ReplayError(f"{_describe(next(iter(both)))} is given both as an input and as a parameter")
+            raise ReplayError(f"{describe(next(iter(both)))} is given both as an input and as a parameter")
 
     def _leaf_namer(self, constants: Sequence[Value]) -> Callable[[Value], str]:
         """The name of each leaf the graph walk meets (inputs and parameters are numbered before it): a constant's
@@ -457,7 +436,7 @@ class Tape:
             if v.is_constant or v in fixed:
                 return literal(v.data, v)  # described only if refused: most graphs' constants never are
             raise ReplayError(
-                f"{_describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
+                f"{describe(v)} is a leaf of the graph but neither an input, a parameter nor a constant:"
                 " pass it in inputs=, parameters= or constants="
             )
 
@@ -471,7 +450,7 @@ class Tape:
                 if isinstance(side, Value):
                     if side not in number:
                         raise ReplayError(
-                            f"the model compared {_describe(side)}, which the loss does not depend on:"
+                            f"the model compared {describe(side)}, which the loss does not depend on:"
                             " such a branch cannot be checked on replay"
                         )
                     n = number[side]
@@ -554,7 +533,7 @@ class Tape:
 
     def check_parameters(self, parameters: Sequence[Value]) -> None:
         """Raise StructureChanged unless ``parameters`` are exactly the recorded Values, in order."""
-        parameters = list(_sequence_of(parameters, "check_parameters: parameters", "Values"))
+        parameters = list(sequence_of(parameters, "check_parameters: parameters", "Values"))
         if len(parameters) != len(self._parameters):
             raise StructureChanged(
                 f"the model now has {len(parameters)} parameters; the tape recorded {len(self._parameters)}:"
@@ -562,7 +541,7 @@ class Tape:
             )
         for k, (now, then) in enumerate(zip(parameters, self._parameters)):
             if now is not then:
-                raise StructureChanged(f"parameter {k} ({_describe(now)}) is not the one recorded: record again")
+                raise StructureChanged(f"parameter {k} ({describe(now)}) is not the one recorded: record again")
 
     def _input_values(self, inputs: Sequence[float] | None) -> list[float]:
         if inputs is None:
@@ -577,13 +556,13 @@ class Tape:
             values = list(inputs)
         except TypeError:  # a 0-d numpy array has __iter__ but refuses it ("iteration over a 0-d array")
             raise TypeError(f"tape inputs must be a sequence of {self.input_count} numbers, got"
-                            f" {_kind_of(inputs)}") from None
+                            f" {kind_of(inputs)}") from None
         if len(values) != self.input_count:
             raise ReplayError(f"the tape takes {self.input_count} inputs, got {len(values)}")
         try:
             return [Value(x).data for x in values]  # the engine's own checks: real, finite
         except (TypeError, ValueError, OverflowError) as err:  # named as run_batch names a column
-            bad = next(i for i, x in enumerate(values) if _refused(x))
+            bad = next(i for i, x in enumerate(values) if refused_as_data(x))
             raise type(err)(f"tape input {bad}: {err}") from None
 
     def evaluate(self, inputs: Sequence[float] | None = None) -> tuple[float, list[float]]:
@@ -596,7 +575,7 @@ class Tape:
         if self.bindings is not None:
             self.bindings.check()
         if VALUE_HOOKS:  # one dict's truth per run: a hook added to a parameter after recording
-            _refuse_hooked_parameters(self._parameters)
+            refuse_hooked_parameters(self._parameters)
         params = [p._data for p in self._parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         with self._quiet(), _blaming_parameters(self._parameters, params), _naming_registered_ops(self.graph):
             loss, grads, outs = self._run(self._input_values(inputs), params)
@@ -606,19 +585,19 @@ class Tape:
 
     def run(self, inputs: Sequence[float] | None = None, scale: float = 1.0) -> float:
         """Like `evaluate`, then add ``scale`` x each gradient to the parameter's ``.grad``; return the loss."""
-        scale = _as_scale(scale)
+        scale = as_scale(scale)
         loss, grads = self.evaluate(inputs)
         _add_to_grads(self._parameters, grads, scale)
         return loss
 
     def run_many(self, rows: Sequence[Sequence[float]], scale: float = 1.0) -> float:
         """`run` over many input rows, summing; the parameters' ``.grad`` get scale x the summed gradient."""
-        scale = _as_scale(scale)
-        rows = _sequence_of(rows, "run_many: rows", "input rows")
+        scale = as_scale(scale)
+        rows = sequence_of(rows, "run_many: rows", "input rows")
         if self.bindings is not None:
             self.bindings.check()
         if VALUE_HOOKS:  # one dict's truth per run: a hook added to a parameter after recording
-            _refuse_hooked_parameters(self._parameters)
+            refuse_hooked_parameters(self._parameters)
         params = [p._data for p in self._parameters]  # the slot itself: specialized, half map(attrgetter)'s time
         total = 0.0
         acc = [0.0] * len(self._parameters)
@@ -644,13 +623,13 @@ class Tape:
 
         if reduce not in ("sum", "none"):
             raise ValueError(f"reduce must be 'sum' or 'none', got {reduce!r}")
-        columns = _sequence_of(columns, "run_batch: columns", "input columns")
+        columns = sequence_of(columns, "run_batch: columns", "input columns")
         if len(columns) != self.input_count:
             raise ReplayError(f"the tape takes {self.input_count} input columns, got {len(columns)}")
         if self.bindings is not None:
             self.bindings.check()
         if VALUE_HOOKS:
-            _refuse_hooked_parameters(self._parameters)
+            refuse_hooked_parameters(self._parameters)
         # Every node's values and gradients are arrays over the samples (and with reduce="none" one row per
         # parameter): a lower bound of what the run keeps, checked against the machine's memory first.
         per_sample = 8 * (2 * (self.node_count + self.input_count) + (len(self._parameters) if reduce == "none"
@@ -666,7 +645,7 @@ class Tape:
               _naming_registered_ops(self.graph)):
             loss, grads, _, *summed = run(arrays, params)
             return batch_numpy.finish(loss, grads, summed[0] if summed else None, n, reduce,
-                                      lambda k: _describe(self._parameters[k]))
+                                      lambda k: describe(self._parameters[k]))
 
     def op_counts(self) -> dict[str, int]:
         """How many nodes of each op the recorded graph has (by op name)."""
@@ -705,64 +684,6 @@ def _add_to_grads(parameters: Sequence[Value], grads: Sequence[float], scale: fl
                                          "was changed")
     for p, n in zip(parameters, new):
         p.grad = n
-
-
-def _refuse_wrong_arity(fn: Callable[..., Value], count: int) -> None:
-    """A TypeError naming ``example``'s length when ``fn`` cannot take that many inputs (rather than the call's
-    own message from inside `record`). Functions whose signature Python cannot read are called as they are."""
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return
-    try:
-        signature.bind(*range(count))
-    except TypeError as error:
-        raise TypeError(f"record: fn{signature} cannot take the {count} inputs of example ({error})") from None
-
-
-def _refuse_repeats(parameters: Sequence[Value]) -> None:
-    """A Value listed twice would get its gradient added twice into its one ``.grad`` by `Tape.run` (the optimizers
-    refuse it for the same reason: pass ``model.parameters()``, which lists a tied weight once)."""
-    first: dict[Value, int] = {}
-    for k, p in enumerate(parameters):
-        j = first.setdefault(p, k)
-        if j != k:
-            raise ReplayError(f"parameter {k} ({_describe(p)}) is the same Value as parameter {j}: its gradient"
-                              " would be added twice (pass each Value once)")
-
-
-def _copy_parameters(given: Iterable[Value]) -> tuple[list[Value], bool]:
-    """A list of ``given`` (a TypeError naming the first that is not a Value), and True if every one is a plain
-    `Value` leaf. The type and leaf checks are one pass: with a model's many weights out of the CPU caches, each
-    pass over them cost about 0.5 us per 33-weight neuron (bench_record's dot graphs)."""
-    copy = list(given)  # exactly sized (a comprehension's list keeps room to grow: 8% more)
-    if [v._a if v.__class__ is Value else copy for v in copy].count(None) == len(copy):
-        return copy, True
-    _refuse_non_values("parameters", copy)
-    return copy, False
-
-
-def _listed(given: Iterable[T]) -> Sequence[T]:
-    """``given`` as it is when a list or tuple (what `record` passes), else listed (read once)."""
-    return given if type(given) is list or type(given) is tuple else list(given)
-
-
-def _refuse_non_collection(what: str, given: object) -> None:
-    """A TypeError naming ``what`` when ``given`` is None, a lone Value, a string, a dict (its keys) or not
-    iterable: each failed as "'NoneType' object is not iterable" (or an AttributeError) inside `Tape`."""
-    if given is None or isinstance(given, (Value, str, bytes, dict)) or not hasattr(given, "__iter__"):
-        of = "Guards" if what == "guards" else "Values"
-        raise TypeError(f"Tape: {what} must be a list of {of}, got {type(given).__name__}")
-
-
-def _refuse_non_values(what: str, given: Sequence[object]) -> None:
-    """A TypeError naming the first item of ``given`` that is not a Value (checked in bulk: a model's weights are
-    most of what a tape is given)."""
-    if all(map(isinstance, given, repeat(Value))):
-        return
-    for k, v in enumerate(given):
-        if not isinstance(v, Value):
-            raise TypeError(f"{what} must be Values, got {type(v).__name__} at position {k}")
 
 
 def _wants_vectors(vectorize: bool | None) -> bool:
@@ -813,7 +734,7 @@ def literal(x: object, what: str | Value) -> str:
 
 
 def _what(what: str | Value) -> str:
-    return _describe(what) if isinstance(what, Value) else what
+    return describe(what) if isinstance(what, Value) else what
 
 
 _FLOAT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?")
@@ -824,7 +745,7 @@ def _check_finite(loss: float, grads: Sequence[float], parameters: Sequence[Valu
         raise FloatingPointError(f"replay: the loss is {loss!r}: run the model eagerly to find the op")
     for p, g in zip(parameters, grads):
         if not math.isfinite(g):
-            raise FloatingPointError(f"replay: the gradient of {_describe(p)} is {g!r}")
+            raise FloatingPointError(f"replay: the gradient of {describe(p)} is {g!r}")
 
 
 @contextlib.contextmanager
@@ -839,7 +760,7 @@ def _blaming_parameters(parameters: Sequence[Value], values: Sequence[float]) ->
         # parameter would then be found to blame (next() raised StopIteration out of this generator).
         k = next((k for k, v in enumerate(values) if v - v != 0.0), None)  # v - v is NaN for inf and NaN
         if k is not None:
-            raise ValueError(f"replay: the data of parameter {k} ({_describe(parameters[k])}) is {values[k]!r};"
+            raise ValueError(f"replay: the data of parameter {k} ({describe(parameters[k])}) is {values[k]!r};"
                              " a NaN or infinity must not spread through the graph") from error
         raise
 
@@ -866,32 +787,6 @@ def _naming_registered_ops(graph: Graph) -> Iterator[None]:
                         "and the point") from error
 
 
-def _kind_of(x: object) -> str:
-    """``x``'s type name, with the shape of a numpy array (a 0-d array is one number, not a sequence)."""
-    shape = getattr(x, "shape", None)
-    return f"{type(x).__name__} of shape {shape}" if isinstance(shape, tuple) else type(x).__name__
-
-
-def _sequence_of(items: Any, what: str, of: str) -> Sequence[Any]:
-    """``items`` as a sequence (a list, tuple or array as given; another iterable listed), or a TypeError
-    naming ``what`` when it is None, a string, a lone Value or not iterable (they failed deep inside), a dict or
-    a set (its keys, or no fixed order: ``run_batch({0: xs, 1: ys})`` was read as two 0-d columns 0 and 1), or a
-    0-d numpy array (one number: ``len()`` of it failed as "len() of unsized object")."""
-    if (items is None or isinstance(items, (str, bytes, Value, dict, set, frozenset))
-            or not hasattr(items, "__iter__") or getattr(items, "shape", None) == ()):
-        raise TypeError(f"{what} must be a sequence of {of}, got {_kind_of(items)}")
-    return items if hasattr(items, "__len__") and hasattr(items, "__getitem__") else list(items)
-
-
-def _as_scale(scale: object) -> float:
-    """The factor `Tape.run` applies to gradients: a finite real number, else an error naming it."""
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
-        raise TypeError(f"scale must be a real number, got {type(scale).__name__}")
-    if not math.isfinite(scale):
-        raise ValueError(f"scale must be finite, got {scale!r}")
-    return float(scale)
-
-
 def _overflowed(op: str) -> None:
     """Raised by generated code where an op that can hide an overflow (tanh, div, ...) meets a non-finite input."""
     raise OverflowError(
@@ -907,5 +802,3 @@ def _nonfinite(x: Any) -> bool:
     return not bool(np.isfinite(x).all())
 
 
-def _describe(v: Value) -> str:
-    return f"Value {v.label!r}" if v.label else f"Value(data={v.data!r})"

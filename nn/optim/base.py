@@ -17,12 +17,10 @@ from autograd import Value, enable_grad
 from ..numbers_in_messages import short_repr
 from .options import (
     GROUP_KEYS,
-    SCHEDULER_MOMENTUM_KEYS,
-    SCHEDULER_RATE_KEYS,
     flag,
-    hyperparameter,
     learning_rate,
     option_name,
+    scheduler_entries,
 )
 from .saved_state import checked_state
 
@@ -166,12 +164,7 @@ class Optimizer:
         group: dict[str, Any] = {"params": values, **self._checked_options(options, where)}
         if named:
             group["param_names"] = names
-        for key in SCHEDULER_RATE_KEYS:
-            if key in param_group:
-                group[key] = learning_rate(param_group[key], f"{where} {key}")
-        for key in SCHEDULER_MOMENTUM_KEYS:
-            if key in param_group:
-                group[key] = hyperparameter(f"{where} {key}", param_group[key], below_one=True)
+        group.update(scheduler_entries(param_group, where))
         for name, initial in self._initial_buffers(group, len(values)).items():
             self._buffers()[name].extend(initial)
         self.params.extend(values)

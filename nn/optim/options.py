@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 from ..numbers_in_messages import checked_float, short_repr
@@ -67,6 +68,16 @@ SCHEDULER_MOMENTUM_KEYS = ("max_momentum", "base_momentum")
 #: ``param_names``, present when the Values were given as ``(name, Value)`` pairs), and what schedulers write
 #: (above).
 GROUP_KEYS = frozenset({"params", "param_names", *SCHEDULER_RATE_KEYS, *SCHEDULER_MOMENTUM_KEYS})
+
+
+def scheduler_entries(group: Mapping[str, Any], where: str) -> dict[str, float]:
+    """The scheduler keys ``group`` holds, each checked (a rate as `learning_rate`, a momentum in [0, 1)) and named
+    after ``where``: what `Optimizer.add_param_group` and a loaded state both keep of a group's schedule."""
+    entries = {key: learning_rate(group[key], f"{where} {key}") for key in SCHEDULER_RATE_KEYS if key in group}
+    for key in SCHEDULER_MOMENTUM_KEYS:
+        if key in group:
+            entries[key] = hyperparameter(f"{where} {key}", group[key], below_one=True)
+    return entries
 
 
 def option_name(where: str, name: str) -> str:

@@ -16,10 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..numbers_in_messages import checked_float, short_repr
 from .options import (
     IMPLEMENTATION_DEFAULTS,
-    SCHEDULER_MOMENTUM_KEYS,
-    SCHEDULER_RATE_KEYS,
-    hyperparameter,
-    learning_rate,
+    scheduler_entries,
 )
 
 if TYPE_CHECKING:
@@ -145,12 +142,7 @@ def _checked_saved_groups(optimizer: Optimizer, state: dict[str, Any], where: st
         options = {k: entry.get(k, IMPLEMENTATION_DEFAULTS[k] if k in IMPLEMENTATION_DEFAULTS else group.get(k, v))
                    for k, v in optimizer.defaults.items()}
         restored = optimizer._checked_options(options, label)
-        for key in SCHEDULER_RATE_KEYS:
-            if key in entry:
-                restored[key] = learning_rate(entry[key], f"{label} {key}")
-        for key in SCHEDULER_MOMENTUM_KEYS:
-            if key in entry:
-                restored[key] = hyperparameter(f"{label} {key}", entry[key], below_one=True)
+        restored.update(scheduler_entries(entry, label))
         if "param_names" in entry:
             names = entry["param_names"]
             if not isinstance(names, list) or len(names) != size or not all(isinstance(n, str) for n in names):

@@ -176,9 +176,8 @@ def parity_report(
     dtype, device = first.dtype, first.device
     if tolerance is None:
         tolerance = TOLERANCE.get(dtype, LOW_PRECISION_TOLERANCE)
-    elif (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0
-          or not math.isfinite(tolerance)):
-        raise ValueError(f"tolerance must be a finite number >= 0, got {short_repr(tolerance)}")
+    else:
+        tolerance = _tolerance(tolerance)
     steps = _checked_inputs(ours_shape, inputs)
     if targets is not None:
         targets = _checked_targets(ours_shape, targets, len(steps))
@@ -212,6 +211,19 @@ def _with_scales(rows: list[ParityRow]) -> tuple[ParityRow, ...]:
         key = (row.kind, row.tensor)
         scales[key] = max(scales.get(key, 0.0), abs(row.ours), abs(row.theirs))
     return tuple(replace(row, scale=scales[(row.kind, row.tensor)]) for row in rows)
+
+
+def _tolerance(tolerance: object) -> float:
+    """A finite float >= 0 from any real number (numpy's float32 too), else a ValueError naming it: an int past
+    float range reached math.isfinite() and raised a bare "int too large to convert to float"."""
+    if not isinstance(tolerance, bool) and isinstance(tolerance, numbers.Real):
+        try:
+            value = float(tolerance)
+        except OverflowError:
+            value = math.inf
+        if 0.0 <= value < math.inf:
+            return value
+    raise ValueError(f"tolerance must be a finite number >= 0, got {short_repr(tolerance)}")
 
 
 def _real(x: Any, where: str) -> float:
