@@ -24,7 +24,7 @@ KINKED_AT_TIES = frozenset({"largest"})
 _TIE_GAP = 1e-3
 
 
-def _nary_domains(op: Op, n_inputs: int) -> list[tuple[float, float]]:
+def nary_domains(op: Op, n_inputs: int) -> list[tuple[float, float]]:
     """An n-ary op's interval per input: one per input of a group, group after group, then one per trailing
     constant (smooth_l1_mean's beta); a plain n-ary op's one interval n times."""
     per = op.inputs_per_term
@@ -35,7 +35,7 @@ def _nary_domains(op: Op, n_inputs: int) -> list[tuple[float, float]]:
 def inputs_for(op: Op, n_inputs: int) -> st.SearchStrategy[list[float]]:
     """Inputs drawn from the op's declared domain (for an n-ary op, its intervals, one per input of a group,
     repeated for every group: a plain n-ary op's one interval n times)."""
-    domains = op.domain if op.arity is not None else _nary_domains(op, n_inputs)
+    domains = op.domain if op.arity is not None else nary_domains(op, n_inputs)
     if op.arity is None and op.name in KINKED_AT_TIES:
         (lo, hi), = op.domain
         steps = int((hi - lo) / _TIE_GAP)
@@ -75,7 +75,7 @@ def check_op_forward(op: Op, n_inputs: int) -> None:
     if op.arity is not None:
         point = [(lo + hi) / 2 + 0.137 for lo, hi in op.domain]
     else:  # distinct points, so that dot's weights and inputs differ
-        domains = _nary_domains(op, n_inputs)
+        domains = nary_domains(op, n_inputs)
         point = [(lo + hi) / 2 + 0.137 * (k + 1) / n_inputs for k, (lo, hi) in enumerate(domains)]
     assert op.forward(*point) == pytest.approx(op.reference(*point), rel=1e-12)
 

@@ -17,7 +17,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
+from op_checks import nary_domains, check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
 
 from autograd import OPS, Value, apply
 from autograd.op import compile_function, input_names
@@ -92,11 +92,11 @@ def test_an_op_claiming_to_propagate_non_finite_inputs_does(name: str, n_inputs:
 
 
 def _midpoint_inputs(op, n_inputs: int) -> list[float]:
-    """One in-domain point: each interval's midpoint (spread over the interval for an n-ary op, so no two tie)."""
+    """One in-domain point: each interval's midpoint (spread over its interval for an n-ary op's input, so no two
+    tie; a grouped op's inputs each in their own interval, as `op_checks` draws them)."""
     if op.arity is not None:
         return [(lo + hi) / 2 for lo, hi in op.domain]
-    (lo, hi), = op.domain
-    return [lo + (hi - lo) * (k + 1) / (n_inputs + 1) for k in range(n_inputs)]
+    return [lo + (hi - lo) * (k + 1) / (n_inputs + 1) for k, (lo, hi) in enumerate(nary_domains(op, n_inputs))]
 
 
 @pytest.mark.parametrize(("name", "n_inputs"), list(_cases()))
