@@ -17,7 +17,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_checks import nary_domains, check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for
+from op_checks import check_op_forward, check_op_gradient, check_op_second_derivative, inputs_for, nary_domains
 
 from autograd import OPS, Value, apply
 from autograd.op import compile_function, input_names
