@@ -380,7 +380,7 @@ def run_tour(args: argparse.Namespace) -> int:
         run_part(tour, part)
     # Files earlier runs wrote here (other parts, other formats) stay linked: the index lists all of the tour's.
     earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
-    index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
+    index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS, tour.folder.skipped))
     made = len(tour.folder.made)
     checks.print_line(f"Done in {time.perf_counter() - start:.0f} s: {made} files (pictures, pages, reports, DOT"
                       f" sources) in {args.out}/")

@@ -22,6 +22,9 @@ from measure import Contender
 from autograd import Value
 from nn import two_moons
 
+# What --quick builds instead of the sizes the row names give (a reader comparing a smoke run with the README).
+QUICK_SIZES = "W1 10 points, W2 10,000 nodes, W3 and W5 5 time steps, bytes per op node 5 points"
+
 COLUMNS = ["micrograd", "eager", "nn.MLP", "replay", "batch replay", "torch tensors", "JAX jit"]
 
 
