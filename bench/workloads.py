@@ -337,3 +337,8 @@ WORKLOADS: list[Workload] = [
 ]
 
 __all__ = ["COLUMNS", "WORKLOADS", "Workload", "random"]
+
+
+if __name__ == "__main__":  # run by mistake (`python bench/workloads.py --help` printed nothing and exited 0)
+    raise SystemExit("workloads.py is a module the benchmark scripts import, not a benchmark: run "
+                     "bench/bench_vs_micrograd.py (or another bench/bench_*.py) instead")
