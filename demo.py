@@ -38,6 +38,7 @@ try:
     from lecture.bptt_slides import bptt_slides_report
     from lecture.corpus import default_text
     from lecture.graph_pictures import (
+        STEP_KEY,
         batch_picture,
         hello_unrolled_picture,
         line_up_inputs_with_weights,
@@ -141,7 +142,8 @@ def part_worked_example(tour: Tour) -> None:
              lambda: step_through_page(ex.row.E, parameters=params, first_column=row_inputs(ex),
                                        names=mlp_names(ex.row_model, ex.row.E),
                                        arrange=lambda graph: line_up_inputs_with_weights(graph, ex.row_model),
-                                       title="Row 1 of the slides' MLP: backpropagation one node at a time"),
+                                       title="Row 1 of the slides' MLP: backpropagation one node at a time",
+                                       key=STEP_KEY),
              "step through row 1's backward pass node by node")
     out.picture("worked-example", batch_picture(ex), "worked_example_batch",
                 "the batch graph: rows r = 1..4 each in a cluster, named with r, whose parameter grads are c1 and c2")

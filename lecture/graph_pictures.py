@@ -46,6 +46,9 @@ MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)", "g
 #: and stretched every edge of layer 1 (new-user trial 27 found the picture with no key at all).
 ROW_KEY = ("colours: blue, the weights w1, w2; green, the inputs a0[i], the bias inputs a0[0] = a1[0] = 1 and the"
            " targets y[j]; white, computed values; yellow circles, op gates; grey, plain numbers; orange, the loss E")
+#: The step-through page's key: row 1's colours, and what a frame changes.
+STEP_KEY = (ROW_KEY + "; a red outline, the node this frame gives its gradient; faded, a gradient not computed"
+            " yet")
 #: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
 WEIGHT_EDGE = "#74c0fc"
 BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w1, w2 (blue: to every row)"}

@@ -45,10 +45,10 @@ def check_max_nodes(max_nodes: object) -> None:
         raise TypeError(f"max_nodes must be an integer, got {type(max_nodes).__name__}")
 
 
-def check_title(title: object) -> None:
-    """TypeError unless ``title`` is a str."""
+def check_title(title: object, what: str = "title") -> None:
+    """TypeError unless ``title`` is a str (``what`` names the argument: title, key)."""
     if not isinstance(title, str):
-        raise TypeError(f"title must be a str, got {type(title).__name__}")
+        raise TypeError(f"{what} must be a str, got {type(title).__name__}")
 
 
 def value_set(what: str, values: object) -> set[Value]:
