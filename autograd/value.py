@@ -63,7 +63,6 @@ def _float_of_real(x: Any, what: str) -> float:
                         f"({type(err).__name__}: {err})") from err
 
 
-
 def _micrograd_children_message(label: object, rest: tuple[object, ...]) -> str:
     """The TypeError text for micrograd's ``Value(data, _children, _op)`` (children where the label goes)."""
     got = f"{type(label).__name__}" + "".join(f", {type(r).__name__}" for r in rest)
