@@ -71,6 +71,7 @@ def _micrograd_children_message(label: object, rest: tuple[object, ...]) -> str:
             "backward the engine knows; a new op is one row of the op table, autograd.register_op "
             "(docs/adding_an_op.md), not a Value made with children and a _backward")
 
+
 class Value:
     """A scalar node of a computational graph: its data, its gradient, its parents.
 
