@@ -39,6 +39,7 @@ try:
     from lecture.bptt_slides import bptt_general_rows, bptt_general_text, bptt_slides_report
     from lecture.corpus import default_text
     from lecture.graph_pictures import (
+        STEP_KEY,
         batch_picture,
         hello_unrolled_picture,
         line_up_inputs_with_weights,
@@ -146,7 +147,8 @@ def part_worked_example(tour: Tour) -> None:
              lambda: step_through_page(ex.row.E, parameters=params, first_column=row_inputs(ex),
                                        names=mlp_names(ex.row_model, ex.row.E),
                                        arrange=lambda graph: line_up_inputs_with_weights(graph, ex.row_model),
-                                       title="Row 1 of the slides' MLP: backpropagation one node at a time"),
+                                       title="Row 1 of the slides' MLP: backpropagation one node at a time",
+                                       key=STEP_KEY),
              "step through row 1's backward pass node by node")
     out.picture("worked-example", batch_picture(ex), "worked_example_batch",
                 "the batch graph: rows r = 1..4 each in a cluster, named with r, whose parameter grads are c1 and c2")
@@ -387,7 +389,7 @@ def run_tour(args: argparse.Namespace) -> int:
         run_part(tour, part)
     # Files earlier runs wrote here (other parts, other formats) stay linked: the index lists all of the tour's.
     earlier = tour.folder.earlier_files(lambda name: part_of_file(name, FORMATS))
-    index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS))
+    index = tour.folder.write_text(INDEX, index_page([*tour.folder.made, *earlier], PARTS, tour.folder.skipped))
     made = len(tour.folder.made)
     checks.print_line(f"Done in {time.perf_counter() - start:.0f} s: {made} files (pictures, pages, reports, DOT"
                       f" sources) in {args.out}/")

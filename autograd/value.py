@@ -63,6 +63,15 @@ def _float_of_real(x: Any, what: str) -> float:
                         f"({type(err).__name__}: {err})") from err
 
 
+def _micrograd_children_message(label: object, rest: tuple[object, ...]) -> str:
+    """The TypeError text for micrograd's ``Value(data, _children, _op)`` (children where the label goes)."""
+    got = f"{type(label).__name__}" + "".join(f", {type(r).__name__}" for r in rest)
+    return (f"Value(data, label) makes a leaf; it got ({got}) after data, micrograd's Value(data, _children, _op). "
+            "A result with parents comes from the ops themselves (a + b, a * b, a.tanh(), a.exp(), ...), whose "
+            "backward the engine knows; a new op is one row of the op table, autograd.register_op "
+            "(docs/adding_an_op.md), not a Value made with children and a _backward")
+
+
 class Value:
     """A scalar node of a computational graph: its data, its gradient, its parents.
 
@@ -99,8 +108,14 @@ class Value:
     #: slot speed, while ``label`` itself is a property whose setter refuses what is not a str.
     _label: str
 
-    def __init__(self, data: float, label: str = "") -> None:
-        """Make a leaf holding ``data`` (a finite real number)."""
+    def __init__(self, data: float, label: str = "", *micrograd_op: object) -> None:
+        """Make a leaf holding ``data`` (a finite real number).
+
+        micrograd's ``Value(data, _children, _op)``, the way its lecture writes a new op, is a TypeError saying
+        how ops are made here (``*micrograd_op`` only catches that call: it took a tuple of children for a label).
+        """
+        if micrograd_op or (label.__class__ is not str and isinstance(label, (tuple, list, set, frozenset))):
+            raise TypeError(_micrograd_children_message(label, micrograd_op))
         self._data = _as_real(data)  # type: ignore[misc]  # the data slot under its engine name
         self.grad = 0.0
         self._op = None

@@ -59,3 +59,8 @@ def lstm_loss(ops: Any, p: dict, inputs: list[int], targets: list[int], vocab: i
         z = p["Why"] @ h + p["by"]
         loss = loss + ops.logsumexp(z) - z[t]
     return loss
+
+
+if __name__ == "__main__":  # run by mistake (`python bench/array_models.py --help` printed nothing and exited 0)
+    raise SystemExit("array_models.py is a module the benchmark scripts import, not a benchmark: run "
+                     "bench/bench_vs_micrograd.py (or another bench/bench_*.py) instead")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from measure import interleaved  # noqa: E402
-from workloads import COLUMNS, WORKLOADS, Workload  # noqa: E402
+from workloads import COLUMNS, QUICK_SIZES, WORKLOADS, Workload  # noqa: E402
 
 
 def _cell(seconds: float, unit: str) -> str:
@@ -91,8 +91,9 @@ def main() -> None:
         rows.append([workload.name, *cells])
         all_notes += [f"{workload.name}: {n}" for n in notes]
         print(f"  done: {workload.name}", file=sys.stderr, flush=True)
+    quick = f" (--quick: tiny sizes, not a measurement: {QUICK_SIZES}, not the sizes the rows name)"
     print(f"Python {sys.version.split()[0]}, medians of {rounds} interleaved rounds"
-          f"{' (--quick: tiny sizes, not a measurement)' if args.quick else ''}; (Nx) = micrograd / cell\n")
+          f"{quick if args.quick else ''}; (Nx) = micrograd / cell\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:

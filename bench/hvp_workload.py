@@ -33,3 +33,8 @@ def hvp_slides_mlp(quick: bool) -> dict[str, Contender]:
     # Its graphs hold no reference cycles (freed by reference counting): no trailing gc.collect().
     return {"micrograd": Contender(note="micrograd: no gradients of gradients"),
             "eager": Contender(run=lambda: hvp(loss, point, vector), makes_garbage=False)}
+
+
+if __name__ == "__main__":  # run by mistake (`python bench/hvp_workload.py --help` printed nothing and exited 0)
+    raise SystemExit("hvp_workload.py is a module the benchmark scripts import, not a benchmark: run "
+                     "bench/bench_vs_micrograd.py (or another bench/bench_*.py) instead")

@@ -63,3 +63,8 @@ def interleaved(contenders: dict[str, Contender], rounds: int) -> dict[str, floa
     finally:
         collector.unfreeze()
     return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+if __name__ == "__main__":  # run by mistake (`python bench/measure.py --help` printed nothing and exited 0)
+    raise SystemExit("measure.py is a module the benchmark scripts import, not a benchmark: run "
+                     "bench/bench_vs_micrograd.py (or another bench/bench_*.py) instead")

@@ -179,3 +179,8 @@ def sequence(length: int, vocab: int) -> tuple[list[int], list[int]]:
     assert len(chars) <= vocab
     index = [chars.index(ch) for ch in text]
     return index[:length], index[1:length + 1]
+
+
+if __name__ == "__main__":  # run by mistake (`python bench/scalar_models.py --help` printed nothing and exited 0)
+    raise SystemExit("scalar_models.py is a module the benchmark scripts import, not a benchmark: run "
+                     "bench/bench_vs_micrograd.py (or another bench/bench_*.py) instead")

@@ -22,6 +22,9 @@ from measure import Contender
 from autograd import Value
 from nn import two_moons
 
+# What --quick builds instead of the sizes the row names give (a reader comparing a smoke run with the README).
+QUICK_SIZES = "W1 10 points, W2 10,000 nodes, W3 and W5 5 time steps, bytes per op node 5 points"
+
 COLUMNS = ["micrograd", "eager", "nn.MLP", "replay", "batch replay", "torch tensors", "JAX jit"]
 
 
@@ -334,3 +337,8 @@ WORKLOADS: list[Workload] = [
 ]
 
 __all__ = ["COLUMNS", "WORKLOADS", "Workload", "random"]
+
+
+if __name__ == "__main__":  # run by mistake (`python bench/workloads.py --help` printed nothing and exited 0)
+    raise SystemExit("workloads.py is a module the benchmark scripts import, not a benchmark: run "
+                     "bench/bench_vs_micrograd.py (or another bench/bench_*.py) instead")

@@ -42,6 +42,13 @@ from .slides_mlp import BATCH_ROWS, WorkedExample
 #: The shared legend names both the MLP's and the RNN's inputs; each picture's legend names only its own.
 #: Its gates are the ones the slides' MLP and its loss E draw (the shared legend's tanh and + are the cells').
 MLP_LEGEND = {**LEGEND, "input": "input a0[i] (a0[0] = 1 is the bias input)", "gate": "op gate (w·x, σ, −, ^2, Σ, ×)"}
+#: Row 1's colours, as a caption line: a legend box (as the batch picture's) widened the picture's first ranks
+#: and stretched every edge of layer 1 (new-user trial 27 found the picture with no key at all).
+ROW_KEY = ("colours: blue, the weights w1, w2; green, the inputs a0[i], the bias inputs a0[0] = a1[0] = 1 and the"
+           " targets y[j]; white, computed values; yellow circles, op gates; grey, plain numbers; orange, the loss E")
+#: The step-through page's key: row 1's colours, and what a frame changes.
+STEP_KEY = (ROW_KEY + "; a red outline, the node this frame gives its gradient; faded, a gradient not computed"
+            " yet")
 #: The colour of the edges that carry a neuron's shared weights to each row's sum in the batch picture.
 WEIGHT_EDGE = "#74c0fc"
 BATCH_LEGEND = {**MLP_LEGEND, "parameter": "weight w1, w2 (blue: to every row)"}
@@ -69,7 +76,7 @@ def row_picture(example: WorkedExample) -> ValueGraph:
     picture = draw_graph(root, parameters=model.parameters(), groups=groups, edge_derivatives=True, names=names,
                          first_column=inputs,
                          title="Row 1 of the slides' MLP: each node's data and dE/d(node); each edge, its local"
-                               " derivative")
+                               " derivative\n" + ROW_KEY)
     line_up_inputs_with_weights(picture, model)
     # Their labels, stacked between the column and the gates, are joined to their edges by a line (decorate):
     # each input's two edges fan out to both neurons and a label could be read as its neighbour's.

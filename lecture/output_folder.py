@@ -52,6 +52,8 @@ class OutputFolder:
         self.notice = notice if notice is not None else (lambda message: say(f"  ({message})"))
         self.made: list[tuple[str, str, str]] = []
         self.told_no_renderer = False
+        # (part, name, why) of each page not made for want of Graphviz: index.html names it without a link.
+        self.skipped: list[tuple[str, str, str]] = []
         self.reserved: set[str] = set()
         try:  # pathlib reads a loop as missing, and the OS's "Too many levels of symbolic links" names no part
             check_link_loop("--out", path)
@@ -222,6 +224,10 @@ class OutputFolder:
                 content = content()
             except RenderError as err:
                 self.no_renderer(err)
+                # The note above says "pictures": a page (the step-through) went missing without a word (trial 27).
+                why = f"{description}: not made, as it is laid out by Graphviz, which cannot run here"
+                self.notice(f"{name} skipped ({why})")
+                self.skipped.append((part, name, why))
                 return
         self.record(part, self.write_text(name, content), description)
 

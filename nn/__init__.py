@@ -5,6 +5,8 @@ Follows PyTorch's `nn.Module` conventions (`parameters()`, `named_parameters()`,
 every graph can be drawn by `viz`.
 """
 
+from typing import TYPE_CHECKING
+
 # `nn.serialization.save(model, path, optimizer)` after a bare `import nn`, as the README writes it.
 from . import functional, init, serialization
 from .activation_modules import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
@@ -49,6 +51,7 @@ from .projected_input import ProjectedInput
 from .rnn import RNNCell
 from .sequential import Sequential
 from .text import Vocabulary
+from .torch_names import missing_attribute
 from .vectors import parameters_to_vector, vector_to_parameters
 
 __all__ = [
@@ -109,3 +112,9 @@ __all__ = [
     "two_moons",
     "vector_to_parameters",
 ]
+
+# Hidden from type checkers: a module __getattr__ would make mypy accept any misspelt nn.Name as an object.
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> object:
+        """Refuse an unknown ``nn.name``, saying where torch's name of that kind lives here (``nn.save``)."""
+        raise missing_attribute(__name__, name)

@@ -84,9 +84,17 @@ def _elementwise(
         if not y_is_sequence:
             _refuse_text_and_sets(y, f"{second}{at}")
         if x_is_sequence != y_is_sequence:
+            # The usual cause (trial 27): a Linear(n, 1) or MLP layer gives a one-element list per sample.
+            one = x if x_is_sequence else y
+            hint = ""
+            if len(one) == 1 and x_is_sequence:
+                hint = (f"; {first}{at} is a one-element list (a Linear(n, 1) returns one): take its [0] "
+                        f"(model(x)[0]), or give each {second} as a one-element list too")
+            elif len(one) == 1:
+                hint = f"; {second}{at} is a one-element list: give it as the number itself, as {first}{at} is"
             raise ValueError(f"{first}{at} and {second}{at} differ in shape (one is a list, the other "
                              f"{short_repr(y if _is_sequence(x) else x)}); they must be equal (torch would "
-                             "broadcast them, warning that this likely gives wrong results)")
+                             f"broadcast them, warning that this likely gives wrong results){hint}")
         if not x_is_sequence:
             out = loss(_as_value(x, f"{first}{at}"), _as_value(y, f"{second}{at}"))
             flat.append(out)

@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +111,14 @@ def _checked_numbers(entries: dict[str, Any], where: str) -> dict[str, float]:
 def _check_arguments(action: str, model: Any, optimizer: Any) -> None:
     """TypeError unless ``model`` is a Module and ``optimizer`` an Optimizer or None (before any file is touched)."""
     if not isinstance(model, Module):
+        # torch.save(model.state_dict(), path) and model.load_state_dict(torch.load(path)) are the habits met here.
+        hint = ""
+        if isinstance(model, Mapping):
+            hint = f"; pass the model itself, {action}(model, path), not its state_dict()"
+        elif isinstance(model, (str, os.PathLike)):
+            hint = f"; the model comes first: {action}(model, path)"
         raise TypeError(f"{action} needs an nn.Module as its model (its parameters are what is saved), "
-                        f"got {type(model).__name__} {short_repr(model)}")
+                        f"got {type(model).__name__} {short_repr(model)}{hint}")
     if optimizer is not None and not isinstance(optimizer, Optimizer):
         raise TypeError(f"{action}: optimizer must be an nn optimizer (SGD, Adam, ...) or None, "
                         f"got {type(optimizer).__name__} {short_repr(optimizer)}")

@@ -49,10 +49,10 @@ def check_max_nodes(max_nodes: object) -> None:
         raise ValueError(f"max_nodes must be at least 1, got {shown(max_nodes)}")
 
 
-def check_title(title: object) -> None:
-    """TypeError unless ``title`` is a str."""
+def check_title(title: object, what: str = "title") -> None:
+    """TypeError unless ``title`` is a str (``what`` names the argument: title, key)."""
     if not isinstance(title, str):
-        raise TypeError(f"title must be a str, got {type(title).__name__}")
+        raise TypeError(f"{what} must be a str, got {type(title).__name__}")
 
 
 def value_set(what: str, values: object) -> set[Value]:

@@ -225,6 +225,8 @@ __NET__
   <line id="now" stroke="#adb5bd" stroke-dasharray="4 3"/>
   <circle id="marker" r="6" fill="#e03131"/>
   <text x="8" y="16" font-size="13" id="curve-title"></text>
+  <g font-size="11" fill="#495057"><text id="x-first"></text><text id="x-name"></text><text id="x-last"></text>
+    <text id="y-high"></text><text id="y-low"></text></g>
 </svg>
 <div id="key"></div>
 __NOTE__
@@ -239,16 +241,29 @@ const lossName = __LOSSJSON__, unit = __UNITJSON__;
 const biggest = __BIGGEST__, logScale = __LOG__, decimals = __DECIMALS__;
 const slider = document.getElementById("slider");
 slider.max = frames.length - 1;
-const W = __CW__, H = __CH__, pad = 28;
+// padL: room at the left for the loss axis's two numbers.
+const W = __CW__, H = __CH__, pad = 28, padL = 50;
 const ys = frames.map(f => logScale ? Math.log(f.loss) : f.loss);
 const lo = Math.min(...ys), hi = Math.max(...ys);
 const span = (hi - lo) || 1;
-function px(i) { return pad + (W - 2 * pad) * (frames.length > 1 ? i / (frames.length - 1) : 0.5); }
+function px(i) { return padL + (W - padL - pad) * (frames.length > 1 ? i / (frames.length - 1) : 0.5); }
 function py(i) { return H - pad - (H - 2 * pad) * (ys[i] - lo) / span; }
 document.getElementById("losses").setAttribute("points", frames.map((f, i) => px(i) + "," + py(i)).join(" "));
 document.getElementById("curve-title").textContent =
   lossName + " per " + unit + (logScale ? " (log scale)" : "") + ": " + frames[0].loss.toPrecision(4) + " \\u2192 " +
   frames[frames.length - 1].loss.toPrecision(4);
+// The axes' ends (a lecturer could not tell which epoch or loss a point of the bare curve was: trial 27): the
+// first and last frame under the curve's ends, the unit between them, the largest and smallest loss at the left.
+function axisLabel(id, x, y, anchor, text) {
+  const t = document.getElementById(id);
+  t.setAttribute("x", x); t.setAttribute("y", y); t.setAttribute("text-anchor", anchor); t.textContent = text;
+}
+const lossAt = v => Number((logScale ? Math.exp(v) : v).toPrecision(2)).toString();
+axisLabel("x-first", px(0), H - 8, "middle", "0");
+axisLabel("x-name", (px(0) + px(frames.length - 1)) / 2, H - 8, "middle", unit);
+axisLabel("x-last", px(frames.length - 1), H - 8, "middle", String(frames.length - 1));
+axisLabel("y-high", padL - 10, pad + 4, "end", lossAt(hi));  // clear of the marker (r = 6) at frame 0
+axisLabel("y-low", padL - 10, H - pad + 4, "end", lossAt(lo));
 const tbody = document.getElementById("table");
 const rows = names.map(n => {
   const tr = document.createElement("tr");
@@ -318,7 +333,7 @@ document.getElementById("curve").addEventListener("click", e => {
   const box = e.currentTarget.getBoundingClientRect();
   const x = (e.clientX - box.left) * W / box.width;
   pause();
-  show(Math.round((x - pad) / (W - 2 * pad) * (frames.length - 1)));
+  show(Math.round((x - padL) / (W - padL - pad) * (frames.length - 1)));
 });
 // One handler for the keys: the slider's own arrow handling is cancelled, so a focused slider moves one step.
 document.addEventListener("keydown", e => {

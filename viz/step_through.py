@@ -130,6 +130,7 @@ def step_through_page(
     names: GraphNames | Mapping[Value, str] | None = None,
     first_column: Sequence[Value | str] = (),
     arrange: Callable[[ValueGraph], object] | None = None,
+    key: str = "",
 ) -> str:
     """The HTML page (one string, no external files) for ``root``'s backward pass.
 
@@ -141,7 +142,8 @@ def step_through_page(
     column at the far left, as `viz.draw_graph` takes them. ``arrange``: called
     with the drawn graph before it is laid out, to edit its DOT (the lecture's
     `lecture.graph_pictures.line_up_inputs_with_weights`); a TypeError when it
-    is not callable.
+    is not callable. ``key``: a line under the title saying what the colours
+    mean (none when empty).
     """
     if arrange is not None and not callable(arrange):
         raise TypeError(f"step_through_page: arrange must be a function of the graph, got {type(arrange).__name__}")
@@ -149,6 +151,7 @@ def step_through_page(
     check_decimals(decimals)
     check_max_nodes(max_nodes)
     check_title(title)
+    check_title(key, "key")
     # Counted only up to the limit, before the graph is listed: a graph of millions of nodes is refused at once.
     if drawn_nodes_up_to(root, max_nodes) > max_nodes:
         raise GraphTooLarge(
@@ -203,10 +206,11 @@ def step_through_page(
                        max_nodes=max_nodes, names=named, first_column=first_column)
     if arrange is not None:
         arrange(graph)
-    fill = {"__TITLE__": html.escape(visible_text(title)), "__FRAMES__": script_json(frames),
+    key_line = f'<p id="key">{html.escape(visible_text(key))}</p>' if key else ""
+    fill = {"__TITLE__": html.escape(visible_text(title)), "__KEY__": key_line, "__FRAMES__": script_json(frames),
             "__NODES__": script_json(nodes), "__SVG__": _svg(graph), "__FRAME_LINK__": FRAME_LINK_SCRIPT}
     # One pass, so a title holding "__FRAMES__" stays text.
-    return re.sub("__TITLE__|__FRAMES__|__NODES__|__SVG__|__FRAME_LINK__", lambda m: fill[m.group()], _PAGE)
+    return re.sub("__TITLE__|__KEY__|__FRAMES__|__NODES__|__SVG__|__FRAME_LINK__", lambda m: fill[m.group()], _PAGE)
 
 
 def script_json(data: object) -> str:
@@ -257,6 +261,7 @@ html, body { height: 100%; margin: 0; }
 body { font-family: system-ui, sans-serif; color: #212529; display: flex; flex-direction: column; }
 header { padding: .5em 1em; flex: none; }
 h1 { font-size: 1.2em; margin: 0 0 .3em; }
+#key { font-size: .9em; color: #495057; margin: 0 0 .3em; }
 #controls { display: flex; gap: .6em; align-items: center; }
 #slider { width: 24em; }
 #caption { font-weight: 600; margin: .3em 0; }
@@ -270,6 +275,7 @@ h1 { font-size: 1.2em; margin: 0 0 .3em; }
 <body>
 <header>
 <h1>__TITLE__</h1>
+__KEY__
 <div id="controls">
   <button id="prev">&larr; back</button>
   <input id="slider" type="range" min="0" value="0">
