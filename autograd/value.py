@@ -542,7 +542,7 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
         try:
             right = _as_real(b, f"operand of {symbol}")
         except TypeError:
-            return NotImplemented  # type: ignore[no-any-return]
+            return NotImplemented
     result = _COMPARISONS[symbol](a._data, right)
     observer = OBSERVERS.comparison
     if observer is not None:
