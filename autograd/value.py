@@ -542,6 +542,9 @@ def _compare(a: Value, symbol: str, b: Value | float) -> bool:
         try:
             right = _as_real(b, f"operand of {symbol}")
         except TypeError:
+            if type(b).__name__ == "ndarray":  # the hint matters more here; no operator named, as it may be reflected
+                raise TypeError(f"a Value cannot be compared with an ndarray {_short_repr(b)} (a Value is one "
+                                "number: pick an element, or loop over the array)") from None
             return NotImplemented
     result = _COMPARISONS[symbol](a._data, right)
     observer = OBSERVERS.comparison
