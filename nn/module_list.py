@@ -42,6 +42,9 @@ class ModuleList(ModuleSequence):
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         """A new ModuleList of these modules then ``other``'s (any iterable of modules), as torch's."""
+        if not isinstance(other, Iterable):
+            # Python's "unsupported operand type(s) for +", not the unpacking's "Value after * must be an iterable"
+            return NotImplemented
         return ModuleList([*self, *other])
 
     def __iadd__(self, other: Iterable[Module]) -> ModuleList:
