@@ -187,7 +187,9 @@ class Value:
         # The number is wrapped first, so that a bad one is reported as the "/" it is, not as the multiply.
         return self.reciprocal() * constant(other, _ops.DIV, True)
 
-    def __pow__(self, other: Value | float) -> Value:
+    def __pow__(self, other: Value | float, modulo: None = None) -> Value:
+        if modulo is not None:  # pow(x, 2, 3): Python's "unsupported operand type(s) for ** or pow()", 3 types
+            return NotImplemented
         if isinstance(other, Value):
             return _binary(_ops.POW_VALUE, self, other)
         return _binary(_ops.POW, self, other)

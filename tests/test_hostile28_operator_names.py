@@ -85,3 +85,10 @@ def test_numbers_still_combine() -> None:
     assert (1 + x).data == 3.0 and (1 - x).data == -1.0 and (3 * x).data == 6.0
     assert (1 / x).data == 0.5 and (2 ** x).data == 4.0 and (x ** 2).data == 4.0
     assert 1 < x and x > 1.5 and not (x < 1)
+
+
+def test_three_argument_pow_is_pythons_unsupported_operand() -> None:
+    # It said "Value.__pow__() takes 2 positional arguments but 3 were given" (torch: Python's words, as here).
+    with pytest.raises(TypeError, match=r"^unsupported operand type\(s\) for \*\* or pow\(\): 'Value', 'int', 'int'$"):
+        pow(Value(2.5), 2, 3)  # type: ignore[call-overload]
+    assert pow(Value(2.5), 2).data == 6.25
