@@ -76,6 +76,8 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
         timeout = RENDER_TIMEOUT
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout != timeout:
         raise ValueError(f"timeout must be a number of seconds, got {shown(timeout)}")
+    if timeout < 0:  # else a RenderTimeout "within the -1 s limit", blaming the graph
+        raise ValueError(f"timeout must be a number of seconds >= 0, got {shown(timeout)}")
     data = _utf8(source)
     dot = system_dot()
     if dot is not None:
