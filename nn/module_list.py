@@ -52,8 +52,9 @@ class ModuleList(ModuleSequence):
         extended: ModuleList = self.extend(other)
         return extended
 
-    def __repr__(self) -> str:
-        """torch's: one ``(i): module`` line per module, a run of equal ones folded into ``(i-j): n x module``."""
+    def _repr_lines(self) -> str:
+        """torch's: one ``(i): module`` line per module, a run of equal ones folded into ``(i-j): n x module``
+        (called by `Module.__repr__`, which prints a module already being printed as ``ModuleList(...)``)."""
         reprs = [repr(module) for module in self]
         if not reprs:
             return f"{type(self).__name__}()"
