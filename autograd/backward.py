@@ -61,6 +61,14 @@ def backpropagate(root: Value, seed: float = 1.0) -> None:
     _take_pass_lock()  # bound acquire/release: half the cost of a `with` block (80 ns a pass)
     try:
         _propagate(root, seed)
+    except FloatingPointError as err:
+        # Where the leaf's NaN came from is found only now, on the failure path: the sweep names the node the
+        # gradient reached, which is the leaf ("gradient nan accumulated in leaf node 'x'"), not the op whose
+        # local derivative was not finite (gelu_tanh's at 1e155, as torch's).
+        origin = non_finite_origin(root)
+        if origin is None:
+            raise
+        raise FloatingPointError(f"{err}; {origin}") from None
     except TypeError:
         # Only now, after the pass failed: a .grad someone set to None (as `p.grad = None` does in PyTorch) or
         # to a non-number makes `p.grad += g` fail deep inside the sweep; name the node instead.
@@ -394,6 +402,36 @@ def topological_order(root: Value, further_root: Callable[[Value], Value | None]
                         if extra is not None and extra not in state:
                             starts.append(extra)
     return order
+
+
+def non_finite_origin(root: Value) -> str | None:
+    """Where a backward pass from ``root`` first made a finite gradient non-finite: the op whose local derivative
+    (or its product with the incoming gradient) is not finite, with its inputs; None when none did (a sum of
+    finite contributions overflowed, or a hook returned a NaN). Walked only after a pass has failed."""
+    for node in reversed(topological_order(root)):
+        op, g = node._op, node.grad
+        if node._a is None or op is None or g.__class__ is not float or g - g != 0.0:
+            continue
+        inputs = [p.data for p in node.parents]
+        try:
+            partials = [float(d) for d in op.derivative(node.data, *inputs)]
+        except Exception:  # noqa: BLE001, S112 - a derivative that cannot be taken here is no origin to report
+            continue
+        bad = [d for d in partials if d - d != 0.0 or g * d - g * d != 0.0]
+        if bad:
+            return origin_words(node, g, bad[0])
+    return None
+
+
+def origin_words(node: Value, g: float, d: float) -> str:
+    """The words naming ``node``'s backward step as where a gradient stopped being finite: its op and inputs,
+    and the local derivative ``d`` (not finite), or its product with the incoming gradient ``g`` (overflowed)."""
+    inputs = [p.data for p in node.parents]
+    shown = ", ".join(short_repr(x) for x in inputs[:4]) + (", ..." if len(inputs) > 4 else "")
+    what = (f"local derivative {d!r}" if d - d != 0.0 else
+            f"local derivative {d!r}, times the gradient {g!r} reaching it, {g * d!r}")
+    assert node._op is not None
+    return f"it began at {_describe(node)}: the backward of {node._op.name}({shown}) has {what}"
 
 
 def _describe(node: Value) -> str:

@@ -24,7 +24,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from .backward import VALUE_HOOKS, _describe, call_hooks, topological_order
+from .backward import VALUE_HOOKS, _describe, call_hooks, origin_words, topological_order
 from .grad_mode import enable_grad
 from .value import Value, _as_real, refuse_no_grad_root
 from .value_helpers import derivative_on_values
@@ -215,7 +215,10 @@ def _sweep(
             old = grads.get(p)
             total = contribution if old is None else old + contribution
             if total.__class__ is float and total - total != 0.0:
-                raise FloatingPointError(f"grad: gradient {total!r} reaching {_describe(p)} is not finite")
+                where = ""
+                if g.__class__ is float and g - g == 0.0 and (d - d != 0.0 or g * d - g * d != 0.0):
+                    where = f"; {origin_words(node, g, d)}"  # this node's step made it (gelu_tanh at 1e155)
+                raise FloatingPointError(f"grad: gradient {total!r} reaching {_describe(p)} is not finite{where}")
             grads[p] = total
     return grads
 

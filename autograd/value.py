@@ -179,19 +179,19 @@ class Value:
         return _binary(_ops.ADD, self, other)
 
     def __radd__(self, other: float) -> Value:
-        return _binary(_ops.ADD, constant(other), self)
+        return _binary(_ops.ADD, constant(other, _ops.ADD, True), self)
 
     def __sub__(self, other: Value | float) -> Value:
         return _binary(_ops.SUB, self, other)
 
     def __rsub__(self, other: float) -> Value:
-        return _binary(_ops.SUB, constant(other), self)
+        return _binary(_ops.SUB, constant(other, _ops.SUB, True), self)
 
     def __mul__(self, other: Value | float) -> Value:
         return _binary(_ops.MUL, self, other)
 
     def __rmul__(self, other: float) -> Value:
-        return _binary(_ops.MUL, constant(other), self)
+        return _binary(_ops.MUL, constant(other, _ops.MUL, True), self)
 
     def __truediv__(self, other: Value | float) -> Value:
         return _binary(_ops.DIV, self, other)
@@ -199,16 +199,19 @@ class Value:
     def __rtruediv__(self, other: float) -> Value:
         # torch's number / tensor is tensor.reciprocal() * number, micrograd's other * self**-1: both round twice,
         # and so does this, for their numbers to the last bit (and torch's gradient, -(g * number) * (1/x)^2).
-        return self.reciprocal() * other
+        # The number is wrapped first, so that a bad one is reported as the "/" it is, not as the multiply.
+        return self.reciprocal() * constant(other, _ops.DIV, True)
 
-    def __pow__(self, other: Value | float) -> Value:
+    def __pow__(self, other: Value | float, modulo: None = None) -> Value:
+        if modulo is not None:  # pow(x, 2, 3): Python's "unsupported operand type(s) for ** or pow()", 3 types
+            return NotImplemented
         if isinstance(other, Value):
             return _binary(_ops.POW_VALUE, self, other)
         return _binary(_ops.POW, self, other)
 
     def __rpow__(self, other: float) -> Value:
         # Op rpow: the number is a constant input, and its derivative (infinite for 0.0 ** 0.5) is never taken.
-        return _binary(_ops.RPOW, self, constant(other, _ops.RPOW))
+        return _binary(_ops.RPOW, self, constant(other, _ops.RPOW, True))
 
     # --- comparisons (by data; logged while a graph is recorded for replay) ---
 
@@ -545,8 +548,21 @@ _COMPARISONS = {
 
 
 def _compare(a: Value, symbol: str, b: Value | float) -> bool:
-    """Compare by data; ``==`` is left as identity so Values stay usable in sets and dicts."""
-    right = b._data if isinstance(b, Value) else _as_real(b, f"operand of {symbol}")
+    """Compare by data; ``==`` is left as identity so Values stay usable in sets and dicts.
+
+    What is no real number gives way (NotImplemented), as Python's own numbers do: ``"a" < x`` arrives here as
+    ``x > "a"``, and only Python, which then reports it, knows that the user wrote "<".
+    """
+    if isinstance(b, Value):
+        right = b._data
+    else:
+        try:
+            right = _as_real(b, f"operand of {symbol}")
+        except TypeError:
+            if type(b).__name__ == "ndarray":  # the hint matters more here; no operator named, as it may be reflected
+                raise TypeError(f"a Value cannot be compared with an ndarray {_short_repr(b)} (a Value is one "
+                                "number: pick an element, or loop over the array)") from None
+            return NotImplemented
     result = _COMPARISONS[symbol](a._data, right)
     observer = OBSERVERS.comparison
     if observer is not None:
@@ -630,9 +646,10 @@ _BINARY_OPERANDS = """\
     b = other._data
 """
 
-# Reflected (``2 * x``): the plain number on the left becomes a constant, as `Value.__rmul__` does.
+# Reflected (``2 * x``): the plain number on the left becomes a constant, as `Value.__rmul__` does (told the op
+# and its side only for a bad number's message).
 _REFLECTED_OPERANDS = """\
-    other = _constant(other)
+    other = _constant(other, _OP, True)
     a = other._data
     b = self._data
 """
@@ -868,7 +885,7 @@ type.__setattr__(Constant, "data", property(_constant_data, _set_constant_data,
                                    doc="The constant's number; setting a different one raises AttributeError."))
 
 
-def constant(x: Value | float, op: Op | None = None) -> Value:
+def constant(x: Value | float, op: Op | None = None, reflected: bool = False) -> Value:
     """Wrap a plain number as a constant leaf (a Value passes through unchanged).
 
     The same number gives the same constant leaf (up to a bounded number of
@@ -876,6 +893,9 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
     one object, not a million for the garbage collector to walk, and a
     picture shows one "1" feeding every gate that uses it. A constant's own
     gradient is never meaningful, so sharing it is safe.
+
+    ``op`` is the op the number is an operand of (for the error message), ``reflected`` true when the number
+    was written on the left of its operator (``2 * x``).
     """
     if isinstance(x, Value):
         return x
@@ -883,8 +903,18 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
     if cached is not None:
         return cached
     what = f"operand of {op.name}" if op is not None else "constant"
+    try:
+        data = _as_real(x, what)
+    except TypeError as err:
+        symbol = _OPERATOR_SYMBOLS.get(op.name) if op is not None else None
+        if symbol is None:
+            raise
+        kinds = (type(x).__name__, "Value") if reflected else ("Value", type(x).__name__)
+        # Python's own words for an operand it cannot combine, then the detail (complex, an array ...).
+        raise TypeError(f"unsupported operand type(s) for {symbol}: '{kinds[0]}' and '{kinds[1]}' ({err})"
+                        ) from err.__cause__
     out = _new(Constant)
-    _set_data(out, _as_real(x, what))
+    _set_data(out, data)
     _set_grad(out, 0.0)
     out._op = _ops.CONSTANT
     out._a = None
@@ -897,6 +927,8 @@ def constant(x: Value | float, op: Op | None = None) -> Value:
 
 
 _CONSTANTS: dict[float, Value] = {}
+#: The operator a user writes for an op, as Python spells it in its "unsupported operand type(s)" message.
+_OPERATOR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "** or pow()", "rpow": "** or pow()"}
 _MAX_CONSTANTS = 4096
 
 _install_methods()

@@ -18,6 +18,7 @@ from autograd import log_softmax as _log_softmax
 from autograd import softmax as _softmax
 from autograd.functional import Operand
 
+from .device_dtype import check_dtype
 from .numbers_in_messages import short_repr
 
 
@@ -32,8 +33,16 @@ def _elementwise(fn: Callable[[Value], Value], x: Any, who: str) -> Any:
     raise TypeError(f"{who} expects a Value, a number or a list of them, got {type(x).__name__}")
 
 
-def relu(x: Operand | Sequence[Operand]) -> Any:
-    """max(0, x) of a Value or of every entry of a list."""
+def check_inplace(inplace: Any, who: str) -> None:
+    """TypeError unless ``inplace`` (torch's, which changes nothing here) is True or False."""
+    if not isinstance(inplace, bool):
+        raise TypeError(f"{who}: inplace must be True or False, got {type(inplace).__name__}")
+
+
+def relu(x: Operand | Sequence[Operand], inplace: bool = False) -> Any:
+    """max(0, x) of a Value or of every entry of a list. ``inplace`` (torch's) must be True or False and changes
+    nothing: a Value is never overwritten."""
+    check_inplace(inplace, "relu")
     return _elementwise(Value.relu, x, "relu")
 
 
@@ -47,13 +56,23 @@ def sigmoid(x: Operand | Sequence[Operand]) -> Any:
     return _elementwise(Value.sigmoid, x, "sigmoid")
 
 
-def softmax(x: Sequence[Operand] | Sequence[Sequence[Operand]], dim: int | None = None) -> Any:
-    """softmax over a list of logits, or over each row (``dim`` 1, -1 or None) or column (0, -2) of N lists."""
+def softmax(x: Sequence[Operand] | Sequence[Sequence[Operand]], dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Any:
+    """softmax over a list of logits, or over each row (``dim`` 1, -1 or None) or column (0, -2) of N lists.
+
+    torch's ``dtype`` may name float64 (the one dtype here: ``torch.float64``, ``"float64"``); another is
+    refused as `Module.to` refuses it. ``_stacklevel`` is torch's, and unused."""
+    if dtype is not None:
+        check_dtype(dtype, f"softmax(dtype={short_repr(dtype)})")
     return _over_dim(_softmax, x, dim, "softmax")
 
 
-def log_softmax(x: Sequence[Operand] | Sequence[Sequence[Operand]], dim: int | None = None) -> Any:
-    """log softmax over a list of logits, or over each row or column of N lists (``dim`` as `softmax`)."""
+def log_softmax(x: Sequence[Operand] | Sequence[Sequence[Operand]], dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Any:
+    """log softmax over a list of logits, or over each row or column of N lists (``dim`` and ``dtype`` as
+    `softmax`)."""
+    if dtype is not None:
+        check_dtype(dtype, f"log_softmax(dtype={short_repr(dtype)})")
     return _over_dim(_log_softmax, x, dim, "log_softmax")
 
 

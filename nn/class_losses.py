@@ -40,6 +40,10 @@ class _LogProbabilities(Sequence[Value]):
     def __len__(self) -> int:
         return len(self._differences)
 
+    def below_float_range(self, j: int) -> bool:
+        """Whether entry ``j`` is below the float range (reading it is an OverflowError)."""
+        return self._differences[j] is None
+
     def __getitem__(self, j: Any) -> Any:  # an int: a slice is never asked for
         entry = self._entries.get(j)
         if entry is None:
@@ -249,6 +253,12 @@ def cross_entropy(
     return (1.0 - smoothing) * nll + (smoothing / classes) * smooth_total
 
 
+def _far(row: Sequence[Value], j: int) -> bool:
+    """Whether class ``j``'s log-probability in ``row`` is below the float range (its logit is more than 1.8e308
+    under the largest)."""
+    return isinstance(row, _LogProbabilities) and row.below_float_range(j)
+
+
 def _soft_targets(
     log_probs: Sequence[Sequence[Value]], targets: list[Any], weights: list[Value | float] | None, smoothing: float,
     batched: bool, reduction: str,
@@ -263,9 +273,10 @@ def _soft_targets(
         ys = [y if isinstance(y, Value) else checked_float(y, f"target[{n}] probability") for y in probabilities]
         if smoothing:
             ys = [y * (1.0 - smoothing) + smoothing / classes for y in ys]
-        # torch's input * target * weight, in that order
-        rows_terms.append([lp * y if weights is None else (lp * y) * weights[j]
-                           for j, (y, lp) in enumerate(zip(ys, row))])
+        # torch's input * target * weight, in that order. A plain 0 on a class whose log-probability is below the
+        # float range is a term of exactly 0, left out (torch's 0 * -inf made the loss NaN; its gradient is q - p).
+        rows_terms.append([row[j] * y if weights is None else (row[j] * y) * weights[j]
+                           for j, y in enumerate(ys) if not (y.__class__ is float and y == 0.0 and _far(row, j))])
     if reduction == "none":
         losses = [-torch_sum(terms) for terms in rows_terms]
         return losses if batched else losses[0]

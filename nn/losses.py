@@ -115,7 +115,10 @@ def softmax_cross_entropy(logits: Sequence[Operand], target: int | Sequence[Oper
     ``cross_entropy``, a probability for every class (numbers in [0, 1] or
     Values holding them): then the loss is -sum_j p_j log softmax(logits)_j.
     A one-hot list gives the same number as its index; as Values it lets a
-    recorded tape take the target as an input (`autograd.replay`).
+    recorded tape take the target as an input (`autograd.replay`). A class
+    whose logit is more than 1.8e308 under the largest adds nothing when its
+    probability is a plain 0 (torch: 0 * -inf, a NaN loss); otherwise the
+    loss is past the float range, an OverflowError naming that class.
     """
     if isinstance(zero_dimensional_as_item(logits), (numbers.Number, Value)) or logits is None:
         raise TypeError(f"softmax_cross_entropy takes a sequence of logits (numbers or Values), got "
@@ -164,5 +167,25 @@ def _soft_cross_entropy(logits: list[Operand], probabilities: list[Operand]) -> 
             number = p.data if isinstance(p, Value) else p  # the number, not a Value's repr
             raise ValueError(f"target probability {j} is {short_repr(number)}: probabilities lie in [0, 1]")
     differences, log_sum = shifted_logits(logits, "softmax_cross_entropy")
-    log_probabilities = [_target_difference(differences, j) - log_sum for j in range(len(logits))]
-    return -dot(probabilities, log_probabilities)  # torch's -(log_softmax * target).sum()
+    kept, log_probabilities = [], []
+    for j, (p, d) in enumerate(zip(probabilities, differences)):
+        if d is None:  # log softmax_j is a finite number below the float range
+            _far_class(j, p)
+            continue  # a plain 0: the term 0 * log softmax_j is exactly 0 (torch's 0 * -inf makes the loss NaN)
+        kept.append(p)
+        log_probabilities.append(d - log_sum)
+    return -dot(kept, log_probabilities)  # torch's -(log_softmax * target).sum()
+
+
+def _far_class(j: int, p: Operand) -> None:
+    """Refuse class ``j``'s term when its logit is more than 1.8e308 under the largest, unless its target
+    probability ``p`` is a plain 0 (the term is then 0 and is left out)."""
+    if isinstance(p, Value):
+        # A tape's input: 0 now, perhaps not on the next run, so the term cannot be left out of the graph.
+        raise OverflowError(f"softmax_cross_entropy: logit {j} is more than 1.8e308 under the largest and its target "
+                            f"probability is a Value ({short_repr(p.data)} now): its term, p * log softmax, is "
+                            "below the float range (torch gives nan for 0 and inf otherwise); give the "
+                            "probabilities as numbers")
+    if p != 0.0:
+        raise OverflowError(f"softmax_cross_entropy: the loss is above the float range (logit {j}, whose target "
+                            f"probability is {short_repr(p)}, is more than 1.8e308 under the largest; torch gives inf)")

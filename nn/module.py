@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -479,6 +480,17 @@ class Module:
         A module with no sub-modules prints on one line, ``Linear(in_features=2,
         out_features=3, bias=True)``, from `extra_repr`.
         """
+        printing = _PRINTING.__dict__.setdefault("ids", set())
+        if id(self) in printing:  # a module holding (a module holding) this one: Python's [...] for a list
+            return f"{type(self).__name__}(...)"
+        printing.add(id(self))
+        try:
+            return self._repr_lines()
+        finally:
+            printing.discard(id(self))
+
+    def _repr_lines(self) -> str:
+        """`__repr__`'s text, once the module is marked as being printed."""
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         # Every name a child is held under, as torch's (its _modules keeps a shared module under each name):
@@ -574,6 +586,10 @@ class BufferSlot:
 
 class StateDictError(RuntimeError, ValueError):
     """`Module.load_state_dict` refused ``state``: a RuntimeError as torch's (its words too), and a ValueError."""
+
+
+#: The modules each thread is printing (by id): a cycle of modules is printed once round, then ``Name(...)``.
+_PRINTING = threading.local()
 
 
 def _strict_message(owner: str, missing: list[str], unexpected: list[str]) -> str:

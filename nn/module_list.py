@@ -42,6 +42,9 @@ class ModuleList(ModuleSequence):
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         """A new ModuleList of these modules then ``other``'s (any iterable of modules), as torch's."""
+        if not isinstance(other, Iterable):
+            # Python's "unsupported operand type(s) for +", not the unpacking's "Value after * must be an iterable"
+            return NotImplemented
         return ModuleList([*self, *other])
 
     def __iadd__(self, other: Iterable[Module]) -> ModuleList:
@@ -49,8 +52,9 @@ class ModuleList(ModuleSequence):
         extended: ModuleList = self.extend(other)
         return extended
 
-    def __repr__(self) -> str:
-        """torch's: one ``(i): module`` line per module, a run of equal ones folded into ``(i-j): n x module``."""
+    def _repr_lines(self) -> str:
+        """torch's: one ``(i): module`` line per module, a run of equal ones folded into ``(i-j): n x module``
+        (called by `Module.__repr__`, which prints a module already being printed as ``ModuleList(...)``)."""
         reprs = [repr(module) for module in self]
         if not reprs:
             return f"{type(self).__name__}()"

@@ -29,6 +29,17 @@ class ModuleSequence(Module):
     """Base class of `Sequential` and `ModuleList`: children in order, with torch's list methods."""
 
     _order: list[str]
+    #: Whether the container calls the modules it holds (Sequential's forward): then it may not hold itself.
+    _calls_children = False
+
+    def _check_new(self, module: Any, what: str) -> None:
+        """`check_module`, and for a container that calls its modules, a ValueError when ``module`` is this one
+        or holds it: its forward would call itself until RecursionError."""
+        check_module(module, type(self).__name__, what)
+        if self._calls_children and any(m is self for m in module.modules()):
+            name = type(self).__name__
+            raise ValueError(f"{name} cannot hold itself ({what} is this {name} or holds it): its forward would "
+                             "call itself without end")
 
     def _hold(self, named: Iterable[tuple[str, Any]]) -> None:
         """Hold the ``(name, module)`` pairs as the children, in that order (each checked to be a Module)."""
@@ -69,7 +80,7 @@ class ModuleSequence(Module):
 
     def append(self, module: Module) -> Any:
         """Add ``module`` at the end, named ``str(len(self))`` as torch's; returns self."""
-        check_module(module, type(self).__name__, "append's module")
+        self._check_new(module, "append's module")
         name = str(len(self))
         # Only a name already an attribute can be in the order: the dict lookup spares the list scan that made
         # n appends O(n^2).
@@ -81,7 +92,7 @@ class ModuleSequence(Module):
 
     def _insert(self, index: int, module: Module) -> None:
         """Put ``module`` at position ``index`` (``-len <= index <= len``), the rest moved on and renumbered."""
-        check_module(module, type(self).__name__, "insert's module")
+        self._check_new(module, "insert's module")
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise TypeError(f"{type(self).__name__}.insert index must be an integer, not {type(index).__name__}")
         index = int(index)
@@ -119,6 +130,6 @@ class ModuleSequence(Module):
 
     def __setitem__(self, index: int, module: Module) -> None:
         """Replace the module at ``index``, keeping its name, as torch's."""
-        check_module(module, type(self).__name__, "the new module")
+        self._check_new(module, "the new module")
         name = self._order[self._index(index)]
         setattr(self, name, module)

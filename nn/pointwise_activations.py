@@ -14,16 +14,10 @@ from autograd import apply
 from autograd.activation_ops import ELU, GELU, GELU_TANH, HARDTANH, LEAKY_RELU, SILU, SOFTPLUS
 from autograd.functional import Operand
 
-from .activation_functions import _elementwise
+from .activation_functions import _elementwise, check_inplace
 from .numbers_in_messages import checked_float, short_repr
 
 Input = Operand | Sequence[Any]
-
-
-def check_inplace(inplace: Any, who: str) -> None:
-    """TypeError unless ``inplace`` is True or False."""
-    if not isinstance(inplace, bool):
-        raise TypeError(f"{who}: inplace must be True or False, got {type(inplace).__name__}")
 
 
 def leaky_relu(x: Input, negative_slope: float = 0.01, inplace: bool = False) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -17,7 +18,15 @@ REDUCTIONS = ("none", "mean", "sum")
 
 
 def checked_reduction(reduction: Any) -> str:
-    """``reduction`` if it is one of torch's three, else torch's ValueError ("x is not a valid value for reduction")."""
+    """``reduction`` if it is one of torch's three, else torch's ValueError ("x is not a valid value for reduction").
+
+    torch's deprecated 'elementwise_mean' is 'mean', with torch's UserWarning.
+    """
+    # torch's old name for 'mean', still taken, with this warning
+    if isinstance(reduction, str) and reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      UserWarning, stacklevel=3)
+        return "mean"
     if not isinstance(reduction, str):
         raise ValueError(f"{short_repr(reduction)} is not a valid value for reduction (use 'none', 'mean' or 'sum')")
     if reduction not in REDUCTIONS:

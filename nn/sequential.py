@@ -21,6 +21,8 @@ from .module_sequence import ModuleSequence
 class Sequential(ModuleSequence):
     """A chain of modules: the output of each is the input of the next."""
 
+    _calls_children = True
+
     def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
         """The modules in order, or one ``OrderedDict`` of name -> module (torch's two forms)."""
         named: list[tuple[str, Any]]

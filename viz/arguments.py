@@ -49,6 +49,14 @@ def check_max_nodes(max_nodes: object) -> None:
         raise ValueError(f"max_nodes must be at least 1, got {shown(max_nodes)}")
 
 
+def check_switch(who: str, name: str, flag: object, none_too: bool = False) -> None:
+    """TypeError unless the on/off argument ``name`` is True or False (or None, where that means "decide"):
+    read by its truth, "no" and "False" switched a picture's feature on."""
+    if not isinstance(flag, bool) and not (none_too and flag is None):
+        either = "True, False or None" if none_too else "True or False"
+        raise TypeError(f"{who}: {name} must be {either}, got {shown(flag)}")
+
+
 def check_title(title: object, what: str = "title") -> None:
     """TypeError unless ``title`` is a str (``what`` names the argument: title, key)."""
     if not isinstance(title, str):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # matplotlib is the optional 'plot' extra
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-from .arguments import file_path, shown
+from .arguments import check_switch, file_path, shown
 from .file_writing import write_atomically
 from .finite import chart_numbers
 from .render import FORMATS, refuse_special_files
@@ -73,6 +73,7 @@ def loss_figure(losses: Sequence[float], title: str = "Training loss", log_scale
     means of the first and of the last ``mean_over`` steps. ``xlabel`` names
     the x axis ("epoch" for a full-batch loop, whose every step is an epoch).
     """
+    check_switch("loss_figure", "log_scale", log_scale)
     # `not losses` failed on a numpy array as "truth value of an array ... is ambiguous", None was "no losses",
     # and a set was drawn in no fixed order.
     if (isinstance(losses, (str, bytes, Mapping, set, frozenset)) or not isinstance(losses, Iterable)

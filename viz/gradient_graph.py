@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from autograd import Value
 from autograd import ops as _ops
 
-from .arguments import check_max_nodes, shown
+from .arguments import check_max_nodes, check_switch, shown
 from .columns import Source, emit_column, reading_columns
 from .graph import GATE_FILL, ROLE_STYLE, GraphTooLarge, dot_text, drawn_inputs, drawn_nodes_up_to, gate_symbol
 from .names import GraphNames, label_of, reading_order
@@ -91,8 +91,7 @@ def draw_gradient_graph(
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 12:
         raise ValueError(f"decimals must be an integer in 0..12, got {shown(decimals)}")
     for what, flag in (("expression_names", expression_names), ("copy_leaf_reads", copy_leaf_reads)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"draw_gradient_graph: {what} must be True or False, got {shown(flag)}")
+        check_switch("draw_gradient_graph", what, flag)
     check_max_nodes(max_nodes)
     # Counted only up to the limit before either graph is listed: a graph of millions of nodes is refused at once.
     if not gradient.is_leaf and drawn_nodes_up_to(gradient, max_nodes, also=(forward_output,)) > max_nodes:

@@ -30,6 +30,7 @@ from .arguments import (
     check_mapping,
     check_max_nodes,
     check_root,
+    check_switch,
     check_title,
     shown,
     value_set,
@@ -221,6 +222,11 @@ def draw_graph(
     check_decimals(decimals)
     check_max_nodes(max_nodes)
     check_title(title)
+    for what, flag in (("edge_derivatives", edge_derivatives), ("color_by_gradient", color_by_gradient),
+                       ("collapsed", collapsed), ("show_parameters", show_parameters),
+                       ("show_constants", show_constants)):
+        check_switch("draw_graph", what, flag)
+    check_switch("draw_graph", "show_gradients", show_gradients, none_too=True)
     for what, mapping in (("groups", groups), ("legend", legend), ("gradients", gradients)):
         check_mapping(what, mapping)
     check_groups("draw_graph", groups)

@@ -91,15 +91,15 @@ def correlation(xs: Sequence[float], ys: Sequence[float]) -> float:
 def rank_units(activations: Sequence[Sequence[float]], signal: Sequence[float]) -> list[tuple[int, float]]:
     """Units ordered by how well they track ``signal``: [(unit, correlation)], best |r| first.
 
-    ``activations[t][u]`` is unit u's value at character t.
+    ``activations[t][u]`` is unit u's value at character t; at least two time steps, for a correlation.
     """
     rows = _number_list("rank_units", "activations", activations)
     signal = _number_list("rank_units", "signal", signal)  # type: ignore[assignment]
     activations = [_number_list("rank_units", f"activations[{t}]", row) for t, row in enumerate(rows)]  # type: ignore[misc]
     if len(activations) != len(signal):
-        raise ValueError(f"{len(activations)} time steps of activations but a signal of {len(signal)}")
-    if not activations:
-        raise ValueError("no activations to rank")
+        raise ValueError(f"rank_units: {len(activations)} time steps of activations but a signal of {len(signal)}")
+    if len(activations) < 2:  # refused here, not by `correlation`, whose words named neither argument
+        raise ValueError(f"rank_units needs at least 2 time steps (a correlation over time), got {len(activations)}")
     units = len(activations[0])
     for t, row in enumerate(activations):
         if len(row) != units:

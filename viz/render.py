@@ -78,6 +78,8 @@ def render_source(source: str, format: str = "svg", *, timeout: float | None = N
         timeout = RENDER_TIMEOUT
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or timeout != timeout:
         raise ValueError(f"timeout must be a number of seconds, got {shown(timeout)}")
+    if timeout < 0:  # else a RenderTimeout "within the -1 s limit", blaming the graph
+        raise ValueError(f"timeout must be a number of seconds >= 0, got {shown(timeout)}")
     try:
         timeout = float(timeout)  # numpy's seconds as a plain float
     except OverflowError:  # an int past float range: as long as it says

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd import Value, topological_order
+from autograd.shown import short_repr
 
 from .arguments import check_decimals, check_max_nodes, check_root, check_title
 from .graph import GraphTooLarge, _fmt, _folded, draw_graph, drawn_nodes_up_to, local_derivatives, visible_text
@@ -63,6 +64,8 @@ def backward_steps(root: Value, *, max_steps: int = 1_000) -> list[BackwardStep]
     check_root("backward_steps", root)
     if not isinstance(max_steps, int) or isinstance(max_steps, bool):
         raise TypeError(f"max_steps must be an integer, got {type(max_steps).__name__}")
+    if max_steps < 0:  # else refused as the graph's fault: "over the limit of -1"
+        raise ValueError(f"backward_steps: max_steps must be >= 0, got {short_repr(max_steps)}")
     nodes = [node for node in reversed(topological_order(root)) if not node.is_leaf]
     if len(nodes) > max_steps:
         raise GraphTooLarge(f"backward_steps: the graph has {len(nodes):,} steps, over the limit of {max_steps:,}:"

@@ -103,6 +103,8 @@ def _total_norm(grads: list[float], norm_type: float) -> float:
     """
     if not grads:
         return 0.0
+    if norm_type <= 0.0:
+        return _non_positive_order_norm(grads, norm_type)
     if len(grads) == 1 or norm_type == math.inf:
         return max(abs(g) for g in grads)  # torch's norm of one number is its size, for any p
     if norm_type == 2.0:
@@ -117,6 +119,21 @@ def _total_norm(grads: list[float], norm_type: float) -> float:
         except OverflowError:  # a power or the sum passed the largest float: measure in units of the largest |g|
             pass
     return _scaled_norm(grads, norm_type)
+
+
+def _non_positive_order_norm(grads: list[float], norm_type: float) -> float:
+    """torch's ``vector_norm`` of order p <= 0: p = 0 counts the non-zero gradients, -inf is the smallest size,
+    a negative p is (sum |g| ** p) ** (1/p): 0 when a gradient is 0 (its power is inf), else measured in units
+    of the smallest size, whose ratios' powers are at most 1 and cannot overflow."""
+    sizes = [abs(g) for g in grads]
+    if any(size != size for size in sizes):
+        return math.nan
+    if norm_type == 0.0:
+        return float(len([size for size in sizes if size != 0.0]))
+    smallest = min(sizes)
+    if norm_type == -math.inf or smallest == 0.0 or smallest == math.inf:
+        return smallest
+    return smallest * math.fsum((size / smallest) ** norm_type for size in sizes) ** (1.0 / norm_type)
 
 
 def _scaled_norm(grads: list[float], norm_type: float) -> float:
@@ -149,9 +166,12 @@ def clip_grad_norm_(
     ``"inf"``), and with an inf or NaN norm the gradients are scaled anyway
     (becoming 0 or NaN) unless ``error_if_nonfinite=True``, which raises
     `NonFiniteNormError` (a RuntimeError, as torch) and leaves them alone.
-    ``foreach`` is accepted and ignored (torch's choice of kernel). Unlike
-    torch, a negative or non-finite ``max_norm`` is a ValueError (torch would
-    flip or zero every gradient). See `clip_grad_norm` for valuegrad's own
+    ``foreach`` is accepted and ignored (torch's choice of kernel).
+    ``max_norm`` and ``norm_type`` are read by ``float()``, as torch reads
+    them ("2" is 2, True 1; an inf ``max_norm`` leaves the gradients alone;
+    ``norm_type`` 0 counts the non-zero gradients, -inf is the smallest).
+    Unlike torch, a NaN for either and a negative ``max_norm`` are a
+    ValueError (torch would make every gradient NaN, or flip its sign). See `clip_grad_norm` for valuegrad's own
     variant, which scales only gradients whose norm is above ``max_norm``.
     """
     max_norm = _checked_max_norm(max_norm)
@@ -162,12 +182,34 @@ def clip_grad_norm_(
 
 
 def _checked_max_norm(max_norm: Any) -> float:
-    """ValueError unless ``max_norm`` is a finite number >= 0."""
-    if not _real_number(max_norm) or not 0.0 <= max_norm < math.inf:
-        raise ValueError(f"max_norm must be a finite number >= 0, got {short_repr(max_norm)}")
-    _fits_a_float(max_norm, "max_norm")
-    # any real number type (np.float32's arithmetic would make the gradients float32); a failing __float__ named
-    return checked_float(max_norm, "max_norm")
+    """``max_norm`` read as torch reads it (`_read_as_torch`), refused when negative (torch flips every gradient)."""
+    value = _read_as_torch(max_norm, "max_norm")
+    if value < 0.0:
+        raise ValueError(f"max_norm must be >= 0, got {short_repr(max_norm)} (torch would flip every gradient)")
+    return value
+
+
+def _read_as_torch(x: Any, name: str) -> float:
+    """``float(x)``, as torch reads ``max_norm`` and ``norm_type``: a numeric string ("2", "inf") is its number,
+    True 1 and False 0; what float() cannot read is its ValueError ("abc") or TypeError (None), naming ``name``.
+    A NaN is refused (torch's result is every gradient NaN, silently)."""
+    if isinstance(x, str):
+        try:
+            value = float(x)
+        except ValueError:
+            raise ValueError(f"{name} must be a number (read by float(), as torch reads it), got str "
+                             f"{short_repr(x)}") from None
+    elif isinstance(x, bool):
+        value = float(x)
+    elif _real_number(x):
+        _fits_a_float(x, name)
+        # any real number type (np.float32's arithmetic would make the gradients float32); a failing __float__ named
+        value = checked_float(x, name, finite=False)
+    else:
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {short_repr(x)}")
+    if value != value:
+        raise ValueError(f"{name} must not be NaN, got {short_repr(x)} (torch would make every gradient NaN)")
+    return value
 
 
 def _real_number(x: Any) -> bool:
@@ -253,13 +295,8 @@ def clip_grads_with_norm_(
 
 
 def _checked_norm_type(norm_type: Any) -> float:
-    """``norm_type`` as a float p > 0 (``inf`` or ``"inf"`` for the largest magnitude), else ValueError."""
-    if isinstance(norm_type, str) and norm_type.lower() == "inf":
-        return math.inf
-    if not _real_number(norm_type) or not norm_type > 0:
-        raise ValueError(f"norm_type must be a number > 0 or inf, got {short_repr(norm_type)}")
-    _fits_a_float(norm_type, "norm_type")
-    return checked_float(norm_type, "norm_type", finite=False)  # inf is the largest magnitude's order
+    """``norm_type`` read as torch reads it (`_read_as_torch`): any float but NaN (``"inf"`` too)."""
+    return _read_as_torch(norm_type, "norm_type")
 
 
 def clip_grad_value_(parameters: Iterable[Value] | Value, clip_value: float, foreach: bool | None = None) -> None:
