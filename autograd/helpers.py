@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast, overload
 
+from .torch_powers import SPECIAL_POWERS
+
 F = TypeVar("F", bound=Callable[..., float])
 
 #: Every helper by the name expressions call it by: the single list each backend's namespace is derived from.
@@ -179,21 +181,31 @@ def reciprocal(a: float) -> float:
     return 1.0 / a
 
 
+_special_power = SPECIAL_POWERS.get  # one name lookup on the general exponents' path, not two
+
+
 @helper
 def pow_const(a: float, n: float) -> float:
-    """a ** n for a constant exponent: real results only."""
+    """a ** n for a constant exponent: real results only, computed as torch's pow kernel computes it (the exponents
+    2, 3, -2, 0.5, -0.5 and -1 by products, sqrt and division: `autograd.torch_powers`), else by libm's pow."""
+    if n == 2.0:
+        # First, for the common square: one correctly rounded product, torch's (its pow kernel and mse_loss square
+        # as x * x) and numpy's; libm's pow(x, 2) is a last bit off x * x in about 1 of 1,200 inputs here.
+        square = a * a
+        if square - square != 0.0:
+            raise OverflowError(f"pow: result too large in {a!r} ** {n!r}")
+        return square
     if a == 0.0 and n < 0:
         raise ZeroDivisionError(f"pow: zero to a negative power in {a!r} ** {n!r}")
     if a < 0.0 and not float(n).is_integer():
         # Python would silently return a complex number here.
         raise ValueError(f"pow: math domain error in {a!r} ** {n!r}: a negative base needs an integer exponent")
-    if n == 2.0:
-        # One correctly rounded product, torch's (its pow kernel and mse_loss square as x * x) and numpy's (batch
-        # replay's np.power squares so): libm's pow(x, 2) is a last bit off x * x in about 1 of 1,200 inputs here.
-        square = a * a
-        if square - square != 0.0:
+    special = _special_power(n)
+    if special is not None:
+        out = special(a)
+        if out - out != 0.0:
             raise OverflowError(f"pow: result too large in {a!r} ** {n!r}")
-        return square
+        return out
     try:
         return float(a**n)
     except OverflowError:
@@ -202,15 +214,26 @@ def pow_const(a: float, n: float) -> float:
 
 @helper
 def pow_const_grad(a: float, n: float) -> float:
-    """d(a ** n)/da = n a^(n-1); infinite at a = 0 for n < 1, which is refused."""
+    """d(a ** n)/da = n a^(n-1), as torch's pow_backward: n times a ** (n - 1) computed as `pow_const` computes it
+    (2 a, 3 (a a), 0.5 / sqrt(a) ...); 0 for n = 0; infinite at a = 0 for n < 1, which is refused."""
+    if n == 2.0:
+        return 2.0 * a
     if n == 0.0:
         return 0.0
     if a == 0.0 and n < 1.0:
         raise ZeroDivisionError(f"pow: derivative of {a!r} ** {n!r} is infinite at zero")
-    try:
-        return n * a ** (n - 1.0)
-    except OverflowError:  # Python's bare "(34, 'Numerical result out of range')" names neither op nor operands
-        raise OverflowError(f"pow: derivative of {a!r} ** {n!r} is too large for a float") from None
+    m = n - 1.0
+    special = _special_power(m)
+    if special is not None:
+        out = n * special(a)
+    else:
+        try:
+            out = n * a**m
+        except OverflowError:  # Python's bare "(34, 'Numerical result out of range')" names neither op nor operands
+            out = math.inf
+    if out - out != 0.0:
+        raise OverflowError(f"pow: derivative of {a!r} ** {n!r} is too large for a float")
+    return out
 
 
 @helper
