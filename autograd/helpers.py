@@ -344,6 +344,26 @@ def log1pexp(a: float) -> float:
     return math.log1p(math.exp(a))
 
 
+@helper
+def softplus_log(a: float) -> float:
+    """log1p(exp(a)), torch's softplus (softplus_kernel) before its division by beta, rounded as torch's 0-d
+    kernel rounds it (`log1pexp`'s a + log1p(e^-a) is a last bit off it in about 2% of points); a itself where
+    exp(a) overflows (torch: inf), the true value rounded (log1p(e^-a) < 1e-308 is far below half an ulp of a)."""
+    if a > LAST_FINITE_EXP:
+        return a
+    return math.log1p(math.exp(a))
+
+
+@helper
+def softplus_sigmoid(a: float) -> float:
+    """torch's softplus_backward's z / (z + 1) with z = exp(a) (a = beta x), its rounding of the sigmoid; 1.0
+    where exp(a) overflows (torch: inf / inf, NaN), which the true sigmoid rounds to."""
+    if a > LAST_FINITE_EXP:
+        return 1.0
+    z = math.exp(a)
+    return z / (z + 1.0)
+
+
 #: torch's floor under binary cross-entropy's logarithms (a probability of exactly 0 or 1 gives a finite loss),
 #: and its floor under the denominator p (1 - p) of its gradient: torch's ``EPSILON = 1e-12`` is a C++ float,
 #: so 1e-12 rounded to single precision (its gradient at p = 1, y = 0.3 is 700000002797.06, not 7e11).

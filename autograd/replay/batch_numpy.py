@@ -224,6 +224,23 @@ _LIBM_ERF = np.frompyfunc(math.erf, 1, 1)
 _LIBM_EXPM1 = np.frompyfunc(math.expm1, 1, 1)
 
 
+_LIBM_SOFTPLUS_LOG = np.frompyfunc(HELPERS["softplus_log"], 1, 1)
+_LIBM_SOFTPLUS_SIGMOID = np.frompyfunc(HELPERS["softplus_sigmoid"], 1, 1)
+
+
+@numpy_version
+def softplus_log(a: Array) -> Array:
+    """log1p(exp(a)) elementwise by libm, as the scalar helper (numpy's exp and log1p are other last bits in 5% and
+    13% of points here, so a numpy group of a level or a layer would not give the eager engine's bits)."""
+    return np.asarray(_LIBM_SOFTPLUS_LOG(a), dtype=np.float64)
+
+
+@numpy_version
+def softplus_sigmoid(a: Array) -> Array:
+    """exp(a) / (exp(a) + 1) elementwise by libm's exp, as the scalar helper."""
+    return np.asarray(_LIBM_SOFTPLUS_SIGMOID(a), dtype=np.float64)
+
+
 @numpy_version
 def erf(a: Array) -> Array:
     """The error function elementwise, libm's (``math.erf``) as the scalar helper."""
