@@ -306,11 +306,15 @@ def sqrt_grad(out: float) -> float:
 
 @helper
 def sigmoid(a: float) -> float:
-    """1 / (1 + e^-a) in two branches so that exp never overflows (saturates at +-1000)."""
-    if a >= 0.0:
+    """1 / (1 + e^-a), torch's CPU formula and rounding (its 0-d sigmoid to the bit), wherever e^-a is finite; below
+    -709.78 e^a, to which e^a / (1 + e^a) rounds (torch: 1 / inf = 0), so exp never overflows.
+
+    parity28: for a < 0 this was e^a / (1 + e^a), a last bit from torch's in 66 of 279 points of the sweep; measured
+    against 200-bit mpmath, torch's form is closer on [-30, 0] (mean 0.36 against 0.47 ulps), the other one below
+    -30 (0.25 against 0.36)."""
+    if a >= -709.782712893384:  # LAST_FINITE_EXP, written out: one global lookup fewer on the engine's hot path
         return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
+    return math.exp(a)
 
 
 @helper
@@ -404,7 +408,7 @@ def bce_target_grad(a: float) -> float:
 
 def torch_sigmoid(a: float) -> float:
     """torch's CPU sigmoid, 1 / (1 + e^-a) (0 where e^-a overflows, as torch's 1 / inf): the number its
-    binary_cross_entropy_with_logits backward starts from. Not a helper: `sigmoid` is the accurate one."""
+    binary_cross_entropy_with_logits backward starts from. Not a helper: `sigmoid` keeps a subnormal below -709.78."""
     try:
         return 1.0 / (1.0 + math.exp(-a))
     except OverflowError:
