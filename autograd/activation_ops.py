@@ -69,18 +69,30 @@ LEAKY_RELU = Op(name="leaky_relu", symbol="LeakyReLU", forward="a * (step(a) + (
 # ELU chooses its branch by `where_positive` (parity27): added as relu(a) + expm1(-relu(-a)) * b, a zero result lost
 # its sign (x = -0.0: torch's kernel takes x itself, -0.0, for x >= 0; x = -5e-324, alpha = 0.5: torch's -0.0),
 # and the derivative alpha * e^x lost it where e^x underflows. -relu(-a) is min(a, 0): expm1 of the branch not
-# taken never overflows.
+# taken never overflows. The derivative's 1 is step(a) (1 there, exactly): on Values a step node, so a gradient built
+# with create_graph=True still depends on x and differentiates to torch's 0 (a constant 1.0 made the second
+# derivative "not used": parity28).
 ELU = Op(name="elu", symbol="ELU", forward="where_positive(-a, expm1(-relu(-a)) * b, a)",
-         derivatives=("where_positive(a, 1.0, b * exp(-relu(-a)))", "0.0"), constant_args=1,
+         derivatives=("where_positive(a, step(a), b * exp(-relu(-a)))", "0.0"), constant_args=1,
          domain=(_NEGATIVE, (0.5, 2.0)), reference=lambda a, b: a if a > 0.0 else b * (math.exp(a) - 1.0))
-# Inputs x0 (the input), x1 (beta), x2 (threshold): x where x * beta > threshold, else log(1 + e^(x beta)) / beta.
-# The branch is chosen by `where_positive`, not as a sum of step terms: the sum lost the sign of a zero result
-# (torch's -0.0 for x = -0.0 past a negative threshold, and log1p(0) / beta for a negative beta).
+# Inputs x0 (the input), x1 (beta), x2 (threshold): x where x * beta > threshold, else log1p(e^(x beta)) / beta, and
+# the gradient 1 or e^(x beta) / (e^(x beta) + 1), torch's softplus_kernel and softplus_backward_kernel as its 0-d
+# (scalar) loop computes them (parity28: with log1pexp and the sigmoid op, 2-4% of values and 8-23% of gradients were
+# a last bit off torch's). The branch is chosen by `where_positive`, not as a sum of step terms: the sum lost the
+# sign of a zero result (torch's -0.0 for x = -0.0 past a negative threshold, and log1p(0) / beta for a negative
+# beta). The logarithm is taken of min(x beta, threshold), so the branch not taken never overflows. The derivative's
+# 1 past the threshold is a step (as ELU's), so a second derivative there is torch's 0, not "not used".
 SOFTPLUS = Op(name="softplus_beta", symbol="softplus",
-              forward="where_positive(x0 * x1 - x2, x0, div(log1pexp(-maximum(-(x0 * x1), -x2)), x1))",
-              derivatives=("step(x0 * x1 - x2) + (1.0 - step(x0 * x1 - x2)) * sigmoid(x0 * x1)", "0.0", "0.0"),
+              forward="where_positive(x0 * x1 - x2, x0, div(softplus_log(-maximum(-(x0 * x1), -x2)), x1))",
+              derivatives=("where_positive(x0 * x1 - x2, step(x0 * x1 - x2), softplus_sigmoid(x0 * x1))", "0.0",
+                           "0.0"),
               constant_args=2, domain=(_WIDE, (0.5, 2.0), (20.0, 30.0)),
               reference=lambda a, b, t: a if a * b > t else math.log(1.0 + math.exp(a * b)) / b)
+# softplus's derivative e^a / (e^a + 1) (torch's rounding of the sigmoid) as a node of its own, as SILU_SIGMOID: a
+# gradient built with create_graph=True holds the helper's number and differentiates it as sigmoid's out (1 - out).
+SOFTPLUS_SIGMOID = Op(name="softplus_sigmoid", symbol="σ", forward="softplus_sigmoid(a)",
+                      derivatives=("sigmoid_grad(out, a)",), domain=(_WIDE,),
+                      reference=lambda a: 1.0 / (1.0 + math.exp(-a)))
 # Inputs x0, x1 (min_val), x2 (max_val): torch's clamp, min(max(x, lo), hi); gradient 0 at and beyond the bounds.
 HARDTANH = Op(name="hardtanh", symbol="hardtanh", forward="-maximum(-maximum(x0, x1), -x2)",
               derivatives=("step(x0 - x1) * step(x2 - x0)", "0.0", "0.0"), constant_args=2,
@@ -88,4 +100,5 @@ HARDTANH = Op(name="hardtanh", symbol="hardtanh", forward="-maximum(-maximum(x0,
 
 ACTIVATION_OPS = (GELU, GELU_TANH, SILU, LEAKY_RELU, ELU, SOFTPLUS, HARDTANH)
 
-__all__ = ["ACTIVATION_OPS", "ELU", "GELU", "GELU_TANH", "HARDTANH", "LEAKY_RELU", "SILU", "SILU_SIGMOID", "SOFTPLUS"]
+__all__ = ["ACTIVATION_OPS", "ELU", "GELU", "GELU_TANH", "HARDTANH", "LEAKY_RELU", "SILU", "SILU_SIGMOID", "SOFTPLUS",
+           "SOFTPLUS_SIGMOID"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 
-from .activation_ops import ACTIVATION_OPS, SILU_SIGMOID
+from .activation_ops import ACTIVATION_OPS, SILU_SIGMOID, SOFTPLUS_SIGMOID
 from .helpers import HELPERS, amax_shares, helper
 from .mean_loss_ops import MEAN_LOSS_OPS
 from .op import Op, compile_function, input_names
@@ -124,8 +124,9 @@ TANH = Op(name="tanh", symbol="tanh", forward="tanh(a)", derivatives=("tanh_grad
           domain=(_WIDE,), reference=_tanh_by_exp)
 SIGMOID = Op(name="sigmoid", symbol="σ", forward="sigmoid(a)", derivatives=("sigmoid_grad(out, a)",),
              domain=(_WIDE,), reference=lambda a: 1 / (1 + math.exp(-a)))
-# log(1 + e^a), torch's softplus (named as Julia's log1pexp: the README's own-op example registers a softplus):
-# binary cross-entropy on logits (torch's log_sigmoid(x) = -log1pexp(-x)).
+# log(1 + e^a) to the last bit for any a (named as Julia's log1pexp: the README's own-op example registers a
+# softplus): binary cross-entropy on logits (torch's log_sigmoid(x) = -log1pexp(-x)). Not torch's F.softplus, which
+# is x past its threshold 20 and log1p(e^x) rounded as such below it: that is the op softplus_beta.
 LOG1PEXP = Op(name="log1pexp", symbol="log(1+eˣ)", forward="log1pexp(a)", derivatives=("sigmoid(a)",),
               domain=((-30.0, 30.0),), reference=lambda a: math.log(1.0 + math.exp(a)))
 # torch.erf; its derivative as torch's (2 / sqrt(pi)) exp(-x^2). GELU's exact form is built on it.
@@ -226,7 +227,7 @@ OPS: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, RECIPROCAL, NEG, POW, POW_VALUE, RPOW, EXP, LOG, SQRT, TANH, SIGMOID, LOG1PEXP,
                BCE, BCE_LOGITS, BCE_LOGITS_POS, SMOOTH_L1, HUBER, ERF, RELU, ABS, STEP, SIGN, SUM, DOT, LOGSUMEXP,
-               MAXIMUM, LARGEST, SHIFT, *ACTIVATION_OPS, SILU_SIGMOID, *MEAN_LOSS_OPS)
+               MAXIMUM, LARGEST, SHIFT, *ACTIVATION_OPS, SILU_SIGMOID, SOFTPLUS_SIGMOID, *MEAN_LOSS_OPS)
 }
 
 #: Marks a leaf that the engine made from a plain number (the ``2`` in ``x * 2``),

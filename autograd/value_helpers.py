@@ -212,6 +212,15 @@ def silu_sigmoid(a: Value) -> Value:
 
 
 @value_version
+def softplus_sigmoid(a: Value) -> Value:
+    """softplus's derivative as a node of the softplus_sigmoid op over ``a``, holding the scalar helper's number
+    (torch's e^a / (e^a + 1)), differentiated as sigmoid's out (1 - out), as `silu_sigmoid`."""
+    if not isinstance(a, Value):
+        return HELPERS["softplus_sigmoid"](a)
+    return _node(_ops.SOFTPLUS_SIGMOID, HELPERS["softplus_sigmoid"](a.data), a)
+
+
+@value_version
 def bce_input_grad(a: Value, b: Value) -> Value:
     """Binary cross-entropy's derivative in the probability as a graph: (a - b) / max((1 - a) a, eps)."""
     return (a - b) / apply(_ops.MAXIMUM, (1.0 - a) * a, BCE_EPSILON)

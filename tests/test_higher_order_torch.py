@@ -51,6 +51,7 @@ TORCH = {
     "tanh": lambda xs, c: torch.tanh(xs[0]),
     "sigmoid": lambda xs, c: torch.sigmoid(xs[0]),
     "silu_sigmoid": lambda xs, c: torch.sigmoid(xs[0]),  # SiLU's sigmoid node (torch's 1 / (1 + e^-x))
+    "softplus_sigmoid": lambda xs, c: torch.sigmoid(xs[0]),  # softplus's derivative node (torch's e^x / (e^x + 1))
     "relu": lambda xs, c: torch.relu(xs[0]) * xs[0],
     "abs": lambda xs, c: torch.abs(xs[0]) * xs[0],
     "step": lambda xs, c: (xs[0] > 0).to(torch.float64) * xs[0],
