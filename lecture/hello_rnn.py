@@ -88,7 +88,7 @@ def hello_step(step: object, who: str) -> int:
     """``step`` as a time step T of "hell" -> "ello" (1..4): any integer type (numpy's too), else a ValueError
     after ``who``. `bptt_general_rows` and `vanishing_factors` each had a copy that refused numpy.int64(3) and
     whose message failed for an int past str()'s 4,300 digits ("Exceeds the limit")."""
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 1 <= step <= len(HELLO_INPUTS):
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 1 <= int(step) <= len(HELLO_INPUTS):
         raise ValueError(f"{who}: step T must be a whole number in 1..{len(HELLO_INPUTS)}, got {short_repr(step)}")
     return int(step)
 
