@@ -193,7 +193,10 @@ def pow_const(a: float, n: float) -> float:
         # One correctly rounded product, torch's (its pow kernel and mse_loss square as x * x) and numpy's (batch
         # replay's np.power squares so): libm's pow(x, 2) is a last bit off x * x in about 1 of 1,200 inputs here.
         square = a * a
-        if square - square != 0.0:
+        if square - square != 0.0 and a - a == 0.0:
+            # Only a finite a's square is this op's overflow. An inf or NaN a, which reaches here only in a replayed
+            # tape from an op upstream that overflowed (x * w), passes on as a ** 2 passed it, so that the tape's
+            # check names that op as eager does, not "pow: result too large in inf ** 2".
             raise OverflowError(f"pow: result too large in {a!r} ** {n!r}")
         return square
     try:
