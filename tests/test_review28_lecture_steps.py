@@ -42,3 +42,12 @@ def test_numpy_weight_indices_are_indices() -> None:
 def test_a_huge_weight_index_is_named_by_its_size() -> None:
     with pytest.raises(ValueError, match=r"^w1\[an int of about 5,001 digits,1\] is not a weight"):
         mlp_hessian(((10**5000, 1),))
+
+
+def test_the_films_counts_take_numpy_ints_and_name_a_huge_one() -> None:
+    from lecture.training_film import slides_mlp_film
+
+    with pytest.raises(ValueError, match=r"^epochs must be an integer in 1\.\.5000, got an int of about 5,001 digits"):
+        slides_mlp_film(epochs=10**5000)
+    _, frames = slides_mlp_film(epochs=np.int64(2))
+    assert len(frames) == 3  # epoch 0 (the starting weights), then one frame per epoch
