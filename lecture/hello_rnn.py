@@ -67,7 +67,7 @@ def number_table(rows: list[list[float]], row_names: list[str], col_names: list[
     for a number that is not finite; TypeError for an entry that is not a real number.
     """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 17:
-        raise ValueError(f"number_table: decimals must be a whole number in 0..17, got {decimals!r}")
+        raise ValueError(f"number_table: decimals must be a whole number in 0..17, got {short_repr(decimals)}")
     if len(row_names) != len(rows):
         raise ValueError(f"number_table: {len(row_names)} row names for {len(rows)} rows")
     for r, row in enumerate(rows):

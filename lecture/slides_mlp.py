@@ -220,7 +220,7 @@ def row_graph(model: MLP, r: int) -> RowGraph:
     if isinstance(r, bool) or not isinstance(r, int):
         raise TypeError(f"row r must be a whole number, got {type(r).__name__} {short_repr(r)}")
     if not 1 <= r <= len(SLIDES_X):
-        raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {r!r}")
+        raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {short_repr(r)}")
     x = [Value(v, label=f"a0[{i}]") for i, v in enumerate(SLIDES_X[r - 1], start=1)]
     y = SLIDES_Y[r - 1]
     hidden, output = model.layers
@@ -240,7 +240,8 @@ def batch_loss(model: MLP, rows: int = BATCH_ROWS) -> Value:
     """E summed over data rows 1..``rows`` (the slides' batch, whose parameter gradients are c1 and c2)."""
     if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= len(SLIDES_X):
         # 0 or a negative count summed no row at all: a loss of 0.0 with no graph behind it
-        raise ValueError(f"rows must be a whole number in 1..{len(SLIDES_X)} (the slides' data rows), got {rows!r}")
+        raise ValueError(f"rows must be a whole number in 1..{len(SLIDES_X)} (the slides' data rows), got "
+                         f"{short_repr(rows)}")
     graphs = [row_graph(model, r) for r in range(1, rows + 1)]
     # One sum over the rows, in row order (a chain of + nodes lets Graphviz draw row 4 above row 2).
     total = sum_of([g.E for g in graphs])

@@ -1,4 +1,4 @@
-"""The hello-RNN step T and the Hessian's weight indices take any integer type, and name a huge one safely.
+"""The lecture's counts and indices take any integer type where they are new today, and name a huge int safely.
 
 Before: `vanishing_factors` and `bptt_general_rows` (two copies of one check, merged the same day) refused
 numpy.int64(3) as "not a whole number", and all three checks built their message with repr()/str() of the int,
@@ -12,7 +12,11 @@ import numpy as np
 import pytest
 
 from lecture.bptt_slides import bptt_general_rows
+from lecture.hello_rnn import number_table
 from lecture.mlp_hessian import HESSIAN_WEIGHTS, mlp_hessian
+from lecture.newton import newton_minimise
+from lecture.slides_mlp import batch_loss, row_graph, slides_network
+from lecture.tanh_derivatives import tanh_derivatives_at
 from lecture.vanishing_factors import vanishing_factors
 
 
@@ -51,3 +55,20 @@ def test_the_films_counts_take_numpy_ints_and_name_a_huge_one() -> None:
         slides_mlp_film(epochs=10**5000)
     _, frames = slides_mlp_film(epochs=np.int64(2))
     assert len(frames) == 3  # epoch 0 (the starting weights), then one frame per epoch
+
+
+@pytest.mark.parametrize(("call", "wanted"), [
+    (lambda n: number_table([[1.0]], ["a"], ["b"], decimals=n),
+     r"^number_table: decimals must be a whole number in 0\.\.17, got an int of about 5,001 digits"),
+    (lambda n: newton_minimise(max_steps=-n),
+     r"^newton: max_steps must be a whole number >= 0, got an int of about 5,001 digits"),
+    (lambda n: row_graph(slides_network(), n), r"^row r must be in 1\.\.6, got an int of about 5,001 digits"),
+    (lambda n: batch_loss(slides_network(), n),
+     r"^rows must be a whole number in 1\.\.6 \(the slides' data rows\), got an int of about 5,001 digits"),
+    (lambda n: tanh_derivatives_at(0.5, order=n),
+     r"^order must be a whole number in 0\.\.10, got an int of about 5,001 digits"),
+], ids=["number_table", "newton", "row_graph", "batch_loss", "tanh_derivatives_at"])
+def test_the_other_lecture_counts_name_a_huge_int_by_its_size(call, wanted) -> None:
+    # These messages showed the int by repr(), which raises past 4,300 digits ("Exceeds the limit ...").
+    with pytest.raises(ValueError, match=wanted):
+        call(10**5000)
