@@ -193,7 +193,10 @@ def pow_const(a: float, n: float) -> float:
         # First, for the common square: one correctly rounded product, torch's (its pow kernel and mse_loss square
         # as x * x) and numpy's; libm's pow(x, 2) is a last bit off x * x in about 1 of 1,200 inputs here.
         square = a * a
-        if square - square != 0.0:
+        if square - square != 0.0 and a - a == 0.0:
+            # Only a finite a's square is this op's overflow. An inf or NaN a, which reaches here only in a replayed
+            # tape from an op upstream that overflowed (x * w), passes on as libm's pow passes it, so that the
+            # tape's check names that op as eager does, not "pow: result too large in inf ** 2" (review28).
             raise OverflowError(f"pow: result too large in {a!r} ** {n!r}")
         return square
     if a == 0.0 and n < 0:
@@ -204,7 +207,7 @@ def pow_const(a: float, n: float) -> float:
     special = _special_power(n)
     if special is not None:
         out = special(a)
-        if out - out != 0.0:
+        if out - out != 0.0 and a - a == 0.0:  # as for the square: an inf or NaN a is an upstream op's overflow
             raise OverflowError(f"pow: result too large in {a!r} ** {n!r}")
         return out
     try:

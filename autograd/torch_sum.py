@@ -17,9 +17,10 @@ def left_to_right(xs: Sequence[Any]) -> Any:
     return total
 
 
-def _from_positive_zero(total: Any) -> Any:
-    """``total`` with torch's sign of zero: its accumulators start at +0.0, so terms that are all -0.0 sum to +0.0;
-    adding 0.0 changes nothing else (x + 0.0 is x for every x but -0.0)."""
+def from_positive_zero(total: Any) -> Any:
+    """``total`` with torch's sign of zero: its kernels add into accumulators that start at +0.0, so terms that are
+    all -0.0 (a perfectly classified row's cross-entropy) sum to +0.0, never -0.0; adding 0.0 changes nothing else,
+    bit for bit (x + 0.0 is x for every x but -0.0). `nn.reduction.nll_sum` ends its sums so too."""
     return total + 0.0
 
 
@@ -41,7 +42,7 @@ def torch_sum(terms: Sequence[Any], total: Callable[[Sequence[Any]], Any] = left
     """
     n = len(terms)
     if n < _LANES:
-        return _from_positive_zero(terms[0] if n == 1 else total(terms))
+        return from_positive_zero(terms[0] if n == 1 else total(terms))
     vectors = n // _LANES
     rows = vectors // _ILP
     # Each accumulator lane is a list of terms added left to right (a moved accumulator enters as one term).
@@ -88,7 +89,7 @@ def torch_sum(terms: Sequence[Any], total: Callable[[Sequence[Any]], Any] = left
     for k in range(1, _ILP):
         move(first[0], first[k])
     final = list(terms[vectors * _LANES:]) + [collapse(first[0][lane]) for lane in range(_LANES) if first[0][lane]]
-    return _from_positive_zero(collapse(final))
+    return from_positive_zero(collapse(final))
 
 
 @helper

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 from nn import RNNCell, Vocabulary, softmax_cross_entropy
 
-from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, HELLO_WHH, HELLO_WHY, HELLO_WXH, hello_model
+from .hello_rnn import (
+    HELLO_INPUTS,
+    HELLO_TARGETS,
+    HELLO_VOCAB,
+    HELLO_WHH,
+    HELLO_WHY,
+    HELLO_WXH,
+    hello_model,
+    hello_step,
+)
 
 #: L3: the slides' formulas differentiate the loss at time step 3 (1-based).
 SLIDE_STEP = 3
@@ -210,8 +219,7 @@ def bptt_general_rows(step: int = GENERAL_STEP) -> list[BPTTFormulaRow]:
     """The slides' three lines for LT, each evaluated by hand at T = ``step`` and set against the engine's gradient
     of LT alone: dLT/dWyh = dLT/dYT * dYT/dWyh (one term: W_yh acts at step T only), and dLT/dWhh, dLT/dWxh as
     sums over t = 1..T of the chain through H_T, H_T-1, ..., H_t."""
-    if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(HELLO_INPUTS):
-        raise ValueError(f"bptt_general_rows: step T must be a whole number in 1..{len(HELLO_INPUTS)}, got {step!r}")
+    step = hello_step(step, "bptt_general_rows")
     forward = _hand_forward()
     engine_why, engine_whh, engine_wxh = _engine_gradients(step)
     dl_ds2 = list(forward.probabilities[step - 1])

@@ -13,6 +13,7 @@ import numbers
 from dataclasses import dataclass
 
 from autograd import Value, softmax, sum_of
+from autograd.shown import short_repr
 from nn import CharModel, RNNCell, Vocabulary, softmax_cross_entropy
 
 from .training import Progress, TrainingRun, train_char_model
@@ -66,7 +67,7 @@ def number_table(rows: list[list[float]], row_names: list[str], col_names: list[
     for a number that is not finite; TypeError for an entry that is not a real number.
     """
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 17:
-        raise ValueError(f"number_table: decimals must be a whole number in 0..17, got {decimals!r}")
+        raise ValueError(f"number_table: decimals must be a whole number in 0..17, got {short_repr(decimals)}")
     if len(row_names) != len(rows):
         raise ValueError(f"number_table: {len(row_names)} row names for {len(rows)} rows")
     for r, row in enumerate(rows):
@@ -81,6 +82,15 @@ def number_table(rows: list[list[float]], row_names: list[str], col_names: list[
     head = " " * 8 + "".join(f"{c:>{width}}" for c in col_names)
     body = [f"{name:<8}" + "".join(f"{v:>{width}.{decimals}f}" for v in row) for name, row in zip(row_names, rows)]
     return "\n".join([head, *body])
+
+
+def hello_step(step: object, who: str) -> int:
+    """``step`` as a time step T of "hell" -> "ello" (1..4): any integer type (numpy's too), else a ValueError
+    after ``who``. `bptt_general_rows` and `vanishing_factors` each had a copy that refused numpy.int64(3) and
+    whose message failed for an int past str()'s 4,300 digits ("Exceeds the limit")."""
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 1 <= int(step) <= len(HELLO_INPUTS):
+        raise ValueError(f"{who}: step T must be a whole number in 1..{len(HELLO_INPUTS)}, got {short_repr(step)}")
+    return int(step)
 
 
 def hello_model() -> CharModel:

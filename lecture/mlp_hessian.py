@@ -32,12 +32,14 @@ TOLERANCE = 1e-8
 
 def slide_weight(model: MLP, i: int, k: int) -> Value:
     """The hidden layer's weight w1[i,k] of ``model`` (i = 0 is the bias of unit k)."""
-    if any(isinstance(n, bool) or not isinstance(n, int) for n in (i, k)):
+    if any(isinstance(n, bool) or not isinstance(n, numbers.Integral) for n in (i, k)):  # numpy's ints too
         raise TypeError(f"w1[i,k]: i and k must be whole numbers, got {type(i).__name__} {short_repr(i)} and "
                         f"{type(k).__name__} {short_repr(k)}")
     neurons = model.layers[0].neurons
     if not 1 <= k <= len(neurons) or not 0 <= i <= len(neurons[0].w):
-        raise ValueError(f"w1[{i},{k}] is not a weight of the slides' hidden layer")
+        # short_repr: an int past str()'s 4,300 digits made this message fail with "Exceeds the limit"
+        raise ValueError(f"w1[{short_repr(i)},{short_repr(k)}] is not a weight of the slides' hidden layer")
+    i, k = int(i), int(k)
     neuron = neurons[k - 1]
     return neuron.b if i == 0 else neuron.w[i - 1]
 
@@ -86,9 +88,9 @@ def checked_weights(weights: object) -> tuple[tuple[int, int], ...]:
     for pair in weights:
         if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
             raise ValueError(f"{what}, got {short_repr(pair)} in {short_repr(weights)}")
-        if any(isinstance(n, bool) or not isinstance(n, int) for n in pair):
+        if any(isinstance(n, bool) or not isinstance(n, numbers.Integral) for n in pair):  # numpy's ints too
             raise TypeError(f"{what} of whole numbers, got {short_repr(pair)}")
-        pairs.append((pair[0], pair[1]))
+        pairs.append((int(pair[0]), int(pair[1])))
     if not pairs:
         raise ValueError(f"{what}, got none")
     return tuple(pairs)

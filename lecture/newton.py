@@ -66,7 +66,7 @@ def newton_minimise(f: Callable[[Value], Value] = example_function, x0: float = 
     if not math.isfinite(start):
         raise ValueError(f"newton: x0 must be finite, got {x0!r}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
-        raise ValueError(f"newton: max_steps must be a whole number >= 0, got {max_steps!r}")
+        raise ValueError(f"newton: max_steps must be a whole number >= 0, got {short_repr(max_steps)}")
     steps: list[NewtonStep] = []
     x = start
     for k in range(max_steps + 1):

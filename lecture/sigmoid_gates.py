@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from autograd import Value
 
-from .slides_mlp import SLIDES_W2, SLIDES_Y, row_graph, slides_network
+from .slides_mlp import SLIDES_W2, SLIDES_Y, agrees_at_slide_rounding, row_graph, slides_network
 
 #: Each number the graph slides print, in the order they appear, as printed.
 SLIDE_GATES = {
@@ -81,8 +81,7 @@ class GateRow:
     @property
     def agrees(self) -> bool:
         """Within half a unit of the slide's last printed decimal."""
-        decimals = len(self.slide.split(".")[1]) if "." in self.slide else 0
-        return abs(float(self.slide) - self.ours) <= 0.5 * 10.0**-decimals + 1e-12
+        return agrees_at_slide_rounding(self.slide, self.ours)
 
 
 @dataclass

@@ -220,7 +220,7 @@ def row_graph(model: MLP, r: int) -> RowGraph:
     if isinstance(r, bool) or not isinstance(r, int):
         raise TypeError(f"row r must be a whole number, got {type(r).__name__} {short_repr(r)}")
     if not 1 <= r <= len(SLIDES_X):
-        raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {r!r}")
+        raise ValueError(f"row r must be in 1..{len(SLIDES_X)}, got {short_repr(r)}")
     x = [Value(v, label=f"a0[{i}]") for i, v in enumerate(SLIDES_X[r - 1], start=1)]
     y = SLIDES_Y[r - 1]
     hidden, output = model.layers
@@ -240,7 +240,8 @@ def batch_loss(model: MLP, rows: int = BATCH_ROWS) -> Value:
     """E summed over data rows 1..``rows`` (the slides' batch, whose parameter gradients are c1 and c2)."""
     if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= len(SLIDES_X):
         # 0 or a negative count summed no row at all: a loss of 0.0 with no graph behind it
-        raise ValueError(f"rows must be a whole number in 1..{len(SLIDES_X)} (the slides' data rows), got {rows!r}")
+        raise ValueError(f"rows must be a whole number in 1..{len(SLIDES_X)} (the slides' data rows), got "
+                         f"{short_repr(rows)}")
     graphs = [row_graph(model, r) for r in range(1, rows + 1)]
     # One sum over the rows, in row order (a chain of + nodes lets Graphviz draw row 4 above row 2).
     total = sum_of([g.E for g in graphs])
@@ -273,14 +274,15 @@ def worked_example() -> WorkedExample:
     return WorkedExample(worked_example_report(), row_model, row, batch_model, batch)
 
 
-def _agrees(slide: str, ours: float) -> bool:
+def agrees_at_slide_rounding(slide: str, ours: float) -> bool:
+    """Whether ``ours`` is within half a unit of the last decimal the slide prints as ``slide``."""
     decimals = len(slide.split(".")[1]) if "." in slide else 0
     return abs(float(slide) - ours) <= 0.5 * 10.0**-decimals + 1e-12
 
 
 def _row(quantity: str, slide: str, ours: float, note: str = "") -> ReportRow:
     note = note or REMARKS.get(quantity, "")
-    return ReportRow(quantity, slide, ours, _agrees(slide, ours), note)
+    return ReportRow(quantity, slide, ours, agrees_at_slide_rounding(slide, ours), note)
 
 
 def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[list[float]],
@@ -293,7 +295,7 @@ def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[
     """
     w = w_before[i][k - 1]
     expected = w - LEARNING_RATE * float(slide_c[i][k - 1])
-    if _agrees(slide_star, expected):
+    if agrees_at_slide_rounding(slide_star, expected):
         return ""
     note = (f"the slide's own tables give {name}[{i},{k}] - {LEARNING_RATE} * c = {w} - {LEARNING_RATE} * "
             f"{slide_c[i][k - 1]} = {expected:.4f}, not {slide_star}: a slip on the slide")
@@ -302,7 +304,7 @@ def _sgd_consistency(name: str, i: int, k: int, slide_star: str, w_before: list[
         return f"{note} ({misread})"
     c = slide_c[i][k - 1]
     others = [(r, col) for r, row in enumerate(w_before) for col, other in enumerate(row, start=1)
-              if (r, col) != (i, k) and _agrees(slide_star, other - LEARNING_RATE * float(c))]
+              if (r, col) != (i, k) and agrees_at_slide_rounding(slide_star, other - LEARNING_RATE * float(c))]
     same_column = [(r, col) for r, col in others if col == k]  # a row mixed up within the slide's column
     if len(same_column) == 1 or len(others) == 1:
         r, col = same_column[0] if len(same_column) == 1 else others[0]
@@ -328,13 +330,13 @@ def _misread_update(name: str, i: int, k: int, slide_star: str, w_before: list[l
     read = "" if (r, col) == (i, k) else (
         f"; {name} read row by row against c read column by column puts {name}[{r},{col}] = {w:g} in place of"
         f" {name}[{i},{k}] = {w_before[i][k - 1]:g}")
-    if read and _agrees(slide_star, w - LEARNING_RATE * c):
+    if read and agrees_at_slide_rounding(slide_star, w - LEARNING_RATE * c):
         same = [f"{name}[{a},{b}]" for a, row in enumerate(w_before) for b, v in enumerate(row, start=1)
                 if v == w and (a, b) not in ((r, col), (i, k))]
         also = f" ({', '.join(same)} {'is' if len(same) == 1 else 'are'} {w:g} too)" if same else ""
         return (f"{slide_star} is {w:g} - {LEARNING_RATE} * {slide_c[i][k - 1]} = {w - LEARNING_RATE * c:.6f}"
                 f"{read}{also}")
-    if _agrees(slide_star, w * LEARNING_RATE * c):
+    if agrees_at_slide_rounding(slide_star, w * LEARNING_RATE * c):
         return (f"{slide_star} is {w:g} * {LEARNING_RATE} * {slide_c[i][k - 1]} = {w * LEARNING_RATE * c:.6f}:"
                 f" w times alpha * c, not w minus alpha * c{read}")
     return ""

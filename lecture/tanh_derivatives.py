@@ -23,7 +23,7 @@ MAX_POINTS = 100_000
 def tanh_derivatives_at(x: float, order: int = MAX_ORDER) -> list[float]:
     """[tanh(x), tanh'(x), ..., tanh^(order)(x)] by repeated ``grad(..., create_graph=True)``."""
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 10:
-        raise ValueError(f"order must be a whole number in 0..10, got {order!r}")
+        raise ValueError(f"order must be a whole number in 0..10, got {short_repr(order)}")
     point = Value(_real(x), label="x")
     current = point.tanh()
     values = [current.data]

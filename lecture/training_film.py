@@ -30,9 +30,11 @@ RNN_FILM_LR = 0.05
 
 
 def _check_count(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 5000:
-        raise ValueError(f"{name} must be an integer in 1..5000, got {n!r}")
-    return n
+    """``n`` as an int in 1..5000 (any integer type: numpy's too), else a ValueError naming ``name``; a huge int is
+    named by its size (its repr failed past 4,300 digits: "Exceeds the limit")."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= int(n) <= 5000:
+        raise ValueError(f"{name} must be an integer in 1..5000, got {short_repr(n)}")
+    return int(n)
 
 
 def _check_rate(lr: object) -> float:

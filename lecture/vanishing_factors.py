@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from nn import RNNCell, Vocabulary, softmax_cross_entropy
 
-from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, HELLO_WHH, hello_model
+from .hello_rnn import HELLO_INPUTS, HELLO_TARGETS, HELLO_VOCAB, HELLO_WHH, hello_model, hello_step
 
 #: The engine's gradient and the hand-chained one "agree" within this (they differ by rounding only).
 AGREE_TOLERANCE = 1e-12
@@ -76,8 +76,7 @@ def _dot(u: list[float], v: list[float]) -> float:
 
 def vanishing_factors(step: int = len(HELLO_INPUTS)) -> VanishingFactors:
     """Backpropagate L_T (T = ``step``) through the hello RNN and set each dL_T/dh_t against the factors' product."""
-    if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(HELLO_INPUTS):
-        raise ValueError(f"vanishing_factors: step T must be a whole number in 1..{len(HELLO_INPUTS)}, got {step!r}")
+    step = hello_step(step, "vanishing_factors")
     vocab = Vocabulary(HELLO_VOCAB)
     model = hello_model()
     cell = model.cell

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from autograd import Value, sum_of
+from autograd.torch_sum import from_positive_zero, left_to_right
 from autograd.torch_sum import torch_sum as _torch_sum
 
 from .numbers_in_messages import short_repr
@@ -67,10 +68,7 @@ def plain_total(xs: Sequence[Any]) -> Any:
     Python 3.12 on, which torch does not)."""
     if any(isinstance(x, Value) for x in xs):
         return sum_of(list(xs))
-    total = xs[0]
-    for x in xs[1:]:
-        total = total + x
-    return total
+    return left_to_right(xs)
 
 
 def nll_sum(items: Sequence[tuple[int, T]], batch: int, total: Callable[[Sequence[T]], T] = plain_total) -> T:
@@ -97,14 +95,7 @@ def nll_sum(items: Sequence[tuple[int, T]], batch: int, total: Callable[[Sequenc
                 partials[j + 1].append(part[0] if len(part) == 1 else total(part))
                 partials[j] = []
     sums = [part[0] if len(part) == 1 else total(part) for part in partials if part]
-    return _from_positive_zero(sums[0] if len(sums) == 1 else total(sums))
-
-
-def _from_positive_zero(total: T) -> T:
-    """``total`` with torch's sign of zero: torch's kernels add into accumulators that start at +0.0, so terms
-    that are all -0.0 (a perfectly classified row's cross-entropy) sum to +0.0, never -0.0; adding 0.0 changes
-    nothing else, bit for bit (x + 0.0 is x for every x but -0.0)."""
-    return total + 0.0  # type: ignore[operator, return-value]
+    return from_positive_zero(sums[0] if len(sums) == 1 else total(sums))
 
 
 def torch_sum(terms: Sequence[Any], total: Callable[[Sequence[Any]], Any] = plain_total) -> Any:

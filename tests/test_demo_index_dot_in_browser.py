@@ -5,37 +5,25 @@ as a user's click would, and the page shown must be the graph's DOT source, the 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from conftest import needs_svg
+from headless_chromium import needs_chromium, start_chromium
 
 import demo
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-webdriver = pytest.importorskip("selenium.webdriver", reason="the browser tests need selenium (valuegrad[test])")
-pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(DRIVER).exists()),
-                                reason="Debian's chromium and chromium-driver are not installed")
+pytestmark = needs_chromium
 
 
 @needs_svg
 def test_each_linked_dot_source_shows_in_the_browser(capsys, tmp_path: Path) -> None:
-    from selenium.webdriver.chrome.service import Service
-
     assert demo.main(["worked-example", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     out = tmp_path / "out"
     sources = sorted(p.name for p in out.glob("*.dot"))
     assert sources == ["worked_example_batch.dot", "worked_example_row1.dot"]
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=900,700"):
-        options.add_argument(flag)
     downloads = tmp_path / "downloads"
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+    driver = start_chromium("900,700", prefs={"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     try:
         driver.get((out / "index.html").as_uri())
         links = [a.get_attribute("href") for a in driver.find_elements("css selector", "a")

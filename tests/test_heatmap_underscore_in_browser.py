@@ -6,19 +6,15 @@ cannot where it falls on the white page."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
+from headless_chromium import needs_chromium, start_chromium
 
 from viz.heatmap import text_heatmap_html, text_heatmap_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-webdriver = pytest.importorskip("selenium.webdriver", reason="the browser tests need selenium (valuegrad[test])")
 Image = pytest.importorskip("PIL.Image", reason="comparing screenshots needs Pillow (matplotlib brings it)")
-pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(DRIVER).exists()),
-                                reason="Debian's chromium and chromium-driver are not installed")
+pytestmark = needs_chromium
 
 
 def _block_pixels(driver, path: Path, text: str) -> list[tuple[int, ...]]:  # type: ignore[no-untyped-def]
@@ -32,14 +28,7 @@ def _block_pixels(driver, path: Path, text: str) -> list[tuple[int, ...]]:  # ty
 
 @pytest.mark.parametrize("zoom", [1, 3])
 def test_a_white_underscore_stays_on_its_band(tmp_path: Path, zoom: int) -> None:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=800,400",
-                 f"--force-device-scale-factor={zoom}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = start_chromium("800,400", [f"--force-device-scale-factor={zoom}"])
     try:
         underscored = _block_pixels(driver, tmp_path / "a.html", "a_b")
         spaced = _block_pixels(driver, tmp_path / "b.html", "a b")
