@@ -106,8 +106,9 @@ def activation_slide_text(rows: list[ActivationRow]) -> str:
         mine = [r for r in rows if r.name == name]
         held = sum(1 for r in mine if r.agrees)
         where = ", ".join(f"{r.z:g}" for r in mine)
-        verdict = "agrees" if held == len(mine) else f"DIFFERS at {len(mine) - held}"
-        lines.append(f"  {name:<8} {formula:<36} {identity:<28} at z = {where}: {held} of {len(mine)} {verdict}")
-    lines.append("  (at z = 0 max(0, z) has no derivative: the engine's relu gives 0 and max(0, z) built from its"
-                 " maximum 0.5, a tie split in two, both as PyTorch)")
+        verdict = (f"{held} of {len(mine)} agree" if held == len(mine)
+                   else f"DIFFERS at {len(mine) - held} of {len(mine)}")
+        lines.append(f"  {name:<8} {formula:<36} {identity:<28} at z = {where}: {verdict}")
+    lines.append("  (at z = 0, max(0, z) has no derivative: there the engine's relu gives 0, and max(0, z) built from"
+                 " its maximum gives 0.5, a tie split in two; both as PyTorch)")
     return "\n".join(lines)

@@ -52,9 +52,10 @@ class VanishingFactors:
     def text(self) -> str:
         """One line per step: the gradient's norm, its ratio to the step after, the factor's slopes and norm."""
         lines = [f"  the vanishing gradient as a product of factors, on the hello RNN (L{self.step} alone):"
-                 " dL/dh_t-1 = (diag(1 - h_t^2) Whh)^T dL/dh_t, each step back one factor:",
+                 " dL/dh_(t-1) = (diag(1 - h_t^2) Whh)^T dL/dh_t, each step back one factor; the last column sets the"
+                 " engine's dL/dh_t against dL/dh_T carried back by the factors:",
                  f"  {'t':>3}  {'||dL/dh_t||':>12}  {'ratio to t+1':>12}  {'carried to t-1 by: 1 - h_t^2':<32}"
-                 f"{'||factor||':>10}  product of factors"]
+                 f"{'||factor||':>10}  engine = factors"]
         for i, s in enumerate(self.steps):
             ratio = f"{s.norm / self.steps[i - 1].norm:.4f}" if i else "-"
             slopes = "[" + ", ".join(f"{v:.4f}" for v in s.slopes) + "]" if s.slopes is not None else "-"

