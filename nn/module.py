@@ -20,6 +20,7 @@ from autograd import Value
 from .device_dtype import call_text, check_device, check_dtype, check_to_arguments
 from .hooks import EVER_HOOKED, HOOKS, PRE_HOOKS, RemovableHandle, call_with_hooks, register
 from .numbers_in_messages import checked_float, short_repr
+from .state_dict_positional import from_positions
 
 
 class IncompatibleKeys(NamedTuple):
@@ -307,7 +308,7 @@ class Module:
         return sum(1 for _ in self.named_parameters())
 
     def state_dict(
-        self, *, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
+        self, *args: Any, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
     ) -> dict[str, Any]:
         """``{name: data}`` for every parameter name, then the persistent buffers, in a stable order.
 
@@ -316,8 +317,10 @@ class Module:
         those entries to agree. torch's keywords: ``prefix`` is put before
         every name as given (``prefix="model."``), ``keep_vars=True`` gives the
         parameter Values themselves instead of their numbers, and
-        ``destination`` is a dict to fill and return.
+        ``destination`` is a dict to fill and return. Given by position (in
+        that order) they are taken with torch's FutureWarning.
         """
+        destination, prefix, keep_vars = from_positions(args, destination, prefix, keep_vars)
         _check_flag("keep_vars", keep_vars)
         if not isinstance(prefix, str):
             raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
