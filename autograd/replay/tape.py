@@ -64,6 +64,7 @@ from .tape_arguments import (
     describe,
     kind_of,
     listed,
+    refuse_double_roles,
     refuse_hooked_parameters,
     refuse_hooked_values,
     refuse_non_collection,
@@ -265,6 +266,8 @@ class Tape:
         self._parameters, leaves = copy_parameters(parameters)
         for what, given in (("inputs", inputs), ("constants", constants), ("outputs", outputs)):
             refuse_non_values(what, given)
+        if constants:
+            refuse_double_roles(constants, inputs, self._parameters)
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
