@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib
-import inspect
+import importlib.util
 import io
 import json
 import math
@@ -35,6 +35,7 @@ from typing import cast
 
 from autograd import Value, no_grad
 from autograd.path_errors import SymlinkLoopError, check_link_loop
+from lecture.cli_args import folder_path
 from lecture.script_exit import run_script
 from lecture.slide_names import lstm_names
 from nn import CharModel, LSTMCell, Vocabulary
@@ -64,13 +65,26 @@ class UsageError(Exception):
 
 
 def module_source(name: str) -> str:
-    """The source text of a standard-library module, or UsageError naming why there is none."""
+    """The source text of a standard-library module, or UsageError naming why there is none.
+
+    The module's file is found and read, not imported: importing runs the module (``this`` printed the Zen
+    of Python, ``antigravity`` opened a web browser). Finding a dotted name imports its parent packages.
+    """
     try:
-        module = importlib.import_module(name)
-        return inspect.getsource(module)
-    except ImportError:
-        raise UsageError(f"--modules: no module named {name!r}") from None
-    except (OSError, TypeError):
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError, TypeError):  # a parent that is no package, a relative name ('..x')
+        spec = None
+    if spec is None:
+        raise UsageError(f"--modules: no module named {name!r}")
+    origin = spec.origin if spec.has_location else None
+    if spec.origin == "frozen":  # os, posixpath, stat, ...: frozen into Python, their source file named aside
+        origin = getattr(spec.loader_state, "filename", None)
+    try:
+        if origin is None or not origin.endswith(".py"):
+            raise OSError(origin)
+        with tokenize.open(origin) as f:  # the encoding its coding line names, as inspect reads it
+            return f.read()
+    except (OSError, SyntaxError, UnicodeDecodeError):
         raise UsageError(f"--modules: {name!r} has no Python source to read (a built-in or compiled module)") from None
 
 
@@ -128,7 +142,7 @@ VOCABULARY_GUESS = 100
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line, checked: every size positive, the learning rate finite and positive."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("torch_char_lstm"),
+    parser.add_argument("--out", type=folder_path, default=Path("torch_char_lstm"),
                         help="folder for the pictures (default: torch_char_lstm)")
     parser.add_argument("--modules", default="textwrap,shlex,string",
                         help="comma-separated standard-library modules whose source is the text"

@@ -9,10 +9,12 @@ hierarchical and stable, so ``state_dict()`` and the JSON files written by
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import FunctionType
 from typing import Any, NamedTuple
 
 from autograd import Value
@@ -20,6 +22,7 @@ from autograd import Value
 from .device_dtype import call_text, check_device, check_dtype, check_to_arguments
 from .hooks import EVER_HOOKED, HOOKS, PRE_HOOKS, RemovableHandle, call_with_hooks, register
 from .numbers_in_messages import checked_float, short_repr
+from .state_dict_positional import from_positions
 
 
 class IncompatibleKeys(NamedTuple):
@@ -266,6 +269,8 @@ class Module:
         if buffers is not None and name in buffers:
             buffers[name] = None if value is None else checked_float(value, f"buffer {name!r}")
         else:
+            if isinstance(value, (Module, Value)) and name not in self.__dict__:
+                _refuse_hiding_a_method(self, name)
             object.__setattr__(self, name, value)
 
     def named_buffers(
@@ -307,7 +312,7 @@ class Module:
         return sum(1 for _ in self.named_parameters())
 
     def state_dict(
-        self, *, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
+        self, *args: Any, destination: dict[str, Any] | None = None, prefix: str = "", keep_vars: bool = False
     ) -> dict[str, Any]:
         """``{name: data}`` for every parameter name, then the persistent buffers, in a stable order.
 
@@ -316,8 +321,10 @@ class Module:
         those entries to agree. torch's keywords: ``prefix`` is put before
         every name as given (``prefix="model."``), ``keep_vars=True`` gives the
         parameter Values themselves instead of their numbers, and
-        ``destination`` is a dict to fill and return.
+        ``destination`` is a dict to fill and return. Given by position (in
+        that order) they are taken with torch's FutureWarning.
         """
+        destination, prefix, keep_vars = from_positions(args, destination, prefix, keep_vars)
         _check_flag("keep_vars", keep_vars)
         if not isinstance(prefix, str):
             raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
@@ -653,6 +660,18 @@ def _typename(x: Any) -> str:
     """torch.typename's spelling of ``x``'s class: ``int`` for a builtin, ``module.Class`` otherwise."""
     kind = type(x)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _refuse_hiding_a_method(module: Module, name: str) -> None:
+    """torch's KeyError for a Module or parameter assigned to the name of one of ``module``'s methods.
+
+    Stored there it would hide the method (``m.parameters = ReLU()`` broke
+    ``m.parameters()``); torch refuses a Parameter so and registers a Module
+    while the method stays visible, a half-done assignment: both refused here.
+    """
+    if isinstance(inspect.getattr_static(type(module), name, None), (FunctionType, staticmethod, classmethod)):
+        raise KeyError(f"attribute '{name}' already exists: it is the method {type(module).__name__}.{name}, "
+                       "which this would hide; choose another name")
 
 
 def _check_new_name(module: Module, name: Any, kind: str) -> None:

@@ -62,8 +62,8 @@ class ModuleSequence(Module):
 
     def _index(self, index: Any) -> int:
         """``index`` (an int, negative counts from the end) as a position; torch's TypeError/IndexError."""
-        # Any integer type, numpy's too, as torch takes it through operator.index (a bool stays refused).
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+        # Any integer type, numpy's and a bool too (True is 1), as torch takes it through operator.index.
+        if not isinstance(index, numbers.Integral):
             raise TypeError(f"{type(self).__name__} indices must be integers or slices, not {type(index).__name__}")
         index = int(index)
         if not -len(self) <= index < len(self):
@@ -93,7 +93,8 @@ class ModuleSequence(Module):
     def _insert(self, index: int, module: Module) -> None:
         """Put ``module`` at position ``index`` (``-len <= index <= len``), the rest moved on and renumbered."""
         self._check_new(module, "insert's module")
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+        # A bool is the int it equals, as list.insert takes it (torch's stores the module under 'True').
+        if not isinstance(index, numbers.Integral):
             raise TypeError(f"{type(self).__name__}.insert index must be an integer, not {type(index).__name__}")
         index = int(index)
         n = len(self)

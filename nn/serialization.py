@@ -10,6 +10,7 @@ target. Loading validates the whole file before changing anything.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -135,7 +136,8 @@ def _check_arguments(action: str, model: Any, optimizer: Any) -> None:
 
 
 def _checked_path(action: str, path: Any) -> Path:
-    """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it.
+    """``path`` as a Path; TypeError for what names no file (None, a number, bytes), ValueError for a NUL in it,
+    FileNotFoundError for an empty path (as ``open("")``).
 
     pathlib's own errors ("expected str, bytes or os.PathLike object, not NoneType", "embedded null byte")
     came from deep inside it and named neither the call nor the argument.
@@ -143,6 +145,9 @@ def _checked_path(action: str, path: Any) -> Path:
     if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
         raise TypeError(f"{action}: path must be a file name (a str or os.PathLike), got {type(path).__name__} "
                         f"{short_repr(path)}")
+    if os.fspath(path) == "":  # pathlib reads "" as ".": the message named the current folder, not the argument
+        raise FileNotFoundError(errno.ENOENT, f"cannot {action}{' to' if action == 'save' else ''} '': the path is "
+                                "empty; give a file name")
     checked = Path(path)
     if "\0" in str(checked):
         raise ValueError(f"{action}: path {str(checked)!r} contains a NUL character, which no file name can hold")

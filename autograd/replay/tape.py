@@ -64,6 +64,7 @@ from .tape_arguments import (
     describe,
     kind_of,
     listed,
+    refuse_double_roles,
     refuse_hooked_parameters,
     refuse_hooked_values,
     refuse_non_collection,
@@ -126,7 +127,7 @@ def record(
     # A dict or set would give its keys, in no fixed order, as the inputs.
     if isinstance(example, (str, bytes, dict, set, frozenset)) or not isinstance(example, Iterable):
         raise TypeError(f"record: example must be a sequence of numbers (one per input), got {type(example).__name__}")
-    if isinstance(constants, Value) or not isinstance(constants, Iterable):
+    if isinstance(constants, (Value, str, bytes, dict)) or not isinstance(constants, Iterable):  # a dict: its keys
         raise TypeError(f"record: constants must be a list of Values, got {type(constants).__name__}")
     if vectorize is not None and not isinstance(vectorize, bool):
         raise TypeError(f"record: vectorize must be True, False or None, got {type(vectorize).__name__}")
@@ -265,6 +266,8 @@ class Tape:
         self._parameters, leaves = copy_parameters(parameters)
         for what, given in (("inputs", inputs), ("constants", constants), ("outputs", outputs)):
             refuse_non_values(what, given)
+        if constants:
+            refuse_double_roles(constants, inputs, self._parameters)
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
@@ -603,8 +606,12 @@ class Tape:
         acc = [0.0] * len(self._parameters)
         run = self._run
         with self._quiet(), _blaming_parameters(self._parameters, params), _naming_registered_ops(self.graph):
-            for row in rows:
-                loss, grads, _ = run(self._input_values(row), params)
+            for i, row in enumerate(rows):
+                try:
+                    values = self._input_values(row)
+                except (TypeError, ValueError, OverflowError) as err:  # (ReplayError is a ValueError) named by row:
+                    raise type(err)(f"run_many row {i}: {err}") from None  # one bad row of thousands was unnamed
+                loss, grads, _ = run(values, params)
                 total += loss
                 acc = list(map(operator.add, acc, grads))
             _check_finite(total, acc, self._parameters)

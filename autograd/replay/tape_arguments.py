@@ -85,6 +85,19 @@ def refuse_repeats(parameters: Sequence[Value]) -> None:
                               " would be added twice (pass each Value once)")
 
 
+def refuse_double_roles(constants: Sequence[Value], inputs: Sequence[Value], parameters: Sequence[Value]) -> None:
+    """A ReplayError naming a constant that is also an input or a parameter: the tape took it silently as the
+    other (a constant ``b`` that was also a parameter was trained), and which was meant cannot be known. Only
+    called with constants, so a tape without them pays nothing."""
+    fixed = {v: k for k, v in enumerate(constants)}
+    for role, given, note in (("input", inputs, "an input is replaced on every run, a constant never"),
+                              ("parameter", parameters, "a Value is either trained or fixed")):
+        for k, v in enumerate(given):
+            j = fixed.get(v)
+            if j is not None:
+                raise ReplayError(f"constant {j} ({describe(v)}) is also {role} {k}: {note}; pass it in one of them")
+
+
 def copy_parameters(given: Iterable[Value]) -> tuple[list[Value], bool]:
     """A list of ``given`` (a TypeError naming the first that is not a Value), and True if every one is a plain
     `Value` leaf. The type and leaf checks are one pass: with a model's many weights out of the CPU caches, each
