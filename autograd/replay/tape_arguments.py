@@ -89,6 +89,11 @@ def refuse_double_roles(constants: Sequence[Value], inputs: Sequence[Value], par
     """A ReplayError naming a constant that is also an input or a parameter: the tape took it silently as the
     other (a constant ``b`` that was also a parameter was trained), and which was meant cannot be known. Only
     called with constants, so a tape without them pays nothing."""
+    # First in C (hash and identity per Value): `record` passes the leaves the function made as constants, so
+    # most records come here, and a Python loop over a model's parameters cost 50 us of a 32-neuron record's 300.
+    made = set(constants)
+    if made.isdisjoint(parameters) and made.isdisjoint(inputs):
+        return
     fixed = {v: k for k, v in enumerate(constants)}
     for role, given, note in (("input", inputs, "an input is replaced on every run, a constant never"),
                               ("parameter", parameters, "a Value is either trained or fixed")):
