@@ -43,7 +43,7 @@ import sys
 import time
 import weakref
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import Any, NoReturn, SupportsFloat, TypeVar, cast
 
@@ -148,6 +148,7 @@ def record(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        listed_before = len(parameters) if type(parameters) is list or type(parameters) is tuple else -1
         guards, made_inside = start_recording()
         try:
             root = fn(*inputs)
@@ -160,8 +161,16 @@ def record(
             raise TypeError(f"record: fn must return a Value, got {type(root).__name__}")
         if VALUE_HOOKS:  # looked for only while some hook exists anywhere: recording without hooks pays nothing
             refuse_hooked_values(root)
-        tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards,
-                    vectorize=vectorize)
+        # The leaves fn made cannot be inputs (made before fn ran) nor parameters listed before it ran, so they
+        # are not checked for a second role: that check touched every parameter, on cold caches 20 us of a
+        # 32-neuron record. A list fn added to might hold them (or a list subclass doing anything): then they
+        # are checked too.
+        if listed_before >= 0 and len(parameters) == listed_before:
+            tape = Tape(root, inputs, parameters, constants=list(constants), guards=guards, vectorize=vectorize,
+                        _made_inside=made_inside)
+        else:
+            tape = Tape(root, inputs, parameters, constants=[*constants, *made_inside], guards=guards,
+                        vectorize=vectorize)
         del root, made_inside
     finally:
         if collecting:
@@ -225,6 +234,7 @@ class Tape:
         guards: Sequence[Guard] = (),
         outputs: Sequence[Value] = (),
         vectorize: bool | None = None,
+        _made_inside: Collection[Value] = (),
     ) -> None:
         """Read the graph below ``root`` into tables and make it ready to replay.
 
@@ -235,6 +245,9 @@ class Tape:
         naming the leaf, rather than a silently frozen value. ``outputs`` are further
         nodes whose values each run reports in `last_outputs` (an RNN's final
         state, to carry into the next chunk).
+
+        ``_made_inside`` is `record`'s own: the leaves its function made, taken as constants without the check
+        that a constant is not also an input or a parameter (they are newer than both).
 
         ``vectorize`` picks how the tape runs. ``None`` (the default, with
         numpy installed): level by level with numpy (`levels.LevelProgram`;
@@ -268,6 +281,8 @@ class Tape:
             refuse_non_values(what, given)
         if constants:
             refuse_double_roles(constants, inputs, self._parameters)
+        if _made_inside:  # `record`'s own: leaves its function made, constants that cannot have another role
+            constants = [*constants, *_made_inside]
         if root.is_leaf:
             # Every program reads the loss as the graph's last node, but an input or a parameter is numbered
             # first: a loss that is one of them is replayed as itself times 1.0 (exact, gradient 1).
